@@ -1,0 +1,61 @@
+package dev.cairn.core.tracking;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one storage interface for runs, params and metrics. Writes ({@link #writeScalars}, {@link
+ * #flush}) come from a single writer thread; reads may come from any thread at the same time.
+ * Every method blocks (JDBC): never call it on an event loop.
+ */
+public interface TrackingStore extends AutoCloseable {
+
+  /** Stores a new run with status QUEUED and its params; returns it with its new id. */
+  RunRecord createRun(NewRun run);
+
+  /** QUEUED -> RUNNING, with the resolved device (e.g. {@code cpu}, {@code gpu(0)}). */
+  void markRunning(String runId, String device);
+
+  /** Ends a run: FINISHED, FAILED or KILLED, with an optional message. Flushes its open chunks. */
+  void markEnded(String runId, RunStatus status, String message);
+
+  /** Adds or replaces params of a run. */
+  void logParams(String runId, Map<String, String> params);
+
+  /**
+   * Appends points to their series. Points are kept in open in-memory chunks until {@link #flush}.
+   * A point whose step is not greater than the last stored step of its series is ignored, so
+   * replays never write a step twice.
+   */
+  void writeScalars(List<ScalarPoint> points);
+
+  /** Makes every written point durable (upserts open chunks). */
+  void flush();
+
+  Optional<RunRecord> getRun(String runId);
+
+  Page<RunRecord> listRuns(RunQuery query);
+
+  Map<String, String> params(String runId);
+
+  /** Every series of a run with count, step range, min, max and last value. */
+  List<SeriesSummary> series(String runId);
+
+  /**
+   * Reads a series; when it has more than {@code maxPoints} points, returns about {@code maxPoints}
+   * points: per bucket of steps the min and the max (in step order), and always the last point.
+   * {@code maxPoints <= 0} returns every point.
+   */
+  Optional<Series> readSeries(String runId, String tag, int maxPoints);
+
+  /** Marks every QUEUED or RUNNING run FAILED (after a crash); returns how many. */
+  int failAbandonedRuns(String message);
+
+  /** Deletes a run with its params and metrics; false when there was none. */
+  boolean deleteRun(String runId);
+
+  /** Flushes and closes. */
+  @Override
+  void close();
+}
