@@ -1,0 +1,49 @@
+package dev.cairn.core.spec;
+
+import java.util.Objects;
+
+/**
+ * A parsed, structurally valid experiment spec. Plugin ids and plugin parameters are checked
+ * against the installed plugins by {@link SpecResolver}.
+ *
+ * @param name run name
+ * @param experiment experiment the run belongs to
+ * @param description free text
+ * @param seed random seed for initialisation, shuffling and synthetic data
+ * @param device where to train
+ * @param epochs passes over the training split, >= 1
+ * @param logEverySteps per-step scalars (training loss, learning rate) every N steps, >= 1
+ * @param loader batching of the training split
+ * @param dataset dataset plugin and its parameters
+ * @param model model plugin and its parameters
+ * @param optimizer optimizer plugin and its parameters
+ * @param loss loss plugin and its parameters
+ * @param text the spec text exactly as given, kept for provenance
+ */
+public record ExperimentSpec(
+    String name,
+    String experiment,
+    String description,
+    long seed,
+    DeviceChoice device,
+    int epochs,
+    int logEverySteps,
+    LoaderSpec loader,
+    ComponentSpec dataset,
+    ComponentSpec model,
+    ComponentSpec optimizer,
+    ComponentSpec loss,
+    String text) {
+  public ExperimentSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(experiment, "experiment");
+    Objects.requireNonNull(device, "device");
+    Objects.requireNonNull(loader, "loader");
+    Objects.requireNonNull(dataset, "dataset");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(optimizer, "optimizer");
+    Objects.requireNonNull(loss, "loss");
+    description = description == null ? "" : description;
+    text = text == null ? "" : text;
+  }
+}

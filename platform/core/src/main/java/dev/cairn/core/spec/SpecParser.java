@@ -1,0 +1,229 @@
+package dev.cairn.core.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cairn.spi.SpecException;
+import dev.cairn.spi.Suggest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads an experiment spec from YAML and checks its structure: known top-level keys, required
+ * sections, types and ranges. Every error is one {@link SpecException} naming the field.
+ *
+ * <pre>
+ * name: softmax-fashion-mnist
+ * experiment: course
+ * seed: 42
+ * device: auto          # auto | cpu | gpu
+ * epochs: 10
+ * logging: {everySteps: 10}
+ * dataset: {plugin: fashion-mnist, batchSize: 256, shuffle: true, dropLast: false}
+ * model: {plugin: softmax-regression}
+ * optimizer: {plugin: sgd, lr: 0.1}
+ * loss: {plugin: softmax-cross-entropy}
+ * </pre>
+ */
+public final class SpecParser {
+  static final List<String> TOP_LEVEL =
+      List.of("name", "experiment", "description", "seed", "device", "epochs", "logging",
+          "dataset", "model", "optimizer", "loss");
+  static final List<String> LOADER_KEYS = List.of("batchSize", "shuffle", "dropLast");
+  static final long DEFAULT_SEED = 42;
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private SpecParser() {}
+
+  /** Reads and parses a spec file; the run name defaults to the file name without extension. */
+  public static ExperimentSpec parseFile(Path file) throws IOException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new SpecException("spec", "file not found: " + file);
+    }
+    String base = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
+    return parse(text, base);
+  }
+
+  /** Parses spec text (YAML or JSON); {@code defaultName} is used when it has no {@code name}. */
+  public static ExperimentSpec parse(String text, String defaultName) {
+    Map<String, Object> root = readTree(text);
+    for (String key : root.keySet()) {
+      if (!TOP_LEVEL.contains(key)) {
+        String hint = Suggest.closest(key, TOP_LEVEL).map(s -> "did you mean '" + s + "'? ").orElse("");
+        throw new SpecException(key, "unknown field; " + hint + "allowed: " + String.join(", ", TOP_LEVEL));
+      }
+    }
+    String name = string(root, "name", defaultName == null ? "run" : defaultName);
+    String experiment = string(root, "experiment", "default");
+    String description = string(root, "description", "");
+    long seed = integer(root, "seed", DEFAULT_SEED, Long.MIN_VALUE);
+    DeviceChoice device = device(root.get("device"));
+    Object epochsRaw = root.get("epochs");
+    if (epochsRaw == null) {
+      throw new SpecException("epochs", "missing; expected an integer >= 1");
+    }
+    int epochs = (int) integer(root, "epochs", 1, 1);
+    int logEvery = 10;
+    if (root.get("logging") != null) {
+      Map<String, Object> logging = section(root, "logging", false);
+      for (String key : logging.keySet()) {
+        if (!key.equals("everySteps")) {
+          throw new SpecException("logging." + key, "unknown field; allowed: everySteps");
+        }
+      }
+      logEvery = (int) integer(logging, "everySteps", 10, 1, "logging.everySteps");
+    }
+    Map<String, Object> datasetSection = section(root, "dataset", true);
+    Map<String, Object> datasetParams = new LinkedHashMap<>(datasetSection);
+    LOADER_KEYS.forEach(datasetParams::remove);
+    LoaderSpec loader = new LoaderSpec(
+        (int) integer(datasetSection, "batchSize", LoaderSpec.DEFAULT_BATCH_SIZE, 1, "dataset.batchSize"),
+        bool(datasetSection, "shuffle", true, "dataset.shuffle"),
+        bool(datasetSection, "dropLast", false, "dataset.dropLast"));
+    return new ExperimentSpec(name, experiment, description, seed, device, epochs, logEvery, loader,
+        component("dataset", datasetParams),
+        component("model", section(root, "model", true)),
+        component("optimizer", section(root, "optimizer", true)),
+        component("loss", section(root, "loss", true)),
+        text);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> readTree(String text) {
+    if (text == null || text.isBlank()) {
+      throw new SpecException("spec", "empty; expected a YAML mapping with dataset, model, optimizer, loss and epochs");
+    }
+    Object tree;
+    try {
+      tree = YAML.readValue(text, Object.class);
+    } catch (JsonProcessingException e) {
+      var loc = e.getLocation();
+      String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+      throw new SpecException("spec", "not valid YAML" + where + ": " + e.getOriginalMessage());
+    }
+    if (!(tree instanceof Map)) {
+      throw new SpecException("spec", "expected a YAML mapping (key: value lines), got " + describe(tree));
+    }
+    return (Map<String, Object>) tree;
+  }
+
+  private static ComponentSpec component(String section, Map<String, Object> values) {
+    Object plugin = values.get("plugin");
+    if (plugin == null) {
+      throw new SpecException(section + ".plugin", "missing; name the " + section + " plugin to use (see `cairn plugins`)");
+    }
+    if (!(plugin instanceof String id) || id.isBlank()) {
+      throw new SpecException(section + ".plugin", describe(plugin) + " is not allowed; expected a plugin id");
+    }
+    Map<String, Object> params = new LinkedHashMap<>(values);
+    params.remove("plugin");
+    return new ComponentSpec(id, params);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> section(Map<String, Object> root, String key, boolean required) {
+    Object v = root.get(key);
+    if (v == null) {
+      if (required) {
+        throw new SpecException(key, "missing; expected a section with at least `plugin: <id>`");
+      }
+      return Map.of();
+    }
+    if (v instanceof String s) {
+      // shorthand: `loss: l2`
+      return new LinkedHashMap<>(Map.of("plugin", s));
+    }
+    if (!(v instanceof Map)) {
+      throw new SpecException(key, describe(v) + " is not allowed; expected a section (key: value lines) or a plugin id");
+    }
+    return (Map<String, Object>) v;
+  }
+
+  private static DeviceChoice device(Object v) {
+    if (v == null) {
+      return DeviceChoice.AUTO;
+    }
+    String s = String.valueOf(v).trim().toUpperCase(Locale.ROOT);
+    for (DeviceChoice d : DeviceChoice.values()) {
+      if (d.name().equals(s)) {
+        return d;
+      }
+    }
+    throw new SpecException("device", "'" + v + "' is not allowed; one of: auto, cpu, gpu");
+  }
+
+  private static String string(Map<String, Object> m, String key, String dflt) {
+    Object v = m.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Map || v instanceof List) {
+      throw new SpecException(key, describe(v) + " is not allowed; expected text");
+    }
+    return String.valueOf(v);
+  }
+
+  private static long integer(Map<String, Object> m, String key, long dflt, long min) {
+    return integer(m, key, dflt, min, key);
+  }
+
+  private static long integer(Map<String, Object> m, String key, long dflt, long min, String field) {
+    Object v = m.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    long value;
+    if (v instanceof Integer || v instanceof Long || v instanceof Short) {
+      value = ((Number) v).longValue();
+    } else if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      value = n.longValue();
+    } else {
+      throw new SpecException(field, describe(v) + " is not allowed; expected an integer" + (min > Long.MIN_VALUE ? " >= " + min : ""));
+    }
+    if (value < min) {
+      throw new SpecException(field, value + " is not allowed; expected an integer >= " + min);
+    }
+    return value;
+  }
+
+  private static boolean bool(Map<String, Object> m, String key, boolean dflt, String field) {
+    Object v = m.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    throw new SpecException(field, describe(v) + " is not allowed; expected true or false");
+  }
+
+  static String describe(Object v) {
+    if (v instanceof String s) {
+      return "'" + s + "'";
+    }
+    if (v instanceof Map) {
+      return "a section";
+    }
+    if (v instanceof List) {
+      return "a list";
+    }
+    return String.valueOf(v);
+  }
+
+  /** Top-level keys a spec may have. */
+  public static Set<String> topLevelKeys() {
+    return Set.copyOf(TOP_LEVEL);
+  }
+}

@@ -1,0 +1,230 @@
+package dev.cairn.core.training;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.evaluator.Accuracy;
+import ai.djl.training.listener.DivergenceCheckTrainingListener;
+import ai.djl.training.listener.EpochTrainingListener;
+import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.loss.Loss;
+import ai.djl.translate.TranslateException;
+import ai.djl.util.Pair;
+import dev.cairn.core.spec.ExperimentSpec;
+import dev.cairn.core.spec.ResolvedSpec;
+import dev.cairn.spi.DatasetContext;
+import dev.cairn.spi.DatasetInfo;
+import dev.cairn.spi.DatasetSplits;
+import dev.cairn.spi.ModelContext;
+import dev.cairn.spi.OptimizerContext;
+import dev.cairn.spi.OptimizerSetup;
+import dev.cairn.spi.SpecException;
+import dev.cairn.spi.Split;
+import dev.cairn.spi.Task;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Trains one resolved spec with DJL: loads the data, builds the model, optimizer and loss from the
+ * plugins, and runs DJL's own training loop ({@link EasyTrain}) with a {@link TrackingListener}
+ * hooked in. Every NDManager, Model and Trainer is closed before it returns. Blocking: call it on a
+ * worker thread.
+ */
+public final class TrainingRunner {
+  /** Models with at most this many parameters return them in {@link TrainingResult#parameters}. */
+  public static final int PARAMETER_DUMP_LIMIT = 10_000;
+
+  private static final String ENGINE = "PyTorch";
+
+  /**
+   * What a training needs from its surroundings.
+   *
+   * @param dataDir Cairn's data directory (dataset downloads)
+   * @param offline datasets must not download
+   * @param sink receives the run's scalars
+   * @param observer progress callbacks
+   * @param cancelled polled every batch; when true the training stops with a CancellationException
+   */
+  public record Environment(
+      Path dataDir, boolean offline, MetricSink sink, TrainingObserver observer, BooleanSupplier cancelled) {}
+
+  /**
+   * Trains; returns final metrics. Validation errors that depend on the data (loss vs task, batch
+   * size vs split size, model vs input shape) are thrown as {@link SpecException} before the first
+   * step.
+   */
+  public TrainingResult train(ResolvedSpec resolved, String runId, Environment env)
+      throws IOException, TranslateException {
+    ExperimentSpec spec = resolved.spec();
+    Engine engine = Engine.getEngine(ENGINE);
+    Device device = Devices.resolve(spec.device(), engine);
+    long started = System.nanoTime();
+    engine.setRandomSeed(Long.hashCode(spec.seed()));
+
+    DatasetSplits data = resolved.dataset().provider().load(
+        resolved.dataset().params(), new DatasetContext(env.dataDir(), spec.seed(), env.offline()));
+    DatasetInfo info = data.info();
+    checkLossFitsTask(resolved, info);
+    int trainSize = data.train().size();
+    SeededSampler sampler = new SeededSampler(
+        spec.loader().batchSize(), spec.loader().shuffle(), spec.loader().dropLast(), spec.seed());
+    int batchesPerEpoch = sampler.batchCount(trainSize);
+    if (batchesPerEpoch == 0) {
+      throw new SpecException("dataset.batchSize", spec.loader().batchSize()
+          + " is larger than the training split (" + trainSize + " examples) with dropLast: true;"
+          + " use a batch size <= " + trainSize + " or dropLast: false");
+    }
+
+    Block block = resolved.model().provider().build(resolved.model().params(), new ModelContext(info, spec.seed()));
+    OptimizerSetup optimizer = resolved.optimizer().provider().build(
+        resolved.optimizer().params(), new OptimizerContext(batchesPerEpoch, spec.epochs()));
+    Loss loss = resolved.loss().provider().build(resolved.loss().params(), info);
+    boolean classification = info.task() == Task.CLASSIFICATION;
+
+    Split eval = data.validation() != null ? data.validation() : data.test();
+    String evalSplit = data.validation() != null ? "validation" : data.test() != null ? "test" : null;
+
+    try (NDManager dataManager = NDManager.newBaseManager(Device.cpu(), ENGINE);
+        Model model = Model.newInstance(spec.name(), device, ENGINE)) {
+      model.setBlock(block);
+      ArrayDataset trainSet = arrays(dataManager, data.train(), info, sampler);
+      ArrayDataset evalSet = eval == null ? null
+          : arrays(dataManager, eval, info, new SeededSampler(spec.loader().batchSize(), false, false, 0));
+
+      EvaluatorTrainingListener evaluator = new EvaluatorTrainingListener();
+      TrackingListener tracking = new TrackingListener(runId, env.sink(), env.observer(), evaluator,
+          optimizer.learningRate(), spec.logEverySteps(), spec.epochs(), batchesPerEpoch, evalSplit,
+          classification, env.cancelled());
+      DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
+          .optOptimizer(optimizer.optimizer())
+          .optDevices(new Device[] {device})
+          .addTrainingListeners(new EpochTrainingListener(), evaluator,
+              new DivergenceCheckTrainingListener(), tracking);
+      if (classification) {
+        config.addEvaluator(new Accuracy());
+      }
+      try (Trainer trainer = model.newTrainer(config)) {
+        Shape inputShape = new Shape(prepend(spec.loader().batchSize(), info.inputShape()));
+        try {
+          trainer.initialize(inputShape);
+        } catch (RuntimeException e) {
+          throw new SpecException("model", "model '" + spec.model().plugin()
+              + "' does not fit the input shape " + inputShape + ": " + e.getMessage());
+        }
+        long parameterCount = countParameters(block);
+        env.observer().onStart(runId, Devices.label(device), spec.epochs(), batchesPerEpoch, parameterCount);
+
+        EasyTrain.fit(trainer, spec.epochs(), trainSet, evalSet);
+        env.sink().flush();
+
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        EpochSummary last = tracking.lastEpoch();
+        put(metrics, "train/loss", last.trainLoss());
+        put(metrics, "train/accuracy", last.trainAccuracy());
+        if (evalSplit != null) {
+          put(metrics, evalSplit + "/loss", last.evalLoss());
+          put(metrics, evalSplit + "/accuracy", last.evalAccuracy());
+        }
+        if (data.test() != null && !"test".equals(evalSplit)) {
+          ArrayDataset testSet = arrays(dataManager, data.test(), info,
+              new SeededSampler(spec.loader().batchSize(), false, false, 0));
+          evaluate(trainer, testSet, classification, metrics);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new TrainingResult(Devices.label(device), spec.epochs(), tracking.steps(),
+            parameterCount, seconds, metrics,
+            parameterCount <= PARAMETER_DUMP_LIMIT ? dumpParameters(block) : Map.of());
+      }
+    }
+  }
+
+  private static void checkLossFitsTask(ResolvedSpec resolved, DatasetInfo info) {
+    var loss = resolved.loss().provider();
+    if (loss.task() != info.task()) {
+      throw new SpecException("loss.plugin", "'" + loss.id() + "' is a "
+          + loss.task().name().toLowerCase() + " loss but dataset '" + resolved.spec().dataset().plugin()
+          + "' is a " + info.task().name().toLowerCase() + " task; choose a "
+          + info.task().name().toLowerCase() + " loss");
+    }
+  }
+
+  private static ArrayDataset arrays(NDManager manager, Split split, DatasetInfo info, SeededSampler sampler) {
+    NDArray x = manager.create(split.features().data(), new Shape(split.features().shape()));
+    long n = split.size();
+    // class indices as a flat vector (what Accuracy and sparse cross-entropy expect); regression
+    // targets as [n, outputs]
+    Shape labelShape = info.task() == Task.CLASSIFICATION ? new Shape(n) : new Shape(n, info.outputSize());
+    NDArray y = manager.create(split.labels().data(), labelShape);
+    return new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(sampler).build();
+  }
+
+  private static void evaluate(Trainer trainer, ArrayDataset set, boolean classification,
+      Map<String, Double> metrics) throws IOException, TranslateException {
+    double lossSum = 0;
+    double correct = 0;
+    long n = 0;
+    for (Batch batch : trainer.iterateDataset(set)) {
+      try (batch) {
+        NDList predictions = trainer.evaluate(batch.getData());
+        NDList labels = batch.getLabels();
+        long size = batch.getSize();
+        lossSum += trainer.getLoss().evaluate(labels, predictions).getFloat() * size;
+        if (classification) {
+          NDArray predicted = predictions.singletonOrThrow().argMax(1).toType(labels.head().getDataType(), false);
+          correct += predicted.eq(labels.head()).sum().getLong();
+        }
+        n += size;
+      }
+    }
+    put(metrics, "test/loss", lossSum / n);
+    if (classification) {
+      put(metrics, "test/accuracy", correct / n);
+    }
+  }
+
+  private static long countParameters(Block block) {
+    long total = 0;
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      if (p.getValue().isInitialized()) {
+        total += p.getValue().getArray().size();
+      }
+    }
+    return total;
+  }
+
+  private static Map<String, TrainingResult.ParameterValues> dumpParameters(Block block) {
+    Map<String, TrainingResult.ParameterValues> out = new LinkedHashMap<>();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      NDArray array = p.getValue().getArray();
+      out.put(p.getKey(), new TrainingResult.ParameterValues(array.getShape().getShape(), array.toFloatArray()));
+    }
+    return out;
+  }
+
+  private static long[] prepend(long first, long[] rest) {
+    long[] out = new long[rest.length + 1];
+    out[0] = first;
+    System.arraycopy(rest, 0, out, 1, rest.length);
+    return out;
+  }
+
+  private static void put(Map<String, Double> metrics, String key, double value) {
+    if (!Double.isNaN(value)) {
+      metrics.put(key, value);
+    }
+  }
+}
