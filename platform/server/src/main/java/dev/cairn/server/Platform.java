@@ -1,0 +1,113 @@
+package dev.cairn.server;
+
+import dev.cairn.core.Provenance;
+import dev.cairn.core.plugins.PluginRegistry;
+import dev.cairn.core.spec.SpecResolver;
+import dev.cairn.core.tracking.H2TrackingStore;
+import dev.cairn.core.tracking.TrackingStore;
+import dev.cairn.server.bus.MetricBatch;
+import dev.cairn.server.bus.MetricBatchCodec;
+import dev.cairn.server.bus.StoreWriterVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Cairn: Vert.x, the tracking store with its writer verticle, the plugins, and the run
+ * service. Start it from a main thread (it blocks while starting), close it to stop.
+ */
+public final class Platform implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+  public static final String ABANDONED_MESSAGE =
+      "the process running it ended without finishing it (crash or kill -9); marked FAILED at the next start";
+
+  private final CairnOptions options;
+  private final Vertx vertx;
+  private final TrackingStore store;
+  private final PluginRegistry plugins;
+  private final RunService runs;
+  private final int abandonedRuns;
+
+  private Platform(CairnOptions options, Vertx vertx, TrackingStore store, PluginRegistry plugins, int abandonedRuns) {
+    this.options = options;
+    this.vertx = vertx;
+    this.store = store;
+    this.plugins = plugins;
+    this.abandonedRuns = abandonedRuns;
+    this.runs = new RunService(vertx, plugins, new SpecResolver(plugins), options);
+  }
+
+  /** Opens the store (failing runs a crash left behind), loads plugins, deploys the writer. */
+  public static Platform start(CairnOptions options) throws Exception {
+    Files.createDirectories(options.dataDir());
+    TrackingStore store = options.jdbcUrl() == null
+        ? H2TrackingStore.openInDirectory(options.dataDir())
+        : H2TrackingStore.open(options.jdbcUrl(), System.getenv().getOrDefault("CAIRN_JDBC_USER", "sa"),
+            System.getenv().getOrDefault("CAIRN_JDBC_PASSWORD", ""));
+    Vertx vertx = null;
+    try {
+      int abandoned = store.failAbandonedRuns(ABANDONED_MESSAGE);
+      if (abandoned > 0) {
+        LOG.warn("{} run(s) left RUNNING or QUEUED by an earlier process were marked FAILED", abandoned);
+      }
+      PluginRegistry plugins = PluginRegistry.load(options.pluginsDir(), Provenance.cairnVersion());
+      vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(8));
+      vertx.eventBus().registerDefaultCodec(MetricBatch.class, new MetricBatchCodec());
+      vertx.deployVerticle(new StoreWriterVerticle(store),
+              new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      return new Platform(options, vertx, store, plugins, abandoned);
+    } catch (Exception | Error e) {
+      if (vertx != null) {
+        vertx.close();
+      }
+      store.close();
+      throw e;
+    }
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** For reads (blocking: call off the event loop). Writes go through the writer verticle. */
+  public TrackingStore store() {
+    return store;
+  }
+
+  public PluginRegistry plugins() {
+    return plugins;
+  }
+
+  public RunService runs() {
+    return runs;
+  }
+
+  public CairnOptions options() {
+    return options;
+  }
+
+  /** Runs that an earlier process left unfinished and that this start marked FAILED. */
+  public int abandonedRuns() {
+    return abandonedRuns;
+  }
+
+  /** Stops runs, undeploys the writer (final flush), closes the store and plugins. */
+  @Override
+  public void close() {
+    runs.cancelAll();
+    runs.awaitIdle(30_000);
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("vert.x did not close cleanly", e);
+    }
+    store.close();
+    plugins.close();
+  }
+}

@@ -1,0 +1,160 @@
+package dev.cairn.server;
+
+import ai.djl.engine.Engine;
+import dev.cairn.core.Provenance;
+import dev.cairn.core.plugins.PluginRegistry;
+import dev.cairn.core.spec.ExperimentSpec;
+import dev.cairn.core.spec.ResolvedSpec;
+import dev.cairn.core.spec.SpecResolver;
+import dev.cairn.core.tracking.NewRun;
+import dev.cairn.core.tracking.RunStatus;
+import dev.cairn.core.training.Devices;
+import dev.cairn.core.training.TrainingObserver;
+import dev.cairn.core.training.TrainingResult;
+import dev.cairn.core.training.TrainingRunner;
+import dev.cairn.server.bus.Addresses;
+import dev.cairn.server.bus.EventBusMetricSink;
+import dev.cairn.spi.SpecException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Submits runs: stores them through the writer verticle, trains them on a dedicated worker
+ * executor (never an event loop), and records how they end.
+ */
+public final class RunService {
+  private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
+
+  private final Vertx vertx;
+  private final PluginRegistry plugins;
+  private final SpecResolver resolver;
+  private final CairnOptions options;
+  private final WorkerExecutor training;
+  private final Map<String, AtomicBoolean> active = new ConcurrentHashMap<>();
+
+  RunService(Vertx vertx, PluginRegistry plugins, SpecResolver resolver, CairnOptions options) {
+    this.vertx = vertx;
+    this.plugins = plugins;
+    this.resolver = resolver;
+    this.options = options;
+    this.training = vertx.createSharedWorkerExecutor("cairn-training", 2, 30, TimeUnit.DAYS);
+  }
+
+  /** Checks a spec against the installed plugins; throws {@link SpecException} naming the field. */
+  public ResolvedSpec resolve(ExperimentSpec spec) {
+    return resolver.resolve(spec);
+  }
+
+  /**
+   * Stores a QUEUED run and starts training it. The first future completes with the run id once
+   * stored; {@code outcome} completes when the run ends.
+   *
+   * @param workDir where the spec came from (for the git commit in provenance), or null
+   */
+  public Future<String> submit(ResolvedSpec resolved, Path workDir, TrainingObserver observer, Promise<RunOutcome> outcome) {
+    ExperimentSpec spec = resolved.spec();
+    return vertx.executeBlocking(() -> Provenance.collect(workDir, plugins.pluginVersions()))
+        .compose(provenance -> {
+          NewRun run = new NewRun(spec.experiment(), spec.name(), spec.text(), Provenance.sha256(spec.text()),
+              spec.seed(), spec.device().label(), provenance, resolved.flatParams());
+          return vertx.eventBus().<JsonObject>request(Addresses.CREATE_RUN, JsonMapping.toJson(run));
+        })
+        .map(reply -> {
+          String runId = reply.body().getString("id");
+          AtomicBoolean cancelled = new AtomicBoolean();
+          active.put(runId, cancelled);
+          training.<RunOutcome>executeBlocking(() -> train(resolved, runId, observer, cancelled), false)
+              .onComplete(ar -> {
+                active.remove(runId);
+                if (ar.succeeded()) {
+                  outcome.complete(ar.result());
+                } else {
+                  outcome.fail(ar.cause());
+                }
+              });
+          return runId;
+        });
+  }
+
+  private RunOutcome train(ResolvedSpec resolved, String runId, TrainingObserver observer, AtomicBoolean cancelled)
+      throws Exception {
+    String name = resolved.spec().name();
+    RunStatus status;
+    String message = null;
+    TrainingResult result = null;
+    try {
+      String device = Devices.label(Devices.resolve(resolved.spec().device(), Engine.getEngine("PyTorch")));
+      setState(runId, RunStatus.RUNNING, device, null);
+      EventBusMetricSink sink = new EventBusMetricSink(vertx.eventBus());
+      try {
+        result = new TrainingRunner().train(resolved, runId,
+            new TrainingRunner.Environment(options.dataDir(), options.offline(), sink, observer, cancelled::get));
+      } finally {
+        sink.flush();
+      }
+      status = RunStatus.FINISHED;
+    } catch (CancellationException e) {
+      status = RunStatus.KILLED;
+      message = "stopped by the user";
+    } catch (SpecException e) {
+      status = RunStatus.FAILED;
+      message = e.getMessage();
+    } catch (Exception | Error e) {
+      LOG.error("run {} failed", runId, e);
+      status = RunStatus.FAILED;
+      message = e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+    setState(runId, status, null, message);
+    return new RunOutcome(runId, name, status, result, message);
+  }
+
+  private void setState(String runId, RunStatus status, String device, String message) throws Exception {
+    JsonObject body = new JsonObject().put("runId", runId).put("status", status.name())
+        .put("device", device).put("message", message);
+    vertx.eventBus().request(Addresses.RUN_STATE, body)
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  /** Asks a running run to stop after its current batch; false when it is not running here. */
+  public boolean cancel(String runId) {
+    AtomicBoolean flag = active.get(runId);
+    if (flag == null) {
+      return false;
+    }
+    flag.set(true);
+    return true;
+  }
+
+  public void cancelAll() {
+    active.values().forEach(f -> f.set(true));
+  }
+
+  /** Ids of the runs training in this process. */
+  public java.util.Set<String> activeRuns() {
+    return java.util.Set.copyOf(active.keySet());
+  }
+
+  /** Waits until no run is training, at most {@code millis}. */
+  public void awaitIdle(long millis) {
+    long end = System.currentTimeMillis() + millis;
+    while (!active.isEmpty() && System.currentTimeMillis() < end) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

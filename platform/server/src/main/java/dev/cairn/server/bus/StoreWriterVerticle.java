@@ -1,0 +1,96 @@
+package dev.cairn.server.bus;
+
+import dev.cairn.core.tracking.RunStatus;
+import dev.cairn.core.tracking.TrackingStore;
+import dev.cairn.server.JsonMapping;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of the tracking store. Deployed as a worker verticle: its handlers run one at
+ * a time on a worker thread, never on an event loop. Points are appended to open chunks as they
+ * arrive and made durable every {@link #FLUSH_MILLIS} ms, so a kill -9 loses at most that much.
+ */
+public final class StoreWriterVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreWriterVerticle.class);
+  public static final long FLUSH_MILLIS = 500;
+
+  private final TrackingStore store;
+  private final Set<String> dirtyRuns = new LinkedHashSet<>();
+  private long timer = -1;
+
+  public StoreWriterVerticle(TrackingStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public Future<?> start() {
+    var bus = vertx.eventBus();
+    bus.<MetricBatch>consumer(Addresses.METRICS, msg -> {
+      try {
+        store.writeScalars(msg.body().points());
+        msg.body().points().forEach(p -> dirtyRuns.add(p.runId()));
+      } catch (RuntimeException e) {
+        LOG.error("could not store {} points", msg.body().points().size(), e);
+      }
+    });
+    bus.<JsonObject>consumer(Addresses.CREATE_RUN, msg -> {
+      try {
+        msg.reply(JsonMapping.toJson(store.createRun(JsonMapping.newRun(msg.body()))));
+      } catch (RuntimeException e) {
+        msg.fail(500, e.toString());
+      }
+    });
+    bus.<JsonObject>consumer(Addresses.RUN_STATE, msg -> {
+      try {
+        JsonObject body = msg.body();
+        String runId = body.getString("runId");
+        RunStatus status = RunStatus.valueOf(body.getString("status"));
+        if (status == RunStatus.RUNNING) {
+          store.markRunning(runId, body.getString("device"));
+        } else {
+          store.markEnded(runId, status, body.getString("message"));
+          dirtyRuns.remove(runId);
+          bus.publish(Addresses.FLUSHED, new JsonObject().put("runIds", new JsonArray().add(runId)));
+        }
+        msg.reply(true);
+      } catch (RuntimeException e) {
+        msg.fail(500, e.toString());
+      }
+    });
+    timer = vertx.setPeriodic(FLUSH_MILLIS, id -> flush());
+    return Future.succeededFuture();
+  }
+
+  private void flush() {
+    if (dirtyRuns.isEmpty()) {
+      return;
+    }
+    try {
+      store.flush();
+      JsonArray runs = new JsonArray();
+      dirtyRuns.forEach(runs::add);
+      dirtyRuns.clear();
+      vertx.eventBus().publish(Addresses.FLUSHED, new JsonObject().put("runIds", runs));
+    } catch (RuntimeException e) {
+      LOG.error("flush failed; will retry", e);
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    try {
+      store.flush();
+    } catch (RuntimeException e) {
+      LOG.error("final flush failed", e);
+    }
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,42 @@
+package dev.cairn.server.cli;
+
+import dev.cairn.core.Provenance;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code cairn} command. */
+@Command(
+    name = "cairn",
+    mixinStandardHelpOptions = true,
+    versionProvider = CairnCli.Version.class,
+    description = "Train models from plugin-based specs and track every run.",
+    subcommands = {RunCommand.class, RunsCommand.class, PluginsCommand.class, ServeCommand.class,
+        CommandLine.HelpCommand.class})
+public final class CairnCli {
+  /** Exit code of a spec or usage error. */
+  static final int USAGE = 2;
+
+  public static void main(String[] args) {
+    quietLogging();
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code (for tests and embedding). */
+  public static int execute(String... args) {
+    return new CommandLine(new CairnCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+
+  private static void quietLogging() {
+    String level = System.getenv().getOrDefault("CAIRN_LOG_LEVEL", "warn");
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", level));
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"cairn " + Provenance.cairnVersion()};
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.cairn.server.cli;
+
+import dev.cairn.server.CairnOptions;
+import dev.cairn.server.Platform;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Starts a {@link Platform} for a command and closes it once, on return or on Ctrl-C. */
+final class PlatformCommand {
+  private PlatformCommand() {}
+
+  static final class Handle implements AutoCloseable {
+    final Platform platform;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread hook;
+
+    private Handle(Platform platform) {
+      this.platform = platform;
+      this.hook = new Thread(this::closeOnce, "cairn-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    private void closeOnce() {
+      if (closed.compareAndSet(false, true)) {
+        platform.close();
+      }
+    }
+
+    @Override
+    public void close() {
+      closeOnce();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // the hook is running or has run
+      }
+    }
+  }
+
+  /** Starts the platform or prints why it cannot and returns null. */
+  static Handle start(CairnOptions options) {
+    try {
+      Platform platform = Platform.start(options);
+      if (platform.abandonedRuns() > 0) {
+        System.err.printf("note: %d run(s) left unfinished by an earlier process were marked FAILED%n",
+            platform.abandonedRuns());
+      }
+      return new Handle(platform);
+    } catch (Exception e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String msg = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+      if (msg.contains("already in use") || msg.contains("locked")) {
+        System.err.println("error: the tracking database in " + options.dataDir()
+            + " is in use by another Cairn process; stop it, or use another --data-dir, or share it through an H2 server (--jdbc-url)");
+      } else {
+        System.err.println("error: could not start Cairn with data directory " + options.dataDir() + ": " + msg);
+      }
+      return null;
+    }
+  }
+}

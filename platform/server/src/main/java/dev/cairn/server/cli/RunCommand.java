@@ -1,0 +1,129 @@
+package dev.cairn.server.cli;
+
+import dev.cairn.core.spec.ExperimentSpec;
+import dev.cairn.core.spec.ResolvedSpec;
+import dev.cairn.core.spec.SpecParser;
+import dev.cairn.core.tracking.RunStatus;
+import dev.cairn.core.training.TrainingResult;
+import dev.cairn.server.JsonMapping;
+import dev.cairn.server.RunOutcome;
+import dev.cairn.spi.SpecException;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cairn run spec.yaml}: validate, train with a live progress bar, print a summary. */
+@Command(name = "run", description = "Train the experiment described by a spec file and record it.")
+final class RunCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Parameters(index = "0", paramLabel = "SPEC", description = "Experiment spec (YAML).")
+  Path specFile;
+
+  @Option(names = "--json", description = "Print one JSON object on stdout (run id, status, params, final metrics, small models' weights); progress goes to stderr.")
+  boolean json;
+
+  @Option(names = "--serve", description = "Keep serving the REST API after the run (Ctrl-C to stop).")
+  boolean serve;
+
+  @Option(names = "--port", defaultValue = "8080", description = "HTTP port for --serve (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Override
+  public Integer call() throws Exception {
+    ExperimentSpec spec;
+    try {
+      spec = SpecParser.parseFile(specFile);
+    } catch (SpecException e) {
+      System.err.println("error: " + specFile + ": " + e.getMessage());
+      return CairnCli.USAGE;
+    }
+    PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
+    if (handle == null) {
+      return 1;
+    }
+    try (handle) {
+      ResolvedSpec resolved;
+      try {
+        resolved = handle.platform.runs().resolve(spec);
+      } catch (SpecException e) {
+        System.err.println("error: " + specFile + ": " + e.getMessage());
+        return CairnCli.USAGE;
+      }
+      Promise<RunOutcome> outcome = Promise.promise();
+      Path workDir = specFile.toAbsolutePath().getParent();
+      handle.platform.runs()
+          .submit(resolved, workDir, new ConsoleProgress(System.err, System.console() != null), outcome)
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      RunOutcome result = outcome.future().toCompletionStage().toCompletableFuture().get();
+      if (json) {
+        System.out.println(toJson(resolved, result).encodePrettily());
+      } else {
+        printSummary(System.out, resolved, result);
+      }
+      if (serve) {
+        ServeCommand.serveUntilStopped(handle.platform, "127.0.0.1", port);
+      }
+      return result.status() == RunStatus.FINISHED ? 0 : 1;
+    }
+  }
+
+  static JsonObject toJson(ResolvedSpec resolved, RunOutcome outcome) {
+    JsonObject out = new JsonObject()
+        .put("id", outcome.runId())
+        .put("name", outcome.name())
+        .put("experiment", resolved.spec().experiment())
+        .put("status", outcome.status().name())
+        .put("params", new JsonObject(new LinkedHashMap<>(resolved.flatParams())));
+    if (outcome.error() != null) {
+      out.put("error", outcome.error());
+    }
+    if (outcome.result() != null) {
+      JsonObject r = JsonMapping.toJson(outcome.result());
+      out.put("device", r.getString("device"))
+          .put("seconds", r.getDouble("seconds"))
+          .put("steps", r.getLong("steps"))
+          .put("parameterCount", r.getLong("parameterCount"))
+          .put("metrics", r.getJsonObject("metrics"))
+          .put("parameters", r.getJsonObject("parameters"));
+    }
+    return out;
+  }
+
+  static void printSummary(PrintStream out, ResolvedSpec resolved, RunOutcome outcome) {
+    out.println();
+    TrainingResult r = outcome.result();
+    if (r != null) {
+      out.printf(Locale.ROOT, "run %s  %s/%s  %s on %s in %.1f s (%d steps)%n", outcome.runId(),
+          resolved.spec().experiment(), outcome.name(), outcome.status(), r.device(), r.seconds(), r.steps());
+      Table table = new Table("metric", "value");
+      r.metrics().forEach((k, v) -> table.row(k, ConsoleProgress.fmt(v)));
+      table.print(out);
+      if (!r.parameters().isEmpty() && r.parameterCount() <= 64) {
+        out.println();
+        Table params = new Table("parameter", "shape", "values");
+        r.parameters().forEach((name, p) -> {
+          StringBuilder values = new StringBuilder();
+          for (float v : p.values()) {
+            values.append(values.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", v));
+          }
+          params.row(name, java.util.Arrays.toString(p.shape()), values);
+        });
+        params.print(out);
+      }
+    } else {
+      out.printf("run %s  %s/%s  %s: %s%n", outcome.runId(), resolved.spec().experiment(), outcome.name(),
+          outcome.status(), outcome.error());
+    }
+    out.println("run id: " + outcome.runId());
+  }
+}

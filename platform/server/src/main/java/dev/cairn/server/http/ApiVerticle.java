@@ -1,0 +1,280 @@
+package dev.cairn.server.http;
+
+import dev.cairn.core.plugins.ExtensionKind;
+import dev.cairn.core.plugins.PluginProblem;
+import dev.cairn.core.spec.ExperimentSpec;
+import dev.cairn.core.spec.ResolvedSpec;
+import dev.cairn.core.spec.SpecParser;
+import dev.cairn.core.tracking.RunQuery;
+import dev.cairn.core.tracking.RunRecord;
+import dev.cairn.core.tracking.RunStatus;
+import dev.cairn.core.tracking.TrackingStore;
+import dev.cairn.server.JsonMapping;
+import dev.cairn.server.Platform;
+import dev.cairn.server.RunOutcome;
+import dev.cairn.core.training.TrainingObserver;
+import dev.cairn.spi.SpecException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API (see docs/api.md). Handlers run on the event loop and hand every store read to a
+ * worker ({@code executeBlocking}); nothing here blocks.
+ */
+public final class ApiVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
+  static final int MAX_BODY_BYTES = 1 << 20;
+
+  private final Platform platform;
+  private final String host;
+  private final int port;
+  private HttpServer server;
+
+  public ApiVerticle(Platform platform, String host, int port) {
+    this.platform = platform;
+    this.host = host;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    router.get("/api/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+    router.get("/api/plugins").handler(this::plugins);
+    router.get("/api/runs").handler(this::listRuns);
+    router.post("/api/runs").handler(this::submitRun);
+    router.get("/api/runs/:id").handler(this::getRun);
+    router.delete("/api/runs/:id").handler(this::deleteRun);
+    router.post("/api/runs/:id/stop").handler(this::stopRun);
+    router.get("/api/runs/:id/params").handler(this::params);
+    router.get("/api/runs/:id/metrics").handler(this::metrics);
+    router.get("/api/runs/:id/series").handler(this::series);
+    router.route("/api/*").handler(ctx -> ctx.fail(ApiException.notFound(
+        "no such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
+    router.route("/api/*").failureHandler(this::failure);
+    server = vertx.createHttpServer().requestHandler(router);
+    return server.listen(port, host);
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private TrackingStore store() {
+    return platform.store();
+  }
+
+  private void plugins(RoutingContext ctx) {
+    JsonArray extensions = new JsonArray();
+    for (ExtensionKind kind : ExtensionKind.values()) {
+      platform.plugins().list(kind).forEach(e -> extensions.add(JsonMapping.toJson(e)));
+    }
+    JsonArray problems = new JsonArray();
+    for (PluginProblem p : platform.plugins().problems()) {
+      problems.add(new JsonObject().put("plugin", p.pluginId()).put("what", p.what()).put("reason", p.reason()));
+    }
+    json(ctx, 200, new JsonObject().put("extensions", extensions).put("problems", problems));
+  }
+
+  private void listRuns(RoutingContext ctx) {
+    int limit = intParam(ctx, "limit", 50, 1, 1000);
+    RunStatus status = statusParam(ctx);
+    String experiment = ctx.queryParams().get("experiment");
+    String token = ctx.queryParams().get("pageToken");
+    blocking(ctx, () -> {
+      var page = store().listRuns(new RunQuery(experiment, status, limit, token));
+      JsonArray runs = new JsonArray();
+      for (RunRecord r : page.items()) {
+        runs.add(JsonMapping.toJson(r).put("metrics", JsonMapping.lastValues(store().series(r.id()))));
+      }
+      return new JsonObject().put("runs", runs).put("nextPageToken", page.nextPageToken());
+    });
+  }
+
+  private void getRun(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    blocking(ctx, () -> {
+      RunRecord run = store().getRun(id).orElseThrow(() -> ApiException.notFound("no run with id '" + id + "'"));
+      var series = store().series(id);
+      JsonArray summaries = new JsonArray();
+      series.forEach(s -> summaries.add(JsonMapping.toJson(s)));
+      return JsonMapping.toJson(run)
+          .put("specText", run.specText())
+          .put("params", new JsonObject(new java.util.LinkedHashMap<>(store().params(id))))
+          .put("metrics", JsonMapping.lastValues(series))
+          .put("series", summaries);
+    });
+  }
+
+  private void params(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    blocking(ctx, () -> {
+      requireRun(id);
+      return new JsonObject(new java.util.LinkedHashMap<>(store().params(id)));
+    });
+  }
+
+  private void metrics(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    blocking(ctx, () -> {
+      requireRun(id);
+      JsonArray out = new JsonArray();
+      store().series(id).forEach(s -> out.add(JsonMapping.toJson(s)));
+      return new JsonObject().put("series", out);
+    });
+  }
+
+  private void series(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    String tag = ctx.queryParams().get("tag");
+    if (tag == null || tag.isBlank()) {
+      throw ApiException.badRequest("query parameter 'tag' is required, e.g. ?tag=train/loss");
+    }
+    int maxPoints = intParam(ctx, "maxPoints", 1000, 0, 1_000_000);
+    blocking(ctx, () -> {
+      requireRun(id);
+      return store().readSeries(id, tag, maxPoints)
+          .map(JsonMapping::toJson)
+          .orElseThrow(() -> ApiException.notFound("run '" + id + "' has no series '" + tag + "'"));
+    });
+  }
+
+  private void deleteRun(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (platform.runs().activeRuns().contains(id)) {
+      throw new ApiException(409, "conflict", "run '" + id + "' is training; stop it first (POST /api/runs/" + id + "/stop)");
+    }
+    blocking(ctx, () -> {
+      if (!store().deleteRun(id)) {
+        throw ApiException.notFound("no run with id '" + id + "'");
+      }
+      return new JsonObject().put("deleted", id);
+    });
+  }
+
+  private void stopRun(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!platform.runs().cancel(id)) {
+      throw new ApiException(409, "conflict", "run '" + id + "' is not training in this server");
+    }
+    json(ctx, 202, new JsonObject().put("stopping", id));
+  }
+
+  private void submitRun(RoutingContext ctx) {
+    String body = ctx.body().asString();
+    String specText = body;
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      JsonObject json;
+      try {
+        json = new JsonObject(body);
+      } catch (RuntimeException e) {
+        throw ApiException.badRequest("body is not valid JSON: " + e.getMessage());
+      }
+      specText = json.getString("spec");
+      if (specText == null) {
+        throw ApiException.badRequest("JSON body needs a 'spec' field holding the spec's YAML text");
+      }
+    }
+    String text = specText;
+    vertx.executeBlocking(() -> {
+          ExperimentSpec spec = SpecParser.parse(text, "api-run");
+          return platform.runs().resolve(spec);
+        })
+        .compose((ResolvedSpec resolved) ->
+            platform.runs().submit(resolved, null, TrainingObserver.NONE, Promise.<RunOutcome>promise()))
+        .onSuccess(id -> json(ctx, 202, new JsonObject().put("id", id).put("status", "QUEUED")))
+        .onFailure(ctx::fail);
+  }
+
+  private void requireRun(String id) {
+    if (store().getRun(id).isEmpty()) {
+      throw ApiException.notFound("no run with id '" + id + "'");
+    }
+  }
+
+  private <T> void blocking(RoutingContext ctx, Callable<T> work) {
+    vertx.executeBlocking(work, false).onSuccess(result -> json(ctx, 200, result)).onFailure(ctx::fail);
+  }
+
+  private static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null) {
+      return dflt;
+    }
+    try {
+      int v = Integer.parseInt(raw.trim());
+      if (v < min || v > max) {
+        throw ApiException.badRequest("query parameter '" + name + "': " + v + " is out of range; allowed " + min + ".." + max);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("query parameter '" + name + "': '" + raw + "' is not an integer");
+    }
+  }
+
+  private static RunStatus statusParam(RoutingContext ctx) {
+    String raw = ctx.queryParams().get("status");
+    if (raw == null) {
+      return null;
+    }
+    try {
+      return RunStatus.valueOf(raw.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("query parameter 'status': '" + raw + "' is not allowed; one of: "
+          + java.util.Arrays.toString(RunStatus.values()));
+    }
+  }
+
+  private void failure(RoutingContext ctx) {
+    Throwable t = ctx.failure();
+    int status;
+    String code;
+    String message;
+    if (t instanceof ApiException e) {
+      status = e.status();
+      code = e.code();
+      message = e.getMessage();
+    } else if (t instanceof SpecException e) {
+      status = 400;
+      code = "invalid_spec";
+      message = e.getMessage();
+    } else if (t == null && ctx.statusCode() > 0) {
+      status = ctx.statusCode();
+      code = status == 413 ? "too_large" : "http_" + status;
+      message = status == 413 ? "request body is larger than " + MAX_BODY_BYTES + " bytes" : "request failed";
+    } else {
+      status = 500;
+      code = "internal";
+      message = "internal error; see the server log";
+      LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), t);
+    }
+    json(ctx, status, new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)));
+  }
+
+  private static void json(RoutingContext ctx, int status, Object body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(body instanceof JsonObject o ? o.encode() : String.valueOf(body));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,0 +1,59 @@
+package dev.cairn.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the assembled distribution's {@code cairn} command in a child JVM, as tools/cairn does. */
+final class CairnProcess {
+  static final Path HOME = Path.of(System.getProperty("cairn.home", "platform/dist/target/cairn")).toAbsolutePath().normalize();
+  static final Path REPO = Path.of(System.getProperty("cairn.repo", ".")).toAbsolutePath().normalize();
+
+  private CairnProcess() {}
+
+  /** Result of a finished command. */
+  record Result(int exitCode, String stdout, String stderr) {}
+
+  /** Builds the child process: {@code java -cp <home>/lib/* CairnCli <args>} in the repo root. */
+  static ProcessBuilder builder(Path dataDir, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Dcairn.home=" + HOME);
+    cmd.add("-cp");
+    cmd.add(HOME.resolve("lib") + "/*");
+    cmd.add("dev.cairn.server.cli.CairnCli");
+    cmd.addAll(List.of(args));
+    if (dataDir != null) {
+      cmd.add("--data-dir");
+      cmd.add(dataDir.toString());
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile());
+    pb.environment().put("DJL_OFFLINE", "true");
+    pb.environment().put("OPT_OUT_TRACKING", "true");
+    pb.environment().put("CAIRN_OFFLINE", "true");
+    return pb;
+  }
+
+  /** Runs to completion (at most {@code timeoutMinutes}) and captures both streams. */
+  static Result run(Path dataDir, long timeoutMinutes, String... args) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("cairn-out", ".txt");
+    Path err = Files.createTempFile("cairn-err", ".txt");
+    try {
+      Process p = builder(dataDir, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      p.getOutputStream().close();
+      if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+        p.destroyForcibly().waitFor();
+        throw new AssertionError("cairn " + String.join(" ", args) + " did not finish in " + timeoutMinutes
+            + " min; stderr:\n" + Files.readString(err));
+      }
+      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.cairn.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The course results the foundation promises, trained for real through the assembled
+ * distribution: a child JVM, plugins loaded by PF4J from their jars, H2 on disk.
+ */
+class CliTrainingTest {
+  @TempDir Path data;
+
+  @Test
+  void linearRegressionRecoversWeightsAndBias() throws Exception {
+    JsonObject run = runJson("experiments/linear-regression.yaml");
+    assertThat(run.getString("status")).isEqualTo("FINISHED");
+    JsonObject params = run.getJsonObject("parameters");
+    JsonArray w = params.fieldNames().stream().filter(n -> n.endsWith("weight")).findFirst()
+        .map(n -> params.getJsonObject(n).getJsonArray("values")).orElseThrow();
+    JsonArray b = params.fieldNames().stream().filter(n -> n.endsWith("bias")).findFirst()
+        .map(n -> params.getJsonObject(n).getJsonArray("values")).orElseThrow();
+    assertThat(w.getDouble(0)).isCloseTo(2.0, within(0.01));
+    assertThat(w.getDouble(1)).isCloseTo(-3.4, within(0.01));
+    assertThat(b.getDouble(0)).isCloseTo(4.2, within(0.01));
+    assertThat(run.getJsonObject("metrics").getDouble("train/loss")).isLessThan(1e-3);
+    assertThat(run.getJsonObject("params").getString("optimizer.lr")).isEqualTo("0.03");
+  }
+
+  @Test
+  void sameSeedAndSpecGiveIdenticalMetrics() throws Exception {
+    JsonObject first = runJson("experiments/linear-regression.yaml");
+    JsonObject second = runJson("experiments/linear-regression.yaml");
+    assertThat(second.getString("id")).isNotEqualTo(first.getString("id"));
+    assertThat(second.getJsonObject("metrics")).isEqualTo(first.getJsonObject("metrics"));
+    assertThat(second.getJsonObject("parameters")).isEqualTo(first.getJsonObject("parameters"));
+
+    // and the stored per-step series are identical too
+    CairnProcess.Result runs = CairnProcess.run(data, 2, "runs", "--json");
+    assertThat(runs.exitCode()).as(runs.stderr()).isZero();
+    JsonArray listed = new JsonObject(runs.stdout()).getJsonArray("runs");
+    assertThat(listed).hasSize(2);
+    assertThat(listed.getJsonObject(0).getJsonObject("metrics"))
+        .isEqualTo(listed.getJsonObject(1).getJsonObject("metrics"));
+  }
+
+  @Test
+  void mlpSolvesXor() throws Exception {
+    JsonObject run = runJson("experiments/xor-mlp.yaml");
+    assertThat(run.getJsonObject("metrics").getDouble("test/accuracy")).isEqualTo(1.0);
+  }
+
+  @Test
+  void softmaxRegressionOnFashionMnist() throws Exception {
+    JsonObject run = runJson("experiments/softmax-fashion-mnist.yaml");
+    assertThat(run.getJsonObject("metrics").getDouble("test/accuracy")).isGreaterThanOrEqualTo(0.82);
+  }
+
+  @Test
+  void mlpOnFashionMnist() throws Exception {
+    JsonObject run = runJson("experiments/mlp-fashion-mnist.yaml");
+    assertThat(run.getJsonObject("metrics").getDouble("test/accuracy")).isGreaterThanOrEqualTo(0.85);
+  }
+
+  @Test
+  void humanOutputHasSummaryTableAndRunId() throws Exception {
+    CairnProcess.Result r = CairnProcess.run(data, 5, "run", "experiments/linear-regression.yaml");
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stderr()).contains("epoch 1/3", "epoch 3/3", "samples/s");
+    assertThat(r.stdout()).contains("metric", "train/loss", "FINISHED", "run id: ");
+    String id = r.stdout().lines().filter(l -> l.startsWith("run id: ")).findFirst().orElseThrow().substring(8);
+
+    CairnProcess.Result runs = CairnProcess.run(data, 2, "runs");
+    assertThat(runs.stdout()).contains(id, "linear-regression", "FINISHED");
+    assertThat(Files.exists(data.resolve("cairn.mv.db"))).isTrue();
+  }
+
+  private JsonObject runJson(String spec) throws Exception {
+    CairnProcess.Result r = CairnProcess.run(data, 10, "run", spec, "--json");
+    assertThat(r.exitCode()).as("exit code; stderr:\n%s", r.stderr()).isZero();
+    return new JsonObject(r.stdout());
+  }
+}
