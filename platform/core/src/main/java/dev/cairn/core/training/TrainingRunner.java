@@ -60,7 +60,19 @@ public final class TrainingRunner {
    * @param cancelled polled every batch; when true the training stops with a CancellationException
    */
   public record Environment(
-      Path dataDir, boolean offline, MetricSink sink, TrainingObserver observer, BooleanSupplier cancelled) {}
+      Path dataDir, boolean offline, MetricSink sink, TrainingObserver observer, BooleanSupplier cancelled) {
+    /** Where a run's files live: {@code dataDir/runs/<runId>}. */
+    public Path runDir(String runId) {
+      return runDir(dataDir, runId);
+    }
+
+    public static Path runDir(Path dataDir, String runId) {
+      return dataDir.resolve("runs").resolve(runId);
+    }
+  }
+
+  /** File name prefix of the trained parameters saved in {@code runDir/model} (DJL format). */
+  public static final String MODEL_NAME = "model";
 
   /**
    * Trains; returns final metrics. Validation errors that depend on the data (loss vs task, batch
@@ -130,6 +142,7 @@ public final class TrainingRunner {
 
         EasyTrain.fit(trainer, spec.epochs(), trainSet, evalSet);
         env.sink().flush();
+        saveModel(model, env.runDir(runId).resolve("model"), spec.epochs());
 
         Map<String, Double> metrics = new LinkedHashMap<>();
         EpochSummary last = tracking.lastEpoch();
@@ -148,6 +161,28 @@ public final class TrainingRunner {
         return new TrainingResult(Devices.label(device), spec.epochs(), tracking.steps(),
             parameterCount, seconds, metrics,
             parameterCount <= PARAMETER_DUMP_LIMIT ? dumpParameters(block) : Map.of());
+      }
+    }
+  }
+
+  /** Saves the trained parameters atomically: a crash never leaves a half-written model. */
+  private static void saveModel(Model model, Path dir, int epochs) throws IOException {
+    Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
+    deleteRecursively(tmp);
+    java.nio.file.Files.createDirectories(tmp);
+    model.setProperty("Epoch", Integer.toString(epochs));
+    model.save(tmp, MODEL_NAME);
+    deleteRecursively(dir);
+    java.nio.file.Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p);
       }
     }
   }
