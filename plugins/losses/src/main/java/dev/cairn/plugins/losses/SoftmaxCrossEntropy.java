@@ -1,0 +1,45 @@
+package dev.cairn.plugins.losses;
+
+import ai.djl.training.loss.Loss;
+import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+import dev.cairn.spi.DatasetInfo;
+import dev.cairn.spi.LossProvider;
+import dev.cairn.spi.ParamSpec;
+import dev.cairn.spi.Params;
+import dev.cairn.spi.Task;
+import java.util.List;
+import org.pf4j.Extension;
+
+/**
+ * Cross-entropy with the softmax folded in: the model outputs logits, labels are class indices
+ * (shape {@code [batch]} or {@code [batch, 1]}), and the loss is the batch mean of {@code -log
+ * softmax(ŷ)[y]}. DJL has no label smoothing for this loss, so there is no parameter for it.
+ */
+@Extension
+public class SoftmaxCrossEntropy implements LossProvider {
+
+  @Override
+  public String id() {
+    return "softmax-cross-entropy";
+  }
+
+  @Override
+  public String description() {
+    return "softmax cross-entropy on logits with class-index labels (classification)";
+  }
+
+  @Override
+  public List<ParamSpec> params() {
+    return List.of();
+  }
+
+  @Override
+  public Task task() {
+    return Task.CLASSIFICATION;
+  }
+
+  @Override
+  public Loss build(Params params, DatasetInfo dataset) {
+    return new SoftmaxCrossEntropyLoss();
+  }
+}

@@ -1,0 +1,40 @@
+package dev.cairn.plugins.losses;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.spi.LossProvider;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.pf4j.Extension;
+
+/** PF4J finds extensions through the index its annotation processor writes at compile time. */
+class ExtensionsIndexTest {
+  @Test
+  void everyLossIsIndexedAndInstantiable() throws Exception {
+    List<String> indexed = readIndex();
+    assertThat(indexed)
+        .containsExactlyInAnyOrder(
+            SoftmaxCrossEntropy.class.getName(), L2.class.getName(), L1.class.getName());
+    for (String name : indexed) {
+      Class<?> type = Class.forName(name);
+      assertThat(type.isAnnotationPresent(Extension.class)).isTrue();
+      LossProvider provider = (LossProvider) type.getConstructor().newInstance();
+      assertThat(provider.id()).matches("[a-z0-9]+(-[a-z0-9]+)*");
+      assertThat(provider.description()).isNotBlank();
+    }
+  }
+
+  /**
+   * The index next to this module's classes (other jars on the test classpath may have one too).
+   */
+  private static List<String> readIndex() throws Exception {
+    URL classes = L2.class.getProtectionDomain().getCodeSource().getLocation();
+    Path index = Path.of(classes.toURI()).resolve("META-INF/extensions.idx");
+    return Files.readAllLines(index).stream()
+        .filter(l -> !l.isBlank() && !l.startsWith("#"))
+        .toList();
+  }
+}
