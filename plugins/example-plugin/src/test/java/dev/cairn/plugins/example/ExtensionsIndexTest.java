@@ -1,0 +1,40 @@
+package dev.cairn.plugins.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.spi.CairnExtension;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.pf4j.Extension;
+
+/** PF4J finds extensions through the index its annotation processor writes at compile time. */
+class ExtensionsIndexTest {
+  @Test
+  void everyExtensionIsIndexedAndInstantiable() throws Exception {
+    List<String> indexed = readIndex();
+    assertThat(indexed)
+        .containsExactlyInAnyOrder(
+            TwoSpiralsDataset.class.getName(), ResidualMlpModel.class.getName());
+    for (String name : indexed) {
+      Class<?> type = Class.forName(name);
+      assertThat(type.isAnnotationPresent(Extension.class)).isTrue();
+      CairnExtension provider = (CairnExtension) type.getConstructor().newInstance();
+      assertThat(provider.id()).matches("[a-z0-9]+(-[a-z0-9]+)*");
+      assertThat(provider.description()).isNotBlank();
+    }
+  }
+
+  /**
+   * The index next to this module's classes (other jars on the test classpath may have one too).
+   */
+  private static List<String> readIndex() throws Exception {
+    URL classes = TwoSpiralsDataset.class.getProtectionDomain().getCodeSource().getLocation();
+    Path index = Path.of(classes.toURI()).resolve("META-INF/extensions.idx");
+    return Files.readAllLines(index).stream()
+        .filter(l -> !l.isBlank() && !l.startsWith("#"))
+        .toList();
+  }
+}
