@@ -81,22 +81,28 @@ final class IdxReader {
       byte[] dimBytes = new byte[4 * expectedDims];
       readFully(in, dimBytes, name, dimBytes.length + " bytes of dimension sizes");
       int[] dims = new int[expectedDims];
-      long total = 1;
+      long itemSize = 1;
       for (int i = 0; i < expectedDims; i++) {
         dims[i] = readInt(dimBytes, 4 * i);
         if (dims[i] < 0) {
           throw new IOException(name + ": negative dimension size " + dims[i]);
         }
-        total *= dims[i];
+        if (i > 0) {
+          itemSize = Math.min(itemSize * dims[i], Integer.MAX_VALUE);
+        }
       }
       boolean partial = limit > 0 && limit < dims[0];
       if (partial) {
-        total = total / dims[0] * limit;
         dims[0] = limit;
       }
+      long total = dims[0] * itemSize;
       if (total > Integer.MAX_VALUE - 8) {
-        throw new IOException(
-            name + ": too large (" + total + " values, dimensions " + Arrays.toString(dims) + ")");
+        throw new IOException(name + ": too large (dimensions " + Arrays.toString(dims) + ")");
+      }
+      long available = Files.size(file) - 4 - dimBytes.length;
+      if (!gzipped(file) && available < total) {
+        // Say so before allocating what a corrupt header may claim.
+        throw truncated(name, total + " bytes of " + what, available);
       }
       byte[] values = new byte[(int) total];
       readFully(in, values, name, values.length + " bytes of " + what);
@@ -120,13 +126,19 @@ final class IdxReader {
   }
 
   private static InputStream open(Path file) throws IOException {
-    BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER);
-    in.mark(2);
-    int b0 = in.read();
-    int b1 = in.read();
-    in.reset();
-    boolean gzipped = b0 == 0x1f && b1 == 0x8b;
-    return gzipped ? new GZIPInputStream(in, BUFFER) : in;
+    InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+    return gzipped(file) ? new GZIPInputStream(in, BUFFER) : in;
+  }
+
+  /** Whether the file starts with gzip's magic bytes {@code 1f 8b}. */
+  private static boolean gzipped(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.read() == 0x1f && in.read() == 0x8b;
+    }
+  }
+
+  private static IOException truncated(String name, String expected, long found) {
+    return new IOException(name + ": truncated, expected " + expected + ", found " + found);
   }
 
   /**
@@ -148,7 +160,7 @@ final class IdxReader {
       // GZIPInputStream throws this when the compressed data stops mid-stream.
     }
     if (off < buffer.length) {
-      throw new IOException(name + ": truncated, expected " + expected + ", found " + off);
+      throw truncated(name, expected, off);
     }
   }
 

@@ -55,6 +55,19 @@ class IdxReaderTest {
   }
 
   @Test
+  void aHeaderClaimingHugeSizesFailsWithoutAllocatingThem() throws IOException {
+    Path raw =
+        write("t10k-images-idx3-ubyte", IdxFiles.idx(new int[] {100_000, 28, 28}, new byte[0]));
+    assertThatThrownBy(() -> IdxReader.read(raw, 3, "pixels", 0))
+        .hasMessage(
+            "t10k-images-idx3-ubyte: truncated, expected 78400000 bytes of pixels, found 0");
+    byte[] huge = IdxFiles.idx(new int[] {Integer.MAX_VALUE, 28, 28}, new byte[0]);
+    Path gz = write("t10k-images-idx3-ubyte.gz", IdxFiles.gzip(huge));
+    assertThatThrownBy(() -> IdxReader.read(gz, 3, "pixels", 0))
+        .hasMessage("t10k-images-idx3-ubyte.gz: too large (dimensions [2147483647, 28, 28])");
+  }
+
+  @Test
   void truncatedGzipStreamIsReportedAsTruncated() throws IOException {
     byte[] gz = IdxFiles.gzip(IdxFiles.images(20));
     Path file = write("train-images-idx3-ubyte.gz", Arrays.copyOf(gz, gz.length / 2));
