@@ -27,7 +27,7 @@ class SpecErrorsTest {
     CairnProcess.Result r = run(base("{plugin: mlpp}", "{plugin: sgd, lr: 0.1}"));
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.stderr()).contains(
-        "model.plugin: 'mlpp' is not installed (did you mean 'mlp'?); installed models: linear, softmax-regression, mlp");
+        "model.plugin: 'mlpp' is not installed (did you mean 'mlp'?); installed models: linear, mlp, residual-mlp, softmax-regression");
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.cairn.spi;
 
 import ai.djl.nn.Block;
+import dev.cairn.spi.onnx.OnnxConverter;
+import java.util.List;
 
 /** Builds an uninitialised DJL block; the core initialises it for the dataset's input shape. */
 public interface ModelProvider extends CairnExtension {
@@ -10,4 +12,12 @@ public interface ModelProvider extends CairnExtension {
    *     input)
    */
   Block build(Params params, ModelContext context);
+
+  /**
+   * ONNX converters for blocks of this plugin's own making, so that its models export. Models
+   * built from DJL's standard blocks need none: Cairn converts those itself.
+   */
+  default List<OnnxConverter> onnxConverters() {
+    return List.of();
+  }
 }

@@ -10,9 +10,9 @@ final class ParamCoercion {
   static Object coerce(String field, ParamSpec spec, Object value) {
     switch (spec.type()) {
       case INT:
-        return checkRange(field, spec, toInt(field, spec, value));
+        return checkRange(field, spec, toInt(field, spec, value), value);
       case DOUBLE:
-        return checkRange(field, spec, toDouble(field, spec, value));
+        return checkRange(field, spec, toDouble(field, spec, value), value);
       case BOOLEAN:
         if (value instanceof Boolean b) {
           return b;
@@ -36,13 +36,13 @@ final class ParamCoercion {
       case INT_LIST:
         List<Integer> ints = new ArrayList<>();
         for (Object o : asList(field, spec, value)) {
-          ints.add(checkRange(field, spec, toInt(field, spec, o)));
+          ints.add(checkRange(field, spec, toInt(field, spec, o), o));
         }
         return List.copyOf(ints);
       case DOUBLE_LIST:
         List<Double> doubles = new ArrayList<>();
         for (Object o : asList(field, spec, value)) {
-          doubles.add(checkRange(field, spec, toDouble(field, spec, o)));
+          doubles.add(checkRange(field, spec, toDouble(field, spec, o), o));
         }
         return List.copyOf(doubles);
       default:
@@ -93,13 +93,15 @@ final class ParamCoercion {
     throw bad(field, spec, value);
   }
 
-  private static <T extends Number> T checkRange(String field, ParamSpec spec, T value) {
+  /** Range check; the message quotes the value as the spec wrote it ({@code 0}, not {@code 0.0}). */
+  private static <T extends Number> T checkRange(String field, ParamSpec spec, T value, Object raw) {
     double v = value.doubleValue();
     boolean tooLow =
         spec.min() != null && (spec.minExclusive() ? v <= spec.min() : v < spec.min());
-    boolean tooHigh = spec.max() != null && v > spec.max();
+    boolean tooHigh =
+        spec.max() != null && (spec.maxExclusive() ? v >= spec.max() : v > spec.max());
     if (tooLow || tooHigh) {
-      throw new SpecException(field, quote(value) + " is not allowed; expected " + spec.allowed());
+      throw new SpecException(field, quote(raw) + " is not allowed; expected " + spec.allowed());
     }
     return value;
   }

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param min lower bound for numbers (and for every element of a number list), or null
  * @param minExclusive whether {@code min} itself is excluded
  * @param max upper bound, or null
+ * @param maxExclusive whether {@code max} itself is excluded
  * @param choices allowed values of a {@link ParamType#CHOICE}
  */
 public record ParamSpec(
@@ -24,6 +25,7 @@ public record ParamSpec(
     Double min,
     boolean minExclusive,
     Double max,
+    boolean maxExclusive,
     List<String> choices) {
 
   public ParamSpec {
@@ -40,51 +42,56 @@ public record ParamSpec(
   }
 
   public static ParamSpec ofInt(String name, Integer defaultValue, String description) {
-    return new ParamSpec(name, ParamType.INT, defaultValue, description, null, false, null, null);
+    return new ParamSpec(name, ParamType.INT, defaultValue, description, null, false, null, false, null);
   }
 
   public static ParamSpec ofDouble(String name, Double defaultValue, String description) {
-    return new ParamSpec(name, ParamType.DOUBLE, defaultValue, description, null, false, null, null);
+    return new ParamSpec(name, ParamType.DOUBLE, defaultValue, description, null, false, null, false, null);
   }
 
   public static ParamSpec ofBoolean(String name, Boolean defaultValue, String description) {
-    return new ParamSpec(name, ParamType.BOOLEAN, defaultValue, description, null, false, null, null);
+    return new ParamSpec(name, ParamType.BOOLEAN, defaultValue, description, null, false, null, false, null);
   }
 
   public static ParamSpec ofString(String name, String defaultValue, String description) {
-    return new ParamSpec(name, ParamType.STRING, defaultValue, description, null, false, null, null);
+    return new ParamSpec(name, ParamType.STRING, defaultValue, description, null, false, null, false, null);
   }
 
   public static ParamSpec ofChoice(
       String name, String defaultValue, List<String> choices, String description) {
-    return new ParamSpec(name, ParamType.CHOICE, defaultValue, description, null, false, null, choices);
+    return new ParamSpec(name, ParamType.CHOICE, defaultValue, description, null, false, null, false, choices);
   }
 
   public static ParamSpec ofIntList(String name, List<Integer> defaultValue, String description) {
     return new ParamSpec(
         name, ParamType.INT_LIST, defaultValue == null ? null : List.copyOf(defaultValue),
-        description, null, false, null, null);
+        description, null, false, null, false, null);
   }
 
   public static ParamSpec ofDoubleList(String name, List<Double> defaultValue, String description) {
     return new ParamSpec(
         name, ParamType.DOUBLE_LIST, defaultValue == null ? null : List.copyOf(defaultValue),
-        description, null, false, null, null);
+        description, null, false, null, false, null);
   }
 
   /** Values must be {@code >= min}. */
   public ParamSpec atLeast(double min) {
-    return new ParamSpec(name, type, defaultValue, description, min, false, max, choices);
+    return new ParamSpec(name, type, defaultValue, description, min, false, max, maxExclusive, choices);
   }
 
   /** Values must be {@code > min}. */
   public ParamSpec greaterThan(double min) {
-    return new ParamSpec(name, type, defaultValue, description, min, true, max, choices);
+    return new ParamSpec(name, type, defaultValue, description, min, true, max, maxExclusive, choices);
   }
 
   /** Values must be {@code <= max}. */
   public ParamSpec atMost(double max) {
-    return new ParamSpec(name, type, defaultValue, description, min, minExclusive, max, choices);
+    return new ParamSpec(name, type, defaultValue, description, min, minExclusive, max, false, choices);
+  }
+
+  /** Values must be {@code < max}. */
+  public ParamSpec lessThan(double max) {
+    return new ParamSpec(name, type, defaultValue, description, min, minExclusive, max, true, choices);
   }
 
   public boolean required() {
@@ -101,7 +108,7 @@ public record ParamSpec(
       s.append(minExclusive ? " > " : " >= ").append(format(min));
     }
     if (max != null) {
-      s.append(min != null ? " and" : "").append(" <= ").append(format(max));
+      s.append(min != null ? " and" : "").append(maxExclusive ? " < " : " <= ").append(format(max));
     }
     return s.toString();
   }

@@ -116,9 +116,10 @@ public final class PluginRegistry implements AutoCloseable {
     }
   }
 
-  /** Extensions of a kind in load order. */
+  /** Extensions of a kind, by id. */
   public List<InstalledExtension> list(ExtensionKind kind) {
-    return List.copyOf(byKind.get(kind).values());
+    return byKind.get(kind).values().stream()
+        .sorted(java.util.Comparator.comparing(InstalledExtension::id)).toList();
   }
 
   public Optional<InstalledExtension> find(ExtensionKind kind, String id) {
@@ -132,7 +133,7 @@ public final class PluginRegistry implements AutoCloseable {
   public <T extends CairnExtension> T require(ExtensionKind kind, String id) {
     InstalledExtension found = byKind.get(kind).get(id);
     if (found == null) {
-      var installed = byKind.get(kind).keySet();
+      var installed = new java.util.TreeSet<>(byKind.get(kind).keySet());
       String hint = Suggest.closest(id, installed).map(s -> " (did you mean '" + s + "'?)").orElse("");
       throw new SpecException(kind.section() + ".plugin",
           "'" + id + "' is not installed" + hint + "; installed " + kind.plural() + ": "

@@ -30,6 +30,8 @@ public final class CairnCli {
     String level = System.getenv().getOrDefault("CAIRN_LOG_LEVEL", "warn");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", level));
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    // DJL probes for CUDA on every start and warns when there is none: expected on CPU machines
+    System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
   }
 

@@ -43,7 +43,8 @@ final class PluginsCommand implements Callable<Integer> {
         for (InstalledExtension e : registry.list(kind)) {
           out.printf("  %-22s %s  [%s %s]%n", e.id(), e.extension().description(), e.pluginId(), e.pluginVersion());
           for (ParamSpec p : e.extension().params()) {
-            String dflt = p.required() ? "required" : "default " + p.defaultValue();
+            String dflt = p.required() ? "required"
+                : "default " + ("".equals(p.defaultValue()) ? "\"\"" : p.defaultValue());
             out.printf("      %-18s %s; %s. %s%n", p.name(), p.allowed(), dflt, p.description());
           }
         }

@@ -66,6 +66,6 @@ class TwoSpiralsDatasetTest {
         .isInstanceOf(SpecException.class)
         .hasMessage("dataset.n: 1 is not allowed; expected an integer >= 2");
     assertThatThrownBy(() -> load(Map.of("turns", 0), 1))
-        .hasMessageStartingWith("dataset.turns: 0.0 is not allowed");
+        .hasMessageStartingWith("dataset.turns: 0 is not allowed");
   }
 }

@@ -141,6 +141,6 @@ class ModelsTest {
     assertThatThrownBy(() -> build(mlp, FASHION, Map.of("activation", "rleu")))
         .hasMessageStartingWith("model.activation: 'rleu' is not allowed (did you mean 'relu'?)");
     assertThatThrownBy(() -> build(new SoftmaxRegressionModel(), FASHION, Map.of("initStd", 0)))
-        .hasMessageStartingWith("model.initStd: 0.0 is not allowed");
+        .hasMessageStartingWith("model.initStd: 0 is not allowed");
   }
 }

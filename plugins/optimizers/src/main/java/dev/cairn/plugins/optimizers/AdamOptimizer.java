@@ -48,8 +48,8 @@ public class AdamOptimizer implements OptimizerProvider {
     Adam.Builder adam =
         Optimizer.adam()
             .optLearningRateTracker(learningRate)
-            .optBeta1(OptimizerParams.belowOne(params, "beta1"))
-            .optBeta2(OptimizerParams.belowOne(params, "beta2"))
+            .optBeta1(params.getFloat("beta1"))
+            .optBeta2(params.getFloat("beta2"))
             .optEpsilon(params.getFloat("epsilon"))
             .optWeightDecays(params.getFloat("weightDecay"));
     return OptimizerParams.withClipping(adam.build(), params, learningRate);

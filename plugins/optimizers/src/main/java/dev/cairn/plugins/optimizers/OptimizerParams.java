@@ -5,7 +5,6 @@ import ai.djl.training.tracker.Tracker;
 import dev.cairn.spi.OptimizerSetup;
 import dev.cairn.spi.ParamSpec;
 import dev.cairn.spi.Params;
-import dev.cairn.spi.SpecException;
 
 /** Parameters the optimizers share, and the checks {@link ParamSpec} cannot express. */
 final class OptimizerParams {
@@ -21,19 +20,9 @@ final class OptimizerParams {
         .atLeast(0);
   }
 
-  /** A number in [0, 1); the upper bound is checked by {@link #belowOne}. */
+  /** A number in [0, 1). */
   static ParamSpec fraction(String name, double defaultValue, String description) {
-    return ParamSpec.ofDouble(name, defaultValue, description).atLeast(0).atMost(1);
-  }
-
-  /** The value of a {@link #fraction}, refusing 1, which ParamSpec's inclusive bound lets in. */
-  static float belowOne(Params params, String name) {
-    double value = params.getDouble(name);
-    if (value >= 1) {
-      throw new SpecException(
-          "optimizer." + name, value + " is not allowed; expected a number >= 0 and < 1");
-    }
-    return (float) value;
+    return ParamSpec.ofDouble(name, defaultValue, description).atLeast(0).lessThan(1);
   }
 
   /** The optimizer, wrapped to clip gradients when {@code clipGrad} is set. */

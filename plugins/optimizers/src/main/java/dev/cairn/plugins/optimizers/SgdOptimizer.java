@@ -45,7 +45,7 @@ public class SgdOptimizer implements OptimizerProvider {
     Sgd.Builder sgd =
         Optimizer.sgd()
             .setLearningRateTracker(learningRate)
-            .optMomentum(OptimizerParams.belowOne(params, "momentum"))
+            .optMomentum(params.getFloat("momentum"))
             .optWeightDecays(params.getFloat("weightDecay"));
     return OptimizerParams.withClipping(sgd.build(), params, learningRate);
   }

@@ -139,20 +139,20 @@ class OptimizersTest {
   void parameterErrorsNameTheField() {
     assertThatThrownBy(() -> build(new SgdOptimizer(), Map.of("lr", 0)))
         .isInstanceOf(SpecException.class)
-        .hasMessageStartingWith("optimizer.lr: 0.0 is not allowed; expected a number > 0");
+        .hasMessageStartingWith("optimizer.lr: 0 is not allowed; expected a number > 0");
     assertThatThrownBy(() -> build(new SgdOptimizer(), Map.of("momentum", 1)))
         .isInstanceOf(SpecException.class)
-        .hasMessage("optimizer.momentum: 1.0 is not allowed; expected a number >= 0 and < 1");
+        .hasMessage("optimizer.momentum: 1 is not allowed; expected a number >= 0 and < 1");
     assertThatThrownBy(() -> build(new SgdOptimizer(), Map.of("momentum", -0.1)))
         .hasMessageStartingWith("optimizer.momentum: -0.1 is not allowed");
     assertThatThrownBy(() -> build(new AdamOptimizer(), Map.of("beta2", 1)))
-        .hasMessageStartingWith("optimizer.beta2: 1.0 is not allowed");
+        .hasMessageStartingWith("optimizer.beta2: 1 is not allowed");
     assertThatThrownBy(() -> build(new AdamOptimizer(), Map.of("epsilon", 0)))
-        .hasMessageStartingWith("optimizer.epsilon: 0.0 is not allowed");
+        .hasMessageStartingWith("optimizer.epsilon: 0 is not allowed");
     assertThatThrownBy(() -> build(new AdamOptimizer(), Map.of("weightDecay", -1)))
-        .hasMessageStartingWith("optimizer.weightDecay: -1.0 is not allowed");
+        .hasMessageStartingWith("optimizer.weightDecay: -1 is not allowed");
     assertThatThrownBy(() -> build(new AdamOptimizer(), Map.of("clipGrad", -1)))
-        .hasMessageStartingWith("optimizer.clipGrad: -1.0 is not allowed");
+        .hasMessageStartingWith("optimizer.clipGrad: -1 is not allowed");
     assertThatThrownBy(() -> build(new AdamOptimizer(), Map.of("learningRate", 0.1)))
         .hasMessageStartingWith("optimizer.learningRate: unknown parameter");
   }
