@@ -1,7 +1,5 @@
 package dev.cairn.core.tracking.internal;
 
-import java.util.Arrays;
-
 /**
  * The points of one chunk (run x tag x block of up to {@link #CAPACITY} points) held by the writer
  * until they are flushed. Its header (count, step range, min, max, last value) is kept as points
@@ -14,10 +12,13 @@ public final class OpenChunk {
   private final String runId;
   private final String tag;
   private final int chunkNo;
-  private long[] steps;
-  private long[] wallTimes;
-  private double[] values;
+  private final ChunkCodec.LongEncoder steps = ChunkCodec.LongEncoder.forSteps();
+  private final ChunkCodec.LongEncoder wallTimes = ChunkCodec.LongEncoder.forWallTimes();
+  private final ChunkCodec.DoubleEncoder values = new ChunkCodec.DoubleEncoder();
   private int count;
+  private long firstStep;
+  private long lastStep;
+  private double lastValue;
   private double min = Double.NaN;
   private double max = Double.NaN;
   private boolean dirty;
@@ -26,26 +27,25 @@ public final class OpenChunk {
     this.runId = runId;
     this.tag = tag;
     this.chunkNo = chunkNo;
-    this.steps = new long[16];
-    this.wallTimes = new long[16];
-    this.values = new double[16];
   }
 
   /** Rebuilds an unsealed chunk from its stored row, so that the next flush rewrites it whole. */
   public static OpenChunk restore(
       String runId, String tag, int chunkNo, byte[] steps, byte[] wallTimes, byte[] values) {
-    OpenChunk chunk = new OpenChunk(runId, tag, chunkNo);
-    chunk.ensureCapacity(CAPACITY);
-    int n = ChunkCodec.decodeLongs(steps, chunk.steps, 0);
-    if (ChunkCodec.decodeLongs(wallTimes, chunk.wallTimes, 0) != n
-        || ChunkCodec.decodeValues(values, chunk.values, 0) != n) {
+    long[] storedSteps = new long[CAPACITY];
+    long[] storedWallTimes = new long[CAPACITY];
+    double[] storedValues = new double[CAPACITY];
+    int n = ChunkCodec.decodeLongs(steps, storedSteps, 0);
+    if (ChunkCodec.decodeLongs(wallTimes, storedWallTimes, 0) != n
+        || ChunkCodec.decodeValues(values, storedValues, 0) != n) {
       throw new IllegalStateException(
           "Chunk " + chunkNo + " of " + runId + "/" + tag + " has arrays of different lengths");
     }
+    OpenChunk chunk = new OpenChunk(runId, tag, chunkNo);
     for (int i = 0; i < n; i++) {
-      chunk.track(chunk.values[i]);
+      chunk.append(storedSteps[i], storedWallTimes[i], storedValues[i]);
     }
-    chunk.count = n;
+    chunk.dirty = false;
     return chunk;
   }
 
@@ -54,34 +54,24 @@ public final class OpenChunk {
     if (count == CAPACITY) {
       throw new IllegalStateException("chunk is full");
     }
-    ensureCapacity(count + 1);
-    steps[count] = step;
-    wallTimes[count] = wallTime;
-    values[count] = value;
+    steps.add(step);
+    wallTimes.add(wallTime);
+    values.add(value);
+    if (count == 0) {
+      firstStep = step;
+    }
     count++;
-    track(value);
+    lastStep = step;
+    lastValue = value;
+    if (!Double.isNaN(value)) {
+      if (Double.isNaN(min) || value < min) {
+        min = value;
+      }
+      if (Double.isNaN(max) || value > max) {
+        max = value;
+      }
+    }
     dirty = true;
-  }
-
-  private void track(double value) {
-    if (Double.isNaN(value)) {
-      return;
-    }
-    if (Double.isNaN(min) || value < min) {
-      min = value;
-    }
-    if (Double.isNaN(max) || value > max) {
-      max = value;
-    }
-  }
-
-  private void ensureCapacity(int needed) {
-    if (needed > steps.length) {
-      int size = Math.min(CAPACITY, Math.max(needed, steps.length * 2));
-      steps = Arrays.copyOf(steps, size);
-      wallTimes = Arrays.copyOf(wallTimes, size);
-      values = Arrays.copyOf(values, size);
-    }
   }
 
   public String runId() {
@@ -113,11 +103,11 @@ public final class OpenChunk {
   }
 
   public long firstStep() {
-    return steps[0];
+    return firstStep;
   }
 
   public long lastStep() {
-    return steps[count - 1];
+    return lastStep;
   }
 
   public double min() {
@@ -129,18 +119,18 @@ public final class OpenChunk {
   }
 
   public double lastValue() {
-    return values[count - 1];
+    return lastValue;
   }
 
   public byte[] encodeSteps() {
-    return ChunkCodec.encodeSteps(steps, count);
+    return steps.toBlob();
   }
 
   public byte[] encodeWallTimes() {
-    return ChunkCodec.encodeWallTimes(wallTimes, count);
+    return wallTimes.toBlob();
   }
 
   public byte[] encodeValues() {
-    return ChunkCodec.encodeValues(values, count);
+    return values.toBlob();
   }
 }
