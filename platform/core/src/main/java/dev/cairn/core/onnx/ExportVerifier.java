@@ -1,0 +1,129 @@
+package dev.cairn.core.onnx;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.cairn.spi.onnx.OnnxExportException;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Checks an export before it is kept: runs ONNX Runtime (CPU) and DJL's inference-mode forward
+ * pass on the same seeded probe batch and compares every output value. A batch of one is run too,
+ * which proves the batch dimension is really dynamic.
+ */
+public final class ExportVerifier {
+  /** Largest |ORT − DJL| an export may show. */
+  public static final double TOLERANCE = 1e-4;
+  public static final int PROBE_EXAMPLES = 8;
+
+  private ExportVerifier() {}
+
+  /** A seeded N(0, 1) probe batch of {@code examples} examples of {@code exampleShape}. */
+  public static float[] probe(long[] exampleShape, int examples, long seed) {
+    long size = examples;
+    for (long d : exampleShape) {
+      size *= d;
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] data = new float[Math.toIntExact(size)];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (float) gaussian(random);
+    }
+    return data;
+  }
+
+  private static double gaussian(SplittableRandom r) {
+    double u = 1 - r.nextDouble();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble());
+  }
+
+  /**
+   * @throws OnnxExportException with the numbers when the outputs differ by more than {@link
+   *     #TOLERANCE}, or when ONNX Runtime cannot run the file
+   */
+  public static Verification verify(Block block, NDManager manager, byte[] onnx, long[] exampleShape, long seed) {
+    long[] shape = prepend(PROBE_EXAMPLES, exampleShape);
+    float[] input = probe(exampleShape, PROBE_EXAMPLES, seed);
+    float[] expected;
+    long[] expectedShape;
+    try (NDManager m = manager.newSubManager()) {
+      NDArray x = m.create(input, new Shape(shape));
+      NDList out = block.forward(new ParameterStore(m, false), new NDList(x), false);
+      expected = out.singletonOrThrow().toFloatArray();
+      expectedShape = out.singletonOrThrow().getShape().getShape();
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    float[] actual;
+    float[] single;
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession session = env.createSession(onnx, options)) {
+      actual = run(env, session, input, shape, expectedShape);
+      long[] one = prepend(1, exampleShape);
+      long[] oneOut = expectedShape.clone();
+      oneOut[0] = 1;
+      single = run(env, session, Arrays.copyOf(input, input.length / PROBE_EXAMPLES), one, oneOut);
+    } catch (OrtException e) {
+      throw new OnnxExportException("ONNX Runtime cannot run the exported graph: " + e.getMessage(), e);
+    }
+    int perExample = expected.length / PROBE_EXAMPLES;
+    double max = 0;
+    int at = 0;
+    for (int i = 0; i < expected.length; i++) {
+      double d = Math.abs((double) expected[i] - actual[i]);
+      if (!(d <= max)) { // NaN counts as a mismatch
+        max = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
+        at = i;
+      }
+    }
+    for (int i = 0; i < perExample; i++) {
+      double d = Math.abs((double) expected[i] - single[i]);
+      if (!(d <= max)) {
+        max = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
+        at = i;
+      }
+    }
+    Verification v = new Verification(PROBE_EXAMPLES, max, TOLERANCE);
+    if (!v.passed()) {
+      throw new OnnxExportException(String.format(Locale.ROOT,
+          "the export does not match DJL: max |ONNX Runtime - DJL| = %.3g at output value %d (example %d;"
+              + " DJL %.6g, ONNX Runtime %.6g) on a seeded probe batch of %d; allowed %.0e. The file was not kept",
+          max, at, at / Math.max(1, perExample), expected[at], actual[at], PROBE_EXAMPLES, TOLERANCE));
+    }
+    return v;
+  }
+
+  private static float[] run(OrtEnvironment env, OrtSession session, float[] input, long[] shape, long[] expectedShape)
+      throws OrtException {
+    try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
+        OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, tensor))) {
+      OnnxTensor out = (OnnxTensor) result.get(0);
+      long[] outShape = out.getInfo().getShape();
+      if (!Arrays.equals(outShape, expectedShape)) {
+        throw new OnnxExportException("the exported graph outputs shape " + Arrays.toString(outShape)
+            + " but DJL outputs " + Arrays.toString(expectedShape));
+      }
+      FloatBuffer buf = out.getFloatBuffer();
+      float[] values = new float[buf.remaining()];
+      buf.get(values);
+      return values;
+    }
+  }
+
+  static long[] prepend(long first, long[] rest) {
+    long[] out = new long[rest.length + 1];
+    out[0] = first;
+    System.arraycopy(rest, 0, out, 1, rest.length);
+    return out;
+  }
+}

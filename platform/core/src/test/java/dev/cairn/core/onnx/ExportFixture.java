@@ -1,0 +1,66 @@
+package dev.cairn.core.onnx;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.onnx.proto.OnnxMl;
+import dev.cairn.spi.onnx.OnnxConverter;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** Builds, initialises and exports hand-made DJL blocks for the converter tests. */
+final class ExportFixture implements AutoCloseable {
+  final NDManager manager = NDManager.newBaseManager("PyTorch");
+
+  /**
+   * Initialises {@code block} for {@code inputShape} and gives every parameter seeded random
+   * values (running variances positive), so that BatchNorm's statistics matter in the test.
+   */
+  Block init(Block block, Shape inputShape, long seed) {
+    block.initialize(manager, DataType.FLOAT32, inputShape);
+    Random random = new Random(seed);
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      NDArray array = p.getValue().getArray();
+      float[] values = new float[(int) array.size()];
+      boolean variance = p.getKey().endsWith("runningVar");
+      for (int i = 0; i < values.length; i++) {
+        values[i] = variance ? 0.5f + random.nextFloat() : (float) (random.nextGaussian() * 0.5);
+      }
+      try (NDArray replacement = manager.create(values, array.getShape())) {
+        array.subi(array).addi(replacement);
+      }
+    }
+    return block;
+  }
+
+  /** Exports with built-in converters (plus {@code extra}) and verifies; returns the model. */
+  Exported export(Block block, Shape inputShape, List<OnnxConverter> extra) {
+    OnnxMl.ModelProto model = OnnxExporter.export(block, inputShape,
+        ConverterRegistry.forModel(extra, "model 'test' of plugin 'tests'"), "test-graph",
+        Map.of("cairn.test", "yes"), "a test export");
+    byte[] bytes = model.toByteArray();
+    long[] example = inputShape.slice(1).getShape();
+    Verification v = ExportVerifier.verify(block, manager, bytes, example, 7);
+    return new Exported(model, bytes, v);
+  }
+
+  Exported export(Block block, Shape inputShape) {
+    return export(block, inputShape, List.of());
+  }
+
+  record Exported(OnnxMl.ModelProto model, byte[] bytes, Verification verification) {
+    List<String> ops() {
+      return model.getGraph().getNodeList().stream().map(OnnxMl.NodeProto::getOpType).toList();
+    }
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
