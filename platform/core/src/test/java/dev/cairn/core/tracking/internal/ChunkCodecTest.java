@@ -45,4 +45,26 @@ class ChunkCodecTest {
     }
     assertThat(ChunkCodec.encodeSteps(steps, steps.length).length).isLessThan(1024 + 8);
   }
+
+  @Test
+  void theStoredFormatStaysReadable() {
+    // bytes as version 1 of the codec writes them: rows already stored must keep decoding
+    byte[] steps = {1, 3, 10, 1, 2};
+    byte[] wallTimes = {2, 2, (byte) 0xd0, 0x0f, 0x13};
+    byte[] values = {3, 1, 0, 0, 0, 0, 0, 0, (byte) 0xf8, 0x3f};
+
+    long[] decodedSteps = new long[3];
+    long[] decodedWallTimes = new long[2];
+    double[] decodedValues = new double[1];
+    assertThat(ChunkCodec.decodeLongs(steps, decodedSteps, 0)).isEqualTo(3);
+    assertThat(decodedSteps).containsExactly(5, 6, 8);
+    assertThat(ChunkCodec.decodeLongs(wallTimes, decodedWallTimes, 0)).isEqualTo(2);
+    assertThat(decodedWallTimes).containsExactly(1000, 990);
+    assertThat(ChunkCodec.decodeValues(values, decodedValues, 0)).isEqualTo(1);
+    assertThat(decodedValues).containsExactly(1.5);
+
+    assertThat(ChunkCodec.encodeSteps(new long[] {5, 6, 8}, 3)).isEqualTo(steps);
+    assertThat(ChunkCodec.encodeWallTimes(new long[] {1000, 990}, 2)).isEqualTo(wallTimes);
+    assertThat(ChunkCodec.encodeValues(new double[] {1.5}, 1)).isEqualTo(values);
+  }
 }
