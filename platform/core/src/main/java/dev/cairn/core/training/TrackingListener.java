@@ -3,18 +3,17 @@ package dev.cairn.core.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.Trainer;
-import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import dev.cairn.core.tracking.ScalarPoint;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
  * Turns DJL training events into tracked scalars: per-step training loss and learning rate (every
  * {@code logEvery} steps), and per epoch the train / evaluation loss and accuracy, samples per
- * second and wall time. Reads epoch metrics from DJL's {@link EvaluatorTrainingListener}, so it
- * must be registered after it.
+ * second and wall time. It reuses the loss DJL's training step already computed (through {@link
+ * CapturingLoss}) and keeps epoch sums on the device, so tracking adds a handful of small array
+ * operations per batch and reads the device only at logged steps and at the end of an epoch.
  */
 final class TrackingListener extends TrainingListenerAdapter {
   static final String TRAIN_LOSS = "train/loss";
@@ -23,7 +22,7 @@ final class TrackingListener extends TrainingListenerAdapter {
   private final String runId;
   private final MetricSink sink;
   private final TrainingObserver observer;
-  private final EvaluatorTrainingListener evaluator;
+  private final CapturingLoss loss;
   private final ai.djl.training.tracker.Tracker learningRate;
   private final int logEvery;
   private final int epochs;
@@ -40,15 +39,17 @@ final class TrackingListener extends TrainingListenerAdapter {
   private long lastTrainBatchNanos;
   private double lastLoss = Double.NaN;
   private EpochSummary lastEpoch;
+  private SplitMetrics train;
+  private SplitMetrics eval;
 
   TrackingListener(String runId, MetricSink sink, TrainingObserver observer,
-      EvaluatorTrainingListener evaluator, ai.djl.training.tracker.Tracker learningRate,
+      CapturingLoss loss, ai.djl.training.tracker.Tracker learningRate,
       int logEvery, int epochs, int batchesPerEpoch, String evalSplit, boolean classification,
       BooleanSupplier cancelled) {
     this.runId = runId;
     this.sink = sink;
     this.observer = observer;
-    this.evaluator = evaluator;
+    this.loss = loss;
     this.learningRate = learningRate;
     this.logEvery = logEvery;
     this.epochs = epochs;
@@ -60,7 +61,15 @@ final class TrackingListener extends TrainingListenerAdapter {
 
   @Override
   public void onTrainingBegin(Trainer trainer) {
+    train = new SplitMetrics(trainer.getManager(), classification);
+    eval = new SplitMetrics(trainer.getManager(), classification);
     epochStartNanos = System.nanoTime();
+  }
+
+  @Override
+  public void onTrainingEnd(Trainer trainer) {
+    train.close();
+    eval.close();
   }
 
   @Override
@@ -70,11 +79,20 @@ final class TrackingListener extends TrainingListenerAdapter {
     }
     step++;
     batchInEpoch++;
-    samplesInEpoch += batchData.getBatch().getSize();
+    long size = batchData.getBatch().getSize();
+    samplesInEpoch += size;
+    NDArray meanLoss = loss.takeLast();
+    if (meanLoss == null) {
+      meanLoss = evaluate(trainer, batchData);
+    }
+    add(train, meanLoss, batchData, size);
     lastTrainBatchNanos = System.nanoTime();
     if (step == 1 || step % logEvery == 0) {
       long now = System.currentTimeMillis();
-      lastLoss = batchLoss(trainer, batchData);
+      lastLoss = meanLoss.getFloat();
+      if (!Double.isFinite(lastLoss)) {
+        throw new TrainingDivergedException(step, lastLoss);
+      }
       emit(TRAIN_LOSS, step, now, lastLoss);
       // the update for this batch is number `step - 1` (DJL counts updates from 0)
       emit(LEARNING_RATE, step, now, learningRate.getNewValue(Math.toIntExact(step - 1)));
@@ -82,29 +100,37 @@ final class TrackingListener extends TrainingListenerAdapter {
     observer.onBatch(epoch, batchInEpoch, batchesPerEpoch, lastLoss);
   }
 
-  private static double batchLoss(Trainer trainer, BatchData batchData) {
-    double sum = 0;
-    int parts = 0;
-    for (var entry : batchData.getLabels().entrySet()) {
-      NDList labels = entry.getValue();
-      NDList predictions = batchData.getPredictions().get(entry.getKey());
-      try (NDArray loss = trainer.getLoss().evaluate(labels, predictions)) {
-        sum += loss.getFloat();
-        parts++;
-      }
-    }
-    return parts == 0 ? Double.NaN : sum / parts;
+  @Override
+  public void onValidationBatch(Trainer trainer, BatchData batchData) {
+    add(eval, evaluate(trainer, batchData), batchData, batchData.getBatch().getSize());
+  }
+
+  /** The batch's mean loss computed from its predictions (single device). */
+  private static NDArray evaluate(Trainer trainer, BatchData batchData) {
+    var device = batchData.getLabels().keySet().iterator().next();
+    return trainer.getLoss().evaluate(batchData.getLabels().get(device), batchData.getPredictions().get(device));
+  }
+
+  private static void add(SplitMetrics metrics, NDArray meanLoss, BatchData batchData, long size) {
+    var device = batchData.getLabels().keySet().iterator().next();
+    NDList labels = batchData.getLabels().get(device);
+    NDList predictions = batchData.getPredictions().get(device);
+    metrics.add(meanLoss, labels, predictions, size);
   }
 
   @Override
   public void onEpoch(Trainer trainer) {
     long end = System.nanoTime();
     long now = System.currentTimeMillis();
-    Map<String, Float> evals = evaluator.getLatestEvaluations();
-    double trainLoss = value(evals, "train_loss");
-    double trainAcc = classification ? value(evals, "train_Accuracy") : Double.NaN;
-    double evalLoss = evalSplit == null ? Double.NaN : value(evals, "validate_loss");
-    double evalAcc = evalSplit == null || !classification ? Double.NaN : value(evals, "validate_Accuracy");
+    double trainLoss = train.meanLoss();
+    double trainAcc = train.accuracy();
+    double evalLoss = evalSplit == null ? Double.NaN : eval.meanLoss();
+    double evalAcc = evalSplit == null ? Double.NaN : eval.accuracy();
+    train.reset();
+    eval.reset();
+    if (!Double.isFinite(trainLoss)) {
+      throw new TrainingDivergedException(step, trainLoss);
+    }
     double trainSeconds = Math.max(1e-9, (lastTrainBatchNanos - epochStartNanos) / 1e9);
     double seconds = (end - epochStartNanos) / 1e9;
     double samplesPerSecond = samplesInEpoch / trainSeconds;
@@ -132,11 +158,6 @@ final class TrackingListener extends TrainingListenerAdapter {
     if (!Double.isNaN(value)) {
       sink.accept(new ScalarPoint(runId, tag, at, wallMillis, value));
     }
-  }
-
-  private static double value(Map<String, Float> evals, String key) {
-    Float v = evals.get(key);
-    return v == null ? Double.NaN : v;
   }
 
   long steps() {

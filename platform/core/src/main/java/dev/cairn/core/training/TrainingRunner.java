@@ -14,11 +14,6 @@ import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
-import ai.djl.training.evaluator.Accuracy;
-import ai.djl.training.listener.DivergenceCheckTrainingListener;
-import ai.djl.training.listener.EpochTrainingListener;
-import ai.djl.training.listener.EvaluatorTrainingListener;
-import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.Pair;
 import dev.cairn.core.spec.ExperimentSpec;
@@ -104,7 +99,7 @@ public final class TrainingRunner {
     Block block = resolved.model().provider().build(resolved.model().params(), new ModelContext(info, spec.seed()));
     OptimizerSetup optimizer = resolved.optimizer().provider().build(
         resolved.optimizer().params(), new OptimizerContext(batchesPerEpoch, spec.epochs()));
-    Loss loss = resolved.loss().provider().build(resolved.loss().params(), info);
+    CapturingLoss loss = new CapturingLoss(resolved.loss().provider().build(resolved.loss().params(), info));
     boolean classification = info.task() == Task.CLASSIFICATION;
 
     Split eval = data.validation() != null ? data.validation() : data.test();
@@ -117,18 +112,13 @@ public final class TrainingRunner {
       ArrayDataset evalSet = eval == null ? null
           : arrays(dataManager, eval, info, new SeededSampler(spec.loader().batchSize(), false, false, 0));
 
-      EvaluatorTrainingListener evaluator = new EvaluatorTrainingListener();
-      TrackingListener tracking = new TrackingListener(runId, env.sink(), env.observer(), evaluator,
+      TrackingListener tracking = new TrackingListener(runId, env.sink(), env.observer(), loss,
           optimizer.learningRate(), spec.logEverySteps(), spec.epochs(), batchesPerEpoch, evalSplit,
           classification, env.cancelled());
       DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
           .optOptimizer(optimizer.optimizer())
           .optDevices(new Device[] {device})
-          .addTrainingListeners(new EpochTrainingListener(), evaluator,
-              new DivergenceCheckTrainingListener(), tracking);
-      if (classification) {
-        config.addEvaluator(new Accuracy());
-      }
+          .addTrainingListeners(tracking);
       try (Trainer trainer = model.newTrainer(config)) {
         Shape inputShape = new Shape(prepend(spec.loader().batchSize(), info.inputShape()));
         try {
