@@ -142,16 +142,22 @@ public final class ChunkDao {
       throws SQLException {
     List<byte[][]> blobs = new ArrayList<>();
     long total = 0;
+    long firstStep = 0;
+    long lastStep = 0;
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT point_count, steps, wall_times, vals FROM metric_chunks"
-                + " WHERE run_id = ? AND tag = ? ORDER BY chunk_no")) {
+            "SELECT point_count, first_step, last_step, steps, wall_times, vals"
+                + " FROM metric_chunks WHERE run_id = ? AND tag = ? ORDER BY chunk_no")) {
       ps.setString(1, runId);
       ps.setString(2, tag);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           total += rs.getInt(1);
-          blobs.add(new byte[][] {rs.getBytes(2), rs.getBytes(3), rs.getBytes(4)});
+          if (blobs.isEmpty()) {
+            firstStep = rs.getLong(2);
+          }
+          lastStep = rs.getLong(3);
+          blobs.add(new byte[][] {rs.getBytes(4), rs.getBytes(5), rs.getBytes(6)});
         }
       }
     }
@@ -162,34 +168,53 @@ public final class ChunkDao {
       throw new IllegalStateException("Series " + runId + "/" + tag + " is too long to read");
     }
     int n = (int) total;
-    long[] steps = new long[n];
-    long[] wallTimes = new long[n];
-    double[] values = new double[n];
-    int offset = 0;
-    for (byte[][] chunk : blobs) {
-      int count = ChunkCodec.decodeLongs(chunk[0], steps, offset);
-      if (ChunkCodec.decodeLongs(chunk[1], wallTimes, offset) != count
-          || ChunkCodec.decodeValues(chunk[2], values, offset) != count) {
-        throw new IllegalStateException("Chunk arrays of " + runId + "/" + tag + " disagree");
-      }
-      offset += count;
-    }
-    if (offset != n) {
-      throw new IllegalStateException("Chunk headers of " + runId + "/" + tag + " disagree");
-    }
     if (maxPoints <= 0 || n <= maxPoints) {
+      long[] steps = new long[n];
+      long[] wallTimes = new long[n];
+      double[] values = new double[n];
+      int offset = 0;
+      for (byte[][] chunk : blobs) {
+        offset += decode(chunk, steps, wallTimes, values, offset, runId, tag);
+      }
+      if (offset != n) {
+        throw new IllegalStateException("Chunk headers of " + runId + "/" + tag + " disagree");
+      }
       return Optional.of(new Series(runId, tag, steps, wallTimes, values, n, false));
     }
-    int[] keep = Downsampler.select(steps, values, n, maxPoints);
-    long[] keptSteps = new long[keep.length];
-    long[] keptWallTimes = new long[keep.length];
-    double[] keptValues = new double[keep.length];
-    for (int i = 0; i < keep.length; i++) {
-      keptSteps[i] = steps[keep[i]];
-      keptWallTimes[i] = wallTimes[keep[i]];
-      keptValues[i] = values[keep[i]];
+    // chunk by chunk through small buffers: a long series is never decoded whole
+    Downsampler downsampler = new Downsampler(firstStep, lastStep, maxPoints);
+    long[] steps = new long[OpenChunk.CAPACITY];
+    long[] wallTimes = new long[OpenChunk.CAPACITY];
+    double[] values = new double[OpenChunk.CAPACITY];
+    for (byte[][] chunk : blobs) {
+      int count = decode(chunk, steps, wallTimes, values, 0, runId, tag);
+      downsampler.add(steps, wallTimes, values, count);
     }
+    downsampler.finish();
     return Optional.of(
-        new Series(runId, tag, keptSteps, keptWallTimes, keptValues, n, keep.length < n));
+        new Series(
+            runId,
+            tag,
+            downsampler.steps(),
+            downsampler.wallTimes(),
+            downsampler.values(),
+            n,
+            downsampler.steps().length < n));
+  }
+
+  private static int decode(
+      byte[][] chunk,
+      long[] steps,
+      long[] wallTimes,
+      double[] values,
+      int offset,
+      String runId,
+      String tag) {
+    int count = ChunkCodec.decodeLongs(chunk[0], steps, offset);
+    if (ChunkCodec.decodeLongs(chunk[1], wallTimes, offset) != count
+        || ChunkCodec.decodeValues(chunk[2], values, offset) != count) {
+      throw new IllegalStateException("Chunk arrays of " + runId + "/" + tag + " disagree");
+    }
+    return count;
   }
 }

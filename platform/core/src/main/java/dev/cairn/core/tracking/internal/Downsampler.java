@@ -6,57 +6,120 @@ import java.util.Arrays;
  * Min/max downsampling that never hides a spike: the step range is cut into equal buckets and each
  * bucket keeps its lowest and its highest point, in step order; the last point is always kept. A
  * NaN counts as the highest value of its bucket, so a diverging loss stays visible.
+ *
+ * <p>Points are fed chunk by chunk in step order, so a long series is never held whole in memory.
+ * At most {@code max(3, maxPoints)} points come out.
  */
 public final class Downsampler {
-  private Downsampler() {}
+  private final int buckets;
+  private final double firstStep;
+  private final double scale;
+  private long[] steps;
+  private long[] wallTimes;
+  private double[] values;
+  private int kept;
+  private int bucket = -1;
+  private long minStep;
+  private long minWallTime;
+  private double minValue;
+  private long maxStep;
+  private long maxWallTime;
+  private double maxValue;
+  private long lastStep;
+  private long lastWallTime;
+  private double lastValue;
 
-  /**
-   * Indices of the points to keep, ascending, at most {@code max(3, maxPoints)} of them.
-   *
-   * @param steps strictly increasing steps; only the first {@code n} are read
-   */
-  public static int[] select(long[] steps, double[] values, int n, int maxPoints) {
-    if (n == 0) {
-      return new int[0];
-    }
-    int buckets = Math.max(1, (maxPoints - 1) / 2);
-    double first = steps[0];
-    double scale = buckets / ((double) steps[n - 1] - first + 1);
-    int[] keep = new int[2 * buckets + 1];
-    int kept = 0;
-    int bucket = 0;
-    int minAt = 0;
-    int maxAt = 0;
-    for (int i = 1; i < n; i++) {
-      int b = Math.min(buckets - 1, (int) ((steps[i] - first) * scale));
+  /** For a series whose steps run from {@code firstStep} to {@code lastStep}. */
+  public Downsampler(long firstStep, long lastStep, int maxPoints) {
+    this.buckets = Math.max(1, (maxPoints - 1) / 2);
+    this.firstStep = firstStep;
+    this.scale = buckets / ((double) lastStep - firstStep + 1);
+    int capacity = 2 * buckets + 1;
+    this.steps = new long[capacity];
+    this.wallTimes = new long[capacity];
+    this.values = new double[capacity];
+  }
+
+  /** Feeds the next {@code count} points, in step order after every point fed before. */
+  public void add(long[] pointSteps, long[] pointWallTimes, double[] pointValues, int count) {
+    for (int i = 0; i < count; i++) {
+      long step = pointSteps[i];
+      double value = pointValues[i];
+      int b = Math.min(buckets - 1, (int) ((step - firstStep) * scale));
       if (b != bucket) {
-        kept = emit(keep, kept, minAt, maxAt);
-        bucket = b;
-        minAt = i;
-        maxAt = i;
-      } else {
-        double v = values[i];
-        // Double.compare orders NaN above +Infinity: min skips it, max shows it
-        if (Double.compare(v, values[minAt]) < 0) {
-          minAt = i;
+        if (bucket >= 0) {
+          emitBucket();
         }
-        if (Double.compare(v, values[maxAt]) > 0) {
-          maxAt = i;
+        bucket = b;
+        minStep = step;
+        minWallTime = pointWallTimes[i];
+        minValue = value;
+        maxStep = step;
+        maxWallTime = pointWallTimes[i];
+        maxValue = value;
+      } else {
+        // Double.compare orders NaN above +Infinity: min skips it, max shows it
+        if (Double.compare(value, minValue) < 0) {
+          minStep = step;
+          minWallTime = pointWallTimes[i];
+          minValue = value;
+        }
+        if (Double.compare(value, maxValue) > 0) {
+          maxStep = step;
+          maxWallTime = pointWallTimes[i];
+          maxValue = value;
         }
       }
     }
-    kept = emit(keep, kept, minAt, maxAt);
-    if (keep[kept - 1] != n - 1) {
-      keep[kept++] = n - 1;
+    if (count > 0) {
+      lastStep = pointSteps[count - 1];
+      lastWallTime = pointWallTimes[count - 1];
+      lastValue = pointValues[count - 1];
     }
-    return Arrays.copyOf(keep, kept);
   }
 
-  private static int emit(int[] keep, int kept, int minAt, int maxAt) {
-    keep[kept++] = Math.min(minAt, maxAt);
-    if (minAt != maxAt) {
-      keep[kept++] = Math.max(minAt, maxAt);
+  private void emitBucket() {
+    if (minStep == maxStep) {
+      keep(minStep, minWallTime, minValue);
+    } else if (minStep < maxStep) {
+      keep(minStep, minWallTime, minValue);
+      keep(maxStep, maxWallTime, maxValue);
+    } else {
+      keep(maxStep, maxWallTime, maxValue);
+      keep(minStep, minWallTime, minValue);
     }
-    return kept;
+  }
+
+  private void keep(long step, long wallTime, double value) {
+    steps[kept] = step;
+    wallTimes[kept] = wallTime;
+    values[kept] = value;
+    kept++;
+  }
+
+  /** Closes the last bucket and adds the last point; call once, after every point was fed. */
+  public void finish() {
+    if (bucket < 0) {
+      return;
+    }
+    emitBucket();
+    if (steps[kept - 1] != lastStep) {
+      keep(lastStep, lastWallTime, lastValue);
+    }
+    steps = Arrays.copyOf(steps, kept);
+    wallTimes = Arrays.copyOf(wallTimes, kept);
+    values = Arrays.copyOf(values, kept);
+  }
+
+  public long[] steps() {
+    return steps;
+  }
+
+  public long[] wallTimes() {
+    return wallTimes;
+  }
+
+  public double[] values() {
+    return values;
   }
 }
