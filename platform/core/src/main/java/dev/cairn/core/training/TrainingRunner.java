@@ -132,7 +132,9 @@ public final class TrainingRunner {
 
         EasyTrain.fit(trainer, spec.epochs(), trainSet, evalSet);
         env.sink().flush();
-        saveModel(model, env.runDir(runId).resolve("model"), spec.epochs());
+        saveModel(model, env.runDir(runId).resolve("model"), spec.epochs(),
+            dev.cairn.core.onnx.TrainedModelInfo.of(runId, dev.cairn.core.Provenance.sha256(spec.text()),
+                spec.model().plugin(), spec.dataset().plugin(), info, spec.epochs(), spec.seed()));
 
         Map<String, Double> metrics = new LinkedHashMap<>();
         EpochSummary last = tracking.lastEpoch();
@@ -155,13 +157,18 @@ public final class TrainingRunner {
     }
   }
 
-  /** Saves the trained parameters atomically: a crash never leaves a half-written model. */
-  private static void saveModel(Model model, Path dir, int epochs) throws IOException {
+  /**
+   * Saves the trained parameters, with what an ONNX export needs to know about them, atomically: a
+   * crash never leaves a half-written model.
+   */
+  private static void saveModel(Model model, Path dir, int epochs,
+      dev.cairn.core.onnx.TrainedModelInfo exportInfo) throws IOException {
     Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
     deleteRecursively(tmp);
     java.nio.file.Files.createDirectories(tmp);
     model.setProperty("Epoch", Integer.toString(epochs));
     model.save(tmp, MODEL_NAME);
+    exportInfo.write(tmp); // shapes, task and labels that an ONNX export needs
     deleteRecursively(dir);
     java.nio.file.Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
