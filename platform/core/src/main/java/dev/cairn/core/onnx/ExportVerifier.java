@@ -48,28 +48,40 @@ public final class ExportVerifier {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble());
   }
 
+  /** DJL's inference-mode output for a probe batch: values and shape. */
+  public record Reference(float[] input, long[] inputShape, float[] output, long[] outputShape) {}
+
+  /** Runs DJL's forward pass (inference mode) on a seeded probe batch of {@link #PROBE_EXAMPLES}. */
+  public static Reference reference(Block block, NDManager manager, long[] exampleShape, long seed) {
+    long[] shape = prepend(PROBE_EXAMPLES, exampleShape);
+    float[] input = probe(exampleShape, PROBE_EXAMPLES, seed);
+    try (NDManager m = manager.newSubManager()) {
+      NDArray x = m.create(input, new Shape(shape));
+      NDArray y = block.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
+      return new Reference(input, shape, y.toFloatArray(), y.getShape().getShape());
+    }
+  }
+
   /**
+   * Runs the exported file in ONNX Runtime (CPU) on the reference's probe batch, and on its first
+   * example alone, and compares with DJL.
+   *
    * @throws OnnxExportException with the numbers when the outputs differ by more than {@link
    *     #TOLERANCE}, or when ONNX Runtime cannot run the file
    */
-  public static Verification verify(Block block, NDManager manager, byte[] onnx, long[] exampleShape, long seed) {
-    long[] shape = prepend(PROBE_EXAMPLES, exampleShape);
-    float[] input = probe(exampleShape, PROBE_EXAMPLES, seed);
-    float[] expected;
-    long[] expectedShape;
-    try (NDManager m = manager.newSubManager()) {
-      NDArray x = m.create(input, new Shape(shape));
-      NDList out = block.forward(new ParameterStore(m, false), new NDList(x), false);
-      expected = out.singletonOrThrow().toFloatArray();
-      expectedShape = out.singletonOrThrow().getShape().getShape();
-    }
+  public static Verification verify(byte[] onnx, Reference ref) {
+    float[] input = ref.input();
+    long[] shape = ref.inputShape();
+    float[] expected = ref.output();
+    long[] expectedShape = ref.outputShape();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     float[] actual;
     float[] single;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         OrtSession session = env.createSession(onnx, options)) {
       actual = run(env, session, input, shape, expectedShape);
-      long[] one = prepend(1, exampleShape);
+      long[] one = shape.clone();
+      one[0] = 1;
       long[] oneOut = expectedShape.clone();
       oneOut[0] = 1;
       single = run(env, session, Arrays.copyOf(input, input.length / PROBE_EXAMPLES), one, oneOut);

@@ -25,20 +25,15 @@ public final class OnnxExporter {
 
   /**
    * @param inputShape the shape of a probe batch, batch dimension first
+   * @param outputShape the shape DJL's forward pass gives for it (declared as the graph's output)
    * @param graphName the graph's name (the run name)
    * @param metadata provenance written to {@code metadata_props}, sorted by key
    * @param description the model's doc string
    */
-  public static OnnxMl.ModelProto export(Block block, Shape inputShape, ConverterRegistry converters,
+  public static OnnxMl.ModelProto export(Block block, Shape inputShape, Shape outputShape, ConverterRegistry converters,
       String graphName, Map<String, String> metadata, String description) {
     GraphBuilder graph = new GraphBuilder(converters);
     String last = graph.convert(block, graph.input(), inputShape);
-    Shape outputShape;
-    try {
-      outputShape = block.getOutputShapes(new Shape[] {inputShape})[0];
-    } catch (RuntimeException e) {
-      throw new OnnxExportException("cannot compute the model's output shape for input " + inputShape + ": " + e.getMessage(), e);
-    }
     OnnxMl.GraphProto built = graph.finish(last);
     OnnxMl.GraphProto.Builder g = built.toBuilder().setName(graphName);
     String generatedInput = graph.input();

@@ -40,12 +40,13 @@ final class ExportFixture implements AutoCloseable {
 
   /** Exports with built-in converters (plus {@code extra}) and verifies; returns the model. */
   Exported export(Block block, Shape inputShape, List<OnnxConverter> extra) {
-    OnnxMl.ModelProto model = OnnxExporter.export(block, inputShape,
+    long[] example = inputShape.slice(1).getShape();
+    ExportVerifier.Reference ref = ExportVerifier.reference(block, manager, example, 7);
+    OnnxMl.ModelProto model = OnnxExporter.export(block, new Shape(ref.inputShape()), new Shape(ref.outputShape()),
         ConverterRegistry.forModel(extra, "model 'test' of plugin 'tests'"), "test-graph",
         Map.of("cairn.test", "yes"), "a test export");
     byte[] bytes = model.toByteArray();
-    long[] example = inputShape.slice(1).getShape();
-    Verification v = ExportVerifier.verify(block, manager, bytes, example, 7);
+    Verification v = ExportVerifier.verify(bytes, ref);
     return new Exported(model, bytes, v);
   }
 

@@ -30,7 +30,7 @@ public final class PoolConverter implements OnnxConverter {
    * dimensions are fixed, only the batch is dynamic).
    */
   private static String averagePool(OnnxGraph graph, String input, boolean ceil, long[] kernel,
-      long[] stride, long[] padding, Shape inputShape, Shape outputShape, Map<String, Object> attributes) {
+      long[] stride, long[] padding, Shape inputShape, Map<String, Object> attributes) {
     int spatial = kernel.length;
     if (!ceil) {
       attributes.put("count_include_pad", 1);
@@ -42,10 +42,9 @@ public final class PoolConverter implements OnnxConverter {
     long kernelSize = 1;
     for (int i = 0; i < spatial; i++) {
       long in = inputShape.get(2 + i);
-      out[i] = outputShape.get(2 + i);
-      long overhang = Math.max(0, (out[i] - 1) * stride[i] + kernel[i] - (in + 2 * padding[i]));
+      out[i] = ceilOutput(in, kernel[i], stride[i], padding[i]);
       all[2 + i] = padding[i];
-      all[spatial + 4 + i] = padding[i] + overhang;
+      all[spatial + 4 + i] = endPad(in, kernel[i], stride[i], padding[i], out[i]);
       kernelSize *= kernel[i];
     }
     String padded = graph.node("Pad", List.of(input, graph.longInitializer("pool_pads", all, all.length)), Map.of());
@@ -72,6 +71,26 @@ public final class PoolConverter implements OnnxConverter {
       scale[flat] = (float) kernelSize / divisor;
     }
     return graph.node("Mul", List.of(mean, graph.floatInitializer("pool_divisor_scale", scale, dims)), Map.of());
+  }
+
+  /** PyTorch's ceil-mode output size: the last window must start inside the input or its left padding. */
+  static long ceilOutput(long in, long kernel, long stride, long pad) {
+    long out = Math.floorDiv(in + 2 * pad - kernel + stride - 1, stride) + 1;
+    return (out - 1) * stride >= in + pad ? out - 1 : out;
+  }
+
+  /**
+   * The end padding that makes a floor-mode pool (begin padding {@code pad}) give {@code out}
+   * windows: floor-mode shapes are the ones ONNX shape inference and ONNX Runtime agree on.
+   */
+  static long endPad(long in, long kernel, long stride, long pad, long out) {
+    for (long e = 0; e <= pad + kernel + stride; e++) {
+      if (Math.floorDiv(in + pad + e - kernel, stride) + 1 == out) {
+        return e;
+      }
+    }
+    throw new dev.cairn.spi.onnx.OnnxExportException("no padding gives " + out + " pooling windows over " + in
+        + " values (kernel " + kernel + ", stride " + stride + ", padding " + pad + ")");
   }
 
   private static long[] symmetric(long[] padding) {
@@ -110,11 +129,20 @@ public final class PoolConverter implements OnnxConverter {
     attributes.put("kernel_shape", kernel);
     attributes.put("strides", stride);
     if (kind.equals("avg")) {
-      Shape outputShape = block.getOutputShapes(new Shape[] {inputShape})[0];
-      return averagePool(graph, input, ceil, kernel, stride, padding, inputShape, outputShape, attributes);
+      return averagePool(graph, input, ceil, kernel, stride, padding, inputShape, attributes);
     }
-    attributes.put("ceil_mode", ceil ? 1 : 0);
-    attributes.put("pads", symmetric(padding));
+    if (ceil) {
+      // ceil mode as floor mode with the end padding that gives PyTorch's window count (padding
+      // is -inf for MaxPool, so the extra positions never win)
+      long[] pads = symmetric(padding);
+      for (int i = 0; i < kernel.length; i++) {
+        long in = inputShape.get(2 + i);
+        pads[kernel.length + i] = endPad(in, kernel[i], stride[i], padding[i], ceilOutput(in, kernel[i], stride[i], padding[i]));
+      }
+      attributes.put("pads", pads);
+    } else {
+      attributes.put("pads", symmetric(padding));
+    }
     return graph.node("MaxPool", List.of(input), attributes);
   }
 }

@@ -1,0 +1,200 @@
+package dev.cairn.core.onnx;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import dev.cairn.core.onnx.OnnxModelException.Reason;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A dense tensor on the Java side of ONNX Runtime: an element type in ONNX's words, a shape and a
+ * row-major array ({@code float[]} for float, {@code double[]} for double, {@code long[]} for
+ * int64, {@code int[]} for int32, {@code byte[]} for int8 and uint8, {@code boolean[]} for bool).
+ */
+public record TensorData(String type, long[] shape, Object data) {
+  /** Element types predict accepts and returns. */
+  public static final List<String> TYPES = List.of("float", "double", "int64", "int32", "int8", "uint8", "bool");
+
+  public TensorData {
+    Objects.requireNonNull(type, "type");
+    shape = shape.clone();
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    if (n != length(data)) {
+      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got " + length(data));
+    }
+  }
+
+  public static TensorData ofFloats(float[] values, long... shape) {
+    return new TensorData("float", shape, values);
+  }
+
+  private static int length(Object data) {
+    if (data instanceof float[] a) return a.length;
+    if (data instanceof double[] a) return a.length;
+    if (data instanceof long[] a) return a.length;
+    if (data instanceof int[] a) return a.length;
+    if (data instanceof byte[] a) return a.length;
+    if (data instanceof boolean[] a) return a.length;
+    throw new IllegalArgumentException("unsupported tensor array " + (data == null ? "null" : data.getClass()));
+  }
+
+  public int size() {
+    return length(data);
+  }
+
+  /** Element {@code i} as a double (bools as 0/1, uint8 unsigned). */
+  public double get(int i) {
+    if (data instanceof float[] a) return a[i];
+    if (data instanceof double[] a) return a[i];
+    if (data instanceof long[] a) return a[i];
+    if (data instanceof int[] a) return a[i];
+    if (data instanceof byte[] a) return type.equals("uint8") ? Byte.toUnsignedInt(a[i]) : a[i];
+    return ((boolean[]) data)[i] ? 1 : 0;
+  }
+
+  /** All values as floats. */
+  public float[] toFloats() {
+    if (data instanceof float[] a) {
+      return a;
+    }
+    float[] out = new float[size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) get(i);
+    }
+    return out;
+  }
+
+  /** Converts doubles to a tensor of {@code type}, e.g. for an int64 input given as JSON numbers. */
+  public static TensorData fromDoubles(String type, double[] values, long[] shape) {
+    switch (type) {
+      case "float": {
+        float[] a = new float[values.length];
+        for (int i = 0; i < a.length; i++) a[i] = (float) values[i];
+        return new TensorData(type, shape, a);
+      }
+      case "double":
+        return new TensorData(type, shape, values.clone());
+      case "int64": {
+        long[] a = new long[values.length];
+        for (int i = 0; i < a.length; i++) a[i] = (long) values[i];
+        return new TensorData(type, shape, a);
+      }
+      case "int32": {
+        int[] a = new int[values.length];
+        for (int i = 0; i < a.length; i++) a[i] = (int) values[i];
+        return new TensorData(type, shape, a);
+      }
+      case "int8":
+      case "uint8": {
+        byte[] a = new byte[values.length];
+        for (int i = 0; i < a.length; i++) a[i] = (byte) (long) values[i];
+        return new TensorData(type, shape, a);
+      }
+      case "bool": {
+        boolean[] a = new boolean[values.length];
+        for (int i = 0; i < a.length; i++) a[i] = values[i] != 0;
+        return new TensorData(type, shape, a);
+      }
+      default:
+        throw new OnnxModelException(Reason.BAD_INPUT, "element type '" + type + "' is not supported; supported: " + TYPES);
+    }
+  }
+
+  /** An ONNX Runtime tensor holding a copy of the data; the caller closes it. */
+  public OnnxTensor toOnnx(OrtEnvironment env) throws OrtException {
+    switch (type) {
+      case "float": return OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) data), shape);
+      case "double": return OnnxTensor.createTensor(env, DoubleBuffer.wrap((double[]) data), shape);
+      case "int64": return OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) data), shape);
+      case "int32": return OnnxTensor.createTensor(env, IntBuffer.wrap((int[]) data), shape);
+      case "int8": return OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) data), shape, OnnxJavaType.INT8);
+      case "uint8": return OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) data), shape, OnnxJavaType.UINT8);
+      case "bool": {
+        boolean[] b = (boolean[]) data;
+        ByteBuffer buf = ByteBuffer.allocateDirect(b.length).order(ByteOrder.nativeOrder());
+        for (boolean v : b) {
+          buf.put((byte) (v ? 1 : 0));
+        }
+        buf.rewind();
+        return OnnxTensor.createTensor(env, buf, shape, OnnxJavaType.BOOL);
+      }
+      default:
+        throw new OnnxModelException(Reason.BAD_INPUT, "element type '" + type + "' is not supported; supported: " + TYPES);
+    }
+  }
+
+  /** Copies an ONNX Runtime tensor out. */
+  public static TensorData fromOnnx(String name, OnnxTensor tensor) {
+    long[] shape = tensor.getInfo().getShape();
+    switch (tensor.getInfo().type) {
+      case FLOAT: {
+        FloatBuffer b = tensor.getFloatBuffer();
+        float[] a = new float[b.remaining()];
+        b.get(a);
+        return new TensorData("float", shape, a);
+      }
+      case DOUBLE: {
+        DoubleBuffer b = tensor.getDoubleBuffer();
+        double[] a = new double[b.remaining()];
+        b.get(a);
+        return new TensorData("double", shape, a);
+      }
+      case INT64: {
+        LongBuffer b = tensor.getLongBuffer();
+        long[] a = new long[b.remaining()];
+        b.get(a);
+        return new TensorData("int64", shape, a);
+      }
+      case INT32: {
+        IntBuffer b = tensor.getIntBuffer();
+        int[] a = new int[b.remaining()];
+        b.get(a);
+        return new TensorData("int32", shape, a);
+      }
+      case INT8:
+      case UINT8:
+      case BOOL: {
+        ByteBuffer b = tensor.getByteBuffer();
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        if (tensor.getInfo().type == OnnxJavaType.BOOL) {
+          boolean[] bools = new boolean[a.length];
+          for (int i = 0; i < a.length; i++) bools[i] = a[i] != 0;
+          return new TensorData("bool", shape, bools);
+        }
+        return new TensorData(tensor.getInfo().type == OnnxJavaType.INT8 ? "int8" : "uint8", shape, a);
+      }
+      default:
+        throw new OnnxModelException(Reason.BAD_INPUT, "output '" + name + "' has element type "
+            + tensor.getInfo().type + ", which predict cannot return; supported: " + TYPES);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TensorData t && type.equals(t.type) && Arrays.equals(shape, t.shape)
+        && Objects.deepEquals(data, t.data);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * type.hashCode() + Arrays.hashCode(shape);
+  }
+
+  @Override
+  public String toString() {
+    return type + Arrays.toString(shape);
+  }
+}
