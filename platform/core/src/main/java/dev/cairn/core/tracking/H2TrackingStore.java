@@ -102,6 +102,14 @@ public final class H2TrackingStore implements TrackingStore {
     return open("jdbc:h2:file:" + dir.resolve("cairn"), "sa", "");
   }
 
+  /**
+   * The pooled connections of this store's database, for stores of other tables in it (the
+   * dashboard's {@code media.MediaStore}). Closed with this store.
+   */
+  public javax.sql.DataSource dataSource() {
+    return readers;
+  }
+
   @Override
   public RunRecord createRun(NewRun run) {
     Objects.requireNonNull(run, "run");
