@@ -115,10 +115,12 @@ public final class TrainingRunner {
       TrackingListener tracking = new TrackingListener(runId, env.sink(), env.observer(), loss,
           optimizer.learningRate(), spec.logEverySteps(), spec.epochs(), batchesPerEpoch, evalSplit,
           classification, env.cancelled());
+      RunTracker tracker = new RunTracker(runId, env.sink());
       DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
           .optOptimizer(optimizer.optimizer())
           .optDevices(new Device[] {device})
           .addTrainingListeners(tracking);
+      DashboardLogging.DEFAULT.listeners(tracker, info, evalSet != null).forEach(config::addTrainingListeners);
       try (Trainer trainer = model.newTrainer(config)) {
         Shape inputShape = new Shape(prepend(spec.loader().batchSize(), info.inputShape()));
         try {
@@ -128,6 +130,7 @@ public final class TrainingRunner {
               + "' does not fit the input shape " + inputShape + ": " + e.getMessage());
         }
         long parameterCount = countParameters(block);
+        DashboardLogging.logGraph(tracker, block);
         env.observer().onStart(runId, Devices.label(device), spec.epochs(), batchesPerEpoch, parameterCount);
 
         EasyTrain.fit(trainer, spec.epochs(), trainSet, evalSet);
