@@ -5,6 +5,10 @@ import dev.cairn.core.plugins.PluginRegistry;
 import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.TrackingStore;
+import dev.cairn.core.tracking.media.MediaStore;
+import dev.cairn.server.bus.MediaBatch;
+import dev.cairn.server.bus.MediaBatchCodec;
+import dev.cairn.server.bus.MediaWriterVerticle;
 import dev.cairn.server.bus.MetricBatch;
 import dev.cairn.server.bus.MetricBatchCodec;
 import dev.cairn.server.bus.StoreWriterVerticle;
@@ -29,14 +33,17 @@ public final class Platform implements AutoCloseable {
   private final CairnOptions options;
   private final Vertx vertx;
   private final TrackingStore store;
+  private final MediaStore media;
   private final PluginRegistry plugins;
   private final RunService runs;
   private final int abandonedRuns;
 
-  private Platform(CairnOptions options, Vertx vertx, TrackingStore store, PluginRegistry plugins, int abandonedRuns) {
+  private Platform(CairnOptions options, Vertx vertx, TrackingStore store, MediaStore media, PluginRegistry plugins,
+      int abandonedRuns) {
     this.options = options;
     this.vertx = vertx;
     this.store = store;
+    this.media = media;
     this.plugins = plugins;
     this.abandonedRuns = abandonedRuns;
     this.runs = new RunService(vertx, plugins, new SpecResolver(plugins), options);
@@ -45,7 +52,7 @@ public final class Platform implements AutoCloseable {
   /** Opens the store (failing runs a crash left behind), loads plugins, deploys the writer. */
   public static Platform start(CairnOptions options) throws Exception {
     Files.createDirectories(options.dataDir());
-    TrackingStore store = options.jdbcUrl() == null
+    H2TrackingStore store = options.jdbcUrl() == null
         ? H2TrackingStore.openInDirectory(options.dataDir())
         : H2TrackingStore.open(options.jdbcUrl(), System.getenv().getOrDefault("CAIRN_JDBC_USER", "sa"),
             System.getenv().getOrDefault("CAIRN_JDBC_PASSWORD", ""));
@@ -58,10 +65,15 @@ public final class Platform implements AutoCloseable {
       PluginRegistry plugins = PluginRegistry.load(options.pluginsDir(), Provenance.cairnVersion());
       vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(8));
       vertx.eventBus().registerDefaultCodec(MetricBatch.class, new MetricBatchCodec());
+      vertx.eventBus().registerDefaultCodec(MediaBatch.class, new MediaBatchCodec());
+      MediaStore media = new MediaStore(store.dataSource());
       vertx.deployVerticle(new StoreWriterVerticle(store),
               new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return new Platform(options, vertx, store, plugins, abandoned);
+      vertx.deployVerticle(new MediaWriterVerticle(media, store),
+              new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      return new Platform(options, vertx, store, media, plugins, abandoned);
     } catch (Exception | Error e) {
       if (vertx != null) {
         vertx.close();
@@ -78,6 +90,11 @@ public final class Platform implements AutoCloseable {
   /** For reads (blocking: call off the event loop). Writes go through the writer verticle. */
   public TrackingStore store() {
     return store;
+  }
+
+  /** Images, histograms, text, graphs and run notes (blocking: call off the event loop). */
+  public MediaStore media() {
+    return media;
   }
 
   public PluginRegistry plugins() {

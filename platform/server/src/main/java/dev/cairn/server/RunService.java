@@ -13,7 +13,7 @@ import dev.cairn.core.training.TrainingObserver;
 import dev.cairn.core.training.TrainingResult;
 import dev.cairn.core.training.TrainingRunner;
 import dev.cairn.server.bus.Addresses;
-import dev.cairn.server.bus.EventBusMetricSink;
+import dev.cairn.server.bus.TrackingEventSink;
 import dev.cairn.spi.SpecException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -96,7 +96,7 @@ public final class RunService {
     try {
       String device = Devices.label(Devices.resolve(resolved.spec().device(), Engine.getEngine("PyTorch")));
       setState(runId, RunStatus.RUNNING, device, null);
-      EventBusMetricSink sink = new EventBusMetricSink(vertx.eventBus());
+      TrackingEventSink sink = new TrackingEventSink(vertx.eventBus());
       try {
         result = new TrainingRunner().train(resolved, runId,
             new TrainingRunner.Environment(options.dataDir(), options.offline(), sink, observer, cancelled::get));

@@ -36,6 +36,7 @@ final class ServeCommand implements Callable<Integer> {
     ApiVerticle api = new ApiVerticle(platform, host, port);
     platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     System.err.printf("serving http://%s:%d/api/runs (Ctrl-C to stop)%n", host, api.actualPort());
+    System.err.printf("dashboard: http://%s:%d/%n", host, api.actualPort());
     System.err.flush();
     new CountDownLatch(1).await(); // until the JVM shuts down; the shutdown hook closes the platform
   }

@@ -61,9 +61,11 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/runs/:id/params").handler(this::params);
     router.get("/api/runs/:id/metrics").handler(this::metrics);
     router.get("/api/runs/:id/series").handler(this::series);
+    DashboardRoutes.mount(router, vertx, platform);
     router.route("/api/*").handler(ctx -> ctx.fail(ApiException.notFound(
         "no such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
     router.route("/api/*").failureHandler(this::failure);
+    DashboardRoutes.mountStatic(router);
     server = vertx.createHttpServer().requestHandler(router);
     return server.listen(port, host);
   }

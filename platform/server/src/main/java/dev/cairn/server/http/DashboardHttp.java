@@ -1,0 +1,163 @@
+package dev.cairn.server.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+
+/** Request parsing and responses shared by the dashboard's routes. Errors become {@link ApiException}s. */
+final class DashboardHttp {
+  static final int MAX_RUNS_PER_REQUEST = 200;
+  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+
+  private DashboardHttp() {}
+
+  /** Runs a blocking read on a worker and answers with its JSON (a JsonObject or a JSON string). */
+  static <T> void blocking(Vertx vertx, RoutingContext ctx, Callable<T> work) {
+    vertx.executeBlocking(work, false).onSuccess(result -> json(ctx, 200, result)).onFailure(ctx::fail);
+  }
+
+  static void json(RoutingContext ctx, int status, Object body) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(body instanceof JsonObject o ? o.encode() : String.valueOf(body));
+  }
+
+  static String required(RoutingContext ctx, String name, String example) {
+    String v = ctx.queryParams().get(name);
+    if (v == null || v.isBlank()) {
+      throw ApiException.badRequest("query parameter '" + name + "' is required, e.g. " + example);
+    }
+    return v;
+  }
+
+  static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null || raw.isBlank()) {
+      return dflt;
+    }
+    long v;
+    try {
+      v = Long.parseLong(raw.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("query parameter '" + name + "': '" + raw + "' is not an integer");
+    }
+    if (v < min || v > max) {
+      throw ApiException.badRequest(
+          "query parameter '" + name + "': " + v + " is out of range; allowed " + min + ".." + max);
+    }
+    return (int) v;
+  }
+
+  static long longParam(RoutingContext ctx, String name, long dflt) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null || raw.isBlank()) {
+      return dflt;
+    }
+    try {
+      return Long.parseLong(raw.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("query parameter '" + name + "': '" + raw + "' is not an integer");
+    }
+  }
+
+  static double smoothing(RoutingContext ctx) {
+    String raw = ctx.queryParams().get("smoothing");
+    if (raw == null || raw.isBlank()) {
+      return 0;
+    }
+    double w;
+    try {
+      w = Double.parseDouble(raw.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("query parameter 'smoothing': '" + raw + "' is not a number");
+    }
+    if (!(w >= 0 && w < 1)) {
+      throw ApiException.badRequest("query parameter 'smoothing': " + raw + " is out of range; allowed 0 <= smoothing < 1");
+    }
+    return w;
+  }
+
+  /** The {@code runs} parameter: comma-separated run ids, 1..200 of them. */
+  static List<String> runIds(RoutingContext ctx) {
+    String raw = required(ctx, "runs", "?runs=4k2m9x1q,7p3c0d2e");
+    Set<String> ids = new LinkedHashSet<>();
+    for (String part : raw.split(",")) {
+      String id = part.trim();
+      if (id.isEmpty()) {
+        continue;
+      }
+      if (!RUN_ID.matcher(id).matches()) {
+        throw ApiException.badRequest("query parameter 'runs': '" + id + "' is not a run id");
+      }
+      ids.add(id);
+    }
+    if (ids.isEmpty()) {
+      throw ApiException.badRequest("query parameter 'runs' names no run");
+    }
+    if (ids.size() > MAX_RUNS_PER_REQUEST) {
+      throw ApiException.badRequest("query parameter 'runs': " + ids.size() + " runs; at most "
+          + MAX_RUNS_PER_REQUEST + " per request");
+    }
+    return new ArrayList<>(ids);
+  }
+
+  static String format(RoutingContext ctx) {
+    String f = ctx.queryParams().get("format");
+    if (f == null || f.isBlank()) {
+      return "csv";
+    }
+    f = f.trim().toLowerCase(Locale.ROOT);
+    if (!f.equals("csv") && !f.equals("json")) {
+      throw ApiException.badRequest("query parameter 'format': '" + f + "' is not allowed; one of: csv, json");
+    }
+    return f;
+  }
+
+  /** A JSON number, or null for NaN and infinities. */
+  static void number(StringBuilder sb, double v) {
+    if (Double.isFinite(v)) {
+      if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+        sb.append((long) v);
+      } else {
+        sb.append(v);
+      }
+    } else {
+      sb.append("null");
+    }
+  }
+
+  static void string(StringBuilder sb, String s) {
+    if (s == null) {
+      sb.append("null");
+      return;
+    }
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    sb.append('"');
+  }
+}

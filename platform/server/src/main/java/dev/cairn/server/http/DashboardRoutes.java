@@ -1,0 +1,327 @@
+package dev.cairn.server.http;
+
+import static dev.cairn.server.http.DashboardHttp.blocking;
+import static dev.cairn.server.http.DashboardHttp.number;
+import static dev.cairn.server.http.DashboardHttp.string;
+
+import dev.cairn.core.tracking.RunQuery;
+import dev.cairn.core.tracking.RunRecord;
+import dev.cairn.core.tracking.RunStatus;
+import dev.cairn.core.tracking.SeriesSummary;
+import dev.cairn.core.tracking.TrackingStore;
+import dev.cairn.core.tracking.media.ChartSeries;
+import dev.cairn.core.tracking.media.MediaStore;
+import dev.cairn.core.tracking.media.MediaTags;
+import dev.cairn.core.tracking.media.RunNotes;
+import dev.cairn.server.JsonMapping;
+import dev.cairn.server.Platform;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The dashboard's routes (documented in docs/api.md): the runs table with params, final metrics,
+ * tags and notes; the tags of a set of runs; chart data of one tag for many runs with smoothing
+ * computed on the full series; full-resolution CSV / JSON export; and the web UI itself, served
+ * from {@code webroot/} on the class path (the tracker-ui jar). Every store read runs on a worker.
+ */
+public final class DashboardRoutes {
+  private final Vertx vertx;
+  private final Platform platform;
+
+  private DashboardRoutes(Vertx vertx, Platform platform) {
+    this.vertx = vertx;
+    this.platform = platform;
+  }
+
+  /** Adds the dashboard's API routes; call before the API's catch-all 404. */
+  public static void mount(Router router, Vertx vertx, Platform platform) {
+    DashboardRoutes routes = new DashboardRoutes(vertx, platform);
+    router.get("/api/dashboard/runs").handler(routes::runs);
+    router.get("/api/dashboard/tags").handler(routes::tags);
+    router.get("/api/dashboard/scalars").handler(routes::scalars);
+    router.get("/api/dashboard/scalars/export").handler(routes::export);
+    router.put("/api/runs/:id/notes").handler(routes::putNotes);
+    MediaRoutes.mount(router, vertx, platform);
+    LiveEvents.mount(router, vertx);
+  }
+
+  /** Serves the web UI at {@code /}; call after the API routes. */
+  public static void mountStatic(Router router) {
+    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
+  }
+
+  private TrackingStore store() {
+    return platform.store();
+  }
+
+  private MediaStore media() {
+    return platform.media();
+  }
+
+  private void runs(RoutingContext ctx) {
+    int limit = DashboardHttp.intParam(ctx, "limit", 50, 1, 1000);
+    String statusRaw = ctx.queryParams().get("status");
+    RunStatus status;
+    try {
+      status = statusRaw == null || statusRaw.isBlank() ? null : RunStatus.valueOf(statusRaw.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("query parameter 'status': '" + statusRaw + "' is not allowed; one of: "
+          + java.util.Arrays.toString(RunStatus.values()));
+    }
+    String experiment = ctx.queryParams().get("experiment");
+    String token = ctx.queryParams().get("pageToken");
+    blocking(vertx, ctx, () -> {
+      var page = listRuns(new RunQuery(experiment, status, limit, token));
+      List<String> ids = page.items().stream().map(RunRecord::id).toList();
+      Map<String, RunNotes> notes = media().notes(ids);
+      JsonArray runs = new JsonArray();
+      for (RunRecord r : page.items()) {
+        RunNotes n = notes.getOrDefault(r.id(), RunNotes.EMPTY);
+        runs.add(JsonMapping.toJson(r)
+            .put("params", new JsonObject(new LinkedHashMap<>(store().params(r.id()))))
+            .put("metrics", JsonMapping.lastValues(store().series(r.id())))
+            .put("tags", new JsonArray(new ArrayList<>(n.tags())))
+            .put("notes", n.notes()));
+      }
+      return new JsonObject().put("runs", runs).put("nextPageToken", page.nextPageToken());
+    });
+  }
+
+  private dev.cairn.core.tracking.Page<RunRecord> listRuns(RunQuery query) {
+    try {
+      return store().listRuns(query);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+  }
+
+  private void tags(RoutingContext ctx) {
+    List<String> ids = DashboardHttp.runIds(ctx);
+    blocking(vertx, ctx, () -> {
+      Map<String, JsonArray> scalars = new TreeMap<>();
+      Map<String, JsonArray> images = new TreeMap<>();
+      Map<String, JsonArray> histograms = new TreeMap<>();
+      Map<String, JsonArray> texts = new TreeMap<>();
+      JsonArray graphs = new JsonArray();
+      JsonArray missing = new JsonArray();
+      for (String id : ids) {
+        List<SeriesSummary> series = store().series(id);
+        MediaTags m = media().tags(id);
+        if (series.isEmpty() && store().getRun(id).isEmpty()) {
+          missing.add(id);
+          continue;
+        }
+        series.forEach(s -> scalars.computeIfAbsent(s.tag(), t -> new JsonArray()).add(id));
+        m.images().forEach(t -> images.computeIfAbsent(t, k -> new JsonArray()).add(id));
+        m.histograms().forEach(t -> histograms.computeIfAbsent(t, k -> new JsonArray()).add(id));
+        m.texts().forEach(t -> texts.computeIfAbsent(t, k -> new JsonArray()).add(id));
+        if (m.graph()) {
+          graphs.add(id);
+        }
+      }
+      return new JsonObject()
+          .put("scalars", new JsonObject(new LinkedHashMap<>(scalars)))
+          .put("images", new JsonObject(new LinkedHashMap<>(images)))
+          .put("histograms", new JsonObject(new LinkedHashMap<>(histograms)))
+          .put("texts", new JsonObject(new LinkedHashMap<>(texts)))
+          .put("graphs", graphs)
+          .put("unknownRuns", missing);
+    });
+  }
+
+  private void scalars(RoutingContext ctx) {
+    String tag = DashboardHttp.required(ctx, "tag", "?tag=train/loss");
+    List<String> ids = DashboardHttp.runIds(ctx);
+    int maxPoints = DashboardHttp.intParam(ctx, "maxPoints", 1000, 0, 1_000_000);
+    double smoothing = DashboardHttp.smoothing(ctx);
+    long from = DashboardHttp.longParam(ctx, "fromStep", Long.MIN_VALUE);
+    long to = DashboardHttp.longParam(ctx, "toStep", Long.MAX_VALUE);
+    if (from > to) {
+      throw ApiException.badRequest("query parameters 'fromStep' " + from + " > 'toStep' " + to);
+    }
+    blocking(vertx, ctx, () -> {
+      StringBuilder sb = new StringBuilder(64 + ids.size() * maxPoints * 40);
+      sb.append("{\"tag\":");
+      string(sb, tag);
+      sb.append(",\"smoothing\":").append(smoothing).append(",\"series\":[");
+      List<String> missing = new ArrayList<>();
+      boolean first = true;
+      for (String id : ids) {
+        Optional<ChartSeries> s = ChartSeries.read(store(), id, tag, maxPoints, smoothing, from, to);
+        if (s.isEmpty()) {
+          missing.add(id);
+          continue;
+        }
+        if (!first) {
+          sb.append(',');
+        }
+        first = false;
+        appendSeries(sb, s.get());
+      }
+      sb.append("],\"missing\":[");
+      for (int i = 0; i < missing.size(); i++) {
+        if (i > 0) {
+          sb.append(',');
+        }
+        string(sb, missing.get(i));
+      }
+      return sb.append("]}").toString();
+    });
+  }
+
+  static void appendSeries(StringBuilder sb, ChartSeries s) {
+    sb.append("{\"runId\":");
+    string(sb, s.runId());
+    sb.append(",\"totalPoints\":").append(s.totalPoints())
+        .append(",\"windowPoints\":").append(s.windowPoints())
+        .append(",\"downsampled\":").append(s.downsampled())
+        .append(",\"steps\":[");
+    for (int i = 0; i < s.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(s.steps()[i]);
+    }
+    sb.append("],\"wallTimes\":[");
+    for (int i = 0; i < s.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(s.wallTimes()[i]);
+    }
+    sb.append("],\"values\":[");
+    for (int i = 0; i < s.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      number(sb, s.values()[i]);
+    }
+    sb.append("],\"smoothed\":[");
+    for (int i = 0; i < s.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      number(sb, s.smoothed()[i]);
+    }
+    sb.append("]}");
+  }
+
+  private void export(RoutingContext ctx) {
+    String tag = DashboardHttp.required(ctx, "tag", "?tag=train/loss");
+    List<String> ids = DashboardHttp.runIds(ctx);
+    double smoothing = DashboardHttp.smoothing(ctx);
+    String format = DashboardHttp.format(ctx);
+    vertx.executeBlocking(() -> {
+      List<ChartSeries> series = new ArrayList<>();
+      Map<String, String> names = new LinkedHashMap<>();
+      for (String id : ids) {
+        ChartSeries.read(store(), id, tag, 0, smoothing, Long.MIN_VALUE, Long.MAX_VALUE).ifPresent(s -> {
+          series.add(s);
+          names.put(id, store().getRun(id).map(RunRecord::name).orElse(id));
+        });
+      }
+      if (series.isEmpty()) {
+        throw ApiException.notFound("none of the runs " + ids + " has a series '" + tag + "'");
+      }
+      StringBuilder sb = new StringBuilder();
+      if (format.equals("csv")) {
+        sb.append("run_id,run_name,step,wall_time,value,smoothed\n");
+        for (ChartSeries s : series) {
+          String name = csv(names.get(s.runId()));
+          for (int i = 0; i < s.size(); i++) {
+            sb.append(s.runId()).append(',').append(name).append(',').append(s.steps()[i]).append(',')
+                .append(Instant.ofEpochMilli(s.wallTimes()[i])).append(',');
+            csvNumber(sb, s.values()[i]);
+            sb.append(',');
+            csvNumber(sb, s.smoothed()[i]);
+            sb.append('\n');
+          }
+        }
+      } else {
+        sb.append("{\"tag\":");
+        string(sb, tag);
+        sb.append(",\"smoothing\":").append(smoothing).append(",\"series\":[");
+        for (int k = 0; k < series.size(); k++) {
+          if (k > 0) {
+            sb.append(',');
+          }
+          StringBuilder one = new StringBuilder();
+          appendSeries(one, series.get(k));
+          sb.append("{\"runName\":");
+          string(sb, names.get(series.get(k).runId()));
+          sb.append(',').append(one, 1, one.length());
+        }
+        sb.append("]}");
+      }
+      return sb.toString();
+    }, false).onSuccess(body -> {
+      String file = tag.replaceAll("[^A-Za-z0-9._-]+", "_") + "." + format;
+      ctx.response().putHeader("Content-Type", format.equals("csv") ? "text/csv; charset=utf-8" : "application/json; charset=utf-8")
+          .putHeader("Content-Disposition", "attachment; filename=\"" + file + "\"")
+          .end(body);
+    }).onFailure(ctx::fail);
+  }
+
+  private static String csv(String s) {
+    if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
+      return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+    return s;
+  }
+
+  private static void csvNumber(StringBuilder sb, double v) {
+    if (Double.isFinite(v)) {
+      sb.append(v);
+    } else {
+      sb.append(Double.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+    }
+  }
+
+  private void putNotes(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest("body is not a JSON object: " + e.getMessage());
+    }
+    if (body == null) {
+      throw ApiException.badRequest("body must be a JSON object {\"tags\": [...], \"notes\": \"...\"}");
+    }
+    RunNotes notes;
+    try {
+      JsonArray tags = body.getJsonArray("tags", new JsonArray());
+      List<String> list = new ArrayList<>();
+      for (Object t : tags) {
+        if (!(t instanceof String s)) {
+          throw new IllegalArgumentException("'tags' must be an array of strings");
+        }
+        list.add(s.trim());
+      }
+      notes = new RunNotes(list, body.getString("notes", ""));
+    } catch (ClassCastException e) {
+      throw ApiException.badRequest("'tags' must be an array of strings and 'notes' a string");
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    RunNotes n = notes;
+    blocking(vertx, ctx, () -> {
+      if (!media().setNotes(id, n)) {
+        throw ApiException.notFound("no run with id '" + id + "'");
+      }
+      return new JsonObject().put("runId", id).put("tags", new JsonArray(new ArrayList<>(n.tags()))).put("notes", n.notes());
+    });
+  }
+}

@@ -1,0 +1,48 @@
+package dev.cairn.server.http;
+
+import dev.cairn.server.bus.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /api/live}: a Server-Sent Events stream that tells open dashboards which runs have
+ * new data. Each store flush (about every half second while runs train, and when a run ends)
+ * becomes one {@code flushed} event {@code {"runIds": [...]}}; the dashboard then refetches what
+ * it shows of those runs. A comment line every 15 s keeps proxies from closing the stream.
+ */
+final class LiveEvents {
+  static final long KEEPALIVE_MILLIS = 15_000;
+
+  private LiveEvents() {}
+
+  static void mount(Router router, Vertx vertx) {
+    router.get("/api/live").handler(ctx -> stream(vertx, ctx));
+  }
+
+  private static void stream(Vertx vertx, RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    response.setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    response.write("retry: 2000\nevent: hello\ndata: {}\n\n");
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.FLUSHED, msg -> {
+      if (!response.closed() && !response.ended()) {
+        response.write("event: flushed\ndata: " + msg.body().encode() + "\n\n");
+      }
+    });
+    long timer = vertx.setPeriodic(KEEPALIVE_MILLIS, id -> {
+      if (!response.closed() && !response.ended()) {
+        response.write(": keep-alive\n\n");
+      }
+    });
+    response.closeHandler(v -> {
+      consumer.unregister();
+      vertx.cancelTimer(timer);
+    });
+  }
+}
