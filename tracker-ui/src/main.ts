@@ -1,0 +1,94 @@
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+import { app } from './app';
+import { startLive } from './live';
+import { renderSidebar } from './sidebar';
+import type { View } from './state';
+import { mountGraph } from './views/graph';
+import { mountHistograms } from './views/histograms';
+import { mountHparams } from './views/hparams';
+import { mountImages } from './views/images';
+import { mountRuns } from './views/runs';
+import { mountScalars } from './views/scalars';
+import { mountText } from './views/text';
+
+/** A mounted view: it renders into `main` and its settings into `settings`; returns its cleanup. */
+export type Mount = (main: HTMLElement, settings: HTMLElement) => () => void;
+
+const VIEWS: { id: View; label: string; title: string; mount: Mount }[] = [
+  { id: 'runs', label: 'Runs', title: 'All runs: filter, sort, group, tag, hide, delete', mount: mountRuns },
+  { id: 'scalars', label: 'Scalars', title: 'Metrics over steps or time, selected runs overlaid', mount: mountScalars },
+  { id: 'images', label: 'Images', title: 'Logged images: sample predictions, confusion matrices', mount: mountImages },
+  { id: 'histograms', label: 'Histograms', title: 'Weight and gradient distributions over epochs', mount: mountHistograms },
+  { id: 'hparams', label: 'HParams', title: 'Hyperparameters against final metrics', mount: mountHparams },
+  { id: 'graph', label: 'Graph', title: 'The model: blocks, shapes and parameter counts', mount: mountGraph },
+  { id: 'text', label: 'Text', title: 'Logged text: tables, notes, predictions', mount: mountText },
+];
+
+function applyTheme(): void {
+  const chosen = app.state.theme || localStorage.getItem('cairn.theme') || (matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark');
+  document.documentElement.dataset.theme = chosen;
+}
+
+function start(): void {
+  const root = document.getElementById('app')!;
+  root.innerHTML = `
+    <header class="top">
+      <a class="brand" href="#/runs" title="Cairn: experiment tracking">
+        <svg viewBox="0 0 16 16" width="20" height="20" aria-hidden="true"><ellipse cx="8" cy="13" rx="7" ry="2.5" fill="#4e79a7"/><ellipse cx="8" cy="8.5" rx="5" ry="2.2" fill="#76b7b2"/><ellipse cx="8" cy="4.5" rx="3" ry="1.8" fill="#f28e2b"/></svg>
+        Cairn</a>
+      <nav class="tabs">${VIEWS.map((v) => `<a data-view="${v.id}" href="#/${v.id}" title="${v.title}">${v.label}</a>`).join('')}</nav>
+      <span class="spacer"></span>
+      <span class="live" title="Connecting to live updates…"><i></i>live</span>
+      <button class="theme-toggle" title="Switch between dark and light theme">◐ Theme</button>
+    </header>
+    <div class="layout">
+      <aside class="sidebar"><div class="settings"></div><div class="runs-panel"></div></aside>
+      <main class="main"></main>
+    </div>`;
+  const main = root.querySelector<HTMLElement>('.main')!;
+  const settings = root.querySelector<HTMLElement>('.settings')!;
+  const runsPanel = root.querySelector<HTMLElement>('.runs-panel')!;
+  const layout = root.querySelector<HTMLElement>('.layout')!;
+
+  root.querySelector('.theme-toggle')!.addEventListener('click', () => {
+    const next = document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark';
+    localStorage.setItem('cairn.theme', next);
+    app.set({ theme: app.state.theme ? next : '' });
+    applyTheme();
+    app.emit('theme');
+  });
+  // links inside the app keep the current settings: only the view changes
+  root.querySelector('.tabs')!.addEventListener('click', (e) => {
+    const a = (e.target as HTMLElement).closest<HTMLAnchorElement>('a[data-view]');
+    if (!a) return;
+    e.preventDefault();
+    app.set({ view: a.dataset.view as View });
+  });
+
+  let current: View | null = null;
+  let cleanup: () => void = () => {};
+  const show = () => {
+    if (app.state.view === current) return;
+    current = app.state.view;
+    cleanup();
+    main.innerHTML = '';
+    settings.innerHTML = '';
+    layout.classList.toggle('no-sidebar', current === 'runs');
+    root.querySelectorAll<HTMLElement>('.tabs a').forEach((a) => a.classList.toggle('active', a.dataset.view === current));
+    document.title = `${VIEWS.find((v) => v.id === current)!.label} · Cairn`;
+    cleanup = VIEWS.find((v) => v.id === current)!.mount(main, settings);
+  };
+  applyTheme();
+  app.on((reason) => {
+    if (reason === 'state') show();
+  });
+  window.addEventListener('popstate', () => app.fromUrl());
+  window.addEventListener('hashchange', () => app.fromUrl());
+  renderSidebar(runsPanel);
+  show();
+  startLive(root.querySelector<HTMLElement>('.live')!);
+  void app.reloadRuns();
+}
+
+start();

@@ -1,0 +1,93 @@
+import { AUTO_SELECT, app } from './app';
+import { runColor, setRunColor } from './colors';
+import { parseFilter } from './filter';
+import { escapeHtml } from './format';
+
+const MAX_LISTED = 300;
+
+/**
+ * The runs panel beside every view but Runs: a filter, select all / none, and one line per run
+ * with its checkbox, colour (click to change) and status.
+ */
+export function renderSidebar(panel: HTMLElement): void {
+  panel.innerHTML = `
+    <div class="panel-head">
+      <h3>Runs</h3>
+      <span class="count muted"></span>
+    </div>
+    <input class="run-filter" type="search" placeholder="Filter: regex, or lr < 0.1 and accuracy > 0.8" title="A regular expression over name, experiment, id, status and tags; or comparisons of params and final metrics joined by 'and', e.g.  optimizer.lr >= 0.01 and test_accuracy > 0.8" />
+    <div class="filter-error"></div>
+    <div class="select-links">Select: <a href="#" data-sel="visible">all shown</a> · <a href="#" data-sel="none">none</a> · <a href="#" data-sel="auto">newest ${AUTO_SELECT}</a></div>
+    <ul class="run-list"></ul>
+    <input type="color" class="color-picker" hidden />`;
+  const input = panel.querySelector<HTMLInputElement>('.run-filter')!;
+  const list = panel.querySelector<HTMLUListElement>('.run-list')!;
+  const picker = panel.querySelector<HTMLInputElement>('.color-picker')!;
+  let pickingFor: string | null = null;
+
+  const shown = () => {
+    const f = parseFilter(app.state.runFilter);
+    return { runs: app.visibleRuns().filter((r) => f.match(r)), error: f.error };
+  };
+
+  const render = () => {
+    if (document.activeElement !== input) input.value = app.state.runFilter;
+    const { runs, error } = shown();
+    panel.querySelector('.filter-error')!.textContent = error ?? '';
+    input.classList.toggle('invalid', !!error);
+    const selected = new Set(app.selected());
+    panel.querySelector('.count')!.textContent = app.loaded || app.runs.length
+      ? `${selected.size} of ${app.runs.length} selected${app.state.runs === null ? ' (newest)' : ''}`
+      : app.loadError ?? 'loading…';
+    if (app.loaded && app.runs.length === 0) {
+      list.innerHTML = `<li class="empty">No runs yet. Train one with <code>cairn run experiments/xor-mlp.yaml</code>; it appears here live.</li>`;
+      return;
+    }
+    // selected runs first, so that they stay reachable in long lists
+    const ordered = [...runs.filter((r) => selected.has(r.id)), ...runs.filter((r) => !selected.has(r.id))];
+    list.innerHTML = ordered.slice(0, MAX_LISTED).map((r) => `
+      <li data-id="${r.id}" class="${selected.has(r.id) ? 'sel' : ''}" title="${escapeHtml(r.experiment)}/${escapeHtml(r.name)} · ${r.id} · ${r.status}">
+        <label><input type="checkbox" ${selected.has(r.id) ? 'checked' : ''} />
+        <span class="swatch" style="background:${runColor(r.id)}" title="Change colour"></span>
+        <span class="run-name">${escapeHtml(r.name)}</span></label>
+        <span class="status s-${r.status}" title="${r.status}${r.message ? ': ' + escapeHtml(r.message) : ''}">${r.status === 'RUNNING' ? '●' : ''}</span>
+        <span class="exp muted">${escapeHtml(r.experiment)} · ${r.id.slice(0, 8)}</span>
+      </li>`).join('') + (ordered.length > MAX_LISTED ? `<li class="more muted">${ordered.length - MAX_LISTED} more: narrow the filter</li>` : '');
+  };
+
+  input.addEventListener('input', () => app.set({ runFilter: input.value }));
+  list.addEventListener('click', (e) => {
+    const t = e.target as HTMLElement;
+    const li = t.closest<HTMLLIElement>('li[data-id]');
+    if (!li) return;
+    if (t.classList.contains('swatch')) {
+      e.preventDefault();
+      pickingFor = li.dataset.id!;
+      picker.value = runColor(pickingFor);
+      picker.click();
+    }
+  });
+  list.addEventListener('change', (e) => {
+    const t = e.target as HTMLInputElement;
+    const li = t.closest<HTMLLIElement>('li[data-id]');
+    if (li && t.type === 'checkbox') app.toggle(li.dataset.id!, t.checked);
+  });
+  picker.addEventListener('input', () => {
+    if (pickingFor) {
+      setRunColor(pickingFor, picker.value);
+      app.emit('colors');
+    }
+  });
+  panel.querySelector('.select-links')!.addEventListener('click', (e) => {
+    const a = (e.target as HTMLElement).closest<HTMLAnchorElement>('a[data-sel]');
+    if (!a) return;
+    e.preventDefault();
+    if (a.dataset.sel === 'auto') app.set({ runs: null });
+    else if (a.dataset.sel === 'none') app.set({ runs: [] });
+    else app.set({ runs: shown().runs.slice(0, 200).map((r) => r.id) });
+  });
+  app.on((reason, detail) => {
+    if (reason === 'runs' || reason === 'colors' || (reason === 'state' && detail && ('runs' in (detail as object) || 'runFilter' in (detail as object) || 'showHidden' in (detail as object)))) render();
+  });
+  render();
+}

@@ -1,0 +1,98 @@
+/**
+ * Everything a deep link holds: the view, the selected runs and the settings, kept in the URL
+ * hash (`#/scalars?runs=a,b&smooth=0.8&x=wall&logy=1`). Only values that differ from the
+ * defaults are written, so links stay short.
+ */
+export const VIEWS = ['runs', 'scalars', 'images', 'histograms', 'hparams', 'graph', 'text'] as const;
+export type View = (typeof VIEWS)[number];
+export type XAxis = 'step' | 'relative' | 'wall';
+export type HistMode = 'offset' | 'overlay' | 'distribution';
+
+export interface State {
+  view: View;
+  /** selected run ids; null = automatic (the newest runs) */
+  runs: string[] | null;
+  smoothing: number;
+  x: XAxis;
+  logY: boolean;
+  tagFilter: string;
+  runFilter: string;
+  /** sort key of the runs table, `-` prefix for descending */
+  sort: string;
+  /** '' (none), 'experiment', or a param name */
+  group: string;
+  histMode: HistMode;
+  pinned: string[];
+  /** metric on the HParams view's plots */
+  metric: string;
+  graphRun: string;
+  showHidden: boolean;
+  theme: 'dark' | 'light' | '';
+}
+
+export const DEFAULTS: State = {
+  view: 'scalars',
+  runs: null,
+  smoothing: 0.6,
+  x: 'step',
+  logY: false,
+  tagFilter: '',
+  runFilter: '',
+  sort: '-createdAt',
+  group: '',
+  histMode: 'offset',
+  pinned: [],
+  metric: '',
+  graphRun: '',
+  showHidden: false,
+  theme: '',
+};
+
+export function parseHash(hash: string): State {
+  const s: State = { ...DEFAULTS, pinned: [] };
+  const h = hash.replace(/^#\/?/, '');
+  const q = h.indexOf('?');
+  const path = q < 0 ? h : h.slice(0, q);
+  const params = new URLSearchParams(q < 0 ? '' : h.slice(q + 1));
+  if ((VIEWS as readonly string[]).includes(path)) s.view = path as View;
+  const runs = params.get('runs');
+  if (runs !== null) s.runs = runs.split(',').filter((r) => r.length > 0);
+  const smooth = Number(params.get('smooth'));
+  if (params.has('smooth') && smooth >= 0 && smooth < 1) s.smoothing = smooth;
+  const x = params.get('x');
+  if (x === 'step' || x === 'relative' || x === 'wall') s.x = x;
+  s.logY = params.get('logy') === '1';
+  s.tagFilter = params.get('tags') ?? '';
+  s.runFilter = params.get('q') ?? '';
+  s.sort = params.get('sort') ?? DEFAULTS.sort;
+  s.group = params.get('group') ?? '';
+  const hm = params.get('hist');
+  if (hm === 'offset' || hm === 'overlay' || hm === 'distribution') s.histMode = hm;
+  s.pinned = (params.get('pin') ?? '').split('|').filter((p) => p.length > 0);
+  s.metric = params.get('metric') ?? '';
+  s.graphRun = params.get('graph') ?? '';
+  s.showHidden = params.get('hidden') === '1';
+  const theme = params.get('theme');
+  if (theme === 'dark' || theme === 'light') s.theme = theme;
+  return s;
+}
+
+export function toHash(s: State): string {
+  const p = new URLSearchParams();
+  if (s.runs !== null) p.set('runs', s.runs.join(','));
+  if (s.smoothing !== DEFAULTS.smoothing) p.set('smooth', String(s.smoothing));
+  if (s.x !== DEFAULTS.x) p.set('x', s.x);
+  if (s.logY) p.set('logy', '1');
+  if (s.tagFilter) p.set('tags', s.tagFilter);
+  if (s.runFilter) p.set('q', s.runFilter);
+  if (s.sort !== DEFAULTS.sort) p.set('sort', s.sort);
+  if (s.group) p.set('group', s.group);
+  if (s.histMode !== DEFAULTS.histMode) p.set('hist', s.histMode);
+  if (s.pinned.length) p.set('pin', s.pinned.join('|'));
+  if (s.metric) p.set('metric', s.metric);
+  if (s.graphRun) p.set('graph', s.graphRun);
+  if (s.showHidden) p.set('hidden', '1');
+  if (s.theme) p.set('theme', s.theme);
+  const q = p.toString().replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%7C/g, '|');
+  return `#/${s.view}${q ? '?' + q : ''}`;
+}

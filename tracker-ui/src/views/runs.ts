@@ -1,0 +1,210 @@
+import * as api from '../api';
+import { app } from '../app';
+import { runColor, setRunColor } from '../colors';
+import { parseFilter } from '../filter';
+import { duration, escapeHtml, fmt, when } from '../format';
+import { groupRuns, keyMetrics, sortRuns, varyingParams } from '../runsTable';
+import type { Run } from '../types';
+
+const PAGE = 500;
+
+export function mountRuns(main: HTMLElement): () => void {
+  main.innerHTML = `
+    <div class="runs-view">
+      <div class="toolbar">
+        <input class="run-filter wide" type="search" placeholder="Filter runs: regex over name / experiment / tags, or  optimizer.lr < 0.1 and test_accuracy > 0.8" title="A regular expression over name, experiment, id, status and tags; or comparisons of params and final metrics (= != < <= > >= ~regex) joined by 'and'. A param may be named by its last part: lr for optimizer.lr." />
+        <label>Group by <select class="group-by"></select></label>
+        <label class="check"><input type="checkbox" class="show-hidden" /> Show hidden <span class="hidden-count muted"></span></label>
+        <span class="spacer"></span>
+        <button class="primary compare" title="Open the selected runs' charts">Compare selected in Scalars →</button>
+      </div>
+      <div class="filter-error"></div>
+      <div class="summary muted"></div>
+      <div class="table-wrap"><table class="runs-table"></table></div>
+      <button class="more" hidden>Show more</button>
+    </div>
+    <dialog class="notes-dialog">
+      <form method="dialog">
+        <h3>Tags and notes of <span class="nd-name"></span></h3>
+        <label>Tags <span class="muted">(comma-separated, e.g. baseline, best)</span><input class="nd-tags" /></label>
+        <label>Notes<textarea class="nd-notes" rows="6"></textarea></label>
+        <div class="nd-error error"></div>
+        <div class="buttons"><button value="cancel" formnovalidate>Cancel</button><button class="primary nd-save" value="save">Save</button></div>
+      </form>
+    </dialog>
+    <dialog class="delete-dialog">
+      <form method="dialog">
+        <h3>Delete run <span class="dd-name"></span>?</h3>
+        <p>This removes the run with its params, metrics, images, histograms and notes from the database. It cannot be undone.</p>
+        <div class="dd-error error"></div>
+        <div class="buttons"><button value="cancel">Cancel</button><button class="danger dd-confirm" value="delete">Delete run</button></div>
+      </form>
+    </dialog>
+    <input type="color" class="color-picker" hidden />`;
+  const filter = main.querySelector<HTMLInputElement>('.run-filter')!;
+  const groupBy = main.querySelector<HTMLSelectElement>('.group-by')!;
+  const table = main.querySelector<HTMLTableElement>('.runs-table')!;
+  const more = main.querySelector<HTMLButtonElement>('.more')!;
+  const picker = main.querySelector<HTMLInputElement>('.color-picker')!;
+  let limit = PAGE;
+  let pickingFor: string | null = null;
+
+  const render = () => {
+    if (document.activeElement !== filter) filter.value = app.state.runFilter;
+    main.querySelector<HTMLInputElement>('.show-hidden')!.checked = app.state.showHidden;
+    main.querySelector('.hidden-count')!.textContent = app.hidden.size ? `(${app.hidden.size})` : '';
+    const f = parseFilter(app.state.runFilter);
+    main.querySelector('.filter-error')!.textContent = f.error ?? '';
+    filter.classList.toggle('invalid', !!f.error);
+    const visible = app.visibleRuns();
+    const shown = sortRuns(visible.filter((r) => f.match(r)), app.state.sort);
+    const params = varyingParams(shown.length ? shown : visible);
+    const metrics = keyMetrics(shown.length ? shown : visible);
+    const selected = new Set(app.selected());
+
+    const groupOptions = [['', 'nothing'], ['experiment', 'experiment'], ['status', 'status'], ...params.map((p) => [`param:${p}`, p])];
+    groupBy.innerHTML = groupOptions.map(([v, l]) => `<option value="${escapeHtml(v)}" ${v === app.state.group ? 'selected' : ''}>${escapeHtml(l)}</option>`).join('');
+
+    const summary = main.querySelector('.summary')!;
+    if (!app.loaded && app.runs.length === 0) {
+      summary.textContent = app.loadError ? `Could not load runs: ${app.loadError}` : 'Loading runs…';
+    } else if (app.runs.length === 0) {
+      summary.innerHTML = 'No runs recorded yet. Train one with <code>cairn run experiments/xor-mlp.yaml</code> (or POST a spec to <code>/api/runs</code>); it shows up here while it trains.';
+    } else {
+      summary.textContent = `${shown.length} of ${visible.length} runs shown · ${selected.size} selected${app.state.runs === null ? ' (the newest, until you tick others)' : ''} · click a header to sort, a colour to change it, tags or notes to edit them`;
+    }
+
+    const sortMark = (key: string) => (app.state.sort === key ? ' ▲' : app.state.sort === '-' + key ? ' ▼' : '');
+    const th = (key: string, label: string, title = '') => `<th data-sort="${escapeHtml(key)}" title="${escapeHtml(title || 'Sort by ' + label)}">${escapeHtml(label)}${sortMark(key)}</th>`;
+    const allSelected = shown.length > 0 && shown.every((r) => selected.has(r.id));
+    const head = `<thead><tr><th class="sel-col"><input type="checkbox" class="sel-all" title="Select every run shown (again: none)" ${allSelected ? 'checked' : ''} /></th><th></th>
+      ${th('name', 'name')}${th('experiment', 'experiment')}${th('status', 'status')}${th('createdAt', 'started')}${th('duration', 'duration')}${th('device', 'device')}
+      ${params.map((p) => th('param:' + p, p, 'Hyperparameter ' + p)).join('')}
+      ${metrics.map((m) => th('metric:' + m, m.replace(/^epoch\//, ''), 'Final value of ' + m)).join('')}
+      <th>tags</th><th>notes</th><th></th></tr></thead>`;
+    const cols = 11 + params.length + metrics.length;
+    let rows = '';
+    let count = 0;
+    for (const [name, runs] of groupRuns(shown, app.state.group)) {
+      if (count >= limit) break;
+      if (name) rows += `<tr class="group-row"><td colspan="${cols}">${escapeHtml(name)} <span class="muted">${runs.length} run${runs.length > 1 ? 's' : ''}</span></td></tr>`;
+      for (const r of runs) {
+        if (count++ >= limit) break;
+        rows += row(r, selected.has(r.id), params, metrics);
+      }
+    }
+    table.innerHTML = head + `<tbody>${rows}</tbody>`;
+    more.hidden = shown.length <= limit;
+    more.textContent = `Show ${Math.min(PAGE, shown.length - limit)} more of ${shown.length - limit}`;
+  };
+
+  const row = (r: Run, sel: boolean, params: string[], metrics: string[]) => `
+    <tr data-id="${r.id}" class="${sel ? 'sel' : ''} ${app.hidden.has(r.id) ? 'is-hidden' : ''}">
+      <td class="sel-col"><input type="checkbox" class="sel" ${sel ? 'checked' : ''} title="Select for the charts" /></td>
+      <td><span class="swatch big" style="background:${runColor(r.id)}" title="Change colour"></span></td>
+      <td class="name" title="id ${r.id}"><b>${escapeHtml(r.name)}</b> <span class="muted id">${r.id.slice(0, 8)}</span></td>
+      <td>${escapeHtml(r.experiment)}</td>
+      <td><span class="badge s-${r.status}" title="${escapeHtml(r.message ?? r.status)}">${r.status.toLowerCase()}</span></td>
+      <td class="nowrap">${when(r.startedAt ?? r.createdAt)}</td>
+      <td class="num">${duration(r.durationSeconds)}</td>
+      <td>${escapeHtml(r.device)}</td>
+      ${params.map((p) => `<td class="num">${escapeHtml(r.params[p] ?? '–')}</td>`).join('')}
+      ${metrics.map((m) => `<td class="num">${fmt(r.metrics[m])}</td>`).join('')}
+      <td class="tags edit" title="Edit tags">${r.tags.map((t) => `<span class="chip">${escapeHtml(t)}</span>`).join('') || '<span class="muted add">+ tag</span>'}</td>
+      <td class="notes edit" title="${escapeHtml(r.notes || 'Add notes')}">${r.notes ? escapeHtml(r.notes.length > 40 ? r.notes.slice(0, 40) + '…' : r.notes) : '<span class="muted add">+ note</span>'}</td>
+      <td class="actions nowrap"><button class="icon hide" title="${app.hidden.has(r.id) ? 'Show this run again' : 'Hide this run from lists and charts'}">${app.hidden.has(r.id) ? 'unhide' : 'hide'}</button>
+        <button class="icon delete" title="Delete this run and all its data" ${r.status === 'RUNNING' || r.status === 'QUEUED' ? 'disabled' : ''}>delete</button></td>
+    </tr>`;
+
+  filter.addEventListener('input', () => app.set({ runFilter: filter.value }));
+  groupBy.addEventListener('change', () => app.set({ group: groupBy.value }));
+  main.querySelector('.show-hidden')!.addEventListener('change', (e) => app.set({ showHidden: (e.target as HTMLInputElement).checked }));
+  main.querySelector('.compare')!.addEventListener('click', () => app.set({ view: 'scalars', runs: app.selected() }));
+  more.addEventListener('click', () => {
+    limit += PAGE;
+    render();
+  });
+  picker.addEventListener('input', () => {
+    if (pickingFor) {
+      setRunColor(pickingFor, picker.value);
+      app.emit('colors');
+    }
+  });
+
+  table.addEventListener('click', (e) => {
+    const t = e.target as HTMLElement;
+    const header = t.closest<HTMLElement>('th[data-sort]');
+    if (header) {
+      const key = header.dataset.sort!;
+      app.set({ sort: app.state.sort === '-' + key ? key : '-' + key });
+      return;
+    }
+    if (t.classList.contains('sel-all')) {
+      const f = parseFilter(app.state.runFilter);
+      const ids = app.visibleRuns().filter((r) => f.match(r)).map((r) => r.id);
+      app.set({ runs: (t as HTMLInputElement).checked ? ids.slice(0, 200) : [] });
+      return;
+    }
+    const tr = t.closest<HTMLTableRowElement>('tr[data-id]');
+    if (!tr) return;
+    const id = tr.dataset.id!;
+    const run = app.runsById.get(id)!;
+    if (t.classList.contains('sel')) app.toggle(id, (t as HTMLInputElement).checked);
+    else if (t.classList.contains('swatch')) {
+      pickingFor = id;
+      picker.value = runColor(id);
+      picker.click();
+    } else if (t.closest('.edit')) editNotes(run);
+    else if (t.classList.contains('hide')) app.setHidden(id, !app.hidden.has(id));
+    else if (t.classList.contains('delete')) confirmDelete(run);
+  });
+
+  const editNotes = (run: Run) => {
+    const d = main.querySelector<HTMLDialogElement>('.notes-dialog')!;
+    d.querySelector('.nd-name')!.textContent = run.name;
+    const tags = d.querySelector<HTMLInputElement>('.nd-tags')!;
+    const notes = d.querySelector<HTMLTextAreaElement>('.nd-notes')!;
+    const err = d.querySelector('.nd-error')!;
+    tags.value = run.tags.join(', ');
+    notes.value = run.notes;
+    err.textContent = '';
+    (d.querySelector('.nd-save') as HTMLButtonElement).onclick = async (e) => {
+      e.preventDefault();
+      const list = tags.value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      try {
+        await api.saveNotes(run.id, list, notes.value);
+        run.tags = list;
+        run.notes = notes.value;
+        d.close();
+        render();
+      } catch (ex) {
+        err.textContent = (ex as Error).message;
+      }
+    };
+    d.showModal();
+  };
+
+  const confirmDelete = (run: Run) => {
+    const d = main.querySelector<HTMLDialogElement>('.delete-dialog')!;
+    d.querySelector('.dd-name')!.textContent = `${run.name} (${run.id})`;
+    const err = d.querySelector('.dd-error')!;
+    err.textContent = '';
+    (d.querySelector('.dd-confirm') as HTMLButtonElement).onclick = async (e) => {
+      e.preventDefault();
+      try {
+        await api.deleteRun(run.id);
+        d.close();
+        app.removeRun(run.id);
+      } catch (ex) {
+        err.textContent = (ex as Error).message;
+      }
+    };
+    d.showModal();
+  };
+
+  const off = app.on((reason) => {
+    if (reason === 'runs' || reason === 'state' || reason === 'colors') render();
+  });
+  render();
+  return off;
+}

@@ -1,0 +1,485 @@
+import uPlot from 'uplot';
+import * as api from '../api';
+import { app } from '../app';
+import { alpha, runColor } from '../colors';
+import { duration, escapeHtml, fmt } from '../format';
+import { joinSeries, nearest } from '../join';
+import { debiasedEma } from '../smoothing';
+import type { ChartSeries, ScalarsResponse } from '../types';
+
+/** Points per run a chart asks for: fewer when many runs share it. */
+export function pointsPerRun(runs: number): number {
+  return Math.max(200, Math.min(1000, Math.floor(20000 / Math.max(1, runs))));
+}
+
+interface Line {
+  runId: string;
+  x: number[];
+  steps: number[];
+  wall: number[];
+  values: (number | null)[];
+  smoothed: (number | null)[];
+}
+
+/** One chart card: a tag, all selected runs overlaid. */
+class ScalarChart {
+  readonly el: HTMLElement;
+  private plotEl: HTMLElement;
+  private legendEl: HTMLElement;
+  private tooltip: HTMLElement;
+  private plot: uPlot | null = null;
+  private resp: ScalarsResponse | null = null;
+  private lines: Line[] = [];
+  private window: [number, number] | null = null;
+  private seq = 0;
+  private structure = '';
+  private resize: ResizeObserver;
+
+  constructor(readonly tag: string, private runs: string[]) {
+    this.el = document.createElement('div');
+    this.el.className = 'card chart';
+    this.el.dataset.tag = tag;
+    this.el.innerHTML = `
+      <div class="card-head">
+        <span class="title" title="${escapeHtml(tag)}">${escapeHtml(tag)}</span>
+        <span class="sub muted"></span>
+        <span class="spacer"></span>
+        <button class="icon pin" title="Pin this chart to the top">☆</button>
+        <button class="icon reset" title="Reset zoom (or double-click the chart)">⟲</button>
+        <a class="btn csv" download title="Download every point of these runs as CSV (step, wall time, value, smoothed)">CSV</a>
+        <a class="btn json" download title="Download every point of these runs as JSON">JSON</a>
+        <button class="icon expand" title="Widen this chart">⤢</button>
+      </div>
+      <div class="plot"><div class="tooltip" hidden></div><div class="chart-msg muted">loading…</div></div>
+      <table class="legend"><thead><tr><th></th><th>run</th><th title="Smoothed value">smoothed</th><th>value</th><th>step</th><th title="Time since the run started">relative</th></tr></thead><tbody></tbody></table>`;
+    this.plotEl = this.el.querySelector('.plot')!;
+    this.legendEl = this.el.querySelector('.legend tbody')!;
+    this.tooltip = this.el.querySelector('.tooltip')!;
+    this.el.querySelector('.pin')!.addEventListener('click', () => {
+      const pinned = app.state.pinned.includes(tag) ? app.state.pinned.filter((t) => t !== tag) : [...app.state.pinned, tag];
+      app.set({ pinned });
+    });
+    this.el.querySelector('.reset')!.addEventListener('click', () => this.resetZoom());
+    this.el.querySelector('.expand')!.addEventListener('click', () => {
+      this.el.classList.toggle('wide');
+      this.sizeToFit();
+    });
+    this.resize = new ResizeObserver(() => this.sizeToFit());
+    this.resize.observe(this.plotEl);
+    this.updateLinks();
+  }
+
+  get runIds(): string[] {
+    return this.runs;
+  }
+
+  destroy(): void {
+    this.resize.disconnect();
+    this.plot?.destroy();
+    this.el.remove();
+  }
+
+  setRuns(runs: string[]): void {
+    this.runs = runs;
+    this.updateLinks();
+    void this.load();
+  }
+
+  private updateLinks(): void {
+    const opts = { smoothing: app.state.smoothing };
+    this.el.querySelector<HTMLAnchorElement>('.csv')!.href = api.scalarsUrl(this.tag, this.runs, { ...opts, format: 'csv' });
+    this.el.querySelector<HTMLAnchorElement>('.json')!.href = api.scalarsUrl(this.tag, this.runs, { ...opts, format: 'json' });
+    this.el.querySelector('.pin')!.textContent = app.state.pinned.includes(this.tag) ? '★' : '☆';
+  }
+
+  /** Fetches the runs' points (in the zoom window, if any) and redraws. */
+  async load(): Promise<void> {
+    const seq = ++this.seq;
+    if (this.runs.length === 0) return;
+    try {
+      const resp = await api.scalars(this.tag, this.runs, {
+        maxPoints: pointsPerRun(this.runs.length),
+        smoothing: app.state.smoothing,
+        fromStep: this.window && app.state.x === 'step' ? this.window[0] : undefined,
+        toStep: this.window && app.state.x === 'step' ? this.window[1] : undefined,
+      });
+      if (seq !== this.seq) return;
+      this.resp = resp;
+      this.draw();
+    } catch (e) {
+      if (seq === this.seq) this.message(`Could not load: ${(e as Error).message}`);
+    }
+  }
+
+  /** New smoothing: recomputed here when the chart holds full series, else fetched again. */
+  smoothingChanged(): void {
+    this.updateLinks();
+    const full = this.resp && this.resp.series.every((s) => !s.downsampled && s.windowPoints === s.totalPoints);
+    if (this.resp && full) {
+      for (const s of this.resp.series) s.smoothed = debiasedEma(s.values, app.state.smoothing);
+      this.resp.smoothing = app.state.smoothing;
+      this.draw();
+    } else {
+      void this.load();
+    }
+  }
+
+  redraw(): void {
+    this.structure = '';
+    this.updateLinks();
+    this.draw();
+  }
+
+  private message(text: string | null): void {
+    const msg = this.plotEl.querySelector<HTMLElement>('.chart-msg')!;
+    msg.textContent = text ?? '';
+    msg.hidden = !text;
+  }
+
+  private xOf(s: ChartSeries): number[] {
+    if (app.state.x === 'step') return s.steps;
+    if (app.state.x === 'wall') return s.wallTimes.map((w) => w / 1000);
+    const run = app.runsById.get(s.runId);
+    const start = run?.startedAt ? Date.parse(run.startedAt) : s.wallTimes[0] ?? 0;
+    return s.wallTimes.map((w) => (w - start) / 1000);
+  }
+
+  private draw(): void {
+    if (!this.resp) return;
+    const resp = this.resp;
+    const logY = app.state.logY;
+    const pos = (v: number | null) => (v === null || (logY && v <= 0) ? null : v);
+    this.lines = resp.series.map((s) => ({
+      runId: s.runId,
+      x: this.xOf(s),
+      steps: s.steps,
+      wall: s.wallTimes,
+      values: s.values.map(pos),
+      smoothed: s.smoothed.map(pos),
+    }));
+    const points = resp.series.reduce((n, s) => n + s.totalPoints, 0);
+    const sampled = resp.series.some((s) => s.downsampled);
+    this.el.querySelector('.sub')!.textContent = resp.series.length === 0 ? '' :
+      `${resp.series.length} run${resp.series.length > 1 ? 's' : ''} · ${points.toLocaleString()} points${sampled ? ' (min/max sampled)' : ''}`;
+    if (this.lines.length === 0) {
+      this.plot?.destroy();
+      this.plot = null;
+      this.structure = '';
+      this.legendEl.innerHTML = '';
+      this.message('None of the selected runs has this metric.');
+      return;
+    }
+    this.message(null);
+    const smooth = resp.smoothing > 0;
+    const joined = joinSeries(this.lines.map((l) => l.x), this.lines.map((l) => (smooth ? [l.values, l.smoothed] : [l.values])));
+    const data: uPlot.AlignedData = [joined.x, ...joined.ys.flat()] as uPlot.AlignedData;
+    const structure = [app.state.x, logY, smooth, document.documentElement.dataset.theme, ...this.lines.map((l) => l.runId + runColor(l.runId))].join('|');
+    if (this.plot && structure === this.structure) {
+      const keep = this.window !== null;
+      const sx = this.plot.scales.x;
+      this.plot.setData(data, !keep);
+      if (keep && sx.min !== undefined && sx.max !== undefined && app.state.x !== 'step') this.plot.setScale('x', { min: sx.min, max: sx.max });
+    } else {
+      this.structure = structure;
+      this.plot?.destroy();
+      this.plot = new uPlot(this.options(smooth, logY), data, this.plotEl);
+    }
+    this.renderLegend(null);
+  }
+
+  private options(smooth: boolean, logY: boolean): uPlot.Options {
+    const css = getComputedStyle(document.documentElement);
+    const axisColor = css.getPropertyValue('--muted').trim() || '#888';
+    const gridColor = css.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.15)';
+    const series: uPlot.Series[] = [{ label: app.state.x }];
+    for (const l of this.lines) {
+      const c = runColor(l.runId);
+      const name = app.runName(l.runId);
+      if (smooth) {
+        series.push({ label: `${name} (raw)`, stroke: alpha(c, 0.28), width: 1, spanGaps: true, points: { show: false } });
+        series.push({ label: name, stroke: c, width: 2, spanGaps: true, points: { show: false } });
+      } else {
+        series.push({ label: name, stroke: c, width: 1.6, spanGaps: true, points: { size: 4 } });
+      }
+    }
+    const xAxis: uPlot.Axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor } };
+    if (app.state.x === 'relative') xAxis.values = (_u, splits) => splits.map((v) => duration(v));
+    const { width } = this.plotEl.getBoundingClientRect();
+    return {
+      width: Math.max(200, Math.floor(width)),
+      height: 220,
+      series,
+      legend: { show: false },
+      scales: { x: { time: app.state.x === 'wall' }, y: logY ? { distr: 3 } : {} },
+      axes: [
+        xAxis,
+        { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor }, size: 56, values: (_u, splits) => splits.map((v) => fmt(v)) },
+      ],
+      cursor: { drag: { x: true, y: false }, points: { size: 6 } },
+      hooks: {
+        setCursor: [(u) => this.onCursor(u)],
+        setSelect: [(u) => this.onSelect(u)],
+        ready: [(u) => u.over.addEventListener('dblclick', (e) => { e.stopPropagation(); this.resetZoom(); }, true)],
+      },
+    };
+  }
+
+  private onSelect(u: uPlot): void {
+    if (u.select.width < 4) return;
+    const min = u.posToVal(u.select.left, 'x');
+    const max = u.posToVal(u.select.left + u.select.width, 'x');
+    u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+    this.window = [min, max];
+    u.setScale('x', { min, max });
+    // step axis: fetch the window again so that the zoomed part shows more detail
+    if (app.state.x === 'step' && this.resp?.series.some((s) => s.downsampled)) void this.load();
+  }
+
+  private resetZoom(): void {
+    const had = this.window;
+    this.window = null;
+    if (had && app.state.x === 'step' && this.resp?.series.some((s) => s.windowPoints < s.totalPoints)) {
+      this.structure = '';
+      void this.load();
+    } else if (this.plot) {
+      const x = this.plot.data[0];
+      if (x.length) this.plot.setScale('x', { min: x[0], max: x[x.length - 1] });
+    }
+  }
+
+  private onCursor(u: uPlot): void {
+    const left = u.cursor.left ?? -1;
+    if (left < 0 || u.cursor.idx === null || u.cursor.idx === undefined) {
+      this.tooltip.hidden = true;
+      this.renderLegend(null);
+      return;
+    }
+    const x = u.posToVal(left, 'x');
+    this.renderLegend(x);
+    const rows = this.lines
+      .map((l) => {
+        const i = nearest(l.x, x);
+        return { l, i, sm: i < 0 ? null : l.smoothed[i], v: i < 0 ? null : l.values[i] };
+      })
+      .filter((r) => r.i >= 0)
+      .sort((a, b) => (b.sm ?? -Infinity) - (a.sm ?? -Infinity));
+    const smooth = (this.resp?.smoothing ?? 0) > 0;
+    this.tooltip.innerHTML = `<div class="tt-head">${this.xLabel(x)}</div><table>${rows
+      .map((r) => `<tr><td><span class="swatch" style="background:${runColor(r.l.runId)}"></span></td><td class="tt-name">${escapeHtml(app.runName(r.l.runId))}</td><td class="num">${fmt(smooth ? r.sm : r.v)}</td>${smooth ? `<td class="num muted">${fmt(r.v)}</td>` : ''}<td class="num muted">step ${r.l.steps[r.i]}</td></tr>`)
+      .join('')}</table>`;
+    this.tooltip.hidden = false;
+    const plotWidth = this.plotEl.clientWidth;
+    const tw = this.tooltip.offsetWidth;
+    const px = left + u.over.offsetLeft;
+    this.tooltip.style.left = `${px + 16 + tw > plotWidth ? Math.max(0, px - tw - 16) : px + 16}px`;
+    this.tooltip.style.top = `${Math.max(0, (u.cursor.top ?? 0) - 10)}px`;
+  }
+
+  private xLabel(x: number): string {
+    if (app.state.x === 'step') return `step ${Math.round(x)}`;
+    if (app.state.x === 'wall') return new Date(x * 1000).toLocaleString();
+    return `${duration(x)} after start`;
+  }
+
+  /** Values at the cursor's x, or the last values when the cursor is elsewhere. */
+  private renderLegend(x: number | null): void {
+    const smooth = (this.resp?.smoothing ?? 0) > 0;
+    this.legendEl.innerHTML = this.lines
+      .map((l) => {
+        const i = x === null ? l.x.length - 1 : nearest(l.x, x);
+        const run = app.runsById.get(l.runId);
+        const start = run?.startedAt ? Date.parse(run.startedAt) : l.wall[0];
+        return `<tr data-run="${l.runId}"><td><span class="swatch" style="background:${runColor(l.runId)}"></span></td>
+          <td class="name" title="${escapeHtml(run ? run.experiment + '/' + run.name + ' · ' + run.id : l.runId)}">${escapeHtml(app.runName(l.runId))}</td>
+          <td class="num smoothed">${i < 0 ? '–' : fmt(smooth ? l.smoothed[i] : l.values[i])}</td>
+          <td class="num value">${i < 0 ? '–' : fmt(l.values[i])}</td>
+          <td class="num step">${i < 0 ? '–' : l.steps[i]}</td>
+          <td class="num">${i < 0 ? '–' : duration((l.wall[i] - start) / 1000)}</td></tr>`;
+      })
+      .join('');
+  }
+
+  private sizeToFit(): void {
+    if (!this.plot) return;
+    const w = Math.floor(this.plotEl.getBoundingClientRect().width);
+    if (w > 0 && Math.abs(w - this.plot.width) > 2) this.plot.setSize({ width: w, height: 220 });
+  }
+
+  /** Points stored per run, as of the last fetch (tests watch it grow while a run trains). */
+  pointCounts(): Record<string, number> {
+    return Object.fromEntries((this.resp?.series ?? []).map((s) => [s.runId, s.totalPoints]));
+  }
+}
+
+export function mountScalars(main: HTMLElement, settings: HTMLElement): () => void {
+  settings.innerHTML = `
+    <h3>Scalars</h3>
+    <label class="setting" title="Exponential moving average with TensorBoard's debiasing, computed on every stored point: zooming or sampling never changes it. 0 = raw values.">
+      <span>Smoothing <b class="smooth-value"></b></span>
+      <input class="smoothing" type="range" min="0" max="0.99" step="0.01" />
+    </label>
+    <div class="setting"><span>Horizontal axis</span>
+      <div class="seg x-axis">
+        <button data-x="step" title="Training step">Step</button>
+        <button data-x="relative" title="Time since each run started">Relative</button>
+        <button data-x="wall" title="Clock time">Wall</button>
+      </div></div>
+    <label class="setting check"><input type="checkbox" class="logy" /> Logarithmic vertical axis</label>
+    <label class="setting"><span>Show tags matching</span>
+      <input class="tag-filter" type="search" placeholder="regex, e.g. loss|accuracy" /></label>
+    <p class="hint muted">Drag across a chart to zoom, double-click to reset. Hover to see every run's value.</p>`;
+  const slider = settings.querySelector<HTMLInputElement>('.smoothing')!;
+  const tagFilter = settings.querySelector<HTMLInputElement>('.tag-filter')!;
+  const syncSettings = () => {
+    slider.value = String(app.state.smoothing);
+    settings.querySelector('.smooth-value')!.textContent = app.state.smoothing.toFixed(2);
+    settings.querySelectorAll<HTMLButtonElement>('.x-axis button').forEach((b) => b.classList.toggle('active', b.dataset.x === app.state.x));
+    settings.querySelector<HTMLInputElement>('.logy')!.checked = app.state.logY;
+    if (document.activeElement !== tagFilter) tagFilter.value = app.state.tagFilter;
+  };
+  syncSettings();
+  let smoothTimer = 0;
+  slider.addEventListener('input', () => {
+    settings.querySelector('.smooth-value')!.textContent = Number(slider.value).toFixed(2);
+    clearTimeout(smoothTimer);
+    smoothTimer = window.setTimeout(() => app.set({ smoothing: Number(slider.value) }), 60);
+  });
+  settings.querySelector('.x-axis')!.addEventListener('click', (e) => {
+    const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-x]');
+    if (b) app.set({ x: b.dataset.x as 'step' | 'relative' | 'wall' });
+  });
+  settings.querySelector('.logy')!.addEventListener('change', (e) => app.set({ logY: (e.target as HTMLInputElement).checked }));
+  tagFilter.addEventListener('input', () => app.set({ tagFilter: tagFilter.value }));
+
+  main.innerHTML = `<div class="view-msg muted"></div><div class="chart-groups"></div>`;
+  const groupsEl = main.querySelector<HTMLElement>('.chart-groups')!;
+  const msgEl = main.querySelector<HTMLElement>('.view-msg')!;
+  const charts = new Map<string, ScalarChart>();
+  let tagRuns: Record<string, string[]> = {};
+  let tagsKey = '';
+  let tagSeq = 0;
+  const collapsed = new Set<string>(JSON.parse(sessionStorage.getItem('cairn.collapsed') ?? '[]'));
+
+  const layout = () => {
+    let re: RegExp | null = null;
+    try {
+      re = app.state.tagFilter ? new RegExp(app.state.tagFilter, 'i') : null;
+      tagFilter.classList.remove('invalid');
+    } catch {
+      tagFilter.classList.add('invalid');
+    }
+    const selected = app.selected();
+    const tags = Object.keys(tagRuns).filter((t) => !re || re.test(t));
+    if (selected.length === 0) {
+      msgEl.innerHTML = app.runs.length ? 'No run selected: tick runs in the list on the left.' : '';
+    } else if (Object.keys(tagRuns).length === 0) {
+      msgEl.textContent = 'The selected runs have no scalars yet.';
+    } else if (tags.length === 0) {
+      msgEl.textContent = `No tag matches /${app.state.tagFilter}/.`;
+    } else {
+      msgEl.textContent = '';
+    }
+    const groups = new Map<string, string[]>();
+    const pinned = app.state.pinned.filter((t) => tags.includes(t));
+    if (pinned.length) groups.set('★ Pinned', pinned);
+    for (const t of tags) {
+      if (pinned.includes(t)) continue;
+      const g = t.includes('/') ? t.slice(0, t.indexOf('/')) : 'other';
+      if (!groups.has(g)) groups.set(g, []);
+      groups.get(g)!.push(t);
+    }
+    const keep = new Set<string>();
+    groupsEl.innerHTML = '';
+    for (const [name, groupTags] of groups) {
+      const section = document.createElement('section');
+      section.className = 'group' + (collapsed.has(name) ? ' collapsed' : '');
+      section.innerHTML = `<h2 class="group-head" title="Click to fold"><span class="caret">▾</span> ${escapeHtml(name)} <span class="muted">${groupTags.length}</span></h2><div class="grid"></div>`;
+      section.querySelector('.group-head')!.addEventListener('click', () => {
+        section.classList.toggle('collapsed');
+        if (collapsed.has(name)) collapsed.delete(name);
+        else collapsed.add(name);
+        sessionStorage.setItem('cairn.collapsed', JSON.stringify([...collapsed]));
+      });
+      const grid = section.querySelector('.grid')!;
+      for (const t of groupTags) {
+        const runs = selected.filter((r) => tagRuns[t].includes(r));
+        let c = charts.get(t);
+        if (!c) {
+          c = new ScalarChart(t, runs);
+          charts.set(t, c);
+          void c.load();
+        } else if (c.runIds.join() !== runs.join()) {
+          c.setRuns(runs);
+        }
+        grid.appendChild(c.el);
+        keep.add(t);
+      }
+      groupsEl.appendChild(section);
+    }
+    for (const [t, c] of charts) {
+      if (!keep.has(t)) {
+        c.destroy();
+        charts.delete(t);
+      }
+    }
+  };
+
+  const loadTags = async () => {
+    const selected = app.selected();
+    const key = selected.join(',');
+    if (key === tagsKey) return layout();
+    tagsKey = key;
+    const seq = ++tagSeq;
+    if (selected.length === 0) {
+      tagRuns = {};
+      return layout();
+    }
+    try {
+      const t = await api.tags(selected);
+      if (seq !== tagSeq) return;
+      tagRuns = t.scalars;
+      layout();
+    } catch (e) {
+      msgEl.textContent = `Could not load tags: ${(e as Error).message}`;
+    }
+  };
+
+  const liveTimers = new Map<string, number>();
+  const off = app.on((reason, detail) => {
+    const d = (detail ?? {}) as Record<string, unknown>;
+    if (reason === 'state') {
+      syncSettings();
+      if ('smoothing' in d) charts.forEach((c) => c.smoothingChanged());
+      if ('x' in d || 'logY' in d) charts.forEach((c) => c.redraw());
+      if ('tagFilter' in d || 'pinned' in d) {
+        charts.forEach((c) => c.redraw());
+        layout();
+      }
+      if ('runs' in d) void loadTags();
+    } else if (reason === 'runs') {
+      void loadTags();
+    } else if (reason === 'colors' || reason === 'theme') {
+      charts.forEach((c) => c.redraw());
+    } else if (reason === 'live') {
+      const ids = detail as string[];
+      const selected = new Set(app.selected());
+      if (!ids.some((id) => selected.has(id))) return;
+      tagsKey = '';
+      void loadTags();
+      for (const [t, c] of charts) {
+        if (liveTimers.has(t)) continue;
+        liveTimers.set(t, window.setTimeout(() => {
+          liveTimers.delete(t);
+          void c.load();
+        }, 100));
+      }
+    }
+  });
+  void loadTags();
+  (window as unknown as { cairnCharts: unknown }).cairnCharts = charts;
+  return () => {
+    off();
+    charts.forEach((c) => c.destroy());
+    liveTimers.forEach((t) => clearTimeout(t));
+  };
+}

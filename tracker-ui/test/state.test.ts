@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, parseHash, toHash } from '../src/state';
+
+describe('deep links', () => {
+  it('round-trip the view, runs and settings', () => {
+    const s = { ...DEFAULTS, view: 'scalars' as const, runs: ['abc', 'def'], smoothing: 0.85, x: 'wall' as const, logY: true, tagFilter: 'loss', pinned: ['train/loss'] };
+    const hash = toHash(s);
+    expect(hash).toBe('#/scalars?runs=abc,def&smooth=0.85&x=wall&logy=1&tags=loss&pin=train/loss');
+    expect(parseHash(hash)).toEqual(s);
+  });
+
+  it('write nothing for defaults and ignore bad values', () => {
+    expect(toHash(DEFAULTS)).toBe('#/scalars');
+    const s = parseHash('#/nope?smooth=3&x=sideways&runs=');
+    expect(s.view).toBe('scalars');
+    expect(s.smoothing).toBe(0.6);
+    expect(s.x).toBe('step');
+    expect(s.runs).toEqual([]);
+  });
+});
