@@ -14,12 +14,10 @@ import java.util.Set;
 /**
  * Reads what an ONNX file declares (inputs, outputs, versions, metadata) and rejects what is not
  * an ONNX model with a message saying why: empty, not a protobuf ModelProto (wrong format or
- * truncated), no graph, no IR version or opset, tensors in external files, no inputs.
+ * truncated), no graph, no IR version or opset, tensors in external files, no inputs. Whether ONNX
+ * Runtime supports the IR version and operators is its own check, made at import.
  */
 public final class OnnxModelInspector {
-  /** Newest IR version the bundled ONNX Runtime reads. */
-  public static final long MAX_IR_VERSION = 10;
-
   private OnnxModelInspector() {}
 
   /** @param what the file's name or path, for messages */
@@ -41,10 +39,6 @@ public final class OnnxModelInspector {
     }
     if (model.getIrVersion() <= 0) {
       throw invalid(what + " declares no IR version; every ONNX model file has one");
-    }
-    if (model.getIrVersion() > MAX_IR_VERSION) {
-      throw invalid(what + " has IR version " + model.getIrVersion() + "; this ONNX Runtime reads IR versions up to "
-          + MAX_IR_VERSION + " (re-export with an older opset/IR)");
     }
     if (model.getOpsetImportCount() == 0) {
       throw invalid(what + " imports no operator set (opset_import is empty)");

@@ -42,6 +42,18 @@ public final class OnnxModels implements AutoCloseable {
     this.sessions = new InferenceSessions(provider, SESSION_CACHE);
   }
 
+  /**
+   * ONNX support on a tracking store's database (its tables {@code models} and {@code
+   * run_artifacts}); the store must be an {@link dev.cairn.core.tracking.H2TrackingStore}.
+   */
+  public static OnnxModels forStore(TrackingStore store, Path dataDir, PluginRegistry plugins, boolean offline,
+      ProviderChoice provider) {
+    if (!(store instanceof dev.cairn.core.tracking.H2TrackingStore h2)) {
+      throw new IllegalStateException("ONNX models need the H2 tracking store, not " + store.getClass().getSimpleName());
+    }
+    return new OnnxModels(h2.dataSource(), dataDir, store, plugins, offline, provider);
+  }
+
   public ModelCatalog catalog() {
     return catalog;
   }
@@ -96,7 +108,7 @@ public final class OnnxModels implements AutoCloseable {
 
   public RegisteredModel require(String id) {
     return catalog.find(id).orElseThrow(() -> new OnnxModelException(Reason.NOT_FOUND,
-        "no model with id '" + id + "'; `cairn models` lists them, `cairn import FILE` adds one"));
+        "no model with id '" + id + "'; GET /api/models lists them, `cairn import FILE` or `cairn export RUN` adds one"));
   }
 
   public List<RegisteredModel> list(int limit) {

@@ -47,7 +47,7 @@ public final class OnnxPredictor {
         }
       }
       double millis = (System.nanoTime() - start) / 1e6;
-      return new Prediction(outputs, classes(signature, outputs), lease.provider(), millis);
+      return new Prediction(outputs, classes(signature, outputs), lease.provider(), lease.providerNote(), millis);
     } catch (OrtException e) {
       throw new OnnxModelException(Reason.BAD_INPUT, "ONNX Runtime rejected the input: "
           + ExecutionProviders.firstLine(e.getMessage()), e);

@@ -10,9 +10,11 @@ import java.util.Map;
  * @param classes per example, the most likely class with its probability, when the model's metadata
  *     names class labels (Cairn exports of classifiers); empty otherwise
  * @param provider {@code cpu} or {@code cuda}
+ * @param providerNote why that provider, e.g. "CPU execution provider (auto: ...)"
  * @param millis wall time of the ONNX Runtime call
  */
-public record Prediction(Map<String, TensorData> outputs, List<ClassScore> classes, String provider, double millis) {
+public record Prediction(Map<String, TensorData> outputs, List<ClassScore> classes, String provider,
+    String providerNote, double millis) {
 
   /** The top class of one example. */
   public record ClassScore(int index, String label, double probability) {}

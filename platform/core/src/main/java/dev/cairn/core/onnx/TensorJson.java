@@ -35,11 +35,11 @@ public final class TensorJson {
     try {
       root = JSON.readTree(text);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw bad("the body is not valid JSON: " + ExecutionProviders.firstLine(e.getOriginalMessage())
+      throw bad("the input is not valid JSON: " + ExecutionProviders.firstLine(e.getOriginalMessage())
           + "; expected a nested array of numbers, or {\"inputs\": ...}");
     }
     if (root == null || root.isMissingNode()) {
-      throw bad("the body is empty; expected a nested array of numbers, or {\"inputs\": ...}");
+      throw bad("the input is empty; expected a nested array of numbers, or {\"inputs\": ...}");
     }
     Map<String, Parsed> out = new LinkedHashMap<>();
     if (root.isArray()) {

@@ -50,6 +50,7 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    ModelsApi.mount(router, vertx, platform); // first: its routes read larger bodies than the handler below allows
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
     router.get("/api/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
     router.get("/api/plugins").handler(this::plugins);

@@ -1,0 +1,132 @@
+package dev.cairn.server.cli;
+
+import dev.cairn.core.onnx.Evaluation;
+import dev.cairn.core.onnx.LoadedModel;
+import dev.cairn.core.onnx.OnnxJson;
+import dev.cairn.core.onnx.OnnxModelException;
+import dev.cairn.core.onnx.OnnxModels;
+import dev.cairn.core.onnx.ProviderChoice;
+import dev.cairn.core.onnx.RegisteredModel;
+import dev.cairn.core.tracking.SeriesSummary;
+import dev.cairn.spi.SpecException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cairn evaluate MODEL --dataset PLUGIN}: accuracy and loss of a model on a dataset plugin. */
+@Command(name = "evaluate", description = {
+    "Compute accuracy and loss of an ONNX model (registered id or .onnx file) on a dataset plugin's split,",
+    "through ONNX Runtime. For a model exported from a run, the run's own final metrics are shown beside."})
+final class EvaluateCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Parameters(index = "0", paramLabel = "MODEL", description = "Model id, or path to an .onnx file.")
+  String model;
+
+  @Option(names = "--dataset", required = true, paramLabel = "PLUGIN", description = "Dataset plugin id, e.g. fashion-mnist.")
+  String dataset;
+
+  @Option(names = {"-P", "--param"}, paramLabel = "KEY=VALUE", description = "A dataset parameter (repeatable), e.g. -P repeat=1.")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(names = "--split", paramLabel = "SPLIT", description = "test, validation or train (default: test, else validation, else train).")
+  String split;
+
+  @Option(names = "--batch-size", defaultValue = "256", description = "Examples per ONNX Runtime call (default ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--seed", description = "Seed for generated datasets (default: the run's seed from the model's metadata).")
+  Long seed;
+
+  @Option(names = "--provider", defaultValue = "auto", paramLabel = "P", description = "auto, cpu or cuda (default ${DEFAULT-VALUE}).")
+  String provider;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
+    if (handle == null) {
+      return 1;
+    }
+    var platform = handle.platform;
+    try (handle; OnnxModels models = OnnxModels.forStore(platform.store(), platform.options().dataDir(),
+        platform.plugins(), platform.options().offline(), ProviderChoice.parse(provider))) {
+      LoadedModel loaded;
+      String runId = null;
+      if (model.endsWith(".onnx") || Files.isRegularFile(Path.of(model))) {
+        loaded = OnnxModels.loadFile(Path.of(model));
+      } else {
+        RegisteredModel m = models.require(model);
+        loaded = LoadedModel.of(m);
+        runId = m.runId();
+      }
+      Map<String, Object> raw = new LinkedHashMap<>();
+      for (Map.Entry<String, String> p : params.entrySet()) {
+        raw.put(p.getKey(), yamlValue(p.getValue())); // -P repeat=1 is the number 1, as in a spec
+      }
+      Evaluation e = models.evaluate(loaded, dataset, raw, split, batchSize, platform.options().dataDir(), seed);
+      Map<String, Double> runMetrics = new LinkedHashMap<>();
+      if (runId != null) {
+        for (SeriesSummary s : platform.store().series(runId)) {
+          if (s.tag().startsWith("epoch/") && (s.tag().endsWith("_accuracy") || s.tag().endsWith("_loss"))) {
+            runMetrics.put(s.tag(), s.lastValue());
+          }
+        }
+      }
+      if (json) {
+        var o = OnnxJson.evaluation(loaded.key(), e);
+        if (runId != null) {
+          o.put("runId", runId);
+          var rm = o.putObject("runMetrics");
+          runMetrics.forEach(rm::put);
+        }
+        System.out.println(OnnxJson.writePretty(o));
+        return 0;
+      }
+      System.out.printf(Locale.ROOT, "%s on %s/%s (%,d examples, %s, %.1f s)%n", loaded.label(), e.dataset(), e.split(),
+          e.examples(), e.provider(), e.seconds());
+      Table table = new Table("metric", "onnx", runId == null ? "" : "run " + runId);
+      String prefix = "epoch/" + e.split() + "_";
+      if (!Double.isNaN(e.accuracy())) {
+        table.row("accuracy", fmt(e.accuracy()), fmt(runMetrics.get(prefix + "accuracy")));
+      }
+      table.row("loss", fmt(e.loss()), fmt(runMetrics.get(prefix + "loss")));
+      if (!Double.isNaN(e.mse())) {
+        table.row("mse", fmt(e.mse()), "");
+      }
+      table.print(System.out);
+      System.err.println("loss: " + e.lossName());
+      return 0;
+    } catch (OnnxModelException ex) {
+      System.err.println("error: " + ex.getMessage());
+      return ex.reason() == OnnxModelException.Reason.BAD_INPUT ? CairnCli.USAGE : 1;
+    } catch (SpecException ex) {
+      System.err.println("error: " + ex.getMessage());
+      return CairnCli.USAGE;
+    }
+  }
+
+  private static Object yamlValue(String text) {
+    try {
+      Object v = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+          .readValue(text, Object.class);
+      return v == null ? text : v;
+    } catch (java.io.IOException e) {
+      return text;
+    }
+  }
+
+  private static String fmt(Double v) {
+    return v == null ? "" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+}
