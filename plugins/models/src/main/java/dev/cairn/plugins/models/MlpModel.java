@@ -10,6 +10,7 @@ import dev.cairn.spi.ModelContext;
 import dev.cairn.spi.ModelProvider;
 import dev.cairn.spi.ParamSpec;
 import dev.cairn.spi.Params;
+import dev.cairn.spi.onnx.OnnxConverter;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -42,6 +43,11 @@ public class MlpModel implements ModelProvider {
             .atLeast(0)
             .atMost(0.99),
         ParamSpec.ofBoolean("batchNorm", false, "batch normalisation before each activation"));
+  }
+
+  @Override
+  public List<OnnxConverter> onnxConverters() {
+    return ModelConverters.ALL;
   }
 
   @Override

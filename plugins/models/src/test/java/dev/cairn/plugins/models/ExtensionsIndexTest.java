@@ -20,7 +20,18 @@ class ExtensionsIndexTest {
         .containsExactlyInAnyOrder(
             LinearModel.class.getName(),
             SoftmaxRegressionModel.class.getName(),
-            MlpModel.class.getName());
+            MlpModel.class.getName(),
+            PerceptronModel.class.getName(),
+            SumOfSigmoidsModel.class.getName(),
+            LeNetModel.class.getName(),
+            CnnModel.class.getName(),
+            CifarQuickModel.class.getName(),
+            AlexNetModel.class.getName(),
+            VggModel.class.getName(),
+            NinModel.class.getName(),
+            ResNetModel.class.getName(),
+            RecurrentModel.class.getName(),
+            MatrixFactorizationModel.class.getName());
     for (String name : indexed) {
       Class<?> type = Class.forName(name);
       assertThat(type.isAnnotationPresent(Extension.class)).isTrue();
