@@ -94,8 +94,9 @@ final class TrackingListener extends TrainingListenerAdapter {
         throw new TrainingDivergedException(step, lastLoss);
       }
       emit(TRAIN_LOSS, step, now, lastLoss);
-      // the update for this batch is number `step - 1` (DJL counts updates from 0)
-      emit(LEARNING_RATE, step, now, learningRate.getNewValue(Math.toIntExact(step - 1)));
+      // DJL's optimizers ask their tracker for update number n from 1 (Optimizer.updateCount):
+      // this batch's update is number `step`
+      emit(LEARNING_RATE, step, now, learningRate.getNewValue(Math.toIntExact(step)));
     }
     observer.onBatch(epoch, batchInEpoch, batchesPerEpoch, lastLoss);
   }

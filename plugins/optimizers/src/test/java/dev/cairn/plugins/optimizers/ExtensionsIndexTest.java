@@ -17,7 +17,13 @@ class ExtensionsIndexTest {
     // incremental compiles can repeat lines (the processor merges with the old index): harmless to PF4J
     List<String> indexed = readIndex().stream().distinct().toList();
     assertThat(indexed)
-        .containsExactlyInAnyOrder(SgdOptimizer.class.getName(), AdamOptimizer.class.getName());
+        .containsExactlyInAnyOrder(
+            SgdOptimizer.class.getName(),
+            AdamOptimizer.class.getName(),
+            AdamWOptimizer.class.getName(),
+            AdagradOptimizer.class.getName(),
+            RmsPropOptimizer.class.getName(),
+            AdadeltaOptimizer.class.getName());
     for (String name : indexed) {
       Class<?> type = Class.forName(name);
       assertThat(type.isAnnotationPresent(Extension.class)).isTrue();

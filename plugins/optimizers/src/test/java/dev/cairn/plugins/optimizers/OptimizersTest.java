@@ -101,6 +101,14 @@ class OptimizersTest {
     OptimizerSetup sgd = build(new SgdOptimizer(), Map.of("lr", 0.25));
     assertThat(sgd.learningRate().getNewValue(0)).isEqualTo(0.25f);
     assertThat(trackerOf(sgd.optimizer())).isSameAs(sgd.learningRate());
+    for (OptimizerProvider custom :
+        new OptimizerProvider[] {new AdagradOptimizer(), new RmsPropOptimizer(), new AdadeltaOptimizer(), new AdamWOptimizer()}) {
+      OptimizerSetup setup = build(custom, Map.of("lr", 0.5));
+      assertThat(setup.learningRate().getNewValue(3)).as(custom.id()).isEqualTo(0.5f);
+      Field field = ElementwiseOptimizer.class.getDeclaredField("learningRate");
+      field.setAccessible(true);
+      assertThat(field.get(setup.optimizer())).as(custom.id()).isSameAs(setup.learningRate());
+    }
 
     OptimizerSetup adam = build(new AdamOptimizer(), Map.of("clipGrad", 1));
     assertThat(adam.learningRate().getNewValue(100)).isEqualTo(0.001f);
@@ -119,20 +127,24 @@ class OptimizersTest {
   void defaults() {
     Params sgd = Params.validate("optimizer", new SgdOptimizer().params(), Map.of());
     assertThat(sgd.asMap())
-        .containsExactly(
-            Map.entry("lr", 0.01),
-            Map.entry("momentum", 0.0),
-            Map.entry("weightDecay", 0.0),
-            Map.entry("clipGrad", 0.0));
+        .containsEntry("lr", 0.01)
+        .containsEntry("schedule", "constant")
+        .containsEntry("momentum", 0.0)
+        .containsEntry("nesterov", false)
+        .containsEntry("weightDecay", 0.0)
+        .containsEntry("clipGrad", 0.0);
     Params adam = Params.validate("optimizer", new AdamOptimizer().params(), Map.of());
     assertThat(adam.asMap())
-        .containsExactly(
-            Map.entry("lr", 0.001),
-            Map.entry("beta1", 0.9),
-            Map.entry("beta2", 0.999),
-            Map.entry("epsilon", 1e-8),
-            Map.entry("weightDecay", 0.0),
-            Map.entry("clipGrad", 0.0));
+        .containsEntry("lr", 0.001)
+        .containsEntry("beta1", 0.9)
+        .containsEntry("beta2", 0.999)
+        .containsEntry("epsilon", 1e-8)
+        .containsEntry("weightDecay", 0.0)
+        .containsEntry("clipGrad", 0.0);
+    assertThat(Params.validate("optimizer", new AdamWOptimizer().params(), Map.of()).getDouble("weightDecay"))
+        .isEqualTo(0.01);
+    assertThat(Params.validate("optimizer", new AdadeltaOptimizer().params(), Map.of()).getDouble("lr"))
+        .isEqualTo(1.0);
   }
 
   @Test
