@@ -13,7 +13,8 @@ import org.pf4j.Extension;
 /**
  * Cross-entropy with the softmax folded in: the model outputs logits, labels are class indices
  * (shape {@code [batch]} or {@code [batch, 1]}), and the loss is the batch mean of {@code -log
- * softmax(ŷ)[y]}. DJL has no label smoothing for this loss, so there is no parameter for it.
+ * softmax(ŷ)[y]}. With {@code labelSmoothing} ε the target is {@code (1 − ε)·oneHot(y) + ε/K}
+ * instead of the one-hot vector, which keeps the model from growing over-confident logits.
  */
 @Extension
 public class SoftmaxCrossEntropy implements LossProvider {
@@ -25,12 +26,15 @@ public class SoftmaxCrossEntropy implements LossProvider {
 
   @Override
   public String description() {
-    return "softmax cross-entropy on logits with class-index labels (classification)";
+    return "softmax cross-entropy on logits with class-index labels, optional label smoothing";
   }
 
   @Override
   public List<ParamSpec> params() {
-    return List.of();
+    return List.of(
+        ParamSpec.ofDouble("labelSmoothing", 0.0, "ε: target = (1 - ε)·one-hot + ε/K; 0 = none")
+            .atLeast(0)
+            .lessThan(1));
   }
 
   @Override
@@ -40,6 +44,7 @@ public class SoftmaxCrossEntropy implements LossProvider {
 
   @Override
   public Loss build(Params params, DatasetInfo dataset) {
-    return new SoftmaxCrossEntropyLoss();
+    float epsilon = params.getFloat("labelSmoothing");
+    return epsilon == 0 ? new SoftmaxCrossEntropyLoss() : new SmoothedCrossEntropyLoss(epsilon);
   }
 }

@@ -18,7 +18,13 @@ class ExtensionsIndexTest {
     List<String> indexed = readIndex().stream().distinct().toList();
     assertThat(indexed)
         .containsExactlyInAnyOrder(
-            SoftmaxCrossEntropy.class.getName(), L2.class.getName(), L1.class.getName());
+            SoftmaxCrossEntropy.class.getName(),
+            L2.class.getName(),
+            L1.class.getName(),
+            Huber.class.getName(),
+            SigmoidBinaryCrossEntropy.class.getName(),
+            Hinge.class.getName(),
+            KlDivergence.class.getName());
     for (String name : indexed) {
       Class<?> type = Class.forName(name);
       assertThat(type.isAnnotationPresent(Extension.class)).isTrue();
