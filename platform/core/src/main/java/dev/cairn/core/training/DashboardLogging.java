@@ -27,10 +27,10 @@ public record DashboardLogging(int histogramEveryEpochs, int imagesEveryEpochs) 
     }
   }
 
-  List<TrainingListener> listeners(RunTracker tracker, DatasetInfo info, boolean hasEvalSplit) {
+  List<TrainingListener> listeners(RunTracker tracker, DatasetInfo info, boolean hasEvalSplit, int batchesPerEpoch) {
     List<TrainingListener> out = new ArrayList<>();
     if (histogramEveryEpochs > 0) {
-      out.add(new HistogramListener(tracker, histogramEveryEpochs));
+      out.add(new HistogramListener(tracker, histogramEveryEpochs, batchesPerEpoch));
     }
     if (imagesEveryEpochs > 0 && hasEvalSplit && info.task() == Task.CLASSIFICATION) {
       out.add(new SampleImagesListener(tracker, info.classLabels(), info.inputShape(), imagesEveryEpochs));

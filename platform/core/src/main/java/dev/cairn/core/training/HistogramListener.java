@@ -1,44 +1,92 @@
 package dev.cairn.core.training;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.util.Pair;
+import dev.cairn.core.tracking.media.Histogram;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Logs a histogram of every parameter's weights ({@code weights/<name>}) and of its gradient
- * from the epoch's last batch ({@code gradients/<name>}) every {@code everyEpochs} epochs, at the
- * epoch's number as step. Runs on the training thread between epochs.
+ * Every {@code everyEpochs} epochs, logs a histogram of every parameter's weights ({@code
+ * weights/<name>}, at the epoch's end) and of its gradient from the epoch's last training batch
+ * ({@code gradients/<name>}), at the epoch's number as step. Gradients are read right after that
+ * batch's backward pass, from the trainer's parameter copies (the model's own arrays carry none).
  */
 final class HistogramListener extends TrainingListenerAdapter {
   private final RunTracker tracker;
   private final int everyEpochs;
-  private int epoch;
+  private final int batchesPerEpoch;
+  private final Map<String, Histogram> gradients = new LinkedHashMap<>();
+  private int epoch = 1;
+  private int batch;
 
-  HistogramListener(RunTracker tracker, int everyEpochs) {
+  HistogramListener(RunTracker tracker, int everyEpochs, int batchesPerEpoch) {
     this.tracker = tracker;
     this.everyEpochs = everyEpochs;
+    this.batchesPerEpoch = batchesPerEpoch;
+  }
+
+  private boolean active() {
+    return everyEpochs > 0 && epoch % everyEpochs == 0;
+  }
+
+  @Override
+  public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+    batch++;
+    if (!active() || batch != batchesPerEpoch) {
+      return;
+    }
+    gradients.clear();
+    ParameterStore store = parameterStore(trainer);
+    if (store == null) {
+      return;
+    }
+    Device device = trainer.getDevices()[0];
+    for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
+      if (!p.getValue().isInitialized()) {
+        continue;
+      }
+      // the trainer computes on its own copy of each parameter: the gradient is on that copy
+      NDArray array = store.getValue(p.getValue(), device, true);
+      if (array != null && array.hasGradient()) {
+        try (NDArray gradient = array.getGradient()) {
+          gradients.put(p.getKey(), Histogram.of(gradient.toFloatArray(), Histogram.DEFAULT_BUCKETS));
+        }
+      }
+    }
+  }
+
+  /**
+   * The trainer's parameter store. DJL keeps it private; without it (another DJL version) the
+   * gradient histograms are left out and the weights are still logged.
+   */
+  private static ParameterStore parameterStore(Trainer trainer) {
+    try {
+      java.lang.reflect.Field field = Trainer.class.getDeclaredField("parameterStore");
+      field.setAccessible(true);
+      return (ParameterStore) field.get(trainer);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
   }
 
   @Override
   public void onEpoch(Trainer trainer) {
-    epoch++;
-    if (everyEpochs <= 0 || epoch % everyEpochs != 0) {
-      return;
-    }
-    for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
-      Parameter param = p.getValue();
-      if (!param.isInitialized()) {
-        continue;
-      }
-      NDArray array = param.getArray();
-      tracker.logHistogram("weights/" + p.getKey(), array.toFloatArray(), epoch);
-      if (array.hasGradient()) {
-        try (NDArray gradient = array.getGradient()) {
-          tracker.logHistogram("gradients/" + p.getKey(), gradient.toFloatArray(), epoch);
+    if (active()) {
+      for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
+        if (p.getValue().isInitialized()) {
+          tracker.logHistogram("weights/" + p.getKey(), p.getValue().getArray().toFloatArray(), epoch);
         }
       }
+      gradients.forEach((name, h) -> tracker.logHistogram("gradients/" + name, h, epoch));
     }
+    gradients.clear();
+    epoch++;
+    batch = 0;
   }
 }

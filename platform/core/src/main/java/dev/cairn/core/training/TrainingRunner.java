@@ -120,7 +120,8 @@ public final class TrainingRunner {
           .optOptimizer(optimizer.optimizer())
           .optDevices(new Device[] {device})
           .addTrainingListeners(tracking);
-      DashboardLogging.DEFAULT.listeners(tracker, info, evalSet != null).forEach(config::addTrainingListeners);
+      DashboardLogging.DEFAULT.listeners(tracker, info, evalSet != null, batchesPerEpoch)
+          .forEach(config::addTrainingListeners);
       try (Trainer trainer = model.newTrainer(config)) {
         Shape inputShape = new Shape(prepend(spec.loader().batchSize(), info.inputShape()));
         try {
