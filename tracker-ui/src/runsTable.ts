@@ -3,7 +3,7 @@ import { csvField } from './format';
 import type { Run } from './types';
 
 /** Params whose value differs between the given runs (the interesting columns), most varied first. */
-export function varyingParams(runs: Run[], max = 6): string[] {
+export function varyingParams(runs: Run[], max = 6, exclude: string[] = []): string[] {
   const values = new Map<string, Set<string>>();
   for (const r of runs) {
     for (const [k, v] of Object.entries(r.params)) {
@@ -12,6 +12,8 @@ export function varyingParams(runs: Run[], max = 6): string[] {
     }
   }
   return [...values.entries()]
+    // long values (paths, URLs) make poor columns and axes
+    .filter(([k, vs]) => !exclude.includes(k) && [...vs].every((v) => v.length <= 24))
     .filter(([k, vs]) => vs.size > 1 || runs.some((r) => !(k in r.params)))
     .sort((a, b) => b[1].size - a[1].size || a[0].localeCompare(b[0]))
     .slice(0, max)

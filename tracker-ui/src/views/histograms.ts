@@ -204,7 +204,7 @@ export function mountHistograms(main: HTMLElement, settings: HTMLElement): () =>
       for (const tag of groupTags) {
         const section = document.createElement('section');
         section.className = 'group';
-        section.innerHTML = `<h2 class="group-head">${escapeHtml(tag)}</h2><div class="media-grid"></div>`;
+        section.innerHTML = `<h2 class="group-head">${escapeHtml(tag)}</h2><div class="media-grid hist-grid"></div>`;
         for (const runId of selected.filter((r) => tags[tag].includes(r))) {
           const key = runId + '\u0000' + tag;
           let card = cards.get(key);

@@ -45,7 +45,7 @@ export function mountHparams(main: HTMLElement, settings: HTMLElement): () => vo
   settings.innerHTML = `<h3>HParams</h3>
     <label class="setting"><span>Metric on the plots</span><select class="metric"></select></label>
     <button class="export" title="Download this table as CSV">Download table as CSV</button>
-    <p class="hint muted">Every shown run's hyperparameters (those that differ between runs) against its final metrics. The runs filter on the left narrows all three views; lines and dots take each run's colour, a thicker line marks a selected run.</p>`;
+    <p class="hint muted">The selected runs' hyperparameters (those that differ between them) against their final metrics: one line per run across the axes, one dot per run in each scatter plot, in the run's colour. Pick runs on the left.</p>`;
   main.innerHTML = `<div class="view-msg muted"></div>
     <h2 class="section-title">Parallel coordinates</h2><div class="card"><svg class="plot-svg parallel"></svg></div>
     <h2 class="section-title">Param vs metric</h2><div class="media-grid scatters"></div>
@@ -64,15 +64,16 @@ export function mountHparams(main: HTMLElement, settings: HTMLElement): () => vo
 
   const render = () => {
     const f = parseFilter(app.state.runFilter);
-    const runs = sortRuns(app.visibleRuns().filter((r) => f.match(r)), app.state.sort).slice(0, MAX_RUNS);
-    const params = varyingParams(runs, 30);
+    const chosen = new Set(app.selected());
+    const runs = sortRuns(app.visibleRuns().filter((r) => chosen.has(r.id) && f.match(r)), app.state.sort).slice(0, MAX_RUNS);
+    const params = varyingParams(runs, 8);
     const metrics = keyMetrics(runs, 8);
     current = { runs, params, metrics };
     const metric = metrics.includes(app.state.metric) ? app.state.metric : metrics[0] ?? '';
     metricSel.innerHTML = metrics.map((m) => `<option ${m === metric ? 'selected' : ''}>${escapeHtml(m)}</option>`).join('');
     const msg = main.querySelector('.view-msg')!;
-    msg.textContent = runs.length < 2 ? 'HParams compares runs: record at least two (e.g. the same spec with different learning rates).'
-      : params.length === 0 ? 'The shown runs all have the same hyperparameters.' : '';
+    msg.textContent = runs.length < 2 ? 'HParams compares the selected runs: select at least two (e.g. the same spec trained with different learning rates).'
+      : params.length === 0 ? 'The selected runs all have the same hyperparameters.' : '';
     const selected = new Set(app.selected());
 
     // parallel coordinates
@@ -81,7 +82,7 @@ export function mountHparams(main: HTMLElement, settings: HTMLElement): () => vo
     const svg = main.querySelector<SVGSVGElement>('.parallel')!;
     const width = Math.max(400, svg.clientWidth || 900);
     const height = 280;
-    const top = 30;
+    const top = 44;
     const bottom = 30;
     const x = (i: number) => 60 + (axes.length === 1 ? 0 : (i * (width - 140)) / (axes.length - 1));
     const y = (p: number) => top + (1 - p) * (height - top - bottom);
@@ -92,7 +93,8 @@ export function mountHparams(main: HTMLElement, settings: HTMLElement): () => vo
     }
     axes.forEach((a, i) => {
       s += `<line class="axis" x1="${x(i)}" x2="${x(i)}" y1="${top}" y2="${height - bottom}" />`;
-      s += `<text x="${x(i)}" y="${top - 12}" text-anchor="middle" font-weight="600">${escapeHtml(a.label.length > 24 ? '…' + a.label.slice(-23) : a.label)}</text>`;
+      // names alternate between two rows so that neighbours do not overlap
+      s += `<text x="${x(i)}" y="${top - (i % 2 ? 8 : 22)}" text-anchor="middle" font-weight="600"><title>${escapeHtml(a.label)}</title>${escapeHtml(a.label.length > 22 ? '…' + a.label.slice(-21) : a.label)}</text>`;
       const labels = a.numeric ? [a.min, a.max] : a.categories;
       labels.forEach((v) => {
         const p = a.numeric ? (a.max === a.min ? 0.5 : (Number(v) - a.min) / (a.max - a.min)) : position(a, { params: { [a.key]: String(v) }, metrics: { [a.key]: Number(v) } } as unknown as Run) ?? 0;

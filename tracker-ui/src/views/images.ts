@@ -2,6 +2,7 @@ import * as api from '../api';
 import { app } from '../app';
 import { runColor } from '../colors';
 import { escapeHtml } from '../format';
+import { cellLabels, confusionTable, labelOverlay, parseConfusion } from '../media';
 import type { ImageInfo } from '../types';
 import { followTags, matchingTags, tagFilterSetting } from './common';
 
@@ -9,7 +10,7 @@ export function openLightbox(src: string, title: string, caption: string | null)
   const box = document.createElement('div');
   box.className = 'lightbox';
   box.title = 'Click or press Escape to close';
-  box.innerHTML = `<div>${escapeHtml(title)}</div><img src="${src}" alt="${escapeHtml(title)}" /><div class="muted">${escapeHtml(caption?.split('\n')[0] ?? '')}</div>`;
+  box.innerHTML = `<div>${escapeHtml(title)}</div><div class="img-wrap"><img src="${src}" alt="${escapeHtml(title)}" />${labelOverlay(cellLabels(caption))}</div><div>${escapeHtml(caption?.split('\n')[0] ?? '')}</div>`;
   const close = () => {
     box.remove();
     document.removeEventListener('keydown', onKey);
@@ -29,18 +30,28 @@ function imageCard(runId: string, tag: string): HTMLElement {
   card.innerHTML = `
     <div class="card-head"><span class="swatch" style="background:${runColor(runId)}"></span><span class="title">${escapeHtml(app.runName(runId))}</span><span class="spacer"></span><span class="muted step-label"></span></div>
     <div class="step-row"><span class="muted">step</span><input type="range" class="step-slider" min="0" max="0" value="0" title="Step through the logged images" /></div>
-    <img alt="${escapeHtml(tag)}" title="Click for full size" />
+    <div class="image-body"><div class="img-wrap"><img alt="${escapeHtml(tag)}" title="Click for full size" /><div class="overlay"></div></div>
+    <div class="extra"></div></div>
     <div class="caption muted"></div>`;
   const slider = card.querySelector<HTMLInputElement>('.step-slider')!;
   const img = card.querySelector('img')!;
   let list: ImageInfo[] = [];
+  // a text of the same tag (the confusion matrix's table) is shown as a shaded table under the image
+  let tables: Map<number, string> | null = null;
   const show = () => {
     const i = list[Number(slider.value)];
     if (!i) return;
     img.src = api.imageUrl(runId, tag, i.step);
     img.width = Math.min(i.width * (i.width < 200 ? 2 : 1), 560);
-    card.querySelector('.step-label')!.textContent = `step ${i.step} (${Number(slider.value) + 1} of ${list.length}) · ${i.width}×${i.height}`;
-    card.querySelector('.caption')!.textContent = i.caption ?? '';
+    card.querySelector('.step-label')!.textContent = `step ${i.step} (${Number(slider.value) + 1} of ${list.length})`;
+    img.title = `${i.width}×${i.height} pixels; click for full size`;
+    const labels = cellLabels(i.caption);
+    card.querySelector('.overlay')!.outerHTML = `<div class="overlay">${labelOverlay(labels)}</div>`;
+    const cm = tables?.get(i.step);
+    const parsed = cm ? parseConfusion(cm) : null;
+    card.querySelector('.extra')!.innerHTML = parsed ? confusionTable(parsed) : '';
+    card.classList.toggle('with-table', !!parsed);
+    card.querySelector('.caption')!.textContent = labels.length ? (i.caption ?? '').split('\n')[0] : i.caption ?? '';
   };
   slider.addEventListener('input', show);
   img.addEventListener('click', () => {
@@ -50,6 +61,13 @@ function imageCard(runId: string, tag: string): HTMLElement {
   (card as unknown as { reload: () => Promise<void> }).reload = async () => {
     const atEnd = Number(slider.value) >= list.length - 1;
     list = await api.images(runId, tag);
+    if (tag === 'confusion_matrix') {
+      try {
+        tables = new Map((await api.texts(runId, tag)).map((t) => [t.step, t.text]));
+      } catch {
+        tables = null;
+      }
+    }
     slider.max = String(Math.max(0, list.length - 1));
     slider.disabled = list.length < 2;
     if (atEnd) slider.value = slider.max;

@@ -58,8 +58,9 @@ export function mountRuns(main: HTMLElement): () => void {
     filter.classList.toggle('invalid', !!f.error);
     const visible = app.visibleRuns();
     const shown = sortRuns(visible.filter((r) => f.match(r)), app.state.sort);
-    const params = varyingParams(shown.length ? shown : visible);
-    const metrics = keyMetrics(shown.length ? shown : visible);
+    // device, name and experiment have columns of their own
+    const params = varyingParams(shown.length ? shown : visible, 5, ['device', 'name', 'experiment']);
+    const metrics = keyMetrics(shown.length ? shown : visible, 3);
     const selected = new Set(app.selected());
 
     const groupOptions = [['', 'nothing'], ['experiment', 'experiment'], ['status', 'status'], ...params.map((p) => [`param:${p}`, p])];
@@ -77,11 +78,12 @@ export function mountRuns(main: HTMLElement): () => void {
     const sortMark = (key: string) => (app.state.sort === key ? ' ▲' : app.state.sort === '-' + key ? ' ▼' : '');
     const th = (key: string, label: string, title = '') => `<th data-sort="${escapeHtml(key)}" title="${escapeHtml(title || 'Sort by ' + label)}">${escapeHtml(label)}${sortMark(key)}</th>`;
     const allSelected = shown.length > 0 && shown.every((r) => selected.has(r.id));
-    const head = `<thead><tr><th class="sel-col"><input type="checkbox" class="sel-all" title="Select every run shown (again: none)" ${allSelected ? 'checked' : ''} /></th><th></th>
+    const groupHead = `<tr><th colspan="8" class="grp"></th>${params.length ? `<th colspan="${params.length}" class="grp sep" title="Hyperparameters whose values differ between the runs shown">hyperparameters</th>` : ''}${metrics.length ? `<th colspan="${metrics.length}" class="grp sep" title="The last logged value of each metric">final metrics</th>` : ''}<th colspan="3" class="grp sep"></th></tr>`;
+    const head = `<thead>${groupHead}<tr><th class="sel-col"><input type="checkbox" class="sel-all" title="Select every run shown (again: none)" ${allSelected ? 'checked' : ''} /></th><th></th>
       ${th('name', 'name')}${th('experiment', 'experiment')}${th('status', 'status')}${th('createdAt', 'started')}${th('duration', 'duration')}${th('device', 'device')}
-      ${params.map((p) => th('param:' + p, p, 'Hyperparameter ' + p)).join('')}
-      ${metrics.map((m) => th('metric:' + m, m.replace(/^epoch\//, ''), 'Final value of ' + m)).join('')}
-      <th>tags</th><th>notes</th><th></th></tr></thead>`;
+      ${params.map((p, i) => th('param:' + p, p, 'Hyperparameter ' + p).replace('<th ', i === 0 ? '<th class="sep" ' : '<th ')).join('')}
+      ${metrics.map((m, i) => th('metric:' + m, m.replace(/^epoch\//, ''), 'Final value of ' + m).replace('<th ', i === 0 ? '<th class="sep" ' : '<th ')).join('')}
+      <th class="sep">tags</th><th>notes</th><th></th></tr></thead>`;
     const cols = 11 + params.length + metrics.length;
     let rows = '';
     let count = 0;
@@ -105,12 +107,12 @@ export function mountRuns(main: HTMLElement): () => void {
       <td class="name" title="id ${r.id}"><b>${escapeHtml(r.name)}</b> <span class="muted id">${r.id.slice(0, 8)}</span></td>
       <td>${escapeHtml(r.experiment)}</td>
       <td><span class="badge s-${r.status}" title="${escapeHtml(r.message ?? r.status)}">${r.status.toLowerCase()}</span></td>
-      <td class="nowrap">${when(r.startedAt ?? r.createdAt)}</td>
+      <td class="nowrap" title="${escapeHtml(r.startedAt ?? r.createdAt)}">${when(r.startedAt ?? r.createdAt, true)}</td>
       <td class="num">${duration(r.durationSeconds)}</td>
       <td>${escapeHtml(r.device)}</td>
-      ${params.map((p) => `<td class="num">${escapeHtml(r.params[p] ?? '–')}</td>`).join('')}
-      ${metrics.map((m) => `<td class="num">${fmt(r.metrics[m])}</td>`).join('')}
-      <td class="tags edit" title="Edit tags">${r.tags.map((t) => `<span class="chip">${escapeHtml(t)}</span>`).join('') || '<span class="muted add">+ tag</span>'}</td>
+      ${params.map((p, i) => `<td class="num${i === 0 ? ' sep' : ''}">${escapeHtml(r.params[p] ?? '–')}</td>`).join('')}
+      ${metrics.map((m, i) => `<td class="num${i === 0 ? ' sep' : ''}">${fmt(r.metrics[m])}</td>`).join('')}
+      <td class="tags edit sep" title="Edit tags">${r.tags.map((t) => `<span class="chip">${escapeHtml(t)}</span>`).join('') || '<span class="muted add">+ tag</span>'}</td>
       <td class="notes edit" title="${escapeHtml(r.notes || 'Add notes')}">${r.notes ? escapeHtml(r.notes.length > 40 ? r.notes.slice(0, 40) + '…' : r.notes) : '<span class="muted add">+ note</span>'}</td>
       <td class="actions nowrap"><button class="icon hide" title="${app.hidden.has(r.id) ? 'Show this run again' : 'Hide this run from lists and charts'}">${app.hidden.has(r.id) ? 'unhide' : 'hide'}</button>
         <button class="icon delete" title="Delete this run and all its data" ${r.status === 'RUNNING' || r.status === 'QUEUED' ? 'disabled' : ''}>delete</button></td>

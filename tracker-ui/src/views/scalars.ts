@@ -41,8 +41,8 @@ class ScalarChart {
     this.el.dataset.tag = tag;
     this.el.innerHTML = `
       <div class="card-head">
-        <span class="title" title="${escapeHtml(tag)}">${escapeHtml(tag)}</span>
-        <span class="sub muted"></span>
+        <span class="titles"><span class="title" title="${escapeHtml(tag)}">${escapeHtml(tag)}</span>
+        <span class="sub muted"></span></span>
         <span class="spacer"></span>
         <button class="icon pin" title="Pin this chart to the top">☆</button>
         <button class="icon reset" title="Reset zoom (or double-click the chart)">⟲</button>
