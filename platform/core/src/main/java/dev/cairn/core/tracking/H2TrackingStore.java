@@ -164,7 +164,7 @@ public final class H2TrackingStore implements TrackingStore {
   public void markEnded(String runId, RunStatus status, String message) {
     if (!status.terminal()) {
       throw new IllegalArgumentException(
-          "markEnded takes FINISHED, FAILED or KILLED, not " + status);
+          "markEnded takes FINISHED, FAILED, KILLED or PRUNED, not " + status);
     }
     write(
         () -> {

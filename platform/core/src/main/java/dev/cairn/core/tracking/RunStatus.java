@@ -6,10 +6,12 @@ public enum RunStatus {
   RUNNING,
   FINISHED,
   FAILED,
-  KILLED;
+  KILLED,
+  /** A sweep trial its pruner stopped early (the run's message names the step). */
+  PRUNED;
 
   /** True when the run can no longer change. */
   public boolean terminal() {
-    return this == FINISHED || this == FAILED || this == KILLED;
+    return this == FINISHED || this == FAILED || this == KILLED || this == PRUNED;
   }
 }

@@ -17,7 +17,7 @@ public interface TrackingStore extends AutoCloseable {
   /** QUEUED -> RUNNING, with the resolved device (e.g. {@code cpu}, {@code gpu(0)}). */
   void markRunning(String runId, String device);
 
-  /** Ends a run: FINISHED, FAILED or KILLED, with an optional message. Flushes its open chunks. */
+  /** Ends a run: FINISHED, FAILED, KILLED or PRUNED, with an optional message. Flushes its open chunks. */
   void markEnded(String runId, RunStatus status, String message);
 
   /** Adds or replaces params of a run. */

@@ -1,0 +1,566 @@
+package dev.cairn.core.sweep;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cairn.core.spec.ExperimentSpec;
+import dev.cairn.core.spec.SpecParser;
+import dev.cairn.spi.SpecException;
+import dev.cairn.spi.Suggest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads a sweep (YAML, in the spirit of W&B sweep configs) and checks its structure. Every error is
+ * one {@link SpecException} naming the field; plugin-level checks (is {@code optimizer.lrr} a
+ * parameter of the optimizer?) are {@link SweepValidator}'s.
+ *
+ * <pre>
+ * name: sweep-mlp-lr
+ * spec: mlp-fashion-mnist.yaml      # the base experiment, relative to this file, or inline
+ * method: bayes                     # grid | random | bayes
+ * metric: {name: epoch/test_accuracy, goal: maximize}
+ * parameters:
+ *   optimizer.lr: {distribution: log_uniform, min: 0.001, max: 1.0}
+ *   dataset.batchSize: {values: [64, 128, 256]}
+ *   model.dropout: {distribution: uniform, min: 0, max: 0.5}
+ *   epochs: {value: 8}
+ * early_terminate: {type: asha, min_resource: 1, reduction_factor: 3}
+ * run_cap: 16
+ * parallel: 2
+ * seed: 7
+ * </pre>
+ */
+public final class SweepSpecParser {
+  static final List<String> TOP_LEVEL = List.of("name", "description", "experiment", "spec", "method",
+      "metric", "parameters", "early_terminate", "run_cap", "parallel", "seed", "bayes");
+  static final List<String> DISTRIBUTIONS = List.of("categorical", "uniform", "int_uniform",
+      "log_uniform", "log_uniform_values", "q_uniform", "normal");
+  static final List<String> DOMAIN_KEYS = List.of("value", "values", "probabilities", "distribution",
+      "min", "max", "q", "mu", "sigma");
+  static final List<String> SECTIONS = List.of("dataset", "model", "optimizer", "loss");
+  static final int DEFAULT_RUN_CAP = 20;
+  static final int MAX_PARALLEL = 64;
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private SweepSpecParser() {}
+
+  /** Reads a sweep file; a {@code spec:} file name is read relative to it. */
+  public static SweepSpec parseFile(Path file) throws IOException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new SpecException("sweep", "file not found: " + file);
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    String base = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
+    Map<String, Object> root = readTree(text, "sweep");
+    String baseText = baseText(root, dir);
+    return parse(text, baseText, base);
+  }
+
+  /**
+   * The base spec's text of a sweep: the named file (relative to {@code dir}) or the inline section
+   * written back as YAML.
+   */
+  public static String baseText(Map<String, Object> root, Path dir) throws IOException {
+    Object spec = root.get("spec");
+    if (spec instanceof String name) {
+      Path path = dir == null ? Path.of(name) : dir.resolve(name);
+      try {
+        return Files.readString(path, StandardCharsets.UTF_8);
+      } catch (NoSuchFileException e) {
+        throw new SpecException("spec", "file not found: " + path);
+      }
+    }
+    return inlineBase(root);
+  }
+
+  /** Text of an inline {@code spec:} section; fails naming {@code spec} when there is none. */
+  static String inlineBase(Map<String, Object> root) {
+    Object spec = root.get("spec");
+    if (spec == null) {
+      throw new SpecException("spec", "missing; name the base experiment spec file or write it inline");
+    }
+    if (!(spec instanceof Map)) {
+      throw new SpecException("spec", describe(spec) + " is not allowed; expected a file name or a spec section");
+    }
+    try {
+      return YAML.writeValueAsString(spec);
+    } catch (JsonProcessingException e) {
+      throw new SpecException("spec", "cannot be written back as YAML: " + e.getOriginalMessage());
+    }
+  }
+
+  /**
+   * Parses sweep text whose base spec is inline (REST submissions) or given as {@code baseText}
+   * (null: it must be inline).
+   */
+  public static SweepSpec parse(String text, String baseText, String defaultName) {
+    Map<String, Object> root = readTree(text, "sweep");
+    for (String key : root.keySet()) {
+      if (!TOP_LEVEL.contains(key)) {
+        throw unknown(key, key, TOP_LEVEL);
+      }
+    }
+    if (baseText == null) {
+      baseText = inlineBase(root);
+    }
+    ExperimentSpec base = parseBase(baseText);
+    Map<String, Object> baseTree = readTree(baseText, "spec");
+    String name = string(root, "name", defaultName == null ? "sweep" : defaultName);
+    String experiment = string(root, "experiment", base.experiment());
+    SweepMethod method = method(root.get("method"));
+    Map<String, Object> metricSection = map(root, "metric", true);
+    for (String key : metricSection.keySet()) {
+      if (!key.equals("name") && !key.equals("goal")) {
+        throw unknown("metric." + key, key, List.of("name", "goal"));
+      }
+    }
+    Object metricName = metricSection.get("name");
+    if (!(metricName instanceof String metric) || metric.isBlank()) {
+      throw new SpecException("metric.name", (metricName == null ? "missing" : describe(metricName) + " is not allowed")
+          + "; expected a scalar tag such as epoch/test_accuracy or epoch/validation_loss");
+    }
+    Goal goal = goal(metricSection.get("goal"));
+    List<SweepParameter> parameters = parameters(map(root, "parameters", true));
+    if (method == SweepMethod.GRID) {
+      for (SweepParameter p : parameters) {
+        if (p.domain().gridValues() == null) {
+          throw new SpecException("parameters." + p.path(), "distribution " + p.domain().kind()
+              + " cannot be enumerated by method grid; give values: [...] or use method random or bayes");
+        }
+      }
+    }
+    long maxSteps = maxSteps(metric, base, parameters);
+    EarlyTerminate early = earlyTerminate(root.get("early_terminate"), metric, maxSteps);
+    int parallel = (int) integer(root, "parallel", 1, 1, MAX_PARALLEL);
+    long seed = integer(root, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+    int runCap;
+    if (method == SweepMethod.GRID) {
+      int size = new GridSampler(parameters).size();
+      runCap = (int) Math.min(size, integer(root, "run_cap", size, 1, Integer.MAX_VALUE));
+    } else {
+      runCap = (int) integer(root, "run_cap", DEFAULT_RUN_CAP, 1, Integer.MAX_VALUE);
+    }
+    SweepSpec.TpeSettings tpe = SweepSpec.TpeSettings.DEFAULT;
+    if (root.get("bayes") != null) {
+      Map<String, Object> bayes = map(root, "bayes", false);
+      for (String key : bayes.keySet()) {
+        if (!key.equals("n_startup_trials") && !key.equals("n_ei_candidates")) {
+          throw unknown("bayes." + key, key, List.of("n_startup_trials", "n_ei_candidates"));
+        }
+      }
+      tpe = new SweepSpec.TpeSettings(
+          (int) integer(bayes, "n_startup_trials", tpe.nStartupTrials(), 0, 10_000, "bayes.n_startup_trials"),
+          (int) integer(bayes, "n_ei_candidates", tpe.nEiCandidates(), 1, 10_000, "bayes.n_ei_candidates"));
+    }
+    return new SweepSpec(name, experiment, baseTree, baseText, method, metric, goal, parameters, early,
+        runCap, parallel, seed, tpe, maxSteps, text);
+  }
+
+  private static ExperimentSpec parseBase(String baseText) {
+    try {
+      return SpecParser.parse(baseText, "base");
+    } catch (SpecException e) {
+      throw new SpecException("spec." + e.field(), e.getMessage().substring(e.field().length() + 2));
+    }
+  }
+
+  private static long maxSteps(String metric, ExperimentSpec base, List<SweepParameter> parameters) {
+    if (!metric.startsWith("epoch/")) {
+      return Long.MAX_VALUE;
+    }
+    long epochs = base.epochs();
+    for (SweepParameter p : parameters) {
+      if (p.path().equals("epochs")) {
+        List<Object> values = p.domain().gridValues();
+        if (values == null) {
+          return Long.MAX_VALUE;
+        }
+        epochs = values.stream().mapToLong(v -> ((Number) v).longValue()).max().orElse(epochs);
+      }
+    }
+    return epochs;
+  }
+
+  private static List<SweepParameter> parameters(Map<String, Object> section) {
+    if (section.isEmpty()) {
+      throw new SpecException("parameters", "empty; name at least one spec field to vary, e.g. optimizer.lr");
+    }
+    List<SweepParameter> out = new ArrayList<>();
+    for (Map.Entry<String, Object> e : section.entrySet()) {
+      String path = e.getKey();
+      checkPath(path);
+      out.add(new SweepParameter(path, domain("parameters." + path, e.getValue())));
+    }
+    return out;
+  }
+
+  /** A path names a field of an experiment spec: seed, epochs, device, logging.everySteps, section.key. */
+  static void checkPath(String path) {
+    String field = "parameters." + path;
+    String[] parts = path.split("\\.", -1);
+    String head = parts[0];
+    List<String> allowed = List.of("seed", "epochs", "device", "logging.everySteps", "dataset.<key>",
+        "model.<key>", "optimizer.<key>", "loss.<key>");
+    if (SECTIONS.contains(head)) {
+      if (parts.length != 2 || parts[1].isBlank()) {
+        throw new SpecException(field, "unknown spec path; a section's field is written " + head
+            + ".<key>, e.g. optimizer.lr or model.hidden");
+      }
+      return;
+    }
+    if (parts.length == 1 && List.of("seed", "epochs", "device").contains(head)) {
+      return;
+    }
+    if (path.equals("logging.everySteps")) {
+      return;
+    }
+    List<String> names = List.of("seed", "epochs", "device", "logging.everySteps", "dataset", "model",
+        "optimizer", "loss");
+    String hint = Suggest.closest(head, names).map(s -> "did you mean '" + s + "'? ").orElse("");
+    throw new SpecException(field, "unknown spec path; " + hint + "allowed: " + String.join(", ", allowed));
+  }
+
+  @SuppressWarnings("unchecked")
+  static Domain domain(String field, Object raw) {
+    if (!(raw instanceof Map)) {
+      throw new SpecException(field, describe(raw) + " is not allowed; expected a section such as"
+          + " {values: [...]}, {value: x} or {distribution: uniform, min: a, max: b}");
+    }
+    Map<String, Object> m = (Map<String, Object>) raw;
+    for (String key : m.keySet()) {
+      if (!DOMAIN_KEYS.contains(key)) {
+        throw unknown(field + "." + key, key, DOMAIN_KEYS);
+      }
+    }
+    String distribution;
+    Object d = m.get("distribution");
+    if (d != null) {
+      distribution = String.valueOf(d).trim().toLowerCase(Locale.ROOT);
+      if (!DISTRIBUTIONS.contains(distribution)) {
+        throw unknown(field + ".distribution", distribution, DISTRIBUTIONS);
+      }
+    } else if (m.containsKey("value")) {
+      if (m.size() > 1) {
+        throw new SpecException(field, "value: fixes the parameter; remove the other keys ("
+            + String.join(", ", m.keySet().stream().filter(k -> !k.equals("value")).toList()) + ")");
+      }
+      if (m.get("value") == null) {
+        throw new SpecException(field + ".value", "missing; give the value");
+      }
+      return new Domain.Fixed(m.get("value"));
+    } else if (m.containsKey("values")) {
+      distribution = "categorical";
+    } else if (m.get("min") instanceof Number lo && m.get("max") instanceof Number hi && integral(lo) && integral(hi)
+        && !(lo instanceof Double) && !(hi instanceof Double)) {
+      distribution = "int_uniform";
+    } else if (m.containsKey("mu") || m.containsKey("sigma")) {
+      distribution = "normal";
+    } else if (m.containsKey("min") || m.containsKey("max")) {
+      distribution = m.containsKey("q") ? "q_uniform" : "uniform";
+    } else {
+      throw new SpecException(field, "give values: [...], value: x, or a distribution with min and max");
+    }
+    return switch (distribution) {
+      case "categorical" -> categorical(field, m);
+      case "uniform" -> {
+        double[] r = range(field, m, false);
+        yield new Domain.Uniform(r[0], r[1]);
+      }
+      case "int_uniform" -> {
+        double[] r = range(field, m, false);
+        if (!integral(r[0]) || !integral(r[1])) {
+          throw new SpecException(field, "int_uniform needs integer min and max, got " + fmt(r[0]) + " and " + fmt(r[1]));
+        }
+        yield new Domain.IntUniform((long) r[0], (long) r[1]);
+      }
+      case "log_uniform", "log_uniform_values" -> {
+        double[] r = range(field, m, true);
+        yield new Domain.LogUniform(r[0], r[1]);
+      }
+      case "q_uniform" -> {
+        double[] r = range(field, m, false);
+        double q = number(field + ".q", m.get("q"), 1.0);
+        if (!(q > 0)) {
+          throw new SpecException(field + ".q", fmt(q) + " is not allowed; expected a number > 0");
+        }
+        if (q > r[1] - r[0]) {
+          throw new SpecException(field + ".q", fmt(q) + " is wider than the range [" + fmt(r[0]) + ", " + fmt(r[1]) + "]");
+        }
+        yield new Domain.QUniform(r[0], r[1], q);
+      }
+      case "normal" -> {
+        double mu = number(field + ".mu", m.get("mu"), 0.0);
+        double sigma = number(field + ".sigma", m.get("sigma"), 1.0);
+        if (!(sigma > 0)) {
+          throw new SpecException(field + ".sigma", fmt(sigma) + " is not allowed; expected a number > 0");
+        }
+        yield new Domain.Normal(mu, sigma);
+      }
+      default -> throw new IllegalStateException(distribution);
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Domain categorical(String field, Map<String, Object> m) {
+    Object raw = m.get("values");
+    if (raw == null) {
+      throw new SpecException(field + ".values", "missing; a categorical parameter lists its values");
+    }
+    if (!(raw instanceof List)) {
+      throw new SpecException(field + ".values", describe(raw) + " is not allowed; expected a list");
+    }
+    List<Object> values = (List<Object>) raw;
+    if (values.isEmpty()) {
+      throw new SpecException(field + ".values", "empty; give at least one value");
+    }
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i) == null) {
+        throw new SpecException(field + ".values", "value " + (i + 1) + " is empty");
+      }
+    }
+    Object probs = m.get("probabilities");
+    if (probs == null) {
+      return new Domain.Categorical(values, null);
+    }
+    if (!(probs instanceof List<?> list) || list.size() != values.size()) {
+      throw new SpecException(field + ".probabilities", "expected a list of " + values.size()
+          + " numbers, one per value");
+    }
+    double[] p = new double[list.size()];
+    double sum = 0;
+    for (int i = 0; i < p.length; i++) {
+      p[i] = number(field + ".probabilities", list.get(i), null);
+      if (!(p[i] >= 0)) {
+        throw new SpecException(field + ".probabilities", fmt(p[i]) + " is not allowed; probabilities are >= 0");
+      }
+      sum += p[i];
+    }
+    if (Math.abs(sum - 1) > 1e-6) {
+      throw new SpecException(field + ".probabilities", "sum to " + fmt(sum) + "; they must sum to 1");
+    }
+    return new Domain.Categorical(values, p);
+  }
+
+  private static double[] range(String field, Map<String, Object> m, boolean log) {
+    if (m.get("min") == null || m.get("max") == null) {
+      throw new SpecException(field, "needs min and max");
+    }
+    double min = number(field + ".min", m.get("min"), null);
+    double max = number(field + ".max", m.get("max"), null);
+    if (min > max) {
+      throw new SpecException(field, "min " + fmt(min) + " is greater than max " + fmt(max));
+    }
+    if (log && min <= 0) {
+      throw new SpecException(field + ".min", fmt(min) + " is not allowed; a log range needs 0 < min < max");
+    }
+    if (min == max) {
+      throw new SpecException(field, "empty range [" + fmt(min) + ", " + fmt(max) + "]; use value: " + fmt(min)
+          + " to fix it, or widen the range");
+    }
+    return new double[] {min, max};
+  }
+
+  private static double number(String field, Object v, Double dflt) {
+    if (v == null && dflt != null) {
+      return dflt;
+    }
+    if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+      return n.doubleValue();
+    }
+    throw new SpecException(field, (v == null ? "missing" : describe(v) + " is not allowed") + "; expected a number");
+  }
+
+  private static EarlyTerminate earlyTerminate(Object raw, String metric, long maxSteps) {
+    if (raw == null) {
+      return null;
+    }
+    if (!(raw instanceof Map<?, ?>)) {
+      throw new SpecException("early_terminate", describe(raw) + " is not allowed; expected {type: median | asha | hyperband, ...}");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) raw;
+    Object typeRaw = m.get("type");
+    if (typeRaw == null) {
+      throw new SpecException("early_terminate.type", "missing; one of: median, asha, hyperband");
+    }
+    EarlyTerminate.Type type;
+    try {
+      type = EarlyTerminate.Type.valueOf(String.valueOf(typeRaw).trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new SpecException("early_terminate.type", "'" + typeRaw + "' is not allowed; one of: median, asha, hyperband");
+    }
+    List<String> keys = switch (type) {
+      case MEDIAN -> List.of("type", "n_startup_trials", "n_warmup_steps", "interval_steps", "n_min_trials");
+      case ASHA -> List.of("type", "min_resource", "min_iter", "reduction_factor", "eta");
+      case HYPERBAND -> List.of("type", "min_resource", "min_iter", "max_resource", "max_iter", "reduction_factor", "eta");
+    };
+    for (String key : m.keySet()) {
+      if (!keys.contains(key)) {
+        throw unknown("early_terminate." + key, key, keys);
+      }
+    }
+    EarlyTerminate d = EarlyTerminate.median();
+    long minResource = integer(m, alias(m, "min_resource", "min_iter"), 1, 1, Long.MAX_VALUE,
+        "early_terminate." + alias(m, "min_resource", "min_iter"));
+    long maxResource = integer(m, alias(m, "max_resource", "max_iter"), 0, 1, Long.MAX_VALUE,
+        "early_terminate." + alias(m, "max_resource", "max_iter"));
+    int eta = (int) integer(m, alias(m, "reduction_factor", "eta"), 3, 2, 1000,
+        "early_terminate." + alias(m, "reduction_factor", "eta"));
+    if (type == EarlyTerminate.Type.HYPERBAND) {
+      long max = maxResource > 0 ? maxResource : maxSteps;
+      if (max == Long.MAX_VALUE) {
+        throw new SpecException("early_terminate.max_resource", "missing; metric '" + metric
+            + "' is not an epoch/* tag, so give the largest step a trial reaches");
+      }
+      if (max < minResource * eta) {
+        throw new SpecException("early_terminate", "max_resource " + max + " leaves no room for a rung:"
+            + " it must be at least min_resource x reduction_factor = " + minResource * eta);
+      }
+    }
+    return new EarlyTerminate(type,
+        (int) integer(m, "n_startup_trials", d.nStartupTrials(), 0, 1_000_000, "early_terminate.n_startup_trials"),
+        integer(m, "n_warmup_steps", d.nWarmupSteps(), 0, Long.MAX_VALUE, "early_terminate.n_warmup_steps"),
+        integer(m, "interval_steps", d.intervalSteps(), 1, Long.MAX_VALUE, "early_terminate.interval_steps"),
+        (int) integer(m, "n_min_trials", d.nMinTrials(), 1, 1_000_000, "early_terminate.n_min_trials"),
+        minResource, maxResource, eta);
+  }
+
+  private static String alias(Map<String, Object> m, String name, String wandbName) {
+    return m.containsKey(wandbName) && !m.containsKey(name) ? wandbName : name;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> readTree(String text, String field) {
+    if (text == null || text.isBlank()) {
+      throw new SpecException(field, "empty; expected a YAML mapping");
+    }
+    Object tree;
+    try {
+      tree = YAML.readValue(text, Object.class);
+    } catch (JsonProcessingException e) {
+      var loc = e.getLocation();
+      String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+      throw new SpecException(field, "not valid YAML" + where + ": " + e.getOriginalMessage());
+    }
+    if (!(tree instanceof Map)) {
+      throw new SpecException(field, "expected a YAML mapping (key: value lines), got " + describe(tree));
+    }
+    return new LinkedHashMap<>((Map<String, Object>) tree);
+  }
+
+  /** Parses YAML text into a tree (what trial specs are built from). */
+  public static Map<String, Object> tree(String text) {
+    return readTree(text, "spec");
+  }
+
+  private static SweepMethod method(Object raw) {
+    if (raw == null) {
+      throw new SpecException("method", "missing; one of: grid, random, bayes");
+    }
+    try {
+      return SweepMethod.valueOf(String.valueOf(raw).trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new SpecException("method", "'" + raw + "' is not allowed; one of: grid, random, bayes");
+    }
+  }
+
+  private static Goal goal(Object raw) {
+    if (raw == null) {
+      return Goal.MINIMIZE;
+    }
+    try {
+      return Goal.valueOf(String.valueOf(raw).trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new SpecException("metric.goal", "'" + raw + "' is not allowed; one of: minimize, maximize");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Map<String, Object> root, String key, boolean required) {
+    Object v = root.get(key);
+    if (v == null) {
+      if (required) {
+        throw new SpecException(key, "missing");
+      }
+      return Map.of();
+    }
+    if (!(v instanceof Map)) {
+      throw new SpecException(key, describe(v) + " is not allowed; expected a section (key: value lines)");
+    }
+    return new LinkedHashMap<>((Map<String, Object>) v);
+  }
+
+  private static String string(Map<String, Object> m, String key, String dflt) {
+    Object v = m.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Map || v instanceof List) {
+      throw new SpecException(key, describe(v) + " is not allowed; expected text");
+    }
+    return String.valueOf(v);
+  }
+
+  private static long integer(Map<String, Object> m, String key, long dflt, long min, long max) {
+    return integer(m, key, dflt, min, max, key);
+  }
+
+  private static long integer(Map<String, Object> m, String key, long dflt, long min, long max, String field) {
+    Object v = m.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (!(v instanceof Number n) || !integral(n)) {
+      throw new SpecException(field, describe(v) + " is not allowed; expected an integer");
+    }
+    long value = n.longValue();
+    if (value < min || value > max) {
+      throw new SpecException(field, value + " is not allowed; expected an integer"
+          + (min > Long.MIN_VALUE ? " >= " + min : "") + (max < Long.MAX_VALUE ? " and <= " + max : ""));
+    }
+    return value;
+  }
+
+  private static boolean integral(Number n) {
+    return integral(n.doubleValue());
+  }
+
+  private static boolean integral(double d) {
+    return d == Math.rint(d) && !Double.isInfinite(d);
+  }
+
+  private static SpecException unknown(String field, String key, List<String> allowed) {
+    String hint = Suggest.closest(key, allowed).map(s -> "did you mean '" + s + "'? ").orElse("");
+    return new SpecException(field, "unknown field; " + hint + "allowed: " + String.join(", ", allowed));
+  }
+
+  static String describe(Object v) {
+    if (v instanceof String s) {
+      return "'" + s + "'";
+    }
+    if (v instanceof Map) {
+      return "a section";
+    }
+    if (v instanceof List) {
+      return "a list";
+    }
+    return String.valueOf(v);
+  }
+
+  static String fmt(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+  }
+}
