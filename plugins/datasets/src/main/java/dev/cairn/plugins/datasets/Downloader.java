@@ -46,18 +46,28 @@ final class Downloader {
    * @throws IOException naming the URL on HTTP errors, broken connections and checksum mismatches
    */
   void download(URI uri, Path target, String sha256) throws IOException {
+    download(uri, target, "SHA-256", sha256);
+  }
+
+  /**
+   * Downloads {@code uri} to {@code target}, checked with another digest (e.g. {@code MD5}, where
+   * that is all a data set's authors publish).
+   *
+   * @param expected the expected digest of the body, lower-case hex
+   */
+  void download(URI uri, Path target, String algorithm, String expected) throws IOException {
     Files.createDirectories(target.getParent());
     Path part = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".part");
     try {
-      fetch(uri, part, sha256);
+      fetch(uri, part, algorithm, expected);
       move(part, target);
     } finally {
       Files.deleteIfExists(part);
     }
   }
 
-  private void fetch(URI uri, Path part, String sha256) throws IOException {
-    MessageDigest digest = sha256();
+  private void fetch(URI uri, Path part, String algorithm, String expected) throws IOException {
+    MessageDigest digest = digest(algorithm);
     int status;
     long size = 0;
     try {
@@ -86,12 +96,14 @@ final class Downloader {
       throw new IOException("download of " + uri + " failed: HTTP " + status);
     }
     String actual = HexFormat.of().formatHex(digest.digest());
-    if (!actual.equals(sha256)) {
+    if (!actual.equals(expected)) {
       throw new IOException(
           "download of "
               + uri
-              + " failed: checksum mismatch, expected SHA-256 "
-              + sha256
+              + " failed: checksum mismatch, expected "
+              + algorithm
+              + " "
+              + expected
               + ", got "
               + actual
               + " ("
@@ -113,11 +125,11 @@ final class Downloader {
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
-  private static MessageDigest sha256() {
+  private static MessageDigest digest(String algorithm) {
     try {
-      return MessageDigest.getInstance("SHA-256");
+      return MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
+      throw new IllegalStateException("every Java runtime has SHA-256 and MD5", e);
     }
   }
 }

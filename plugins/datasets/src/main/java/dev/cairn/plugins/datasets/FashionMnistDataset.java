@@ -167,7 +167,8 @@ public class FashionMnistDataset implements DatasetProvider {
     return uri;
   }
 
-  private static Split readSplit(Path dir, String imagesName, String labelsName, int limit)
+  /** Reads one split of 28x28 IDX images with labels 0..9 (the layout of MNIST too). */
+  static Split readSplit(Path dir, String imagesName, String labelsName, int limit)
       throws IOException {
     Path imagesFile = FashionMnistFiles.find(dir, imagesName);
     Path labelsFile = FashionMnistFiles.find(dir, labelsName);

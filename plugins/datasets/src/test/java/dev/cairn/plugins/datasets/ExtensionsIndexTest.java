@@ -20,7 +20,14 @@ class ExtensionsIndexTest {
         .containsExactlyInAnyOrder(
             FashionMnistDataset.class.getName(),
             SyntheticLinearDataset.class.getName(),
-            XorDataset.class.getName());
+            XorDataset.class.getName(),
+            MnistDataset.class.getName(),
+            Cifar10Dataset.class.getName(),
+            ImageFolderDataset.class.getName(),
+            CsvDataset.class.getName(),
+            PiecewiseCurveDataset.class.getName(),
+            SequenceDataset.class.getName(),
+            RatingsDataset.class.getName());
     for (String name : indexed) {
       Class<?> type = Class.forName(name);
       assertThat(type.isAnnotationPresent(Extension.class)).isTrue();
