@@ -28,6 +28,7 @@ public final class ExecutionProviders {
 
   /** True when this ONNX Runtime build carries the CUDA provider (it may still fail to load). */
   public static boolean cudaBuiltIn() {
+    OrtSupport.environment(); // loads the native library first
     return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
   }
 
@@ -38,7 +39,7 @@ public final class ExecutionProviders {
    *     INVALID_MODEL when ONNX Runtime cannot load the file
    */
   public static Opened open(Path file, ProviderChoice choice) {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = OrtSupport.environment();
     String cudaProblem = null;
     if (choice != ProviderChoice.CPU) {
       if (!cudaBuiltIn()) {

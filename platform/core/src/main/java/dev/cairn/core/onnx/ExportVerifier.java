@@ -74,7 +74,7 @@ public final class ExportVerifier {
     long[] shape = ref.inputShape();
     float[] expected = ref.output();
     long[] expectedShape = ref.outputShape();
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = OrtSupport.environment();
     float[] actual;
     float[] single;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -132,7 +132,8 @@ public final class ExportVerifier {
     }
   }
 
-  static long[] prepend(long first, long[] rest) {
+  /** {@code [first, rest...]}: a batch shape from an example shape. */
+  public static long[] prepend(long first, long[] rest) {
     long[] out = new long[rest.length + 1];
     out[0] = first;
     System.arraycopy(rest, 0, out, 1, rest.length);

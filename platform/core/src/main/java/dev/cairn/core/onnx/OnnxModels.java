@@ -32,6 +32,9 @@ public final class OnnxModels implements AutoCloseable {
   private final PluginRegistry plugins;
   private final InferenceSessions sessions;
   private final boolean offline;
+  /** Models are immutable once registered: predict looks them up here, not in the database. */
+  private final java.util.concurrent.ConcurrentHashMap<String, RegisteredModel> known =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public OnnxModels(DataSource db, Path dataDir, TrackingStore store, PluginRegistry plugins, boolean offline,
       ProviderChoice provider) {
@@ -92,7 +95,7 @@ public final class OnnxModels implements AutoCloseable {
 
   /** Loads the bytes in a throw-away CPU session: the check that it is a model ONNX Runtime runs. */
   private static void checkLoads(byte[] bytes, String what) {
-    var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+    var env = OrtSupport.environment();
     try (var options = new ai.onnxruntime.OrtSession.SessionOptions();
         var session = env.createSession(bytes, options)) {
       session.getNumInputs();
@@ -103,11 +106,17 @@ public final class OnnxModels implements AutoCloseable {
   }
 
   public Optional<RegisteredModel> find(String id) {
-    return catalog.find(id);
+    RegisteredModel cached = known.get(id);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<RegisteredModel> found = catalog.find(id);
+    found.ifPresent(m -> known.put(id, m));
+    return found;
   }
 
   public RegisteredModel require(String id) {
-    return catalog.find(id).orElseThrow(() -> new OnnxModelException(Reason.NOT_FOUND,
+    return find(id).orElseThrow(() -> new OnnxModelException(Reason.NOT_FOUND,
         "no model with id '" + id + "'; GET /api/models lists them, `cairn import FILE` or `cairn export RUN` adds one"));
   }
 
@@ -117,6 +126,7 @@ public final class OnnxModels implements AutoCloseable {
 
   /** Closes the model's session and deletes it; false when there was none. */
   public boolean delete(String id) {
+    known.remove(id);
     sessions.invalidate(id);
     return catalog.delete(id);
   }

@@ -29,7 +29,7 @@ public final class OnnxPredictor {
         throw new OnnxModelException(Reason.BAD_INPUT, "the model has no input '" + name + "'; it takes " + signature.inputs());
       }
     }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = OrtSupport.environment();
     Map<String, OnnxTensor> feed = new LinkedHashMap<>();
     long start = System.nanoTime();
     try {

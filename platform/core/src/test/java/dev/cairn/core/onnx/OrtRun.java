@@ -12,7 +12,7 @@ final class OrtRun {
   private OrtRun() {}
 
   static float[] run(byte[] model, float[] input, long... shape) throws OrtException {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = OrtSupport.environment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         OrtSession session = env.createSession(model, options);
         OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
