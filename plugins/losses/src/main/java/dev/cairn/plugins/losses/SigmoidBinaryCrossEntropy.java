@@ -48,7 +48,7 @@ public class SigmoidBinaryCrossEntropy implements LossProvider {
       public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray z = ClassScores.logits(predictions);
         NDArray t = ClassScores.oneHot(labels, z);
-        return z.maximum(0).sub(z.mul(t)).add(z.abs().neg().exp().log1p()).mean();
+        return z.maximum(0).sub(z.mul(t)).add(z.abs().neg().exp().add(1).log()).mean();
       }
     };
   }
