@@ -18,18 +18,27 @@ final class ExportFixture implements AutoCloseable {
   final NDManager manager = NDManager.newBaseManager("PyTorch");
 
   /**
-   * Initialises {@code block} for {@code inputShape} and gives every parameter seeded random
-   * values (running variances positive), so that BatchNorm's statistics matter in the test.
+   * Initialises {@code block} for {@code inputShape} with DJL's initializers, then gives biases,
+   * batch-norm scales, shifts and running statistics seeded random values (variances positive), so
+   * that they matter in the comparison. Weights keep DJL's fan-in scaling, which keeps deep
+   * networks' outputs in the range a trained model has.
    */
   Block init(Block block, Shape inputShape, long seed) {
     block.initialize(manager, DataType.FLOAT32, inputShape);
     Random random = new Random(seed);
     for (Pair<String, Parameter> p : block.getParameters()) {
+      String name = p.getKey().toLowerCase(java.util.Locale.ROOT);
       NDArray array = p.getValue().getArray();
+      boolean variance = name.endsWith("runningvar");
+      boolean scale = name.endsWith("gamma");
+      boolean shift = name.endsWith("bias") || name.endsWith("beta") || name.endsWith("runningmean");
+      if (!variance && !scale && !shift) {
+        continue;
+      }
       float[] values = new float[(int) array.size()];
-      boolean variance = p.getKey().endsWith("runningVar");
       for (int i = 0; i < values.length; i++) {
-        values[i] = variance ? 0.5f + random.nextFloat() : (float) (random.nextGaussian() * 0.5);
+        double g = random.nextGaussian() * 0.2;
+        values[i] = (float) (variance ? 0.5 + random.nextDouble() : scale ? 1 + g : g);
       }
       try (NDArray replacement = manager.create(values, array.getShape())) {
         array.subi(array).addi(replacement);
