@@ -86,15 +86,16 @@ public final class DashboardRoutes {
       var page = listRuns(new RunQuery(experiment, status, limit, token));
       List<String> ids = page.items().stream().map(RunRecord::id).toList();
       Map<String, RunNotes> notes = media().notes(ids);
-      JsonArray runs = new JsonArray();
-      for (RunRecord r : page.items()) {
+      // params and series summaries of the page's runs are read side by side
+      List<JsonObject> rows = page.items().parallelStream().map(r -> {
         RunNotes n = notes.getOrDefault(r.id(), RunNotes.EMPTY);
-        runs.add(JsonMapping.toJson(r)
+        return JsonMapping.toJson(r)
             .put("params", new JsonObject(new LinkedHashMap<>(store().params(r.id()))))
             .put("metrics", JsonMapping.lastValues(store().series(r.id())))
             .put("tags", new JsonArray(new ArrayList<>(n.tags())))
-            .put("notes", n.notes()));
-      }
+            .put("notes", n.notes());
+      }).toList();
+      JsonArray runs = new JsonArray(new ArrayList<>(rows));
       return new JsonObject().put("runs", runs).put("nextPageToken", page.nextPageToken());
     });
   }
@@ -158,10 +159,14 @@ public final class DashboardRoutes {
       sb.append(",\"smoothing\":").append(smoothing).append(",\"series\":[");
       List<String> missing = new ArrayList<>();
       boolean first = true;
-      for (String id : ids) {
-        Optional<ChartSeries> s = ChartSeries.read(store(), id, tag, maxPoints, smoothing, from, to);
+      // runs are read side by side: each read decodes and smooths its own series
+      List<Optional<ChartSeries>> read = ids.parallelStream()
+          .map(id -> ChartSeries.read(store(), id, tag, maxPoints, smoothing, from, to))
+          .toList();
+      for (int i = 0; i < ids.size(); i++) {
+        Optional<ChartSeries> s = read.get(i);
         if (s.isEmpty()) {
-          missing.add(id);
+          missing.add(ids.get(i));
           continue;
         }
         if (!first) {

@@ -57,10 +57,11 @@ public record ChartSeries(
     int from = lowerBound(steps, fromStep);
     int to = upperBound(steps, toStep);
     int n = Math.max(0, to - from);
-    long[] s = Arrays.copyOfRange(steps, from, from + n);
-    long[] w = Arrays.copyOfRange(full.wallTimes(), from, from + n);
-    double[] v = Arrays.copyOfRange(full.values(), from, from + n);
-    double[] sm = Arrays.copyOfRange(smoothed, from, from + n);
+    boolean whole = from == 0 && n == steps.length;
+    long[] s = whole ? steps : Arrays.copyOfRange(steps, from, from + n);
+    long[] w = whole ? full.wallTimes() : Arrays.copyOfRange(full.wallTimes(), from, from + n);
+    double[] v = whole ? full.values() : Arrays.copyOfRange(full.values(), from, from + n);
+    double[] sm = whole ? smoothed : Arrays.copyOfRange(smoothed, from, from + n);
     if (maxPoints <= 0 || n <= maxPoints) {
       return new ChartSeries(full.runId(), full.tag(), s, w, v, sm, full.totalPoints(), n, false);
     }

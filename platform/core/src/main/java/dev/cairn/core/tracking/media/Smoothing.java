@@ -31,7 +31,8 @@ public final class Smoothing {
       }
     }
     double last = 0;
-    int accumulated = 0;
+    // weight^k for the k values averaged so far, kept as a running product (no Math.pow per point)
+    double power = 1;
     for (int i = 0; i < values.length; i++) {
       double v = values[i];
       if (constant || weight == 0 || !Double.isFinite(v)) {
@@ -39,8 +40,8 @@ public final class Smoothing {
         continue;
       }
       last = last * weight + (1 - weight) * v;
-      accumulated++;
-      out[i] = last / (1 - Math.pow(weight, accumulated));
+      power *= weight;
+      out[i] = last / (1 - power);
     }
     return out;
   }
