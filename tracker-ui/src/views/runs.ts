@@ -76,7 +76,12 @@ export function mountRuns(main: HTMLElement): () => void {
     }
 
     const sortMark = (key: string) => (app.state.sort === key ? ' ▲' : app.state.sort === '-' + key ? ' ▼' : '');
-    const th = (key: string, label: string, title = '') => `<th data-sort="${escapeHtml(key)}" title="${escapeHtml(title || 'Sort by ' + label)}">${escapeHtml(label)}${sortMark(key)}</th>`;
+    // a dotted name puts its prefix on a small first line: columns stay narrow enough for 1280 px
+    const label = (name: string) => {
+      const dot = name.lastIndexOf('.');
+      return dot > 0 ? `<span class="pfx">${escapeHtml(name.slice(0, dot + 1))}</span>${escapeHtml(name.slice(dot + 1))}` : escapeHtml(name);
+    };
+    const th = (key: string, text: string, title = '') => `<th data-sort="${escapeHtml(key)}" title="${escapeHtml(title || 'Sort by ' + text)}">${label(text)}${sortMark(key)}</th>`;
     const allSelected = shown.length > 0 && shown.every((r) => selected.has(r.id));
     const groupHead = `<tr><th colspan="8" class="grp"></th>${params.length ? `<th colspan="${params.length}" class="grp sep" title="Hyperparameters whose values differ between the runs shown">hyperparameters</th>` : ''}${metrics.length ? `<th colspan="${metrics.length}" class="grp sep" title="The last logged value of each metric">final metrics</th>` : ''}<th colspan="3" class="grp sep"></th></tr>`;
     const head = `<thead>${groupHead}<tr><th class="sel-col"><input type="checkbox" class="sel-all" title="Select every run shown (again: none)" ${allSelected ? 'checked' : ''} /></th><th></th>
