@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
 class BuiltInModelsExportTest {
   /** Models whose export needs something their plugin does not bring yet. */
   static final Map<String, String> NOT_YET = Map.of(
-      "rnn", "its LambdaBlock 'lastStep' (x[:, -1, :]) has no converter; DJL's RNN/GRU/LSTM have one",
       "matrix-factorization", "its inputs are user/item indices (N(0,1) probes are out of range) and its dot-product"
           + " block has no converter");
 
