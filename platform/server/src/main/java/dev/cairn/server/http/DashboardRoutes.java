@@ -173,7 +173,7 @@ public final class DashboardRoutes {
           sb.append(',');
         }
         first = false;
-        appendSeries(sb, s.get());
+        appendSeries(sb, s.get(), false);
       }
       sb.append("],\"missing\":[");
       for (int i = 0; i < missing.size(); i++) {
@@ -186,7 +186,7 @@ public final class DashboardRoutes {
     });
   }
 
-  static void appendSeries(StringBuilder sb, ChartSeries s) {
+  static void appendSeries(StringBuilder sb, ChartSeries s, boolean full) {
     sb.append("{\"runId\":");
     string(sb, s.runId());
     sb.append(",\"totalPoints\":").append(s.totalPoints())
@@ -211,16 +211,33 @@ public final class DashboardRoutes {
       if (i > 0) {
         sb.append(',');
       }
-      number(sb, s.values()[i]);
+      value(sb, s.values()[i], full);
     }
     sb.append("],\"smoothed\":[");
     for (int i = 0; i < s.size(); i++) {
       if (i > 0) {
         sb.append(',');
       }
-      number(sb, s.smoothed()[i]);
+      value(sb, s.smoothed()[i], full);
     }
     sb.append("]}");
+  }
+
+  /**
+   * Charts get values to float precision (7 significant digits: far finer than a pixel, half the
+   * bytes); exports get every digit.
+   */
+  private static void value(StringBuilder sb, double v, boolean full) {
+    if (full || !Double.isFinite(v) || Math.abs(v) > Float.MAX_VALUE) {
+      number(sb, v);
+    } else {
+      float f = (float) v;
+      if (f == Math.rint(f) && Math.abs(f) < 1e7) {
+        sb.append((long) f);
+      } else {
+        sb.append(f);
+      }
+    }
   }
 
   private void export(RoutingContext ctx) {
@@ -263,7 +280,7 @@ public final class DashboardRoutes {
             sb.append(',');
           }
           StringBuilder one = new StringBuilder();
-          appendSeries(one, series.get(k));
+          appendSeries(one, series.get(k), true);
           sb.append("{\"runName\":");
           string(sb, names.get(series.get(k).runId()));
           sb.append(',').append(one, 1, one.length());
