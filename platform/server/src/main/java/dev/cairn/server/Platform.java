@@ -3,6 +3,7 @@ package dev.cairn.server;
 import dev.cairn.core.Provenance;
 import dev.cairn.core.plugins.PluginRegistry;
 import dev.cairn.core.spec.SpecResolver;
+import dev.cairn.core.sweep.SweepStore;
 import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.TrackingStore;
 import dev.cairn.core.tracking.media.MediaStore;
@@ -34,16 +35,18 @@ public final class Platform implements AutoCloseable {
   private final Vertx vertx;
   private final TrackingStore store;
   private final MediaStore media;
+  private final SweepStore sweeps;
   private final PluginRegistry plugins;
   private final RunService runs;
   private final int abandonedRuns;
 
-  private Platform(CairnOptions options, Vertx vertx, TrackingStore store, MediaStore media, PluginRegistry plugins,
-      int abandonedRuns) {
+  private Platform(CairnOptions options, Vertx vertx, TrackingStore store, MediaStore media, SweepStore sweeps,
+      PluginRegistry plugins, int abandonedRuns) {
     this.options = options;
     this.vertx = vertx;
     this.store = store;
     this.media = media;
+    this.sweeps = sweeps;
     this.plugins = plugins;
     this.abandonedRuns = abandonedRuns;
     this.runs = new RunService(vertx, plugins, new SpecResolver(plugins), options);
@@ -51,6 +54,15 @@ public final class Platform implements AutoCloseable {
 
   /** Opens the store (failing runs a crash left behind), loads plugins, deploys the writer. */
   public static Platform start(CairnOptions options) throws Exception {
+    return start(options, Vertx::vertx);
+  }
+
+  /**
+   * As {@link #start(CairnOptions)}, on the Vert.x {@code vertxFactory} makes from Cairn's options
+   * (a clustered one for {@code serve --cluster}).
+   */
+  public static Platform start(CairnOptions options, java.util.function.Function<VertxOptions, Vertx> vertxFactory)
+      throws Exception {
     Files.createDirectories(options.dataDir());
     H2TrackingStore store = options.jdbcUrl() == null
         ? H2TrackingStore.openInDirectory(options.dataDir())
@@ -63,7 +75,7 @@ public final class Platform implements AutoCloseable {
         LOG.warn("{} run(s) left RUNNING or QUEUED by an earlier process were marked FAILED", abandoned);
       }
       PluginRegistry plugins = PluginRegistry.load(options.pluginsDir(), Provenance.cairnVersion());
-      vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(8));
+      vertx = vertxFactory.apply(new VertxOptions().setWorkerPoolSize(8));
       vertx.eventBus().registerDefaultCodec(MetricBatch.class, new MetricBatchCodec());
       vertx.eventBus().registerDefaultCodec(MediaBatch.class, new MediaBatchCodec());
       MediaStore media = new MediaStore(store.dataSource());
@@ -73,7 +85,7 @@ public final class Platform implements AutoCloseable {
       vertx.deployVerticle(new MediaWriterVerticle(media, store),
               new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return new Platform(options, vertx, store, media, plugins, abandoned);
+      return new Platform(options, vertx, store, media, new SweepStore(store.dataSource()), plugins, abandoned);
     } catch (Exception | Error e) {
       if (vertx != null) {
         vertx.close();
@@ -95,6 +107,11 @@ public final class Platform implements AutoCloseable {
   /** Images, histograms, text, graphs and run notes (blocking: call off the event loop). */
   public MediaStore media() {
     return media;
+  }
+
+  /** Sweeps and their trials (blocking: call off the event loop). */
+  public SweepStore sweeps() {
+    return sweeps;
   }
 
   public PluginRegistry plugins() {

@@ -207,13 +207,14 @@ public final class SweepSpecParser {
     return out;
   }
 
-  /** A path names a field of an experiment spec: seed, epochs, device, logging.everySteps, section.key. */
+  /**
+   * A path names a field of an experiment spec: a top-level key (seed, epochs, device, ...), a
+   * nested one ({@code logging.everySteps}) or a plugin section's key ({@code optimizer.lr}).
+   */
   static void checkPath(String path) {
     String field = "parameters." + path;
     String[] parts = path.split("\\.", -1);
     String head = parts[0];
-    List<String> allowed = List.of("seed", "epochs", "device", "logging.everySteps", "dataset.<key>",
-        "model.<key>", "optimizer.<key>", "loss.<key>");
     if (SECTIONS.contains(head)) {
       if (parts.length != 2 || parts[1].isBlank()) {
         throw new SpecException(field, "unknown spec path; a section's field is written " + head
@@ -221,16 +222,15 @@ public final class SweepSpecParser {
       }
       return;
     }
-    if (parts.length == 1 && List.of("seed", "epochs", "device").contains(head)) {
+    List<String> names = new ArrayList<>(SpecParser.topLevelKeys());
+    names.removeAll(List.of("name", "experiment", "description"));
+    names.sort(null);
+    if (names.contains(head) && java.util.Arrays.stream(parts).noneMatch(String::isBlank)) {
       return;
     }
-    if (path.equals("logging.everySteps")) {
-      return;
-    }
-    List<String> names = List.of("seed", "epochs", "device", "logging.everySteps", "dataset", "model",
-        "optimizer", "loss");
     String hint = Suggest.closest(head, names).map(s -> "did you mean '" + s + "'? ").orElse("");
-    throw new SpecException(field, "unknown spec path; " + hint + "allowed: " + String.join(", ", allowed));
+    throw new SpecException(field, "unknown spec path; " + hint + "allowed: " + String.join(", ", names)
+        + " (a plugin section's field is written like optimizer.lr)");
   }
 
   @SuppressWarnings("unchecked")

@@ -107,7 +107,7 @@ class SweepSpecParserTest {
       "bad value for plugin | optimizer.lr: {values: [0.1, -1]} | parameters.optimizer.lr: -1 is not allowed; expected a number > 0",
       "unknown distribution | optimizer.lr: {distribution: loguniform, min: 0.1, max: 1} | parameters.optimizer.lr.distribution: unknown field; did you mean 'log_uniform'?",
       "probabilities | model.hidden: {values: [[4], [8]], probabilities: [0.5, 0.6]} | parameters.model.hidden.probabilities: sum to 1.1",
-      "unknown plugin | optimizer.plugin: {values: [sgd, adamw]} | parameters.optimizer.plugin: 'adamw' is not installed",
+      "unknown plugin | optimizer.plugin: {values: [sgd, adamx]} | parameters.optimizer.plugin: 'adamx' is not installed",
   })
   void badSweepsFailNamingTheField(String what, String parameter, String message) {
     assertThatThrownBy(() -> {

@@ -38,8 +38,14 @@ final class PlatformCommand {
 
   /** Starts the platform or prints why it cannot and returns null. */
   static Handle start(CairnOptions options) {
+    return start(options, io.vertx.core.Vertx::vertx);
+  }
+
+  /** As {@link #start(CairnOptions)} on a Vert.x made by {@code vertxFactory} (clustered for serve --cluster). */
+  static Handle start(CairnOptions options,
+      java.util.function.Function<io.vertx.core.VertxOptions, io.vertx.core.Vertx> vertxFactory) {
     try {
-      Platform platform = Platform.start(options);
+      Platform platform = Platform.start(options, vertxFactory);
       if (platform.abandonedRuns() > 0) {
         System.err.printf("note: %d run(s) left unfinished by an earlier process were marked FAILED%n",
             platform.abandonedRuns());

@@ -1,7 +1,11 @@
 package dev.cairn.server.cli;
 
 import dev.cairn.server.Platform;
+import dev.cairn.server.cluster.ClusterOptions;
 import dev.cairn.server.http.ApiVerticle;
+import dev.cairn.server.sweep.SweepControllerVerticle;
+import dev.cairn.server.sweep.SweepHead;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,13 +24,44 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default ${DEFAULT-VALUE}).")
   String host;
 
+  @Option(names = "--cluster", description = "Be the head of a cluster: workers (cairn worker --cluster --join HOST:PORT) train the sweep trials.")
+  boolean cluster;
+
+  @Option(names = "--cluster-host", defaultValue = "127.0.0.1",
+      description = "Interface the cluster member binds and advertises (default ${DEFAULT-VALUE}).")
+  String clusterHost;
+
+  @Option(names = "--cluster-port", defaultValue = "" + ClusterOptions.DEFAULT_PORT,
+      description = "Port workers join (default ${DEFAULT-VALUE}).")
+  int clusterPort;
+
+  @Option(names = "--slots", description = "Sweep trials this process trains at once (default 1; 0 with --cluster: workers train).")
+  Integer slots;
+
+  @Option(names = "--worker-timeout", defaultValue = "5", paramLabel = "SECONDS",
+      description = "Silence of a worker after which its trials are re-queued (default ${DEFAULT-VALUE} s).")
+  int workerTimeout;
+
   @Override
   public Integer call() throws Exception {
-    PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
+    if (workerTimeout < 1 || (slots != null && slots < 0)) {
+      System.err.println("error: --worker-timeout must be at least 1 and --slots at least 0");
+      return CairnCli.USAGE;
+    }
+    ClusterOptions clusterOptions = cluster ? new ClusterOptions(clusterHost, clusterPort, List.of()) : null;
+    PlatformCommand.Handle handle = cluster
+        ? PlatformCommand.start(common.resolve(), clusterOptions::startVertx)
+        : PlatformCommand.start(common.resolve());
     if (handle == null) {
       return 1;
     }
     try (handle) {
+      int localSlots = slots != null ? slots : cluster ? 0 : 1;
+      SweepHead.deploy(handle.platform, new SweepControllerVerticle.Settings(workerTimeout * 1000L, true), localSlots);
+      if (cluster) {
+        System.err.printf("cluster head on %s:%d (workers: cairn worker --cluster --join %s:%d)%n",
+            clusterHost, clusterPort, clusterHost, clusterPort);
+      }
       serveUntilStopped(handle.platform, host, port);
       return 0;
     }

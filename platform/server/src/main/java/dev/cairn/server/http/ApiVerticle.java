@@ -63,6 +63,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/runs/:id/metrics").handler(this::metrics);
     router.get("/api/runs/:id/series").handler(this::series);
     DashboardRoutes.mount(router, vertx, platform);
+    dev.cairn.server.sweep.SweepRoutes.mount(router, vertx, platform);
     router.route("/api/*").handler(ctx -> ctx.fail(ApiException.notFound(
         "no such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
     router.route("/api/*").failureHandler(this::failure);

@@ -1,0 +1,183 @@
+package dev.cairn.server.cli;
+
+import dev.cairn.core.sweep.SweepRecord;
+import dev.cairn.core.sweep.SweepSpec;
+import dev.cairn.core.sweep.SweepSpecParser;
+import dev.cairn.core.sweep.TrialRecord;
+import dev.cairn.core.sweep.TrialState;
+import dev.cairn.core.sweep.ValueKeys;
+import dev.cairn.server.CairnOptions;
+import dev.cairn.server.cluster.ClusterOptions;
+import dev.cairn.server.cluster.LocalWorkers;
+import dev.cairn.server.sweep.SweepAddresses;
+import dev.cairn.server.sweep.SweepControllerVerticle;
+import dev.cairn.server.sweep.SweepHead;
+import dev.cairn.spi.SpecException;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cairn sweep sweep.yaml}: runs a hyperparameter sweep in this process, {@code parallel}
+ * trials at once, printing a line per trial and a table at the end. Started again with the same
+ * file after a stop or a crash, it resumes the sweep: finished trials stay, unfinished ones are
+ * retried.
+ */
+@Command(name = "sweep", description = "Run a hyperparameter sweep (resumes an unfinished one from the same file).")
+final class SweepCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Parameters(index = "0", paramLabel = "SWEEP", description = "Sweep spec (YAML).")
+  Path sweepFile;
+
+  @Option(names = "--run-cap", defaultValue = "0", description = "Run at most N trials (overrides run_cap).")
+  int runCap;
+
+  @Option(names = "--parallel", defaultValue = "0", description = "Trials at once (overrides parallel).")
+  int parallel;
+
+  @Option(names = "--json", description = "Print the sweep and its trials as one JSON object on stdout.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    String sweepText;
+    SweepSpec spec;
+    try {
+      if (runCap < 0 || parallel < 0) {
+        throw new SpecException("--run-cap", "must be >= 1");
+      }
+      spec = SweepSpecParser.parseFile(sweepFile).withLimits(runCap, parallel);
+      sweepText = Files.readString(sweepFile, StandardCharsets.UTF_8);
+    } catch (SpecException e) {
+      System.err.println("error: " + sweepFile + ": " + e.getMessage());
+      return CairnCli.USAGE;
+    }
+    CairnOptions options = common.resolve();
+    // one JVM trains one model at a time (DJL's PyTorch engine), so parallel trials train in local
+    // worker JVMs joined to this one over the clustered event bus on 127.0.0.1
+    int clusterPort = spec.parallel() > 1 ? LocalWorkers.freePort() : 0;
+    try (LocalWorkers workers = spec.parallel() > 1
+        ? LocalWorkers.start(spec.parallel() - 1, clusterPort, options, options.dataDir().resolve("logs"))
+        : null) {
+      return sweep(options, clusterPort, spec, sweepText);
+    }
+  }
+
+  private int sweep(CairnOptions options, int clusterPort, SweepSpec spec, String sweepText) throws Exception {
+    PlatformCommand.Handle handle = clusterPort > 0
+        ? PlatformCommand.start(options, new ClusterOptions("127.0.0.1", clusterPort, List.of())::startVertx)
+        : PlatformCommand.start(options);
+    if (handle == null) {
+      return 1;
+    }
+    try (handle) {
+      var platform = handle.platform;
+      SweepHead.deploy(platform, new SweepControllerVerticle.Settings(
+          SweepControllerVerticle.Settings.DEFAULT_WORKER_TIMEOUT_MILLIS, false), 1);
+      BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
+      platform.vertx().eventBus().<JsonObject>consumer(SweepAddresses.EVENTS, msg -> events.add(msg.body()))
+          .completion().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      JsonObject request = new JsonObject().put("sweepText", sweepText).put("baseText", spec.baseText())
+          .put("name", spec.name()).put("runCap", runCap).put("parallel", parallel);
+      JsonObject started;
+      try {
+        started = platform.vertx().eventBus().<JsonObject>request(SweepAddresses.SUBMIT, request)
+            .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS).body();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof ReplyException r && r.failureCode() == 400) {
+          System.err.println("error: " + sweepFile + ": " + r.getMessage());
+          return CairnCli.USAGE;
+        }
+        throw e;
+      }
+      String sweepId = started.getString("id");
+      System.err.printf(Locale.ROOT, "%s sweep %s (%s): %s, %s %s, %d trials, %d at once%n",
+          started.getBoolean("resumed") ? "resuming" : "sweep", sweepId, spec.name(), spec.method().label(),
+          spec.goal().label(), spec.metric(), started.getInteger("runCap"), started.getInteger("parallel"));
+      if (started.getBoolean("resumed")) {
+        System.err.printf("%d trial(s) already done, %d to retry%n", started.getLong("trialsDone"),
+            started.getInteger("trialsToRetry"));
+      }
+      JsonObject end = null;
+      while (end == null) {
+        JsonObject e = events.poll(5, TimeUnit.SECONDS);
+        if (e == null) {
+          var stored = platform.sweeps().find(sweepId).orElseThrow();
+          if (stored.status() != dev.cairn.core.sweep.SweepStatus.RUNNING) {
+            end = new JsonObject().put("status", stored.status().name());
+          }
+        } else if (e.getString("sweepId").equals(sweepId)) {
+          if (e.getString("type").equals("sweep")) {
+            end = e;
+          } else {
+            printTrial(System.err, e);
+          }
+        }
+      }
+      SweepRecord record = platform.sweeps().find(sweepId).orElseThrow();
+      List<TrialRecord> trials = platform.sweeps().trials(sweepId);
+      if (json) {
+        System.out.println(toJson(record, trials).encodePrettily());
+      } else {
+        printSummary(System.out, record, trials);
+      }
+      return end.getString("status").equals("FINISHED") ? 0 : 1;
+    }
+  }
+
+  private static void printTrial(PrintStream out, JsonObject e) {
+    Double value = e.getDouble("objective");
+    String status = e.getString("status");
+    String detail = status.equals("PRUNED") ? " at step " + e.getLong("prunedStep")
+        : status.equals("FAILED") ? ": " + e.getString("message") : "";
+    out.printf(Locale.ROOT, "trial %d/%d  run %s  %-8s %s%s  %s%n", e.getInteger("trialNo"), e.getInteger("runCap"),
+        e.getString("runId"), status, value == null ? "-" : ConsoleProgress.fmt(value), detail,
+        e.getJsonObject("params").encode());
+    out.flush();
+  }
+
+  static JsonObject toJson(SweepRecord s, List<TrialRecord> trials) {
+    var list = new io.vertx.core.json.JsonArray();
+    for (TrialRecord t : trials) {
+      list.add(new JsonObject().put("trialNo", t.trialNo()).put("runId", t.runId()).put("status", t.status().name())
+          .put("value", t.objective()).put("step", t.objectiveStep()).put("prunedStep", t.prunedStep())
+          .put("attempts", t.attempts()).put("params", new JsonObject(ValueKeys.toJson(t.params()))));
+    }
+    return new JsonObject().put("id", s.id()).put("name", s.name()).put("status", s.status().name())
+        .put("method", s.method().label()).put("metric", s.metric()).put("goal", s.goal().label())
+        .put("runCap", s.runCap()).put("message", s.message()).put("trials", list);
+  }
+
+  static void printSummary(PrintStream out, SweepRecord s, List<TrialRecord> trials) {
+    List<TrialRecord> sorted = new ArrayList<>(trials);
+    Comparator<TrialRecord> byValue = Comparator.comparing(t -> t.objective() == null ? Double.NaN : t.objective(),
+        s.goal().bestFirst());
+    sorted.sort(Comparator.comparing((TrialRecord t) -> t.status() != TrialState.FINISHED).thenComparing(byValue));
+    out.println();
+    out.printf("sweep %s  %s  %s: %s%n", s.id(), s.name(), s.status(), s.message());
+    Table table = new Table("trial", "run", "status", s.metric(), "step", "params");
+    for (TrialRecord t : sorted) {
+      table.row(t.trialNo(), t.runId(), t.status(), t.objective() == null ? "-" : ConsoleProgress.fmt(t.objective()),
+          t.status() == TrialState.PRUNED ? "pruned@" + t.prunedStep() : t.objectiveStep() == null ? "-" : t.objectiveStep(),
+          ValueKeys.toJson(t.params()));
+    }
+    table.print(out);
+    out.println("sweep id: " + s.id());
+  }
+}

@@ -1,0 +1,73 @@
+package dev.cairn.server.cluster;
+
+import dev.cairn.server.CairnOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Training JVMs that {@code cairn sweep} starts on this machine for {@code parallel > 1}: DJL's
+ * PyTorch engine trains one model at a time per JVM, so parallel trials need processes. Each is a
+ * {@code cairn worker} joined to this process over the clustered event bus on 127.0.0.1, started
+ * with this JVM's class path, and ends with this process (it watches its parent's pid).
+ */
+public final class LocalWorkers implements AutoCloseable {
+  private final List<Process> processes = new ArrayList<>();
+
+  private LocalWorkers() {}
+
+  /** A free TCP port on 127.0.0.1 for the head's cluster member. */
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Starts {@code count} workers that join {@code 127.0.0.1:headPort}; their logs go to {@code logDir}. */
+  public static LocalWorkers start(int count, int headPort, CairnOptions options, Path logDir) throws IOException {
+    Files.createDirectories(logDir);
+    LocalWorkers workers = new LocalWorkers();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    for (int i = 1; i <= count; i++) {
+      List<String> cmd = new ArrayList<>(List.of(java));
+      if (System.getProperty("cairn.home") != null) {
+        cmd.add("-Dcairn.home=" + System.getProperty("cairn.home"));
+      }
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cairn.server.cli.CairnCli", "worker",
+          "--cluster", "--join", "127.0.0.1:" + headPort, "--cluster-port", Integer.toString(headPort + 1),
+          "--data-dir", options.dataDir().toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+      if (options.pluginsDir() != null) {
+        cmd.addAll(List.of("--plugins-dir", options.pluginsDir().toString()));
+      }
+      if (options.jdbcUrl() != null) {
+        cmd.addAll(List.of("--jdbc-url", options.jdbcUrl()));
+      }
+      if (options.offline()) {
+        cmd.add("--offline");
+      }
+      Path log = logDir.resolve("local-worker-" + i + ".log");
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      workers.processes.add(pb.start());
+    }
+    return workers;
+  }
+
+  @Override
+  public void close() {
+    processes.forEach(Process::destroy);
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package dev.cairn.server.sweep;
+
+import dev.cairn.core.sweep.ParameterImportance;
+import dev.cairn.core.sweep.SweepRecord;
+import dev.cairn.core.sweep.SweepSpec;
+import dev.cairn.core.sweep.SweepSpecParser;
+import dev.cairn.core.sweep.SweepStatus;
+import dev.cairn.core.sweep.TrialRecord;
+import dev.cairn.server.Platform;
+import dev.cairn.server.http.ApiException;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * REST endpoints of sweeps and the cluster (docs/api.md, "Sweeps"). Reads go to the sweep store on
+ * a worker; starting and stopping go to the sweep controller over the event bus.
+ */
+public final class SweepRoutes {
+  private final Vertx vertx;
+  private final Platform platform;
+
+  private SweepRoutes(Vertx vertx, Platform platform) {
+    this.vertx = vertx;
+    this.platform = platform;
+  }
+
+  /** Adds the routes; call before the API's catch-all 404 route. */
+  public static void mount(Router router, Vertx vertx, Platform platform) {
+    SweepRoutes r = new SweepRoutes(vertx, platform);
+    router.get("/api/sweeps").handler(r::list);
+    router.post("/api/sweeps").handler(r::submit);
+    router.get("/api/sweeps/:id").handler(r::detail);
+    router.get("/api/sweeps/:id/trials").handler(r::trials);
+    router.get("/api/sweeps/:id/importance").handler(r::importance);
+    router.post("/api/sweeps/:id/stop").handler(r::stop);
+    router.get("/api/cluster/workers").handler(r::workers);
+  }
+
+  private void list(RoutingContext ctx) {
+    int limit = intParam(ctx, "limit", 50, 1, 1000);
+    String raw = ctx.queryParams().get("status");
+    SweepStatus status;
+    try {
+      status = raw == null ? null : SweepStatus.valueOf(raw.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("query parameter 'status': '" + raw + "' is not allowed; one of: RUNNING, FINISHED, STOPPED");
+    }
+    blocking(ctx, () -> {
+      JsonArray out = new JsonArray();
+      for (SweepRecord s : platform.sweeps().list(status, limit)) {
+        out.add(SweepJson.sweep(s, platform.sweeps().trials(s.id())));
+      }
+      return new JsonObject().put("sweeps", out);
+    });
+  }
+
+  private SweepRecord require(String id) {
+    return platform.sweeps().find(id).orElseThrow(() -> ApiException.notFound("no sweep with id '" + id + "'"));
+  }
+
+  private void detail(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    blocking(ctx, () -> {
+      SweepRecord s = require(id);
+      List<TrialRecord> trials = platform.sweeps().trials(id);
+      SweepSpec spec = SweepSpecParser.parse(s.sweepText(), s.baseText(), s.name());
+      return SweepJson.sweep(s, trials).put("parameters", SweepJson.parameters(spec))
+          .put("earlyTerminate", spec.earlyTerminate() == null ? null : spec.earlyTerminate().type().label())
+          .put("bestSoFar", SweepJson.bestSoFar(s, trials)).put("sweepText", s.sweepText()).put("baseText", s.baseText());
+    });
+  }
+
+  private void trials(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    blocking(ctx, () -> {
+      SweepRecord s = require(id);
+      JsonArray out = new JsonArray();
+      platform.sweeps().trials(id).forEach(t -> out.add(SweepJson.trial(t)));
+      return new JsonObject().put("sweepId", id).put("metric", s.metric()).put("goal", s.goal().label())
+          .put("trials", out);
+    });
+  }
+
+  private void importance(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    blocking(ctx, () -> {
+      SweepRecord s = require(id);
+      SweepSpec spec = SweepSpecParser.parse(s.sweepText(), s.baseText(), s.name());
+      var histories = platform.sweeps().trials(id).stream().map(TrialRecord::history).toList();
+      return SweepJson.importance(ParameterImportance.evaluate(spec.parameters(), histories, s.seed()))
+          .put("sweepId", id).put("metric", s.metric());
+    });
+  }
+
+  private void submit(RoutingContext ctx) {
+    String body = ctx.body().asString();
+    if (body == null || body.isBlank()) {
+      throw ApiException.badRequest("send the sweep as YAML (with the base spec inline under spec:) or as"
+          + " {\"sweep\": \"<yaml>\", \"spec\": \"<yaml of the base spec>\"}");
+    }
+    JsonObject request = new JsonObject().put("sweepText", body).put("name", "api-sweep");
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      JsonObject json;
+      try {
+        json = new JsonObject(body);
+      } catch (RuntimeException e) {
+        throw ApiException.badRequest("body is not valid JSON: " + e.getMessage());
+      }
+      if (json.getString("sweep") == null) {
+        throw ApiException.badRequest("JSON body needs a 'sweep' field holding the sweep's YAML text");
+      }
+      request.put("sweepText", json.getString("sweep")).put("baseText", json.getString("spec"))
+          .put("runCap", json.getInteger("runCap", 0)).put("parallel", json.getInteger("parallel", 0));
+    }
+    vertx.eventBus().<JsonObject>request(SweepAddresses.SUBMIT, request)
+        .onSuccess(reply -> json(ctx, 202, reply.body()))
+        .onFailure(e -> ctx.fail(fromBus(e)));
+  }
+
+  private void stop(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    vertx.eventBus().<JsonObject>request(SweepAddresses.STOP, new JsonObject().put("sweepId", id))
+        .onSuccess(reply -> json(ctx, 202, reply.body()))
+        .onFailure(e -> ctx.fail(fromBus(e)));
+  }
+
+  private void workers(RoutingContext ctx) {
+    vertx.eventBus().<JsonObject>request(SweepAddresses.WORKERS, new JsonObject())
+        .onSuccess(reply -> json(ctx, 200, reply.body()))
+        .onFailure(e -> ctx.fail(fromBus(e)));
+  }
+
+  private static Throwable fromBus(Throwable e) {
+    if (e instanceof ReplyException r) {
+      return switch (r.failureCode()) {
+        case 400 -> new ApiException(400, "invalid_sweep", r.getMessage());
+        case 404 -> ApiException.notFound(r.getMessage());
+        default -> r.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
+            ? new ApiException(409, "conflict", "this server runs no sweep controller")
+            : e;
+      };
+    }
+    return e;
+  }
+
+  private void blocking(RoutingContext ctx, Callable<JsonObject> work) {
+    vertx.executeBlocking(work, false).onSuccess(result -> json(ctx, 200, result)).onFailure(ctx::fail);
+  }
+
+  private static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null) {
+      return dflt;
+    }
+    try {
+      int v = Integer.parseInt(raw.trim());
+      if (v < min || v > max) {
+        throw ApiException.badRequest("query parameter '" + name + "': " + v + " is out of range; allowed " + min + ".." + max);
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("query parameter '" + name + "': '" + raw + "' is not an integer");
+    }
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
+    }
+  }
+}
