@@ -149,6 +149,26 @@ class SweepSpecParserTest {
   }
 
   @Test
+  void shippedSweepsParseAndValidate() throws Exception {
+    Path experiments = Path.of(System.getProperty("user.dir")).resolve("../../experiments").normalize();
+    List<Path> sweeps;
+    try (var files = Files.list(experiments)) {
+      sweeps = files.filter(f -> f.getFileName().toString().startsWith("sweep-")).sorted().toList();
+    }
+    assertThat(sweeps).extracting(f -> f.getFileName().toString())
+        .contains("sweep-mlp-lr.yaml", "sweep-optimizer-lr.yaml", "sweep-dropout-wd.yaml");
+    for (Path f : sweeps) {
+      SweepSpec s = SweepSpecParser.parseFile(f);
+      SweepValidator.validate(s, new SpecResolver(plugins));
+      assertThat(s.name()).as(f.toString()).isEqualTo(f.getFileName().toString().replace(".yaml", ""));
+    }
+    SweepSpec lr = SweepSpecParser.parseFile(experiments.resolve("sweep-mlp-lr.yaml"));
+    assertThat(lr.earlyTerminate().type()).isEqualTo(EarlyTerminate.Type.ASHA);
+    assertThat(lr.parameters()).extracting(SweepParameter::path).containsExactly("optimizer.lr", "dataset.batchSize");
+    assertThat(SweepSpecParser.parseFile(experiments.resolve("sweep-optimizer-lr.yaml")).runCap()).isEqualTo(10);
+  }
+
+  @Test
   void trialSpecsApplyEveryPathAndKeepTheRest() {
     SweepSpec s = parse("method: grid\nmetric: {name: epoch/train_loss}\nparameters:\n"
         + "  model.hidden: {values: [[8, 4]]}\n  loss.plugin: {values: [softmax-cross-entropy]}\n"
