@@ -154,7 +154,8 @@ class DashboardBrowserTest {
     open("#/runs");
     browser.await("three runs in the table", d -> all("table.runs-table tr[data-id]").size() == 3);
     String table = browser.driver.findElement(By.cssSelector("table.runs-table")).getText();
-    assertThat(table).contains("fashion-softmax", "xor-adam-lr0.01", "xor-adam-lr0.05", "finished", "optimizer.lr");
+    assertThat(table).contains("fashion-softmax", "xor-adam-lr0.01", "xor-adam-lr0.05", "finished", "hyperparameters");
+    assertThat(all("th[data-sort='param:optimizer.lr']")).as("the learning rate differs: it gets a column").hasSize(1);
     browser.screenshot("01-runs-table");
 
     // pick exactly the two XOR runs, then compare them
