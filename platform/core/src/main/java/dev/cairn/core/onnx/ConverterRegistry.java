@@ -7,6 +7,7 @@ import dev.cairn.core.onnx.convert.BlockAccess;
 import dev.cairn.core.onnx.convert.ConvolutionConverter;
 import dev.cairn.core.onnx.convert.DropoutConverter;
 import dev.cairn.core.onnx.convert.LinearConverter;
+import dev.cairn.core.onnx.convert.NormalizeConverter;
 import dev.cairn.core.onnx.convert.PoolConverter;
 import dev.cairn.core.onnx.convert.RecurrentConverter;
 import dev.cairn.core.onnx.convert.SequentialConverter;
@@ -24,12 +25,14 @@ public final class ConverterRegistry {
   private static final List<OnnxConverter> BUILT_IN = List.of(
       new SequentialConverter(), new LinearConverter(), new ConvolutionConverter(),
       new BatchNormConverter(), new DropoutConverter(),
-      new ActivationConverter(), new PoolConverter(), new ShapeBlockConverter(), new RecurrentConverter());
+      new ActivationConverter(), new PoolConverter(), new ShapeBlockConverter(), new RecurrentConverter(),
+      new NormalizeConverter());
 
   /** What the built-in converters handle, for error messages. */
   static final String BUILT_IN_SUMMARY = "SequentialBlock, Linear, Conv1d/2d/3d, BatchNorm, Dropout,"
       + " the named activations (ReLU, ReLU6, sigmoid, Tanh, softPlus, softSign, LeakyReLU, ELU, SELU,"
-      + " GELU, Swish, Mish), batchFlatten, identity, max/avg/global pools, RNN, GRU, LSTM";
+      + " GELU, Swish, Mish), batchFlatten, identity, max/avg/global pools, RNN, GRU, LSTM,"
+      + " Cairn's input normalisation";
 
   private final List<OnnxConverter> converters;
   private final String origin;

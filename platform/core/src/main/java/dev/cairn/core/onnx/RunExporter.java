@@ -68,7 +68,8 @@ public final class RunExporter {
     byte[] bytes;
     Verification verification;
     try (Model model = Model.newInstance(run.name(), Device.cpu(), ENGINE)) {
-      Block block = provider.build(params, new ModelContext(info.datasetInfo(), spec.seed()));
+      Block block = dev.cairn.core.training.TrainingRunner.modelBlock(spec,
+          provider.build(params, new ModelContext(info.datasetInfo(), spec.seed())), info.datasetInfo());
       model.setBlock(block);
       try {
         model.load(modelDir, TrainingRunner.MODEL_NAME);

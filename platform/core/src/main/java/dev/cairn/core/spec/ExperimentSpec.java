@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param optimizer optimizer plugin and its parameters
  * @param loss loss plugin and its parameters
  * @param text the spec text exactly as given, kept for provenance
+ * @param data dataset-wide options (splits, subset, normalisation, augmentation, mixup)
+ * @param training training options (early stopping, accumulation, checkpoints, fine-tuning, metrics)
  */
 public record ExperimentSpec(
     String name,
@@ -33,7 +35,9 @@ public record ExperimentSpec(
     ComponentSpec model,
     ComponentSpec optimizer,
     ComponentSpec loss,
-    String text) {
+    String text,
+    DataOptions data,
+    TrainingOptions training) {
   public ExperimentSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(experiment, "experiment");
@@ -45,5 +49,15 @@ public record ExperimentSpec(
     Objects.requireNonNull(loss, "loss");
     description = description == null ? "" : description;
     text = text == null ? "" : text;
+    data = data == null ? DataOptions.NONE : data;
+    training = training == null ? TrainingOptions.NONE : training;
+  }
+
+  /** A spec without dataset-wide or training options. */
+  public ExperimentSpec(String name, String experiment, String description, long seed,
+      DeviceChoice device, int epochs, int logEverySteps, LoaderSpec loader, ComponentSpec dataset,
+      ComponentSpec model, ComponentSpec optimizer, ComponentSpec loss, String text) {
+    this(name, experiment, description, seed, device, epochs, logEverySteps, loader, dataset, model,
+        optimizer, loss, text, DataOptions.NONE, TrainingOptions.NONE);
   }
 }

@@ -43,7 +43,45 @@ public record ResolvedSpec(
     put(out, "optimizer", optimizer.params());
     out.put("loss.plugin", spec.loss().plugin());
     put(out, "loss", loss.params());
+    options(out);
     return out;
+  }
+
+  /** Dataset-wide and training options, only those set (defaults would crowd every run's list). */
+  private void options(Map<String, String> out) {
+    DataOptions d = spec.data();
+    putIf(out, "dataset.subset", d.subset(), d.subset() > 0);
+    putIf(out, "dataset.validation", d.validation(), d.validation() > 0);
+    putIf(out, "dataset.folds", d.folds(), d.folds() > 0);
+    putIf(out, "dataset.fold", d.fold(), d.folds() > 0);
+    putIf(out, "dataset.normalize", true, d.normalize());
+    putIf(out, "dataset.resize", d.resize(), d.resize() > 0);
+    putIf(out, "dataset.augment.crop", d.cropPadding(), d.cropPadding() > 0);
+    putIf(out, "dataset.augment.flip", true, d.flip());
+    putIf(out, "dataset.mixup", d.mixup(), d.mixup() > 0);
+    TrainingOptions t = spec.training();
+    if (t.earlyStopping() != null) {
+      out.put("training.earlyStopping.monitor", t.earlyStopping().monitor());
+      out.put("training.earlyStopping.patience", Integer.toString(t.earlyStopping().patience()));
+      out.put("training.earlyStopping.minDelta", Double.toString(t.earlyStopping().minDelta()));
+      out.put("training.earlyStopping.restoreBest", Boolean.toString(t.earlyStopping().restoreBest()));
+    }
+    putIf(out, "training.accumulate", t.accumulate(), t.accumulate() > 1);
+    putIf(out, "training.checkpointEvery", t.checkpointEvery(), t.checkpointEvery() > 0);
+    if (t.fineTune() != null) {
+      out.put("training.fineTune.from", t.fineTune().from());
+      out.put("training.fineTune.freeze", Boolean.toString(t.fineTune().freeze()));
+      out.put("training.fineTune.bodyLr", Double.toString(t.fineTune().bodyLr()));
+      out.put("training.fineTune.newHead", Boolean.toString(t.fineTune().newHead()));
+    }
+    putIf(out, "training.topK", t.topK(), t.topK() > 0);
+    putIf(out, "training.perClassAccuracy", true, t.perClassAccuracy());
+  }
+
+  private static void putIf(Map<String, String> out, String key, Object value, boolean when) {
+    if (when) {
+      out.put(key, String.valueOf(value));
+    }
   }
 
   private static void put(Map<String, String> out, String section, Params params) {

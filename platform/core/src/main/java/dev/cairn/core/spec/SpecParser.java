@@ -36,7 +36,7 @@ import java.util.Set;
 public final class SpecParser {
   static final List<String> TOP_LEVEL =
       List.of("name", "experiment", "description", "seed", "device", "epochs", "logging",
-          "dataset", "model", "optimizer", "loss");
+          "dataset", "model", "optimizer", "loss", "training", "variants");
   static final List<String> LOADER_KEYS = List.of("batchSize", "shuffle", "dropLast");
   static final long DEFAULT_SEED = 42;
 
@@ -59,6 +59,10 @@ public final class SpecParser {
   /** Parses spec text (YAML or JSON); {@code defaultName} is used when it has no {@code name}. */
   public static ExperimentSpec parse(String text, String defaultName) {
     Map<String, Object> root = readTree(text);
+    if (root.containsKey("variants")) {
+      throw new SpecException("variants", "a spec with variants describes several runs; read it with"
+          + " SpecParser.parseAll (`cairn run` runs each variant)");
+    }
     for (String key : root.keySet()) {
       if (!TOP_LEVEL.contains(key)) {
         String hint = Suggest.closest(key, TOP_LEVEL).map(s -> "did you mean '" + s + "'? ").orElse("");
@@ -88,6 +92,7 @@ public final class SpecParser {
     Map<String, Object> datasetSection = section(root, "dataset", true);
     Map<String, Object> datasetParams = new LinkedHashMap<>(datasetSection);
     LOADER_KEYS.forEach(datasetParams::remove);
+    DataOptions.KEYS.forEach(datasetParams::remove);
     LoaderSpec loader = new LoaderSpec(
         (int) integer(datasetSection, "batchSize", LoaderSpec.DEFAULT_BATCH_SIZE, 1, "dataset.batchSize"),
         bool(datasetSection, "shuffle", true, "dataset.shuffle"),
@@ -97,11 +102,40 @@ public final class SpecParser {
         component("model", section(root, "model", true)),
         component("optimizer", section(root, "optimizer", true)),
         component("loss", section(root, "loss", true)),
-        text);
+        text,
+        DataOptions.parse(datasetSection),
+        TrainingOptions.parse(root.get("training")));
+  }
+
+  /**
+   * Parses spec text that may hold {@code variants:}, a list of overrides of the base spec, each
+   * with an optional {@code name}: one spec per variant, named {@code <name>-<variant>}, whose text
+   * is the merged spec (what the run records and what an export or resume reads back). Without
+   * variants, the one spec of {@link #parse}.
+   */
+  public static java.util.List<ExperimentSpec> parseAll(String text, String defaultName) {
+    Map<String, Object> root = readTree(text);
+    if (!root.containsKey("variants")) {
+      return java.util.List.of(parse(text, defaultName));
+    }
+    return SpecVariants.expand(root, defaultName).stream()
+        .map(v -> parse(v, defaultName))
+        .toList();
+  }
+
+  /** {@link #parseAll} of a file; the run name defaults to the file name without extension. */
+  public static java.util.List<ExperimentSpec> parseAllFile(Path file) throws IOException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new SpecException("spec", "file not found: " + file);
+    }
+    return parseAll(text, file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", ""));
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> readTree(String text) {
+  static Map<String, Object> readTree(String text) {
     if (text == null || text.isBlank()) {
       throw new SpecException("spec", "empty; expected a YAML mapping with dataset, model, optimizer, loss and epochs");
     }

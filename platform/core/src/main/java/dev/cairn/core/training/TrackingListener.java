@@ -165,6 +165,12 @@ final class TrackingListener extends TrainingListenerAdapter {
     return step;
   }
 
+  /** Continues a resumed run: {@code epochsDone} epochs and {@code stepsDone} steps are behind it. */
+  void startAt(int epochsDone, long stepsDone) {
+    epoch = epochsDone + 1;
+    step = stepsDone;
+  }
+
   EpochSummary lastEpoch() {
     return lastEpoch;
   }

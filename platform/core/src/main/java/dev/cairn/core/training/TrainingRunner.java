@@ -66,6 +66,15 @@ public final class TrainingRunner {
     }
   }
 
+  /**
+   * The block a run of {@code spec} trains around the model plugin's {@code pluginBlock}: the same
+   * block, or with input normalisation in front when the spec asks for it. Whoever loads a run's
+   * saved weights builds it this way.
+   */
+  public static Block modelBlock(ExperimentSpec spec, Block pluginBlock, DatasetInfo info) {
+    return TrainingExtras.wrapLike(spec, pluginBlock, info);
+  }
+
   /** File name prefix of the trained parameters saved in {@code runDir/model} (DJL format). */
   public static final String MODEL_NAME = "model";
 
@@ -76,7 +85,17 @@ public final class TrainingRunner {
    */
   public TrainingResult train(ResolvedSpec resolved, String runId, Environment env)
       throws IOException, TranslateException {
+    return train(resolved, runId, env, null);
+  }
+
+  /**
+   * Trains, or with {@code resume} continues a run from one of its checkpoints (see {@link
+   * Resume}); the dataset-wide and training options of the spec apply either way.
+   */
+  public TrainingResult train(ResolvedSpec resolved, String runId, Environment env, Resume resume)
+      throws IOException, TranslateException {
     ExperimentSpec spec = resolved.spec();
+    TrainingExtras extras = new TrainingExtras(resolved, runId, env, resume);
     Engine engine = Engine.getEngine(ENGINE);
     Device device = Devices.resolve(spec.device(), engine);
     long started = System.nanoTime();
@@ -84,6 +103,7 @@ public final class TrainingRunner {
 
     DatasetSplits data = resolved.dataset().provider().load(
         resolved.dataset().params(), new DatasetContext(env.dataDir(), spec.seed(), env.offline()));
+    data = extras.prepare(data);
     DatasetInfo info = data.info();
     checkLossFitsTask(resolved, info);
     int trainSize = data.train().size();
@@ -96,10 +116,10 @@ public final class TrainingRunner {
           + " use a batch size <= " + trainSize + " or dropLast: false");
     }
 
-    Block block = resolved.model().provider().build(resolved.model().params(), new ModelContext(info, spec.seed()));
+    Block block = extras.wrap(resolved.model().provider().build(resolved.model().params(), new ModelContext(info, spec.seed())));
     OptimizerSetup optimizer = resolved.optimizer().provider().build(
-        resolved.optimizer().params(), new OptimizerContext(batchesPerEpoch, spec.epochs()));
-    CapturingLoss loss = new CapturingLoss(resolved.loss().provider().build(resolved.loss().params(), info));
+        resolved.optimizer().params(), extras.optimizerContext(batchesPerEpoch));
+    CapturingLoss loss = new CapturingLoss(extras.loss(resolved.loss().provider().build(resolved.loss().params(), info)));
     boolean classification = info.task() == Task.CLASSIFICATION;
 
     Split eval = data.validation() != null ? data.validation() : data.test();
@@ -108,20 +128,22 @@ public final class TrainingRunner {
     try (NDManager dataManager = NDManager.newBaseManager(Device.cpu(), ENGINE);
         Model model = Model.newInstance(spec.name(), device, ENGINE)) {
       model.setBlock(block);
-      ArrayDataset trainSet = arrays(dataManager, data.train(), info, sampler);
+      ai.djl.training.dataset.Dataset trainSet = extras.trainSet(arrays(dataManager, data.train(), info, sampler), sampler);
       ArrayDataset evalSet = eval == null ? null
           : arrays(dataManager, eval, info, new SeededSampler(spec.loader().batchSize(), false, false, 0));
 
       TrackingListener tracking = new TrackingListener(runId, env.sink(), env.observer(), loss,
-          optimizer.learningRate(), spec.logEverySteps(), spec.epochs(), batchesPerEpoch, evalSplit,
+          extras.loggedRate(optimizer.learningRate()), spec.logEverySteps(), spec.epochs(), batchesPerEpoch, evalSplit,
           classification, env.cancelled());
+      extras.track(tracking, evalSplit);
       RunTracker tracker = new RunTracker(runId, env.sink());
       DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
-          .optOptimizer(optimizer.optimizer())
+          .optOptimizer(extras.optimizer(optimizer.optimizer()))
           .optDevices(new Device[] {device})
           .addTrainingListeners(tracking);
       DashboardLogging.DEFAULT.listeners(tracker, info, evalSet != null, batchesPerEpoch)
           .forEach(config::addTrainingListeners);
+      extras.listeners(model, block, evalSplit).forEach(config::addTrainingListeners);
       try (Trainer trainer = model.newTrainer(config)) {
         Shape inputShape = new Shape(prepend(spec.loader().batchSize(), info.inputShape()));
         try {
@@ -130,11 +152,12 @@ public final class TrainingRunner {
           throw new SpecException("model", "model '" + spec.model().plugin()
               + "' does not fit the input shape " + inputShape + ": " + e.getMessage());
         }
+        extras.afterInitialize(block);
         long parameterCount = countParameters(block);
         DashboardLogging.logGraph(tracker, block);
         env.observer().onStart(runId, Devices.label(device), spec.epochs(), batchesPerEpoch, parameterCount);
 
-        EasyTrain.fit(trainer, spec.epochs(), trainSet, evalSet);
+        extras.fit(() -> EasyTrain.fit(trainer, extras.epochsToRun(), trainSet, evalSet));
         env.sink().flush();
         saveModel(model, env.runDir(runId).resolve("model"), spec.epochs(),
             dev.cairn.core.onnx.TrainedModelInfo.of(runId, dev.cairn.core.Provenance.sha256(spec.text()),
@@ -153,8 +176,9 @@ public final class TrainingRunner {
               new SeededSampler(spec.loader().batchSize(), false, false, 0));
           evaluate(trainer, testSet, classification, metrics);
         }
+        metrics.putAll(extras.finalMetrics());
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new TrainingResult(Devices.label(device), spec.epochs(), tracking.steps(),
+        return new TrainingResult(Devices.label(device), extras.epochsTrained(), tracking.steps(),
             parameterCount, seconds, metrics,
             parameterCount <= PARAMETER_DUMP_LIMIT ? dumpParameters(block) : Map.of());
       }

@@ -1,0 +1,213 @@
+package dev.cairn.core.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.cairn.spi.SpecException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training options on real, tiny trainings. */
+class CourseTrainingTest {
+  @TempDir Path data;
+  private CourseRuns runs;
+
+  @BeforeEach
+  void open() {
+    runs = new CourseRuns(data);
+  }
+
+  @AfterEach
+  void close() {
+    runs.close();
+  }
+
+  private static String linear(String dataset, String optimizer, String training, int epochs) {
+    return """
+        name: lin
+        seed: 5
+        device: cpu
+        epochs: %d
+        logging: {everySteps: 1}
+        dataset: {plugin: synthetic-linear, n: 400, %s}
+        model: linear
+        optimizer: %s
+        loss: l2
+        training: %s
+        """.formatted(epochs, dataset, optimizer, training);
+  }
+
+  @Test
+  void gradientAccumulationEqualsALargerBatch() throws Exception {
+    var big = runs.train(linear("batchSize: 40, shuffle: false", "{plugin: sgd, lr: 0.05}", "{}", 2), "big");
+    var accumulated = runs.train(
+        linear("batchSize: 10, shuffle: false", "{plugin: sgd, lr: 0.05}", "{accumulate: 4}", 2), "acc");
+    assertThat(accumulated.weights("weight")).containsExactly(big.weights("weight"), within(1e-5f));
+    assertThat(accumulated.weights("bias")).containsExactly(big.weights("bias"), within(1e-5f));
+    // 40 batches of 10 = 10 updates per epoch: a step schedule counts updates, not batches
+  }
+
+  @Test
+  void theLoggedRateFollowsTheScheduleInUpdates() throws Exception {
+    var run = runs.train(linear("batchSize: 100, shuffle: false",
+        "{plugin: sgd, lr: 1, schedule: step, gamma: 0.5}", "{accumulate: 2}", 2), "sched");
+    // 4 batches = 2 updates per epoch; epoch 2's batches use the halved rate
+    assertThat(run.series("train/lr")).containsExactly(1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5);
+  }
+
+  @Test
+  void resumingFromACheckpointGivesTheUninterruptedResult() throws Exception {
+    String spec = linear("batchSize: 20", "{plugin: sgd, lr: 0.02}", "{checkpointEvery: 1, keepCheckpoints: 3}", 3);
+    var whole = runs.train(spec, "whole");
+    Path runDir = TrainingRunner.Environment.runDir(data, "whole");
+    assertThat(Checkpoints.list(runDir)).extracting(Checkpoints.Checkpoint::epoch).containsExactly(1, 2, 3);
+    var first = Checkpoints.list(runDir).get(0);
+    assertThat(first.step()).isEqualTo(20);
+
+    var resumed = runs.train(spec, "whole", new Resume(first));
+    // plain SGD keeps no state, and the shuffles continue where they were: same weights
+    assertThat(resumed.weights("weight")).containsExactly(whole.weights("weight"), within(1e-6f));
+    assertThat(resumed.steps("epoch/train_loss")).containsExactly(2L, 3L);
+    assertThat(resumed.steps("train/loss").get(0)).isEqualTo(21L);
+    assertThat(resumed.result.steps()).isEqualTo(60);
+  }
+
+  @Test
+  void validationSplitSubsetAndFolds() throws Exception {
+    String xor = """
+        name: split
+        device: cpu
+        epochs: 1
+        dataset: {plugin: xor, repeat: 50, batchSize: 10, subset: 100, validation: 0.3}
+        model: {plugin: mlp, hidden: [4]}
+        optimizer: {plugin: adam, lr: 0.01}
+        loss: softmax-cross-entropy
+        """;
+    var run = runs.train(xor, "split");
+    // 100 examples: 70 train (7 batches), 30 validation; xor's own test split is evaluated at the end
+    assertThat(run.result.steps()).isEqualTo(7);
+    assertThat(run.series("epoch/validation_loss")).hasSize(1);
+    assertThat(run.result.metrics()).containsKeys("validation/accuracy", "test/accuracy");
+    var fold = runs.train(xor.replace("validation: 0.3", "folds: 4, fold: 3"), "fold");
+    assertThat(fold.result.steps()).isEqualTo(8); // 75 train examples
+  }
+
+  @Test
+  void earlyStoppingStopsAndKeepsTheBestEpoch() throws Exception {
+    String spec = """
+        name: early
+        device: cpu
+        epochs: 30
+        dataset: {plugin: xor, repeat: 8, batchSize: 8, validation: 0.25}
+        model: {plugin: mlp, hidden: [8]}
+        optimizer: {plugin: sgd, lr: 1e-9}
+        loss: softmax-cross-entropy
+        training: {earlyStopping: {monitor: validation_loss, patience: 2, minDelta: 0.01}}
+        """;
+    var run = runs.train(spec, "early");
+    // a learning rate of 1e-9 changes nothing: stop after epoch 1 + 2 without improvement
+    assertThat(run.series("epoch/train_loss")).hasSize(3);
+    assertThat(run.result.epochs()).isEqualTo(3);
+    assertThat(run.result.metrics()).containsEntry("early_stopping/best_epoch", 1.0)
+        .containsEntry("early_stopping/stopped_epoch", 3.0);
+    assertThat(run.params).containsKey("training.earlyStopping.reason");
+  }
+
+  @Test
+  void earlyStoppingOnASplitTheRunDoesNotEvaluateIsRefused() {
+    String spec = linear("batchSize: 20", "sgd", "{earlyStopping: {monitor: validation_loss}}", 2);
+    assertThatThrownBy(() -> runs.train(spec, "x"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("training.earlyStopping.monitor: 'validation_loss' is not tracked");
+  }
+
+  @Test
+  void fineTuneLoadsTheBodyFreezesItAndTrainsANewHead() throws Exception {
+    String source = """
+        name: source
+        device: cpu
+        seed: 3
+        epochs: 3
+        dataset: {plugin: xor, repeat: 16, batchSize: 8}
+        model: {plugin: mlp, hidden: [6]}
+        optimizer: {plugin: adam, lr: 0.05}
+        loss: softmax-cross-entropy
+        """;
+    var src = runs.train(source, "src");
+    String tune = source.replace("seed: 3", "seed: 4").replace("lr: 0.05", "lr: 0.1")
+        + "training: {fineTune: {from: src, freeze: true}}\n";
+    var tuned = runs.train(tune, "tuned");
+    // the hidden layer came from the source and stayed frozen; the output layer is new and trained
+    assertThat(tuned.weights("02Linear_weight")).containsExactly(src.weights("02Linear_weight"));
+    assertThat(tuned.weights("04Linear_weight")).isNotEqualTo(src.weights("04Linear_weight"));
+    assertThat(tuned.params).containsEntry("training.fineTune.loadedParameters", "2")
+        .containsEntry("training.fineTune.newParameters", "04Linear_weight 04Linear_bias");
+
+    var bodyLr = runs.train(source.replace("seed: 3", "seed: 4")
+        + "training: {fineTune: {from: src, bodyLr: 0.1, newHead: false}}\n", "slow-body");
+    assertThat(bodyLr.params).containsEntry("training.fineTune.loadedParameters", "4");
+    String otherModel = source.replace("model: {plugin: mlp, hidden: [6]}", "model: {plugin: sum-of-sigmoids, units: 6}")
+        + "training: {fineTune: {from: src}}\n";
+    assertThatThrownBy(() -> runs.train(otherModel, "other"))
+        .hasMessageContaining("trained model 'mlp' but this spec builds 'sum-of-sigmoids'");
+  }
+
+  @Test
+  void topKAndPerClassAccuracy() throws Exception {
+    String spec = """
+        name: topk
+        device: cpu
+        epochs: 1
+        dataset: {plugin: xor, repeat: 4, batchSize: 4}
+        model: {plugin: mlp, hidden: [4]}
+        optimizer: {plugin: adam}
+        loss: softmax-cross-entropy
+        training: {topK: 2, perClassAccuracy: true}
+        """;
+    var run = runs.train(spec, "topk");
+    // two classes: the top 2 always hold the label
+    assertThat(run.series("epoch/test_top2_accuracy")).containsExactly(1.0);
+    assertThat(run.series("epoch/test_class_accuracy/0")).hasSize(1);
+    assertThat(run.result.metrics()).containsEntry("test/top2_accuracy", 1.0)
+        .containsKeys("test/class_accuracy/0", "test/class_accuracy/1");
+    assertThatThrownBy(() -> runs.train(spec.replace("topK: 2", "topK: 3"), "x"))
+        .hasMessageStartingWith("training.topK: 3 is not allowed; the dataset has 2 classes");
+  }
+
+  @Test
+  void normalisationAugmentationAndMixupTrain() throws Exception {
+    Path images = data.resolve("images");
+    for (String label : List.of("dark", "light")) {
+      for (int i = 0; i < 6; i++) {
+        var img = new java.awt.image.BufferedImage(6, 6, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var g = img.createGraphics();
+        g.setColor(label.equals("dark") ? new java.awt.Color(20 * i, 10, 10) : new java.awt.Color(200, 180 + i, 250));
+        g.fillRect(0, 0, 6, 6);
+        g.dispose();
+        Files.createDirectories(images.resolve(label));
+        javax.imageio.ImageIO.write(img, "png", images.resolve(label + "/" + i + ".png").toFile());
+      }
+    }
+    String spec = """
+        name: aug
+        device: cpu
+        epochs: 2
+        dataset: {plugin: image-folder, folder: %s, size: 6, batchSize: 4, resize: 8, normalize: true,
+                  augment: {crop: 2, flip: true}, mixup: 0.4}
+        model: {plugin: cnn, blocks: 1, channels: 4, hidden: 8}
+        optimizer: {plugin: adam, lr: 0.01}
+        loss: {plugin: softmax-cross-entropy, labelSmoothing: 0.1}
+        """.formatted(images);
+    var run = runs.train(spec, "aug");
+    assertThat(run.series("epoch/train_loss")).hasSize(2).allMatch(Double::isFinite);
+    assertThat(run.params).containsKeys("dataset.normalize.mean", "dataset.normalize.std");
+    var again = runs.train(spec, "aug2");
+    assertThat(again.series("epoch/train_loss")).isEqualTo(run.series("epoch/train_loss"));
+  }
+}
