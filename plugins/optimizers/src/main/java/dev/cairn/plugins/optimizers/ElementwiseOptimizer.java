@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * implement natively (Adagrad, RMSProp, Adadelta, Nesterov momentum; AdamW for PyTorch's exact
  * formula). Subclasses compute one parameter's update from its gradient; this class counts the
  * updates, asks the learning-rate tracker for the rate, adds weight decay {@code λw} to the
- * gradient (except where the subclass decouples it), keeps per-parameter state arrays, and frees
- * every temporary array of an update when it ends.
+ * gradient (except where the subclass decouples it), keeps per-parameter state arrays, clears the
+ * parameter's gradient afterwards (as DJL's native updates do), and frees every temporary array of
+ * an update when it ends.
  */
 abstract class ElementwiseOptimizer extends Optimizer {
   private final Tracker learningRate;
@@ -56,6 +57,12 @@ abstract class ElementwiseOptimizer extends Optimizer {
         g = g.add(weight.mul(weightDecay));
       }
       apply(parameterId, t, lr, weight, g);
+      // DJL's own (native) updates clear the parameter's gradient for the next batch; PyTorch would
+      // otherwise add the next batch's gradient to this one
+      if (weight.hasGradient()) {
+        NDArray stale = weight.getGradient();
+        stale.subi(stale);
+      }
       scope.suppressNotUsedWarning();
     }
   }

@@ -104,6 +104,27 @@ class CourseOptimizersTest {
   }
 
   @Test
+  void customOptimizersClearTheGradientAsDjlsNativeUpdatesDo() {
+    // PyTorch adds each backward pass to .grad; DJL relies on the update to clear it
+    for (OptimizerProvider provider :
+        new OptimizerProvider[] {new AdagradOptimizer(), new RmsPropOptimizer(), new AdadeltaOptimizer(),
+            new AdamWOptimizer(), new SgdOptimizer()}) {
+      Map<String, Object> raw = provider instanceof SgdOptimizer
+          ? Map.of("momentum", 0.5, "nesterov", true) : Map.of();
+      Optimizer optimizer = build(provider, raw).optimizer();
+      try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+        NDArray w = manager.create(new float[] {1, 2});
+        w.setRequiresGradient(true);
+        try (var collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+          collector.backward(w.mul(w).sum());
+        }
+        optimizer.update("w", w, w.getGradient());
+        assertThat(w.getGradient().toFloatArray()).as(provider.id()).containsExactly(0f, 0f);
+      }
+    }
+  }
+
+  @Test
   void weightDecayIsAddedToTheGradientOfTheCustomOptimizers() {
     // Adagrad with λ = 0.5 on w = 2, g = 1: g' = 2, first step w − η·g'/|g'| = 2 − 0.1
     Optimizer adagrad = build(new AdagradOptimizer(), Map.of("lr", 0.1, "weightDecay", 0.5)).optimizer();
