@@ -83,18 +83,18 @@ export function mountRuns(main: HTMLElement): () => void {
     };
     const th = (key: string, text: string, title = '') => `<th data-sort="${escapeHtml(key)}" title="${escapeHtml(title || 'Sort by ' + text)}">${label(text)}${sortMark(key)}</th>`;
     const allSelected = shown.length > 0 && shown.every((r) => selected.has(r.id));
-    const groupHead = `<tr><th colspan="8" class="grp"></th>${params.length ? `<th colspan="${params.length}" class="grp sep" title="Hyperparameters whose values differ between the runs shown">hyperparameters</th>` : ''}${metrics.length ? `<th colspan="${metrics.length}" class="grp sep" title="The last logged value of each metric">final metrics</th>` : ''}<th colspan="3" class="grp sep"></th></tr>`;
+    const groupHead = `<tr><th colspan="8" class="grp"></th>${params.length ? `<th colspan="${params.length}" class="grp sep" title="Hyperparameters whose values differ between the runs shown">hyperparameters</th>` : ''}${metrics.length ? `<th colspan="${metrics.length}" class="grp sep" title="The last logged value of each metric">final metrics</th>` : ''}<th colspan="2" class="grp sep"></th></tr>`;
     const head = `<thead>${groupHead}<tr><th class="sel-col"><input type="checkbox" class="sel-all" title="Select every run shown (again: none)" ${allSelected ? 'checked' : ''} /></th><th></th>
       ${th('name', 'name')}${th('experiment', 'experiment')}${th('status', 'status')}${th('createdAt', 'started')}${th('duration', 'duration')}${th('device', 'device')}
       ${params.map((p, i) => th('param:' + p, p, 'Hyperparameter ' + p).replace('<th ', i === 0 ? '<th class="sep" ' : '<th ')).join('')}
       ${metrics.map((m, i) => th('metric:' + m, m.replace(/^epoch\//, ''), 'Final value of ' + m).replace('<th ', i === 0 ? '<th class="sep" ' : '<th ')).join('')}
-      <th class="sep">tags</th><th>notes</th><th></th></tr></thead>`;
-    const cols = 11 + params.length + metrics.length;
+      <th class="sep">tags · notes</th><th></th></tr></thead>`;
+    const cols = 10 + params.length + metrics.length;
     let rows = '';
     let count = 0;
     for (const [name, runs] of groupRuns(shown, app.state.group)) {
       if (count >= limit) break;
-      if (name) rows += `<tr class="group-row"><td colspan="${cols}">${escapeHtml(name)} <span class="muted">${runs.length} run${runs.length > 1 ? 's' : ''}</span></td></tr>`;
+      if (name) rows += `<tr class="group-row"><td colspan="${cols}"><span class="sticky">${escapeHtml(name)} <span class="muted">${runs.length} run${runs.length > 1 ? 's' : ''}</span></span></td></tr>`;
       for (const r of runs) {
         if (count++ >= limit) break;
         rows += row(r, selected.has(r.id), params, metrics);
@@ -109,7 +109,7 @@ export function mountRuns(main: HTMLElement): () => void {
     <tr data-id="${r.id}" class="${sel ? 'sel' : ''} ${app.hidden.has(r.id) ? 'is-hidden' : ''}">
       <td class="sel-col"><input type="checkbox" class="sel" ${sel ? 'checked' : ''} title="Select for the charts" /></td>
       <td><span class="swatch big" style="background:${runColor(r.id)}" title="Change colour"></span></td>
-      <td class="name" title="id ${r.id}"><b>${escapeHtml(r.name)}</b> <span class="muted id">${r.id.slice(0, 8)}</span></td>
+      <td class="name" title="run id ${r.id}"><b>${escapeHtml(r.name)}</b></td>
       <td>${escapeHtml(r.experiment)}</td>
       <td><span class="badge s-${r.status}" title="${escapeHtml(r.message ?? r.status)}">${r.status.toLowerCase()}</span></td>
       <td class="nowrap" title="${escapeHtml(r.startedAt ?? r.createdAt)}">${when(r.startedAt ?? r.createdAt, true)}</td>
@@ -117,8 +117,7 @@ export function mountRuns(main: HTMLElement): () => void {
       <td>${escapeHtml(r.device)}</td>
       ${params.map((p, i) => `<td class="num${i === 0 ? ' sep' : ''}">${escapeHtml(r.params[p] ?? '–')}</td>`).join('')}
       ${metrics.map((m, i) => `<td class="num${i === 0 ? ' sep' : ''}">${fmt(r.metrics[m])}</td>`).join('')}
-      <td class="tags edit sep" title="Edit tags">${r.tags.map((t) => `<span class="chip">${escapeHtml(t)}</span>`).join('') || '<span class="muted add">+ tag</span>'}</td>
-      <td class="notes edit" title="${escapeHtml(r.notes || 'Add notes')}">${r.notes ? escapeHtml(r.notes.length > 40 ? r.notes.slice(0, 40) + '…' : r.notes) : '<span class="muted add">+ note</span>'}</td>
+      <td class="tags edit sep" title="${escapeHtml(r.notes ? 'Notes: ' + r.notes : 'Click to add tags and notes')}">${r.tags.map((t) => `<span class="chip">${escapeHtml(t)}</span>`).join('')}${r.notes ? `<span class="note">${escapeHtml(r.notes.length > 24 ? r.notes.slice(0, 24) + '…' : r.notes)}</span>` : ''}${!r.tags.length && !r.notes ? '<span class="muted add">+ add</span>' : ''}</td>
       <td class="actions nowrap"><button class="icon hide" title="${app.hidden.has(r.id) ? 'Show this run again' : 'Hide this run from lists and charts'}">${app.hidden.has(r.id) ? 'unhide' : 'hide'}</button>
         <button class="icon delete" title="Delete this run and all its data" ${r.status === 'RUNNING' || r.status === 'QUEUED' ? 'disabled' : ''}>delete</button></td>
     </tr>`;

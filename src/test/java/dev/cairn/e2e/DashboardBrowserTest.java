@@ -154,7 +154,7 @@ class DashboardBrowserTest {
     open("#/runs");
     browser.await("three runs in the table", d -> all("table.runs-table tr[data-id]").size() == 3);
     String table = browser.driver.findElement(By.cssSelector("table.runs-table")).getText();
-    assertThat(table).contains("fashion-softmax", "xor-adam-lr0.01", "xor-adam-lr0.05", "finished", "hyperparameters");
+    assertThat(table).contains("fashion-softmax", "xor-adam-lr0.01", "xor-adam-lr0.05", "finished", "HYPERPARAMETERS", "FINAL METRICS");
     assertThat(all("th[data-sort='param:optimizer.lr']")).as("the learning rate differs: it gets a column").hasSize(1);
     browser.screenshot("01-runs-table");
 
