@@ -9,6 +9,7 @@ import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.core.tracking.NewRun;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.training.Devices;
+import dev.cairn.core.training.Resume;
 import dev.cairn.core.training.TrainingObserver;
 import dev.cairn.core.training.TrainingResult;
 import dev.cairn.core.training.TrainingRunner;
@@ -87,8 +88,32 @@ public final class RunService {
         });
   }
 
+  /**
+   * Continues a stored run from a checkpoint under its own id: the run must be QUEUED again (see
+   * {@link dev.cairn.core.tracking.TrackingStore#reopen}); {@code outcome} completes when it ends.
+   */
+  public void resume(ResolvedSpec resolved, String runId, Resume resume, TrainingObserver observer,
+      Promise<RunOutcome> outcome) {
+    AtomicBoolean cancelled = new AtomicBoolean();
+    active.put(runId, cancelled);
+    training.<RunOutcome>executeBlocking(() -> train(resolved, runId, observer, cancelled, resume), false)
+        .onComplete(ar -> {
+          active.remove(runId);
+          if (ar.succeeded()) {
+            outcome.complete(ar.result());
+          } else {
+            outcome.fail(ar.cause());
+          }
+        });
+  }
+
   private RunOutcome train(ResolvedSpec resolved, String runId, TrainingObserver observer, AtomicBoolean cancelled)
       throws Exception {
+    return train(resolved, runId, observer, cancelled, null);
+  }
+
+  private RunOutcome train(ResolvedSpec resolved, String runId, TrainingObserver observer, AtomicBoolean cancelled,
+      Resume resume) throws Exception {
     String name = resolved.spec().name();
     RunStatus status;
     String message = null;
@@ -99,7 +124,8 @@ public final class RunService {
       TrackingEventSink sink = new TrackingEventSink(vertx.eventBus());
       try {
         result = new TrainingRunner().train(resolved, runId,
-            new TrainingRunner.Environment(options.dataDir(), options.offline(), sink, observer, cancelled::get));
+            new TrainingRunner.Environment(options.dataDir(), options.offline(), sink, observer, cancelled::get),
+            resume);
       } finally {
         sink.flush();
       }

@@ -156,6 +156,20 @@ public final class H2TrackingStore implements TrackingStore {
         });
   }
 
+  @Override
+  public void reopen(String runId) {
+    write(
+        () -> {
+          if (RunDao.reopen(writer, runId) == 0) {
+            RunStatus status = requireRun(runId);
+            throw new IllegalStateException(
+                "Run '" + runId + "' is " + status + "; only a FAILED or KILLED run can be resumed");
+          }
+          commitDurably();
+          return null;
+        });
+  }
+
   /**
    * {@inheritDoc} The run's open chunks are written in the same transaction and leave memory. A
    * run that has already ended keeps its first terminal status and message.

@@ -17,6 +17,16 @@ public interface TrackingStore extends AutoCloseable {
   /** QUEUED -> RUNNING, with the resolved device (e.g. {@code cpu}, {@code gpu(0)}). */
   void markRunning(String runId, String device);
 
+  /**
+   * FAILED or KILLED -> QUEUED, so that a run can be resumed from its last checkpoint under the
+   * same id; its series keep their points and new ones are appended after them.
+   *
+   * @throws IllegalStateException when the run is in another state
+   */
+  default void reopen(String runId) {
+    throw new UnsupportedOperationException("this store cannot reopen runs");
+  }
+
   /** Ends a run: FINISHED, FAILED, KILLED or PRUNED, with an optional message. Flushes its open chunks. */
   void markEnded(String runId, RunStatus status, String message);
 

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = CairnCli.Version.class,
     description = "Train models from plugin-based specs and track every run.",
-    subcommands = {RunCommand.class, RunsCommand.class, PluginsCommand.class, ServeCommand.class,
+    subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, PluginsCommand.class, ServeCommand.class,
         SweepCommand.class, WorkerCommand.class,
         ExportCommand.class, ImportCommand.class, PredictCommand.class, EvaluateCommand.class,
         CommandLine.HelpCommand.class})

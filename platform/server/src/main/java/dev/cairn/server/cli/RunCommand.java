@@ -9,10 +9,13 @@ import dev.cairn.server.JsonMapping;
 import dev.cairn.server.RunOutcome;
 import dev.cairn.spi.SpecException;
 import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +24,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cairn run spec.yaml}: validate, train with a live progress bar, print a summary. */
+/**
+ * {@code cairn run spec.yaml}: validate, train with a live progress bar, print a summary. A spec
+ * with {@code variants:} trains each variant as its own run, one after the other.
+ */
 @Command(name = "run", description = "Train the experiment described by a spec file and record it.")
 final class RunCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -40,9 +46,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ExperimentSpec spec;
+    List<ExperimentSpec> specs;
     try {
-      spec = SpecParser.parseFile(specFile);
+      specs = SpecParser.parseAllFile(specFile);
     } catch (SpecException e) {
       System.err.println("error: " + specFile + ": " + e.getMessage());
       return CairnCli.USAGE;
@@ -52,28 +58,47 @@ final class RunCommand implements Callable<Integer> {
       return 1;
     }
     try (handle) {
-      ResolvedSpec resolved;
-      try {
-        resolved = handle.platform.runs().resolve(spec);
-      } catch (SpecException e) {
-        System.err.println("error: " + specFile + ": " + e.getMessage());
-        return CairnCli.USAGE;
+      // every variant is checked before the first one trains
+      List<ResolvedSpec> resolved = new ArrayList<>();
+      for (ExperimentSpec spec : specs) {
+        try {
+          resolved.add(handle.platform.runs().resolve(spec));
+        } catch (SpecException e) {
+          String which = specs.size() > 1 ? " (variant " + spec.name() + ")" : "";
+          System.err.println("error: " + specFile + which + ": " + e.getMessage());
+          return CairnCli.USAGE;
+        }
       }
-      Promise<RunOutcome> outcome = Promise.promise();
       Path workDir = specFile.toAbsolutePath().getParent();
-      handle.platform.runs()
-          .submit(resolved, workDir, new ConsoleProgress(System.err, System.console() != null), outcome)
-          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      RunOutcome result = outcome.future().toCompletionStage().toCompletableFuture().get();
+      JsonArray all = new JsonArray();
+      boolean finished = true;
+      for (int i = 0; i < resolved.size(); i++) {
+        ResolvedSpec one = resolved.get(i);
+        if (resolved.size() > 1) {
+          System.err.printf("variant %d/%d: %s%n", i + 1, resolved.size(), one.spec().name());
+        }
+        Promise<RunOutcome> outcome = Promise.promise();
+        handle.platform.runs()
+            .submit(one, workDir, new ConsoleProgress(System.err, System.console() != null), outcome)
+            .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        RunOutcome result = outcome.future().toCompletionStage().toCompletableFuture().get();
+        finished &= result.status() == RunStatus.FINISHED;
+        if (json) {
+          all.add(toJson(one, result));
+        } else {
+          printSummary(System.out, one, result);
+        }
+      }
       if (json) {
-        System.out.println(toJson(resolved, result).encodePrettily());
-      } else {
-        printSummary(System.out, resolved, result);
+        // one variant: the run's object, as before variants existed; several: all of them
+        System.out.println(all.size() == 1 ? all.getJsonObject(0).encodePrettily()
+            : new JsonObject().put("experiment", resolved.get(0).spec().experiment()).put("runs", all)
+                .encodePrettily());
       }
       if (serve) {
         ServeCommand.serveUntilStopped(handle.platform, "127.0.0.1", port);
       }
-      return result.status() == RunStatus.FINISHED ? 0 : 1;
+      return finished ? 0 : 1;
     }
   }
 

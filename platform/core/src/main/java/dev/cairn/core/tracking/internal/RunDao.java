@@ -136,6 +136,17 @@ public final class RunDao {
     }
   }
 
+  /** FAILED or KILLED -> QUEUED again, for a run resumed from a checkpoint; returns rows changed. */
+  public static int reopen(Connection c, String runId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE runs SET status = 'QUEUED', ended_at = NULL, message = NULL"
+                + " WHERE id = ? AND status IN ('FAILED', 'KILLED')")) {
+      ps.setString(1, runId);
+      return ps.executeUpdate();
+    }
+  }
+
   /** QUEUED or RUNNING -> a terminal status; returns rows changed. */
   public static int markEnded(
       Connection c, String runId, RunStatus status, String message, Instant now)
