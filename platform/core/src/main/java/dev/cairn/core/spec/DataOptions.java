@@ -20,6 +20,7 @@ import java.util.Map;
  *   resize: 32                   # images resized to 32x32 (bilinear), every split
  *   augment: {crop: 4, flip: true}   # training batches: random crop after zero-padding 4, flips
  *   mixup: 0.2                   # mixup with lambda ~ Beta(0.2, 0.2) on training batches
+ *   classes: [0, 1]              # keep these classes only (relabelled 0, 1, ...)
  * </pre>
  *
  * @param subset training examples to keep; 0 = all
@@ -32,6 +33,7 @@ import java.util.Map;
  * @param cropPadding random crop after zero-padding by this many pixels; 0 = off
  * @param flip random horizontal flips
  * @param mixup alpha of mixup's Beta distribution; 0 = off
+ * @param classes class indices to keep, in the new label order; empty = all
  */
 public record DataOptions(
     int subset,
@@ -42,14 +44,21 @@ public record DataOptions(
     int resize,
     int cropPadding,
     boolean flip,
-    double mixup) {
-  public static final DataOptions NONE = new DataOptions(0, 0, 0, 0, false, 0, 0, false, 0);
+    double mixup,
+    List<Integer> classes) {
+  public static final DataOptions NONE = new DataOptions(0, 0, 0, 0, false, 0, 0, false, 0, List.of());
 
   /** The keys this record reads from the dataset section. */
   public static final List<String> KEYS =
-      List.of("subset", "validation", "folds", "fold", "normalize", "resize", "augment", "mixup");
+      List.of("subset", "validation", "folds", "fold", "normalize", "resize", "augment", "mixup",
+          "classes");
 
   public DataOptions {
+    classes = classes == null ? List.of() : List.copyOf(classes);
+    if (classes.size() == 1 || classes.stream().distinct().count() != classes.size()) {
+      throw new SpecException("dataset.classes", classes + " is not allowed; expected at least 2"
+          + " different class indices");
+    }
     if (validation > 0 && folds > 0) {
       throw new SpecException("dataset.folds", "cannot be combined with dataset.validation;"
           + " choose a held-out share or k-fold cross-validation");
@@ -61,6 +70,12 @@ public record DataOptions(
     if (folds == 0 && fold != 0) {
       throw new SpecException("dataset.fold", "needs dataset.folds (the number of folds)");
     }
+  }
+
+  /** A spec without classes keeps them all. */
+  public DataOptions(int subset, double validation, int folds, int fold, boolean normalize, int resize,
+      int cropPadding, boolean flip, double mixup) {
+    this(subset, validation, folds, fold, normalize, resize, cropPadding, flip, mixup, List.of());
   }
 
   /** True when training batches need Cairn's own batching (random transforms, resizing). */
@@ -91,6 +106,16 @@ public record DataOptions(
       flip = SpecValues.bool("dataset.augment.flip", augment.get("flip"), false);
     }
     double mixup = SpecValues.number("dataset.mixup", section.get("mixup"), 0, 0, false, Double.POSITIVE_INFINITY);
-    return new DataOptions(subset, validation, folds, fold, normalize, resize, crop, flip, mixup);
+    List<Integer> classes = new java.util.ArrayList<>();
+    if (section.get("classes") != null) {
+      if (!(section.get("classes") instanceof List<?> list)) {
+        throw new SpecException("dataset.classes", SpecParser.describe(section.get("classes"))
+            + " is not allowed; expected a list of class indices, e.g. [0, 1]");
+      }
+      for (Object c : list) {
+        classes.add(SpecValues.integer("dataset.classes", c, 0, 0));
+      }
+    }
+    return new DataOptions(subset, validation, folds, fold, normalize, resize, crop, flip, mixup, classes);
   }
 }

@@ -59,6 +59,7 @@ public record ResolvedSpec(
     putIf(out, "dataset.augment.crop", d.cropPadding(), d.cropPadding() > 0);
     putIf(out, "dataset.augment.flip", true, d.flip());
     putIf(out, "dataset.mixup", d.mixup(), d.mixup() > 0);
+    putIf(out, "dataset.classes", d.classes(), !d.classes().isEmpty());
     TrainingOptions t = spec.training();
     if (t.earlyStopping() != null) {
       out.put("training.earlyStopping.monitor", t.earlyStopping().monitor());

@@ -57,7 +57,8 @@ public record TrainingOptions(
   /**
    * Start from another run's trained weights.
    *
-   * @param from the run id whose saved model (or latest checkpoint) to load
+   * @param from the run whose saved model (or latest checkpoint) to load: its id, or its name (the
+ *     latest run of that name)
    * @param freeze train only the head: every loaded parameter stays fixed
    * @param bodyLr learning-rate factor for the loaded (body) parameters; 1 = same as the head
    * @param newHead re-initialise the last layer even when its shape fits (a new task)

@@ -19,6 +19,9 @@ public final class DataPreparation {
   private DataPreparation() {}
 
   public static DatasetSplits prepare(DatasetSplits data, DataOptions options, long seed) {
+    if (!options.classes().isEmpty()) {
+      data = keepClasses(data, options.classes());
+    }
     Split train = data.train();
     Split validation = data.validation();
     if (options.subset() > 0 && options.subset() < train.size()) {
@@ -68,6 +71,43 @@ public final class DataPreparation {
       test = test == null ? null : Images.resize(test, side);
     }
     return new DatasetSplits(info, train, validation, test);
+  }
+
+  /** Only the examples of {@code classes}, relabelled 0, 1, ... in that order. */
+  private static DatasetSplits keepClasses(DatasetSplits data, java.util.List<Integer> classes) {
+    DatasetInfo info = data.info();
+    if (info.task() != dev.cairn.spi.Task.CLASSIFICATION) {
+      throw new SpecException("dataset.classes", "needs a classification dataset");
+    }
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (int c : classes) {
+      if (c >= info.numClasses()) {
+        throw new SpecException("dataset.classes", c + " is not allowed; the dataset has classes 0.."
+            + (info.numClasses() - 1) + " " + info.classLabels());
+      }
+      names.add(info.classLabels().get(c));
+    }
+    DatasetInfo kept = DatasetInfo.classification(info.inputShape(), names);
+    return new DatasetSplits(kept, keepClasses(data.train(), classes),
+        data.validation() == null ? null : keepClasses(data.validation(), classes),
+        data.test() == null ? null : keepClasses(data.test(), classes));
+  }
+
+  private static Split keepClasses(Split split, java.util.List<Integer> classes) {
+    float[] labels = split.labels().data();
+    int[] newLabel = new int[classes.stream().mapToInt(Integer::intValue).max().orElse(0) + 1];
+    java.util.Arrays.fill(newLabel, -1);
+    for (int i = 0; i < classes.size(); i++) {
+      newLabel[classes.get(i)] = i;
+    }
+    int[] keep = java.util.stream.IntStream.range(0, labels.length)
+        .filter(i -> (int) labels[i] < newLabel.length && newLabel[(int) labels[i]] >= 0).toArray();
+    Split picked = pick(split, keep);
+    float[] relabelled = picked.labels().data();
+    for (int i = 0; i < relabelled.length; i++) {
+      relabelled[i] = newLabel[(int) relabelled[i]];
+    }
+    return picked;
   }
 
   /** A seeded permutation of 0..n-1 (Fisher–Yates). */

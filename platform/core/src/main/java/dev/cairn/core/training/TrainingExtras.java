@@ -239,7 +239,7 @@ final class TrainingExtras {
 
   private void fineTune() throws IOException {
     TrainingOptions.FineTune ft = options.fineTune();
-    Path sourceRun = TrainingRunner.Environment.runDir(env.dataDir(), ft.from());
+    Path sourceRun = findRun(ft.from());
     Path weights = sourceRun.resolve("model");
     if (!Files.isDirectory(weights)) {
       weights = Checkpoints.latest(sourceRun).map(Checkpoints.Checkpoint::dir).orElseThrow(() ->
@@ -247,6 +247,7 @@ final class TrainingExtras {
               + " checkpoint under " + sourceRun));
     }
     ExperimentSpec source = SpecParser.parse(SpecFile.read(sourceRun, "run '" + ft.from() + "'"), ft.from());
+    env.sink().acceptParams(runId, Map.of("training.fineTune.fromRun", sourceRun.getFileName().toString()));
     if (!source.model().plugin().equals(spec.model().plugin())) {
       throw new SpecException("training.fineTune.from", "run '" + ft.from() + "' trained model '"
           + source.model().plugin() + "' but this spec builds '" + spec.model().plugin()
@@ -274,6 +275,47 @@ final class TrainingExtras {
     env.sink().acceptParams(runId, Map.of(
         "training.fineTune.loadedParameters", Integer.toString(r.loaded().size()),
         "training.fineTune.newParameters", String.join(" ", r.kept())));
+  }
+
+  /**
+   * The folder of the run {@code from} names: a run id, or else the name of a run (its latest one
+   * with saved weights), so that one spec can fine-tune from another spec's run.
+   */
+  private Path findRun(String from) throws IOException {
+    Path byId = TrainingRunner.Environment.runDir(env.dataDir(), from);
+    if (Files.isDirectory(byId)) {
+      return byId;
+    }
+    Path runs = env.dataDir().resolve("runs");
+    Path best = null;
+    java.nio.file.attribute.FileTime newest = null;
+    if (Files.isDirectory(runs)) {
+      try (var dirs = Files.list(runs)) {
+        for (Path dir : dirs.toList()) {
+          Path specFile = dir.resolve(SpecFile.NAME);
+          boolean hasWeights = Files.isDirectory(dir.resolve("model")) || Checkpoints.latest(dir).isPresent();
+          if (!Files.isRegularFile(specFile) || !hasWeights || dir.getFileName().toString().equals(runId)) {
+            continue;
+          }
+          String name;
+          try {
+            name = SpecParser.parse(Files.readString(specFile), dir.getFileName().toString()).name();
+          } catch (RuntimeException e) {
+            continue;
+          }
+          var time = Files.getLastModifiedTime(specFile);
+          if (name.equals(from) && (newest == null || time.compareTo(newest) > 0)) {
+            best = dir;
+            newest = time;
+          }
+        }
+      }
+    }
+    if (best == null) {
+      throw new SpecException("training.fineTune.from", "no run with id or name '" + from + "' has saved"
+          + " weights in " + runs + "; train it first (`cairn runs` lists runs)");
+    }
+    return best;
   }
 
   /** The block as a run of {@code s} built it: wrapped in normalisation when it asked for it. */

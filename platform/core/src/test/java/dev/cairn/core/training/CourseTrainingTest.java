@@ -140,7 +140,7 @@ class CourseTrainingTest {
         loss: softmax-cross-entropy
         """;
     var src = runs.train(source, "src");
-    String tune = source.replace("seed: 3", "seed: 4").replace("lr: 0.05", "lr: 0.1")
+    String tune = source.replace("name: source", "name: tuned").replace("seed: 3", "seed: 4").replace("lr: 0.05", "lr: 0.1")
         + "training: {fineTune: {from: src, freeze: true}}\n";
     var tuned = runs.train(tune, "tuned");
     // the hidden layer came from the source and stayed frozen; the output layer is new and trained
@@ -149,13 +149,33 @@ class CourseTrainingTest {
     assertThat(tuned.params).containsEntry("training.fineTune.loadedParameters", "2")
         .containsEntry("training.fineTune.newParameters", "04Linear_weight 04Linear_bias");
 
-    var bodyLr = runs.train(source.replace("seed: 3", "seed: 4")
-        + "training: {fineTune: {from: src, bodyLr: 0.1, newHead: false}}\n", "slow-body");
+    // by name: the latest run called 'source'
+    var bodyLr = runs.train(source.replace("name: source", "name: slow").replace("seed: 3", "seed: 4")
+        + "training: {fineTune: {from: source, bodyLr: 0.1, newHead: false}}\n", "slow-body");
+    assertThat(bodyLr.params).containsEntry("training.fineTune.fromRun", "src");
     assertThat(bodyLr.params).containsEntry("training.fineTune.loadedParameters", "4");
     String otherModel = source.replace("model: {plugin: mlp, hidden: [6]}", "model: {plugin: sum-of-sigmoids, units: 6}")
         + "training: {fineTune: {from: src}}\n";
     assertThatThrownBy(() -> runs.train(otherModel, "other"))
         .hasMessageContaining("trained model 'mlp' but this spec builds 'sum-of-sigmoids'");
+  }
+
+  @Test
+  void classesKeepsAndRelabelsChosenClasses() throws Exception {
+    String spec = """
+        name: classes
+        device: cpu
+        epochs: 1
+        dataset: {plugin: xor, repeat: 4, batchSize: 4, classes: [1, 0]}
+        model: {plugin: mlp, hidden: [4]}
+        optimizer: {plugin: adam}
+        loss: softmax-cross-entropy
+        training: {perClassAccuracy: true}
+        """;
+    var run = runs.train(spec, "classes");
+    assertThat(run.series("epoch/test_class_accuracy/1")).hasSize(1);
+    assertThatThrownBy(() -> runs.train(spec.replace("[1, 0]", "[1, 2]"), "x"))
+        .hasMessageStartingWith("dataset.classes: 2 is not allowed; the dataset has classes 0..1");
   }
 
   @Test
