@@ -10,7 +10,8 @@ final class ModelConverters {
           new ResidualBlockConverter(),
           new HardSigmoidConverter(),
           new PreluConverter(),
-          new LastStepConverter());
+          new LastStepConverter(),
+          new QuadraticBowlConverter());
 
   private ModelConverters() {}
 }

@@ -228,6 +228,19 @@ class CourseModelsTest {
   }
 
   @Test
+  void quadraticBowlOutputsFOfItsPointForEveryExample() {
+    DatasetInfo one = DatasetInfo.regression(new long[] {1}, new long[] {1});
+    Block bowl = build(new QuadraticBowlModel(), one, Map.of());
+    bowl.initialize(manager, DataType.FLOAT32, new Shape(3, 1));
+    float[] f = bowl.forward(new ParameterStore(manager, false), new NDList(manager.zeros(new Shape(3, 1))), false)
+        .singletonOrThrow().toFloatArray();
+    // 0.1·25 + 2·4 = 10.5
+    assertThat(f).containsExactly(10.5f, 10.5f, 10.5f);
+    assertThatThrownBy(() -> build(new QuadraticBowlModel(), one, Map.of("start", List.of(1.0))))
+        .hasMessageStartingWith("model.start: has 1 values for 2 scales");
+  }
+
+  @Test
   void kernelsLargerThanTheImageAreRefused() {
     DatasetInfo tiny = DatasetInfo.classification(new long[] {1, 8, 8}, List.of("a", "b"));
     assertThatThrownBy(() -> build(new CifarQuickModel(), tiny, Map.of()))

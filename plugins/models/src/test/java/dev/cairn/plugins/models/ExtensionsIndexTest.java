@@ -31,7 +31,8 @@ class ExtensionsIndexTest {
             NinModel.class.getName(),
             ResNetModel.class.getName(),
             RecurrentModel.class.getName(),
-            MatrixFactorizationModel.class.getName());
+            MatrixFactorizationModel.class.getName(),
+            QuadraticBowlModel.class.getName());
     for (String name : indexed) {
       Class<?> type = Class.forName(name);
       assertThat(type.isAnnotationPresent(Extension.class)).isTrue();
