@@ -1,10 +1,14 @@
 package dev.cairn.core.onnx;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cairn.core.onnx.OnnxModelException.Reason;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,95 +30,143 @@ public final class TensorJson {
 
   /**
    * Parses a request body or file: a bare nested array (the model's first input), {@code
-   * {"inputs": <nested array>}}, or {@code {"inputs": {"<input name>": <nested array>, ...}}}.
+   * {"inputs": <nested array>}}, or {@code {"inputs": {"<input name>": <nested array>, ...}}}. The
+   * text is read as a stream, straight into a double array: no tree of number objects.
    *
    * @param firstInput the name to use for a bare array
    */
   public static Map<String, Parsed> parseRequest(String text, String firstInput) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(text);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    Map<String, Parsed> out = new LinkedHashMap<>();
+    try (JsonParser p = JSON.getFactory().createParser(text)) {
+      JsonToken root = p.nextToken();
+      if (root == null) {
+        throw bad("the input is empty; expected a nested array of numbers, or {\"inputs\": ...}");
+      }
+      if (root == JsonToken.START_ARRAY) {
+        out.put(firstInput, new Reader(firstInput).read(p));
+        return out;
+      }
+      if (root != JsonToken.START_OBJECT) {
+        throw bad("expected a nested array of numbers, or an object {\"inputs\": <nested array>} or"
+            + " {\"inputs\": {\"<input name>\": <nested array>}}; got " + describe(p));
+      }
+      boolean found = false;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (!field.equals("inputs")) {
+          p.skipChildren();
+          continue;
+        }
+        found = true;
+        if (value == JsonToken.START_ARRAY) {
+          out.put(firstInput, new Reader(firstInput).read(p));
+        } else if (value == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+              throw bad("input '" + name + "' must be a (nested) array of numbers, got " + describe(p));
+            }
+            out.put(name, new Reader(name).read(p));
+          }
+          if (out.isEmpty()) {
+            throw bad("\"inputs\" names no inputs");
+          }
+        } else {
+          throw bad("\"inputs\" must be a nested array or an object of nested arrays by input name");
+        }
+      }
+      if (!found) {
+        throw bad("expected a nested array of numbers, or an object {\"inputs\": <nested array>} or"
+            + " {\"inputs\": {\"<input name>\": <nested array>}}; got an object without \"inputs\"");
+      }
+      return out;
+    } catch (JsonProcessingException e) {
       throw bad("the input is not valid JSON: " + ExecutionProviders.firstLine(e.getOriginalMessage())
           + "; expected a nested array of numbers, or {\"inputs\": ...}");
+    } catch (IOException e) {
+      throw bad("the input cannot be read: " + e.getMessage());
     }
-    if (root == null || root.isMissingNode()) {
-      throw bad("the input is empty; expected a nested array of numbers, or {\"inputs\": ...}");
-    }
-    Map<String, Parsed> out = new LinkedHashMap<>();
-    if (root.isArray()) {
-      out.put(firstInput, parse(root, firstInput));
-      return out;
-    }
-    if (!root.isObject() || !root.has("inputs")) {
-      throw bad("expected a nested array of numbers, or an object {\"inputs\": <nested array>} or"
-          + " {\"inputs\": {\"<input name>\": <nested array>}}; got " + root.getNodeType().name().toLowerCase());
-    }
-    JsonNode inputs = root.get("inputs");
-    if (inputs.isArray()) {
-      out.put(firstInput, parse(inputs, firstInput));
-    } else if (inputs.isObject()) {
-      for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) inputs::fields) {
-        out.put(e.getKey(), parse(e.getValue(), e.getKey()));
-      }
-      if (out.isEmpty()) {
-        throw bad("\"inputs\" names no inputs");
-      }
-    } else {
-      throw bad("\"inputs\" must be a nested array or an object of nested arrays by input name");
-    }
-    return out;
   }
 
-  /** Parses one nested array. */
-  public static Parsed parse(JsonNode node, String name) {
-    List<Long> shape = new ArrayList<>();
-    JsonNode n = node;
-    while (n.isArray()) {
-      if (n.size() == 0) {
-        throw bad("input '" + name + "' has an empty array" + (shape.isEmpty() ? "" : " at depth " + shape.size())
+  /** Reads one nested array whose START_ARRAY the parser is on; checks it is rectangular. */
+  private static final class Reader {
+    private static final int MAX_VALUES = 256 << 20;
+    private final String name;
+    private final List<Long> shape = new ArrayList<>();
+    private final List<Integer> path = new ArrayList<>();
+    private int leafDepth = -1;
+    private double[] values = new double[1024];
+    private int count;
+
+    Reader(String name) {
+      this.name = name;
+    }
+
+    Parsed read(JsonParser p) throws IOException {
+      array(p, 0);
+      return new Parsed(Arrays.copyOf(values, count), shape.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private void array(JsonParser p, int depth) throws IOException {
+      int n = 0;
+      JsonToken t;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        if (t == null) {
+          throw bad("the input is not valid JSON: it ends inside an array");
+        }
+        path.add(n);
+        if (t == JsonToken.START_ARRAY) {
+          if (leafDepth >= 0 && depth + 1 >= leafDepth) {
+            throw bad("input '" + name + "'" + index(path) + " is an array, not a number");
+          }
+          array(p, depth + 1);
+        } else {
+          if (leafDepth < 0) {
+            leafDepth = depth + 1;
+          } else if (leafDepth != depth + 1) {
+            throw bad("input '" + name + "' is ragged: " + name + index(path) + " is " + describe(p)
+                + " where the first element at that depth is an array; every row must have the same length");
+          }
+          add(p);
+        }
+        path.remove(path.size() - 1);
+        n++;
+      }
+      if (n == 0) {
+        throw bad("input '" + name + "' has an empty array" + (depth == 0 ? "" : " at depth " + depth)
             + "; tensors need at least one value per dimension");
       }
-      shape.add((long) n.size());
-      n = n.get(0);
-    }
-    if (shape.isEmpty()) {
-      throw bad("input '" + name + "' must be a (nested) array of numbers, got " + describe(node));
-    }
-    long total = 1;
-    for (long d : shape) {
-      total *= d;
-    }
-    if (total > 256L << 20) {
-      throw bad("input '" + name + "' has " + total + " values; at most " + (256 << 20) + " are allowed");
-    }
-    double[] values = new double[(int) total];
-    int[] cursor = {0};
-    fill(node, 0, shape, values, cursor, name, new ArrayList<>());
-    return new Parsed(values, shape.stream().mapToLong(Long::longValue).toArray());
-  }
-
-  private static void fill(JsonNode node, int depth, List<Long> shape, double[] out, int[] cursor, String name,
-      List<Integer> path) {
-    if (depth == shape.size()) {
-      if (node.isNumber()) {
-        out[cursor[0]++] = node.asDouble();
-      } else if (node.isBoolean()) {
-        out[cursor[0]++] = node.asBoolean() ? 1 : 0;
-      } else {
-        throw bad("input '" + name + "'" + index(path) + " is " + describe(node) + ", not a number");
+      while (shape.size() <= depth) {
+        shape.add(null); // inner arrays finish first: a depth's size is known when its first array ends
       }
-      return;
+      if (shape.get(depth) == null) {
+        shape.set(depth, (long) n);
+      } else if (shape.get(depth) != n) {
+        throw bad("input '" + name + "' is ragged: " + name + index(path) + " is an array of " + n
+            + " but the first element at that depth has " + shape.get(depth)
+            + " values; every row must have the same length");
+      }
     }
-    if (!node.isArray() || node.size() != shape.get(depth)) {
-      throw bad("input '" + name + "' is ragged: " + name + index(path) + " is "
-          + (node.isArray() ? "an array of " + node.size() : describe(node)) + " but the first element at that depth has "
-          + shape.get(depth) + " values; every row must have the same length");
-    }
-    for (int i = 0; i < node.size(); i++) {
-      path.add(i);
-      fill(node.get(i), depth + 1, shape, out, cursor, name, path);
-      path.remove(path.size() - 1);
+
+    private void add(JsonParser p) throws IOException {
+      double v;
+      JsonToken t = p.currentToken();
+      if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+        v = p.getDoubleValue();
+      } else if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+        v = t == JsonToken.VALUE_TRUE ? 1 : 0;
+      } else {
+        String what = describe(p);
+        throw bad("input '" + name + "'" + index(path) + " is " + what + ", not a number");
+      }
+      if (count == values.length) {
+        if (count >= MAX_VALUES) {
+          throw bad("input '" + name + "' has more than " + MAX_VALUES + " values; that is the most allowed");
+        }
+        values = Arrays.copyOf(values, Math.min(MAX_VALUES, count * 2));
+      }
+      values[count++] = v;
     }
   }
 
@@ -124,12 +176,21 @@ public final class TensorJson {
     return s.toString();
   }
 
-  private static String describe(JsonNode node) {
-    if (node.isTextual()) {
-      String t = node.asText();
-      return "the string \"" + (t.length() > 20 ? t.substring(0, 20) + "..." : t) + "\"";
+  /** The current token for messages; skips an object or array it describes. */
+  private static String describe(JsonParser p) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_STRING) {
+      String text = p.getText();
+      return "the string \"" + (text.length() > 20 ? text.substring(0, 20) + "..." : text) + "\"";
     }
-    return node.isNull() ? "null" : node.isObject() ? "an object" : node.toString();
+    if (t == JsonToken.VALUE_NULL) {
+      return "null";
+    }
+    if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return t == JsonToken.START_OBJECT ? "an object" : "an array";
+    }
+    return p.getText();
   }
 
   /** A tensor as a nested JSON array (floats as floats, integers as integers). */
