@@ -49,7 +49,10 @@ public final class RunService {
     this.plugins = plugins;
     this.resolver = resolver;
     this.options = options;
-    this.training = vertx.createSharedWorkerExecutor("cairn-training", 2, 30, TimeUnit.DAYS);
+    // One training thread: DJL's PyTorch engine allows a single gradient collector per JVM, so
+    // runs submitted together queue here (QUEUED) and train one after another; parallel
+    // training takes several JVMs (cairn worker).
+    this.training = vertx.createSharedWorkerExecutor("cairn-training", 1, 30, TimeUnit.DAYS);
   }
 
   /** Checks a spec against the installed plugins; throws {@link SpecException} naming the field. */
