@@ -30,8 +30,12 @@ final class LayerRateOptimizer extends Optimizer {
     }
     try (NDArray before = weight.duplicate()) {
       delegate.update(parameterId, weight, grad);
-      try (NDArray step = weight.sub(before)) {
-        weight.subi(step.mul(1 - factor));
+      // through a detached alias of the weight's storage: PyTorch refuses in-place changes of a
+      // leaf that requires gradients while gradient recording is on
+      try (NDArray step = weight.sub(before);
+          NDArray scaled = step.mul(1 - factor);
+          NDArray alias = weight.stopGradient()) {
+        alias.subi(scaled);
       }
     }
   }

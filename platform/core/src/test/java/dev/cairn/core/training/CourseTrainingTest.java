@@ -79,6 +79,26 @@ class CourseTrainingTest {
   }
 
   @Test
+  void everyOptimizerTrainsInTheRealLoop() throws Exception {
+    for (String optimizer : List.of("{plugin: sgd, lr: 0.5, momentum: 0.9, nesterov: true}",
+        "{plugin: adagrad, lr: 0.3}", "{plugin: rmsprop, lr: 0.03}", "{plugin: adadelta}",
+        "{plugin: adamw, lr: 0.03}", "{plugin: adam, lr: 0.03, clipGrad: 1}")) {
+      String spec = """
+          name: opt
+          device: cpu
+          epochs: 40
+          dataset: {plugin: xor, repeat: 16, batchSize: 16}
+          model: {plugin: mlp, hidden: [8], activation: tanh}
+          optimizer: %s
+          loss: softmax-cross-entropy
+          """.formatted(optimizer);
+      var run = runs.train(spec, "opt");
+      List<Double> losses = run.series("epoch/train_loss");
+      assertThat(losses.get(losses.size() - 1)).as(optimizer).isLessThan(losses.get(0) * 0.8);
+    }
+  }
+
+  @Test
   void validationSplitSubsetAndFolds() throws Exception {
     String xor = """
         name: split

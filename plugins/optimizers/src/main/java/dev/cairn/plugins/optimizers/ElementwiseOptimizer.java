@@ -56,7 +56,9 @@ abstract class ElementwiseOptimizer extends Optimizer {
       if (decayInGradient() && weightDecay > 0) {
         g = g.add(weight.mul(weightDecay));
       }
-      apply(parameterId, t, lr, weight, g);
+      // a detached alias shares the weight's storage: PyTorch refuses in-place changes of a leaf
+      // that requires gradients while gradient recording is on
+      apply(parameterId, t, lr, weight.stopGradient(), g);
       // DJL's own (native) updates clear the parameter's gradient for the next batch; PyTorch would
       // otherwise add the next batch's gradient to this one
       if (weight.hasGradient()) {
