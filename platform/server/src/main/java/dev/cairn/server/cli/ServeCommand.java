@@ -38,7 +38,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--slots", description = "Sweep trials this process trains at once (default 1; 0 with --cluster: workers train).")
   Integer slots;
 
-  @Option(names = "--worker-timeout", defaultValue = "5", paramLabel = "SECONDS",
+  @Option(names = "--worker-timeout", defaultValue = "10", paramLabel = "SECONDS",
       description = "Silence of a worker after which its trials are re-queued (default ${DEFAULT-VALUE} s).")
   int workerTimeout;
 

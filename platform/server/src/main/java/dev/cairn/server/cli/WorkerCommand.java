@@ -34,7 +34,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--slots", defaultValue = "1", description = "Trials trained at once (default ${DEFAULT-VALUE}).")
   int slots;
 
-  @Option(names = "--head-timeout", defaultValue = "5", paramLabel = "SECONDS",
+  @Option(names = "--head-timeout", defaultValue = "10", paramLabel = "SECONDS",
       description = "Silence of the head after which this node stops its trials and rejoins (default ${DEFAULT-VALUE} s).")
   int headTimeout;
 

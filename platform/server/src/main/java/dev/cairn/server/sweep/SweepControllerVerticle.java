@@ -59,7 +59,7 @@ public final class SweepControllerVerticle extends VerticleBase {
    *     resumes only the sweep it runs
    */
   public record Settings(long workerTimeoutMillis, boolean resumeAll) {
-    public static final long DEFAULT_WORKER_TIMEOUT_MILLIS = 5_000;
+    public static final long DEFAULT_WORKER_TIMEOUT_MILLIS = 10_000;
   }
 
   private final Platform platform;
@@ -70,6 +70,7 @@ public final class SweepControllerVerticle extends VerticleBase {
   private final Map<String, ActiveSweep> sweepOfRun = new HashMap<>();
   private final WorkerPool pool = new WorkerPool();
   private long timer = -1;
+  private long lastCheck;
 
   public SweepControllerVerticle(Platform platform, Settings settings) {
     this.platform = platform;
@@ -345,7 +346,8 @@ public final class SweepControllerVerticle extends VerticleBase {
           if (t.attempt != attempt || !t.dispatched) {
             return;
           }
-          LOG.warn("sweep {}: node {} did not take trial {}: {}", s.record.id(), w.id, t.trialNo(), e.getMessage());
+          // a node that just joined may not be reachable yet (its address spreads through the cluster)
+          LOG.info("sweep {}: node {} did not take trial {}: {}", s.record.id(), w.id, t.trialNo(), e.getMessage());
           w.assigned.remove(t.runId());
           t.dispatched = false;
           t.worker = null;
@@ -468,7 +470,14 @@ public final class SweepControllerVerticle extends VerticleBase {
   }
 
   private void checkWorkers() {
-    List<WorkerPool.Worker> lost = pool.expire(System.currentTimeMillis(), settings.workerTimeoutMillis());
+    long now = System.currentTimeMillis();
+    long stalled = lastCheck == 0 ? 0 : now - lastCheck - CHECK_MILLIS;
+    lastCheck = now;
+    if (stalled > CHECK_MILLIS) {
+      // this process itself was stalled (GC, an overloaded machine): the nodes' silence is ours
+      pool.grace(stalled);
+    }
+    List<WorkerPool.Worker> lost = pool.expire(now, settings.workerTimeoutMillis());
     for (WorkerPool.Worker w : lost) {
       LOG.warn("training node {} silent for more than {} ms: re-queuing its {} trial(s)", w.id,
           settings.workerTimeoutMillis(), w.assigned.size());

@@ -47,6 +47,7 @@ public final class TrialWorkerVerticle extends VerticleBase {
   private WorkerExecutor executor;
   private long timer = -1;
   private long lastAck;
+  private long lastBeat;
   private boolean registered;
   private boolean helloInFlight;
   private boolean headLost;
@@ -105,6 +106,12 @@ public final class TrialWorkerVerticle extends VerticleBase {
   }
 
   private void heartbeat() {
+    long now = System.currentTimeMillis();
+    long stalled = lastBeat == 0 ? 0 : now - lastBeat - settings.heartbeatMillis();
+    lastBeat = now;
+    if (stalled > settings.heartbeatMillis()) {
+      lastAck += stalled; // this process was stalled: the head's silence is ours
+    }
     if (stopping || headLost) {
       return;
     }

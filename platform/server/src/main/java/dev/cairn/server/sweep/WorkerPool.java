@@ -66,6 +66,11 @@ final class WorkerPool {
         .max(Comparator.comparingInt(Worker::free));
   }
 
+  /** Forgives every node {@code millis} of silence (the head itself was not listening). */
+  void grace(long millis) {
+    workers.values().forEach(w -> w.lastSeen += millis);
+  }
+
   /** Removes and returns the nodes silent for longer than {@code timeoutMillis}. */
   List<Worker> expire(long now, long timeoutMillis) {
     List<Worker> lost = new ArrayList<>();
