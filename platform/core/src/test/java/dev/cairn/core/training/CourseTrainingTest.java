@@ -99,6 +99,21 @@ class CourseTrainingTest {
   }
 
   @Test
+  void aPerceptronTrainsOnTwoClasses() throws Exception {
+    // DJL's first-step check summed the two rows' gradients, which cancel, and refused to train
+    var run = runs.train("""
+        name: perceptron
+        device: cpu
+        epochs: 20
+        dataset: {plugin: xor, repeat: 64, batchSize: 32}
+        model: perceptron
+        optimizer: {plugin: sgd, lr: 0.1}
+        loss: {plugin: hinge, margin: 1}
+        """, "perceptron");
+    assertThat(run.result.metrics().get("test/accuracy")).isLessThanOrEqualTo(0.75);
+  }
+
+  @Test
   void validationSplitSubsetAndFolds() throws Exception {
     String xor = """
         name: split
