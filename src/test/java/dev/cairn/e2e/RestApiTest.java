@@ -63,7 +63,7 @@ class RestApiTest {
 
   @Test
   void listsRunsWithFinalMetrics() throws Exception {
-    HttpResponse<String> r = get("/api/runs");
+    HttpResponse<String> r = get("/api/runs?experiment=course");
     assertThat(r.statusCode()).isEqualTo(200);
     JsonArray runs = new JsonObject(r.body()).getJsonArray("runs");
     assertThat(runs).hasSize(1);
@@ -131,5 +131,29 @@ class RestApiTest {
         .contains("fashion-mnist", "synthetic-linear", "xor", "linear", "softmax-regression", "mlp",
             "sgd", "adam", "softmax-cross-entropy", "l2", "l1");
     assertThat(plugins.getJsonArray("problems")).isEmpty();
+  }
+
+  @Test
+  void runsSubmittedTogetherQueueAndBothFinish() throws Exception {
+    String spec = "experiment: rest\nepochs: 3\ndataset: {plugin: xor, repeat: 16, batchSize: 16}\n"
+        + "model: {plugin: mlp, hidden: [4]}\noptimizer: {plugin: adam, lr: 0.01}\nloss: softmax-cross-entropy\n";
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs"))
+          .header("Content-Type", "text/yaml").POST(HttpRequest.BodyPublishers.ofString(spec)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+      ids.add(new JsonObject(r.body()).getString("id"));
+    }
+    for (String id : ids) {
+      String status = "";
+      for (int attempt = 0; attempt < 600 && !status.equals("FINISHED") && !status.equals("FAILED"); attempt++) {
+        status = new JsonObject(get("/api/runs/" + id).body()).getString("status");
+        if (!status.equals("FINISHED") && !status.equals("FAILED")) {
+          Thread.sleep(200);
+        }
+      }
+      assertThat(status).as("run %s: %s", id, get("/api/runs/" + id).body()).isEqualTo("FINISHED");
+    }
   }
 }
