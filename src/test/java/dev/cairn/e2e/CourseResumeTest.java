@@ -1,0 +1,83 @@
+package dev.cairn.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kill -9 after a checkpoint, then {@code cairn resume}: the run finishes under its own id. */
+class CourseResumeTest {
+  @TempDir Path dir;
+
+  @Test
+  void aKilledRunResumesFromItsLastCheckpoint() throws Exception {
+    Path spec = dir.resolve("long.yaml");
+    Files.writeString(spec, """
+        name: resumable
+        epochs: 40
+        logging: {everySteps: 10}
+        dataset: {plugin: synthetic-linear, n: 2000, batchSize: 10}
+        model: linear
+        optimizer: {plugin: sgd, lr: 0.01}
+        loss: l2
+        training: {checkpointEvery: 1}
+        """);
+    Path data = dir.resolve("data");
+    Process p = CairnProcess.builder(data, "run", spec.toString()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("run.log").toFile()).start();
+    p.getOutputStream().close();
+    Path checkpoint = null;
+    long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(3);
+    while (checkpoint == null && System.currentTimeMillis() < deadline && p.isAlive()) {
+      Thread.sleep(100);
+      checkpoint = find(data, "epoch-0002");
+    }
+    assertThat(checkpoint).as("a checkpoint after epoch 2; log:\n%s", Files.readString(dir.resolve("run.log"))).isNotNull();
+    p.destroyForcibly();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String runId = checkpoint.getParent().getParent().getFileName().toString();
+
+    CairnProcess.Result bad = CairnProcess.run(data, 2, "resume", "nope");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.stderr()).contains("no run with id 'nope'");
+
+    CairnProcess.Result resumed = CairnProcess.run(data, 10, "resume", runId, "--json");
+    assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+    assertThat(resumed.stderr()).contains("marked FAILED", "resuming run " + runId + " after epoch");
+    JsonObject run = new JsonObject(resumed.stdout());
+    assertThat(run.getString("id")).isEqualTo(runId);
+    assertThat(run.getString("status")).isEqualTo("FINISHED");
+    assertThat(run.getLong("steps")).isEqualTo(40 * 200);
+    assertThat(run.getJsonObject("metrics").getDouble("train/loss")).isLessThan(1e-3);
+
+    CairnProcess.Result list = CairnProcess.run(data, 2, "runs", "--json");
+    JsonArray runs = new JsonObject(list.stdout()).getJsonArray("runs");
+    assertThat(runs).hasSize(1);
+    assertThat(runs.getJsonObject(0).getString("status")).isEqualTo("FINISHED");
+    try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(data)) {
+      long[] epochs = store.readSeries(runId, "epoch/train_loss", 0).orElseThrow().steps();
+      assertThat(epochs).hasSize(40).startsWith(1L, 2L).endsWith(40L);
+    }
+
+    CairnProcess.Result again = CairnProcess.run(data, 2, "resume", runId);
+    assertThat(again.exitCode()).isEqualTo(2);
+    assertThat(again.stderr()).contains("is FINISHED; only a FAILED or KILLED run can be resumed");
+  }
+
+  private static Path find(Path data, String checkpoint) throws Exception {
+    Path runs = data.resolve("runs");
+    if (!Files.isDirectory(runs)) {
+      return null;
+    }
+    try (Stream<Path> dirs = Files.list(runs)) {
+      return dirs.map(d -> d.resolve("checkpoints").resolve(checkpoint))
+          .filter(d -> Files.isRegularFile(d.resolve("checkpoint.json"))).findFirst().orElse(null);
+    }
+  }
+}
