@@ -125,7 +125,7 @@ class SweepCliTest {
     Path sweep = dir.resolve("resume.yaml");
     Files.writeString(sweep, xorSweep("resume", "random", "run_cap: 4\nseed: 3")
         .replace("{values: [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1]}", "{distribution: log_uniform, min: 0.001, max: 0.1}")
-        .replace("epochs: 12", "epochs: 40"));
+        .replace("epochs: 12", "epochs: 150"));
     Path data = dir.resolve("data");
     Process p = CairnProcess.builder(data, "sweep", sweep.toString()).redirectErrorStream(true).start();
     p.getOutputStream().close();
@@ -150,7 +150,7 @@ class SweepCliTest {
 
     CairnProcess.Result again = CairnProcess.run(data, 10, "sweep", sweep.toString(), "--json", "--run-cap", "5");
     assertThat(again.exitCode()).as(again.stderr()).isZero();
-    assertThat(again.stderr()).contains("resuming sweep").contains("2 trial(s) already done");
+    assertThat(again.stderr()).contains("resuming sweep").contains("2 trial(s) already done, 1 to retry");
     JsonObject result = new JsonObject(again.stdout());
     JsonArray trials = result.getJsonArray("trials");
     assertThat(trials).as("--run-cap 5 raised the cap on resume").hasSize(5);
@@ -168,9 +168,9 @@ class SweepCliTest {
     try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(data)) {
       var series = store.series(third.getString("runId")).stream().filter(s -> s.tag().equals("epoch/train_loss"))
           .findFirst().orElseThrow();
-      assertThat(series.count()).isEqualTo(40);
+      assertThat(series.count()).isEqualTo(150);
       assertThat(series.firstStep()).isEqualTo(1);
-      assertThat(series.lastStep()).isEqualTo(40);
+      assertThat(series.lastStep()).isEqualTo(150);
       assertThat(store.listRuns(dev.cairn.core.tracking.RunQuery.firstPage(100)).items()).hasSize(5);
     }
   }

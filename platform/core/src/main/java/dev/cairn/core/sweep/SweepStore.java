@@ -218,6 +218,24 @@ public final class SweepStore {
     });
   }
 
+  /**
+   * Deletes the runs of a sweep that no trial row points to: a process that died between storing a
+   * trial's run and its trial row leaves such a run behind (QUEUED, never trained).
+   *
+   * @return how many were deleted
+   */
+  public int deleteOrphanRuns(String sweepId) {
+    return write(c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM runs WHERE status IN ('QUEUED', 'FAILED')"
+          + " AND started_at IS NULL AND id IN (SELECT p.run_id FROM params p WHERE p.param_key = 'sweep.id'"
+          + " AND p.param_value = ?) AND id NOT IN (SELECT t.run_id FROM sweep_trials t WHERE t.sweep_id = ?)")) {
+        ps.setString(1, sweepId);
+        ps.setString(2, sweepId);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
   private static SweepRecord sweep(ResultSet rs) throws SQLException {
     return new SweepRecord(rs.getString("id"), rs.getString("name"), rs.getString("experiment"),
         SweepStatus.valueOf(rs.getString("status")), SweepMethod.valueOf(rs.getString("method")),

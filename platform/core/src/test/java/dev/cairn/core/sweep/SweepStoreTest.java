@@ -74,6 +74,14 @@ class SweepStoreTest {
     assertThat(store.list(null, 10)).containsExactly(ended);
     assertThat(store.findRunning("hash1")).isEmpty();
 
+    // a run stored for a trial whose row never made it (the process died in between) is removed
+    var orphan = tracking.createRun(new NewRun("e", "s-2", "", "", 1, "cpu", Map.of(), Map.of("sweep.id", sweep.id())));
+    var other = tracking.createRun(new NewRun("e", "x", "", "", 1, "cpu", Map.of(), Map.of("sweep.id", "another")));
+    assertThat(store.deleteOrphanRuns(sweep.id())).isEqualTo(1);
+    assertThat(tracking.getRun(orphan.id())).isEmpty();
+    assertThat(tracking.getRun(other.id())).isPresent();
+    assertThat(tracking.getRun(run.id())).isPresent();
+
     // deleting the run takes its trial row with it
     tracking.deleteRun(run.id());
     assertThat(store.trials(sweep.id())).isEmpty();

@@ -71,6 +71,8 @@ final class ActiveSweep {
   final Pruner pruner;
   final Map<Integer, Trial> trials = new TreeMap<>();
   int creating;
+  /** Trials that were unfinished when this sweep was loaded (retried). */
+  int retried;
   boolean stopping;
   boolean ending;
 

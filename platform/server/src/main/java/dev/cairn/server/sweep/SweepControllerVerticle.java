@@ -146,7 +146,7 @@ public final class SweepControllerVerticle extends VerticleBase {
     long done = s.trials.values().stream().filter(t -> !t.inFlight()).count();
     return new JsonObject().put("id", s.record.id()).put("name", s.spec.name()).put("method", s.spec.method().label())
         .put("metric", s.spec.metric()).put("goal", s.spec.goal().label()).put("runCap", s.spec.runCap())
-        .put("parallel", s.spec.parallel()).put("trialsDone", done).put("trialsToRetry", s.ready().size());
+        .put("parallel", s.spec.parallel()).put("trialsDone", done).put("trialsToRetry", s.retried);
   }
 
   private record Loaded(SweepRecord record, SweepSpec spec, List<TrialRecord> trials, Map<Integer, Series> values) {}
@@ -161,6 +161,10 @@ public final class SweepControllerVerticle extends VerticleBase {
       if (spec.runCap() != stored.runCap() || spec.parallel() != stored.parallel()) {
         sweeps().updateLimits(stored.id(), spec.runCap(), spec.parallel());
         record = sweeps().find(stored.id()).orElseThrow();
+      }
+      int orphans = sweeps().deleteOrphanRuns(stored.id());
+      if (orphans > 0) {
+        LOG.info("sweep {}: deleted {} run(s) stored for a trial the last process did not record", stored.id(), orphans);
       }
       List<TrialRecord> trials = sweeps().trials(stored.id());
       Map<Integer, Series> values = new HashMap<>();
@@ -181,6 +185,7 @@ public final class SweepControllerVerticle extends VerticleBase {
 
   private ActiveSweep activate(SweepRecord record, SweepSpec spec, List<TrialRecord> trials, Map<Integer, Series> values) {
     ActiveSweep s = new ActiveSweep(record, spec);
+    s.retried = (int) trials.stream().filter(r -> !r.status().done()).count();
     for (TrialRecord r : trials) {
       TrialRecord rec = r.status().done() ? r : withStatus(r, TrialState.QUEUED);
       TrialHistory h = rec.history();
