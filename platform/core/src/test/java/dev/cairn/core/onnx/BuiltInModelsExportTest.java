@@ -43,6 +43,8 @@ class BuiltInModelsExportTest {
         DatasetInfo.classification(new long[] {1, 96, 96}, ten),
         DatasetInfo.classification(new long[] {7, 4}, List.of("a", "b", "c")),
         DatasetInfo.classification(new long[] {2}, List.of("0", "1")),
+        // one input feature: quadratic-bowl ignores its input and exports for [batch, 1]
+        DatasetInfo.regression(new long[] {1}, new long[] {1}),
         DatasetInfo.regression(new long[] {2}, new long[] {1}));
   }
 
