@@ -123,7 +123,8 @@ class SweepRoutesTest {
     // firstStoredAt is timing instrumentation: a trial that ends before the writer's periodic flush
     // has none (its points are flushed by markEnded), so only its order is checked when present
     if (t.getString("firstStoredAt") != null) {
-      assertThat(t.getString("firstStoredAt")).isGreaterThanOrEqualTo(t.getString("firstMetricAt"));
+      assertThat(java.time.Instant.parse(t.getString("firstStoredAt")))
+          .isAfterOrEqualTo(java.time.Instant.parse(t.getString("firstMetricAt")));
     }
     JsonObject run = get("/api/runs/" + t.getString("runId"));
     assertThat(run.getString("name")).isEqualTo("api-1");
