@@ -65,7 +65,9 @@ class CourseResumeTest {
       // every epoch after the checkpoint comes from the resumed process; before it, all that the
       // killed one had flushed (kill -9 may take the last half second's points with it)
       long[] epochs = store.readSeries(runId, "epoch/train_loss", 0).orElseThrow().steps();
-      assertThat(epochs).startsWith(1L).endsWith(40L).contains(java.util.stream.LongStream.rangeClosed(3, 40).toArray());
+      // (epochs 1 and 2 are fast enough that both can still be unflushed when the kill lands)
+      assertThat(epochs).endsWith(40L).contains(java.util.stream.LongStream.rangeClosed(3, 40).toArray())
+          .isSorted().doesNotHaveDuplicates();
     }
 
     CairnProcess.Result again = CairnProcess.run(data, 2, "resume", runId);
