@@ -10,6 +10,7 @@ public final class Devices {
   private Devices() {}
 
   public static Device resolve(DeviceChoice choice, Engine engine) {
+    LibtorchCheck.checkOnce(engine.getVersion());
     int gpus = engine.getGpuCount();
     switch (choice) {
       case CPU:
