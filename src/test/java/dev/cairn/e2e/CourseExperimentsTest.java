@@ -143,6 +143,23 @@ class CourseExperimentsTest {
     assertThat(metric(named(runs, "-momentum"), "train/loss")).isLessThan(sgd);
     assertThat(metric(named(runs, "-rmsprop"), "train/loss")).isLessThan(sgd);
     assertThat(metric(named(runs, "-adagrad"), "train/loss")).isGreaterThan(sgd);
+
+    // each run logged its path: x1, x2 per update and a contour image per epoch, in the store
+    try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(dir.resolve("data"))) {
+      var media = new dev.cairn.core.tracking.media.MediaStore(store.dataSource());
+      for (JsonObject r : runs) {
+        String id = r.getString("id");
+        var x1 = store.readSeries(id, "trajectory/x1", 1000).orElseThrow();
+        assertThat(x1.steps()).as(r.getString("name")).hasSize(20).startsWith(1L).endsWith(20L);
+        assertThat((float) x1.values()[19]).as(r.getString("name")).isCloseTo(point(r)[0], within(1e-6f));
+        var images = media.images(id, "trajectory");
+        assertThat(images).as(r.getString("name")).hasSize(20);
+        assertThat(images.get(19).caption()).startsWith("x = (").contains("after 20 updates");
+        byte[] png = media.imagePng(id, "trajectory", 20).orElseThrow();
+        var image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        assertThat(image.getWidth()).isEqualTo(480);
+      }
+    }
   }
 
   @Test

@@ -116,7 +116,8 @@ public final class TrainingRunner {
           + " use a batch size <= " + trainSize + " or dropLast: false");
     }
 
-    Block block = extras.wrap(resolved.model().provider().build(resolved.model().params(), new ModelContext(info, spec.seed())));
+    Block built = resolved.model().provider().build(resolved.model().params(), new ModelContext(info, spec.seed()));
+    Block block = extras.wrap(built);
     OptimizerSetup optimizer = resolved.optimizer().provider().build(
         resolved.optimizer().params(), extras.optimizerContext(batchesPerEpoch));
     CapturingLoss loss = new CapturingLoss(extras.loss(resolved.loss().provider().build(resolved.loss().params(), info)));
@@ -144,6 +145,9 @@ public final class TrainingRunner {
       DashboardLogging.DEFAULT.listeners(tracker, info, evalSet != null, batchesPerEpoch)
           .forEach(config::addTrainingListeners);
       extras.listeners(model, block, evalSplit).forEach(config::addTrainingListeners);
+      if (built instanceof dev.cairn.spi.TrainingHook hook) {
+        config.addTrainingListeners(new HookListener(hook, tracker, tracking));
+      }
       try (Trainer trainer = model.newTrainer(config)) {
         Shape inputShape = new Shape(prepend(spec.loader().batchSize(), info.inputShape()));
         try {

@@ -9,17 +9,30 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.cairn.spi.Tracker;
+import dev.cairn.spi.TrainingHook;
+import java.util.ArrayList;
+import java.util.List;
 
-/** {@code f(x) = Σ aᵢ xᵢ²} of the parameter x, repeated for every example: {@code [batch, 1]}. */
-final class QuadraticBowlBlock extends AbstractBlock {
+/**
+ * {@code f(x) = Σ aᵢ xᵢ²} of the parameter x, repeated for every example: {@code [batch, 1]}.
+ *
+ * <p>Logs the point's trajectory: {@code trajectory/x1}, {@code trajectory/x2}, … after every
+ * update, and for a 2-D bowl an image {@code trajectory} of the path over f's contours after every
+ * epoch, so the optimizer race shows each optimizer's path side by side.
+ */
+final class QuadraticBowlBlock extends AbstractBlock implements TrainingHook {
   private static final byte VERSION = 1;
   private final float[] scales;
   private final Parameter point;
+  private final float[] start;
+  private final List<float[]> path = new ArrayList<>();
 
   QuadraticBowlBlock(float[] scales, float[] start) {
     super(VERSION);
     this.scales = scales.clone();
     float[] begin = start.clone();
+    this.start = start.clone();
     point = addParameter(Parameter.builder().setName("x").setType(Parameter.Type.WEIGHT)
         .optShape(new Shape(start.length))
         .optInitializer((NDManager m, Shape s, DataType t) -> m.create(begin).toType(t, false))
@@ -34,6 +47,37 @@ final class QuadraticBowlBlock extends AbstractBlock {
       f += scales[i] * x[i] * x[i];
     }
     return (float) f;
+  }
+
+  /** The points so far, the start first (a copy). */
+  List<float[]> path() {
+    List<float[]> copy = new ArrayList<>();
+    path.forEach(p -> copy.add(p.clone()));
+    return copy;
+  }
+
+  @Override
+  public void afterStep(Tracker tracker, long step) {
+    if (path.isEmpty()) {
+      path.add(start.clone());
+    }
+    float[] x = point.getArray().toFloatArray();
+    path.add(x);
+    for (int i = 0; i < x.length; i++) {
+      tracker.logScalar("trajectory/x" + (i + 1), x[i], step);
+    }
+  }
+
+  @Override
+  public void afterEpoch(Tracker tracker, int epoch, long step) {
+    if (scales.length != 2 || path.isEmpty() || scales[0] <= 0 || scales[1] <= 0) {
+      return;
+    }
+    float[] at = path.get(path.size() - 1);
+    tracker.logImage("trajectory", TrajectoryPlot.png(scales, start, path),
+        String.format(java.util.Locale.ROOT, "x = (%.3f, %.3f) after %d updates, f = %.4g",
+            at[0], at[1], path.size() - 1, scales[0] * at[0] * at[0] + scales[1] * at[1] * at[1]),
+        step);
   }
 
   @Override

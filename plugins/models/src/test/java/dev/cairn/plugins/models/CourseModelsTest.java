@@ -241,6 +241,54 @@ class CourseModelsTest {
   }
 
   @Test
+  void quadraticBowlLogsItsTrajectoryAsScalarsAndAContourImage() throws Exception {
+    DatasetInfo one = DatasetInfo.regression(new long[] {1}, new long[] {1});
+    QuadraticBowlBlock bowl = (QuadraticBowlBlock) build(new QuadraticBowlModel(), one, Map.of());
+    bowl.initialize(manager, DataType.FLOAT32, new Shape(3, 1));
+    Parameter x = bowl.getParameters().get(0).getValue();
+    List<String> scalars = new ArrayList<>();
+    List<byte[]> images = new ArrayList<>();
+    List<String> captions = new ArrayList<>();
+    dev.cairn.spi.Tracker tracker = new dev.cairn.spi.Tracker() {
+      @Override
+      public void logScalar(String tag, double value, long step) {
+        scalars.add(tag + "@" + step + "=" + (float) value);
+      }
+
+      @Override
+      public void logParams(Map<String, ?> params) {}
+
+      @Override
+      public void logImage(String tag, byte[] png, String caption, long step) {
+        images.add(png);
+        captions.add(tag + "@" + step + ": " + caption);
+      }
+    };
+    // two "updates": (-5, -2) -> (-4, 1) -> (0, 0)
+    x.getArray().set(new float[] {-4f, 1f});
+    bowl.afterStep(tracker, 1);
+    x.getArray().set(new float[] {0f, 0f});
+    bowl.afterStep(tracker, 2);
+    bowl.afterEpoch(tracker, 1, 2);
+
+    assertThat(scalars).containsExactly("trajectory/x1@1=-4.0", "trajectory/x2@1=1.0",
+        "trajectory/x1@2=0.0", "trajectory/x2@2=0.0");
+    assertThat(bowl.path()).extracting(p -> p[0] + "," + p[1]).containsExactly("-5.0,-2.0", "-4.0,1.0", "0.0,0.0");
+    assertThat(captions).containsExactly("trajectory@2: x = (0.000, 0.000) after 2 updates, f = 0.000");
+    java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(images.get(0)));
+    // the view is ±6 on x1 (480 px: 40 px a unit) and ±2.4 on x2 (192 px)
+    assertThat(png.getWidth()).isEqualTo(480);
+    assertThat(png.getHeight()).isEqualTo(192);
+    java.awt.Color atStart = new java.awt.Color(png.getRGB(40, 176));   // (-5, -2): green
+    java.awt.Color atEnd = new java.awt.Color(png.getRGB(243, 96));     // (0, 0): red
+    java.awt.Color corner = new java.awt.Color(png.getRGB(2, 2));       // far from the path: shaded blue
+    assertThat(atStart.getGreen()).isGreaterThan(atStart.getRed() + 60).isGreaterThan(atStart.getBlue() + 30);
+    assertThat(atEnd.getRed()).isGreaterThan(atEnd.getGreen() + 100);
+    assertThat(corner.getBlue()).isEqualTo(255);
+    assertThat(corner.getRed()).isLessThan(corner.getBlue());
+  }
+
+  @Test
   void kernelsLargerThanTheImageAreRefused() {
     DatasetInfo tiny = DatasetInfo.classification(new long[] {1, 8, 8}, List.of("a", "b"));
     assertThatThrownBy(() -> build(new CifarQuickModel(), tiny, Map.of()))
