@@ -3,6 +3,7 @@ import { runColor } from '../colors';
 import { parseFilter } from '../filter';
 import { escapeHtml, fmt } from '../format';
 import { ticks } from '../histo';
+import { drawParallel } from '../parallel';
 import { hparamsCsv, keyMetrics, sortRuns, varyingParams } from '../runsTable';
 import type { Run } from '../types';
 
@@ -39,7 +40,6 @@ function position(a: Axis, r: Run): number | null {
   const i = a.categories.indexOf(String(v));
   return a.categories.length === 1 ? 0.5 : i / (a.categories.length - 1);
 }
-
 
 export function mountHparams(main: HTMLElement, settings: HTMLElement): () => void {
   settings.innerHTML = `<h3>HParams</h3>
@@ -79,31 +79,22 @@ export function mountHparams(main: HTMLElement, settings: HTMLElement): () => vo
     // parallel coordinates
     const axes = [...params.map((p) => axisFor(p, p, (r) => r.params[p] ?? null, runs)),
       ...(metric ? [axisFor(metric, metric, (r) => r.metrics[metric] ?? null, runs)] : [])];
-    const svg = main.querySelector<SVGSVGElement>('.parallel')!;
-    const width = Math.max(400, svg.clientWidth || 900);
-    const height = 280;
-    const top = 44;
-    const bottom = 30;
-    const x = (i: number) => 60 + (axes.length === 1 ? 0 : (i * (width - 140)) / (axes.length - 1));
-    const y = (p: number) => top + (1 - p) * (height - top - bottom);
-    let s = '';
-    for (const r of runs) {
-      const pts = axes.map((a, i) => [x(i), position(a, r)] as const).filter(([, p]) => p !== null).map(([px, p]) => `${px},${y(p!)}`);
-      if (pts.length > 1) s += `<polyline points="${pts.join(' ')}" fill="none" stroke="${runColor(r.id)}" stroke-width="${selected.has(r.id) ? 2.5 : 1.2}" opacity="${selected.has(r.id) ? 1 : 0.55}"><title>${escapeHtml(r.name)} (${r.id})</title></polyline>`;
-    }
-    axes.forEach((a, i) => {
-      s += `<line class="axis" x1="${x(i)}" x2="${x(i)}" y1="${top}" y2="${height - bottom}" />`;
-      // names alternate between two rows so that neighbours do not overlap
-      s += `<text x="${x(i)}" y="${top - (i % 2 ? 8 : 22)}" text-anchor="middle" font-weight="600"><title>${escapeHtml(a.label)}</title>${escapeHtml(a.label.length > 22 ? '…' + a.label.slice(-21) : a.label)}</text>`;
-      const labels = a.numeric ? [a.min, a.max] : a.categories;
-      labels.forEach((v) => {
-        const p = a.numeric ? (a.max === a.min ? 0.5 : (Number(v) - a.min) / (a.max - a.min)) : position(a, { params: { [a.key]: String(v) }, metrics: { [a.key]: Number(v) } } as unknown as Run) ?? 0;
-        s += `<text x="${x(i) + 5}" y="${y(p) + 4}">${escapeHtml(typeof v === 'number' ? fmt(v) : String(v))}</text>`;
-      });
-    });
-    svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-    svg.setAttribute('height', String(height));
-    svg.innerHTML = s;
+    drawParallel(
+      main.querySelector<SVGSVGElement>('.parallel')!,
+      axes.map((a) => ({
+        label: a.label,
+        ticks: a.numeric
+          ? [a.min, a.max].map((v) => ({ pos: a.max === a.min ? 0.5 : (v - a.min) / (a.max - a.min), text: fmt(v) }))
+          : a.categories.map((c, i) => ({ pos: a.categories.length === 1 ? 0.5 : i / (a.categories.length - 1), text: c })),
+      })),
+      runs.map((r) => ({
+        positions: axes.map((a) => position(a, r)),
+        color: runColor(r.id),
+        width: selected.has(r.id) ? 2.5 : 1.2,
+        opacity: selected.has(r.id) ? 1 : 0.55,
+        title: `${r.name} (${r.id})`,
+      })),
+    );
 
     // scatter plots
     const scatters = main.querySelector<HTMLElement>('.scatters')!;
