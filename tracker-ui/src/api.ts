@@ -1,4 +1,4 @@
-import type { GraphNode, HistogramAt, ImageInfo, Run, ScalarsResponse, TagsResponse } from './types';
+import type { GraphNode, HistogramAt, ImageInfo, Run, ScalarsResponse, Sweep, SweepDetail, SweepImportance, TagsResponse, Trial } from './types';
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
@@ -76,5 +76,18 @@ export async function saveNotes(run: string, tags: string[], notes: string): Pro
 
 export async function deleteRun(run: string): Promise<void> {
   const r = await fetch(`api/runs/${q(run)}`, { method: 'DELETE' });
+  if (!r.ok) throw new ApiError(r.status, (await r.json()).error?.message ?? r.statusText);
+}
+
+export const sweeps = () => get<{ sweeps: Sweep[] }>('api/sweeps?limit=200').then((r) => r.sweeps);
+
+export const sweep = (id: string) => get<SweepDetail>(`api/sweeps/${q(id)}`);
+
+export const sweepTrials = (id: string) => get<{ trials: Trial[] }>(`api/sweeps/${q(id)}/trials`).then((r) => r.trials);
+
+export const sweepImportance = (id: string) => get<SweepImportance>(`api/sweeps/${q(id)}/importance`);
+
+export async function stopSweep(id: string): Promise<void> {
+  const r = await fetch(`api/sweeps/${q(id)}/stop`, { method: 'POST' });
   if (!r.ok) throw new ApiError(r.status, (await r.json()).error?.message ?? r.statusText);
 }

@@ -10,6 +10,7 @@ import { mountHparams } from './views/hparams';
 import { mountImages } from './views/images';
 import { mountRuns } from './views/runs';
 import { mountScalars } from './views/scalars';
+import { mountSweeps } from './views/sweeps';
 import { mountText } from './views/text';
 
 /** A mounted view: it renders into `main` and its settings into `settings`; returns its cleanup. */
@@ -23,6 +24,7 @@ const VIEWS: { id: View; label: string; title: string; mount: Mount }[] = [
   { id: 'hparams', label: 'HParams', title: 'Hyperparameters against final metrics', mount: mountHparams },
   { id: 'graph', label: 'Graph', title: 'The model: blocks, shapes and parameter counts', mount: mountGraph },
   { id: 'text', label: 'Text', title: 'Logged text: tables, notes, predictions', mount: mountText },
+  { id: 'sweeps', label: 'Sweeps', title: 'Hyperparameter sweeps: best so far, trials, parallel coordinates, importance', mount: mountSweeps },
 ];
 
 function applyTheme(): void {
@@ -74,7 +76,8 @@ function start(): void {
     cleanup();
     main.innerHTML = '';
     settings.innerHTML = '';
-    layout.classList.toggle('no-sidebar', current === 'runs');
+    // Runs and Sweeps pick their runs themselves: no runs panel
+    layout.classList.toggle('no-sidebar', current === 'runs' || current === 'sweeps');
     root.querySelectorAll<HTMLElement>('.tabs a').forEach((a) => a.classList.toggle('active', a.dataset.view === current));
     document.title = `${VIEWS.find((v) => v.id === current)!.label} · Cairn`;
     cleanup = VIEWS.find((v) => v.id === current)!.mount(main, settings);

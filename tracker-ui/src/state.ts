@@ -3,7 +3,7 @@
  * hash (`#/scalars?runs=a,b&smooth=0.8&x=wall&logy=1`). Only values that differ from the
  * defaults are written, so links stay short.
  */
-export const VIEWS = ['runs', 'scalars', 'images', 'histograms', 'hparams', 'graph', 'text'] as const;
+export const VIEWS = ['runs', 'scalars', 'images', 'histograms', 'hparams', 'graph', 'text', 'sweeps'] as const;
 export type View = (typeof VIEWS)[number];
 export type XAxis = 'step' | 'relative' | 'wall';
 export type HistMode = 'offset' | 'overlay' | 'distribution';
@@ -26,6 +26,10 @@ export interface State {
   /** metric on the HParams view's plots */
   metric: string;
   graphRun: string;
+  /** the sweep the Sweeps view shows; '' = the newest */
+  sweep: string;
+  /** sort key of the Sweeps view's trials table (`trial`, `status`, `value`, `param:K`), `-` for descending */
+  trialSort: string;
   showHidden: boolean;
   theme: 'dark' | 'light' | '';
 }
@@ -44,6 +48,8 @@ export const DEFAULTS: State = {
   pinned: [],
   metric: '',
   graphRun: '',
+  sweep: '',
+  trialSort: 'trial',
   showHidden: false,
   theme: '',
 };
@@ -71,6 +77,8 @@ export function parseHash(hash: string): State {
   s.pinned = (params.get('pin') ?? '').split('|').filter((p) => p.length > 0);
   s.metric = params.get('metric') ?? '';
   s.graphRun = params.get('graph') ?? '';
+  s.sweep = params.get('sweep') ?? '';
+  s.trialSort = params.get('tsort') || DEFAULTS.trialSort;
   s.showHidden = params.get('hidden') === '1';
   const theme = params.get('theme');
   if (theme === 'dark' || theme === 'light') s.theme = theme;
@@ -91,6 +99,8 @@ export function toHash(s: State): string {
   if (s.pinned.length) p.set('pin', s.pinned.join('|'));
   if (s.metric) p.set('metric', s.metric);
   if (s.graphRun) p.set('graph', s.graphRun);
+  if (s.sweep) p.set('sweep', s.sweep);
+  if (s.trialSort !== DEFAULTS.trialSort) p.set('tsort', s.trialSort);
   if (s.showHidden) p.set('hidden', '1');
   if (s.theme) p.set('theme', s.theme);
   const q = p.toString().replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%7C/g, '|');

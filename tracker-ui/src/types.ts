@@ -1,4 +1,5 @@
-export type RunStatus = 'QUEUED' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
+/** PRUNED: a sweep's pruner stopped the run early (its message says at which step and why). */
+export type RunStatus = 'QUEUED' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED' | 'PRUNED';
 
 export interface Run {
   id: string;
@@ -74,4 +75,80 @@ export interface GraphNode {
   children: GraphNode[];
   ownParameters: number;
   totalParameters: number;
+}
+
+export type SweepStatus = 'RUNNING' | 'FINISHED' | 'STOPPED';
+export type TrialStatus = 'QUEUED' | 'RUNNING' | 'FINISHED' | 'PRUNED' | 'FAILED' | 'KILLED';
+export type Goal = 'minimize' | 'maximize';
+/** A sweep parameter's value as sampled: a number, a string, a boolean or a list (e.g. hidden sizes). */
+export type ParamValue = number | string | boolean | null | ParamValue[];
+
+/** One row of `GET /api/sweeps` (and the head of `GET /api/sweeps/:id`). */
+export interface Sweep {
+  id: string;
+  name: string;
+  experiment: string;
+  status: SweepStatus;
+  method: string;
+  metric: string;
+  goal: Goal;
+  runCap: number;
+  parallel: number;
+  seed: number;
+  createdAt: string;
+  endedAt: string | null;
+  message: string | null;
+  trials: number;
+  /** trials per status, lower-case keys: queued, running, finished, pruned, failed, killed */
+  counts: Record<string, number>;
+  best: { trialNo: number; runId: string; value: number | null; params: Record<string, ParamValue> } | null;
+}
+
+/** A swept parameter of `GET /api/sweeps/:id`: its distribution and range. */
+export interface SweepParameter {
+  path: string;
+  distribution: 'value' | 'categorical' | 'uniform' | 'int_uniform' | 'log_uniform' | 'q_uniform' | 'normal';
+  value?: ParamValue;
+  values?: ParamValue[];
+  probabilities?: number[];
+  min?: number;
+  max?: number;
+  q?: number;
+  log?: boolean;
+  mu?: number;
+  sigma?: number;
+}
+
+export interface SweepDetail extends Sweep {
+  parameters: SweepParameter[];
+  earlyTerminate: string | null;
+  bestSoFar: { trialNo: number; runId: string; endedAt: string; value: number | null; best: number | null }[];
+  sweepText: string;
+  baseText: string | null;
+}
+
+export interface Trial {
+  trialNo: number;
+  runId: string;
+  status: TrialStatus;
+  params: Record<string, ParamValue>;
+  /** the metric's last value (for a pruned trial: at the step where it was stopped) */
+  value: number | null;
+  step: number | null;
+  prunedStep: number | null;
+  attempts: number;
+  worker: string | null;
+  message: string | null;
+  createdAt: string | null;
+  runningAt: string | null;
+  endedAt: string | null;
+}
+
+export interface SweepImportance {
+  sweepId: string;
+  metric: string;
+  method: string;
+  trials: number;
+  importances: { param: string; importance: number }[];
+  note: string | null;
 }

@@ -17,4 +17,11 @@ describe('deep links', () => {
     expect(s.x).toBe('step');
     expect(s.runs).toEqual([]);
   });
+
+  it('hold the sweep and the trials sort of the Sweeps view', () => {
+    const s = { ...DEFAULTS, view: 'sweeps' as const, sweep: 'abc123', trialSort: '-value' };
+    expect(toHash(s)).toBe('#/sweeps?sweep=abc123&tsort=-value');
+    expect(parseHash('#/sweeps?sweep=abc123&tsort=-value')).toEqual(s);
+    expect(parseHash('#/sweeps').trialSort).toBe('trial');
+  });
 });
