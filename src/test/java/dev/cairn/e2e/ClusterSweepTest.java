@@ -261,6 +261,14 @@ class ClusterSweepTest {
     assertThat(series(base2, running, "epoch/train_loss").getLong("count")).isEqualTo(EPOCHS);
     assertThat(done.getJsonObject("best")).isNotNull();
     assertThat(done.getJsonArray("bestSoFar")).hasSize(6);
+    // media cross the wire too: every trial trained on a worker has its graph and histograms at the head
+    List<JsonObject> onWorkers = all.values().stream().filter(t -> !t.getString("worker", "").startsWith("local-")).toList();
+    assertThat(onWorkers).isNotEmpty();
+    for (JsonObject t : onWorkers) {
+      JsonObject media = get(base2 + "/api/runs/" + t.getString("runId") + "/media");
+      assertThat(media.getBoolean("graph")).as("graph of %s from %s", t.getString("runId"), t.getString("worker")).isTrue();
+      assertThat(media.getJsonArray("histograms")).as("histograms of %s", t.getString("runId")).isNotEmpty();
+    }
     JsonObject importance = get(base2 + "/api/sweeps/" + sweepId + "/importance");
     assertThat(importance.getJsonArray("importances").getJsonObject(0).getString("param")).isEqualTo("optimizer.lr");
     assertThat(w3.process().isAlive()).isTrue();

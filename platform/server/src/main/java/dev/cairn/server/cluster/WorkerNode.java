@@ -4,6 +4,8 @@ import dev.cairn.core.plugins.PluginRegistry;
 import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.server.CairnOptions;
 import dev.cairn.server.bus.MetricBatch;
+import dev.cairn.server.bus.MediaBatch;
+import dev.cairn.server.bus.MediaBatchCodec;
 import dev.cairn.server.bus.MetricBatchCodec;
 import dev.cairn.server.sweep.TrialWorkerVerticle;
 import io.vertx.core.Vertx;
@@ -66,8 +68,10 @@ public final class WorkerNode implements AutoCloseable {
         lost = new CompletableFuture<>();
         vertx = settings.cluster().startVertx(new VertxOptions().setWorkerPoolSize(4));
         vertx.eventBus().registerDefaultCodec(MetricBatch.class, new MetricBatchCodec());
+        vertx.eventBus().registerDefaultCodec(MediaBatch.class, new MediaBatchCodec());
+        // media (graph, histograms, images) go over the wire to the head's media writer
         TrialWorkerVerticle.Settings node = new TrialWorkerVerticle.Settings(workerId, resources.host(), settings.slots(),
-            resources.cores(), resources.gpus(), false, settings.headTimeoutMillis(), 1000);
+            resources.cores(), resources.gpus(), true, settings.headTimeoutMillis(), 1000);
         CompletableFuture<Void> lostNow = lost;
         vertx.deployVerticle(TrialWorkerVerticle.create(node, new SpecResolver(plugins), options.dataDir(),
                 options.offline(), () -> lostNow.complete(null)))

@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * A trial's sink: scalars go in batches (1024 points or 250 ms, like the run sink) to the sweep
  * controller, which checks they belong to the trial's current attempt, feeds its pruner and
- * forwards them to the store writer. Media and late params go to the media writer when it lives in
- * this JVM; a cluster worker drops them (only scalars cross the wire). Used by one training thread.
+ * forwards them to the store writer. Media and late params go straight to the media writer, in this
+ * JVM or (from a cluster worker) the head's over the wire; they are keyed by run, tag and step, so a
+ * retried attempt's media replace the lost one's. Used by one training thread.
  */
 final class TrialSink implements MetricSink {
   static final int MAX_POINTS = 1024;

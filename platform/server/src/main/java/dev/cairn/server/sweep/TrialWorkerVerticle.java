@@ -27,7 +27,8 @@ public final class TrialWorkerVerticle extends VerticleBase {
   /**
    * @param workerId unique name of this node
    * @param slots trials trained at once
-   * @param keepMedia store images and histograms (only when the media writer is in this JVM)
+   * @param keepMedia send images, histograms, text and the graph to the media writer (in this JVM,
+   *     or the head's across the cluster); false drops them
    * @param headTimeoutMillis silence of the head after which it counts as lost
    * @param heartbeatMillis heartbeat period
    */
