@@ -28,12 +28,13 @@ final class TrajectoryPlot {
 
   /**
    * @param scales a₁, a₂ (> 0)
-   * @param start the starting point, which fixes the view: ±1.2·|startᵢ| on each axis, one scale
+   * @param start the starting point, which fixes the view: ±1.5·|startᵢ| on each axis, one scale
    * @param path the points so far, start first
    */
   static byte[] png(float[] scales, float[] start, List<float[]> path) {
-    double r1 = Math.max(1.2 * Math.abs(start[0]), 0.5);
-    double r2 = Math.max(1.2 * Math.abs(start[1]), 0.5);
+    // room for an overshoot: momentum's first step from (-5, -2) lands at x2 = 2.8
+    double r1 = Math.max(1.5 * Math.abs(start[0]), 0.5);
+    double r2 = Math.max(1.5 * Math.abs(start[1]), 0.5);
     double perUnit = WIDTH / (2 * r1);
     int height = (int) Math.max(120, Math.min(WIDTH, Math.round(2 * r2 * perUnit)));
     double h2 = height / (2 * perUnit); // half the x2 range actually shown

@@ -276,11 +276,11 @@ class CourseModelsTest {
     assertThat(bowl.path()).extracting(p -> p[0] + "," + p[1]).containsExactly("-5.0,-2.0", "-4.0,1.0", "0.0,0.0");
     assertThat(captions).containsExactly("trajectory@2: x = (0.000, 0.000) after 2 updates, f = 0.000");
     java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(images.get(0)));
-    // the view is ±6 on x1 (480 px: 40 px a unit) and ±2.4 on x2 (192 px)
+    // the view is ±7.5 on x1 (480 px: 32 px a unit) and ±3 on x2 (192 px)
     assertThat(png.getWidth()).isEqualTo(480);
     assertThat(png.getHeight()).isEqualTo(192);
-    java.awt.Color atStart = new java.awt.Color(png.getRGB(40, 176));   // (-5, -2): green
-    java.awt.Color atEnd = new java.awt.Color(png.getRGB(243, 96));     // (0, 0): red
+    java.awt.Color atStart = new java.awt.Color(png.getRGB(80, 160));   // (-5, -2): green
+    java.awt.Color atEnd = new java.awt.Color(png.getRGB(242, 96));     // (0, 0): red
     java.awt.Color corner = new java.awt.Color(png.getRGB(2, 2));       // far from the path: shaded blue
     assertThat(atStart.getGreen()).isGreaterThan(atStart.getRed() + 60).isGreaterThan(atStart.getBlue() + 30);
     assertThat(atEnd.getRed()).isGreaterThan(atEnd.getGreen() + 100);
