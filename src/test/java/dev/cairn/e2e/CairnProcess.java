@@ -1,12 +1,17 @@
 package dev.cairn.e2e;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Runs the assembled distribution's {@code cairn} command in a child JVM, as tools/cairn does. */
 final class CairnProcess {
@@ -55,5 +60,49 @@ final class CairnProcess {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
+  }
+
+  private static final Pattern SERVING = Pattern.compile("serving (http://[^/]+)/api/runs");
+
+  /**
+   * A running {@code cairn serve}: the process, the base URL it announced and every line it printed
+   * (both streams, kept drained so the child never blocks on a full pipe).
+   */
+  record Server(Process process, String base, List<String> log) {
+    /** Stops the server (SIGTERM, then SIGKILL after 20 s). */
+    void stop() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  /** Starts {@code cairn serve --port 0 [extra...]} on {@code dataDir} and waits for its URL. */
+  static Server serve(Path dataDir, String... extra) throws IOException {
+    List<String> args = new ArrayList<>(List.of("serve", "--port", "0"));
+    args.addAll(List.of(extra));
+    Process p = builder(dataDir, args.toArray(String[]::new)).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String base = null;
+    String line;
+    while ((line = out.readLine()) != null) {
+      log.add(line);
+      Matcher m = SERVING.matcher(line);
+      if (m.find()) {
+        base = m.group(1);
+        break;
+      }
+    }
+    if (base == null) {
+      p.destroyForcibly();
+      throw new AssertionError("cairn serve exited before announcing its URL:\n" + String.join("\n", log));
+    }
+    Thread drain = new Thread(() -> out.lines().forEach(log::add), "cairn-serve-output");
+    drain.setDaemon(true);
+    drain.start();
+    return new Server(p, base, log);
   }
 }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -72,21 +68,9 @@ class DashboardBrowserTest {
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     fashion = new JsonObject(r.stdout()).getString("id");
 
-    server = CairnProcess.builder(data, "serve", "--port", "0").redirectErrorStream(true).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    Pattern url = Pattern.compile("serving (http://[^/]+)/api/runs");
-    String line;
-    while ((line = out.readLine()) != null) {
-      Matcher m = url.matcher(line);
-      if (m.find()) {
-        base = m.group(1);
-        break;
-      }
-    }
-    assertThat(base).as("server announced its URL").isNotNull();
-    Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "server-output");
-    drain.setDaemon(true);
-    drain.start();
+    CairnProcess.Server served = CairnProcess.serve(data);
+    server = served.process();
+    base = served.base();
 
     // one after the other: DJL's PyTorch engine allows one gradient collector per JVM at a time
     xorA = submit(String.format(XOR, "xor-adam-lr0.01", 30, 4, 16, "0.01"));

@@ -5,23 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +44,7 @@ class OnnxRestTest {
   private String base;
   private String xorRun;
   private String fashionRun;
-  private final List<String> serverLog = Collections.synchronizedList(new ArrayList<>());
+  private List<String> serverLog = List.of();
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
@@ -64,22 +58,10 @@ class OnnxRestTest {
     assertThat(fashion.exitCode()).as(fashion.stderr()).isZero();
     fashionRun = new JsonObject(fashion.stdout()).getString("id");
 
-    server = CairnProcess.builder(data, "serve", "--port", "0").redirectErrorStream(true).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    Pattern url = Pattern.compile("serving (http://[^/]+)/api/runs");
-    String line;
-    while ((line = out.readLine()) != null) {
-      serverLog.add(line);
-      Matcher m = url.matcher(line);
-      if (m.find()) {
-        base = m.group(1);
-        break;
-      }
-    }
-    assertThat(base).as("server announced its URL").isNotNull();
-    Thread drain = new Thread(() -> out.lines().forEach(serverLog::add), "server-log");
-    drain.setDaemon(true);
-    drain.start();
+    CairnProcess.Server served = CairnProcess.serve(data);
+    server = served.process();
+    base = served.base();
+    serverLog = served.log();
   }
 
   @AfterAll

@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,18 +30,9 @@ class RestApiTest {
     CairnProcess.Result r = CairnProcess.run(data, 5, "run", "experiments/linear-regression.yaml", "--json");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     runId = new JsonObject(r.stdout()).getString("id");
-    server = CairnProcess.builder(data, "serve", "--port", "0").redirectErrorStream(true).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    Pattern url = Pattern.compile("serving (http://[^/]+)/api/runs");
-    String line;
-    while ((line = out.readLine()) != null) {
-      Matcher m = url.matcher(line);
-      if (m.find()) {
-        base = m.group(1);
-        break;
-      }
-    }
-    assertThat(base).as("server announced its URL").isNotNull();
+    CairnProcess.Server served = CairnProcess.serve(data);
+    server = served.process();
+    base = served.base();
   }
 
   @AfterAll

@@ -5,20 +5,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,21 +63,9 @@ class SweepDashboardBrowserTest {
   @BeforeAll
   void serve() throws Exception {
     assumeTrue(DashboardBrowser.available(), "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
-    server = CairnProcess.builder(data, "serve", "--port", "0").redirectErrorStream(true).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    Pattern url = Pattern.compile("serving (http://[^/]+)/api/runs");
-    String line;
-    while ((line = out.readLine()) != null) {
-      Matcher m = url.matcher(line);
-      if (m.find()) {
-        base = m.group(1);
-        break;
-      }
-    }
-    assertThat(base).as("server announced its URL").isNotNull();
-    Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "server-output");
-    drain.setDaemon(true);
-    drain.start();
+    CairnProcess.Server served = CairnProcess.serve(data);
+    server = served.process();
+    base = served.base();
     browser = new DashboardBrowser();
   }
 
