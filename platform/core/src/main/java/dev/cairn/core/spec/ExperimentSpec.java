@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param text the spec text exactly as given, kept for provenance
  * @param data dataset-wide options (splits, subset, normalisation, augmentation, mixup)
  * @param training training options (early stopping, accumulation, checkpoints, fine-tuning, metrics)
+ * @param histogramsEveryEpochs weight / gradient histograms every N epochs, 0 = off (default 1)
+ * @param imagesEveryEpochs sample predictions and confusion matrix every N epochs, 0 = off (default 1)
  */
 public record ExperimentSpec(
     String name,
@@ -37,7 +39,9 @@ public record ExperimentSpec(
     ComponentSpec loss,
     String text,
     DataOptions data,
-    TrainingOptions training) {
+    TrainingOptions training,
+    int histogramsEveryEpochs,
+    int imagesEveryEpochs) {
   public ExperimentSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(experiment, "experiment");
@@ -51,6 +55,18 @@ public record ExperimentSpec(
     text = text == null ? "" : text;
     data = data == null ? DataOptions.NONE : data;
     training = training == null ? TrainingOptions.NONE : training;
+    if (histogramsEveryEpochs < 0 || imagesEveryEpochs < 0) {
+      throw new IllegalArgumentException("logging cadences are >= 0 (0 = off)");
+    }
+  }
+
+  /** A spec that logs histograms and images every epoch. */
+  public ExperimentSpec(String name, String experiment, String description, long seed,
+      DeviceChoice device, int epochs, int logEverySteps, LoaderSpec loader, ComponentSpec dataset,
+      ComponentSpec model, ComponentSpec optimizer, ComponentSpec loss, String text, DataOptions data,
+      TrainingOptions training) {
+    this(name, experiment, description, seed, device, epochs, logEverySteps, loader, dataset, model,
+        optimizer, loss, text, data, training, 1, 1);
   }
 
   /** A spec without dataset-wide or training options. */

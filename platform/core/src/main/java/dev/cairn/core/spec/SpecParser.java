@@ -26,7 +26,7 @@ import java.util.Set;
  * seed: 42
  * device: auto          # auto | cpu | gpu
  * epochs: 10
- * logging: {everySteps: 10}
+ * logging: {everySteps: 10, histogramsEveryEpochs: 1, imagesEveryEpochs: 1}
  * dataset: {plugin: fashion-mnist, batchSize: 256, shuffle: true, dropLast: false}
  * model: {plugin: softmax-regression}
  * optimizer: {plugin: sgd, lr: 0.1}
@@ -37,6 +37,7 @@ public final class SpecParser {
   static final List<String> TOP_LEVEL =
       List.of("name", "experiment", "description", "seed", "device", "epochs", "logging",
           "dataset", "model", "optimizer", "loss", "training", "variants");
+  static final List<String> LOGGING_KEYS = List.of("everySteps", "histogramsEveryEpochs", "imagesEveryEpochs");
   static final List<String> LOADER_KEYS = List.of("batchSize", "shuffle", "dropLast");
   static final long DEFAULT_SEED = 42;
 
@@ -80,14 +81,19 @@ public final class SpecParser {
     }
     int epochs = (int) integer(root, "epochs", 1, 1);
     int logEvery = 10;
+    int histogramsEvery = 1;
+    int imagesEvery = 1;
     if (root.get("logging") != null) {
       Map<String, Object> logging = section(root, "logging", false);
       for (String key : logging.keySet()) {
-        if (!key.equals("everySteps")) {
-          throw new SpecException("logging." + key, "unknown field; allowed: everySteps");
+        if (!LOGGING_KEYS.contains(key)) {
+          String hint = Suggest.closest(key, LOGGING_KEYS).map(c -> " (did you mean '" + c + "'?)").orElse("");
+          throw new SpecException("logging." + key, "unknown field; allowed: " + String.join(", ", LOGGING_KEYS) + hint);
         }
       }
       logEvery = (int) integer(logging, "everySteps", 10, 1, "logging.everySteps");
+      histogramsEvery = (int) integer(logging, "histogramsEveryEpochs", 1, 0, "logging.histogramsEveryEpochs");
+      imagesEvery = (int) integer(logging, "imagesEveryEpochs", 1, 0, "logging.imagesEveryEpochs");
     }
     Map<String, Object> datasetSection = section(root, "dataset", true);
     Map<String, Object> datasetParams = new LinkedHashMap<>(datasetSection);
@@ -104,7 +110,8 @@ public final class SpecParser {
         component("loss", section(root, "loss", true)),
         text,
         DataOptions.parse(datasetSection),
-        TrainingOptions.parse(root.get("training")));
+        TrainingOptions.parse(root.get("training")),
+        histogramsEvery, imagesEvery);
   }
 
   /**

@@ -142,7 +142,8 @@ public final class TrainingRunner {
           .optOptimizer(extras.optimizer(optimizer.optimizer()))
           .optDevices(new Device[] {device})
           .addTrainingListeners(tracking);
-      DashboardLogging.DEFAULT.listeners(tracker, info, evalSet != null, batchesPerEpoch)
+      new DashboardLogging(spec.histogramsEveryEpochs(), spec.imagesEveryEpochs())
+          .listeners(tracker, info, evalSet != null, batchesPerEpoch)
           .forEach(config::addTrainingListeners);
       extras.listeners(model, block, evalSplit).forEach(config::addTrainingListeners);
       if (built instanceof dev.cairn.spi.TrainingHook hook) {

@@ -45,6 +45,16 @@ class SpecParserTest {
     assertThat(s.seed()).isEqualTo(42);
     assertThat(s.device()).isEqualTo(DeviceChoice.AUTO);
     assertThat(s.loader()).isEqualTo(new LoaderSpec(32, true, false));
+    assertThat(s.histogramsEveryEpochs()).isEqualTo(1);
+    assertThat(s.imagesEveryEpochs()).isEqualTo(1);
+  }
+
+  @Test
+  void histogramAndImageCadencesAreSpecFields() {
+    ExperimentSpec s = SpecParser.parse("epochs: 4\nlogging: {histogramsEveryEpochs: 0, imagesEveryEpochs: 2}\n" + rest(), "x");
+    assertThat(s.histogramsEveryEpochs()).isZero();
+    assertThat(s.imagesEveryEpochs()).isEqualTo(2);
+    assertThat(s.logEverySteps()).isEqualTo(10);
   }
 
   @Test
@@ -59,7 +69,13 @@ class SpecParserTest {
         "loss: missing; expected a section with at least `plugin: <id>`");
     assertError("- a\n- b\n", "spec: expected a YAML mapping (key: value lines), got a list");
     assertError("", "spec: empty; expected a YAML mapping with dataset, model, optimizer, loss and epochs");
-    assertError("epochs: 1\nlogging: {every: 3}\n" + rest(), "logging.every: unknown field; allowed: everySteps");
+    assertError("epochs: 1\nlogging: {every: 3}\n" + rest(),
+        "logging.every: unknown field; allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs");
+    assertError("epochs: 1\nlogging: {imagesEveryEpoch: 3}\n" + rest(),
+        "logging.imagesEveryEpoch: unknown field; allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs"
+            + " (did you mean 'imagesEveryEpochs'?)");
+    assertError("epochs: 1\nlogging: {histogramsEveryEpochs: -1}\n" + rest(),
+        "logging.histogramsEveryEpochs: -1 is not allowed; expected an integer >= 0");
   }
 
   private static String rest() {

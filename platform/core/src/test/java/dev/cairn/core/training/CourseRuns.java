@@ -26,7 +26,22 @@ final class CourseRuns implements AutoCloseable {
   static final class Recorded implements MetricSink {
     final List<ScalarPoint> points = Collections.synchronizedList(new ArrayList<>());
     final Map<String, String> params = Collections.synchronizedMap(new LinkedHashMap<>());
+    final List<dev.cairn.core.tracking.media.MediaRecord> media = Collections.synchronizedList(new ArrayList<>());
     TrainingResult result;
+
+    @Override
+    public void acceptMedia(dev.cairn.core.tracking.media.MediaRecord record) {
+      media.add(record);
+    }
+
+    /** Distinct steps of the histograms logged. */
+    java.util.SortedSet<Long> histogramSteps() {
+      synchronized (media) {
+        return media.stream().filter(m -> m instanceof dev.cairn.core.tracking.media.MediaRecord.HistogramAt)
+            .map(m -> ((dev.cairn.core.tracking.media.MediaRecord.HistogramAt) m).step())
+            .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+      }
+    }
 
     @Override
     public void accept(ScalarPoint point) {

@@ -44,6 +44,19 @@ class CourseTrainingTest {
   }
 
   @Test
+  void histogramCadenceComesFromTheSpec() throws Exception {
+    String every2 = linear("batchSize: 100", "{plugin: sgd, lr: 0.05}", "{}", 4)
+        .replace("logging: {everySteps: 1}", "logging: {everySteps: 1, histogramsEveryEpochs: 2}");
+    assertThat(runs.train(every2, "h2").histogramSteps()).hasSize(2);
+    String off = every2.replace("histogramsEveryEpochs: 2", "histogramsEveryEpochs: 0");
+    var none = runs.train(off, "h0");
+    assertThat(none.histogramSteps()).isEmpty();
+    assertThat(none.media).as("the graph is still logged").isNotEmpty();
+    assertThat(runs.train(linear("batchSize: 100", "{plugin: sgd, lr: 0.05}", "{}", 4), "h1").histogramSteps())
+        .as("default: every epoch").hasSize(4);
+  }
+
+  @Test
   void gradientAccumulationEqualsALargerBatch() throws Exception {
     var big = runs.train(linear("batchSize: 40, shuffle: false", "{plugin: sgd, lr: 0.05}", "{}", 2), "big");
     var accumulated = runs.train(
