@@ -67,6 +67,7 @@ final class TrainingExtras {
   private ClassMetricsListener classMetrics;
   private TrackingListener tracking;
   private int lastEpoch;
+  private boolean restored;
 
   TrainingExtras(ResolvedSpec resolved, String runId, TrainingRunner.Environment env, Resume resume) {
     this.resolved = resolved;
@@ -370,6 +371,7 @@ final class TrainingExtras {
     EpochSummary last = tracking.lastEpoch();
     lastEpoch = last == null ? 0 : last.epoch();
     if (earlyStopping != null && earlyStopping.restoreBest(lastEpoch)) {
+      restored = true;
       env.sink().acceptParams(runId, Map.of(
           "training.earlyStopping.restoredEpoch", Integer.toString(earlyStopping.bestEpoch())));
     }
@@ -378,6 +380,11 @@ final class TrainingExtras {
   /** The training loop the runner runs. */
   interface FitLoop {
     void run() throws IOException, ai.djl.translate.TranslateException;
+  }
+
+  /** True when early stopping put an earlier epoch's weights back at the end. */
+  boolean restoredBest() {
+    return restored;
   }
 
   /** Epochs actually trained (fewer than planned after an early stop). */

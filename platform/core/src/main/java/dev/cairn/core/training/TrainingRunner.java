@@ -172,14 +172,17 @@ public final class TrainingRunner {
         EpochSummary last = tracking.lastEpoch();
         put(metrics, "train/loss", last.trainLoss());
         put(metrics, "train/accuracy", last.trainAccuracy());
-        if (evalSplit != null) {
+        if (evalSplit != null && extras.restoredBest()) {
+          // the model now holds the best epoch's weights: its final metrics are theirs
+          evaluate(trainer, evalSet, classification, metrics, evalSplit);
+        } else if (evalSplit != null) {
           put(metrics, evalSplit + "/loss", last.evalLoss());
           put(metrics, evalSplit + "/accuracy", last.evalAccuracy());
         }
         if (data.test() != null && !"test".equals(evalSplit)) {
           ArrayDataset testSet = arrays(dataManager, data.test(), info,
               new SeededSampler(spec.loader().batchSize(), false, false, 0));
-          evaluate(trainer, testSet, classification, metrics);
+          evaluate(trainer, testSet, classification, metrics, "test");
         }
         metrics.putAll(extras.finalMetrics());
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -238,7 +241,7 @@ public final class TrainingRunner {
   }
 
   private static void evaluate(Trainer trainer, ArrayDataset set, boolean classification,
-      Map<String, Double> metrics) throws IOException, TranslateException {
+      Map<String, Double> metrics, String split) throws IOException, TranslateException {
     double lossSum = 0;
     double correct = 0;
     long n = 0;
@@ -255,9 +258,9 @@ public final class TrainingRunner {
         n += size;
       }
     }
-    put(metrics, "test/loss", lossSum / n);
+    put(metrics, split + "/loss", lossSum / n);
     if (classification) {
-      put(metrics, "test/accuracy", correct / n);
+      put(metrics, split + "/accuracy", correct / n);
     }
   }
 

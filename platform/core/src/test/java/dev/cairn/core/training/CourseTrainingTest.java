@@ -168,6 +168,28 @@ class CourseTrainingTest {
   }
 
   @Test
+  void afterAnEarlyStopTheFinalMetricsAreTheRestoredEpochs() throws Exception {
+    // the notes' under-overfit setting: a wide MLP on 800 images overfits within a few epochs
+    String spec = """
+        name: overfit
+        device: cpu
+        epochs: 40
+        dataset: {plugin: fashion-mnist, limit: 1000, validation: 0.2, batchSize: 64}
+        model: {plugin: mlp, hidden: [1024, 1024]}
+        optimizer: {plugin: adam, lr: 0.001}
+        loss: softmax-cross-entropy
+        training: {earlyStopping: {monitor: validation_loss, patience: 3}}
+        """;
+    var run = runs.train(spec, "overfit");
+    int best = run.result.metrics().get("early_stopping/best_epoch").intValue();
+    List<Double> validation = run.series("epoch/validation_loss");
+    assertThat(best).isLessThan(validation.size());
+    assertThat(validation.get(validation.size() - 1)).as("the last epoch is worse").isGreaterThan(validation.get(best - 1) + 0.01);
+    assertThat(run.result.metrics().get("validation/loss")).as("evaluated again on the restored weights")
+        .isCloseTo(validation.get(best - 1), within(1e-4));
+  }
+
+  @Test
   void earlyStoppingOnASplitTheRunDoesNotEvaluateIsRefused() {
     String spec = linear("batchSize: 20", "sgd", "{earlyStopping: {monitor: validation_loss}}", 2);
     assertThatThrownBy(() -> runs.train(spec, "x"))
