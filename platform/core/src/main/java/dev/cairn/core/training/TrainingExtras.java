@@ -283,6 +283,16 @@ final class TrainingExtras {
       throw new SpecException("training.fineTune.from", "no weights of run '" + ft.from()
           + "' fit this model (different sizes everywhere?)");
     }
+    if (ft.newHead()) {
+      // the new head starts at zero, as Big Transfer (BiT) does: the first predictions are uniform
+      // (loss ln k) instead of large random logits on top of trained features, which a head with
+      // the base rate and a slow body takes many steps to unlearn
+      for (Pair<String, Parameter> p : inner.getParameters()) {
+        if (skip.contains(p.getKey()) && p.getValue().isInitialized()) {
+          p.getValue().getArray().set(new float[Math.toIntExact(p.getValue().getArray().size())]);
+        }
+      }
+    }
     if (ft.freeze()) {
       for (Pair<String, Parameter> p : inner.getParameters()) {
         if (r.loaded().contains(p.getKey())) {

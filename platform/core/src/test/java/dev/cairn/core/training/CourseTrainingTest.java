@@ -219,6 +219,14 @@ class CourseTrainingTest {
     assertThat(tuned.params).containsEntry("training.fineTune.loadedParameters", "2")
         .containsEntry("training.fineTune.newParameters", "04Linear_weight 04Linear_bias");
 
+    // a new head starts at zero (BiT): with a negligible rate it is still ~0 after training
+    var zero = runs.train(source.replace("name: source", "name: zero").replace("lr: 0.05", "lr: 1e-9")
+        + "training: {fineTune: {from: src}}\n", "zero");
+    for (float w : zero.weights("04Linear_weight")) {
+      assertThat(w).isCloseTo(0f, within(1e-6f));
+    }
+    assertThat(zero.weights("02Linear_weight")).containsExactly(src.weights("02Linear_weight"), within(1e-6f));
+
     // by name: the latest run called 'source'
     var bodyLr = runs.train(source.replace("name: source", "name: slow").replace("seed: 3", "seed: 4")
         + "training: {fineTune: {from: source, bodyLr: 0.1, newHead: false}}\n", "slow-body");
