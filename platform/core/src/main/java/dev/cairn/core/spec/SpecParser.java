@@ -141,10 +141,19 @@ public final class SpecParser {
     return parseAll(text, file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", ""));
   }
 
-  @SuppressWarnings("unchecked")
   static Map<String, Object> readTree(String text) {
+    return readMapping(text, "spec", "empty; expected a YAML mapping with dataset, model, optimizer, loss and epochs");
+  }
+
+  /**
+   * Reads YAML (or JSON) text that must be a mapping, as an ordered, modifiable map. Errors are
+   * {@link SpecException}s on {@code field}: {@code whenEmpty} for blank text, the line and column
+   * of a syntax error, or what the text is instead of a mapping.
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> readMapping(String text, String field, String whenEmpty) {
     if (text == null || text.isBlank()) {
-      throw new SpecException("spec", "empty; expected a YAML mapping with dataset, model, optimizer, loss and epochs");
+      throw new SpecException(field, whenEmpty);
     }
     Object tree;
     try {
@@ -152,13 +161,14 @@ public final class SpecParser {
     } catch (JsonProcessingException e) {
       var loc = e.getLocation();
       String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-      throw new SpecException("spec", "not valid YAML" + where + ": " + e.getOriginalMessage());
+      throw new SpecException(field, "not valid YAML" + where + ": " + e.getOriginalMessage());
     }
     if (!(tree instanceof Map)) {
-      throw new SpecException("spec", "expected a YAML mapping (key: value lines), got " + describe(tree));
+      throw new SpecException(field, "expected a YAML mapping (key: value lines), got " + describe(tree));
     }
-    return (Map<String, Object>) tree;
+    return new LinkedHashMap<>((Map<String, Object>) tree);
   }
+
 
   private static ComponentSpec component(String section, Map<String, Object> values) {
     Object plugin = values.get("plugin");

@@ -442,24 +442,10 @@ public final class SweepSpecParser {
     return m.containsKey(wandbName) && !m.containsKey(name) ? wandbName : name;
   }
 
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> readTree(String text, String field) {
-    if (text == null || text.isBlank()) {
-      throw new SpecException(field, "empty; expected a YAML mapping");
-    }
-    Object tree;
-    try {
-      tree = YAML.readValue(text, Object.class);
-    } catch (JsonProcessingException e) {
-      var loc = e.getLocation();
-      String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-      throw new SpecException(field, "not valid YAML" + where + ": " + e.getOriginalMessage());
-    }
-    if (!(tree instanceof Map)) {
-      throw new SpecException(field, "expected a YAML mapping (key: value lines), got " + describe(tree));
-    }
-    return new LinkedHashMap<>((Map<String, Object>) tree);
+    return SpecParser.readMapping(text, field, "empty; expected a YAML mapping");
   }
+
 
   /** Parses YAML text into a tree (what trial specs are built from). */
   public static Map<String, Object> tree(String text) {

@@ -24,7 +24,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +51,7 @@ public final class ApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     ModelsApi.mount(router, vertx, platform); // first: its routes read larger bodies than the handler below allows
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
-    router.get("/api/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+    router.get("/api/health").handler(ctx -> HttpSupport.json(ctx, 200, new JsonObject().put("status", "ok")));
     router.get("/api/plugins").handler(this::plugins);
     router.get("/api/runs").handler(this::listRuns);
     router.post("/api/runs").handler(this::submitRun);
@@ -90,15 +89,15 @@ public final class ApiVerticle extends VerticleBase {
     for (PluginProblem p : platform.plugins().problems()) {
       problems.add(new JsonObject().put("plugin", p.pluginId()).put("what", p.what()).put("reason", p.reason()));
     }
-    json(ctx, 200, new JsonObject().put("extensions", extensions).put("problems", problems));
+    HttpSupport.json(ctx, 200, new JsonObject().put("extensions", extensions).put("problems", problems));
   }
 
   private void listRuns(RoutingContext ctx) {
-    int limit = intParam(ctx, "limit", 50, 1, 1000);
+    int limit = HttpSupport.intParam(ctx, "limit", 50, 1, 1000);
     RunStatus status = statusParam(ctx);
     String experiment = ctx.queryParams().get("experiment");
     String token = ctx.queryParams().get("pageToken");
-    blocking(ctx, () -> {
+    HttpSupport.blocking(vertx, ctx, () -> {
       var page = store().listRuns(new RunQuery(experiment, status, limit, token));
       JsonArray runs = new JsonArray();
       for (RunRecord r : page.items()) {
@@ -110,7 +109,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private void getRun(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    blocking(ctx, () -> {
+    HttpSupport.blocking(vertx, ctx, () -> {
       RunRecord run = store().getRun(id).orElseThrow(() -> ApiException.notFound("no run with id '" + id + "'"));
       var series = store().series(id);
       JsonArray summaries = new JsonArray();
@@ -125,7 +124,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private void params(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    blocking(ctx, () -> {
+    HttpSupport.blocking(vertx, ctx, () -> {
       requireRun(id);
       return new JsonObject(new java.util.LinkedHashMap<>(store().params(id)));
     });
@@ -133,7 +132,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private void metrics(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    blocking(ctx, () -> {
+    HttpSupport.blocking(vertx, ctx, () -> {
       requireRun(id);
       JsonArray out = new JsonArray();
       store().series(id).forEach(s -> out.add(JsonMapping.toJson(s)));
@@ -147,8 +146,8 @@ public final class ApiVerticle extends VerticleBase {
     if (tag == null || tag.isBlank()) {
       throw ApiException.badRequest("query parameter 'tag' is required, e.g. ?tag=train/loss");
     }
-    int maxPoints = intParam(ctx, "maxPoints", 1000, 0, 1_000_000);
-    blocking(ctx, () -> {
+    int maxPoints = HttpSupport.intParam(ctx, "maxPoints", 1000, 0, 1_000_000);
+    HttpSupport.blocking(vertx, ctx, () -> {
       requireRun(id);
       return store().readSeries(id, tag, maxPoints)
           .map(JsonMapping::toJson)
@@ -161,7 +160,7 @@ public final class ApiVerticle extends VerticleBase {
     if (platform.runs().activeRuns().contains(id)) {
       throw new ApiException(409, "conflict", "run '" + id + "' is training; stop it first (POST /api/runs/" + id + "/stop)");
     }
-    blocking(ctx, () -> {
+    HttpSupport.blocking(vertx, ctx, () -> {
       if (!store().deleteRun(id)) {
         throw ApiException.notFound("no run with id '" + id + "'");
       }
@@ -174,7 +173,7 @@ public final class ApiVerticle extends VerticleBase {
     if (!platform.runs().cancel(id)) {
       throw new ApiException(409, "conflict", "run '" + id + "' is not training in this server");
     }
-    json(ctx, 202, new JsonObject().put("stopping", id));
+    HttpSupport.json(ctx, 202, new JsonObject().put("stopping", id));
   }
 
   private void submitRun(RoutingContext ctx) {
@@ -200,33 +199,13 @@ public final class ApiVerticle extends VerticleBase {
         })
         .compose((ResolvedSpec resolved) ->
             platform.runs().submit(resolved, null, TrainingObserver.NONE, Promise.<RunOutcome>promise()))
-        .onSuccess(id -> json(ctx, 202, new JsonObject().put("id", id).put("status", "QUEUED")))
+        .onSuccess(id -> HttpSupport.json(ctx, 202, new JsonObject().put("id", id).put("status", "QUEUED")))
         .onFailure(ctx::fail);
   }
 
   private void requireRun(String id) {
     if (store().getRun(id).isEmpty()) {
       throw ApiException.notFound("no run with id '" + id + "'");
-    }
-  }
-
-  private <T> void blocking(RoutingContext ctx, Callable<T> work) {
-    vertx.executeBlocking(work, false).onSuccess(result -> json(ctx, 200, result)).onFailure(ctx::fail);
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
-    String raw = ctx.queryParams().get(name);
-    if (raw == null) {
-      return dflt;
-    }
-    try {
-      int v = Integer.parseInt(raw.trim());
-      if (v < min || v > max) {
-        throw ApiException.badRequest("query parameter '" + name + "': " + v + " is out of range; allowed " + min + ".." + max);
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("query parameter '" + name + "': '" + raw + "' is not an integer");
     }
   }
 
@@ -266,15 +245,7 @@ public final class ApiVerticle extends VerticleBase {
       message = "internal error; see the server log";
       LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), t);
     }
-    json(ctx, status, new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)));
-  }
-
-  private static void json(RoutingContext ctx, int status, Object body) {
-    if (ctx.response().ended()) {
-      return;
-    }
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
-        .end(body instanceof JsonObject o ? o.encode() : String.valueOf(body));
+    HttpSupport.json(ctx, status, new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)));
   }
 
   @Override

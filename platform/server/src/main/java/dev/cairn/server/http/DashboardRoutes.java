@@ -1,8 +1,8 @@
 package dev.cairn.server.http;
 
-import static dev.cairn.server.http.DashboardHttp.blocking;
-import static dev.cairn.server.http.DashboardHttp.number;
-import static dev.cairn.server.http.DashboardHttp.string;
+import static dev.cairn.server.http.HttpSupport.blocking;
+import static dev.cairn.server.http.HttpSupport.number;
+import static dev.cairn.server.http.HttpSupport.string;
 
 import dev.cairn.core.tracking.RunQuery;
 import dev.cairn.core.tracking.RunRecord;
@@ -71,7 +71,7 @@ public final class DashboardRoutes {
   }
 
   private void runs(RoutingContext ctx) {
-    int limit = DashboardHttp.intParam(ctx, "limit", 50, 1, 1000);
+    int limit = HttpSupport.intParam(ctx, "limit", 50, 1, 1000);
     String statusRaw = ctx.queryParams().get("status");
     RunStatus status;
     try {
@@ -109,7 +109,7 @@ public final class DashboardRoutes {
   }
 
   private void tags(RoutingContext ctx) {
-    List<String> ids = DashboardHttp.runIds(ctx);
+    List<String> ids = HttpSupport.runIds(ctx);
     blocking(vertx, ctx, () -> {
       Map<String, JsonArray> scalars = new TreeMap<>();
       Map<String, JsonArray> images = new TreeMap<>();
@@ -143,12 +143,12 @@ public final class DashboardRoutes {
   }
 
   private void scalars(RoutingContext ctx) {
-    String tag = DashboardHttp.required(ctx, "tag", "?tag=train/loss");
-    List<String> ids = DashboardHttp.runIds(ctx);
-    int maxPoints = DashboardHttp.intParam(ctx, "maxPoints", 1000, 0, 1_000_000);
-    double smoothing = DashboardHttp.smoothing(ctx);
-    long from = DashboardHttp.longParam(ctx, "fromStep", Long.MIN_VALUE);
-    long to = DashboardHttp.longParam(ctx, "toStep", Long.MAX_VALUE);
+    String tag = HttpSupport.required(ctx, "tag", "?tag=train/loss");
+    List<String> ids = HttpSupport.runIds(ctx);
+    int maxPoints = HttpSupport.intParam(ctx, "maxPoints", 1000, 0, 1_000_000);
+    double smoothing = HttpSupport.smoothing(ctx);
+    long from = HttpSupport.longParam(ctx, "fromStep", Long.MIN_VALUE);
+    long to = HttpSupport.longParam(ctx, "toStep", Long.MAX_VALUE);
     if (from > to) {
       throw ApiException.badRequest("query parameters 'fromStep' " + from + " > 'toStep' " + to);
     }
@@ -241,10 +241,10 @@ public final class DashboardRoutes {
   }
 
   private void export(RoutingContext ctx) {
-    String tag = DashboardHttp.required(ctx, "tag", "?tag=train/loss");
-    List<String> ids = DashboardHttp.runIds(ctx);
-    double smoothing = DashboardHttp.smoothing(ctx);
-    String format = DashboardHttp.format(ctx);
+    String tag = HttpSupport.required(ctx, "tag", "?tag=train/loss");
+    List<String> ids = HttpSupport.runIds(ctx);
+    double smoothing = HttpSupport.smoothing(ctx);
+    String format = HttpSupport.format(ctx);
     vertx.executeBlocking(() -> {
       List<ChartSeries> series = new ArrayList<>();
       Map<String, String> names = new LinkedHashMap<>();

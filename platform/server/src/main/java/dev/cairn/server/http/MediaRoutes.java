@@ -1,6 +1,6 @@
 package dev.cairn.server.http;
 
-import static dev.cairn.server.http.DashboardHttp.blocking;
+import static dev.cairn.server.http.HttpSupport.blocking;
 
 import dev.cairn.core.tracking.media.Histogram;
 import dev.cairn.core.tracking.media.MediaStore;
@@ -59,7 +59,7 @@ final class MediaRoutes {
 
   private void images(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    String tag = DashboardHttp.required(ctx, "tag", "?tag=samples/predictions");
+    String tag = HttpSupport.required(ctx, "tag", "?tag=samples/predictions");
     blocking(vertx, ctx, () -> {
       requireRun(id);
       JsonArray out = new JsonArray();
@@ -76,11 +76,11 @@ final class MediaRoutes {
 
   private void png(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    String tag = DashboardHttp.required(ctx, "tag", "?tag=samples/predictions&step=3");
+    String tag = HttpSupport.required(ctx, "tag", "?tag=samples/predictions&step=3");
     if (ctx.queryParams().get("step") == null) {
       throw ApiException.badRequest("query parameter 'step' is required, e.g. ?tag=" + tag + "&step=1");
     }
-    long step = DashboardHttp.longParam(ctx, "step", 0);
+    long step = HttpSupport.longParam(ctx, "step", 0);
     vertx.executeBlocking(() -> store().imagePng(id, tag, step)
             .orElseThrow(() -> ApiException.notFound("run '" + id + "' has no image '" + tag + "' at step " + step)), false)
         .onSuccess(png -> ctx.response().putHeader("Content-Type", "image/png")
@@ -90,7 +90,7 @@ final class MediaRoutes {
 
   private void histograms(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    String tag = DashboardHttp.required(ctx, "tag", "?tag=weights/01Linear_weight");
+    String tag = HttpSupport.required(ctx, "tag", "?tag=weights/01Linear_weight");
     blocking(vertx, ctx, () -> {
       requireRun(id);
       JsonArray out = new JsonArray();
@@ -119,8 +119,8 @@ final class MediaRoutes {
 
   private void texts(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    String tag = DashboardHttp.required(ctx, "tag", "?tag=confusion_matrix");
-    int limit = DashboardHttp.intParam(ctx, "limit", 100, 1, 1000);
+    String tag = HttpSupport.required(ctx, "tag", "?tag=confusion_matrix");
+    int limit = HttpSupport.intParam(ctx, "limit", 100, 1, 1000);
     blocking(vertx, ctx, () -> {
       requireRun(id);
       JsonArray out = new JsonArray();

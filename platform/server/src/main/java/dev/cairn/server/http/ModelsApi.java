@@ -84,7 +84,7 @@ public final class ModelsApi {
   }
 
   private void list(RoutingContext ctx) {
-    int limit = parseInt(ctx, "limit", 100, 1, 1000);
+    int limit = HttpSupport.intParam(ctx, "limit", 100, 1, 1000);
     blocking(ctx, 200, () -> {
       var array = new com.fasterxml.jackson.databind.node.ArrayNode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance);
       models.list(limit).forEach(m -> array.add(OnnxJson.model(m)));
@@ -157,7 +157,7 @@ public final class ModelsApi {
       throw new ApiException(409, "conflict", "run '" + runId + "' is still training; export it when it has finished");
     }
     workers.<ExportResult>executeBlocking(() -> models.exportRun(runId), false)
-        .onSuccess(r -> respond(ctx, r.reused() ? 200 : 201, OnnxJson.write(OnnxJson.export(r))))
+        .onSuccess(r -> HttpSupport.json(ctx, r.reused() ? 200 : 201, OnnxJson.write(OnnxJson.export(r))))
         .onFailure(t -> ctx.fail(toApi(t)));
   }
 
@@ -195,14 +195,8 @@ public final class ModelsApi {
 
   private void blocking(RoutingContext ctx, int status, Callable<String> work) {
     workers.executeBlocking(work, false)
-        .onSuccess(body -> respond(ctx, status, body))
+        .onSuccess(body -> HttpSupport.json(ctx, status, body))
         .onFailure(t -> ctx.fail(toApi(t)));
-  }
-
-  private static void respond(RoutingContext ctx, int status, String json) {
-    if (!ctx.response().ended()) {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(json);
-    }
   }
 
   /** Errors users can act on become API errors with a status and code; the rest stay internal. */
@@ -239,19 +233,4 @@ public final class ModelsApi {
     }
   }
 
-  private static int parseInt(RoutingContext ctx, String name, int dflt, int min, int max) {
-    String raw = ctx.queryParams().get(name);
-    if (raw == null) {
-      return dflt;
-    }
-    try {
-      int v = Integer.parseInt(raw.trim());
-      if (v < min || v > max) {
-        throw ApiException.badRequest("query parameter '" + name + "': " + v + " is out of range; allowed " + min + ".." + max);
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("query parameter '" + name + "': '" + raw + "' is not an integer");
-    }
-  }
 }

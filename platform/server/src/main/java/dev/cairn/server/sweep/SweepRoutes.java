@@ -8,6 +8,7 @@ import dev.cairn.core.sweep.SweepStatus;
 import dev.cairn.core.sweep.TrialRecord;
 import dev.cairn.server.Platform;
 import dev.cairn.server.http.ApiException;
+import dev.cairn.server.http.HttpSupport;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +17,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /**
  * REST endpoints of sweeps and the cluster (docs/api.md, "Sweeps"). Reads go to the sweep store on
@@ -44,7 +44,7 @@ public final class SweepRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    int limit = intParam(ctx, "limit", 50, 1, 1000);
+    int limit = HttpSupport.intParam(ctx, "limit", 50, 1, 1000);
     String raw = ctx.queryParams().get("status");
     SweepStatus status;
     try {
@@ -52,7 +52,7 @@ public final class SweepRoutes {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("query parameter 'status': '" + raw + "' is not allowed; one of: RUNNING, FINISHED, STOPPED");
     }
-    blocking(ctx, () -> {
+    HttpSupport.blocking(vertx, ctx, () -> {
       JsonArray out = new JsonArray();
       for (SweepRecord s : platform.sweeps().list(status, limit)) {
         out.add(SweepJson.sweep(s, platform.sweeps().trials(s.id())));
@@ -67,7 +67,7 @@ public final class SweepRoutes {
 
   private void detail(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    blocking(ctx, () -> {
+    HttpSupport.blocking(vertx, ctx, () -> {
       SweepRecord s = require(id);
       List<TrialRecord> trials = platform.sweeps().trials(id);
       SweepSpec spec = SweepSpecParser.parse(s.sweepText(), s.baseText(), s.name());
@@ -79,7 +79,7 @@ public final class SweepRoutes {
 
   private void trials(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    blocking(ctx, () -> {
+    HttpSupport.blocking(vertx, ctx, () -> {
       SweepRecord s = require(id);
       JsonArray out = new JsonArray();
       platform.sweeps().trials(id).forEach(t -> out.add(SweepJson.trial(t)));
@@ -90,7 +90,7 @@ public final class SweepRoutes {
 
   private void importance(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    blocking(ctx, () -> {
+    HttpSupport.blocking(vertx, ctx, () -> {
       SweepRecord s = require(id);
       SweepSpec spec = SweepSpecParser.parse(s.sweepText(), s.baseText(), s.name());
       var histories = platform.sweeps().trials(id).stream().map(TrialRecord::history).toList();
@@ -121,20 +121,20 @@ public final class SweepRoutes {
           .put("runCap", json.getInteger("runCap", 0)).put("parallel", json.getInteger("parallel", 0));
     }
     vertx.eventBus().<JsonObject>request(SweepAddresses.SUBMIT, request)
-        .onSuccess(reply -> json(ctx, 202, reply.body()))
+        .onSuccess(reply -> HttpSupport.json(ctx, 202, reply.body()))
         .onFailure(e -> ctx.fail(fromBus(e)));
   }
 
   private void stop(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     vertx.eventBus().<JsonObject>request(SweepAddresses.STOP, new JsonObject().put("sweepId", id))
-        .onSuccess(reply -> json(ctx, 202, reply.body()))
+        .onSuccess(reply -> HttpSupport.json(ctx, 202, reply.body()))
         .onFailure(e -> ctx.fail(fromBus(e)));
   }
 
   private void workers(RoutingContext ctx) {
     vertx.eventBus().<JsonObject>request(SweepAddresses.WORKERS, new JsonObject())
-        .onSuccess(reply -> json(ctx, 200, reply.body()))
+        .onSuccess(reply -> HttpSupport.json(ctx, 200, reply.body()))
         .onFailure(e -> ctx.fail(fromBus(e)));
   }
 
@@ -151,29 +151,4 @@ public final class SweepRoutes {
     return e;
   }
 
-  private void blocking(RoutingContext ctx, Callable<JsonObject> work) {
-    vertx.executeBlocking(work, false).onSuccess(result -> json(ctx, 200, result)).onFailure(ctx::fail);
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
-    String raw = ctx.queryParams().get(name);
-    if (raw == null) {
-      return dflt;
-    }
-    try {
-      int v = Integer.parseInt(raw.trim());
-      if (v < min || v > max) {
-        throw ApiException.badRequest("query parameter '" + name + "': " + v + " is out of range; allowed " + min + ".." + max);
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("query parameter '" + name + "': '" + raw + "' is not an integer");
-    }
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    if (!ctx.response().ended()) {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
-    }
-  }
 }

@@ -11,19 +11,22 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
-/** Request parsing and responses shared by the dashboard's routes. Errors become {@link ApiException}s. */
-final class DashboardHttp {
+/**
+ * Request parsing and JSON responses shared by every route class (runs API, dashboard, media,
+ * models, sweeps). Bad parameters become {@link ApiException}s naming the parameter and what is allowed.
+ */
+public final class HttpSupport {
   static final int MAX_RUNS_PER_REQUEST = 200;
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
-  private DashboardHttp() {}
+  private HttpSupport() {}
 
   /** Runs a blocking read on a worker and answers with its JSON (a JsonObject or a JSON string). */
-  static <T> void blocking(Vertx vertx, RoutingContext ctx, Callable<T> work) {
+  public static <T> void blocking(Vertx vertx, RoutingContext ctx, Callable<T> work) {
     vertx.executeBlocking(work, false).onSuccess(result -> json(ctx, 200, result)).onFailure(ctx::fail);
   }
 
-  static void json(RoutingContext ctx, int status, Object body) {
+  public static void json(RoutingContext ctx, int status, Object body) {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
@@ -31,7 +34,7 @@ final class DashboardHttp {
         .end(body instanceof JsonObject o ? o.encode() : String.valueOf(body));
   }
 
-  static String required(RoutingContext ctx, String name, String example) {
+  public static String required(RoutingContext ctx, String name, String example) {
     String v = ctx.queryParams().get(name);
     if (v == null || v.isBlank()) {
       throw ApiException.badRequest("query parameter '" + name + "' is required, e.g. " + example);
@@ -39,7 +42,7 @@ final class DashboardHttp {
     return v;
   }
 
-  static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
+  public static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
     String raw = ctx.queryParams().get(name);
     if (raw == null || raw.isBlank()) {
       return dflt;
@@ -57,7 +60,7 @@ final class DashboardHttp {
     return (int) v;
   }
 
-  static long longParam(RoutingContext ctx, String name, long dflt) {
+  public static long longParam(RoutingContext ctx, String name, long dflt) {
     String raw = ctx.queryParams().get(name);
     if (raw == null || raw.isBlank()) {
       return dflt;
