@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -50,7 +49,7 @@ class DashboardBrowserTest {
       """;
 
   @TempDir static Path data;
-  private Process server;
+  private CairnProcess.Server server;
   private String base;
   private String fashion;
   private String xorA;
@@ -68,9 +67,8 @@ class DashboardBrowserTest {
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     fashion = new JsonObject(r.stdout()).getString("id");
 
-    CairnProcess.Server served = CairnProcess.serve(data);
-    server = served.process();
-    base = served.base();
+    server = CairnProcess.serve(data);
+    base = server.base();
 
     // one after the other: DJL's PyTorch engine allows one gradient collector per JVM at a time
     xorA = submit(String.format(XOR, "xor-adam-lr0.01", 30, 4, 16, "0.01"));
@@ -86,8 +84,7 @@ class DashboardBrowserTest {
       browser.close();
     }
     if (server != null) {
-      server.destroy();
-      server.waitFor(20, TimeUnit.SECONDS);
+      server.stop();
     }
   }
 

@@ -40,7 +40,7 @@ class OnnxRestTest {
 
   @TempDir static Path data;
   @TempDir static Path work;
-  private Process server;
+  private CairnProcess.Server server;
   private String base;
   private String xorRun;
   private String fashionRun;
@@ -58,17 +58,15 @@ class OnnxRestTest {
     assertThat(fashion.exitCode()).as(fashion.stderr()).isZero();
     fashionRun = new JsonObject(fashion.stdout()).getString("id");
 
-    CairnProcess.Server served = CairnProcess.serve(data);
-    server = served.process();
-    base = served.base();
-    serverLog = served.log();
+    server = CairnProcess.serve(data);
+    base = server.base();
+    serverLog = server.log();
   }
 
   @AfterAll
   void stop() throws Exception {
     if (server != null) {
-      server.destroy();
-      server.waitFor(20, TimeUnit.SECONDS);
+      server.stop();
     }
     // nothing may block the event loop: Vert.x logs a warning when a handler does
     assertThat(serverLog).noneMatch(l -> l.contains("has been blocked for"));

@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RestApiTest {
   @TempDir Path data;
-  private Process server;
+  private CairnProcess.Server server;
   private String base;
   private String runId;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -30,16 +29,14 @@ class RestApiTest {
     CairnProcess.Result r = CairnProcess.run(data, 5, "run", "experiments/linear-regression.yaml", "--json");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     runId = new JsonObject(r.stdout()).getString("id");
-    CairnProcess.Server served = CairnProcess.serve(data);
-    server = served.process();
-    base = served.base();
+    server = CairnProcess.serve(data);
+    base = server.base();
   }
 
   @AfterAll
   void stop() throws Exception {
     if (server != null) {
-      server.destroy();
-      server.waitFor(20, TimeUnit.SECONDS);
+      server.stop();
     }
   }
 

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +54,7 @@ class SweepDashboardBrowserTest {
       """;
 
   @TempDir static Path data;
-  private Process server;
+  private CairnProcess.Server server;
   private String base;
   private DashboardBrowser browser;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -63,9 +62,8 @@ class SweepDashboardBrowserTest {
   @BeforeAll
   void serve() throws Exception {
     assumeTrue(DashboardBrowser.available(), "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
-    CairnProcess.Server served = CairnProcess.serve(data);
-    server = served.process();
-    base = served.base();
+    server = CairnProcess.serve(data);
+    base = server.base();
     browser = new DashboardBrowser();
   }
 
@@ -75,8 +73,7 @@ class SweepDashboardBrowserTest {
       browser.close();
     }
     if (server != null) {
-      server.destroy();
-      server.waitFor(20, TimeUnit.SECONDS);
+      server.stop();
     }
   }
 

@@ -69,9 +69,8 @@ public final class WorkerNode implements AutoCloseable {
         vertx = settings.cluster().startVertx(new VertxOptions().setWorkerPoolSize(4));
         vertx.eventBus().registerDefaultCodec(MetricBatch.class, new MetricBatchCodec());
         vertx.eventBus().registerDefaultCodec(MediaBatch.class, new MediaBatchCodec());
-        // media (graph, histograms, images) go over the wire to the head's media writer
         TrialWorkerVerticle.Settings node = new TrialWorkerVerticle.Settings(workerId, resources.host(), settings.slots(),
-            resources.cores(), resources.gpus(), true, settings.headTimeoutMillis(), 1000);
+            resources.cores(), resources.gpus(), settings.headTimeoutMillis(), 1000);
         CompletableFuture<Void> lostNow = lost;
         vertx.deployVerticle(TrialWorkerVerticle.create(node, new SpecResolver(plugins), options.dataDir(),
                 options.offline(), () -> lostNow.complete(null)))

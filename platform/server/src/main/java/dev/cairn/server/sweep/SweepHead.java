@@ -23,7 +23,7 @@ public final class SweepHead {
     if (localSlots > 0) {
       NodeResources here = NodeResources.detect();
       TrialWorkerVerticle.Settings local = new TrialWorkerVerticle.Settings("local-" + ProcessHandle.current().pid(),
-          here.host(), localSlots, here.cores(), here.gpus(), true, Long.MAX_VALUE, 1000);
+          here.host(), localSlots, here.cores(), here.gpus(), Long.MAX_VALUE, 1000);
       platform.vertx().deployVerticle(TrialWorkerVerticle.create(local, new SpecResolver(platform.plugins()),
               platform.options().dataDir(), platform.options().offline(), null), new DeploymentOptions())
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

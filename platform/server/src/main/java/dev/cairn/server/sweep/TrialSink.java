@@ -25,14 +25,12 @@ final class TrialSink implements MetricSink {
 
   private final EventBus bus;
   private final DeliveryOptions headers;
-  private final boolean keepMedia;
   private List<ScalarPoint> pending = new ArrayList<>();
   private long lastSend = System.currentTimeMillis();
 
-  TrialSink(EventBus bus, String runId, int attempt, boolean keepMedia) {
+  TrialSink(EventBus bus, String runId, int attempt) {
     this.bus = bus;
     this.headers = new DeliveryOptions().addHeader("runId", runId).addHeader("attempt", Integer.toString(attempt));
-    this.keepMedia = keepMedia;
   }
 
   @Override
@@ -55,15 +53,11 @@ final class TrialSink implements MetricSink {
 
   @Override
   public void acceptMedia(MediaRecord record) {
-    if (keepMedia) {
-      bus.send(MediaWriterVerticle.ADDRESS, new MediaBatch(List.of(record), null, null));
-    }
+    bus.send(MediaWriterVerticle.ADDRESS, new MediaBatch(List.of(record), null, null));
   }
 
   @Override
   public void acceptParams(String runId, Map<String, String> params) {
-    if (keepMedia) {
-      bus.send(MediaWriterVerticle.ADDRESS, new MediaBatch(List.of(), runId, params));
-    }
+    bus.send(MediaWriterVerticle.ADDRESS, new MediaBatch(List.of(), runId, params));
   }
 }

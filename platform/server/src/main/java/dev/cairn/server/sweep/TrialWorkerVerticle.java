@@ -27,12 +27,10 @@ public final class TrialWorkerVerticle extends VerticleBase {
   /**
    * @param workerId unique name of this node
    * @param slots trials trained at once
-   * @param keepMedia send images, histograms, text and the graph to the media writer (in this JVM,
-   *     or the head's across the cluster); false drops them
    * @param headTimeoutMillis silence of the head after which it counts as lost
    * @param heartbeatMillis heartbeat period
    */
-  public record Settings(String workerId, String host, int slots, int cores, int gpus, boolean keepMedia,
+  public record Settings(String workerId, String host, int slots, int cores, int gpus,
       long headTimeoutMillis, long heartbeatMillis) {
     public Settings {
       if (slots < 1) {
@@ -199,7 +197,7 @@ public final class TrialWorkerVerticle extends VerticleBase {
 
   /** Runs on the trial executor. */
   private void train(TrialTask task) {
-    TrialSink sink = new TrialSink(vertx.eventBus(), task.runId(), task.attempt(), settings.keepMedia());
+    TrialSink sink = new TrialSink(vertx.eventBus(), task.runId(), task.attempt());
     TrialRunner.Outcome outcome = runner.run(task, sink, device -> {
       JsonObject reply = report(task, "RUNNING", device, null, 1);
       return reply != null && !reply.getBoolean("stale", false);
