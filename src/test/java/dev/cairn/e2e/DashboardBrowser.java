@@ -6,7 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -25,6 +29,15 @@ final class DashboardBrowser implements AutoCloseable {
   static final Path CHROMEDRIVER = Path.of(System.getProperty("cairn.chromedriver", "/usr/bin/chromedriver"));
   /** Screenshots of every view, kept as test artifacts. */
   static final Path SHOTS = Path.of(System.getProperty("cairn.screenshots", "target/dashboard-screenshots")).toAbsolutePath();
+
+  /**
+   * Selenium warns at every start that it has no DevTools (CDP) module matching Debian's chromium;
+   * the tests drive the page through WebDriver only and never use CDP, so that warning is noise.
+   * Held in a field: java.util.logging keeps loggers weakly, and a collected one loses its level.
+   */
+  private static final List<Logger> QUIET = Stream.of(
+          "org.openqa.selenium.devtools.CdpVersionFinder", "org.openqa.selenium.chromium.ChromiumDriver")
+      .map(Logger::getLogger).peek(l -> l.setLevel(Level.SEVERE)).toList();
 
   final ChromeDriver driver;
   private final Path profile;

@@ -172,7 +172,7 @@ class SweepDashboardBrowserTest {
     open("#/sweeps");
     browser.await("empty state", d -> text(".sweeps-view .view-msg").contains("cairn sweep experiments/sweep-mlp-lr.yaml"));
     assertThat(all(".sweep-list tbody tr")).isEmpty();
-    assertThat(browser.driver.findElement(By.cssSelector(".tabs a[data-view='sweeps']")).getAttribute("class")).contains("active");
+    assertThat(browser.driver.findElement(By.cssSelector(".tabs a[data-view='sweeps']")).getDomAttribute("class")).contains("active");
     browser.screenshot("20-sweeps-empty");
   }
 

@@ -169,11 +169,13 @@ class ImportPredictTest {
           .hasMessageContaining("-Dcuda");
     }
     ExecutionProviders.Opened auto = ExecutionProviders.open(file, ProviderChoice.AUTO);
-    try (var s = auto.session()) {
+    try {
       if (!ExecutionProviders.cudaBuiltIn()) {
         assertThat(auto.provider()).isEqualTo("cpu");
         assertThat(auto.note()).startsWith("CPU execution provider (auto: this ONNX Runtime build has no CUDA provider");
       }
+    } finally {
+      auto.session().close();
     }
     assertThatThrownBy(() -> ProviderChoice.parse("tpu")).hasMessage("execution provider 'tpu' is not allowed; one of: auto, cpu, cuda");
   }
