@@ -3,6 +3,7 @@ package dev.cairn.e2e;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,19 @@ final class CairnProcess {
   /** Result of a finished command. */
   record Result(int exitCode, String stdout, String stderr) {}
 
-  /** Builds the child process: {@code java -cp <home>/lib/* CairnCli <args>} in the repo root. */
+  /**
+   * Builds the child process: {@code java -cp <home>/lib/* CairnCli <args>} in the repo root.
+   *
+   * <p>No test may write into the working tree: without {@code dataDir} the child still gets a
+   * fresh temporary data dir (CAIRN_DATA_DIR) instead of the default {@code ./cairn-data}, and an
+   * {@code export} must name its {@code --out} file instead of the default {@code onnx-models/}.
+   */
   static ProcessBuilder builder(Path dataDir, String... args) {
+    List<String> given = List.of(args);
+    if (given.contains("export") && !given.contains("--out")) {
+      throw new IllegalArgumentException("cairn export in a test needs --out in a temporary folder;"
+          + " its default, onnx-models/, is in the working tree");
+    }
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Dcairn.home=" + HOME);
@@ -40,6 +52,13 @@ final class CairnProcess {
     pb.environment().put("DJL_OFFLINE", "true");
     pb.environment().put("OPT_OUT_TRACKING", "true");
     pb.environment().put("CAIRN_OFFLINE", "true");
+    if (dataDir == null) {
+      try {
+        pb.environment().put("CAIRN_DATA_DIR", Files.createTempDirectory("cairn-data").toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     return pb;
   }
 

@@ -263,7 +263,8 @@ class CourseExperimentsTest {
     JsonObject source = named(runs, "-source");
     JsonObject tuned = named(runs, "-finetuned");
     assertThat(tuned.getJsonObject("params").getString("training.fineTune.from")).isEqualTo("fine-tune-source");
-    CairnProcess.Result export = CairnProcess.run(data, 5, "export", tuned.getString("id"));
+    CairnProcess.Result export = CairnProcess.run(data, 5, "export", tuned.getString("id"),
+        "--out", data.resolve("finetuned.onnx").toString());
     assertThat(export.exitCode()).as(export.stderr()).isZero();
     assertThat(export.stdout()).contains("verified");
     assertThat(source.getString("id")).isNotEqualTo(tuned.getString("id"));

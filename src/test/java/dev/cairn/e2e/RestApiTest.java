@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The REST API of {@code cairn serve} over runs recorded by {@code cairn run}. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RestApiTest {
-  @TempDir Path data;
+  // static: JUnit fills an instance @TempDir field only before each test, after @BeforeAll, where
+  // a null data dir sent the runs into the repository's ./cairn-data
+  @TempDir static Path data;
   private CairnProcess.Server server;
   private String base;
   private String runId;
