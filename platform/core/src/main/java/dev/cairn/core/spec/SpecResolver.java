@@ -8,7 +8,13 @@ import dev.cairn.spi.DatasetProvider;
 import dev.cairn.spi.LossProvider;
 import dev.cairn.spi.ModelProvider;
 import dev.cairn.spi.OptimizerProvider;
+import dev.cairn.spi.ParamSpec;
 import dev.cairn.spi.Params;
+import dev.cairn.spi.SpecException;
+import dev.cairn.spi.Suggest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /** Checks a spec against the installed plugins: ids exist, parameters are valid. */
 public final class SpecResolver {
@@ -31,7 +37,32 @@ public final class SpecResolver {
       ExtensionKind kind, ComponentSpec component, Class<T> type) {
     T provider = type.cast(registry.require(kind, component.plugin()));
     InstalledExtension installed = registry.find(kind, component.plugin()).orElseThrow();
+    if (kind == ExtensionKind.DATASET) {
+      checkDatasetKeys(kind.section(), provider.params(), component.params());
+    }
     Params params = Params.validate(kind.section(), provider.params(), component.params());
     return new ResolvedSpec.Resolved<>(provider, params, installed);
+  }
+
+  /**
+   * The dataset section holds the plugin's parameters and the dataset-wide options every dataset
+   * takes (the loader's and {@link DataOptions}'); the parser took the latter out, so an unknown
+   * key here is checked against both, and its did-you-mean and allowed list name both.
+   */
+  private static void checkDatasetKeys(String section, List<ParamSpec> specs, Map<String, ?> raw) {
+    List<String> own = specs.stream().map(ParamSpec::name).toList();
+    List<String> wide = new ArrayList<>(SpecParser.LOADER_KEYS);
+    wide.addAll(DataOptions.KEYS);
+    for (String key : raw.keySet()) {
+      if (own.contains(key)) {
+        continue;
+      }
+      List<String> all = new ArrayList<>(own);
+      all.addAll(wide);
+      String hint = Suggest.closest(key, all).map(k -> "did you mean '" + k + "'? ").orElse("");
+      String allowed = (own.isEmpty() ? "" : String.join(", ", own) + "; ")
+          + "for every dataset: " + String.join(", ", wide);
+      throw new SpecException(section + "." + key, "unknown parameter; " + hint + "allowed: " + allowed);
+    }
   }
 }
