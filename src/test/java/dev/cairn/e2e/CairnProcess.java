@@ -64,14 +64,19 @@ final class CairnProcess {
 
   /** Runs to completion (at most {@code timeoutMinutes}) and captures both streams. */
   static Result run(Path dataDir, long timeoutMinutes, String... args) throws IOException, InterruptedException {
+    return run(builder(dataDir, args), timeoutMinutes);
+  }
+
+  /** Runs a prepared {@link #builder} (e.g. with its environment changed) like {@link #run(Path, long, String...)}. */
+  static Result run(ProcessBuilder builder, long timeoutMinutes) throws IOException, InterruptedException {
     Path out = Files.createTempFile("cairn-out", ".txt");
     Path err = Files.createTempFile("cairn-err", ".txt");
     try {
-      Process p = builder(dataDir, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       p.getOutputStream().close();
       if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
         p.destroyForcibly().waitFor();
-        throw new AssertionError("cairn " + String.join(" ", args) + " did not finish in " + timeoutMinutes
+        throw new AssertionError(String.join(" ", builder.command()) + " did not finish in " + timeoutMinutes
             + " min; stderr:\n" + Files.readString(err));
       }
       return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));

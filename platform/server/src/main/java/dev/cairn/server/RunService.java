@@ -8,6 +8,7 @@ import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.core.tracking.NewRun;
 import dev.cairn.core.tracking.RunStatus;
+import dev.cairn.core.training.DatasetLoadException;
 import dev.cairn.core.training.Devices;
 import dev.cairn.core.training.Resume;
 import dev.cairn.core.training.TrainingObserver;
@@ -137,6 +138,11 @@ public final class RunService {
       status = RunStatus.KILLED;
       message = "stopped by the user";
     } catch (SpecException e) {
+      status = RunStatus.FAILED;
+      message = e.getMessage();
+    } catch (DatasetLoadException e) {
+      // the plugin's message says what it tried and the fix; the trace is for CAIRN_LOG_LEVEL=debug
+      LOG.debug("run {} could not load its dataset", runId, e);
       status = RunStatus.FAILED;
       message = e.getMessage();
     } catch (Exception | Error e) {

@@ -101,8 +101,13 @@ public final class TrainingRunner {
     long started = System.nanoTime();
     engine.setRandomSeed(Long.hashCode(spec.seed()));
 
-    DatasetSplits data = resolved.dataset().provider().load(
-        resolved.dataset().params(), new DatasetContext(env.dataDir(), spec.seed(), env.offline()));
+    DatasetSplits data;
+    try {
+      data = resolved.dataset().provider().load(
+          resolved.dataset().params(), new DatasetContext(env.dataDir(), spec.seed(), env.offline()));
+    } catch (IOException e) {
+      throw new DatasetLoadException(e);
+    }
     data = extras.prepare(data);
     DatasetInfo info = data.info();
     checkLossFitsTask(resolved, info);

@@ -5,6 +5,7 @@ import dev.cairn.core.spec.ExperimentSpec;
 import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.core.sweep.TrialSpecs;
+import dev.cairn.core.training.DatasetLoadException;
 import dev.cairn.core.training.Devices;
 import dev.cairn.core.training.TrainingObserver;
 import dev.cairn.core.training.TrainingRunner;
@@ -79,7 +80,8 @@ final class TrialRunner {
         case KILL -> new Outcome("KILLED", "sweep stopped");
         default -> new Outcome("INTERRUPTED", "training node stopped");
       };
-    } catch (SpecException e) {
+    } catch (SpecException | DatasetLoadException e) {
+      LOG.debug("trial run {} failed", task.runId(), e);
       return new Outcome("FAILED", e.getMessage());
     } catch (Exception | Error e) {
       if (task.stop() == Stop.INTERRUPT) {

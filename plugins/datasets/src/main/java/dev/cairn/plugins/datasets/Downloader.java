@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +93,7 @@ final class Downloader {
       throw new InterruptedIOException("download of " + uri + " interrupted");
     } catch (IOException e) {
       String after = size > 0 ? " after " + size + " bytes" : "";
-      throw new IOException("download of " + uri + " failed" + after + ": " + describe(e), e);
+      throw new IOException("download of " + uri + " failed" + after + ": " + describe(uri, e), e);
     }
     if (status != 200) {
       throw new IOException("download of " + uri + " failed: HTTP " + status);
@@ -120,7 +123,17 @@ final class Downloader {
     }
   }
 
-  private static String describe(IOException e) {
+  private static String describe(URI uri, IOException e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    if (root instanceof UnresolvedAddressException || root instanceof UnknownHostException) {
+      return "cannot resolve " + uri.getHost() + " (no network?)";
+    }
+    if (e instanceof ConnectException && e.getMessage() == null) {
+      return "cannot connect to " + uri.getAuthority();
+    }
     String message = e.getMessage();
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }

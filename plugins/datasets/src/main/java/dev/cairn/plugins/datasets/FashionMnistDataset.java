@@ -10,6 +10,7 @@ import dev.cairn.spi.SpecException;
 import dev.cairn.spi.Split;
 import dev.cairn.spi.Tensor;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import org.pf4j.Extension;
  *
  * <p>Where the files come from, in order: the {@code folder} parameter when set (it must then hold
  * all four files); Debian's {@code /usr/share/datasets/fashion-mnist} (package {@code
- * dataset-fashion-mnist}); the data dir's cache {@code datasets/fashion-mnist}; finally a download
+ * dataset-fashion-mnist}), or instead the folder named by {@code CAIRN_FASHION_MNIST_DIR}; the data dir's cache {@code datasets/fashion-mnist}; finally a download
  * of the missing files from {@code url} into that cache, checked against the official SHA-256 sums,
  * unless the run is offline.
  */
@@ -64,7 +65,16 @@ public class FashionMnistDataset implements DatasetProvider {
   private final Supplier<Downloader> downloader;
 
   public FashionMnistDataset() {
-    this(DEBIAN_DIR, Downloader::new);
+    this(systemDir(), Downloader::new);
+  }
+
+  /**
+   * Debian's folder, or the folder named by {@code CAIRN_FASHION_MNIST_DIR} (system property
+   * {@code cairn.fashionMnistDir}): a user's own copy of the IDX files, or an empty folder in tests.
+   */
+  static Path systemDir() {
+    String named = System.getProperty("cairn.fashionMnistDir", System.getenv("CAIRN_FASHION_MNIST_DIR"));
+    return named == null || named.isBlank() ? DEBIAN_DIR : Path.of(named);
   }
 
   /** For tests: another system folder and HTTP client. */
@@ -139,18 +149,32 @@ public class FashionMnistDataset implements DatasetProvider {
               + systemDir
               + " or "
               + cache
-              + ", and downloading is off (offline). Install them with `apt-get install"
-              + " dataset-fashion-mnist`, or set dataset parameter 'folder' to a folder holding "
-              + String.join(", ", FashionMnistFiles.ALL)
-              + " (.gz or uncompressed)");
+              + ", and downloading is off (offline).\n"
+              + fix());
     }
     URI base = baseUrl(params.getString("url"));
     Downloader http = downloader.get();
     for (String name : missing) {
       String file = name + ".gz";
-      http.download(base.resolve(file), cache.resolve(file), FashionMnistFiles.SHA256.get(name));
+      try {
+        http.download(base.resolve(file), cache.resolve(file), FashionMnistFiles.SHA256.get(name));
+      } catch (InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new IOException(
+            "fashion-mnist: files not found in " + systemDir + " or " + cache + ", and the "
+                + e.getMessage() + ".\n" + fix(), e);
+      }
     }
     return cache;
+  }
+
+  /** What a user can do when the files are nowhere: one line. */
+  private static String fix() {
+    return "fix: `apt-get install dataset-fashion-mnist`, or put "
+        + String.join(", ", FashionMnistFiles.ALL)
+        + " (.gz or not) in a folder and name it with CAIRN_FASHION_MNIST_DIR=FOLDER"
+        + " (or dataset.folder in the spec)";
   }
 
   private static URI baseUrl(String url) {

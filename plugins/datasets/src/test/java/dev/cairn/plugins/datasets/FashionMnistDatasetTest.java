@@ -187,7 +187,7 @@ class FashionMnistDatasetTest {
         .hasMessageContaining(context.cacheDir("fashion-mnist").toString())
         .hasMessageContaining("offline")
         .hasMessageContaining("apt-get install dataset-fashion-mnist")
-        .hasMessageContaining("'folder'");
+        .hasMessageContaining("CAIRN_FASHION_MNIST_DIR=FOLDER (or dataset.folder in the spec)");
   }
 
   @Test

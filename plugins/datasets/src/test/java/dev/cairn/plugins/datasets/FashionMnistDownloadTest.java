@@ -170,9 +170,9 @@ class FashionMnistDownloadTest {
   void httpErrorNamesTheUrlAndLeavesNothingBehind() throws IOException {
     assertThatThrownBy(() -> dataset.load(params(), context))
         .isInstanceOf(IOException.class)
-        .hasMessageMatching(
+        .hasMessageFindingMatch(
             "download of http://127\\.0\\.0\\.1:\\d+/mirror/"
-                + "train-images-idx3-ubyte\\.gz failed: HTTP 404");
+                + "train-images-idx3-ubyte\\.gz failed: HTTP 404\\.\n");
     assertThat(cacheFiles()).isEmpty();
   }
 
@@ -215,11 +215,26 @@ class FashionMnistDownloadTest {
   }
 
   @Test
-  void unreachableServer() {
+  void unreachableServerSaysWhatWasTriedAndTheFixInTwoLines() {
     server.stop(0);
     assertThatThrownBy(() -> dataset.load(params(), context))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("train-images-idx3-ubyte.gz failed: ");
+        .hasMessageContaining("train-images-idx3-ubyte.gz failed: ")
+        .satisfies(
+            e -> {
+              List<String> lines = e.getMessage().lines().toList();
+              assertThat(lines).hasSize(2);
+              assertThat(lines.get(0))
+                  .startsWith(
+                      "fashion-mnist: files not found in "
+                          + tmp.resolve("no-system-dir")
+                          + " or "
+                          + cache()
+                          + ", and the download of http://127.0.0.1:");
+              assertThat(lines.get(1))
+                  .startsWith("fix: `apt-get install dataset-fashion-mnist`, or put ")
+                  .contains("CAIRN_FASHION_MNIST_DIR=FOLDER");
+            });
   }
 
   private List<String> cacheFiles() throws IOException {
