@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,10 +72,38 @@ class CliTrainingTest {
     assertThat(run.getJsonObject("metrics").getDouble("test/accuracy")).isEqualTo(1.0);
   }
 
+  /**
+   * README's first command, run as README shows it: every line of README's tour appears in what it
+   * prints, with the run id, speeds and times masked (they vary) and the losses and accuracies
+   * compared as printed, to 4 decimals (same spec and seed on the CPU give the same figures).
+   */
   @Test
-  void softmaxRegressionOnFashionMnist() throws Exception {
-    JsonObject run = runJson("experiments/softmax-fashion-mnist.yaml");
-    assertThat(run.getJsonObject("metrics").getDouble("test/accuracy")).isGreaterThanOrEqualTo(0.82);
+  void softmaxRegressionOnFashionMnistPrintsReadmesTour() throws Exception {
+    String command = "tools/cairn run experiments/softmax-fashion-mnist.yaml";
+    String readme = Files.readString(CairnProcess.REPO.resolve("README.md"));
+    int start = readme.indexOf("$ " + command + "\n");
+    assertThat(start).as("README's tour starts with its first command").isPositive();
+    List<String> tour = readme.substring(start, readme.indexOf("```", start)).lines().skip(1)
+        .filter(l -> !l.isBlank() && !l.equals("...")).map(CliTrainingTest::masked).toList();
+
+    CairnProcess.Result r = CairnProcess.run(data, 10, "run", "experiments/softmax-fashion-mnist.yaml");
+    assertThat(r.exitCode()).as("exit code; stderr:\n%s", r.stderr()).isZero();
+    String accuracy = r.stdout().lines().filter(l -> l.startsWith("test/accuracy ")).findFirst().orElseThrow();
+    assertThat(Double.parseDouble(accuracy.substring("test/accuracy".length()).strip())).isGreaterThanOrEqualTo(0.82);
+    List<String> printed = (r.stderr() + "\n" + r.stdout()).lines().map(CliTrainingTest::masked).toList();
+    Assumptions.assumeTrue(printed.stream().anyMatch(l -> l.startsWith("run ID on cpu:")),
+        "README's figures are the CPU's; this machine trained on a GPU");
+    assertThat(tour).hasSizeGreaterThan(10);
+    assertThat(printed).as("what `%s` printed", command).containsAll(tour);
+  }
+
+  /** A line of the tour or of the output with what varies from run to run masked. */
+  static String masked(String line) {
+    return line.replaceAll("^run [a-z0-9]{8}\\b", "run ID")
+        .replaceAll("^run id: [a-z0-9]{8}$", "run id: ID")
+        .replaceAll("[\\d,]+ samples/s \\| [\\d.]+ s$", "N samples/s | T s")
+        .replaceAll(" in [\\d.]+ s \\(", " in T s (")
+        .stripTrailing();
   }
 
   @Test
