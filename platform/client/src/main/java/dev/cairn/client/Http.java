@@ -20,7 +20,8 @@ final class Http {
   private final Duration maxBackoff;
 
   Http(URI base, String token, Duration requestTimeout, Duration maxBackoff) {
-    this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: the JDK client would otherwise try an h2c upgrade with every request body
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     String b = base.toString();
     this.base = URI.create(b.endsWith("/") ? b : b + "/");
     this.token = token;

@@ -22,8 +22,8 @@ public final class Run implements AutoCloseable {
   private final String id;
   final AtomicLong dropped = new AtomicLong();
   final AtomicLong sent = new AtomicLong();
-  private long batches;
-  private volatile boolean ended;
+  private final AtomicLong batches = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
   Run(CairnClient client, String id) {
     this.client = client;
@@ -108,11 +108,10 @@ public final class Run implements AutoCloseable {
     end(status, null);
   }
 
-  public synchronized void end(EndStatus status, String message) {
-    if (ended) {
+  public void end(EndStatus status, String message) {
+    if (!ended.compareAndSet(false, true)) {
       return;
     }
-    ended = true;
     ObjectNode body = Http.JSON.createObjectNode().put("status", status.name());
     if (message != null) {
       body.put("message", message);
@@ -132,7 +131,7 @@ public final class Run implements AutoCloseable {
   }
 
   boolean ended() {
-    return ended;
+    return ended.get();
   }
 
   /** Points of this run lost: not queued (queue full), refused by the server, or unsent at close. */
@@ -145,8 +144,8 @@ public final class Run implements AutoCloseable {
     return sent.get();
   }
 
-  synchronized long nextBatch() {
-    return ++batches;
+  long nextBatch() {
+    return batches.incrementAndGet();
   }
 
   /** Ends the run FINISHED unless it was ended already. */
