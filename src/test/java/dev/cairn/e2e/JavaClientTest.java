@@ -114,7 +114,8 @@ class JavaClientTest {
     CairnClient cairn = CairnClient.builder().setServer(URI.create(server.base()))
         .optMaxBackoff(Duration.ofMillis(500)).optBatchPoints(2_000).build();
     Run run;
-    long sentBeforeKill;
+    long sentAtEnd;
+    long sentAtKill = -1;
     try {
       run = cairn.startRun("crash", "kill-9", Map.of(), Map.of());
       int killAt = steps / 3;
@@ -129,18 +130,20 @@ class JavaClientTest {
         if (step == killAt) {
           server.process().destroyForcibly(); // SIGKILL: no shutdown hook, no final flush
           assertThat(server.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+          sentAtKill = run.sentPoints();
         }
         if (step == restartAt) {
           server = serveOn(data, port);
         }
       }
-      sentBeforeKill = run.sentPoints();
       run.end(EndStatus.FINISHED);
+      sentAtEnd = run.sentPoints();
     } finally {
       cairn.close();
     }
     try {
-      assertThat(sentBeforeKill).as("points acknowledged before the end").isPositive();
+      assertThat(sentAtKill).as("points acknowledged before the kill").isPositive().isLessThan((long) tags * steps);
+      assertThat(sentAtEnd).as("points acknowledged by the end (after the restart)").isGreaterThan(sentAtKill);
       long stored = 0;
       for (int t = 0; t < tags; t++) {
         JsonObject s = series(server, run.id(), "t" + t);
@@ -153,6 +156,9 @@ class JavaClientTest {
           assertThat(s.getJsonArray("values").getDouble(i)).isEqualTo(value(t, step));
         }
         stored += stepsStored.size();
+        if (run.droppedPoints() == 0) {
+          assertThat(stepsStored.getLong(stepsStored.size() - 1)).isEqualTo(steps - 1);
+        }
       }
       assertThat(stored + run.droppedPoints()).as("stored + dropped = logged").isEqualTo((long) tags * steps);
       assertThat(get(server, "/api/runs/" + run.id()).getString("status")).isEqualTo("FINISHED");
