@@ -102,6 +102,15 @@ class TrackingRestTest {
         HttpResponse.BodyHandlers.ofString());
     assertBad(image, "not a PNG");
     assertThat(post("/api/tracking/runs/nosuchrun/scalars", "{\"series\": []}").statusCode()).isEqualTo(404);
+    // the binary form the Java client sends: a body cut off mid-series is refused whole
+    java.nio.ByteBuffer cut = java.nio.ByteBuffer.allocate(4 + 2 + 4 + 2 + 1 + 4 + 24);
+    cut.put("CSB1".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putShort((short) 0).putInt(1)
+        .putShort((short) 1).put((byte) 'x').putInt(2).putLong(0).putLong(1000).putDouble(1.5);
+    HttpResponse<String> truncated = HTTP.send(HttpRequest.newBuilder(URI.create(server.base() + scalars))
+        .header("Content-Type", "application/x-cairn-scalars").POST(HttpRequest.BodyPublishers.ofByteArray(cut.array())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertBad(truncated, "series[0]", "ends early");
+    assertThat(get("/api/runs/" + id).getJsonArray("series")).isEmpty();
   }
 
   @Test

@@ -1,9 +1,7 @@
 package dev.cairn.client;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -124,7 +122,7 @@ final class Sender implements Runnable {
       String batchId = run.id() + "-" + run.nextBatch();
       byte[] body = encode(batchId, e.getValue());
       try {
-        http.postWithRetries("api/tracking/runs/" + run.id() + "/scalars", "application/json", body, deadline);
+        http.postWithRetries("api/tracking/runs/" + run.id() + "/scalars", BINARY_TYPE, body, deadline);
         run.sent.addAndGet(n);
       } catch (CairnClientException ex) {
         run.dropped.addAndGet(n);
@@ -149,33 +147,35 @@ final class Sender implements Runnable {
     }
   }
 
+  /** The server's binary scalar batch (docs/tracking.md): no number formatting on either side. */
+  static final String BINARY_TYPE = "application/x-cairn-scalars";
+
   private static byte[] encode(String batchId, Map<String, Series> series) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + series.size() * 64);
-    try (JsonGenerator g = Http.JSON.getFactory().createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("batchId", batchId);
-      g.writeArrayFieldStart("series");
-      for (var e : series.entrySet()) {
-        Series s = e.getValue();
-        g.writeStartObject();
-        g.writeStringField("tag", e.getKey());
-        g.writeFieldName("steps");
-        g.writeArray(s.steps, 0, s.size);
-        g.writeFieldName("wallTimes");
-        g.writeArray(s.wallTimes, 0, s.size);
-        g.writeArrayFieldStart("values");
-        for (int i = 0; i < s.size; i++) {
-          g.writeNumber(s.values[i]); // NaN and infinities go out as the strings the server reads
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    byte[] id = batchId.getBytes(StandardCharsets.UTF_8);
+    List<byte[]> tags = new ArrayList<>(series.size());
+    int size = 4 + 2 + id.length + 4;
+    for (var e : series.entrySet()) {
+      byte[] tag = e.getKey().getBytes(StandardCharsets.UTF_8);
+      tags.add(tag);
+      size += 2 + tag.length + 4 + e.getValue().size * 24;
     }
-    return out.toByteArray();
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.put(new byte[] {'C', 'S', 'B', '1'});
+    out.putShort((short) id.length).put(id);
+    out.putInt(series.size());
+    int k = 0;
+    for (Series s : series.values()) {
+      byte[] tag = tags.get(k++);
+      out.putShort((short) tag.length).put(tag);
+      out.putInt(s.size);
+      out.asLongBuffer().put(s.steps, 0, s.size);
+      out.position(out.position() + s.size * 8);
+      out.asLongBuffer().put(s.wallTimes, 0, s.size);
+      out.position(out.position() + s.size * 8);
+      out.asDoubleBuffer().put(s.values, 0, s.size);
+      out.position(out.position() + s.size * 8);
+    }
+    return out.array();
   }
 
   private static final class Series {

@@ -29,6 +29,7 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
   static final int MAX_SERIES = 1_000;
   static final int MAX_TAG = 255;
   static final int MAX_BATCH_ID = 128;
+  static final String BINARY_TYPE = "application/x-cairn-scalars";
   private static final JsonFactory JSON = JsonFactory.builder()
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
@@ -102,33 +103,101 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
       if (tag == null || steps == null || values == null) {
         throw ApiException.badRequest(where + " needs 'tag', 'steps' and 'values' (and optionally 'wallTimes')");
       }
-      if (!tags.add(tag)) {
-        throw ApiException.badRequest(where + ": tag '" + tag + "' appears twice in the batch; send one series per tag");
-      }
-      if (values.length != steps.length || (wallTimes != null && wallTimes.length != steps.length)) {
-        throw ApiException.badRequest(where + " ('" + tag + "'): steps, values and wallTimes must have the same length; got "
-            + steps.length + ", " + values.length + ", " + (wallTimes == null ? "none" : wallTimes.length));
-      }
-      for (int i = 0; i < steps.length; i++) {
-        if (steps[i] < 0) {
-          throw ApiException.badRequest(where + ".steps[" + i + "] is " + steps[i] + "; steps are >= 0");
-        }
-        if (i > 0 && steps[i] <= steps[i - 1]) {
-          throw ApiException.badRequest(where + ".steps[" + i + "] is " + steps[i] + " after " + steps[i - 1]
-              + "; steps of a series must increase within a batch");
-        }
-        long wall = wallTimes == null ? received : wallTimes[i];
-        if (wall < 0) {
-          throw ApiException.badRequest(where + ".wallTimes[" + i + "] is " + wall + "; wall times are milliseconds since 1970, >= 0");
-        }
-        points.add(new ScalarPoint(runId, tag, steps[i], wall, values[i]));
-      }
-      if (points.size() > MAX_POINTS) {
-        throw ApiException.badRequest("'series': at most " + MAX_POINTS + " points per batch; split the batch");
-      }
+      addSeries(points, tags, runId, where, tag, steps, values, wallTimes, received);
       index++;
     }
     return points;
+  }
+
+  /** Checks one series whole and appends its points. */
+  private static void addSeries(List<ScalarPoint> points, Set<String> tags, String runId, String where, String tag,
+      long[] steps, double[] values, long[] wallTimes, long received) {
+    if (!tags.add(tag)) {
+      throw ApiException.badRequest(where + ": tag '" + tag + "' appears twice in the batch; send one series per tag");
+    }
+    if (values.length != steps.length || (wallTimes != null && wallTimes.length != steps.length)) {
+      throw ApiException.badRequest(where + " ('" + tag + "'): steps, values and wallTimes must have the same length; got "
+          + steps.length + ", " + values.length + ", " + (wallTimes == null ? "none" : wallTimes.length));
+    }
+    if (points.size() + (long) steps.length > MAX_POINTS) {
+      throw ApiException.badRequest("'series': at most " + MAX_POINTS + " points per batch; split the batch");
+    }
+    for (int i = 0; i < steps.length; i++) {
+      if (steps[i] < 0) {
+        throw ApiException.badRequest(where + ".steps[" + i + "] is " + steps[i] + "; steps are >= 0");
+      }
+      if (i > 0 && steps[i] <= steps[i - 1]) {
+        throw ApiException.badRequest(where + ".steps[" + i + "] is " + steps[i] + " after " + steps[i - 1]
+            + "; steps of a series must increase within a batch");
+      }
+      long wall = wallTimes == null ? received : wallTimes[i];
+      if (wall < 0) {
+        throw ApiException.badRequest(where + ".wallTimes[" + i + "] is " + wall + "; wall times are milliseconds since 1970, >= 0");
+      }
+      points.add(new ScalarPoint(runId, tag, steps[i], wall, values[i]));
+    }
+  }
+
+  /**
+   * The same batch in binary ({@value #BINARY_TYPE}), what the Java client sends: big-endian,
+   * {@code "CSB1"}, the batch id (unsigned short length + UTF-8; length 0 = none), the series count
+   * (int), then per series the tag (unsigned short length + UTF-8), the point count n (int), n steps
+   * (long), n wall times (long, milliseconds since 1970), n values (IEEE double). Same limits.
+   */
+  static ScalarBatch parseBinary(String runId, byte[] body) {
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(body == null ? new byte[0] : body);
+    long received = System.currentTimeMillis();
+    try {
+      byte[] magic = new byte[4];
+      in.get(magic);
+      if (!"CSB1".equals(new String(magic, java.nio.charset.StandardCharsets.US_ASCII))) {
+        throw ApiException.badRequest("body does not start with CSB1; expected a " + BINARY_TYPE + " batch");
+      }
+      String batchId = utf8(in);
+      if (batchId.length() > MAX_BATCH_ID) {
+        throw ApiException.badRequest("'batchId' must be 1.." + MAX_BATCH_ID + " characters, got " + batchId.length());
+      }
+      int count = in.getInt();
+      if (count < 0 || count > MAX_SERIES) {
+        throw ApiException.badRequest("'series': " + count + " series; at most " + MAX_SERIES + " per batch");
+      }
+      List<ScalarPoint> points = new ArrayList<>();
+      Set<String> tags = new HashSet<>();
+      for (int k = 0; k < count; k++) {
+        String where = "series[" + k + "]";
+        String tag = checkTag(utf8(in), where);
+        int n = in.getInt();
+        if (n < 0 || points.size() + (long) n > MAX_POINTS) {
+          throw ApiException.badRequest("'series': at most " + MAX_POINTS + " points per batch; split the batch");
+        }
+        if (in.remaining() < n * 24L) {
+          throw ApiException.badRequest(where + " ('" + tag + "') announces " + n + " points but the body ends early");
+        }
+        long[] steps = new long[n];
+        long[] walls = new long[n];
+        double[] values = new double[n];
+        in.asLongBuffer().get(steps);
+        in.position(in.position() + n * 8);
+        in.asLongBuffer().get(walls);
+        in.position(in.position() + n * 8);
+        in.asDoubleBuffer().get(values);
+        in.position(in.position() + n * 8);
+        addSeries(points, tags, runId, where, tag, steps, values, walls, received);
+      }
+      if (in.hasRemaining()) {
+        throw ApiException.badRequest("body has " + in.remaining() + " bytes after its last series");
+      }
+      return new ScalarBatch(batchId.isEmpty() ? null : batchId, points);
+    } catch (java.nio.BufferUnderflowException e) {
+      throw ApiException.badRequest("body ends early: not a complete " + BINARY_TYPE + " batch");
+    }
+  }
+
+  private static String utf8(java.nio.ByteBuffer in) {
+    int len = Short.toUnsignedInt(in.getShort());
+    byte[] b = new byte[len];
+    in.get(b);
+    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   static String checkTag(String tag, String where) {

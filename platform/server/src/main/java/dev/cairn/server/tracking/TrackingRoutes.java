@@ -145,7 +145,9 @@ public final class TrackingRoutes {
   private void scalars(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    vertx.executeBlocking(() -> ScalarBatch.parse(id, body), false)
+    String type = ctx.request().getHeader("Content-Type");
+    boolean binary = type != null && type.toLowerCase(Locale.ROOT).startsWith(ScalarBatch.BINARY_TYPE);
+    vertx.executeBlocking(() -> binary ? ScalarBatch.parseBinary(id, body) : ScalarBatch.parse(id, body), false)
         .compose(batch -> writable(id).map(batch))
         .compose(batch -> batch.points().isEmpty()
             ? Future.succeededFuture(batch)
