@@ -46,6 +46,9 @@ final class Sender implements Runnable {
   private int pendingPoints;
   private volatile long deadline = Long.MAX_VALUE;
   private volatile boolean stopping;
+  /** Encoded requests for the poster thread: the next batch is packed while one is on the wire. */
+  private final BlockingQueue<Runnable> wire = new java.util.concurrent.ArrayBlockingQueue<>(1);
+  private final Thread poster;
 
   Sender(Http http, BlockingQueue<Item> queue, int batchPoints, AtomicLong dropped, AtomicLong droppedRecords) {
     this.http = http;
@@ -53,6 +56,34 @@ final class Sender implements Runnable {
     this.batchPoints = batchPoints;
     this.dropped = dropped;
     this.droppedRecords = droppedRecords;
+    this.poster = new Thread(this::post, "cairn-client-poster");
+    poster.setDaemon(true);
+    poster.start();
+  }
+
+  /** Sends what the packing thread handed over, one request at a time, in order. */
+  private void post() {
+    while (true) {
+      try {
+        Runnable next = wire.poll(100, TimeUnit.MILLISECONDS);
+        if (next != null) {
+          next.run();
+        } else if (stopping && done) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException | Error e) {
+        LOG.log(Level.ERROR, "Cairn client poster failed; continuing", e);
+      }
+    }
+  }
+
+  private volatile boolean done;
+
+  /** Hands a request to the poster; waits while one is already waiting there. */
+  private void handOver(Runnable request) throws InterruptedException {
+    wire.put(request);
   }
 
   /** From now on, requests are retried only until {@code deadline} (System.nanoTime). */
@@ -72,6 +103,7 @@ final class Sender implements Runnable {
         Item first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           if (stopping) {
+            done = true;
             return;
           }
           continue;
@@ -90,6 +122,7 @@ final class Sender implements Runnable {
         sendPoints();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        done = true;
         return;
       } catch (RuntimeException | Error e) {
         LOG.log(Level.ERROR, "Cairn client sender failed; continuing", e);
@@ -121,30 +154,41 @@ final class Sender implements Runnable {
       int n = e.getValue().values().stream().mapToInt(s -> s.size).sum();
       String batchId = run.id() + "-" + run.nextBatch();
       byte[] body = encode(batchId, e.getValue());
-      try {
-        http.postWithRetries("api/tracking/runs/" + run.id() + "/scalars", BINARY_TYPE, body, deadline);
-        run.sent.addAndGet(n);
-      } catch (CairnClientException ex) {
-        run.dropped.addAndGet(n);
-        dropped.addAndGet(n);
-        LOG.log(Level.WARNING, "Cairn: dropped batch " + batchId + " of " + n + " points: " + ex.getMessage());
-      }
+      handOver(() -> {
+        try {
+          http.postWithRetries("api/tracking/runs/" + run.id() + "/scalars", BINARY_TYPE, body, deadline);
+          run.sent.addAndGet(n);
+        } catch (CairnClientException ex) {
+          run.dropped.addAndGet(n);
+          dropped.addAndGet(n);
+          LOG.log(Level.WARNING, "Cairn: dropped batch " + batchId + " of " + n + " points: " + ex.getMessage());
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          run.dropped.addAndGet(n);
+          dropped.addAndGet(n);
+        }
+      });
     }
     pending.clear();
     pendingPoints = 0;
   }
 
   private void send(Task t) throws InterruptedException {
-    try {
-      if (t.path() != null) {
-        http.postWithRetries(t.path(), t.contentType(), t.body(), deadline);
+    handOver(() -> {
+      try {
+        if (t.path() != null) {
+          http.postWithRetries(t.path(), t.contentType(), t.body(), deadline);
+        }
+        t.done().complete(null);
+      } catch (CairnClientException ex) {
+        droppedRecords.incrementAndGet();
+        LOG.log(Level.WARNING, "Cairn: " + ex.getMessage());
+        t.done().completeExceptionally(ex);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        t.done().completeExceptionally(ex);
       }
-      t.done().complete(null);
-    } catch (CairnClientException ex) {
-      droppedRecords.incrementAndGet();
-      LOG.log(Level.WARNING, "Cairn: " + ex.getMessage());
-      t.done().completeExceptionally(ex);
-    }
+    });
   }
 
   /** The server's binary scalar batch (docs/tracking.md): no number formatting on either side. */
