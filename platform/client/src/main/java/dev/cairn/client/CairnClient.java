@@ -152,13 +152,13 @@ public final class CairnClient implements AutoCloseable {
       return;
     }
     long deadline = System.nanoTime() + closeTimeout.toNanos();
+    sender.giveUpAt(deadline);
     for (Run run : List.copyOf(open)) {
       run.end(EndStatus.FAILED, "the client closed (or its JVM exited) before the run ended");
     }
     try {
       Sender.Task marker = Sender.Task.marker();
       if (queue.offer(marker, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        sender.giveUpAt(deadline);
         marker.done().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       }
     } catch (InterruptedException e) {
@@ -172,6 +172,7 @@ public final class CairnClient implements AutoCloseable {
     heartbeats.shutdownNow();
     try {
       senderThread.join(5_000);
+      sender.joinPoster(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

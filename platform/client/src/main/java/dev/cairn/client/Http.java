@@ -58,6 +58,12 @@ final class Http {
    */
   JsonNode postWithRetries(String path, String contentType, byte[] body, long deadline)
       throws InterruptedException {
+    return postWithRetries(path, contentType, body, () -> deadline);
+  }
+
+  /** As above, with a deadline that may move closer while it retries (when the client closes). */
+  JsonNode postWithRetries(String path, String contentType, byte[] body, java.util.function.LongSupplier deadline)
+      throws InterruptedException {
     long wait = 100;
     while (true) {
       try {
@@ -66,11 +72,11 @@ final class Http {
         if (!retryable(e.status())) {
           throw e;
         }
-        if (System.nanoTime() + wait * 1_000_000 > deadline) {
+        if (System.nanoTime() + wait * 1_000_000 > deadline.getAsLong()) {
           throw e;
         }
       } catch (IOException e) {
-        if (System.nanoTime() + wait * 1_000_000 > deadline) {
+        if (System.nanoTime() + wait * 1_000_000 > deadline.getAsLong()) {
           throw new CairnClientException("server at " + base + " unreachable: " + e, e);
         }
       }

@@ -95,6 +95,11 @@ final class Sender implements Runnable {
     stopping = true;
   }
 
+  /** Waits for the poster thread to finish what it holds (after {@link #stop}). */
+  void joinPoster(long millis) throws InterruptedException {
+    poster.join(millis);
+  }
+
   @Override
   public void run() {
     List<Item> items = new ArrayList<>();
@@ -156,7 +161,7 @@ final class Sender implements Runnable {
       byte[] body = encode(batchId, e.getValue());
       handOver(() -> {
         try {
-          http.postWithRetries("api/tracking/runs/" + run.id() + "/scalars", BINARY_TYPE, body, deadline);
+          http.postWithRetries("api/tracking/runs/" + run.id() + "/scalars", BINARY_TYPE, body, () -> deadline);
           run.sent.addAndGet(n);
         } catch (CairnClientException ex) {
           run.dropped.addAndGet(n);
@@ -177,7 +182,7 @@ final class Sender implements Runnable {
     handOver(() -> {
       try {
         if (t.path() != null) {
-          http.postWithRetries(t.path(), t.contentType(), t.body(), deadline);
+          http.postWithRetries(t.path(), t.contentType(), t.body(), () -> deadline);
         }
         t.done().complete(null);
       } catch (CairnClientException ex) {
