@@ -64,7 +64,16 @@ public final class TrackingRoutes {
   /** Mounts the routes; call before the API's general body handler (these take larger bodies). */
   public static void mount(Router router, Vertx vertx, Platform platform) {
     TrackingRoutes routes = new TrackingRoutes(vertx, platform);
-    router.route("/api/tracking/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    // no file uploads: a body is read into memory (at most 16 MiB) and nothing is written to disk
+    router.route("/api/tracking/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.route("/api/tracking/*").failureHandler(ctx -> {
+      if (ctx.failure() == null && ctx.statusCode() == 413) {
+        HttpSupport.json(ctx, 413, new JsonObject().put("error", new JsonObject().put("code", "too_large")
+            .put("message", "request body is larger than " + MAX_BODY_BYTES + " bytes (16 MiB); send smaller batches")));
+      } else {
+        ctx.next(); // the API's failure handler answers everything else
+      }
+    });
     router.post("/api/tracking/runs").handler(routes::create);
     router.get("/api/tracking/runs/:id").handler(routes::get);
     router.post("/api/tracking/runs/:id/scalars").handler(routes::scalars);
