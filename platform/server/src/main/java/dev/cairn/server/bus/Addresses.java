@@ -15,4 +15,10 @@ public final class Addresses {
 
   /** Published by the store writer after each flush: {@code {runIds: [...]}} (live views). */
   public static final String FLUSHED = "cairn.store.flushed";
+
+  /**
+   * {@link MetricBatch} from the tracking API: the writer stores and flushes it, then replies, so
+   * an acknowledged batch survives a kill -9. Fails with 400 and a message for a bad point.
+   */
+  public static final String METRICS_DURABLE = "cairn.store.metrics-durable";
 }

@@ -40,6 +40,23 @@ public final class StoreWriterVerticle extends VerticleBase {
         LOG.error("could not store {} points", msg.body().points().size(), e);
       }
     });
+    bus.<MetricBatch>consumer(Addresses.METRICS_DURABLE, msg -> {
+      try {
+        store.writeScalars(msg.body().points());
+        msg.body().points().forEach(p -> dirtyRuns.add(p.runId()));
+        flush();
+        if (!dirtyRuns.isEmpty()) {
+          msg.fail(503, "points not yet durable; retry the batch");
+          return;
+        }
+        msg.reply(true);
+      } catch (IllegalArgumentException e) {
+        msg.fail(400, e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.error("could not store {} points", msg.body().points().size(), e);
+        msg.fail(500, e.toString());
+      }
+    });
     bus.<JsonObject>consumer(Addresses.CREATE_RUN, msg -> {
       try {
         msg.reply(JsonMapping.toJson(store.createRun(JsonMapping.newRun(msg.body()))));
@@ -53,6 +70,9 @@ public final class StoreWriterVerticle extends VerticleBase {
         String runId = body.getString("runId");
         RunStatus status = RunStatus.valueOf(body.getString("status"));
         if (status == RunStatus.RUNNING) {
+          if (body.getBoolean("reopen", false)) {
+            store.reopen(runId);
+          }
           store.markRunning(runId, body.getString("device"));
         } else {
           store.markEnded(runId, status, body.getString("message"));

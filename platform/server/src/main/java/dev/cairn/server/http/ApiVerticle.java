@@ -50,6 +50,7 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     ModelsApi.mount(router, vertx, platform); // first: its routes read larger bodies than the handler below allows
+    dev.cairn.server.tracking.TrackingRoutes.mount(router, vertx, platform); // also before the 1 MiB body handler
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
     router.get("/api/health").handler(ctx -> HttpSupport.json(ctx, 200, new JsonObject().put("status", "ok")));
     router.get("/api/plugins").handler(this::plugins);

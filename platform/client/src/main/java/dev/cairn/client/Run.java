@@ -1,0 +1,184 @@
+package dev.cairn.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A run on the server. {@code log}, {@code logImage}, {@code logHistogram} and {@code logText}
+ * only offer to the client's bounded queue and return at once; when the queue is full the point
+ * is dropped and counted ({@link #droppedPoints()}), the training loop is never held up. {@link
+ * #close()} ends the run FINISHED unless {@link #end} was called.
+ */
+public final class Run implements AutoCloseable {
+  private final CairnClient client;
+  private final String id;
+  final AtomicLong dropped = new AtomicLong();
+  final AtomicLong sent = new AtomicLong();
+  private final AtomicLong batches = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
+  Run(CairnClient client, String id) {
+    this.client = client;
+    this.id = id;
+  }
+
+  /** The run id on the server (the dashboard shows it under {@code #/run/ID}). */
+  public String id() {
+    return id;
+  }
+
+  /** Logs a scalar with the current wall time. */
+  public void log(String tag, long step, double value) {
+    log(tag, step, value, System.currentTimeMillis());
+  }
+
+  /**
+   * Logs a scalar. Steps of a tag should increase: the server keeps the first point of each step
+   * and drops a later one for a step it already has. NaN and infinities are stored as they are.
+   *
+   * @param wallTime milliseconds since 1970
+   */
+  public void log(String tag, long step, double value, long wallTime) {
+    checkTag(tag);
+    if (step < 0) {
+      throw new IllegalArgumentException("step must be >= 0, got " + step);
+    }
+    if (!client.offer(new Sender.Point(this, tag, step, value, wallTime))) {
+      dropped.incrementAndGet();
+    }
+  }
+
+  /** Logs a PNG image (at most 4 MiB, 8192 pixels a side; the server checks it). */
+  public void logImage(String tag, long step, byte[] png) {
+    checkTag(tag);
+    if (png == null || png.length < 8 || png[0] != (byte) 0x89 || png[1] != 'P' || png[2] != 'N' || png[3] != 'G') {
+      throw new IllegalArgumentException("image '" + tag + "' is not a PNG (no PNG signature)");
+    }
+    String path = "api/tracking/runs/" + id + "/images?tag=" + URLEncoder.encode(tag, StandardCharsets.UTF_8)
+        + "&step=" + step + "&wallTime=" + System.currentTimeMillis();
+    client.offerRecord(new Sender.Task(this, path, "image/png", png.clone(), new java.util.concurrent.CompletableFuture<>()));
+  }
+
+  /** Logs a histogram of raw values; the server buckets them (30 equal-width buckets). */
+  public void logHistogram(String tag, long step, double[] values) {
+    checkTag(tag);
+    ObjectNode body = Http.JSON.createObjectNode().put("tag", tag).put("step", step).put("wallTime", System.currentTimeMillis());
+    ArrayNode array = body.putArray("values");
+    for (double v : values) {
+      if (Double.isFinite(v)) {
+        array.add(v);
+      } else {
+        array.add(Double.toString(v));
+      }
+    }
+    client.offerRecord(task("histograms", body));
+  }
+
+  /** Logs text at a step (at most 65,536 characters). */
+  public void logText(String tag, long step, String text) {
+    checkTag(tag);
+    client.offerRecord(task("texts", Http.JSON.createObjectNode().put("tag", tag).put("step", step)
+        .put("wallTime", System.currentTimeMillis()).put("text", text)));
+  }
+
+  /** Adds or replaces a param; waits only while the queue is full. */
+  public void setParam(String key, Object value) {
+    ObjectNode body = Http.JSON.createObjectNode();
+    body.putObject("params").put(key, String.valueOf(value));
+    client.put(task("params", body));
+  }
+
+  /** Adds or replaces a key/value tag; waits only while the queue is full. */
+  public void setTag(String key, String value) {
+    ObjectNode body = Http.JSON.createObjectNode();
+    body.putObject("tags").put(key, value);
+    client.put(task("tags", body));
+  }
+
+  /** Sends what is queued, then ends the run; waits at most the client's close timeout. */
+  public void end(EndStatus status) {
+    end(status, null);
+  }
+
+  public void end(EndStatus status, String message) {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    ObjectNode body = Http.JSON.createObjectNode().put("status", status.name());
+    if (message != null) {
+      body.put("message", message);
+    }
+    Sender.Task t = task("end", body);
+    client.put(t);
+    try {
+      t.done().get(client.closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      System.getLogger(CairnClient.class.getName()).log(System.Logger.Level.WARNING,
+          "Cairn: run " + id + " could not be ended " + status + ": " + e.getMessage());
+    } finally {
+      client.ended(this);
+    }
+  }
+
+  boolean ended() {
+    return ended.get();
+  }
+
+  /** Points of this run lost: not queued (queue full), refused by the server, or unsent at close. */
+  public long droppedPoints() {
+    return dropped.get();
+  }
+
+  /** Points of this run the server acknowledged. */
+  public long sentPoints() {
+    return sent.get();
+  }
+
+  long nextBatch() {
+    return batches.incrementAndGet();
+  }
+
+  /** Ends the run FINISHED unless it was ended already. */
+  @Override
+  public void close() {
+    end(EndStatus.FINISHED);
+  }
+
+  private Sender.Task task(String what, ObjectNode body) {
+    try {
+      return new Sender.Task(this, "api/tracking/runs/" + id + "/" + what, "application/json",
+          Http.JSON.writeValueAsBytes(body), new java.util.concurrent.CompletableFuture<>());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void checkTag(String tag) {
+    if (tag == null || tag.isBlank() || tag.length() > 255) {
+      throw new IllegalArgumentException("a tag is 1..255 characters, got " + (tag == null ? "null" : "'" + tag + "'"));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Run[" + id + "]";
+  }
+
+  static Map<String, String> strings(Map<String, ?> in) {
+    java.util.LinkedHashMap<String, String> out = new java.util.LinkedHashMap<>();
+    if (in != null) {
+      in.forEach((k, v) -> out.put(k, String.valueOf(v)));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,157 @@
+package dev.cairn.bench;
+
+import dev.cairn.client.CairnClient;
+import dev.cairn.client.EndStatus;
+import dev.cairn.client.Run;
+import dev.cairn.core.tracking.H2TrackingStore;
+import dev.cairn.core.tracking.NewRun;
+import dev.cairn.core.tracking.ScalarPoint;
+import dev.cairn.server.CairnOptions;
+import dev.cairn.server.Platform;
+import dev.cairn.server.http.ApiVerticle;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Batch ingest from one Java client ({@code platform/client}) over loopback into a real server
+ * (Platform + ApiVerticle, tracking API, store writer, durable answers) against the in-process
+ * chunked writer ({@link H2TrackingStore#writeScalars} + {@code flush}) in the same process, rounds
+ * alternating A B B A. A benchmark, not a test: it prints figures and asserts nothing.
+ *
+ * <p>Usage: {@code ClientIngestBench [tags=10] [steps=100000] [rounds=2]}. The client's time runs
+ * from its first {@code log} until {@code end} returned, which is after the server acknowledged
+ * every batch as durable. The in-process writer flushes (commit + CHECKPOINT) every 50,000
+ * points, the client's batch size, so both are as durable.
+ */
+public final class ClientIngestBench {
+  private static final int WRITER_BATCH = 1_000;
+  private static final int FLUSH_EVERY = 50_000;
+
+  private ClientIngestBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int tags = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    int steps = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    Path dir = Files.createTempDirectory("cairn-client-bench");
+    System.out.printf("ClientIngestBench: %d tags x %,d steps = %,d points per round, Java %s, %d cores, load %s%n",
+        tags, steps, (long) tags * steps, System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(), load());
+    try (Platform platform = Platform.start(new CairnOptions(dir.resolve("server"), null, dir.resolve("no-plugins"), true));
+        H2TrackingStore local = H2TrackingStore.openInDirectory(dir.resolve("local"))) {
+      ApiVerticle api = new ApiVerticle(platform, "127.0.0.1", 0);
+      platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      URI base = URI.create("http://127.0.0.1:" + api.actualPort());
+      try (CairnClient client = CairnClient.create(base)) {
+        // warm-up of both paths, so that the JIT favours neither
+        viaClient(client, tags, steps / 10);
+        inProcess(local, tags, steps / 10);
+        List<Double> clientRates = new ArrayList<>();
+        List<Double> localRates = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+          if (r % 2 == 0) {
+            clientRates.add(viaClient(client, tags, steps));
+            localRates.add(inProcess(local, tags, steps));
+          } else {
+            localRates.add(inProcess(local, tags, steps));
+            clientRates.add(viaClient(client, tags, steps));
+          }
+        }
+        double c = median(clientRates);
+        double l = median(localRates);
+        System.out.println();
+        System.out.printf("%-46s %s%n", "Java client over loopback, points/s", fmt(clientRates));
+        System.out.printf("%-46s %s%n", "in-process chunked writer, points/s", fmt(localRates));
+        System.out.printf("median: client %,.0f, in-process %,.0f, client / in-process %.2f; dropped %d; load %s%n",
+            c, l, c / l, client.droppedPoints(), load());
+      }
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static double viaClient(CairnClient client, int tags, int steps) {
+    String[] names = tagNames(tags);
+    Run run = client.startRun("bench", "client-" + steps, Map.of("tags", tags), Map.of());
+    long start = System.nanoTime();
+    for (int step = 0; step < steps; step++) {
+      long wall = wallTime(step);
+      for (int t = 0; t < tags; t++) {
+        run.log(names[t], step, value(t, step), wall);
+      }
+    }
+    run.end(EndStatus.FINISHED);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (run.droppedPoints() > 0) {
+      System.out.printf("  client round dropped %,d points%n", run.droppedPoints());
+    }
+    return run.sentPoints() / seconds;
+  }
+
+  private static double inProcess(H2TrackingStore store, int tags, int steps) {
+    String[] names = tagNames(tags);
+    String id = store.createRun(new NewRun("bench", "local-" + steps, "", "", 0, "cpu", Map.of(), Map.of())).id();
+    long start = System.nanoTime();
+    List<ScalarPoint> batch = new ArrayList<>(WRITER_BATCH);
+    int sinceFlush = 0;
+    for (int step = 0; step < steps; step++) {
+      long wall = wallTime(step);
+      for (int t = 0; t < tags; t++) {
+        batch.add(new ScalarPoint(id, names[t], step, wall, value(t, step)));
+        if (batch.size() == WRITER_BATCH) {
+          store.writeScalars(batch);
+          batch = new ArrayList<>(WRITER_BATCH);
+          sinceFlush += WRITER_BATCH;
+          if (sinceFlush >= FLUSH_EVERY) {
+            store.flush();
+            sinceFlush = 0;
+          }
+        }
+      }
+    }
+    store.writeScalars(batch);
+    store.flush();
+    return (double) tags * steps / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static String[] tagNames(int tags) {
+    String[] names = new String[tags];
+    for (int t = 0; t < tags; t++) {
+      names[t] = "train/metric" + t;
+    }
+    return names;
+  }
+
+  private static long wallTime(int step) {
+    return 1_700_000_000_000L + step * 50L;
+  }
+
+  private static double value(int tag, int step) {
+    return Math.exp(-step / 5_000.0) + tag + Math.sin(step) * 0.05;
+  }
+
+  private static double median(List<Double> xs) {
+    double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  }
+
+  private static String fmt(List<Double> xs) {
+    return Arrays.toString(xs.stream().map(x -> String.format("%,.0f", x)).toArray());
+  }
+
+  private static String load() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+}
