@@ -27,6 +27,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--cluster", description = "Be the head of a cluster: workers (cairn worker --cluster --join HOST:PORT) train the sweep trials.")
   boolean cluster;
 
+  @Mixin ClusterSecretOption clusterSecret;
+
   @Option(names = "--cluster-host", defaultValue = "127.0.0.1",
       description = "Interface the cluster member binds and advertises (default ${DEFAULT-VALUE}).")
   String clusterHost;
@@ -48,7 +50,10 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("error: --worker-timeout must be at least 1 and --slots at least 0");
       return CairnCli.USAGE;
     }
-    ClusterOptions clusterOptions = cluster ? new ClusterOptions(clusterHost, clusterPort, List.of()) : null;
+    ClusterOptions clusterOptions = cluster ? clusterSecret.options(clusterHost, clusterPort, List.of()) : null;
+    if (cluster && clusterOptions == null) {
+      return CairnCli.USAGE;
+    }
     PlatformCommand.Handle handle = cluster
         ? PlatformCommand.start(common.resolve(), clusterOptions::startVertx)
         : PlatformCommand.start(common.resolve());
