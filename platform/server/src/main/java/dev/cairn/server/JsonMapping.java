@@ -50,6 +50,7 @@ public final class JsonMapping {
         .put("device", run.device())
         .put("specHash", run.specHash())
         .put("message", run.message())
+        .put("owner", run.owner())
         .put("provenance", new JsonObject(new LinkedHashMap<>(run.provenance())));
   }
 
