@@ -1,5 +1,6 @@
 import * as api from '../api';
 import { app } from '../app';
+import { auth } from '../auth';
 import { runColor } from '../colors';
 import { escapeHtml } from '../format';
 import { cellLabels, confusionTable, labelOverlay, parseConfusion } from '../media';
@@ -41,9 +42,10 @@ function imageCard(runId: string, tag: string): HTMLElement {
   const show = () => {
     const i = list[Number(slider.value)];
     if (!i) return;
-    // fetched with the token (an <img src> cannot send it), shown from a blob URL
+    // with a token the image is fetched with it (an <img src> cannot send it) and shown from a blob URL
     const wanted = i.step;
-    void api.blob(api.imageUrl(runId, tag, i.step)).then((b) => {
+    if (!auth.token()) img.src = api.imageUrl(runId, tag, i.step);
+    else void api.blob(api.imageUrl(runId, tag, i.step)).then((b) => {
       if (list[Number(slider.value)]?.step !== wanted) return;
       if (img.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
       img.src = URL.createObjectURL(b);
