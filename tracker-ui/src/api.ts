@@ -1,3 +1,4 @@
+import { auth, type Me } from './auth';
 import type { GraphNode, HistogramAt, ImageInfo, Run, ScalarsResponse, Sweep, SweepDetail, SweepImportance, TagsResponse, Trial } from './types';
 
 export class ApiError extends Error {
@@ -6,18 +7,55 @@ export class ApiError extends Error {
   }
 }
 
-async function get<T>(url: string, signal?: AbortSignal): Promise<T> {
-  const r = await fetch(url, { signal });
-  if (!r.ok) {
-    let message = `${r.status} ${r.statusText}`;
-    try {
-      message = (await r.json()).error?.message ?? message;
-    } catch {
-      /* not JSON */
-    }
-    throw new ApiError(r.status, message);
+/** The error sentence of a JSON error body (`{"error": "..."}` or `{"error": {"message": "..."}}`). */
+async function errorMessage(r: Response): Promise<string> {
+  let message = `${r.status} ${r.statusText}`;
+  try {
+    const body = await r.json();
+    const e = body?.error;
+    message = (typeof e === 'string' ? e : e?.message) ?? message;
+  } catch {
+    /* not JSON */
   }
+  return message;
+}
+
+/**
+ * The dashboard's one way to reach the server: adds the token and, on state-changing methods,
+ * the CSRF marker; a 401 tells `auth` (which asks for a token) and fails the call.
+ */
+export async function request(url: string, init: RequestInit = {}): Promise<Response> {
+  const method = (init.method ?? 'GET').toUpperCase();
+  const headers = new Headers(init.headers);
+  for (const [k, v] of Object.entries(auth.headers(method))) headers.set(k, v);
+  const r = await fetch(url, { ...init, method, headers });
+  if (r.status === 401) {
+    auth.unauthenticated();
+    throw new ApiError(401, await errorMessage(r));
+  }
+  if (!r.ok) throw new ApiError(r.status, await errorMessage(r));
+  return r;
+}
+
+async function get<T>(url: string, signal?: AbortSignal): Promise<T> {
+  const r = await request(url, { signal });
   return r.json() as Promise<T>;
+}
+
+/** What the server says about the current token; never fails on 401 (the route is always open). */
+export async function me(url = 'api/auth/me'): Promise<Me> {
+  const r = await fetch(url, { headers: auth.headers('GET') });
+  if (r.status === 404) {
+    // a server from before authentication: everything is open
+    return { authRequired: false, publicRead: false, authenticated: true, name: 'local', scope: 'admin' };
+  }
+  if (!r.ok) throw new ApiError(r.status, await errorMessage(r));
+  return r.json() as Promise<Me>;
+}
+
+/** A file the server sends (an image, an export) as a blob, fetched with the token. */
+export async function blob(url: string): Promise<Blob> {
+  return (await request(url)).blob();
 }
 
 const q = encodeURIComponent;
@@ -66,17 +104,15 @@ export const texts = (run: string, tag: string) =>
 export const graph = (run: string) => get<GraphNode>(`api/runs/${q(run)}/graph`);
 
 export async function saveNotes(run: string, tags: string[], notes: string): Promise<void> {
-  const r = await fetch(`api/runs/${q(run)}/notes`, {
+  await request(`api/runs/${q(run)}/notes`, {
     method: 'PUT',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ tags, notes }),
   });
-  if (!r.ok) throw new ApiError(r.status, (await r.json()).error?.message ?? r.statusText);
 }
 
 export async function deleteRun(run: string): Promise<void> {
-  const r = await fetch(`api/runs/${q(run)}`, { method: 'DELETE' });
-  if (!r.ok) throw new ApiError(r.status, (await r.json()).error?.message ?? r.statusText);
+  await request(`api/runs/${q(run)}`, { method: 'DELETE' });
 }
 
 export const sweeps = () => get<{ sweeps: Sweep[] }>('api/sweeps?limit=200').then((r) => r.sweeps);
@@ -88,6 +124,5 @@ export const sweepTrials = (id: string) => get<{ trials: Trial[] }>(`api/sweeps/
 export const sweepImportance = (id: string) => get<SweepImportance>(`api/sweeps/${q(id)}/importance`);
 
 export async function stopSweep(id: string): Promise<void> {
-  const r = await fetch(`api/sweeps/${q(id)}/stop`, { method: 'POST' });
-  if (!r.ok) throw new ApiError(r.status, (await r.json()).error?.message ?? r.statusText);
+  await request(`api/sweeps/${q(id)}/stop`, { method: 'POST' });
 }

@@ -54,7 +54,8 @@ class App {
 
   /** Runs the user may see: hidden ones only when asked for. */
   visibleRuns(): Run[] {
-    return this.state.showHidden ? this.runs : this.runs.filter((r) => !this.hidden.has(r.id));
+    const owner = this.state.owner;
+    return this.runs.filter((r) => (this.state.showHidden || !this.hidden.has(r.id)) && (!owner || (r.owner ?? 'local') === owner));
   }
 
   /** The selected runs that exist, in the runs' order (newest first). */

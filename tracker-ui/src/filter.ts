@@ -41,7 +41,7 @@ function parseClause(text: string): Clause {
     } catch {
       throw new Error(`'${text}' is not a valid regular expression`);
     }
-    return { test: (run) => [run.name, run.experiment, run.id, run.status, ...run.tags].some((s) => re.test(s)) };
+    return { test: (run) => [run.name, run.experiment, run.id, run.status, run.owner ?? '', ...run.tags].some((s) => re.test(s)) };
   }
   const key = m[1].replace(/^["']|["']$/g, '');
   const op = m[2] as Op;
@@ -109,6 +109,7 @@ export function lookup(run: Run, key: string): string | number | null | undefine
       case 'tags': return run.tags.join(',');
       case 'notes': return run.notes;
       case 'seed': return run.seed;
+      case 'owner': return run.owner ?? null;
     }
   }
   return undefined;

@@ -1,6 +1,8 @@
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
+import * as api from './api';
 import { app } from './app';
+import { auth } from './auth';
 import { startLive } from './live';
 import { renderSidebar } from './sidebar';
 import type { View } from './state';
@@ -27,6 +29,9 @@ const VIEWS: { id: View; label: string; title: string; mount: Mount }[] = [
   { id: 'sweeps', label: 'Sweeps', title: 'Hyperparameter sweeps: best so far, trials, parallel coordinates, importance', mount: mountSweeps },
 ];
 
+/** True once the views may load data: no token is needed, or one was accepted. */
+let ready = false;
+
 function applyTheme(): void {
   const chosen = app.state.theme || localStorage.getItem('cairn.theme') || (matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark');
   document.documentElement.dataset.theme = chosen;
@@ -42,11 +47,23 @@ function start(): void {
       <nav class="tabs">${VIEWS.map((v) => `<a data-view="${v.id}" href="#/${v.id}" title="${v.title}">${v.label}</a>`).join('')}</nav>
       <span class="spacer"></span>
       <span class="live" title="Connecting to live updates…"><i></i>live</span>
+      <span class="who muted" hidden></span>
+      <button class="signin-open" hidden title="Sign in with a token to change runs">Sign in</button>
+      <button class="signout" hidden title="Forget the token in this browser tab; the dashboard asks for it again">Sign out</button>
       <button class="theme-toggle" title="Switch between dark and light theme">◐ Theme</button>
     </header>
     <div class="layout">
       <aside class="sidebar"><div class="settings"></div><div class="runs-panel"></div></aside>
       <main class="main"></main>
+    </div>
+    <div class="signin" hidden>
+      <form class="signin-form">
+        <h2>Sign in to Cairn</h2>
+        <p class="muted">This server needs an access token. Ask its admin for one (they create it with <code>cairn token create --name YOU</code>). It is kept in this browser tab only, until you sign out or close it.</p>
+        <label>Token <input class="signin-token" type="password" autocomplete="off" spellcheck="false" placeholder="cairn_…" required /></label>
+        <div class="signin-error error"></div>
+        <div class="buttons"><button class="signin-cancel" type="button" hidden>Cancel</button><button class="primary signin-submit" type="submit">Sign in</button></div>
+      </form>
     </div>`;
   const main = root.querySelector<HTMLElement>('.main')!;
   const settings = root.querySelector<HTMLElement>('.settings')!;
@@ -84,14 +101,101 @@ function start(): void {
   };
   applyTheme();
   app.on((reason) => {
-    if (reason === 'state') show();
+    if (reason === 'state' && ready) show();
   });
   window.addEventListener('popstate', () => app.fromUrl());
   window.addEventListener('hashchange', () => app.fromUrl());
   renderSidebar(runsPanel);
-  show();
-  startLive(root.querySelector<HTMLElement>('.live')!);
-  void app.reloadRuns();
+  setUpAuth(root, show);
+}
+
+/**
+ * Asks the server who we are; shows the sign-in form when a token is needed (at load, or when
+ * any request answers 401), the signed-in name and a sign-out control otherwise.
+ */
+function setUpAuth(root: HTMLElement, show: () => void): void {
+  const overlay = root.querySelector<HTMLElement>('.signin')!;
+  const form = root.querySelector<HTMLFormElement>('.signin-form')!;
+  const input = root.querySelector<HTMLInputElement>('.signin-token')!;
+  const error = root.querySelector<HTMLElement>('.signin-error')!;
+  const cancel = root.querySelector<HTMLButtonElement>('.signin-cancel')!;
+  const who = root.querySelector<HTMLElement>('.who')!;
+  const signOut = root.querySelector<HTMLButtonElement>('.signout')!;
+  const signInOpen = root.querySelector<HTMLButtonElement>('.signin-open')!;
+  const liveDot = root.querySelector<HTMLElement>('.live')!;
+  let stopLive: (() => void) | null = null;
+
+  const ask = (message = '') => {
+    stopLive?.();
+    stopLive = null;
+    error.textContent = message;
+    cancel.hidden = !auth.me.publicRead;
+    overlay.hidden = false;
+    input.value = '';
+    input.focus();
+  };
+  const begin = () => {
+    overlay.hidden = true;
+    if (!stopLive) stopLive = startLive(liveDot);
+    if (!ready) {
+      ready = true;
+      show();
+    }
+    void app.reloadRuns();
+  };
+  const renderWho = () => {
+    const m = auth.me;
+    who.hidden = !m.authRequired || !m.authenticated;
+    who.textContent = m.authenticated ? `${m.name} · ${m.scope}` : '';
+    who.title = `Signed in as ${m.name} with ${m.scope} scope`;
+    signOut.hidden = !m.authRequired || !m.authenticated;
+    signInOpen.hidden = !(m.authRequired && m.publicRead && !m.authenticated);
+  };
+  auth.on((reason) => {
+    renderWho();
+    app.emit('auth');
+    if (reason === 'required' && overlay.hidden) ask('Your token was not accepted (missing, wrong, expired or revoked); sign in again.');
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const token = input.value.trim();
+    if (!token) return;
+    auth.setToken(token);
+    error.textContent = '';
+    try {
+      const me = await api.me();
+      if (!me.authenticated) {
+        auth.signOut();
+        error.textContent = 'That token was not accepted: it is wrong, expired or revoked.';
+        input.select();
+        return;
+      }
+      auth.setMe(me);
+      begin();
+    } catch (err) {
+      error.textContent = `Could not reach the server: ${(err as Error).message}`;
+    }
+  });
+  cancel.addEventListener('click', () => begin());
+  signInOpen.addEventListener('click', () => ask());
+  signOut.addEventListener('click', () => {
+    auth.signOut();
+    app.runs = [];
+    app.runsById.clear();
+    app.loaded = false;
+    if (auth.needsSignIn()) ask();
+    else begin();
+  });
+
+  void (async () => {
+    try {
+      auth.setMe(await api.me());
+    } catch (err) {
+      app.loadError = (err as Error).message;
+    }
+    if (auth.needsSignIn()) ask(auth.token() ? 'Your token was not accepted (wrong, expired or revoked); sign in again.' : '');
+    else begin();
+  })();
 }
 
 start();

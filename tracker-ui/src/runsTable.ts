@@ -40,6 +40,7 @@ function sortValue(run: Run, key: string): string | number | null {
     case 'createdAt': return run.createdAt;
     case 'duration': return run.durationSeconds;
     case 'device': return run.device;
+    case 'owner': return run.owner ?? null;
   }
   if (key.startsWith('param:')) {
     const v = run.params[key.slice(6)];
@@ -73,7 +74,7 @@ export function groupRuns(runs: Run[], group: string): [string, Run[]][] {
   if (!group) return [['', runs]];
   const out = new Map<string, Run[]>();
   for (const r of runs) {
-    const k = group === 'experiment' ? r.experiment : group === 'status' ? r.status
+    const k = group === 'experiment' ? r.experiment : group === 'owner' ? `owner ${r.owner ?? 'local'}` : group === 'status' ? r.status
       : `${group.replace(/^param:/, '')} = ${r.params[group.replace(/^param:/, '')] ?? '(none)'}`;
     if (!out.has(k)) out.set(k, []);
     out.get(k)!.push(r);

@@ -31,6 +31,8 @@ export interface State {
   /** sort key of the Sweeps view's trials table (`trial`, `status`, `value`, `param:K`), `-` for descending */
   trialSort: string;
   showHidden: boolean;
+  /** only the runs of this owner (the token name that created them); '' = everyone's */
+  owner: string;
   theme: 'dark' | 'light' | '';
 }
 
@@ -51,6 +53,7 @@ export const DEFAULTS: State = {
   sweep: '',
   trialSort: 'trial',
   showHidden: false,
+  owner: '',
   theme: '',
 };
 
@@ -80,6 +83,7 @@ export function parseHash(hash: string): State {
   s.sweep = params.get('sweep') ?? '';
   s.trialSort = params.get('tsort') || DEFAULTS.trialSort;
   s.showHidden = params.get('hidden') === '1';
+  s.owner = params.get('owner') ?? '';
   const theme = params.get('theme');
   if (theme === 'dark' || theme === 'light') s.theme = theme;
   return s;
@@ -102,6 +106,7 @@ export function toHash(s: State): string {
   if (s.sweep) p.set('sweep', s.sweep);
   if (s.trialSort !== DEFAULTS.trialSort) p.set('tsort', s.trialSort);
   if (s.showHidden) p.set('hidden', '1');
+  if (s.owner) p.set('owner', s.owner);
   if (s.theme) p.set('theme', s.theme);
   const q = p.toString().replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%7C/g, '|');
   return `#/${s.view}${q ? '?' + q : ''}`;

@@ -17,6 +17,8 @@ export interface Run {
   metrics: Record<string, number | null>;
   tags: string[];
   notes: string;
+  /** who created the run: the token's name, `local` without authentication */
+  owner?: string;
 }
 
 export interface ChartSeries {
@@ -99,6 +101,8 @@ export interface Sweep {
   endedAt: string | null;
   message: string | null;
   trials: number;
+  /** who started the sweep: the token's name, `local` without authentication */
+  owner?: string;
   /** trials per status, lower-case keys: queued, running, finished, pruned, failed, killed */
   counts: Record<string, number>;
   best: { trialNo: number; runId: string; value: number | null; params: Record<string, ParamValue> } | null;

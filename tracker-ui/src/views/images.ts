@@ -1,5 +1,6 @@
 import * as api from '../api';
 import { app } from '../app';
+import { auth } from '../auth';
 import { runColor } from '../colors';
 import { escapeHtml } from '../format';
 import { cellLabels, confusionTable, labelOverlay, parseConfusion } from '../media';
@@ -41,7 +42,14 @@ function imageCard(runId: string, tag: string): HTMLElement {
   const show = () => {
     const i = list[Number(slider.value)];
     if (!i) return;
-    img.src = api.imageUrl(runId, tag, i.step);
+    // with a token the image is fetched with it (an <img src> cannot send it) and shown from a blob URL
+    const wanted = i.step;
+    if (!auth.token()) img.src = api.imageUrl(runId, tag, i.step);
+    else void api.blob(api.imageUrl(runId, tag, i.step)).then((b) => {
+      if (list[Number(slider.value)]?.step !== wanted) return;
+      if (img.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
+      img.src = URL.createObjectURL(b);
+    }, () => {});
     img.width = Math.min(i.width * (i.width < 200 ? 2 : 1), 560);
     card.querySelector('.step-label')!.textContent = `step ${i.step} (${Number(slider.value) + 1} of ${list.length})`;
     img.title = `${i.width}×${i.height} pixels; click for full size`;

@@ -1,5 +1,6 @@
 import * as api from '../api';
 import { app } from '../app';
+import { auth } from '../auth';
 import { runColor, setRunColor } from '../colors';
 import { parseFilter } from '../filter';
 import { duration, escapeHtml, fmt, when } from '../format';
@@ -14,6 +15,7 @@ export function mountRuns(main: HTMLElement): () => void {
       <div class="toolbar">
         <input class="run-filter wide" type="search" placeholder="Filter runs: regex over name / experiment / tags, or  optimizer.lr < 0.1 and test_accuracy > 0.8" title="A regular expression over name, experiment, id, status and tags; or comparisons of params and final metrics (= != < <= > >= ~regex) joined by 'and'. A param may be named by its last part: lr for optimizer.lr." />
         <label>Group by <select class="group-by"></select></label>
+        <label title="Only the runs this token name created">Owner <select class="owner-filter"></select></label>
         <label class="check"><input type="checkbox" class="show-hidden" /> Show hidden <span class="hidden-count muted"></span></label>
         <span class="spacer"></span>
         <button class="primary compare" title="Open the selected runs' charts">Compare selected in Scalars →</button>
@@ -43,6 +45,7 @@ export function mountRuns(main: HTMLElement): () => void {
     <input type="color" class="color-picker" hidden />`;
   const filter = main.querySelector<HTMLInputElement>('.run-filter')!;
   const groupBy = main.querySelector<HTMLSelectElement>('.group-by')!;
+  const ownerSel = main.querySelector<HTMLSelectElement>('.owner-filter')!;
   const table = main.querySelector<HTMLTableElement>('.runs-table')!;
   const more = main.querySelector<HTMLButtonElement>('.more')!;
   const picker = main.querySelector<HTMLInputElement>('.color-picker')!;
@@ -63,7 +66,10 @@ export function mountRuns(main: HTMLElement): () => void {
     const metrics = keyMetrics(shown.length ? shown : visible, 3);
     const selected = new Set(app.selected());
 
-    const groupOptions = [['', 'nothing'], ['experiment', 'experiment'], ['status', 'status'], ...params.map((p) => [`param:${p}`, p])];
+    const owners = [...new Set(app.runs.map((r) => r.owner ?? 'local'))].sort();
+    if (app.state.owner && !owners.includes(app.state.owner)) owners.push(app.state.owner);
+    ownerSel.innerHTML = `<option value="">everyone</option>` + owners.map((o) => `<option value="${escapeHtml(o)}" ${o === app.state.owner ? 'selected' : ''}>${escapeHtml(o)}</option>`).join('');
+    const groupOptions = [['', 'nothing'], ['experiment', 'experiment'], ['owner', 'owner'], ['status', 'status'], ...params.map((p) => [`param:${p}`, p])];
     groupBy.innerHTML = groupOptions.map(([v, l]) => `<option value="${escapeHtml(v)}" ${v === app.state.group ? 'selected' : ''}>${escapeHtml(l)}</option>`).join('');
 
     const summary = main.querySelector('.summary')!;
@@ -83,13 +89,13 @@ export function mountRuns(main: HTMLElement): () => void {
     };
     const th = (key: string, text: string, title = '') => `<th data-sort="${escapeHtml(key)}" title="${escapeHtml(title || 'Sort by ' + text)}">${label(text)}${sortMark(key)}</th>`;
     const allSelected = shown.length > 0 && shown.every((r) => selected.has(r.id));
-    const groupHead = `<tr><th colspan="8" class="grp"></th>${params.length ? `<th colspan="${params.length}" class="grp sep" title="Hyperparameters whose values differ between the runs shown">hyperparameters</th>` : ''}${metrics.length ? `<th colspan="${metrics.length}" class="grp sep" title="The last logged value of each metric">final metrics</th>` : ''}<th colspan="2" class="grp sep"></th></tr>`;
+    const groupHead = `<tr><th colspan="9" class="grp"></th>${params.length ? `<th colspan="${params.length}" class="grp sep" title="Hyperparameters whose values differ between the runs shown">hyperparameters</th>` : ''}${metrics.length ? `<th colspan="${metrics.length}" class="grp sep" title="The last logged value of each metric">final metrics</th>` : ''}<th colspan="2" class="grp sep"></th></tr>`;
     const head = `<thead>${groupHead}<tr><th class="sel-col"><input type="checkbox" class="sel-all" title="Select every run shown (again: none)" ${allSelected ? 'checked' : ''} /></th><th></th>
-      ${th('name', 'name')}${th('experiment', 'experiment')}${th('status', 'status')}${th('createdAt', 'started')}${th('duration', 'duration')}${th('device', 'device')}
+      ${th('name', 'name')}${th('experiment', 'experiment')}${th('owner', 'owner', 'Sort by owner: the token name that created the run')}${th('status', 'status')}${th('createdAt', 'started')}${th('duration', 'duration')}${th('device', 'device')}
       ${params.map((p, i) => th('param:' + p, p, 'Hyperparameter ' + p).replace('<th ', i === 0 ? '<th class="sep" ' : '<th ')).join('')}
       ${metrics.map((m, i) => th('metric:' + m, m.replace(/^epoch\//, ''), 'Final value of ' + m).replace('<th ', i === 0 ? '<th class="sep" ' : '<th ')).join('')}
       <th class="sep">tags · notes</th><th></th></tr></thead>`;
-    const cols = 10 + params.length + metrics.length;
+    const cols = 11 + params.length + metrics.length;
     let rows = '';
     let count = 0;
     for (const [name, runs] of groupRuns(shown, app.state.group)) {
@@ -105,24 +111,26 @@ export function mountRuns(main: HTMLElement): () => void {
     more.textContent = `Show ${Math.min(PAGE, shown.length - limit)} more of ${shown.length - limit}`;
   };
 
-  const row = (r: Run, sel: boolean, params: string[], metrics: string[]) => `
+  const row = (r: Run, sel: boolean, params: string[], metrics: string[], canWrite = auth.can('write')) => `
     <tr data-id="${r.id}" class="${sel ? 'sel' : ''} ${app.hidden.has(r.id) ? 'is-hidden' : ''}">
       <td class="sel-col"><input type="checkbox" class="sel" ${sel ? 'checked' : ''} title="Select for the charts" /></td>
       <td><span class="swatch big" style="background:${runColor(r.id)}" title="Change colour"></span></td>
       <td class="name" title="run id ${r.id}"><b>${escapeHtml(r.name)}</b></td>
       <td>${escapeHtml(r.experiment)}</td>
+      <td class="owner">${escapeHtml(r.owner ?? 'local')}</td>
       <td><span class="badge s-${r.status}" title="${escapeHtml(r.message ?? r.status)}">${r.status.toLowerCase()}</span></td>
       <td class="nowrap" title="${escapeHtml(r.startedAt ?? r.createdAt)}">${when(r.startedAt ?? r.createdAt, true)}</td>
       <td class="num">${duration(r.durationSeconds)}</td>
       <td>${escapeHtml(r.device)}</td>
       ${params.map((p, i) => `<td class="num${i === 0 ? ' sep' : ''}">${escapeHtml(r.params[p] ?? '–')}</td>`).join('')}
       ${metrics.map((m, i) => `<td class="num${i === 0 ? ' sep' : ''}">${fmt(r.metrics[m])}</td>`).join('')}
-      <td class="tags edit sep" title="${escapeHtml(r.notes ? 'Notes: ' + r.notes : 'Click to add tags and notes')}">${r.tags.map((t) => `<span class="chip">${escapeHtml(t)}</span>`).join('')}${r.notes ? `<span class="note">${escapeHtml(r.notes.length > 24 ? r.notes.slice(0, 24) + '…' : r.notes)}</span>` : ''}${!r.tags.length && !r.notes ? '<span class="muted add">+ add</span>' : ''}</td>
+      <td class="tags ${canWrite ? 'edit' : ''} sep" title="${escapeHtml(r.notes ? 'Notes: ' + r.notes : canWrite ? 'Click to add tags and notes' : 'Your token may only read')}">${r.tags.map((t) => `<span class="chip">${escapeHtml(t)}</span>`).join('')}${r.notes ? `<span class="note">${escapeHtml(r.notes.length > 24 ? r.notes.slice(0, 24) + '…' : r.notes)}</span>` : ''}${!r.tags.length && !r.notes && canWrite ? '<span class="muted add">+ add</span>' : ''}</td>
       <td class="actions nowrap"><button class="icon hide" title="${app.hidden.has(r.id) ? 'Show this run again' : 'Hide this run from lists and charts'}">${app.hidden.has(r.id) ? 'unhide' : 'hide'}</button>
-        <button class="icon delete" title="Delete this run and all its data" ${r.status === 'RUNNING' || r.status === 'QUEUED' ? 'disabled' : ''}>delete</button></td>
+        ${auth.canDelete(r.owner) ? `<button class="icon delete" title="Delete this run and all its data" ${r.status === 'RUNNING' || r.status === 'QUEUED' ? 'disabled' : ''}>delete</button>` : ''}</td>
     </tr>`;
 
   filter.addEventListener('input', () => app.set({ runFilter: filter.value }));
+  ownerSel.addEventListener('change', () => app.set({ owner: ownerSel.value }));
   groupBy.addEventListener('change', () => app.set({ group: groupBy.value }));
   main.querySelector('.show-hidden')!.addEventListener('change', (e) => app.set({ showHidden: (e.target as HTMLInputElement).checked }));
   main.querySelector('.compare')!.addEventListener('click', () => app.set({ view: 'scalars', runs: app.selected() }));
@@ -160,9 +168,9 @@ export function mountRuns(main: HTMLElement): () => void {
       pickingFor = id;
       picker.value = runColor(id);
       picker.click();
-    } else if (t.closest('.edit')) editNotes(run);
+    } else if (t.closest('.edit') && auth.can('write')) editNotes(run);
     else if (t.classList.contains('hide')) app.setHidden(id, !app.hidden.has(id));
-    else if (t.classList.contains('delete')) confirmDelete(run);
+    else if (t.classList.contains('delete') && auth.canDelete(run.owner)) confirmDelete(run);
   });
 
   const editNotes = (run: Run) => {
@@ -209,7 +217,7 @@ export function mountRuns(main: HTMLElement): () => void {
   };
 
   const off = app.on((reason) => {
-    if (reason === 'runs' || reason === 'state' || reason === 'colors') render();
+    if (reason === 'runs' || reason === 'state' || reason === 'colors' || reason === 'auth') render();
   });
   render();
   return off;

@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import * as api from '../api';
 import { app } from '../app';
+import { auth } from '../auth';
 import { alpha, runColor } from '../colors';
 import { duration, escapeHtml, fmt } from '../format';
 import { joinSeries, nearest } from '../join';
@@ -64,6 +65,20 @@ class ScalarChart {
       this.el.classList.toggle('wide');
       this.sizeToFit();
     });
+    // with a token, a plain link would arrive without it: fetch the file and hand it over as a blob
+    for (const a of this.el.querySelectorAll<HTMLAnchorElement>('a.csv, a.json')) {
+      a.addEventListener('click', (e) => {
+        if (!auth.token()) return;
+        e.preventDefault();
+        void api.blob(a.href).then((b) => {
+          const link = document.createElement('a');
+          link.href = URL.createObjectURL(b);
+          link.download = `${this.tag.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${a.classList.contains('csv') ? 'csv' : 'json'}`;
+          link.click();
+          setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+        });
+      });
+    }
     this.resize = new ResizeObserver(() => this.sizeToFit());
     this.resize.observe(this.plotEl);
     this.updateLinks();

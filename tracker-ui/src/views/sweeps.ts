@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import * as api from '../api';
 import { app } from '../app';
+import { auth } from '../auth';
 import { duration, escapeHtml, fmt, when } from '../format';
 import { drawParallel } from '../parallel';
 import { toHash } from '../state';
@@ -181,7 +182,7 @@ export function mountSweeps(main: HTMLElement): () => void {
     main.querySelector('.sweep-sub')!.textContent = `${d.method} · ${d.metric} (${d.goal}) · ${d.earlyTerminate ? `pruner: ${d.earlyTerminate}` : 'no pruner'} · cap ${d.runCap} · ${d.parallel} at once · seed ${d.seed} · id ${d.id}`;
     main.querySelector<HTMLAnchorElement>('.compare')!.href = scalarsLink(finished.map((t) => t.runId));
     main.querySelector<HTMLElement>('.compare')!.hidden = finished.length === 0;
-    stopBtn.hidden = d.status !== 'RUNNING';
+    stopBtn.hidden = d.status !== 'RUNNING' || !auth.can('write');
     stopBtn.disabled = stopping;
     stopBtn.textContent = stopping ? 'Stopping…' : 'Stop sweep';
     // the curve, the lines and the importance need finished trials: until then, only the message and the table
@@ -356,6 +357,8 @@ export function mountSweeps(main: HTMLElement): () => void {
       }
       void load();
     } else if (reason === 'state' && detailArg && 'trialSort' in (detailArg as object)) {
+      render();
+    } else if (reason === 'auth') {
       render();
     } else if (reason === 'theme') {
       plotKey = '';

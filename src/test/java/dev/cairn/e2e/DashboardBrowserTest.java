@@ -371,7 +371,8 @@ class DashboardBrowserTest {
     // no reload: the page learns of new points through the server's event stream
     browser.await("more points arrive", d -> ((Number) browser.js(count, live)).longValue() > first + 10);
     browser.screenshot("16-scalars-live");
-    http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs/" + live + "/stop")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+    http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs/" + live + "/stop")).header("X-Cairn-Request", "1")
+        .POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
     awaitStatus(live, "KILLED");
   }

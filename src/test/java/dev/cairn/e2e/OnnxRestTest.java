@@ -73,7 +73,8 @@ class OnnxRestTest {
   }
 
   private HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body, String type) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).method(method, body);
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).method(method, body)
+        .header("X-Cairn-Request", "1");
     if (type != null) {
       b.header("Content-Type", type);
     }
@@ -195,7 +196,7 @@ class OnnxRestTest {
     List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
     for (int i = 0; i < 64; i++) {
       calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/models/" + id + "/predict"))
-          .POST(HttpRequest.BodyPublishers.ofString("[[0, 1], [1, 1]]")).build(), HttpResponse.BodyHandlers.ofString()));
+          .header("X-Cairn-Request", "1").POST(HttpRequest.BodyPublishers.ofString("[[0, 1], [1, 1]]")).build(), HttpResponse.BodyHandlers.ofString()));
     }
     for (CompletableFuture<HttpResponse<String>> c : calls) {
       assertThat(c.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);

@@ -51,6 +51,7 @@ public final class JsonMapping {
         .put("specHash", run.specHash())
         .put("message", run.message())
         .put("source", run.provenance().getOrDefault("source", "cairn-trainer"))
+        .put("owner", run.owner())
         .put("provenance", new JsonObject(new LinkedHashMap<>(run.provenance())));
   }
 

@@ -2,6 +2,8 @@ package dev.cairn.server;
 
 import dev.cairn.core.Provenance;
 import dev.cairn.core.plugins.PluginRegistry;
+import dev.cairn.core.security.H2SecurityStore;
+import dev.cairn.core.security.SecurityStore;
 import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.core.sweep.SweepStore;
 import dev.cairn.core.tracking.H2TrackingStore;
@@ -36,17 +38,19 @@ public final class Platform implements AutoCloseable {
   private final TrackingStore store;
   private final MediaStore media;
   private final SweepStore sweeps;
+  private final SecurityStore security;
   private final PluginRegistry plugins;
   private final RunService runs;
   private final int abandonedRuns;
 
   private Platform(CairnOptions options, Vertx vertx, TrackingStore store, MediaStore media, SweepStore sweeps,
-      PluginRegistry plugins, int abandonedRuns) {
+      SecurityStore security, PluginRegistry plugins, int abandonedRuns) {
     this.options = options;
     this.vertx = vertx;
     this.store = store;
     this.media = media;
     this.sweeps = sweeps;
+    this.security = security;
     this.plugins = plugins;
     this.abandonedRuns = abandonedRuns;
     this.runs = new RunService(vertx, plugins, new SpecResolver(plugins), options);
@@ -85,7 +89,8 @@ public final class Platform implements AutoCloseable {
       vertx.deployVerticle(new MediaWriterVerticle(media, store),
               new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return new Platform(options, vertx, store, media, new SweepStore(store.dataSource()), plugins, abandoned);
+      return new Platform(options, vertx, store, media, new SweepStore(store.dataSource()),
+          new H2SecurityStore(store.dataSource()), plugins, abandoned);
     } catch (Exception | Error e) {
       if (vertx != null) {
         vertx.close();
@@ -112,6 +117,11 @@ public final class Platform implements AutoCloseable {
   /** Sweeps and their trials (blocking: call off the event loop). */
   public SweepStore sweeps() {
     return sweeps;
+  }
+
+  /** Tokens, owners and the audit trail (blocking: call off the event loop). */
+  public SecurityStore security() {
+    return security;
   }
 
   public PluginRegistry plugins() {

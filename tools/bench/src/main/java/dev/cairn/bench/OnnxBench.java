@@ -188,7 +188,7 @@ public final class OnnxBench {
       String base = "http://127.0.0.1:" + api.actualPort();
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       HttpResponse<String> up = http.send(HttpRequest.newBuilder(URI.create(base + "/api/models?name=bench-mlp"))
-          .POST(HttpRequest.BodyPublishers.ofByteArray(onnx)).build(), HttpResponse.BodyHandlers.ofString());
+          .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(onnx)).build(), HttpResponse.BodyHandlers.ofString());
       String id = new JsonObject(up.body()).getString("id");
       System.out.printf(Locale.ROOT, "%nREST POST /api/models/%s/predict, MLP, %d closed-loop clients on 127.0.0.1, %d s each%n",
           id, clients, seconds);

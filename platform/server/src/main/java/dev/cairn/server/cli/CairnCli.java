@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     versionProvider = CairnCli.Version.class,
     description = "Train models from plugin-based specs and track every run.",
     subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, PluginsCommand.class, ServeCommand.class,
-        SweepCommand.class, WorkerCommand.class,
+        SweepCommand.class, WorkerCommand.class, TokenCommand.class, AuditCommand.class,
         ExportCommand.class, ImportCommand.class, PredictCommand.class, EvaluateCommand.class,
         CommandLine.HelpCommand.class})
 public final class CairnCli {

@@ -21,6 +21,19 @@ final class CommonOptions {
   @Option(names = "--offline", description = "Never download datasets (env CAIRN_OFFLINE).")
   boolean offline;
 
+  @Option(names = "--token", paramLabel = "TOKEN",
+      description = "API token for commands that talk to a Cairn server (env CAIRN_TOKEN); see `cairn token create`.")
+  String token;
+
+  /** The token a command sends to a server: --token, else CAIRN_TOKEN, else null. Never printed. */
+  String token() {
+    if (token != null && !token.isBlank()) {
+      return token.trim();
+    }
+    String env = System.getenv("CAIRN_TOKEN");
+    return env == null || env.isBlank() ? null : env.trim();
+  }
+
   CairnOptions resolve() {
     CairnOptions env = CairnOptions.fromEnvironment();
     return new CairnOptions(

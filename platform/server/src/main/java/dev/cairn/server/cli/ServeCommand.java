@@ -3,6 +3,7 @@ package dev.cairn.server.cli;
 import dev.cairn.server.Platform;
 import dev.cairn.server.cluster.ClusterOptions;
 import dev.cairn.server.http.ApiVerticle;
+import dev.cairn.server.http.AuthSettings;
 import dev.cairn.server.sweep.SweepControllerVerticle;
 import dev.cairn.server.sweep.SweepHead;
 import java.util.List;
@@ -18,6 +19,8 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
+  @Mixin ServePolicy policy;
+
   @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}; 0 = any free port).")
   int port;
 
@@ -26,6 +29,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--cluster", description = "Be the head of a cluster: workers (cairn worker --cluster --join HOST:PORT) train the sweep trials.")
   boolean cluster;
+
+  @Mixin ClusterSecretOption clusterSecret;
 
   @Option(names = "--cluster-host", defaultValue = "127.0.0.1",
       description = "Interface the cluster member binds and advertises (default ${DEFAULT-VALUE}).")
@@ -48,7 +53,10 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("error: --worker-timeout must be at least 1 and --slots at least 0");
       return CairnCli.USAGE;
     }
-    ClusterOptions clusterOptions = cluster ? new ClusterOptions(clusterHost, clusterPort, List.of()) : null;
+    ClusterOptions clusterOptions = cluster ? clusterSecret.options(clusterHost, clusterPort, List.of()) : null;
+    if (cluster && clusterOptions == null) {
+      return CairnCli.USAGE;
+    }
     PlatformCommand.Handle handle = cluster
         ? PlatformCommand.start(common.resolve(), clusterOptions::startVertx)
         : PlatformCommand.start(common.resolve());
@@ -56,22 +64,37 @@ final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     try (handle) {
+      AuthSettings auth = policy.decide(host, handle.platform.security().tokenCount());
+      if (auth == null) {
+        return CairnCli.USAGE;
+      }
       int localSlots = slots != null ? slots : cluster ? 0 : 1;
       SweepHead.deploy(handle.platform, new SweepControllerVerticle.Settings(workerTimeout * 1000L, true), localSlots);
       if (cluster) {
         System.err.printf("cluster head on %s:%d (workers: cairn worker --cluster --join %s:%d)%n",
             clusterHost, clusterPort, clusterHost, clusterPort);
       }
-      serveUntilStopped(handle.platform, host, port);
+      serveUntilStopped(handle.platform, host, port, auth);
       return 0;
     }
   }
 
+  /** Serves on a loopback {@code host}: open without tokens, tokens required once one exists. */
   static void serveUntilStopped(Platform platform, String host, int port) throws Exception {
-    ApiVerticle api = new ApiVerticle(platform, host, port);
+    int tokens = platform.vertx().executeBlocking(() -> platform.security().tokenCount())
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    serveUntilStopped(platform, host, port, new AuthSettings(tokens > 0, false, List.of(),
+        AuthSettings.DEFAULT_WRITES_PER_MINUTE));
+  }
+
+  static void serveUntilStopped(Platform platform, String host, int port, AuthSettings auth) throws Exception {
+    ApiVerticle api = new ApiVerticle(platform, host, port, auth);
     platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     System.err.printf("serving http://%s:%d/api/runs (Ctrl-C to stop)%n", host, api.actualPort());
     System.err.printf("dashboard: http://%s:%d/%n", host, api.actualPort());
+    System.err.println(auth.authRequired()
+        ? "authentication: tokens required" + (auth.publicRead() ? " for writes (reads are public)" : "")
+        : "authentication: none (loopback without tokens, or --insecure-no-auth)");
     System.err.flush();
     new CountDownLatch(1).await(); // until the JVM shuts down; the shutdown hook closes the platform
   }

@@ -8,6 +8,7 @@ import dev.cairn.core.sweep.TrialState;
 import dev.cairn.core.sweep.ValueKeys;
 import dev.cairn.server.CairnOptions;
 import dev.cairn.server.cluster.ClusterOptions;
+import dev.cairn.server.cluster.ClusterSecret;
 import dev.cairn.server.cluster.LocalWorkers;
 import dev.cairn.server.sweep.SweepAddresses;
 import dev.cairn.server.sweep.SweepControllerVerticle;
@@ -71,17 +72,20 @@ final class SweepCommand implements Callable<Integer> {
     CairnOptions options = common.resolve();
     // one JVM trains one model at a time (DJL's PyTorch engine), so parallel trials train in local
     // worker JVMs joined to this one over the clustered event bus on 127.0.0.1
+    // (with a secret of their own, so that no other process on this machine can join)
     int clusterPort = spec.parallel() > 1 ? LocalWorkers.freePort() : 0;
+    String clusterSecret = ClusterSecret.random();
     try (LocalWorkers workers = spec.parallel() > 1
-        ? LocalWorkers.start(spec.parallel() - 1, clusterPort, options, options.dataDir().resolve("logs"))
+        ? LocalWorkers.start(spec.parallel() - 1, clusterPort, clusterSecret, options, options.dataDir().resolve("logs"))
         : null) {
-      return sweep(options, clusterPort, spec, sweepText);
+      return sweep(options, clusterPort, clusterSecret, spec, sweepText);
     }
   }
 
-  private int sweep(CairnOptions options, int clusterPort, SweepSpec spec, String sweepText) throws Exception {
+  private int sweep(CairnOptions options, int clusterPort, String clusterSecret, SweepSpec spec, String sweepText) throws Exception {
     PlatformCommand.Handle handle = clusterPort > 0
-        ? PlatformCommand.start(options, new ClusterOptions("127.0.0.1", clusterPort, List.of())::startVertx)
+        ? PlatformCommand.start(options, new ClusterOptions("127.0.0.1", clusterPort, List.of(),
+            ClusterSecret.of(clusterSecret))::startVertx)
         : PlatformCommand.start(options);
     if (handle == null) {
       return 1;

@@ -23,6 +23,8 @@ final class WorkerCommand implements Callable<Integer> {
       description = "The head's cluster address (its --cluster-host and --cluster-port), e.g. 127.0.0.1:5701.")
   List<String> join;
 
+  @Mixin ClusterSecretOption clusterSecret;
+
   @Option(names = "--cluster-host", defaultValue = "127.0.0.1",
       description = "Interface this node binds and advertises (default ${DEFAULT-VALUE}).")
   String clusterHost;
@@ -60,10 +62,13 @@ final class WorkerCommand implements Callable<Integer> {
     if (torchThreads > 0) {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(torchThreads));
     }
+    ClusterOptions clusterOptions = clusterSecret.options(clusterHost, clusterPort, join);
+    if (clusterOptions == null) {
+      return CairnCli.USAGE;
+    }
     CairnOptions options = common.resolve();
     PluginRegistry plugins = PluginRegistry.load(options.pluginsDir(), Provenance.cairnVersion());
-    WorkerNode node = new WorkerNode(options, new WorkerNode.Settings(
-        new ClusterOptions(clusterHost, clusterPort, join), slots, headTimeout * 1000L), plugins);
+    WorkerNode node = new WorkerNode(options, new WorkerNode.Settings(clusterOptions, slots, headTimeout * 1000L), plugins);
     Thread main = Thread.currentThread();
     Thread hook = new Thread(() -> {
       node.close();
@@ -84,6 +89,9 @@ final class WorkerCommand implements Callable<Integer> {
         System.err.printf("worker %s joined the cluster at %s%n", node.workerId(), String.join(",", join));
         System.err.flush();
       });
+    } catch (ClusterOptions.NotAdmittedException e) {
+      System.err.println("error: worker " + node.workerId() + ": " + e.getMessage());
+      return 1;
     } finally {
       plugins.close();
     }

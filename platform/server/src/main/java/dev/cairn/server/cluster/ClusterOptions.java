@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * @param host interface to bind and advertise, e.g. 127.0.0.1 or the machine's LAN address
  * @param port first Hazelcast port to try
  * @param members {@code host:port} of members to join (the head); empty for the head itself
+ * @param secret the secret head and workers share (see {@link ClusterSecret}); null only on loopback
  */
-public record ClusterOptions(String host, int port, List<String> members) {
+public record ClusterOptions(String host, int port, List<String> members, ClusterSecret secret) {
   /** Hazelcast's default port; the head listens here unless told otherwise. */
   public static final int DEFAULT_PORT = 5701;
 
@@ -32,10 +33,34 @@ public record ClusterOptions(String host, int port, List<String> members) {
     members = List.copyOf(members);
   }
 
+  /** Without a secret: only for a cluster on loopback addresses. */
+  public ClusterOptions(String host, int port, List<String> members) {
+    this(host, port, members, null);
+  }
+
+  /**
+   * Null when this node may start; else the one line that says why not and what to do: a
+   * cluster reachable from other machines needs a secret, or anyone who reaches its port joins.
+   */
+  public String refusal() {
+    if (secret != null) {
+      return null;
+    }
+    List<String> hosts = new java.util.ArrayList<>(List.of(host));
+    members.forEach(m -> hosts.add(hostPort(m)[0]));
+    if (ClusterSecret.allLoopback(hosts)) {
+      return null;
+    }
+    return "a cluster on " + String.join(", ", new java.util.LinkedHashSet<>(hosts)) + " (not loopback) needs a shared secret: "
+        + "put one in a file (openssl rand -base64 32 > cluster.secret; chmod 600 cluster.secret) and pass "
+        + "--cluster-secret-file cluster.secret (or set " + ClusterSecret.ENV + ") on the head and every worker";
+  }
+
   /** The Hazelcast configuration: Vert.x's defaults (its maps) with this node's network. */
   public Config hazelcastConfig() {
     Config config = ConfigUtil.loadConfig();
-    config.setClusterName("cairn");
+    // a member with another secret computes another name: Hazelcast does not admit it
+    config.setClusterName(secret != null ? secret.clusterName() : "cairn");
     // the head keeps its port (workers look for it there); workers take the next free one
     config.getNetworkConfig().setPort(port).setPortAutoIncrement(!members.isEmpty()).setPortCount(100);
     config.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(host));
@@ -65,13 +90,33 @@ public record ClusterOptions(String host, int port, List<String> members) {
       System.setProperty("org.slf4j.simpleLogger.log.io.vertx.core.eventbus.impl.clustered", "error");
     }
     options.setEventBusOptions(new EventBusOptions().setHost(host).setPort(0).setClusterPublicHost(host));
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig());
+    Vertx vertx;
     try {
-      return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcastConfig()))
+      vertx = Vertx.builder().with(options).withClusterManager(manager)
           .buildClustered().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IllegalStateException("cannot join the cluster at " + (members.isEmpty() ? host + ":" + port : members)
           + ": " + cause.getMessage(), cause);
+    }
+    if (secret != null) {
+      ClusterMessageAuth.install(vertx, secret);
+    }
+    // a worker whose head answered on its port but left it out of its cluster has another secret
+    if (!members.isEmpty() && manager.getNodes().size() < 2) {
+      vertx.close();
+      throw new NotAdmittedException("the head at " + String.join(",", members) + " did not admit this node to its cluster: "
+          + "their cluster secrets differ (or only one of them has one); give both the same --cluster-secret-file or "
+          + ClusterSecret.ENV);
+    }
+    return vertx;
+  }
+
+  /** A head answered but did not take this node into its cluster. */
+  public static final class NotAdmittedException extends IllegalStateException {
+    NotAdmittedException(String message) {
+      super(message);
     }
   }
 

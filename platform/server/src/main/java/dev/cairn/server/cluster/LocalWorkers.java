@@ -27,8 +27,11 @@ public final class LocalWorkers implements AutoCloseable {
     }
   }
 
-  /** Starts {@code count} workers that join {@code 127.0.0.1:headPort}; their logs go to {@code logDir}. */
-  public static LocalWorkers start(int count, int headPort, CairnOptions options, Path logDir) throws IOException {
+  /**
+   * Starts {@code count} workers that join {@code 127.0.0.1:headPort} with {@code secret} (passed
+   * in their environment, not their arguments); their logs go to {@code logDir}.
+   */
+  public static LocalWorkers start(int count, int headPort, String secret, CairnOptions options, Path logDir) throws IOException {
     Files.createDirectories(logDir);
     LocalWorkers workers = new LocalWorkers();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -51,6 +54,7 @@ public final class LocalWorkers implements AutoCloseable {
       }
       Path log = logDir.resolve("local-worker-" + i + ".log");
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().put(ClusterSecret.ENV, secret);
       workers.processes.add(pb.start());
     }
     return workers;

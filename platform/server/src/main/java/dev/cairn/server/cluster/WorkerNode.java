@@ -81,6 +81,8 @@ public final class WorkerNode implements AutoCloseable {
           LOG.warn("worker {}: lost the head; leaving the cluster to rejoin", workerId);
           System.err.println("worker " + workerId + ": lost the head; rejoining when it is back");
         }
+      } catch (ClusterOptions.NotAdmittedException e) {
+        throw e; // another secret than the head's: retrying cannot help
       } catch (Exception e) {
         LOG.warn("worker {}: {}", workerId, e.getMessage());
         System.err.println("worker " + workerId + ": " + e.getMessage() + "; retrying");

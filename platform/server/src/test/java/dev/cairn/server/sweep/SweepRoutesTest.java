@@ -65,7 +65,7 @@ class SweepRoutesTest {
   }
 
   HttpResponse<String> send(String method, String path, String body, String type) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("X-Cairn-Request", "1");
     b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
         : b.header("Content-Type", type).method(method, HttpRequest.BodyPublishers.ofString(body));
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());

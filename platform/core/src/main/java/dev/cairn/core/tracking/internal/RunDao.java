@@ -21,7 +21,7 @@ import java.util.TreeMap;
 public final class RunDao {
   private static final String RUN_COLUMNS =
       "r.id, e.name AS experiment, r.name, r.status, r.created_at, r.started_at, r.ended_at,"
-          + " r.seed, r.device, r.spec_hash, r.spec_text, r.message, r.provenance";
+          + " r.seed, r.device, r.spec_hash, r.spec_text, r.message, r.provenance, r.owner";
   private static final String RUN_FROM =
       " FROM runs r JOIN experiments e ON e.id = r.experiment_id";
 
@@ -211,6 +211,9 @@ public final class RunDao {
     if (query.status() != null) {
       sql.append(" AND r.status = ?");
     }
+    if (query.owner() != null) {
+      sql.append(" AND r.owner = ?");
+    }
     if (after != null) {
       // the first term lets the index bound the scan; the second is the exact keyset condition
       sql.append(" AND r.created_at <= ? AND (r.created_at < ? OR r.id < ?)");
@@ -223,6 +226,9 @@ public final class RunDao {
       }
       if (query.status() != null) {
         ps.setString(i++, query.status().name());
+      }
+      if (query.owner() != null) {
+        ps.setString(i++, query.owner());
       }
       if (after != null) {
         Sql.setInstant(ps, i++, after.createdAt());
@@ -259,6 +265,7 @@ public final class RunDao {
         rs.getString("spec_hash"),
         rs.getString("spec_text"),
         rs.getString("message"),
-        ProvenanceJson.read(rs.getString("provenance")));
+        ProvenanceJson.read(rs.getString("provenance")),
+        rs.getString("owner"));
   }
 }

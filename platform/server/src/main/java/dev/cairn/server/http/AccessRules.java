@@ -1,0 +1,160 @@
+package dev.cairn.server.http;
+
+import io.vertx.core.http.HttpMethod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one table that says who may call what (docs/security.md). Every route the server mounts has a
+ * rule here; a request that matches no rule is refused (fail closed), and {@code GET
+ * /api/auth/rules} lists the mounted routes that have none, so a test fails when one is added
+ * without a rule. Adding a route is one line: {@code rule(POST, "/v2/models/:name/infer", READ)}.
+ */
+public final class AccessRules {
+  /** Who may call a route. Each level includes the ones after PUBLIC before it. */
+  public enum Access {
+    /** Always open: health, auth/me, the dashboard's static files. */
+    PUBLIC,
+    READ,
+    WRITE,
+    ADMIN
+  }
+
+  /**
+   * One row of the table.
+   *
+   * @param path a Vert.x route path: {@code :name} matches one segment, a trailing {@code *} the rest
+   * @param audit the audit action recorded when the request succeeds, or null
+   * @param bodyLimit the most body bytes the route reads (its 413 message names it)
+   */
+  public record Rule(HttpMethod method, String path, Access access, String audit, long bodyLimit, Pattern regex) {
+    boolean matches(HttpMethod m, String requestPath) {
+      return (method.equals(m) || (method.equals(HttpMethod.GET) && m.equals(HttpMethod.HEAD)))
+          && regex.matcher(requestPath).matches();
+    }
+  }
+
+  static final long DEFAULT_BODY = ApiVerticle.MAX_BODY_BYTES;
+
+  private static final List<Rule> RULES = new ArrayList<>();
+
+  static {
+    HttpMethod GET = HttpMethod.GET;
+    HttpMethod POST = HttpMethod.POST;
+    HttpMethod PUT = HttpMethod.PUT;
+    HttpMethod DELETE = HttpMethod.DELETE;
+    Access PUBLIC = Access.PUBLIC;
+    Access READ = Access.READ;
+    Access WRITE = Access.WRITE;
+    Access ADMIN = Access.ADMIN;
+    // open to everyone
+    rule(GET, "/api/health", PUBLIC);
+    rule(GET, "/api/auth/me", PUBLIC);
+    // admin
+    rule(GET, "/api/audit", ADMIN);
+    rule(GET, "/api/auth/rules", ADMIN);
+    // runs (ApiVerticle); deleting another owner's run needs admin (checked by the handler)
+    rule(GET, "/api/plugins", READ);
+    rule(GET, "/api/runs", READ);
+    rule(POST, "/api/runs", WRITE, "run.submit");
+    rule(GET, "/api/runs/:id", READ);
+    rule(DELETE, "/api/runs/:id", WRITE, "run.delete");
+    rule(POST, "/api/runs/:id/stop", WRITE, "run.stop");
+    rule(GET, "/api/runs/:id/params", READ);
+    rule(GET, "/api/runs/:id/metrics", READ);
+    rule(GET, "/api/runs/:id/series", READ);
+    // dashboard (DashboardRoutes, MediaRoutes, LiveEvents)
+    rule(GET, "/api/dashboard/runs", READ);
+    rule(GET, "/api/dashboard/tags", READ);
+    rule(GET, "/api/dashboard/scalars", READ);
+    rule(GET, "/api/dashboard/scalars/export", READ);
+    rule(PUT, "/api/runs/:id/notes", WRITE);
+    rule(GET, "/api/live", READ);
+    rule(GET, "/api/runs/:id/media", READ);
+    rule(GET, "/api/runs/:id/images", READ);
+    rule(GET, "/api/runs/:id/images/png", READ);
+    rule(GET, "/api/runs/:id/histograms", READ);
+    rule(GET, "/api/runs/:id/texts", READ);
+    rule(GET, "/api/runs/:id/graph", READ);
+    // models and artifacts (ModelsApi)
+    rule(POST, "/api/models", WRITE, "model.upload", ModelsApi.MAX_IMPORT_BYTES);
+    rule(GET, "/api/models", READ);
+    rule(GET, "/api/models/:id", READ);
+    rule(DELETE, "/api/models/:id", WRITE, "model.delete");
+    rule(GET, "/api/models/:id/file", READ);
+    rule(POST, "/api/models/:id/predict", READ, null, ModelsApi.MAX_PREDICT_BYTES);
+    rule(POST, "/api/models/:id/evaluate", WRITE);
+    rule(POST, "/api/runs/:id/export", WRITE, "run.export");
+    rule(GET, "/api/runs/:id/artifacts", READ);
+    rule(GET, "/api/runs/:id/artifacts/:name", READ);
+    // sweeps and the cluster (SweepRoutes)
+    rule(GET, "/api/sweeps", READ);
+    rule(POST, "/api/sweeps", WRITE, "sweep.submit");
+    rule(GET, "/api/sweeps/:id", READ);
+    rule(GET, "/api/sweeps/:id/trials", READ);
+    rule(GET, "/api/sweeps/:id/importance", READ);
+    rule(POST, "/api/sweeps/:id/stop", WRITE, "sweep.stop");
+    rule(GET, "/api/cluster/workers", READ);
+    // the dashboard's static files (everything outside /api)
+    rule(GET, "/*", PUBLIC);
+  }
+
+  private AccessRules() {}
+
+  private static void rule(HttpMethod method, String path, Access access) {
+    rule(method, path, access, null, DEFAULT_BODY);
+  }
+
+  private static void rule(HttpMethod method, String path, Access access, String audit) {
+    rule(method, path, access, audit, DEFAULT_BODY);
+  }
+
+  private static void rule(HttpMethod method, String path, Access access, String audit, long bodyLimit) {
+    RULES.add(new Rule(method, path, access, audit, bodyLimit, compile(path)));
+  }
+
+  static Pattern compile(String path) {
+    if (path.equals("/*")) {
+      return Pattern.compile("/(?!api(/|$)).*"); // static files: never an /api path
+    }
+    StringBuilder re = new StringBuilder();
+    for (String seg : path.substring(1).split("/")) {
+      re.append('/');
+      if (seg.startsWith(":")) {
+        re.append("[^/]+");
+      } else if (seg.equals("*")) {
+        re.append(".*");
+      } else {
+        re.append(Pattern.quote(seg));
+      }
+    }
+    return Pattern.compile(re + "/?");
+  }
+
+  /** Every rule, in table order. */
+  public static List<Rule> all() {
+    return List.copyOf(RULES);
+  }
+
+  /** The first rule that allows this request, or empty (refuse). */
+  public static Optional<Rule> find(HttpMethod method, String path) {
+    for (Rule r : RULES) {
+      if (r.matches(method, path)) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** True when some rule is written for exactly this method and route path. */
+  static boolean hasRuleFor(HttpMethod method, String routePath) {
+    for (Rule r : RULES) {
+      if (r.method.equals(method) && r.path.equals(routePath)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
