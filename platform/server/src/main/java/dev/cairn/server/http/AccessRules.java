@@ -1,5 +1,6 @@
 package dev.cairn.server.http;
 
+import dev.cairn.server.tracking.TrackingRoutes;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +98,12 @@ public final class AccessRules {
     rule(GET, "/api/sweeps/:id/importance", READ);
     rule(POST, "/api/sweeps/:id/stop", WRITE, "sweep.stop");
     rule(GET, "/api/cluster/workers", READ);
+    // the tracking API for outside code (TrackingRoutes, docs/tracking.md)
+    rule(POST, "/api/tracking/runs", WRITE, null, TrackingRoutes.MAX_BODY_BYTES);
+    rule(GET, "/api/tracking/runs/:id", READ);
+    for (String write : List.of("scalars", "images", "histograms", "texts", "params", "tags", "heartbeat", "end")) {
+      rule(POST, "/api/tracking/runs/:id/" + write, WRITE, null, TrackingRoutes.MAX_BODY_BYTES);
+    }
     // the dashboard's static files (everything outside /api)
     rule(GET, "/*", PUBLIC);
   }

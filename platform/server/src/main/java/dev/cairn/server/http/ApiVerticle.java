@@ -10,6 +10,7 @@ import dev.cairn.core.tracking.RunQuery;
 import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.tracking.TrackingStore;
+import dev.cairn.server.tracking.TrackingRoutes;
 import dev.cairn.server.JsonMapping;
 import dev.cairn.server.Platform;
 import dev.cairn.server.RunOutcome;
@@ -60,7 +61,7 @@ public final class ApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new AuthHandler(vertx, platform.security(), auth)); // first: see AccessRules
     ModelsApi.mount(router, vertx, platform); // first: its routes read larger bodies than the handler below allows
-    dev.cairn.server.tracking.TrackingRoutes.mount(router, vertx, platform); // also before the 1 MiB body handler
+    TrackingRoutes.mount(router, vertx, platform); // also before the 1 MiB body handler
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
     router.get("/api/health").handler(ctx -> HttpSupport.json(ctx, 200, new JsonObject().put("status", "ok")));
     SecurityRoutes.mount(router, vertx, platform.security(), auth);

@@ -38,7 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TrackingRoutes {
   /** Sources a client may declare; Cairn's own trainer is {@code cairn-trainer}. */
   static final Set<String> CLIENT_SOURCES = Set.of("rest", "java-client");
-  static final int MAX_BODY_BYTES = 16 << 20;
+  public static final int MAX_BODY_BYTES = 16 << 20;
   static final int MAX_NAME = 255;
   static final int MAX_KEY = 128;
   static final int MAX_PARAM_KEY = 255;
