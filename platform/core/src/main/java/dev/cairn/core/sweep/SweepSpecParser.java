@@ -505,19 +505,7 @@ public final class SweepSpecParser {
   }
 
   private static long integer(Map<String, Object> m, String key, long dflt, long min, long max, String field) {
-    Object v = m.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    if (!(v instanceof Number n) || !integral(n)) {
-      throw new SpecException(field, describe(v) + " is not allowed; expected an integer");
-    }
-    long value = n.longValue();
-    if (value < min || value > max) {
-      throw new SpecException(field, value + " is not allowed; expected an integer"
-          + (min > Long.MIN_VALUE ? " >= " + min : "") + (max < Long.MAX_VALUE ? " and <= " + max : ""));
-    }
-    return value;
+    return dev.cairn.core.spec.SpecNumbers.integer(field, m.get(key), dflt, min, max);
   }
 
   private static boolean integral(Number n) {
