@@ -38,6 +38,7 @@ public final class Platform implements AutoCloseable {
   private final SweepStore sweeps;
   private final PluginRegistry plugins;
   private final RunService runs;
+  private final SpecResolver resolver;
   private final int abandonedRuns;
 
   private Platform(CairnOptions options, Vertx vertx, TrackingStore store, MediaStore media, SweepStore sweeps,
@@ -49,7 +50,16 @@ public final class Platform implements AutoCloseable {
     this.sweeps = sweeps;
     this.plugins = plugins;
     this.abandonedRuns = abandonedRuns;
-    this.runs = new RunService(vertx, plugins, new SpecResolver(plugins), options);
+    this.resolver = new SpecResolver(plugins);
+    this.runs = new RunService(vertx, plugins, resolver, options);
+  }
+
+  /**
+   * The resolver every spec of this process goes through (runs, sweeps); a server restricts its
+   * paths to the data roots with {@link SpecResolver#restrictPaths}.
+   */
+  public SpecResolver specResolver() {
+    return resolver;
   }
 
   /** Opens the store (failing runs a crash left behind), loads plugins, deploys the writer. */

@@ -19,6 +19,7 @@ final class ParamCoercion {
         }
         throw bad(field, spec, value);
       case STRING:
+      case PATH:
         if (value instanceof String s) {
           return s;
         }

@@ -3,6 +3,7 @@ package dev.cairn.server.cli;
 import dev.cairn.server.Platform;
 import dev.cairn.server.cluster.ClusterOptions;
 import dev.cairn.server.http.ApiVerticle;
+import dev.cairn.server.http.ServerLimits;
 import dev.cairn.server.sweep.SweepControllerVerticle;
 import dev.cairn.server.sweep.SweepHead;
 import java.util.List;
@@ -42,12 +43,37 @@ final class ServeCommand implements Callable<Integer> {
       description = "Silence of a worker after which its trials are re-queued (default ${DEFAULT-VALUE} s).")
   int workerTimeout;
 
+  @Option(names = "--data-root", paramLabel = "DIR",
+      description = "A folder paths in submitted specs may read (csv files, image folders), besides the data"
+          + " directory; repeatable (env CAIRN_DATA_ROOTS, separated by '${sys:path.separator}').")
+  List<java.nio.file.Path> dataRoots = new java.util.ArrayList<>();
+
+  @Option(names = "--idle-timeout", defaultValue = "60", paramLabel = "SECONDS",
+      description = "Close a connection silent this long (default ${DEFAULT-VALUE} s).")
+  int idleTimeout;
+
+  @Option(names = "--request-timeout", defaultValue = "30", paramLabel = "SECONDS",
+      description = "Close a connection that has not sent a full request head this long after opening or"
+          + " after its last response (default ${DEFAULT-VALUE} s).")
+  int requestTimeout;
+
+  @Option(names = "--max-connections", defaultValue = "1000", paramLabel = "N",
+      description = "Open connections beyond this are closed at once (default ${DEFAULT-VALUE}).")
+  int maxConnections;
+
   @Override
   public Integer call() throws Exception {
     if (workerTimeout < 1 || (slots != null && slots < 0)) {
       System.err.println("error: --worker-timeout must be at least 1 and --slots at least 0");
       return CairnCli.USAGE;
     }
+    if (idleTimeout < 1 || requestTimeout < 1 || maxConnections < 1) {
+      System.err.println("error: --idle-timeout, --request-timeout and --max-connections must be at least 1");
+      return CairnCli.USAGE;
+    }
+    List<java.nio.file.Path> roots = new java.util.ArrayList<>(ServerLimits.rootsFromEnvironment());
+    roots.addAll(dataRoots);
+    ServerLimits limits = new ServerLimits(roots, idleTimeout, requestTimeout, maxConnections);
     ClusterOptions clusterOptions = cluster ? new ClusterOptions(clusterHost, clusterPort, List.of()) : null;
     PlatformCommand.Handle handle = cluster
         ? PlatformCommand.start(common.resolve(), clusterOptions::startVertx)
@@ -62,13 +88,17 @@ final class ServeCommand implements Callable<Integer> {
         System.err.printf("cluster head on %s:%d (workers: cairn worker --cluster --join %s:%d)%n",
             clusterHost, clusterPort, clusterHost, clusterPort);
       }
-      serveUntilStopped(handle.platform, host, port);
+      serveUntilStopped(handle.platform, host, port, limits);
       return 0;
     }
   }
 
   static void serveUntilStopped(Platform platform, String host, int port) throws Exception {
-    ApiVerticle api = new ApiVerticle(platform, host, port);
+    serveUntilStopped(platform, host, port, ServerLimits.DEFAULTS);
+  }
+
+  static void serveUntilStopped(Platform platform, String host, int port, ServerLimits limits) throws Exception {
+    ApiVerticle api = new ApiVerticle(platform, host, port, limits);
     platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     System.err.printf("serving http://%s:%d/api/runs (Ctrl-C to stop)%n", host, api.actualPort());
     System.err.printf("dashboard: http://%s:%d/%n", host, api.actualPort());

@@ -38,16 +38,23 @@ public final class ApiVerticle extends VerticleBase {
   private final Platform platform;
   private final String host;
   private final int port;
+  private final ServerLimits limits;
   private HttpServer server;
 
   public ApiVerticle(Platform platform, String host, int port) {
+    this(platform, host, port, ServerLimits.DEFAULTS);
+  }
+
+  public ApiVerticle(Platform platform, String host, int port, ServerLimits limits) {
     this.platform = platform;
     this.host = host;
     this.port = port;
+    this.limits = limits;
   }
 
   @Override
   public Future<?> start() {
+    ServerGuards.restrictSpecPaths(platform, limits);
     Router router = Router.router(vertx);
     ModelsApi.mount(router, vertx, platform); // first: its routes read larger bodies than the handler below allows
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
@@ -67,7 +74,7 @@ public final class ApiVerticle extends VerticleBase {
         "no such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
     router.route("/api/*").failureHandler(this::failure);
     DashboardRoutes.mountStatic(router);
-    server = vertx.createHttpServer().requestHandler(router);
+    server = ServerGuards.createServer(vertx, limits, router);
     return server.listen(port, host);
   }
 

@@ -47,7 +47,7 @@ public class ImageFolderDataset implements DatasetProvider {
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.ofString("folder", null, "root folder: class sub-folders, or train/ val/ test/"),
+        ParamSpec.ofPath("folder", null, "root folder: class sub-folders, or train/ val/ test/"),
         ParamSpec.ofInt("size", 64, "images are resized to size x size pixels").greaterThan(0).atMost(4096)
             .atMost(1024),
         ParamSpec.ofBoolean("grey", false, "one grey channel instead of RGB"),
