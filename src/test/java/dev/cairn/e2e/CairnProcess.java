@@ -45,10 +45,18 @@ final class CairnProcess {
 
   /** Runs to completion (at most {@code timeoutMinutes}) and captures both streams. */
   static Result run(Path dataDir, long timeoutMinutes, String... args) throws IOException, InterruptedException {
+    return run(java.util.Map.of(), dataDir, timeoutMinutes, args);
+  }
+
+  /** {@link #run(Path, long, String...)} with extra environment variables. */
+  static Result run(java.util.Map<String, String> env, Path dataDir, long timeoutMinutes, String... args)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("cairn-out", ".txt");
     Path err = Files.createTempFile("cairn-err", ".txt");
     try {
-      Process p = builder(dataDir, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      ProcessBuilder pb = builder(dataDir, args);
+      pb.environment().putAll(env);
+      Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       p.getOutputStream().close();
       if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
         p.destroyForcibly().waitFor();

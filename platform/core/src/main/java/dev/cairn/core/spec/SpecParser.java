@@ -49,12 +49,7 @@ public final class SpecParser {
 
   /** Reads and parses a spec file; the run name defaults to the file name without extension. */
   public static ExperimentSpec parseFile(Path file) throws IOException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new SpecException("spec", "file not found: " + file);
-    }
+    String text = readSpecFile(file);
     String base = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
     return parse(text, base);
   }
@@ -74,6 +69,13 @@ public final class SpecParser {
     }
     String name = string(root, "name", defaultName == null ? "run" : defaultName);
     String experiment = string(root, "experiment", "default");
+    // the store's columns hold 255 characters
+    if (name.length() > 255) {
+      throw new SpecException("name", name.length() + " characters is not allowed; at most 255");
+    }
+    if (experiment.length() > 255) {
+      throw new SpecException("experiment", experiment.length() + " characters is not allowed; at most 255");
+    }
     String description = string(root, "description", "");
     long seed = integer(root, "seed", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE, "seed");
     DeviceChoice device = device(root.get("device"));
@@ -134,13 +136,30 @@ public final class SpecParser {
 
   /** {@link #parseAll} of a file; the run name defaults to the file name without extension. */
   public static java.util.List<ExperimentSpec> parseAllFile(Path file) throws IOException {
-    String text;
+    String text = readSpecFile(file);
+    return parseAll(text, file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", ""));
+  }
+
+  /**
+   * The text of a spec (or sweep) file; every way it cannot be read is a one-line {@link
+   * SpecException}: missing, a directory, not UTF-8 (binary), unreadable.
+   */
+  public static String readSpecFile(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new SpecException("spec", file + " is a directory; expected a YAML spec file");
+    }
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      return Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new SpecException("spec", "file not found: " + file);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new SpecException("spec", file + " is not UTF-8 text; expected a YAML spec file");
+    } catch (IOException e) {
+      throw new SpecException("spec", "cannot read " + file + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    } catch (OutOfMemoryError e) {
+      throw new SpecException("spec", file + " is too large for a spec file");
     }
-    return parseAll(text, file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", ""));
   }
 
   static Map<String, Object> readTree(String text) {
