@@ -61,19 +61,29 @@ final class ServeCommand implements Callable<Integer> {
       description = "Open connections beyond this are closed at once (default ${DEFAULT-VALUE}).")
   int maxConnections;
 
+  @Option(names = "--max-epochs", defaultValue = "1000", paramLabel = "N",
+      description = "Most epochs a run submitted over REST may train (default ${DEFAULT-VALUE}).")
+  int maxEpochs;
+
+  @Option(names = "--max-queued-runs", defaultValue = "16", paramLabel = "N",
+      description = "Runs queued or training in this server at once; more get 429 (default ${DEFAULT-VALUE}).")
+  int maxQueuedRuns;
+
   @Override
   public Integer call() throws Exception {
     if (workerTimeout < 1 || (slots != null && slots < 0)) {
       System.err.println("error: --worker-timeout must be at least 1 and --slots at least 0");
       return CairnCli.USAGE;
     }
-    if (idleTimeout < 1 || requestTimeout < 1 || maxConnections < 1) {
-      System.err.println("error: --idle-timeout, --request-timeout and --max-connections must be at least 1");
+    if (idleTimeout < 1 || requestTimeout < 1 || maxConnections < 1 || maxEpochs < 1 || maxQueuedRuns < 1) {
+      System.err.println("error: --idle-timeout, --request-timeout, --max-connections, --max-epochs and"
+          + " --max-queued-runs must be at least 1");
       return CairnCli.USAGE;
     }
     List<java.nio.file.Path> roots = new java.util.ArrayList<>(ServerLimits.rootsFromEnvironment());
     roots.addAll(dataRoots);
-    ServerLimits limits = new ServerLimits(roots, idleTimeout, requestTimeout, maxConnections);
+    ServerLimits limits = new ServerLimits(roots, idleTimeout, requestTimeout, maxConnections, maxEpochs,
+        maxQueuedRuns);
     ClusterOptions clusterOptions = cluster ? new ClusterOptions(clusterHost, clusterPort, List.of()) : null;
     PlatformCommand.Handle handle = cluster
         ? PlatformCommand.start(common.resolve(), clusterOptions::startVertx)

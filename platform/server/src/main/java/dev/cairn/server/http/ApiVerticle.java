@@ -202,7 +202,9 @@ public final class ApiVerticle extends VerticleBase {
     String text = specText;
     vertx.executeBlocking(() -> {
           ExperimentSpec spec = SpecParser.parse(text, "api-run");
-          return platform.runs().resolve(spec);
+          ResolvedSpec resolved = platform.runs().resolve(spec);
+          ServerGuards.checkRunLimits(platform, limits, resolved);
+          return resolved;
         })
         .compose((ResolvedSpec resolved) ->
             platform.runs().submit(resolved, null, TrainingObserver.NONE, Promise.<RunOutcome>promise()))

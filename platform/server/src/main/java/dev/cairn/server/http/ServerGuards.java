@@ -33,6 +33,25 @@ final class ServerGuards {
         "the operator adds folders with `cairn serve --data-root DIR` or CAIRN_DATA_ROOTS"));
   }
 
+  /**
+   * Refuses a run before anything is stored when it asks for more than the server allows: 400
+   * beyond {@code --max-epochs}, 429 when {@code --max-queued-runs} runs are already queued or
+   * training here. Each message names the limit and the option that raises it.
+   */
+  static void checkRunLimits(Platform platform, ServerLimits limits, dev.cairn.core.spec.ResolvedSpec resolved) {
+    int epochs = resolved.spec().epochs();
+    if (epochs > limits.maxEpochs()) {
+      throw new ApiException(400, "limit_exceeded", "epochs: " + epochs + " is more than this server allows ("
+          + limits.maxEpochs() + "); the operator raises it with `cairn serve --max-epochs N`");
+    }
+    int active = platform.runs().activeRuns().size();
+    if (active >= limits.maxQueuedRuns()) {
+      throw new ApiException(429, "too_many_runs", active + " runs are already queued or training in this server"
+          + " (limit " + limits.maxQueuedRuns() + "); retry when one ends, or the operator raises it with"
+          + " `cairn serve --max-queued-runs N`");
+    }
+  }
+
   /** An HTTP server with the idle timeout, the request-head timeout and the connection cap of {@code limits}. */
   static HttpServer createServer(Vertx vertx, ServerLimits limits, Handler<HttpServerRequest> handler) {
     HttpServerOptions options = new HttpServerOptions()

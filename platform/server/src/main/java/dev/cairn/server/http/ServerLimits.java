@@ -16,20 +16,33 @@ import java.util.List;
  * @param requestTimeoutSeconds a connection that has not sent a full request head this long after
  *     opening (or after its last response) is closed: slow-loris clients (30)
  * @param maxConnections open connections beyond this are closed at once (1000)
+ * @param maxEpochs a submitted run may train at most this many epochs ({@code --max-epochs}, 1000)
+ * @param maxQueuedRuns runs queued or training in this server at once; more get a 429
+ *     ({@code --max-queued-runs}, 16)
  */
 public record ServerLimits(List<Path> dataRoots, int idleTimeoutSeconds, int requestTimeoutSeconds,
-    int maxConnections) {
-  public static final ServerLimits DEFAULTS = new ServerLimits(List.of(), 60, 30, 1000);
+    int maxConnections, int maxEpochs, int maxQueuedRuns) {
+  public static final ServerLimits DEFAULTS = new ServerLimits(List.of(), 60, 30, 1000, 1000, 16);
 
   public ServerLimits {
     dataRoots = List.copyOf(dataRoots);
-    if (idleTimeoutSeconds < 1 || requestTimeoutSeconds < 1 || maxConnections < 1) {
-      throw new IllegalArgumentException("timeouts and the connection cap must be at least 1");
+    if (idleTimeoutSeconds < 1 || requestTimeoutSeconds < 1 || maxConnections < 1 || maxEpochs < 1
+        || maxQueuedRuns < 1) {
+      throw new IllegalArgumentException("timeouts and limits must be at least 1");
     }
   }
 
+  /** The defaults for limits, with these connection settings. */
+  public ServerLimits(List<Path> dataRoots, int idleTimeoutSeconds, int requestTimeoutSeconds, int maxConnections) {
+    this(dataRoots, idleTimeoutSeconds, requestTimeoutSeconds, maxConnections, DEFAULTS_MAX_EPOCHS,
+        DEFAULTS_MAX_QUEUED_RUNS);
+  }
+
+  private static final int DEFAULTS_MAX_EPOCHS = 1000;
+  private static final int DEFAULTS_MAX_QUEUED_RUNS = 16;
+
   public ServerLimits withDataRoots(List<Path> roots) {
-    return new ServerLimits(roots, idleTimeoutSeconds, requestTimeoutSeconds, maxConnections);
+    return new ServerLimits(roots, idleTimeoutSeconds, requestTimeoutSeconds, maxConnections, maxEpochs, maxQueuedRuns);
   }
 
   /** Folders listed in {@code CAIRN_DATA_ROOTS}, separated like PATH ({@code :} on Unix). */

@@ -218,6 +218,43 @@ class ServerGuardsTest {
     }
   }
 
+  @Test
+  void runsBeyondTheLimitsAreRefusedBeforeAnythingIsStored() throws Exception {
+    ApiVerticle limited = new ApiVerticle(platform, "127.0.0.1", 0, new ServerLimits(List.of(root), 60, 60, 1000, 5, 1));
+    String deployment = platform.vertx().deployVerticle(limited).toCompletionStage().toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    String at = "http://127.0.0.1:" + limited.actualPort();
+    String spec = "epochs: %d\ndataset: {plugin: xor, repeat: 20000, batchSize: 4}\nmodel: mlp\noptimizer: sgd\n"
+        + "loss: softmax-cross-entropy\n";
+    try {
+      String runsBefore = get("/api/runs").body();
+      HttpResponse<String> tooLong = http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs"))
+          .POST(HttpRequest.BodyPublishers.ofString(spec.formatted(6))).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(tooLong.statusCode()).isEqualTo(400);
+      assertThat(message(tooLong)).isEqualTo("epochs: 6 is more than this server allows (5); the operator raises it"
+          + " with `cairn serve --max-epochs N`");
+      assertThat(get("/api/runs").body()).isEqualTo(runsBefore);
+
+      HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs"))
+          .POST(HttpRequest.BodyPublishers.ofString(spec.formatted(5))).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+      String id = new JsonObject(first.body()).getString("id");
+      HttpResponse<String> second = http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs"))
+          .POST(HttpRequest.BodyPublishers.ofString(spec.formatted(1))).build(), HttpResponse.BodyHandlers.ofString());
+      if (platform.runs().activeRuns().contains(id)) { // the first may (rarely) have ended already
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(429);
+        assertThat(message(second)).contains("limit 1").contains("--max-queued-runs");
+      }
+      http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs/" + id + "/stop")).POST(HttpRequest.BodyPublishers.noBody())
+          .build(), HttpResponse.BodyHandlers.ofString());
+      for (int i = 0; i < 600 && platform.runs().activeRuns().contains(id); i++) {
+        Thread.sleep(100);
+      }
+    } finally {
+      platform.vertx().undeploy(deployment).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** Whether the server closes {@code s} (end of stream) within {@code ms}; bytes it sends first are skipped. */
   static boolean closedWithin(Socket s, int ms) throws Exception {
     s.setSoTimeout(ms);
