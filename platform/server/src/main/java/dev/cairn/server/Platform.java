@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
   public static final String ABANDONED_MESSAGE =
-      "the process running it ended without finishing it (crash or kill -9); marked FAILED at the next start";
+      "the process running it ended without finishing it (crash or kill -9); marked FAILED by the next start"
+          + " after its lease expired, ended at its last heartbeat";
 
   private final CairnOptions options;
   private final Vertx vertx;
