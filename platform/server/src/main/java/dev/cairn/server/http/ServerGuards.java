@@ -70,7 +70,7 @@ final class ServerGuards {
         conn.close();
         return;
       }
-      waiting.put(conn, vertx.setTimer(timeoutMs, id -> conn.close()));
+      waiting.put(conn, vertx.setTimer(timeoutMs, id -> expire(waiting, conn)));
       conn.closeHandler(v -> {
         open.decrementAndGet();
         Long timer = waiting.remove(conn);
@@ -88,11 +88,17 @@ final class ServerGuards {
       // keep-alive: the next request head is due within the timeout after this response
       req.response().endHandler(v -> {
         if (!waiting.containsKey(conn)) {
-          waiting.put(conn, vertx.setTimer(timeoutMs, id -> conn.close()));
+          waiting.put(conn, vertx.setTimer(timeoutMs, id -> expire(waiting, conn)));
         }
       });
       handler.handle(req);
     });
     return server;
+  }
+
+  /** The request head did not come in time: close, and forget the connection either way. */
+  private static void expire(Map<HttpConnection, Long> waiting, HttpConnection conn) {
+    waiting.remove(conn);
+    conn.close();
   }
 }
