@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,6 +66,14 @@ final class CairnProcess {
   /** Runs to completion (at most {@code timeoutMinutes}) and captures both streams. */
   static Result run(Path dataDir, long timeoutMinutes, String... args) throws IOException, InterruptedException {
     return run(builder(dataDir, args), timeoutMinutes);
+  }
+
+  /** {@link #run(Path, long, String...)} with extra environment variables. */
+  static Result run(Map<String, String> env, Path dataDir, long timeoutMinutes, String... args)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder = builder(dataDir, args);
+    builder.environment().putAll(env);
+    return run(builder, timeoutMinutes);
   }
 
   /** Runs a prepared {@link #builder} (e.g. with its environment changed) like {@link #run(Path, long, String...)}. */

@@ -33,7 +33,11 @@ class KillDuringTrainingTest {
         loss: {plugin: softmax-cross-entropy}
         """);
     Path data = dir.resolve("data");
-    Process p = CairnProcess.builder(data, "run", spec.toString()).redirectErrorStream(true).start();
+    // short leases so the test need not wait the default 30 s for the dead owner's lease to expire
+    java.util.Map<String, String> lease = java.util.Map.of("CAIRN_HEARTBEAT_SECONDS", "1", "CAIRN_RUN_LEASE_SECONDS", "3");
+    ProcessBuilder trainer = CairnProcess.builder(data, "run", spec.toString()).redirectErrorStream(true);
+    trainer.environment().putAll(lease);
+    Process p = trainer.start();
     p.getOutputStream().close();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
@@ -50,7 +54,8 @@ class KillDuringTrainingTest {
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
-    CairnProcess.Result runs = CairnProcess.run(data, 2, "runs", "--json");
+    Thread.sleep(4000); // past the killed owner's lease
+    CairnProcess.Result runs = CairnProcess.run(lease, data, 2, "runs", "--json");
     assertThat(runs.exitCode()).as(runs.stderr()).isZero();
     assertThat(runs.stderr()).contains("1 run(s) left unfinished by an earlier process were marked FAILED");
     JsonArray list = new JsonObject(runs.stdout()).getJsonArray("runs");

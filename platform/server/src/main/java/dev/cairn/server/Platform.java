@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class Platform implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
   public static final String ABANDONED_MESSAGE =
-      "the process running it ended without finishing it (crash or kill -9); marked FAILED at the next start";
+      "the process running it ended without finishing it (crash or kill -9); marked FAILED by the next start"
+          + " after its lease expired, ended at its last heartbeat";
 
   private final CairnOptions options;
   private final Vertx vertx;
@@ -41,6 +42,7 @@ public final class Platform implements AutoCloseable {
   private final SecurityStore security;
   private final PluginRegistry plugins;
   private final RunService runs;
+  private final SpecResolver resolver;
   private final int abandonedRuns;
 
   private Platform(CairnOptions options, Vertx vertx, TrackingStore store, MediaStore media, SweepStore sweeps,
@@ -53,7 +55,16 @@ public final class Platform implements AutoCloseable {
     this.security = security;
     this.plugins = plugins;
     this.abandonedRuns = abandonedRuns;
-    this.runs = new RunService(vertx, plugins, new SpecResolver(plugins), options);
+    this.resolver = new SpecResolver(plugins);
+    this.runs = new RunService(vertx, plugins, resolver, options);
+  }
+
+  /**
+   * The resolver every spec of this process goes through (runs, sweeps); a server restricts its
+   * paths to the data roots with {@link SpecResolver#restrictPaths}.
+   */
+  public SpecResolver specResolver() {
+    return resolver;
   }
 
   /** Opens the store (failing runs a crash left behind), loads plugins, deploys the writer. */

@@ -145,6 +145,11 @@ public final class RunService {
       LOG.debug("run {} could not load its dataset", runId, e);
       status = RunStatus.FAILED;
       message = e.getMessage();
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      // unreadable or missing data: the user's to fix, said in one line (the run's message), no trace
+      status = RunStatus.FAILED;
+      message = e.getClass().getSimpleName() + ": " + e.getMessage();
+      LOG.warn("run {} failed: {}", runId, message);
     } catch (Exception | Error e) {
       LOG.error("run {} failed", runId, e);
       status = RunStatus.FAILED;

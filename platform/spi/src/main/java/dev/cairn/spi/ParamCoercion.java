@@ -19,6 +19,7 @@ final class ParamCoercion {
         }
         throw bad(field, spec, value);
       case STRING:
+      case PATH:
         if (value instanceof String s) {
           return s;
         }
@@ -69,6 +70,14 @@ final class ParamCoercion {
     }
     if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < Integer.MAX_VALUE) {
       return d.intValue();
+    }
+    if (value instanceof Number n && !(value instanceof Double d && (d != Math.rint(d) || d.isNaN()))) {
+      // an integer, but not one that fits 32 bits: say so rather than wrap it around
+      String allowed = spec.allowed();
+      if (spec.max() == null) {
+        allowed += (spec.min() == null ? " >= " + Integer.MIN_VALUE : "") + " and <= " + Integer.MAX_VALUE;
+      }
+      throw new SpecException(field, quote(value) + " is not allowed; expected " + allowed);
     }
     throw bad(field, spec, value);
   }

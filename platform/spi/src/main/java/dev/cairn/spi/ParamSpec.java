@@ -57,6 +57,15 @@ public record ParamSpec(
     return new ParamSpec(name, ParamType.STRING, defaultValue, description, null, false, null, false, null);
   }
 
+  /**
+   * A file or folder the plugin reads, given as text ({@code params.getString(name)}). Declare every
+   * path this way: a server refuses paths outside its data roots only for parameters it knows are
+   * paths.
+   */
+  public static ParamSpec ofPath(String name, String defaultValue, String description) {
+    return new ParamSpec(name, ParamType.PATH, defaultValue, description, null, false, null, false, null);
+  }
+
   public static ParamSpec ofChoice(
       String name, String defaultValue, List<String> choices, String description) {
     return new ParamSpec(name, ParamType.CHOICE, defaultValue, description, null, false, null, false, choices);

@@ -6,6 +6,11 @@ public enum ParamType {
   DOUBLE("number"),
   BOOLEAN("boolean"),
   STRING("string"),
+  /**
+   * A file or folder the plugin reads. Like {@link #STRING} for the plugin ({@code getString}); a
+   * server accepts only paths under its data roots.
+   */
+  PATH("path"),
   CHOICE("one of the listed values"),
   INT_LIST("list of integers"),
   DOUBLE_LIST("list of numbers");

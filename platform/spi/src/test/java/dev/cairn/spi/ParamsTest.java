@@ -40,6 +40,16 @@ class ParamsTest {
         .hasMessage("model.activation: 'rellu' is not allowed (did you mean 'relu'?); one of: relu, tanh, sigmoid");
     assertThatThrownBy(() -> Params.validate("model", SPECS, Map.of("units", 2.5)))
         .hasMessage("model.units: 2.5 is not allowed; expected an integer >= 1");
+    // integers beyond 32 bits are errors naming the range, never wrapped around
+    assertThatThrownBy(() -> Params.validate("model", SPECS, Map.of("units", 1_000_000_000_000L)))
+        .isExactlyInstanceOf(SpecException.class)
+        .hasMessage("model.units: 1000000000000 is not allowed; expected an integer >= 1 and <= 2147483647");
+    assertThatThrownBy(() -> Params.validate("model", SPECS, Map.of("units", new java.math.BigInteger("99999999999999999999999"))))
+        .hasMessage("model.units: 99999999999999999999999 is not allowed; expected an integer >= 1 and <= 2147483647");
+    assertThatThrownBy(() -> Params.validate("model", SPECS, Map.of("units", 2e9 * 2)))
+        .hasMessage("model.units: 4.0E9 is not allowed; expected an integer >= 1 and <= 2147483647");
+    assertThatThrownBy(() -> Params.validate("model", SPECS, Map.of("units", 2, "hidden", List.of(3, 1e30))))
+        .hasMessage("model.hidden: 1.0E30 is not allowed; expected a list of integers >= 1 and <= 2147483647");
     assertThatThrownBy(() -> Params.validate("model", SPECS, Map.of("units", 2, "hidden", List.of(3, 0))))
         .hasMessage("model.hidden: 0 is not allowed; expected a list of integers >= 1");
     assertThatThrownBy(() -> Params.validate("model", SPECS, Map.of("units", 2, "dropout", 1.5)))

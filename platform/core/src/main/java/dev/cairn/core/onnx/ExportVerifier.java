@@ -23,8 +23,10 @@ import java.util.SplittableRandom;
  * which proves the batch dimension is really dynamic.
  */
 public final class ExportVerifier {
-  /** Largest |ORT − DJL| an export may show. */
+  /** Absolute part of the largest |ORT − DJL| an export may show. */
   public static final double TOLERANCE = 1e-4;
+  /** Relative part: the allowed difference grows by this share of |DJL|. */
+  public static final double RELATIVE_TOLERANCE = 1e-5;
   public static final int PROBE_EXAMPLES = 8;
 
   private ExportVerifier() {}
@@ -96,30 +98,53 @@ public final class ExportVerifier {
       throw new OnnxExportException("ONNX Runtime cannot run the exported graph: " + e.getMessage(), e);
     }
     int perExample = expected.length / PROBE_EXAMPLES;
-    double max = 0;
-    int at = 0;
-    for (int i = 0; i < expected.length; i++) {
-      double d = Math.abs((double) expected[i] - actual[i]);
-      if (!(d <= max)) { // NaN counts as a mismatch
-        max = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
-        at = i;
-      }
-    }
-    for (int i = 0; i < perExample; i++) {
-      double d = Math.abs((double) expected[i] - single[i]);
-      if (!(d <= max)) {
-        max = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
-        at = i;
-      }
-    }
-    Verification v = new Verification(PROBE_EXAMPLES, max, TOLERANCE);
+    Verification v = compare(expected, actual, Arrays.copyOf(single, Math.min(single.length, perExample)));
     if (!v.passed()) {
+      int at = worst(expected, actual);
       throw new OnnxExportException(String.format(Locale.ROOT,
           "the export does not match DJL: max |ONNX Runtime - DJL| = %.3g at output value %d (example %d;"
-              + " DJL %.6g, ONNX Runtime %.6g) on a seeded probe batch of %d; allowed %.0e. The file was not kept",
-          max, at, at / Math.max(1, perExample), expected[at], actual[at], PROBE_EXAMPLES, TOLERANCE));
+              + " DJL %.6g, ONNX Runtime %.6g) on a seeded probe batch of %d; allowed %.0e + %.0e * |DJL|."
+              + " The file was not kept",
+          v.maxAbsDiff(), at, at / Math.max(1, perExample), expected[at], actual[at], PROBE_EXAMPLES, TOLERANCE,
+          RELATIVE_TOLERANCE));
     }
     return v;
+  }
+
+  /**
+   * Compares ORT's outputs for the probe batch ({@code actual}) and for its first example alone
+   * ({@code single}) with DJL's ({@code expected}), allclose-style. NaN counts as a mismatch.
+   */
+  static Verification compare(float[] expected, float[] actual, float[] single) {
+    double maxAbs = 0;
+    double maxExcess = 0;
+    for (int k = 0; k < 2; k++) {
+      float[] got = k == 0 ? actual : single;
+      for (int i = 0; i < got.length; i++) {
+        double d = Math.abs((double) expected[i] - got[i]);
+        if (Double.isNaN(d)) {
+          d = Double.POSITIVE_INFINITY;
+        }
+        maxAbs = Math.max(maxAbs, d);
+        maxExcess = Math.max(maxExcess, d - RELATIVE_TOLERANCE * Math.abs(expected[i]));
+      }
+    }
+    return new Verification(PROBE_EXAMPLES, maxAbs, TOLERANCE, RELATIVE_TOLERANCE, maxExcess);
+  }
+
+  /** Index of the value furthest outside the tolerance. */
+  private static int worst(float[] expected, float[] actual) {
+    int at = 0;
+    double worst = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < actual.length; i++) {
+      double d = Math.abs((double) expected[i] - actual[i]);
+      double excess = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d - RELATIVE_TOLERANCE * Math.abs(expected[i]);
+      if (excess > worst) {
+        worst = excess;
+        at = i;
+      }
+    }
+    return at;
   }
 
   private static float[] run(OrtEnvironment env, OrtSession session, float[] input, long[] shape, long[] expectedShape)

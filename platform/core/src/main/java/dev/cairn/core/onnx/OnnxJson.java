@@ -118,6 +118,7 @@ public final class OnnxJson {
     v.put("probeExamples", r.verification().probeExamples());
     v.put("maxAbsDiff", r.verification().maxAbsDiff());
     v.put("tolerance", r.verification().tolerance());
+    v.put("relativeTolerance", r.verification().relativeTolerance());
     o.put("irVersion", OnnxExporter.IR_VERSION);
     o.put("opset", OnnxOperator.OPSET);
     o.set("model", model(r.model()));

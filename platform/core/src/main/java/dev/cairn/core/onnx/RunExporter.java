@@ -97,6 +97,7 @@ public final class RunExporter {
     details.put("probeExamples", verification.probeExamples());
     details.put("maxAbsDiff", verification.maxAbsDiff());
     details.put("tolerance", verification.tolerance());
+    details.put("relativeTolerance", verification.relativeTolerance());
     RunArtifact artifact = catalog.putArtifact(runId, ARTIFACT, "onnx", bytes, details);
     return new ExportResult(artifact, registered, verification, existing.isPresent());
   }

@@ -41,18 +41,15 @@ public final class SpecParser {
   static final List<String> LOADER_KEYS = List.of("batchSize", "shuffle", "dropLast");
   static final long DEFAULT_SEED = 42;
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  // duplicate keys are an error: with the default, the last of two `epochs:` silently wins
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private SpecParser() {}
 
   /** Reads and parses a spec file; the run name defaults to the file name without extension. */
   public static ExperimentSpec parseFile(Path file) throws IOException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new SpecException("spec", "file not found: " + file);
-    }
+    String text = readSpecFile(file);
     String base = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
     return parse(text, base);
   }
@@ -72,14 +69,21 @@ public final class SpecParser {
     }
     String name = string(root, "name", defaultName == null ? "run" : defaultName);
     String experiment = string(root, "experiment", "default");
+    // the store's columns hold 255 characters
+    if (name.length() > 255) {
+      throw new SpecException("name", name.length() + " characters is not allowed; at most 255");
+    }
+    if (experiment.length() > 255) {
+      throw new SpecException("experiment", experiment.length() + " characters is not allowed; at most 255");
+    }
     String description = string(root, "description", "");
-    long seed = integer(root, "seed", DEFAULT_SEED, Long.MIN_VALUE);
+    long seed = integer(root, "seed", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE, "seed");
     DeviceChoice device = device(root.get("device"));
     Object epochsRaw = root.get("epochs");
     if (epochsRaw == null) {
       throw new SpecException("epochs", "missing; expected an integer >= 1");
     }
-    int epochs = (int) integer(root, "epochs", 1, 1);
+    int epochs = (int) integer(root, "epochs", 1, 1, Integer.MAX_VALUE, "epochs");
     int logEvery = 10;
     int histogramsEvery = 1;
     int imagesEvery = 1;
@@ -91,16 +95,16 @@ public final class SpecParser {
           throw new SpecException("logging." + key, "unknown field; allowed: " + String.join(", ", LOGGING_KEYS) + hint);
         }
       }
-      logEvery = (int) integer(logging, "everySteps", 10, 1, "logging.everySteps");
-      histogramsEvery = (int) integer(logging, "histogramsEveryEpochs", 1, 0, "logging.histogramsEveryEpochs");
-      imagesEvery = (int) integer(logging, "imagesEveryEpochs", 1, 0, "logging.imagesEveryEpochs");
+      logEvery = (int) integer(logging, "everySteps", 10, 1, Integer.MAX_VALUE, "logging.everySteps");
+      histogramsEvery = (int) integer(logging, "histogramsEveryEpochs", 1, 0, Integer.MAX_VALUE, "logging.histogramsEveryEpochs");
+      imagesEvery = (int) integer(logging, "imagesEveryEpochs", 1, 0, Integer.MAX_VALUE, "logging.imagesEveryEpochs");
     }
     Map<String, Object> datasetSection = section(root, "dataset", true);
     Map<String, Object> datasetParams = new LinkedHashMap<>(datasetSection);
     LOADER_KEYS.forEach(datasetParams::remove);
     DataOptions.KEYS.forEach(datasetParams::remove);
     LoaderSpec loader = new LoaderSpec(
-        (int) integer(datasetSection, "batchSize", LoaderSpec.DEFAULT_BATCH_SIZE, 1, "dataset.batchSize"),
+        (int) integer(datasetSection, "batchSize", LoaderSpec.DEFAULT_BATCH_SIZE, 1, Integer.MAX_VALUE, "dataset.batchSize"),
         bool(datasetSection, "shuffle", true, "dataset.shuffle"),
         bool(datasetSection, "dropLast", false, "dataset.dropLast"));
     return new ExperimentSpec(name, experiment, description, seed, device, epochs, logEvery, loader,
@@ -132,13 +136,30 @@ public final class SpecParser {
 
   /** {@link #parseAll} of a file; the run name defaults to the file name without extension. */
   public static java.util.List<ExperimentSpec> parseAllFile(Path file) throws IOException {
-    String text;
+    String text = readSpecFile(file);
+    return parseAll(text, file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", ""));
+  }
+
+  /**
+   * The text of a spec (or sweep) file; every way it cannot be read is a one-line {@link
+   * SpecException}: missing, a directory, not UTF-8 (binary), unreadable.
+   */
+  public static String readSpecFile(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new SpecException("spec", file + " is a directory; expected a YAML spec file");
+    }
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      return Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new SpecException("spec", "file not found: " + file);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new SpecException("spec", file + " is not UTF-8 text; expected a YAML spec file");
+    } catch (IOException e) {
+      throw new SpecException("spec", "cannot read " + file + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    } catch (OutOfMemoryError e) {
+      throw new SpecException("spec", file + " is too large for a spec file");
     }
-    return parseAll(text, file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", ""));
   }
 
   static Map<String, Object> readTree(String text) {
@@ -226,27 +247,8 @@ public final class SpecParser {
     return String.valueOf(v);
   }
 
-  private static long integer(Map<String, Object> m, String key, long dflt, long min) {
-    return integer(m, key, dflt, min, key);
-  }
-
-  private static long integer(Map<String, Object> m, String key, long dflt, long min, String field) {
-    Object v = m.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    long value;
-    if (v instanceof Integer || v instanceof Long || v instanceof Short) {
-      value = ((Number) v).longValue();
-    } else if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-      value = n.longValue();
-    } else {
-      throw new SpecException(field, describe(v) + " is not allowed; expected an integer" + (min > Long.MIN_VALUE ? " >= " + min : ""));
-    }
-    if (value < min) {
-      throw new SpecException(field, value + " is not allowed; expected an integer >= " + min);
-    }
-    return value;
+  private static long integer(Map<String, Object> m, String key, long dflt, long min, long max, String field) {
+    return SpecNumbers.integer(field, m.get(key), dflt, min, max);
   }
 
   private static boolean bool(Map<String, Object> m, String key, boolean dflt, String field) {

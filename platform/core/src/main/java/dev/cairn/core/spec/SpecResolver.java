@@ -19,18 +19,36 @@ import java.util.Map;
 /** Checks a spec against the installed plugins: ids exist, parameters are valid. */
 public final class SpecResolver {
   private final PluginRegistry registry;
+  /** Null: any path (the CLI); a server sets its data roots before it takes specs. */
+  private volatile SpecPaths paths;
 
   public SpecResolver(PluginRegistry registry) {
     this.registry = registry;
   }
 
+  /** From now on, specs whose paths lie outside {@code paths}' roots do not resolve. */
+  public SpecResolver restrictPaths(SpecPaths paths) {
+    this.paths = paths;
+    return this;
+  }
+
+  /** The path roots specs must keep to, or null when any path is allowed. */
+  public SpecPaths paths() {
+    return paths;
+  }
+
   /** @throws dev.cairn.spi.SpecException naming the first bad field */
   public ResolvedSpec resolve(ExperimentSpec spec) {
-    return new ResolvedSpec(spec,
+    ResolvedSpec resolved = new ResolvedSpec(spec,
         resolve(ExtensionKind.DATASET, spec.dataset(), DatasetProvider.class),
         resolve(ExtensionKind.MODEL, spec.model(), ModelProvider.class),
         resolve(ExtensionKind.OPTIMIZER, spec.optimizer(), OptimizerProvider.class),
         resolve(ExtensionKind.LOSS, spec.loss(), LossProvider.class));
+    SpecPaths restricted = paths;
+    if (restricted != null) {
+      restricted.check(resolved);
+    }
+    return resolved;
   }
 
   private <T extends CairnExtension> ResolvedSpec.Resolved<T> resolve(

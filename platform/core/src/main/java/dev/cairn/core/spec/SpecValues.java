@@ -30,15 +30,7 @@ final class SpecValues {
   }
 
   static int integer(String field, Object value, int dflt, int min) {
-    if (value == null) {
-      return dflt;
-    }
-    if ((value instanceof Integer || value instanceof Long) && ((Number) value).longValue() >= min
-        && ((Number) value).longValue() <= Integer.MAX_VALUE) {
-      return ((Number) value).intValue();
-    }
-    throw new SpecException(field, SpecParser.describe(value)
-        + " is not allowed; expected an integer >= " + min);
+    return SpecNumbers.intValue(field, value, dflt, min, Integer.MAX_VALUE);
   }
 
   /** A number in [min, max) or (min, max) when {@code openMin}. */

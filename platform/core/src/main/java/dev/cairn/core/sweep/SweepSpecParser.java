@@ -58,9 +58,9 @@ public final class SweepSpecParser {
   public static SweepSpec parseFile(Path file) throws IOException {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new SpecException("sweep", "file not found: " + file);
+      text = SpecParser.readSpecFile(file);
+    } catch (SpecException e) {
+      throw new SpecException("sweep", e.getMessage().substring(e.field().length() + 2));
     }
     Path dir = file.toAbsolutePath().getParent();
     String base = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
@@ -77,11 +77,7 @@ public final class SweepSpecParser {
     Object spec = root.get("spec");
     if (spec instanceof String name) {
       Path path = dir == null ? Path.of(name) : dir.resolve(name);
-      try {
-        return Files.readString(path, StandardCharsets.UTF_8);
-      } catch (NoSuchFileException e) {
-        throw new SpecException("spec", "file not found: " + path);
-      }
+      return SpecParser.readSpecFile(path);
     }
     return inlineBase(root);
   }
@@ -505,19 +501,7 @@ public final class SweepSpecParser {
   }
 
   private static long integer(Map<String, Object> m, String key, long dflt, long min, long max, String field) {
-    Object v = m.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    if (!(v instanceof Number n) || !integral(n)) {
-      throw new SpecException(field, describe(v) + " is not allowed; expected an integer");
-    }
-    long value = n.longValue();
-    if (value < min || value > max) {
-      throw new SpecException(field, value + " is not allowed; expected an integer"
-          + (min > Long.MIN_VALUE ? " >= " + min : "") + (max < Long.MAX_VALUE ? " and <= " + max : ""));
-    }
-    return value;
+    return dev.cairn.core.spec.SpecNumbers.integer(field, m.get(key), dflt, min, max);
   }
 
   private static boolean integral(Number n) {

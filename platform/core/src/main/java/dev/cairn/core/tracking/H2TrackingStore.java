@@ -50,11 +50,53 @@ public final class H2TrackingStore implements TrackingStore {
   private Instant lastCreatedAt = Instant.EPOCH;
   private boolean checkpointAfterCommit = true;
   private volatile boolean closed;
+  /** QUEUED or RUNNING runs this process owns: their leases are renewed every few seconds. */
+  private final Set<String> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.ScheduledExecutorService leases =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cairn-run-leases");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /** How often an owner renews its runs' leases. */
+  public static final java.time.Duration HEARTBEAT_EVERY = seconds("CAIRN_HEARTBEAT_SECONDS", 5);
+  /**
+   * A run whose lease was not renewed for this long has a dead owner (six missed heartbeats by
+   * default; env {@code CAIRN_RUN_LEASE_SECONDS}).
+   */
+  public static final java.time.Duration LEASE = seconds("CAIRN_RUN_LEASE_SECONDS", 30);
+
+  private static java.time.Duration seconds(String env, long dflt) {
+    try {
+      long s = Long.parseLong(System.getenv().getOrDefault(env, Long.toString(dflt)).trim());
+      return java.time.Duration.ofSeconds(s >= 1 ? s : dflt);
+    } catch (NumberFormatException e) {
+      return java.time.Duration.ofSeconds(dflt);
+    }
+  }
 
   private H2TrackingStore(String url, JdbcConnectionPool readers, Connection writer) {
     this.url = url;
     this.readers = readers;
     this.writer = writer;
+    long every = HEARTBEAT_EVERY.toMillis();
+    leases.scheduleWithFixedDelay(this::renewLeases, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private void renewLeases() {
+    if (owned.isEmpty() || closed) {
+      return;
+    }
+    try {
+      write(() -> {
+        RunDao.heartbeat(writer, List.copyOf(owned), now());
+        writer.commit();
+        return null;
+      });
+    } catch (RuntimeException e) {
+      LOG.warn("run leases not renewed: {}", e.getMessage());
+    }
   }
 
   /**
@@ -124,6 +166,7 @@ public final class H2TrackingStore implements TrackingStore {
           RunDao.insertRun(writer, id, experimentId, run, createdAt);
           RunDao.upsertParams(writer, id, run.params());
           commitDurably();
+          owned.add(id);
           return new RunRecord(
               id,
               run.experiment(),
@@ -165,7 +208,9 @@ public final class H2TrackingStore implements TrackingStore {
             throw new IllegalStateException(
                 "Run '" + runId + "' is " + status + "; only a FAILED or KILLED run can be resumed");
           }
+          RunDao.heartbeat(writer, List.of(runId), now());
           commitDurably();
+          owned.add(runId);
           return null;
         });
   }
@@ -187,6 +232,7 @@ public final class H2TrackingStore implements TrackingStore {
           ChunkDao.upsert(writer, dirty);
           RunDao.markEnded(writer, runId, status, message, now());
           commitDurably();
+          owned.remove(runId);
           buffer.flushed(dirty);
           buffer.drop(runId);
           return null;
@@ -313,9 +359,15 @@ public final class H2TrackingStore implements TrackingStore {
   /** {@inheritDoc} Meant for start-up, before this process starts runs of its own. */
   @Override
   public int failAbandonedRuns(String message) {
+    return failAbandonedRuns(message, LEASE);
+  }
+
+  /** {@link #failAbandonedRuns(String)} with another lease: runs silent for longer are failed. */
+  public int failAbandonedRuns(String message, java.time.Duration lease) {
     return write(
         () -> {
-          int failed = RunDao.failAbandoned(writer, message, now());
+          Instant now = now();
+          int failed = RunDao.failAbandoned(writer, message, now, now.minus(lease));
           commitDurably();
           return failed;
         });
@@ -327,6 +379,7 @@ public final class H2TrackingStore implements TrackingStore {
         () -> {
           boolean deleted = RunDao.delete(writer, runId);
           commitDurably();
+          owned.remove(runId);
           buffer.drop(runId);
           return deleted;
         });
@@ -338,6 +391,7 @@ public final class H2TrackingStore implements TrackingStore {
       if (closed) {
         return;
       }
+      leases.shutdownNow();
       try {
         flushDirty();
       } catch (SQLException | RuntimeException e) {

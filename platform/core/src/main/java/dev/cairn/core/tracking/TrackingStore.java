@@ -59,7 +59,11 @@ public interface TrackingStore extends AutoCloseable {
    */
   Optional<Series> readSeries(String runId, String tag, int maxPoints);
 
-  /** Marks every QUEUED or RUNNING run FAILED (after a crash); returns how many. */
+  /**
+   * Marks QUEUED or RUNNING runs whose owner is dead FAILED: those whose lease (renewed every few
+   * seconds by the process that owns them) expired. Runs of other live processes sharing the
+   * database are left alone. Returns how many were failed.
+   */
   int failAbandonedRuns(String message);
 
   /** Deletes a run with its params and metrics; false when there was none. */

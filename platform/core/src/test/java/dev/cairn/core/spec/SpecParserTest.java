@@ -59,12 +59,12 @@ class SpecParserTest {
 
   @Test
   void structuralErrorsNameTheField() {
-    assertError("epochs: 0\n" + rest(), "epochs: 0 is not allowed; expected an integer >= 1");
+    assertError("epochs: 0\n" + rest(), "epochs: 0 is not allowed; expected an integer >= 1 and <= 2147483647");
     assertError("epochs: 1\ndevice: tpu\n" + rest(), "device: 'tpu' is not allowed; one of: auto, cpu, gpu");
     assertError("epochs: 1\ndataset: {batchSize: 4}\nmodel: mlp\noptimizer: sgd\nloss: l2\n",
         "dataset.plugin: missing; name the dataset plugin to use (see `cairn plugins`)");
     assertError("epochs: 1\ndataset: {plugin: xor, batchSize: -4}\nmodel: mlp\noptimizer: sgd\nloss: l2\n",
-        "dataset.batchSize: -4 is not allowed; expected an integer >= 1");
+        "dataset.batchSize: -4 is not allowed; expected an integer >= 1 and <= 2147483647");
     assertError("epochs: 1\ndataset: xor\nmodel: mlp\noptimizer: sgd\n",
         "loss: missing; expected a section with at least `plugin: <id>`");
     assertError("- a\n- b\n", "spec: expected a YAML mapping (key: value lines), got a list");
@@ -75,7 +75,7 @@ class SpecParserTest {
         "logging.imagesEveryEpoch: unknown field; allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs"
             + " (did you mean 'imagesEveryEpochs'?)");
     assertError("epochs: 1\nlogging: {histogramsEveryEpochs: -1}\n" + rest(),
-        "logging.histogramsEveryEpochs: -1 is not allowed; expected an integer >= 0");
+        "logging.histogramsEveryEpochs: -1 is not allowed; expected an integer >= 0 and <= 2147483647");
   }
 
   private static String rest() {

@@ -29,7 +29,7 @@ class H2TrackingStoreCrashTest {
         assertThat(series.values()[i]).isEqualTo(TestRuns.value(i));
       }
 
-      assertThat(store.failAbandonedRuns("the server stopped")).isEqualTo(1);
+      assertThat(store.failAbandonedRuns("the server stopped", java.time.Duration.ZERO)).isEqualTo(1);
       RunRecord run = store.getRun(runId).orElseThrow();
       assertThat(run.status()).isEqualTo(RunStatus.FAILED);
       assertThat(run.message()).isEqualTo("the server stopped");

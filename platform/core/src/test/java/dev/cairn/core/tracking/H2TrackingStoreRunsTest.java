@@ -138,7 +138,7 @@ class H2TrackingStoreRunsTest {
     store.markRunning(running.id(), "cpu");
     store.markEnded(finished.id(), RunStatus.FINISHED, null);
 
-    assertThat(store.failAbandonedRuns("server restarted")).isEqualTo(2);
+    assertThat(store.failAbandonedRuns("server restarted", java.time.Duration.ZERO)).isEqualTo(2);
 
     for (RunRecord r : List.of(queued, running)) {
       RunRecord failed = store.getRun(r.id()).orElseThrow();

@@ -34,6 +34,11 @@ public final class CairnCli {
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     // DJL probes for CUDA on every start and warns when there is none: expected on CPU machines
     System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+    // PF4J logs every broken plugin jar with a full stack trace (about 170 lines for one jar) on
+    // every command; Cairn's own one-line problem list says the same. Traces only when debugging.
+    if (!level.equalsIgnoreCase("debug") && !level.equalsIgnoreCase("trace")) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.pf4j", "off");
+    }
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
   }
 

@@ -56,8 +56,9 @@ final class ExportCommand implements Callable<Integer> {
       }
       System.out.printf(Locale.ROOT, "exported run %s (%s) to %s (%,d bytes, opset 13, IR 8)%n", runId, r.model().name(),
           target, r.artifact().sizeBytes());
-      System.out.printf(Locale.ROOT, "verified: max |ONNX Runtime - DJL| = %.2e on a probe batch of %d (allowed %.0e)%n",
-          r.verification().maxAbsDiff(), r.verification().probeExamples(), r.verification().tolerance());
+      System.out.printf(Locale.ROOT, "verified: max |ONNX Runtime - DJL| = %.2e on a probe batch of %d (allowed %.0e + %.0e * |DJL|)%n",
+          r.verification().maxAbsDiff(), r.verification().probeExamples(), r.verification().tolerance(),
+          r.verification().relativeTolerance());
       System.out.printf("model id: %s%s (cairn predict %s --input FILE, POST /api/models/%s/predict)%n", r.model().id(),
           r.reused() ? ", already registered" : "", r.model().id(), r.model().id());
       System.out.printf("run artifact: %s (sha256 %s)%n", r.artifact().file(), r.artifact().sha256());

@@ -4,8 +4,11 @@ import dev.cairn.server.Platform;
 import dev.cairn.server.cluster.ClusterOptions;
 import dev.cairn.server.http.ApiVerticle;
 import dev.cairn.server.http.AuthSettings;
+import dev.cairn.server.http.ServerLimits;
 import dev.cairn.server.sweep.SweepControllerVerticle;
 import dev.cairn.server.sweep.SweepHead;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -47,12 +50,47 @@ final class ServeCommand implements Callable<Integer> {
       description = "Silence of a worker after which its trials are re-queued (default ${DEFAULT-VALUE} s).")
   int workerTimeout;
 
+  @Option(names = "--data-root", paramLabel = "DIR",
+      description = "A folder paths in submitted specs may read (csv files, image folders), besides the data"
+          + " directory; repeatable (env CAIRN_DATA_ROOTS, separated by '${sys:path.separator}').")
+  List<Path> dataRoots = new ArrayList<>();
+
+  @Option(names = "--idle-timeout", defaultValue = "60", paramLabel = "SECONDS",
+      description = "Close a connection silent this long (default ${DEFAULT-VALUE} s).")
+  int idleTimeout;
+
+  @Option(names = "--request-timeout", defaultValue = "30", paramLabel = "SECONDS",
+      description = "Close a connection that has not sent a full request head this long after opening or"
+          + " after its last response (default ${DEFAULT-VALUE} s).")
+  int requestTimeout;
+
+  @Option(names = "--max-connections", defaultValue = "1000", paramLabel = "N",
+      description = "Open connections beyond this are closed at once (default ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--max-epochs", defaultValue = "1000", paramLabel = "N",
+      description = "Most epochs a run submitted over REST may train (default ${DEFAULT-VALUE}).")
+  int maxEpochs;
+
+  @Option(names = "--max-queued-runs", defaultValue = "16", paramLabel = "N",
+      description = "Runs queued or training in this server at once; more get 429 (default ${DEFAULT-VALUE}).")
+  int maxQueuedRuns;
+
   @Override
   public Integer call() throws Exception {
     if (workerTimeout < 1 || (slots != null && slots < 0)) {
       System.err.println("error: --worker-timeout must be at least 1 and --slots at least 0");
       return CairnCli.USAGE;
     }
+    if (idleTimeout < 1 || requestTimeout < 1 || maxConnections < 1 || maxEpochs < 1 || maxQueuedRuns < 1) {
+      System.err.println("error: --idle-timeout, --request-timeout, --max-connections, --max-epochs and"
+          + " --max-queued-runs must be at least 1");
+      return CairnCli.USAGE;
+    }
+    List<Path> roots = new ArrayList<>(ServerLimits.rootsFromEnvironment());
+    roots.addAll(dataRoots);
+    ServerLimits limits = new ServerLimits(roots, idleTimeout, requestTimeout, maxConnections, maxEpochs,
+        maxQueuedRuns);
     ClusterOptions clusterOptions = cluster ? clusterSecret.options(clusterHost, clusterPort, List.of()) : null;
     if (cluster && clusterOptions == null) {
       return CairnCli.USAGE;
@@ -74,7 +112,7 @@ final class ServeCommand implements Callable<Integer> {
         System.err.printf("cluster head on %s:%d (workers: cairn worker --cluster --join %s:%d)%n",
             clusterHost, clusterPort, clusterHost, clusterPort);
       }
-      serveUntilStopped(handle.platform, host, port, auth);
+      serveUntilStopped(handle.platform, host, port, auth, limits);
       return 0;
     }
   }
@@ -84,11 +122,12 @@ final class ServeCommand implements Callable<Integer> {
     int tokens = platform.vertx().executeBlocking(() -> platform.security().tokenCount())
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     serveUntilStopped(platform, host, port, new AuthSettings(tokens > 0, false, List.of(),
-        AuthSettings.DEFAULT_WRITES_PER_MINUTE));
+        AuthSettings.DEFAULT_WRITES_PER_MINUTE), ServerLimits.DEFAULTS);
   }
 
-  static void serveUntilStopped(Platform platform, String host, int port, AuthSettings auth) throws Exception {
-    ApiVerticle api = new ApiVerticle(platform, host, port, auth);
+  static void serveUntilStopped(Platform platform, String host, int port, AuthSettings auth, ServerLimits limits)
+      throws Exception {
+    ApiVerticle api = new ApiVerticle(platform, host, port, auth, limits);
     platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     System.err.printf("serving http://%s:%d/api/runs (Ctrl-C to stop)%n", host, api.actualPort());
     System.err.printf("dashboard: http://%s:%d/%n", host, api.actualPort());

@@ -42,22 +42,33 @@ public final class ApiVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final AuthSettings auth;
+  private final ServerLimits limits;
   private HttpServer server;
 
   /** A server that asks for no token (loopback without tokens; tests and benchmarks). */
   public ApiVerticle(Platform platform, String host, int port) {
-    this(platform, host, port, AuthSettings.open());
+    this(platform, host, port, AuthSettings.open(), ServerLimits.DEFAULTS);
   }
 
   public ApiVerticle(Platform platform, String host, int port, AuthSettings auth) {
+    this(platform, host, port, auth, ServerLimits.DEFAULTS);
+  }
+
+  public ApiVerticle(Platform platform, String host, int port, ServerLimits limits) {
+    this(platform, host, port, AuthSettings.open(), limits);
+  }
+
+  public ApiVerticle(Platform platform, String host, int port, AuthSettings auth, ServerLimits limits) {
     this.platform = platform;
     this.host = host;
     this.port = port;
     this.auth = auth;
+    this.limits = limits;
   }
 
   @Override
   public Future<?> start() {
+    ServerGuards.restrictSpecPaths(platform, limits);
     Router router = Router.router(vertx);
     router.route().handler(new AuthHandler(vertx, platform.security(), auth)); // first: see AccessRules
     ModelsApi.mount(router, vertx, platform); // first: its routes read larger bodies than the handler below allows
@@ -84,7 +95,7 @@ public final class ApiVerticle extends VerticleBase {
     if (!unruled.isEmpty()) {
       LOG.error("routes without an access rule (they answer 404; add them to AccessRules): {}", unruled);
     }
-    server = vertx.createHttpServer().requestHandler(router);
+    server = ServerGuards.createServer(vertx, limits, router);
     return server.listen(port, host);
   }
 
@@ -219,7 +230,9 @@ public final class ApiVerticle extends VerticleBase {
     String text = specText;
     vertx.executeBlocking(() -> {
           ExperimentSpec spec = SpecParser.parse(text, "api-run");
-          return platform.runs().resolve(spec);
+          ResolvedSpec resolved = platform.runs().resolve(spec);
+          ServerGuards.checkRunLimits(platform, limits, resolved);
+          return resolved;
         })
         .compose((ResolvedSpec resolved) ->
             platform.runs().submit(resolved, null, TrainingObserver.NONE, Promise.<RunOutcome>promise()))

@@ -74,7 +74,7 @@ public final class SweepControllerVerticle extends VerticleBase {
 
   public SweepControllerVerticle(Platform platform, Settings settings) {
     this.platform = platform;
-    this.resolver = new SpecResolver(platform.plugins());
+    this.resolver = platform.specResolver();
     this.settings = settings;
   }
 

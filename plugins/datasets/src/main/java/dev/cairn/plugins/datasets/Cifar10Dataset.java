@@ -74,7 +74,7 @@ public class Cifar10Dataset implements DatasetProvider {
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.ofString("folder", "", "folder with the .bin files, " + FOLDER + "/ or " + ARCHIVE
+        ParamSpec.ofPath("folder", "", "folder with the .bin files, " + FOLDER + "/ or " + ARCHIVE
             + "; empty = cache/download"),
         ParamSpec.ofString("url", OFFICIAL_URL, "base URL to download " + ARCHIVE + " from"),
         ParamSpec.ofInt("limit", 0, "use only the first N examples of each split; 0 = all")

@@ -46,8 +46,8 @@ public class CsvDataset implements DatasetProvider {
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.ofString("file", null, "the training CSV file (header row first)"),
-        ParamSpec.ofString("testFile", "", "a test CSV file with the same columns; empty = none"),
+        ParamSpec.ofPath("file", null, "the training CSV file (header row first)"),
+        ParamSpec.ofPath("testFile", "", "a test CSV file with the same columns; empty = none"),
         ParamSpec.ofString("target", "", "the label column; empty = the last column"),
         ParamSpec.ofChoice("task", "auto", List.of("auto", "classification", "regression"),
             "auto = classification when the target is not numeric or has at most 20 integer"

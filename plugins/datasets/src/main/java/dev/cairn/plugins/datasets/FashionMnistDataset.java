@@ -96,7 +96,7 @@ public class FashionMnistDataset implements DatasetProvider {
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.ofString(
+        ParamSpec.ofPath(
             "folder",
             "",
             "folder holding the four IDX files (.gz or raw); empty = look in the usual places"),

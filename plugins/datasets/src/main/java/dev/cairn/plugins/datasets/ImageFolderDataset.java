@@ -47,8 +47,8 @@ public class ImageFolderDataset implements DatasetProvider {
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.ofString("folder", null, "root folder: class sub-folders, or train/ val/ test/"),
-        ParamSpec.ofInt("size", 64, "images are resized to size x size pixels").greaterThan(0)
+        ParamSpec.ofPath("folder", null, "root folder: class sub-folders, or train/ val/ test/"),
+        ParamSpec.ofInt("size", 64, "images are resized to size x size pixels").greaterThan(0).atMost(4096)
             .atMost(1024),
         ParamSpec.ofBoolean("grey", false, "one grey channel instead of RGB"),
         ParamSpec.ofInt("limit", 0, "at most N images per class and split; 0 = all").atLeast(0));

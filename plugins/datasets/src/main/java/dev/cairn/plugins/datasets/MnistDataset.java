@@ -65,7 +65,7 @@ public class MnistDataset implements DatasetProvider {
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.ofString(
+        ParamSpec.ofPath(
             "folder", "", "folder holding the four IDX files (.gz or raw); empty = cache/download"),
         ParamSpec.ofString("url", MIRROR_URL, "base URL to download the official files from"),
         ParamSpec.ofInt("limit", 0, "use only the first N examples of each split; 0 = all")

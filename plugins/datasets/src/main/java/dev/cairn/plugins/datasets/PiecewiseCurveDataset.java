@@ -38,7 +38,7 @@ public class PiecewiseCurveDataset implements DatasetProvider {
     return List.of(
         ParamSpec.ofDoubleList("xs", List.of(0.0, 0.2, 0.4, 0.6, 0.8, 1.0), "x of the corners, increasing"),
         ParamSpec.ofDoubleList("ys", List.of(0.2, 1.0, 0.3, 0.9, 0.1, 0.6), "y of the corners"),
-        ParamSpec.ofInt("n", 500, "examples per split").atLeast(2),
+        ParamSpec.ofInt("n", 500, "examples per split").atLeast(2).atMost(10_000_000),
         ParamSpec.ofDouble("noise", 0.0, "standard deviation of Gaussian noise on train targets")
             .atLeast(0));
   }

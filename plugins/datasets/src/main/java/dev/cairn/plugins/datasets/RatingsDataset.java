@@ -37,9 +37,9 @@ public class RatingsDataset implements DatasetProvider {
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.ofInt("users", 100, "number of users").atLeast(1),
-        ParamSpec.ofInt("items", 80, "number of items").atLeast(1),
-        ParamSpec.ofInt("factors", 3, "hidden tastes per user and item").atLeast(1),
+        ParamSpec.ofInt("users", 100, "number of users").atLeast(1).atMost(100_000),
+        ParamSpec.ofInt("items", 80, "number of items").atLeast(1).atMost(100_000),
+        ParamSpec.ofInt("factors", 3, "hidden tastes per user and item").atLeast(1).atMost(10_000),
         ParamSpec.ofDouble("density", 0.3, "share of user-item pairs that are rated")
             .greaterThan(0)
             .atMost(1),

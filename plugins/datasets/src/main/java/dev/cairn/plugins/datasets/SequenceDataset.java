@@ -35,8 +35,8 @@ public class SequenceDataset implements DatasetProvider {
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.ofInt("length", 1000, "values in the series").atLeast(3),
-        ParamSpec.ofInt("steps", 16, "values per example window").greaterThan(0),
+        ParamSpec.ofInt("length", 1000, "values in the series").atLeast(3).atMost(10_000_000),
+        ParamSpec.ofInt("steps", 16, "values per example window").greaterThan(0).atMost(100_000),
         ParamSpec.ofDouble("frequency", 0.01, "f in sin(f t)").greaterThan(0),
         ParamSpec.ofDouble("noise", 0.2, "standard deviation of the Gaussian noise").atLeast(0),
         ParamSpec.ofDouble("trainFraction", 0.6, "share of the windows used for training")

@@ -38,7 +38,7 @@ public class SyntheticLinearDataset implements DatasetProvider {
         ParamSpec.ofDoubleList(
             "w", List.of(2.0, -3.4), "true weights; their count is the input size"),
         ParamSpec.ofDouble("b", 4.2, "true bias"),
-        ParamSpec.ofInt("n", 1000, "number of examples").atLeast(1),
+        ParamSpec.ofInt("n", 1000, "number of examples").atLeast(1).atMost(10_000_000),
         ParamSpec.ofDouble("noise", 0.01, "standard deviation of the Gaussian noise on y")
             .atLeast(0));
   }

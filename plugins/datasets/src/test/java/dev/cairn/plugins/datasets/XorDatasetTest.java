@@ -33,6 +33,13 @@ class XorDatasetTest {
   }
 
   @Test
+  void aRepeatThatWouldOverflowTheArrayIsASpecError() {
+    assertThatThrownBy(() -> load(Map.of("repeat", 2_000_000_000)))
+        .isExactlyInstanceOf(SpecException.class)
+        .hasMessage("dataset.repeat: 2000000000 is not allowed; expected an integer >= 1 and <= 1000000");
+  }
+
+  @Test
   void repeat() {
     DatasetSplits splits = load(Map.of("repeat", 3));
     assertThat(splits.train().features().shape()).containsExactly(12, 2);

@@ -64,7 +64,7 @@ class TwoSpiralsDatasetTest {
   void parameterErrorsNameTheField() {
     assertThatThrownBy(() -> load(Map.of("n", 1), 1))
         .isInstanceOf(SpecException.class)
-        .hasMessage("dataset.n: 1 is not allowed; expected an integer >= 2");
+        .hasMessage("dataset.n: 1 is not allowed; expected an integer >= 2 and <= 10000000");
     assertThatThrownBy(() -> load(Map.of("turns", 0), 1))
         .hasMessageStartingWith("dataset.turns: 0 is not allowed");
   }

@@ -74,7 +74,7 @@ public final class RunDao {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO runs (id, experiment_id, name, status, created_at, seed, device,"
-                + " spec_hash, spec_text, provenance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " spec_hash, spec_text, provenance, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, id);
       ps.setLong(2, experimentId);
       ps.setString(3, run.name());
@@ -85,6 +85,7 @@ public final class RunDao {
       ps.setString(8, run.specHash());
       ps.setString(9, run.specText());
       ps.setString(10, ProvenanceJson.write(run.provenance()));
+      Sql.setInstant(ps, 11, createdAt);
       ps.executeUpdate();
     }
   }
@@ -127,11 +128,12 @@ public final class RunDao {
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "UPDATE runs SET status = 'RUNNING', started_at = ?, device = ?"
+            "UPDATE runs SET status = 'RUNNING', started_at = ?, device = ?, heartbeat_at = ?"
                 + " WHERE id = ? AND status = 'QUEUED'")) {
       Sql.setInstant(ps, 1, now);
       ps.setString(2, device);
-      ps.setString(3, runId);
+      Sql.setInstant(ps, 3, now);
+      ps.setString(4, runId);
       return ps.executeUpdate();
     }
   }
@@ -163,16 +165,36 @@ public final class RunDao {
     }
   }
 
-  public static int failAbandoned(Connection c, String message, Instant now)
+  /**
+   * Fails QUEUED and RUNNING runs whose lease expired (last heartbeat before {@code expiredBefore},
+   * or none): their owner is dead. They end at their last heartbeat, when they were last alive.
+   */
+  public static int failAbandoned(Connection c, String message, Instant now, Instant expiredBefore)
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "UPDATE runs SET status = 'FAILED', ended_at = ?, message = ?"
-                + " WHERE status IN ('QUEUED', 'RUNNING')")) {
+            "UPDATE runs SET status = 'FAILED', ended_at = COALESCE(heartbeat_at, ?), message = ?"
+                + " WHERE status IN ('QUEUED', 'RUNNING')"
+                + " AND (heartbeat_at IS NULL OR heartbeat_at <= ?)")) {
       Sql.setInstant(ps, 1, now);
       ps.setString(2, message);
+      Sql.setInstant(ps, 3, expiredBefore);
       return ps.executeUpdate();
     }
+  }
+
+  /** Renews the lease of {@code runIds} that are still QUEUED or RUNNING. */
+  public static int heartbeat(Connection c, java.util.Collection<String> runIds, Instant now) throws SQLException {
+    int renewed = 0;
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status IN ('QUEUED', 'RUNNING')")) {
+      for (String id : runIds) {
+        Sql.setInstant(ps, 1, now);
+        ps.setString(2, id);
+        renewed += ps.executeUpdate();
+      }
+    }
+    return renewed;
   }
 
   /** Deletes a run; params and chunks go with it (ON DELETE CASCADE). */
