@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -87,6 +88,11 @@ public final class TbImporter {
    * per run directory.
    */
   public Summary importOnce(Path logdir, String experiment, Consumer<String> progress) {
+    return importOnce(logdir, experiment, progress, () -> false);
+  }
+
+  /** As {@link #importOnce(Path, String, Consumer)}, stopping between files once {@code stop} says so. */
+  public Summary importOnce(Path logdir, String experiment, Consumer<String> progress, BooleanSupplier stop) {
     if (!Files.isDirectory(logdir)) {
       throw new ImportException("log directory " + logdir + " does not exist or is not a directory");
     }
@@ -104,6 +110,10 @@ public final class TbImporter {
     }
     int i = 0;
     for (Map.Entry<String, List<Path>> run : byRunDir.entrySet()) {
+      if (stop.getAsBoolean()) {
+        counts.notes.add("stopped before run directory " + run.getKey());
+        break;
+      }
       i++;
       long before = counts.events;
       importRun(root, run.getKey(), run.getValue().stream().sorted().toList(), experiment, counts);
