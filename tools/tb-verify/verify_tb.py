@@ -43,7 +43,11 @@ def main(argv):
         meta = acc.SummaryMetadata(tag)
         if meta.plugin_data.plugin_name == "text":
             found["text"][tag] = len(acc.Tensors(tag))
-    for tag, content in acc.PluginTagToContent("hparams").items() if "hparams" in acc.ActivePlugins() else []:
+    try:
+        hparams = acc.PluginTagToContent("hparams")
+    except KeyError:  # no hparams in the directory
+        hparams = {}
+    for tag, content in hparams.items():
         data = plugin_data_pb2.HParamsPluginData.FromString(content)
         if data.HasField("session_start_info"):
             found["hparams"] = sorted(data.session_start_info.hparams.keys())

@@ -488,10 +488,11 @@ public final class TbProto {
   public static List<byte[]> hparamsValues(Map<String, String> params, List<String> metricTags, double startTime) {
     byte[] experiment = message(o -> {
       for (Map.Entry<String, String> p : params.entrySet()) {
-        boolean number = isNumber(p.getValue());
+        // api.proto DataType: DATA_TYPE_STRING 1, DATA_TYPE_BOOL 2, DATA_TYPE_FLOAT64 3
+        int type = isNumber(p.getValue()) ? 3 : isBool(p.getValue()) ? 2 : 1;
         o.writeByteArray(4, message(h -> {
           h.writeString(1, p.getKey());
-          h.writeEnum(4, number ? 3 : 1);
+          h.writeEnum(4, type);
         }));
       }
       for (String m : metricTags) {
@@ -503,7 +504,7 @@ public final class TbProto {
         byte[] value = message(v -> {
           if (isNumber(p.getValue())) {
             v.writeDouble(2, Double.parseDouble(p.getValue()));
-          } else if (p.getValue().equals("true") || p.getValue().equals("false")) {
+          } else if (isBool(p.getValue())) {
             v.writeBool(4, Boolean.parseBoolean(p.getValue()));
           } else {
             v.writeString(3, p.getValue());
@@ -533,6 +534,10 @@ public final class TbProto {
       o.writeString(1, tag);
       o.writeByteArray(9, metadata(plugin, content));
     });
+  }
+
+  static boolean isBool(String s) {
+    return "true".equals(s) || "false".equals(s);
   }
 
   static boolean isNumber(String s) {

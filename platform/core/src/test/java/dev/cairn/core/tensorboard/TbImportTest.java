@@ -118,6 +118,33 @@ class TbImportTest {
   }
 
   @Test
+  void importsWhatPyTorchsSummaryWriterWrote() throws Exception {
+    // resources/tensorboard/pytorch-2.11: the real writer's files (see the README there)
+    Path logdir = Path.of(TbImportTest.class.getResource("/tensorboard/pytorch-2.11/pt").toURI());
+    TbImporter.Summary s = importDir(logdir, "pytorch");
+    assertThat(s.corrupt()).isZero();
+    assertThat(s.notes()).isEmpty();
+    assertThat(s.runIds()).containsOnlyKeys("pt", "1796391461.8740277"); // add_hparams writes a sub-run, as TensorBoard shows it
+    String pt = s.runIds().get("pt");
+    Series loss = store.readSeries(pt, "loss", 0).orElseThrow(); // simple_value
+    Series acc = store.readSeries(pt, "acc", 0).orElseThrow(); // new_style: a float tensor with the scalars plugin
+    for (int step = 0; step < 10; step++) {
+      assertThat(loss.steps()[step]).isEqualTo(step);
+      assertThat(loss.values()[step]).isEqualTo((double) (float) (1.0 / (step + 1)));
+      assertThat(acc.values()[step]).isEqualTo((double) (float) (step / 10.0));
+    }
+    assertThat(media.images(pt, "img")).extracting(MediaStore.ImageInfo::width, MediaStore.ImageInfo::height)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(6, 8), org.assertj.core.groups.Tuple.tuple(6, 8));
+    assertThat(media.histograms(pt, "weights")).hasSize(2)
+        .allSatisfy(h -> assertThat(h.histogram().count()).isEqualTo(1000));
+    assertThat(media.texts(pt, "notes/text_summary", 10)).extracting(MediaStore.TextEntry::text)
+        .containsExactly("step 0", "step 1");
+    String hp = s.runIds().get("1796391461.8740277");
+    assertThat(store.params(hp)).containsEntry("lr", "0.1").containsEntry("opt", "adam").containsKey("flag");
+    assertThat(store.readSeries(hp, "hparam/acc", 0).orElseThrow().values()).containsExactly((double) 0.9f);
+  }
+
+  @Test
   void importingAgainAppendsOnlyWhatIsNew() throws IOException {
     Path logdir = tmp.resolve("logs");
     TbPython.script(tmp, "write", logdir);
