@@ -42,6 +42,8 @@ final class ImportTbCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print each pass's summary as one JSON object.")
   boolean json;
 
+  private boolean firstPass = true;
+
   @Override
   public Integer call() {
     if (interval <= 0 || interval > 3600) {
@@ -80,8 +82,9 @@ final class ImportTbCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       while (true) {
+        boolean quiet = json || !firstPass; // --follow: progress lines on the first pass only
         TbImporter.Summary s = importer.importOnce(logdir, experiment, line -> {
-          if (!json) {
+          if (!quiet) {
             System.err.println(line);
           }
         }, () -> {
@@ -89,7 +92,10 @@ final class ImportTbCommand implements Callable<Integer> {
             return stopping[0];
           }
         });
-        print(s);
+        if (json || firstPass || s.events() > 0 || s.corrupt() > 0) {
+          print(s); // --follow prints a pass that found something (--json: every pass)
+        }
+        firstPass = false;
         synchronized (stopping) {
           if (!follow || stopping[0]) {
             break;
