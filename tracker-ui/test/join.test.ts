@@ -47,6 +47,12 @@ describe('runs table', () => {
     expect(varyingParams(runs)).toEqual(['optimizer.lr']);
     expect(keyMetrics(runs)[0]).toBe('epoch/test_accuracy');
   });
+  it('puts system/* metrics after every training metric', () => {
+    const withSystem = runs.map((x) => ({ ...x, metrics: { 'system/rss_mb': 900, 'system/cpu_percent': 150, ...x.metrics, 'epoch/time_s': 2 } }));
+    const picked = keyMetrics(withSystem, 10);
+    expect(picked.slice(-2).every((k) => k.startsWith('system/'))).toBe(true);
+    expect(picked.indexOf('epoch/time_s')).toBeLessThan(picked.indexOf('system/cpu_percent'));
+  });
   it('exports HParams as CSV', () => {
     expect(hparamsCsv(runs.slice(0, 1), ['optimizer.lr'], ['epoch/test_accuracy'])).toBe('run_id,name,experiment,status,optimizer.lr,epoch/test_accuracy\na,a,x,FINISHED,0.1,0.8\n');
   });

@@ -34,7 +34,10 @@ import java.util.Locale;
  * listener, accuracy) and (b) as a bare DJL loop over the same in-memory data. Rounds alternate
  * a and b so that machine noise hits both; the first epoch of each run is warm-up and dropped.
  *
- * <p>Usage: {@code tools/bench/run training-overhead [rounds=3] [epochs=4]}
+ * <p>With a third argument {@code system}, compares instead Cairn runs with {@code system/*}
+ * metrics sampled every second (ten times the default rate) against runs with them off.
+ *
+ * <p>Usage: {@code tools/bench/run training-overhead [rounds=3] [epochs=4] [system]}
  */
 public final class TrainingOverheadBench {
   static final String SPEC = """
@@ -43,7 +46,7 @@ public final class TrainingOverheadBench {
       seed: 1
       device: cpu
       epochs: %d
-      logging: {everySteps: 10}
+      logging: {everySteps: 10, systemEverySeconds: %d}
       dataset: {plugin: fashion-mnist, batchSize: 256, shuffle: true}
       model: {plugin: mlp, hidden: [256]}
       optimizer: {plugin: sgd, lr: 0.1}
@@ -53,11 +56,16 @@ public final class TrainingOverheadBench {
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+    if (args.length > 2 && args[2].equals("system")) {
+      systemMetrics(rounds, epochs);
+      return;
+    }
     Path dataDir = Files.createTempDirectory("cairn-bench");
     List<Double> cairn = new ArrayList<>();
     List<Double> bare = new ArrayList<>();
     try (Platform platform = Platform.start(new CairnOptions(dataDir, null, null, true))) {
-      ResolvedSpec spec = platform.runs().resolve(SpecParser.parse(String.format(Locale.ROOT, SPEC, epochs), "bench"));
+      ResolvedSpec spec = platform.runs().resolve(SpecParser.parse(String.format(Locale.ROOT, SPEC, epochs,
+          dev.cairn.core.spec.ExperimentSpec.DEFAULT_SYSTEM_EVERY_SECONDS), "bench"));
       DatasetSplits data = spec.dataset().provider().load(spec.dataset().params(), new DatasetContext(dataDir, 1, true));
       for (int r = 1; r <= rounds; r++) {
         List<Double> a = viaCairn(platform, spec);
@@ -74,6 +82,30 @@ public final class TrainingOverheadBench {
     System.out.printf(Locale.ROOT, "%-28s %10.3f%n", "cairn run (tracked)", mc);
     System.out.printf(Locale.ROOT, "%-28s %10.3f%n", "bare DJL loop", mb);
     System.out.printf(Locale.ROOT, "%-28s %10.3f  (goal <= 1.03)%n", "ratio cairn / bare", mc / mb);
+  }
+
+  /** Cairn runs with system metrics every second vs off, alternating. */
+  static void systemMetrics(int rounds, int epochs) throws Exception {
+    Path dataDir = Files.createTempDirectory("cairn-bench");
+    List<Double> with = new ArrayList<>();
+    List<Double> without = new ArrayList<>();
+    try (Platform platform = Platform.start(new CairnOptions(dataDir, null, null, true))) {
+      ResolvedSpec on = platform.runs().resolve(SpecParser.parse(String.format(Locale.ROOT, SPEC, epochs, 1), "bench"));
+      ResolvedSpec off = platform.runs().resolve(SpecParser.parse(String.format(Locale.ROOT, SPEC, epochs, 0), "bench"));
+      for (int r = 1; r <= rounds; r++) {
+        List<Double> a = viaCairn(platform, on);
+        List<Double> b = viaCairn(platform, off);
+        System.out.printf(Locale.ROOT, "round %d  system every 1 s %s  off %s%n", r, a, b);
+        with.addAll(a.subList(1, a.size()));
+        without.addAll(b.subList(1, b.size()));
+      }
+    }
+    double mw = median(with);
+    double mo = median(without);
+    System.out.printf(Locale.ROOT, "%nMLP 784-256-10, Fashion-MNIST 60k, batch 256, CPU; %d rounds x %d epochs (first epoch dropped)%n", rounds, epochs);
+    System.out.printf(Locale.ROOT, "%-28s %10.3f%n", "system/* every 1 s", mw);
+    System.out.printf(Locale.ROOT, "%-28s %10.3f%n", "system/* off", mo);
+    System.out.printf(Locale.ROOT, "%-28s %10.3f%n", "ratio with / without", mw / mo);
   }
 
   /** Training seconds per epoch as Cairn's tracking listener measured them. */

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param training training options (early stopping, accumulation, checkpoints, fine-tuning, metrics)
  * @param histogramsEveryEpochs weight / gradient histograms every N epochs, 0 = off (default 1)
  * @param imagesEveryEpochs sample predictions and confusion matrix every N epochs, 0 = off (default 1)
+ * @param systemEverySeconds {@code system/*} series (CPU, memory, GPU) every N seconds, 0 = off (default 10)
  */
 public record ExperimentSpec(
     String name,
@@ -41,7 +42,8 @@ public record ExperimentSpec(
     DataOptions data,
     TrainingOptions training,
     int histogramsEveryEpochs,
-    int imagesEveryEpochs) {
+    int imagesEveryEpochs,
+    int systemEverySeconds) {
   public ExperimentSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(experiment, "experiment");
@@ -55,10 +57,22 @@ public record ExperimentSpec(
     text = text == null ? "" : text;
     data = data == null ? DataOptions.NONE : data;
     training = training == null ? TrainingOptions.NONE : training;
-    if (histogramsEveryEpochs < 0 || imagesEveryEpochs < 0) {
+    if (histogramsEveryEpochs < 0 || imagesEveryEpochs < 0 || systemEverySeconds < 0) {
       throw new IllegalArgumentException("logging cadences are >= 0 (0 = off)");
     }
   }
+
+  /** A spec that logs system metrics every {@link #DEFAULT_SYSTEM_EVERY_SECONDS} seconds. */
+  public ExperimentSpec(String name, String experiment, String description, long seed,
+      DeviceChoice device, int epochs, int logEverySteps, LoaderSpec loader, ComponentSpec dataset,
+      ComponentSpec model, ComponentSpec optimizer, ComponentSpec loss, String text, DataOptions data,
+      TrainingOptions training, int histogramsEveryEpochs, int imagesEveryEpochs) {
+    this(name, experiment, description, seed, device, epochs, logEverySteps, loader, dataset, model,
+        optimizer, loss, text, data, training, histogramsEveryEpochs, imagesEveryEpochs, DEFAULT_SYSTEM_EVERY_SECONDS);
+  }
+
+  /** Default of {@code logging.systemEverySeconds}. */
+  public static final int DEFAULT_SYSTEM_EVERY_SECONDS = 10;
 
   /** A spec that logs histograms and images every epoch. */
   public ExperimentSpec(String name, String experiment, String description, long seed,

@@ -94,6 +94,24 @@ public final class TrainingRunner {
    */
   public TrainingResult train(ResolvedSpec resolved, String runId, Environment env, Resume resume)
       throws IOException, TranslateException {
+    int systemEvery = resolved.spec().systemEverySeconds();
+    if (systemEvery <= 0) {
+      return trainWith(resolved, runId, env, resume);
+    }
+    // system/* series from a daemon thread, stopped (with a last sample) and flushed at the run's end
+    SystemMetricsLogging.LockedSink sink = new SystemMetricsLogging.LockedSink(env.sink());
+    Environment shared = new Environment(env.dataDir(), env.offline(), sink, env.observer(), env.cancelled());
+    dev.cairn.core.system.SystemMetrics system = SystemMetricsLogging.start(systemEvery, runId, sink);
+    try {
+      return trainWith(resolved, runId, shared, resume);
+    } finally {
+      system.close();
+      sink.flush();
+    }
+  }
+
+  private TrainingResult trainWith(ResolvedSpec resolved, String runId, Environment env, Resume resume)
+      throws IOException, TranslateException {
     ExperimentSpec spec = resolved.spec();
     TrainingExtras extras = new TrainingExtras(resolved, runId, env, resume);
     Engine engine = Engine.getEngine(ENGINE);

@@ -55,6 +55,10 @@ class SpecParserTest {
     assertThat(s.histogramsEveryEpochs()).isZero();
     assertThat(s.imagesEveryEpochs()).isEqualTo(2);
     assertThat(s.logEverySteps()).isEqualTo(10);
+    assertThat(s.systemEverySeconds()).as("default").isEqualTo(10);
+    assertThat(SpecParser.parse("epochs: 1\nlogging: {systemEverySeconds: 0}\n" + rest(), "x").systemEverySeconds()).isZero();
+    assertError("epochs: 1\nlogging: {systemEverySeconds: -2}\n" + rest(),
+        "logging.systemEverySeconds: -2 is not allowed; expected an integer >= 0");
   }
 
   @Test
@@ -70,9 +74,9 @@ class SpecParserTest {
     assertError("- a\n- b\n", "spec: expected a YAML mapping (key: value lines), got a list");
     assertError("", "spec: empty; expected a YAML mapping with dataset, model, optimizer, loss and epochs");
     assertError("epochs: 1\nlogging: {every: 3}\n" + rest(),
-        "logging.every: unknown field; allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs");
+        "logging.every: unknown field; allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs, systemEverySeconds");
     assertError("epochs: 1\nlogging: {imagesEveryEpoch: 3}\n" + rest(),
-        "logging.imagesEveryEpoch: unknown field; allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs"
+        "logging.imagesEveryEpoch: unknown field; allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs, systemEverySeconds"
             + " (did you mean 'imagesEveryEpochs'?)");
     assertError("epochs: 1\nlogging: {histogramsEveryEpochs: -1}\n" + rest(),
         "logging.histogramsEveryEpochs: -1 is not allowed; expected an integer >= 0 and <= 2147483647");

@@ -57,6 +57,27 @@ class CourseTrainingTest {
   }
 
   @Test
+  void everyRunRecordsSystemMetricsUnlessTurnedOff() throws Exception {
+    String spec = linear("batchSize: 100", "{plugin: sgd, lr: 0.05}", "{}", 2)
+        .replace("logging: {everySteps: 1}", "logging: {everySteps: 1, systemEverySeconds: 1}");
+    var run = runs.train(spec, "sys");
+    // at least the last sample, taken when the run ends; CPU needs two readings, GPU an nvidia-smi
+    for (String tag : List.of("system/rss_mb", "system/heap_used_mb", "system/heap_committed_mb", "system/cpu_percent")) {
+      assertThat(run.series(tag)).as(tag).isNotEmpty().allSatisfy(v -> assertThat(v).isGreaterThanOrEqualTo(0.0));
+    }
+    assertThat(run.series("system/heap_used_mb")).allSatisfy(v -> assertThat(v).isGreaterThan(0.0));
+    List<Long> steps = run.steps("system/heap_used_mb");
+    assertThat(steps).isSorted().doesNotHaveDuplicates();
+    boolean gpu = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+        .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, "nvidia-smi")));
+    if (!gpu) { // absent, not zero
+      assertThat(run.points).noneMatch(p -> p.tag().startsWith("system/gpu"));
+    }
+    var off = runs.train(spec.replace("systemEverySeconds: 1", "systemEverySeconds: 0"), "nosys");
+    assertThat(off.points).noneMatch(p -> p.tag().startsWith("system/"));
+  }
+
+  @Test
   void gradientAccumulationEqualsALargerBatch() throws Exception {
     var big = runs.train(linear("batchSize: 40, shuffle: false", "{plugin: sgd, lr: 0.05}", "{}", 2), "big");
     var accumulated = runs.train(

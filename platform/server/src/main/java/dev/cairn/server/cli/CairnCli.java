@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     description = "Train models from plugin-based specs and track every run.",
     subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, PluginsCommand.class, ServeCommand.class,
         SweepCommand.class, WorkerCommand.class, TokenCommand.class, AuditCommand.class,
-        ExportCommand.class, ImportCommand.class, PredictCommand.class, EvaluateCommand.class,
+        ExportCommand.class, ImportCommand.class, PredictCommand.class, EvaluateCommand.class, ImportTbCommand.class,
         CommandLine.HelpCommand.class})
 public final class CairnCli {
   /** Exit code of a spec or usage error. */

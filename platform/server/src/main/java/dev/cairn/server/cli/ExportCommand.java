@@ -34,8 +34,15 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object: model id, artifact, verification, signature.")
   boolean json;
 
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "onnx",
+      description = "onnx (default): the model; tensorboard: the run's logs as event files in --out DIR.")
+  String format;
+
   @Override
   public Integer call() throws Exception {
+    if (!format.equals("onnx")) {
+      return TensorBoardExport.run(common, runId, format, out, json);
+    }
     PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
     if (handle == null) {
       return 1;
