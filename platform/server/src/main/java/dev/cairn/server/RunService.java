@@ -139,6 +139,12 @@ public final class RunService {
     } catch (SpecException e) {
       status = RunStatus.FAILED;
       message = e.getMessage();
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      // data that cannot be read or found: the message says it all and the CLI prints it, so the
+      // stack trace is only for CAIRN_LOG_LEVEL=debug
+      LOG.debug("run {} failed", runId, e);
+      status = RunStatus.FAILED;
+      message = e.getClass().getSimpleName() + ": " + e.getMessage();
     } catch (Exception | Error e) {
       LOG.error("run {} failed", runId, e);
       status = RunStatus.FAILED;
