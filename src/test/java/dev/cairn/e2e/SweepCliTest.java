@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -59,6 +60,23 @@ class SweepCliTest {
     r = CairnProcess.run(null, 3, "sweep", sweep.toString(), "--data-dir", data.toString());
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.stderr()).contains("parameters.optimizer.lr.min: 0 is not allowed; a log range needs 0 < min < max");
+  }
+
+  @Test
+  void cappedGridSaysWhichPointsItCoversAndReportsProgressAndTheBestSoFar() throws Exception {
+    Path sweep = dir.resolve("capped.yaml");
+    Files.writeString(sweep, xorSweep("capped", "grid", "").replace("epochs: 12", "epochs: 150"));
+    CairnProcess.Result r = CairnProcess.run(dir.resolve("data"), 10, "sweep", sweep.toString(), "--run-cap", "2");
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    List<String> lines = r.stderr().lines().toList();
+    assertThat(lines.get(0)).matches("sweep \\w+ \\(capped\\): grid, minimize epoch/train_loss, 2 trials, 1 at once");
+    assertThat(lines).contains(
+        "the grid has 6 points; a run cap of 2 covers the first 2 in grid order (the last parameter varies fastest):",
+        "  1: {\"optimizer.lr\":3.0E-4}", "  2: {\"optimizer.lr\":0.001}");
+    // a live line while a trial trains: trial n of the cap, the epoch, the metric so far, the params
+    assertThat(lines).anyMatch(l -> l.matches(
+        "  trial [12]/2  run \\w+  epoch \\d+  epoch/train_loss \\d\\.\\d{4}  \\{\"optimizer.lr\":[0-9.E-]+\\}.*"));
+    assertThat(lines.stream().filter(l -> l.startsWith("best so far: epoch/train_loss ")).count()).isEqualTo(2);
   }
 
   @Test

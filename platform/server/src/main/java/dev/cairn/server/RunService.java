@@ -22,6 +22,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -145,11 +147,12 @@ public final class RunService {
       LOG.debug("run {} could not load its dataset", runId, e);
       status = RunStatus.FAILED;
       message = e.getMessage();
-    } catch (java.io.IOException | java.io.UncheckedIOException e) {
-      // unreadable or missing data: the user's to fix, said in one line (the run's message), no trace
+    } catch (IOException | UncheckedIOException e) {
+      // data that cannot be read or found: the message says it all and the CLI prints it, so the
+      // stack trace is only for CAIRN_LOG_LEVEL=debug
+      LOG.debug("run {} failed", runId, e);
       status = RunStatus.FAILED;
       message = e.getClass().getSimpleName() + ": " + e.getMessage();
-      LOG.warn("run {} failed: {}", runId, message);
     } catch (Exception | Error e) {
       LOG.error("run {} failed", runId, e);
       status = RunStatus.FAILED;

@@ -43,8 +43,8 @@ public final class ExecutionProviders {
     String cudaProblem = null;
     if (choice != ProviderChoice.CPU) {
       if (!cudaBuiltIn()) {
-        cudaProblem = "this ONNX Runtime build has no CUDA provider (Cairn was built with the CPU artifact"
-            + " 'onnxruntime'; build with -Dcuda for 'onnxruntime_gpu')";
+        cudaProblem = "this ONNX Runtime build has no CUDA provider: Cairn was built with the CPU artifact"
+            + " 'onnxruntime'; build with -Dcuda for 'onnxruntime_gpu'";
       } else {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
@@ -55,7 +55,7 @@ public final class ExecutionProviders {
         } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
           options.close();
           cudaProblem = "the CUDA provider did not load: " + firstLine(e.getMessage())
-              + " (it needs an NVIDIA GPU and driver, CUDA 12 and cuDNN 9 libraries)";
+              + "; it needs an NVIDIA GPU and driver, CUDA 12 and cuDNN 9 libraries";
         }
       }
       if (choice == ProviderChoice.CUDA) {
@@ -65,8 +65,9 @@ public final class ExecutionProviders {
     }
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       OrtSession session = env.createSession(file.toString(), options);
-      String note = choice == ProviderChoice.CPU ? "CPU execution provider (asked for)"
-          : "CPU execution provider (auto: " + cudaProblem + ")";
+      // printed in parentheses after the provider ("on cpu (...)"), so it holds none of its own
+      String note = choice == ProviderChoice.CPU ? "CPU execution provider, asked for"
+          : "CPU execution provider; auto: " + cudaProblem;
       return logged(new Opened(session, "cpu", note));
     } catch (OrtException e) {
       throw new OnnxModelException(Reason.INVALID_MODEL,

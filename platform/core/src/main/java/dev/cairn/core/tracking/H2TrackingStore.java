@@ -141,7 +141,9 @@ public final class H2TrackingStore implements TrackingStore {
     } catch (IOException e) {
       throw new TrackingStoreException("Cannot create the data directory " + dir, e);
     }
-    return open("jdbc:h2:file:" + dir.resolve("cairn"), "sa", "");
+    // H2's own shutdown hook would close the database before Cairn's hook has stopped the training
+    // and flushed its last points (Ctrl-C, SIGTERM); Cairn closes the store itself
+    return open("jdbc:h2:file:" + dir.resolve("cairn") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.cairn.server.cli;
 import dev.cairn.core.Provenance;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** Entry point of the {@code cairn} command. */
 @Command(
@@ -25,7 +27,40 @@ public final class CairnCli {
 
   /** Runs the command line and returns its exit code (for tests and embedding). */
   public static int execute(String... args) {
-    return new CommandLine(new CairnCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return commandLine().execute(args);
+  }
+
+  /**
+   * The {@code cairn} command line: every subcommand takes {@code -h/--help} (checked before its
+   * required parameters), a usage error is one line with a did-you-mean instead of the whole usage,
+   * and a port already in use says so.
+   */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new CairnCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    addHelpOptions(cli);
+    cli.setParameterExceptionHandler(new UsageErrors());
+    cli.setExecutionExceptionHandler(new PortInUse());
+    return cli;
+  }
+
+  /**
+   * Gives every subcommand (also ones added later) a {@code -h, --help} usage-help option, and one
+   * description paragraph: the command list shows only a description's first line, which cut
+   * multi-line ones off mid-sentence.
+   */
+  private static void addHelpOptions(CommandLine cli) {
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      CommandSpec spec = sub.getCommandSpec();
+      String[] description = spec.usageMessage().description();
+      if (description.length > 1) {
+        spec.usageMessage().description(String.join(" ", description));
+      }
+      if (spec.options().stream().noneMatch(OptionSpec::usageHelp)) {
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+            .description("Show this help message and exit.").build());
+      }
+      addHelpOptions(sub);
+    }
   }
 
   private static void quietLogging() {

@@ -3,6 +3,7 @@ package dev.cairn.server.cli;
 import dev.cairn.core.onnx.Evaluation;
 import dev.cairn.core.onnx.LoadedModel;
 import dev.cairn.core.onnx.OnnxJson;
+import dev.cairn.core.onnx.OnnxMetadata;
 import dev.cairn.core.onnx.OnnxModelException;
 import dev.cairn.core.onnx.OnnxModels;
 import dev.cairn.core.onnx.ProviderChoice;
@@ -73,7 +74,12 @@ final class EvaluateCommand implements Callable<Integer> {
       for (Map.Entry<String, String> p : params.entrySet()) {
         raw.put(p.getKey(), yamlValue(p.getValue())); // -P repeat=1 is the number 1, as in a spec
       }
-      Evaluation e = models.evaluate(loaded, dataset, raw, split, batchSize, platform.options().dataDir(), seed);
+      Evaluation e;
+      try {
+        e = models.evaluate(loaded, dataset, raw, split, batchSize, platform.options().dataDir(), seed);
+      } catch (OnnxModelException ex) {
+        throw ex.reason() == OnnxModelException.Reason.BAD_INPUT ? wrongShape(loaded, ex) : ex;
+      }
       Map<String, Double> runMetrics = new LinkedHashMap<>();
       if (runId != null) {
         for (SeriesSummary s : platform.store().series(runId)) {
@@ -113,6 +119,25 @@ final class EvaluateCommand implements Callable<Integer> {
       System.err.println("error: " + ex.getMessage());
       return CairnCli.USAGE;
     }
+  }
+
+  /**
+   * The dataset's examples do not fit the model's input: say what the model takes and which dataset
+   * it was trained on, instead of predict's advice about how to lay out an input file.
+   */
+  private OnnxModelException wrongShape(LoadedModel loaded, OnnxModelException ex) {
+    java.util.regex.Matcher got = java.util.regex.Pattern.compile("got shape (\\[[^\\]]*\\])").matcher(ex.getMessage());
+    if (!got.find() || loaded.signature().inputs().isEmpty()) {
+      return ex;
+    }
+    var input = loaded.signature().inputs().get(0);
+    Map<String, String> meta = loaded.signature().metadata();
+    String trainedOn = meta.get(OnnxMetadata.DATASET_PLUGIN);
+    String run = meta.get(OnnxMetadata.RUN_ID);
+    return new OnnxModelException(ex.reason(), "dataset '" + dataset + "' does not fit " + loaded.label() + ": it takes input '"
+        + input.name() + "' of shape " + input.describeShape() + ", and the dataset gives batches of shape " + got.group(1)
+        + (trainedOn == null ? "" : "; the model was trained on dataset '" + trainedOn + "'"
+            + (run == null ? "" : " (run " + run + ")") + ": evaluate it on that one, or on one with the same shape"));
   }
 
   private static Object yamlValue(String text) {

@@ -15,8 +15,22 @@ final class PlatformCommand {
 
     private Handle(Platform platform) {
       this.platform = platform;
-      this.hook = new Thread(this::closeOnce, "cairn-shutdown");
+      this.hook = new Thread(this::closeOnSignal, "cairn-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** Ctrl-C or SIGTERM: one line, then the runs stop after their batch, flush and end KILLED. */
+    private void closeOnSignal() {
+      var active = platform.runs().activeRuns();
+      if (!closed.get() && !active.isEmpty()) {
+        if (System.console() != null) {
+          System.err.println(); // past the progress bar
+        }
+        System.err.println("stopping: run " + String.join(", ", active)
+            + " stops after its current batch and is marked KILLED");
+        System.err.flush();
+      }
+      closeOnce();
     }
 
     private void closeOnce() {

@@ -111,16 +111,19 @@ final class SweepCommand implements Callable<Integer> {
         throw e;
       }
       String sweepId = started.getString("id");
-      System.err.printf(Locale.ROOT, "%s sweep %s (%s): %s, %s %s, %d trials, %d at once%n",
-          started.getBoolean("resumed") ? "resuming" : "sweep", sweepId, spec.name(), spec.method().label(),
+      System.err.printf(Locale.ROOT, "%s %s (%s): %s, %s %s, %d trials, %d at once%n",
+          started.getBoolean("resumed") ? "resuming sweep" : "sweep", sweepId, spec.name(), spec.method().label(),
           spec.goal().label(), spec.metric(), started.getInteger("runCap"), started.getInteger("parallel"));
       if (started.getBoolean("resumed")) {
         System.err.printf("%d trial(s) already done, %d to retry%n", started.getLong("trialsDone"),
             started.getInteger("trialsToRetry"));
       }
+      SweepProgress progress = new SweepProgress(System.err, platform, sweepId, spec);
+      progress.describeGrid(started.getInteger("runCap"));
       JsonObject end = null;
       while (end == null) {
-        JsonObject e = events.poll(5, TimeUnit.SECONDS);
+        JsonObject e = events.poll(2, TimeUnit.SECONDS);
+        progress.poll();
         if (e == null) {
           var stored = platform.sweeps().find(sweepId).orElseThrow();
           if (stored.status() != dev.cairn.core.sweep.SweepStatus.RUNNING) {
@@ -131,6 +134,7 @@ final class SweepCommand implements Callable<Integer> {
             end = e;
           } else {
             printTrial(System.err, e);
+            progress.trialEnded(e);
           }
         }
       }
