@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 12 end to end: tokens made by {@code cairn token create}, a real {@code cairn serve}, every
@@ -42,7 +41,8 @@ class SecurityTest {
   private static final String LAB = "https://lab.example";
   private static final Pattern TOKEN = Pattern.compile("cairn_[A-Za-z0-9]{40,}");
 
-  @TempDir Path data;
+  // created here rather than by @TempDir: the tokens must exist before @BeforeAll starts the server
+  private Path data;
   private CairnProcess.Server server;
   private String base;
   private final Map<String, String> tokens = new LinkedHashMap<>();
@@ -50,6 +50,7 @@ class SecurityTest {
 
   @BeforeAll
   void createTokensAndServe() throws Exception {
+    data = Files.createTempDirectory("cairn-security-test");
     tokens.put("read", create(data, "reader", "read", "90d"));
     tokens.put("write", create(data, "alice", "write", "90d"));
     tokens.put("write2", create(data, "bob", "write", "90d"));
@@ -69,6 +70,11 @@ class SecurityTest {
   void stop() throws Exception {
     if (server != null) {
       server.stop();
+    }
+    if (data != null) {
+      try (Stream<Path> files = Files.walk(data)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 
@@ -156,7 +162,7 @@ class SecurityTest {
       }
     }
     assertThat(wrong).as("answers that broke the rule table").isEmpty();
-    assertThat(calls).isGreaterThanOrEqualTo(7 * 45);
+    assertThat(calls).isEqualTo(credentials.size() * rules.size());
   }
 
   private static String expected(String access, String cred) {
@@ -281,23 +287,6 @@ class SecurityTest {
 
   private static List<String> ids(JsonObject page) {
     return page.getJsonArray("runs").stream().map(o -> ((JsonObject) o).getString("id")).toList();
-  }
-
-  @Test
-  @Order(6)
-  void bodyLimitAnswerNamesTheRoutesLimit() throws Exception {
-    // a raw request announcing a body over the route's limit: the server answers before reading it
-    URI uri = URI.create(base);
-    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
-      socket.setSoTimeout(30_000);
-      String head = "PUT /api/runs/nosuchid/notes HTTP/1.1\r\nHost: " + uri.getAuthority()
-          + "\r\nAuthorization: Bearer " + tokens.get("admin") + "\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + ((1 << 20) + 10) + "\r\nConnection: close\r\n\r\n";
-      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().flush();
-      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(answer).startsWith("HTTP/1.1 413").contains("1048576 bytes");
-    }
   }
 
   @Test
