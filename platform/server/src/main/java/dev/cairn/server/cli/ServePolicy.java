@@ -28,10 +28,19 @@ final class ServePolicy {
       description = "Write requests each token may make per minute (default ${DEFAULT-VALUE}); more get 429 with Retry-After.")
   int writesPerMinute;
 
+  @Option(names = "--auth-failure-delay", defaultValue = "" + AuthSettings.DEFAULT_FAILURE_DELAY_MILLIS, paramLabel = "MS",
+      description = "After 5 failed authentications from one address, hold each further failed answer this long,"
+          + " doubling up to 8000 ms (default ${DEFAULT-VALUE}; 0 = never).")
+  long failureDelayMillis;
+
   /** The settings to serve with, or null after printing why the server must not start. */
   AuthSettings decide(String host, int tokenCount) {
     if (writesPerMinute < 1) {
       System.err.println("error: --write-rate-limit must be at least 1");
+      return null;
+    }
+    if (failureDelayMillis < 0 || failureDelayMillis > 8000) {
+      System.err.println("error: --auth-failure-delay must be between 0 and 8000 (milliseconds)");
       return null;
     }
     for (String o : corsOrigins) {
@@ -44,7 +53,7 @@ final class ServePolicy {
     if (insecureNoAuth) {
       System.err.println("WARNING: --insecure-no-auth: serving " + host + " without authentication; anyone who reaches"
           + " this port can train, delete runs and upload models. Create tokens (cairn token create) and drop this option.");
-      return new AuthSettings(false, false, corsOrigins, writesPerMinute);
+      return new AuthSettings(false, false, corsOrigins, writesPerMinute, failureDelayMillis);
     }
     if (tokenCount == 0 && !loopback) {
       System.err.println("error: refusing to serve " + host + " without authentication: no API token exists."
@@ -55,7 +64,7 @@ final class ServePolicy {
     if (publicRead && tokenCount == 0) {
       System.err.println("note: --public-read has no effect until a token exists (without tokens a loopback server is open)");
     }
-    return new AuthSettings(tokenCount > 0, publicRead, corsOrigins, writesPerMinute);
+    return new AuthSettings(tokenCount > 0, publicRead, corsOrigins, writesPerMinute, failureDelayMillis);
   }
 
   static boolean isLoopback(String host) {

@@ -84,6 +84,8 @@ final class AuthHandler implements Handler<RoutingContext> {
       res.putHeader("Access-Control-Allow-Origin", origin)
           .putHeader("Vary", "Origin")
           .putHeader("Access-Control-Expose-Headers", "Retry-After, WWW-Authenticate");
+    } else if (origin != null) {
+      res.putHeader("Vary", "Origin");
     }
     HttpMethod method = req.method();
     String path = ctx.normalizedPath();
@@ -132,17 +134,17 @@ final class AuthHandler implements Handler<RoutingContext> {
     }
     String address = address(req);
     req.pause(); // the body handlers after this one resume it
-    delayFor(address)
-        .compose(v -> authenticate(presented))
+    authenticate(presented)
         .onFailure(ctx::fail)
         .onSuccess(v -> {
           if (v.outcome() != Verification.Outcome.VALID) {
-            recordFailure(address);
-            unauthenticated(ctx, switch (v.outcome()) {
+            String why = switch (v.outcome()) {
               case EXPIRED -> "the token has expired; create a new one with cairn token create";
               case REVOKED -> "the token has been revoked";
               default -> "the token is not valid";
-            });
+            };
+            // only failed attempts wait: a client guessing tokens slows down, others sharing its address do not
+            vertx.setTimer(Math.max(1, recordFailure(address)), t -> unauthenticated(ctx, why));
             return;
           }
           TokenInfo t = v.token();
@@ -226,26 +228,8 @@ final class AuthHandler implements Handler<RoutingContext> {
     });
   }
 
-  private Future<Void> delayFor(String address) {
-    Failures f = failures.get(address);
-    long delay = 0;
-    if (f != null) {
-      synchronized (f) {
-        if (System.currentTimeMillis() - f.last > FAILURE_WINDOW_MILLIS) {
-          failures.remove(address);
-        } else if (f.count >= FREE_FAILURES) {
-          delay = Math.min(MAX_DELAY_MILLIS, 250L << Math.min(10, f.count - FREE_FAILURES));
-        }
-      }
-    }
-    if (delay == 0) {
-      return Future.succeededFuture();
-    }
-    long wait = delay;
-    return Future.future(p -> vertx.setTimer(wait, t -> p.complete()));
-  }
-
-  private void recordFailure(String address) {
+  /** Counts a failed attempt and returns how long to hold its answer (ms). */
+  private long recordFailure(String address) {
     Failures f = failures.computeIfAbsent(address, k -> new Failures());
     synchronized (f) {
       long now = System.currentTimeMillis();
@@ -255,8 +239,12 @@ final class AuthHandler implements Handler<RoutingContext> {
       f.count++;
       f.last = now;
       if (f.count == FREE_FAILURES) {
-        LOG.warn("{} failed authentication {} times; its answers are now slowed", address, f.count);
+        LOG.warn("{} failed authentication {} times; its failed attempts are now answered slowly", address, f.count);
       }
+      if (f.count < FREE_FAILURES || settings.failureDelayMillis() == 0) {
+        return 0;
+      }
+      return Math.min(MAX_DELAY_MILLIS, settings.failureDelayMillis() << Math.min(8, f.count - FREE_FAILURES));
     }
   }
 

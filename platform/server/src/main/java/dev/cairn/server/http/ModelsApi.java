@@ -1,5 +1,6 @@
 package dev.cairn.server.http;
 
+import dev.cairn.core.security.SecurityStore;
 import dev.cairn.core.onnx.ExportResult;
 import dev.cairn.core.onnx.ImageTensors;
 import dev.cairn.core.onnx.LoadedModel;
@@ -87,14 +88,14 @@ public final class ModelsApi {
     int limit = HttpSupport.intParam(ctx, "limit", 100, 1, 1000);
     blocking(ctx, 200, () -> {
       var array = new com.fasterxml.jackson.databind.node.ArrayNode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance);
-      models.list(limit).forEach(m -> array.add(OnnxJson.model(m)));
+      models.list(limit).forEach(m -> array.add(withOwner(OnnxJson.model(m), m.id())));
       return "{\"models\":" + OnnxJson.write(array) + "}";
     });
   }
 
   private void get(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    blocking(ctx, 200, () -> OnnxJson.write(OnnxJson.model(models.require(id))));
+    blocking(ctx, 200, () -> OnnxJson.write(withOwner(OnnxJson.model(models.require(id)), id)));
   }
 
   private void delete(RoutingContext ctx) {
@@ -111,8 +112,12 @@ public final class ModelsApi {
     byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     String name = ctx.queryParams().get("name");
     String what = name != null ? "'" + name + "'" : "the uploaded file";
-    blocking(ctx, 201, () -> OnnxJson.write(OnnxJson.model(
-        models.importBytes(bytes, name != null ? name : "upload", what))));
+    String owner = Principal.of(ctx).owner();
+    blocking(ctx, 201, () -> {
+      var model = models.importBytes(bytes, name != null ? name : "upload", what);
+      platform.security().setOwner(SecurityStore.Owned.MODEL, model.id(), owner);
+      return OnnxJson.write(OnnxJson.model(model).put("owner", owner));
+    });
   }
 
   private void download(RoutingContext ctx) {
@@ -156,7 +161,15 @@ public final class ModelsApi {
     if (platform.runs().activeRuns().contains(runId)) {
       throw new ApiException(409, "conflict", "run '" + runId + "' is still training; export it when it has finished");
     }
-    workers.<ExportResult>executeBlocking(() -> models.exportRun(runId), false)
+    String owner = Principal.of(ctx).owner();
+    workers.<ExportResult>executeBlocking(() -> {
+          ExportResult r = models.exportRun(runId);
+          if (!r.reused()) {
+            platform.security().setOwner(SecurityStore.Owned.MODEL, r.model().id(), owner);
+            platform.security().setOwner(SecurityStore.Owned.ARTIFACT, runId, owner);
+          }
+          return r;
+        }, false)
         .onSuccess(r -> HttpSupport.json(ctx, r.reused() ? 200 : 201, OnnxJson.write(OnnxJson.export(r))))
         .onFailure(t -> ctx.fail(toApi(t)));
   }
@@ -191,6 +204,12 @@ public final class ModelsApi {
             ctx.fail(ApiException.notFound("the file is missing from the data directory: " + path));
           }
         });
+  }
+
+  /** Adds who registered the model (blocking: one row read). */
+  private com.fasterxml.jackson.databind.node.ObjectNode withOwner(com.fasterxml.jackson.databind.node.ObjectNode json,
+      String modelId) {
+    return json.put("owner", platform.security().owner(SecurityStore.Owned.MODEL, modelId).orElse("local"));
   }
 
   private void blocking(RoutingContext ctx, int status, Callable<String> work) {

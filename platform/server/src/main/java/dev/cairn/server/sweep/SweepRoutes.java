@@ -1,5 +1,7 @@
 package dev.cairn.server.sweep;
 
+import dev.cairn.core.security.SecurityStore;
+import dev.cairn.server.http.Principal;
 import dev.cairn.core.sweep.ParameterImportance;
 import dev.cairn.core.sweep.SweepRecord;
 import dev.cairn.core.sweep.SweepSpec;
@@ -55,10 +57,14 @@ public final class SweepRoutes {
     HttpSupport.blocking(vertx, ctx, () -> {
       JsonArray out = new JsonArray();
       for (SweepRecord s : platform.sweeps().list(status, limit)) {
-        out.add(SweepJson.sweep(s, platform.sweeps().trials(s.id())));
+        out.add(SweepJson.sweep(s, platform.sweeps().trials(s.id())).put("owner", owner(s.id())));
       }
       return new JsonObject().put("sweeps", out);
     });
+  }
+
+  private String owner(String sweepId) {
+    return platform.security().owner(SecurityStore.Owned.SWEEP, sweepId).orElse("local");
   }
 
   private SweepRecord require(String id) {
@@ -71,7 +77,7 @@ public final class SweepRoutes {
       SweepRecord s = require(id);
       List<TrialRecord> trials = platform.sweeps().trials(id);
       SweepSpec spec = SweepSpecParser.parse(s.sweepText(), s.baseText(), s.name());
-      return SweepJson.sweep(s, trials).put("parameters", SweepJson.parameters(spec))
+      return SweepJson.sweep(s, trials).put("owner", owner(id)).put("parameters", SweepJson.parameters(spec))
           .put("earlyTerminate", spec.earlyTerminate() == null ? null : spec.earlyTerminate().type().label())
           .put("bestSoFar", SweepJson.bestSoFar(s, trials)).put("sweepText", s.sweepText()).put("baseText", s.baseText());
     });
@@ -120,8 +126,16 @@ public final class SweepRoutes {
       request.put("sweepText", json.getString("sweep")).put("baseText", json.getString("spec"))
           .put("runCap", json.getInteger("runCap", 0)).put("parallel", json.getInteger("parallel", 0));
     }
+    String owner = Principal.of(ctx).owner();
     vertx.eventBus().<JsonObject>request(SweepAddresses.SUBMIT, request)
-        .onSuccess(reply -> HttpSupport.json(ctx, 202, reply.body()))
+        .compose(reply -> vertx.executeBlocking(() -> {
+          String id = reply.body().getString("id");
+          if (id != null) {
+            platform.security().setOwner(SecurityStore.Owned.SWEEP, id, owner);
+          }
+          return reply.body().put("owner", owner);
+        }, false))
+        .onSuccess(answer -> HttpSupport.json(ctx, 202, answer))
         .onFailure(e -> ctx.fail(fromBus(e)));
   }
 
