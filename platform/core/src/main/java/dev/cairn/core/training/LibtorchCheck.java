@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refuses a libtorch from {@code PYTORCH_LIBRARY_PATH} whose version does not match DJL's JNI.
@@ -21,6 +23,8 @@ import java.util.regex.Pattern;
  */
 public final class LibtorchCheck {
   private static final Pattern PY_VERSION = Pattern.compile("__version__\\s*=\\s*['\"]([^'\"]+)['\"]");
+  private static final Pattern ZEN5 = Pattern.compile("(?m)^cpu family\\s*:\\s*26\\s*$");
+  private static final Logger LOG = LoggerFactory.getLogger(LibtorchCheck.class);
   private static volatile boolean checked;
 
   private LibtorchCheck() {}
@@ -34,7 +38,27 @@ public final class LibtorchCheck {
       return;
     }
     check(System.getenv(), jniVersion().orElse(engineVersion));
+    if (System.getenv("ONEDNN_MAX_CPU_ISA") == null && oneDnnUnsafe(cpuinfo())) {
+      LOG.warn("this CPU (AMD Zen 5) makes libtorch 2.7.1's oneDNN compute wrong convolutions and RNNs;"
+          + " set ONEDNN_MAX_CPU_ISA=SSE41 before starting Java (tools/cairn does)");
+    }
     checked = true;
+  }
+
+  /**
+   * True on CPUs where libtorch 2.7.1's oneDNN AVX2 / AVX-512 kernels give wrong results (NaN
+   * losses, convolutions and RNNs off by whole units): AMD family 26, Zen 5.
+   */
+  static boolean oneDnnUnsafe(String cpuinfo) {
+    return cpuinfo.contains("AuthenticAMD") && ZEN5.matcher(cpuinfo).find();
+  }
+
+  private static String cpuinfo() {
+    try {
+      return Files.readString(Path.of("/proc/cpuinfo"));
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
   }
 
   static Optional<String> jniVersion() {

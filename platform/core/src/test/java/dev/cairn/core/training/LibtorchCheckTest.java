@@ -69,4 +69,15 @@ class LibtorchCheckTest {
     assertThat(LibtorchCheck.majorMinor("2.11.0")).isEqualTo("2.11");
     assertThat(LibtorchCheck.majorMinor("2.7.1")).isEqualTo("2.7");
   }
+
+  @Test
+  void zen5IsTheCpuWhoseOneDnnKernelsAreCapped() {
+    String zen5 = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 26\nmodel\t\t: 2\n";
+    String zen4 = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 17\n";
+    String intel = "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 143\n";
+    assertThat(LibtorchCheck.oneDnnUnsafe(zen5)).isTrue();
+    assertThat(LibtorchCheck.oneDnnUnsafe(zen4)).isFalse();
+    assertThat(LibtorchCheck.oneDnnUnsafe(intel)).isFalse();
+    assertThat(LibtorchCheck.oneDnnUnsafe("")).isFalse();
+  }
 }
