@@ -155,11 +155,11 @@ public final class OnnxModels implements AutoCloseable {
   public Prediction predictJson(LoadedModel model, String json) {
     String first = model.signature().inputs().get(0).name();
     Map<String, TensorData> inputs = new LinkedHashMap<>();
-    TensorJson.parseRequest(json, first).forEach((name, parsed) -> {
-      TensorSpec spec = model.signature().input(name).orElseThrow(() -> new OnnxModelException(Reason.BAD_INPUT,
-          "the model has no input '" + name + "'; it takes " + model.signature().inputs()));
-      inputs.put(name, InputAdapter.fit(spec, parsed.values(), parsed.shape()));
-    });
+    java.util.function.Function<String, TensorSpec> spec = name -> model.signature().input(name)
+        .orElseThrow(() -> new OnnxModelException(Reason.BAD_INPUT,
+            "the model has no input '" + name + "'; it takes " + model.signature().inputs()));
+    TensorJson.parseRequest(json, first, name -> spec.apply(name).type())
+        .forEach((name, parsed) -> inputs.put(name, InputAdapter.fit(spec.apply(name), parsed)));
     return predict(model, inputs);
   }
 
