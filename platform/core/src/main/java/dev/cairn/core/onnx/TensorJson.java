@@ -130,8 +130,22 @@ public final class TensorJson {
     }
   }
 
+  /**
+   * Reads one tensor (nested or flat array, or a scalar) of element {@code type} whose first token
+   * the parser is on, with the same exact typing and messages as {@link #parseRequest}.
+   */
+  public static Parsed readTensor(JsonParser p, String name, String type) {
+    try {
+      return new Reader(name, type).read(p);
+    } catch (JsonProcessingException e) {
+      throw bad(jsonProblem(e));
+    } catch (IOException e) {
+      throw bad("the input cannot be read: " + e.getMessage());
+    }
+  }
+
   /** A JSON syntax error in a user's words; bare NaN / Infinity get their own hint. */
-  static String jsonProblem(JsonProcessingException e) {
+  public static String jsonProblem(JsonProcessingException e) {
     String raw = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
     var loc = e.getLocation();
     String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();

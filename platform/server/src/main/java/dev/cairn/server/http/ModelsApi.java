@@ -81,6 +81,7 @@ public final class ModelsApi {
     router.post("/api/runs/:id/export").handler(small).handler(api::export);
     router.get("/api/runs/:id/artifacts").handler(api::artifacts);
     router.get("/api/runs/:id/artifacts/:name").handler(api::artifactFile);
+    OpenInferenceRoutes.mount(router, models, api.workers, MAX_PREDICT_BYTES); // /v2: same sessions and workers
   }
 
   private void list(RoutingContext ctx) {
