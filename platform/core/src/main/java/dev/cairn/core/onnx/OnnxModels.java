@@ -146,13 +146,23 @@ public final class OnnxModels implements AutoCloseable {
   }
 
   public Prediction predict(LoadedModel model, Map<String, TensorData> inputs) {
-    try (InferenceSessions.Lease lease = sessions.acquire(model.key(), model.file())) {
+    return predict(model, inputs, null);
+  }
+
+  /** As {@link #predict(LoadedModel, Map)} on {@code provider} (null = the server's choice). */
+  public Prediction predict(LoadedModel model, Map<String, TensorData> inputs, ProviderChoice provider) {
+    try (InferenceSessions.Lease lease = sessions.acquire(model.key(), model.file(), provider)) {
       return OnnxPredictor.predict(lease, model.signature(), inputs);
     }
   }
 
   /** Predicts from a JSON body or file (see {@link TensorJson#parseRequest}). */
   public Prediction predictJson(LoadedModel model, String json) {
+    return predictJson(model, json, null);
+  }
+
+  /** As {@link #predictJson(LoadedModel, String)} on {@code provider} (null = the server's choice). */
+  public Prediction predictJson(LoadedModel model, String json, ProviderChoice provider) {
     String first = model.signature().inputs().get(0).name();
     Map<String, TensorData> inputs = new LinkedHashMap<>();
     java.util.function.Function<String, TensorSpec> spec = name -> model.signature().input(name)
@@ -160,7 +170,7 @@ public final class OnnxModels implements AutoCloseable {
             "the model has no input '" + name + "'; it takes " + model.signature().inputs()));
     TensorJson.parseRequest(json, first, name -> spec.apply(name).type())
         .forEach((name, parsed) -> inputs.put(name, InputAdapter.fit(spec.apply(name), parsed)));
-    return predict(model, inputs);
+    return predict(model, inputs, provider);
   }
 
   /** Predicts one image (PNG, JPEG, GIF, BMP) with an image model. */

@@ -11,6 +11,7 @@ import dev.cairn.core.onnx.OnnxJson;
 import dev.cairn.core.onnx.OnnxModelException;
 import dev.cairn.core.onnx.OnnxModels;
 import dev.cairn.core.onnx.Prediction;
+import dev.cairn.core.onnx.ProviderChoice;
 import dev.cairn.core.onnx.RegisteredModel;
 import dev.cairn.core.onnx.TensorData;
 import dev.cairn.core.onnx.TensorJson;
@@ -182,7 +183,11 @@ final class OpenInferenceRoutes {
       if (binary.hasRemaining()) {
         throw bad(binary.remaining() + " bytes of binary data follow the inputs' binary_data_size; expected none");
       }
-      Prediction p = models.predict(model, inputs);
+      JsonNode provider = request.path("parameters").path("provider");
+      if (!provider.isMissingNode() && !provider.isTextual()) {
+        throw bad("parameters.provider must be one of \"auto\", \"cpu\", \"cuda\"; got " + provider);
+      }
+      Prediction p = models.predict(model, inputs, provider.isMissingNode() ? null : ProviderChoice.parse(provider.asText()));
       return response(ctx.pathParam("name"), r, request, p, ctx);
     });
   }
@@ -294,7 +299,7 @@ final class OpenInferenceRoutes {
     if (request.has("id")) {
       o.put("id", request.get("id").asText());
     }
-    o.putObject("parameters").put("provider", p.provider());
+    o.putObject("parameters").put("provider", p.provider()).put("provider_note", p.providerNote());
     ArrayNode outputs = o.putArray("outputs");
     List<byte[]> blobs = new ArrayList<>();
     for (Map.Entry<String, Boolean> w : wanted.entrySet()) {

@@ -173,6 +173,25 @@ class OpenInferenceProtocolTest {
   }
 
   @Test
+  void providerPerRequestFallsBackOrRefusesClearly() throws Exception {
+    JsonObject cpu = infer("identity-float", request("FP32", new JsonArray("[1,2]"))
+        .put("parameters", new JsonObject().put("provider", "cpu")), 200);
+    assertThat(cpu.getJsonObject("parameters").getString("provider")).isEqualTo("cpu");
+    assertThat(cpu.getJsonObject("parameters").getString("provider_note")).isEqualTo("CPU execution provider (asked for)");
+    assertThat(infer("identity-float", request("FP32", new JsonArray("[1,2]"))
+        .put("parameters", new JsonObject().put("provider", "gpu")), 400).getString("error"))
+        .isEqualTo("execution provider 'gpu' is not allowed; one of: auto, cpu, cuda");
+    if (!dev.cairn.core.onnx.ExecutionProviders.cudaBuiltIn()) {
+      assertThat(infer("identity-float", request("FP32", new JsonArray("[1,2]"))
+          .put("parameters", new JsonObject().put("provider", "cuda")), 503).getString("error"))
+          .startsWith("execution provider 'cuda' cannot be used: this ONNX Runtime build has no CUDA provider");
+      JsonObject auto = infer("identity-float", request("FP32", new JsonArray("[1,2]"))
+          .put("parameters", new JsonObject().put("provider", "auto")), 200);
+      assertThat(auto.getJsonObject("parameters").getString("provider_note")).startsWith("CPU execution provider (auto: ");
+    }
+  }
+
+  @Test
   void binaryTensorsBothWays() throws Exception {
     long[] values = {9007199254740993L, -1, Long.MAX_VALUE, Long.MIN_VALUE};
     ByteBuffer raw = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
