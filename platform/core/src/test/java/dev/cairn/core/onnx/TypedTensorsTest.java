@@ -131,6 +131,35 @@ class TypedTensorsTest {
   }
 
   @Test
+  void outputsOverTheLimitAreRefusedAndTheServerKeepsWorking() throws Exception {
+    Path expand = model("expand", "Expand", DataType.FLOAT, List.of("x", "shape"), new long[] {1}, new long[] {2});
+    // Expand's output type follows x; the shape input is int64
+    OnnxMl.ModelProto m = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(expand));
+    OnnxMl.ModelProto.Builder b = m.toBuilder();
+    b.getGraphBuilder().getInputBuilder(1).getTypeBuilder().getTensorTypeBuilder().setElemType(DataType.INT64.getNumber());
+    b.getGraphBuilder().getOutputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().clear()
+        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("a"))
+        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("b"));
+    Files.write(expand, b.build().toByteArray());
+    String before = System.getProperty("cairn.onnx.maxOutputBytes");
+    System.setProperty("cairn.onnx.maxOutputBytes", String.valueOf(1 << 20));
+    try {
+      assertThatThrownBy(() -> predict(expand, "{\"inputs\": {\"x\": [1.5], \"shape\": [1024, 1024]}}"))
+          .isInstanceOf(OnnxModelException.class)
+          .hasMessage("the outputs for this input are 4.0 MiB, more than the 1.0 MiB a prediction may return;"
+              + " send a smaller batch or input");
+      assertThat(predict(expand, "{\"inputs\": {\"x\": [1.5], \"shape\": [2, 2]}}").get("data").toString())
+          .isEqualTo("[[1.5,1.5],[1.5,1.5]]");
+    } finally {
+      if (before == null) {
+        System.clearProperty("cairn.onnx.maxOutputBytes");
+      } else {
+        System.setProperty("cairn.onnx.maxOutputBytes", before);
+      }
+    }
+  }
+
+  @Test
   void emptyTensors() throws Exception {
     Path id = model("identity_empty", "Identity", DataType.FLOAT, List.of("x"), new long[] {-1});
     JsonNode out = predict(id, "{\"inputs\": {\"x\": []}}");
