@@ -74,7 +74,10 @@ final class OpenInferenceRoutes {
   private Resolved resolve(RoutingContext ctx) {
     String name = ctx.pathParam("name");
     String version = ctx.pathParam("version");
-    List<RegisteredModel> all = models.list(1000);
+    List<RegisteredModel> all = registered(false);
+    if (all.stream().noneMatch(m -> m.id().equals(name) || m.name().equals(name))) {
+      all = registered(true); // registered since the last read
+    }
     RegisteredModel byId = all.stream().filter(m -> m.id().equals(name)).findFirst().orElse(null);
     String group = byId != null ? byId.name() : name;
     List<RegisteredModel> named = new ArrayList<>(all.stream().filter(m -> m.name().equals(group)).toList());
@@ -98,6 +101,19 @@ final class OpenInferenceRoutes {
     }
     return new Resolved(named.get(v - 1), v, named.size());
   }
+
+  /** The registered models, re-read at most once a second (a name not in them forces a read). */
+  private synchronized List<RegisteredModel> registered(boolean fresh) {
+    long now = System.nanoTime();
+    if (fresh || snapshot == null || now - snapshotAt > 1_000_000_000L) {
+      snapshot = models.list(1000);
+      snapshotAt = now;
+    }
+    return snapshot;
+  }
+
+  private List<RegisteredModel> snapshot;
+  private long snapshotAt;
 
   private void metadata(RoutingContext ctx) {
     blocking(ctx, () -> {
