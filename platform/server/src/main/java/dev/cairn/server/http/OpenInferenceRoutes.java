@@ -38,7 +38,10 @@ import java.util.concurrent.Callable;
  */
 final class OpenInferenceRoutes {
   static final String HEADER_LENGTH = "Inference-Header-Content-Length";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Loaded on the first request, not while the API verticle starts on the event loop. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
   /** Protocol datatype per element type predict feeds (ONNX's lower-case names). */
   static final Map<String, String> DATATYPES = Map.of("bool", "BOOL", "uint8", "UINT8", "int8", "INT8",
       "int16", "INT16", "int32", "INT32", "int64", "INT64", "float16", "FP16", "float", "FP32", "double", "FP64");
@@ -55,8 +58,8 @@ final class OpenInferenceRoutes {
     OpenInferenceRoutes r = new OpenInferenceRoutes(models, workers);
     router.get("/v2/health/live").handler(ctx -> HttpSupport.json(ctx, 200, "{\"live\":true}"));
     router.get("/v2/health/ready").handler(ctx -> HttpSupport.json(ctx, 200, "{\"ready\":true}"));
-    router.get("/v2").handler(ctx -> HttpSupport.json(ctx, 200, JSON.createObjectNode().put("name", "cairn")
-        .put("version", Provenance.cairnVersion()).set("extensions", JSON.createArrayNode().add("binary_tensor_data"))
+    router.get("/v2").handler(ctx -> HttpSupport.json(ctx, 200, Json.MAPPER.createObjectNode().put("name", "cairn")
+        .put("version", Provenance.cairnVersion()).set("extensions", Json.MAPPER.createArrayNode().add("binary_tensor_data"))
         .toString()));
     for (String base : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
       router.get(base).handler(r::metadata);
@@ -118,7 +121,7 @@ final class OpenInferenceRoutes {
   private void metadata(RoutingContext ctx) {
     blocking(ctx, () -> {
       Resolved r = resolve(ctx);
-      ObjectNode o = JSON.createObjectNode().put("name", ctx.pathParam("name"));
+      ObjectNode o = Json.MAPPER.createObjectNode().put("name", ctx.pathParam("name"));
       ArrayNode versions = o.putArray("versions");
       for (int i = 1; i <= r.versions(); i++) {
         versions.add(String.valueOf(i));
@@ -154,7 +157,7 @@ final class OpenInferenceRoutes {
   private void ready(RoutingContext ctx) {
     blocking(ctx, () -> {
       Resolved r = resolve(ctx);
-      return Buffer.buffer(JSON.createObjectNode().put("name", ctx.pathParam("name"))
+      return Buffer.buffer(Json.MAPPER.createObjectNode().put("name", ctx.pathParam("name"))
           .put("version", String.valueOf(r.version())).put("ready", true).toString());
     });
   }
@@ -178,7 +181,7 @@ final class OpenInferenceRoutes {
       }
       JsonNode request;
       try {
-        request = JSON.readTree(body.getBytes(0, jsonLength));
+        request = Json.MAPPER.readTree(body.getBytes(0, jsonLength));
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw bad(TensorJson.jsonProblem(e));
       } catch (java.io.IOException e) {
@@ -245,7 +248,7 @@ final class OpenInferenceRoutes {
       throw bad("input '" + name + "' needs \"data\" or parameters.binary_data_size");
     }
     TensorJson.Parsed parsed;
-    try (JsonParser p = JSON.treeAsTokens(in.get("data"))) {
+    try (JsonParser p = Json.MAPPER.treeAsTokens(in.get("data"))) {
       p.nextToken();
       parsed = TensorJson.readTensor(p, name, spec.type());
     } catch (java.io.IOException e) {
@@ -311,7 +314,7 @@ final class OpenInferenceRoutes {
     } else {
       p.outputs().keySet().forEach(o -> wanted.put(o, allBinary));
     }
-    ObjectNode o = JSON.createObjectNode().put("model_name", name).put("model_version", String.valueOf(r.version()));
+    ObjectNode o = Json.MAPPER.createObjectNode().put("model_name", name).put("model_version", String.valueOf(r.version()));
     if (request.has("id")) {
       o.put("id", request.get("id").asText());
     }
@@ -381,7 +384,7 @@ final class OpenInferenceRoutes {
   private static void error(RoutingContext ctx, int status, String message) {
     if (!ctx.response().ended()) {
       ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-          .end(JSON.createObjectNode().put("error", message).toString());
+          .end(Json.MAPPER.createObjectNode().put("error", message).toString());
     }
   }
 
