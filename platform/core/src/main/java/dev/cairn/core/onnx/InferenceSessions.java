@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class InferenceSessions implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceSessions.class);
 
+  private static final String PROVIDER_SEPARATOR = "\u0000provider=";
   private final ProviderChoice choice;
   private final int capacity;
   private final LinkedHashMap<String, Entry> cache = new LinkedHashMap<>(16, 0.75f, true);
@@ -84,13 +85,23 @@ public final class InferenceSessions implements AutoCloseable {
 
   /** Leases the session of model {@code key}, opening {@code file} when it is not cached. */
   public synchronized Lease acquire(String key, Path file) {
+    return acquire(key, file, null);
+  }
+
+  /**
+   * As {@link #acquire(String, Path)} on provider {@code override} (a request's own choice; null
+   * = this cache's); each provider of a model is a session of its own.
+   */
+  public synchronized Lease acquire(String key, Path file, ProviderChoice override) {
     if (closed) {
       throw new IllegalStateException("inference sessions are closed");
     }
-    Entry entry = cache.get(key);
+    ProviderChoice use = override == null ? choice : override;
+    String cacheKey = use == choice ? key : key + PROVIDER_SEPARATOR + use.label();
+    Entry entry = cache.get(cacheKey);
     if (entry == null) {
-      entry = new Entry(ExecutionProviders.open(file, choice));
-      cache.put(key, entry);
+      entry = new Entry(ExecutionProviders.open(file, use));
+      cache.put(cacheKey, entry);
       evictBeyondCapacity();
     }
     entry.leases++;
@@ -99,9 +110,13 @@ public final class InferenceSessions implements AutoCloseable {
 
   /** Closes and forgets the session of {@code key} (e.g. its model was deleted). */
   public synchronized void invalidate(String key) {
-    Entry entry = cache.remove(key);
-    if (entry != null) {
-      retire(entry);
+    Iterator<Map.Entry<String, Entry>> it = cache.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<String, Entry> e = it.next();
+      if (e.getKey().equals(key) || e.getKey().startsWith(key + PROVIDER_SEPARATOR)) {
+        it.remove();
+        retire(e.getValue());
+      }
     }
   }
 

@@ -15,6 +15,11 @@ public final class InputAdapter {
     return TensorData.fromDoubles(spec.type(), values, shapeFor(spec, shape, values.length));
   }
 
+  /** Values read exactly in the input's type (see {@link TensorJson#parseRequest}). */
+  public static TensorData fit(TensorSpec spec, TensorJson.Parsed parsed) {
+    return TensorData.fromParsed(spec.type(), parsed, shapeFor(spec, parsed.shape(), parsed.count()));
+  }
+
   /** The float fast path (dataset features): no copy when the input is a float tensor. */
   public static TensorData fit(TensorSpec spec, float[] values, long[] shape) {
     long[] target = shapeFor(spec, shape, values.length);

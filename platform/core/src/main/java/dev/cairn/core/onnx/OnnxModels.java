@@ -146,21 +146,31 @@ public final class OnnxModels implements AutoCloseable {
   }
 
   public Prediction predict(LoadedModel model, Map<String, TensorData> inputs) {
-    try (InferenceSessions.Lease lease = sessions.acquire(model.key(), model.file())) {
+    return predict(model, inputs, null);
+  }
+
+  /** As {@link #predict(LoadedModel, Map)} on {@code provider} (null = the server's choice). */
+  public Prediction predict(LoadedModel model, Map<String, TensorData> inputs, ProviderChoice provider) {
+    try (InferenceSessions.Lease lease = sessions.acquire(model.key(), model.file(), provider)) {
       return OnnxPredictor.predict(lease, model.signature(), inputs);
     }
   }
 
   /** Predicts from a JSON body or file (see {@link TensorJson#parseRequest}). */
   public Prediction predictJson(LoadedModel model, String json) {
+    return predictJson(model, json, null);
+  }
+
+  /** As {@link #predictJson(LoadedModel, String)} on {@code provider} (null = the server's choice). */
+  public Prediction predictJson(LoadedModel model, String json, ProviderChoice provider) {
     String first = model.signature().inputs().get(0).name();
     Map<String, TensorData> inputs = new LinkedHashMap<>();
-    TensorJson.parseRequest(json, first).forEach((name, parsed) -> {
-      TensorSpec spec = model.signature().input(name).orElseThrow(() -> new OnnxModelException(Reason.BAD_INPUT,
-          "the model has no input '" + name + "'; it takes " + model.signature().inputs()));
-      inputs.put(name, InputAdapter.fit(spec, parsed.values(), parsed.shape()));
-    });
-    return predict(model, inputs);
+    java.util.function.Function<String, TensorSpec> spec = name -> model.signature().input(name)
+        .orElseThrow(() -> new OnnxModelException(Reason.BAD_INPUT,
+            "the model has no input '" + name + "'; it takes " + model.signature().inputs()));
+    TensorJson.parseRequest(json, first, name -> spec.apply(name).type())
+        .forEach((name, parsed) -> inputs.put(name, InputAdapter.fit(spec.apply(name), parsed)));
+    return predict(model, inputs, provider);
   }
 
   /** Predicts one image (PNG, JPEG, GIF, BMP) with an image model. */

@@ -38,6 +38,7 @@ public final class OnnxPredictor {
       }
       Map<String, TensorData> outputs = new LinkedHashMap<>();
       try (OrtSession.Result result = lease.session().run(feed)) {
+        checkOutputSize(result);
         for (Map.Entry<String, OnnxValue> e : result) {
           if (!(e.getValue() instanceof OnnxTensor t)) {
             throw new OnnxModelException(Reason.BAD_INPUT, "output '" + e.getKey() + "' is a "
@@ -53,6 +54,30 @@ public final class OnnxPredictor {
           + ExecutionProviders.firstLine(e.getMessage()), e);
     } finally {
       feed.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  /** Largest total of output bytes copied out of ONNX Runtime (system property, default 256 MiB). */
+  static long maxOutputBytes() {
+    return Long.getLong("cairn.onnx.maxOutputBytes", 256L << 20);
+  }
+
+  /**
+   * Refuses outputs too large to copy and serialize, before any Java copy is made; the native
+   * result is freed by its try-with-resources either way.
+   */
+  private static void checkOutputSize(OrtSession.Result result) {
+    long total = 0;
+    for (Map.Entry<String, OnnxValue> e : result) {
+      if (e.getValue() instanceof OnnxTensor t) {
+        total += t.getInfo().getNumElements() * Math.max(1, t.getInfo().type.size);
+      }
+    }
+    long max = maxOutputBytes();
+    if (total > max) {
+      throw new OnnxModelException(Reason.BAD_INPUT, String.format(java.util.Locale.ROOT,
+          "the outputs for this input are %.1f MiB, more than the %.1f MiB a prediction may return;"
+          + " send a smaller batch or input", total / 1048576.0, max / 1048576.0));
     }
   }
 

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.platform.Fp16Conversions;
 import dev.cairn.core.onnx.OnnxModelException.Reason;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,6 +12,7 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -18,11 +20,13 @@ import java.util.Objects;
 /**
  * A dense tensor on the Java side of ONNX Runtime: an element type in ONNX's words, a shape and a
  * row-major array ({@code float[]} for float, {@code double[]} for double, {@code long[]} for
- * int64, {@code int[]} for int32, {@code byte[]} for int8 and uint8, {@code boolean[]} for bool).
+ * int64, {@code int[]} for int32, {@code short[]} for int16 and float16 (IEEE half-precision bits),
+ * {@code byte[]} for int8 and uint8, {@code boolean[]} for bool).
  */
 public record TensorData(String type, long[] shape, Object data) {
   /** Element types predict accepts and returns. */
-  public static final List<String> TYPES = List.of("float", "double", "int64", "int32", "int8", "uint8", "bool");
+  public static final List<String> TYPES = List.of("float", "double", "float16", "int64", "int32", "int16", "int8", "uint8",
+      "bool");
 
   public TensorData {
     Objects.requireNonNull(type, "type");
@@ -45,6 +49,7 @@ public record TensorData(String type, long[] shape, Object data) {
     if (data instanceof double[] a) return a.length;
     if (data instanceof long[] a) return a.length;
     if (data instanceof int[] a) return a.length;
+    if (data instanceof short[] a) return a.length;
     if (data instanceof byte[] a) return a.length;
     if (data instanceof boolean[] a) return a.length;
     throw new IllegalArgumentException("unsupported tensor array " + (data == null ? "null" : data.getClass()));
@@ -60,6 +65,7 @@ public record TensorData(String type, long[] shape, Object data) {
     if (data instanceof double[] a) return a[i];
     if (data instanceof long[] a) return a[i];
     if (data instanceof int[] a) return a[i];
+    if (data instanceof short[] a) return type.equals("float16") ? Fp16Conversions.fp16ToFloat(a[i]) : a[i];
     if (data instanceof byte[] a) return type.equals("uint8") ? Byte.toUnsignedInt(a[i]) : a[i];
     return ((boolean[]) data)[i] ? 1 : 0;
   }
@@ -76,6 +82,42 @@ public record TensorData(String type, long[] shape, Object data) {
     return out;
   }
 
+  /**
+   * A tensor of {@code type} from values parsed exactly ({@link TensorJson.Parsed}): {@code long[]}
+   * for integer types (already range-checked), {@code double[]} for float types, {@code boolean[]}.
+   */
+  public static TensorData fromParsed(String type, TensorJson.Parsed parsed, long[] shape) {
+    Object data = parsed.data();
+    if (data instanceof double[] d) {
+      return fromDoubles(type, d, shape);
+    }
+    if (data instanceof boolean[] b) {
+      return new TensorData(type, shape, b.clone());
+    }
+    long[] l = (long[]) data;
+    switch (type) {
+      case "int64": return new TensorData(type, shape, l.clone());
+      case "int32": {
+        int[] a = new int[l.length];
+        for (int i = 0; i < a.length; i++) a[i] = Math.toIntExact(l[i]);
+        return new TensorData(type, shape, a);
+      }
+      case "int16": {
+        short[] a = new short[l.length];
+        for (int i = 0; i < a.length; i++) a[i] = (short) l[i];
+        return new TensorData(type, shape, a);
+      }
+      case "int8":
+      case "uint8": {
+        byte[] a = new byte[l.length];
+        for (int i = 0; i < a.length; i++) a[i] = (byte) l[i];
+        return new TensorData(type, shape, a);
+      }
+      default:
+        throw new OnnxModelException(Reason.BAD_INPUT, "element type '" + type + "' is not supported; supported: " + TYPES);
+    }
+  }
+
   /** Converts doubles to a tensor of {@code type}, e.g. for an int64 input given as JSON numbers. */
   public static TensorData fromDoubles(String type, double[] values, long[] shape) {
     switch (type) {
@@ -86,6 +128,16 @@ public record TensorData(String type, long[] shape, Object data) {
       }
       case "double":
         return new TensorData(type, shape, values.clone());
+      case "float16": {
+        short[] a = new short[values.length];
+        for (int i = 0; i < a.length; i++) a[i] = Fp16Conversions.floatToFp16((float) values[i]);
+        return new TensorData(type, shape, a);
+      }
+      case "int16": {
+        short[] a = new short[values.length];
+        for (int i = 0; i < a.length; i++) a[i] = (short) values[i];
+        return new TensorData(type, shape, a);
+      }
       case "int64": {
         long[] a = new long[values.length];
         for (int i = 0; i < a.length; i++) a[i] = (long) values[i];
@@ -119,6 +171,8 @@ public record TensorData(String type, long[] shape, Object data) {
       case "double": return OnnxTensor.createTensor(env, DoubleBuffer.wrap((double[]) data), shape);
       case "int64": return OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) data), shape);
       case "int32": return OnnxTensor.createTensor(env, IntBuffer.wrap((int[]) data), shape);
+      case "int16": return OnnxTensor.createTensor(env, ShortBuffer.wrap((short[]) data), shape);
+      case "float16": return OnnxTensor.createTensor(env, ShortBuffer.wrap((short[]) data), shape, OnnxJavaType.FLOAT16);
       case "int8": return OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) data), shape, OnnxJavaType.INT8);
       case "uint8": return OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) data), shape, OnnxJavaType.UINT8);
       case "bool": {
@@ -162,6 +216,13 @@ public record TensorData(String type, long[] shape, Object data) {
         int[] a = new int[b.remaining()];
         b.get(a);
         return new TensorData("int32", shape, a);
+      }
+      case INT16:
+      case FLOAT16: {
+        ShortBuffer b = tensor.getShortBuffer();
+        short[] a = new short[b.remaining()];
+        b.get(a);
+        return new TensorData(tensor.getInfo().type == OnnxJavaType.INT16 ? "int16" : "float16", shape, a);
       }
       case INT8:
       case UINT8:

@@ -9,33 +9,73 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cairn.core.onnx.OnnxModelException.Reason;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Tensors as JSON: a nested array of numbers (booleans allowed) whose nesting is the shape, e.g.
- * {@code [[0.1, 0.2], [0.3, 0.4]]} is 2 x 2. Ragged arrays, non-numbers and empty arrays are
- * rejected with the index where the problem is.
+ * Tensors as JSON: a nested array whose nesting is the shape, e.g. {@code [[0.1, 0.2], [0.3, 0.4]]}
+ * is 2 x 2; a bare number or string is a scalar (0-d); an object {@code {"shape": [0, 3], "data":
+ * []}} gives the shape explicitly (empty tensors of any rank, flat data). Values are read straight
+ * into the input's own element type: integers exactly (int64 included, never through a double),
+ * refused with the input, the index and the type when they do not fit; floats accept the strings
+ * {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}, the form outputs are written in.
+ * Ragged arrays and non-numbers are rejected with the index where the problem is.
  */
 public final class TensorJson {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private TensorJson() {}
 
-  /** A parsed nested array: values in row-major order and the shape the nesting gave. */
-  public record Parsed(double[] values, long[] shape) {}
+  /**
+   * A parsed tensor: its element type, the shape the nesting gave and the values in row-major
+   * order as that type's array ({@code long[]} for every integer type, {@code double[]} for every
+   * float type, {@code boolean[]} for bool).
+   */
+  public record Parsed(String type, long[] shape, Object data) {
+    /** The values as doubles (for tests and messages). */
+    public double[] values() {
+      if (data instanceof double[] d) {
+        return d;
+      }
+      if (data instanceof long[] l) {
+        double[] out = new double[l.length];
+        for (int i = 0; i < l.length; i++) out[i] = l[i];
+        return out;
+      }
+      boolean[] b = (boolean[]) data;
+      double[] out = new double[b.length];
+      for (int i = 0; i < b.length; i++) out[i] = b[i] ? 1 : 0;
+      return out;
+    }
+
+    public int count() {
+      if (data instanceof double[] d) return d.length;
+      if (data instanceof long[] l) return l.length;
+      return ((boolean[]) data).length;
+    }
+  }
+
+  /** Parses every input as doubles; see {@link #parseRequest(String, String, Function)}. */
+  public static Map<String, Parsed> parseRequest(String text, String firstInput) {
+    return parseRequest(text, firstInput, name -> "double");
+  }
 
   /**
    * Parses a request body or file: a bare nested array (the model's first input), {@code
-   * {"inputs": <nested array>}}, or {@code {"inputs": {"<input name>": <nested array>, ...}}}. The
-   * text is read as a stream, straight into a double array: no tree of number objects.
+   * {"inputs": <nested array>}}, or {@code {"inputs": {"<input name>": <tensor>, ...}}} where a
+   * tensor is a nested array, a scalar, or {@code {"shape": [...], "data": [...]}}. The text is
+   * read as a stream, straight into typed arrays: no tree of number objects.
    *
    * @param firstInput the name to use for a bare array
+   * @param typeOf the element type of an input by name ({@link TensorData#TYPES}); throws for an
+   *     input the model does not have
    */
-  public static Map<String, Parsed> parseRequest(String text, String firstInput) {
+  public static Map<String, Parsed> parseRequest(String text, String firstInput, Function<String, String> typeOf) {
     Map<String, Parsed> out = new LinkedHashMap<>();
     try (JsonParser p = JSON.getFactory().createParser(text)) {
       JsonToken root = p.nextToken();
@@ -43,7 +83,7 @@ public final class TensorJson {
         throw bad("the input is empty; expected a nested array of numbers, or {\"inputs\": ...}");
       }
       if (root == JsonToken.START_ARRAY) {
-        out.put(firstInput, new Reader(firstInput).read(p));
+        out.put(firstInput, new Reader(firstInput, typeOf.apply(firstInput)).read(p));
         return out;
       }
       if (root != JsonToken.START_OBJECT) {
@@ -59,15 +99,17 @@ public final class TensorJson {
           continue;
         }
         found = true;
-        if (value == JsonToken.START_ARRAY) {
-          out.put(firstInput, new Reader(firstInput).read(p));
+        if (value == JsonToken.START_ARRAY || isScalar(value)) {
+          out.put(firstInput, new Reader(firstInput, typeOf.apply(firstInput)).read(p));
         } else if (value == JsonToken.START_OBJECT) {
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
-            if (p.nextToken() != JsonToken.START_ARRAY) {
-              throw bad("input '" + name + "' must be a (nested) array of numbers, got " + describe(p));
+            JsonToken t = p.nextToken();
+            if (t != JsonToken.START_ARRAY && t != JsonToken.START_OBJECT && !isScalar(t)) {
+              throw bad("input '" + name + "' must be a (nested) array of numbers, a number, or {\"shape\": [...],"
+                  + " \"data\": [...]}; got " + describe(p));
             }
-            out.put(name, new Reader(name).read(p));
+            out.put(name, new Reader(name, typeOf.apply(name)).read(p));
           }
           if (out.isEmpty()) {
             throw bad("\"inputs\" names no inputs");
@@ -82,30 +124,152 @@ public final class TensorJson {
       }
       return out;
     } catch (JsonProcessingException e) {
-      throw bad("the input is not valid JSON: " + ExecutionProviders.firstLine(e.getOriginalMessage())
-          + "; expected a nested array of numbers, or {\"inputs\": ...}");
+      throw bad(jsonProblem(e) + "; expected a nested array of numbers, or {\"inputs\": ...}");
     } catch (IOException e) {
       throw bad("the input cannot be read: " + e.getMessage());
     }
   }
 
-  /** Reads one nested array whose START_ARRAY the parser is on; checks it is rectangular. */
+  /**
+   * Reads one tensor (nested or flat array, or a scalar) of element {@code type} whose first token
+   * the parser is on, with the same exact typing and messages as {@link #parseRequest}.
+   */
+  public static Parsed readTensor(JsonParser p, String name, String type) {
+    try {
+      return new Reader(name, type).read(p);
+    } catch (JsonProcessingException e) {
+      throw bad(jsonProblem(e));
+    } catch (IOException e) {
+      throw bad("the input cannot be read: " + e.getMessage());
+    }
+  }
+
+  /** A JSON syntax error in a user's words; bare NaN / Infinity get their own hint. */
+  public static String jsonProblem(JsonProcessingException e) {
+    String raw = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    var loc = e.getLocation();
+    String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    if (raw.contains("Non-standard token")) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("token '([^']*)'").matcher(raw);
+      String token = m.find() ? m.group(1) : "NaN";
+      return "the input is not valid JSON" + where + ": bare " + token + " is not a JSON value; write NaN and"
+          + " infinities as the strings \"NaN\", \"Infinity\" and \"-Infinity\"";
+    }
+    String first = ExecutionProviders.firstLine(raw);
+    int hint = first.indexOf(" (or `");
+    if (hint < 0) {
+      hint = first.indexOf(": enable `");
+    }
+    return "the input is not valid JSON" + where + ": " + (hint > 0 ? first.substring(0, hint) : first);
+  }
+
+  private static boolean isScalar(JsonToken t) {
+    return t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_STRING
+        || t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE;
+  }
+
+  /** Reads one tensor whose first token the parser is on; checks it is rectangular and typed. */
   private static final class Reader {
     private static final int MAX_VALUES = 256 << 20;
     private final String name;
+    private final String type;
+    private final Kind kind;
     private final List<Long> shape = new ArrayList<>();
     private final List<Integer> path = new ArrayList<>();
     private int leafDepth = -1;
-    private double[] values = new double[1024];
+    private double[] doubles;
+    private long[] longs;
+    private boolean[] bools;
     private int count;
 
-    Reader(String name) {
+    private enum Kind { FLOAT, INTEGER, BOOL }
+
+    Reader(String name, String type) {
       this.name = name;
+      this.type = type;
+      this.kind = switch (type) {
+        case "float", "double", "float16" -> Kind.FLOAT;
+        case "bool" -> Kind.BOOL;
+        case "int64", "int32", "int16", "int8", "uint8" -> Kind.INTEGER;
+        default -> throw bad("input '" + name + "' has element type " + type + ", which predict cannot feed;"
+            + " supported: " + TensorData.TYPES);
+      };
+      switch (kind) {
+        case FLOAT -> doubles = new double[64];
+        case INTEGER -> longs = new long[64];
+        default -> bools = new boolean[64];
+      }
     }
 
     Parsed read(JsonParser p) throws IOException {
+      JsonToken t = p.currentToken();
+      if (t == JsonToken.START_OBJECT) {
+        return explicit(p);
+      }
+      if (t != JsonToken.START_ARRAY) {
+        add(p); // a scalar: shape []
+        return result();
+      }
       array(p, 0);
-      return new Parsed(Arrays.copyOf(values, count), shape.stream().mapToLong(Long::longValue).toArray());
+      return result();
+    }
+
+    private Parsed result() {
+      long[] dims = shape.stream().mapToLong(d -> d == null ? 0 : d).toArray();
+      return new Parsed(type, dims, switch (kind) {
+        case FLOAT -> Arrays.copyOf(doubles, count);
+        case INTEGER -> Arrays.copyOf(longs, count);
+        default -> Arrays.copyOf(bools, count);
+      });
+    }
+
+    /** {@code {"shape": [...], "data": <flat or nested array, or a scalar>}}. */
+    private Parsed explicit(JsonParser p) throws IOException {
+      long[] dims = null;
+      boolean sawData = false;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        if (field.equals("shape")) {
+          if (v != JsonToken.START_ARRAY) {
+            throw bad("input '" + name + "': \"shape\" must be an array of non-negative integers");
+          }
+          List<Long> d = new ArrayList<>();
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0) {
+              throw bad("input '" + name + "': \"shape\" must be an array of non-negative integers; got "
+                  + describe(p));
+            }
+            d.add(p.getLongValue());
+          }
+          dims = d.stream().mapToLong(Long::longValue).toArray();
+        } else if (field.equals("data")) {
+          sawData = true;
+          if (v == JsonToken.START_ARRAY) {
+            array(p, 0);
+          } else if (isScalar(v)) {
+            add(p);
+          } else {
+            throw bad("input '" + name + "': \"data\" must be an array of values; got " + describe(p));
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (dims == null || !sawData) {
+        throw bad("input '" + name + "' is an object; a tensor object needs \"shape\" and \"data\", e.g."
+            + " {\"shape\": [2, 0], \"data\": []}");
+      }
+      long n = 1;
+      for (long d : dims) {
+        n = Math.multiplyExact(n, d);
+      }
+      if (n != count) {
+        throw bad("input '" + name + "': \"shape\" " + Arrays.toString(dims) + " needs " + n + " values; \"data\" has "
+            + count);
+      }
+      Parsed flat = result();
+      return new Parsed(type, dims, flat.data());
     }
 
     private void array(JsonParser p, int depth) throws IOException {
@@ -122,20 +286,14 @@ public final class TensorJson {
           }
           array(p, depth + 1);
         } else {
-          if (leafDepth < 0) {
-            leafDepth = depth + 1;
-          } else if (leafDepth != depth + 1) {
-            throw bad("input '" + name + "' is ragged: " + name + index(path) + " is " + describe(p)
-                + " where the first element at that depth is an array; every row must have the same length");
-          }
+          leaf(p, depth + 1);
           add(p);
         }
         path.remove(path.size() - 1);
         n++;
       }
       if (n == 0) {
-        throw bad("input '" + name + "' has an empty array" + (depth == 0 ? "" : " at depth " + depth)
-            + "; tensors need at least one value per dimension");
+        leaf(p, depth + 1); // an empty array: its dimension is 0 and it is the innermost one
       }
       while (shape.size() <= depth) {
         shape.add(null); // inner arrays finish first: a depth's size is known when its first array ends
@@ -149,24 +307,142 @@ public final class TensorJson {
       }
     }
 
+    private void leaf(JsonParser p, int depth) throws IOException {
+      if (leafDepth < 0) {
+        leafDepth = depth;
+      } else if (leafDepth != depth) {
+        throw bad("input '" + name + "' is ragged: " + name + index(path) + " is "
+            + (p.currentToken() == JsonToken.END_ARRAY ? "an empty array" : describe(p))
+            + " where the first element at that depth is " + (leafDepth > depth ? "an array" : "a value")
+            + "; every row must have the same length");
+      }
+    }
+
     private void add(JsonParser p) throws IOException {
-      double v;
+      if (count == MAX_VALUES) {
+        throw bad("input '" + name + "' has more than " + MAX_VALUES + " values; that is the most allowed");
+      }
       JsonToken t = p.currentToken();
-      if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-        v = p.getDoubleValue();
-      } else if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
-        v = t == JsonToken.VALUE_TRUE ? 1 : 0;
-      } else {
-        String what = describe(p);
-        throw bad("input '" + name + "'" + index(path) + " is " + what + ", not a number");
-      }
-      if (count == values.length) {
-        if (count >= MAX_VALUES) {
-          throw bad("input '" + name + "' has more than " + MAX_VALUES + " values; that is the most allowed");
+      switch (kind) {
+        case FLOAT -> {
+          double v;
+          if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            v = p.getDoubleValue();
+            boolean overflows = switch (type) {
+              case "float" -> Float.isInfinite((float) v);
+              case "float16" -> Math.abs(v) >= 65520; // rounds to infinity in half precision
+              default -> Double.isInfinite(v);
+            };
+            if (overflows) {
+              throw doesNotFit(p.getText(), "its finite range is +-" + (type.equals("float16") ? "65504"
+                  : type.equals("float") ? "3.4028235e38" : "1.7976931348623157e308")
+                  + "; send \"Infinity\" or \"-Infinity\" for an infinity");
+            }
+          } else if (t == JsonToken.VALUE_STRING) {
+            v = switch (p.getText()) {
+              case "NaN" -> Double.NaN;
+              case "Infinity", "+Infinity" -> Double.POSITIVE_INFINITY;
+              case "-Infinity" -> Double.NEGATIVE_INFINITY;
+              default -> throw notA(p, "number (the only strings allowed are \"NaN\", \"Infinity\" and \"-Infinity\")");
+            };
+          } else if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+            v = t == JsonToken.VALUE_TRUE ? 1 : 0;
+          } else {
+            throw notA(p, "number");
+          }
+          if (count == doubles.length) {
+            doubles = Arrays.copyOf(doubles, grow());
+          }
+          doubles[count++] = v;
         }
-        values = Arrays.copyOf(values, Math.min(MAX_VALUES, count * 2));
+        case INTEGER -> {
+          long v;
+          if (t == JsonToken.VALUE_NUMBER_INT) {
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+              throw doesNotFit(p.getText(), range());
+            }
+            v = p.getLongValue();
+          } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+            BigDecimal d = p.getDecimalValue();
+            try {
+              v = d.longValueExact();
+            } catch (ArithmeticException e) {
+              if (d.stripTrailingZeros().scale() > 0) {
+                throw bad("input '" + name + "'" + at() + " is " + p.getText() + ", not an integer; " + type
+                    + " takes whole numbers " + range());
+              }
+              throw doesNotFit(p.getText(), range());
+            }
+          } else if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+            v = t == JsonToken.VALUE_TRUE ? 1 : 0;
+          } else {
+            throw notA(p, "number");
+          }
+          if (v < min() || v > max()) {
+            throw doesNotFit(p.getText(), range());
+          }
+          if (count == longs.length) {
+            longs = Arrays.copyOf(longs, grow());
+          }
+          longs[count++] = v;
+        }
+        default -> {
+          boolean v;
+          if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+            v = t == JsonToken.VALUE_TRUE;
+          } else if (t == JsonToken.VALUE_NUMBER_INT && (p.getText().equals("0") || p.getText().equals("1"))) {
+            v = p.getText().equals("1");
+          } else {
+            throw notA(p, "boolean (true, false, 1 or 0)");
+          }
+          if (count == bools.length) {
+            bools = Arrays.copyOf(bools, grow());
+          }
+          bools[count++] = v;
+        }
       }
-      values[count++] = v;
+    }
+
+    private int grow() {
+      return (int) Math.min(MAX_VALUES, 2L * count);
+    }
+
+    private long min() {
+      return switch (type) {
+        case "int8" -> Byte.MIN_VALUE;
+        case "int16" -> Short.MIN_VALUE;
+        case "int32" -> Integer.MIN_VALUE;
+        case "uint8" -> 0;
+        default -> Long.MIN_VALUE;
+      };
+    }
+
+    private long max() {
+      return switch (type) {
+        case "int8" -> Byte.MAX_VALUE;
+        case "int16" -> Short.MAX_VALUE;
+        case "int32" -> Integer.MAX_VALUE;
+        case "uint8" -> 255;
+        default -> Long.MAX_VALUE;
+      };
+    }
+
+    private String range() {
+      return "(" + min() + " to " + max() + ")";
+    }
+
+    /** Where the current value is: nested index and flat (row-major) index. */
+    private String at() {
+      return (path.isEmpty() ? "" : index(path)) + " (flat index " + count + ")";
+    }
+
+    private OnnxModelException doesNotFit(String value, String why) {
+      return bad("input '" + name + "'" + at() + " is " + value + ", which does not fit " + type + " " + why);
+    }
+
+    private OnnxModelException notA(JsonParser p, String what) throws IOException {
+      return bad("input '" + name + "'" + (path.isEmpty() ? "" : index(path)) + " is " + describe(p) + ", not a "
+          + what + " (input type " + type + ")");
     }
   }
 
@@ -221,7 +497,9 @@ public final class TensorJson {
     switch (t.type()) {
       case "float": return f.numberNode(((float[]) t.data())[i]);
       case "double": return f.numberNode(((double[]) t.data())[i]);
+      case "float16": return f.numberNode((float) t.get(i));
       case "bool": return f.booleanNode(((boolean[]) t.data())[i]);
+      case "int64": return f.numberNode(((long[]) t.data())[i]); // exact: never through a double
       default: return f.numberNode((long) t.get(i));
     }
   }

@@ -1,6 +1,8 @@
 package dev.cairn.server.cli;
 
 import dev.cairn.core.onnx.ImageTensors;
+import dev.cairn.core.tracking.H2TrackingStore;
+import dev.cairn.server.CairnOptions;
 import dev.cairn.core.onnx.LoadedModel;
 import dev.cairn.core.onnx.OnnxJson;
 import dev.cairn.core.onnx.OnnxModelException;
@@ -61,12 +63,22 @@ final class PredictCommand implements Callable<Integer> {
           return run(models, OnnxModels.loadFile(file), bytes);
         }
       }
-      PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
-      if (handle == null) {
+      // a model id: only the tracking database (read), no plugins, no Vert.x, no DJL
+      CairnOptions options = common.resolve();
+      H2TrackingStore store;
+      try {
+        store = options.jdbcUrl() == null ? H2TrackingStore.openInDirectory(options.dataDir())
+            : H2TrackingStore.open(options.jdbcUrl(), System.getenv().getOrDefault("CAIRN_JDBC_USER", "sa"),
+                System.getenv().getOrDefault("CAIRN_JDBC_PASSWORD", ""));
+      } catch (RuntimeException e) {
+        String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        System.err.println(msg.contains("locked") || msg.contains("already in use")
+            ? "error: the tracking database in " + options.dataDir() + " is in use by another Cairn process; stop it,"
+                + " or predict through its REST API (POST /api/models/" + model + "/predict)"
+            : "error: could not open the tracking database in " + options.dataDir() + ": " + msg);
         return 1;
       }
-      try (handle; OnnxModels models = OnnxModels.forStore(handle.platform.store(), handle.platform.options().dataDir(),
-          handle.platform.plugins(), handle.platform.options().offline(), choice)) {
+      try (store; OnnxModels models = OnnxModels.forStore(store, options.dataDir(), null, options.offline(), choice)) {
         return run(models, LoadedModel.of(models.require(model)), bytes);
       }
     } catch (OnnxModelException e) {

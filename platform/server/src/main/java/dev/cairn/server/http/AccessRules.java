@@ -104,7 +104,16 @@ public final class AccessRules {
     for (String write : List.of("scalars", "images", "histograms", "texts", "params", "tags", "heartbeat", "end")) {
       rule(POST, "/api/tracking/runs/:id/" + write, WRITE, null, TrackingRoutes.MAX_BODY_BYTES);
     }
-    // the dashboard's static files (everything outside /api)
+    // the Open Inference Protocol (OpenInferenceRoutes): health probes open, models and inference read
+    rule(GET, "/v2/health/live", PUBLIC);
+    rule(GET, "/v2/health/ready", PUBLIC);
+    rule(GET, "/v2", READ);
+    for (String model : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
+      rule(GET, model, READ);
+      rule(GET, model + "/ready", READ);
+      rule(POST, model + "/infer", READ, null, ModelsApi.MAX_PREDICT_BYTES);
+    }
+    // the dashboard's static files (everything outside /api and /v2)
     rule(GET, "/*", PUBLIC);
   }
 
@@ -124,7 +133,7 @@ public final class AccessRules {
 
   static Pattern compile(String path) {
     if (path.equals("/*")) {
-      return Pattern.compile("/(?!api(/|$)).*"); // static files: never an /api path
+      return Pattern.compile("/(?!(api|v2)(/|$)).*"); // static files: never an /api or /v2 path
     }
     StringBuilder re = new StringBuilder();
     for (String seg : path.substring(1).split("/")) {

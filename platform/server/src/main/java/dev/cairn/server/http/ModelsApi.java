@@ -82,6 +82,7 @@ public final class ModelsApi {
     router.post("/api/runs/:id/export").handler(small).handler(api::export);
     router.get("/api/runs/:id/artifacts").handler(api::artifacts);
     router.get("/api/runs/:id/artifacts/:name").handler(api::artifactFile);
+    OpenInferenceRoutes.mount(router, models, api.workers, MAX_PREDICT_BYTES); // /v2: same sessions and workers
   }
 
   private void list(RoutingContext ctx) {
@@ -132,10 +133,12 @@ public final class ModelsApi {
     byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     String type = String.valueOf(ctx.request().getHeader("Content-Type")).toLowerCase(Locale.ROOT);
     boolean image = type.startsWith("image/") || ImageTensors.looksLikeImage(body);
+    String providerParam = ctx.queryParams().get("provider");
     blocking(ctx, 200, () -> {
+      ProviderChoice provider = providerParam == null ? null : ProviderChoice.parse(providerParam);
       LoadedModel model = LoadedModel.of(models.require(id));
       var prediction = image ? models.predictImage(model, body)
-          : models.predictJson(model, new String(body, StandardCharsets.UTF_8));
+          : models.predictJson(model, new String(body, StandardCharsets.UTF_8), provider);
       return OnnxJson.write(OnnxJson.prediction(id, prediction));
     });
   }

@@ -1,16 +1,15 @@
 package dev.cairn.plugins.example;
 
-import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
-import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import dev.cairn.spi.ModelContext;
 import dev.cairn.spi.ModelProvider;
 import dev.cairn.spi.ParamSpec;
 import dev.cairn.spi.Params;
+import dev.cairn.spi.onnx.OnnxConverter;
 import java.util.List;
 import org.pf4j.Extension;
 
@@ -21,8 +20,9 @@ import org.pf4j.Extension;
  * <p>A model plugin returns an uninitialised DJL {@link Block}; the core initialises it for the
  * dataset's input shape, trains it and exports it. Build it from DJL's standard blocks where you
  * can: Cairn's ONNX exporter knows how to convert those. The residual sum here is a {@link
- * ParallelBlock} whose join function adds its branches; an exporter only knows such a block if it
- * has a converter for it, which a plugin may contribute alongside its model.
+ * ResidualSum}, a {@code ParallelBlock} whose join adds its branches; an exporter only knows such a block if it
+ * has a converter for it, which this plugin contributes alongside its model ({@link
+ * ResidualSumConverter}, returned by {@link #onnxConverters()}).
  */
 @Extension
 public class ResidualMlpModel implements ModelProvider {
@@ -42,6 +42,12 @@ public class ResidualMlpModel implements ModelProvider {
     return List.of(
         ParamSpec.ofInt("width", 64, "units in every hidden layer").greaterThan(0),
         ParamSpec.ofInt("blocks", 2, "number of residual blocks").atLeast(0));
+  }
+
+  /** How the exporter writes {@link ResidualSum}: the plugin's own block, the plugin's converter. */
+  @Override
+  public List<OnnxConverter> onnxConverters() {
+    return List.of(new ResidualSumConverter());
   }
 
   @Override
@@ -65,9 +71,6 @@ public class ResidualMlpModel implements ModelProvider {
         new SequentialBlock()
             .add(Linear.builder().setUnits(width).build())
             .add(Activation.reluBlock());
-    return new ParallelBlock(
-        branches ->
-            new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
-        List.of(transform, Blocks.identityBlock()));
+    return new ResidualSum(List.of(transform, Blocks.identityBlock()));
   }
 }

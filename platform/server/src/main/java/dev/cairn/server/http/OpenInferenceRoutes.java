@@ -1,0 +1,403 @@
+package dev.cairn.server.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.core.Provenance;
+import dev.cairn.core.onnx.LoadedModel;
+import dev.cairn.core.onnx.OnnxJson;
+import dev.cairn.core.onnx.OnnxModelException;
+import dev.cairn.core.onnx.OnnxModels;
+import dev.cairn.core.onnx.Prediction;
+import dev.cairn.core.onnx.ProviderChoice;
+import dev.cairn.core.onnx.RegisteredModel;
+import dev.cairn.core.onnx.TensorData;
+import dev.cairn.core.onnx.TensorJson;
+import dev.cairn.core.onnx.TensorSpec;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * The Open Inference Protocol (KServe V2 REST, what Triton, KServe and Seldon clients speak) over
+ * Cairn's registered models, with the binary tensor extension. A model name is a registered
+ * model's name (its newest registration) or id; version {@code n} is the n-th model registered
+ * under that name, oldest first. Errors are {@code {"error": "..."}} as the protocol says.
+ */
+final class OpenInferenceRoutes {
+  static final String HEADER_LENGTH = "Inference-Header-Content-Length";
+  /** Loaded on the first request, not while the API verticle starts on the event loop. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
+  /** Protocol datatype per element type predict feeds (ONNX's lower-case names). */
+  static final Map<String, String> DATATYPES = Map.of("bool", "BOOL", "uint8", "UINT8", "int8", "INT8",
+      "int16", "INT16", "int32", "INT32", "int64", "INT64", "float16", "FP16", "float", "FP32", "double", "FP64");
+
+  private final OnnxModels models;
+  private final WorkerExecutor workers;
+
+  private OpenInferenceRoutes(OnnxModels models, WorkerExecutor workers) {
+    this.models = models;
+    this.workers = workers;
+  }
+
+  static void mount(Router router, OnnxModels models, WorkerExecutor workers, long maxBody) {
+    OpenInferenceRoutes r = new OpenInferenceRoutes(models, workers);
+    router.get("/v2/health/live").handler(ctx -> HttpSupport.json(ctx, 200, "{\"live\":true}"));
+    router.get("/v2/health/ready").handler(ctx -> HttpSupport.json(ctx, 200, "{\"ready\":true}"));
+    router.get("/v2").handler(ctx -> HttpSupport.json(ctx, 200, Json.MAPPER.createObjectNode().put("name", "cairn")
+        .put("version", Provenance.cairnVersion()).set("extensions", Json.MAPPER.createArrayNode().add("binary_tensor_data"))
+        .toString()));
+    for (String base : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
+      router.get(base).handler(r::metadata);
+      router.get(base + "/ready").handler(r::ready);
+      router.post(base + "/infer").handler(BodyHandler.create(false).setBodyLimit(maxBody)).handler(r::infer);
+    }
+    router.route("/v2/*").handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
+        + ctx.request().path()));
+    router.route("/v2*").failureHandler(OpenInferenceRoutes::failure);
+  }
+
+  /** The model a name and optional version point at, with its version number. */
+  private record Resolved(RegisteredModel model, int version, int versions) {}
+
+  private Resolved resolve(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    String version = ctx.pathParam("version");
+    List<RegisteredModel> all = registered(false);
+    if (all.stream().noneMatch(m -> m.id().equals(name) || m.name().equals(name))) {
+      all = registered(true); // registered since the last read
+    }
+    RegisteredModel byId = all.stream().filter(m -> m.id().equals(name)).findFirst().orElse(null);
+    String group = byId != null ? byId.name() : name;
+    List<RegisteredModel> named = new ArrayList<>(all.stream().filter(m -> m.name().equals(group)).toList());
+    named.sort(Comparator.comparing(RegisteredModel::createdAt).thenComparing(RegisteredModel::id));
+    if (named.isEmpty()) {
+      throw new ApiException(404, "not_found", "no model named '" + name + "' (a registered model's name or id)");
+    }
+    if (version == null) {
+      RegisteredModel chosen = byId != null ? byId : named.get(named.size() - 1);
+      return new Resolved(chosen, named.indexOf(chosen) + 1, named.size());
+    }
+    int v;
+    try {
+      v = Integer.parseInt(version);
+    } catch (NumberFormatException e) {
+      v = -1;
+    }
+    if (v < 1 || v > named.size()) {
+      throw new ApiException(404, "not_found", "model '" + name + "' has no version '" + version + "'; versions: 1.."
+          + named.size());
+    }
+    return new Resolved(named.get(v - 1), v, named.size());
+  }
+
+  /** The registered models, re-read at most once a second (a name not in them forces a read). */
+  private synchronized List<RegisteredModel> registered(boolean fresh) {
+    long now = System.nanoTime();
+    if (fresh || snapshot == null || now - snapshotAt > 1_000_000_000L) {
+      snapshot = models.list(1000);
+      snapshotAt = now;
+    }
+    return snapshot;
+  }
+
+  private List<RegisteredModel> snapshot;
+  private long snapshotAt;
+
+  private void metadata(RoutingContext ctx) {
+    blocking(ctx, () -> {
+      Resolved r = resolve(ctx);
+      ObjectNode o = Json.MAPPER.createObjectNode().put("name", ctx.pathParam("name"));
+      ArrayNode versions = o.putArray("versions");
+      for (int i = 1; i <= r.versions(); i++) {
+        versions.add(String.valueOf(i));
+      }
+      o.put("platform", "onnxruntime_onnx");
+      tensors(o.putArray("inputs"), r.model().signature().inputs());
+      tensors(o.putArray("outputs"), r.model().signature().outputs());
+      return Buffer.buffer(o.toString());
+    });
+  }
+
+  private static void tensors(ArrayNode into, List<TensorSpec> specs) {
+    for (TensorSpec t : specs) {
+      ObjectNode o = into.addObject().put("name", t.name()).put("datatype", datatype(t.type()));
+      ArrayNode shape = o.putArray("shape");
+      for (long d : t.shape()) {
+        shape.add(d);
+      }
+    }
+  }
+
+  static String datatype(String onnxType) {
+    return switch (onnxType) {
+      case "uint16" -> "UINT16";
+      case "uint32" -> "UINT32";
+      case "uint64" -> "UINT64";
+      case "string" -> "BYTES";
+      case "bfloat16" -> "BF16";
+      default -> DATATYPES.getOrDefault(onnxType, onnxType.toUpperCase(java.util.Locale.ROOT));
+    };
+  }
+
+  private void ready(RoutingContext ctx) {
+    blocking(ctx, () -> {
+      Resolved r = resolve(ctx);
+      return Buffer.buffer(Json.MAPPER.createObjectNode().put("name", ctx.pathParam("name"))
+          .put("version", String.valueOf(r.version())).put("ready", true).toString());
+    });
+  }
+
+  private void infer(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    String headerLength = ctx.request().getHeader(HEADER_LENGTH);
+    blocking(ctx, () -> {
+      Resolved r = resolve(ctx);
+      int jsonLength = body.length();
+      if (headerLength != null) {
+        try {
+          jsonLength = Integer.parseInt(headerLength.trim());
+        } catch (NumberFormatException e) {
+          jsonLength = -1;
+        }
+        if (jsonLength < 0 || jsonLength > body.length()) {
+          throw bad(HEADER_LENGTH + " is '" + headerLength + "'; expected the byte length of the JSON header, 0 to "
+              + body.length());
+        }
+      }
+      JsonNode request;
+      try {
+        request = Json.MAPPER.readTree(body.getBytes(0, jsonLength));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw bad(TensorJson.jsonProblem(e));
+      } catch (java.io.IOException e) {
+        throw bad("the request cannot be read: " + e.getMessage());
+      }
+      if (request == null || !request.isObject() || !request.path("inputs").isArray()) {
+        throw bad("the request must be a JSON object with \"inputs\": [{\"name\", \"shape\", \"datatype\", \"data\"}]");
+      }
+      LoadedModel model = LoadedModel.of(r.model());
+      ByteBuffer binary = ByteBuffer.wrap(body.getBytes(jsonLength, body.length())).order(ByteOrder.LITTLE_ENDIAN);
+      Map<String, TensorData> inputs = new LinkedHashMap<>();
+      for (JsonNode in : request.get("inputs")) {
+        TensorData t = input(model, in, binary);
+        if (inputs.put(in.path("name").asText(), t) != null) {
+          throw bad("input '" + in.path("name").asText() + "' is given twice");
+        }
+      }
+      if (binary.hasRemaining()) {
+        throw bad(binary.remaining() + " bytes of binary data follow the inputs' binary_data_size; expected none");
+      }
+      JsonNode provider = request.path("parameters").path("provider");
+      if (!provider.isMissingNode() && !provider.isTextual()) {
+        throw bad("parameters.provider must be one of \"auto\", \"cpu\", \"cuda\"; got " + provider);
+      }
+      Prediction p = models.predict(model, inputs, provider.isMissingNode() ? null : ProviderChoice.parse(provider.asText()));
+      return response(ctx.pathParam("name"), r, request, p, ctx);
+    });
+  }
+
+  private static TensorData input(LoadedModel model, JsonNode in, ByteBuffer binary) {
+    String name = in.path("name").asText(null);
+    if (name == null) {
+      throw bad("every input needs a \"name\"");
+    }
+    TensorSpec spec = model.signature().input(name).orElseThrow(() -> bad("the model has no input '" + name
+        + "'; it takes " + model.signature().inputs().stream().map(TensorSpec::name).toList()));
+    String datatype = in.path("datatype").asText("");
+    String expected = datatype(spec.type());
+    if (!DATATYPES.containsValue(expected)) {
+      throw bad("input '" + name + "' has datatype " + expected + ", which Cairn cannot feed (ONNX Runtime's Java API);"
+          + " supported: " + DATATYPES.values().stream().sorted().toList());
+    }
+    if (!datatype.equals(expected)) {
+      throw bad("input '" + name + "' is given as datatype '" + datatype + "'; the model takes " + expected);
+    }
+    if (!in.path("shape").isArray()) {
+      throw bad("input '" + name + "' needs \"shape\": an array of non-negative integers");
+    }
+    long[] shape = new long[in.get("shape").size()];
+    long count = 1;
+    for (int i = 0; i < shape.length; i++) {
+      JsonNode d = in.get("shape").get(i);
+      if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 0) {
+        throw bad("input '" + name + "' has shape " + in.get("shape") + "; dimensions must be non-negative integers");
+      }
+      shape[i] = d.asLong();
+      count = Math.multiplyExact(count, shape[i]);
+    }
+    JsonNode size = in.path("parameters").path("binary_data_size");
+    if (!size.isMissingNode()) {
+      return binaryInput(name, spec.type(), shape, count, size, binary);
+    }
+    if (!in.has("data")) {
+      throw bad("input '" + name + "' needs \"data\" or parameters.binary_data_size");
+    }
+    TensorJson.Parsed parsed;
+    try (JsonParser p = Json.MAPPER.treeAsTokens(in.get("data"))) {
+      p.nextToken();
+      parsed = TensorJson.readTensor(p, name, spec.type());
+    } catch (java.io.IOException e) {
+      throw bad("input '" + name + "' cannot be read: " + e.getMessage());
+    }
+    if (parsed.count() != count) {
+      throw bad("input '" + name + "' has shape " + java.util.Arrays.toString(shape) + " (" + count + " values) but \"data\""
+          + " has " + parsed.count());
+    }
+    return TensorData.fromParsed(spec.type(), parsed, shape);
+  }
+
+  static int elementBytes(String type) {
+    return switch (type) {
+      case "double", "int64" -> 8;
+      case "float", "int32" -> 4;
+      case "float16", "int16" -> 2;
+      default -> 1;
+    };
+  }
+
+  private static TensorData binaryInput(String name, String type, long[] shape, long count, JsonNode size,
+      ByteBuffer binary) {
+    long want = count * elementBytes(type);
+    if (!size.isIntegralNumber() || size.asLong() != want) {
+      throw bad("input '" + name + "' has binary_data_size " + size + "; shape " + java.util.Arrays.toString(shape) + " of "
+          + datatype(type) + " takes " + want + " bytes");
+    }
+    if (binary.remaining() < want) {
+      throw bad("input '" + name + "' needs " + want + " bytes of binary data; only " + binary.remaining() + " follow");
+    }
+    int n = (int) count;
+    Object data = switch (type) {
+      case "float" -> { float[] a = new float[n]; binary.asFloatBuffer().get(a); yield a; }
+      case "double" -> { double[] a = new double[n]; binary.asDoubleBuffer().get(a); yield a; }
+      case "int64" -> { long[] a = new long[n]; binary.asLongBuffer().get(a); yield a; }
+      case "int32" -> { int[] a = new int[n]; binary.asIntBuffer().get(a); yield a; }
+      case "int16", "float16" -> { short[] a = new short[n]; binary.asShortBuffer().get(a); yield a; }
+      case "bool" -> {
+        boolean[] a = new boolean[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = binary.get(binary.position() + i) != 0;
+        }
+        yield a;
+      }
+      default -> { byte[] a = new byte[n]; binary.slice().get(a); yield a; }
+    };
+    binary.position((int) (binary.position() + want));
+    return new TensorData(type, shape, data);
+  }
+
+  private static Buffer response(String name, Resolved r, JsonNode request, Prediction p, RoutingContext ctx) {
+    boolean allBinary = request.path("parameters").path("binary_data_output").asBoolean(false);
+    Map<String, Boolean> wanted = new LinkedHashMap<>();
+    if (request.path("outputs").isArray()) {
+      for (JsonNode o : request.get("outputs")) {
+        String out = o.path("name").asText("");
+        if (!p.outputs().containsKey(out)) {
+          throw bad("the model has no output '" + out + "'; it returns " + p.outputs().keySet());
+        }
+        wanted.put(out, o.path("parameters").path("binary_data").asBoolean(allBinary));
+      }
+    } else {
+      p.outputs().keySet().forEach(o -> wanted.put(o, allBinary));
+    }
+    ObjectNode o = Json.MAPPER.createObjectNode().put("model_name", name).put("model_version", String.valueOf(r.version()));
+    if (request.has("id")) {
+      o.put("id", request.get("id").asText());
+    }
+    o.putObject("parameters").put("provider", p.provider()).put("provider_note", p.providerNote());
+    ArrayNode outputs = o.putArray("outputs");
+    List<byte[]> blobs = new ArrayList<>();
+    for (Map.Entry<String, Boolean> w : wanted.entrySet()) {
+      TensorData t = p.outputs().get(w.getKey());
+      ObjectNode out = outputs.addObject().put("name", w.getKey()).put("datatype", datatype(t.type()));
+      ArrayNode shape = out.putArray("shape");
+      for (long d : t.shape()) {
+        shape.add(d);
+      }
+      if (w.getValue()) {
+        byte[] bytes = bytes(t);
+        out.putObject("parameters").put("binary_data_size", bytes.length);
+        blobs.add(bytes);
+      } else {
+        out.set("data", TensorJson.toJson(new TensorData(t.type(), new long[] {t.size()}, t.data())));
+      }
+    }
+    byte[] header = OnnxJson.write(o).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (blobs.isEmpty()) {
+      return Buffer.buffer(header);
+    }
+    Buffer b = Buffer.buffer(header);
+    blobs.forEach(b::appendBytes);
+    ctx.put(HEADER_LENGTH, header.length);
+    return b;
+  }
+
+  static byte[] bytes(TensorData t) {
+    int n = t.size();
+    ByteBuffer b = ByteBuffer.allocate(n * elementBytes(t.type())).order(ByteOrder.LITTLE_ENDIAN);
+    Object d = t.data();
+    if (d instanceof float[] a) b.asFloatBuffer().put(a);
+    else if (d instanceof double[] a) b.asDoubleBuffer().put(a);
+    else if (d instanceof long[] a) b.asLongBuffer().put(a);
+    else if (d instanceof int[] a) b.asIntBuffer().put(a);
+    else if (d instanceof short[] a) b.asShortBuffer().put(a);
+    else if (d instanceof byte[] a) b.put(a);
+    else {
+      for (boolean v : (boolean[]) d) {
+        b.put((byte) (v ? 1 : 0));
+      }
+    }
+    return b.array();
+  }
+
+  private void blocking(RoutingContext ctx, Callable<Buffer> work) {
+    workers.executeBlocking(work, false).onSuccess(body -> {
+      Integer header = ctx.get(HEADER_LENGTH);
+      var response = ctx.response().setStatusCode(200);
+      if (header != null) {
+        response.putHeader(HEADER_LENGTH, String.valueOf(header)).putHeader("Content-Type", "application/octet-stream");
+      } else {
+        response.putHeader("Content-Type", "application/json");
+      }
+      response.end(body);
+    }).onFailure(ctx::fail);
+  }
+
+  private static ApiException bad(String message) {
+    return new ApiException(400, "bad_input", message);
+  }
+
+  private static void error(RoutingContext ctx, int status, String message) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+          .end(Json.MAPPER.createObjectNode().put("error", message).toString());
+    }
+  }
+
+  private static void failure(RoutingContext ctx) {
+    Throwable t = ctx.failure() == null ? null : ModelsApi.toApi(ctx.failure());
+    if (t instanceof ApiException e) {
+      error(ctx, e.status(), e.getMessage());
+    } else if (ctx.statusCode() == 413) {
+      error(ctx, 413, "the request body is larger than the limit");
+    } else if (t == null && ctx.statusCode() > 0) {
+      error(ctx, ctx.statusCode(), "request failed with status " + ctx.statusCode());
+    } else {
+      error(ctx, 500, "internal error; see the server log");
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package dev.cairn.bench;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import com.google.protobuf.ByteString;
+import dev.cairn.core.onnx.OrtSupport;
+import dev.cairn.server.CairnOptions;
+import dev.cairn.server.Platform;
+import dev.cairn.server.http.ApiVerticle;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Serving cost over ONNX Runtime's own session time, for an MLP 784-256-10 (random weights): per
+ * request, one client at a time, median of N, at batch 1 and 256 for (a) Cairn's JSON predict
+ * route, (b) the Open Inference Protocol with JSON data and (c) with binary tensors; then 8
+ * closed-loop clients' throughput; then {@code cairn predict FILE.onnx} end to end from the
+ * distribution when {@code cairn.home} names one.
+ *
+ * <p>Usage: {@code tools/bench/run serving [requests=200] [seconds=5] [clients=8]}
+ */
+public final class ServingBench {
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    int clients = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+    byte[] onnx = mlp();
+    OrtEnvironment env = OrtSupport.environment();
+    Path dataDir = Files.createTempDirectory("cairn-serving-bench");
+    try (Platform platform = Platform.start(new CairnOptions(dataDir, null, null, true));
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession session = env.createSession(onnx, options)) {
+      ApiVerticle api = new ApiVerticle(platform, "127.0.0.1", 0);
+      platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      String base = "http://127.0.0.1:" + api.actualPort();
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      String id = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base + "/api/models?name=bench-mlp"))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(onnx)).build(), HttpResponse.BodyHandlers.ofString()).body())
+          .getString("id");
+      System.out.printf(Locale.ROOT, "%d cores; MLP 784-256-10; median of %d sequential requests (ms)%n",
+          Runtime.getRuntime().availableProcessors(), n);
+      System.out.printf(Locale.ROOT, "%-6s %8s %12s %12s %12s %14s %14s%n", "batch", "ORT", "api JSON", "v2 JSON",
+          "v2 binary", "binary - ORT", "binary / ORT");
+      for (int batch : new int[] {1, 256}) {
+        float[] x = new float[batch * 784];
+        Random r = new Random(batch);
+        for (int i = 0; i < x.length; i++) {
+          x[i] = r.nextFloat();
+        }
+        long[] shape = {batch, 784};
+        double ort = median(n, () -> {
+          try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
+              OrtSession.Result res = session.run(Map.of("x", t))) {
+            res.get(0);
+          }
+        });
+        HttpRequest apiJson = post(base + "/api/models/" + id + "/predict", nested(x, batch).getBytes(), null);
+        HttpRequest v2Json = post(base + "/v2/models/" + id + "/infer", ("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\","
+            + "\"shape\":[" + batch + ",784],\"data\":" + Arrays.toString(x) + "}]}").getBytes(), null);
+        byte[] header = ("{\"parameters\":{\"binary_data_output\":true},\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\","
+            + "\"shape\":[" + batch + ",784],\"parameters\":{\"binary_data_size\":" + x.length * 4 + "}}]}").getBytes();
+        ByteBuffer body = ByteBuffer.allocate(header.length + x.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        body.put(header);
+        for (float v : x) {
+          body.putFloat(v);
+        }
+        HttpRequest v2Binary = post(base + "/v2/models/" + id + "/infer", body.array(), header.length);
+        double a = median(n, () -> send(http, apiJson));
+        double j = median(n, () -> send(http, v2Json));
+        double b = median(n, () -> send(http, v2Binary));
+        System.out.printf(Locale.ROOT, "%-6d %8.3f %12.3f %12.3f %12.3f %14.3f %13.1fx%n", batch, ort, a, j, b, b - ort, b / ort);
+      }
+      float[] one = new float[784];
+      HttpRequest apiOne = post(base + "/api/models/" + id + "/predict", nested(one, 1).getBytes(), null);
+      byte[] h1 = ("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,784],"
+          + "\"parameters\":{\"binary_data_size\":3136}}]}").getBytes();
+      byte[] b1 = Arrays.copyOf(h1, h1.length + 3136);
+      HttpRequest v2One = post(base + "/v2/models/" + id + "/infer", b1, h1.length);
+      System.out.printf(Locale.ROOT, "%n%d closed-loop clients, batch 1, %d s each: api JSON %.0f requests/s, v2 binary %.0f"
+          + " requests/s%n", clients, seconds, throughput(http, apiOne, clients, seconds),
+          throughput(http, v2One, clients, seconds));
+    }
+    String home = System.getProperty("cairn.home");
+    if (home != null) {
+      Path file = dataDir.resolve("mlp.onnx");
+      Files.write(file, onnx);
+      Path input = dataDir.resolve("x.json");
+      Files.writeString(input, nested(new float[784], 1));
+      List<Double> walls = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Dcairn.home=" + home, "-cp", home + "/lib/*", "dev.cairn.server.cli.CairnCli", "predict", file.toString(),
+            "--input", input.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        int rc = p.waitFor();
+        walls.add((System.nanoTime() - t0) / 1e9);
+        if (rc != 0) {
+          System.out.println("cairn predict exited " + rc);
+        }
+      }
+      System.out.printf(Locale.ROOT, "%ncairn predict FILE.onnx end to end: %s s%n", walls);
+    }
+  }
+
+  interface Call {
+    void run() throws Exception;
+  }
+
+  static double median(int n, Call call) throws Exception {
+    for (int i = 0; i < Math.max(5, n / 10); i++) {
+      call.run();
+    }
+    List<Double> ms = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      call.run();
+      ms.add((System.nanoTime() - t0) / 1e6);
+    }
+    Collections.sort(ms);
+    return ms.get(n / 2);
+  }
+
+  static double throughput(HttpClient http, HttpRequest request, int clients, int seconds) throws Exception {
+    OnnxBench.load(http, request, clients, 1);
+    return OnnxBench.load(http, request, clients, seconds) / (double) seconds;
+  }
+
+  static HttpRequest post(String url, byte[] body, Integer headerLength) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    if (headerLength != null) {
+      b.header("Inference-Header-Content-Length", String.valueOf(headerLength));
+    }
+    return b.header("Content-Type", headerLength == null ? "application/json" : "application/octet-stream")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+  }
+
+  static void send(HttpClient http, HttpRequest r) throws Exception {
+    HttpResponse<byte[]> res = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
+    if (res.statusCode() != 200) {
+      throw new IllegalStateException(res.statusCode() + " " + new String(res.body()));
+    }
+  }
+
+  static String nested(float[] x, int batch) {
+    StringBuilder s = new StringBuilder("[");
+    int width = x.length / batch;
+    for (int b = 0; b < batch; b++) {
+      s.append(b == 0 ? "[" : ",[");
+      for (int i = 0; i < width; i++) {
+        s.append(i == 0 ? "" : ",").append(x[b * width + i]);
+      }
+      s.append(']');
+    }
+    return s.append(']').toString();
+  }
+
+  /** MLP 784-256-10 (MatMul, Add, Relu) with random weights, batch dimension free. */
+  static byte[] mlp() {
+    Random r = new Random(7);
+    OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("mlp")
+        .addInitializer(weights("w1", r, 784, 256)).addInitializer(weights("b1", r, 256))
+        .addInitializer(weights("w2", r, 256, 10)).addInitializer(weights("b2", r, 10))
+        .addNode(node("MatMul", "h0", "x", "w1")).addNode(node("Add", "h1", "h0", "b1"))
+        .addNode(node("Relu", "h2", "h1")).addNode(node("MatMul", "h3", "h2", "w2")).addNode(node("Add", "y", "h3", "b2"))
+        .addInput(value("x", 784)).addOutput(value("y", 10));
+    return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("bench")
+        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(g).build().toByteArray();
+  }
+
+  static OnnxMl.NodeProto node(String op, String out, String... in) {
+    return OnnxMl.NodeProto.newBuilder().setOpType(op).addAllInput(List.of(in)).addOutput(out).build();
+  }
+
+  static OnnxMl.TensorProto weights(String name, Random r, long... dims) {
+    int count = (int) Arrays.stream(dims).reduce(1, (a, b) -> a * b);
+    ByteBuffer b = ByteBuffer.allocate(count * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < count; i++) {
+      b.putFloat((float) (r.nextGaussian() * 0.05));
+    }
+    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
+        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).setRawData(ByteString.copyFrom(b.array()));
+    for (long d : dims) {
+      t.addDims(d);
+    }
+    return t.build();
+  }
+
+  static OnnxMl.ValueInfoProto value(String name, long width) {
+    return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder().setTensorType(
+        OnnxMl.TypeProto.Tensor.newBuilder().setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+            .setShape(OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(width))))).build();
+  }
+}
