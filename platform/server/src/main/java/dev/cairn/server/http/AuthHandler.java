@@ -164,6 +164,10 @@ final class AuthHandler implements Handler<RoutingContext> {
       return;
     }
     ctx.put(Principal.KEY, who);
+    // the request was paused while the token was checked; a route that answers before reading the
+    // whole body (a 413 on Content-Length) must still drain it, or the client, blocked sending a
+    // body nobody reads, never sees the answer
+    ctx.addHeadersEndHandler(v -> ctx.request().resume());
     if (settings.authRequired() && isStateChanging(ctx.request().method()) && !allowWrite(ctx, who.owner())) {
       return;
     }
