@@ -300,6 +300,17 @@ class SecurityTest {
         .contains("run.submit", "token.create", "token.revoke").doesNotContain("run.stop");
   }
 
+  @Test
+  @Order(6)
+  void outsideRunsBelongToTheTokenThatCreatedThem() throws Exception {
+    Answer created = send("POST", "/api/tracking/runs", "write2", Map.of("Content-Type", "application/json"),
+        "{\"experiment\": \"outside\", \"name\": \"loop\"}");
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String id = created.json().getString("id");
+    assertThat(call("GET", "/api/runs/" + id, "read").json().getString("owner")).isEqualTo("bob");
+    assertThat(ids(call("GET", "/api/runs?owner=bob", "read").json())).contains(id);
+  }
+
   private static List<String> ids(JsonObject page) {
     return page.getJsonArray("runs").stream().map(o -> ((JsonObject) o).getString("id")).toList();
   }

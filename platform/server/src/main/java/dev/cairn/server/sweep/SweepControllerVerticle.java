@@ -1,5 +1,6 @@
 package dev.cairn.server.sweep;
 
+import dev.cairn.core.security.SecurityStore;
 import dev.cairn.core.Provenance;
 import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecResolver;
@@ -265,6 +266,9 @@ public final class SweepControllerVerticle extends VerticleBase {
             }))
         .compose(rec -> blocking(() -> {
           sweeps().saveTrial(rec);
+          // a trial's run belongs to whoever submitted the sweep
+          platform.security().owner(SecurityStore.Owned.SWEEP, s.record.id())
+              .ifPresent(owner -> platform.security().setOwner(SecurityStore.Owned.RUN, rec.runId(), owner));
           return rec;
         }))
         .onComplete(ar -> {

@@ -6,7 +6,9 @@ import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.tracking.media.Histogram;
 import dev.cairn.core.tracking.media.MediaRecord;
 import dev.cairn.core.tracking.media.Png;
+import dev.cairn.core.security.SecurityStore;
 import dev.cairn.server.JsonMapping;
+import dev.cairn.server.http.Principal;
 import dev.cairn.server.Platform;
 import dev.cairn.server.bus.Addresses;
 import dev.cairn.server.bus.MediaBatch;
@@ -103,21 +105,22 @@ public final class TrackingRoutes {
     Map<String, String> tags = stringMap(body, "tags", MAX_PARAM_KEY, MAX_TAG_VALUE);
     NewRun run = new NewRun(experiment, name == null ? "run" : name, "", "", 0, "client",
         Map.of("source", source), params);
+    String owner = Principal.of(ctx).owner();
     Future<JsonObject> result;
     if (key == null) {
-      result = createRun(run, null, tags);
+      result = createRun(run, null, tags, owner);
     } else {
       // one creation per key at a time; the table answers every later request
       result = creating.computeIfAbsent(key, k -> vertx.executeBlocking(() -> keys.runOfKey(k), false)
           .compose(existing -> existing.isPresent()
               ? describe(existing.get()).map(j -> j.put("created", false))
-              : createRun(run, k, tags)));
+              : createRun(run, k, tags, owner)));
       result.onComplete(ar -> creating.remove(key));
     }
     result.onSuccess(json -> HttpSupport.json(ctx, json.getBoolean("created") ? 201 : 200, json)).onFailure(ctx::fail);
   }
 
-  private Future<JsonObject> createRun(NewRun run, String key, Map<String, String> tags) {
+  private Future<JsonObject> createRun(NewRun run, String key, Map<String, String> tags, String owner) {
     return vertx.eventBus().<JsonObject>request(Addresses.CREATE_RUN, JsonMapping.toJson(run))
         .compose(reply -> {
           String id = reply.body().getString("id");
@@ -125,6 +128,9 @@ public final class TrackingRoutes {
                   new JsonObject().put("runId", id).put("status", RunStatus.RUNNING.name()).put("device", "client"))
               .compose(x -> vertx.executeBlocking(() -> {
                 keys.remember(key, id, tags);
+                if (!owner.equals("local")) {
+                  platform.security().setOwner(SecurityStore.Owned.RUN, id, owner);
+                }
                 return id;
               }, false));
         })
