@@ -58,7 +58,7 @@ class SpecParserTest {
     assertThat(s.systemEverySeconds()).as("default").isEqualTo(10);
     assertThat(SpecParser.parse("epochs: 1\nlogging: {systemEverySeconds: 0}\n" + rest(), "x").systemEverySeconds()).isZero();
     assertError("epochs: 1\nlogging: {systemEverySeconds: -2}\n" + rest(),
-        "logging.systemEverySeconds: -2 is not allowed; expected an integer >= 0");
+        "logging.systemEverySeconds: -2 is not allowed; expected an integer >= 0 and <= 2147483647");
   }
 
   @Test
