@@ -138,7 +138,15 @@ public final class SweepControllerVerticle extends VerticleBase {
       if (p.existing() != null) {
         return resume(p.existing(), runCap, parallel).map(s -> summary(s).put("resumed", true));
       }
-      return blocking(() -> sweeps().create(p.spec(), p.hash()))
+      String owner = b.getString("owner");
+      return blocking(() -> {
+            SweepRecord record = sweeps().create(p.spec(), p.hash());
+            // owned before its first trial is created, so every trial's run takes the same owner
+            if (owner != null && !owner.equals("local")) {
+              platform.security().setOwner(SecurityStore.Owned.SWEEP, record.id(), owner);
+            }
+            return record;
+          })
           .map(record -> summary(activate(record, p.spec(), List.of(), Map.of())).put("resumed", false));
     }).onSuccess(msg::reply).onFailure(e -> msg.fail(e instanceof SpecException ? 400 : 500, String.valueOf(e.getMessage())));
   }

@@ -127,6 +127,7 @@ public final class SweepRoutes {
           .put("runCap", json.getInteger("runCap", 0)).put("parallel", json.getInteger("parallel", 0));
     }
     String owner = Principal.of(ctx).owner();
+    request.put("owner", owner); // the controller records it before the first trial
     vertx.eventBus().<JsonObject>request(SweepAddresses.SUBMIT, request)
         .compose(reply -> vertx.executeBlocking(() -> {
           String id = reply.body().getString("id");
