@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -191,5 +192,36 @@ class SweepCliTest {
       assertThat(series.lastStep()).isEqualTo(150);
       assertThat(store.listRuns(dev.cairn.core.tracking.RunQuery.firstPage(100)).items()).hasSize(5);
     }
+  }
+
+  @Test
+  void aSweepStoppedWithSigtermEndsItsTrainingTrialKilledAndRetriesItOnResume() throws Exception {
+    Path sweep = dir.resolve("stop.yaml");
+    Files.writeString(sweep, xorSweep("stop", "grid", "run_cap: 2").replace("epochs: 12", "epochs: 150"));
+    Path data = dir.resolve("data");
+    Path log = dir.resolve("stop.log");
+    Process p = CairnProcess.builder(data, "sweep", sweep.toString()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    p.getOutputStream().close();
+    for (int i = 0; i < 1200 && !Files.readString(log).lines().anyMatch(l -> l.matches("^trial 1/2\\s+run.*")); i++) {
+      Thread.sleep(100);
+    }
+    Thread.sleep(1500); // the second trial is training
+    p.destroy(); // SIGTERM
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    List<String> lines = Files.readAllLines(log);
+    assertThat(lines).anyMatch(l -> l.matches("^trial 1/2\\s+run.*"));
+    assertThat(String.join("\n", lines)).doesNotContain("Exception").doesNotContain("\tat ");
+    try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(data)) {
+      var statuses = store.listRuns(dev.cairn.core.tracking.RunQuery.firstPage(100)).items().stream()
+          .map(r -> r.status().name()).toList();
+      assertThat(statuses).as("trial 1 finished, trial 2 stopped mid-training").containsExactlyInAnyOrder("FINISHED", "KILLED");
+    }
+    CairnProcess.Result again = CairnProcess.run(data, 10, "sweep", sweep.toString(), "--json");
+    assertThat(again.exitCode()).as(again.stderr()).isZero();
+    JsonArray trials = new JsonObject(again.stdout()).getJsonArray("trials");
+    assertThat(trials).hasSize(2);
+    assertThat(trials.getJsonObject(1).getString("status")).isIn("FINISHED", "PRUNED");
+    assertThat(trials.getJsonObject(1).getInteger("attempts")).as("the stopped trial was retried").isEqualTo(2);
   }
 }

@@ -7,6 +7,7 @@ import dev.cairn.core.security.SecurityStore;
 import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.core.sweep.SweepStore;
 import dev.cairn.core.tracking.H2TrackingStore;
+import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.tracking.TrackingStore;
 import dev.cairn.core.tracking.media.MediaStore;
 import dev.cairn.server.bus.MediaBatch;
@@ -163,7 +164,26 @@ public final class Platform implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("vert.x did not close cleanly", e);
     }
+    killInterruptedRuns();
     store.close();
     plugins.close();
+  }
+
+  /**
+   * Runs this process still trained when it was stopped (a sweep's trials on Ctrl-C or SIGTERM:
+   * their workers stop after the current batch) end KILLED now, not FAILED at the next start; a
+   * resumed sweep trains them again. Runs written by outside clients stay as they are: their
+   * clients go on after a restart.
+   */
+  private void killInterruptedRuns() {
+    try {
+      for (String id : store.ownedRuns()) {
+        store.getRun(id)
+            .filter(r -> r.status() == RunStatus.RUNNING && !"client".equals(r.device()))
+            .ifPresent(r -> store.markEnded(id, RunStatus.KILLED, "stopped with its process (Ctrl-C or SIGTERM)"));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not mark the interrupted runs KILLED: {}", e.getMessage());
+    }
   }
 }

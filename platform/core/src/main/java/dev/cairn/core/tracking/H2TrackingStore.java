@@ -202,6 +202,11 @@ public final class H2TrackingStore implements TrackingStore {
   }
 
   @Override
+  public List<String> ownedRuns() {
+    return List.copyOf(owned);
+  }
+
+  @Override
   public void reopen(String runId) {
     write(
         () -> {

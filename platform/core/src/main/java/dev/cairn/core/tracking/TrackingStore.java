@@ -23,6 +23,11 @@ public interface TrackingStore extends AutoCloseable {
    *
    * @throws IllegalStateException when the run is in another state
    */
+  /** The QUEUED or RUNNING runs this process created or trains (whose leases it renews). */
+  default List<String> ownedRuns() {
+    return List.of();
+  }
+
   default void reopen(String runId) {
     throw new UnsupportedOperationException("this store cannot reopen runs");
   }
