@@ -98,7 +98,8 @@ class TrackingRestTest {
     assertBad(post("/api/tracking/runs/" + id + "/end", "{\"status\": \"DONE\"}"), "'status'", "FINISHED, FAILED, KILLED");
     assertBad(post("/api/tracking/runs/" + id + "/histograms", "{\"tag\": \"w\", \"step\": 1}"), "'values'", "'limits'");
     HttpResponse<String> image = HTTP.send(HttpRequest.newBuilder(URI.create(server.base() + "/api/tracking/runs/" + id
-        + "/images?tag=img&step=0")).POST(HttpRequest.BodyPublishers.ofString("GIF89a not a png")).build(),
+        + "/images?tag=img&step=0")).header("Content-Type", "image/png")
+        .POST(HttpRequest.BodyPublishers.ofString("GIF89a not a png")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertBad(image, "not a PNG");
     assertThat(post("/api/tracking/runs/nosuchrun/scalars", "{\"series\": []}").statusCode()).isEqualTo(404);

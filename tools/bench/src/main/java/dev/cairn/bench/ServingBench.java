@@ -53,7 +53,7 @@ public final class ServingBench {
       String base = "http://127.0.0.1:" + api.actualPort();
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String id = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base + "/api/models?name=bench-mlp"))
-          .POST(HttpRequest.BodyPublishers.ofByteArray(onnx)).build(), HttpResponse.BodyHandlers.ofString()).body())
+          .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(onnx)).build(), HttpResponse.BodyHandlers.ofString()).body())
           .getString("id");
       System.out.printf(Locale.ROOT, "%d cores; MLP 784-256-10; median of %d sequential requests (ms)%n",
           Runtime.getRuntime().availableProcessors(), n);

@@ -92,7 +92,8 @@ class OpenInferenceConformanceTest {
 
   private String run(String base, Path test) throws Exception {
     HttpResponse<String> imported = http.send(HttpRequest.newBuilder(URI.create(base + "/api/models?name="
-            + test.getFileName())).POST(HttpRequest.BodyPublishers.ofFile(test.resolve("model.onnx"))).build(),
+            + test.getFileName())).header("Content-Type", "application/octet-stream")
+            .POST(HttpRequest.BodyPublishers.ofFile(test.resolve("model.onnx"))).build(),
         HttpResponse.BodyHandlers.ofString());
     if (imported.statusCode() != 201) {
       return "import: " + imported.body();
@@ -128,6 +129,7 @@ class OpenInferenceConformanceTest {
       body.write(raw.toByteArray());
       HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v2/models/" + id + "/infer"))
           .header("Inference-Header-Content-Length", String.valueOf(header.length))
+          .header("Content-Type", "application/octet-stream")
           .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofByteArray());
       if (r.statusCode() != 200) {
         return set.getFileName() + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8);

@@ -177,7 +177,7 @@ class OpenInferenceProtocolTest {
     JsonObject cpu = infer("identity-float", request("FP32", new JsonArray("[1,2]"))
         .put("parameters", new JsonObject().put("provider", "cpu")), 200);
     assertThat(cpu.getJsonObject("parameters").getString("provider")).isEqualTo("cpu");
-    assertThat(cpu.getJsonObject("parameters").getString("provider_note")).isEqualTo("CPU execution provider (asked for)");
+    assertThat(cpu.getJsonObject("parameters").getString("provider_note")).isEqualTo("CPU execution provider, asked for");
     assertThat(infer("identity-float", request("FP32", new JsonArray("[1,2]"))
         .put("parameters", new JsonObject().put("provider", "gpu")), 400).getString("error"))
         .isEqualTo("execution provider 'gpu' is not allowed; one of: auto, cpu, cuda");
@@ -187,7 +187,7 @@ class OpenInferenceProtocolTest {
           .startsWith("execution provider 'cuda' cannot be used: this ONNX Runtime build has no CUDA provider");
       JsonObject auto = infer("identity-float", request("FP32", new JsonArray("[1,2]"))
           .put("parameters", new JsonObject().put("provider", "auto")), 200);
-      assertThat(auto.getJsonObject("parameters").getString("provider_note")).startsWith("CPU execution provider (auto: ");
+      assertThat(auto.getJsonObject("parameters").getString("provider_note")).startsWith("CPU execution provider; auto: ");
     }
   }
 

@@ -228,24 +228,24 @@ class ServerGuardsTest {
         + "loss: softmax-cross-entropy\n";
     try {
       String runsBefore = get("/api/runs").body();
-      HttpResponse<String> tooLong = http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs"))
+      HttpResponse<String> tooLong = http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs")).header("X-Cairn-Request", "1")
           .POST(HttpRequest.BodyPublishers.ofString(spec.formatted(6))).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(tooLong.statusCode()).isEqualTo(400);
       assertThat(message(tooLong)).isEqualTo("epochs: 6 is more than this server allows (5); the operator raises it"
           + " with `cairn serve --max-epochs N`");
       assertThat(get("/api/runs").body()).isEqualTo(runsBefore);
 
-      HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs"))
+      HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs")).header("X-Cairn-Request", "1")
           .POST(HttpRequest.BodyPublishers.ofString(spec.formatted(5))).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
       String id = new JsonObject(first.body()).getString("id");
-      HttpResponse<String> second = http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs"))
+      HttpResponse<String> second = http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs")).header("X-Cairn-Request", "1")
           .POST(HttpRequest.BodyPublishers.ofString(spec.formatted(1))).build(), HttpResponse.BodyHandlers.ofString());
       if (platform.runs().activeRuns().contains(id)) { // the first may (rarely) have ended already
         assertThat(second.statusCode()).as(second.body()).isEqualTo(429);
         assertThat(message(second)).contains("limit 1").contains("--max-queued-runs");
       }
-      http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs/" + id + "/stop")).POST(HttpRequest.BodyPublishers.noBody())
+      http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs/" + id + "/stop")).header("X-Cairn-Request", "1").POST(HttpRequest.BodyPublishers.noBody())
           .build(), HttpResponse.BodyHandlers.ofString());
       for (int i = 0; i < 600 && platform.runs().activeRuns().contains(id); i++) {
         Thread.sleep(100);
