@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,8 +30,12 @@ class CourseResumeTest {
         training: {checkpointEvery: 1}
         """);
     Path data = dir.resolve("data");
-    Process p = CairnProcess.builder(data, "run", spec.toString()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("run.log").toFile()).start();
+    // short leases so the test need not wait the default 30 s for the dead owner's lease to expire
+    Map<String, String> lease = Map.of("CAIRN_HEARTBEAT_SECONDS", "1", "CAIRN_RUN_LEASE_SECONDS", "3");
+    ProcessBuilder trainer = CairnProcess.builder(data, "run", spec.toString()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("run.log").toFile());
+    trainer.environment().putAll(lease);
+    Process p = trainer.start();
     p.getOutputStream().close();
     Path checkpoint = null;
     long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(3);
@@ -43,7 +48,8 @@ class CourseResumeTest {
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     String runId = checkpoint.getParent().getParent().getFileName().toString();
 
-    CairnProcess.Result bad = CairnProcess.run(data, 2, "resume", "nope");
+    Thread.sleep(4_000); // past the dead trainer's 3 s lease
+    CairnProcess.Result bad = CairnProcess.run(lease, data, 2, "resume", "nope");
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.stderr()).contains("no run with id 'nope'")
         .contains("1 run(s) left unfinished by an earlier process were marked FAILED");

@@ -290,7 +290,13 @@ class SecurityTest {
     Answer byRoot = call("DELETE", "/api/runs/" + id, "admin");
     assertThat(byRoot.status()).as(byRoot.body()).isEqualTo(200);
 
-    JsonArray entries = call("GET", "/api/audit?limit=50", "admin").json().getJsonArray("entries");
+    // the audit entry is written once the answer has gone out: wait for it
+    JsonArray entries = new JsonArray();
+    for (int i = 0; i < 100 && entries.stream().map(JsonObject.class::cast)
+        .noneMatch(e -> e.getString("action").equals("run.delete")); i++) {
+      Thread.sleep(i == 0 ? 0 : 100);
+      entries = call("GET", "/api/audit?limit=50", "admin").json().getJsonArray("entries");
+    }
     JsonObject delete = entries.stream().map(JsonObject.class::cast)
         .filter(e -> e.getString("action").equals("run.delete")).findFirst().orElseThrow();
     assertThat(delete.getString("actor")).isEqualTo("root");

@@ -170,7 +170,9 @@ class SweepDashboardBrowserTest {
   @Order(1)
   void withoutSweepsTheViewSaysHowToStartOne() throws Exception {
     open("#/sweeps");
-    browser.await("empty state", d -> text(".sweeps-view .view-msg").contains("cairn sweep experiments/sweep-mlp-lr.yaml"));
+    // the view is drawn once the page knows who is signed in (GET /api/auth/me): wait for it to exist
+    browser.await("empty state", d -> !all(".sweeps-view .view-msg").isEmpty()
+        && text(".sweeps-view .view-msg").contains("cairn sweep experiments/sweep-mlp-lr.yaml"));
     assertThat(all(".sweep-list tbody tr")).isEmpty();
     assertThat(browser.driver.findElement(By.cssSelector(".tabs a[data-view='sweeps']")).getDomAttribute("class")).contains("active");
     browser.screenshot("20-sweeps-empty");
