@@ -116,7 +116,7 @@ class OnnxCliTest {
     CairnProcess.Result r = cairn("predict", good.toString(), "--input", ragged.toString());
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.stderr()).contains("error: input 'input' is ragged");
-    CairnProcess.Result unknown = cairn("export", "nosuchrun");
+    CairnProcess.Result unknown = cairn("export", "nosuchrun", "--out", work.resolve("never.onnx").toString());
     assertThat(unknown.exitCode()).isEqualTo(1);
     assertThat(unknown.stderr()).contains("error: no run with id 'nosuchrun'");
     CairnProcess.Result cuda = cairn("predict", good.toString(), "--input", xorInput.toString(), "--provider", "cuda");
