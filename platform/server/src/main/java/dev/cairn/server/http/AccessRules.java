@@ -1,5 +1,7 @@
 package dev.cairn.server.http;
 
+import dev.cairn.server.mlflow.MlflowRoutes;
+import dev.cairn.server.mlflow.RegistryRoutes;
 import dev.cairn.server.tracking.TrackingRoutes;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
@@ -104,6 +106,16 @@ public final class AccessRules {
     for (String write : List.of("scalars", "images", "histograms", "texts", "params", "tags", "heartbeat", "end")) {
       rule(POST, "/api/tracking/runs/:id/" + write, WRITE, null, TrackingRoutes.MAX_BODY_BYTES);
     }
+    // the MLflow REST API 2.0 (MlflowRoutes, RegistryRoutes, docs/mlflow.md): searches sent as POST only read
+    String mlflow = MlflowRoutes.PREFIX + "/";
+    MlflowRoutes.READS.forEach(p -> rule(GET, mlflow + p, READ));
+    MlflowRoutes.POST_READS.forEach(p -> rule(POST, mlflow + p, READ, null, MlflowRoutes.MAX_BODY_BYTES));
+    MlflowRoutes.WRITES.forEach(p -> rule(POST, mlflow + p, WRITE, null, MlflowRoutes.MAX_BODY_BYTES));
+    RegistryRoutes.READS.forEach(p -> rule(GET, mlflow + p, READ));
+    RegistryRoutes.POST_READS.forEach(p -> rule(POST, mlflow + p, READ, null, MlflowRoutes.MAX_BODY_BYTES));
+    RegistryRoutes.POST_WRITES.forEach(p -> rule(POST, mlflow + p, WRITE, null, MlflowRoutes.MAX_BODY_BYTES));
+    RegistryRoutes.PATCH_WRITES.forEach(p -> rule(HttpMethod.PATCH, mlflow + p, WRITE, null, MlflowRoutes.MAX_BODY_BYTES));
+    RegistryRoutes.DELETE_WRITES.forEach(p -> rule(DELETE, mlflow + p, WRITE, null, MlflowRoutes.MAX_BODY_BYTES));
     // the Open Inference Protocol (OpenInferenceRoutes): health probes open, models and inference read
     rule(GET, "/v2/health/live", PUBLIC);
     rule(GET, "/v2/health/ready", PUBLIC);

@@ -73,6 +73,7 @@ public final class ApiVerticle extends VerticleBase {
     router.route().handler(new AuthHandler(vertx, platform.security(), auth)); // first: see AccessRules
     ModelsApi.mount(router, vertx, platform); // first: its routes read larger bodies than the handler below allows
     TrackingRoutes.mount(router, vertx, platform); // also before the 1 MiB body handler
+    dev.cairn.server.mlflow.MlflowRoutes.mount(router, vertx, platform); // its own body handler and MLflow's error bodies
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
     router.get("/api/health").handler(ctx -> HttpSupport.json(ctx, 200, new JsonObject().put("status", "ok")));
     SecurityRoutes.mount(router, vertx, platform.security(), auth);
