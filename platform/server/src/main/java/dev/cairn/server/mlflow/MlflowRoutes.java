@@ -74,7 +74,7 @@ public final class MlflowRoutes {
   public static final List<String> WRITES = List.of("experiments/create", "experiments/update",
       "experiments/delete", "experiments/restore", "experiments/set-experiment-tag", "experiments/delete-experiment-tag",
       "runs/create", "runs/update", "runs/delete", "runs/restore", "runs/log-metric",
-      "runs/log-parameter", "runs/log-batch", "runs/set-tag", "runs/delete-tag", "runs/log-inputs");
+      "runs/log-parameter", "runs/log-batch", "runs/set-tag", "runs/delete-tag", "runs/log-inputs", "runs/log-model");
 
   final Vertx vertx;
   final Platform platform;
@@ -113,6 +113,7 @@ public final class MlflowRoutes {
     handlers.put("runs/set-tag", r::setTag);
     handlers.put("runs/delete-tag", r::deleteTag);
     handlers.put("runs/log-inputs", r::logInputs);
+    handlers.put("runs/log-model", r::logModel);
     handlers.put("metrics/get-history", r::metricHistory);
     handlers.put("metrics/get-history-bulk-interval", r::metricHistoryBulk);
     for (String read : READS) {
@@ -760,6 +761,45 @@ public final class MlflowRoutes {
       return new JsonObject();
     });
   }
+
+  /**
+   * log-model: MLflow's server keeps the MLmodel descriptions a run logged in its tag {@code
+   * mlflow.log-model.history}, a JSON list; so does Cairn (the oldest entries give way when the list
+   * outgrows a tag value).
+   */
+  private void logModel(RoutingContext ctx) {
+    MlflowRequest req = MlflowRequest.of(ctx);
+    String id = runId(req);
+    String text = req.required("model_json");
+    JsonObject model;
+    try {
+      model = new JsonObject(text);
+    } catch (RuntimeException e) {
+      throw MlflowException.invalid("Invalid value for parameter 'model_json': not a JSON object");
+    }
+    answer(ctx, () -> {
+      writableRun(id, false);
+      String before = store.runTags(id).get(HISTORY_TAG);
+      JsonArray history;
+      try {
+        history = before == null ? new JsonArray() : new JsonArray(before);
+      } catch (RuntimeException e) {
+        history = new JsonArray();
+      }
+      history.add(model);
+      while (history.size() > 1 && history.encode().length() > MAX_TAG_VALUE) {
+        history.remove(0);
+      }
+      if (history.encode().length() > MAX_TAG_VALUE) {
+        throw MlflowException.invalid("'model_json' is " + text.length() + " characters; Cairn keeps at most "
+            + MAX_TAG_VALUE + " in the run's " + HISTORY_TAG + " tag");
+      }
+      store.setRunTags(id, Map.of(HISTORY_TAG, history.encode()));
+      return new JsonObject();
+    });
+  }
+
+  static final String HISTORY_TAG = "mlflow.log-model.history";
 
   // ---- search
 

@@ -273,6 +273,12 @@ class MlflowHttpTest {
     JsonArray inputs = get("runs/get?run_id=" + id).json().getJsonObject("run").getJsonObject("inputs").getJsonArray("dataset_inputs");
     assertThat(inputs).hasSize(1);
     assertThat(inputs.getJsonObject(0).getJsonObject("dataset").getString("digest")).isEqualTo("abc123");
+    JsonObject mlmodel = new JsonObject().put("artifact_path", "model").put("flavors", new JsonObject().put("onnx", new JsonObject()));
+    assertThat(post("runs/log-model", new JsonObject().put("run_id", id).put("model_json", mlmodel.encode())).status()).isEqualTo(200);
+    assertThat(new JsonArray(tag(id, "mlflow.log-model.history")))
+        .containsExactly(mlmodel);
+    assertError(post("runs/log-model", new JsonObject().put("run_id", id).put("model_json", "{oops")), 400,
+        "INVALID_PARAMETER_VALUE", "model_json");
     assertError(post("runs/log-inputs", new JsonObject().put("run_id", id).put("datasets", new JsonArray()
         .add(new JsonObject().put("dataset", new JsonObject().put("name", "x"))))), 400, "INVALID_PARAMETER_VALUE", "digest");
   }
@@ -316,6 +322,16 @@ class MlflowHttpTest {
     assertThat(get("model-versions/search?filter=" + q("name = 'm2'")).json().getJsonArray("model_versions")).hasSize(1);
     assertThat(send("DELETE", "registered-models/delete", new JsonObject().put("name", "m2")).status()).isEqualTo(200);
     assertError(get("registered-models/get?name=m2"), 404, "RESOURCE_DOES_NOT_EXIST", "m2");
+  }
+
+  String tag(String runId, String key) throws Exception {
+    JsonArray tags = get("runs/get?run_id=" + runId).json().getJsonObject("run").getJsonObject("data").getJsonArray("tags");
+    for (Object o : tags) {
+      if (((JsonObject) o).getString("key").equals(key)) {
+        return ((JsonObject) o).getString("value");
+      }
+    }
+    return null;
   }
 
   static List<String> runIds(Answer a) {
