@@ -143,7 +143,7 @@ public final class MlflowRoutes {
 
   // ---- answers
 
-  <T> void answer(RoutingContext ctx, Callable<JsonObject> work) {
+  void answer(RoutingContext ctx, Callable<JsonObject> work) {
     vertx.executeBlocking(work, false).onSuccess(j -> HttpSupport.json(ctx, 200, j)).onFailure(ctx::fail);
   }
 
@@ -365,8 +365,7 @@ public final class MlflowRoutes {
 
   private void createRun(RoutingContext ctx) {
     MlflowRequest req = MlflowRequest.of(ctx);
-    String experimentId = req.string("experiment_id");
-    String expId = experimentId == null || experimentId.isBlank() ? "0" : experimentId;
+    String expId = req.required("experiment_id"); // MLflow's clients always send one ("0" is Default)
     String userId = req.bounded("user_id", 256, false);
     String runName = req.bounded("run_name", 250, false);
     Map<String, String> tags = keyValues(req.objects("tags"), "tags", MAX_TAG_VALUE);

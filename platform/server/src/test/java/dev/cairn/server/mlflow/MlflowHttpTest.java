@@ -147,6 +147,7 @@ class MlflowHttpTest {
     assertThat(post("experiments/create", new JsonObject().put("name", "twice")).status()).isEqualTo(200);
     assertError(post("experiments/create", new JsonObject().put("name", "twice")), 400, "RESOURCE_ALREADY_EXISTS", "twice");
     assertError(post("experiments/create", new JsonObject()), 400, "INVALID_PARAMETER_VALUE", "'name'");
+    assertError(post("runs/create", new JsonObject()), 400, "INVALID_PARAMETER_VALUE", "'experiment_id'");
     assertError(post("runs/search", new JsonObject().put("experiment_ids", new JsonArray().add("0"))
         .put("filter", "metrics.acc > 'high'")), 400, "INVALID_PARAMETER_VALUE", "numeric");
     assertError(post("runs/search", new JsonObject().put("experiment_ids", new JsonArray().add("0"))
