@@ -139,7 +139,7 @@ function histogramCard(runId: string, tag: string): HTMLElement & { reload: () =
   card.className = 'card hist-card';
   card.dataset.run = runId;
   card.dataset.tag = tag;
-  card.innerHTML = `<div class="card-head"><span class="swatch" style="background:${runColor(runId)}"></span><span class="title">${escapeHtml(app.runName(runId))}</span><span class="spacer"></span><span class="muted sub"></span></div>
+  card.innerHTML = `<div class="card-head"><span class="swatch" style="background:${runColor(runId)}"></span><span class="title" data-run-name="${runId}">${escapeHtml(app.runName(runId))}</span><span class="spacer"></span><span class="muted sub"></span></div>
     <canvas class="hist-canvas"></canvas><div class="stats muted"></div>`;
   const canvas = card.querySelector('canvas')!;
   const stats = card.querySelector<HTMLElement>('.stats')!;
