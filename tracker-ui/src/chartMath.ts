@@ -14,15 +14,19 @@ export function quantile(sorted: number[], q: number): number {
 
 /**
  * A y range that ignores outliers (TensorBoard's "ignore outliers"): from the 2nd to the 98th
- * percentile of the finite values, widened by 10 % on each side; null when there are none.
+ * percentile (nearest rank, inward) of the finite values, widened by 10 % on each side; null when
+ * there are none.
  */
 export function robustRange(values: Iterable<number | null>, q = 0.02): [number, number] | null {
   const v: number[] = [];
   for (const x of values) if (x !== null && Number.isFinite(x)) v.push(x);
   if (v.length === 0) return null;
   v.sort((a, b) => a - b);
-  let lo = quantile(v, q);
-  let hi = quantile(v, 1 - q);
+  // nearest ranks inward: with few points (20 steps) an interpolated 98th percentile would still
+  // reach halfway into a spike; with under 5 points there is nothing to call an outlier
+  const n = v.length;
+  let lo = n < 5 ? v[0] : v[Math.ceil((n - 1) * q)];
+  let hi = n < 5 ? v[n - 1] : v[Math.floor((n - 1) * (1 - q))];
   if (hi === lo) {
     const pad = Math.abs(lo) * 0.1 || 1;
     return [lo - pad, hi + pad];

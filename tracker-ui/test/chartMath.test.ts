@@ -11,6 +11,11 @@ describe('robustRange', () => {
     expect(lo).toBeGreaterThan(-0.2);
     expect(lo).toBeLessThan(0.02);
   });
+  it('keeps a spike off the axis even with 20 points', () => {
+    const values = [1000, ...Array.from({ length: 19 }, (_, i) => 1 - i * 0.01)];
+    expect(robustRange(values)![1]).toBeLessThan(2);
+    expect(robustRange([1000, 1, 2])![1]).toBeGreaterThan(1000);
+  });
   it('pads a constant series and skips nulls and non-finite values', () => {
     expect(robustRange([5, 5, null, NaN, Infinity])).toEqual([4.5, 5.5]);
     expect(robustRange([null])).toBeNull();
