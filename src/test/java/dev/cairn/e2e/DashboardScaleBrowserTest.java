@@ -74,8 +74,9 @@ class DashboardScaleBrowserTest {
         params.put("optimizer.name", OPTIMIZERS[i % 3]);
         params.put("seed", Integer.toString(i));
         params.put("sweep.trial", Integer.toString(i));
+        int k = i;
         String id = seed(store, "sweep-" + (i % 4), "trial-" + i, params, t0 + i, (tag, step) -> {
-          double base = 1.0 / (1 + step) + (i % 3) * 0.1;
+          double base = 1.0 / (1 + step) + (k % 3) * 0.1;
           return tag.equals("train/loss") ? base : 1 - base / 2;
         });
         seeded.add(id);
@@ -198,7 +199,7 @@ class DashboardScaleBrowserTest {
     assertThat(browser.driver.findElement(By.cssSelector(".summary")).getText()).contains((SEEDED + 5) + " of " + (SEEDED + 5) + " runs match");
 
     // the filter runs on the server: the same language as before
-    WebElement filter = browser.driver.findElement(By.cssSelector(".run-filter"));
+    WebElement filter = browser.driver.findElement(By.cssSelector(".runs-view .run-filter"));
     filter.sendKeys("optimizer.name = rmsprop and experiment = sweep-1");
     long expected = IntStream.range(0, SEEDED).filter(i -> i % 3 == 2 && i % 4 == 1).count();
     browser.await("filtered on the server", d -> d.findElement(By.cssSelector(".summary")).getText().startsWith(expected + " of "));
@@ -217,7 +218,7 @@ class DashboardScaleBrowserTest {
     browser.await("the server's first row first", d -> top.equals(js("return document.querySelector('.runs-table tbody tr[data-id]').dataset.id")));
     assertThat(page.getInteger("matching")).isEqualTo((int) expected);
     // Show more fetches the next page only
-    js("document.querySelector('.run-filter').value = ''; document.querySelector('.run-filter').dispatchEvent(new Event('input'))");
+    js("const f = document.querySelector('.runs-view .run-filter'); f.value = ''; f.dispatchEvent(new Event('input'))");
     awaitRows(100);
     long before = number("return window.cairnRunsFetched");
     browser.driver.findElement(By.cssSelector("button.more")).click();
@@ -353,11 +354,14 @@ class DashboardScaleBrowserTest {
         + "return [...document.querySelectorAll('.runs-table tbody tr[data-id]')].map(tr => tr.children[i].textContent)");
     // 4 significant digits, not 0.008268963422036325
     assertThat(lrs).isNotEmpty().allMatch(v -> v.replaceAll("e[-+]\\d+$", "").replaceAll("[^0-9]", "").replaceAll("^0+", "").length() <= 4);
-    // the column chooser: sweep.trial as a column
+    // the column chooser: sweep.trial off, then the automatic columns again
+    assertThat(browser.driver.findElements(By.cssSelector(".runs-table th[data-sort=\"param:sweep.trial\"]"))).hasSize(1);
     browser.driver.findElement(By.cssSelector(".columns summary")).click();
     js("document.querySelector('.columns-list input[value=\"sweep.trial\"]').click()");
-    browser.await("sweep.trial column", d -> !d.findElements(By.cssSelector(".runs-table th[data-sort=\"param:sweep.trial\"]")).isEmpty());
+    browser.await("no sweep.trial column", d -> d.findElements(By.cssSelector(".runs-table th[data-sort=\"param:sweep.trial\"]")).isEmpty());
+    assertThat(browser.driver.findElements(By.cssSelector(".runs-table th[data-sort=\"param:optimizer.lr\"]"))).hasSize(1);
     js("document.querySelector('.columns-auto').click()");
+    browser.await("sweep.trial column again", d -> !d.findElements(By.cssSelector(".runs-table th[data-sort=\"param:sweep.trial\"]")).isEmpty());
   }
 
   @Test
