@@ -60,19 +60,64 @@ export async function blob(url: string): Promise<Blob> {
 
 const q = encodeURIComponent;
 
-/** Every run, newest first, fetched page by page; `onPage` sees the runs so far. */
-export async function allRuns(onPage?: (runs: Run[]) => void): Promise<Run[]> {
-  const runs: Run[] = [];
-  let token: string | null = null;
-  do {
-    const page: { runs: Run[]; nextPageToken: string | null } = await get(
-      `api/dashboard/runs?limit=500${token ? '&pageToken=' + q(token) : ''}`,
-    );
-    runs.push(...page.runs);
-    token = page.nextPageToken;
-    onPage?.(runs.slice());
-  } while (token);
-  return runs;
+export interface RunsPage {
+  runs: Run[];
+  /** runs the filter matches */
+  matching: number;
+  /** runs in the store */
+  total: number;
+  nextPageToken: string | null;
+}
+
+/** Rows of runs received so far (tests and the benchmark read it as `window.cairnRunsFetched`). */
+let fetchedRows = 0;
+function counted<T extends { runs: Run[] }>(page: T): T {
+  fetchedRows += page.runs.length;
+  (window as unknown as { cairnRunsFetched: number }).cairnRunsFetched = fetchedRows;
+  return page;
+}
+
+/** One page of runs, filtered (the filter language of filter.ts) and sorted on the server. */
+export async function runsPage(opts: { q?: string; sort?: string; owner?: string; offset?: number; limit?: number }, signal?: AbortSignal): Promise<RunsPage> {
+  let url = `api/dashboard/runs?limit=${opts.limit ?? 100}&offset=${opts.offset ?? 0}`;
+  if (opts.q) url += `&q=${q(opts.q)}`;
+  if (opts.sort) url += `&sort=${q(opts.sort)}`;
+  if (opts.owner) url += `&owner=${q(opts.owner)}`;
+  return counted(await get<RunsPage>(url, signal));
+}
+
+/** These runs (those that exist), at most 200 per request. */
+export async function runsByIds(ids: string[]): Promise<Run[]> {
+  const out: Run[] = [];
+  for (let i = 0; i < ids.length; i += 200) {
+    const page = counted(await get<{ runs: Run[] }>(`api/dashboard/runs?ids=${ids.slice(i, i + 200).map(q).join(',')}`));
+    out.push(...page.runs);
+  }
+  return out;
+}
+
+/** The runs table as a file: every run the filter matches, in the table's order. */
+export function runsExportUrl(format: 'csv' | 'json', opts: { q?: string; sort?: string; owner?: string }): string {
+  let url = `api/dashboard/runs/export?format=${format}`;
+  if (opts.q) url += `&q=${q(opts.q)}`;
+  if (opts.sort) url += `&sort=${q(opts.sort)}`;
+  if (opts.owner) url += `&owner=${q(opts.owner)}`;
+  return url;
+}
+
+/** The selected runs in full (params, final metrics, every point) as a file. */
+export const selectedExportUrl = (format: 'csv' | 'json', runs: string[]) => `api/dashboard/export?format=${format}&runs=${runs.map(q).join(',')}`;
+
+/** Downloads a file the server sends, with the token when there is one. */
+export async function download(url: string, name: string): Promise<void> {
+  const b = await blob(url);
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(b);
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
 }
 
 export const tags = (runs: string[]) => get<TagsResponse>(`api/dashboard/tags?runs=${runs.map(q).join(',')}`);

@@ -8,6 +8,14 @@ export function fmt(v: number | null | undefined): string {
   return String(Number(v.toPrecision(4)));
 }
 
+/** A param's value: numbers formatted like metrics (0.008268963422036325 -> 0.008269), other text as is. */
+export function fmtParam(v: string | undefined): string {
+  if (v === undefined) return '–';
+  const t = v.trim();
+  if (t === '' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return v;
+  return fmt(Number(t));
+}
+
 /** 3725 -> "1h 2m", 75 -> "1m 15s", 4.2 -> "4.2s". */
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';

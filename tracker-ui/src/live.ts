@@ -5,13 +5,16 @@ import { SseParser, type SseEvent } from './sse';
 
 /**
  * Server push: the server's `flushed` events name the runs that have new data. Views refetch
- * what they show of those runs; the runs table refreshes at most every 2 s. The header's dot
+ * what they show of those runs; the runs they name are fetched again by id (only those, at most
+ * every 2 s; a run the page does not know yet fetches the list's first page). The header's dot
  * says whether the stream is connected. The stream is read with fetch() rather than EventSource
  * so that it carries the token in the Authorization header (EventSource cannot send headers).
  * Returns a function that closes the stream for good.
  */
 export function startLive(dot: HTMLElement): () => void {
   let runsTimer: number | null = null;
+  // runs named by flushes since the last refresh: only these are fetched again
+  const pending = new Set<string>();
   let stopped = false;
   let controller: AbortController | null = null;
   let retryMs = 1000;
@@ -24,10 +27,13 @@ export function startLive(dot: HTMLElement): () => void {
     } else if (e.event === 'flushed') {
       const ids: string[] = JSON.parse(e.data).runIds ?? [];
       app.emit('live', ids);
+      for (const id of ids) pending.add(id);
       if (runsTimer === null) {
         runsTimer = window.setTimeout(() => {
           runsTimer = null;
-          void app.reloadRuns();
+          const changed = [...pending];
+          pending.clear();
+          void app.liveRuns(changed).catch(() => {});
         }, ids.some((id) => !app.runsById.has(id)) ? 0 : 2000);
       }
     }

@@ -102,11 +102,25 @@ function start(): void {
   applyTheme();
   app.on((reason) => {
     if (reason === 'state' && ready) show();
+    if (reason === 'runs') showRunNames(root);
   });
   window.addEventListener('popstate', () => app.fromUrl());
   window.addEventListener('hashchange', () => app.fromUrl());
   renderSidebar(runsPanel);
   setUpAuth(root, show);
+}
+
+/**
+ * Run names arrive after a view may have drawn (a deep link, a fresh load): every element marked
+ * `data-run-name` shows its run's name once it is known, never the id.
+ */
+function showRunNames(root: HTMLElement): void {
+  for (const el of root.querySelectorAll<HTMLElement>('[data-run-name]')) {
+    const id = el.dataset.runName!;
+    const name = app.runName(id);
+    const text = el.tagName === 'OPTION' ? `${name} · ${id.slice(0, 8)}` : name;
+    if (el.textContent !== text) el.textContent = text;
+  }
 }
 
 /**

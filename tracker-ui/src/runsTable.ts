@@ -26,7 +26,7 @@ export function keyMetrics(runs: Run[], max = 4): string[] {
   const count = new Map<string, number>();
   for (const r of runs) for (const k of Object.keys(r.metrics)) count.set(k, (count.get(k) ?? 0) + 1);
   const score = (k: string) =>
-    (/(test|validation)_accuracy$/.test(k) ? 0 : /(test|validation)_loss$/.test(k) ? 1 : /train_loss$/.test(k) ? 2 : /accuracy/.test(k) ? 3 : 5) +
+    (/(test|validation)[_/]accuracy$/.test(k) ? 0 : /(test|validation)[_/]loss$/.test(k) ? 1 : /train_loss$/.test(k) ? 2 : /accuracy/.test(k) ? 3 : 5) +
     (/samples_per_sec|time_s|\/lr$/.test(k) ? 10 : 0) +
     (/^system\//.test(k) ? 20 : 0); // CPU / memory / GPU series: charts, not a run's result
   return [...count.keys()].sort((a, b) => score(a) - score(b) || count.get(b)! - count.get(a)! || a.localeCompare(b)).slice(0, max);

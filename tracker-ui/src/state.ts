@@ -34,6 +34,14 @@ export interface State {
   /** only the runs of this owner (the token name that created them); '' = everyone's */
   owner: string;
   theme: 'dark' | 'light' | '';
+  /** Scalars: a y range that ignores outliers */
+  robust: boolean;
+  /** Scalars: runs drawn as group means: '' (each run), `param:K`, `tags`, `tag:T`, `experiment` */
+  chartGroup: string;
+  /** Scalars: the band around a group mean: min-max or ±1 standard deviation */
+  band: 'minmax' | 'std';
+  /** Histograms: one x range shared by every run's card */
+  sharedX: boolean;
 }
 
 export const DEFAULTS: State = {
@@ -55,6 +63,10 @@ export const DEFAULTS: State = {
   showHidden: false,
   owner: '',
   theme: '',
+  robust: false,
+  chartGroup: '',
+  band: 'minmax',
+  sharedX: false,
 };
 
 export function parseHash(hash: string): State {
@@ -84,6 +96,10 @@ export function parseHash(hash: string): State {
   s.trialSort = params.get('tsort') || DEFAULTS.trialSort;
   s.showHidden = params.get('hidden') === '1';
   s.owner = params.get('owner') ?? '';
+  s.robust = params.get('robust') === '1';
+  s.chartGroup = params.get('cgroup') ?? '';
+  s.band = params.get('band') === 'std' ? 'std' : 'minmax';
+  s.sharedX = params.get('sharedx') === '1';
   const theme = params.get('theme');
   if (theme === 'dark' || theme === 'light') s.theme = theme;
   return s;
@@ -108,6 +124,10 @@ export function toHash(s: State): string {
   if (s.showHidden) p.set('hidden', '1');
   if (s.owner) p.set('owner', s.owner);
   if (s.theme) p.set('theme', s.theme);
+  if (s.robust) p.set('robust', '1');
+  if (s.chartGroup) p.set('cgroup', s.chartGroup);
+  if (s.band !== DEFAULTS.band) p.set('band', s.band);
+  if (s.sharedX) p.set('sharedx', '1');
   const q = p.toString().replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%7C/g, '|');
   return `#/${s.view}${q ? '?' + q : ''}`;
 }

@@ -45,6 +45,8 @@ export function followTags(msg: HTMLElement, render: (tags: TagsResponse, select
   return () => {
     off();
     clearTimeout(liveTimer);
+    // a fetch still on its way must not render into the next view
+    seq++;
   };
 }
 

@@ -36,7 +36,7 @@ export function mountGraph(main: HTMLElement, settings: HTMLElement): () => void
     shown = runId;
     try {
       const g = await api.graph(runId);
-      main.querySelector('.graph-summary')!.innerHTML = `<h2 class="section-title">${escapeHtml(app.runName(runId))}: ${g.type}, ${g.totalParameters.toLocaleString()} parameters</h2>`;
+      main.querySelector('.graph-summary')!.innerHTML = `<h2 class="section-title"><span data-run-name="${runId}">${escapeHtml(app.runName(runId))}</span>: ${g.type}, ${g.totalParameters.toLocaleString()} parameters</h2>`;
       tree.innerHTML = `<ul>${nodeHtml(g, 0)}</ul>`;
     } catch (e) {
       tree.textContent = `Could not load the graph: ${(e as Error).message}`;
@@ -59,7 +59,7 @@ export function mountGraph(main: HTMLElement, settings: HTMLElement): () => void
   let graphs: string[] = [];
   const render = () => {
     const msg = main.querySelector('.view-msg')!;
-    select.innerHTML = graphs.map((id) => `<option value="${id}" ${id === app.state.graphRun ? 'selected' : ''}>${escapeHtml(app.runName(id))} · ${id.slice(0, 8)}</option>`).join('');
+    select.innerHTML = graphs.map((id) => `<option value="${id}" data-run-name="${id}" ${id === app.state.graphRun ? 'selected' : ''}>${escapeHtml(app.runName(id))} · ${id.slice(0, 8)}</option>`).join('');
     const runId = graphs.includes(app.state.graphRun) ? app.state.graphRun : graphs[0] ?? '';
     if (app.selected().length && !runId) msg.textContent = 'None of the selected runs has a model graph (runs log it when training starts).';
     else if (runId) msg.textContent = '';

@@ -14,8 +14,15 @@ function css(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
+/** The values' range of some histograms: from the lowest left edge to the highest right edge. */
+export function valueRange(hs: HistogramAt[]): [number, number] | null {
+  const valid = hs.filter((x) => x.count > 0 && x.limits.length > 0);
+  if (valid.length === 0) return null;
+  return [Math.min(...valid.map((x) => x.left ?? x.min ?? 0)), Math.max(...valid.map((x) => x.limits[x.limits.length - 1]))];
+}
+
 /** Draws one run's histograms of one tag in the chosen mode; returns the step under x, y. */
-function draw(canvas: HTMLCanvasElement, hs: HistogramAt[], mode: HistMode, color: string): (x: number, y: number) => HistogramAt | null {
+function draw(canvas: HTMLCanvasElement, hs: HistogramAt[], mode: HistMode, color: string, range: [number, number] | null = null): (x: number, y: number) => HistogramAt | null {
   const dpr = window.devicePixelRatio || 1;
   const width = canvas.clientWidth || 400;
   canvas.width = width * dpr;
@@ -30,8 +37,7 @@ function draw(canvas: HTMLCanvasElement, hs: HistogramAt[], mode: HistMode, colo
   const h = HEIGHT - PAD.top - PAD.bottom;
   const valid = hs.filter((x) => x.count > 0 && x.limits.length > 0);
   if (valid.length === 0) return () => null;
-  const vmin = Math.min(...valid.map((x) => x.left ?? x.min ?? 0));
-  const vmax = Math.max(...valid.map((x) => x.limits[x.limits.length - 1]));
+  const [vmin, vmax] = range ?? valueRange(valid)!;
   const axisText = (text: string, x: number, y: number, align: CanvasTextAlign) => {
     g.fillStyle = muted;
     g.textAlign = align;
@@ -105,7 +111,8 @@ function draw(canvas: HTMLCanvasElement, hs: HistogramAt[], mode: HistMode, colo
       });
       g.stroke();
     });
-    axisText('lighter = earlier', PAD.left + w + 4, PAD.top + 10, 'left');
+    // inside the plot, right-aligned: the right margin is too narrow for it
+    axisText('lighter = earlier', PAD.left + w, PAD.top + 10, 'right');
     return () => valid[n - 1];
   }
   // offset: one ridge per step, the earliest at the top (back), the latest at the bottom (front)
@@ -134,12 +141,14 @@ function draw(canvas: HTMLCanvasElement, hs: HistogramAt[], mode: HistMode, colo
   };
 }
 
-function histogramCard(runId: string, tag: string): HTMLElement & { reload: () => Promise<void>; redraw: () => void } {
-  const card = document.createElement('div') as unknown as HTMLElement & { reload: () => Promise<void>; redraw: () => void };
+type HistCard = HTMLElement & { reload: () => Promise<void>; redraw: () => void; range: () => [number, number] | null };
+
+function histogramCard(runId: string, tag: string, shared: () => [number, number] | null, loaded: () => void): HistCard {
+  const card = document.createElement('div') as unknown as HistCard;
   card.className = 'card hist-card';
   card.dataset.run = runId;
   card.dataset.tag = tag;
-  card.innerHTML = `<div class="card-head"><span class="swatch" style="background:${runColor(runId)}"></span><span class="title">${escapeHtml(app.runName(runId))}</span><span class="spacer"></span><span class="muted sub"></span></div>
+  card.innerHTML = `<div class="card-head"><span class="swatch" style="background:${runColor(runId)}"></span><span class="title" data-run-name="${runId}">${escapeHtml(app.runName(runId))}</span><span class="spacer"></span><span class="muted sub"></span></div>
     <canvas class="hist-canvas"></canvas><div class="stats muted"></div>`;
   const canvas = card.querySelector('canvas')!;
   const stats = card.querySelector<HTMLElement>('.stats')!;
@@ -149,14 +158,19 @@ function histogramCard(runId: string, tag: string): HTMLElement & { reload: () =
     if (!x) return '';
     return `step ${x.step} · ${x.count.toLocaleString()} values · mean ${fmt(mean(x))} · std ${fmt(std(x))} · min ${fmt(x.min)} · max ${fmt(x.max)}`;
   };
+  card.range = () => valueRange(hs);
   card.redraw = () => {
-    pick = draw(canvas, hs, app.state.histMode, runColor(runId));
+    const x = app.state.sharedX && app.state.histMode !== 'distribution' ? shared() : null;
+    canvas.dataset.xmin = String(x?.[0] ?? valueRange(hs)?.[0] ?? '');
+    canvas.dataset.xmax = String(x?.[1] ?? valueRange(hs)?.[1] ?? '');
+    pick = draw(canvas, hs, app.state.histMode, runColor(runId), x);
     stats.textContent = describe(hs[hs.length - 1] ?? null);
   };
   card.reload = async () => {
     hs = await api.histograms(runId, tag);
     card.querySelector('.sub')!.textContent = `${hs.length} step${hs.length === 1 ? '' : 's'}`;
     card.redraw();
+    loaded();
   };
   canvas.addEventListener('mousemove', (e) => {
     const r = canvas.getBoundingClientRect();
@@ -172,8 +186,12 @@ export function mountHistograms(main: HTMLElement, settings: HTMLElement): () =>
       <button data-mode="offset" title="One ridge per step, later steps in front">Offset</button>
       <button data-mode="overlay" title="All steps on one axis, later steps darker">Overlay</button>
       <button data-mode="distribution" title="Percentile bands over steps (min, 7%, 16%, 31%, median, … , max)">Distribution</button></div></div>
+    <label class="setting check" title="Every run's card of a tag on the same value axis, so that their spreads compare at a glance"><input type="checkbox" class="shared-x" /> Same x range for all runs</label>
     <p class="hint muted">Weights and gradients of every parameter, once per epoch: 30 equal-width buckets like TensorBoard. Hover a chart for the statistics of a step.</p>`;
   tagFilterSetting(settings);
+  const sharedBox = settings.querySelector<HTMLInputElement>('.shared-x')!;
+  sharedBox.checked = app.state.sharedX;
+  sharedBox.addEventListener('change', () => app.set({ sharedX: sharedBox.checked }));
   const syncMode = () => settings.querySelectorAll<HTMLButtonElement>('.hist-mode button').forEach((b) => b.classList.toggle('active', b.dataset.mode === app.state.histMode));
   syncMode();
   settings.querySelector('.hist-mode')!.addEventListener('click', (e) => {
@@ -182,7 +200,12 @@ export function mountHistograms(main: HTMLElement, settings: HTMLElement): () =>
   });
   main.innerHTML = `<div class="view-msg muted"></div><div class="content"></div>`;
   const content = main.querySelector<HTMLElement>('.content')!;
-  const cards = new Map<string, ReturnType<typeof histogramCard>>();
+  const cards = new Map<string, HistCard>();
+  const ofTag = (tag: string) => [...cards.entries()].filter(([k]) => k.endsWith('\u0000' + tag)).map(([, c]) => c);
+  const sharedRange = (tag: string): [number, number] | null => {
+    const rs = ofTag(tag).map((c) => c.range()).filter((r): r is [number, number] => r !== null);
+    return rs.length ? [Math.min(...rs.map((r) => r[0])), Math.max(...rs.map((r) => r[1]))] : null;
+  };
   let last: Record<string, string[]> = {};
   const render = (tags: Record<string, string[]>, selected: string[]) => {
     last = tags;
@@ -209,7 +232,9 @@ export function mountHistograms(main: HTMLElement, settings: HTMLElement): () =>
           const key = runId + '\u0000' + tag;
           let card = cards.get(key);
           if (!card) {
-            card = histogramCard(runId, tag);
+            card = histogramCard(runId, tag, () => sharedRange(tag), () => {
+              if (app.state.sharedX) ofTag(tag).forEach((c) => c !== card && c.redraw());
+            });
             cards.set(key, card);
           }
           keep.add(key);
@@ -222,6 +247,10 @@ export function mountHistograms(main: HTMLElement, settings: HTMLElement): () =>
     for (const k of [...cards.keys()]) if (!keep.has(k)) cards.delete(k);
   };
   return followTags(main.querySelector('.view-msg')!, (t, sel) => render(t.histograms, sel), (reason, detail) => {
+    if (reason === 'state' && detail && 'sharedX' in (detail as object)) {
+      sharedBox.checked = app.state.sharedX;
+      cards.forEach((c) => c.redraw());
+    }
     if (reason === 'state' && detail && 'histMode' in (detail as object)) {
       syncMode();
       cards.forEach((c) => c.redraw());

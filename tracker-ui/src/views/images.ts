@@ -15,10 +15,15 @@ export function openLightbox(src: string, title: string, caption: string | null)
   const close = () => {
     box.remove();
     document.removeEventListener('keydown', onKey);
+    window.removeEventListener('popstate', close);
+    window.removeEventListener('hashchange', close);
   };
   const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
   box.addEventListener('click', close);
   document.addEventListener('keydown', onKey);
+  // Back or a new URL leaves the picture: it must not stay on top and catch the clicks
+  window.addEventListener('popstate', close);
+  window.addEventListener('hashchange', close);
   document.body.appendChild(box);
 }
 
@@ -29,7 +34,7 @@ function imageCard(runId: string, tag: string): HTMLElement {
   card.dataset.run = runId;
   card.dataset.tag = tag;
   card.innerHTML = `
-    <div class="card-head"><span class="swatch" style="background:${runColor(runId)}"></span><span class="title">${escapeHtml(app.runName(runId))}</span><span class="spacer"></span><span class="muted step-label"></span></div>
+    <div class="card-head"><span class="swatch" style="background:${runColor(runId)}"></span><span class="title" data-run-name="${runId}">${escapeHtml(app.runName(runId))}</span><span class="spacer"></span><span class="muted step-label"></span></div>
     <div class="step-row"><span class="muted">step</span><input type="range" class="step-slider" min="0" max="0" value="0" title="Step through the logged images" /></div>
     <div class="image-body"><div class="img-wrap"><img alt="${escapeHtml(tag)}" title="Click for full size" /><div class="overlay"></div></div>
     <div class="extra"></div></div>

@@ -1,13 +1,22 @@
 import * as api from '../api';
-import { app } from '../app';
+import { MAX_SELECTED, PAGE, app } from '../app';
 import { auth } from '../auth';
 import { runColor, setRunColor } from '../colors';
 import { parseFilter } from '../filter';
-import { duration, escapeHtml, fmt, when } from '../format';
-import { groupRuns, keyMetrics, sortRuns, varyingParams } from '../runsTable';
+import { duration, escapeHtml, fmt, fmtParam, when } from '../format';
+import { groupRuns, keyMetrics, varyingParams } from '../runsTable';
 import type { Run } from '../types';
 
-const PAGE = 500;
+const COLUMNS_KEY = 'cairn.columns';
+
+/** Columns the user chose in the column chooser; null = the automatic ones. */
+function chosenColumns(): { params: string[]; metrics: string[] } | null {
+  try {
+    return JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null');
+  } catch {
+    return null;
+  }
+}
 
 export function mountRuns(main: HTMLElement): () => void {
   main.innerHTML = `
@@ -17,7 +26,10 @@ export function mountRuns(main: HTMLElement): () => void {
         <label>Group by <select class="group-by"></select></label>
         <label title="Only the runs this token name created">Owner <select class="owner-filter"></select></label>
         <label class="check"><input type="checkbox" class="show-hidden" /> Show hidden <span class="hidden-count muted"></span></label>
+        <details class="columns"><summary title="Choose the param and metric columns">Columns</summary><div class="columns-list"></div></details>
         <span class="spacer"></span>
+        <span class="exports">Export table <a href="#" class="export-table" data-format="csv" title="Every run the filter matches: params, final metrics, tags">CSV</a> · <a href="#" class="export-table" data-format="json">JSON</a>
+          · selected runs <a href="#" class="export-selected" data-format="csv" title="The selected runs in full: params, final metrics and every point of every series">CSV</a> · <a href="#" class="export-selected" data-format="json">JSON</a></span>
         <button class="primary compare" title="Open the selected runs' charts">Compare selected in Scalars →</button>
       </div>
       <div class="filter-error"></div>
@@ -49,7 +61,7 @@ export function mountRuns(main: HTMLElement): () => void {
   const table = main.querySelector<HTMLTableElement>('.runs-table')!;
   const more = main.querySelector<HTMLButtonElement>('.more')!;
   const picker = main.querySelector<HTMLInputElement>('.color-picker')!;
-  let limit = PAGE;
+  const columnsList = main.querySelector<HTMLElement>('.columns-list')!;
   let pickingFor: string | null = null;
 
   const render = () => {
@@ -59,26 +71,35 @@ export function mountRuns(main: HTMLElement): () => void {
     const f = parseFilter(app.state.runFilter);
     main.querySelector('.filter-error')!.textContent = f.error ?? '';
     filter.classList.toggle('invalid', !!f.error);
-    const visible = app.visibleRuns();
-    const shown = sortRuns(visible.filter((r) => f.match(r)), app.state.sort);
+    // the server filtered, sorted and paged the list
+    const shown = app.visibleRuns();
+    const chosen = chosenColumns();
     // device, name and experiment have columns of their own
-    const params = varyingParams(shown.length ? shown : visible, 5, ['device', 'name', 'experiment']);
-    const metrics = keyMetrics(shown.length ? shown : visible, 3);
+    const params = chosen?.params ?? varyingParams(shown, 5, ['device', 'name', 'experiment']);
+    const metrics = chosen?.metrics ?? keyMetrics(shown, 3);
     const selected = new Set(app.selected());
 
-    const owners = [...new Set(app.runs.map((r) => r.owner ?? 'local'))].sort();
+    const owners = [...new Set(shown.map((r) => r.owner ?? 'local'))].sort();
     if (app.state.owner && !owners.includes(app.state.owner)) owners.push(app.state.owner);
     ownerSel.innerHTML = `<option value="">everyone</option>` + owners.map((o) => `<option value="${escapeHtml(o)}" ${o === app.state.owner ? 'selected' : ''}>${escapeHtml(o)}</option>`).join('');
     const groupOptions = [['', 'nothing'], ['experiment', 'experiment'], ['owner', 'owner'], ['status', 'status'], ...params.map((p) => [`param:${p}`, p])];
     groupBy.innerHTML = groupOptions.map(([v, l]) => `<option value="${escapeHtml(v)}" ${v === app.state.group ? 'selected' : ''}>${escapeHtml(l)}</option>`).join('');
+    if (!columnsList.closest('details')!.open) {
+      const allParams = [...new Set(shown.flatMap((r) => Object.keys(r.params)))].sort();
+      const allMetrics = [...new Set(shown.flatMap((r) => Object.keys(r.metrics)))].sort();
+      const box = (kind: string, k: string, on: boolean) => `<label class="check"><input type="checkbox" data-kind="${kind}" value="${escapeHtml(k)}" ${on ? 'checked' : ''} /> ${escapeHtml(k)}</label>`;
+      columnsList.innerHTML = `<div class="muted">Params</div>${allParams.map((p) => box('params', p, params.includes(p))).join('')}
+        <div class="muted">Final metrics</div>${allMetrics.map((m) => box('metrics', m, metrics.includes(m))).join('')}
+        <a href="#" class="columns-auto">automatic columns</a>`;
+    }
 
     const summary = main.querySelector('.summary')!;
-    if (!app.loaded && app.runs.length === 0) {
+    if (!app.loaded) {
       summary.textContent = app.loadError ? `Could not load runs: ${app.loadError}` : 'Loading runs…';
-    } else if (app.runs.length === 0) {
+    } else if (app.total === 0) {
       summary.innerHTML = 'No runs recorded yet. Train one with <code>cairn run experiments/xor-mlp.yaml</code> (or POST a spec to <code>/api/runs</code>); it shows up here while it trains.';
     } else {
-      summary.textContent = `${shown.length} of ${visible.length} runs shown · ${selected.size} selected${app.state.runs === null ? ' (the newest, until you tick others)' : ''} · click a header to sort, a colour to change it, tags or notes to edit them`;
+      summary.textContent = `${app.matching} of ${app.total} runs match · ${shown.length} listed · ${selected.size} selected${app.state.runs === null ? ' (the newest, until you tick others)' : ''} · click a header to sort, a colour to change it, tags or notes to edit them`;
     }
 
     const sortMark = (key: string) => (app.state.sort === key ? ' ▲' : app.state.sort === '-' + key ? ' ▼' : '');
@@ -99,16 +120,16 @@ export function mountRuns(main: HTMLElement): () => void {
     let rows = '';
     let count = 0;
     for (const [name, runs] of groupRuns(shown, app.state.group)) {
-      if (count >= limit) break;
-      if (name) rows += `<tr class="group-row"><td colspan="${cols}"><span class="sticky">${escapeHtml(name)} <span class="muted">${runs.length} run${runs.length > 1 ? 's' : ''}</span></span></td></tr>`;
+      if (name) rows += `<tr class="group-row"><td colspan="${cols}"><span class="sticky">${escapeHtml(name)} <span class="muted">${runs.length} run${runs.length > 1 ? 's' : ''}${app.matching > app.runs.length ? ' listed' : ''}</span></span></td></tr>`;
       for (const r of runs) {
-        if (count++ >= limit) break;
+        count++;
         rows += row(r, selected.has(r.id), params, metrics);
       }
     }
     table.innerHTML = head + `<tbody>${rows}</tbody>`;
-    more.hidden = shown.length <= limit;
-    more.textContent = `Show ${Math.min(PAGE, shown.length - limit)} more of ${shown.length - limit}`;
+    const rest = app.matching - app.runs.length;
+    more.hidden = rest <= 0;
+    more.textContent = `Show ${Math.min(PAGE, rest)} more of ${rest}`;
   };
 
   const row = (r: Run, sel: boolean, params: string[], metrics: string[], canWrite = auth.can('write')) => `
@@ -122,7 +143,7 @@ export function mountRuns(main: HTMLElement): () => void {
       <td class="nowrap" title="${escapeHtml(r.startedAt ?? r.createdAt)}">${when(r.startedAt ?? r.createdAt, true)}</td>
       <td class="num">${duration(r.durationSeconds)}</td>
       <td>${escapeHtml(r.device)}</td>
-      ${params.map((p, i) => `<td class="num${i === 0 ? ' sep' : ''}">${escapeHtml(r.params[p] ?? '–')}</td>`).join('')}
+      ${params.map((p, i) => `<td class="num${i === 0 ? ' sep' : ''}" title="${escapeHtml(r.params[p] ?? '')}">${escapeHtml(fmtParam(r.params[p]))}</td>`).join('')}
       ${metrics.map((m, i) => `<td class="num${i === 0 ? ' sep' : ''}">${fmt(r.metrics[m])}</td>`).join('')}
       <td class="tags ${canWrite ? 'edit' : ''} sep" title="${escapeHtml(r.notes ? 'Notes: ' + r.notes : canWrite ? 'Click to add tags and notes' : 'Your token may only read')}">${r.tags.map((t) => `<span class="chip">${escapeHtml(t)}</span>`).join('')}${r.notes ? `<span class="note">${escapeHtml(r.notes.length > 24 ? r.notes.slice(0, 24) + '…' : r.notes)}</span>` : ''}${!r.tags.length && !r.notes && canWrite ? '<span class="muted add">+ add</span>' : ''}</td>
       <td class="actions nowrap"><button class="icon hide" title="${app.hidden.has(r.id) ? 'Show this run again' : 'Hide this run from lists and charts'}">${app.hidden.has(r.id) ? 'unhide' : 'hide'}</button>
@@ -134,9 +155,33 @@ export function mountRuns(main: HTMLElement): () => void {
   groupBy.addEventListener('change', () => app.set({ group: groupBy.value }));
   main.querySelector('.show-hidden')!.addEventListener('change', (e) => app.set({ showHidden: (e.target as HTMLInputElement).checked }));
   main.querySelector('.compare')!.addEventListener('click', () => app.set({ view: 'scalars', runs: app.selected() }));
-  more.addEventListener('click', () => {
-    limit += PAGE;
+  more.addEventListener('click', () => void app.more());
+  columnsList.addEventListener('change', () => {
+    const pick = (kind: string) => [...columnsList.querySelectorAll<HTMLInputElement>(`input[data-kind="${kind}"]:checked`)].map((i) => i.value);
+    localStorage.setItem(COLUMNS_KEY, JSON.stringify({ params: pick('params'), metrics: pick('metrics') }));
     render();
+  });
+  columnsList.addEventListener('click', (e) => {
+    if (!(e.target as HTMLElement).classList.contains('columns-auto')) return;
+    e.preventDefault();
+    localStorage.removeItem(COLUMNS_KEY);
+    columnsList.closest('details')!.open = false;
+    render();
+  });
+  const exportNote = main.querySelector<HTMLElement>('.summary')!;
+  main.querySelector('.exports')!.addEventListener('click', (e) => {
+    const a = (e.target as HTMLElement).closest<HTMLAnchorElement>('a[data-format]');
+    if (!a) return;
+    e.preventDefault();
+    const format = a.dataset.format as 'csv' | 'json';
+    const s = app.state;
+    if (a.classList.contains('export-table')) {
+      void api.download(api.runsExportUrl(format, { q: s.runFilter, sort: s.sort, owner: s.owner }), `runs.${format}`);
+    } else {
+      const ids = app.selected();
+      if (ids.length === 0) exportNote.textContent = 'No run selected: tick runs to export them.';
+      else void api.download(api.selectedExportUrl(format, ids), `selected-runs.${format}`);
+    }
   });
   picker.addEventListener('input', () => {
     if (pickingFor) {
@@ -154,15 +199,18 @@ export function mountRuns(main: HTMLElement): () => void {
       return;
     }
     if (t.classList.contains('sel-all')) {
-      const f = parseFilter(app.state.runFilter);
-      const ids = app.visibleRuns().filter((r) => f.match(r)).map((r) => r.id);
-      app.set({ runs: (t as HTMLInputElement).checked ? ids.slice(0, 200) : [] });
+      const ids = app.visibleRuns().map((r) => r.id);
+      app.set({ runs: (t as HTMLInputElement).checked ? ids.slice(0, MAX_SELECTED) : [] });
+      if ((t as HTMLInputElement).checked && (ids.length > MAX_SELECTED || app.matching > ids.length)) {
+        main.querySelector('.summary')!.textContent = `Selected the first ${Math.min(ids.length, MAX_SELECTED)} of ${app.matching} matching runs: charts compare at most ${MAX_SELECTED} runs at once, and only listed runs are selected (show more, or narrow the filter).`;
+      }
       return;
     }
     const tr = t.closest<HTMLTableRowElement>('tr[data-id]');
     if (!tr) return;
     const id = tr.dataset.id!;
     const run = app.runsById.get(id)!;
+    if (!run) return;
     if (t.classList.contains('sel')) app.toggle(id, (t as HTMLInputElement).checked);
     else if (t.classList.contains('swatch')) {
       pickingFor = id;

@@ -2,7 +2,8 @@ import uPlot from 'uplot';
 import * as api from '../api';
 import { app } from '../app';
 import { auth } from '../auth';
-import { alpha, runColor } from '../colors';
+import { axisSize, groupKey, groupStats, integerIncrs, robustRange, tickLabels } from '../chartMath';
+import { alpha, groupColor, runColor } from '../colors';
 import { duration, escapeHtml, fmt } from '../format';
 import { joinSeries, nearest } from '../join';
 import { debiasedEma } from '../smoothing';
@@ -11,6 +12,20 @@ import type { ChartSeries, ScalarsResponse } from '../types';
 /** Points per run a chart asks for: fewer when many runs share it. */
 export function pointsPerRun(runs: number): number {
   return Math.max(200, Math.min(1000, Math.floor(20000 / Math.max(1, runs))));
+}
+
+/** Rows the tooltip lists: the runs nearest the cursor's value; the legend scrolls. */
+const TOOLTIP_ROWS = 12;
+
+/** One group of runs drawn as its mean with a band (Scalars grouped by a param or tag). */
+interface Group {
+  key: string;
+  color: string;
+  runs: string[];
+  x: number[];
+  mean: (number | null)[];
+  lo: (number | null)[];
+  hi: (number | null)[];
 }
 
 interface Line {
@@ -35,6 +50,11 @@ class ScalarChart {
   private seq = 0;
   private structure = '';
   private resize: ResizeObserver;
+  private io: IntersectionObserver;
+  private visible = false;
+  private stale = false;
+  private groups: Group[] = [];
+  private yRange: [number, number] | null = null;
 
   constructor(readonly tag: string, private runs: string[]) {
     this.el = document.createElement('div');
@@ -52,7 +72,7 @@ class ScalarChart {
         <button class="icon expand" title="Widen this chart">⤢</button>
       </div>
       <div class="plot"><div class="tooltip" hidden></div><div class="chart-msg muted">loading…</div></div>
-      <table class="legend"><thead><tr><th></th><th>run</th><th title="Smoothed value">smoothed</th><th>value</th><th>step</th><th title="Time since the run started">relative</th></tr></thead><tbody></tbody></table>`;
+      <div class="legend-wrap"><table class="legend"><thead><tr><th></th><th class="legend-what">run</th><th title="Smoothed value">smoothed</th><th>value</th><th>step</th><th title="Time since the run started">relative</th></tr></thead><tbody></tbody></table></div>`;
     this.plotEl = this.el.querySelector('.plot')!;
     this.legendEl = this.el.querySelector('.legend tbody')!;
     this.tooltip = this.el.querySelector('.tooltip')!;
@@ -81,7 +101,22 @@ class ScalarChart {
     }
     this.resize = new ResizeObserver(() => this.sizeToFit());
     this.resize.observe(this.plotEl);
+    // a chart fetches its points when it scrolls into view: 200 runs x many tags stay cheap
+    this.io = new IntersectionObserver((entries) => {
+      this.visible = entries.some((e) => e.isIntersecting);
+      if (this.visible && this.stale) {
+        this.stale = false;
+        void this.load();
+      }
+    }, { rootMargin: '400px' });
+    this.io.observe(this.el);
     this.updateLinks();
+  }
+
+  /** Loads now when on screen, else when it comes into view. */
+  requestLoad(): void {
+    if (this.visible) void this.load();
+    else this.stale = true;
   }
 
   get runIds(): string[] {
@@ -90,6 +125,7 @@ class ScalarChart {
 
   destroy(): void {
     this.resize.disconnect();
+    this.io.disconnect();
     this.plot?.destroy();
     this.el.remove();
   }
@@ -97,7 +133,7 @@ class ScalarChart {
   setRuns(runs: string[]): void {
     this.runs = runs;
     this.updateLinks();
-    void this.load();
+    this.requestLoad();
   }
 
   private updateLinks(): void {
@@ -129,13 +165,14 @@ class ScalarChart {
   /** New smoothing: recomputed here when the chart holds full series, else fetched again. */
   smoothingChanged(): void {
     this.updateLinks();
+    if (!this.resp) return this.requestLoad();
     const full = this.resp && this.resp.series.every((s) => !s.downsampled && s.windowPoints === s.totalPoints);
     if (this.resp && full) {
       for (const s of this.resp.series) s.smoothed = debiasedEma(s.values, app.state.smoothing);
       this.resp.smoothing = app.state.smoothing;
       this.draw();
     } else {
-      void this.load();
+      this.requestLoad();
     }
   }
 
@@ -186,9 +223,19 @@ class ScalarChart {
     }
     this.message(null);
     const smooth = resp.smoothing > 0;
-    const joined = joinSeries(this.lines.map((l) => l.x), this.lines.map((l) => (smooth ? [l.values, l.smoothed] : [l.values])));
-    const data: uPlot.AlignedData = [joined.x, ...joined.ys.flat()] as uPlot.AlignedData;
-    const structure = [app.state.x, logY, smooth, document.documentElement.dataset.theme, ...this.lines.map((l) => l.runId + runColor(l.runId))].join('|');
+    this.groups = app.state.chartGroup ? this.makeGroups(smooth) : [];
+    let data: uPlot.AlignedData;
+    if (this.groups.length) {
+      const band = this.groups.map((g) => [g.lo, g.hi, g.mean]);
+      const joined = joinSeries(this.groups.map((g) => g.x), band);
+      data = [joined.x, ...joined.ys.flat()] as uPlot.AlignedData;
+    } else {
+      const joined = joinSeries(this.lines.map((l) => l.x), this.lines.map((l) => (smooth ? [l.values, l.smoothed] : [l.values])));
+      data = [joined.x, ...joined.ys.flat()] as uPlot.AlignedData;
+    }
+    this.yRange = app.state.robust && !logY ? robustRange(data.slice(1).flatMap((ys) => [...(ys as (number | null)[])])) : null;
+    const structure = [app.state.x, logY, smooth, app.state.robust, app.state.chartGroup, app.state.band, document.documentElement.dataset.theme,
+      ...(this.groups.length ? this.groups.map((g) => g.key + g.color) : this.lines.map((l) => l.runId + runColor(l.runId) + (l.x.length < 3)))].join('|');
     if (this.plot && structure === this.structure) {
       const keep = this.window !== null;
       const sx = this.plot.scales.x;
@@ -207,28 +254,52 @@ class ScalarChart {
     const axisColor = css.getPropertyValue('--muted').trim() || '#888';
     const gridColor = css.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.15)';
     const series: uPlot.Series[] = [{ label: app.state.x }];
-    for (const l of this.lines) {
+    const bands: uPlot.Band[] = [];
+    for (const g of this.groups) {
+      const i = series.length;
+      series.push({ label: `${g.key} (low)`, stroke: alpha(g.color, 0.35), width: 1, spanGaps: true, points: { show: false } });
+      series.push({ label: `${g.key} (high)`, stroke: alpha(g.color, 0.35), width: 1, spanGaps: true, points: { show: false } });
+      series.push({ label: g.key, stroke: g.color, width: 2, spanGaps: true, points: { show: g.x.length < 3, size: 6 } });
+      bands.push({ series: [i + 1, i], fill: alpha(g.color, 0.16) });
+    }
+    for (const l of this.groups.length ? [] : this.lines) {
       const c = runColor(l.runId);
       const name = app.runName(l.runId);
+      // a line of one or two points is no line: draw its points, or it is invisible yet stretches the axis
+      const few = l.x.length < 3;
       if (smooth) {
         series.push({ label: `${name} (raw)`, stroke: alpha(c, 0.28), width: 1, spanGaps: true, points: { show: false } });
-        series.push({ label: name, stroke: c, width: 2, spanGaps: true, points: { show: false } });
+        series.push({ label: name, stroke: c, width: 2, spanGaps: true, points: { show: few, size: 6, fill: c } });
       } else {
-        series.push({ label: name, stroke: c, width: 1.6, spanGaps: true, points: { size: 4 } });
+        series.push({ label: name, stroke: c, width: 1.6, spanGaps: true, points: { size: few ? 6 : 4 } });
       }
     }
     const xAxis: uPlot.Axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor } };
     if (app.state.x === 'relative') xAxis.values = (_u, splits) => splits.map((v) => duration(v));
+    // steps and epochs are whole numbers: no 1.25 or 1.5 ticks
+    if (app.state.x === 'step') {
+      xAxis.incrs = integerIncrs();
+      xAxis.values = (_u, splits) => tickLabels(splits);
+    }
     const { width } = this.plotEl.getBoundingClientRect();
     return {
       width: Math.max(200, Math.floor(width)),
       height: 220,
       series,
+      bands,
       legend: { show: false },
-      scales: { x: { time: app.state.x === 'wall' }, y: logY ? { distr: 3 } : {} },
+      scales: {
+        x: { time: app.state.x === 'wall' },
+        y: logY ? { distr: 3 } : { range: (_u, min, max) => this.yRange ?? uPlot.rangeNum(min, max, 0.1, true) },
+      },
       axes: [
         xAxis,
-        { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor }, size: 56, values: (_u, splits) => splits.map((v) => fmt(v)) },
+        {
+          stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor },
+          // as wide as its longest label: 150000 shows as 150k, never clipped to .50000
+          size: (_u, values) => axisSize(values ?? []),
+          values: (_u, splits) => (logY ? splits.map((v) => fmt(v)) : tickLabels(splits)),
+        },
       ],
       cursor: { drag: { x: true, y: false }, points: { size: 6 } },
       hooks: {
@@ -271,6 +342,7 @@ class ScalarChart {
     }
     const x = u.posToVal(left, 'x');
     this.renderLegend(x);
+    if (this.groups.length) return this.groupTooltip(u, x, left);
     const rows = this.lines
       .map((l) => {
         const i = nearest(l.x, x);
@@ -279,9 +351,29 @@ class ScalarChart {
       .filter((r) => r.i >= 0)
       .sort((a, b) => (b.sm ?? -Infinity) - (a.sm ?? -Infinity));
     const smooth = (this.resp?.smoothing ?? 0) > 0;
-    this.tooltip.innerHTML = `<div class="tt-head">${this.xLabel(x)}</div><table>${rows
+    // at most TOOLTIP_ROWS runs: those nearest the cursor's value
+    const cy = u.cursor.top !== undefined && u.cursor.top >= 0 ? u.posToVal(u.cursor.top, 'y') : null;
+    const val = (r: (typeof rows)[number]) => (smooth ? r.sm : r.v) ?? NaN;
+    const shown = cy === null || rows.length <= TOOLTIP_ROWS ? rows.slice(0, TOOLTIP_ROWS)
+      : [...rows].sort((a, b) => Math.abs(val(a) - cy) - Math.abs(val(b) - cy)).slice(0, TOOLTIP_ROWS).sort((a, b) => val(b) - val(a));
+    const more = rows.length - shown.length;
+    this.tooltip.innerHTML = `<div class="tt-head">${this.xLabel(x)}</div><table>${shown
       .map((r) => `<tr><td><span class="swatch" style="background:${runColor(r.l.runId)}"></span></td><td class="tt-name">${escapeHtml(app.runName(r.l.runId))}</td><td class="num">${fmt(smooth ? r.sm : r.v)}</td>${smooth ? `<td class="num muted">${fmt(r.v)}</td>` : ''}<td class="num muted">step ${r.l.steps[r.i]}</td></tr>`)
-      .join('')}</table>`;
+      .join('')}</table>${more > 0 ? `<div class="muted">${more} more runs: the nearest ${shown.length} are listed</div>` : ''}`;
+    this.place(u, left);
+  }
+
+  private groupTooltip(u: uPlot, x: number, left: number): void {
+    const idx = u.cursor.idx ?? 0;
+    const rows = this.groups.map((g, k) => ({ g, mean: u.data[1 + 3 * k + 2][idx], lo: u.data[1 + 3 * k][idx], hi: u.data[1 + 3 * k + 1][idx] }));
+    const band = app.state.band === 'std' ? '±std' : 'min – max';
+    this.tooltip.innerHTML = `<div class="tt-head">${this.xLabel(x)}</div><table>${rows.slice(0, TOOLTIP_ROWS)
+      .map((r) => `<tr><td><span class="swatch" style="background:${r.g.color}"></span></td><td class="tt-name">${escapeHtml(r.g.key)} <span class="muted">(${r.g.runs.length})</span></td><td class="num">${fmt(r.mean)}</td><td class="num muted">${band} ${fmt(r.lo)} – ${fmt(r.hi)}</td></tr>`)
+      .join('')}</table>${rows.length > TOOLTIP_ROWS ? `<div class="muted">${rows.length - TOOLTIP_ROWS} more groups</div>` : ''}`;
+    this.place(u, left);
+  }
+
+  private place(u: uPlot, left: number): void {
     this.tooltip.hidden = false;
     const plotWidth = this.plotEl.clientWidth;
     const tw = this.tooltip.offsetWidth;
@@ -299,6 +391,18 @@ class ScalarChart {
   /** Values at the cursor's x, or the last values when the cursor is elsewhere. */
   private renderLegend(x: number | null): void {
     const smooth = (this.resp?.smoothing ?? 0) > 0;
+    this.el.querySelector('.legend-what')!.textContent = this.groups.length ? 'group (runs)' : 'run';
+    if (this.groups.length) {
+      this.legendEl.innerHTML = this.groups.map((g) => {
+        const i = x === null ? lastIndex(g.mean) : nearest(g.x, x);
+        return `<tr data-group="${escapeHtml(g.key)}"><td><span class="swatch" style="background:${g.color}"></span></td>
+          <td class="name" title="${escapeHtml(g.runs.map((id) => app.runName(id)).join(', '))}">${escapeHtml(g.key)} <span class="muted">(${g.runs.length})</span></td>
+          <td class="num smoothed">${i < 0 ? '–' : fmt(g.mean[i])}</td>
+          <td class="num value muted">${i < 0 ? '–' : fmt(g.lo[i]) + ' – ' + fmt(g.hi[i])}</td>
+          <td class="num step">${i < 0 ? '–' : g.x[i]}</td><td></td></tr>`;
+      }).join('');
+      return;
+    }
     this.legendEl.innerHTML = this.lines
       .map((l) => {
         const i = x === null ? l.x.length - 1 : nearest(l.x, x);
@@ -314,6 +418,32 @@ class ScalarChart {
       .join('');
   }
 
+  /** The selected runs grouped by the chosen param or tag: per group its mean and band on the chart's x. */
+  private makeGroups(smooth: boolean): Group[] {
+    const byKey = new Map<string, Line[]>();
+    for (const l of this.lines) {
+      const run = app.runsById.get(l.runId);
+      const key = run ? groupKey(run, app.state.chartGroup) : '(loading)';
+      if (!byKey.has(key)) byKey.set(key, []);
+      byKey.get(key)!.push(l);
+    }
+    const keys = [...byKey.keys()].sort((a, b) => {
+      const na = Number(a);
+      const nb = Number(b);
+      return Number.isNaN(na) || Number.isNaN(nb) ? a.localeCompare(b) : na - nb;
+    });
+    return keys.map((key, i) => {
+      const lines = byKey.get(key)!;
+      const st = groupStats(lines.map((l) => l.x), lines.map((l) => (smooth ? l.smoothed : l.values)));
+      const std = app.state.band === 'std';
+      return {
+        key, color: groupColor(i), runs: lines.map((l) => l.runId), x: st.x, mean: st.mean,
+        lo: std ? st.mean.map((m, k) => (m === null ? null : m - st.std[k]!)) : st.min,
+        hi: std ? st.mean.map((m, k) => (m === null ? null : m + st.std[k]!)) : st.max,
+      };
+    });
+  }
+
   private sizeToFit(): void {
     if (!this.plot) return;
     const w = Math.floor(this.plotEl.getBoundingClientRect().width);
@@ -324,6 +454,11 @@ class ScalarChart {
   pointCounts(): Record<string, number> {
     return Object.fromEntries((this.resp?.series ?? []).map((s) => [s.runId, s.totalPoints]));
   }
+}
+
+function lastIndex(values: (number | null)[]): number {
+  for (let i = values.length - 1; i >= 0; i--) if (values[i] !== null) return i;
+  return -1;
 }
 
 export function mountScalars(main: HTMLElement, settings: HTMLElement): () => void {
@@ -340,6 +475,13 @@ export function mountScalars(main: HTMLElement, settings: HTMLElement): () => vo
         <button data-x="wall" title="Clock time">Wall</button>
       </div></div>
     <label class="setting check"><input type="checkbox" class="logy" /> Logarithmic vertical axis</label>
+    <label class="setting check" title="Scale the vertical axis to the 2nd..98th percentile of the values, so that a spike (Adagrad's first step) does not flatten every curve"><input type="checkbox" class="robust" /> Ignore outliers</label>
+    <label class="setting"><span>Group runs by</span><select class="chart-group" title="Draw each group of runs as its mean with a band"></select></label>
+    <div class="setting band-setting"><span>Band</span>
+      <div class="seg band">
+        <button data-band="minmax" title="From the group's lowest to its highest run">min – max</button>
+        <button data-band="std" title="Mean ± one standard deviation">± std</button>
+      </div></div>
     <label class="setting"><span>Show tags matching</span>
       <input class="tag-filter" type="search" placeholder="regex, e.g. loss|accuracy" /></label>
     <p class="hint muted">Drag across a chart to zoom, double-click to reset. Hover to see every run's value.</p>`;
@@ -350,6 +492,17 @@ export function mountScalars(main: HTMLElement, settings: HTMLElement): () => vo
     settings.querySelector('.smooth-value')!.textContent = app.state.smoothing.toFixed(2);
     settings.querySelectorAll<HTMLButtonElement>('.x-axis button').forEach((b) => b.classList.toggle('active', b.dataset.x === app.state.x));
     settings.querySelector<HTMLInputElement>('.logy')!.checked = app.state.logY;
+    settings.querySelector<HTMLInputElement>('.robust')!.checked = app.state.robust;
+    settings.querySelectorAll<HTMLButtonElement>('.band button').forEach((b) => b.classList.toggle('active', b.dataset.band === app.state.band));
+    settings.querySelector<HTMLElement>('.band-setting')!.hidden = !app.state.chartGroup;
+    const groupSel = settings.querySelector<HTMLSelectElement>('.chart-group')!;
+    const sel = app.selected().map((id) => app.runsById.get(id)).filter((r) => !!r);
+    const params = [...new Set(sel.flatMap((r) => Object.keys(r!.params)))].sort();
+    const tags = [...new Set(sel.flatMap((r) => r!.tags))].sort();
+    const options: [string, string][] = [['', 'nothing (each run)'], ['experiment', 'experiment'], ['tags', 'tags'],
+      ...tags.map((t): [string, string] => [`tag:${t}`, `tag ${t}`]), ...params.map((p): [string, string] => [`param:${p}`, p])];
+    if (app.state.chartGroup && !options.some(([v]) => v === app.state.chartGroup)) options.push([app.state.chartGroup, app.state.chartGroup.replace(/^param:/, '')]);
+    groupSel.innerHTML = options.map(([v, l]) => `<option value="${escapeHtml(v)}" ${v === app.state.chartGroup ? 'selected' : ''}>${escapeHtml(l)}</option>`).join('');
     if (document.activeElement !== tagFilter) tagFilter.value = app.state.tagFilter;
   };
   syncSettings();
@@ -364,6 +517,12 @@ export function mountScalars(main: HTMLElement, settings: HTMLElement): () => vo
     if (b) app.set({ x: b.dataset.x as 'step' | 'relative' | 'wall' });
   });
   settings.querySelector('.logy')!.addEventListener('change', (e) => app.set({ logY: (e.target as HTMLInputElement).checked }));
+  settings.querySelector('.robust')!.addEventListener('change', (e) => app.set({ robust: (e.target as HTMLInputElement).checked }));
+  settings.querySelector('.chart-group')!.addEventListener('change', (e) => app.set({ chartGroup: (e.target as HTMLSelectElement).value }));
+  settings.querySelector('.band')!.addEventListener('click', (e) => {
+    const b = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-band]');
+    if (b) app.set({ band: b.dataset.band as 'minmax' | 'std' });
+  });
   tagFilter.addEventListener('input', () => app.set({ tagFilter: tagFilter.value }));
 
   main.innerHTML = `<div class="view-msg muted"></div><div class="chart-groups"></div>`;
@@ -403,6 +562,12 @@ export function mountScalars(main: HTMLElement, settings: HTMLElement): () => vo
       if (!groups.has(g)) groups.set(g, []);
       groups.get(g)!.push(t);
     }
+    // system/* (CPU, memory, GPU) is about the machine, not the model: its own group, last
+    const sys = groups.get('system');
+    if (sys) {
+      groups.delete('system');
+      groups.set('system', sys);
+    }
     const keep = new Set<string>();
     groupsEl.innerHTML = '';
     for (const [name, groupTags] of groups) {
@@ -422,7 +587,7 @@ export function mountScalars(main: HTMLElement, settings: HTMLElement): () => vo
         if (!c) {
           c = new ScalarChart(t, runs);
           charts.set(t, c);
-          void c.load();
+          c.requestLoad();
         } else if (c.runIds.join() !== runs.join()) {
           c.setRuns(runs);
         }
@@ -465,13 +630,15 @@ export function mountScalars(main: HTMLElement, settings: HTMLElement): () => vo
     if (reason === 'state') {
       syncSettings();
       if ('smoothing' in d) charts.forEach((c) => c.smoothingChanged());
-      if ('x' in d || 'logY' in d) charts.forEach((c) => c.redraw());
+      if ('x' in d || 'logY' in d || 'robust' in d || 'chartGroup' in d || 'band' in d) charts.forEach((c) => c.redraw());
       if ('tagFilter' in d || 'pinned' in d) {
         charts.forEach((c) => c.redraw());
         layout();
       }
       if ('runs' in d) void loadTags();
     } else if (reason === 'runs') {
+      syncSettings();
+      if (app.state.chartGroup) charts.forEach((c) => c.redraw());
       void loadTags();
     } else if (reason === 'colors' || reason === 'theme') {
       charts.forEach((c) => c.redraw());
@@ -485,7 +652,7 @@ export function mountScalars(main: HTMLElement, settings: HTMLElement): () => vo
         if (liveTimers.has(t)) continue;
         liveTimers.set(t, window.setTimeout(() => {
           liveTimers.delete(t);
-          void c.load();
+          c.requestLoad();
         }, 100));
       }
     }

@@ -22,7 +22,7 @@ export function mountText(main: HTMLElement, settings: HTMLElement): () => void 
       for (const runId of selected.filter((r) => tags[tag].includes(r))) {
         const card = document.createElement('div');
         card.className = 'card text-card';
-        card.innerHTML = `<div class="card-head"><span class="swatch" style="background:${runColor(runId)}"></span><span class="title">${escapeHtml(app.runName(runId))}</span><span class="spacer"></span><span class="muted step-label"></span></div>
+        card.innerHTML = `<div class="card-head"><span class="swatch" style="background:${runColor(runId)}"></span><span class="title" data-run-name="${runId}">${escapeHtml(app.runName(runId))}</span><span class="spacer"></span><span class="muted step-label"></span></div>
           <div class="step-row"><span class="muted">step</span><input type="range" min="0" max="0" value="0" /></div><pre class="text-entry"></pre>`;
         const slider = card.querySelector('input')!;
         section.querySelector('.media-grid')!.appendChild(card);

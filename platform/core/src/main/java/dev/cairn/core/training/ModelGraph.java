@@ -23,10 +23,22 @@ public final class ModelGraph {
     return root.toString();
   }
 
+  /**
+   * A block's type: its class, except for DJL's LambdaBlock, which stands for ReLU, pooling,
+   * flatten and more: those are told apart by the name DJL gives them (ReLU, maxPool2d, batchFlatten).
+   */
+  static String type(Block block) {
+    if (block instanceof ai.djl.nn.LambdaBlock lambda && lambda.getName() != null && !lambda.getName().isBlank()
+        && !lambda.getName().equals("anonymous")) {
+      return lambda.getName();
+    }
+    return block.getClass().getSimpleName();
+  }
+
   private static ObjectNode node(String name, Block block) {
     ObjectNode n = JSON.createObjectNode();
     n.put("name", name);
-    n.put("type", block.getClass().getSimpleName());
+    n.put("type", type(block));
     Shape[] in = null;
     try {
       in = block.getInputShapes();

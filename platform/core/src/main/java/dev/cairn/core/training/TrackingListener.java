@@ -165,6 +165,11 @@ final class TrackingListener extends TrainingListenerAdapter {
     return step;
   }
 
+  /** The last logged batch loss: the last point of the train/loss series (NaN before the first). */
+  double lastLoss() {
+    return lastLoss;
+  }
+
   /** Continues a resumed run: {@code epochsDone} epochs and {@code stepsDone} steps are behind it. */
   void startAt(int epochsDone, long stepsDone) {
     epoch = epochsDone + 1;

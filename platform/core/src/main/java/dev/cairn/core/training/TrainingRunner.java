@@ -193,7 +193,10 @@ public final class TrainingRunner {
 
         Map<String, Double> metrics = new LinkedHashMap<>();
         EpochSummary last = tracking.lastEpoch();
-        put(metrics, "train/loss", last.trainLoss());
+        // the same names, the same meaning as the stored series: train/loss is the last logged
+        // batch's loss (the train/loss series ends there), epoch/train_loss the last epoch's mean
+        put(metrics, "train/loss", Double.isNaN(tracking.lastLoss()) ? last.trainLoss() : tracking.lastLoss());
+        put(metrics, "epoch/train_loss", last.trainLoss());
         put(metrics, "train/accuracy", last.trainAccuracy());
         if (evalSplit != null && extras.restoredBest()) {
           // the model now holds the best epoch's weights: its final metrics are theirs
@@ -207,6 +210,7 @@ public final class TrainingRunner {
               new SeededSampler(spec.loader().batchSize(), false, false, 0));
           evaluate(trainer, testSet, classification, metrics, "test");
         }
+        storeFinalMetrics(env.sink(), runId, tracking.steps(), metrics);
         metrics.putAll(extras.finalMetrics());
         double seconds = (System.nanoTime() - started) / 1e9;
         return new TrainingResult(Devices.label(device), extras.epochsTrained(), tracking.steps(),
@@ -311,6 +315,21 @@ public final class TrainingRunner {
     out[0] = first;
     System.arraycopy(rest, 0, out, 1, rest.length);
     return out;
+  }
+
+  /**
+   * Stores the final metrics that no series holds yet (train/accuracy, the test split evaluated
+   * after a validation split, an evaluation of restored best weights) as one point at the last
+   * step, so that the dashboard shows what the CLI prints.
+   */
+  private static void storeFinalMetrics(MetricSink sink, String runId, long step, Map<String, Double> metrics) {
+    long now = System.currentTimeMillis();
+    metrics.forEach((key, value) -> {
+      if (!key.equals("train/loss") && !key.startsWith("epoch/") && Double.isFinite(value)) {
+        sink.accept(new dev.cairn.core.tracking.ScalarPoint(runId, key, step, now, value));
+      }
+    });
+    sink.flush();
   }
 
   private static void put(Map<String, Double> metrics, String key, double value) {

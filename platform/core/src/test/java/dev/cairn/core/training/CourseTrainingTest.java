@@ -163,6 +163,13 @@ class CourseTrainingTest {
     assertThat(run.result.steps()).isEqualTo(7);
     assertThat(run.series("epoch/validation_loss")).hasSize(1);
     assertThat(run.result.metrics()).containsKeys("validation/accuracy", "test/accuracy");
+    // what the CLI prints is what the run stores, under the same names with the same meaning
+    assertThat(run.series("test/accuracy")).singleElement().satisfies(v ->
+        assertThat(v).isCloseTo(run.result.metrics().get("test/accuracy"), org.assertj.core.data.Offset.offset(1e-6)));
+    assertThat(run.series("train/loss")).last().satisfies(v ->
+        assertThat(v).isCloseTo(run.result.metrics().get("train/loss"), org.assertj.core.data.Offset.offset(1e-6)));
+    assertThat(run.series("epoch/train_loss")).last().satisfies(v ->
+        assertThat(v).isCloseTo(run.result.metrics().get("epoch/train_loss"), org.assertj.core.data.Offset.offset(1e-6)));
     var fold = runs.train(xor.replace("validation: 0.3", "folds: 4, fold: 3"), "fold");
     assertThat(fold.result.steps()).isEqualTo(8); // 75 train examples
   }

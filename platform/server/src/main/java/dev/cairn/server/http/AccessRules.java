@@ -70,6 +70,8 @@ public final class AccessRules {
     rule(GET, "/api/runs/:id/series", READ);
     // dashboard (DashboardRoutes, MediaRoutes, LiveEvents)
     rule(GET, "/api/dashboard/runs", READ);
+    rule(GET, "/api/dashboard/runs/export", READ);
+    rule(GET, "/api/dashboard/export", READ);
     rule(GET, "/api/dashboard/tags", READ);
     rule(GET, "/api/dashboard/scalars", READ);
     rule(GET, "/api/dashboard/scalars/export", READ);

@@ -40,15 +40,29 @@ public final class DashboardRoutes {
   private final Vertx vertx;
   private final Platform platform;
 
+  private static final Map<Platform, RunIndex> INDEXES = new java.util.WeakHashMap<>();
+  private final RunIndex index;
+
   private DashboardRoutes(Vertx vertx, Platform platform) {
     this.vertx = vertx;
     this.platform = platform;
+    synchronized (INDEXES) {
+      this.index = INDEXES.computeIfAbsent(platform, p -> new RunIndex(p.store(), p.media()));
+    }
+    vertx.eventBus().<JsonObject>localConsumer(dev.cairn.server.bus.Addresses.FLUSHED, msg -> {
+      JsonArray ids = msg.body().getJsonArray("runIds");
+      if (ids != null) {
+        index.touched(ids.stream().map(String::valueOf).toList());
+      }
+    });
   }
 
   /** Adds the dashboard's API routes; call before the API's catch-all 404. */
   public static void mount(Router router, Vertx vertx, Platform platform) {
     DashboardRoutes routes = new DashboardRoutes(vertx, platform);
     router.get("/api/dashboard/runs").handler(routes::runs);
+    router.get("/api/dashboard/runs/export").handler(routes::exportRuns);
+    router.get("/api/dashboard/export").handler(routes::exportSelected);
     router.get("/api/dashboard/tags").handler(routes::tags);
     router.get("/api/dashboard/scalars").handler(routes::scalars);
     router.get("/api/dashboard/scalars/export").handler(routes::export);
@@ -72,16 +86,93 @@ public final class DashboardRoutes {
 
   private void runs(RoutingContext ctx) {
     int limit = HttpSupport.intParam(ctx, "limit", 50, 1, 1000);
-    String statusRaw = ctx.queryParams().get("status");
-    RunStatus status;
+    RunStatus status = statusParam(ctx);
+    String experiment = ctx.queryParams().get("experiment");
+    String token = ctx.queryParams().get("pageToken");
+    if (token != null && !token.isBlank() && !token.startsWith("o:")) {
+      legacyRuns(ctx, limit, status, experiment, token);
+      return;
+    }
+    int offset;
     try {
-      status = statusRaw == null || statusRaw.isBlank() ? null : RunStatus.valueOf(statusRaw.trim().toUpperCase(Locale.ROOT));
+      offset = token == null || token.isBlank() ? HttpSupport.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE)
+          : Integer.parseInt(token.substring(2));
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("query parameter 'pageToken': '" + token + "' is not a token this route gave");
+    }
+    String idsRaw = ctx.queryParams().get("ids");
+    java.util.Set<String> ids = idsRaw == null ? null : new java.util.HashSet<>(HttpSupport.runIds(ctx, "ids"));
+    java.util.function.Predicate<RunFilter.Subject> filter = filterParam(ctx, status, experiment);
+    String sort = sortParam(ctx);
+    blocking(vertx, ctx, () -> {
+      if (ids != null) {
+        List<RunIndex.Entry> found = index.byIds(ids);
+        return new JsonObject().put("runs", rows(found)).put("nextPageToken", null);
+      }
+      RunIndex.Result r = index.query(filter, sort, offset, limit);
+      int next = r.offset() + r.page().size();
+      return new JsonObject().put("runs", rows(r.page())).put("matching", r.matching()).put("total", r.total())
+          .put("offset", r.offset()).put("nextPageToken", next < r.matching() ? "o:" + next : null);
+    });
+  }
+
+  private static JsonArray rows(List<RunIndex.Entry> entries) {
+    JsonArray out = new JsonArray();
+    entries.forEach(e -> out.add(e.row().copy()));
+    return out;
+  }
+
+  private static RunStatus statusParam(RoutingContext ctx) {
+    String statusRaw = ctx.queryParams().get("status");
+    try {
+      return statusRaw == null || statusRaw.isBlank() ? null : RunStatus.valueOf(statusRaw.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("query parameter 'status': '" + statusRaw + "' is not allowed; one of: "
           + java.util.Arrays.toString(RunStatus.values()));
     }
-    String experiment = ctx.queryParams().get("experiment");
-    String token = ctx.queryParams().get("pageToken");
+  }
+
+  /** {@code q} (the dashboard's filter language), {@code owner}, {@code status}, {@code experiment}. */
+  private static java.util.function.Predicate<RunFilter.Subject> filterParam(RoutingContext ctx, RunStatus status, String experiment) {
+    String q = ctx.queryParams().get("q");
+    if (q != null && q.length() > 2000) {
+      throw ApiException.badRequest("query parameter 'q' is longer than 2000 characters");
+    }
+    java.util.function.Predicate<RunFilter.Subject> f;
+    try {
+      f = RunFilter.parse(q);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("query parameter 'q': " + e.getMessage());
+    }
+    String owner = ctx.queryParams().get("owner");
+    if (owner != null && !owner.isBlank()) {
+      f = f.and(s -> owner.equals(s.field("owner")));
+    }
+    if (status != null) {
+      f = f.and(s -> status.name().equals(s.field("status")));
+    }
+    if (experiment != null && !experiment.isBlank()) {
+      f = f.and(s -> experiment.equals(s.field("experiment")));
+    }
+    return f;
+  }
+
+  private static final java.util.regex.Pattern SORT =
+      java.util.regex.Pattern.compile("-?(name|experiment|owner|status|createdAt|duration|device|(param|metric):.{1,200}|[A-Za-z0-9_./-]{1,200})");
+
+  private static String sortParam(RoutingContext ctx) {
+    String sort = ctx.queryParams().get("sort");
+    if (sort == null || sort.isBlank()) {
+      return "-createdAt";
+    }
+    if (!SORT.matcher(sort).matches()) {
+      throw ApiException.badRequest("query parameter 'sort': '" + sort + "' is not allowed; use name, experiment, owner, status, "
+          + "createdAt, duration, device, param:KEY or metric:TAG, with '-' in front for descending");
+    }
+    return sort;
+  }
+
+  private void legacyRuns(RoutingContext ctx, int limit, RunStatus status, String experiment, String token) {
     blocking(vertx, ctx, () -> {
       var page = listRuns(new RunQuery(experiment, status, limit, token));
       List<String> ids = page.items().stream().map(RunRecord::id).toList();
@@ -296,6 +387,136 @@ public final class DashboardRoutes {
     }).onFailure(ctx::fail);
   }
 
+  /** The runs table (every run the filter matches, in the table's order) as CSV or JSON. */
+  private void exportRuns(RoutingContext ctx) {
+    String format = HttpSupport.format(ctx);
+    java.util.function.Predicate<RunFilter.Subject> filter = filterParam(ctx, statusParam(ctx), ctx.queryParams().get("experiment"));
+    String sort = sortParam(ctx);
+    vertx.executeBlocking(() -> {
+      List<RunIndex.Entry> runs = index.query(filter, sort, 0, Integer.MAX_VALUE).page();
+      if (format.equals("json")) {
+        return rows(runs).encode();
+      }
+      java.util.TreeSet<String> params = new java.util.TreeSet<>();
+      java.util.TreeSet<String> metrics = new java.util.TreeSet<>();
+      runs.forEach(e -> {
+        params.addAll(e.params().keySet());
+        metrics.addAll(e.metrics().keySet());
+      });
+      StringBuilder sb = new StringBuilder("run_id,name,experiment,owner,status,created_at,duration_s,device,tags,notes");
+      params.forEach(p -> sb.append(',').append(csv("param:" + p)));
+      metrics.forEach(m -> sb.append(',').append(csv("metric:" + m)));
+      sb.append('\n');
+      for (RunIndex.Entry e : runs) {
+        RunRecord r = e.run();
+        Object dur = e.row().getValue("durationSeconds");
+        sb.append(r.id()).append(',').append(csv(r.name())).append(',').append(csv(r.experiment())).append(',')
+            .append(csv(r.owner())).append(',').append(r.status()).append(',').append(r.createdAt()).append(',')
+            .append(dur == null ? "" : dur).append(',').append(csv(r.device())).append(',')
+            .append(csv(String.join(";", e.tags()))).append(',').append(csv(e.notes()));
+        params.forEach(p -> sb.append(',').append(csv(e.params().getOrDefault(p, ""))));
+        metrics.forEach(m -> {
+          sb.append(',');
+          Double v = e.metrics().get(m);
+          if (v != null) {
+            csvNumber(sb, v);
+          }
+        });
+        sb.append('\n');
+      }
+      return sb.toString();
+    }, false).onSuccess(body -> attachment(ctx, "runs." + format, format, body)).onFailure(ctx::fail);
+  }
+
+  /**
+   * The selected runs in full: params, final metrics and every point of every series. CSV has one
+   * row per value: {@code run_id,run_name,kind,key,step,wall_time,value} with kind {@code param},
+   * {@code final} or {@code point}.
+   */
+  private void exportSelected(RoutingContext ctx) {
+    List<String> ids = HttpSupport.runIds(ctx);
+    String format = HttpSupport.format(ctx);
+    vertx.executeBlocking(() -> {
+      List<RunIndex.Entry> runs = index.byIds(new java.util.HashSet<>(ids));
+      if (runs.isEmpty()) {
+        throw ApiException.notFound("none of the runs " + ids + " exists");
+      }
+      StringBuilder sb = new StringBuilder();
+      if (format.equals("csv")) {
+        sb.append("run_id,run_name,kind,key,step,wall_time,value\n");
+      } else {
+        sb.append("{\"runs\":[");
+      }
+      boolean firstRun = true;
+      for (RunIndex.Entry e : runs) {
+        String id = e.run().id();
+        String name = csv(e.run().name());
+        if (format.equals("csv")) {
+          new TreeMap<>(e.params()).forEach((k, v) -> sb.append(id).append(',').append(name).append(",param,")
+              .append(csv(k)).append(",,,").append(csv(v)).append('\n'));
+          new TreeMap<>(e.metrics()).forEach((k, v) -> {
+            sb.append(id).append(',').append(name).append(",final,").append(csv(k)).append(",,,");
+            if (v != null) {
+              csvNumber(sb, v);
+            }
+            sb.append('\n');
+          });
+        } else {
+          sb.append(firstRun ? "" : ",");
+          String row = e.row().encode();
+          sb.append(row, 0, row.length() - 1).append(",\"series\":{");
+        }
+        firstRun = false;
+        boolean firstSeries = true;
+        for (SeriesSummary summary : store().series(id)) {
+          var series = store().readSeries(id, summary.tag(), 0);
+          if (series.isEmpty()) {
+            continue;
+          }
+          var s = series.get();
+          if (format.equals("csv")) {
+            String tag = csv(s.tag());
+            for (int i = 0; i < s.size(); i++) {
+              sb.append(id).append(',').append(name).append(",point,").append(tag).append(',').append(s.steps()[i]).append(',')
+                  .append(Instant.ofEpochMilli(s.wallTimes()[i])).append(',');
+              csvNumber(sb, s.values()[i]);
+              sb.append('\n');
+            }
+          } else {
+            sb.append(firstSeries ? "" : ",");
+            string(sb, s.tag());
+            sb.append(":{\"steps\":").append(java.util.Arrays.toString(s.steps()).replace(" ", ""))
+                .append(",\"wallTimes\":").append(java.util.Arrays.toString(s.wallTimes()).replace(" ", ""))
+                .append(",\"values\":[");
+            for (int i = 0; i < s.size(); i++) {
+              sb.append(i > 0 ? "," : "");
+              number(sb, s.values()[i]);
+            }
+            sb.append("]}");
+          }
+          firstSeries = false;
+        }
+        if (format.equals("json")) {
+          sb.append("}}");
+        }
+      }
+      if (format.equals("json")) {
+        sb.append("]}");
+      }
+      return sb.toString();
+    }, false).onSuccess(body -> attachment(ctx, "runs-" + runs(ids) + "." + format, format, body)).onFailure(ctx::fail);
+  }
+
+  private static String runs(List<String> ids) {
+    return ids.size() == 1 ? ids.get(0) : ids.size() + "";
+  }
+
+  private static void attachment(RoutingContext ctx, String file, String format, String body) {
+    ctx.response().putHeader("Content-Type", format.equals("csv") ? "text/csv; charset=utf-8" : "application/json; charset=utf-8")
+        .putHeader("Content-Disposition", "attachment; filename=\"" + file + "\"")
+        .end(body);
+  }
+
   private static String csv(String s) {
     if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
       return "\"" + s.replace("\"", "\"\"") + "\"";
@@ -343,6 +564,7 @@ public final class DashboardRoutes {
       if (!media().setNotes(id, n)) {
         throw ApiException.notFound("no run with id '" + id + "'");
       }
+      index.touched(List.of(id));
       return new JsonObject().put("runId", id).put("tags", new JsonArray(new ArrayList<>(n.tags()))).put("notes", n.notes());
     });
   }

@@ -91,7 +91,12 @@ public final class HttpSupport {
 
   /** The {@code runs} parameter: comma-separated run ids, 1..200 of them. */
   static List<String> runIds(RoutingContext ctx) {
-    String raw = required(ctx, "runs", "?runs=4k2m9x1q,7p3c0d2e");
+    return runIds(ctx, "runs");
+  }
+
+  /** A parameter of comma-separated run ids, 1..200 of them. */
+  static List<String> runIds(RoutingContext ctx, String name) {
+    String raw = required(ctx, name, "?" + name + "=4k2m9x1q,7p3c0d2e");
     Set<String> ids = new LinkedHashSet<>();
     for (String part : raw.split(",")) {
       String id = part.trim();
@@ -99,15 +104,15 @@ public final class HttpSupport {
         continue;
       }
       if (!RUN_ID.matcher(id).matches()) {
-        throw ApiException.badRequest("query parameter 'runs': '" + id + "' is not a run id");
+        throw ApiException.badRequest("query parameter '" + name + "': '" + id + "' is not a run id");
       }
       ids.add(id);
     }
     if (ids.isEmpty()) {
-      throw ApiException.badRequest("query parameter 'runs' names no run");
+      throw ApiException.badRequest("query parameter '" + name + "' names no run");
     }
     if (ids.size() > MAX_RUNS_PER_REQUEST) {
-      throw ApiException.badRequest("query parameter 'runs': " + ids.size() + " runs; at most "
+      throw ApiException.badRequest("query parameter '" + name + "': " + ids.size() + " runs; at most "
           + MAX_RUNS_PER_REQUEST + " per request");
     }
     return new ArrayList<>(ids);
