@@ -3,7 +3,7 @@
  * hash (`#/scalars?runs=a,b&smooth=0.8&x=wall&logy=1`). Only values that differ from the
  * defaults are written, so links stay short.
  */
-export const VIEWS = ['runs', 'scalars', 'images', 'histograms', 'hparams', 'graph', 'text', 'sweeps'] as const;
+export const VIEWS = ['runs', 'scalars', 'images', 'histograms', 'hparams', 'graph', 'text', 'sweeps', 'run'] as const;
 export type View = (typeof VIEWS)[number];
 export type XAxis = 'step' | 'relative' | 'wall';
 export type HistMode = 'offset' | 'overlay' | 'distribution';
@@ -34,6 +34,8 @@ export interface State {
   /** only the runs of this owner (the token name that created them); '' = everyone's */
   owner: string;
   theme: 'dark' | 'light' | '';
+  /** the run the run page shows (`#/run/ID`) */
+  runPage: string;
 }
 
 export const DEFAULTS: State = {
@@ -55,6 +57,7 @@ export const DEFAULTS: State = {
   showHidden: false,
   owner: '',
   theme: '',
+  runPage: '',
 };
 
 export function parseHash(hash: string): State {
@@ -63,7 +66,12 @@ export function parseHash(hash: string): State {
   const q = h.indexOf('?');
   const path = q < 0 ? h : h.slice(0, q);
   const params = new URLSearchParams(q < 0 ? '' : h.slice(q + 1));
-  if ((VIEWS as readonly string[]).includes(path)) s.view = path as View;
+  if ((VIEWS as readonly string[]).includes(path) && path !== 'run') s.view = path as View;
+  const runPage = /^run\/([^/]+)$/.exec(path);
+  if (runPage) {
+    s.view = 'run';
+    s.runPage = decodeURIComponent(runPage[1]);
+  }
   const runs = params.get('runs');
   if (runs !== null) s.runs = runs.split(',').filter((r) => r.length > 0);
   const smooth = Number(params.get('smooth'));
@@ -109,5 +117,6 @@ export function toHash(s: State): string {
   if (s.owner) p.set('owner', s.owner);
   if (s.theme) p.set('theme', s.theme);
   const q = p.toString().replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%7C/g, '|');
-  return `#/${s.view}${q ? '?' + q : ''}`;
+  const view = s.view === 'run' ? `run/${encodeURIComponent(s.runPage)}` : s.view;
+  return `#/${view}${q ? '?' + q : ''}`;
 }
