@@ -93,7 +93,7 @@ export function mountRun(main: HTMLElement): () => void {
         <section class="card rp-artifacts"><h3>Artifacts (${artifacts.length})</h3>${artifacts.length
           ? `<table class="kv"><thead><tr><th>path</th><th>size</th><th>source</th><th>sha256</th></tr></thead><tbody>${artifacts.map((a) => `
             <tr data-path="${escapeHtml(a.path)}"><td><a class="download" href="${artifactUrl(id, a.path)}" download="${escapeHtml(a.path.split('/').pop()!)}" title="Download ${escapeHtml(a.path)}">${escapeHtml(a.path)}</a></td>
-            <td class="num size">${bytes(a.sizeBytes)}</td><td>${escapeHtml(a.source)}</td><td class="sha" title="${escapeHtml(a.sha256)}">${escapeHtml(a.sha256)}</td></tr>`).join('')}</tbody></table>`
+            <td class="num size">${bytes(a.sizeBytes)}</td><td>${escapeHtml(a.source)}</td><td class="sha" data-sha256="${escapeHtml(a.sha256)}" title="sha256 ${escapeHtml(a.sha256)}">${escapeHtml(a.sha256.slice(0, 12))}…</td></tr>`).join('')}</tbody></table>`
           : '<p class="muted">None. Upload with <code>run.logArtifact(file)</code> or <code>PUT /api/tracking/runs/ID/artifacts/PATH</code>.</p>'}</section>
         <section class="card rp-provenance"><h3>Provenance</h3>${kv(provenance)}</section>
         ${run.specText ? `<section class="card rp-spec-card"><h3>Spec</h3><pre class="rp-spec">${escapeHtml(run.specText)}</pre></section>` : ''}
@@ -133,7 +133,7 @@ export function mountRun(main: HTMLElement): () => void {
         if (!line || !el.isConnected) return;
         const width = Math.max(220, Math.floor(el.getBoundingClientRect().width));
         const plot = new uPlot({
-          width, height: 120, legend: { show: false }, cursor: { show: false },
+          width, height: 120, legend: { show: false }, cursor: { show: false }, scales: { x: { time: false } },
           series: [{}, { stroke: accent, width: 1.4, spanGaps: true, points: { show: false } }],
           axes: [{ stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { show: false } },
             { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { show: false }, size: 50, values: (_u, splits) => splits.map((v) => fmt(v)) }],
