@@ -8,6 +8,8 @@ import type { TagsResponse } from '../types';
 import './run.css';
 
 const q = encodeURIComponent;
+/** Where Cairn's trainer keeps a failed or stopped run's last output lines (ConsoleTail.ARTIFACT). */
+const CONSOLE_TAIL = 'logs/console-tail.txt';
 
 async function getJson<T>(url: string): Promise<T> {
   return (await api.request(url)).json() as Promise<T>;
@@ -37,23 +39,26 @@ export function mountRun(main: HTMLElement): () => void {
         getJson<{ tags?: Record<string, string> }>(`api/tracking/runs/${q(id)}`).then((r) => r.tags ?? {}).catch(() => ({}) as Record<string, string>),
         api.tags([id]).catch(() => null as TagsResponse | null),
       ]);
+      // a failed or stopped Cairn-trained run keeps the last lines of its output as an artifact
+      const tailArtifact = isTerminal(run.status) && run.status !== 'FINISHED' ? artifacts.find((a) => a.path === CONSOLE_TAIL) : undefined;
+      const tail = tailArtifact ? await api.blob(artifactUrl(id, CONSOLE_TAIL)).then((b) => b.text()).catch(() => '') : '';
       if (s !== seq) return;
       lastStatus = run.status;
-      render(run, artifacts, tagsKv, tags);
+      render(run, artifacts, tagsKv, tags, tail);
     } catch (e) {
       if (s !== seq) return;
       root.innerHTML = `<p class="error rp-error">Could not load run ${escapeHtml(id)}: ${escapeHtml((e as Error).message)}</p><p><a href="#/runs">← all runs</a></p>`;
     }
   };
 
-  const render = (run: RunDetail, artifacts: Artifact[], tagsKv: Record<string, string>, tags: TagsResponse | null) => {
+  const render = (run: RunDetail, artifacts: Artifact[], tagsKv: Record<string, string>, tags: TagsResponse | null, tail: string) => {
     document.title = `${run.name} · Cairn`;
     const listed = app.runsById.get(id);
     const { metrics, system } = splitSeries(run.series ?? []);
     const source = describeSource(run, tagsKv);
     const reason = statusReason(run);
     const failed = run.status === 'FAILED' || run.status === 'KILLED';
-    const consoleLines = failed ? lastLines(run.provenance?.['console.tail'] ?? '', 50) : [];
+    const consoleLines = failed ? lastLines(tail, 50) : [];
     const links = chartLinks(id, {
       scalars: tags?.scalars?.[id]?.length ?? metrics.length + system.length,
       images: tags?.images?.[id]?.length ?? 0,
@@ -64,7 +69,7 @@ export function mountRun(main: HTMLElement): () => void {
     const kv = (rows: [string, string][], cls = '') => rows.length
       ? `<table class="kv ${cls}">${rows.map(([k, v]) => `<tr data-key="${escapeHtml(k)}"><td>${escapeHtml(k)}</td><td class="wrap">${escapeHtml(v)}</td></tr>`).join('')}</table>`
       : '<p class="muted">none</p>';
-    const provenance = Object.entries(run.provenance ?? {}).filter(([k]) => k !== 'console.tail').sort(([a], [b]) => (a < b ? -1 : 1));
+    const provenance = Object.entries(run.provenance ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
     const metricRow = (m: SeriesSummary) => `<tr data-tag="${escapeHtml(m.tag)}"><td>${escapeHtml(m.tag)}</td><td class="num last">${fmt(m.last)}</td><td class="num">${fmt(m.min)}</td><td class="num">${fmt(m.max)}</td><td class="num steps">${m.count}</td><td class="num">${m.lastStep}</td></tr>`;
     root.innerHTML = `
       <div class="rp-head">
