@@ -10,6 +10,7 @@ import { mountGraph } from './views/graph';
 import { mountHistograms } from './views/histograms';
 import { mountHparams } from './views/hparams';
 import { mountImages } from './views/images';
+import { mountRun } from './views/run';
 import { mountRuns } from './views/runs';
 import { mountScalars } from './views/scalars';
 import { mountSweeps } from './views/sweeps';
@@ -18,7 +19,7 @@ import { mountText } from './views/text';
 /** A mounted view: it renders into `main` and its settings into `settings`; returns its cleanup. */
 export type Mount = (main: HTMLElement, settings: HTMLElement) => () => void;
 
-const VIEWS: { id: View; label: string; title: string; mount: Mount }[] = [
+const VIEWS: { id: View; label: string; title: string; mount: Mount; notInNav?: boolean }[] = [
   { id: 'runs', label: 'Runs', title: 'All runs: filter, sort, group, tag, hide, delete', mount: mountRuns },
   { id: 'scalars', label: 'Scalars', title: 'Metrics over steps or time, selected runs overlaid', mount: mountScalars },
   { id: 'images', label: 'Images', title: 'Logged images: sample predictions, confusion matrices', mount: mountImages },
@@ -27,6 +28,8 @@ const VIEWS: { id: View; label: string; title: string; mount: Mount }[] = [
   { id: 'graph', label: 'Graph', title: 'The model: blocks, shapes and parameter counts', mount: mountGraph },
   { id: 'text', label: 'Text', title: 'Logged text: tables, notes, predictions', mount: mountText },
   { id: 'sweeps', label: 'Sweeps', title: 'Hyperparameter sweeps: best so far, trials, parallel coordinates, importance', mount: mountSweeps },
+  // one run's page (#/run/ID), reached from the runs table
+  { id: 'run', label: 'Run', title: 'One run: status, params, provenance, metrics, artifacts', mount: mountRun, notInNav: true },
 ];
 
 /** True once the views may load data: no token is needed, or one was accepted. */
@@ -44,7 +47,7 @@ function start(): void {
       <a class="brand" href="#/runs" title="Cairn: experiment tracking">
         <svg viewBox="0 0 16 16" width="20" height="20" aria-hidden="true"><ellipse cx="8" cy="13" rx="7" ry="2.5" fill="#4e79a7"/><ellipse cx="8" cy="8.5" rx="5" ry="2.2" fill="#76b7b2"/><ellipse cx="8" cy="4.5" rx="3" ry="1.8" fill="#f28e2b"/></svg>
         Cairn</a>
-      <nav class="tabs">${VIEWS.map((v) => `<a data-view="${v.id}" href="#/${v.id}" title="${v.title}">${v.label}</a>`).join('')}</nav>
+      <nav class="tabs">${VIEWS.filter((v) => !v.notInNav).map((v) => `<a data-view="${v.id}" href="#/${v.id}" title="${v.title}">${v.label}</a>`).join('')}</nav>
       <span class="spacer"></span>
       <span class="live" title="Connecting to live updates…"><i></i>live</span>
       <span class="who muted" hidden></span>
@@ -86,15 +89,17 @@ function start(): void {
   });
 
   let current: View | null = null;
+  let currentRun = '';
   let cleanup: () => void = () => {};
   const show = () => {
-    if (app.state.view === current) return;
+    if (app.state.view === current && (current !== 'run' || app.state.runPage === currentRun)) return;
+    currentRun = app.state.runPage;
     current = app.state.view;
     cleanup();
     main.innerHTML = '';
     settings.innerHTML = '';
     // Runs and Sweeps pick their runs themselves: no runs panel
-    layout.classList.toggle('no-sidebar', current === 'runs' || current === 'sweeps');
+    layout.classList.toggle('no-sidebar', current === 'runs' || current === 'sweeps' || current === 'run');
     root.querySelectorAll<HTMLElement>('.tabs a').forEach((a) => a.classList.toggle('active', a.dataset.view === current));
     document.title = `${VIEWS.find((v) => v.id === current)!.label} · Cairn`;
     cleanup = VIEWS.find((v) => v.id === current)!.mount(main, settings);

@@ -3,7 +3,7 @@
  * hash (`#/scalars?runs=a,b&smooth=0.8&x=wall&logy=1`). Only values that differ from the
  * defaults are written, so links stay short.
  */
-export const VIEWS = ['runs', 'scalars', 'images', 'histograms', 'hparams', 'graph', 'text', 'sweeps'] as const;
+export const VIEWS = ['runs', 'scalars', 'images', 'histograms', 'hparams', 'graph', 'text', 'sweeps', 'run'] as const;
 export type View = (typeof VIEWS)[number];
 export type XAxis = 'step' | 'relative' | 'wall';
 export type HistMode = 'offset' | 'overlay' | 'distribution';
@@ -42,6 +42,8 @@ export interface State {
   band: 'minmax' | 'std';
   /** Histograms: one x range shared by every run's card */
   sharedX: boolean;
+  /** the run the run page shows (`#/run/ID`) */
+  runPage: string;
 }
 
 export const DEFAULTS: State = {
@@ -67,6 +69,7 @@ export const DEFAULTS: State = {
   chartGroup: '',
   band: 'minmax',
   sharedX: false,
+  runPage: '',
 };
 
 export function parseHash(hash: string): State {
@@ -75,7 +78,12 @@ export function parseHash(hash: string): State {
   const q = h.indexOf('?');
   const path = q < 0 ? h : h.slice(0, q);
   const params = new URLSearchParams(q < 0 ? '' : h.slice(q + 1));
-  if ((VIEWS as readonly string[]).includes(path)) s.view = path as View;
+  if ((VIEWS as readonly string[]).includes(path) && path !== 'run') s.view = path as View;
+  const runPage = /^run\/([^/]+)$/.exec(path);
+  if (runPage) {
+    s.view = 'run';
+    s.runPage = decodeURIComponent(runPage[1]);
+  }
   const runs = params.get('runs');
   if (runs !== null) s.runs = runs.split(',').filter((r) => r.length > 0);
   const smooth = Number(params.get('smooth'));
@@ -129,5 +137,6 @@ export function toHash(s: State): string {
   if (s.band !== DEFAULTS.band) p.set('band', s.band);
   if (s.sharedX) p.set('sharedx', '1');
   const q = p.toString().replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%7C/g, '|');
-  return `#/${s.view}${q ? '?' + q : ''}`;
+  const view = s.view === 'run' ? `run/${encodeURIComponent(s.runPage)}` : s.view;
+  return `#/${view}${q ? '?' + q : ''}`;
 }

@@ -25,3 +25,14 @@ describe('deep links', () => {
     expect(parseHash('#/sweeps').trialSort).toBe('trial');
   });
 });
+
+describe('run page links', () => {
+  it('round-trip #/run/ID and leave other views alone', () => {
+    const s = parseHash('#/run/ab12cd');
+    expect(s.view).toBe('run');
+    expect(s.runPage).toBe('ab12cd');
+    expect(toHash(s)).toBe('#/run/ab12cd');
+    expect(parseHash('#/run').view).toBe('scalars');
+    expect(toHash({ ...s, view: 'scalars' })).toBe('#/scalars');
+  });
+});

@@ -136,7 +136,7 @@ export function mountRuns(main: HTMLElement): () => void {
     <tr data-id="${r.id}" class="${sel ? 'sel' : ''} ${app.hidden.has(r.id) ? 'is-hidden' : ''}">
       <td class="sel-col"><input type="checkbox" class="sel" ${sel ? 'checked' : ''} title="Select for the charts" /></td>
       <td><span class="swatch big" style="background:${runColor(r.id)}" title="Change colour"></span></td>
-      <td class="name" title="run id ${r.id}"><b>${escapeHtml(r.name)}</b></td>
+      <td class="name" title="run id ${r.id}: open its page"><a class="run-link" href="#/run/${encodeURIComponent(r.id)}"><b>${escapeHtml(r.name)}</b></a></td>
       <td>${escapeHtml(r.experiment)}</td>
       <td class="owner">${escapeHtml(r.owner ?? 'local')}</td>
       <td><span class="badge s-${r.status}" title="${escapeHtml(r.message ?? r.status)}">${r.status.toLowerCase()}</span></td>

@@ -189,6 +189,10 @@ public final class CairnClient implements AutoCloseable {
     }
   }
 
+  Http http() {
+    return http;
+  }
+
   Duration closeTimeout() {
     return closeTimeout;
   }

@@ -85,6 +85,47 @@ final class Http {
     }
   }
 
+  /**
+   * PUTs a file, streamed from disk, until the server answers 2xx, refuses it (4xx other than 408 /
+   * 429), or {@code deadline} (System.nanoTime) passes. A PUT replaces what is at its path, so
+   * sending it again after a lost answer stores it once.
+   */
+  JsonNode putFileWithRetries(String path, java.nio.file.Path file, long deadline) throws InterruptedException {
+    long wait = 100;
+    while (true) {
+      try {
+        HttpRequest.Builder rb = HttpRequest.newBuilder(resolve(path))
+            .timeout(requestTimeout.plus(Duration.ofMillis(java.nio.file.Files.size(file) / 1000))) // ~1 MB/s at worst
+            .header("Content-Type", "application/octet-stream")
+            .PUT(HttpRequest.BodyPublishers.ofFile(file));
+        if (token != null) {
+          rb.header("Authorization", "Bearer " + token);
+        } else {
+          rb.header("X-Cairn-Request", "1");
+        }
+        HttpResponse<byte[]> response = client.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode json = parse(response.body());
+        if (response.statusCode() / 100 == 2) {
+          return json;
+        }
+        String message = json != null && json.path("error").has("message")
+            ? json.path("error").path("message").asText() : "HTTP " + response.statusCode();
+        CairnClientException e = new CairnClientException(response.statusCode(), path + ": " + message);
+        if (!retryable(response.statusCode()) || System.nanoTime() + wait * 1_000_000 > deadline) {
+          throw e;
+        }
+      } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+        throw new CairnClientException("cannot read " + file + ": " + e.getMessage(), e);
+      } catch (IOException e) {
+        if (System.nanoTime() + wait * 1_000_000 > deadline) {
+          throw new CairnClientException("server at " + base + " unreachable: " + e, e);
+        }
+      }
+      Thread.sleep(wait);
+      wait = Math.min(wait * 2, maxBackoff.toMillis());
+    }
+  }
+
   static boolean retryable(int status) {
     return status == 408 || status == 429 || status >= 500 || status == -1;
   }

@@ -3,7 +3,15 @@ package dev.cairn.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLEncoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -101,6 +109,90 @@ public final class Run implements AutoCloseable {
     ObjectNode body = Http.JSON.createObjectNode();
     body.putObject("tags").put(key, value);
     client.put(task("tags", body));
+  }
+
+  /** Uploads a file as the run's artifact under its file name; see {@link #logArtifact(Path, String)}. */
+  public Artifact logArtifact(Path file) {
+    java.util.Objects.requireNonNull(file, "file");
+    Path name = file.getFileName();
+    if (name == null) {
+      throw new IllegalArgumentException("'" + file + "' has no file name; give the artifact path");
+    }
+    return logArtifact(file, name.toString());
+  }
+
+  /**
+   * Uploads a file as the run's artifact at {@code artifactPath} (e.g. {@code plots/loss.png}),
+   * streamed from disk, and waits for the server to store it; a file already at that path is
+   * replaced. Retried with backoff while the server is away (at most the client's close timeout
+   * plus the time to send the file): a PUT stores the same file whatever number of times it
+   * arrives. Checks the server's SHA-256 against the file's.
+   *
+   * @throws CairnClientException when the server refuses it (bad path, over its size limit, unknown
+   *     run), cannot be reached in time, or stored other bytes than the file holds now
+   */
+  public Artifact logArtifact(Path file, String artifactPath) {
+    java.util.Objects.requireNonNull(file, "file");
+    if (artifactPath == null || artifactPath.isEmpty() || artifactPath.startsWith("/")) {
+      throw new IllegalArgumentException("artifactPath is a relative path such as plots/loss.png, got "
+          + (artifactPath == null ? "null" : "'" + artifactPath + "'"));
+    }
+    for (String segment : artifactPath.split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        throw new IllegalArgumentException("artifactPath '" + artifactPath + "' has a '" + segment
+            + "' segment; '.' and '..' are not allowed");
+      }
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("'" + file + "' is not a readable file");
+    }
+    try {
+      String local = sha256(file);
+      String path = "api/tracking/runs/" + id + "/artifacts/" + encodePath(artifactPath) + "?source=java-client";
+      JsonNode answer = client.http().putFileWithRetries(path, file, System.nanoTime() + client.closeTimeout().toNanos());
+      Artifact stored = new Artifact(answer.path("path").asText(), answer.path("sizeBytes").asLong(),
+          answer.path("sha256").asText());
+      if (!stored.sha256().equals(local)) {
+        throw new CairnClientException(-1, "artifact '" + artifactPath + "' of run " + id + ": the server stored sha256 "
+            + stored.sha256() + " but " + file + " has " + local + " (did the file change while it was sent?)");
+      }
+      return stored;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CairnClientException("interrupted while uploading " + file, e);
+    } catch (IOException e) {
+      throw new CairnClientException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A stored artifact: its path in the run, size and SHA-256 (hex) as the server recorded them. */
+  public record Artifact(String path, long sizeBytes, String sha256) {}
+
+  static String encodePath(String path) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~/".indexOf(c) >= 0) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(String.format("%02X", c));
+      }
+    }
+    return out.toString();
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        md.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Sends what is queued, then ends the run; waits at most the client's close timeout. */

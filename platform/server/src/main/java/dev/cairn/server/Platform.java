@@ -58,6 +58,9 @@ public final class Platform implements AutoCloseable {
     this.abandonedRuns = abandonedRuns;
     this.resolver = new SpecResolver(plugins);
     this.runs = new RunService(vertx, plugins, resolver, options);
+    if (store instanceof dev.cairn.core.tracking.H2TrackingStore h2) {
+      runs.keepTailsIn(new dev.cairn.core.artifacts.ArtifactStore(h2.dataSource(), options.dataDir()));
+    }
   }
 
   /**

@@ -46,6 +46,7 @@ public final class RunService {
   private final CairnOptions options;
   private final WorkerExecutor training;
   private final Map<String, AtomicBoolean> active = new ConcurrentHashMap<>();
+  private volatile dev.cairn.core.artifacts.ArtifactStore tails;
 
   RunService(Vertx vertx, PluginRegistry plugins, SpecResolver resolver, CairnOptions options) {
     this.vertx = vertx;
@@ -124,6 +125,9 @@ public final class RunService {
     RunStatus status;
     String message = null;
     TrainingResult result = null;
+    Throwable unexpected = null;
+    dev.cairn.core.training.ConsoleTail tail = new dev.cairn.core.training.ConsoleTail(observer);
+    observer = tail;
     try {
       String device = Devices.label(Devices.resolve(resolved.spec().device(), Engine.getEngine("PyTorch")));
       setState(runId, RunStatus.RUNNING, device, null);
@@ -157,9 +161,38 @@ public final class RunService {
       LOG.error("run {} failed", runId, e);
       status = RunStatus.FAILED;
       message = e.getClass().getSimpleName() + ": " + e.getMessage();
+      unexpected = e;
+    }
+    if (status != RunStatus.FINISHED) {
+      tail.ended(status.name(), message, unexpected);
+      keepTail(runId, tail.text());
     }
     setState(runId, status, null, message);
     return new RunOutcome(runId, name, status, result, message);
+  }
+
+  /**
+   * Keeps the last lines of a failed or stopped run's output as its artifact {@code
+   * logs/console-tail.txt} (the run page shows them). Best effort: a run's end never waits on it failing.
+   */
+  private void keepTail(String runId, String text) {
+    if (tails == null) {
+      return;
+    }
+    try {
+      Path tmp = tails.newUploadFile();
+      byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      java.nio.file.Files.write(tmp, bytes);
+      String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+      tails.commit(runId, dev.cairn.core.training.ConsoleTail.ARTIFACT, tmp, bytes.length, sha, "cairn-trainer");
+    } catch (Exception e) {
+      LOG.warn("could not keep the output of run {}: {}", runId, e.toString());
+    }
+  }
+
+  /** Where failed runs' output tails go (set by the platform when its store is the H2 store). */
+  void keepTailsIn(dev.cairn.core.artifacts.ArtifactStore store) {
+    this.tails = store;
   }
 
   private void setState(String runId, RunStatus status, String device, String message) throws Exception {

@@ -3,6 +3,7 @@ package dev.cairn.server.cli;
 import dev.cairn.server.Platform;
 import dev.cairn.server.cluster.ClusterOptions;
 import dev.cairn.server.http.ApiVerticle;
+import dev.cairn.server.http.ArtifactRoutes;
 import dev.cairn.server.http.AuthSettings;
 import dev.cairn.server.http.ServerLimits;
 import dev.cairn.server.sweep.SweepControllerVerticle;
@@ -76,6 +77,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Runs queued or training in this server at once; more get 429 (default ${DEFAULT-VALUE}).")
   int maxQueuedRuns;
 
+  @Option(names = "--max-artifact-bytes", defaultValue = "1g", paramLabel = "SIZE",
+      description = "Largest artifact upload, in bytes or with a suffix k, m, g (KiB, MiB, GiB; default ${DEFAULT-VALUE}); larger ones get 413.")
+  String maxArtifactBytes;
+
   @Override
   public Integer call() throws Exception {
     if (workerTimeout < 1 || (slots != null && slots < 0)) {
@@ -85,6 +90,13 @@ final class ServeCommand implements Callable<Integer> {
     if (idleTimeout < 1 || requestTimeout < 1 || maxConnections < 1 || maxEpochs < 1 || maxQueuedRuns < 1) {
       System.err.println("error: --idle-timeout, --request-timeout, --max-connections, --max-epochs and"
           + " --max-queued-runs must be at least 1");
+      return CairnCli.USAGE;
+    }
+    long artifactLimit;
+    try {
+      artifactLimit = parseSize(maxArtifactBytes);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: --max-artifact-bytes: " + e.getMessage());
       return CairnCli.USAGE;
     }
     List<Path> roots = new ArrayList<>(ServerLimits.rootsFromEnvironment());
@@ -112,7 +124,7 @@ final class ServeCommand implements Callable<Integer> {
         System.err.printf("cluster head on %s:%d (workers: cairn worker --cluster --join %s:%d)%n",
             clusterHost, clusterPort, clusterHost, clusterPort);
       }
-      serveUntilStopped(handle.platform, host, port, auth, limits);
+      serveUntilStopped(handle.platform, host, port, auth, limits, artifactLimit);
       return 0;
     }
   }
@@ -127,7 +139,12 @@ final class ServeCommand implements Callable<Integer> {
 
   static void serveUntilStopped(Platform platform, String host, int port, AuthSettings auth, ServerLimits limits)
       throws Exception {
-    ApiVerticle api = new ApiVerticle(platform, host, port, auth, limits);
+    serveUntilStopped(platform, host, port, auth, limits, ArtifactRoutes.DEFAULT_MAX_BYTES);
+  }
+
+  static void serveUntilStopped(Platform platform, String host, int port, AuthSettings auth, ServerLimits limits,
+      long maxArtifactBytes) throws Exception {
+    ApiVerticle api = new ApiVerticle(platform, host, port, auth, limits).maxArtifactBytes(maxArtifactBytes);
     platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     System.err.printf("serving http://%s:%d/api/runs (Ctrl-C to stop)%n", host, api.actualPort());
     System.err.printf("dashboard: http://%s:%d/%n", host, api.actualPort());
@@ -136,5 +153,29 @@ final class ServeCommand implements Callable<Integer> {
         : "authentication: none (loopback without tokens, or --insecure-no-auth)");
     System.err.flush();
     new CountDownLatch(1).await(); // until the JVM shuts down; the shutdown hook closes the platform
+  }
+
+  /** {@code 1048576}, {@code 512k}, {@code 64m}, {@code 2g} (binary units) -> bytes, at least 1. */
+  static long parseSize(String raw) {
+    String s = raw == null ? "" : raw.trim().toLowerCase(java.util.Locale.ROOT);
+    long unit = 1;
+    if (s.endsWith("k") || s.endsWith("m") || s.endsWith("g")) {
+      unit = switch (s.charAt(s.length() - 1)) {
+        case 'k' -> 1L << 10;
+        case 'm' -> 1L << 20;
+        default -> 1L << 30;
+      };
+      s = s.substring(0, s.length() - 1);
+    }
+    long n;
+    try {
+      n = Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + raw + "' is not a size; give bytes or a number with k, m or g, e.g. 512m");
+    }
+    if (n < 1 || n > Long.MAX_VALUE / unit) {
+      throw new IllegalArgumentException("'" + raw + "' is out of range; at least 1 byte");
+    }
+    return n * unit;
   }
 }

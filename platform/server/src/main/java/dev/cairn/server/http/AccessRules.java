@@ -40,6 +40,11 @@ public final class AccessRules {
   }
 
   static final long DEFAULT_BODY = ApiVerticle.MAX_BODY_BYTES;
+  /**
+   * A route that streams its body to disk and enforces its own, configurable limit while it reads
+   * (artifact uploads: {@code cairn serve --max-artifact-bytes}); no body handler buffers it.
+   */
+  static final long STREAMED = Long.MAX_VALUE;
 
   private static final List<Rule> RULES = new ArrayList<>();
 
@@ -92,8 +97,14 @@ public final class AccessRules {
     rule(POST, "/api/models/:id/predict", READ, null, ModelsApi.MAX_PREDICT_BYTES);
     rule(POST, "/api/models/:id/evaluate", WRITE);
     rule(POST, "/api/runs/:id/export", WRITE, "run.export");
+    // artifacts, any file of a run (ArtifactRoutes): uploads stream to disk under --max-artifact-bytes
     rule(GET, "/api/runs/:id/artifacts", READ);
-    rule(GET, "/api/runs/:id/artifacts/:name", READ);
+    rule(GET, ArtifactRoutes.DOWNLOAD, READ);
+    rule(PUT, ArtifactRoutes.NATIVE_UPLOAD, WRITE, null, STREAMED);
+    rule(PUT, ArtifactRoutes.MLFLOW_PROXY + "/*", WRITE, null, STREAMED);
+    rule(GET, ArtifactRoutes.MLFLOW_PROXY + "/*", READ);
+    rule(GET, ArtifactRoutes.MLFLOW_PROXY, READ);
+    rule(GET, ArtifactRoutes.MLFLOW_LIST, READ);
     // sweeps and the cluster (SweepRoutes)
     rule(GET, "/api/sweeps", READ);
     rule(POST, "/api/sweeps", WRITE, "sweep.submit");
@@ -181,7 +192,10 @@ public final class AccessRules {
   /** True when some rule is written for exactly this method and route path. */
   static boolean hasRuleFor(HttpMethod method, String routePath) {
     for (Rule r : RULES) {
-      if (r.method.equals(method) && r.path.equals(routePath)) {
+      // Vert.x reports a route "/a/*" as "/a/"
+      boolean same = r.path.equals(routePath) || (r.path.endsWith("/*") && r.path.length() > 2
+          && r.path.substring(0, r.path.length() - 1).equals(routePath));
+      if (r.method.equals(method) && same) {
         return true;
       }
     }

@@ -44,6 +44,7 @@ public final class ApiVerticle extends VerticleBase {
   private final AuthSettings auth;
   private final ServerLimits limits;
   private HttpServer server;
+  private long maxArtifactBytes = ArtifactRoutes.DEFAULT_MAX_BYTES;
 
   /** A server that asks for no token (loopback without tokens; tests and benchmarks). */
   public ApiVerticle(Platform platform, String host, int port) {
@@ -66,11 +67,21 @@ public final class ApiVerticle extends VerticleBase {
     this.limits = limits;
   }
 
+  /** The largest artifact upload this server takes ({@code cairn serve --max-artifact-bytes}); call before deploying. */
+  public ApiVerticle maxArtifactBytes(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("the artifact size limit must be at least 1 byte");
+    }
+    this.maxArtifactBytes = bytes;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     ServerGuards.restrictSpecPaths(platform, limits);
     Router router = Router.router(vertx);
     router.route().handler(new AuthHandler(vertx, platform.security(), auth)); // first: see AccessRules
+    ArtifactRoutes.mount(router, vertx, platform, maxArtifactBytes); // first: uploads stream, no body handler may read them
     ModelsApi.mount(router, vertx, platform); // first: its routes read larger bodies than the handler below allows
     TrackingRoutes.mount(router, vertx, platform); // also before the 1 MiB body handler
     dev.cairn.server.mlflow.MlflowRoutes.mount(router, vertx, platform); // its own body handler and MLflow's error bodies
@@ -200,6 +211,7 @@ public final class ApiVerticle extends VerticleBase {
       if (!store().deleteRun(id)) {
         throw ApiException.notFound("no run with id '" + id + "'");
       }
+      ArtifactRoutes.storeOf(platform).deleteFiles(id);
       return new JsonObject().put("deleted", id);
     });
   }

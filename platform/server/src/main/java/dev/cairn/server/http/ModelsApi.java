@@ -9,7 +9,6 @@ import dev.cairn.core.onnx.OnnxModelException;
 import dev.cairn.core.onnx.OnnxModels;
 import dev.cairn.core.onnx.ProviderChoice;
 import dev.cairn.core.onnx.RegisteredModel;
-import dev.cairn.core.onnx.RunArtifact;
 import dev.cairn.server.Platform;
 import dev.cairn.spi.SpecException;
 import dev.cairn.spi.onnx.OnnxExportException;
@@ -80,8 +79,7 @@ public final class ModelsApi {
         .handler(api::predict);
     router.post("/api/models/:id/evaluate").handler(small).handler(api::evaluate);
     router.post("/api/runs/:id/export").handler(small).handler(api::export);
-    router.get("/api/runs/:id/artifacts").handler(api::artifacts);
-    router.get("/api/runs/:id/artifacts/:name").handler(api::artifactFile);
+    // a run's artifacts, the export among them, are listed and sent by ArtifactRoutes
     OpenInferenceRoutes.mount(router, models, api.workers, MAX_PREDICT_BYTES); // /v2: same sessions and workers
   }
 
@@ -174,27 +172,6 @@ public final class ModelsApi {
           return r;
         }, false)
         .onSuccess(r -> HttpSupport.json(ctx, r.reused() ? 200 : 201, OnnxJson.write(OnnxJson.export(r))))
-        .onFailure(t -> ctx.fail(toApi(t)));
-  }
-
-  private void artifacts(RoutingContext ctx) {
-    String runId = ctx.pathParam("id");
-    blocking(ctx, 200, () -> {
-      if (platform.store().getRun(runId).isEmpty()) {
-        throw ApiException.notFound("no run with id '" + runId + "'");
-      }
-      var array = new com.fasterxml.jackson.databind.node.ArrayNode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance);
-      models.catalog().artifacts(runId).forEach(a -> array.add(OnnxJson.artifact(a)));
-      return "{\"artifacts\":" + OnnxJson.write(array) + "}";
-    });
-  }
-
-  private void artifactFile(RoutingContext ctx) {
-    String runId = ctx.pathParam("id");
-    String name = ctx.pathParam("name");
-    workers.<RunArtifact>executeBlocking(() -> models.catalog().artifact(runId, name).orElseThrow(() ->
-            ApiException.notFound("run '" + runId + "' has no artifact '" + name + "'")), false)
-        .onSuccess(a -> sendFile(ctx, a.file().toString(), runId + "-" + a.name()))
         .onFailure(t -> ctx.fail(toApi(t)));
   }
 
