@@ -88,7 +88,7 @@ public final class OnnxPredictor {
       return List.of();
     }
     TensorData first = outputs.values().iterator().next();
-    if (first.shape().length != 2 || first.shape()[1] != labels.size()) {
+    if (first.type().equals("string") || first.shape().length != 2 || first.shape()[1] != labels.size()) {
       return List.of();
     }
     boolean logits = signature.metadata().getOrDefault(OnnxMetadata.OUTPUT_KIND, "").startsWith("logits");

@@ -21,12 +21,13 @@ import java.util.Objects;
  * A dense tensor on the Java side of ONNX Runtime: an element type in ONNX's words, a shape and a
  * row-major array ({@code float[]} for float, {@code double[]} for double, {@code long[]} for
  * int64, {@code int[]} for int32, {@code short[]} for int16 and float16 (IEEE half-precision bits),
- * {@code byte[]} for int8 and uint8, {@code boolean[]} for bool).
+ * {@code byte[]} for int8 and uint8, {@code boolean[]} for bool, {@code String[]} for string: ONNX
+ * strings, UTF-8 text, the Open Inference Protocol's BYTES).
  */
 public record TensorData(String type, long[] shape, Object data) {
   /** Element types predict accepts and returns. */
   public static final List<String> TYPES = List.of("float", "double", "float16", "int64", "int32", "int16", "int8", "uint8",
-      "bool");
+      "bool", "string");
 
   public TensorData {
     Objects.requireNonNull(type, "type");
@@ -52,6 +53,7 @@ public record TensorData(String type, long[] shape, Object data) {
     if (data instanceof short[] a) return a.length;
     if (data instanceof byte[] a) return a.length;
     if (data instanceof boolean[] a) return a.length;
+    if (data instanceof String[] a) return a.length;
     throw new IllegalArgumentException("unsupported tensor array " + (data == null ? "null" : data.getClass()));
   }
 
@@ -59,8 +61,15 @@ public record TensorData(String type, long[] shape, Object data) {
     return length(data);
   }
 
-  /** Element {@code i} as a double (bools as 0/1, uint8 unsigned). */
+  /** Element {@code i} as a double (bools as 0/1, uint8 unsigned; a string is parsed, NaN when not a number). */
   public double get(int i) {
+    if (data instanceof String[] a) {
+      try {
+        return Double.parseDouble(a[i].trim());
+      } catch (NumberFormatException e) {
+        return Double.NaN;
+      }
+    }
     if (data instanceof float[] a) return a[i];
     if (data instanceof double[] a) return a[i];
     if (data instanceof long[] a) return a[i];
@@ -93,6 +102,9 @@ public record TensorData(String type, long[] shape, Object data) {
     }
     if (data instanceof boolean[] b) {
       return new TensorData(type, shape, b.clone());
+    }
+    if (data instanceof String[] t) {
+      return new TensorData("string", shape, t.clone());
     }
     long[] l = (long[]) data;
     switch (type) {
@@ -159,6 +171,8 @@ public record TensorData(String type, long[] shape, Object data) {
         for (int i = 0; i < a.length; i++) a[i] = values[i] != 0;
         return new TensorData(type, shape, a);
       }
+      case "string":
+        throw new OnnxModelException(Reason.BAD_INPUT, "this input takes strings (ONNX string), not numbers");
       default:
         throw new OnnxModelException(Reason.BAD_INPUT, "element type '" + type + "' is not supported; supported: " + TYPES);
     }
@@ -184,6 +198,7 @@ public record TensorData(String type, long[] shape, Object data) {
         buf.rewind();
         return OnnxTensor.createTensor(env, buf, shape, OnnxJavaType.BOOL);
       }
+      case "string": return OnnxTensor.createTensor(env, (String[]) data, shape);
       default:
         throw new OnnxModelException(Reason.BAD_INPUT, "element type '" + type + "' is not supported; supported: " + TYPES);
     }
@@ -237,9 +252,29 @@ public record TensorData(String type, long[] shape, Object data) {
         }
         return new TensorData(tensor.getInfo().type == OnnxJavaType.INT8 ? "int8" : "uint8", shape, a);
       }
+      case STRING: {
+        java.util.ArrayList<String> flat = new java.util.ArrayList<>();
+        try {
+          flatten(tensor.getValue(), flat);
+        } catch (OrtException e) {
+          throw new OnnxModelException(Reason.BAD_INPUT, "output '" + name + "' (strings) cannot be read: "
+              + ExecutionProviders.firstLine(e.getMessage()), e);
+        }
+        return new TensorData("string", shape, flat.toArray(new String[0]));
+      }
       default:
         throw new OnnxModelException(Reason.BAD_INPUT, "output '" + name + "' has element type "
             + tensor.getInfo().type + ", which predict cannot return; supported: " + TYPES);
+    }
+  }
+
+  private static void flatten(Object value, List<String> into) {
+    if (value instanceof String s) {
+      into.add(s);
+    } else if (value instanceof Object[] a) {
+      for (Object o : a) {
+        flatten(o, into);
+      }
     }
   }
 

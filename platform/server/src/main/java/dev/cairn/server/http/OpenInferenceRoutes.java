@@ -44,7 +44,8 @@ final class OpenInferenceRoutes {
   }
   /** Protocol datatype per element type predict feeds (ONNX's lower-case names). */
   static final Map<String, String> DATATYPES = Map.of("bool", "BOOL", "uint8", "UINT8", "int8", "INT8",
-      "int16", "INT16", "int32", "INT32", "int64", "INT64", "float16", "FP16", "float", "FP32", "double", "FP64");
+      "int16", "INT16", "int32", "INT32", "int64", "INT64", "float16", "FP16", "float", "FP32", "double", "FP64",
+      "string", "BYTES");
 
   private final OnnxModels models;
   private final WorkerExecutor workers;
@@ -148,7 +149,6 @@ final class OpenInferenceRoutes {
       case "uint16" -> "UINT16";
       case "uint32" -> "UINT32";
       case "uint64" -> "UINT64";
-      case "string" -> "BYTES";
       case "bfloat16" -> "BF16";
       default -> DATATYPES.getOrDefault(onnxType, onnxType.toUpperCase(java.util.Locale.ROOT));
     };
@@ -272,6 +272,9 @@ final class OpenInferenceRoutes {
 
   private static TensorData binaryInput(String name, String type, long[] shape, long count, JsonNode size,
       ByteBuffer binary) {
+    if (type.equals("string")) {
+      return binaryStrings(name, shape, count, size, binary);
+    }
     long want = count * elementBytes(type);
     if (!size.isIntegralNumber() || size.asLong() != want) {
       throw bad("input '" + name + "' has binary_data_size " + size + "; shape " + java.util.Arrays.toString(shape) + " of "
@@ -298,6 +301,45 @@ final class OpenInferenceRoutes {
     };
     binary.position((int) (binary.position() + want));
     return new TensorData(type, shape, data);
+  }
+
+  /**
+   * BYTES in the binary form: each element is a 4-byte little-endian length and that many bytes;
+   * ONNX strings are UTF-8 text, so an element that is not valid UTF-8 is refused.
+   */
+  private static TensorData binaryStrings(String name, long[] shape, long count, JsonNode size, ByteBuffer binary) {
+    if (!size.isIntegralNumber() || size.asLong() < 4 * count || size.asLong() > binary.remaining()) {
+      throw bad("input '" + name + "' has binary_data_size " + size + "; " + count + " BYTES elements take 4 bytes of"
+          + " length each plus their contents, and " + binary.remaining() + " bytes of binary data follow");
+    }
+    int end = binary.position() + (int) size.asLong();
+    String[] values = new String[(int) count];
+    java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    for (int i = 0; i < values.length; i++) {
+      if (end - binary.position() < 4) {
+        throw bad("input '" + name + "': BYTES element " + i + " has no 4-byte length within binary_data_size " + size);
+      }
+      int length = binary.getInt();
+      if (length < 0 || length > end - binary.position()) {
+        throw bad("input '" + name + "': BYTES element " + i + " says " + Integer.toUnsignedLong(length) + " bytes; only "
+            + (end - binary.position()) + " remain within binary_data_size " + size);
+      }
+      ByteBuffer element = binary.slice();
+      element.limit(length);
+      try {
+        values[i] = utf8.decode(element).toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw bad("input '" + name + "': BYTES element " + i + " is not UTF-8 text; ONNX string tensors hold UTF-8 text");
+      }
+      binary.position(binary.position() + length);
+    }
+    if (binary.position() != end) {
+      throw bad("input '" + name + "': binary_data_size " + size + " leaves " + (end - binary.position())
+          + " bytes after the last of its " + count + " BYTES elements");
+    }
+    return new TensorData("string", shape, values);
   }
 
   private static Buffer response(String name, Resolved r, JsonNode request, Prediction p, RoutingContext ctx) {
@@ -347,6 +389,15 @@ final class OpenInferenceRoutes {
   }
 
   static byte[] bytes(TensorData t) {
+    if (t.data() instanceof String[] strings) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      for (String v : strings) {
+        byte[] utf8 = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(utf8.length).array());
+        out.writeBytes(utf8);
+      }
+      return out.toByteArray();
+    }
     int n = t.size();
     ByteBuffer b = ByteBuffer.allocate(n * elementBytes(t.type())).order(ByteOrder.LITTLE_ENDIAN);
     Object d = t.data();
