@@ -48,6 +48,7 @@ public final class ExecutionProviders {
       } else {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
+          options.setCPUArenaAllocator(false);
           options.addCUDA(0);
           OrtSession session = env.createSession(file.toString(), options);
           options.close();
@@ -64,6 +65,9 @@ public final class ExecutionProviders {
       }
     }
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      // no CPU memory arena: an arena keeps the peak of every run (a request refused after it ran
+      // included) for the session's lifetime; without it each run's memory goes back when it ends
+      options.setCPUArenaAllocator(false);
       OrtSession session = env.createSession(file.toString(), options);
       // printed in parentheses after the provider ("on cpu (...)"), so it holds none of its own
       String note = choice == ProviderChoice.CPU ? "CPU execution provider, asked for"

@@ -29,6 +29,7 @@ public final class OnnxPredictor {
         throw new OnnxModelException(Reason.BAD_INPUT, "the model has no input '" + name + "'; it takes " + signature.inputs());
       }
     }
+    lease.shapes().check(inputs, maxOutputBytes(), maxTensorBytes());
     OrtEnvironment env = OrtSupport.environment();
     Map<String, OnnxTensor> feed = new LinkedHashMap<>();
     long start = System.nanoTime();
@@ -60,6 +61,14 @@ public final class OnnxPredictor {
   /** Largest total of output bytes copied out of ONNX Runtime (system property, default 256 MiB). */
   static long maxOutputBytes() {
     return Long.getLong("cairn.onnx.maxOutputBytes", 256L << 20);
+  }
+
+  /**
+   * Largest single intermediate tensor a prediction may make, as far as its shape is known before
+   * the run (system property, default 1 GiB).
+   */
+  static long maxTensorBytes() {
+    return Long.getLong("cairn.onnx.maxTensorBytes", 1L << 30);
   }
 
   /**
