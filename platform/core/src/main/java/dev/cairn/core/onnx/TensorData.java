@@ -22,7 +22,9 @@ import java.util.Objects;
  * row-major array ({@code float[]} for float, {@code double[]} for double, {@code long[]} for
  * int64, {@code int[]} for int32, {@code short[]} for int16 and float16 (IEEE half-precision bits),
  * {@code byte[]} for int8 and uint8, {@code boolean[]} for bool, {@code String[]} for string: ONNX
- * strings, UTF-8 text, the Open Inference Protocol's BYTES).
+ * strings, UTF-8 text, the Open Inference Protocol's BYTES); or, for any type but string, a
+ * little-endian {@code ByteBuffer} of raw values (binary request bodies: handed to ONNX Runtime
+ * with one copy).
  */
 public record TensorData(String type, long[] shape, Object data) {
   /** Element types predict accepts and returns. */
@@ -36,8 +38,9 @@ public record TensorData(String type, long[] shape, Object data) {
     for (long d : shape) {
       n *= d;
     }
-    if (n != length(data)) {
-      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got " + length(data));
+    if (n != length(type, data)) {
+      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got "
+          + length(type, data));
     }
   }
 
@@ -45,7 +48,7 @@ public record TensorData(String type, long[] shape, Object data) {
     return new TensorData("float", shape, values);
   }
 
-  private static int length(Object data) {
+  private static int length(String type, Object data) {
     if (data instanceof float[] a) return a.length;
     if (data instanceof double[] a) return a.length;
     if (data instanceof long[] a) return a.length;
@@ -54,15 +57,30 @@ public record TensorData(String type, long[] shape, Object data) {
     if (data instanceof byte[] a) return a.length;
     if (data instanceof boolean[] a) return a.length;
     if (data instanceof String[] a) return a.length;
+    if (data instanceof ByteBuffer b) return b.remaining() / ShapeInference.elementBytes(type);
     throw new IllegalArgumentException("unsupported tensor array " + (data == null ? "null" : data.getClass()));
   }
 
   public int size() {
-    return length(data);
+    return length(type, data);
   }
 
   /** Element {@code i} as a double (bools as 0/1, uint8 unsigned; a string is parsed, NaN when not a number). */
   public double get(int i) {
+    if (data instanceof ByteBuffer b) {
+      int at = b.position() + i * ShapeInference.elementBytes(type);
+      return switch (type) {
+        case "float" -> b.getFloat(at);
+        case "double" -> b.getDouble(at);
+        case "int64" -> b.getLong(at);
+        case "int32" -> b.getInt(at);
+        case "int16" -> b.getShort(at);
+        case "float16" -> Fp16Conversions.fp16ToFloat(b.getShort(at));
+        case "uint8" -> Byte.toUnsignedInt(b.get(at));
+        case "bool" -> b.get(at) != 0 ? 1 : 0;
+        default -> b.get(at);
+      };
+    }
     if (data instanceof String[] a) {
       try {
         return Double.parseDouble(a[i].trim());
@@ -180,6 +198,27 @@ public record TensorData(String type, long[] shape, Object data) {
 
   /** An ONNX Runtime tensor holding a copy of the data; the caller closes it. */
   public OnnxTensor toOnnx(OrtEnvironment env) throws OrtException {
+    if (data instanceof ByteBuffer raw) {
+      OnnxJavaType javaType = switch (type) {
+        case "float" -> OnnxJavaType.FLOAT;
+        case "double" -> OnnxJavaType.DOUBLE;
+        case "int64" -> OnnxJavaType.INT64;
+        case "int32" -> OnnxJavaType.INT32;
+        case "int16" -> OnnxJavaType.INT16;
+        case "float16" -> OnnxJavaType.FLOAT16;
+        case "int8" -> OnnxJavaType.INT8;
+        case "uint8" -> OnnxJavaType.UINT8;
+        case "bool" -> OnnxJavaType.BOOL;
+        default -> throw new OnnxModelException(Reason.BAD_INPUT, "element type '" + type + "' has no raw form");
+      };
+      ByteBuffer direct = raw;
+      if (!raw.isDirect()) {
+        // ONNX Runtime's Java API takes typed data from direct ByteBuffers only (it casts heap ones)
+        direct = ByteBuffer.allocateDirect(raw.remaining()).order(ByteOrder.nativeOrder());
+        direct.put(raw.duplicate()).flip();
+      }
+      return OnnxTensor.createTensor(env, direct.order(ByteOrder.nativeOrder()), shape, javaType);
+    }
     switch (type) {
       case "float": return OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) data), shape);
       case "double": return OnnxTensor.createTensor(env, DoubleBuffer.wrap((double[]) data), shape);

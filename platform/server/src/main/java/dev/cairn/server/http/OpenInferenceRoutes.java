@@ -179,9 +179,10 @@ final class OpenInferenceRoutes {
               + body.length());
         }
       }
+      byte[] all = body.getBytes(); // one copy of the body: the JSON header is parsed from it, binary data sliced
       JsonNode request;
       try {
-        request = Json.MAPPER.readTree(body.getBytes(0, jsonLength));
+        request = Json.MAPPER.readTree(all, 0, jsonLength);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw bad(TensorJson.jsonProblem(e));
       } catch (java.io.IOException e) {
@@ -191,7 +192,7 @@ final class OpenInferenceRoutes {
         throw bad("the request must be a JSON object with \"inputs\": [{\"name\", \"shape\", \"datatype\", \"data\"}]");
       }
       LoadedModel model = LoadedModel.of(r.model());
-      ByteBuffer binary = ByteBuffer.wrap(body.getBytes(jsonLength, body.length())).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer binary = ByteBuffer.wrap(all, jsonLength, all.length - jsonLength).slice().order(ByteOrder.LITTLE_ENDIAN);
       Map<String, TensorData> inputs = new LinkedHashMap<>();
       for (JsonNode in : request.get("inputs")) {
         TensorData t = input(model, in, binary);
@@ -284,21 +285,19 @@ final class OpenInferenceRoutes {
       throw bad("input '" + name + "' needs " + want + " bytes of binary data; only " + binary.remaining() + " follow");
     }
     int n = (int) count;
-    Object data = switch (type) {
-      case "float" -> { float[] a = new float[n]; binary.asFloatBuffer().get(a); yield a; }
-      case "double" -> { double[] a = new double[n]; binary.asDoubleBuffer().get(a); yield a; }
-      case "int64" -> { long[] a = new long[n]; binary.asLongBuffer().get(a); yield a; }
-      case "int32" -> { int[] a = new int[n]; binary.asIntBuffer().get(a); yield a; }
-      case "int16", "float16" -> { short[] a = new short[n]; binary.asShortBuffer().get(a); yield a; }
-      case "bool" -> {
-        boolean[] a = new boolean[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = binary.get(binary.position() + i) != 0;
-        }
-        yield a;
+    Object data;
+    if (type.equals("bool")) {
+      boolean[] a = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = binary.get(binary.position() + i) != 0;
       }
-      default -> { byte[] a = new byte[n]; binary.slice().get(a); yield a; }
-    };
+      data = a;
+    } else {
+      // the request's own bytes: ONNX Runtime copies them once into its tensor
+      ByteBuffer raw = binary.slice().order(ByteOrder.LITTLE_ENDIAN);
+      raw.limit((int) want);
+      data = raw;
+    }
     binary.position((int) (binary.position() + want));
     return new TensorData(type, shape, data);
   }
@@ -382,7 +381,7 @@ final class OpenInferenceRoutes {
     if (blobs.isEmpty()) {
       return Buffer.buffer(header);
     }
-    Buffer b = Buffer.buffer(header);
+    Buffer b = Buffer.buffer(header.length + blobs.stream().mapToInt(x -> x.length).sum()).appendBytes(header);
     blobs.forEach(b::appendBytes);
     ctx.put(HEADER_LENGTH, header.length);
     return b;
