@@ -193,6 +193,29 @@ class OpenInferenceProtocolTest {
   }
 
   @Test
+  void aModelCanChooseItsProviderInItsMetadata() throws Exception {
+    OnnxMl.ModelProto.Builder cuda = OnnxMl.ModelProto.parseFrom(identity(DataType.FLOAT)).toBuilder()
+        .addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey("cairn.execution_provider").setValue("cuda"));
+    register("wants-cuda", cuda.build().toByteArray());
+    JsonObject onCpu = infer("wants-cuda", request("FP32", new JsonArray("[1,2]"))
+        .put("parameters", new JsonObject().put("provider", "cpu")), 200);
+    assertThat(onCpu.getJsonObject("parameters").getString("provider")).isEqualTo("cpu");
+    if (!dev.cairn.core.onnx.ExecutionProviders.cudaBuiltIn()) {
+      String error = infer("wants-cuda", request("FP32", new JsonArray("[1,2]")), 503).getString("error");
+      assertThat(error).startsWith("execution provider 'cuda' cannot be used: this ONNX Runtime build has no CUDA provider")
+          .contains("asks for it in its metadata (cairn.execution_provider), which a request's provider overrides")
+          .doesNotContain("\n");
+    }
+    OnnxMl.ModelProto.Builder bad = OnnxMl.ModelProto.parseFrom(identity(DataType.FLOAT)).toBuilder()
+        .addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey("cairn.execution_provider").setValue("tpu"));
+    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "/api/models?name=bad-provider"))
+        .header("Content-Type", "application/octet-stream")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bad.build().toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("metadata cairn.execution_provider is 'tpu'; one of: auto, cpu, cuda");
+  }
+
+  @Test
   void binaryTensorsBothWays() throws Exception {
     long[] values = {9007199254740993L, -1, Long.MAX_VALUE, Long.MIN_VALUE};
     ByteBuffer raw = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
