@@ -45,7 +45,8 @@ public final class PredictCliBench {
     Map<String, List<String>> variants = new LinkedHashMap<>();
     variants.put("bare java, FILE.onnx", concat(bare, "predict", file.toString(), "--input", input.toString()));
     variants.put("tools/cairn, FILE.onnx", concat(launcher, "predict", file.toString(), "--input", input.toString()));
-    variants.put("bare java, model id (H2)", concat(bare, "predict", id, "--jdbc-url", jdbc, "--input", input.toString()));
+    variants.put("bare java, model id (H2)", concat(bare, "predict", id, "--jdbc-url", jdbc, "--data-dir",
+        data.toString(), "--input", input.toString()));
     variants.put("tools/cairn, model id", concat(launcher, "predict", id, "--data-dir", data.toString(), "--input",
         input.toString()));
     variants.values().forEach(PredictCliBench::run); // warm the page cache; the launcher writes its archive
