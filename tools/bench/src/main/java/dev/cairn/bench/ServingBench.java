@@ -35,18 +35,24 @@ import java.util.concurrent.TimeUnit;
  * closed-loop clients' throughput; then {@code cairn predict FILE.onnx} end to end from the
  * distribution when {@code cairn.home} names one.
  *
- * <p>Usage: {@code tools/bench/run serving [requests=200] [seconds=5] [clients=8]}
+ * <p>The sequential figures are taken in rounds that alternate the variants (ORT, api JSON, v2
+ * JSON, v2 binary; reversed every other round) and report the median of the round medians, with
+ * the load average before and after: on a shared machine only ratios within one run mean much.
+ * ORT runs with the server's own session options (no CPU memory arena).
+ *
+ * <p>Usage: {@code tools/bench/run serving [requests=200] [seconds=5] [clients=8] [rounds=5]}
  */
 public final class ServingBench {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     int clients = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
     byte[] onnx = mlp();
     OrtEnvironment env = OrtSupport.environment();
     Path dataDir = Files.createTempDirectory("cairn-serving-bench");
     try (Platform platform = Platform.start(new CairnOptions(dataDir, null, null, true));
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession.SessionOptions options = serverOptions();
         OrtSession session = env.createSession(onnx, options)) {
       ApiVerticle api = new ApiVerticle(platform, "127.0.0.1", 0);
       platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -55,8 +61,9 @@ public final class ServingBench {
       String id = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base + "/api/models?name=bench-mlp"))
           .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(onnx)).build(), HttpResponse.BodyHandlers.ofString()).body())
           .getString("id");
-      System.out.printf(Locale.ROOT, "%d cores; MLP 784-256-10; median of %d sequential requests (ms)%n",
-          Runtime.getRuntime().availableProcessors(), n);
+      System.out.printf(Locale.ROOT, "%d cores; MLP 784-256-10; %d rounds of %d sequential requests, median of the"
+          + " round medians (ms); load average %s%n", Runtime.getRuntime().availableProcessors(), rounds, n / rounds,
+          loadAverage());
       System.out.printf(Locale.ROOT, "%-6s %8s %12s %12s %12s %14s %14s%n", "batch", "ORT", "api JSON", "v2 JSON",
           "v2 binary", "binary - ORT", "binary / ORT");
       for (int batch : new int[] {1, 256}) {
@@ -66,12 +73,6 @@ public final class ServingBench {
           x[i] = r.nextFloat();
         }
         long[] shape = {batch, 784};
-        double ort = median(n, () -> {
-          try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
-              OrtSession.Result res = session.run(Map.of("x", t))) {
-            res.get(0);
-          }
-        });
         HttpRequest apiJson = post(base + "/api/models/" + id + "/predict", nested(x, batch).getBytes(), null);
         HttpRequest v2Json = post(base + "/v2/models/" + id + "/infer", ("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\","
             + "\"shape\":[" + batch + ",784],\"data\":" + Arrays.toString(x) + "}]}").getBytes(), null);
@@ -83,9 +84,17 @@ public final class ServingBench {
           body.putFloat(v);
         }
         HttpRequest v2Binary = post(base + "/v2/models/" + id + "/infer", body.array(), header.length);
-        double a = median(n, () -> send(http, apiJson));
-        double j = median(n, () -> send(http, v2Json));
-        double b = median(n, () -> send(http, v2Binary));
+        List<Call> calls = List.of(() -> {
+          try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
+              OrtSession.Result res = session.run(Map.of("x", t))) {
+            res.get(0);
+          }
+        }, () -> send(http, apiJson), () -> send(http, v2Json), () -> send(http, v2Binary));
+        double[] m = alternating(calls, rounds, Math.max(5, n / rounds));
+        double ort = m[0];
+        double a = m[1];
+        double j = m[2];
+        double b = m[3];
         System.out.printf(Locale.ROOT, "%-6d %8.3f %12.3f %12.3f %12.3f %14.3f %13.1fx%n", batch, ort, a, j, b, b - ort, b / ort);
       }
       float[] one = new float[784];
@@ -97,6 +106,7 @@ public final class ServingBench {
       System.out.printf(Locale.ROOT, "%n%d closed-loop clients, batch 1, %d s each: api JSON %.0f requests/s, v2 binary %.0f"
           + " requests/s%n", clients, seconds, throughput(http, apiOne, clients, seconds),
           throughput(http, v2One, clients, seconds));
+      System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
     }
     String home = System.getProperty("cairn.home");
     if (home != null) {
@@ -122,6 +132,45 @@ public final class ServingBench {
 
   interface Call {
     void run() throws Exception;
+  }
+
+  /** The server's session options (ExecutionProviders: no CPU memory arena). */
+  static OrtSession.SessionOptions serverOptions() throws Exception {
+    OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+    o.setCPUArenaAllocator(false);
+    return o;
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** Per call, the median over rounds of the median of {@code perRound} timed calls; rounds alternate the order. */
+  static double[] alternating(List<Call> calls, int rounds, int perRound) throws Exception {
+    List<List<Double>> medians = new ArrayList<>();
+    for (Call c : calls) {
+      medians.add(new ArrayList<>());
+      for (int i = 0; i < 5; i++) {
+        c.run();
+      }
+    }
+    for (int r = 0; r < rounds; r++) {
+      for (int k = 0; k < calls.size(); k++) {
+        int i = r % 2 == 0 ? k : calls.size() - 1 - k;
+        medians.get(i).add(median(perRound, calls.get(i)));
+      }
+    }
+    double[] out = new double[calls.size()];
+    for (int i = 0; i < out.length; i++) {
+      List<Double> m = medians.get(i);
+      Collections.sort(m);
+      out[i] = m.get(m.size() / 2);
+    }
+    return out;
   }
 
   static double median(int n, Call call) throws Exception {

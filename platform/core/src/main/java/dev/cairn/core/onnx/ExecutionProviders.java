@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import dev.cairn.core.onnx.OnnxModelException.Reason;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,13 +48,25 @@ public final class ExecutionProviders {
             + " 'onnxruntime'; build with -Dcuda for 'onnxruntime_gpu'";
       } else {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtCUDAProviderOptions cuda = null;
+        int device = cudaDevice();
         try {
-          options.addCUDA(0);
+          options.setCPUArenaAllocator(false);
+          // as ONNX Runtime's CUDA provider documentation sets it up from Java: provider options for
+          // one device; its GPU arena grows by what is asked, not by doubling, so one large request
+          // does not reserve twice its size for the session's lifetime
+          cuda = new OrtCUDAProviderOptions(device);
+          cuda.add("arena_extend_strategy", "kSameAsRequested");
+          options.addCUDA(cuda);
           OrtSession session = env.createSession(file.toString(), options);
           options.close();
-          return logged(new Opened(session, "cuda", "CUDA execution provider on GPU 0"));
+          cuda.close();
+          return logged(new Opened(session, "cuda", "CUDA execution provider on GPU " + device));
         } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
           options.close();
+          if (cuda != null) {
+            cuda.close();
+          }
           cudaProblem = "the CUDA provider did not load: " + firstLine(e.getMessage())
               + "; it needs an NVIDIA GPU and driver, CUDA 12 and cuDNN 9 libraries";
         }
@@ -64,6 +77,9 @@ public final class ExecutionProviders {
       }
     }
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      // no CPU memory arena: an arena keeps the peak of every run (a request refused after it ran
+      // included) for the session's lifetime; without it each run's memory goes back when it ends
+      options.setCPUArenaAllocator(false);
       OrtSession session = env.createSession(file.toString(), options);
       // printed in parentheses after the provider ("on cpu (...)"), so it holds none of its own
       String note = choice == ProviderChoice.CPU ? "CPU execution provider, asked for"
@@ -72,6 +88,16 @@ public final class ExecutionProviders {
     } catch (OrtException e) {
       throw new OnnxModelException(Reason.INVALID_MODEL,
           "ONNX Runtime cannot load " + file.getFileName() + ": " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  /** The GPU sessions use: {@code CAIRN_CUDA_DEVICE}, default 0. */
+  static int cudaDevice() {
+    String raw = System.getenv("CAIRN_CUDA_DEVICE");
+    try {
+      return raw == null || raw.isBlank() ? 0 : Integer.parseInt(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new OnnxModelException(Reason.BAD_INPUT, "CAIRN_CUDA_DEVICE is '" + raw + "'; expected a GPU index (0, 1, ...)");
     }
   }
 

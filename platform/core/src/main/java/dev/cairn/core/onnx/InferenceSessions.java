@@ -37,11 +37,13 @@ public final class InferenceSessions implements AutoCloseable {
 
   private static final class Entry {
     final ExecutionProviders.Opened opened;
+    final ShapeInference shapes;
     int leases;
     boolean retired;
 
-    Entry(ExecutionProviders.Opened opened) {
+    Entry(ExecutionProviders.Opened opened, ShapeInference shapes) {
       this.opened = opened;
+      this.shapes = shapes;
     }
   }
 
@@ -56,6 +58,11 @@ public final class InferenceSessions implements AutoCloseable {
 
     public OrtSession session() {
       return entry.opened.session();
+    }
+
+    /** The model's shapes, to size a prediction before it runs. */
+    ShapeInference shapes() {
+      return entry.shapes;
     }
 
     /** {@code cpu} or {@code cuda}. */
@@ -100,7 +107,7 @@ public final class InferenceSessions implements AutoCloseable {
     String cacheKey = use == choice ? key : key + PROVIDER_SEPARATOR + use.label();
     Entry entry = cache.get(cacheKey);
     if (entry == null) {
-      entry = new Entry(ExecutionProviders.open(file, use));
+      entry = new Entry(ExecutionProviders.open(file, use), ShapeInference.read(file));
       cache.put(cacheKey, entry);
       evictBeyondCapacity();
     }

@@ -14,6 +14,8 @@ import java.util.TreeMap;
 /** The {@code metadata_props} keys Cairn writes into an export: how the model was made. */
 public final class OnnxMetadata {
   public static final String RUN_ID = "cairn.run_id";
+  /** auto, cpu or cuda: the execution provider a model is served on unless a request says otherwise. */
+  public static final String EXECUTION_PROVIDER = "cairn.execution_provider";
   public static final String RUN_NAME = "cairn.run_name";
   public static final String EXPERIMENT = "cairn.experiment";
   public static final String SPEC_SHA256 = "cairn.spec_sha256";

@@ -75,6 +75,11 @@ public final class OnnxModels implements AutoCloseable {
    */
   public RegisteredModel importBytes(byte[] bytes, String name, String what) {
     ModelSignature signature = OnnxModelInspector.inspect(bytes, what);
+    String provider = signature.metadata().get(OnnxMetadata.EXECUTION_PROVIDER);
+    if (provider != null && !provider.trim().toLowerCase(java.util.Locale.ROOT).matches("auto|cpu|cuda")) {
+      throw new OnnxModelException(Reason.INVALID_MODEL, what + ": metadata " + OnnxMetadata.EXECUTION_PROVIDER + " is '"
+          + provider + "'; one of: auto, cpu, cuda");
+    }
     checkLoads(bytes, what);
     return catalog.register(name, RegisteredModel.Source.IMPORT, null, bytes, signature);
   }
@@ -149,11 +154,32 @@ public final class OnnxModels implements AutoCloseable {
     return predict(model, inputs, null);
   }
 
-  /** As {@link #predict(LoadedModel, Map)} on {@code provider} (null = the server's choice). */
+  /**
+   * As {@link #predict(LoadedModel, Map)} on {@code provider}; null = the model's own choice (its
+   * metadata {@value OnnxMetadata#EXECUTION_PROVIDER}), else the server's.
+   */
   public Prediction predict(LoadedModel model, Map<String, TensorData> inputs, ProviderChoice provider) {
-    try (InferenceSessions.Lease lease = sessions.acquire(model.key(), model.file(), provider)) {
+    ProviderChoice use = provider != null ? provider : modelProvider(model.signature());
+    InferenceSessions.Lease acquired;
+    try {
+      acquired = sessions.acquire(model.key(), model.file(), use);
+    } catch (OnnxModelException e) {
+      if (provider == null && use != null && e.reason() == Reason.PROVIDER_UNAVAILABLE) {
+        throw new OnnxModelException(Reason.PROVIDER_UNAVAILABLE, e.getMessage() + "; " + model.label()
+            + " asks for it in its metadata (" + OnnxMetadata.EXECUTION_PROVIDER + "), which a request's provider overrides",
+            e);
+      }
+      throw e;
+    }
+    try (InferenceSessions.Lease lease = acquired) {
       return OnnxPredictor.predict(lease, model.signature(), inputs);
     }
+  }
+
+  /** The provider a model's metadata asks for, or null; a value that is not one is refused at import. */
+  static ProviderChoice modelProvider(ModelSignature signature) {
+    String raw = signature.metadata().get(OnnxMetadata.EXECUTION_PROVIDER);
+    return raw == null ? null : ProviderChoice.parse(raw);
   }
 
   /** Predicts from a JSON body or file (see {@link TensorJson#parseRequest}). */

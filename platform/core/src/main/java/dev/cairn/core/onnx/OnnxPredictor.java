@@ -29,6 +29,7 @@ public final class OnnxPredictor {
         throw new OnnxModelException(Reason.BAD_INPUT, "the model has no input '" + name + "'; it takes " + signature.inputs());
       }
     }
+    lease.shapes().check(inputs, maxOutputBytes(), maxTensorBytes());
     OrtEnvironment env = OrtSupport.environment();
     Map<String, OnnxTensor> feed = new LinkedHashMap<>();
     long start = System.nanoTime();
@@ -63,6 +64,14 @@ public final class OnnxPredictor {
   }
 
   /**
+   * Largest single intermediate tensor a prediction may make, as far as its shape is known before
+   * the run (system property, default 1 GiB).
+   */
+  static long maxTensorBytes() {
+    return Long.getLong("cairn.onnx.maxTensorBytes", 1L << 30);
+  }
+
+  /**
    * Refuses outputs too large to copy and serialize, before any Java copy is made; the native
    * result is freed by its try-with-resources either way.
    */
@@ -88,7 +97,7 @@ public final class OnnxPredictor {
       return List.of();
     }
     TensorData first = outputs.values().iterator().next();
-    if (first.shape().length != 2 || first.shape()[1] != labels.size()) {
+    if (first.type().equals("string") || first.shape().length != 2 || first.shape()[1] != labels.size()) {
       return List.of();
     }
     boolean logits = signature.metadata().getOrDefault(OnnxMetadata.OUTPUT_KIND, "").startsWith("logits");

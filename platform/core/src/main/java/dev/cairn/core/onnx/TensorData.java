@@ -21,12 +21,15 @@ import java.util.Objects;
  * A dense tensor on the Java side of ONNX Runtime: an element type in ONNX's words, a shape and a
  * row-major array ({@code float[]} for float, {@code double[]} for double, {@code long[]} for
  * int64, {@code int[]} for int32, {@code short[]} for int16 and float16 (IEEE half-precision bits),
- * {@code byte[]} for int8 and uint8, {@code boolean[]} for bool).
+ * {@code byte[]} for int8 and uint8, {@code boolean[]} for bool, {@code String[]} for string: ONNX
+ * strings, UTF-8 text, the Open Inference Protocol's BYTES); or, for any type but string, a
+ * little-endian {@code ByteBuffer} of raw values (binary request bodies: handed to ONNX Runtime
+ * with one copy).
  */
 public record TensorData(String type, long[] shape, Object data) {
   /** Element types predict accepts and returns. */
   public static final List<String> TYPES = List.of("float", "double", "float16", "int64", "int32", "int16", "int8", "uint8",
-      "bool");
+      "bool", "string");
 
   public TensorData {
     Objects.requireNonNull(type, "type");
@@ -35,8 +38,9 @@ public record TensorData(String type, long[] shape, Object data) {
     for (long d : shape) {
       n *= d;
     }
-    if (n != length(data)) {
-      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got " + length(data));
+    if (n != length(type, data)) {
+      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got "
+          + length(type, data));
     }
   }
 
@@ -44,7 +48,7 @@ public record TensorData(String type, long[] shape, Object data) {
     return new TensorData("float", shape, values);
   }
 
-  private static int length(Object data) {
+  private static int length(String type, Object data) {
     if (data instanceof float[] a) return a.length;
     if (data instanceof double[] a) return a.length;
     if (data instanceof long[] a) return a.length;
@@ -52,15 +56,38 @@ public record TensorData(String type, long[] shape, Object data) {
     if (data instanceof short[] a) return a.length;
     if (data instanceof byte[] a) return a.length;
     if (data instanceof boolean[] a) return a.length;
+    if (data instanceof String[] a) return a.length;
+    if (data instanceof ByteBuffer b) return b.remaining() / ShapeInference.elementBytes(type);
     throw new IllegalArgumentException("unsupported tensor array " + (data == null ? "null" : data.getClass()));
   }
 
   public int size() {
-    return length(data);
+    return length(type, data);
   }
 
-  /** Element {@code i} as a double (bools as 0/1, uint8 unsigned). */
+  /** Element {@code i} as a double (bools as 0/1, uint8 unsigned; a string is parsed, NaN when not a number). */
   public double get(int i) {
+    if (data instanceof ByteBuffer b) {
+      int at = b.position() + i * ShapeInference.elementBytes(type);
+      return switch (type) {
+        case "float" -> b.getFloat(at);
+        case "double" -> b.getDouble(at);
+        case "int64" -> b.getLong(at);
+        case "int32" -> b.getInt(at);
+        case "int16" -> b.getShort(at);
+        case "float16" -> Fp16Conversions.fp16ToFloat(b.getShort(at));
+        case "uint8" -> Byte.toUnsignedInt(b.get(at));
+        case "bool" -> b.get(at) != 0 ? 1 : 0;
+        default -> b.get(at);
+      };
+    }
+    if (data instanceof String[] a) {
+      try {
+        return Double.parseDouble(a[i].trim());
+      } catch (NumberFormatException e) {
+        return Double.NaN;
+      }
+    }
     if (data instanceof float[] a) return a[i];
     if (data instanceof double[] a) return a[i];
     if (data instanceof long[] a) return a[i];
@@ -93,6 +120,9 @@ public record TensorData(String type, long[] shape, Object data) {
     }
     if (data instanceof boolean[] b) {
       return new TensorData(type, shape, b.clone());
+    }
+    if (data instanceof String[] t) {
+      return new TensorData("string", shape, t.clone());
     }
     long[] l = (long[]) data;
     switch (type) {
@@ -159,6 +189,8 @@ public record TensorData(String type, long[] shape, Object data) {
         for (int i = 0; i < a.length; i++) a[i] = values[i] != 0;
         return new TensorData(type, shape, a);
       }
+      case "string":
+        throw new OnnxModelException(Reason.BAD_INPUT, "this input takes strings (ONNX string), not numbers");
       default:
         throw new OnnxModelException(Reason.BAD_INPUT, "element type '" + type + "' is not supported; supported: " + TYPES);
     }
@@ -166,6 +198,27 @@ public record TensorData(String type, long[] shape, Object data) {
 
   /** An ONNX Runtime tensor holding a copy of the data; the caller closes it. */
   public OnnxTensor toOnnx(OrtEnvironment env) throws OrtException {
+    if (data instanceof ByteBuffer raw) {
+      OnnxJavaType javaType = switch (type) {
+        case "float" -> OnnxJavaType.FLOAT;
+        case "double" -> OnnxJavaType.DOUBLE;
+        case "int64" -> OnnxJavaType.INT64;
+        case "int32" -> OnnxJavaType.INT32;
+        case "int16" -> OnnxJavaType.INT16;
+        case "float16" -> OnnxJavaType.FLOAT16;
+        case "int8" -> OnnxJavaType.INT8;
+        case "uint8" -> OnnxJavaType.UINT8;
+        case "bool" -> OnnxJavaType.BOOL;
+        default -> throw new OnnxModelException(Reason.BAD_INPUT, "element type '" + type + "' has no raw form");
+      };
+      ByteBuffer direct = raw;
+      if (!raw.isDirect()) {
+        // ONNX Runtime's Java API takes typed data from direct ByteBuffers only (it casts heap ones)
+        direct = ByteBuffer.allocateDirect(raw.remaining()).order(ByteOrder.nativeOrder());
+        direct.put(raw.duplicate()).flip();
+      }
+      return OnnxTensor.createTensor(env, direct.order(ByteOrder.nativeOrder()), shape, javaType);
+    }
     switch (type) {
       case "float": return OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) data), shape);
       case "double": return OnnxTensor.createTensor(env, DoubleBuffer.wrap((double[]) data), shape);
@@ -184,6 +237,7 @@ public record TensorData(String type, long[] shape, Object data) {
         buf.rewind();
         return OnnxTensor.createTensor(env, buf, shape, OnnxJavaType.BOOL);
       }
+      case "string": return OnnxTensor.createTensor(env, (String[]) data, shape);
       default:
         throw new OnnxModelException(Reason.BAD_INPUT, "element type '" + type + "' is not supported; supported: " + TYPES);
     }
@@ -237,9 +291,29 @@ public record TensorData(String type, long[] shape, Object data) {
         }
         return new TensorData(tensor.getInfo().type == OnnxJavaType.INT8 ? "int8" : "uint8", shape, a);
       }
+      case STRING: {
+        java.util.ArrayList<String> flat = new java.util.ArrayList<>();
+        try {
+          flatten(tensor.getValue(), flat);
+        } catch (OrtException e) {
+          throw new OnnxModelException(Reason.BAD_INPUT, "output '" + name + "' (strings) cannot be read: "
+              + ExecutionProviders.firstLine(e.getMessage()), e);
+        }
+        return new TensorData("string", shape, flat.toArray(new String[0]));
+      }
       default:
         throw new OnnxModelException(Reason.BAD_INPUT, "output '" + name + "' has element type "
             + tensor.getInfo().type + ", which predict cannot return; supported: " + TYPES);
+    }
+  }
+
+  private static void flatten(Object value, List<String> into) {
+    if (value instanceof String s) {
+      into.add(s);
+    } else if (value instanceof Object[] a) {
+      for (Object o : a) {
+        flatten(o, into);
+      }
     }
   }
 

@@ -24,7 +24,8 @@ import java.util.function.Function;
  * into the input's own element type: integers exactly (int64 included, never through a double),
  * refused with the input, the index and the type when they do not fit; floats accept the strings
  * {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"}, the form outputs are written in.
- * Ragged arrays and non-numbers are rejected with the index where the problem is.
+ * Strings (for {@code string} inputs) are JSON strings. Ragged arrays and values of the wrong kind
+ * are rejected with the index where the problem is.
  */
 public final class TensorJson {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,13 +35,18 @@ public final class TensorJson {
   /**
    * A parsed tensor: its element type, the shape the nesting gave and the values in row-major
    * order as that type's array ({@code long[]} for every integer type, {@code double[]} for every
-   * float type, {@code boolean[]} for bool).
+   * float type, {@code boolean[]} for bool, {@code String[]} for string).
    */
   public record Parsed(String type, long[] shape, Object data) {
-    /** The values as doubles (for tests and messages). */
+    /** The values as doubles (for tests and messages; strings are NaN). */
     public double[] values() {
       if (data instanceof double[] d) {
         return d;
+      }
+      if (data instanceof String[] s) {
+        double[] out = new double[s.length];
+        Arrays.fill(out, Double.NaN);
+        return out;
       }
       if (data instanceof long[] l) {
         double[] out = new double[l.length];
@@ -56,6 +62,7 @@ public final class TensorJson {
     public int count() {
       if (data instanceof double[] d) return d.length;
       if (data instanceof long[] l) return l.length;
+      if (data instanceof String[] s) return s.length;
       return ((boolean[]) data).length;
     }
   }
@@ -180,9 +187,10 @@ public final class TensorJson {
     private double[] doubles;
     private long[] longs;
     private boolean[] bools;
+    private String[] strings;
     private int count;
 
-    private enum Kind { FLOAT, INTEGER, BOOL }
+    private enum Kind { FLOAT, INTEGER, BOOL, STRING }
 
     Reader(String name, String type) {
       this.name = name;
@@ -191,12 +199,14 @@ public final class TensorJson {
         case "float", "double", "float16" -> Kind.FLOAT;
         case "bool" -> Kind.BOOL;
         case "int64", "int32", "int16", "int8", "uint8" -> Kind.INTEGER;
+        case "string" -> Kind.STRING;
         default -> throw bad("input '" + name + "' has element type " + type + ", which predict cannot feed;"
             + " supported: " + TensorData.TYPES);
       };
       switch (kind) {
         case FLOAT -> doubles = new double[64];
         case INTEGER -> longs = new long[64];
+        case STRING -> strings = new String[64];
         default -> bools = new boolean[64];
       }
     }
@@ -219,6 +229,7 @@ public final class TensorJson {
       return new Parsed(type, dims, switch (kind) {
         case FLOAT -> Arrays.copyOf(doubles, count);
         case INTEGER -> Arrays.copyOf(longs, count);
+        case STRING -> Arrays.copyOf(strings, count);
         default -> Arrays.copyOf(bools, count);
       });
     }
@@ -386,6 +397,15 @@ public final class TensorJson {
           }
           longs[count++] = v;
         }
+        case STRING -> {
+          if (t != JsonToken.VALUE_STRING) {
+            throw notA(p, "string");
+          }
+          if (count == strings.length) {
+            strings = Arrays.copyOf(strings, grow());
+          }
+          strings[count++] = p.getText();
+        }
         default -> {
           boolean v;
           if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
@@ -500,6 +520,7 @@ public final class TensorJson {
       case "float16": return f.numberNode((float) t.get(i));
       case "bool": return f.booleanNode(((boolean[]) t.data())[i]);
       case "int64": return f.numberNode(((long[]) t.data())[i]); // exact: never through a double
+      case "string": return f.textNode(((String[]) t.data())[i]);
       default: return f.numberNode((long) t.get(i));
     }
   }

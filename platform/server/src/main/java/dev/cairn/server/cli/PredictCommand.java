@@ -63,8 +63,18 @@ final class PredictCommand implements Callable<Integer> {
           return run(models, OnnxModels.loadFile(file), bytes);
         }
       }
-      // a model id: only the tracking database (read), no plugins, no Vert.x, no DJL
       CairnOptions options = common.resolve();
+      // a model id in the embedded store: its file is models/<id>.onnx under the data directory and
+      // holds everything predict needs (the signature is read from it), so no database is opened;
+      // this also works while a server holds the database
+      Path stored = options.dataDir().resolve("models").resolve(model + ".onnx");
+      if (options.jdbcUrl() == null && model.matches("[A-Za-z0-9_-]{1,64}") && Files.isRegularFile(stored)) {
+        try (OnnxModels models = new OnnxModels(null, Path.of("."), null, null, true, choice)) {
+          LoadedModel fromFile = OnnxModels.loadFile(stored);
+          return run(models, new LoadedModel(model, stored, fromFile.signature(), "model '" + model + "'"), bytes);
+        }
+      }
+      // otherwise only the tracking database (read), no plugins, no Vert.x, no DJL
       H2TrackingStore store;
       try {
         store = options.jdbcUrl() == null ? H2TrackingStore.openInDirectory(options.dataDir())
@@ -113,6 +123,15 @@ final class PredictCommand implements Callable<Integer> {
     for (Map.Entry<String, TensorData> e : p.outputs().entrySet()) {
       TensorData t = e.getValue();
       out.printf("%s: %s %s%n", e.getKey(), t.type(), java.util.Arrays.toString(t.shape()));
+      if (t.data() instanceof String[] strings) {
+        for (int i = 0; i < Math.min(strings.length, 20); i++) {
+          out.println("  [" + i + "] " + com.fasterxml.jackson.databind.node.TextNode.valueOf(strings[i]));
+        }
+        if (strings.length > 20) {
+          out.println("  ... (" + strings.length + " strings; --json prints all)");
+        }
+        continue;
+      }
       int rows = t.shape().length > 1 ? (int) t.shape()[0] : 1;
       int width = rows == 0 ? 0 : t.size() / rows;
       for (int r = 0; r < Math.min(rows, 20); r++) {

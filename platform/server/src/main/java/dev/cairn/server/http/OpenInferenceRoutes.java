@@ -44,7 +44,8 @@ final class OpenInferenceRoutes {
   }
   /** Protocol datatype per element type predict feeds (ONNX's lower-case names). */
   static final Map<String, String> DATATYPES = Map.of("bool", "BOOL", "uint8", "UINT8", "int8", "INT8",
-      "int16", "INT16", "int32", "INT32", "int64", "INT64", "float16", "FP16", "float", "FP32", "double", "FP64");
+      "int16", "INT16", "int32", "INT32", "int64", "INT64", "float16", "FP16", "float", "FP32", "double", "FP64",
+      "string", "BYTES");
 
   private final OnnxModels models;
   private final WorkerExecutor workers;
@@ -148,7 +149,6 @@ final class OpenInferenceRoutes {
       case "uint16" -> "UINT16";
       case "uint32" -> "UINT32";
       case "uint64" -> "UINT64";
-      case "string" -> "BYTES";
       case "bfloat16" -> "BF16";
       default -> DATATYPES.getOrDefault(onnxType, onnxType.toUpperCase(java.util.Locale.ROOT));
     };
@@ -179,9 +179,10 @@ final class OpenInferenceRoutes {
               + body.length());
         }
       }
+      byte[] all = body.getBytes(); // one copy of the body: the JSON header is parsed from it, binary data sliced
       JsonNode request;
       try {
-        request = Json.MAPPER.readTree(body.getBytes(0, jsonLength));
+        request = Json.MAPPER.readTree(all, 0, jsonLength);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw bad(TensorJson.jsonProblem(e));
       } catch (java.io.IOException e) {
@@ -191,7 +192,7 @@ final class OpenInferenceRoutes {
         throw bad("the request must be a JSON object with \"inputs\": [{\"name\", \"shape\", \"datatype\", \"data\"}]");
       }
       LoadedModel model = LoadedModel.of(r.model());
-      ByteBuffer binary = ByteBuffer.wrap(body.getBytes(jsonLength, body.length())).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer binary = ByteBuffer.wrap(all, jsonLength, all.length - jsonLength).slice().order(ByteOrder.LITTLE_ENDIAN);
       Map<String, TensorData> inputs = new LinkedHashMap<>();
       for (JsonNode in : request.get("inputs")) {
         TensorData t = input(model, in, binary);
@@ -272,6 +273,9 @@ final class OpenInferenceRoutes {
 
   private static TensorData binaryInput(String name, String type, long[] shape, long count, JsonNode size,
       ByteBuffer binary) {
+    if (type.equals("string")) {
+      return binaryStrings(name, shape, count, size, binary);
+    }
     long want = count * elementBytes(type);
     if (!size.isIntegralNumber() || size.asLong() != want) {
       throw bad("input '" + name + "' has binary_data_size " + size + "; shape " + java.util.Arrays.toString(shape) + " of "
@@ -281,23 +285,60 @@ final class OpenInferenceRoutes {
       throw bad("input '" + name + "' needs " + want + " bytes of binary data; only " + binary.remaining() + " follow");
     }
     int n = (int) count;
-    Object data = switch (type) {
-      case "float" -> { float[] a = new float[n]; binary.asFloatBuffer().get(a); yield a; }
-      case "double" -> { double[] a = new double[n]; binary.asDoubleBuffer().get(a); yield a; }
-      case "int64" -> { long[] a = new long[n]; binary.asLongBuffer().get(a); yield a; }
-      case "int32" -> { int[] a = new int[n]; binary.asIntBuffer().get(a); yield a; }
-      case "int16", "float16" -> { short[] a = new short[n]; binary.asShortBuffer().get(a); yield a; }
-      case "bool" -> {
-        boolean[] a = new boolean[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = binary.get(binary.position() + i) != 0;
-        }
-        yield a;
+    Object data;
+    if (type.equals("bool")) {
+      boolean[] a = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = binary.get(binary.position() + i) != 0;
       }
-      default -> { byte[] a = new byte[n]; binary.slice().get(a); yield a; }
-    };
+      data = a;
+    } else {
+      // the request's own bytes: ONNX Runtime copies them once into its tensor
+      ByteBuffer raw = binary.slice().order(ByteOrder.LITTLE_ENDIAN);
+      raw.limit((int) want);
+      data = raw;
+    }
     binary.position((int) (binary.position() + want));
     return new TensorData(type, shape, data);
+  }
+
+  /**
+   * BYTES in the binary form: each element is a 4-byte little-endian length and that many bytes;
+   * ONNX strings are UTF-8 text, so an element that is not valid UTF-8 is refused.
+   */
+  private static TensorData binaryStrings(String name, long[] shape, long count, JsonNode size, ByteBuffer binary) {
+    if (!size.isIntegralNumber() || size.asLong() < 4 * count || size.asLong() > binary.remaining()) {
+      throw bad("input '" + name + "' has binary_data_size " + size + "; " + count + " BYTES elements take 4 bytes of"
+          + " length each plus their contents, and " + binary.remaining() + " bytes of binary data follow");
+    }
+    int end = binary.position() + (int) size.asLong();
+    String[] values = new String[(int) count];
+    java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    for (int i = 0; i < values.length; i++) {
+      if (end - binary.position() < 4) {
+        throw bad("input '" + name + "': BYTES element " + i + " has no 4-byte length within binary_data_size " + size);
+      }
+      int length = binary.getInt();
+      if (length < 0 || length > end - binary.position()) {
+        throw bad("input '" + name + "': BYTES element " + i + " says " + Integer.toUnsignedLong(length) + " bytes; only "
+            + (end - binary.position()) + " remain within binary_data_size " + size);
+      }
+      ByteBuffer element = binary.slice();
+      element.limit(length);
+      try {
+        values[i] = utf8.decode(element).toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw bad("input '" + name + "': BYTES element " + i + " is not UTF-8 text; ONNX string tensors hold UTF-8 text");
+      }
+      binary.position(binary.position() + length);
+    }
+    if (binary.position() != end) {
+      throw bad("input '" + name + "': binary_data_size " + size + " leaves " + (end - binary.position())
+          + " bytes after the last of its " + count + " BYTES elements");
+    }
+    return new TensorData("string", shape, values);
   }
 
   private static Buffer response(String name, Resolved r, JsonNode request, Prediction p, RoutingContext ctx) {
@@ -340,13 +381,22 @@ final class OpenInferenceRoutes {
     if (blobs.isEmpty()) {
       return Buffer.buffer(header);
     }
-    Buffer b = Buffer.buffer(header);
+    Buffer b = Buffer.buffer(header.length + blobs.stream().mapToInt(x -> x.length).sum()).appendBytes(header);
     blobs.forEach(b::appendBytes);
     ctx.put(HEADER_LENGTH, header.length);
     return b;
   }
 
   static byte[] bytes(TensorData t) {
+    if (t.data() instanceof String[] strings) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      for (String v : strings) {
+        byte[] utf8 = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(utf8.length).array());
+        out.writeBytes(utf8);
+      }
+      return out.toByteArray();
+    }
     int n = t.size();
     ByteBuffer b = ByteBuffer.allocate(n * elementBytes(t.type())).order(ByteOrder.LITTLE_ENDIAN);
     Object d = t.data();

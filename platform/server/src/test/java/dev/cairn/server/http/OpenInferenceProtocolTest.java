@@ -44,7 +44,7 @@ class OpenInferenceProtocolTest {
     platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + api.actualPort();
     for (DataType t : List.of(DataType.BOOL, DataType.UINT8, DataType.INT8, DataType.INT16, DataType.INT32,
-        DataType.INT64, DataType.FLOAT16, DataType.FLOAT, DataType.DOUBLE)) {
+        DataType.INT64, DataType.FLOAT16, DataType.FLOAT, DataType.DOUBLE, DataType.STRING)) {
       register("identity-" + t.name().toLowerCase(), identity(t));
     }
     register("versioned", identity(DataType.FLOAT));
@@ -138,6 +138,7 @@ class OpenInferenceProtocolTest {
         {"float16", "FP16", "[0.5,65504.0,\"-Infinity\",\"NaN\"]"},
         {"float", "FP32", "[1.5,\"NaN\",\"Infinity\",-0.25]"},
         {"double", "FP64", "[0.1,\"NaN\",\"-Infinity\",1.7976931348623157E308]"},
+        {"string", "BYTES", "[\"caf\u00e9 \u65e5\u672c\",\"\",\"NaN\",\"a\\\"b\"]"},
     };
     for (Object[] c : cases) {
       JsonArray data = new JsonArray((String) c[2]);
@@ -192,6 +193,29 @@ class OpenInferenceProtocolTest {
   }
 
   @Test
+  void aModelCanChooseItsProviderInItsMetadata() throws Exception {
+    OnnxMl.ModelProto.Builder cuda = OnnxMl.ModelProto.parseFrom(identity(DataType.FLOAT)).toBuilder()
+        .addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey("cairn.execution_provider").setValue("cuda"));
+    register("wants-cuda", cuda.build().toByteArray());
+    JsonObject onCpu = infer("wants-cuda", request("FP32", new JsonArray("[1,2]"))
+        .put("parameters", new JsonObject().put("provider", "cpu")), 200);
+    assertThat(onCpu.getJsonObject("parameters").getString("provider")).isEqualTo("cpu");
+    if (!dev.cairn.core.onnx.ExecutionProviders.cudaBuiltIn()) {
+      String error = infer("wants-cuda", request("FP32", new JsonArray("[1,2]")), 503).getString("error");
+      assertThat(error).startsWith("execution provider 'cuda' cannot be used: this ONNX Runtime build has no CUDA provider")
+          .contains("asks for it in its metadata (cairn.execution_provider), which a request's provider overrides")
+          .doesNotContain("\n");
+    }
+    OnnxMl.ModelProto.Builder bad = OnnxMl.ModelProto.parseFrom(identity(DataType.FLOAT)).toBuilder()
+        .addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey("cairn.execution_provider").setValue("tpu"));
+    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "/api/models?name=bad-provider"))
+        .header("Content-Type", "application/octet-stream")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bad.build().toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("metadata cairn.execution_provider is 'tpu'; one of: auto, cpu, cuda");
+  }
+
+  @Test
   void binaryTensorsBothWays() throws Exception {
     long[] values = {9007199254740993L, -1, Long.MAX_VALUE, Long.MIN_VALUE};
     ByteBuffer raw = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
@@ -236,5 +260,66 @@ class OpenInferenceProtocolTest {
     byte[] b3 = Arrays.copyOf(h3, h3.length + 31);
     assertThat(json(send("POST", "/v2/models/identity-int64/infer", b3, h3.length), 400).getString("error"))
         .contains("binary_data_size 31; shape [2, 2] of INT64 takes 32 bytes");
+  }
+
+  /** BYTES elements in the binary form: a 4-byte little-endian length, then the bytes. */
+  static byte[] lengthPrefixed(byte[]... elements) {
+    int size = 0;
+    for (byte[] e : elements) {
+      size += 4 + e.length;
+    }
+    ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    for (byte[] e : elements) {
+      b.putInt(e.length).put(e);
+    }
+    return b.array();
+  }
+
+  HttpResponse<byte[]> binaryStrings(byte[] raw, long declaredSize, int rows) throws Exception {
+    JsonObject header = new JsonObject().put("parameters", new JsonObject().put("binary_data_output", true))
+        .put("inputs", new JsonArray().add(new JsonObject().put("name", "x").put("datatype", "BYTES")
+            .put("shape", new JsonArray().add(rows).add(2)).put("parameters", new JsonObject().put("binary_data_size", declaredSize))));
+    byte[] h = header.encode().getBytes(StandardCharsets.UTF_8);
+    byte[] body = Arrays.copyOf(h, h.length + raw.length);
+    System.arraycopy(raw, 0, body, h.length, raw.length);
+    return send("POST", "/v2/models/identity-string/infer", body, h.length);
+  }
+
+  @Test
+  void bytesTensorsAsBinaryAndTheirErrors() throws Exception {
+    byte[][] elements = {"caf\u00e9".getBytes(StandardCharsets.UTF_8), new byte[0],
+        "\u65e5\u672c\u8a9e".getBytes(StandardCharsets.UTF_8), "x".repeat(300).getBytes(StandardCharsets.UTF_8)};
+    byte[] raw = lengthPrefixed(elements);
+    HttpResponse<byte[]> r = binaryStrings(raw, raw.length, 2);
+    assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    int jsonLength = Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+    JsonObject y = new JsonObject(new String(r.body(), 0, jsonLength, StandardCharsets.UTF_8))
+        .getJsonArray("outputs").getJsonObject(0);
+    assertThat(y.getString("datatype")).isEqualTo("BYTES");
+    assertThat(y.getJsonArray("shape").encode()).isEqualTo("[2,2]");
+    assertThat(y.getJsonObject("parameters").getInteger("binary_data_size")).isEqualTo(raw.length);
+    assertThat(Arrays.copyOfRange(r.body(), jsonLength, r.body().length)).isEqualTo(raw);
+
+    // the same strings as JSON in, binary request out of JSON
+    JsonObject json = infer("identity-string", request("BYTES", new JsonArray().add("caf\u00e9").add("").add("\u65e5")
+        .add("z")), 200);
+    assertThat(json.getJsonArray("outputs").getJsonObject(0).getJsonArray("data").getList())
+        .containsExactly("caf\u00e9", "", "\u65e5", "z");
+
+    byte[] notUtf8 = lengthPrefixed("ok".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xff, (byte) 0xfe},
+        new byte[0], new byte[0]);
+    assertThat(json(binaryStrings(notUtf8, notUtf8.length, 2), 400).getString("error"))
+        .isEqualTo("input 'x': BYTES element 1 is not UTF-8 text; ONNX string tensors hold UTF-8 text");
+    byte[] tooLong = lengthPrefixed(new byte[3], new byte[0], new byte[0], new byte[0]);
+    ByteBuffer.wrap(tooLong).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 1000);
+    assertThat(json(binaryStrings(tooLong, tooLong.length, 2), 400).getString("error"))
+        .isEqualTo("input 'x': BYTES element 0 says 1000 bytes; only 15 remain within binary_data_size 19");
+    assertThat(json(binaryStrings(raw, raw.length + 4, 2), 400).getString("error"))
+        .contains("binary_data_size " + (raw.length + 4)).contains("bytes of binary data follow");
+    byte[] spare = Arrays.copyOf(raw, raw.length + 2);
+    assertThat(json(binaryStrings(spare, spare.length, 2), 400).getString("error"))
+        .contains("leaves 2 bytes after the last of its 4 BYTES elements");
+    assertThat(infer("identity-string", request("BYTES", new JsonArray("[1,2]")), 400).getString("error"))
+        .contains("input 'x'[0] is 1, not a string (input type string)");
   }
 }
