@@ -42,14 +42,16 @@ public final class TorchThreads {
   }
 
   /**
-   * Loads the engine with the configured threads; then, for a run's own {@code training.threads}
-   * (> 0), sets libtorch's intra-op threads (which affects the whole process).
+   * Loads the engine with the configured threads; then sets libtorch's intra-op threads (one pool
+   * for the whole process) to a run's own {@code training.threads}, or back to the process's
+   * setting when the run has none (0).
    */
   static void apply(int threads) {
     configureDefaults();
     Engine.getEngine("PyTorch");
-    if (threads > 0 && JniUtils.getNumThreads() != threads) {
-      JniUtils.setNumThreads(threads);
+    int wanted = threads > 0 ? threads : Integer.getInteger(INTRA, 0);
+    if (wanted > 0 && JniUtils.getNumThreads() != wanted) {
+      JniUtils.setNumThreads(wanted);
     }
   }
 
