@@ -32,6 +32,7 @@ public final class Provenance {
     Map<String, String> out = new LinkedHashMap<>();
     out.put("cairn.version", VERSION);
     out.put("djl.version", Engine.getDjlVersion());
+    dev.cairn.core.training.TorchThreads.configureDefaults(); // before libtorch loads
     Engine engine = Engine.getEngine("PyTorch");
     out.put("engine", engine.getEngineName());
     out.put("engine.version", engine.getVersion());

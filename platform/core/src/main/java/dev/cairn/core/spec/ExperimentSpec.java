@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param histogramsEveryEpochs weight / gradient histograms every N epochs, 0 = off (default 1)
  * @param imagesEveryEpochs sample predictions and confusion matrix every N epochs, 0 = off (default 1)
  * @param systemEverySeconds {@code system/*} series (CPU, memory, GPU) every N seconds, 0 = off (default 10)
+ * @param evaluateEveryEpochs evaluate the validation (or test) split every N epochs and after the
+ *     last, >= 1 (default 1)
  */
 public record ExperimentSpec(
     String name,
@@ -43,7 +45,8 @@ public record ExperimentSpec(
     TrainingOptions training,
     int histogramsEveryEpochs,
     int imagesEveryEpochs,
-    int systemEverySeconds) {
+    int systemEverySeconds,
+    int evaluateEveryEpochs) {
   public ExperimentSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(experiment, "experiment");
@@ -60,6 +63,18 @@ public record ExperimentSpec(
     if (histogramsEveryEpochs < 0 || imagesEveryEpochs < 0 || systemEverySeconds < 0) {
       throw new IllegalArgumentException("logging cadences are >= 0 (0 = off)");
     }
+    if (evaluateEveryEpochs < 1) {
+      throw new IllegalArgumentException("evaluateEveryEpochs is >= 1");
+    }
+  }
+
+  /** A spec that evaluates every epoch. */
+  public ExperimentSpec(String name, String experiment, String description, long seed,
+      DeviceChoice device, int epochs, int logEverySteps, LoaderSpec loader, ComponentSpec dataset,
+      ComponentSpec model, ComponentSpec optimizer, ComponentSpec loss, String text, DataOptions data,
+      TrainingOptions training, int histogramsEveryEpochs, int imagesEveryEpochs, int systemEverySeconds) {
+    this(name, experiment, description, seed, device, epochs, logEverySteps, loader, dataset, model,
+        optimizer, loss, text, data, training, histogramsEveryEpochs, imagesEveryEpochs, systemEverySeconds, 1);
   }
 
   /** A spec that logs system metrics every {@link #DEFAULT_SYSTEM_EVERY_SECONDS} seconds. */

@@ -26,7 +26,8 @@ import java.util.Set;
  * seed: 42
  * device: auto          # auto | cpu | gpu
  * epochs: 10
- * logging: {everySteps: 10, histogramsEveryEpochs: 1, imagesEveryEpochs: 1, systemEverySeconds: 10}
+ * logging: {everySteps: 10, histogramsEveryEpochs: 1, imagesEveryEpochs: 1, systemEverySeconds: 10,
+ *           evaluateEveryEpochs: 1}
  * dataset: {plugin: fashion-mnist, batchSize: 256, shuffle: true, dropLast: false}
  * model: {plugin: softmax-regression}
  * optimizer: {plugin: sgd, lr: 0.1}
@@ -37,7 +38,8 @@ public final class SpecParser {
   static final List<String> TOP_LEVEL =
       List.of("name", "experiment", "description", "seed", "device", "epochs", "logging",
           "dataset", "model", "optimizer", "loss", "training", "variants");
-  static final List<String> LOGGING_KEYS = List.of("everySteps", "histogramsEveryEpochs", "imagesEveryEpochs", "systemEverySeconds");
+  static final List<String> LOGGING_KEYS = List.of("everySteps", "histogramsEveryEpochs", "imagesEveryEpochs", "systemEverySeconds",
+      "evaluateEveryEpochs");
   static final List<String> LOADER_KEYS = List.of("batchSize", "shuffle", "dropLast");
   static final long DEFAULT_SEED = 42;
 
@@ -88,6 +90,7 @@ public final class SpecParser {
     int histogramsEvery = 1;
     int imagesEvery = 1;
     int systemEvery = ExperimentSpec.DEFAULT_SYSTEM_EVERY_SECONDS;
+    int evaluateEvery = 1;
     if (root.get("logging") != null) {
       Map<String, Object> logging = section(root, "logging", false);
       for (String key : logging.keySet()) {
@@ -101,6 +104,7 @@ public final class SpecParser {
       imagesEvery = (int) integer(logging, "imagesEveryEpochs", 1, 0, Integer.MAX_VALUE, "logging.imagesEveryEpochs");
       systemEvery = (int) integer(logging, "systemEverySeconds", ExperimentSpec.DEFAULT_SYSTEM_EVERY_SECONDS, 0,
           Integer.MAX_VALUE, "logging.systemEverySeconds");
+      evaluateEvery = (int) integer(logging, "evaluateEveryEpochs", 1, 1, Integer.MAX_VALUE, "logging.evaluateEveryEpochs");
     }
     Map<String, Object> datasetSection = section(root, "dataset", true);
     Map<String, Object> datasetParams = new LinkedHashMap<>(datasetSection);
@@ -118,7 +122,7 @@ public final class SpecParser {
         text,
         DataOptions.parse(datasetSection),
         TrainingOptions.parse(root.get("training")),
-        histogramsEvery, imagesEvery, systemEvery);
+        histogramsEvery, imagesEvery, systemEvery, evaluateEvery);
   }
 
   /**

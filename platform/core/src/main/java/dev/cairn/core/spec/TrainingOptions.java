@@ -16,6 +16,7 @@ import java.util.Map;
  *   fineTune: {from: RUN_ID, freeze: true, bodyLr: 0.1, newHead: true}
  *   topK: 5                    # also log top-5 accuracy
  *   perClassAccuracy: true     # and the accuracy of each class
+ *   threads: 2                 # libtorch intra-op threads (0 = the process's cores)
  * </pre>
  *
  * @param earlyStopping null when off
@@ -25,6 +26,9 @@ import java.util.Map;
  * @param fineTune null when the model starts from scratch
  * @param topK log top-k accuracy of the evaluation split; 0 = off
  * @param perClassAccuracy log the evaluation split's accuracy per class
+ * @param threads libtorch intra-op threads while this run trains; 0 = the process's setting
+ *     ({@code --threads}, default one per core). libtorch has one pool per process, so runs that
+ *     share a server share the latest setting
  */
 public record TrainingOptions(
     EarlyStopping earlyStopping,
@@ -33,12 +37,22 @@ public record TrainingOptions(
     int keepCheckpoints,
     FineTune fineTune,
     int topK,
-    boolean perClassAccuracy) {
-  public static final TrainingOptions NONE = new TrainingOptions(null, 1, 0, 2, null, 0, false);
+    boolean perClassAccuracy,
+    int threads) {
+  public static final TrainingOptions NONE = new TrainingOptions(null, 1, 0, 2, null, 0, false, 0);
+
+  /** Options without a thread setting. */
+  public TrainingOptions(EarlyStopping earlyStopping, int accumulate, int checkpointEvery,
+      int keepCheckpoints, FineTune fineTune, int topK, boolean perClassAccuracy) {
+    this(earlyStopping, accumulate, checkpointEvery, keepCheckpoints, fineTune, topK, perClassAccuracy, 0);
+  }
+
+  /** Most intra-op threads a spec may ask for. */
+  public static final int MAX_THREADS = 1024;
 
   static final List<String> KEYS =
       List.of("earlyStopping", "accumulate", "checkpointEvery", "keepCheckpoints", "fineTune", "topK",
-          "perClassAccuracy");
+          "perClassAccuracy", "threads");
 
   /**
    * Stop when {@code monitor} has not improved by more than {@code minDelta} for {@code patience}
@@ -104,6 +118,11 @@ public record TrainingOptions(
         SpecValues.integer("training.keepCheckpoints", s.get("keepCheckpoints"), 2, 1),
         fineTune,
         SpecValues.integer("training.topK", s.get("topK"), 0, 0),
-        SpecValues.bool("training.perClassAccuracy", s.get("perClassAccuracy"), false));
+        SpecValues.bool("training.perClassAccuracy", s.get("perClassAccuracy"), false),
+        threads(s.get("threads")));
+  }
+
+  private static int threads(Object value) {
+    return SpecNumbers.intValue("training.threads", value, 0, 0, MAX_THREADS);
   }
 }

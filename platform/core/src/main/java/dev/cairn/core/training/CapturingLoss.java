@@ -26,11 +26,14 @@ final class CapturingLoss extends Loss {
     return value;
   }
 
-  /** The latest batch loss (a scalar, mean over the batch), detached from autograd; null before one. */
+  /**
+   * The latest batch loss (a scalar, mean over the batch), as the training step computed it (still
+   * part of its autograd graph: read it with autograd off, detach it to keep it); null before one.
+   */
   NDArray takeLast() {
     NDArray value = last;
     last = null;
-    return value == null ? null : value.stopGradient();
+    return value;
   }
 
   @Override

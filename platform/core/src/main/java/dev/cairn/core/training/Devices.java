@@ -26,6 +26,30 @@ public final class Devices {
     }
   }
 
+  /**
+   * Where a run keeps its dataset arrays: on the training device when that is the CPU, or when the
+   * splits take at most half of the GPU's free memory (the rest is for the model, activations and
+   * the per-epoch shuffled copy); otherwise on the CPU, and DJL copies each batch to the GPU.
+   */
+  static Device dataDevice(Device device, long datasetBytes) {
+    if (!device.isGpu()) {
+      return device;
+    }
+    long free;
+    try {
+      java.lang.management.MemoryUsage usage = ai.djl.util.cuda.CudaUtils.getGpuMemory(device);
+      free = usage.getMax() - usage.getUsed();
+    } catch (RuntimeException e) {
+      return Device.cpu(); // memory unknown: keep the data where it surely fits
+    }
+    return fitsOnDevice(datasetBytes, free) ? device : Device.cpu();
+  }
+
+  /** Twice the dataset (the splits and one shuffled copy of the training split) within free memory. */
+  static boolean fitsOnDevice(long datasetBytes, long freeBytes) {
+    return freeBytes > 0 && datasetBytes <= freeBytes / 2;
+  }
+
   /** Short label stored with the run: {@code cpu} or {@code gpu:0}. */
   public static String label(Device device) {
     return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";

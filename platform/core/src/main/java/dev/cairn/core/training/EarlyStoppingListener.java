@@ -92,7 +92,7 @@ final class EarlyStoppingListener extends TrainingListenerAdapter {
     for (Pair<String, Parameter> p : block.getParameters()) {
       float[] values = bestWeights.get(p.getKey());
       if (values != null) {
-        p.getValue().getArray().set(values);
+        WeightTransfer.assign(p.getValue().getArray(), values);
       }
     }
     return true;

@@ -74,8 +74,8 @@ public final class NormalizeBlock extends AbstractBlock {
 
   /** Sets mean and std (one value per channel). */
   void setStatistics(float[] means, float[] stds) {
-    mean.getArray().set(means);
-    std.getArray().set(stds);
+    WeightTransfer.assign(mean.getArray(), means);
+    WeightTransfer.assign(std.getArray(), stds);
   }
 
   @Override

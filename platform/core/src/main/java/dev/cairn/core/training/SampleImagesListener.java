@@ -101,7 +101,7 @@ final class SampleImagesListener extends TrainingListenerAdapter {
 
   @Override
   public void onEpoch(Trainer trainer) {
-    if (active()) {
+    if (active() && !firstBatch) { // an epoch without evaluation (logging.evaluateEveryEpochs) logs none
       if (sampleData != null) {
         logGrid();
       }

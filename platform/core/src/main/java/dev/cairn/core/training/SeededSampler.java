@@ -28,18 +28,7 @@ final class SeededSampler implements Sampler {
   @Override
   public Iterator<List<Long>> sample(RandomAccessDataset dataset) {
     int n = Math.toIntExact(dataset.size());
-    long[] order = new long[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    if (shuffle) {
-      for (int i = n - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        long t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-    }
+    long[] order = nextOrder(n);
     int batches = batchCount(n);
     return new Iterator<>() {
       private int next;
@@ -64,6 +53,27 @@ final class SeededSampler implements Sampler {
         return batch;
       }
     };
+  }
+
+  /** The next epoch's order of the {@code n} examples: shuffled from the seed, or 0..n-1. */
+  long[] nextOrder(int n) {
+    long[] order = new long[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    if (shuffle) {
+      for (int i = n - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        long t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+    }
+    return order;
+  }
+
+  boolean shuffles() {
+    return shuffle;
   }
 
   int batchCount(int n) {

@@ -37,6 +37,7 @@ final class TrackingListener extends TrainingListenerAdapter {
   private long samplesInEpoch;
   private long epochStartNanos;
   private long lastTrainBatchNanos;
+  private long trainEndNanos = -1;
   private double lastLoss = Double.NaN;
   private EpochSummary lastEpoch;
   private SplitMetrics train;
@@ -89,7 +90,7 @@ final class TrackingListener extends TrainingListenerAdapter {
     lastTrainBatchNanos = System.nanoTime();
     if (step == 1 || step % logEvery == 0) {
       long now = System.currentTimeMillis();
-      lastLoss = meanLoss.getFloat();
+      lastLoss = meanLoss.stopGradient().getFloat();
       if (!Double.isFinite(lastLoss)) {
         throw new TrainingDivergedException(step, lastLoss);
       }
@@ -132,7 +133,8 @@ final class TrackingListener extends TrainingListenerAdapter {
     if (!Double.isFinite(trainLoss)) {
       throw new TrainingDivergedException(step, trainLoss);
     }
-    double trainSeconds = Math.max(1e-9, (lastTrainBatchNanos - epochStartNanos) / 1e9);
+    long trainEnd = trainEndNanos >= 0 ? trainEndNanos : lastTrainBatchNanos;
+    double trainSeconds = Math.max(1e-9, (trainEnd - epochStartNanos) / 1e9);
     double seconds = (end - epochStartNanos) / 1e9;
     double samplesPerSecond = samplesInEpoch / trainSeconds;
 
@@ -152,7 +154,19 @@ final class TrackingListener extends TrainingListenerAdapter {
     epoch++;
     batchInEpoch = 0;
     samplesInEpoch = 0;
+    trainEndNanos = -1;
     epochStartNanos = System.nanoTime();
+  }
+
+  /** The loop starts an epoch's training batches now. */
+  void epochStarted() {
+    epochStartNanos = System.nanoTime();
+    trainEndNanos = -1;
+  }
+
+  /** The loop finished the epoch's training batches (updates included); evaluation follows. */
+  void trainingEnded() {
+    trainEndNanos = System.nanoTime();
   }
 
   private void emit(String tag, long at, long wallMillis, double value) {

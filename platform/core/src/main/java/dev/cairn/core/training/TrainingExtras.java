@@ -6,7 +6,6 @@ import ai.djl.Model;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
@@ -146,7 +145,7 @@ final class TrainingExtras {
   }
 
   /** The training batches: Cairn's own when they change per batch, else the runner's arrays. */
-  Dataset trainSet(ArrayDataset plain, SeededSampler sampler) {
+  Dataset trainSet(EpochBatches plain) {
     int done = resume == null ? 0 : resume.checkpoint().epoch();
     if (data.cropPadding() > 0 || data.flip() || data.mixup() > 0) {
       BatchSource source = new BatchSource(trainSplit, info.task() == Task.CLASSIFICATION,
@@ -155,9 +154,7 @@ final class TrainingExtras {
       source.startAtEpoch(done);
       return source;
     }
-    for (int e = 0; e < done; e++) {
-      sampler.sample(plain); // advance the shuffles to where the run was
-    }
+    plain.skipEpochs(done); // advance the shuffles to where the run was
     return plain;
   }
 
@@ -170,6 +167,11 @@ final class TrainingExtras {
     if (options.earlyStopping() != null) {
       String monitor = options.earlyStopping().monitor();
       String split = monitor.substring(0, monitor.indexOf('_'));
+      if (!split.equals("train") && spec.evaluateEveryEpochs() > 1) {
+        throw new SpecException("logging.evaluateEveryEpochs", spec.evaluateEveryEpochs() + " is not"
+            + " allowed with training.earlyStopping.monitor '" + monitor + "', which needs an evaluation"
+            + " every epoch; use 1 or monitor train_*");
+      }
       if (!split.equals("train") && !split.equals(evalSplit)) {
         throw new SpecException("training.earlyStopping.monitor", "'" + monitor + "' is not tracked:"
             + " this run evaluates " + (evalSplit == null ? "no split" : "the " + evalSplit + " split")
@@ -289,7 +291,7 @@ final class TrainingExtras {
       // the base rate and a slow body takes many steps to unlearn
       for (Pair<String, Parameter> p : inner.getParameters()) {
         if (skip.contains(p.getKey()) && p.getValue().isInitialized()) {
-          p.getValue().getArray().set(new float[Math.toIntExact(p.getValue().getArray().size())]);
+          WeightTransfer.assign(p.getValue().getArray(), new float[Math.toIntExact(p.getValue().getArray().size())]);
         }
       }
     }

@@ -12,7 +12,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.Pair;
@@ -35,8 +34,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Trains one resolved spec with DJL: loads the data, builds the model, optimizer and loss from the
- * plugins, and runs DJL's own training loop ({@link EasyTrain}) with a {@link TrackingListener}
- * hooked in. Every NDManager, Model and Trainer is closed before it returns. Blocking: call it on a
+ * plugins, and runs DJL's training step ({@link EasyTrain#trainBatch}) in {@link EpochLoop} with a
+ * {@link TrackingListener} hooked in. The splits stay in native arrays (on the GPU when they fit)
+ * and are served by {@link EpochBatches}. Every NDManager, Model and Trainer is closed before it returns. Blocking: call it on a
  * worker thread.
  */
 public final class TrainingRunner {
@@ -114,6 +114,7 @@ public final class TrainingRunner {
       throws IOException, TranslateException {
     ExperimentSpec spec = resolved.spec();
     TrainingExtras extras = new TrainingExtras(resolved, runId, env, resume);
+    TorchThreads.apply(spec.training().threads());
     Engine engine = Engine.getEngine(ENGINE);
     Device device = Devices.resolve(spec.device(), engine);
     long started = System.nanoTime();
@@ -149,12 +150,18 @@ public final class TrainingRunner {
     Split eval = data.validation() != null ? data.validation() : data.test();
     String evalSplit = data.validation() != null ? "validation" : data.test() != null ? "test" : null;
 
-    try (NDManager dataManager = NDManager.newBaseManager(Device.cpu(), ENGINE);
-        Model model = Model.newInstance(spec.name(), device, ENGINE)) {
+    Device dataDevice = Devices.dataDevice(device, datasetBytes(data));
+    Map<String, String> setup = new LinkedHashMap<>(TorchThreads.describe());
+    setup.put("system.dataDevice", Devices.label(dataDevice));
+    env.sink().acceptParams(runId, setup);
+    int evalBatch = evaluationBatchSize(spec.loader().batchSize());
+    try (NDManager dataManager = NDManager.newBaseManager(dataDevice, ENGINE);
+        Model model = Model.newInstance(spec.name(), device, ENGINE);
+        EpochBatches trainBatches = arrays(dataManager, data.train(), info, sampler);
+        EpochBatches evalSet = eval == null ? null
+            : arrays(dataManager, eval, info, new SeededSampler(evalBatch, false, false, 0))) {
       model.setBlock(block);
-      ai.djl.training.dataset.Dataset trainSet = extras.trainSet(arrays(dataManager, data.train(), info, sampler), sampler);
-      ArrayDataset evalSet = eval == null ? null
-          : arrays(dataManager, eval, info, new SeededSampler(spec.loader().batchSize(), false, false, 0));
+      ai.djl.training.dataset.Dataset trainSet = extras.trainSet(trainBatches);
 
       TrackingListener tracking = new TrackingListener(runId, env.sink(), env.observer(), loss,
           extras.loggedRate(optimizer.learningRate()), spec.logEverySteps(), spec.epochs(), batchesPerEpoch, evalSplit,
@@ -185,7 +192,9 @@ public final class TrainingRunner {
         DashboardLogging.logGraph(tracker, block);
         env.observer().onStart(runId, Devices.label(device), spec.epochs(), batchesPerEpoch, parameterCount);
 
-        extras.fit(() -> EasyTrain.fit(trainer, extras.epochsToRun(), trainSet, evalSet));
+        int firstEpoch = spec.epochs() - extras.epochsToRun() + 1;
+        extras.fit(() -> EpochLoop.fit(trainer, firstEpoch, spec.epochs(), trainSet, evalSet,
+            spec.evaluateEveryEpochs(), tracking));
         env.sink().flush();
         saveModel(model, env.runDir(runId).resolve("model"), spec.epochs(),
             dev.cairn.core.onnx.TrainedModelInfo.of(runId, dev.cairn.core.Provenance.sha256(spec.text()),
@@ -206,9 +215,10 @@ public final class TrainingRunner {
           put(metrics, evalSplit + "/accuracy", last.evalAccuracy());
         }
         if (data.test() != null && !"test".equals(evalSplit)) {
-          ArrayDataset testSet = arrays(dataManager, data.test(), info,
-              new SeededSampler(spec.loader().batchSize(), false, false, 0));
-          evaluate(trainer, testSet, classification, metrics, "test");
+          try (EpochBatches testSet = arrays(dataManager, data.test(), info,
+              new SeededSampler(evalBatch, false, false, 0))) {
+            evaluate(trainer, testSet, classification, metrics, "test");
+          }
         }
         storeFinalMetrics(env.sink(), runId, tracking.steps(), metrics);
         metrics.putAll(extras.finalMetrics());
@@ -257,17 +267,36 @@ public final class TrainingRunner {
     }
   }
 
-  private static ArrayDataset arrays(NDManager manager, Split split, DatasetInfo info, SeededSampler sampler) {
+  /**
+   * Evaluation batches: four training batches, at most 1,024 examples (never fewer than one
+   * training batch). Without autograd an evaluation keeps no activations for a backward pass, so a
+   * larger batch costs little memory and saves per-batch overhead.
+   */
+  static int evaluationBatchSize(int trainBatchSize) {
+    return Math.max(trainBatchSize, Math.min(4 * trainBatchSize, 1024));
+  }
+
+  private static long datasetBytes(DatasetSplits data) {
+    long bytes = 0;
+    for (Split split : new Split[] {data.train(), data.validation(), data.test()}) {
+      if (split != null) {
+        bytes += 4L * (split.features().data().length + split.labels().data().length);
+      }
+    }
+    return bytes + 4L * data.train().features().data().length; // the shuffled copy
+  }
+
+  private static EpochBatches arrays(NDManager manager, Split split, DatasetInfo info, SeededSampler sampler) {
     NDArray x = manager.create(split.features().data(), new Shape(split.features().shape()));
     long n = split.size();
     // class indices as a flat vector (what Accuracy and sparse cross-entropy expect); regression
     // targets as [n, outputs]
     Shape labelShape = info.task() == Task.CLASSIFICATION ? new Shape(n) : new Shape(n, info.outputSize());
     NDArray y = manager.create(split.labels().data(), labelShape);
-    return new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(sampler).build();
+    return new EpochBatches(x, y, sampler);
   }
 
-  private static void evaluate(Trainer trainer, ArrayDataset set, boolean classification,
+  private static void evaluate(Trainer trainer, EpochBatches set, boolean classification,
       Map<String, Double> metrics, String split) throws IOException, TranslateException {
     double lossSum = 0;
     double correct = 0;

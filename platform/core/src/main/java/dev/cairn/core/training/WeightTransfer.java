@@ -1,8 +1,11 @@
 package dev.cairn.core.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,18 +41,35 @@ final class WeightTransfer {
         kept.add(p.getKey());
         continue;
       }
-      dst.set(floats(src.getArray()));
+      assign(dst, src.getArray());
       loaded.add(p.getKey());
     }
     return new Result(loaded, kept);
   }
 
-  private static float[] floats(NDArray array) {
-    if (array.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32) {
-      return array.toFloatArray();
+  /**
+   * Overwrites {@code target} in place with {@code values} (same shape; converted to the target's
+   * device and type), with autograd off. An in-place indexed copy rather than {@code
+   * NDArray.set(Buffer)}: DJL's native {@code set} opens libtorch's deprecated {@code
+   * AutoNonVariableTypeMode} guard, and libtorch prints a deprecation warning the first time.
+   */
+  static void assign(NDArray target, NDArray values) {
+    boolean grad = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try (NDManager scratch = target.getManager().newSubManager()) {
+      NDArray copy = values.toDevice(target.getDevice(), true);
+      copy.attach(scratch);
+      target.set(new NDIndex("..."), copy.toType(target.getDataType(), false));
+    } finally {
+      JniUtils.setGradMode(grad);
     }
-    try (NDArray f = array.toType(ai.djl.ndarray.types.DataType.FLOAT32, true)) {
-      return f.toFloatArray();
+  }
+
+  /** {@link #assign(NDArray, NDArray)} from Java floats. */
+  static void assign(NDArray target, float[] values) {
+    try (NDManager scratch = target.getManager().newSubManager();
+        NDArray array = scratch.create(values, target.getShape())) {
+      assign(target, array);
     }
   }
 

@@ -62,6 +62,19 @@ class SpecParserTest {
   }
 
   @Test
+  void evaluationCadenceAndThreads() {
+    assertThat(SpecParser.parse("epochs: 1\n" + rest(), "x").evaluateEveryEpochs()).as("default").isEqualTo(1);
+    assertThat(SpecParser.parse("epochs: 1\nlogging: {evaluateEveryEpochs: 3}\n" + rest(), "x").evaluateEveryEpochs())
+        .isEqualTo(3);
+    assertError("epochs: 1\nlogging: {evaluateEveryEpochs: 0}\n" + rest(),
+        "logging.evaluateEveryEpochs: 0 is not allowed; expected an integer >= 1 and <= 2147483647");
+    assertThat(SpecParser.parse("epochs: 1\n" + rest(), "x").training().threads()).as("default").isZero();
+    assertThat(SpecParser.parse("epochs: 1\ntraining: {threads: 2}\n" + rest(), "x").training().threads()).isEqualTo(2);
+    assertError("epochs: 1\ntraining: {threads: -1}\n" + rest(),
+        "training.threads: -1 is not allowed; expected an integer >= 0 and <= 1024");
+  }
+
+  @Test
   void structuralErrorsNameTheField() {
     assertError("epochs: 0\n" + rest(), "epochs: 0 is not allowed; expected an integer >= 1 and <= 2147483647");
     assertError("epochs: 1\ndevice: tpu\n" + rest(), "device: 'tpu' is not allowed; one of: auto, cpu, gpu");
@@ -74,9 +87,9 @@ class SpecParserTest {
     assertError("- a\n- b\n", "spec: expected a YAML mapping (key: value lines), got a list");
     assertError("", "spec: empty; expected a YAML mapping with dataset, model, optimizer, loss and epochs");
     assertError("epochs: 1\nlogging: {every: 3}\n" + rest(),
-        "logging.every: unknown field; allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs, systemEverySeconds");
+        "logging.every: unknown field; allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs, systemEverySeconds, evaluateEveryEpochs");
     assertError("epochs: 1\nlogging: {imagesEveryEpoch: 3}\n" + rest(),
-        "logging.imagesEveryEpoch: unknown field; allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs, systemEverySeconds"
+        "logging.imagesEveryEpoch: unknown field; allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs, systemEverySeconds, evaluateEveryEpochs"
             + " (did you mean 'imagesEveryEpochs'?)");
     assertError("epochs: 1\nlogging: {histogramsEveryEpochs: -1}\n" + rest(),
         "logging.histogramsEveryEpochs: -1 is not allowed; expected an integer >= 0 and <= 2147483647");

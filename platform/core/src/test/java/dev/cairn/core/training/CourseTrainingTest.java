@@ -226,6 +226,31 @@ class CourseTrainingTest {
   }
 
   @Test
+  void evaluationEveryNEpochsAndAfterTheLast() throws Exception {
+    String spec = linear("batchSize: 40, validation: 0.25", "{plugin: sgd, lr: 0.05}", "{}", 5)
+        .replace("logging: {everySteps: 1}", "logging: {everySteps: 1, evaluateEveryEpochs: 2}");
+    var run = runs.train(spec, "eval2");
+    assertThat(run.steps("epoch/validation_loss")).containsExactly(2L, 4L, 5L);
+    assertThat(run.steps("epoch/train_loss")).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(run.result.metrics().get("validation/loss"))
+        .isCloseTo(run.series("epoch/validation_loss").get(2), within(1e-9));
+    String early = linear("batchSize: 40, validation: 0.25", "sgd", "{earlyStopping: {monitor: validation_loss}}", 3)
+        .replace("logging: {everySteps: 1}", "logging: {everySteps: 1, evaluateEveryEpochs: 2}");
+    assertThatThrownBy(() -> runs.train(early, "x"))
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("logging.evaluateEveryEpochs: 2 is not allowed");
+  }
+
+  @Test
+  void aRunsThreadsAndWaitPolicyAreRecorded() throws Exception {
+    var run = runs.train(linear("batchSize: 100", "{plugin: sgd, lr: 0.05}", "{threads: 1}", 1), "t1");
+    assertThat(run.params).containsEntry("system.torch.intraOpThreads", "1")
+        .containsKey("system.torch.interOpThreads")
+        .containsEntry("system.dataDevice", "cpu")
+        .containsKey("system.omp.waitPolicy");
+  }
+
+  @Test
   void fineTuneLoadsTheBodyFreezesItAndTrainsANewHead() throws Exception {
     String source = """
         name: source

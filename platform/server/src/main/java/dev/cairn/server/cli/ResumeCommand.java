@@ -27,6 +27,8 @@ import picocli.CommandLine.Parameters;
 final class ResumeCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
+  @Mixin ThreadsOption threads;
+
   @Parameters(index = "0", paramLabel = "RUN", description = "Id of the run to resume.")
   String runId;
 
@@ -35,6 +37,9 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!threads.apply()) {
+      return CairnCli.USAGE;
+    }
     PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
     if (handle == null) {
       return 1;

@@ -32,6 +32,8 @@ import picocli.CommandLine.Parameters;
 final class RunCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
+  @Mixin ThreadsOption threads;
+
   @Parameters(index = "0", paramLabel = "SPEC", description = "Experiment spec (YAML).")
   Path specFile;
 
@@ -46,6 +48,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!threads.apply()) {
+      return CairnCli.USAGE;
+    }
     List<ExperimentSpec> specs;
     try {
       specs = SpecParser.parseAllFile(specFile);

@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
+  @Mixin ThreadsOption threads;
+
   @Mixin ServePolicy policy;
 
   @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}; 0 = any free port).")
@@ -83,6 +85,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!threads.apply()) {
+      return CairnCli.USAGE;
+    }
     if (workerTimeout < 1 || (slots != null && slots < 0)) {
       System.err.println("error: --worker-timeout must be at least 1 and --slots at least 0");
       return CairnCli.USAGE;

@@ -43,6 +43,8 @@ import picocli.CommandLine.Parameters;
 final class SweepCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
+  @Mixin ThreadsOption threads;
+
   @Parameters(index = "0", paramLabel = "SWEEP", description = "Sweep spec (YAML).")
   Path sweepFile;
 
@@ -69,6 +71,11 @@ final class SweepCommand implements Callable<Integer> {
       System.err.println("error: " + sweepFile + ": " + e.getMessage());
       return CairnCli.USAGE;
     }
+    // parallel trials share this machine's cores: without --threads each JVM gets its share
+    int share = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, spec.parallel()));
+    if (!threads.apply(spec.parallel() > 1 ? share : 0)) {
+      return CairnCli.USAGE;
+    }
     CairnOptions options = common.resolve();
     // one JVM trains one model at a time (DJL's PyTorch engine), so parallel trials train in local
     // worker JVMs joined to this one over the clustered event bus on 127.0.0.1
@@ -76,7 +83,8 @@ final class SweepCommand implements Callable<Integer> {
     int clusterPort = spec.parallel() > 1 ? LocalWorkers.freePort() : 0;
     String clusterSecret = ClusterSecret.random();
     try (LocalWorkers workers = spec.parallel() > 1
-        ? LocalWorkers.start(spec.parallel() - 1, clusterPort, clusterSecret, options, options.dataDir().resolve("logs"))
+        ? LocalWorkers.start(spec.parallel() - 1, clusterPort, clusterSecret, options, options.dataDir().resolve("logs"),
+            threads.threads != null ? threads.threads : share)
         : null) {
       return sweep(options, clusterPort, clusterSecret, spec, sweepText);
     }

@@ -40,8 +40,10 @@ final class WorkerCommand implements Callable<Integer> {
       description = "Silence of the head after which this node stops its trials and rejoins (default ${DEFAULT-VALUE} s).")
   int headTimeout;
 
-  @Option(names = "--torch-threads", defaultValue = "0",
-      description = "PyTorch intra-op threads per trial (0 = PyTorch's default, one per core).")
+  @Mixin ThreadsOption threads;
+
+  @Option(names = "--torch-threads", defaultValue = "0", hidden = true,
+      description = "Former name of --threads (0 = not given).")
   int torchThreads;
 
   @Option(names = "--parent-pid", hidden = true, description = "Exit when this process ends (local workers of cairn sweep).")
@@ -59,8 +61,11 @@ final class WorkerCommand implements Callable<Integer> {
       System.err.println("error: --slots and --head-timeout must be at least 1");
       return CairnCli.USAGE;
     }
-    if (torchThreads > 0) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(torchThreads));
+    if (threads.threads == null && torchThreads > 0) {
+      threads.threads = torchThreads;
+    }
+    if (!threads.apply()) {
+      return CairnCli.USAGE;
     }
     ClusterOptions clusterOptions = clusterSecret.options(clusterHost, clusterPort, join);
     if (clusterOptions == null) {

@@ -29,9 +29,12 @@ public final class LocalWorkers implements AutoCloseable {
 
   /**
    * Starts {@code count} workers that join {@code 127.0.0.1:headPort} with {@code secret} (passed
-   * in their environment, not their arguments); their logs go to {@code logDir}.
+   * in their environment, not their arguments); their logs go to {@code logDir}. Each trains with
+   * {@code threads} libtorch intra-op threads and OpenMP's passive wait policy (set in its
+   * environment, which OpenMP reads when libtorch loads).
    */
-  public static LocalWorkers start(int count, int headPort, String secret, CairnOptions options, Path logDir) throws IOException {
+  public static LocalWorkers start(int count, int headPort, String secret, CairnOptions options, Path logDir,
+      int threads) throws IOException {
     Files.createDirectories(logDir);
     LocalWorkers workers = new LocalWorkers();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -42,7 +45,8 @@ public final class LocalWorkers implements AutoCloseable {
       }
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cairn.server.cli.CairnCli", "worker",
           "--cluster", "--join", "127.0.0.1:" + headPort, "--cluster-port", Integer.toString(headPort + 1),
-          "--data-dir", options.dataDir().toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+          "--data-dir", options.dataDir().toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
+          "--threads", Integer.toString(threads)));
       if (options.pluginsDir() != null) {
         cmd.addAll(List.of("--plugins-dir", options.pluginsDir().toString()));
       }
@@ -55,6 +59,7 @@ public final class LocalWorkers implements AutoCloseable {
       Path log = logDir.resolve("local-worker-" + i + ".log");
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().put(ClusterSecret.ENV, secret);
+      pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
       workers.processes.add(pb.start());
     }
     return workers;
