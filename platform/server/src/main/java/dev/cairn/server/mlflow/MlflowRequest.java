@@ -107,10 +107,13 @@ final class MlflowRequest {
       Object v = body.getValue(name);
       if (v instanceof JsonArray a) {
         for (Object o : a) {
-          if (!(o instanceof String s)) {
+          if (o instanceof String s) {
+            out.add(s);
+          } else if (o instanceof Integer || o instanceof Long) {
+            out.add(o.toString()); // e.g. experiment ids written as numbers
+          } else {
             throw MlflowException.invalid("Invalid value for parameter '" + name + "': expected a list of strings");
           }
-          out.add(s);
         }
       } else if (v instanceof String s) {
         out.add(s);

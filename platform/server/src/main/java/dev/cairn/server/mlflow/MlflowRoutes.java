@@ -595,7 +595,17 @@ public final class MlflowRoutes {
     write(ctx, id, List.of(), Map.of(key, value == null ? "" : value), Map.of());
   }
 
+  /** A checked log-batch request. */
+  private record Batch(String runId, List<ScalarPoint> points, Map<String, String> params, Map<String, String> tags) {}
+
   private void logBatch(RoutingContext ctx) {
+    // up to 1,000 metrics: parsed and checked on a worker, not on the event loop
+    vertx.executeBlocking(() -> batch(ctx), false)
+        .onSuccess(b -> write(ctx, b.runId(), b.points(), b.params(), b.tags()))
+        .onFailure(ctx::fail);
+  }
+
+  private static Batch batch(RoutingContext ctx) {
     MlflowRequest req = MlflowRequest.of(ctx);
     String id = runId(req);
     List<JsonObject> metrics = req.objects("metrics");
@@ -632,7 +642,7 @@ public final class MlflowRoutes {
       }
     }
     Map<String, String> tagMap = keyValues(tags, "tags", MAX_TAG_VALUE);
-    write(ctx, id, points, paramMap, tagMap);
+    return new Batch(id, points, paramMap, tagMap);
   }
 
   /** Checks and converts MLflow metrics; sorted by key and step, as Cairn's series take them. */
