@@ -45,7 +45,7 @@ public final class Devices {
     return fitsOnDevice(datasetBytes, free) ? device : Device.cpu();
   }
 
-  /** Twice the dataset (the splits and one shuffled copy of the training split) within free memory. */
+  /** The dataset's bytes (its splits and one shuffled copy) within half of the free memory. */
   static boolean fitsOnDevice(long datasetBytes, long freeBytes) {
     return freeBytes > 0 && datasetBytes <= freeBytes / 2;
   }

@@ -36,8 +36,8 @@ import java.util.function.BooleanSupplier;
  * Trains one resolved spec with DJL: loads the data, builds the model, optimizer and loss from the
  * plugins, and runs DJL's training step ({@link EasyTrain#trainBatch}) in {@link EpochLoop} with a
  * {@link TrackingListener} hooked in. The splits stay in native arrays (on the GPU when they fit)
- * and are served by {@link EpochBatches}. Every NDManager, Model and Trainer is closed before it returns. Blocking: call it on a
- * worker thread.
+ * and are served by {@link EpochBatches}. Every NDManager, Model and Trainer is closed before it
+ * returns. Blocking: call it on a worker thread.
  */
 public final class TrainingRunner {
   /** Models with at most this many parameters return them in {@link TrainingResult#parameters}. */
