@@ -38,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The sequential figures are taken in rounds that alternate the variants (ORT, api JSON, v2
  * JSON, v2 binary; reversed every other round) and report the median of the round medians, with
  * the load average before and after: on a shared machine only ratios within one run mean much.
- * ORT runs with the server's own session options (no CPU memory arena).
+ * ORT runs with the server's own session options (no CPU memory arena). "HTTP floor" is {@code GET
+ * /v2/health/ready} (answered on the event loop, no body, no worker): what loopback HTTP and the
+ * client cost by themselves on this machine at this load.
  *
  * <p>Usage: {@code tools/bench/run serving [requests=200] [seconds=5] [clients=8] [rounds=5]}
  */
@@ -64,8 +66,10 @@ public final class ServingBench {
       System.out.printf(Locale.ROOT, "%d cores; MLP 784-256-10; %d rounds of %d sequential requests, median of the"
           + " round medians (ms); load average %s%n", Runtime.getRuntime().availableProcessors(), rounds, n / rounds,
           loadAverage());
-      System.out.printf(Locale.ROOT, "%-6s %8s %12s %12s %12s %14s %14s%n", "batch", "ORT", "api JSON", "v2 JSON",
-          "v2 binary", "binary - ORT", "binary / ORT");
+      System.out.printf(Locale.ROOT, "%-6s %8s %10s %12s %12s %12s %14s %14s%n", "batch", "ORT", "HTTP floor", "api JSON",
+          "v2 JSON", "v2 binary", "binary - ORT", "binary / ORT");
+      HttpRequest floor = HttpRequest.newBuilder(URI.create(base + "/v2/health/ready")).GET().build();
+      List<String> inRequest = new ArrayList<>();
       for (int batch : new int[] {1, 256}) {
         float[] x = new float[batch * 784];
         Random r = new Random(batch);
@@ -89,14 +93,20 @@ public final class ServingBench {
               OrtSession.Result res = session.run(Map.of("x", t))) {
             res.get(0);
           }
-        }, () -> send(http, apiJson), () -> send(http, v2Json), () -> send(http, v2Binary));
+        }, () -> send(http, apiJson), () -> send(http, v2Json), () -> send(http, v2Binary), () -> send(http, floor));
         double[] m = alternating(calls, rounds, Math.max(5, n / rounds));
         double ort = m[0];
         double a = m[1];
         double j = m[2];
         double b = m[3];
-        System.out.printf(Locale.ROOT, "%-6d %8.3f %12.3f %12.3f %12.3f %14.3f %13.1fx%n", batch, ort, a, j, b, b - ort, b / ort);
+        double f = m[4];
+        System.out.printf(Locale.ROOT, "%-6d %8.3f %10.3f %12.3f %12.3f %12.3f %14.3f %13.1fx%n", batch, ort, f, a, j, b,
+            b - ort, b / ort);
+        inRequest.add(inRequest(http, v2Binary, batch, n));
       }
+      System.out.println("\nv2 binary against the session time the server measured in the same request"
+          + " (parameters.session_ms: session.run alone), medians of " + n + " requests:");
+      inRequest.forEach(System.out::println);
       float[] one = new float[784];
       HttpRequest apiOne = post(base + "/api/models/" + id + "/predict", nested(one, 1).getBytes(), null);
       byte[] h1 = ("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,784],"
@@ -132,6 +142,31 @@ public final class ServingBench {
 
   interface Call {
     void run() throws Exception;
+  }
+
+  /** End to end vs the server's own session.run time, per request: the overhead Cairn adds. */
+  static String inRequest(HttpClient http, HttpRequest request, int batch, int n) throws Exception {
+    List<Double> total = new ArrayList<>();
+    List<Double> session = new ArrayList<>();
+    List<Double> over = new ArrayList<>();
+    for (int i = 0; i < n + 10; i++) {
+      long t0 = System.nanoTime();
+      HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      double ms = (System.nanoTime() - t0) / 1e6;
+      int json = Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+      double s = new JsonObject(new String(r.body(), 0, json, java.nio.charset.StandardCharsets.UTF_8))
+          .getJsonObject("parameters").getDouble("session_ms");
+      if (i >= 10) {
+        total.add(ms);
+        session.add(s);
+        over.add(ms - s);
+      }
+    }
+    Collections.sort(total);
+    Collections.sort(session);
+    Collections.sort(over);
+    return String.format(Locale.ROOT, "  batch %d: end to end %.3f ms, session.run %.3f ms, overhead %.3f ms (%.2fx)",
+        batch, total.get(n / 2), session.get(n / 2), over.get(n / 2), total.get(n / 2) / session.get(n / 2));
   }
 
   /** The server's session options (ExecutionProviders: no CPU memory arena). */

@@ -32,13 +32,15 @@ public final class OnnxPredictor {
     lease.shapes().check(inputs, maxOutputBytes(), maxTensorBytes());
     OrtEnvironment env = OrtSupport.environment();
     Map<String, OnnxTensor> feed = new LinkedHashMap<>();
-    long start = System.nanoTime();
     try {
       for (Map.Entry<String, TensorData> e : inputs.entrySet()) {
         feed.put(e.getKey(), e.getValue().toOnnx(env));
       }
       Map<String, TensorData> outputs = new LinkedHashMap<>();
+      long start = System.nanoTime();
+      double millis;
       try (OrtSession.Result result = lease.session().run(feed)) {
+        millis = (System.nanoTime() - start) / 1e6;
         checkOutputSize(result);
         for (Map.Entry<String, OnnxValue> e : result) {
           if (!(e.getValue() instanceof OnnxTensor t)) {
@@ -48,7 +50,6 @@ public final class OnnxPredictor {
           outputs.put(e.getKey(), TensorData.fromOnnx(e.getKey(), t));
         }
       }
-      double millis = (System.nanoTime() - start) / 1e6;
       return new Prediction(outputs, classes(signature, outputs), lease.provider(), lease.providerNote(), millis);
     } catch (OrtException e) {
       throw new OnnxModelException(Reason.BAD_INPUT, "ONNX Runtime rejected the input: "

@@ -11,7 +11,7 @@ import java.util.Map;
  *     names class labels (Cairn exports of classifiers); empty otherwise
  * @param provider {@code cpu} or {@code cuda}
  * @param providerNote why that provider, e.g. "CPU execution provider (auto: ...)"
- * @param millis wall time of the ONNX Runtime call
+ * @param millis wall time of ONNX Runtime's {@code session.run} alone (not the tensors' copies in and out)
  */
 public record Prediction(Map<String, TensorData> outputs, List<ClassScore> classes, String provider,
     String providerNote, double millis) {

@@ -359,7 +359,8 @@ final class OpenInferenceRoutes {
     if (request.has("id")) {
       o.put("id", request.get("id").asText());
     }
-    o.putObject("parameters").put("provider", p.provider()).put("provider_note", p.providerNote());
+    o.putObject("parameters").put("provider", p.provider()).put("provider_note", p.providerNote())
+        .put("session_ms", p.millis());
     ArrayNode outputs = o.putArray("outputs");
     List<byte[]> blobs = new ArrayList<>();
     for (Map.Entry<String, Boolean> w : wanted.entrySet()) {
