@@ -40,6 +40,8 @@ public final class AccessRules {
   static final long DEFAULT_BODY = ApiVerticle.MAX_BODY_BYTES;
 
   private static final List<Rule> RULES = new ArrayList<>();
+  /** Routes that stream their bodies to disk (UploadBudget reserves per chunk there), as "METHOD path". */
+  private static final List<String> STREAMED = List.of("POST /api/models");
 
   static {
     HttpMethod GET = HttpMethod.GET;
@@ -162,6 +164,11 @@ public final class AccessRules {
       }
     }
     return Optional.empty();
+  }
+
+  /** True when the route streams its body instead of buffering it (see {@link UploadBudget}). */
+  static boolean streamsBody(HttpMethod method, String path) {
+    return find(method, path).map(r -> STREAMED.contains(r.method() + " " + r.path())).orElse(false);
   }
 
   /** True when some rule is written for exactly this method and route path. */
