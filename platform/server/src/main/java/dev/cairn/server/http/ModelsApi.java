@@ -135,6 +135,7 @@ public final class ModelsApi {
       throw ApiException.badRequest("query parameter 'name': at most " + MAX_NAME
           + " characters, not blank, without control characters (line breaks, tabs)");
     }
+    req.pause(); // until the file is open: a chunk that came before would be lost
     UploadBudget budget = UploadBudget.of(ctx);
     UploadBudget.Reservation reservation = budget == null ? null : budget.admit(ctx, MAX_IMPORT_BYTES);
     if (budget != null && reservation == null) {
@@ -214,6 +215,10 @@ public final class ModelsApi {
               abandon.run();
             }
           });
+          if (ctx.response().closed()) {
+            abandon.run(); // the client hung up while the file was being opened
+            return;
+          }
           req.resume();
         });
   }

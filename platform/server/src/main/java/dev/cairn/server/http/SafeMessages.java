@@ -16,6 +16,7 @@ final class SafeMessages {
       "`?\\b(?:java|javax|jdk|sun|com|org|io|ai|dev|net)(?:\\.[a-z_][A-Za-z0-9_]*)+\\.[A-Z][A-Za-z0-9_$]*`?(?::\\s*)?");
   private static final Pattern SOURCE = Pattern.compile("\\s*at \\[Source: .*?; line: (\\d+), column: (\\d+)\\]",
       Pattern.DOTALL);
+  private static final Pattern THROWABLE = Pattern.compile("\\b[A-Z][A-Za-z0-9]*(?:Exception|Error)\\b:?\\s*");
   private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\\n]]");
   private static final int MAX_LENGTH = 2000;
 
@@ -50,6 +51,7 @@ final class SafeMessages {
     String m = message.replaceFirst("^Failed to decode:\\s*", "");
     m = SOURCE.matcher(m).replaceAll(" (line $1, column $2)");
     m = JAVA_TYPE.matcher(m).replaceAll("");
+    m = THROWABLE.matcher(m).replaceAll("");
     // longest folders first, so the data directory wins over the working directory it lies in
     List<String[]> byLength = new ArrayList<>(folders);
     byLength.sort((a, b) -> b[0].length() - a[0].length());
