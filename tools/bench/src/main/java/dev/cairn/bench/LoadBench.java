@@ -79,15 +79,15 @@ public final class LoadBench {
   private void run(double minutes, int trainers, int dashboards, int streams) throws Exception {
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < trainers; i++) {
-      threads.add(Thread.ofPlatform().name("trainer-" + i).daemon().start(this::trainer));
+      threads.add(daemon("trainer-" + i, this::trainer));
       int n = i;
-      threads.add(Thread.ofPlatform().name("logger-" + i).daemon().start(() -> logger(n)));
+      threads.add(daemon("logger-" + i, () -> logger(n)));
     }
     for (int i = 0; i < dashboards; i++) {
-      threads.add(Thread.ofPlatform().name("dashboard-" + i).daemon().start(this::dashboard));
+      threads.add(daemon("dashboard-" + i, this::dashboard));
     }
     for (int i = 0; i < streams; i++) {
-      threads.add(Thread.ofPlatform().name("stream-" + i).daemon().start(this::stream));
+      threads.add(daemon("stream-" + i, this::stream));
     }
     long start = System.nanoTime();
     long end = start + (long) (minutes * 60e9);
@@ -245,6 +245,13 @@ public final class LoadBench {
     if (errorSamples.size() < 5) {
       errorSamples.add(what.length() > 200 ? what.substring(0, 200) : what);
     }
+  }
+
+  private static Thread daemon(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   private static void pause(long ms) {
