@@ -190,6 +190,11 @@ public final class UploadBudget {
   private static void refuse(RoutingContext ctx, int status, String code, String message) {
     // drain what the client still sends, so it reads the answer instead of blocking on its upload
     ctx.request().resume();
+    if (ctx.normalizedPath().startsWith("/v2")) {
+      // the Open Inference Protocol's error body
+      HttpSupport.json(ctx, status, new JsonObject().put("error", message));
+      return;
+    }
     HttpSupport.json(ctx, status, new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)));
   }
 }
