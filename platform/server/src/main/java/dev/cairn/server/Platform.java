@@ -92,7 +92,7 @@ public final class Platform implements AutoCloseable {
       int abandoned = store.failAbandonedRuns(ABANDONED_MESSAGE);
       if (abandoned > 0) {
         // the CLI prints a note saying the same; a warning as well said it twice
-        LOG.info("{} run(s) left RUNNING or QUEUED by an earlier process were marked FAILED", abandoned);
+        LOG.info("{} run(s) left RUNNING by an earlier process were marked FAILED", abandoned);
       }
       PluginRegistry plugins = PluginRegistry.load(options.pluginsDir(), Provenance.cairnVersion());
       vertx = vertxFactory.apply(new VertxOptions().setWorkerPoolSize(8));

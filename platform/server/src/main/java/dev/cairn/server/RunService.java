@@ -114,6 +114,36 @@ public final class RunService {
         });
   }
 
+  /**
+   * Trains the QUEUED runs a dead process left behind (a server stopped before their turn), oldest
+   * first, under their own ids and after anything already queued here; a run whose spec no longer
+   * resolves (a plugin removed, a path now outside the data roots) ends FAILED saying why. Blocking
+   * (JDBC): call it from a worker. Returns the ids queued again.
+   */
+  public java.util.List<String> requeueAbandoned(dev.cairn.core.tracking.TrackingStore store) {
+    java.util.List<String> queued = new java.util.ArrayList<>();
+    for (String id : store.claimQueuedRuns()) {
+      var run = store.getRun(id).orElse(null);
+      if (run == null) {
+        continue;
+      }
+      ResolvedSpec resolved;
+      try {
+        resolved = resolve(dev.cairn.core.spec.SpecParser.parse(run.specText(), run.name()));
+      } catch (RuntimeException e) {
+        store.markEnded(id, RunStatus.FAILED, "queued when its server stopped; its spec no longer resolves: "
+            + e.getMessage());
+        continue;
+      }
+      AtomicBoolean cancelled = new AtomicBoolean();
+      active.put(id, cancelled);
+      training.<RunOutcome>executeBlocking(() -> train(resolved, id, TrainingObserver.NONE, cancelled), false)
+          .onComplete(ar -> active.remove(id));
+      queued.add(id);
+    }
+    return queued;
+  }
+
   private RunOutcome train(ResolvedSpec resolved, String runId, TrainingObserver observer, AtomicBoolean cancelled)
       throws Exception {
     return train(resolved, runId, observer, cancelled, null);

@@ -46,7 +46,13 @@ public final class PluginRegistry implements AutoCloseable {
    */
   public static PluginRegistry load(Path pluginsDir, String systemVersion) {
     List<Path> roots = pluginsDir != null && Files.isDirectory(pluginsDir) ? List.of(pluginsDir) : List.of();
-    PluginManager manager = new DefaultPluginManager(roots);
+    DefaultPluginManager manager = new DefaultPluginManager(roots) {
+      {
+        // a jar whose dependencies are missing is left out (a problem below), instead of failing
+        // every later load and the unload at close
+        setResolveRecoveryStrategy(ResolveRecoveryStrategy.IGNORE_PLUGIN_AND_CONTINUE);
+      }
+    };
     manager.setSystemVersion(systemVersion.replace("-SNAPSHOT", ""));
     PluginRegistry registry = new PluginRegistry(manager);
     registry.loadAll(pluginsDir);
@@ -75,6 +81,7 @@ public final class PluginRegistry implements AutoCloseable {
         }
       }
     }
+    leaveOutBrokenClasses();
     for (ExtensionKind kind : ExtensionKind.values()) {
       byKind.put(kind, new LinkedHashMap<>());
       index(kind);
@@ -82,9 +89,41 @@ public final class PluginRegistry implements AutoCloseable {
     problems.forEach(p -> LOG.warn("{}", p));
   }
 
+  /**
+   * Loads every extension class a started plugin lists; a plugin with a class the JVM refuses
+   * (corrupt class file, wrong version) is stopped and left out with a problem, since PF4J's
+   * extension lookup would fail on it for every plugin.
+   */
+  private void leaveOutBrokenClasses() {
+    for (PluginWrapper plugin : List.copyOf(manager.getStartedPlugins())) {
+      for (String name : manager.getExtensionClassNames(plugin.getPluginId())) {
+        try {
+          plugin.getPluginClassLoader().loadClass(name);
+        } catch (ClassNotFoundException e) {
+          // PF4J skips a listed class that is not there, silently: say so
+          problems.add(new PluginProblem(plugin.getPluginId(), name, "listed in META-INF/extensions.idx but not in"
+              + " the jar; the plugin's other extensions are loaded"));
+        } catch (RuntimeException | LinkageError e) {
+          problems.add(new PluginProblem(plugin.getPluginId(), name, "left out: " + oneLine(e)));
+          try {
+            manager.stopPlugin(plugin.getPluginId());
+            manager.unloadPlugin(plugin.getPluginId());
+          } catch (RuntimeException | LinkageError ignored) {
+            // already recorded as a problem
+          }
+          break;
+        }
+      }
+    }
+  }
+
   private void loadOne(Path jar) {
     try {
-      manager.loadPlugin(jar);
+      String id = manager.loadPlugin(jar);
+      if (id != null && manager.getPlugin(id) == null) {
+        problems.add(new PluginProblem(id, "load", "left out: the plugins it depends on (Plugin-Dependencies)"
+            + " are not installed or have another version"));
+      }
     } catch (RuntimeException | LinkageError e) {
       problems.add(new PluginProblem(jar.getFileName().toString(), "load", oneLine(e)));
     }

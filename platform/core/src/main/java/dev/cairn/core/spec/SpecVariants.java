@@ -35,6 +35,9 @@ final class SpecVariants {
       new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
+  /** The most variants one spec may hold: each is a run, and all are parsed before the first trains. */
+  public static final int MAX_VARIANTS = 1000;
+
   private SpecVariants() {}
 
   /** The merged spec text of each variant, in order. */
@@ -44,6 +47,10 @@ final class SpecVariants {
     if (!(list instanceof List<?> variants) || variants.isEmpty()) {
       throw new SpecException("variants", SpecParser.describe(list)
           + " is not allowed; expected a list of overrides, e.g. [{name: a, optimizer: {lr: 0.1}}]");
+    }
+    if (variants.size() > MAX_VARIANTS) {
+      throw new SpecException("variants", variants.size() + " variants is more than allowed (at most "
+          + MAX_VARIANTS + "); split them over several spec files or use a sweep (cairn sweep)");
     }
     Map<String, Object> base = new LinkedHashMap<>(root);
     base.remove("variants");

@@ -381,6 +381,23 @@ public final class H2TrackingStore implements TrackingStore {
   }
 
   @Override
+  public List<String> claimQueuedRuns() {
+    return claimQueuedRuns(LEASE);
+  }
+
+  /** {@link #claimQueuedRuns()} with another lease: runs silent for longer are claimed. */
+  public List<String> claimQueuedRuns(java.time.Duration lease) {
+    return write(
+        () -> {
+          Instant now = now();
+          List<String> claimed = RunDao.claimQueued(writer, now, now.minus(lease));
+          commitDurably();
+          owned.addAll(claimed);
+          return claimed;
+        });
+  }
+
+  @Override
   public boolean deleteRun(String runId) {
     return write(
         () -> {

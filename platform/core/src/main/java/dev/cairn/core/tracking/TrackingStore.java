@@ -65,11 +65,18 @@ public interface TrackingStore extends AutoCloseable {
   Optional<Series> readSeries(String runId, String tag, int maxPoints);
 
   /**
-   * Marks QUEUED or RUNNING runs whose owner is dead FAILED: those whose lease (renewed every few
-   * seconds by the process that owns them) expired. Runs of other live processes sharing the
-   * database are left alone. Returns how many were failed.
+   * Marks RUNNING runs (and QUEUED sweep trials) whose owner is dead FAILED: those whose lease
+   * (renewed every few seconds by the process that owns them) expired. Runs of other live
+   * processes sharing the database are left alone; other QUEUED runs stay queued for {@link
+   * #claimQueuedRuns}. Returns how many were failed.
    */
   int failAbandonedRuns(String message);
+
+  /**
+   * Takes over the QUEUED runs (not sweep trials) whose owner is dead, so that this process trains
+   * them: their ids, oldest first, now leased by this process.
+   */
+  List<String> claimQueuedRuns();
 
   /** Deletes a run with its params and metrics; false when there was none. */
   boolean deleteRun(String runId);

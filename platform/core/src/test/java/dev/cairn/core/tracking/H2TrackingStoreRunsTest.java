@@ -131,22 +131,38 @@ class H2TrackingStoreRunsTest {
   }
 
   @Test
-  void failAbandonedRunsFailsQueuedAndRunningOnly() {
+  void failAbandonedRunsFailsRunningOnlyAndLeavesQueuedRunsQueued() {
     RunRecord queued = store.createRun(newRun("e", "q"));
     RunRecord running = store.createRun(newRun("e", "r"));
     RunRecord finished = store.createRun(newRun("e", "f"));
     store.markRunning(running.id(), "cpu");
     store.markEnded(finished.id(), RunStatus.FINISHED, null);
 
-    assertThat(store.failAbandonedRuns("server restarted", java.time.Duration.ZERO)).isEqualTo(2);
+    assertThat(store.failAbandonedRuns("server restarted", java.time.Duration.ZERO)).isEqualTo(1);
 
-    for (RunRecord r : List.of(queued, running)) {
-      RunRecord failed = store.getRun(r.id()).orElseThrow();
-      assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
-      assertThat(failed.message()).isEqualTo("server restarted");
-      assertThat(failed.endedAt()).isNotNull();
-    }
+    RunRecord failed = store.getRun(running.id()).orElseThrow();
+    assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(failed.message()).isEqualTo("server restarted");
+    assertThat(failed.endedAt()).isNotNull();
+    assertThat(store.getRun(queued.id()).orElseThrow().status()).isEqualTo(RunStatus.QUEUED);
     assertThat(store.getRun(finished.id()).orElseThrow().status()).isEqualTo(RunStatus.FINISHED);
+  }
+
+  @Test
+  void queuedRunsOfADeadProcessAreClaimedOnceOldestFirst() throws Exception {
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(store.createRun(newRun("e", "q" + i)).id());
+    }
+    store.close();
+    // another process: within the lease the runs are still the first one's; once it expired they are claimed
+    try (H2TrackingStore next = H2TrackingStore.openInDirectory(dataDir)) {
+      assertThat(next.claimQueuedRuns()).as("leases still fresh").isEmpty();
+      assertThat(next.failAbandonedRuns("dead", java.time.Duration.ZERO)).as("queued runs are not failed").isZero();
+      assertThat(next.claimQueuedRuns(java.time.Duration.ZERO)).containsExactlyElementsOf(ids);
+      assertThat(next.claimQueuedRuns()).as("claimed: leased by this process now").isEmpty();
+      assertThat(next.ownedRuns()).containsExactlyInAnyOrderElementsOf(ids);
+    }
   }
 
   @Test

@@ -83,6 +83,21 @@ final class ServeCommand implements Callable<Integer> {
       description = "Largest artifact upload, in bytes or with a suffix k, m, g (KiB, MiB, GiB; default ${DEFAULT-VALUE}); larger ones get 413.")
   String maxArtifactBytes;
 
+  @Option(names = "--max-upload-bytes-in-flight", paramLabel = "BYTES",
+      description = "Request-body bytes all uploads together may hold at once; more get 429 with Retry-After"
+          + " (default: a quarter of the heap).")
+  Long maxUploadBytes;
+
+  @Option(names = "--max-parameters", defaultValue = "" + ServerLimits.DEFAULT_MAX_PARAMETERS, paramLabel = "N",
+      description = "Most model parameters a run submitted over REST may have, estimated from its spec"
+          + " (default ${DEFAULT-VALUE}).")
+  long maxParameters;
+
+  @Option(names = "--max-model-memory", paramLabel = "BYTES",
+      description = "Most memory a submitted run's model is estimated to need for training"
+          + " (default: a quarter of the machine's memory).")
+  Long maxModelMemory;
+
   @Override
   public Integer call() throws Exception {
     if (!threads.apply()) {
@@ -97,6 +112,11 @@ final class ServeCommand implements Callable<Integer> {
           + " --max-queued-runs must be at least 1");
       return CairnCli.USAGE;
     }
+    if ((maxUploadBytes != null && maxUploadBytes < 1) || maxParameters < 1
+        || (maxModelMemory != null && maxModelMemory < 1)) {
+      System.err.println("error: --max-upload-bytes-in-flight, --max-parameters and --max-model-memory must be at least 1");
+      return CairnCli.USAGE;
+    }
     long artifactLimit;
     try {
       artifactLimit = parseSize(maxArtifactBytes);
@@ -107,7 +127,8 @@ final class ServeCommand implements Callable<Integer> {
     List<Path> roots = new ArrayList<>(ServerLimits.rootsFromEnvironment());
     roots.addAll(dataRoots);
     ServerLimits limits = new ServerLimits(roots, idleTimeout, requestTimeout, maxConnections, maxEpochs,
-        maxQueuedRuns);
+        maxQueuedRuns, maxUploadBytes != null ? maxUploadBytes : dev.cairn.server.http.UploadBudget.defaultMaxBytes(),
+        maxParameters, maxModelMemory != null ? maxModelMemory : ServerLimits.defaultMaxModelMemory());
     ClusterOptions clusterOptions = cluster ? clusterSecret.options(clusterHost, clusterPort, List.of()) : null;
     if (cluster && clusterOptions == null) {
       return CairnCli.USAGE;

@@ -47,6 +47,8 @@ public final class AccessRules {
   static final long STREAMED = Long.MAX_VALUE;
 
   private static final List<Rule> RULES = new ArrayList<>();
+  /** Routes that stream their bodies to disk (UploadBudget reserves per chunk there), as "METHOD path". */
+  private static final List<String> STREAMED_ROUTES = List.of("POST /api/models");
 
   static {
     HttpMethod GET = HttpMethod.GET;
@@ -187,6 +189,13 @@ public final class AccessRules {
       }
     }
     return Optional.empty();
+  }
+
+  /** True when the route streams its body instead of buffering it (see {@link UploadBudget}). */
+  static boolean streamsBody(HttpMethod method, String path) {
+    return find(method, path)
+        .map(r -> r.bodyLimit() == STREAMED || STREAMED_ROUTES.contains(r.method() + " " + r.path()))
+        .orElse(false);
   }
 
   /** True when some rule is written for exactly this method and route path. */

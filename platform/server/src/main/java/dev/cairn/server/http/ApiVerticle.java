@@ -45,6 +45,8 @@ public final class ApiVerticle extends VerticleBase {
   private final ServerLimits limits;
   private HttpServer server;
   private long maxArtifactBytes = ArtifactRoutes.DEFAULT_MAX_BYTES;
+  private SafeMessages safe;
+  private UploadBudget uploads;
 
   /** A server that asks for no token (loopback without tokens; tests and benchmarks). */
   public ApiVerticle(Platform platform, String host, int port) {
@@ -79,13 +81,17 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ServerGuards.restrictSpecPaths(platform, limits);
+    safe = new SafeMessages(platform.options());
+    uploads = new UploadBudget(limits.maxUploadBytesInFlight());
     Router router = Router.router(vertx);
     router.route().handler(new AuthHandler(vertx, platform.security(), auth)); // first: see AccessRules
+    // every body counts against the server's upload budget while it is read and handled
+    router.route().handler(uploads.bufferedBodies());
     ArtifactRoutes.mount(router, vertx, platform, maxArtifactBytes); // first: uploads stream, no body handler may read them
     ModelsApi.mount(router, vertx, platform); // first: its routes read larger bodies than the handler below allows
     TrackingRoutes.mount(router, vertx, platform); // also before the 1 MiB body handler
     dev.cairn.server.mlflow.MlflowRoutes.mount(router, vertx, platform); // its own body handler and MLflow's error bodies
-    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)); // no multipart files on disk
     router.get("/api/health").handler(ctx -> HttpSupport.json(ctx, 200, new JsonObject().put("status", "ok")));
     SecurityRoutes.mount(router, vertx, platform.security(), auth);
     router.get("/api/plugins").handler(this::plugins);
@@ -108,7 +114,14 @@ public final class ApiVerticle extends VerticleBase {
       LOG.error("routes without an access rule (they answer 404; add them to AccessRules): {}", unruled);
     }
     server = ServerGuards.createServer(vertx, limits, router);
-    return server.listen(port, host);
+    return server.listen(port, host).onSuccess(s -> vertx.executeBlocking(
+            () -> platform.runs().requeueAbandoned(platform.store()), false)
+        .onSuccess(ids -> {
+          if (!ids.isEmpty()) {
+            LOG.info("{} run(s) queued when an earlier server stopped are queued again: {}", ids.size(), ids);
+          }
+        })
+        .onFailure(t -> LOG.warn("could not queue again the runs an earlier server left queued: {}", t.getMessage())));
   }
 
   /** The port actually bound (useful with port 0). */
@@ -127,7 +140,8 @@ public final class ApiVerticle extends VerticleBase {
     }
     JsonArray problems = new JsonArray();
     for (PluginProblem p : platform.plugins().problems()) {
-      problems.add(new JsonObject().put("plugin", p.pluginId()).put("what", p.what()).put("reason", p.reason()));
+      problems.add(new JsonObject().put("plugin", safe.clean(p.pluginId())).put("what", safe.clean(p.what()))
+          .put("reason", safe.clean(p.reason())));
     }
     HttpSupport.json(ctx, 200, new JsonObject().put("extensions", extensions).put("problems", problems));
   }
@@ -139,7 +153,17 @@ public final class ApiVerticle extends VerticleBase {
     String token = ctx.queryParams().get("pageToken");
     String owner = ctx.queryParams().get("owner");
     HttpSupport.blocking(vertx, ctx, () -> {
-      var page = store().listRuns(new RunQuery(experiment, status, limit, token, owner == null || owner.isBlank() ? null : owner.trim()));
+      dev.cairn.core.tracking.Page<RunRecord> page;
+      try {
+        page = store().listRuns(new RunQuery(experiment, status, limit, token,
+            owner == null || owner.isBlank() ? null : owner.trim()));
+      } catch (IllegalArgumentException e) {
+        if (token == null) {
+          throw e;
+        }
+        throw ApiException.badRequest("query parameter 'pageToken': not a token of this server;"
+            + " pass back the nextPageToken of a previous page, or leave it out for the first page");
+      }
       JsonArray runs = new JsonArray();
       for (RunRecord r : page.items()) {
         runs.add(JsonMapping.toJson(r).put("metrics", JsonMapping.lastValues(store().series(r.id()))));
@@ -235,10 +259,10 @@ public final class ApiVerticle extends VerticleBase {
       } catch (RuntimeException e) {
         throw ApiException.badRequest("body is not valid JSON: " + e.getMessage());
       }
-      specText = json.getString("spec");
-      if (specText == null) {
+      if (!(json.getValue("spec") instanceof String s)) {
         throw ApiException.badRequest("JSON body needs a 'spec' field holding the spec's YAML text");
       }
+      specText = s;
     }
     String text = specText;
     vertx.executeBlocking(() -> {
@@ -311,7 +335,13 @@ public final class ApiVerticle extends VerticleBase {
       message = "internal error; see the server log";
       LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), t);
     }
-    HttpSupport.json(ctx, status, new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)));
+    HttpSupport.json(ctx, status, new JsonObject().put("error", new JsonObject().put("code", code)
+        .put("message", safe.clean(message))));
+  }
+
+  /** The upload budget of this server (requests in flight; tests and benchmarks read it). */
+  public UploadBudget uploadBudget() {
+    return uploads;
   }
 
   @Override

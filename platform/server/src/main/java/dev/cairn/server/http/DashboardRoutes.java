@@ -545,7 +545,7 @@ public final class DashboardRoutes {
     }
     RunNotes notes;
     try {
-      JsonArray tags = body.getJsonArray("tags", new JsonArray());
+      JsonArray tags = body.getValue("tags") == null ? new JsonArray() : body.getJsonArray("tags");
       List<String> list = new ArrayList<>();
       for (Object t : tags) {
         if (!(t instanceof String s)) {
@@ -553,7 +553,7 @@ public final class DashboardRoutes {
         }
         list.add(s.trim());
       }
-      notes = new RunNotes(list, body.getString("notes", ""));
+      notes = new RunNotes(list, body.getValue("notes") == null ? "" : body.getString("notes"));
     } catch (ClassCastException e) {
       throw ApiException.badRequest("'tags' must be an array of strings and 'notes' a string");
     } catch (IllegalArgumentException e) {

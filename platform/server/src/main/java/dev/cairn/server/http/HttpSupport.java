@@ -72,6 +72,58 @@ public final class HttpSupport {
     }
   }
 
+  /** An integer field of a JSON body: absent or null gives {@code dflt}; anything else not in range is a 400 naming it. */
+  public static int jsonInt(JsonObject body, String field, int dflt, int min, int max) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return dflt;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || Double.isInfinite(n.doubleValue())) {
+      throw ApiException.badRequest("'" + field + "': " + describe(v) + " is not an integer; allowed " + min + ".." + max);
+    }
+    if (n.doubleValue() < min || n.doubleValue() > max) {
+      throw ApiException.badRequest("'" + field + "': " + v + " is out of range; allowed " + min + ".." + max);
+    }
+    return n.intValue();
+  }
+
+  /** A text field of a JSON body: absent or null gives null; another type is a 400 naming it. */
+  public static String jsonString(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null || v instanceof String) {
+      return (String) v;
+    }
+    throw ApiException.badRequest("'" + field + "': " + describe(v) + " is not allowed; expected a string");
+  }
+
+  /** A JSON object field of a JSON body: absent or null gives an empty object; another type is a 400. */
+  public static JsonObject jsonObject(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return new JsonObject();
+    }
+    if (v instanceof JsonObject o) {
+      return o;
+    }
+    throw ApiException.badRequest("'" + field + "': " + describe(v) + " is not allowed; expected an object,"
+        + " e.g. {\"" + field + "\": {\"key\": \"value\"}}");
+  }
+
+  /** A client's value as a short phrase for messages (never its Java type). */
+  public static String describe(Object v) {
+    if (v instanceof String s) {
+      return "'" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "'";
+    }
+    if (v instanceof io.vertx.core.json.JsonArray) {
+      return "a list";
+    }
+    if (v instanceof JsonObject) {
+      return "an object";
+    }
+    String text = String.valueOf(v);
+    return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+  }
+
   static double smoothing(RoutingContext ctx) {
     String raw = ctx.queryParams().get("smoothing");
     if (raw == null || raw.isBlank()) {

@@ -20,7 +20,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +45,8 @@ public final class ModelsApi {
   static final long MAX_PREDICT_BYTES = 64L << 20;
   /** Largest model upload. */
   static final long MAX_IMPORT_BYTES = 512L << 20;
+  /** Longest model name (a query parameter of the upload). */
+  static final int MAX_NAME = 200;
   static final int WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
   private final Platform platform;
@@ -70,7 +76,7 @@ public final class ModelsApi {
     });
     ModelsApi api = new ModelsApi(vertx, platform, models);
     BodyHandler small = BodyHandler.create(false).setBodyLimit(1 << 20);
-    router.post("/api/models").handler(BodyHandler.create(false).setBodyLimit(MAX_IMPORT_BYTES)).handler(api::importModel);
+    router.post("/api/models").handler(api::importModel); // streamed to disk, not buffered: see importModel
     router.get("/api/models").handler(api::list);
     router.get("/api/models/:id").handler(api::get);
     router.delete("/api/models/:id").handler(api::delete);
@@ -107,16 +113,116 @@ public final class ModelsApi {
     });
   }
 
+  /**
+   * Streams the upload to a temporary file under the data directory (never the whole body in
+   * memory), counting it against the server's {@link UploadBudget}, then registers it on a worker.
+   * The raw file is the body: {@code curl --data-binary @model.onnx -H 'Content-Type:
+   * application/octet-stream'}; form encodings get a 415 saying so.
+   */
   private void importModel(RoutingContext ctx) {
-    byte[] bytes = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    HttpServerRequest req = ctx.request();
+    String type = String.valueOf(req.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
+    if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
+      req.resume();
+      throw new ApiException(415, "unsupported_media_type", "send the ONNX file itself as the body, not a form:"
+          + " curl --data-binary @model.onnx -H 'Content-Type: application/octet-stream' (curl -d or -F send a form)");
+    }
     String name = ctx.queryParams().get("name");
+    if (name != null && (name.isBlank() || name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl))) {
+      req.resume();
+      throw ApiException.badRequest("query parameter 'name': at most " + MAX_NAME
+          + " characters, not blank, without control characters (line breaks, tabs)");
+    }
+    req.pause(); // until the file is open: a chunk that came before would be lost
+    UploadBudget budget = UploadBudget.of(ctx);
+    UploadBudget.Reservation reservation = budget == null ? null : budget.admit(ctx, MAX_IMPORT_BYTES);
+    if (budget != null && reservation == null) {
+      return; // answered: 413 or 429
+    }
     String what = name != null ? "'" + name + "'" : "the uploaded file";
     String owner = Principal.of(ctx).owner();
-    blocking(ctx, 201, () -> {
-      var model = models.importBytes(bytes, name != null ? name : "upload", what);
-      platform.security().setOwner(SecurityStore.Owned.MODEL, model.id(), owner);
-      return OnnxJson.write(OnnxJson.model(model).put("owner", owner));
-    });
+    Path uploads = platform.options().dataDir().resolve("uploads");
+    ctx.vertx().fileSystem().mkdirs(uploads.toString())
+        .compose(v -> ctx.vertx().fileSystem().createTempFile(uploads.toString(), "upload-", ".onnx.part", (String) null))
+        .onFailure(t -> ctx.fail(t))
+        .onSuccess(tmp -> receive(ctx, reservation, Path.of(tmp), file -> blocking(ctx, 201, () -> {
+          try {
+            var model = models.importBytes(Files.readAllBytes(file), name != null ? name : "upload", what);
+            platform.security().setOwner(SecurityStore.Owned.MODEL, model.id(), owner);
+            return OnnxJson.write(OnnxJson.model(model).put("owner", owner));
+          } finally {
+            Files.deleteIfExists(file);
+          }
+        })));
+  }
+
+  /** Writes the request body to {@code tmp} with back-pressure; then hands the file on, or deletes it and answers. */
+  private static void receive(RoutingContext ctx, UploadBudget.Reservation reservation, Path tmp,
+      java.util.function.Consumer<Path> done) {
+    HttpServerRequest req = ctx.request();
+    ctx.vertx().fileSystem().open(tmp.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
+        .onFailure(t -> {
+          deleteQuietly(ctx, tmp);
+          ctx.fail(t);
+        })
+        .onSuccess(file -> {
+          long[] received = {0};
+          boolean[] failed = {false};
+          Runnable abandon = () -> {
+            failed[0] = true;
+            file.close().onComplete(v -> deleteQuietly(ctx, tmp));
+          };
+          req.handler(chunk -> {
+            if (failed[0]) {
+              return;
+            }
+            received[0] += chunk.length();
+            long declared = reservation == null ? 0 : reservation.bytes();
+            if (received[0] > MAX_IMPORT_BYTES) {
+              abandon.run();
+              UploadBudget.tooLarge(ctx, -1, MAX_IMPORT_BYTES);
+              return;
+            }
+            if (reservation != null && received[0] > declared && !reservation.grow(received[0] - declared)) {
+              abandon.run();
+              UploadBudget.of(ctx).busy(ctx);
+              return;
+            }
+            file.write(chunk);
+            if (file.writeQueueFull()) {
+              req.pause();
+              file.drainHandler(v -> req.resume());
+            }
+          });
+          req.exceptionHandler(t -> {
+            if (!failed[0]) {
+              abandon.run();
+            }
+          });
+          req.endHandler(v -> {
+            if (failed[0]) {
+              return;
+            }
+            file.close().onFailure(t -> {
+              deleteQuietly(ctx, tmp);
+              ctx.fail(t);
+            }).onSuccess(x -> done.accept(tmp));
+          });
+          ctx.response().closeHandler(v -> {
+            if (!req.isEnded() && !failed[0]) {
+              abandon.run();
+            }
+          });
+          if (ctx.response().closed()) {
+            abandon.run(); // the client hung up while the file was being opened
+            return;
+          }
+          req.resume();
+        });
+  }
+
+  private static void deleteQuietly(RoutingContext ctx, Path file) {
+    ctx.vertx().fileSystem().delete(file.toString()).onFailure(t -> LOG.debug("could not delete {}", file, t));
   }
 
   private void download(RoutingContext ctx) {
@@ -144,14 +250,19 @@ public final class ModelsApi {
   private void evaluate(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     JsonObject body = jsonBody(ctx);
-    String dataset = body.getString("dataset");
+    String dataset = HttpSupport.jsonString(body, "dataset");
     if (dataset == null || dataset.isBlank()) {
       throw ApiException.badRequest("JSON body needs \"dataset\": the id of a dataset plugin, e.g. {\"dataset\": \"fashion-mnist\"}");
     }
-    Map<String, Object> params = new LinkedHashMap<>(body.getJsonObject("params", new JsonObject()).getMap());
-    String split = body.getString("split");
-    int batchSize = body.getInteger("batchSize", 256);
-    Long seed = body.getLong("seed");
+    Map<String, Object> params = new LinkedHashMap<>(HttpSupport.jsonObject(body, "params").getMap());
+    String split = HttpSupport.jsonString(body, "split");
+    int batchSize = HttpSupport.jsonInt(body, "batchSize", 256, 1, 1_000_000);
+    Object rawSeed = body.getValue("seed");
+    if (rawSeed != null && !(rawSeed instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+        && Math.abs(n.doubleValue()) < 9.2e18)) {
+      throw ApiException.badRequest("'seed': " + HttpSupport.describe(rawSeed) + " is not an integer");
+    }
+    Long seed = rawSeed == null ? null : ((Number) rawSeed).longValue();
     blocking(ctx, 200, () -> OnnxJson.write(OnnxJson.evaluation(id,
         models.evaluate(LoadedModel.of(models.require(id)), dataset, params, split, batchSize,
             platform.options().dataDir(), seed))));
@@ -177,13 +288,23 @@ public final class ModelsApi {
 
   private static void sendFile(RoutingContext ctx, String path, String downloadName) {
     ctx.response().putHeader("Content-Type", "application/octet-stream")
-        .putHeader("Content-Disposition", "attachment; filename=\"" + downloadName.replace("\"", "") + "\"")
+        .putHeader("Content-Disposition", "attachment; filename=\"" + safeFileName(downloadName) + "\"")
         .sendFile(path)
         .onFailure(t -> {
           if (!ctx.response().ended()) {
-            ctx.fail(ApiException.notFound("the file is missing from the data directory: " + path));
+            ctx.fail(ApiException.notFound("the file is missing from the data directory: "
+                + Path.of(path).getFileName()));
           }
         });
+  }
+
+  /** A file name safe in a header: printable ASCII without quotes, backslashes or separators. */
+  static String safeFileName(String name) {
+    StringBuilder out = new StringBuilder();
+    for (char c : name.toCharArray()) {
+      out.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '/' && c != ';' ? c : '_');
+    }
+    return out.length() == 0 ? "download" : out.toString();
   }
 
   /** Adds who registered the model (blocking: one row read). */

@@ -120,11 +120,12 @@ public final class SweepRoutes {
       } catch (RuntimeException e) {
         throw ApiException.badRequest("body is not valid JSON: " + e.getMessage());
       }
-      if (json.getString("sweep") == null) {
+      if (!(json.getValue("sweep") instanceof String sweepText)) {
         throw ApiException.badRequest("JSON body needs a 'sweep' field holding the sweep's YAML text");
       }
-      request.put("sweepText", json.getString("sweep")).put("baseText", json.getString("spec"))
-          .put("runCap", json.getInteger("runCap", 0)).put("parallel", json.getInteger("parallel", 0));
+      request.put("sweepText", sweepText).put("baseText", HttpSupport.jsonString(json, "spec"))
+          .put("runCap", HttpSupport.jsonInt(json, "runCap", 0, 0, 1_000_000))
+          .put("parallel", HttpSupport.jsonInt(json, "parallel", 0, 0, 1024));
     }
     String owner = Principal.of(ctx).owner();
     request.put("owner", owner); // the controller records it before the first trial

@@ -166,21 +166,57 @@ public final class RunDao {
   }
 
   /**
-   * Fails QUEUED and RUNNING runs whose lease expired (last heartbeat before {@code expiredBefore},
-   * or none): their owner is dead. They end at their last heartbeat, when they were last alive.
+   * Fails RUNNING runs, and QUEUED sweep trials, whose lease expired (last heartbeat before {@code
+   * expiredBefore}, or none): their owner is dead. They end at their last heartbeat, when they were
+   * last alive. Other QUEUED runs never started: they stay QUEUED for the next server to train
+   * ({@link #claimQueued}); a sweep's controller retries its own trials.
    */
   public static int failAbandoned(Connection c, String message, Instant now, Instant expiredBefore)
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE runs SET status = 'FAILED', ended_at = COALESCE(heartbeat_at, ?), message = ?"
-                + " WHERE status IN ('QUEUED', 'RUNNING')"
+                + " WHERE (status = 'RUNNING' OR (status = 'QUEUED'"
+                + " AND EXISTS (SELECT 1 FROM sweep_trials t WHERE t.run_id = runs.id)))"
                 + " AND (heartbeat_at IS NULL OR heartbeat_at <= ?)")) {
       Sql.setInstant(ps, 1, now);
       ps.setString(2, message);
       Sql.setInstant(ps, 3, expiredBefore);
       return ps.executeUpdate();
     }
+  }
+
+  /**
+   * Takes over QUEUED runs (not sweep trials) whose lease expired: renews their lease and returns
+   * their ids in the order they were queued (oldest first).
+   */
+  public static java.util.List<String> claimQueued(Connection c, Instant now, Instant expiredBefore)
+      throws SQLException {
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT id FROM runs WHERE status = 'QUEUED' AND (heartbeat_at IS NULL OR heartbeat_at <= ?)"
+            + " AND NOT EXISTS (SELECT 1 FROM sweep_trials t WHERE t.run_id = runs.id)"
+            + " ORDER BY created_at, id")) {
+      Sql.setInstant(ps, 1, expiredBefore);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+    }
+    java.util.List<String> claimed = new java.util.ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("UPDATE runs SET heartbeat_at = ? WHERE id = ?"
+        + " AND status = 'QUEUED' AND (heartbeat_at IS NULL OR heartbeat_at <= ?)")) {
+      for (String id : ids) {
+        Sql.setInstant(ps, 1, now);
+        ps.setString(2, id);
+        Sql.setInstant(ps, 3, expiredBefore);
+        if (ps.executeUpdate() == 1) {
+          claimed.add(id);
+        }
+      }
+    }
+    return claimed;
   }
 
   /** Renews the lease of {@code runIds} that are still QUEUED or RUNNING. */
