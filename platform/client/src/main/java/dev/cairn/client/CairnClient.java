@@ -93,10 +93,22 @@ public final class CairnClient implements AutoCloseable {
    */
   public Run startRun(String experiment, String name, Map<String, ?> params, Map<String, String> tags,
       String idempotencyKey) {
+    return startRun(experiment, name, params, tags, idempotencyKey, "java-client", Map.of());
+  }
+
+  /**
+   * Starts a run with a declared {@code source} ({@code java-client}, {@code rest} or {@code
+   * cairn-cli}) and further fields of the create request (docs/tracking.md): {@code spec} (text),
+   * {@code seed}, {@code device} and {@code provenance} (a map), as {@code cairn run} sends them
+   * for the runs it trains through a server.
+   */
+  public Run startRun(String experiment, String name, Map<String, ?> params, Map<String, String> tags,
+      String idempotencyKey, String source, Map<String, ?> fields) {
     Objects.requireNonNull(experiment, "experiment");
     ensureOpen();
-    ObjectNode body = Http.JSON.createObjectNode().put("experiment", experiment).put("source", "java-client")
+    ObjectNode body = Http.JSON.createObjectNode().put("experiment", experiment).put("source", source)
         .put("idempotencyKey", idempotencyKey);
+    fields.forEach((k, v) -> body.set(k, Http.JSON.valueToTree(v)));
     if (name != null) {
       body.put("name", name);
     }

@@ -82,6 +82,35 @@ public final class Run implements AutoCloseable {
     client.offerRecord(task("histograms", body));
   }
 
+  /**
+   * Logs a histogram already bucketed: {@code limits} are the buckets' right edges (finite,
+   * increasing, at most 1,000), {@code counts} how many values fell in each.
+   */
+  public void logHistogram(String tag, long step, long wallTime, double min, double max, double sum,
+      double sumSquares, double[] limits, long[] counts) {
+    checkTag(tag);
+    if (limits.length != counts.length || limits.length == 0 || limits.length > 1000) {
+      throw new IllegalArgumentException("limits and counts must have the same length, 1..1000; got "
+          + limits.length + " and " + counts.length);
+    }
+    ObjectNode body = Http.JSON.createObjectNode().put("tag", tag).put("step", step).put("wallTime", wallTime);
+    if (Double.isFinite(min) && Double.isFinite(max)) {
+      body.put("min", min).put("max", max);
+    }
+    if (Double.isFinite(sum) && Double.isFinite(sumSquares)) {
+      body.put("sum", sum).put("sumSquares", sumSquares);
+    }
+    ArrayNode l = body.putArray("limits");
+    for (double v : limits) {
+      l.add(v);
+    }
+    ArrayNode c = body.putArray("counts");
+    for (long v : counts) {
+      c.add(v);
+    }
+    client.offerRecord(task("histograms", body));
+  }
+
   /** Logs text at a step (at most 65,536 characters). */
   public void logText(String tag, long step, String text) {
     checkTag(tag);

@@ -134,7 +134,41 @@ final class ServeCommand implements Callable<Integer> {
     System.err.println(auth.authRequired()
         ? "authentication: tokens required" + (auth.publicRead() ? " for writes (reads are public)" : "")
         : "authentication: none (loopback without tokens, or --insecure-no-auth)");
+    advertise(platform, host, api.actualPort(), auth.authRequired());
     System.err.flush();
     new CountDownLatch(1).await(); // until the JVM shuts down; the shutdown hook closes the platform
+  }
+
+  /** Name prefix of the token a server writes for local commands (replaced at each start). */
+  static final String LOCAL_TOKEN_PREFIX = "local-cli-";
+
+  /**
+   * Writes the discovery file (and, when tokens are required, a write token for local commands
+   * readable by the owner only) so that other commands on this data directory work through this
+   * server; both go on a clean exit. A server without a data directory of its own (--jdbc-url) still
+   * writes them into the data directory the commands look in.
+   */
+  private static void advertise(Platform platform, String host, int port, boolean authRequired) {
+    java.nio.file.Path dataDir = platform.options().dataDir();
+    String local = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
+    String url = "http://" + (local.contains(":") && !local.startsWith("[") ? "[" + local + "]" : local) + ":" + port;
+    try {
+      if (authRequired) {
+        var security = platform.security();
+        for (var t : security.listTokens()) {
+          if (t.name().startsWith(LOCAL_TOKEN_PREFIX) && t.revokedAt() == null) {
+            security.revokeToken(t.name()); // an earlier server's, left by a crash
+          }
+        }
+        var issued = security.createToken(LOCAL_TOKEN_PREFIX + System.currentTimeMillis(),
+            dev.cairn.core.security.Scope.WRITE, null);
+        ServerFile.writeToken(dataDir, issued.token());
+      }
+      ServerFile.write(dataDir, url);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> ServerFile.deleteIfOurs(dataDir), "cairn-server-file"));
+    } catch (java.io.IOException | RuntimeException e) {
+      System.err.println("warning: could not write " + dataDir.resolve(ServerFile.NAME) + " (" + e.getMessage()
+          + "); other commands on this data directory will not find this server");
+    }
   }
 }
