@@ -45,6 +45,33 @@ record ServerLink(String url, String token) {
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
   }
 
+  /** Saves what GET {@code path} answers into {@code target}. */
+  void download(String path, java.nio.file.Path target) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).GET().timeout(Duration.ofMinutes(10));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    try {
+      java.nio.file.Path tmp = java.nio.file.Files.createTempFile(target.toAbsolutePath().getParent(), ".download-", ".part");
+      try {
+        HttpResponse<java.nio.file.Path> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build()
+            .send(b.build(), HttpResponse.BodyHandlers.ofFile(tmp));
+        if (r.statusCode() != 200) {
+          throw new Refused(r.statusCode(), "the server at " + url + " answered " + r.statusCode() + " for " + path);
+        }
+        java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        java.nio.file.Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new Unreachable("could not download " + path + " from " + url + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Unreachable("interrupted while downloading from " + url);
+    }
+  }
+
   private JsonObject send(HttpRequest.Builder b) {
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
