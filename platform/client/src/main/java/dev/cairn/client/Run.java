@@ -25,9 +25,21 @@ public final class Run implements AutoCloseable {
   private final AtomicLong batches = new AtomicLong();
   private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
+  private final long startNanos = System.nanoTime();
+  private long lastSystemStep = -1;
+
   Run(CairnClient client, String id) {
     this.client = client;
     this.id = id;
+  }
+
+  /** The step of a {@code system/*} sample now: seconds since start, in multiples of the interval, increasing. */
+  synchronized long systemStep(java.time.Duration every) {
+    long seconds = Math.max(1, every.toSeconds());
+    long elapsed = (System.nanoTime() - startNanos) / 1_000_000_000L;
+    long step = Math.max(lastSystemStep + 1, Math.round((double) elapsed / seconds) * seconds);
+    lastSystemStep = step;
+    return step;
   }
 
   /** The run id on the server (the dashboard shows it under {@code #/run/ID}). */
@@ -141,6 +153,7 @@ public final class Run implements AutoCloseable {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
+    client.finalSample(this);
     ObjectNode body = Http.JSON.createObjectNode().put("status", status.name());
     if (message != null) {
       body.put("message", message);

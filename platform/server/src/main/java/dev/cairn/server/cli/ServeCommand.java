@@ -129,12 +129,13 @@ final class ServeCommand implements Callable<Integer> {
       throws Exception {
     ApiVerticle api = new ApiVerticle(platform, host, port, auth, limits);
     platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    // other commands on this data directory find the server from now on; announced once in place
+    advertise(platform, host, api.actualPort(), auth.authRequired());
     System.err.printf("serving http://%s:%d/api/runs (Ctrl-C to stop)%n", host, api.actualPort());
     System.err.printf("dashboard: http://%s:%d/%n", host, api.actualPort());
     System.err.println(auth.authRequired()
         ? "authentication: tokens required" + (auth.publicRead() ? " for writes (reads are public)" : "")
         : "authentication: none (loopback without tokens, or --insecure-no-auth)");
-    advertise(platform, host, api.actualPort(), auth.authRequired());
     System.err.flush();
     new CountDownLatch(1).await(); // until the JVM shuts down; the shutdown hook closes the platform
   }

@@ -100,13 +100,16 @@ final class ServerFile {
     }
   }
 
-  /** Whether {@code url}/api/health answers 200 within two seconds. */
+  /**
+   * Whether {@code url}/api/health answers 200 within ten seconds (a refused connection answers at
+   * once; a busy machine starting several JVMs can take seconds for a live one).
+   */
   static boolean healthy(String url) {
     try {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(2)).build();
+          .connectTimeout(Duration.ofSeconds(10)).build();
       HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(strip(url) + "/api/health"))
-          .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+          .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding());
       return r.statusCode() == 200;
     } catch (IOException | IllegalArgumentException e) {
       return false;

@@ -87,7 +87,9 @@ record ServerLink(String url, String token) {
         json = new JsonObject();
       }
       if (r.statusCode() / 100 != 2) {
-        String message = json.getJsonObject("error", new JsonObject()).getString("message", "HTTP " + r.statusCode());
+        Object error = json.getValue("error");
+        String message = error instanceof JsonObject e ? e.getString("message", "HTTP " + r.statusCode())
+            : error instanceof String e ? e : "HTTP " + r.statusCode();
         throw new Refused(r.statusCode(), "the server at " + url + " answered " + r.statusCode() + ": " + message);
       }
       return json;
