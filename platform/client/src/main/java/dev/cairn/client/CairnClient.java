@@ -90,7 +90,9 @@ public final class CairnClient implements AutoCloseable {
       this.sampling = null;
     }
     this.shutdownHook = new Thread(this::close, "cairn-client-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    if (b.closeAtShutdown) {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
   }
 
   /** A client for the server at {@code server}, with the token in {@code CAIRN_TOKEN} if set. */
@@ -215,6 +217,9 @@ public final class CairnClient implements AutoCloseable {
       if (left instanceof Sender.Point p) {
         p.run().dropped.incrementAndGet();
         dropped.incrementAndGet();
+      } else if (left instanceof Sender.Block b) {
+        b.run().dropped.addAndGet(b.steps().length);
+        dropped.addAndGet(b.steps().length);
       }
     }
     try {
@@ -231,6 +236,14 @@ public final class CairnClient implements AutoCloseable {
   boolean offer(Sender.Point p) {
     if (closed || !queue.offer(p)) {
       dropped.incrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  boolean offer(Sender.Block b) {
+    if (closed || !queue.offer(b)) {
+      dropped.addAndGet(b.steps().length);
       return false;
     }
     return true;
@@ -325,8 +338,19 @@ public final class CairnClient implements AutoCloseable {
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration closeTimeout = Duration.ofSeconds(60);
     private Duration systemEvery;
+    private boolean closeAtShutdown = true;
 
     private Builder() {}
+
+    /**
+     * Whether a JVM shutdown hook closes the client (default true). A program with its own hook
+     * that ends its runs first (as {@code cairn run} ends a stopped run KILLED) turns it off and
+     * closes the client itself.
+     */
+    public Builder optCloseAtShutdown(boolean close) {
+      this.closeAtShutdown = close;
+      return this;
+    }
 
     /**
      * Logs the {@code system/*} series Cairn's trainer logs (process CPU %, resident memory, JVM

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +66,40 @@ public final class Run implements AutoCloseable {
     }
     if (!client.offer(new Sender.Point(this, tag, step, value, wallTime))) {
       dropped.incrementAndGet();
+    }
+  }
+
+  /**
+   * Logs many points of one series at once: one queue item instead of one per point, so a
+   * program that has its values in arrays (a batch of steps, an imported log) pays almost nothing
+   * per point. {@code steps} must be {@code >= 0} and strictly increasing; {@code wallTimes}
+   * (milliseconds since 1970) may be null for "now". The arrays are copied. When the queue is
+   * full the whole block is dropped and counted.
+   */
+  public void log(String tag, long[] steps, double[] values, long[] wallTimes) {
+    checkTag(tag);
+    int n = steps.length;
+    if (values.length != n || (wallTimes != null && wallTimes.length != n)) {
+      throw new IllegalArgumentException("steps, values and wallTimes must have the same length; got " + n + ", "
+          + values.length + ", " + (wallTimes == null ? "null" : wallTimes.length));
+    }
+    for (int i = 0; i < n; i++) {
+      if (steps[i] < 0 || (i > 0 && steps[i] <= steps[i - 1])) {
+        throw new IllegalArgumentException("steps[" + i + "] is " + steps[i] + "; steps are >= 0 and strictly increasing");
+      }
+    }
+    if (n == 0) {
+      return;
+    }
+    long[] walls;
+    if (wallTimes == null) {
+      walls = new long[n];
+      Arrays.fill(walls, System.currentTimeMillis());
+    } else {
+      walls = wallTimes.clone();
+    }
+    if (!client.offer(new Sender.Block(this, tag, steps.clone(), values.clone(), walls))) {
+      dropped.addAndGet(n);
     }
   }
 

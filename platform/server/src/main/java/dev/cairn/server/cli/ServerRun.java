@@ -48,7 +48,8 @@ final class ServerRun implements AutoCloseable {
     this.server = server;
     this.options = options;
     this.plugins = plugins;
-    this.client = CairnClient.builder().setServer(URI.create(server.url())).optToken(server.token()).build();
+    this.client = CairnClient.builder().setServer(URI.create(server.url())).optToken(server.token())
+        .optCloseAtShutdown(false).build(); // on Ctrl-C, `cairn run` ends its run KILLED, then closes this
   }
 
   /** Asks the run training now to stop after its current batch; it then ends KILLED. */
