@@ -95,6 +95,67 @@ class CliThroughServerTest {
     assertThat(new JsonObject(after.stdout()).getJsonArray("runs").size()).isEqualTo(3);
   }
 
+  /** export, import and sweep act server-side through its REST API; resume names the server instead. */
+  @Test
+  void exportImportAndSweepWorkThroughTheServer() throws Exception {
+    Path data = dir.resolve("data");
+    CairnProcess.Server server = CairnProcess.serve(data);
+    try {
+      CairnProcess.Result run = CairnProcess.run(data, 10, "run", "experiments/linear-regression.yaml", "--json");
+      assertThat(run.exitCode()).as(run.stderr()).isZero();
+      String id = new JsonObject(run.stdout()).getString("id");
+
+      Path onnx = dir.resolve("out/model.onnx");
+      CairnProcess.Result export = CairnProcess.run(data, 5, "export", id, "--out", onnx.toString());
+      assertThat(export.exitCode()).as(export.stderr()).isZero();
+      assertThat(export.stderr()).contains("exporting through the server at " + server.base());
+      assertThat(export.stdout()).contains("exported run " + id, "verified");
+      assertThat(Files.size(onnx)).isPositive();
+      JsonArray artifacts = get(server.base(), "/api/runs/" + id + "/artifacts", null).getJsonArray("artifacts");
+      assertThat(artifacts.getJsonObject(0).getLong("sizeBytes")).isEqualTo(Files.size(onnx));
+
+      CairnProcess.Result imported = CairnProcess.run(data, 5, "import", onnx.toString(), "--name", "again");
+      assertThat(imported.exitCode()).as(imported.stderr()).isZero();
+      String modelId = imported.stdout().trim();
+      assertThat(modelId).isNotBlank();
+      assertThat(get(server.base(), "/api/models/" + modelId, null).getString("sha256")).hasSize(64);
+
+      Path sweep = dir.resolve("sweep.yaml");
+      Files.writeString(sweep, """
+          name: tiny-sweep
+          experiment: sweeps
+          method: grid
+          metric: {name: train/loss, goal: minimize}
+          parameters:
+            optimizer.lr: {values: [0.01, 0.03]}
+          run_cap: 2
+          spec:
+            name: linear-regression
+            experiment: course
+            seed: 42
+            device: cpu
+            epochs: 1
+            dataset: {plugin: synthetic-linear, batchSize: 10, w: [2.0, -3.4], b: 4.2, n: 200, noise: 0.01}
+            model: {plugin: linear}
+            optimizer: {plugin: sgd, lr: 0.03}
+            loss: {plugin: l2}
+          """);
+      CairnProcess.Result swept = CairnProcess.run(data, 10, "sweep", sweep.toString(), "--json");
+      assertThat(swept.exitCode()).as(swept.stderr()).isZero();
+      assertThat(swept.stderr()).contains("submitted to the server at " + server.base());
+      JsonObject result = new JsonObject(swept.stdout());
+      assertThat(result.getString("status")).isEqualTo("FINISHED");
+      assertThat(result.getJsonArray("trials").size()).isEqualTo(2);
+
+      CairnProcess.Result resume = CairnProcess.run(data, 2, "resume", id);
+      assertThat(resume.exitCode()).isEqualTo(1);
+      assertThat(resume.stderr()).contains("the Cairn server at " + server.base() + " owns the tracking database")
+          .doesNotContain("Exception");
+    } finally {
+      server.stop();
+    }
+  }
+
   @Test
   void staleDiscoveryFileIsIgnored() throws Exception {
     Path data = dir.resolve("data");

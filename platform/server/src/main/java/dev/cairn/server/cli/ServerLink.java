@@ -45,6 +45,12 @@ record ServerLink(String url, String token) {
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
   }
 
+  /** POSTs a file as {@code application/octet-stream} (streamed from disk). */
+  JsonObject postFile(String path, java.nio.file.Path file) throws java.io.FileNotFoundException {
+    return send(HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/octet-stream")
+        .POST(HttpRequest.BodyPublishers.ofFile(file)));
+  }
+
   /** Saves what GET {@code path} answers into {@code target}. */
   void download(String path, java.nio.file.Path target) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).GET().timeout(Duration.ofMinutes(10));
@@ -60,7 +66,8 @@ record ServerLink(String url, String token) {
         if (r.statusCode() != 200) {
           throw new Refused(r.statusCode(), "the server at " + url + " answered " + r.statusCode() + " for " + path);
         }
-        java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // a copy, not a move: the file gets the default permissions, not the temporary file's 0600
+        java.nio.file.Files.copy(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       } finally {
         java.nio.file.Files.deleteIfExists(tmp);
       }
