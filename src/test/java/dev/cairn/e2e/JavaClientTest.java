@@ -70,6 +70,51 @@ class JavaClientTest {
     }
   }
 
+  /**
+   * Whole arrays per call ({@code log(tag, steps[], values[], wallTimes[])}) across several batches,
+   * a block that repeats steps already sent (stored once, the first value kept), and the client's
+   * opt-in {@code system/*} series beside them.
+   */
+  @Test
+  void blocksAndSystemMetricsStoreEveryPointOnce() throws Exception {
+    CairnProcess.Server server = CairnProcess.serve(dir.resolve("data"));
+    try (CairnClient cairn = CairnClient.builder().setServer(URI.create(server.base())).optBatchPoints(7_000)
+        .optSystemMetrics(Duration.ofSeconds(1)).build()) {
+      Run run = cairn.startRun("outside", "blocks", Map.of(), Map.of());
+      int steps = 25_000;
+      for (int from = 0; from < steps; from += 1_000) {
+        long[] st = new long[1_000];
+        double[] va = new double[1_000];
+        for (int i = 0; i < st.length; i++) {
+          st[i] = from + i;
+          va[i] = value(0, from + i);
+        }
+        run.log("block", st, va, null);
+      }
+      run.log("block", new long[] {0, 1, 2}, new double[] {-1, -1, -1}, null);
+      run.end(EndStatus.FINISHED);
+      assertThat(run.droppedPoints()).isLessThanOrEqualTo(3);
+      assertSeries(server, run.id(), "block", 0, steps);
+      assertThat(series(server, run.id(), "system/heap_used_mb").getInteger("totalPoints")).isPositive();
+      JsonObject metrics = get(server, "/api/runs/" + run.id()).getJsonObject("metrics");
+      assertThat(metrics.fieldNames()).contains("system/heap_committed_mb", "system/direct_mb");
+      if (!hasNvidiaSmi()) {
+        assertThat(metrics.fieldNames()).as("no GPU: no GPU series, not zeros").noneMatch(k -> k.startsWith("system/gpu"));
+      }
+    } finally {
+      server.stop();
+    }
+  }
+
+  private static boolean hasNvidiaSmi() {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (!d.isEmpty() && java.nio.file.Files.isExecutable(Path.of(d, "nvidia-smi"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Test
   void sixteenConcurrentWritersEachPointOnce() throws Exception {
     CairnProcess.Server server = CairnProcess.serve(dir.resolve("data"));

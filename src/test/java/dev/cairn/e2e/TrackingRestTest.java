@@ -95,6 +95,9 @@ class TrackingRestTest {
     assertBad(post("/api/tracking/runs", "{\"name\": \"no experiment\"}"), "'experiment' is required");
     assertBad(post("/api/tracking/runs", "{\"experiment\": \"e\", \"source\": \"cairn-trainer\"}"), "'source'", "rest, java-client");
     assertBad(post("/api/tracking/runs", "{\"experiment\": \"e\", \"params\": {\"a\": [1]}}"), "params.a");
+    assertBad(post("/api/tracking/runs", "{\"experiment\": \"e\", \"seed\": \"x\"}"), "'seed'", "integer");
+    assertBad(post("/api/tracking/runs", "{\"experiment\": \"e\", \"device\": \"" + "d".repeat(65) + "\"}"), "'device'", "1..64");
+    assertBad(post("/api/tracking/runs", "{\"experiment\": \"e\", \"provenance\": [1]}"), "'provenance'", "object");
     assertBad(post("/api/tracking/runs/" + id + "/end", "{\"status\": \"DONE\"}"), "'status'", "FINISHED, FAILED, KILLED");
     assertBad(post("/api/tracking/runs/" + id + "/histograms", "{\"tag\": \"w\", \"step\": 1}"), "'values'", "'limits'");
     HttpResponse<String> image = HTTP.send(HttpRequest.newBuilder(URI.create(server.base() + "/api/tracking/runs/" + id

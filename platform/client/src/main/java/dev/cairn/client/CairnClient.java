@@ -53,6 +53,10 @@ public final class CairnClient implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong droppedRecords = new AtomicLong();
   private volatile boolean closed;
+  private final Duration systemEvery;
+  private final SystemSampler system;
+  private final ScheduledExecutorService sampling;
+  private final Object sampleLock = new Object();
 
   private CairnClient(Builder b) {
     this.http = new Http(b.server, b.token, b.requestTimeout, b.maxBackoff);
@@ -69,8 +73,26 @@ public final class CairnClient implements AutoCloseable {
     });
     long every = b.heartbeatInterval.toMillis();
     heartbeats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+    if (b.systemEvery != null) {
+      this.systemEvery = b.systemEvery;
+      this.system = SystemSampler.create();
+      this.sampling = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cairn-client-system-metrics");
+        t.setDaemon(true);
+        return t;
+      });
+      system.sample(); // the first CPU reading
+      long ms = b.systemEvery.toMillis();
+      sampling.scheduleAtFixedRate(this::sampleSystem, ms, ms, TimeUnit.MILLISECONDS);
+    } else {
+      this.systemEvery = null;
+      this.system = null;
+      this.sampling = null;
+    }
     this.shutdownHook = new Thread(this::close, "cairn-client-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    if (b.closeAtShutdown) {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
   }
 
   /** A client for the server at {@code server}, with the token in {@code CAIRN_TOKEN} if set. */
@@ -93,10 +115,22 @@ public final class CairnClient implements AutoCloseable {
    */
   public Run startRun(String experiment, String name, Map<String, ?> params, Map<String, String> tags,
       String idempotencyKey) {
+    return startRun(experiment, name, params, tags, idempotencyKey, "java-client", Map.of());
+  }
+
+  /**
+   * Starts a run with a declared {@code source} ({@code java-client}, {@code rest} or {@code
+   * cairn-cli}) and further fields of the create request (docs/tracking.md): {@code spec} (text),
+   * {@code seed}, {@code device} and {@code provenance} (a map), as {@code cairn run} sends them
+   * for the runs it trains through a server.
+   */
+  public Run startRun(String experiment, String name, Map<String, ?> params, Map<String, String> tags,
+      String idempotencyKey, String source, Map<String, ?> fields) {
     Objects.requireNonNull(experiment, "experiment");
     ensureOpen();
-    ObjectNode body = Http.JSON.createObjectNode().put("experiment", experiment).put("source", "java-client")
+    ObjectNode body = Http.JSON.createObjectNode().put("experiment", experiment).put("source", source)
         .put("idempotencyKey", idempotencyKey);
+    fields.forEach((k, v) -> body.set(k, Http.JSON.valueToTree(v)));
     if (name != null) {
       body.put("name", name);
     }
@@ -170,6 +204,9 @@ public final class CairnClient implements AutoCloseable {
     sender.giveUpAt(System.nanoTime());
     sender.stop();
     heartbeats.shutdownNow();
+    if (sampling != null) {
+      sampling.shutdownNow();
+    }
     try {
       senderThread.join(5_000);
       sender.joinPoster(5_000);
@@ -180,6 +217,9 @@ public final class CairnClient implements AutoCloseable {
       if (left instanceof Sender.Point p) {
         p.run().dropped.incrementAndGet();
         dropped.incrementAndGet();
+      } else if (left instanceof Sender.Block b) {
+        b.run().dropped.addAndGet(b.steps().length);
+        dropped.addAndGet(b.steps().length);
       }
     }
     try {
@@ -205,6 +245,14 @@ public final class CairnClient implements AutoCloseable {
     return true;
   }
 
+  boolean offer(Sender.Block b) {
+    if (closed || !queue.offer(b)) {
+      dropped.addAndGet(b.steps().length);
+      return false;
+    }
+    return true;
+  }
+
   void offerRecord(Sender.Task t) {
     if (closed || !queue.offer(t)) {
       droppedRecords.incrementAndGet();
@@ -224,6 +272,47 @@ public final class CairnClient implements AutoCloseable {
 
   void ended(Run run) {
     open.remove(run);
+  }
+
+  /** One {@code system/*} sample, logged to every open run at its step (seconds since the run started). */
+  private void sampleSystem() {
+    synchronized (sampleLock) {
+      sampleOpenRuns();
+    }
+  }
+
+  private void sampleOpenRuns() {
+    if (closed || open.isEmpty()) {
+      system.sample(); // keeps the CPU figure's interval short
+      return;
+    }
+    try {
+      var values = system.sample();
+      long wall = System.currentTimeMillis();
+      for (Run run : open) {
+        long step = run.systemStep(systemEvery);
+        values.forEach((tag, v) -> run.log(tag, step, v, wall));
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Cairn: system metrics sample dropped: " + e);
+    }
+  }
+
+  /** The last {@code system/*} sample of a run that ends (so its series reach its end). */
+  void finalSample(Run run) {
+    if (system == null) {
+      return;
+    }
+    synchronized (sampleLock) {
+      try {
+        var values = system.sample();
+        long wall = System.currentTimeMillis();
+        long step = run.systemStep(systemEvery);
+        values.forEach((tag, v) -> run.log(tag, step, v, wall));
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "Cairn: last system metrics sample dropped: " + e);
+      }
+    }
   }
 
   private void beat() {
@@ -252,8 +341,34 @@ public final class CairnClient implements AutoCloseable {
     private Duration maxBackoff = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration closeTimeout = Duration.ofSeconds(60);
+    private Duration systemEvery;
+    private boolean closeAtShutdown = true;
 
     private Builder() {}
+
+    /**
+     * Whether a JVM shutdown hook closes the client (default true). A program with its own hook
+     * that ends its runs first (as {@code cairn run} ends a stopped run KILLED) turns it off and
+     * closes the client itself.
+     */
+    public Builder optCloseAtShutdown(boolean close) {
+      this.closeAtShutdown = close;
+      return this;
+    }
+
+    /**
+     * Logs the {@code system/*} series Cairn's trainer logs (process CPU %, resident memory, JVM
+     * heap and direct memory, and with {@code nvidia-smi} on the PATH each GPU's utilisation and
+     * memory) to every open run, every {@code every} (at least 1 s; off by default). The step is
+     * seconds since the run started; a last sample is taken when a run ends.
+     */
+    public Builder optSystemMetrics(Duration every) {
+      if (every == null || every.toMillis() < 1000) {
+        throw new IllegalArgumentException("system metrics need an interval of at least 1 s, got " + every);
+      }
+      this.systemEvery = every;
+      return this;
+    }
 
     /** The server's base URL, e.g. {@code http://127.0.0.1:8080}. */
     public Builder setServer(URI server) {

@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +34,21 @@ public final class Run implements AutoCloseable {
   private final AtomicLong batches = new AtomicLong();
   private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
+  private final long startNanos = System.nanoTime();
+  private long lastSystemStep = -1;
+
   Run(CairnClient client, String id) {
     this.client = client;
     this.id = id;
+  }
+
+  /** The step of a {@code system/*} sample now: seconds since start, in multiples of the interval, increasing. */
+  synchronized long systemStep(java.time.Duration every) {
+    long seconds = Math.max(1, every.toSeconds());
+    long elapsed = (System.nanoTime() - startNanos) / 1_000_000_000L;
+    long step = Math.max(lastSystemStep + 1, Math.round((double) elapsed / seconds) * seconds);
+    lastSystemStep = step;
+    return step;
   }
 
   /** The run id on the server (the dashboard shows it under {@code #/run/ID}). */
@@ -64,6 +77,40 @@ public final class Run implements AutoCloseable {
     }
   }
 
+  /**
+   * Logs many points of one series at once: one queue item instead of one per point, so a
+   * program that has its values in arrays (a batch of steps, an imported log) pays almost nothing
+   * per point. {@code steps} must be {@code >= 0} and strictly increasing; {@code wallTimes}
+   * (milliseconds since 1970) may be null for "now". The arrays are copied. When the queue is
+   * full the whole block is dropped and counted.
+   */
+  public void log(String tag, long[] steps, double[] values, long[] wallTimes) {
+    checkTag(tag);
+    int n = steps.length;
+    if (values.length != n || (wallTimes != null && wallTimes.length != n)) {
+      throw new IllegalArgumentException("steps, values and wallTimes must have the same length; got " + n + ", "
+          + values.length + ", " + (wallTimes == null ? "null" : wallTimes.length));
+    }
+    for (int i = 0; i < n; i++) {
+      if (steps[i] < 0 || (i > 0 && steps[i] <= steps[i - 1])) {
+        throw new IllegalArgumentException("steps[" + i + "] is " + steps[i] + "; steps are >= 0 and strictly increasing");
+      }
+    }
+    if (n == 0) {
+      return;
+    }
+    long[] walls;
+    if (wallTimes == null) {
+      walls = new long[n];
+      Arrays.fill(walls, System.currentTimeMillis());
+    } else {
+      walls = wallTimes.clone();
+    }
+    if (!client.offer(new Sender.Block(this, tag, steps.clone(), values.clone(), walls))) {
+      dropped.addAndGet(n);
+    }
+  }
+
   /** Logs a PNG image (at most 4 MiB, 8192 pixels a side; the server checks it). */
   public void logImage(String tag, long step, byte[] png) {
     checkTag(tag);
@@ -86,6 +133,35 @@ public final class Run implements AutoCloseable {
       } else {
         array.add(Double.toString(v));
       }
+    }
+    client.offerRecord(task("histograms", body));
+  }
+
+  /**
+   * Logs a histogram already bucketed: {@code limits} are the buckets' right edges (finite,
+   * increasing, at most 1,000), {@code counts} how many values fell in each.
+   */
+  public void logHistogram(String tag, long step, long wallTime, double min, double max, double sum,
+      double sumSquares, double[] limits, long[] counts) {
+    checkTag(tag);
+    if (limits.length != counts.length || limits.length == 0 || limits.length > 1000) {
+      throw new IllegalArgumentException("limits and counts must have the same length, 1..1000; got "
+          + limits.length + " and " + counts.length);
+    }
+    ObjectNode body = Http.JSON.createObjectNode().put("tag", tag).put("step", step).put("wallTime", wallTime);
+    if (Double.isFinite(min) && Double.isFinite(max)) {
+      body.put("min", min).put("max", max);
+    }
+    if (Double.isFinite(sum) && Double.isFinite(sumSquares)) {
+      body.put("sum", sum).put("sumSquares", sumSquares);
+    }
+    ArrayNode l = body.putArray("limits");
+    for (double v : limits) {
+      l.add(v);
+    }
+    ArrayNode c = body.putArray("counts");
+    for (long v : counts) {
+      c.add(v);
     }
     client.offerRecord(task("histograms", body));
   }
@@ -204,6 +280,7 @@ public final class Run implements AutoCloseable {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
+    client.finalSample(this);
     ObjectNode body = Http.JSON.createObjectNode().put("status", status.name());
     if (message != null) {
       body.put("message", message);

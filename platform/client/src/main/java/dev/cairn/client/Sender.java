@@ -23,9 +23,12 @@ final class Sender implements Runnable {
   private static final System.Logger LOG = System.getLogger(CairnClient.class.getName());
 
   /** What a run put in the queue. */
-  sealed interface Item permits Point, Task {}
+  sealed interface Item permits Point, Block, Task {}
 
   record Point(Run run, String tag, long step, double value, long wallTime) implements Item {}
+
+  /** Many points of one series in one queue item (steps strictly increasing, checked by the run). */
+  record Block(Run run, String tag, long[] steps, double[] values, long[] wallTimes) implements Item {}
 
   /**
    * A request after the points queued before it; {@code path == null} is a flush marker. {@code
@@ -118,6 +121,8 @@ final class Sender implements Runnable {
         for (Item item : items) {
           if (item instanceof Point p) {
             add(p);
+          } else if (item instanceof Block b) {
+            add(b);
           } else if (item instanceof Task t) {
             sendPoints();
             send(t);
@@ -147,6 +152,35 @@ final class Sender implements Runnable {
     s.add(p.step(), p.value(), p.wallTime());
     if (++pendingPoints >= batchPoints) {
       sendPoints();
+    }
+  }
+
+  private void add(Block b) throws InterruptedException {
+    int from = 0;
+    int n = b.steps().length;
+    while (from < n) {
+      Series s = pending.computeIfAbsent(b.run(), r -> new LinkedHashMap<>()).computeIfAbsent(b.tag(), t -> new Series());
+      if (s.size > 0) {
+        // what a retry or an overlapping block repeats: the server keeps the first point of a step
+        long last = s.steps[s.size - 1];
+        int skip = from;
+        while (skip < n && b.steps()[skip] <= last) {
+          skip++;
+        }
+        if (skip > from) {
+          b.run().dropped.addAndGet(skip - from);
+          dropped.addAndGet(skip - from);
+          from = skip;
+          continue;
+        }
+      }
+      int take = Math.min(n - from, batchPoints - pendingPoints);
+      s.addAll(b.steps(), b.values(), b.wallTimes(), from, take);
+      from += take;
+      pendingPoints += take;
+      if (pendingPoints >= batchPoints) {
+        sendPoints();
+      }
     }
   }
 
@@ -232,6 +266,19 @@ final class Sender implements Runnable {
     long[] wallTimes = new long[16];
     double[] values = new double[16];
     int size;
+
+    void addAll(long[] st, double[] va, long[] wa, int from, int n) {
+      if (size + n > steps.length) {
+        int capacity = Math.max(size + n, size * 2);
+        steps = Arrays.copyOf(steps, capacity);
+        wallTimes = Arrays.copyOf(wallTimes, capacity);
+        values = Arrays.copyOf(values, capacity);
+      }
+      System.arraycopy(st, from, steps, size, n);
+      System.arraycopy(wa, from, wallTimes, size, n);
+      System.arraycopy(va, from, values, size, n);
+      size += n;
+    }
 
     void add(long step, double value, long wallTime) {
       if (size == steps.length) {

@@ -35,6 +35,25 @@ class CairnClientTest {
   }
 
   @Test
+  void blocksAreCheckedAtTheCallAndCountedWhenUnsent() throws Exception {
+    URI nowhere = URI.create("http://127.0.0.1:" + freePort());
+    CairnClient client = CairnClient.builder().setServer(nowhere).optBatchPoints(100)
+        .optMaxBackoff(Duration.ofMillis(50)).optCloseTimeout(Duration.ofMillis(300)).build();
+    Run run = new Run(client, "offline");
+    assertThatThrownBy(() -> run.log("x", new long[] {0, 2, 2}, new double[3], null)).hasMessageContaining("steps[2]");
+    assertThatThrownBy(() -> run.log("x", new long[] {0, 1}, new double[3], null)).hasMessageContaining("same length");
+    long[] steps = new long[1_000];
+    for (int i = 0; i < steps.length; i++) {
+      steps[i] = i;
+    }
+    run.log("x", steps, new double[steps.length], null);
+    run.log("x", new long[] {5, 6, 2_000}, new double[3], null); // 5 and 6 repeat steps of the block
+    client.close();
+    assertThat(run.sentPoints()).isZero();
+    assertThat(run.droppedPoints()).as("every point is either sent or counted").isEqualTo(1_003);
+  }
+
+  @Test
   void startRunWithoutServerFailsAfterTheTimeout() throws Exception {
     URI nowhere = URI.create("http://127.0.0.1:" + freePort());
     try (CairnClient client = CairnClient.builder().setServer(nowhere).optMaxBackoff(Duration.ofMillis(50))

@@ -182,7 +182,8 @@ public final class Platform implements AutoCloseable {
     try {
       for (String id : store.ownedRuns()) {
         store.getRun(id)
-            .filter(r -> r.status() == RunStatus.RUNNING && !"client".equals(r.device()))
+            .filter(r -> r.status() == RunStatus.RUNNING && !"client".equals(r.device())
+                && !r.provenance().containsKey("source"))
             .ifPresent(r -> store.markEnded(id, RunStatus.KILLED, "stopped with its process (Ctrl-C or SIGTERM)"));
       }
     } catch (RuntimeException e) {

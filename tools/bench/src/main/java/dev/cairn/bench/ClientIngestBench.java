@@ -52,24 +52,31 @@ public final class ClientIngestBench {
         // warm-up of both paths, so that the JIT favours neither
         viaClient(client, tags, steps / 10);
         inProcess(local, tags, steps / 10);
+        viaClientBlocks(client, tags, steps / 10);
         List<Double> clientRates = new ArrayList<>();
+        List<Double> blockRates = new ArrayList<>();
         List<Double> localRates = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
           if (r % 2 == 0) {
             clientRates.add(viaClient(client, tags, steps));
+            blockRates.add(viaClientBlocks(client, tags, steps));
             localRates.add(inProcess(local, tags, steps));
           } else {
             localRates.add(inProcess(local, tags, steps));
+            blockRates.add(viaClientBlocks(client, tags, steps));
             clientRates.add(viaClient(client, tags, steps));
           }
+          System.out.printf("round %d done, load %s%n", r + 1, load());
         }
         double c = median(clientRates);
+        double b = median(blockRates);
         double l = median(localRates);
         System.out.println();
-        System.out.printf("%-46s %s%n", "Java client over loopback, points/s", fmt(clientRates));
-        System.out.printf("%-46s %s%n", "in-process chunked writer, points/s", fmt(localRates));
-        System.out.printf("median: client %,.0f, in-process %,.0f, client / in-process %.2f; dropped %d; load %s%n",
-            c, l, c / l, client.droppedPoints(), load());
+        System.out.printf("%-52s %s%n", "Java client, log(tag, step, value), points/s", fmt(clientRates));
+        System.out.printf("%-52s %s%n", "Java client, log(tag, steps[], values[]), points/s", fmt(blockRates));
+        System.out.printf("%-52s %s%n", "in-process chunked writer, points/s", fmt(localRates));
+        System.out.printf("median: client %,.0f (%.2f of in-process), client blocks %,.0f (%.2f), in-process %,.0f;"
+            + " dropped %d; load %s%n", c, c / l, b, b / l, l, client.droppedPoints(), load());
       }
     } finally {
       try (var files = Files.walk(dir)) {
@@ -92,6 +99,37 @@ public final class ClientIngestBench {
     double seconds = (System.nanoTime() - start) / 1e9;
     if (run.droppedPoints() > 0) {
       System.out.printf("  client round dropped %,d points%n", run.droppedPoints());
+    }
+    return run.sentPoints() / seconds;
+  }
+
+  /** The same points through {@code Run.log(tag, steps[], values[], wallTimes[])}, 1,000 steps per block. */
+  private static double viaClientBlocks(CairnClient client, int tags, int steps) {
+    String[] names = tagNames(tags);
+    Run run = client.startRun("bench", "client-blocks-" + steps, Map.of("tags", tags), Map.of());
+    int block = 1_000;
+    long[] st = new long[block];
+    long[] wa = new long[block];
+    double[][] va = new double[tags][block];
+    long start = System.nanoTime();
+    for (int from = 0; from < steps; from += block) {
+      int n = Math.min(block, steps - from);
+      for (int i = 0; i < n; i++) {
+        st[i] = from + i;
+        wa[i] = wallTime(from + i);
+        for (int t = 0; t < tags; t++) {
+          va[t][i] = value(t, from + i);
+        }
+      }
+      for (int t = 0; t < tags; t++) {
+        run.log(names[t], n == block ? st : Arrays.copyOf(st, n), n == block ? va[t] : Arrays.copyOf(va[t], n),
+            n == block ? wa : Arrays.copyOf(wa, n));
+      }
+    }
+    run.end(EndStatus.FINISHED);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (run.droppedPoints() > 0) {
+      System.out.printf("  client blocks round dropped %,d points%n", run.droppedPoints());
     }
     return run.sentPoints() / seconds;
   }

@@ -40,7 +40,7 @@ import java.util.Locale;
  * <p>Usage: {@code tools/bench/run training-overhead [rounds=3] [epochs=4] [system]}
  */
 public final class TrainingOverheadBench {
-  static final String SPEC = """
+  public static final String SPEC = """
       name: bench-mlp
       experiment: bench
       seed: 1
@@ -109,7 +109,7 @@ public final class TrainingOverheadBench {
   }
 
   /** Training seconds per epoch as Cairn's tracking listener measured them. */
-  static List<Double> viaCairn(Platform platform, ResolvedSpec spec) throws Exception {
+  public static List<Double> viaCairn(Platform platform, ResolvedSpec spec) throws Exception {
     List<Double> times = new ArrayList<>();
     Promise<RunOutcome> outcome = Promise.promise();
     platform.runs().submit(spec, null, new TrainingObserver() {
@@ -156,7 +156,7 @@ public final class TrainingOverheadBench {
     return times;
   }
 
-  static double median(List<Double> values) {
+  public static double median(List<Double> values) {
     List<Double> sorted = new ArrayList<>(values);
     Collections.sort(sorted);
     int n = sorted.size();

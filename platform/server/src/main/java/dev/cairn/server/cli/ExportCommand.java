@@ -24,6 +24,8 @@ import picocli.CommandLine.Parameters;
 final class ExportCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
+  @Mixin ServerOption server;
+
   @Parameters(index = "0", paramLabel = "RUN", description = "Id of a finished run (`cairn runs` lists them).")
   String runId;
 
@@ -42,6 +44,15 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (!format.equals("onnx")) {
       return TensorBoardExport.run(common, runId, format, out, json);
+    }
+    try {
+      var link = server.locate(common);
+      if (link.isPresent()) {
+        return throughServer(link.get());
+      }
+    } catch (ServerLink.Unreachable | ServerLink.Refused e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
     }
     PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
     if (handle == null) {
@@ -74,6 +85,36 @@ final class ExportCommand implements Callable<Integer> {
       System.err.println("error: " + e.getMessage());
       return 1;
     }
+  }
+
+  /** The server exports (POST /api/runs/RUN/export); the file is downloaded from its artifacts. */
+  private int throughServer(ServerLink link) throws Exception {
+    System.err.println("exporting through the server at " + link.url());
+    io.vertx.core.json.JsonObject r = link.post("/api/runs/" + java.net.URLEncoder.encode(runId,
+        java.nio.charset.StandardCharsets.UTF_8) + "/export", new io.vertx.core.json.JsonObject());
+    io.vertx.core.json.JsonObject artifact = r.getJsonObject("artifact", new io.vertx.core.json.JsonObject());
+    String name = artifact.getString("name", "model.onnx");
+    Path target = out != null ? out : Path.of("onnx-models", safe(name.replaceAll("\\.onnx$", "")) + "-" + runId + ".onnx");
+    if (target.toAbsolutePath().getParent() != null) {
+      Files.createDirectories(target.toAbsolutePath().getParent());
+    }
+    link.download("/api/runs/" + runId + "/artifacts/" + java.net.URLEncoder.encode(name,
+        java.nio.charset.StandardCharsets.UTF_8), target);
+    if (json) {
+      System.out.println(r.put("out", target.toString()).encodePrettily());
+      return 0;
+    }
+    var v = r.getJsonObject("verification", new io.vertx.core.json.JsonObject());
+    System.out.printf(Locale.ROOT, "exported run %s to %s (%,d bytes, opset 13, IR 8)%n", runId, target,
+        artifact.getLong("sizeBytes", 0L));
+    System.out.printf(Locale.ROOT, "verified: max |ONNX Runtime - DJL| = %.2e on a probe batch of %d (allowed %.0e + %.0e * |DJL|)%n",
+        v.getDouble("maxAbsDiff", Double.NaN), v.getInteger("probeExamples", 0), v.getDouble("tolerance", Double.NaN),
+        v.getDouble("relativeTolerance", Double.NaN));
+    String model = r.getString("modelId");
+    System.out.printf("model id: %s%s (cairn predict %s --input FILE, POST /api/models/%s/predict)%n", model,
+        r.getBoolean("reused", false) ? ", already registered" : "", model, model);
+    System.out.printf("run artifact: %s (sha256 %s)%n", artifact.getString("path"), artifact.getString("sha256"));
+    return 0;
   }
 
   static String safe(String name) {

@@ -20,6 +20,8 @@ import picocli.CommandLine.Parameters;
 final class ImportCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
+  @Mixin ServerOption server;
+
   @Parameters(index = "0", paramLabel = "FILE", description = "The .onnx file.")
   Path file;
 
@@ -31,6 +33,15 @@ final class ImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    try {
+      var link = server.locate(common);
+      if (link.isPresent()) {
+        return throughServer(link.get());
+      }
+    } catch (ServerLink.Unreachable | ServerLink.Refused e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
+    }
     PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
     if (handle == null) {
       return 1;
@@ -59,5 +70,28 @@ final class ImportCommand implements Callable<Integer> {
       System.err.println("error: " + e.getMessage());
       return 1;
     }
+  }
+
+  /** The server imports it (POST /api/models, the file streamed as the body). */
+  private int throughServer(ServerLink link) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      System.err.println("error: " + file + " is not a file");
+      return 1;
+    }
+    String display = name != null ? name : file.getFileName().toString().replaceAll("\\.onnx$", "");
+    io.vertx.core.json.JsonObject m;
+    try {
+      m = link.postFile("/api/models?name=" + java.net.URLEncoder.encode(display, java.nio.charset.StandardCharsets.UTF_8), file);
+    } catch (java.io.FileNotFoundException e) {
+      System.err.println("error: " + file + " cannot be read");
+      return 1;
+    }
+    if (json) {
+      System.out.println(m.encodePrettily());
+      return 0;
+    }
+    System.out.println(m.getString("id"));
+    System.err.printf("imported %s as model %s (%s) through the server at %s%n", file, m.getString("id"), display, link.url());
+    return 0;
   }
 }

@@ -62,6 +62,12 @@ final class ImportTbCommand implements Callable<Integer> {
               System.getenv().getOrDefault("CAIRN_JDBC_PASSWORD", ""));
     } catch (TrackingStoreException | IllegalArgumentException e) {
       String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      String server = msg.contains("locked") || msg.contains("already in use")
+          ? ServerFile.liveUrl(options.dataDir()).orElse(null) : null;
+      if (server != null) {
+        System.err.println(PlatformCommand.inUseByServer(server, options.dataDir()));
+        return 1;
+      }
       System.err.println("error: cannot open the tracking database in " + options.dataDir()
           + (msg.contains("locked") || msg.contains("already in use") ? ": it is in use by another Cairn process" : ": " + msg));
       return 1;

@@ -50,6 +50,13 @@ final class PlatformCommand {
     }
   }
 
+  /** The line a command that cannot work through a server prints while one owns the store. */
+  static String inUseByServer(String url, java.nio.file.Path dataDir) {
+    return "error: the Cairn server at " + url + " owns the tracking database in " + dataDir
+        + "; this command does not work through a server yet: use its REST API (docs/api.md) or the dashboard,"
+        + " or stop the server";
+  }
+
   /** Starts the platform or prints why it cannot and returns null. */
   static Handle start(CairnOptions options) {
     return start(options, io.vertx.core.Vertx::vertx);
@@ -72,6 +79,11 @@ final class PlatformCommand {
       }
       String msg = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
       if (msg.contains("already in use") || msg.contains("locked")) {
+        String server = ServerFile.liveUrl(options.dataDir()).orElse(null);
+        if (server != null) {
+          System.err.println(inUseByServer(server, options.dataDir()));
+          return null;
+        }
         System.err.println("error: the tracking database in " + options.dataDir()
             + " is in use by another Cairn process; stop it, or use another --data-dir, or share it through an H2 server (--jdbc-url)");
       } else {

@@ -82,7 +82,13 @@ final class PredictCommand implements Callable<Integer> {
                 System.getenv().getOrDefault("CAIRN_JDBC_PASSWORD", ""));
       } catch (RuntimeException e) {
         String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-        System.err.println(msg.contains("locked") || msg.contains("already in use")
+        String server = msg.contains("locked") || msg.contains("already in use")
+            ? ServerFile.liveUrl(options.dataDir()).orElse(null) : null;
+        System.err.println(server != null
+            ? "error: the Cairn server at " + server + " owns the tracking database in " + options.dataDir()
+                + "; predict through it: POST " + server + "/api/models/" + model + "/predict (docs/api.md),"
+                + " or pass the .onnx file (cairn predict FILE.onnx)"
+            : msg.contains("locked") || msg.contains("already in use")
             ? "error: the tracking database in " + options.dataDir() + " is in use by another Cairn process; stop it,"
                 + " or predict through its REST API (POST /api/models/" + model + "/predict)"
             : "error: could not open the tracking database in " + options.dataDir() + ": " + msg);

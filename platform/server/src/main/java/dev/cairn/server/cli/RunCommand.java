@@ -1,6 +1,9 @@
 package dev.cairn.server.cli;
 
+import dev.cairn.core.Provenance;
+import dev.cairn.core.plugins.PluginRegistry;
 import dev.cairn.core.spec.ExperimentSpec;
+import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecParser;
 import dev.cairn.core.tracking.RunStatus;
@@ -33,6 +36,7 @@ final class RunCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
   @Mixin ThreadsOption threads;
+  @Mixin ServerOption server;
 
   @Parameters(index = "0", paramLabel = "SPEC", description = "Experiment spec (YAML).")
   Path specFile;
@@ -57,6 +61,20 @@ final class RunCommand implements Callable<Integer> {
     } catch (SpecException e) {
       System.err.println("error: " + specFile + ": " + e.getMessage());
       return CairnCli.USAGE;
+    }
+    java.util.Optional<ServerLink> link;
+    try {
+      link = server.locate(common);
+    } catch (ServerLink.Unreachable e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
+    }
+    if (link.isPresent()) {
+      if (serve) {
+        System.err.println("error: --serve: a Cairn server already serves this data directory at " + link.get().url());
+        return CairnCli.USAGE;
+      }
+      return runThroughServer(specs, link.get());
     }
     PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
     if (handle == null) {
@@ -102,6 +120,79 @@ final class RunCommand implements Callable<Integer> {
       }
       if (serve) {
         ServeCommand.serveUntilStopped(handle.platform, "127.0.0.1", port);
+      }
+      return finished ? 0 : 1;
+    }
+  }
+
+  /**
+   * While a server owns the store: trains here, logs through the server's tracking API (the run
+   * shows live in its dashboard), prints the same summary.
+   */
+  private int runThroughServer(List<ExperimentSpec> specs, ServerLink link) throws Exception {
+    var options = common.resolve();
+    try (PluginRegistry plugins = PluginRegistry.load(options.pluginsDir(), Provenance.cairnVersion())) {
+      SpecResolver resolver = new SpecResolver(plugins);
+      List<ResolvedSpec> resolved = new ArrayList<>();
+      for (ExperimentSpec spec : specs) {
+        try {
+          resolved.add(resolver.resolve(spec));
+        } catch (SpecException e) {
+          String which = specs.size() > 1 ? " (variant " + spec.name() + ")" : "";
+          System.err.println("error: " + specFile + which + ": " + e.getMessage());
+          return CairnCli.USAGE;
+        }
+      }
+      System.err.println("logging to the server at " + link.url() + " (it owns the store in " + options.dataDir() + ")");
+      Path workDir = specFile.toAbsolutePath().getParent();
+      JsonArray all = new JsonArray();
+      boolean finished = true;
+      try (ServerRun runner = new ServerRun(link, options, plugins)) {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+          String active = runner.active();
+          if (active != null) {
+            System.err.println();
+            System.err.println("stopping: run " + active + " stops after its current batch and is marked KILLED");
+            runner.cancel();
+            try {
+              done.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        }, "cairn-run-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+          for (int i = 0; i < resolved.size(); i++) {
+            ResolvedSpec one = resolved.get(i);
+            if (resolved.size() > 1) {
+              System.err.printf("variant %d/%d: %s%n", i + 1, resolved.size(), one.spec().name());
+            }
+            RunOutcome result = runner.train(one, workDir, new ConsoleProgress(System.err, System.console() != null));
+            finished &= result.status() == RunStatus.FINISHED;
+            if (json) {
+              all.add(toJson(one, result));
+            } else {
+              printSummary(System.out, one, result);
+            }
+          }
+        } catch (dev.cairn.client.CairnClientException e) {
+          System.err.println("error: " + e.getMessage());
+          return 1;
+        } finally {
+          done.countDown();
+          try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+          } catch (IllegalStateException shuttingDown) {
+            // the hook is running
+          }
+        }
+      }
+      if (json) {
+        System.out.println(all.size() == 1 ? all.getJsonObject(0).encodePrettily()
+            : new JsonObject().put("experiment", resolved.get(0).spec().experiment()).put("runs", all)
+                .encodePrettily());
       }
       return finished ? 0 : 1;
     }

@@ -26,6 +26,8 @@ final class RunsCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
+  @Mixin ServerOption server;
+
   @Option(names = "--json", description = "Print JSON on stdout.")
   boolean json;
 
@@ -43,6 +45,15 @@ final class RunsCommand implements Callable<Integer> {
     if (limit < 1 || limit > 1000) {
       System.err.println("error: --limit must be between 1 and 1000");
       return CairnCli.USAGE;
+    }
+    try {
+      var link = server.locate(common);
+      if (link.isPresent()) {
+        return throughServer(link.get());
+      }
+    } catch (ServerLink.Unreachable | ServerLink.Refused e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
     }
     PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
     if (handle == null) {
@@ -75,6 +86,54 @@ final class RunsCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /** The same listing read from the server that owns the store (GET /api/runs). */
+  private int throughServer(ServerLink link) {
+    StringBuilder query = new StringBuilder("/api/runs?limit=" + limit);
+    if (experiment != null) {
+      query.append("&experiment=").append(java.net.URLEncoder.encode(experiment, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    if (status != null) {
+      query.append("&status=").append(status.name());
+    }
+    JsonObject page = link.get(query.toString());
+    JsonArray runs = page.getJsonArray("runs", new JsonArray());
+    if (json) {
+      for (int i = 0; i < runs.size(); i++) {
+        JsonObject r = runs.getJsonObject(i);
+        r.put("params", link.get("/api/runs/" + r.getString("id") + "/params"));
+      }
+      System.out.println(new JsonObject().put("runs", runs).put("nextPageToken", page.getValue("nextPageToken"))
+          .encodePrettily());
+      return 0;
+    }
+    Table table = new Table("id", "experiment", "name", "status", "started", "duration", "device", "key metric");
+    for (int i = 0; i < runs.size(); i++) {
+      JsonObject r = runs.getJsonObject(i);
+      Double d = r.getDouble("durationSeconds");
+      String started = r.getString("startedAt");
+      table.row(r.getString("id"), r.getString("experiment"), r.getString("name"), r.getString("status"),
+          started == null ? "" : TIME.format(java.time.Instant.parse(started)),
+          d == null ? "" : String.format(Locale.ROOT, "%.1f s", d), r.getString("device", ""),
+          keyMetric(r.getJsonObject("metrics", new JsonObject())));
+    }
+    if (table.isEmpty()) {
+      System.out.println("no runs yet: try `cairn run experiments/softmax-fashion-mnist.yaml`");
+    } else {
+      table.print(System.out);
+    }
+    return 0;
+  }
+
+  static String keyMetric(JsonObject lastValues) {
+    for (String tag : KEY_METRICS) {
+      Object v = lastValues.getValue(tag);
+      if (v instanceof Number n) {
+        return tag.substring("epoch/".length()) + " " + ConsoleProgress.fmt(n.doubleValue());
+      }
+    }
+    return "";
   }
 
   static String keyMetric(List<SeriesSummary> series) {

@@ -172,6 +172,8 @@ final class ServeCommand implements Callable<Integer> {
       long maxArtifactBytes) throws Exception {
     ApiVerticle api = new ApiVerticle(platform, host, port, auth, limits).maxArtifactBytes(maxArtifactBytes);
     platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    // other commands on this data directory find the server from now on; announced once in place
+    advertise(platform, host, api.actualPort(), auth.authRequired());
     System.err.printf("serving http://%s:%d/api/runs (Ctrl-C to stop)%n", host, api.actualPort());
     System.err.printf("dashboard: http://%s:%d/%n", host, api.actualPort());
     System.err.println(auth.authRequired()
@@ -203,5 +205,38 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("'" + raw + "' is out of range; at least 1 byte");
     }
     return n * unit;
+  }
+
+  /** Name prefix of the token a server writes for local commands (replaced at each start). */
+  static final String LOCAL_TOKEN_PREFIX = "local-cli-";
+
+  /**
+   * Writes the discovery file (and, when tokens are required, a write token for local commands
+   * readable by the owner only) so that other commands on this data directory work through this
+   * server; both go on a clean exit. A server without a data directory of its own (--jdbc-url) still
+   * writes them into the data directory the commands look in.
+   */
+  private static void advertise(Platform platform, String host, int port, boolean authRequired) {
+    java.nio.file.Path dataDir = platform.options().dataDir();
+    String local = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
+    String url = "http://" + (local.contains(":") && !local.startsWith("[") ? "[" + local + "]" : local) + ":" + port;
+    try {
+      if (authRequired) {
+        var security = platform.security();
+        for (var t : security.listTokens()) {
+          if (t.name().startsWith(LOCAL_TOKEN_PREFIX) && t.revokedAt() == null) {
+            security.revokeToken(t.name()); // an earlier server's, left by a crash
+          }
+        }
+        var issued = security.createToken(LOCAL_TOKEN_PREFIX + System.currentTimeMillis(),
+            dev.cairn.core.security.Scope.WRITE, null);
+        ServerFile.writeToken(dataDir, issued.token());
+      }
+      ServerFile.write(dataDir, url);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> ServerFile.deleteIfOurs(dataDir), "cairn-server-file"));
+    } catch (java.io.IOException | RuntimeException e) {
+      System.err.println("warning: could not write " + dataDir.resolve(ServerFile.NAME) + " (" + e.getMessage()
+          + "); other commands on this data directory will not find this server");
+    }
   }
 }

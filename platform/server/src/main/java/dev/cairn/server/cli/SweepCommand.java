@@ -44,6 +44,7 @@ final class SweepCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
   @Mixin ThreadsOption threads;
+  @Mixin ServerOption server;
 
   @Parameters(index = "0", paramLabel = "SWEEP", description = "Sweep spec (YAML).")
   Path sweepFile;
@@ -70,6 +71,18 @@ final class SweepCommand implements Callable<Integer> {
     } catch (SpecException e) {
       System.err.println("error: " + sweepFile + ": " + e.getMessage());
       return CairnCli.USAGE;
+    }
+    try {
+      var link = server.locate(common);
+      if (link.isPresent()) {
+        return throughServer(link.get(), spec, sweepText);
+      }
+    } catch (ServerLink.Unreachable e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
+    } catch (ServerLink.Refused e) {
+      System.err.println("error: " + sweepFile + ": " + e.getMessage());
+      return e.status == 400 ? CairnCli.USAGE : 1;
     }
     // parallel trials share this machine's cores: without --threads each JVM gets its share
     int share = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, spec.parallel()));
@@ -154,6 +167,51 @@ final class SweepCommand implements Callable<Integer> {
         printSummary(System.out, record, trials);
       }
       return end.getString("status").equals("FINISHED") ? 0 : 1;
+    }
+  }
+
+  /**
+   * Submits the sweep to the server that owns the store (POST /api/sweeps); its trials train
+   * there (its slots and workers). Follows it until it ends, printing each trial as it ends.
+   */
+  private int throughServer(ServerLink link, SweepSpec spec, String sweepText) throws InterruptedException {
+    JsonObject started = link.post("/api/sweeps", new JsonObject().put("sweep", sweepText).put("spec", spec.baseText())
+        .put("runCap", runCap).put("parallel", parallel));
+    String sweepId = started.getString("id");
+    System.err.printf(Locale.ROOT, "sweep %s (%s) submitted to the server at %s: %s, %s %s; its trials train there%n",
+        sweepId, spec.name(), link.url(), spec.method().label(), spec.goal().label(), spec.metric());
+    java.util.Set<Integer> printed = new java.util.HashSet<>();
+    JsonObject sweep;
+    while (true) {
+      sweep = link.get("/api/sweeps/" + sweepId);
+      var trials = link.get("/api/sweeps/" + sweepId + "/trials").getJsonArray("trials", new io.vertx.core.json.JsonArray());
+      for (int i = 0; i < trials.size(); i++) {
+        JsonObject t = trials.getJsonObject(i);
+        String status = t.getString("status");
+        if (t.getString("endedAt") != null && printed.add(t.getInteger("trialNo"))) {
+          printTrial(System.err, new JsonObject().put("trialNo", t.getInteger("trialNo"))
+              .put("runCap", sweep.getInteger("runCap")).put("runId", t.getString("runId")).put("status", status)
+              .put("objective", t.getValue("value")).put("prunedStep", t.getValue("prunedStep"))
+              .put("message", t.getString("message")).put("params", t.getJsonObject("params", new JsonObject())));
+        }
+      }
+      if (!"RUNNING".equals(sweep.getString("status")) && !"QUEUED".equals(sweep.getString("status"))) {
+        if (json) {
+          System.out.println(sweep.put("trials", trials).encodePrettily());
+        } else {
+          System.out.println();
+          System.out.printf("sweep %s  %s  %s: %s%n", sweepId, sweep.getString("name"), sweep.getString("status"),
+              sweep.getString("message"));
+          JsonObject best = sweep.getJsonObject("best");
+          if (best != null) {
+            System.out.printf("best: trial %d  run %s  %s %s  %s%n", best.getInteger("trialNo"), best.getString("runId"),
+                spec.metric(), best.getValue("value"), best.getJsonObject("params").encode());
+          }
+          System.out.println("sweep id: " + sweepId);
+        }
+        return "FINISHED".equals(sweep.getString("status")) ? 0 : 1;
+      }
+      Thread.sleep(2_000);
     }
   }
 

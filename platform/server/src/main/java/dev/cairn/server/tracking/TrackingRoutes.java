@@ -39,7 +39,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TrackingRoutes {
   /** Sources a client may declare; Cairn's own trainer is {@code cairn-trainer}. */
-  static final Set<String> CLIENT_SOURCES = Set.of("rest", "java-client");
+  static final Set<String> CLIENT_SOURCES = Set.of("rest", "java-client", "cairn-cli");
+  /** Longest spec text a {@code cairn-cli} run may carry. */
+  static final int MAX_SPEC = 1 << 20;
   public static final int MAX_BODY_BYTES = 16 << 20;
   static final int MAX_NAME = 255;
   static final int MAX_KEY = 128;
@@ -99,12 +101,19 @@ public final class TrackingRoutes {
     String source = text(body, "source", 32, false);
     source = source == null ? "rest" : source;
     if (!CLIENT_SOURCES.contains(source)) {
-      throw ApiException.badRequest("'source' is '" + source + "'; allowed: rest, java-client");
+      throw ApiException.badRequest("'source' is '" + source + "'; allowed: rest, java-client, cairn-cli");
     }
     Map<String, String> params = stringMap(body, "params", MAX_PARAM_KEY, MAX_PARAM_VALUE);
     Map<String, String> tags = stringMap(body, "tags", MAX_PARAM_KEY, MAX_TAG_VALUE);
-    NewRun run = new NewRun(experiment, name == null ? "run" : name, "", "", 0, "client",
-        Map.of("source", source), params);
+    // a run `cairn run` trains in its own process brings its spec, seed, device and provenance
+    String spec = text(body, "spec", MAX_SPEC, false);
+    long seed = body.containsKey("seed") ? integer(body.getValue("seed"), "'seed'", Long.MIN_VALUE, Long.MAX_VALUE) : 0;
+    String device = text(body, "device", 64, false);
+    Map<String, String> provenance = new LinkedHashMap<>(stringMap(body, "provenance", MAX_PARAM_KEY, MAX_TAG_VALUE));
+    provenance.put("source", source);
+    NewRun run = new NewRun(experiment, name == null ? "run" : name, spec == null ? "" : spec,
+        spec == null ? "" : dev.cairn.core.Provenance.sha256(spec), seed, device == null ? "client" : device,
+        provenance, params);
     String owner = Principal.of(ctx).owner();
     Future<JsonObject> result;
     if (key == null) {
@@ -125,7 +134,7 @@ public final class TrackingRoutes {
         .compose(reply -> {
           String id = reply.body().getString("id");
           return vertx.eventBus().request(Addresses.RUN_STATE,
-                  new JsonObject().put("runId", id).put("status", RunStatus.RUNNING.name()).put("device", "client"))
+                  new JsonObject().put("runId", id).put("status", RunStatus.RUNNING.name()).put("device", run.device()))
               .compose(x -> vertx.executeBlocking(() -> {
                 keys.remember(key, id, tags);
                 if (!owner.equals("local")) {
@@ -324,7 +333,7 @@ public final class TrackingRoutes {
       }
       if (run.status() == RunStatus.FAILED && HeartbeatWatch.revivable(run.message())) {
         return vertx.eventBus().request(Addresses.RUN_STATE, new JsonObject().put("runId", id)
-                .put("status", RunStatus.RUNNING.name()).put("device", "client").put("reopen", true))
+                .put("status", RunStatus.RUNNING.name()).put("device", run.device()).put("reopen", true))
             .onSuccess(x -> heartbeats.heard(id))
             .mapEmpty();
       }
