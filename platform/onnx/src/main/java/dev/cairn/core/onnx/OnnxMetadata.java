@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.core.tracking.RunRecord;
+import dev.cairn.core.training.TrainedModelInfo;
 import dev.cairn.spi.Params;
 import dev.cairn.spi.Task;
 import java.util.List;

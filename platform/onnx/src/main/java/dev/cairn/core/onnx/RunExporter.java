@@ -14,6 +14,7 @@ import dev.cairn.core.spec.ExperimentSpec;
 import dev.cairn.core.spec.SpecParser;
 import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.core.tracking.TrackingStore;
+import dev.cairn.core.training.TrainedModelInfo;
 import dev.cairn.core.training.TrainingRunner;
 import dev.cairn.spi.DatasetContext;
 import dev.cairn.spi.DatasetProvider;

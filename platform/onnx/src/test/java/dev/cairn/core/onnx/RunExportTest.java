@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnx.proto.OnnxMl;
+import dev.cairn.core.training.TrainedModelInfo;
 import dev.cairn.core.training.TrainingRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,6 @@ package dev.cairn.core.training;
 
 import ai.djl.Model;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cairn.core.onnx.TrainedModelInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

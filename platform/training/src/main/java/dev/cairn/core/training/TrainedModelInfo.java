@@ -1,4 +1,4 @@
-package dev.cairn.core.onnx;
+package dev.cairn.core.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

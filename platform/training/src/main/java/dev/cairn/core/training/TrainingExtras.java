@@ -15,7 +15,6 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dev.cairn.core.Provenance;
-import dev.cairn.core.onnx.TrainedModelInfo;
 import dev.cairn.core.spec.DataOptions;
 import dev.cairn.core.spec.ExperimentSpec;
 import dev.cairn.core.spec.ResolvedSpec;

@@ -188,7 +188,7 @@ public final class TrainingRunner {
         extras.fit(() -> EasyTrain.fit(trainer, extras.epochsToRun(), trainSet, evalSet));
         env.sink().flush();
         saveModel(model, env.runDir(runId).resolve("model"), spec.epochs(),
-            dev.cairn.core.onnx.TrainedModelInfo.of(runId, dev.cairn.core.Provenance.sha256(spec.text()),
+            TrainedModelInfo.of(runId, dev.cairn.core.Provenance.sha256(spec.text()),
                 spec.model().plugin(), spec.dataset().plugin(), info, spec.epochs(), spec.seed()));
 
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -221,7 +221,7 @@ public final class TrainingRunner {
    * crash never leaves a half-written model.
    */
   private static void saveModel(Model model, Path dir, int epochs,
-      dev.cairn.core.onnx.TrainedModelInfo exportInfo) throws IOException {
+      TrainedModelInfo exportInfo) throws IOException {
     Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
     deleteRecursively(tmp);
     java.nio.file.Files.createDirectories(tmp);
