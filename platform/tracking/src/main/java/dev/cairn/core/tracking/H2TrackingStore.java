@@ -1,9 +1,7 @@
 package dev.cairn.core.tracking;
 
 import dev.cairn.core.tracking.internal.ChunkBuffer;
-import dev.cairn.core.tracking.internal.ChunkDao;
 import dev.cairn.core.tracking.internal.OpenChunk;
-import dev.cairn.core.tracking.internal.RunDao;
 import dev.cairn.core.tracking.internal.RunIds;
 import dev.cairn.core.tracking.internal.Sql;
 import java.io.IOException;

@@ -1,7 +1,9 @@
-package dev.cairn.core.tracking.internal;
+package dev.cairn.core.tracking;
 
-import dev.cairn.core.tracking.Series;
-import dev.cairn.core.tracking.SeriesSummary;
+import dev.cairn.core.tracking.internal.ChunkCodec;
+import dev.cairn.core.tracking.internal.ChunkTail;
+import dev.cairn.core.tracking.internal.Downsampler;
+import dev.cairn.core.tracking.internal.OpenChunk;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** SQL for metric_chunks. The caller owns connections and transactions. */
-public final class ChunkDao {
+final class ChunkDao {
   private ChunkDao() {}
 
   /** The last chunk of every series of a run; arrays only for chunks that are not sealed. */

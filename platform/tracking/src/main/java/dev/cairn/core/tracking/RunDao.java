@@ -1,10 +1,8 @@
-package dev.cairn.core.tracking.internal;
+package dev.cairn.core.tracking;
 
-import dev.cairn.core.tracking.NewRun;
-import dev.cairn.core.tracking.Page;
-import dev.cairn.core.tracking.RunQuery;
-import dev.cairn.core.tracking.RunRecord;
-import dev.cairn.core.tracking.RunStatus;
+import dev.cairn.core.tracking.internal.ProvenanceJson;
+import dev.cairn.core.tracking.internal.RunPageToken;
+import dev.cairn.core.tracking.internal.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +16,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** SQL for experiments, runs and params. The caller owns connections and transactions. */
-public final class RunDao {
+final class RunDao {
   private static final String RUN_COLUMNS =
       "r.id, e.name AS experiment, r.name, r.status, r.created_at, r.started_at, r.ended_at,"
           + " r.seed, r.device, r.spec_hash, r.spec_text, r.message, r.provenance, r.owner";
