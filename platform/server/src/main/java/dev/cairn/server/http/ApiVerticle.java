@@ -11,7 +11,7 @@ import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.tracking.TrackingStore;
 import dev.cairn.server.tracking.TrackingRoutes;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.Platform;
 import dev.cairn.server.RunOutcome;
 import dev.cairn.core.training.TrainingObserver;

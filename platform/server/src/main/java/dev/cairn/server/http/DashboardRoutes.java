@@ -13,7 +13,7 @@ import dev.cairn.core.tracking.media.ChartSeries;
 import dev.cairn.core.tracking.media.MediaStore;
 import dev.cairn.core.tracking.media.MediaTags;
 import dev.cairn.core.tracking.media.RunNotes;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.Platform;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -18,7 +18,7 @@ import dev.cairn.core.sweep.ValueKeys;
 import dev.cairn.core.tracking.NewRun;
 import dev.cairn.core.tracking.ScalarPoint;
 import dev.cairn.core.tracking.Series;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.Platform;
 import dev.cairn.server.bus.Addresses;
 import dev.cairn.server.bus.MetricBatch;

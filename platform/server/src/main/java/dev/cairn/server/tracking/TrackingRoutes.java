@@ -7,7 +7,7 @@ import dev.cairn.core.tracking.media.Histogram;
 import dev.cairn.core.tracking.media.MediaRecord;
 import dev.cairn.core.tracking.media.Png;
 import dev.cairn.core.security.SecurityStore;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.http.Principal;
 import dev.cairn.server.Platform;
 import dev.cairn.server.bus.Addresses;

@@ -1,4 +1,4 @@
-package dev.cairn.server;
+package dev.cairn.server.json;
 
 import dev.cairn.core.plugins.InstalledExtension;
 import dev.cairn.core.tracking.NewRun;
