@@ -1,4 +1,4 @@
-package dev.cairn.server.cluster;
+package dev.cairn.server.sweep;
 
 import ai.djl.engine.Engine;
 import java.net.InetAddress;
