@@ -1,6 +1,5 @@
 package dev.cairn.server.http;
 
-import dev.cairn.server.tracking.TrackingRoutes;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +13,8 @@ import java.util.regex.Pattern;
  * without a rule. Adding a route is one line: {@code rule(POST, "/v2/models/:name/infer", READ)}.
  */
 public final class AccessRules {
+  /** The body limit of the tracking API's writes (TrackingRoutes): batches of points, 16 MiB. */
+  public static final int TRACKING_MAX_BODY_BYTES = 16 << 20;
   /** Who may call a route. Each level includes the ones after PUBLIC before it. */
   public enum Access {
     /** Always open: health, auth/me, the dashboard's static files. */
@@ -99,10 +100,10 @@ public final class AccessRules {
     rule(POST, "/api/sweeps/:id/stop", WRITE, "sweep.stop");
     rule(GET, "/api/cluster/workers", READ);
     // the tracking API for outside code (TrackingRoutes, docs/tracking.md)
-    rule(POST, "/api/tracking/runs", WRITE, null, TrackingRoutes.MAX_BODY_BYTES);
+    rule(POST, "/api/tracking/runs", WRITE, null, TRACKING_MAX_BODY_BYTES);
     rule(GET, "/api/tracking/runs/:id", READ);
     for (String write : List.of("scalars", "images", "histograms", "texts", "params", "tags", "heartbeat", "end")) {
-      rule(POST, "/api/tracking/runs/:id/" + write, WRITE, null, TrackingRoutes.MAX_BODY_BYTES);
+      rule(POST, "/api/tracking/runs/:id/" + write, WRITE, null, TRACKING_MAX_BODY_BYTES);
     }
     // the Open Inference Protocol (OpenInferenceRoutes): health probes open, models and inference read
     rule(GET, "/v2/health/live", PUBLIC);

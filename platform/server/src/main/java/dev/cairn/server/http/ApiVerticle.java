@@ -10,7 +10,6 @@ import dev.cairn.core.tracking.RunQuery;
 import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.tracking.TrackingStore;
-import dev.cairn.server.tracking.TrackingRoutes;
 import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.Platform;
 import dev.cairn.server.RunOutcome;
@@ -72,7 +71,12 @@ public final class ApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new AuthHandler(vertx, platform.security(), auth)); // first: see AccessRules
     ModelsApi.mount(router, vertx, platform); // first: its routes read larger bodies than the handler below allows
-    TrackingRoutes.mount(router, vertx, platform); // also before the 1 MiB body handler
+    List<ApiRoutes> features = ApiRoutes.installed();
+    for (ApiRoutes f : features) {
+      if (f.readsLargeBodies()) {
+        f.mount(router, vertx, platform); // also before the 1 MiB body handler (the tracking API)
+      }
+    }
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
     router.get("/api/health").handler(ctx -> HttpSupport.json(ctx, 200, new JsonObject().put("status", "ok")));
     SecurityRoutes.mount(router, vertx, platform.security(), auth);
@@ -86,7 +90,11 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/runs/:id/metrics").handler(this::metrics);
     router.get("/api/runs/:id/series").handler(this::series);
     DashboardRoutes.mount(router, vertx, platform);
-    dev.cairn.server.sweep.SweepRoutes.mount(router, vertx, platform);
+    for (ApiRoutes f : features) {
+      if (!f.readsLargeBodies()) {
+        f.mount(router, vertx, platform); // sweeps and the cluster
+      }
+    }
     router.route("/api/*").handler(ctx -> ctx.fail(ApiException.notFound(
         "no such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
     router.route("/api/*").failureHandler(this::failure);

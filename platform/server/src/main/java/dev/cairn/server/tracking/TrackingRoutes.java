@@ -14,6 +14,7 @@ import dev.cairn.server.bus.Addresses;
 import dev.cairn.server.bus.MediaBatch;
 import dev.cairn.server.bus.MediaWriterVerticle;
 import dev.cairn.server.bus.MetricBatch;
+import dev.cairn.server.http.AccessRules;
 import dev.cairn.server.http.ApiException;
 import dev.cairn.server.http.HttpSupport;
 import io.vertx.core.Future;
@@ -40,7 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TrackingRoutes {
   /** Sources a client may declare; Cairn's own trainer is {@code cairn-trainer}. */
   static final Set<String> CLIENT_SOURCES = Set.of("rest", "java-client");
-  public static final int MAX_BODY_BYTES = 16 << 20;
+  public static final int MAX_BODY_BYTES = AccessRules.TRACKING_MAX_BODY_BYTES;
   static final int MAX_NAME = 255;
   static final int MAX_KEY = 128;
   static final int MAX_PARAM_KEY = 255;
