@@ -70,4 +70,12 @@ public final class TrialHistory {
   public long lastStep() {
     return intermediate.isEmpty() ? 0 : intermediate.lastKey();
   }
+
+  /** An independent copy, for a sampler that reads it on another thread while the trial reports. */
+  public TrialHistory copy() {
+    TrialHistory copy = new TrialHistory(trialNo, params, state);
+    copy.objective = objective;
+    copy.intermediate.putAll(intermediate);
+    return copy;
+  }
 }
