@@ -11,7 +11,7 @@ describe('debiasedEma', () => {
     expect(out[2]).toBeCloseTo(1.824 / 0.784, 12);
   });
 
-  it('gives the same vector as the server (SmoothingTest in platform/core)', () => {
+  it('gives the same vector as the server (SmoothingTest in platform/tracking)', () => {
     const out = debiasedEma([10, 0, 10, 0, 10], 0.5);
     expect(out.map((v) => Number(v!.toFixed(10)))).toEqual([10, 3.3333333333, 7.1428571429, 3.3333333333, 6.7741935484]);
   });

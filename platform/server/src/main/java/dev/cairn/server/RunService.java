@@ -16,6 +16,7 @@ import dev.cairn.core.training.TrainingResult;
 import dev.cairn.core.training.TrainingRunner;
 import dev.cairn.server.bus.Addresses;
 import dev.cairn.server.bus.TrackingEventSink;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.spi.SpecException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

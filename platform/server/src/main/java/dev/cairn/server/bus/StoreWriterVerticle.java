@@ -2,7 +2,7 @@ package dev.cairn.server.bus;
 
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.tracking.TrackingStore;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;

@@ -5,7 +5,7 @@ import dev.cairn.core.plugins.ExtensionKind;
 import dev.cairn.core.plugins.InstalledExtension;
 import dev.cairn.core.plugins.PluginProblem;
 import dev.cairn.core.plugins.PluginRegistry;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.spi.ParamSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -8,7 +8,7 @@ import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecParser;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.training.TrainingResult;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.RunOutcome;
 import dev.cairn.spi.SpecException;
 import io.vertx.core.Promise;

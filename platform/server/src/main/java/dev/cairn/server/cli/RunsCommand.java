@@ -4,7 +4,7 @@ import dev.cairn.core.tracking.RunQuery;
 import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.tracking.SeriesSummary;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.ZoneId;

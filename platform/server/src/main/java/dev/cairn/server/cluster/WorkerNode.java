@@ -7,6 +7,7 @@ import dev.cairn.server.bus.MetricBatch;
 import dev.cairn.server.bus.MediaBatch;
 import dev.cairn.server.bus.MediaBatchCodec;
 import dev.cairn.server.bus.MetricBatchCodec;
+import dev.cairn.server.sweep.NodeResources;
 import dev.cairn.server.sweep.TrialWorkerVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

@@ -1,8 +1,5 @@
 package dev.cairn.server.http;
 
-import dev.cairn.server.mlflow.MlflowRoutes;
-import dev.cairn.server.mlflow.RegistryRoutes;
-import dev.cairn.server.tracking.TrackingRoutes;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +13,8 @@ import java.util.regex.Pattern;
  * without a rule. Adding a route is one line: {@code rule(POST, "/v2/models/:name/infer", READ)}.
  */
 public final class AccessRules {
+  /** The body limit of the tracking API's writes (TrackingRoutes): batches of points, 16 MiB. */
+  public static final int TRACKING_MAX_BODY_BYTES = 16 << 20;
   /** Who may call a route. Each level includes the ones after PUBLIC before it. */
   public enum Access {
     /** Always open: health, auth/me, the dashboard's static files. */
@@ -116,21 +115,21 @@ public final class AccessRules {
     rule(POST, "/api/sweeps/:id/stop", WRITE, "sweep.stop");
     rule(GET, "/api/cluster/workers", READ);
     // the tracking API for outside code (TrackingRoutes, docs/tracking.md)
-    rule(POST, "/api/tracking/runs", WRITE, null, TrackingRoutes.MAX_BODY_BYTES);
+    rule(POST, "/api/tracking/runs", WRITE, null, TRACKING_MAX_BODY_BYTES);
     rule(GET, "/api/tracking/runs/:id", READ);
     for (String write : List.of("scalars", "images", "histograms", "texts", "params", "tags", "heartbeat", "end")) {
-      rule(POST, "/api/tracking/runs/:id/" + write, WRITE, null, TrackingRoutes.MAX_BODY_BYTES);
+      rule(POST, "/api/tracking/runs/:id/" + write, WRITE, null, TRACKING_MAX_BODY_BYTES);
     }
     // the MLflow REST API 2.0 (MlflowRoutes, RegistryRoutes, docs/mlflow.md): searches sent as POST only read
-    String mlflow = MlflowRoutes.PREFIX + "/";
-    MlflowRoutes.READS.forEach(p -> rule(GET, mlflow + p, READ));
-    MlflowRoutes.POST_READS.forEach(p -> rule(POST, mlflow + p, READ, null, MlflowRoutes.MAX_BODY_BYTES));
-    MlflowRoutes.WRITES.forEach(p -> rule(POST, mlflow + p, WRITE, null, MlflowRoutes.MAX_BODY_BYTES));
-    RegistryRoutes.READS.forEach(p -> rule(GET, mlflow + p, READ));
-    RegistryRoutes.POST_READS.forEach(p -> rule(POST, mlflow + p, READ, null, MlflowRoutes.MAX_BODY_BYTES));
-    RegistryRoutes.POST_WRITES.forEach(p -> rule(POST, mlflow + p, WRITE, null, MlflowRoutes.MAX_BODY_BYTES));
-    RegistryRoutes.PATCH_WRITES.forEach(p -> rule(HttpMethod.PATCH, mlflow + p, WRITE, null, MlflowRoutes.MAX_BODY_BYTES));
-    RegistryRoutes.DELETE_WRITES.forEach(p -> rule(DELETE, mlflow + p, WRITE, null, MlflowRoutes.MAX_BODY_BYTES));
+    String mlflow = MlflowPaths.PREFIX + "/";
+    MlflowPaths.READS.forEach(p -> rule(GET, mlflow + p, READ));
+    MlflowPaths.POST_READS.forEach(p -> rule(POST, mlflow + p, READ, null, MlflowPaths.MAX_BODY_BYTES));
+    MlflowPaths.WRITES.forEach(p -> rule(POST, mlflow + p, WRITE, null, MlflowPaths.MAX_BODY_BYTES));
+    MlflowPaths.REGISTRY_READS.forEach(p -> rule(GET, mlflow + p, READ));
+    MlflowPaths.REGISTRY_POST_READS.forEach(p -> rule(POST, mlflow + p, READ, null, MlflowPaths.MAX_BODY_BYTES));
+    MlflowPaths.REGISTRY_POST_WRITES.forEach(p -> rule(POST, mlflow + p, WRITE, null, MlflowPaths.MAX_BODY_BYTES));
+    MlflowPaths.REGISTRY_PATCH_WRITES.forEach(p -> rule(HttpMethod.PATCH, mlflow + p, WRITE, null, MlflowPaths.MAX_BODY_BYTES));
+    MlflowPaths.REGISTRY_DELETE_WRITES.forEach(p -> rule(DELETE, mlflow + p, WRITE, null, MlflowPaths.MAX_BODY_BYTES));
     // the Open Inference Protocol (OpenInferenceRoutes): health probes open, models and inference read
     rule(GET, "/v2/health/live", PUBLIC);
     rule(GET, "/v2/health/ready", PUBLIC);

@@ -10,8 +10,7 @@ import dev.cairn.core.tracking.RunQuery;
 import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.tracking.TrackingStore;
-import dev.cairn.server.tracking.TrackingRoutes;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.Platform;
 import dev.cairn.server.RunOutcome;
 import dev.cairn.core.training.TrainingObserver;
@@ -89,8 +88,12 @@ public final class ApiVerticle extends VerticleBase {
     router.route().handler(uploads.bufferedBodies());
     ArtifactRoutes.mount(router, vertx, platform, maxArtifactBytes); // first: uploads stream, no body handler may read them
     ModelsApi.mount(router, vertx, platform); // first: its routes read larger bodies than the handler below allows
-    TrackingRoutes.mount(router, vertx, platform); // also before the 1 MiB body handler
-    dev.cairn.server.mlflow.MlflowRoutes.mount(router, vertx, platform); // its own body handler and MLflow's error bodies
+    List<ApiRoutes> features = ApiRoutes.installed();
+    for (ApiRoutes f : features) {
+      if (f.readsLargeBodies()) {
+        f.mount(router, vertx, platform); // also before the 1 MiB body handler (the tracking API)
+      }
+    }
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)); // no multipart files on disk
     router.get("/api/health").handler(ctx -> HttpSupport.json(ctx, 200, new JsonObject().put("status", "ok")));
     SecurityRoutes.mount(router, vertx, platform.security(), auth);
@@ -104,7 +107,11 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/runs/:id/metrics").handler(this::metrics);
     router.get("/api/runs/:id/series").handler(this::series);
     DashboardRoutes.mount(router, vertx, platform);
-    dev.cairn.server.sweep.SweepRoutes.mount(router, vertx, platform);
+    for (ApiRoutes f : features) {
+      if (!f.readsLargeBodies()) {
+        f.mount(router, vertx, platform); // sweeps and the cluster
+      }
+    }
     router.route("/api/*").handler(ctx -> ctx.fail(ApiException.notFound(
         "no such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
     router.route("/api/*").failureHandler(this::failure);

@@ -13,7 +13,7 @@ import dev.cairn.core.tracking.media.ChartSeries;
 import dev.cairn.core.tracking.media.MediaStore;
 import dev.cairn.core.tracking.media.MediaTags;
 import dev.cairn.core.tracking.media.RunNotes;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.Platform;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -177,8 +177,8 @@ public final class DashboardRoutes {
       var page = listRuns(new RunQuery(experiment, status, limit, token));
       List<String> ids = page.items().stream().map(RunRecord::id).toList();
       Map<String, RunNotes> notes = media().notes(ids);
-      // params and series summaries of the page's runs are read side by side
-      List<JsonObject> rows = page.items().parallelStream().map(r -> {
+      // on this worker, one run after another: a parallel stream would put JDBC on the common pool
+      List<JsonObject> rows = page.items().stream().map(r -> {
         RunNotes n = notes.getOrDefault(r.id(), RunNotes.EMPTY);
         return JsonMapping.toJson(r)
             .put("params", new JsonObject(new LinkedHashMap<>(store().params(r.id()))))
@@ -250,8 +250,8 @@ public final class DashboardRoutes {
       sb.append(",\"smoothing\":").append(smoothing).append(",\"series\":[");
       List<String> missing = new ArrayList<>();
       boolean first = true;
-      // runs are read side by side: each read decodes and smooths its own series
-      List<Optional<ChartSeries>> read = ids.parallelStream()
+      // on this worker, one run after another: a parallel stream would put JDBC on the common pool
+      List<Optional<ChartSeries>> read = ids.stream()
           .map(id -> ChartSeries.read(store(), id, tag, maxPoints, smoothing, from, to))
           .toList();
       for (int i = 0; i < ids.size(); i++) {

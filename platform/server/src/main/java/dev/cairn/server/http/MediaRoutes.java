@@ -5,7 +5,7 @@ import static dev.cairn.server.http.HttpSupport.blocking;
 import dev.cairn.core.tracking.media.Histogram;
 import dev.cairn.core.tracking.media.MediaStore;
 import dev.cairn.core.tracking.media.MediaTags;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.Platform;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

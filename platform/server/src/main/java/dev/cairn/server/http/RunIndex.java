@@ -8,7 +8,7 @@ import dev.cairn.core.tracking.SeriesSummary;
 import dev.cairn.core.tracking.TrackingStore;
 import dev.cairn.core.tracking.media.MediaStore;
 import dev.cairn.core.tracking.media.RunNotes;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

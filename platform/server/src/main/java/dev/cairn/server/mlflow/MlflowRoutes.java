@@ -9,13 +9,14 @@ import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.tracking.ScalarPoint;
 import dev.cairn.core.tracking.Series;
 import dev.cairn.core.tracking.SeriesSummary;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.Platform;
 import dev.cairn.server.bus.Addresses;
 import dev.cairn.server.bus.MediaBatch;
 import dev.cairn.server.bus.MediaWriterVerticle;
 import dev.cairn.server.bus.MetricBatch;
 import dev.cairn.server.http.ApiException;
+import dev.cairn.server.http.MlflowPaths;
 import dev.cairn.server.http.HttpSupport;
 import dev.cairn.server.http.Principal;
 import io.vertx.core.Future;
@@ -49,9 +50,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class MlflowRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(MlflowRoutes.class);
-  public static final String PREFIX = "/api/2.0/mlflow";
+  public static final String PREFIX = MlflowPaths.PREFIX;
   /** MLflow's own request limit is 1 MB; a little slack for clients that count differently. */
-  public static final long MAX_BODY_BYTES = 2L << 20;
+  public static final long MAX_BODY_BYTES = MlflowPaths.MAX_BODY_BYTES;
   /** What Cairn records as a run's source (provenance "source"). */
   public static final String SOURCE = "mlflow";
 
@@ -66,15 +67,11 @@ public final class MlflowRoutes {
   static final int MAX_SEARCH_RESULTS = 50_000;
 
   /** The tracking API's GET routes, relative to {@link #PREFIX}. */
-  public static final List<String> READS = List.of("experiments/get", "experiments/get-by-name", "experiments/search",
-      "runs/get", "metrics/get-history", "metrics/get-history-bulk-interval");
+  public static final List<String> READS = MlflowPaths.READS;
   /** POST routes that only read (searches with a JSON body). */
-  public static final List<String> POST_READS = List.of("experiments/search", "runs/search");
+  public static final List<String> POST_READS = MlflowPaths.POST_READS;
   /** POST routes that write. */
-  public static final List<String> WRITES = List.of("experiments/create", "experiments/update",
-      "experiments/delete", "experiments/restore", "experiments/set-experiment-tag", "experiments/delete-experiment-tag",
-      "runs/create", "runs/update", "runs/delete", "runs/restore", "runs/log-metric",
-      "runs/log-parameter", "runs/log-batch", "runs/set-tag", "runs/delete-tag", "runs/log-inputs", "runs/log-model");
+  public static final List<String> WRITES = MlflowPaths.WRITES;
 
   final Vertx vertx;
   final Platform platform;

@@ -1,5 +1,6 @@
 package dev.cairn.server.mlflow;
 
+import dev.cairn.server.http.MlflowPaths;
 import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.server.http.Principal;
 import io.vertx.core.Handler;
@@ -27,17 +28,12 @@ public final class RegistryRoutes {
   private static final List<String> STAGES = List.of("None", "Staging", "Production", "Archived");
 
   /** GET routes, relative to {@link MlflowRoutes#PREFIX}. */
-  public static final List<String> READS = List.of("registered-models/get", "registered-models/search",
-      "registered-models/get-latest-versions", "registered-models/alias", "model-versions/get", "model-versions/search",
-      "model-versions/get-download-uri");
+  public static final List<String> READS = MlflowPaths.REGISTRY_READS;
   /** POST routes that only read. */
-  public static final List<String> POST_READS = List.of("registered-models/get-latest-versions");
-  public static final List<String> POST_WRITES = List.of("registered-models/create", "registered-models/rename",
-      "registered-models/set-tag", "registered-models/alias", "model-versions/create", "model-versions/transition-stage",
-      "model-versions/set-tag");
-  public static final List<String> PATCH_WRITES = List.of("registered-models/update", "model-versions/update");
-  public static final List<String> DELETE_WRITES = List.of("registered-models/delete", "registered-models/delete-tag",
-      "registered-models/alias", "model-versions/delete", "model-versions/delete-tag");
+  public static final List<String> POST_READS = MlflowPaths.REGISTRY_POST_READS;
+  public static final List<String> POST_WRITES = MlflowPaths.REGISTRY_POST_WRITES;
+  public static final List<String> PATCH_WRITES = MlflowPaths.REGISTRY_PATCH_WRITES;
+  public static final List<String> DELETE_WRITES = MlflowPaths.REGISTRY_DELETE_WRITES;
 
   private final MlflowRoutes routes;
   private final MlflowStore store;

@@ -18,7 +18,7 @@ import dev.cairn.core.sweep.ValueKeys;
 import dev.cairn.core.tracking.NewRun;
 import dev.cairn.core.tracking.ScalarPoint;
 import dev.cairn.core.tracking.Series;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.Platform;
 import dev.cairn.server.bus.Addresses;
 import dev.cairn.server.bus.MetricBatch;
@@ -255,20 +255,24 @@ public final class SweepControllerVerticle extends VerticleBase {
     dispatch();
   }
 
-  private record NewTrial(NewRun run, String error) {}
+  private record NewTrial(NewRun run, String error, Map<String, Object> params) {}
 
   private void createTrial(ActiveSweep s) {
     int trialNo = s.nextTrialNo();
     s.creating++;
-    Map<String, Object> params = s.sampler.sample(trialNo, s.histories());
+    // the sampler runs on a worker (TPE fits densities over every trial: not event-loop work), over
+    // copies of the histories the loop keeps updating; ordered blocking calls keep samples in order
+    List<TrialHistory> histories = s.histories().stream().map(TrialHistory::copy).toList();
     String name = s.spec.name() + "-" + trialNo;
-    String text = TrialSpecs.text(s.spec, name, params);
-    blocking(() -> newTrialRun(s, name, text, params))
+    blocking(() -> {
+          Map<String, Object> sampled = s.sampler.sample(trialNo, histories);
+          return newTrialRun(s, name, TrialSpecs.text(s.spec, name, sampled), sampled);
+        })
         .compose(nt -> vertx.eventBus().<JsonObject>request(Addresses.CREATE_RUN, JsonMapping.toJson(nt.run()))
             .map(reply -> {
               Instant now = SweepStore.now();
               TrialRecord rec = new TrialRecord(s.record.id(), trialNo, reply.body().getString("id"),
-                  nt.error() == null ? TrialState.QUEUED : TrialState.FAILED, params, null, null, null, 0, null,
+                  nt.error() == null ? TrialState.QUEUED : TrialState.FAILED, nt.params(), null, null, null, 0, null,
                   nt.error(), now, null, null, null, null, nt.error() == null ? null : now);
               return rec;
             }))
@@ -318,7 +322,7 @@ public final class SweepControllerVerticle extends VerticleBase {
     flat.put("sweep.id", s.record.id());
     flat.put("sweep.trial", name.substring(name.lastIndexOf('-') + 1));
     return new NewTrial(new NewRun(s.spec.experiment(), name, text, Provenance.sha256(text), seed, device,
-        provenance, flat), error);
+        provenance, flat), error, params);
   }
 
   private void dispatch() {

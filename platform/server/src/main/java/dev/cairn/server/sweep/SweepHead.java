@@ -2,7 +2,6 @@ package dev.cairn.server.sweep;
 
 import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.server.Platform;
-import dev.cairn.server.cluster.NodeResources;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import java.util.concurrent.TimeUnit;

@@ -7,7 +7,7 @@ import dev.cairn.core.sweep.SweepRecord;
 import dev.cairn.core.sweep.SweepSpec;
 import dev.cairn.core.sweep.TrialRecord;
 import dev.cairn.core.sweep.TrialState;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

@@ -7,13 +7,14 @@ import dev.cairn.core.tracking.media.Histogram;
 import dev.cairn.core.tracking.media.MediaRecord;
 import dev.cairn.core.tracking.media.Png;
 import dev.cairn.core.security.SecurityStore;
-import dev.cairn.server.JsonMapping;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.http.Principal;
 import dev.cairn.server.Platform;
 import dev.cairn.server.bus.Addresses;
 import dev.cairn.server.bus.MediaBatch;
 import dev.cairn.server.bus.MediaWriterVerticle;
 import dev.cairn.server.bus.MetricBatch;
+import dev.cairn.server.http.AccessRules;
 import dev.cairn.server.http.ApiException;
 import dev.cairn.server.http.HttpSupport;
 import io.vertx.core.Future;
@@ -42,7 +43,7 @@ public final class TrackingRoutes {
   static final Set<String> CLIENT_SOURCES = Set.of("rest", "java-client", "cairn-cli");
   /** Longest spec text a {@code cairn-cli} run may carry. */
   static final int MAX_SPEC = 1 << 20;
-  public static final int MAX_BODY_BYTES = 16 << 20;
+  public static final int MAX_BODY_BYTES = AccessRules.TRACKING_MAX_BODY_BYTES;
   static final int MAX_NAME = 255;
   static final int MAX_KEY = 128;
   static final int MAX_PARAM_KEY = 255;
