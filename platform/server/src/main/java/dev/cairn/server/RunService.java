@@ -73,7 +73,10 @@ public final class RunService {
    */
   public Future<String> submit(ResolvedSpec resolved, Path workDir, TrainingObserver observer, Promise<RunOutcome> outcome) {
     ExperimentSpec spec = resolved.spec();
-    return vertx.executeBlocking(() -> Provenance.collect(workDir, plugins.pluginVersions()))
+    return vertx.executeBlocking(() -> {
+          dev.cairn.core.training.TorchThreads.configureDefaults(); // before libtorch loads
+          return Provenance.collect(workDir, plugins.pluginVersions());
+        })
         .compose(provenance -> {
           NewRun run = new NewRun(spec.experiment(), spec.name(), spec.text(), Provenance.sha256(spec.text()),
               spec.seed(), spec.device().label(), provenance, resolved.flatParams());

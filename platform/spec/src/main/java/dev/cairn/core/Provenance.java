@@ -26,13 +26,13 @@ public final class Provenance {
 
   /**
    * Versions of Cairn, DJL, the engine, Java and the OS, the plugins used, and the git commit of
-   * {@code workDir} when it is inside a git repository.
+   * {@code workDir} when it is inside a git repository. This loads the PyTorch engine: callers set
+   * libtorch's thread defaults first ({@code TorchThreads.configureDefaults()} in training).
    */
   public static Map<String, String> collect(Path workDir, Map<String, String> plugins) {
     Map<String, String> out = new LinkedHashMap<>();
     out.put("cairn.version", VERSION);
     out.put("djl.version", Engine.getDjlVersion());
-    dev.cairn.core.training.TorchThreads.configureDefaults(); // before libtorch loads
     Engine engine = Engine.getEngine("PyTorch");
     out.put("engine", engine.getEngineName());
     out.put("engine.version", engine.getVersion());

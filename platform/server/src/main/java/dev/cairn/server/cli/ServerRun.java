@@ -68,6 +68,7 @@ final class ServerRun implements AutoCloseable {
     fields.put("spec", spec.text());
     fields.put("seed", spec.seed());
     fields.put("device", device);
+    dev.cairn.core.training.TorchThreads.configureDefaults(); // before libtorch loads
     fields.put("provenance", Provenance.collect(workDir, plugins.pluginVersions()));
     Run run = client.startRun(spec.experiment(), spec.name(), resolved.flatParams(), Map.of(),
         UUID.randomUUID().toString(), "cairn-cli", fields);

@@ -305,6 +305,7 @@ public final class SweepControllerVerticle extends VerticleBase {
 
   /** The trial's run, with its params resolved against the plugins (or the error that stops it). */
   private NewTrial newTrialRun(ActiveSweep s, String name, String text, Map<String, Object> params) {
+    dev.cairn.core.training.TorchThreads.configureDefaults(); // before libtorch loads
     Map<String, String> provenance = Provenance.collect(null, platform.plugins().pluginVersions());
     Map<String, String> flat = new LinkedHashMap<>();
     String error = null;
