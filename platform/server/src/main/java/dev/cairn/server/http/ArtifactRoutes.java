@@ -361,7 +361,7 @@ public final class ArtifactRoutes {
         return;
       }
       sha.update(buf.getBytes());
-      file.write(buf);
+      file.write(buf).onFailure(t -> abort(500, "could not write the upload to disk; see the server log", t));
       if (file.writeQueueFull()) {
         ctx.request().pause();
         file.drainHandler(v -> {

@@ -109,7 +109,7 @@ final class AuthHandler implements Handler<RoutingContext> {
     }
     Rule rule = found.get();
     ctx.put(BODY_LIMIT_KEY, rule.bodyLimit());
-    if (isStateChanging(method) && !passesCsrf(req)) {
+    if (isStateChanging(method) && !passesCsrf(req) && !mlflowArtifactUpload(method, path)) {
       refuse(ctx, 403, "csrf", method + " " + path + " needs an Authorization header, a JSON (non-simple) Content-Type,"
           + " or the header X-Cairn-Request: 1 (cross-site request forgery protection)");
       return;
@@ -277,6 +277,15 @@ final class AuthHandler implements Handler<RoutingContext> {
 
   static boolean isStateChanging(HttpMethod m) {
     return m.equals(HttpMethod.POST) || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.PATCH) || m.equals(HttpMethod.DELETE);
+  }
+
+  /**
+   * MLflow's clients upload artifacts with the file's guessed type (text/plain for a .txt) and no
+   * Cairn header. A PUT needs no CSRF marker to be safe: forms cannot send one, and a browser
+   * preflights every cross-origin PUT, which this server refuses unless the origin is listed.
+   */
+  static boolean mlflowArtifactUpload(HttpMethod method, String path) {
+    return method.equals(HttpMethod.PUT) && path.startsWith(ArtifactRoutes.MLFLOW_PROXY + "/");
   }
 
   /** The CSRF rule of docs/security.md: what a cross-site form or simple fetch cannot send. */

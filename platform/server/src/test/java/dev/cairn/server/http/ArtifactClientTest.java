@@ -82,12 +82,23 @@ class ArtifactClientTest {
         assertThatThrownBy(() -> run.logArtifact(dir.resolve("missing.bin"))).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("not a readable file");
 
+        // an open server: MLflow's clients upload with the file's guessed type and no Cairn header
+        HttpClient plain = HttpClient.newHttpClient();
+        HttpResponse<String> mlflowPut = plain.send(HttpRequest.newBuilder(URI.create(server + "/api/2.0/mlflow-artifacts/artifacts/0/"
+            + run.id() + "/artifacts/notes.txt")).header("Content-Type", "text/plain")
+            .PUT(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(mlflowPut.statusCode()).as(mlflowPut.body()).isEqualTo(200);
+        HttpResponse<String> nativePut = plain.send(HttpRequest.newBuilder(URI.create(server + "/api/tracking/runs/"
+            + run.id() + "/artifacts/notes.txt")).header("Content-Type", "text/plain")
+            .PUT(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(nativePut.statusCode()).as("the native route keeps the CSRF rule").isEqualTo(403);
         HttpResponse<String> listed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create(server + "/api/runs/" + run.id() + "/artifacts")).build(), HttpResponse.BodyHandlers.ofString());
         JsonArray artifacts = new JsonObject(listed.body()).getJsonArray("artifacts");
         assertThat(artifacts.stream().map(o -> ((JsonObject) o).getString("path")))
-            .containsExactly("again.bin", "model/weights.bin", "weights.bin");
-        assertThat(artifacts.stream().map(o -> ((JsonObject) o).getString("source"))).containsOnly("java-client");
+            .containsExactly("again.bin", "model/weights.bin", "notes.txt", "weights.bin");
+        assertThat(artifacts.stream().map(o -> ((JsonObject) o).getString("source")))
+            .containsExactly("java-client", "java-client", "mlflow", "java-client");
       }
     } finally {
       platform.close();
