@@ -27,7 +27,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard at team scale in a real browser (Debian's headless chromium): 10,000 runs x 10
@@ -69,7 +68,6 @@ public final class DashboardBrowserBench {
       ChromeDriver driver = chromium(profile);
       try {
         JavascriptExecutor js = driver;
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
         // the server's run summaries are built on the first request: time that once, on its own
         long t0 = System.nanoTime();
         HttpClient http = HttpClient.newHttpClient();
@@ -81,9 +79,8 @@ public final class DashboardBrowserBench {
         long[] bytes = new long[REPEATS];
         for (int i = -1; i < REPEATS; i++) {
           driver.get(base + "/?r=" + System.nanoTime() + "#/runs");
-          wait.until(d -> ((Number) js.executeScript("return document.querySelectorAll('.runs-table tbody tr[data-id]').length")).intValue() > 0);
-          double shown = ((Number) js.executeScript(
-              "const nav = performance.getEntriesByType('navigation')[0]; return performance.now() - (nav ? nav.startTime : 0)")).doubleValue();
+          // polled every frame in the page: milliseconds since the navigation started
+          double shown = frameUntil(js, "document.querySelectorAll('.runs-table tbody tr[data-id]').length > 0");
           long transferred = ((Number) js.executeScript(
               "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/dashboard/runs')).reduce((n, e) => n + e.encodedBodySize, 0)")).longValue();
           double key = ((Number) js.executeAsyncScript("""
@@ -111,7 +108,7 @@ public final class DashboardBrowserBench {
         String live = new JsonObject(post(http, base + "/api/tracking/runs", new JsonObject().put("experiment", "bench-live")
             .put("name", "training"))).getString("id");
         driver.get(base + "/?r=" + System.nanoTime() + "#/runs");
-        wait.until(d -> ((Number) js.executeScript("return document.querySelectorAll('.runs-table tbody tr[data-id]').length")).intValue() > 0);
+        frameUntil(js, "document.querySelectorAll('.runs-table tbody tr[data-id]').length > 0");
         Thread.sleep(3000);
         js.executeScript("performance.setResourceTimingBufferSize(100000); performance.clearResourceTimings();");
         long from = System.nanoTime();
@@ -138,12 +135,8 @@ public final class DashboardBrowserBench {
         long height = 0;
         for (int i = -1; i < REPEATS; i++) {
           driver.get(base + "/?r=" + System.nanoTime() + "#/scalars?runs=" + two);
-          wait.until(d -> Boolean.TRUE.equals(js.executeScript("""
-              const cards = [...document.querySelectorAll('.chart')].filter(c => { const r = c.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; });
-              return cards.length > 0 && cards.every(c => window.cairnCharts.get(c.dataset.tag).plot);
-              """)));
-          double drawn = ((Number) js.executeScript(
-              "const nav = performance.getEntriesByType('navigation')[0]; return performance.now() - (nav ? nav.startTime : 0)")).doubleValue();
+          double drawn = frameUntil(js, "(() => { const cards = [...document.querySelectorAll('.chart')].filter(c => { const r = c.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; });"
+              + " return cards.length > 0 && cards.every(c => window.cairnCharts && window.cairnCharts.get(c.dataset.tag) && window.cairnCharts.get(c.dataset.tag).plot); })()");
           height = ((Number) js.executeScript("return document.querySelector('.chart').offsetHeight")).longValue();
           if (i >= 0) {
             scalars[i] = drawn;
@@ -156,6 +149,12 @@ public final class DashboardBrowserBench {
         driver.quit();
       }
     }
+  }
+
+  /** Checks `condition` every animation frame; returns performance.now() (ms since navigation start) when it first holds. */
+  private static double frameUntil(JavascriptExecutor js, String condition) {
+    return ((Number) js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+        + "const check = () => { if (" + condition + ") done(performance.now()); else requestAnimationFrame(check); }; check();")).doubleValue();
   }
 
   private static String post(HttpClient http, String url, JsonObject body) throws Exception {
@@ -183,7 +182,7 @@ public final class DashboardBrowserBench {
         .usingDriverExecutable(Path.of(System.getProperty("cairn.chromedriver", "/usr/bin/chromedriver")).toFile())
         .usingAnyFreePort().withLogOutput(java.io.OutputStream.nullOutputStream()).build();
     ChromeDriver driver = new ChromeDriver(service, options);
-    driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+    driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(300));
     return driver;
   }
 
