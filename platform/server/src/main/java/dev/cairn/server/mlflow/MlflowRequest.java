@@ -24,11 +24,17 @@ final class MlflowRequest {
   static MlflowRequest of(RoutingContext ctx) {
     JsonObject body = null;
     if (!ctx.request().method().equals(HttpMethod.GET) && ctx.body() != null && ctx.body().length() > 0) {
+      Object parsed;
       try {
-        body = ctx.body().asJsonObject();
+        parsed = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
       } catch (RuntimeException e) {
-        throw MlflowException.invalid("the request body is not a JSON object: " + e.getMessage());
+        throw MlflowException.invalid("the request body is not valid JSON; send one JSON object");
       }
+      if (!(parsed instanceof JsonObject object)) {
+        throw MlflowException.invalid("the request body must be a JSON object, not "
+            + (parsed instanceof io.vertx.core.json.JsonArray ? "an array" : parsed == null ? "null" : "a single value"));
+      }
+      body = object;
     }
     return new MlflowRequest(ctx, body);
   }

@@ -166,7 +166,12 @@ class HostileInputTest {
         HostileCorpus.Item body = bodies.get((i + written) % bodies.size());
         String type = body.label().hashCode() % 3 == 0 ? "text/plain; charset=utf-8" : "application/json";
         HttpResponse<String> r = send(rule.method().name(), path, type, body.bytes());
-        clear4xx("body", rule.method() + " " + path + " " + body.label(), r);
+        if (rule.access() == AccessRules.Access.READ) {
+          // a search sent as POST (MLflow's) ignores fields it does not know, as MLflow does: no 5xx is the rule
+          noServerError("body", rule.method() + " " + path + " " + body.label(), r);
+        } else {
+          clear4xx("body", rule.method() + " " + path + " " + body.label(), r);
+        }
       }
     }
     // the routes that take a model id, with the real one: the body is what is wrong
