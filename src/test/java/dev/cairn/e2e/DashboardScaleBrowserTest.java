@@ -193,7 +193,9 @@ class DashboardScaleBrowserTest {
   /** Like browser.await, but a timeout says what the page showed and which script errors it had. */
   private void awaitOrSay(String what, java.util.function.BooleanSupplier condition) {
     try {
-      browser.await(what, d -> condition.getAsBoolean());
+      // a loaded machine (other builds, other browsers) can hold a fresh page back for a while
+      new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, java.time.Duration.ofSeconds(120)).withMessage(what)
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> condition.getAsBoolean());
     } catch (org.openqa.selenium.TimeoutException e) {
       throw new AssertionError(what + " did not happen; URL " + js("return location.href") + "; errors " + js("return window.cairnErrors")
           + "; page: " + js("return document.querySelector('.main').innerText.slice(0, 600)"), e);

@@ -47,7 +47,17 @@ public final class DashboardRoutes {
     this.vertx = vertx;
     this.platform = platform;
     synchronized (INDEXES) {
-      this.index = INDEXES.computeIfAbsent(platform, p -> new RunIndex(p.store(), p.media()));
+      RunIndex existing = INDEXES.get(platform);
+      this.index = existing != null ? existing : new RunIndex(platform.store(), platform.media());
+      if (existing == null) {
+        INDEXES.put(platform, index);
+        // read every run's summary once at start, on a worker: the first Runs view need not wait for it
+        vertx.executeBlocking(() -> {
+          index.refresh();
+          return null;
+        }, false).onFailure(e -> org.slf4j.LoggerFactory.getLogger(DashboardRoutes.class)
+            .warn("reading the runs' summaries for the dashboard failed: {}", e.toString()));
+      }
     }
     vertx.eventBus().<JsonObject>localConsumer(dev.cairn.server.bus.Addresses.FLUSHED, msg -> {
       JsonArray ids = msg.body().getJsonArray("runIds");
