@@ -26,6 +26,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.Locale;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +83,13 @@ public final class ApiVerticle extends VerticleBase {
     ServerGuards.restrictSpecPaths(platform, limits);
     safe = new SafeMessages(platform.options());
     uploads = new UploadBudget(limits.maxUploadBytesInFlight());
+    Instant started = Instant.now();
+    vertx.executeBlocking(() -> UploadBudget.removeLeftovers(platform.options().dataDir(), started), false)
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("removed {} unfinished upload file(s) left by an earlier server", n);
+          }
+        });
     Router router = Router.router(vertx);
     router.route().handler(new AuthHandler(vertx, platform.security(), auth)); // first: see AccessRules
     // every body counts against the server's upload budget while it is read and handled

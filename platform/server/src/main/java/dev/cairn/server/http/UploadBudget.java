@@ -3,6 +3,11 @@ package dev.cairn.server.http;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,6 +36,31 @@ public final class UploadBudget {
       throw new IllegalArgumentException("the upload budget must be at least 1 byte");
     }
     this.maxBytes = maxBytes;
+  }
+
+  /**
+   * Deletes the temporary files of uploads a killed server left behind ({@code *.part} under
+   * {@code <data>/uploads} and {@code <data>/tmp/uploads}) that are older than {@code before}, so an
+   * upload this server has just begun is never touched. Returns how many went. Blocking.
+   */
+  public static int removeLeftovers(Path dataDir, Instant before) {
+    int removed = 0;
+    for (Path dir : List.of(dataDir.resolve("uploads"), dataDir.resolve("tmp").resolve("uploads"))) {
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (var files = Files.newDirectoryStream(dir, "*.part")) {
+        for (Path f : files) {
+          if (Files.getLastModifiedTime(f).toInstant().isBefore(before)
+              && Files.deleteIfExists(f)) {
+            removed++;
+          }
+        }
+      } catch (IOException e) {
+        // a folder that cannot be read keeps its leftovers; uploads still work
+      }
+    }
+    return removed;
   }
 
   /** A quarter of the JVM's maximum heap. */
