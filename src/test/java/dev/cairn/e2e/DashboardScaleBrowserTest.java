@@ -177,7 +177,7 @@ class DashboardScaleBrowserTest {
   }
 
   private void awaitRows(int n) {
-    browser.await("runs table with " + n + " rows", d -> number("return document.querySelectorAll('.runs-table tbody tr[data-id]').length") == n);
+    awaitLong("runs table with " + n + " rows", d -> number("return document.querySelectorAll('.runs-table tbody tr[data-id]').length") == n);
   }
 
   private String runs(List<String> ids) {
@@ -188,6 +188,12 @@ class DashboardScaleBrowserTest {
   private void awaitChart(String tag) {
     awaitOrSay("chart " + tag + " drawn", () -> Boolean.TRUE.equals(js(
         "const c = window.cairnCharts && window.cairnCharts.get(arguments[0]); return !!(c && c.plot);", tag)));
+  }
+
+  /** browser.await with 2 minutes: on a loaded machine a fresh page's first requests can queue behind the last page's. */
+  private <T> T awaitLong(String what, java.util.function.Function<org.openqa.selenium.WebDriver, T> condition) {
+    return new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, java.time.Duration.ofSeconds(120)).withMessage(what)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
   }
 
   /** Like browser.await, but a timeout says what the page showed and which script errors it had. */
@@ -216,12 +222,12 @@ class DashboardScaleBrowserTest {
     WebElement filter = browser.driver.findElement(By.cssSelector(".runs-view .run-filter"));
     filter.sendKeys("optimizer.name = rmsprop and experiment = sweep-1");
     long expected = IntStream.range(0, SEEDED).filter(i -> i % 3 == 2 && i % 4 == 1).count();
-    browser.await("filtered on the server", d -> d.findElement(By.cssSelector(".summary")).getText().startsWith(expected + " of "));
+    awaitLong("filtered on the server", d -> d.findElement(By.cssSelector(".summary")).getText().startsWith(expected + " of "));
     assertThat(browser.driver.findElements(By.cssSelector(".runs-table tbody tr[data-id]"))).hasSize((int) Math.min(100, expected));
     // sorting too: by a param, descending
     js("document.querySelector('.runs-table th[data-sort=\"param:optimizer.lr\"]').click()");
-    browser.await("sorted by lr", d -> String.valueOf(js("return decodeURIComponent(location.hash)")).contains("sort=-param:optimizer.lr"));
-    browser.await("sorted rows", d -> {
+    awaitLong("sorted by lr", d -> String.valueOf(js("return decodeURIComponent(location.hash)")).contains("sort=-param:optimizer.lr"));
+    awaitLong("sorted rows", d -> {
       List<String> lrs = d.findElements(By.cssSelector(".runs-table tbody tr[data-id]")).stream()
           .map(tr -> tr.getAttribute("data-id")).toList();
       return !lrs.isEmpty();
@@ -229,11 +235,11 @@ class DashboardScaleBrowserTest {
     JsonObject page = new JsonObject(get("/api/dashboard/runs?limit=3&q=" + enc("optimizer.name = rmsprop and experiment = sweep-1")
         + "&sort=-param:optimizer.lr").body());
     String top = page.getJsonArray("runs").getJsonObject(0).getString("id");
-    browser.await("the server's first row first", d -> top.equals(js("return document.querySelector('.runs-table tbody tr[data-id]').dataset.id")));
+    awaitLong("the server's first row first", d -> top.equals(js("return document.querySelector('.runs-table tbody tr[data-id]').dataset.id")));
     assertThat(page.getInteger("matching")).isEqualTo((int) expected);
     // Show more fetches the next page only
     js("const f = document.querySelector('.runs-view .run-filter'); f.value = ''; f.dispatchEvent(new Event('input'))");
-    browser.await("unfiltered", d -> d.findElement(By.cssSelector(".summary")).getText().startsWith((SEEDED + 5) + " of "));
+    awaitLong("unfiltered", d -> d.findElement(By.cssSelector(".summary")).getText().startsWith((SEEDED + 5) + " of "));
     awaitRows(100);
     long before = number("return window.cairnRunsFetched");
     browser.driver.findElement(By.cssSelector("button.more")).click();
@@ -252,14 +258,14 @@ class DashboardScaleBrowserTest {
   void defect6TickingReplacesTheAutomaticSelection() {
     load("#/runs");
     awaitRows(100);
-    browser.await("newest selected", d -> d.findElement(By.cssSelector(".summary")).getText().contains("10 selected"));
+    awaitLong("newest selected", d -> d.findElement(By.cssSelector(".summary")).getText().contains("10 selected"));
     List<WebElement> boxes = browser.driver.findElements(By.cssSelector(".runs-table tbody tr[data-id] input.sel"));
     boxes.get(20).click();
-    browser.await("1 selected", d -> d.findElement(By.cssSelector(".summary")).getText().contains("· 1 selected"));
+    awaitLong("1 selected", d -> d.findElement(By.cssSelector(".summary")).getText().contains("· 1 selected"));
     browser.driver.findElements(By.cssSelector(".runs-table tbody tr[data-id] input.sel")).get(21).click();
-    browser.await("2 selected", d -> d.findElement(By.cssSelector(".summary")).getText().contains("· 2 selected"));
+    awaitLong("2 selected", d -> d.findElement(By.cssSelector(".summary")).getText().contains("· 2 selected"));
     browser.driver.findElement(By.cssSelector("button.compare")).click();
-    browser.await("scalars with 2 runs", d -> String.valueOf(js("return location.hash")).startsWith("#/scalars"));
+    awaitLong("scalars with 2 runs", d -> String.valueOf(js("return location.hash")).startsWith("#/scalars"));
     assertThat(((String) js("return location.hash")).replaceAll(".*runs=([^&]*).*", "$1").split(",")).hasSize(2);
   }
 
@@ -268,7 +274,7 @@ class DashboardScaleBrowserTest {
   void defect1SelectedRunsHaveDistinctColours() {
     List<String> ids = seeded.subList(0, 40);
     load("#/scalars?runs=" + runs(ids));
-    browser.await("40 swatches", d -> number("return document.querySelectorAll('.run-list li.sel .swatch').length") == 40);
+    awaitLong("40 swatches", d -> number("return document.querySelectorAll('.run-list li.sel .swatch').length") == 40);
     @SuppressWarnings("unchecked")
     List<String> colours = (List<String>) js("return [...document.querySelectorAll('.run-list li.sel .swatch')].map(s => s.style.background)");
     assertThat(new HashSet<>(colours)).hasSize(40);
@@ -280,7 +286,7 @@ class DashboardScaleBrowserTest {
     load("#/scalars?runs=" + single + "&tags=train/loss");
     awaitChart("train/loss");
     // the run's colour (the first slot: #4e79a7) appears on the canvas: its point is drawn
-    browser.await("the single point drawn", d -> number(
+    awaitLong("the single point drawn", d -> number(
         "const c = document.querySelector('.chart[data-tag=\"train/loss\"] canvas'); const x = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
             + "let k = 0; for (let i = 0; i < x.length; i += 4) if (Math.abs(x[i] - 78) < 8 && Math.abs(x[i + 1] - 121) < 8 && Math.abs(x[i + 2] - 167) < 8 && x[i + 3] > 200) k++; return k;") > 4);
   }
@@ -303,16 +309,16 @@ class DashboardScaleBrowserTest {
     awaitChart("train/loss");
     WebElement tagFilter = browser.driver.findElement(By.cssSelector(".settings .tag-filter"));
     tagFilter.sendKeys("zzz-no-such-tag");
-    browser.await("scalars filtered", d -> d.findElement(By.cssSelector(".view-msg")).getText().contains("No tag matches"));
+    awaitLong("scalars filtered", d -> d.findElement(By.cssSelector(".view-msg")).getText().contains("No tag matches"));
     browser.driver.findElement(By.cssSelector(".tabs a[data-view=images]")).click();
-    browser.await("images shown", d -> !d.findElements(By.cssSelector(".image-card")).isEmpty());
+    awaitLong("images shown", d -> !d.findElements(By.cssSelector(".image-card")).isEmpty());
     assertThat(browser.driver.findElement(By.cssSelector(".settings .tag-filter")).getAttribute("value")).isEmpty();
     browser.driver.findElement(By.cssSelector(".tabs a[data-view=histograms]")).click();
-    browser.await("histograms shown", d -> !d.findElements(By.cssSelector(".hist-card")).isEmpty());
+    awaitLong("histograms shown", d -> !d.findElements(By.cssSelector(".hist-card")).isEmpty());
     assertThat(browser.driver.findElement(By.cssSelector(".view-msg")).getText()).doesNotContainIgnoringCase("image");
     // back in Scalars, its own filter is there again
     browser.driver.findElement(By.cssSelector(".tabs a[data-view=scalars]")).click();
-    browser.await("scalars filter kept", d -> "zzz-no-such-tag".equals(d.findElement(By.cssSelector(".settings .tag-filter")).getAttribute("value")));
+    awaitLong("scalars filter kept", d -> "zzz-no-such-tag".equals(d.findElement(By.cssSelector(".settings .tag-filter")).getAttribute("value")));
   }
 
   @Test
@@ -320,7 +326,7 @@ class DashboardScaleBrowserTest {
   void defect8ChartCardHeightIsBoundedAt200Runs() {
     load("#/scalars?runs=" + runs(seeded.subList(0, 200)) + "&tags=train/loss");
     awaitChart("train/loss");
-    browser.await("200 legend rows", d -> number("return document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr').length") == 200);
+    awaitLong("200 legend rows", d -> number("return document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr').length") == 200);
     long card = number("return document.querySelector('.chart[data-tag=\"train/loss\"]').offsetHeight");
     assertThat(card).isLessThan(450);
   }
@@ -343,7 +349,7 @@ class DashboardScaleBrowserTest {
     assertThat(epochTicks).isNotEmpty().allMatch(t -> t.doubleValue() == Math.rint(t.doubleValue()));
     // HParams: the first axis's name starts inside the picture
     load("#/hparams?runs=" + runs(seeded.subList(0, 30)));
-    browser.await("parallel coordinates", d -> number("return document.querySelectorAll('.parallel text[font-weight=\"600\"]').length") >= 2);
+    awaitLong("parallel coordinates", d -> number("return document.querySelectorAll('.parallel text[font-weight=\"600\"]').length") >= 2);
     assertThat(number("return Math.floor(document.querySelector('.parallel text[font-weight=\"600\"]').getBBox().x)")).isGreaterThanOrEqualTo(0);
   }
 
@@ -354,7 +360,7 @@ class DashboardScaleBrowserTest {
     awaitChart("train/loss");
     assertThat(number("return window.cairnCharts.get('train/loss').plot.scales.y.max")).isGreaterThanOrEqualTo(1000);
     browser.driver.findElement(By.cssSelector(".settings .robust")).click();
-    browser.await("robust axis", d -> ((Number) js("return window.cairnCharts.get('train/loss').plot.scales.y.max")).doubleValue() < 10);
+    awaitLong("robust axis", d -> ((Number) js("return window.cairnCharts.get('train/loss').plot.scales.y.max")).doubleValue() < 10);
   }
 
   @Test
@@ -375,10 +381,10 @@ class DashboardScaleBrowserTest {
     assertThat(browser.driver.findElements(By.cssSelector(".runs-table th[data-sort=\"param:sweep.trial\"]"))).hasSize(1);
     browser.driver.findElement(By.cssSelector(".columns summary")).click();
     js("document.querySelector('.columns-list input[value=\"sweep.trial\"]').click()");
-    browser.await("no sweep.trial column", d -> d.findElements(By.cssSelector(".runs-table th[data-sort=\"param:sweep.trial\"]")).isEmpty());
+    awaitLong("no sweep.trial column", d -> d.findElements(By.cssSelector(".runs-table th[data-sort=\"param:sweep.trial\"]")).isEmpty());
     assertThat(browser.driver.findElements(By.cssSelector(".runs-table th[data-sort=\"param:optimizer.lr\"]"))).hasSize(1);
     js("document.querySelector('.columns-auto').click()");
-    browser.await("sweep.trial column again", d -> !d.findElements(By.cssSelector(".runs-table th[data-sort=\"param:sweep.trial\"]")).isEmpty());
+    awaitLong("sweep.trial column again", d -> !d.findElements(By.cssSelector(".runs-table th[data-sort=\"param:sweep.trial\"]")).isEmpty());
   }
 
   @Test
@@ -386,15 +392,15 @@ class DashboardScaleBrowserTest {
   void defect12TheLightboxClosesOnBack() {
     load("#/scalars?runs=" + mediaA);
     browser.driver.findElement(By.cssSelector(".tabs a[data-view=images]")).click();
-    browser.await("image", d -> !d.findElements(By.cssSelector(".image-card img")).isEmpty());
-    browser.await("image loaded", d -> Boolean.TRUE.equals(js("const i = document.querySelector('.image-card img'); return i.complete && i.naturalWidth > 0")));
+    awaitLong("image", d -> !d.findElements(By.cssSelector(".image-card img")).isEmpty());
+    awaitLong("image loaded", d -> Boolean.TRUE.equals(js("const i = document.querySelector('.image-card img'); return i.complete && i.naturalWidth > 0")));
     browser.driver.findElement(By.cssSelector(".image-card img")).click();
-    browser.await("lightbox open", d -> !d.findElements(By.cssSelector(".lightbox")).isEmpty());
+    awaitLong("lightbox open", d -> !d.findElements(By.cssSelector(".lightbox")).isEmpty());
     browser.driver.navigate().back();
-    browser.await("lightbox closed", d -> d.findElements(By.cssSelector(".lightbox")).isEmpty());
+    awaitLong("lightbox closed", d -> d.findElements(By.cssSelector(".lightbox")).isEmpty());
     // and the page takes clicks again
     browser.driver.findElement(By.cssSelector(".tabs a[data-view=runs]")).click();
-    browser.await("runs view", d -> String.valueOf(js("return location.hash")).startsWith("#/runs"));
+    awaitLong("runs view", d -> String.valueOf(js("return location.hash")).startsWith("#/runs"));
   }
 
   @Test
@@ -403,10 +409,10 @@ class DashboardScaleBrowserTest {
     load("#/runs");
     awaitRows(100);
     browser.driver.findElement(By.cssSelector(".runs-table .sel-all")).click();
-    browser.await("says why", d -> d.findElement(By.cssSelector(".summary")).getText().contains("at most 200 runs"));
+    awaitLong("says why", d -> d.findElement(By.cssSelector(".summary")).getText().contains("at most 200 runs"));
     assertThat(((String) js("return location.hash")).replaceAll(".*runs=([^&]*).*", "$1").split(",")).hasSize(100);
     load("#/scalars");
-    browser.await("sidebar list", d -> !d.findElements(By.cssSelector(".run-list li[data-id]")).isEmpty());
+    awaitLong("sidebar list", d -> !d.findElements(By.cssSelector(".run-list li[data-id]")).isEmpty());
     assertThat(browser.driver.findElement(By.cssSelector(".run-list li.more")).getText()).contains("of " + (SEEDED + 5) + " matching runs listed");
   }
 
@@ -415,14 +421,14 @@ class DashboardScaleBrowserTest {
   void defect14LiveUpdatesFetchOnlyTheChangedRun() throws Exception {
     String live = new JsonObject(post("/api/tracking/runs", new JsonObject().put("experiment", "live").put("name", "live-run")).body()).getString("id");
     load("#/runs");
-    browser.await("the live run listed", d -> !d.findElements(By.cssSelector(".runs-table tr[data-id=\"" + live + "\"]")).isEmpty());
+    awaitLong("the live run listed", d -> !d.findElements(By.cssSelector(".runs-table tr[data-id=\"" + live + "\"]")).isEmpty());
     js("performance.setResourceTimingBufferSize(100000); performance.clearResourceTimings(); window.cairnLiveFrom = window.cairnRunsFetched;");
     for (int step = 0; step < 12; step++) {
       post("/api/tracking/runs/" + live + "/scalars", new JsonObject().put("series", new JsonArray().add(new JsonObject()
           .put("tag", "train/loss").put("steps", new JsonArray().add(step)).put("values", new JsonArray().add(1.0 / (step + 1))))));
       Thread.sleep(500);
     }
-    browser.await("the live run's loss in the table", d -> number("return window.cairnRunsFetched - window.cairnLiveFrom") > 0);
+    awaitLong("the live run's loss in the table", d -> number("return window.cairnRunsFetched - window.cairnLiveFrom") > 0);
     @SuppressWarnings("unchecked")
     List<String> urls = (List<String>) js("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/api/dashboard/runs'))");
     assertThat(urls).isNotEmpty().allMatch(u -> u.contains("ids=" + live));
@@ -435,7 +441,7 @@ class DashboardScaleBrowserTest {
   @Order(14)
   void defect15HParamsLogAxesBrushingAndMetricColours() {
     load("#/hparams?runs=" + runs(seeded.subList(0, 60)));
-    browser.await("axes", d -> number("return document.querySelectorAll('.parallel text[font-weight=\"600\"]').length") >= 2);
+    awaitLong("axes", d -> number("return document.querySelectorAll('.parallel text[font-weight=\"600\"]').length") >= 2);
     @SuppressWarnings("unchecked")
     List<String> labels = (List<String>) js("return [...document.querySelectorAll('.parallel text[font-weight=\"600\"]')].map(t => t.querySelector('title').textContent)");
     assertThat(labels).contains("optimizer.lr (log)").doesNotContain("seed", "sweep.trial");
@@ -449,7 +455,7 @@ class DashboardScaleBrowserTest {
     int axisX = (int) (w - 80 * w / Math.max(400, w)) - (int) (w / 2);
     new Actions(browser.driver).moveToElement(svg, axisX, (int) (-h / 2 + 50)).clickAndHold()
         .moveByOffset(0, (int) (h / 3)).release().perform();
-    browser.await("brushed", d -> d.findElement(By.cssSelector(".brush-note")).getText().matches("\\d+ of 60 runs inside.*"));
+    awaitLong("brushed", d -> d.findElement(By.cssSelector(".brush-note")).getText().matches("\\d+ of 60 runs inside.*"));
     long inside = number("return document.querySelectorAll('.parallel polyline.in').length");
     assertThat(inside).isLessThan(60).isEqualTo(number("return document.querySelectorAll('.hp-table tbody tr').length"));
   }
@@ -458,12 +464,12 @@ class DashboardScaleBrowserTest {
   @Order(15)
   void defect17HistogramsShareTheirXRangeOnRequest() {
     load("#/histograms?runs=" + mediaA + "," + mediaB + "&hist=overlay");
-    browser.await("two histogram cards drawn", d -> number("return [...document.querySelectorAll('.hist-card canvas')].filter(c => c.dataset.xmax).length") == 2);
+    awaitLong("two histogram cards drawn", d -> number("return [...document.querySelectorAll('.hist-card canvas')].filter(c => c.dataset.xmax).length") == 2);
     @SuppressWarnings("unchecked")
     List<String> own = (List<String>) js("return [...document.querySelectorAll('.hist-card canvas')].map(c => c.dataset.xmin + ':' + c.dataset.xmax)");
     assertThat(new HashSet<>(own)).hasSize(2);
     browser.driver.findElement(By.cssSelector(".settings .shared-x")).click();
-    browser.await("one range", d -> {
+    awaitLong("one range", d -> {
       @SuppressWarnings("unchecked")
       List<String> shared = (List<String>) js("return [...document.querySelectorAll('.hist-card canvas')].map(c => c.dataset.xmin + ':' + c.dataset.xmax)");
       return new HashSet<>(shared).size() == 1;
@@ -476,7 +482,7 @@ class DashboardScaleBrowserTest {
     List<String> ids = seeded.subList(0, 30);
     load("#/scalars?runs=" + runs(ids) + "&cgroup=param:optimizer.name&tags=train/loss");
     awaitChart("train/loss");
-    browser.await("3 groups", d -> number("return document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr[data-group]').length") == 3);
+    awaitLong("3 groups", d -> number("return document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr[data-group]').length") == 3);
     assertThat(number("return window.cairnCharts.get('train/loss').plot.bands.length")).isEqualTo(3);
     @SuppressWarnings("unchecked")
     List<String> groups = (List<String>) js("return [...document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr[data-group]')].map(r => r.dataset.group)");
@@ -485,7 +491,7 @@ class DashboardScaleBrowserTest {
     String adamMean = (String) js("return document.querySelector('.chart[data-tag=\"train/loss\"] .legend tr[data-group=\"adam\"] td.smoothed').textContent");
     assertThat(adamMean).isNotEqualTo("–");
     browser.driver.findElement(By.cssSelector(".settings .band button[data-band=std]")).click();
-    browser.await("std band in the URL", d -> String.valueOf(js("return location.hash")).contains("band=std"));
+    awaitLong("std band in the URL", d -> String.valueOf(js("return location.hash")).contains("band=std"));
   }
 
   @Test
