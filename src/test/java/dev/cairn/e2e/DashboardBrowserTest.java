@@ -22,6 +22,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 
@@ -166,6 +168,7 @@ class DashboardBrowserTest {
     assertThat(all(".card.chart").size()).isGreaterThanOrEqualTo(6);
     browser.screenshot("02-scalars");
 
+    showChart("train/loss");
     WebElement over = browser.driver.findElement(By.cssSelector(".card.chart[data-tag='train/loss'] .u-over"));
     browser.js("arguments[0].scrollIntoView({block: 'center'})", over);
     new Actions(browser.driver).moveToElement(over, 40, 20).perform();
@@ -174,10 +177,35 @@ class DashboardBrowserTest {
     new Actions(browser.driver).moveToElement(browser.driver.findElement(By.cssSelector("header.top"))).perform();
   }
 
+  /** Clicks an element found afresh: the runs view draws again whenever the server answers. */
+  private void click(String css) {
+    browser.await("a click on " + css, d -> {
+      try {
+        d.findElement(By.cssSelector(css)).click();
+        return true;
+      } catch (StaleElementReferenceException | NoSuchElementException e) {
+        return false;
+      }
+    });
+  }
+
+  private WebElement runFilter() {
+    return browser.driver.findElement(By.cssSelector(".runs-view input.run-filter"));
+  }
+
+  /** Scrolls a chart card into view (Scalars draws a chart once it is on screen) and waits until it is drawn. */
+  private void showChart(String tag) {
+    String card = ".card.chart[data-tag='" + tag + "']";
+    browser.await("the " + tag + " card", d -> !all(card).isEmpty());
+    browser.js("document.querySelector(arguments[0]).scrollIntoView({block: 'center'})", card);
+    browser.await("the " + tag + " chart", d -> !all(card + " .u-over").isEmpty());
+  }
+
   @Test
   @Order(3)
   void smoothingSliderChangesTheSmoothedLineAsTheServerComputesIt() throws Exception {
     open("#/scalars?runs=" + xorA + "," + xorB);
+    showChart("train/loss");
     browser.await("loss legend", d -> legendCell("train/loss", xorA, "smoothed") != null);
     String before = legendCell("train/loss", xorA, "smoothed");
     browser.js("const s = document.querySelector('input.smoothing'); s.value = '0.95'; s.dispatchEvent(new Event('input'));");
@@ -229,7 +257,7 @@ class DashboardBrowserTest {
   @Order(5)
   void settingsLiveInTheUrlAndSurviveAReload() {
     open("#/scalars?runs=" + xorA + "&smooth=0.3");
-    browser.await("chart", d -> !all(".card.chart[data-tag='train/loss'] canvas").isEmpty());
+    showChart("train/loss");
     browser.driver.findElement(By.cssSelector(".x-axis button[data-x='relative']")).click();
     browser.driver.findElement(By.cssSelector("input.logy")).click();
     browser.await("URL holds the x axis and log scale", d -> d.getCurrentUrl().contains("x=relative") && d.getCurrentUrl().contains("logy=1"));
@@ -237,6 +265,7 @@ class DashboardBrowserTest {
     browser.await("settings restored", d -> "0.30".equals(d.findElement(By.cssSelector(".smooth-value")).getText())
         && d.findElement(By.cssSelector(".x-axis button[data-x='relative']")).getDomAttribute("class").contains("active")
         && d.findElement(By.cssSelector("input.logy")).isSelected());
+    showChart("train/loss");
     browser.await("chart drawn on a log scale", d -> browser.drawnPixels(".card.chart[data-tag='train/loss'] canvas") > 500);
   }
 
@@ -303,44 +332,43 @@ class DashboardBrowserTest {
   void runsTableFiltersEditsHidesAndDeletes() throws Exception {
     open("#/runs");
     browser.await("rows", d -> all("table.runs-table tr[data-id]").size() == 3);
-    WebElement filter = browser.driver.findElement(By.cssSelector(".runs-view input.run-filter"));
-    filter.sendKeys("lr < 0.02");
+    // the filter runs on the server and the view draws again: find the box afresh each time
+    runFilter().sendKeys("lr < 0.02");
     browser.await("expression filter", d -> all("table.runs-table tr[data-id]").size() == 1);
-    filter.clear();
-    filter.sendKeys("^xor");
+    runFilter().clear();
+    runFilter().sendKeys("^xor");
     browser.await("regex filter", d -> all("table.runs-table tr[data-id]").size() == 2);
-    filter.clear();
     browser.js("const f = document.querySelector('.runs-view input.run-filter'); f.value=''; f.dispatchEvent(new Event('input'));");
     browser.await("all rows again", d -> all("table.runs-table tr[data-id]").size() == 3);
 
     // tags and notes are stored on the server
-    browser.driver.findElement(By.cssSelector("tr[data-id='" + xorB + "'] td.tags")).click();
+    click("tr[data-id='" + xorB + "'] td.tags");
     browser.driver.findElement(By.cssSelector(".notes-dialog .nd-tags")).sendKeys("best, adam");
     browser.driver.findElement(By.cssSelector(".notes-dialog .nd-notes")).sendKeys("converges twice as fast");
-    browser.driver.findElement(By.cssSelector(".notes-dialog .nd-save")).click();
+    click(".notes-dialog .nd-save");
     browser.await("tags shown", d -> d.findElement(By.cssSelector("tr[data-id='" + xorB + "'] td.tags")).getText().contains("best"));
     JsonObject stored = new JsonObject(get("/api/dashboard/runs").body()).getJsonArray("runs").stream()
         .map(o -> (JsonObject) o).filter(o -> o.getString("id").equals(xorB)).findFirst().orElseThrow();
     assertThat(stored.getJsonArray("tags").stream().map(String::valueOf).toList()).containsExactly("best", "adam");
     assertThat(stored.getString("notes")).isEqualTo("converges twice as fast");
 
-    browser.driver.findElement(By.cssSelector("th[data-sort='name']")).click();
+    click("th[data-sort='name']");
     browser.await("sorted by name", d -> d.getCurrentUrl().contains("sort="));
-    browser.driver.findElement(By.cssSelector("select.group-by option[value='experiment']")).click();
+    click("select.group-by option[value='experiment']");
     browser.await("grouped", d -> all("tr.group-row").size() == 2);
     browser.screenshot("12-runs-grouped-with-tags");
 
-    browser.driver.findElement(By.cssSelector("tr[data-id='" + xorA + "'] button.hide")).click();
+    click("tr[data-id='" + xorA + "'] button.hide");
     browser.await("hidden", d -> all("table.runs-table tr[data-id]").size() == 2);
-    browser.driver.findElement(By.cssSelector("input.show-hidden")).click();
+    click("input.show-hidden");
     browser.await("hidden shown again", d -> all("tr.is-hidden").size() == 1);
-    browser.driver.findElement(By.cssSelector("tr[data-id='" + xorA + "'] button.hide")).click();
+    click("tr[data-id='" + xorA + "'] button.hide");
     browser.await("unhidden", d -> all("tr.is-hidden").isEmpty());
 
-    browser.driver.findElement(By.cssSelector("tr[data-id='" + xorA + "'] button.delete")).click();
+    click("tr[data-id='" + xorA + "'] button.delete");
     browser.await("confirmation", d -> d.findElement(By.cssSelector(".delete-dialog")).isDisplayed());
     browser.screenshot("13-delete-confirmation");
-    browser.driver.findElement(By.cssSelector(".delete-dialog .dd-confirm")).click();
+    click(".delete-dialog .dd-confirm");
     browser.await("deleted from the table", d -> all("tr[data-id='" + xorA + "']").isEmpty());
     assertThat(get("/api/runs/" + xorA).statusCode()).isEqualTo(404);
     assertThat(get("/api/dashboard/scalars?tag=train/loss&runs=" + xorA).body()).contains("\"missing\":[\"" + xorA + "\"]");
