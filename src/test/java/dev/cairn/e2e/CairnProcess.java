@@ -17,8 +17,12 @@ import java.util.regex.Pattern;
 
 /** Runs the assembled distribution's {@code cairn} command in a child JVM, as tools/cairn does. */
 final class CairnProcess {
-  static final Path HOME = Path.of(System.getProperty("cairn.home", "platform/dist/target/cairn")).toAbsolutePath().normalize();
-  static final Path REPO = Path.of(System.getProperty("cairn.repo", ".")).toAbsolutePath().normalize();
+  static final Path HOME =
+      Path.of(System.getProperty("cairn.home", "platform/dist/target/cairn"))
+          .toAbsolutePath()
+          .normalize();
+  static final Path REPO =
+      Path.of(System.getProperty("cairn.repo", ".")).toAbsolutePath().normalize();
 
   private CairnProcess() {}
 
@@ -36,8 +40,9 @@ final class CairnProcess {
     List<String> given = List.of(args);
     boolean help = given.contains("--help") || given.contains("-h");
     if (given.contains("export") && !given.contains("--out") && !help) {
-      throw new IllegalArgumentException("cairn export in a test needs --out in a temporary folder;"
-          + " its default, onnx-models/, is in the working tree");
+      throw new IllegalArgumentException(
+          "cairn export in a test needs --out in a temporary folder;"
+              + " its default, onnx-models/, is in the working tree");
     }
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -65,7 +70,8 @@ final class CairnProcess {
   }
 
   /** Runs to completion (at most {@code timeoutMinutes}) and captures both streams. */
-  static Result run(Path dataDir, long timeoutMinutes, String... args) throws IOException, InterruptedException {
+  static Result run(Path dataDir, long timeoutMinutes, String... args)
+      throws IOException, InterruptedException {
     return run(builder(dataDir, args), timeoutMinutes);
   }
 
@@ -77,8 +83,12 @@ final class CairnProcess {
     return run(builder, timeoutMinutes);
   }
 
-  /** Runs a prepared {@link #builder} (e.g. with its environment changed) like {@link #run(Path, long, String...)}. */
-  static Result run(ProcessBuilder builder, long timeoutMinutes) throws IOException, InterruptedException {
+  /**
+   * Runs a prepared {@link #builder} (e.g. with its environment changed) like {@link #run(Path,
+   * long, String...)}.
+   */
+  static Result run(ProcessBuilder builder, long timeoutMinutes)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("cairn-out", ".txt");
     Path err = Files.createTempFile("cairn-err", ".txt");
     try {
@@ -86,10 +96,17 @@ final class CairnProcess {
       p.getOutputStream().close();
       if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
         p.destroyForcibly().waitFor();
-        throw new AssertionError(String.join(" ", builder.command()) + " did not finish in " + timeoutMinutes
-            + " min; stderr:\n" + Files.readString(err));
+        throw new AssertionError(
+            String.join(" ", builder.command())
+                + " did not finish in "
+                + timeoutMinutes
+                + " min; stderr:\n"
+                + Files.readString(err));
       }
-      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+      return new Result(
+          p.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
     } finally {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
@@ -119,7 +136,8 @@ final class CairnProcess {
     Process p = builder(dataDir, args.toArray(String[]::new)).redirectErrorStream(true).start();
     p.getOutputStream().close();
     List<String> log = Collections.synchronizedList(new ArrayList<>());
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String base = null;
     String line;
     while ((line = out.readLine()) != null) {
@@ -132,7 +150,8 @@ final class CairnProcess {
     }
     if (base == null) {
       p.destroyForcibly();
-      throw new AssertionError("cairn serve exited before announcing its URL:\n" + String.join("\n", log));
+      throw new AssertionError(
+          "cairn serve exited before announcing its URL:\n" + String.join("\n", log));
     }
     Thread drain = new Thread(() -> out.lines().forEach(log::add), "cairn-serve-output");
     drain.setDaemon(true);

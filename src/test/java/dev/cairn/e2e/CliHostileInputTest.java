@@ -22,7 +22,10 @@ class CliHostileInputTest {
   }
 
   private static void assertNoTrace(CairnProcess.Result r) {
-    assertThat(r.stderr()).doesNotContain("\tat ").doesNotContain("Exception in thread").doesNotContain("Caused by");
+    assertThat(r.stderr())
+        .doesNotContain("\tat ")
+        .doesNotContain("Exception in thread")
+        .doesNotContain("Caused by");
   }
 
   private static String base() {
@@ -32,10 +35,13 @@ class CliHostileInputTest {
   @Test
   void notASpecIsOneLine() throws Exception {
     Path latin1 = dir.resolve("latin1.yaml");
-    Files.write(latin1, ("name: caf\u00e9\n" + base()).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    Files.write(
+        latin1,
+        ("name: caf\u00e9\n" + base()).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     CairnProcess.Result r = run(latin1);
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.stderr()).contains("error: " + latin1 + ": spec: " + latin1 + " is not UTF-8 text");
+    assertThat(r.stderr())
+        .contains("error: " + latin1 + ": spec: " + latin1 + " is not UTF-8 text");
     assertNoTrace(r);
 
     byte[] noise = new byte[4096];
@@ -50,7 +56,8 @@ class CliHostileInputTest {
     Path folder = Files.createDirectory(dir.resolve("folder.yaml"));
     r = run(folder);
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.stderr()).contains("spec: " + folder + " is a directory; expected a YAML spec file");
+    assertThat(r.stderr())
+        .contains("spec: " + folder + " is a directory; expected a YAML spec file");
     assertNoTrace(r);
 
     Path longName = dir.resolve("long.yaml");
@@ -64,7 +71,10 @@ class CliHostileInputTest {
   @Test
   void unreadableDatasetFailsTheRunInOneLine() throws Exception {
     Path spec = dir.resolve("csv.yaml");
-    Files.writeString(spec, base().replace("{plugin: xor}", "{plugin: csv, file: '" + dir.resolve("missing.csv") + "'}"));
+    Files.writeString(
+        spec,
+        base()
+            .replace("{plugin: xor}", "{plugin: csv, file: '" + dir.resolve("missing.csv") + "'}"));
     CairnProcess.Result r = run(spec);
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.stderr() + r.stdout()).contains("missing.csv");
@@ -79,8 +89,11 @@ class CliHostileInputTest {
         Files.copy(jar, plugins.resolve(jar.getFileName()));
       }
     }
-    Files.write(plugins.resolve("broken.jar"), "this is not a zip".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    CairnProcess.Result r = CairnProcess.run(dir.resolve("data"), 2, "runs", "--plugins-dir", plugins.toString());
+    Files.write(
+        plugins.resolve("broken.jar"),
+        "this is not a zip".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    CairnProcess.Result r =
+        CairnProcess.run(dir.resolve("data"), 2, "runs", "--plugins-dir", plugins.toString());
     assertThat(r.exitCode()).isZero();
     assertNoTrace(r);
     assertThat(r.stderr().lines().filter(l -> l.contains("broken")).count()).isBetween(1L, 3L);

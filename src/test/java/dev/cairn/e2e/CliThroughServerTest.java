@@ -35,7 +35,8 @@ class CliThroughServerTest {
   void twoCliRunsAndRunsListingWhileServeRuns() throws Exception {
     Path data = dir.resolve("data");
     // the same spec once with the embedded store, as the reference
-    CairnProcess.Result embedded = CairnProcess.run(data, 10, "run", "experiments/linear-regression.yaml", "--json");
+    CairnProcess.Result embedded =
+        CairnProcess.run(data, 10, "run", "experiments/linear-regression.yaml", "--json");
     assertThat(embedded.exitCode()).as(embedded.stderr()).isZero();
     String embeddedId = new JsonObject(embedded.stdout()).getString("id");
     CairnProcess.Server server = CairnProcess.serve(data);
@@ -44,20 +45,30 @@ class CliThroughServerTest {
       JsonObject advertised = new JsonObject(Files.readString(data.resolve("server.json")));
       assertThat(advertised.getString("url")).isEqualTo(server.base());
       assertThat(advertised.getLong("pid")).isEqualTo(server.process().pid());
-      assertThat(data.resolve("server.token")).as("no token file while the server needs no tokens").doesNotExist();
+      assertThat(data.resolve("server.token"))
+          .as("no token file while the server needs no tokens")
+          .doesNotExist();
 
       List<Future<CairnProcess.Result>> runs = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        runs.add(pool.submit(() -> CairnProcess.run(data, 10, "run", "experiments/linear-regression.yaml", "--json")));
+        runs.add(
+            pool.submit(
+                () ->
+                    CairnProcess.run(
+                        data, 10, "run", "experiments/linear-regression.yaml", "--json")));
       }
       List<JsonObject> printed = new ArrayList<>();
       for (Future<CairnProcess.Result> f : runs) {
         CairnProcess.Result r = f.get();
         assertThat(r.exitCode()).as("exit code; stderr:\n%s", r.stderr()).isZero();
-        assertThat(r.stderr()).contains("logging to the server at " + server.base()).doesNotContain("in use");
+        assertThat(r.stderr())
+            .contains("logging to the server at " + server.base())
+            .doesNotContain("in use");
         printed.add(new JsonObject(r.stdout()));
       }
-      assertThat(printed).extracting(j -> j.getString("status")).containsExactly("FINISHED", "FINISHED");
+      assertThat(printed)
+          .extracting(j -> j.getString("status"))
+          .containsExactly("FINISHED", "FINISHED");
       assertThat(printed.get(0).getString("id")).isNotEqualTo(printed.get(1).getString("id"));
 
       JsonArray listed = get(server.base(), "/api/runs", null).getJsonArray("runs");
@@ -70,20 +81,26 @@ class CliThroughServerTest {
         assertThat(stored.getString("specText")).contains("synthetic-linear");
         assertThat(stored.getLong("seed")).isEqualTo(42L);
         assertThat(stored.getString("source")).isEqualTo("cairn-cli");
-        assertThat(stored.getJsonObject("provenance").fieldNames()).containsAll(reference.getJsonObject("provenance").fieldNames());
+        assertThat(stored.getJsonObject("provenance").fieldNames())
+            .containsAll(reference.getJsonObject("provenance").fieldNames());
         assertThat(stored.getString("specHash")).isEqualTo(reference.getString("specHash"));
         assertThat(stored.getString("device")).isEqualTo(reference.getString("device"));
-        assertThat(stored.getJsonObject("params").getMap()).isEqualTo(reference.getJsonObject("params").getMap());
+        assertThat(stored.getJsonObject("params").getMap())
+            .isEqualTo(reference.getJsonObject("params").getMap());
         // same spec, same seed, same CPU: the same points as the embedded run, tag for tag
-        assertThat(withoutTimings(stored.getJsonObject("metrics"))).isEqualTo(withoutTimings(reference.getJsonObject("metrics")));
-        assertThat(stored.getJsonArray("series").size()).isEqualTo(reference.getJsonArray("series").size());
-        JsonObject series = get(server.base(), "/api/runs/" + cli.getString("id") + "/series?tag=train/loss", null);
+        assertThat(withoutTimings(stored.getJsonObject("metrics")))
+            .isEqualTo(withoutTimings(reference.getJsonObject("metrics")));
+        assertThat(stored.getJsonArray("series").size())
+            .isEqualTo(reference.getJsonArray("series").size());
+        JsonObject series =
+            get(server.base(), "/api/runs/" + cli.getString("id") + "/series?tag=train/loss", null);
         assertThat(series.getJsonArray("steps").size()).isPositive();
       }
 
       CairnProcess.Result listing = CairnProcess.run(data, 2, "runs");
       assertThat(listing.exitCode()).as(listing.stderr()).isZero();
-      assertThat(listing.stdout()).contains(printed.get(0).getString("id"), printed.get(1).getString("id"), "FINISHED");
+      assertThat(listing.stdout())
+          .contains(printed.get(0).getString("id"), printed.get(1).getString("id"), "FINISHED");
     } finally {
       pool.shutdownNow();
       server.stop();
@@ -95,33 +112,42 @@ class CliThroughServerTest {
     assertThat(new JsonObject(after.stdout()).getJsonArray("runs").size()).isEqualTo(3);
   }
 
-  /** export, import and sweep act server-side through its REST API; resume names the server instead. */
+  /**
+   * export, import and sweep act server-side through its REST API; resume names the server instead.
+   */
   @Test
   void exportImportAndSweepWorkThroughTheServer() throws Exception {
     Path data = dir.resolve("data");
     CairnProcess.Server server = CairnProcess.serve(data);
     try {
-      CairnProcess.Result run = CairnProcess.run(data, 10, "run", "experiments/linear-regression.yaml", "--json");
+      CairnProcess.Result run =
+          CairnProcess.run(data, 10, "run", "experiments/linear-regression.yaml", "--json");
       assertThat(run.exitCode()).as(run.stderr()).isZero();
       String id = new JsonObject(run.stdout()).getString("id");
 
       Path onnx = dir.resolve("out/model.onnx");
-      CairnProcess.Result export = CairnProcess.run(data, 5, "export", id, "--out", onnx.toString());
+      CairnProcess.Result export =
+          CairnProcess.run(data, 5, "export", id, "--out", onnx.toString());
       assertThat(export.exitCode()).as(export.stderr()).isZero();
       assertThat(export.stderr()).contains("exporting through the server at " + server.base());
       assertThat(export.stdout()).contains("exported run " + id, "verified");
       assertThat(Files.size(onnx)).isPositive();
-      JsonArray artifacts = get(server.base(), "/api/runs/" + id + "/artifacts", null).getJsonArray("artifacts");
+      JsonArray artifacts =
+          get(server.base(), "/api/runs/" + id + "/artifacts", null).getJsonArray("artifacts");
       assertThat(artifacts.getJsonObject(0).getLong("sizeBytes")).isEqualTo(Files.size(onnx));
 
-      CairnProcess.Result imported = CairnProcess.run(data, 5, "import", onnx.toString(), "--name", "again");
+      CairnProcess.Result imported =
+          CairnProcess.run(data, 5, "import", onnx.toString(), "--name", "again");
       assertThat(imported.exitCode()).as(imported.stderr()).isZero();
       String modelId = imported.stdout().trim();
       assertThat(modelId).isNotBlank();
-      assertThat(get(server.base(), "/api/models/" + modelId, null).getString("sha256")).hasSize(64);
+      assertThat(get(server.base(), "/api/models/" + modelId, null).getString("sha256"))
+          .hasSize(64);
 
       Path sweep = dir.resolve("sweep.yaml");
-      Files.writeString(sweep, """
+      Files.writeString(
+          sweep,
+          """
           name: tiny-sweep
           experiment: sweeps
           method: grid
@@ -149,7 +175,8 @@ class CliThroughServerTest {
 
       CairnProcess.Result resume = CairnProcess.run(data, 2, "resume", id);
       assertThat(resume.exitCode()).isEqualTo(1);
-      assertThat(resume.stderr()).contains("the Cairn server at " + server.base() + " owns the tracking database")
+      assertThat(resume.stderr())
+          .contains("the Cairn server at " + server.base() + " owns the tracking database")
           .doesNotContain("Exception");
     } finally {
       server.stop();
@@ -162,7 +189,8 @@ class CliThroughServerTest {
     Files.createDirectories(data);
     Process dead = new ProcessBuilder("true").start();
     dead.waitFor();
-    Files.writeString(data.resolve("server.json"),
+    Files.writeString(
+        data.resolve("server.json"),
         new JsonObject().put("url", "http://127.0.0.1:9").put("pid", dead.pid()).encode());
     CairnProcess.Result r = CairnProcess.run(data, 2, "runs");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
@@ -172,24 +200,29 @@ class CliThroughServerTest {
   @Test
   void withTokensRequiredTheLocalTokenFileLetsCommandsIn() throws Exception {
     Path data = dir.resolve("data");
-    CairnProcess.Result created = CairnProcess.run(data, 2, "token", "create", "--name", "ana", "--scope", "read");
+    CairnProcess.Result created =
+        CairnProcess.run(data, 2, "token", "create", "--name", "ana", "--scope", "read");
     assertThat(created.exitCode()).as(created.stderr()).isZero();
     String token = created.stdout().trim();
     CairnProcess.Server server = CairnProcess.serve(data);
     try {
       Path tokenFile = data.resolve("server.token");
       assertThat(tokenFile).exists();
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
+          .isEqualTo("rw-------");
       String local = Files.readString(tokenFile).trim();
       assertThat(String.join("\n", server.log())).doesNotContain(local);
 
-      CairnProcess.Result run = CairnProcess.run(data, 10, "run", "experiments/linear-regression.yaml", "--json");
+      CairnProcess.Result run =
+          CairnProcess.run(data, 10, "run", "experiments/linear-regression.yaml", "--json");
       assertThat(run.exitCode()).as(run.stderr()).isZero();
       String id = new JsonObject(run.stdout()).getString("id");
-      assertThat(get(server.base(), "/api/runs/" + id, token).getString("status")).isEqualTo("FINISHED");
+      assertThat(get(server.base(), "/api/runs/" + id, token).getString("status"))
+          .isEqualTo("FINISHED");
 
       // a wrong token is refused with one line, not silently replaced by the local one
-      CairnProcess.Result wrong = CairnProcess.run(Map.of("CAIRN_TOKEN", "cairn_wrong"), data, 2, "runs");
+      CairnProcess.Result wrong =
+          CairnProcess.run(Map.of("CAIRN_TOKEN", "cairn_wrong"), data, 2, "runs");
       assertThat(wrong.exitCode()).isEqualTo(1);
       assertThat(wrong.stderr()).contains("401").doesNotContain("Exception");
     } finally {
@@ -198,10 +231,18 @@ class CliThroughServerTest {
     assertThat(data.resolve("server.token")).doesNotExist();
   }
 
-  /** Wall-clock figures and the process's own use of the machine differ run to run; nothing else may. */
+  /**
+   * Wall-clock figures and the process's own use of the machine differ run to run; nothing else
+   * may.
+   */
   private static java.util.Map<String, Object> withoutTimings(JsonObject metrics) {
     java.util.Map<String, Object> out = new java.util.TreeMap<>(metrics.getMap());
-    out.keySet().removeIf(tag -> tag.endsWith("samples_per_sec") || tag.endsWith("time_s") || tag.startsWith("system/"));
+    out.keySet()
+        .removeIf(
+            tag ->
+                tag.endsWith("samples_per_sec")
+                    || tag.endsWith("time_s")
+                    || tag.startsWith("system/"));
     return out;
   }
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The course results the foundation promises, trained for real through the assembled
- * distribution: a child JVM, plugins loaded by PF4J from their jars, H2 on disk.
+ * The course results the foundation promises, trained for real through the assembled distribution:
+ * a child JVM, plugins loaded by PF4J from their jars, H2 on disk.
  */
 class CliTrainingTest {
   @TempDir Path data;
@@ -24,10 +24,18 @@ class CliTrainingTest {
     JsonObject run = runJson("experiments/linear-regression.yaml");
     assertThat(run.getString("status")).isEqualTo("FINISHED");
     JsonObject params = run.getJsonObject("parameters");
-    JsonArray w = params.fieldNames().stream().filter(n -> n.endsWith("weight")).findFirst()
-        .map(n -> params.getJsonObject(n).getJsonArray("values")).orElseThrow();
-    JsonArray b = params.fieldNames().stream().filter(n -> n.endsWith("bias")).findFirst()
-        .map(n -> params.getJsonObject(n).getJsonArray("values")).orElseThrow();
+    JsonArray w =
+        params.fieldNames().stream()
+            .filter(n -> n.endsWith("weight"))
+            .findFirst()
+            .map(n -> params.getJsonObject(n).getJsonArray("values"))
+            .orElseThrow();
+    JsonArray b =
+        params.fieldNames().stream()
+            .filter(n -> n.endsWith("bias"))
+            .findFirst()
+            .map(n -> params.getJsonObject(n).getJsonArray("values"))
+            .orElseThrow();
     assertThat(w.getDouble(0)).isCloseTo(2.0, within(0.01));
     assertThat(w.getDouble(1)).isCloseTo(-3.4, within(0.01));
     assertThat(b.getDouble(0)).isCloseTo(4.2, within(0.01));
@@ -60,12 +68,17 @@ class CliTrainingTest {
   }
 
   /**
-   * Wall-clock figures (throughput, epoch time) and the process's own use of the machine
-   * ({@code system/*}: CPU, memory) differ run to run; everything else must not.
+   * Wall-clock figures (throughput, epoch time) and the process's own use of the machine ({@code
+   * system/*}: CPU, memory) differ run to run; everything else must not.
    */
   private static java.util.Map<String, Object> withoutTimings(JsonObject metrics) {
     java.util.Map<String, Object> out = new java.util.TreeMap<>(metrics.getMap());
-    out.keySet().removeIf(tag -> tag.endsWith("samples_per_sec") || tag.endsWith("time_s") || tag.startsWith("system/"));
+    out.keySet()
+        .removeIf(
+            tag ->
+                tag.endsWith("samples_per_sec")
+                    || tag.endsWith("time_s")
+                    || tag.startsWith("system/"));
     return out;
   }
 
@@ -86,15 +99,26 @@ class CliTrainingTest {
     String readme = Files.readString(CairnProcess.REPO.resolve("README.md"));
     int start = readme.indexOf("$ " + command + "\n");
     assertThat(start).as("README's tour starts with its first command").isPositive();
-    List<String> tour = readme.substring(start, readme.indexOf("```", start)).lines().skip(1)
-        .filter(l -> !l.isBlank() && !l.equals("...")).map(CliTrainingTest::masked).toList();
+    List<String> tour =
+        readme
+            .substring(start, readme.indexOf("```", start))
+            .lines()
+            .skip(1)
+            .filter(l -> !l.isBlank() && !l.equals("..."))
+            .map(CliTrainingTest::masked)
+            .toList();
 
-    CairnProcess.Result r = CairnProcess.run(data, 10, "run", "experiments/softmax-fashion-mnist.yaml");
+    CairnProcess.Result r =
+        CairnProcess.run(data, 10, "run", "experiments/softmax-fashion-mnist.yaml");
     assertThat(r.exitCode()).as("exit code; stderr:\n%s", r.stderr()).isZero();
-    String accuracy = r.stdout().lines().filter(l -> l.startsWith("test/accuracy ")).findFirst().orElseThrow();
-    assertThat(Double.parseDouble(accuracy.substring("test/accuracy".length()).strip())).isGreaterThanOrEqualTo(0.82);
-    List<String> printed = (r.stderr() + "\n" + r.stdout()).lines().map(CliTrainingTest::masked).toList();
-    Assumptions.assumeTrue(printed.stream().anyMatch(l -> l.startsWith("run ID on cpu:")),
+    String accuracy =
+        r.stdout().lines().filter(l -> l.startsWith("test/accuracy ")).findFirst().orElseThrow();
+    assertThat(Double.parseDouble(accuracy.substring("test/accuracy".length()).strip()))
+        .isGreaterThanOrEqualTo(0.82);
+    List<String> printed =
+        (r.stderr() + "\n" + r.stdout()).lines().map(CliTrainingTest::masked).toList();
+    Assumptions.assumeTrue(
+        printed.stream().anyMatch(l -> l.startsWith("run ID on cpu:")),
         "README's figures are the CPU's; this machine trained on a GPU");
     assertThat(tour).hasSizeGreaterThan(10);
     assertThat(printed).as("what `%s` printed", command).containsAll(tour);
@@ -112,7 +136,8 @@ class CliTrainingTest {
   @Test
   void mlpOnFashionMnist() throws Exception {
     JsonObject run = runJson("experiments/mlp-fashion-mnist.yaml");
-    assertThat(run.getJsonObject("metrics").getDouble("test/accuracy")).isGreaterThanOrEqualTo(0.85);
+    assertThat(run.getJsonObject("metrics").getDouble("test/accuracy"))
+        .isGreaterThanOrEqualTo(0.85);
   }
 
   @Test
@@ -121,7 +146,13 @@ class CliTrainingTest {
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(r.stderr()).contains("epoch 1/3", "epoch 3/3", "samples/s");
     assertThat(r.stdout()).contains("metric", "train/loss", "FINISHED", "run id: ");
-    String id = r.stdout().lines().filter(l -> l.startsWith("run id: ")).findFirst().orElseThrow().substring(8);
+    String id =
+        r.stdout()
+            .lines()
+            .filter(l -> l.startsWith("run id: "))
+            .findFirst()
+            .orElseThrow()
+            .substring(8);
 
     CairnProcess.Result runs = CairnProcess.run(data, 2, "runs");
     assertThat(runs.stdout()).contains(id, "linear-regression", "FINISHED");

@@ -28,12 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  * A head ({@code cairn serve --cluster}) and two workers ({@code cairn worker --cluster --join}),
  * each its own JVM on 127.0.0.1: trials are dispatched to both workers, their metrics stream into
  * the head's store, a worker killed with kill -9 mid-trial has its trial re-queued and finished
- * elsewhere without a step written twice or a stored point lost, and a head killed with kill -9
- * and started again is rejoined by the workers and finishes the sweep.
+ * elsewhere without a step written twice or a stored point lost, and a head killed with kill -9 and
+ * started again is rejoined by the workers and finishes the sweep.
  */
 class ClusterSweepTest {
   static final int EPOCHS = 40;
-  static final String SWEEP = """
+  static final String SWEEP =
+      """
       name: cluster
       spec:
         epochs: %d
@@ -47,11 +48,13 @@ class ClusterSweepTest {
       parameters:
         optimizer.lr: {values: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05]}
       parallel: 2
-      """.formatted(EPOCHS);
+      """
+          .formatted(EPOCHS);
 
   @TempDir Path dir;
   private final List<Node> nodes = new ArrayList<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** A child JVM whose output goes to a log file. */
   record Node(String name, Process process, Path log) {
@@ -66,7 +69,11 @@ class ClusterSweepTest {
 
   private Node start(String name, String... args) throws IOException {
     Path log = dir.resolve(name + "-" + nodes.size() + ".log");
-    Process p = CairnProcess.builder(null, args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        CairnProcess.builder(null, args)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     p.getOutputStream().close();
     Node node = new Node(name, p, log);
     nodes.add(node);
@@ -87,7 +94,11 @@ class ClusterSweepTest {
     StringBuilder s = new StringBuilder();
     for (Node n : nodes) {
       String out = n.output();
-      s.append("\n--- ").append(n.name()).append(" (").append(n.log().getFileName()).append(")\n")
+      s.append("\n--- ")
+          .append(n.name())
+          .append(" (")
+          .append(n.log().getFileName())
+          .append(")\n")
           .append(out.length() > 6000 ? out.substring(out.length() - 6000) : out);
     }
     return s.toString();
@@ -107,21 +118,31 @@ class ClusterSweepTest {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("timed out after " + seconds + " s waiting for " + what
-        + (last == null ? "" : " (last error: " + last + ")") + logs());
+    throw new AssertionError(
+        "timed out after "
+            + seconds
+            + " s waiting for "
+            + what
+            + (last == null ? "" : " (last error: " + last + ")")
+            + logs());
   }
 
   private String headUrl(Node head) throws Exception {
     Pattern url = Pattern.compile("serving (http://[^/]+)/api/runs");
-    return await("the head to serve", 180, () -> {
-      Matcher m = url.matcher(head.output());
-      return m.find() ? m.group(1) : null;
-    });
+    return await(
+        "the head to serve",
+        180,
+        () -> {
+          Matcher m = url.matcher(head.output());
+          return m.find() ? m.group(1) : null;
+        });
   }
 
   private JsonObject get(String url) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(url + ": " + r.body()).isEqualTo(200);
     return new JsonObject(r.body());
   }
@@ -158,28 +179,59 @@ class ClusterSweepTest {
   @Test
   void trialsSpreadOverWorkersSurviveAKilledWorkerAndAKilledHead() throws Exception {
     int clusterPort = freePort();
-    String[] headArgs = {"serve", "--cluster", "--cluster-host", "127.0.0.1", "--cluster-port", Integer.toString(clusterPort),
-        "--port", "0", "--worker-timeout", "5", "--data-dir", dir.resolve("head").toString()};
+    String[] headArgs = {
+      "serve",
+      "--cluster",
+      "--cluster-host",
+      "127.0.0.1",
+      "--cluster-port",
+      Integer.toString(clusterPort),
+      "--port",
+      "0",
+      "--worker-timeout",
+      "5",
+      "--data-dir",
+      dir.resolve("head").toString()
+    };
     Node head = start("head", headArgs);
-    String[] join = {"worker", "--cluster", "--join", "127.0.0.1:" + clusterPort, "--cluster-port",
-        Integer.toString(clusterPort + 1), "--head-timeout", "5"};
+    String[] join = {
+      "worker",
+      "--cluster",
+      "--join",
+      "127.0.0.1:" + clusterPort,
+      "--cluster-port",
+      Integer.toString(clusterPort + 1),
+      "--head-timeout",
+      "5"
+    };
     Node w1 = start("worker1", concat(join, "--data-dir", dir.resolve("w1").toString()));
     Node w2 = start("worker2", concat(join, "--data-dir", dir.resolve("w2").toString()));
     String base = headUrl(head);
     await("two workers to join", 180, () -> workers(base).size() == 2);
 
-    HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(base + "/api/sweeps"))
-        .header("Content-Type", "text/yaml").POST(HttpRequest.BodyPublishers.ofString(SWEEP)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> submitted =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/sweeps"))
+                .header("Content-Type", "text/yaml")
+                .POST(HttpRequest.BodyPublishers.ofString(SWEEP))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
     String sweepId = new JsonObject(submitted.body()).getString("id");
 
     // dispatch: both workers train a trial at the same time
-    JsonArray busy = await("both workers to train a trial", 120, () -> {
-      JsonArray ws = workers(base);
-      return ws.size() == 2 && ws.getJsonObject(0).getJsonArray("running").size() == 1
-          && ws.getJsonObject(1).getJsonArray("running").size() == 1 ? ws : null;
-    });
+    JsonArray busy =
+        await(
+            "both workers to train a trial",
+            120,
+            () -> {
+              JsonArray ws = workers(base);
+              return ws.size() == 2
+                      && ws.getJsonObject(0).getJsonArray("running").size() == 1
+                      && ws.getJsonObject(1).getJsonArray("running").size() == 1
+                  ? ws
+                  : null;
+            });
     long victimPid = busy.getJsonObject(0).getLong("pid");
     String victimId = busy.getJsonObject(0).getString("id");
     String victimRun = busy.getJsonObject(0).getJsonArray("running").getString(0);
@@ -187,34 +239,52 @@ class ClusterSweepTest {
     assertThat(victim.process().pid()).isEqualTo(victimPid);
 
     // streaming: the worker's epochs arrive in the head's store while it trains
-    JsonObject before = await("3 epochs of the victim's trial in the head's store", 120, () -> {
-      JsonObject s = series(base, victimRun, "epoch/train_loss");
-      return s != null && s.getLong("count") >= 3 ? s : null;
-    });
-    JsonObject storedBefore = get(base + "/api/runs/" + victimRun + "/series?tag=epoch/train_loss&maxPoints=0");
+    JsonObject before =
+        await(
+            "3 epochs of the victim's trial in the head's store",
+            120,
+            () -> {
+              JsonObject s = series(base, victimRun, "epoch/train_loss");
+              return s != null && s.getLong("count") >= 3 ? s : null;
+            });
+    JsonObject storedBefore =
+        get(base + "/api/runs/" + victimRun + "/series?tag=epoch/train_loss&maxPoints=0");
 
     victim.process().destroyForcibly(); // kill -9 mid-trial
     long killedAt = System.nanoTime();
     Node w3 = start("worker3", concat(join, "--data-dir", dir.resolve("w3").toString()));
-    JsonObject retried = await("the victim's trial to be re-queued", 60, () -> {
-      for (JsonObject t : trials(base, sweepId).values()) {
-        String message = t.getString("message");
-        if (t.getString("runId").equals(victimRun) && message != null && message.contains("was lost")) {
-          return t;
-        }
-      }
-      return null;
-    });
+    JsonObject retried =
+        await(
+            "the victim's trial to be re-queued",
+            60,
+            () -> {
+              for (JsonObject t : trials(base, sweepId).values()) {
+                String message = t.getString("message");
+                if (t.getString("runId").equals(victimRun)
+                    && message != null
+                    && message.contains("was lost")) {
+                  return t;
+                }
+              }
+              return null;
+            });
     double noticedSeconds = (System.nanoTime() - killedAt) / 1e9;
-    assertThat(workers(base)).extracting(w -> ((JsonObject) w).getString("id")).doesNotContain(victimId);
-    JsonObject finished = await("the re-queued trial to finish on the other worker", 180, () -> {
-      for (JsonObject t : trials(base, sweepId).values()) {
-        if (t.getString("runId").equals(victimRun) && t.getString("status").equals("FINISHED")) {
-          return t;
-        }
-      }
-      return null;
-    });
+    assertThat(workers(base))
+        .extracting(w -> ((JsonObject) w).getString("id"))
+        .doesNotContain(victimId);
+    JsonObject finished =
+        await(
+            "the re-queued trial to finish on the other worker",
+            180,
+            () -> {
+              for (JsonObject t : trials(base, sweepId).values()) {
+                if (t.getString("runId").equals(victimRun)
+                    && t.getString("status").equals("FINISHED")) {
+                  return t;
+                }
+              }
+              return null;
+            });
     assertThat(finished.getString("worker")).isNotEqualTo(victimId);
     assertThat(finished.getInteger("attempts")).isGreaterThanOrEqualTo(2);
     assertThat(retried.getString("message")).contains("training node " + victimId + " was lost");
@@ -222,57 +292,86 @@ class ClusterSweepTest {
     assertThat(after.getLong("count")).as("no epoch written twice").isEqualTo(EPOCHS);
     assertThat(after.getLong("firstStep")).isEqualTo(1);
     assertThat(after.getLong("lastStep")).isEqualTo(EPOCHS);
-    assertThat(series(base, victimRun, "train/loss").getLong("count")).as("one point per logged step")
+    assertThat(series(base, victimRun, "train/loss").getLong("count"))
+        .as("one point per logged step")
         .isEqualTo(1 + EPOCHS * 16 / 8);
-    JsonObject storedAfter = get(base + "/api/runs/" + victimRun + "/series?tag=epoch/train_loss&maxPoints=0");
+    JsonObject storedAfter =
+        get(base + "/api/runs/" + victimRun + "/series?tag=epoch/train_loss&maxPoints=0");
     int kept = storedBefore.getJsonArray("steps").size();
     for (int i = 0; i < kept; i++) {
-      assertThat(storedAfter.getJsonArray("steps").getLong(i)).isEqualTo(storedBefore.getJsonArray("steps").getLong(i));
-      assertThat(storedAfter.getJsonArray("values").getDouble(i)).as("stored before the kill, kept as it was")
+      assertThat(storedAfter.getJsonArray("steps").getLong(i))
+          .isEqualTo(storedBefore.getJsonArray("steps").getLong(i));
+      assertThat(storedAfter.getJsonArray("values").getDouble(i))
+          .as("stored before the kill, kept as it was")
           .isEqualTo(storedBefore.getJsonArray("values").getDouble(i));
-      assertThat(storedAfter.getJsonArray("wallTimes").getLong(i)).isEqualTo(storedBefore.getJsonArray("wallTimes").getLong(i));
+      assertThat(storedAfter.getJsonArray("wallTimes").getLong(i))
+          .isEqualTo(storedBefore.getJsonArray("wallTimes").getLong(i));
     }
     assertThat(before.getLong("count")).isGreaterThanOrEqualTo(3);
 
     // with the replacement worker in, kill -9 the head while a trial trains, and start it again
     await("the replacement worker to join", 180, () -> workers(base).size() == 2);
-    String running = await("a trial training", 120, () -> {
-      for (JsonObject t : trials(base, sweepId).values()) {
-        if (t.getString("status").equals("RUNNING")) {
-          return t.getString("runId");
-        }
-      }
-      return null;
-    });
+    String running =
+        await(
+            "a trial training",
+            120,
+            () -> {
+              for (JsonObject t : trials(base, sweepId).values()) {
+                if (t.getString("status").equals("RUNNING")) {
+                  return t.getString("runId");
+                }
+              }
+              return null;
+            });
     head.process().destroyForcibly();
     head.process().waitFor();
     Node head2 = start("head-restarted", headArgs);
     String base2 = headUrl(head2);
     await("both workers to rejoin the restarted head", 180, () -> workers(base2).size() == 2);
-    JsonObject done = await("the sweep to finish after the restart", 300, () -> {
-      JsonObject s = get(base2 + "/api/sweeps/" + sweepId);
-      return s.getString("status").equals("FINISHED") ? s : null;
-    });
+    JsonObject done =
+        await(
+            "the sweep to finish after the restart",
+            300,
+            () -> {
+              JsonObject s = get(base2 + "/api/sweeps/" + sweepId);
+              return s.getString("status").equals("FINISHED") ? s : null;
+            });
     Map<Integer, JsonObject> all = trials(base2, sweepId);
     assertThat(all).hasSize(6);
-    assertThat(all.values()).allSatisfy(t -> assertThat(t.getString("status")).isEqualTo("FINISHED"));
-    JsonObject interrupted = all.values().stream().filter(t -> t.getString("runId").equals(running)).findFirst().orElseThrow();
-    assertThat(interrupted.getInteger("attempts")).as("the trial the head lost was retried").isGreaterThanOrEqualTo(2);
+    assertThat(all.values())
+        .allSatisfy(t -> assertThat(t.getString("status")).isEqualTo("FINISHED"));
+    JsonObject interrupted =
+        all.values().stream()
+            .filter(t -> t.getString("runId").equals(running))
+            .findFirst()
+            .orElseThrow();
+    assertThat(interrupted.getInteger("attempts"))
+        .as("the trial the head lost was retried")
+        .isGreaterThanOrEqualTo(2);
     assertThat(series(base2, running, "epoch/train_loss").getLong("count")).isEqualTo(EPOCHS);
     assertThat(done.getJsonObject("best")).isNotNull();
     assertThat(done.getJsonArray("bestSoFar")).hasSize(6);
-    // media cross the wire too: every trial trained on a worker has its graph and histograms at the head
-    List<JsonObject> onWorkers = all.values().stream().filter(t -> !t.getString("worker", "").startsWith("local-")).toList();
+    // media cross the wire too: every trial trained on a worker has its graph and histograms at the
+    // head
+    List<JsonObject> onWorkers =
+        all.values().stream().filter(t -> !t.getString("worker", "").startsWith("local-")).toList();
     assertThat(onWorkers).isNotEmpty();
     for (JsonObject t : onWorkers) {
       JsonObject media = get(base2 + "/api/runs/" + t.getString("runId") + "/media");
-      assertThat(media.getBoolean("graph")).as("graph of %s from %s", t.getString("runId"), t.getString("worker")).isTrue();
-      assertThat(media.getJsonArray("histograms")).as("histograms of %s", t.getString("runId")).isNotEmpty();
+      assertThat(media.getBoolean("graph"))
+          .as("graph of %s from %s", t.getString("runId"), t.getString("worker"))
+          .isTrue();
+      assertThat(media.getJsonArray("histograms"))
+          .as("histograms of %s", t.getString("runId"))
+          .isNotEmpty();
     }
     JsonObject importance = get(base2 + "/api/sweeps/" + sweepId + "/importance");
-    assertThat(importance.getJsonArray("importances").getJsonObject(0).getString("param")).isEqualTo("optimizer.lr");
+    assertThat(importance.getJsonArray("importances").getJsonObject(0).getString("param"))
+        .isEqualTo("optimizer.lr");
     assertThat(w3.process().isAlive()).isTrue();
-    System.out.printf("cluster test: worker loss noticed and its trial re-queued within %.1f s of the kill%n", noticedSeconds);
+    System.out.printf(
+        "cluster test: worker loss noticed and its trial re-queued within %.1f s of the kill%n",
+        noticedSeconds);
   }
 
   private static String[] concat(String[] a, String... b) {

@@ -59,7 +59,9 @@ class CourseExperimentsTest {
   /** The runs of {@code cairn run --json}: one object, or several under "runs". */
   private List<JsonObject> run(Path spec, Path data) throws Exception {
     CairnProcess.Result r = CairnProcess.run(data, 15, "run", spec.toString(), "--json");
-    assertThat(r.exitCode()).as("exit code of %s; stderr:\n%s", spec.getFileName(), r.stderr()).isZero();
+    assertThat(r.exitCode())
+        .as("exit code of %s; stderr:\n%s", spec.getFileName(), r.stderr())
+        .isZero();
     JsonObject out = new JsonObject(r.stdout());
     List<JsonObject> runs = new ArrayList<>();
     if (out.containsKey("runs")) {
@@ -67,7 +69,8 @@ class CourseExperimentsTest {
     } else {
       runs.add(out);
     }
-    runs.forEach(run -> assertThat(run.getString("status")).as(run.getString("name")).isEqualTo("FINISHED"));
+    runs.forEach(
+        run -> assertThat(run.getString("status")).as(run.getString("name")).isEqualTo("FINISHED"));
     return runs;
   }
 
@@ -76,7 +79,10 @@ class CourseExperimentsTest {
   }
 
   private static JsonObject named(List<JsonObject> runs, String suffix) {
-    return runs.stream().filter(r -> r.getString("name").endsWith(suffix)).findFirst().orElseThrow();
+    return runs.stream()
+        .filter(r -> r.getString("name").endsWith(suffix))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static double metric(JsonObject run, String name) {
@@ -95,14 +101,18 @@ class CourseExperimentsTest {
         if (f.getFileName().toString().startsWith("sweep-")) {
           continue;
         }
-        assertThat(Files.readString(f)).as(f.getFileName().toString()).startsWith("#").contains("Expected");
+        assertThat(Files.readString(f))
+            .as(f.getFileName().toString())
+            .startsWith("#")
+            .contains("Expected");
       }
     }
   }
 
   @Test
   void xorPerceptronCannotMlpCan() throws Exception {
-    List<JsonObject> runs = run(CairnProcess.REPO.resolve("experiments/xor-perceptron-vs-mlp.yaml"));
+    List<JsonObject> runs =
+        run(CairnProcess.REPO.resolve("experiments/xor-perceptron-vs-mlp.yaml"));
     assertThat(metric(named(runs, "-perceptron"), "test/accuracy")).isLessThanOrEqualTo(0.75);
     assertThat(metric(named(runs, "-mlp"), "test/accuracy")).isEqualTo(1.0);
     assertThat(runs).extracting(r -> r.getString("experiment")).containsOnly("xor");
@@ -116,8 +126,10 @@ class CourseExperimentsTest {
     assertThat(one.getLong("steps")).isEqualTo(400);
     assertThat(full.getLong("steps")).isEqualTo(20);
     try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(dir.resolve("data"))) {
-      double[] smooth = store.readSeries(full.getString("id"), "train/loss", 0).orElseThrow().values();
-      double[] noisy = store.readSeries(one.getString("id"), "train/loss", 0).orElseThrow().values();
+      double[] smooth =
+          store.readSeries(full.getString("id"), "train/loss", 0).orElseThrow().values();
+      double[] noisy =
+          store.readSeries(one.getString("id"), "train/loss", 0).orElseThrow().values();
       for (int i = 1; i < smooth.length; i++) {
         assertThat(smooth[i]).as("full-batch step %d", i).isLessThan(smooth[i - 1]);
       }
@@ -131,7 +143,8 @@ class CourseExperimentsTest {
 
   @Test
   void quadraticRaceMatchesD2lsTrajectories() throws Exception {
-    List<JsonObject> runs = run(CairnProcess.REPO.resolve("experiments/optimizer-race-quadratic.yaml"));
+    List<JsonObject> runs =
+        run(CairnProcess.REPO.resolve("experiments/optimizer-race-quadratic.yaml"));
     // d2l, chapter "Optimization Algorithms", f = 0.1 x1^2 + 2 x2^2 from (-5, -2), 20 steps
     assertThat(point(named(runs, "-sgd"))[0]).isCloseTo(-0.943467f, within(1e-4f));
     assertThat(point(named(runs, "-momentum"))[0]).isCloseTo(0.007188f, within(1e-4f));
@@ -151,7 +164,9 @@ class CourseExperimentsTest {
         String id = r.getString("id");
         var x1 = store.readSeries(id, "trajectory/x1", 1000).orElseThrow();
         assertThat(x1.steps()).as(r.getString("name")).hasSize(20).startsWith(1L).endsWith(20L);
-        assertThat((float) x1.values()[19]).as(r.getString("name")).isCloseTo(point(r)[0], within(1e-6f));
+        assertThat((float) x1.values()[19])
+            .as(r.getString("name"))
+            .isCloseTo(point(r)[0], within(1e-6f));
         var images = media.images(id, "trajectory");
         assertThat(images).as(r.getString("name")).hasSize(20);
         assertThat(images.get(19).caption()).startsWith("x = (").contains("after 20 updates");
@@ -164,10 +179,13 @@ class CourseExperimentsTest {
 
   @Test
   void sumOfSigmoidsFitsBetterWithMoreUnits() throws Exception {
-    Path spec = reduced("sigmoid-sum-fit", s -> {
-      s.put("epochs", 60);
-      s.put("variants", ((List<?>) s.get("variants")).subList(0, 4));
-    });
+    Path spec =
+        reduced(
+            "sigmoid-sum-fit",
+            s -> {
+              s.put("epochs", 60);
+              s.put("variants", ((List<?>) s.get("variants")).subList(0, 4));
+            });
     List<JsonObject> runs = run(spec);
     double k1 = metric(named(runs, "-k1"), "test/loss");
     double k3 = metric(named(runs, "-k3"), "test/loss");
@@ -181,22 +199,35 @@ class CourseExperimentsTest {
 
   @Test
   void fashionMnistExperimentsRunAtReducedScale() throws Exception {
-    for (String name : List.of("softmax-fashion-mnist", "mlp-fashion-mnist", "optimizer-race",
-        "cnn-bn", "two-class-linear-vs-mlp", "lenet-fashion-mnist", "batchsize-sweep")) {
+    for (String name :
+        List.of(
+            "softmax-fashion-mnist",
+            "mlp-fashion-mnist",
+            "optimizer-race",
+            "cnn-bn",
+            "two-class-linear-vs-mlp",
+            "lenet-fashion-mnist",
+            "batchsize-sweep")) {
       List<JsonObject> runs = run(reduced(name, small(256, 1)));
-      runs.forEach(r -> assertThat(metric(r, "test/accuracy")).as(r.getString("name")).isBetween(0.0, 1.0));
+      runs.forEach(
+          r -> assertThat(metric(r, "test/accuracy")).as(r.getString("name")).isBetween(0.0, 1.0));
     }
     // the schedules need a few updates: 4 batches, a 2-step warm-up
-    List<JsonObject> schedules = run(reduced("lr-schedule", s -> {
-      small(1024, 1).accept(s);
-      for (Object v : (List<?>) s.get("variants")) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> optimizer = (Map<String, Object>) ((Map<String, Object>) v).get("optimizer");
-        if (optimizer != null && optimizer.containsKey("warmupSteps")) {
-          optimizer.put("warmupSteps", 2);
-        }
-      }
-    }));
+    List<JsonObject> schedules =
+        run(
+            reduced(
+                "lr-schedule",
+                s -> {
+                  small(1024, 1).accept(s);
+                  for (Object v : (List<?>) s.get("variants")) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> optimizer =
+                        (Map<String, Object>) ((Map<String, Object>) v).get("optimizer");
+                    if (optimizer != null && optimizer.containsKey("warmupSteps")) {
+                      optimizer.put("warmupSteps", 2);
+                    }
+                  }
+                }));
     assertThat(schedules).hasSize(5);
   }
 
@@ -214,11 +245,17 @@ class CourseExperimentsTest {
 
   @Test
   void sequenceAndRatingsExperimentsRunAtReducedScale() throws Exception {
-    List<JsonObject> rnn = run(reduced("rnn-sine", s -> {
-      s.put("epochs", 1);
-      section(s, "dataset").put("length", 120);
-    }));
-    assertThat(rnn).extracting(r -> r.getString("name")).containsExactly("rnn-sine-rnn", "rnn-sine-gru", "rnn-sine-lstm");
+    List<JsonObject> rnn =
+        run(
+            reduced(
+                "rnn-sine",
+                s -> {
+                  s.put("epochs", 1);
+                  section(s, "dataset").put("length", 120);
+                }));
+    assertThat(rnn)
+        .extracting(r -> r.getString("name"))
+        .containsExactly("rnn-sine-rnn", "rnn-sine-gru", "rnn-sine-lstm");
     List<JsonObject> mf = run(reduced("matrix-factorization", s -> s.put("epochs", 3)));
     assertThat(metric(mf.get(0), "test/loss")).isLessThan(1.0);
     List<JsonObject> linear = run(CairnProcess.REPO.resolve("experiments/linear-regression.yaml"));
@@ -230,8 +267,14 @@ class CourseExperimentsTest {
     // CIFAR-10's binary format, a few records per batch file, where the plugin caches downloads
     Path data = dir.resolve("cifar-data");
     Path cache = Files.createDirectories(data.resolve("datasets/cifar-10"));
-    List<String> files = List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
-        "data_batch_5.bin", "test_batch.bin");
+    List<String> files =
+        List.of(
+            "data_batch_1.bin",
+            "data_batch_2.bin",
+            "data_batch_3.bin",
+            "data_batch_4.bin",
+            "data_batch_5.bin",
+            "test_batch.bin");
     for (int f = 0; f < files.size(); f++) {
       byte[] records = new byte[20 * 3073];
       for (int i = 0; i < 20; i++) {
@@ -244,27 +287,40 @@ class CourseExperimentsTest {
     }
     List<JsonObject> runs = run(reduced("cifar-quick", s -> s.put("epochs", 1)), data);
     assertThat(metric(runs.get(0), "test/top5_accuracy")).isBetween(0.0, 1.0);
-    assertThat(runs.get(0).getJsonObject("params").getString("model.plugin")).isEqualTo("cifar-quick");
+    assertThat(runs.get(0).getJsonObject("params").getString("model.plugin"))
+        .isEqualTo("cifar-quick");
   }
 
   @Test
   void fineTunedRunLoadsTheSourceAndExportsToOnnx() throws Exception {
     Path data = dir.resolve("tune-data");
-    List<JsonObject> runs = run(reduced("fine-tune", s -> {
-      small(600, 1).accept(s);
-      for (Object v : (List<?>) s.get("variants")) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> variant = (Map<String, Object>) v;
-        if (variant.containsKey("epochs")) {
-          variant.put("epochs", 2);
-        }
-      }
-    }), data);
+    List<JsonObject> runs =
+        run(
+            reduced(
+                "fine-tune",
+                s -> {
+                  small(600, 1).accept(s);
+                  for (Object v : (List<?>) s.get("variants")) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> variant = (Map<String, Object>) v;
+                    if (variant.containsKey("epochs")) {
+                      variant.put("epochs", 2);
+                    }
+                  }
+                }),
+            data);
     JsonObject source = named(runs, "-source");
     JsonObject tuned = named(runs, "-finetuned");
-    assertThat(tuned.getJsonObject("params").getString("training.fineTune.from")).isEqualTo("fine-tune-source");
-    CairnProcess.Result export = CairnProcess.run(data, 5, "export", tuned.getString("id"),
-        "--out", data.resolve("finetuned.onnx").toString());
+    assertThat(tuned.getJsonObject("params").getString("training.fineTune.from"))
+        .isEqualTo("fine-tune-source");
+    CairnProcess.Result export =
+        CairnProcess.run(
+            data,
+            5,
+            "export",
+            tuned.getString("id"),
+            "--out",
+            data.resolve("finetuned.onnx").toString());
     assertThat(export.exitCode()).as(export.stderr()).isZero();
     assertThat(export.stdout()).contains("verified");
     assertThat(source.getString("id")).isNotEqualTo(tuned.getString("id"));

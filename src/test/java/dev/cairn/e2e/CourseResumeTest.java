@@ -19,7 +19,9 @@ class CourseResumeTest {
   @Test
   void aKilledRunResumesFromItsLastCheckpoint() throws Exception {
     Path spec = dir.resolve("long.yaml");
-    Files.writeString(spec, """
+    Files.writeString(
+        spec,
+        """
         name: resumable
         epochs: 40
         logging: {everySteps: 10}
@@ -31,9 +33,12 @@ class CourseResumeTest {
         """);
     Path data = dir.resolve("data");
     // short leases so the test need not wait the default 30 s for the dead owner's lease to expire
-    Map<String, String> lease = Map.of("CAIRN_HEARTBEAT_SECONDS", "1", "CAIRN_RUN_LEASE_SECONDS", "3");
-    ProcessBuilder trainer = CairnProcess.builder(data, "run", spec.toString()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("run.log").toFile());
+    Map<String, String> lease =
+        Map.of("CAIRN_HEARTBEAT_SECONDS", "1", "CAIRN_RUN_LEASE_SECONDS", "3");
+    ProcessBuilder trainer =
+        CairnProcess.builder(data, "run", spec.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("run.log").toFile());
     trainer.environment().putAll(lease);
     Process p = trainer.start();
     p.getOutputStream().close();
@@ -43,7 +48,9 @@ class CourseResumeTest {
       Thread.sleep(100);
       checkpoint = find(data, "epoch-0002");
     }
-    assertThat(checkpoint).as("a checkpoint after epoch 2; log:\n%s", Files.readString(dir.resolve("run.log"))).isNotNull();
+    assertThat(checkpoint)
+        .as("a checkpoint after epoch 2; log:\n%s", Files.readString(dir.resolve("run.log")))
+        .isNotNull();
     p.destroyForcibly();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     String runId = checkpoint.getParent().getParent().getFileName().toString();
@@ -51,13 +58,15 @@ class CourseResumeTest {
     Thread.sleep(4_000); // past the dead trainer's 3 s lease
     CairnProcess.Result bad = CairnProcess.run(lease, data, 2, "resume", "nope");
     assertThat(bad.exitCode()).isEqualTo(2);
-    assertThat(bad.stderr()).contains("no run with id 'nope'")
+    assertThat(bad.stderr())
+        .contains("no run with id 'nope'")
         .contains("1 run(s) left unfinished by an earlier process were marked FAILED");
 
     CairnProcess.Result resumed = CairnProcess.run(data, 10, "resume", runId, "--json");
     assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
     assertThat(resumed.stderr()).contains("resuming run " + runId + " after epoch");
-    // loading the checkpoint must not go through DJL's NDArray.set, whose native side makes libtorch
+    // loading the checkpoint must not go through DJL's NDArray.set, whose native side makes
+    // libtorch
     // print a deprecation warning (AutoNonVariableTypeMode) on the user's terminal
     assertThat(resumed.stderr()).doesNotContain("AutoNonVariableTypeMode");
     JsonObject run = new JsonObject(resumed.stdout());
@@ -75,8 +84,11 @@ class CourseResumeTest {
       // killed one had flushed (kill -9 may take the last half second's points with it)
       long[] epochs = store.readSeries(runId, "epoch/train_loss", 0).orElseThrow().steps();
       // (epochs 1 and 2 are fast enough that both can still be unflushed when the kill lands)
-      assertThat(epochs).endsWith(40L).contains(java.util.stream.LongStream.rangeClosed(3, 40).toArray())
-          .isSorted().doesNotHaveDuplicates();
+      assertThat(epochs)
+          .endsWith(40L)
+          .contains(java.util.stream.LongStream.rangeClosed(3, 40).toArray())
+          .isSorted()
+          .doesNotHaveDuplicates();
     }
 
     CairnProcess.Result again = CairnProcess.run(data, 2, "resume", runId);
@@ -91,7 +103,9 @@ class CourseResumeTest {
     }
     try (Stream<Path> dirs = Files.list(runs)) {
       return dirs.map(d -> d.resolve("checkpoints").resolve(checkpoint))
-          .filter(d -> Files.isRegularFile(d.resolve("checkpoint.json"))).findFirst().orElse(null);
+          .filter(d -> Files.isRegularFile(d.resolve("checkpoint.json")))
+          .findFirst()
+          .orElse(null);
     }
   }
 }

@@ -26,18 +26,26 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 final class DashboardBrowser implements AutoCloseable {
   static final Path CHROMIUM = Path.of(System.getProperty("cairn.chromium", "/usr/bin/chromium"));
-  static final Path CHROMEDRIVER = Path.of(System.getProperty("cairn.chromedriver", "/usr/bin/chromedriver"));
+  static final Path CHROMEDRIVER =
+      Path.of(System.getProperty("cairn.chromedriver", "/usr/bin/chromedriver"));
+
   /** Screenshots of every view, kept as test artifacts. */
-  static final Path SHOTS = Path.of(System.getProperty("cairn.screenshots", "target/dashboard-screenshots")).toAbsolutePath();
+  static final Path SHOTS =
+      Path.of(System.getProperty("cairn.screenshots", "target/dashboard-screenshots"))
+          .toAbsolutePath();
 
   /**
    * Selenium warns at every start that it has no DevTools (CDP) module matching Debian's chromium;
    * the tests drive the page through WebDriver only and never use CDP, so that warning is noise.
    * Held in a field: java.util.logging keeps loggers weakly, and a collected one loses its level.
    */
-  private static final List<Logger> QUIET = Stream.of(
-          "org.openqa.selenium.devtools.CdpVersionFinder", "org.openqa.selenium.chromium.ChromiumDriver")
-      .map(Logger::getLogger).peek(l -> l.setLevel(Level.SEVERE)).toList();
+  private static final List<Logger> QUIET =
+      Stream.of(
+              "org.openqa.selenium.devtools.CdpVersionFinder",
+              "org.openqa.selenium.chromium.ChromiumDriver")
+          .map(Logger::getLogger)
+          .peek(l -> l.setLevel(Level.SEVERE))
+          .toList();
 
   final ChromeDriver driver;
   private final Path profile;
@@ -46,22 +54,36 @@ final class DashboardBrowser implements AutoCloseable {
     profile = Files.createTempDirectory("cairn-chromium");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,800",
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--user-data-dir=" + profile,
+        "--window-size=1280,800",
         "--force-device-scale-factor=1");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort()
-        .withLogOutput(java.io.OutputStream.nullOutputStream())
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .withLogOutput(java.io.OutputStream.nullOutputStream())
+            .build();
     driver = new ChromeDriver(service, options);
     // the window's frame takes some of --window-size: make the page itself 1280 x 800
     Long innerW = (Long) js("return window.innerWidth");
     Long innerH = (Long) js("return window.innerHeight");
     var size = driver.manage().window().getSize();
-    driver.manage().window().setSize(new org.openqa.selenium.Dimension(
-        size.getWidth() + 1280 - innerW.intValue(), size.getHeight() + 800 - innerH.intValue()));
+    driver
+        .manage()
+        .window()
+        .setSize(
+            new org.openqa.selenium.Dimension(
+                size.getWidth() + 1280 - innerW.intValue(),
+                size.getHeight() + 800 - innerH.intValue()));
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
   }
 
@@ -75,8 +97,10 @@ final class DashboardBrowser implements AutoCloseable {
 
   <T> T await(String what, Function<WebDriver, T> condition) {
     // the page re-renders as data arrives: an element found a moment ago may be gone
-    return new WebDriverWait(driver, Duration.ofSeconds(45)).withMessage(what)
-        .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
+    return new WebDriverWait(driver, Duration.ofSeconds(45))
+        .withMessage(what)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(condition);
   }
 
   /** Saves the window as {@code SHOTS/<name>.png}. */
@@ -90,9 +114,12 @@ final class DashboardBrowser implements AutoCloseable {
 
   /** Pixels of a canvas that are not transparent: 0 means nothing was drawn. */
   long drawnPixels(String canvasSelector) {
-    Object n = js("const c = document.querySelector(arguments[0]); if (!c) return -1;"
-        + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let k = 0;"
-        + "for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) k++; return k;", canvasSelector);
+    Object n =
+        js(
+            "const c = document.querySelector(arguments[0]); if (!c) return -1;"
+                + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let k = 0;"
+                + "for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) k++; return k;",
+            canvasSelector);
     return ((Number) n).longValue();
   }
 

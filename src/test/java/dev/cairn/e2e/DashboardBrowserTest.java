@@ -37,7 +37,8 @@ import org.openqa.selenium.interactions.Actions;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
   /** name, epochs, logging steps, examples (x4), learning rate. */
-  private static final String XOR = """
+  private static final String XOR =
+      """
       name: %s
       experiment: xor
       seed: 7
@@ -61,10 +62,15 @@ class DashboardBrowserTest {
 
   @BeforeAll
   void recordRunsAndServe() throws Exception {
-    assumeTrue(DashboardBrowser.available(), "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+    assumeTrue(
+        DashboardBrowser.available(),
+        "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
     Path spec = data.resolve("fashion.yaml");
-    Files.writeString(spec, Files.readString(CairnProcess.REPO.resolve("experiments/softmax-fashion-mnist.yaml"))
-        .replace("epochs: 10", "epochs: 2").replace("name: softmax-fashion-mnist", "name: fashion-softmax"));
+    Files.writeString(
+        spec,
+        Files.readString(CairnProcess.REPO.resolve("experiments/softmax-fashion-mnist.yaml"))
+            .replace("epochs: 10", "epochs: 2")
+            .replace("name: softmax-fashion-mnist", "name: fashion-softmax"));
     CairnProcess.Result r = CairnProcess.run(data, 5, "run", spec.toString(), "--json");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     fashion = new JsonObject(r.stdout()).getString("id");
@@ -91,9 +97,13 @@ class DashboardBrowserTest {
   }
 
   private String submit(String yaml) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs"))
-        .header("Content-Type", "text/yaml").POST(HttpRequest.BodyPublishers.ofString(yaml)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/runs"))
+                .header("Content-Type", "text/yaml")
+                .POST(HttpRequest.BodyPublishers.ofString(yaml))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     return new JsonObject(r.body()).getString("id");
   }
@@ -106,8 +116,17 @@ class DashboardBrowserTest {
       if (status.equals(now)) {
         return;
       }
-      if (!status.equals(now) && ("FAILED".equals(now) || "KILLED".equals(now) || "FINISHED".equals(now))) {
-        throw new AssertionError("run " + id + " ended " + now + ", not " + status + ": " + get("/api/runs/" + id).body());
+      if (!status.equals(now)
+          && ("FAILED".equals(now) || "KILLED".equals(now) || "FINISHED".equals(now))) {
+        throw new AssertionError(
+            "run "
+                + id
+                + " ended "
+                + now
+                + ", not "
+                + status
+                + ": "
+                + get("/api/runs/" + id).body());
       }
       Thread.sleep(250);
     }
@@ -115,7 +134,9 @@ class DashboardBrowserTest {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private void open(String hash) {
@@ -127,8 +148,13 @@ class DashboardBrowserTest {
   }
 
   private String legendCell(String tag, String runId, String column) {
-    return (String) browser.js("const c = document.querySelector(`.card.chart[data-tag=\"${arguments[0]}\"] tr[data-run=\"${arguments[1]}\"] td.${arguments[2]}`);"
-        + "return c ? c.textContent.trim() : null;", tag, runId, column);
+    return (String)
+        browser.js(
+            "const c = document.querySelector(`.card.chart[data-tag=\"${arguments[0]}\"] tr[data-run=\"${arguments[1]}\"] td.${arguments[2]}`);"
+                + "return c ? c.textContent.trim() : null;",
+            tag,
+            runId,
+            column);
   }
 
   @Test
@@ -137,8 +163,17 @@ class DashboardBrowserTest {
     open("#/runs");
     browser.await("three runs in the table", d -> all("table.runs-table tr[data-id]").size() == 3);
     String table = browser.driver.findElement(By.cssSelector("table.runs-table")).getText();
-    assertThat(table).contains("fashion-softmax", "xor-adam-lr0.01", "xor-adam-lr0.05", "finished", "HYPERPARAMETERS", "FINAL METRICS");
-    assertThat(all("th[data-sort='param:optimizer.lr']")).as("the learning rate differs: it gets a column").hasSize(1);
+    assertThat(table)
+        .contains(
+            "fashion-softmax",
+            "xor-adam-lr0.01",
+            "xor-adam-lr0.05",
+            "finished",
+            "HYPERPARAMETERS",
+            "FINAL METRICS");
+    assertThat(all("th[data-sort='param:optimizer.lr']"))
+        .as("the learning rate differs: it gets a column")
+        .hasSize(1);
     browser.screenshot("01-runs-table");
 
     // pick exactly the two XOR runs, then compare them
@@ -149,8 +184,13 @@ class DashboardBrowserTest {
     browser.driver.findElement(By.cssSelector("tr[data-id='" + xorA + "'] input.sel")).click();
     browser.driver.findElement(By.cssSelector("tr[data-id='" + xorB + "'] input.sel")).click();
     browser.driver.findElement(By.cssSelector("button.compare")).click();
-    browser.await("scalars view with the two runs in the URL", d -> d.getCurrentUrl().contains("#/scalars")
-        && d.getCurrentUrl().contains(xorA) && d.getCurrentUrl().contains(xorB) && !d.getCurrentUrl().contains(fashion));
+    browser.await(
+        "scalars view with the two runs in the URL",
+        d ->
+            d.getCurrentUrl().contains("#/scalars")
+                && d.getCurrentUrl().contains(xorA)
+                && d.getCurrentUrl().contains(xorB)
+                && !d.getCurrentUrl().contains(fashion));
   }
 
   @Test
@@ -169,31 +209,41 @@ class DashboardBrowserTest {
     browser.screenshot("02-scalars");
 
     showChart("train/loss");
-    WebElement over = browser.driver.findElement(By.cssSelector(".card.chart[data-tag='train/loss'] .u-over"));
+    WebElement over =
+        browser.driver.findElement(By.cssSelector(".card.chart[data-tag='train/loss'] .u-over"));
     browser.js("arguments[0].scrollIntoView({block: 'center'})", over);
     new Actions(browser.driver).moveToElement(over, 40, 20).perform();
-    browser.await("a tooltip with both runs", d -> all(".card.chart[data-tag='train/loss'] .tooltip:not([hidden]) tr").size() == 2);
+    browser.await(
+        "a tooltip with both runs",
+        d -> all(".card.chart[data-tag='train/loss'] .tooltip:not([hidden]) tr").size() == 2);
     browser.screenshot("03-scalars-hover-tooltip");
-    new Actions(browser.driver).moveToElement(browser.driver.findElement(By.cssSelector("header.top"))).perform();
+    new Actions(browser.driver)
+        .moveToElement(browser.driver.findElement(By.cssSelector("header.top")))
+        .perform();
   }
 
   /** Clicks an element found afresh: the runs view draws again whenever the server answers. */
   private void click(String css) {
-    browser.await("a click on " + css, d -> {
-      try {
-        d.findElement(By.cssSelector(css)).click();
-        return true;
-      } catch (StaleElementReferenceException | NoSuchElementException e) {
-        return false;
-      }
-    });
+    browser.await(
+        "a click on " + css,
+        d -> {
+          try {
+            d.findElement(By.cssSelector(css)).click();
+            return true;
+          } catch (StaleElementReferenceException | NoSuchElementException e) {
+            return false;
+          }
+        });
   }
 
   private WebElement runFilter() {
     return browser.driver.findElement(By.cssSelector(".runs-view input.run-filter"));
   }
 
-  /** Scrolls a chart card into view (Scalars draws a chart once it is on screen) and waits until it is drawn. */
+  /**
+   * Scrolls a chart card into view (Scalars draws a chart once it is on screen) and waits until it
+   * is drawn.
+   */
   private void showChart(String tag) {
     String card = ".card.chart[data-tag='" + tag + "']";
     browser.await("the " + tag + " card", d -> !all(card).isEmpty());
@@ -208,13 +258,21 @@ class DashboardBrowserTest {
     showChart("train/loss");
     browser.await("loss legend", d -> legendCell("train/loss", xorA, "smoothed") != null);
     String before = legendCell("train/loss", xorA, "smoothed");
-    browser.js("const s = document.querySelector('input.smoothing'); s.value = '0.95'; s.dispatchEvent(new Event('input'));");
+    browser.js(
+        "const s = document.querySelector('input.smoothing'); s.value = '0.95'; s.dispatchEvent(new Event('input'));");
     browser.await("smoothing in the URL", d -> d.getCurrentUrl().contains("smooth=0.95"));
-    browser.await("smoothed value changed", d -> !before.equals(legendCell("train/loss", xorA, "smoothed")));
+    browser.await(
+        "smoothed value changed", d -> !before.equals(legendCell("train/loss", xorA, "smoothed")));
     double shown = Double.parseDouble(legendCell("train/loss", xorA, "smoothed"));
     long step = Long.parseLong(legendCell("train/loss", xorA, "step"));
-    JsonObject server = new JsonObject(get("/api/dashboard/scalars?tag=train/loss&runs=" + xorA + "&maxPoints=0&smoothing=0.95").body())
-        .getJsonArray("series").getJsonObject(0);
+    JsonObject server =
+        new JsonObject(
+                get("/api/dashboard/scalars?tag=train/loss&runs="
+                        + xorA
+                        + "&maxPoints=0&smoothing=0.95")
+                    .body())
+            .getJsonArray("series")
+            .getJsonObject(0);
     JsonArray steps = server.getJsonArray("steps");
     int at = -1;
     for (int i = 0; i < steps.size(); i++) {
@@ -234,22 +292,45 @@ class DashboardBrowserTest {
   void csvExportHoldsEveryPointWithTheSmoothingShown() throws Exception {
     open("#/scalars?runs=" + xorA + "," + xorB + "&smooth=0.95");
     browser.await("csv link", d -> !all(".card.chart[data-tag='train/loss'] a.csv").isEmpty());
-    String href = browser.driver.findElement(By.cssSelector(".card.chart[data-tag='train/loss'] a.csv")).getDomProperty("href");
+    String href =
+        browser
+            .driver
+            .findElement(By.cssSelector(".card.chart[data-tag='train/loss'] a.csv"))
+            .getDomProperty("href");
     assertThat(href).contains("format=csv").contains("smoothing=0.95");
-    HttpResponse<String> csv = http.send(HttpRequest.newBuilder(URI.create(href)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> csv =
+        http.send(
+            HttpRequest.newBuilder(URI.create(href)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(csv.statusCode()).isEqualTo(200);
-    assertThat(csv.headers().firstValue("Content-Disposition").orElse("")).contains("attachment").contains(".csv");
+    assertThat(csv.headers().firstValue("Content-Disposition").orElse(""))
+        .contains("attachment")
+        .contains(".csv");
     List<String> lines = csv.body().lines().toList();
     assertThat(lines.get(0)).isEqualTo("run_id,run_name,step,wall_time,value,smoothed");
-    long pointsA = new JsonObject(get("/api/runs/" + xorA + "/series?tag=train/loss&maxPoints=0").body()).getLong("totalPoints");
-    long pointsB = new JsonObject(get("/api/runs/" + xorB + "/series?tag=train/loss&maxPoints=0").body()).getLong("totalPoints");
+    long pointsA =
+        new JsonObject(get("/api/runs/" + xorA + "/series?tag=train/loss&maxPoints=0").body())
+            .getLong("totalPoints");
+    long pointsB =
+        new JsonObject(get("/api/runs/" + xorB + "/series?tag=train/loss&maxPoints=0").body())
+            .getLong("totalPoints");
     assertThat(lines).hasSize((int) (1 + pointsA + pointsB));
     String[] first = lines.get(1).split(",");
     assertThat(first[1]).startsWith("xor-adam-lr0.0");
     assertThat(first[2]).isEqualTo("1");
-    assertThat(Double.parseDouble(first[4])).isEqualTo(Double.parseDouble(first[5])); // debiased: starts at the value
-    String json = browser.driver.findElement(By.cssSelector(".card.chart[data-tag='train/loss'] a.json")).getDomProperty("href");
-    JsonObject exported = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(json)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+    assertThat(Double.parseDouble(first[4]))
+        .isEqualTo(Double.parseDouble(first[5])); // debiased: starts at the value
+    String json =
+        browser
+            .driver
+            .findElement(By.cssSelector(".card.chart[data-tag='train/loss'] a.json"))
+            .getDomProperty("href");
+    JsonObject exported =
+        new JsonObject(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(json)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
     assertThat(exported.getJsonArray("series")).hasSize(2);
   }
 
@@ -260,13 +341,22 @@ class DashboardBrowserTest {
     showChart("train/loss");
     browser.driver.findElement(By.cssSelector(".x-axis button[data-x='relative']")).click();
     browser.driver.findElement(By.cssSelector("input.logy")).click();
-    browser.await("URL holds the x axis and log scale", d -> d.getCurrentUrl().contains("x=relative") && d.getCurrentUrl().contains("logy=1"));
+    browser.await(
+        "URL holds the x axis and log scale",
+        d -> d.getCurrentUrl().contains("x=relative") && d.getCurrentUrl().contains("logy=1"));
     browser.driver.navigate().refresh();
-    browser.await("settings restored", d -> "0.30".equals(d.findElement(By.cssSelector(".smooth-value")).getText())
-        && d.findElement(By.cssSelector(".x-axis button[data-x='relative']")).getDomAttribute("class").contains("active")
-        && d.findElement(By.cssSelector("input.logy")).isSelected());
+    browser.await(
+        "settings restored",
+        d ->
+            "0.30".equals(d.findElement(By.cssSelector(".smooth-value")).getText())
+                && d.findElement(By.cssSelector(".x-axis button[data-x='relative']"))
+                    .getDomAttribute("class")
+                    .contains("active")
+                && d.findElement(By.cssSelector("input.logy")).isSelected());
     showChart("train/loss");
-    browser.await("chart drawn on a log scale", d -> browser.drawnPixels(".card.chart[data-tag='train/loss'] canvas") > 500);
+    browser.await(
+        "chart drawn on a log scale",
+        d -> browser.drawnPixels(".card.chart[data-tag='train/loss'] canvas") > 500);
   }
 
   @Test
@@ -274,13 +364,24 @@ class DashboardBrowserTest {
   void imagesStepThroughEpochsAndOpenFullSize() throws Exception {
     open("#/images?runs=" + fashion);
     String card = ".image-card[data-tag='samples/predictions']";
-    browser.await("sample grid loaded", d -> Boolean.TRUE.equals(browser.js(
-        "const i = document.querySelector(arguments[0] + ' img'); return !!i && i.complete && i.naturalWidth > 0;", card)));
-    assertThat(browser.driver.findElement(By.cssSelector(card + " .step-label")).getText()).startsWith("step 2 (2 of 2)");
-    assertThat(browser.driver.findElement(By.cssSelector(card + " .caption")).getText()).contains("→");
+    browser.await(
+        "sample grid loaded",
+        d ->
+            Boolean.TRUE.equals(
+                browser.js(
+                    "const i = document.querySelector(arguments[0] + ' img'); return !!i && i.complete && i.naturalWidth > 0;",
+                    card)));
+    assertThat(browser.driver.findElement(By.cssSelector(card + " .step-label")).getText())
+        .startsWith("step 2 (2 of 2)");
+    assertThat(browser.driver.findElement(By.cssSelector(card + " .caption")).getText())
+        .contains("→");
     browser.screenshot("05-images");
-    browser.js("const s = document.querySelector(arguments[0] + ' input.step-slider'); s.value = '0'; s.dispatchEvent(new Event('input'));", card);
-    browser.await("first epoch's image", d -> d.findElement(By.cssSelector(card + " img")).getDomProperty("src").contains("step=1"));
+    browser.js(
+        "const s = document.querySelector(arguments[0] + ' input.step-slider'); s.value = '0'; s.dispatchEvent(new Event('input'));",
+        card);
+    browser.await(
+        "first epoch's image",
+        d -> d.findElement(By.cssSelector(card + " img")).getDomProperty("src").contains("step=1"));
     assertThat(all(".image-card[data-tag='confusion_matrix']")).hasSize(1);
     browser.driver.findElement(By.cssSelector(card + " img")).click();
     browser.await("lightbox", d -> !all(".lightbox img").isEmpty());
@@ -294,14 +395,28 @@ class DashboardBrowserTest {
     open("#/histograms?runs=" + fashion + "&tags=weight");
     String canvas = ".hist-card[data-tag='weights/02Linear_weight'] canvas";
     browser.await("offset histogram drawn", d -> browser.drawnPixels(canvas) > 500);
-    assertThat(browser.driver.findElement(By.cssSelector(".hist-card[data-tag='weights/02Linear_weight'] .stats")).getText())
-        .contains("7,840 values").contains("mean");
-    JsonObject gradient = new JsonObject(get("/api/runs/" + fashion + "/histograms?tag=gradients/02Linear_weight").body())
-        .getJsonArray("histograms").getJsonObject(1);
-    assertThat(gradient.getDouble("max")).as("gradients of the last batch, not cleared ones").isGreaterThan(gradient.getDouble("min"));
+    assertThat(
+            browser
+                .driver
+                .findElement(
+                    By.cssSelector(".hist-card[data-tag='weights/02Linear_weight'] .stats"))
+                .getText())
+        .contains("7,840 values")
+        .contains("mean");
+    JsonObject gradient =
+        new JsonObject(
+                get("/api/runs/" + fashion + "/histograms?tag=gradients/02Linear_weight").body())
+            .getJsonArray("histograms")
+            .getJsonObject(1);
+    assertThat(gradient.getDouble("max"))
+        .as("gradients of the last batch, not cleared ones")
+        .isGreaterThan(gradient.getDouble("min"));
     browser.screenshot("07-histograms-offset");
     for (String mode : List.of("overlay", "distribution")) {
-      browser.driver.findElement(By.cssSelector(".hist-mode button[data-mode='" + mode + "']")).click();
+      browser
+          .driver
+          .findElement(By.cssSelector(".hist-mode button[data-mode='" + mode + "']"))
+          .click();
       browser.await(mode + " in the URL", d -> d.getCurrentUrl().contains("hist=" + mode));
       browser.await(mode + " drawn", d -> browser.drawnPixels(canvas) > 500);
       browser.screenshot("08-histograms-" + mode);
@@ -314,16 +429,21 @@ class DashboardBrowserTest {
     open("#/hparams?runs=" + xorA + "," + xorB);
     browser.await("hparams table of the selected runs", d -> all(".hp-table tbody tr").size() == 2);
     browser.await("parallel coordinates", d -> all("svg.parallel polyline").size() >= 2);
-    assertThat(browser.driver.findElement(By.cssSelector(".hp-table")).getText()).contains("optimizer.lr");
+    assertThat(browser.driver.findElement(By.cssSelector(".hp-table")).getText())
+        .contains("optimizer.lr");
     browser.screenshot("09-hparams");
 
     open("#/graph?runs=" + fashion);
     browser.await("graph tree", d -> all(".graph-tree .type").size() >= 2);
-    assertThat(browser.driver.findElement(By.cssSelector(".graph-tree")).getText()).contains("Linear").contains("7,850 params");
+    assertThat(browser.driver.findElement(By.cssSelector(".graph-tree")).getText())
+        .contains("Linear")
+        .contains("7,850 params");
     browser.screenshot("10-graph");
 
     open("#/text?runs=" + fashion);
-    browser.await("confusion table", d -> all("pre.text-entry").stream().anyMatch(e -> e.getText().contains("true\\pred")));
+    browser.await(
+        "confusion table",
+        d -> all("pre.text-entry").stream().anyMatch(e -> e.getText().contains("true\\pred")));
     browser.screenshot("11-text");
   }
 
@@ -338,18 +458,33 @@ class DashboardBrowserTest {
     runFilter().clear();
     runFilter().sendKeys("^xor");
     browser.await("regex filter", d -> all("table.runs-table tr[data-id]").size() == 2);
-    browser.js("const f = document.querySelector('.runs-view input.run-filter'); f.value=''; f.dispatchEvent(new Event('input'));");
+    browser.js(
+        "const f = document.querySelector('.runs-view input.run-filter'); f.value=''; f.dispatchEvent(new Event('input'));");
     browser.await("all rows again", d -> all("table.runs-table tr[data-id]").size() == 3);
 
     // tags and notes are stored on the server
     click("tr[data-id='" + xorB + "'] td.tags");
     browser.driver.findElement(By.cssSelector(".notes-dialog .nd-tags")).sendKeys("best, adam");
-    browser.driver.findElement(By.cssSelector(".notes-dialog .nd-notes")).sendKeys("converges twice as fast");
+    browser
+        .driver
+        .findElement(By.cssSelector(".notes-dialog .nd-notes"))
+        .sendKeys("converges twice as fast");
     click(".notes-dialog .nd-save");
-    browser.await("tags shown", d -> d.findElement(By.cssSelector("tr[data-id='" + xorB + "'] td.tags")).getText().contains("best"));
-    JsonObject stored = new JsonObject(get("/api/dashboard/runs").body()).getJsonArray("runs").stream()
-        .map(o -> (JsonObject) o).filter(o -> o.getString("id").equals(xorB)).findFirst().orElseThrow();
-    assertThat(stored.getJsonArray("tags").stream().map(String::valueOf).toList()).containsExactly("best", "adam");
+    browser.await(
+        "tags shown",
+        d ->
+            d.findElement(By.cssSelector("tr[data-id='" + xorB + "'] td.tags"))
+                .getText()
+                .contains("best"));
+    JsonObject stored =
+        new JsonObject(get("/api/dashboard/runs").body())
+            .getJsonArray("runs").stream()
+                .map(o -> (JsonObject) o)
+                .filter(o -> o.getString("id").equals(xorB))
+                .findFirst()
+                .orElseThrow();
+    assertThat(stored.getJsonArray("tags").stream().map(String::valueOf).toList())
+        .containsExactly("best", "adam");
     assertThat(stored.getString("notes")).isEqualTo("converges twice as fast");
 
     click("th[data-sort='name']");
@@ -366,20 +501,26 @@ class DashboardBrowserTest {
     browser.await("unhidden", d -> all("tr.is-hidden").isEmpty());
 
     click("tr[data-id='" + xorA + "'] button.delete");
-    browser.await("confirmation", d -> d.findElement(By.cssSelector(".delete-dialog")).isDisplayed());
+    browser.await(
+        "confirmation", d -> d.findElement(By.cssSelector(".delete-dialog")).isDisplayed());
     browser.screenshot("13-delete-confirmation");
     click(".delete-dialog .dd-confirm");
     browser.await("deleted from the table", d -> all("tr[data-id='" + xorA + "']").isEmpty());
     assertThat(get("/api/runs/" + xorA).statusCode()).isEqualTo(404);
-    assertThat(get("/api/dashboard/scalars?tag=train/loss&runs=" + xorA).body()).contains("\"missing\":[\"" + xorA + "\"]");
+    assertThat(get("/api/dashboard/scalars?tag=train/loss&runs=" + xorA).body())
+        .contains("\"missing\":[\"" + xorA + "\"]");
   }
 
   @Test
   @Order(10)
   void lightThemeIsReadable() throws Exception {
     open("#/scalars?runs=" + xorB + "," + fashion + "&theme=light&tags=loss|accuracy");
-    browser.await("light theme", d -> "light".equals(browser.js("return document.documentElement.dataset.theme")));
-    browser.await("charts", d -> browser.drawnPixels(".card.chart[data-tag='epoch/train_loss'] canvas") > 500);
+    browser.await(
+        "light theme",
+        d -> "light".equals(browser.js("return document.documentElement.dataset.theme")));
+    browser.await(
+        "charts",
+        d -> browser.drawnPixels(".card.chart[data-tag='epoch/train_loss'] canvas") > 500);
     browser.screenshot("14-scalars-light");
     open("#/runs?theme=light");
     browser.await("rows", d -> !all("table.runs-table tr[data-id]").isEmpty());
@@ -392,15 +533,20 @@ class DashboardBrowserTest {
     String live = submit(String.format(XOR, "xor-live", 20, 4, 2048, "0.01"));
     awaitStatus(live, "RUNNING");
     open("#/scalars?runs=" + live + "&tags=^train/loss$");
-    String count = "const c = window.cairnCharts && window.cairnCharts.get('train/loss');"
-        + "return c ? (c.pointCounts()[arguments[0]] || 0) : 0;";
+    String count =
+        "const c = window.cairnCharts && window.cairnCharts.get('train/loss');"
+            + "return c ? (c.pointCounts()[arguments[0]] || 0) : 0;";
     browser.await("first points", d -> ((Number) browser.js(count, live)).longValue() > 0);
     long first = ((Number) browser.js(count, live)).longValue();
     // no reload: the page learns of new points through the server's event stream
-    browser.await("more points arrive", d -> ((Number) browser.js(count, live)).longValue() > first + 10);
+    browser.await(
+        "more points arrive", d -> ((Number) browser.js(count, live)).longValue() > first + 10);
     browser.screenshot("16-scalars-live");
-    http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs/" + live + "/stop")).header("X-Cairn-Request", "1")
-        .POST(HttpRequest.BodyPublishers.noBody()).build(),
+    http.send(
+        HttpRequest.newBuilder(URI.create(base + "/api/runs/" + live + "/stop"))
+            .header("X-Cairn-Request", "1")
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
         HttpResponse.BodyHandlers.ofString());
     awaitStatus(live, "KILLED");
   }
@@ -410,10 +556,16 @@ class DashboardBrowserTest {
   void dashboardEndpointsAnswerBadInputWithJsonErrors() throws Exception {
     assertError(get("/api/dashboard/scalars?runs=" + fashion), 400, "'tag' is required");
     assertError(get("/api/dashboard/scalars?tag=x&runs=bad!id"), 400, "not a run id");
-    assertError(get("/api/dashboard/scalars?tag=x&runs=" + fashion + "&smoothing=1.5"), 400, "smoothing");
-    assertError(get("/api/dashboard/scalars?tag=x&runs=" + fashion + "&maxPoints=-1"), 400, "maxPoints");
-    assertError(get("/api/dashboard/scalars/export?tag=nope&runs=" + fashion), 404, "has a series 'nope'");
-    assertError(get("/api/dashboard/scalars/export?tag=train/loss&runs=" + fashion + "&format=xml"), 400, "format");
+    assertError(
+        get("/api/dashboard/scalars?tag=x&runs=" + fashion + "&smoothing=1.5"), 400, "smoothing");
+    assertError(
+        get("/api/dashboard/scalars?tag=x&runs=" + fashion + "&maxPoints=-1"), 400, "maxPoints");
+    assertError(
+        get("/api/dashboard/scalars/export?tag=nope&runs=" + fashion), 404, "has a series 'nope'");
+    assertError(
+        get("/api/dashboard/scalars/export?tag=train/loss&runs=" + fashion + "&format=xml"),
+        400,
+        "format");
     assertError(get("/api/dashboard/runs?limit=0"), 400, "limit");
     assertError(get("/api/dashboard/runs?pageToken=garbage"), 400, "page token");
     assertError(get("/api/runs/nosuchrun/images?tag=x"), 404, "no run");
@@ -421,12 +573,22 @@ class DashboardBrowserTest {
     assertError(get("/api/runs/" + fashion + "/images/png?tag=samples/predictions"), 400, "'step'");
     assertError(get("/api/runs/nosuchrun/graph"), 404, "no run");
     assertError(get("/api/runs/nosuchrun/histograms?tag=x"), 404, "no run");
-    HttpResponse<String> notes = http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs/" + fashion + "/notes"))
-        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"tags\": [\"a,b\"]}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> notes =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/runs/" + fashion + "/notes"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"tags\": [\"a,b\"]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertError(notes, 400, "without commas");
-    HttpResponse<byte[]> png = http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs/" + fashion
-        + "/images/png?tag=confusion_matrix&step=1")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> png =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        base + "/api/runs/" + fashion + "/images/png?tag=confusion_matrix&step=1"))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertThat(png.statusCode()).isEqualTo(200);
     assertThat(png.headers().firstValue("Content-Type")).contains("image/png");
     assertThat(new String(png.body(), 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");

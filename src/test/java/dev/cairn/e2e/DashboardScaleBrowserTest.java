@@ -54,8 +54,10 @@ class DashboardScaleBrowserTest {
   private String base;
   private DashboardBrowser browser;
   private final HttpClient http = HttpClient.newHttpClient();
+
   /** seeded run ids, oldest first */
   private final List<String> seeded = new ArrayList<>();
+
   private String spike;
   private String single;
   private String big;
@@ -64,29 +66,53 @@ class DashboardScaleBrowserTest {
 
   @BeforeAll
   void seedAndServe() throws Exception {
-    assumeTrue(DashboardBrowser.available(), "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+    assumeTrue(
+        DashboardBrowser.available(),
+        "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
     long t0 = System.currentTimeMillis() - 3_600_000;
     try (H2TrackingStore store = H2TrackingStore.openInDirectory(data)) {
       for (int i = 0; i < SEEDED; i++) {
         Map<String, String> params = new LinkedHashMap<>();
         // learning rates spread over three decades: a log axis in HParams
-        params.put("optimizer.lr", Double.toString(Math.pow(10, -4 + 3.0 * ((i * 7919) % SEEDED) / SEEDED)));
+        params.put(
+            "optimizer.lr",
+            Double.toString(Math.pow(10, -4 + 3.0 * ((i * 7919) % SEEDED) / SEEDED)));
         params.put("optimizer.name", OPTIMIZERS[i % 3]);
         params.put("seed", Integer.toString(i));
         params.put("sweep.trial", Integer.toString(i));
         int k = i;
-        String id = seed(store, "sweep-" + (i % 4), "trial-" + i, params, t0 + i, (tag, step) -> {
-          double base = 1.0 / (1 + step) + (k % 3) * 0.1;
-          return tag.equals("train/loss") ? base : 1 - base / 2;
-        });
+        String id =
+            seed(
+                store,
+                "sweep-" + (i % 4),
+                "trial-" + i,
+                params,
+                t0 + i,
+                (tag, step) -> {
+                  double base = 1.0 / (1 + step) + (k % 3) * 0.1;
+                  return tag.equals("train/loss") ? base : 1 - base / 2;
+                });
         seeded.add(id);
       }
       // a first-step spike (Adagrad), a run with one point, values in the hundreds of thousands
-      spike = seed(store, "special", "spike", Map.of("optimizer.name", "adagrad"), t0 + SEEDED,
-          (tag, step) -> step == 0 ? 1000.0 : 1.0 - step * 0.01);
-      single = seed(store, "special", "single", Map.of("optimizer.name", "sgd"), t0 + SEEDED + 1, null);
-      big = seed(store, "special", "big", Map.of("optimizer.name", "sgd"), t0 + SEEDED + 2,
-          (tag, step) -> 150000.0 + step * 1000);
+      spike =
+          seed(
+              store,
+              "special",
+              "spike",
+              Map.of("optimizer.name", "adagrad"),
+              t0 + SEEDED,
+              (tag, step) -> step == 0 ? 1000.0 : 1.0 - step * 0.01);
+      single =
+          seed(store, "special", "single", Map.of("optimizer.name", "sgd"), t0 + SEEDED + 1, null);
+      big =
+          seed(
+              store,
+              "special",
+              "big",
+              Map.of("optimizer.name", "sgd"),
+              t0 + SEEDED + 2,
+              (tag, step) -> 150000.0 + step * 1000);
     }
     server = CairnProcess.serve(data);
     base = server.base();
@@ -99,9 +125,19 @@ class DashboardScaleBrowserTest {
     double at(String tag, long step);
   }
 
-  /** One finished run with 20 train/loss points and 3 epoch/test_accuracy points (or one point when curve is null). */
-  private static String seed(H2TrackingStore store, String experiment, String name, Map<String, String> params, long wall, Curve curve) {
-    String id = store.createRun(new NewRun(experiment, name, "", "", 7, "cpu", Map.of(), params)).id();
+  /**
+   * One finished run with 20 train/loss points and 3 epoch/test_accuracy points (or one point when
+   * curve is null).
+   */
+  private static String seed(
+      H2TrackingStore store,
+      String experiment,
+      String name,
+      Map<String, String> params,
+      long wall,
+      Curve curve) {
+    String id =
+        store.createRun(new NewRun(experiment, name, "", "", 7, "cpu", Map.of(), params)).id();
     store.markRunning(id, "cpu");
     List<ScalarPoint> points = new ArrayList<>();
     if (curve == null) {
@@ -111,7 +147,9 @@ class DashboardScaleBrowserTest {
         points.add(new ScalarPoint(id, "train/loss", s, wall + s, curve.at("train/loss", s)));
       }
       for (long e = 1; e <= 3; e++) {
-        points.add(new ScalarPoint(id, "epoch/test_accuracy", e, wall + e, curve.at("epoch/test_accuracy", e)));
+        points.add(
+            new ScalarPoint(
+                id, "epoch/test_accuracy", e, wall + e, curve.at("epoch/test_accuracy", e)));
       }
     }
     store.writeScalars(points);
@@ -119,24 +157,52 @@ class DashboardScaleBrowserTest {
     return id;
   }
 
-  /** A run made through the tracking API with an image, a text and histograms spread by `spread`. */
+  /**
+   * A run made through the tracking API with an image, a text and histograms spread by `spread`.
+   */
   private String mediaRun(String name, double spread) throws Exception {
-    String id = new JsonObject(post("/api/tracking/runs", new JsonObject().put("experiment", "media").put("name", name)
-        .put("params", new JsonObject().put("optimizer.name", "adam"))).body()).getString("id");
+    String id =
+        new JsonObject(
+                post(
+                        "/api/tracking/runs",
+                        new JsonObject()
+                            .put("experiment", "media")
+                            .put("name", name)
+                            .put("params", new JsonObject().put("optimizer.name", "adam")))
+                    .body())
+            .getString("id");
     BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
     img.setRGB(3, 3, 0xff0000);
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     ImageIO.write(img, "png", png);
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/tracking/runs/" + id + "/images?tag=samples&step=1"))
-        .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(png.toByteArray())).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(base + "/api/tracking/runs/" + id + "/images?tag=samples&step=1"))
+                .header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(png.toByteArray()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    post("/api/tracking/runs/" + id + "/texts", new JsonObject().put("tag", "notes").put("step", 1).put("text", "hello from " + name));
+    post(
+        "/api/tracking/runs/" + id + "/texts",
+        new JsonObject().put("tag", "notes").put("step", 1).put("text", "hello from " + name));
     JsonArray values = new JsonArray();
     IntStream.range(0, 200).forEach(k -> values.add((k - 100) * spread / 100));
-    post("/api/tracking/runs/" + id + "/histograms", new JsonObject().put("tag", "weights/w").put("step", 1).put("values", values));
-    post("/api/tracking/runs/" + id + "/scalars", new JsonObject().put("series", new JsonArray().add(new JsonObject()
-        .put("tag", "train/loss").put("steps", new JsonArray().add(0).add(1)).put("values", new JsonArray().add(1.0).add(0.5)))));
+    post(
+        "/api/tracking/runs/" + id + "/histograms",
+        new JsonObject().put("tag", "weights/w").put("step", 1).put("values", values));
+    post(
+        "/api/tracking/runs/" + id + "/scalars",
+        new JsonObject()
+            .put(
+                "series",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("tag", "train/loss")
+                            .put("steps", new JsonArray().add(0).add(1))
+                            .put("values", new JsonArray().add(1.0).add(0.5)))));
     return id;
   }
 
@@ -151,21 +217,29 @@ class DashboardScaleBrowserTest {
   }
 
   private HttpResponse<String> post(String path, JsonObject body) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(path + ": " + r.body()).isBetween(200, 201);
     return r;
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** A fresh page load (a new query string), so nothing of the last page is kept. */
   private void load(String hash) {
     browser.driver.get(base + "/?t=" + System.nanoTime() + hash);
-    js("window.cairnErrors = []; addEventListener('error', e => cairnErrors.push(e.message));"
-        + "addEventListener('unhandledrejection', e => cairnErrors.push(String(e.reason)));");
+    js(
+        "window.cairnErrors = []; addEventListener('error', e => cairnErrors.push(e.message));"
+            + "addEventListener('unhandledrejection', e => cairnErrors.push(String(e.reason)));");
   }
 
   private Object js(String script, Object... args) {
@@ -177,7 +251,11 @@ class DashboardScaleBrowserTest {
   }
 
   private void awaitRows(int n) {
-    awaitLong("runs table with " + n + " rows", d -> number("return document.querySelectorAll('.runs-table tbody tr[data-id]').length") == n);
+    awaitLong(
+        "runs table with " + n + " rows",
+        d ->
+            number("return document.querySelectorAll('.runs-table tbody tr[data-id]').length")
+                == n);
   }
 
   private String runs(List<String> ids) {
@@ -186,25 +264,47 @@ class DashboardScaleBrowserTest {
 
   /** The uPlot of a chart card, once drawn (the test reaches into the page's chart objects). */
   private void awaitChart(String tag) {
-    awaitOrSay("chart " + tag + " drawn", () -> Boolean.TRUE.equals(js(
-        "const c = window.cairnCharts && window.cairnCharts.get(arguments[0]); return !!(c && c.plot);", tag)));
+    awaitOrSay(
+        "chart " + tag + " drawn",
+        () ->
+            Boolean.TRUE.equals(
+                js(
+                    "const c = window.cairnCharts && window.cairnCharts.get(arguments[0]); return !!(c && c.plot);",
+                    tag)));
   }
 
-  /** browser.await with 2 minutes: on a loaded machine a fresh page's first requests can queue behind the last page's. */
-  private <T> T awaitLong(String what, java.util.function.Function<org.openqa.selenium.WebDriver, T> condition) {
-    return new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, java.time.Duration.ofSeconds(120)).withMessage(what)
-        .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
+  /**
+   * browser.await with 2 minutes: on a loaded machine a fresh page's first requests can queue
+   * behind the last page's.
+   */
+  private <T> T awaitLong(
+      String what, java.util.function.Function<org.openqa.selenium.WebDriver, T> condition) {
+    return new org.openqa.selenium.support.ui.WebDriverWait(
+            browser.driver, java.time.Duration.ofSeconds(120))
+        .withMessage(what)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(condition);
   }
 
   /** Like browser.await, but a timeout says what the page showed and which script errors it had. */
   private void awaitOrSay(String what, java.util.function.BooleanSupplier condition) {
     try {
       // a loaded machine (other builds, other browsers) can hold a fresh page back for a while
-      new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, java.time.Duration.ofSeconds(120)).withMessage(what)
-          .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> condition.getAsBoolean());
+      new org.openqa.selenium.support.ui.WebDriverWait(
+              browser.driver, java.time.Duration.ofSeconds(120))
+          .withMessage(what)
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .until(d -> condition.getAsBoolean());
     } catch (org.openqa.selenium.TimeoutException e) {
-      throw new AssertionError(what + " did not happen; URL " + js("return location.href") + "; errors " + js("return window.cairnErrors")
-          + "; page: " + js("return document.querySelector('.main').innerText.slice(0, 600)"), e);
+      throw new AssertionError(
+          what
+              + " did not happen; URL "
+              + js("return location.href")
+              + "; errors "
+              + js("return window.cairnErrors")
+              + "; page: "
+              + js("return document.querySelector('.main').innerText.slice(0, 600)"),
+          e);
     }
   }
 
@@ -216,30 +316,53 @@ class DashboardScaleBrowserTest {
     long fetched = number("return window.cairnRunsFetched");
     // one page of the list, the newest runs for the automatic selection: never all 2,005 runs
     assertThat(fetched).isLessThanOrEqualTo(100 + 20);
-    assertThat(browser.driver.findElement(By.cssSelector(".summary")).getText()).contains((SEEDED + 5) + " of " + (SEEDED + 5) + " runs match");
+    assertThat(browser.driver.findElement(By.cssSelector(".summary")).getText())
+        .contains((SEEDED + 5) + " of " + (SEEDED + 5) + " runs match");
 
     // the filter runs on the server: the same language as before
     WebElement filter = browser.driver.findElement(By.cssSelector(".runs-view .run-filter"));
     filter.sendKeys("optimizer.name = rmsprop and experiment = sweep-1");
     long expected = IntStream.range(0, SEEDED).filter(i -> i % 3 == 2 && i % 4 == 1).count();
-    awaitLong("filtered on the server", d -> d.findElement(By.cssSelector(".summary")).getText().startsWith(expected + " of "));
-    assertThat(browser.driver.findElements(By.cssSelector(".runs-table tbody tr[data-id]"))).hasSize((int) Math.min(100, expected));
+    awaitLong(
+        "filtered on the server",
+        d -> d.findElement(By.cssSelector(".summary")).getText().startsWith(expected + " of "));
+    assertThat(browser.driver.findElements(By.cssSelector(".runs-table tbody tr[data-id]")))
+        .hasSize((int) Math.min(100, expected));
     // sorting too: by a param, descending
     js("document.querySelector('.runs-table th[data-sort=\"param:optimizer.lr\"]').click()");
-    awaitLong("sorted by lr", d -> String.valueOf(js("return decodeURIComponent(location.hash)")).contains("sort=-param:optimizer.lr"));
-    awaitLong("sorted rows", d -> {
-      List<String> lrs = d.findElements(By.cssSelector(".runs-table tbody tr[data-id]")).stream()
-          .map(tr -> tr.getAttribute("data-id")).toList();
-      return !lrs.isEmpty();
-    });
-    JsonObject page = new JsonObject(get("/api/dashboard/runs?limit=3&q=" + enc("optimizer.name = rmsprop and experiment = sweep-1")
-        + "&sort=-param:optimizer.lr").body());
+    awaitLong(
+        "sorted by lr",
+        d ->
+            String.valueOf(js("return decodeURIComponent(location.hash)"))
+                .contains("sort=-param:optimizer.lr"));
+    awaitLong(
+        "sorted rows",
+        d -> {
+          List<String> lrs =
+              d.findElements(By.cssSelector(".runs-table tbody tr[data-id]")).stream()
+                  .map(tr -> tr.getAttribute("data-id"))
+                  .toList();
+          return !lrs.isEmpty();
+        });
+    JsonObject page =
+        new JsonObject(
+            get("/api/dashboard/runs?limit=3&q="
+                    + enc("optimizer.name = rmsprop and experiment = sweep-1")
+                    + "&sort=-param:optimizer.lr")
+                .body());
     String top = page.getJsonArray("runs").getJsonObject(0).getString("id");
-    awaitLong("the server's first row first", d -> top.equals(js("return document.querySelector('.runs-table tbody tr[data-id]').dataset.id")));
+    awaitLong(
+        "the server's first row first",
+        d ->
+            top.equals(
+                js("return document.querySelector('.runs-table tbody tr[data-id]').dataset.id")));
     assertThat(page.getInteger("matching")).isEqualTo((int) expected);
     // Show more fetches the next page only
-    js("const f = document.querySelector('.runs-view .run-filter'); f.value = ''; f.dispatchEvent(new Event('input'))");
-    awaitLong("unfiltered", d -> d.findElement(By.cssSelector(".summary")).getText().startsWith((SEEDED + 5) + " of "));
+    js(
+        "const f = document.querySelector('.runs-view .run-filter'); f.value = ''; f.dispatchEvent(new Event('input'))");
+    awaitLong(
+        "unfiltered",
+        d -> d.findElement(By.cssSelector(".summary")).getText().startsWith((SEEDED + 5) + " of "));
     awaitRows(100);
     long before = number("return window.cairnRunsFetched");
     browser.driver.findElement(By.cssSelector("button.more")).click();
@@ -258,15 +381,30 @@ class DashboardScaleBrowserTest {
   void defect6TickingReplacesTheAutomaticSelection() {
     load("#/runs");
     awaitRows(100);
-    awaitLong("newest selected", d -> d.findElement(By.cssSelector(".summary")).getText().contains("10 selected"));
-    List<WebElement> boxes = browser.driver.findElements(By.cssSelector(".runs-table tbody tr[data-id] input.sel"));
+    awaitLong(
+        "newest selected",
+        d -> d.findElement(By.cssSelector(".summary")).getText().contains("10 selected"));
+    List<WebElement> boxes =
+        browser.driver.findElements(By.cssSelector(".runs-table tbody tr[data-id] input.sel"));
     boxes.get(20).click();
-    awaitLong("1 selected", d -> d.findElement(By.cssSelector(".summary")).getText().contains("· 1 selected"));
-    browser.driver.findElements(By.cssSelector(".runs-table tbody tr[data-id] input.sel")).get(21).click();
-    awaitLong("2 selected", d -> d.findElement(By.cssSelector(".summary")).getText().contains("· 2 selected"));
+    awaitLong(
+        "1 selected",
+        d -> d.findElement(By.cssSelector(".summary")).getText().contains("· 1 selected"));
+    browser
+        .driver
+        .findElements(By.cssSelector(".runs-table tbody tr[data-id] input.sel"))
+        .get(21)
+        .click();
+    awaitLong(
+        "2 selected",
+        d -> d.findElement(By.cssSelector(".summary")).getText().contains("· 2 selected"));
     browser.driver.findElement(By.cssSelector("button.compare")).click();
-    awaitLong("scalars with 2 runs", d -> String.valueOf(js("return location.hash")).startsWith("#/scalars"));
-    assertThat(((String) js("return location.hash")).replaceAll(".*runs=([^&]*).*", "$1").split(",")).hasSize(2);
+    awaitLong(
+        "scalars with 2 runs",
+        d -> String.valueOf(js("return location.hash")).startsWith("#/scalars"));
+    assertThat(
+            ((String) js("return location.hash")).replaceAll(".*runs=([^&]*).*", "$1").split(","))
+        .hasSize(2);
   }
 
   @Test
@@ -274,9 +412,14 @@ class DashboardScaleBrowserTest {
   void defect1SelectedRunsHaveDistinctColours() {
     List<String> ids = seeded.subList(0, 40);
     load("#/scalars?runs=" + runs(ids));
-    awaitLong("40 swatches", d -> number("return document.querySelectorAll('.run-list li.sel .swatch').length") == 40);
+    awaitLong(
+        "40 swatches",
+        d -> number("return document.querySelectorAll('.run-list li.sel .swatch').length") == 40);
     @SuppressWarnings("unchecked")
-    List<String> colours = (List<String>) js("return [...document.querySelectorAll('.run-list li.sel .swatch')].map(s => s.style.background)");
+    List<String> colours =
+        (List<String>)
+            js(
+                "return [...document.querySelectorAll('.run-list li.sel .swatch')].map(s => s.style.background)");
     assertThat(new HashSet<>(colours)).hasSize(40);
   }
 
@@ -286,19 +429,31 @@ class DashboardScaleBrowserTest {
     load("#/scalars?runs=" + single + "&tags=train/loss");
     awaitChart("train/loss");
     // the run's colour (the first slot: #4e79a7) appears on the canvas: its point is drawn
-    awaitLong("the single point drawn", d -> number(
-        "const c = document.querySelector('.chart[data-tag=\"train/loss\"] canvas'); const x = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-            + "let k = 0; for (let i = 0; i < x.length; i += 4) if (Math.abs(x[i] - 78) < 8 && Math.abs(x[i + 1] - 121) < 8 && Math.abs(x[i + 2] - 167) < 8 && x[i + 3] > 200) k++; return k;") > 4);
+    awaitLong(
+        "the single point drawn",
+        d ->
+            number(
+                    "const c = document.querySelector('.chart[data-tag=\"train/loss\"] canvas'); const x = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                        + "let k = 0; for (let i = 0; i < x.length; i += 4) if (Math.abs(x[i] - 78) < 8 && Math.abs(x[i + 1] - 121) < 8 && Math.abs(x[i + 2] - 167) < 8 && x[i + 3] > 200) k++; return k;")
+                > 4);
   }
 
   @Test
   @Order(5)
   void defect3RunNamesNotIdsOnAFreshDeepLink() {
-    Map<String, String> cards = Map.of("text", ".main .card", "images", ".main .image-card", "histograms", ".main .hist-card");
+    Map<String, String> cards =
+        Map.of(
+            "text", ".main .card", "images", ".main .image-card", "histograms", ".main .hist-card");
     for (String view : List.of("text", "images", "histograms")) {
       load("#/" + view + "?runs=" + mediaA);
-      awaitOrSay(view + " card titled with the run's name", () -> "media-a".equals(js(
-          "const t = document.querySelector(arguments[0] + ' .title'); return t && t.textContent.trim()", cards.get(view))));
+      awaitOrSay(
+          view + " card titled with the run's name",
+          () ->
+              "media-a"
+                  .equals(
+                      js(
+                          "const t = document.querySelector(arguments[0] + ' .title'); return t && t.textContent.trim()",
+                          cards.get(view))));
     }
   }
 
@@ -309,16 +464,29 @@ class DashboardScaleBrowserTest {
     awaitChart("train/loss");
     WebElement tagFilter = browser.driver.findElement(By.cssSelector(".settings .tag-filter"));
     tagFilter.sendKeys("zzz-no-such-tag");
-    awaitLong("scalars filtered", d -> d.findElement(By.cssSelector(".view-msg")).getText().contains("No tag matches"));
+    awaitLong(
+        "scalars filtered",
+        d -> d.findElement(By.cssSelector(".view-msg")).getText().contains("No tag matches"));
     browser.driver.findElement(By.cssSelector(".tabs a[data-view=images]")).click();
     awaitLong("images shown", d -> !d.findElements(By.cssSelector(".image-card")).isEmpty());
-    assertThat(browser.driver.findElement(By.cssSelector(".settings .tag-filter")).getAttribute("value")).isEmpty();
+    assertThat(
+            browser
+                .driver
+                .findElement(By.cssSelector(".settings .tag-filter"))
+                .getAttribute("value"))
+        .isEmpty();
     browser.driver.findElement(By.cssSelector(".tabs a[data-view=histograms]")).click();
     awaitLong("histograms shown", d -> !d.findElements(By.cssSelector(".hist-card")).isEmpty());
-    assertThat(browser.driver.findElement(By.cssSelector(".view-msg")).getText()).doesNotContainIgnoringCase("image");
+    assertThat(browser.driver.findElement(By.cssSelector(".view-msg")).getText())
+        .doesNotContainIgnoringCase("image");
     // back in Scalars, its own filter is there again
     browser.driver.findElement(By.cssSelector(".tabs a[data-view=scalars]")).click();
-    awaitLong("scalars filter kept", d -> "zzz-no-such-tag".equals(d.findElement(By.cssSelector(".settings .tag-filter")).getAttribute("value")));
+    awaitLong(
+        "scalars filter kept",
+        d ->
+            "zzz-no-such-tag"
+                .equals(
+                    d.findElement(By.cssSelector(".settings .tag-filter")).getAttribute("value")));
   }
 
   @Test
@@ -326,8 +494,14 @@ class DashboardScaleBrowserTest {
   void defect8ChartCardHeightIsBoundedAt200Runs() {
     load("#/scalars?runs=" + runs(seeded.subList(0, 200)) + "&tags=train/loss");
     awaitChart("train/loss");
-    awaitLong("200 legend rows", d -> number("return document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr').length") == 200);
-    long card = number("return document.querySelector('.chart[data-tag=\"train/loss\"]').offsetHeight");
+    awaitLong(
+        "200 legend rows",
+        d ->
+            number(
+                    "return document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr').length")
+                == 200);
+    long card =
+        number("return document.querySelector('.chart[data-tag=\"train/loss\"]').offsetHeight");
     assertThat(card).isLessThan(450);
   }
 
@@ -338,19 +512,33 @@ class DashboardScaleBrowserTest {
     awaitChart("train/loss");
     awaitChart("epoch/test_accuracy");
     @SuppressWarnings("unchecked")
-    List<String> yLabels = (List<String>) js("return window.cairnCharts.get('train/loss').plot.axes[1]._values");
+    List<String> yLabels =
+        (List<String>) js("return window.cairnCharts.get('train/loss').plot.axes[1]._values");
     assertThat(yLabels).anyMatch(l -> l.endsWith("k")).noneMatch(l -> l.startsWith("."));
     long size = number("return window.cairnCharts.get('train/loss').plot.axes[1]._size");
-    long widest = number("const c = document.createElement('canvas').getContext('2d'); c.font = '12px system-ui, sans-serif';"
-        + "return Math.ceil(Math.max(...window.cairnCharts.get('train/loss').plot.axes[1]._values.map(v => c.measureText(v).width)))");
+    long widest =
+        number(
+            "const c = document.createElement('canvas').getContext('2d'); c.font = '12px system-ui, sans-serif';"
+                + "return Math.ceil(Math.max(...window.cairnCharts.get('train/loss').plot.axes[1]._values.map(v => c.measureText(v).width)))");
     assertThat(size).isGreaterThan(widest);
     @SuppressWarnings("unchecked")
-    List<Number> epochTicks = (List<Number>) js("return window.cairnCharts.get('epoch/test_accuracy').plot.axes[0]._splits");
-    assertThat(epochTicks).isNotEmpty().allMatch(t -> t.doubleValue() == Math.rint(t.doubleValue()));
+    List<Number> epochTicks =
+        (List<Number>)
+            js("return window.cairnCharts.get('epoch/test_accuracy').plot.axes[0]._splits");
+    assertThat(epochTicks)
+        .isNotEmpty()
+        .allMatch(t -> t.doubleValue() == Math.rint(t.doubleValue()));
     // HParams: the first axis's name starts inside the picture
     load("#/hparams?runs=" + runs(seeded.subList(0, 30)));
-    awaitLong("parallel coordinates", d -> number("return document.querySelectorAll('.parallel text[font-weight=\"600\"]').length") >= 2);
-    assertThat(number("return Math.floor(document.querySelector('.parallel text[font-weight=\"600\"]').getBBox().x)")).isGreaterThanOrEqualTo(0);
+    awaitLong(
+        "parallel coordinates",
+        d ->
+            number("return document.querySelectorAll('.parallel text[font-weight=\"600\"]').length")
+                >= 2);
+    assertThat(
+            number(
+                "return Math.floor(document.querySelector('.parallel text[font-weight=\"600\"]').getBBox().x)"))
+        .isGreaterThanOrEqualTo(0);
   }
 
   @Test
@@ -358,9 +546,15 @@ class DashboardScaleBrowserTest {
   void defect10IgnoreOutliersKeepsTheSpikeOffTheAxis() {
     load("#/scalars?runs=" + spike + "&smooth=0&tags=train/loss");
     awaitChart("train/loss");
-    assertThat(number("return window.cairnCharts.get('train/loss').plot.scales.y.max")).isGreaterThanOrEqualTo(1000);
+    assertThat(number("return window.cairnCharts.get('train/loss').plot.scales.y.max"))
+        .isGreaterThanOrEqualTo(1000);
     browser.driver.findElement(By.cssSelector(".settings .robust")).click();
-    awaitLong("robust axis", d -> ((Number) js("return window.cairnCharts.get('train/loss').plot.scales.y.max")).doubleValue() < 10);
+    awaitLong(
+        "robust axis",
+        d ->
+            ((Number) js("return window.cairnCharts.get('train/loss').plot.scales.y.max"))
+                    .doubleValue()
+                < 10);
   }
 
   @Test
@@ -368,23 +562,52 @@ class DashboardScaleBrowserTest {
   void defect11RunsTableFitsFormatsAndChoosesColumns() {
     load("#/runs");
     awaitRows(100);
-    long wrap = number("return document.querySelector('.table-wrap').getBoundingClientRect().width");
+    long wrap =
+        number("return document.querySelector('.table-wrap').getBoundingClientRect().width");
     long main = number("return document.querySelector('.main').getBoundingClientRect().width");
     assertThat(wrap).isLessThanOrEqualTo(main);
-    assertThat(js("return getComputedStyle(document.querySelector('.runs-table tbody tr[data-id] td.name')).position")).isEqualTo("sticky");
+    assertThat(
+            js(
+                "return getComputedStyle(document.querySelector('.runs-table tbody tr[data-id] td.name')).position"))
+        .isEqualTo("sticky");
     @SuppressWarnings("unchecked")
-    List<String> lrs = (List<String>) js("const i = [...document.querySelectorAll('.runs-table thead tr:nth-child(2) th')].findIndex(t => t.dataset.sort === 'param:optimizer.lr');"
-        + "return [...document.querySelectorAll('.runs-table tbody tr[data-id]')].map(tr => tr.children[i].textContent)");
+    List<String> lrs =
+        (List<String>)
+            js(
+                "const i = [...document.querySelectorAll('.runs-table thead tr:nth-child(2) th')].findIndex(t => t.dataset.sort === 'param:optimizer.lr');"
+                    + "return [...document.querySelectorAll('.runs-table tbody tr[data-id]')].map(tr => tr.children[i].textContent)");
     // 4 significant digits, not 0.008268963422036325
-    assertThat(lrs).isNotEmpty().allMatch(v -> v.replaceAll("e[-+]\\d+$", "").replaceAll("[^0-9]", "").replaceAll("^0+", "").length() <= 4);
+    assertThat(lrs)
+        .isNotEmpty()
+        .allMatch(
+            v ->
+                v.replaceAll("e[-+]\\d+$", "")
+                        .replaceAll("[^0-9]", "")
+                        .replaceAll("^0+", "")
+                        .length()
+                    <= 4);
     // the column chooser: sweep.trial off, then the automatic columns again
-    assertThat(browser.driver.findElements(By.cssSelector(".runs-table th[data-sort=\"param:sweep.trial\"]"))).hasSize(1);
+    assertThat(
+            browser.driver.findElements(
+                By.cssSelector(".runs-table th[data-sort=\"param:sweep.trial\"]")))
+        .hasSize(1);
     browser.driver.findElement(By.cssSelector(".columns summary")).click();
     js("document.querySelector('.columns-list input[value=\"sweep.trial\"]').click()");
-    awaitLong("no sweep.trial column", d -> d.findElements(By.cssSelector(".runs-table th[data-sort=\"param:sweep.trial\"]")).isEmpty());
-    assertThat(browser.driver.findElements(By.cssSelector(".runs-table th[data-sort=\"param:optimizer.lr\"]"))).hasSize(1);
+    awaitLong(
+        "no sweep.trial column",
+        d ->
+            d.findElements(By.cssSelector(".runs-table th[data-sort=\"param:sweep.trial\"]"))
+                .isEmpty());
+    assertThat(
+            browser.driver.findElements(
+                By.cssSelector(".runs-table th[data-sort=\"param:optimizer.lr\"]")))
+        .hasSize(1);
     js("document.querySelector('.columns-auto').click()");
-    awaitLong("sweep.trial column again", d -> !d.findElements(By.cssSelector(".runs-table th[data-sort=\"param:sweep.trial\"]")).isEmpty());
+    awaitLong(
+        "sweep.trial column again",
+        d ->
+            !d.findElements(By.cssSelector(".runs-table th[data-sort=\"param:sweep.trial\"]"))
+                .isEmpty());
   }
 
   @Test
@@ -393,7 +616,12 @@ class DashboardScaleBrowserTest {
     load("#/scalars?runs=" + mediaA);
     browser.driver.findElement(By.cssSelector(".tabs a[data-view=images]")).click();
     awaitLong("image", d -> !d.findElements(By.cssSelector(".image-card img")).isEmpty());
-    awaitLong("image loaded", d -> Boolean.TRUE.equals(js("const i = document.querySelector('.image-card img'); return i.complete && i.naturalWidth > 0")));
+    awaitLong(
+        "image loaded",
+        d ->
+            Boolean.TRUE.equals(
+                js(
+                    "const i = document.querySelector('.image-card img'); return i.complete && i.naturalWidth > 0")));
     browser.driver.findElement(By.cssSelector(".image-card img")).click();
     awaitLong("lightbox open", d -> !d.findElements(By.cssSelector(".lightbox")).isEmpty());
     browser.driver.navigate().back();
@@ -409,31 +637,61 @@ class DashboardScaleBrowserTest {
     load("#/runs");
     awaitRows(100);
     browser.driver.findElement(By.cssSelector(".runs-table .sel-all")).click();
-    awaitLong("says why", d -> d.findElement(By.cssSelector(".summary")).getText().contains("at most 200 runs"));
-    assertThat(((String) js("return location.hash")).replaceAll(".*runs=([^&]*).*", "$1").split(",")).hasSize(100);
+    awaitLong(
+        "says why",
+        d -> d.findElement(By.cssSelector(".summary")).getText().contains("at most 200 runs"));
+    assertThat(
+            ((String) js("return location.hash")).replaceAll(".*runs=([^&]*).*", "$1").split(","))
+        .hasSize(100);
     load("#/scalars");
-    awaitLong("sidebar list", d -> !d.findElements(By.cssSelector(".run-list li[data-id]")).isEmpty());
-    assertThat(browser.driver.findElement(By.cssSelector(".run-list li.more")).getText()).contains("of " + (SEEDED + 5) + " matching runs listed");
+    awaitLong(
+        "sidebar list", d -> !d.findElements(By.cssSelector(".run-list li[data-id]")).isEmpty());
+    assertThat(browser.driver.findElement(By.cssSelector(".run-list li.more")).getText())
+        .contains("of " + (SEEDED + 5) + " matching runs listed");
   }
 
   @Test
   @Order(13)
   void defect14LiveUpdatesFetchOnlyTheChangedRun() throws Exception {
-    String live = new JsonObject(post("/api/tracking/runs", new JsonObject().put("experiment", "live").put("name", "live-run")).body()).getString("id");
+    String live =
+        new JsonObject(
+                post(
+                        "/api/tracking/runs",
+                        new JsonObject().put("experiment", "live").put("name", "live-run"))
+                    .body())
+            .getString("id");
     load("#/runs");
-    awaitLong("the live run listed", d -> !d.findElements(By.cssSelector(".runs-table tr[data-id=\"" + live + "\"]")).isEmpty());
-    js("performance.setResourceTimingBufferSize(100000); performance.clearResourceTimings(); window.cairnLiveFrom = window.cairnRunsFetched;");
+    awaitLong(
+        "the live run listed",
+        d -> !d.findElements(By.cssSelector(".runs-table tr[data-id=\"" + live + "\"]")).isEmpty());
+    js(
+        "performance.setResourceTimingBufferSize(100000); performance.clearResourceTimings(); window.cairnLiveFrom = window.cairnRunsFetched;");
     for (int step = 0; step < 12; step++) {
-      post("/api/tracking/runs/" + live + "/scalars", new JsonObject().put("series", new JsonArray().add(new JsonObject()
-          .put("tag", "train/loss").put("steps", new JsonArray().add(step)).put("values", new JsonArray().add(1.0 / (step + 1))))));
+      post(
+          "/api/tracking/runs/" + live + "/scalars",
+          new JsonObject()
+              .put(
+                  "series",
+                  new JsonArray()
+                      .add(
+                          new JsonObject()
+                              .put("tag", "train/loss")
+                              .put("steps", new JsonArray().add(step))
+                              .put("values", new JsonArray().add(1.0 / (step + 1))))));
       Thread.sleep(500);
     }
-    awaitLong("the live run's loss in the table", d -> number("return window.cairnRunsFetched - window.cairnLiveFrom") > 0);
+    awaitLong(
+        "the live run's loss in the table",
+        d -> number("return window.cairnRunsFetched - window.cairnLiveFrom") > 0);
     @SuppressWarnings("unchecked")
-    List<String> urls = (List<String>) js("return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/api/dashboard/runs'))");
+    List<String> urls =
+        (List<String>)
+            js(
+                "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/api/dashboard/runs'))");
     assertThat(urls).isNotEmpty().allMatch(u -> u.contains("ids=" + live));
     // at most one run per refresh, a refresh at most every 2 s
-    assertThat(number("return window.cairnRunsFetched - window.cairnLiveFrom")).isLessThanOrEqualTo(8);
+    assertThat(number("return window.cairnRunsFetched - window.cairnLiveFrom"))
+        .isLessThanOrEqualTo(8);
     post("/api/tracking/runs/" + live + "/end", new JsonObject().put("status", "FINISHED"));
   }
 
@@ -441,39 +699,73 @@ class DashboardScaleBrowserTest {
   @Order(14)
   void defect15HParamsLogAxesBrushingAndMetricColours() {
     load("#/hparams?runs=" + runs(seeded.subList(0, 60)));
-    awaitLong("axes", d -> number("return document.querySelectorAll('.parallel text[font-weight=\"600\"]').length") >= 2);
+    awaitLong(
+        "axes",
+        d ->
+            number("return document.querySelectorAll('.parallel text[font-weight=\"600\"]').length")
+                >= 2);
     @SuppressWarnings("unchecked")
-    List<String> labels = (List<String>) js("return [...document.querySelectorAll('.parallel text[font-weight=\"600\"]')].map(t => t.querySelector('title').textContent)");
+    List<String> labels =
+        (List<String>)
+            js(
+                "return [...document.querySelectorAll('.parallel text[font-weight=\"600\"]')].map(t => t.querySelector('title').textContent)");
     assertThat(labels).contains("optimizer.lr (log)").doesNotContain("seed", "sweep.trial");
     @SuppressWarnings("unchecked")
-    List<String> strokes = (List<String>) js("return [...document.querySelectorAll('.parallel polyline')].map(p => p.getAttribute('stroke'))");
+    List<String> strokes =
+        (List<String>)
+            js(
+                "return [...document.querySelectorAll('.parallel polyline')].map(p => p.getAttribute('stroke'))");
     assertThat(new HashSet<>(strokes).size()).isGreaterThan(2);
     // brush the metric axis (the last one): drag over its upper half
     WebElement svg = browser.driver.findElement(By.cssSelector(".parallel"));
     long w = number("return document.querySelector('.parallel').getBoundingClientRect().width");
     long h = number("return document.querySelector('.parallel').getBoundingClientRect().height");
     int axisX = (int) (w - 80 * w / Math.max(400, w)) - (int) (w / 2);
-    new Actions(browser.driver).moveToElement(svg, axisX, (int) (-h / 2 + 50)).clickAndHold()
-        .moveByOffset(0, (int) (h / 3)).release().perform();
-    awaitLong("brushed", d -> d.findElement(By.cssSelector(".brush-note")).getText().matches("\\d+ of 60 runs inside.*"));
+    new Actions(browser.driver)
+        .moveToElement(svg, axisX, (int) (-h / 2 + 50))
+        .clickAndHold()
+        .moveByOffset(0, (int) (h / 3))
+        .release()
+        .perform();
+    awaitLong(
+        "brushed",
+        d ->
+            d.findElement(By.cssSelector(".brush-note"))
+                .getText()
+                .matches("\\d+ of 60 runs inside.*"));
     long inside = number("return document.querySelectorAll('.parallel polyline.in').length");
-    assertThat(inside).isLessThan(60).isEqualTo(number("return document.querySelectorAll('.hp-table tbody tr').length"));
+    assertThat(inside)
+        .isLessThan(60)
+        .isEqualTo(number("return document.querySelectorAll('.hp-table tbody tr').length"));
   }
 
   @Test
   @Order(15)
   void defect17HistogramsShareTheirXRangeOnRequest() {
     load("#/histograms?runs=" + mediaA + "," + mediaB + "&hist=overlay");
-    awaitLong("two histogram cards drawn", d -> number("return [...document.querySelectorAll('.hist-card canvas')].filter(c => c.dataset.xmax).length") == 2);
+    awaitLong(
+        "two histogram cards drawn",
+        d ->
+            number(
+                    "return [...document.querySelectorAll('.hist-card canvas')].filter(c => c.dataset.xmax).length")
+                == 2);
     @SuppressWarnings("unchecked")
-    List<String> own = (List<String>) js("return [...document.querySelectorAll('.hist-card canvas')].map(c => c.dataset.xmin + ':' + c.dataset.xmax)");
+    List<String> own =
+        (List<String>)
+            js(
+                "return [...document.querySelectorAll('.hist-card canvas')].map(c => c.dataset.xmin + ':' + c.dataset.xmax)");
     assertThat(new HashSet<>(own)).hasSize(2);
     browser.driver.findElement(By.cssSelector(".settings .shared-x")).click();
-    awaitLong("one range", d -> {
-      @SuppressWarnings("unchecked")
-      List<String> shared = (List<String>) js("return [...document.querySelectorAll('.hist-card canvas')].map(c => c.dataset.xmin + ':' + c.dataset.xmax)");
-      return new HashSet<>(shared).size() == 1;
-    });
+    awaitLong(
+        "one range",
+        d -> {
+          @SuppressWarnings("unchecked")
+          List<String> shared =
+              (List<String>)
+                  js(
+                      "return [...document.querySelectorAll('.hist-card canvas')].map(c => c.dataset.xmin + ':' + c.dataset.xmax)");
+          return new HashSet<>(shared).size() == 1;
+        });
   }
 
   @Test
@@ -482,34 +774,55 @@ class DashboardScaleBrowserTest {
     List<String> ids = seeded.subList(0, 30);
     load("#/scalars?runs=" + runs(ids) + "&cgroup=param:optimizer.name&tags=train/loss");
     awaitChart("train/loss");
-    awaitLong("3 groups", d -> number("return document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr[data-group]').length") == 3);
-    assertThat(number("return window.cairnCharts.get('train/loss').plot.bands.length")).isEqualTo(3);
+    awaitLong(
+        "3 groups",
+        d ->
+            number(
+                    "return document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr[data-group]').length")
+                == 3);
+    assertThat(number("return window.cairnCharts.get('train/loss').plot.bands.length"))
+        .isEqualTo(3);
     @SuppressWarnings("unchecked")
-    List<String> groups = (List<String>) js("return [...document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr[data-group]')].map(r => r.dataset.group)");
+    List<String> groups =
+        (List<String>)
+            js(
+                "return [...document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr[data-group]')].map(r => r.dataset.group)");
     assertThat(groups).containsExactlyInAnyOrder(OPTIMIZERS);
     // adam's mean at the last step: the seeded curve gives every adam run the same value
-    String adamMean = (String) js("return document.querySelector('.chart[data-tag=\"train/loss\"] .legend tr[data-group=\"adam\"] td.smoothed').textContent");
+    String adamMean =
+        (String)
+            js(
+                "return document.querySelector('.chart[data-tag=\"train/loss\"] .legend tr[data-group=\"adam\"] td.smoothed').textContent");
     assertThat(adamMean).isNotEqualTo("–");
     browser.driver.findElement(By.cssSelector(".settings .band button[data-band=std]")).click();
-    awaitLong("std band in the URL", d -> String.valueOf(js("return location.hash")).contains("band=std"));
+    awaitLong(
+        "std band in the URL",
+        d -> String.valueOf(js("return location.hash")).contains("band=std"));
   }
 
   @Test
   @Order(17)
   void exportsOfTheTableAndOfSelectedRuns() throws Exception {
-    HttpResponse<String> csv = get("/api/dashboard/runs/export?format=csv&q=" + enc("experiment = sweep-2"));
+    HttpResponse<String> csv =
+        get("/api/dashboard/runs/export?format=csv&q=" + enc("experiment = sweep-2"));
     assertThat(csv.statusCode()).isEqualTo(200);
     List<String> lines = csv.body().lines().toList();
-    assertThat(lines.get(0)).startsWith("run_id,name,experiment").contains("param:optimizer.lr", "metric:train/loss");
+    assertThat(lines.get(0))
+        .startsWith("run_id,name,experiment")
+        .contains("param:optimizer.lr", "metric:train/loss");
     assertThat(lines).hasSize(SEEDED / 4 + 1);
-    HttpResponse<String> json = get("/api/dashboard/export?format=json&runs=" + seeded.get(0) + "," + seeded.get(1));
+    HttpResponse<String> json =
+        get("/api/dashboard/export?format=json&runs=" + seeded.get(0) + "," + seeded.get(1));
     JsonArray both = new JsonObject(json.body()).getJsonArray("runs");
     assertThat(both).hasSize(2);
     JsonObject first = both.getJsonObject(0);
-    assertThat(first.getJsonObject("params").getString("optimizer.name")).isIn((Object[]) OPTIMIZERS);
-    assertThat(first.getJsonObject("series").getJsonObject("train/loss").getJsonArray("steps")).hasSize(20);
+    assertThat(first.getJsonObject("params").getString("optimizer.name"))
+        .isIn((Object[]) OPTIMIZERS);
+    assertThat(first.getJsonObject("series").getJsonObject("train/loss").getJsonArray("steps"))
+        .hasSize(20);
     HttpResponse<String> points = get("/api/dashboard/export?format=csv&runs=" + seeded.get(0));
-    Set<String> kinds = points.body().lines().skip(1).map(l -> l.split(",")[2]).collect(Collectors.toSet());
+    Set<String> kinds =
+        points.body().lines().skip(1).map(l -> l.split(",")[2]).collect(Collectors.toSet());
     assertThat(kinds).containsExactlyInAnyOrder("param", "final", "point");
     assertThat(points.body().lines().filter(l -> l.contains(",point,")).count()).isEqualTo(23);
     // bad input: one clear line, a 400

@@ -23,14 +23,15 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /**
- * Browser safety in Debian's headless chromium against a real {@code cairn serve}:
- * a page served from another origin (a second HTTP server on another 127.0.0.1 port) tries to
- * delete a run and change its notes through the browser, and the run is untouched; then, with a
- * token created, the dashboard asks for one, refuses a wrong one, shows the runs for the right one
- * (with the owner and only the actions its scope allows) and asks again after signing out.
+ * Browser safety in Debian's headless chromium against a real {@code cairn serve}: a page served
+ * from another origin (a second HTTP server on another 127.0.0.1 port) tries to delete a run and
+ * change its notes through the browser, and the run is untouched; then, with a token created, the
+ * dashboard asks for one, refuses a wrong one, shows the runs for the right one (with the owner and
+ * only the actions its scope allows) and asks again after signing out.
  */
 class DashboardSignInBrowserTest {
-  private static final String XOR = """
+  private static final String XOR =
+      """
       name: xor-signin
       experiment: xor
       seed: 7
@@ -56,9 +57,15 @@ class DashboardSignInBrowserTest {
     }
   }
 
-  private HttpResponse<String> send(String method, String url, String token, String contentType, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).method(method,
-        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  private HttpResponse<String> send(
+      String method, String url, String token, String contentType, String body) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -79,7 +86,8 @@ class DashboardSignInBrowserTest {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     String id = new JsonObject(r.body()).getString("id");
     long end = System.currentTimeMillis() + 180_000;
-    while (System.currentTimeMillis() < end && !"FINISHED".equals(run(id, token).getString("status"))) {
+    while (System.currentTimeMillis() < end
+        && !"FINISHED".equals(run(id, token).getString("status"))) {
       Thread.sleep(300);
     }
     assertThat(run(id, token).getString("status")).isEqualTo("FINISHED");
@@ -88,23 +96,36 @@ class DashboardSignInBrowserTest {
 
   @Test
   void anotherOriginCannotDeleteAndTheDashboardAsksForAToken() throws Exception {
-    assumeTrue(DashboardBrowser.available(), "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+    assumeTrue(
+        DashboardBrowser.available(),
+        "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
     // no token yet, on loopback: open to this machine, as before; the CSRF rule is all that stands
     // between a page on another site and the API
     server = CairnProcess.serve(data);
-    assumeTrue(send("GET", server.base() + "/api/auth/me", null, null, null).statusCode() == 200,
+    assumeTrue(
+        send("GET", server.base() + "/api/auth/me", null, null, null).statusCode() == 200,
         "this build has no /api/auth/me (the server side of issue 12 is not merged)");
     String runId = trainRun(null);
     int runsBefore = runCount(null);
-    assertThat(send("PUT", server.base() + "/api/runs/" + runId + "/notes", null, "application/json",
-        "{\"tags\": [\"keep\"], \"notes\": \"original\"}").statusCode()).isEqualTo(200);
+    assertThat(
+            send(
+                    "PUT",
+                    server.base() + "/api/runs/" + runId + "/notes",
+                    null,
+                    "application/json",
+                    "{\"tags\": [\"keep\"], \"notes\": \"original\"}")
+                .statusCode())
+        .isEqualTo(200);
 
     List<String> attackerLog = new CopyOnWriteArrayList<>();
     evil = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     String target = server.base() + "/api/runs/" + runId;
-    // a text/plain form sends "NAME=VALUE": this name makes the body a valid spec whose last line is a comment
-    String csrfSpec = XOR.replace("xor-signin", "csrf-run").strip().replace("\n", "&#10;") + "&#10;#";
-    String page = """
+    // a text/plain form sends "NAME=VALUE": this name makes the body a valid spec whose last line
+    // is a comment
+    String csrfSpec =
+        XOR.replace("xor-signin", "csrf-run").strip().replace("\n", "&#10;") + "&#10;#";
+    String page =
+        """
         <!doctype html><html><body>
         <form id="f" method="POST" action="%1$s/notes" enctype="text/plain" target="sink">
           <input name='{"tags":[],"notes":"pwned","x":"' value='"}'></form>
@@ -112,8 +133,10 @@ class DashboardSignInBrowserTest {
         <form id="h" method="POST" action="%2$s/api/runs" enctype="text/plain" target="sink3">
           <input name="%3$s" value=""></form><iframe name="sink3"></iframe>
         <iframe name="sink"></iframe><iframe name="sink2"></iframe>
-        <script src="/attack.js"></script></body></html>""".formatted(target, server.base(), csrfSpec);
-    String script = """
+        <script src="/attack.js"></script></body></html>"""
+            .formatted(target, server.base(), csrfSpec);
+    String script =
+        """
         const report = (what) => fetch('/report?' + encodeURIComponent(what));
         (async () => {
           for (const [method, mode, headers, body] of [
@@ -131,26 +154,36 @@ class DashboardSignInBrowserTest {
           document.getElementById('g').submit();
           document.getElementById('h').submit();
           setTimeout(() => report('done'), 1500);
-        })();""".formatted(target);
-    evil.createContext("/", ex -> {
-      String path = ex.getRequestURI().getPath();
-      if (path.equals("/report")) {
-        attackerLog.add(java.net.URLDecoder.decode(ex.getRequestURI().getRawQuery(), StandardCharsets.UTF_8));
-      }
-      byte[] out = (path.equals("/attack.js") ? script : path.equals("/") ? page : "").getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", path.endsWith(".js") ? "text/javascript" : "text/html");
-      ex.sendResponseHeaders(200, out.length == 0 ? -1 : out.length);
-      if (out.length > 0) {
-        ex.getResponseBody().write(out);
-      }
-      ex.close();
-    });
+        })();"""
+            .formatted(target);
+    evil.createContext(
+        "/",
+        ex -> {
+          String path = ex.getRequestURI().getPath();
+          if (path.equals("/report")) {
+            attackerLog.add(
+                java.net.URLDecoder.decode(
+                    ex.getRequestURI().getRawQuery(), StandardCharsets.UTF_8));
+          }
+          byte[] out =
+              (path.equals("/attack.js") ? script : path.equals("/") ? page : "")
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders()
+              .set("Content-Type", path.endsWith(".js") ? "text/javascript" : "text/html");
+          ex.sendResponseHeaders(200, out.length == 0 ? -1 : out.length);
+          if (out.length > 0) {
+            ex.getResponseBody().write(out);
+          }
+          ex.close();
+        });
     evil.start();
 
     try (DashboardBrowser browser = new DashboardBrowser()) {
       browser.driver.get("http://127.0.0.1:" + evil.getAddress().getPort() + "/");
       browser.await("the attacking page to finish", d -> attackerLog.contains("done"));
-      assertThat(attackerLog).as("what the attacking page saw").doesNotContain("DELETE cors answered 200 basic");
+      assertThat(attackerLog)
+          .as("what the attacking page saw")
+          .doesNotContain("DELETE cors answered 200 basic");
       JsonObject after = run(runId, null);
       assertThat(after.getString("status")).isEqualTo("FINISHED");
       JsonObject row = dashboardRow(runId, null);
@@ -160,9 +193,11 @@ class DashboardSignInBrowserTest {
 
       // now a team server: a token exists, so every request needs one
       server.stop();
-      CairnProcess.Result created = CairnProcess.run(data, 2, "token", "create", "--name", "ana", "--scope", "write");
+      CairnProcess.Result created =
+          CairnProcess.run(data, 2, "token", "create", "--name", "ana", "--scope", "write");
       assertThat(created.exitCode()).as(created.stderr()).isZero();
-      Matcher m = Pattern.compile("cairn_[A-Za-z0-9]{40,}").matcher(created.stdout() + created.stderr());
+      Matcher m =
+          Pattern.compile("cairn_[A-Za-z0-9]{40,}").matcher(created.stdout() + created.stderr());
       assertThat(m.find()).as(created.stdout()).isTrue();
       String token = m.group();
       server = CairnProcess.serve(data);
@@ -170,24 +205,34 @@ class DashboardSignInBrowserTest {
       assertThat(run(ownRun, token).getString("owner")).isEqualTo("ana");
 
       browser.driver.get(server.base() + "/#/runs");
-      WebElement input = browser.await("the sign-in form", d -> {
-        WebElement e = d.findElement(By.cssSelector(".signin-token"));
-        return e.isDisplayed() ? e : null;
-      });
+      WebElement input =
+          browser.await(
+              "the sign-in form",
+              d -> {
+                WebElement e = d.findElement(By.cssSelector(".signin-token"));
+                return e.isDisplayed() ? e : null;
+              });
       input.sendKeys("cairn_" + "x".repeat(44));
       browser.driver.findElement(By.cssSelector(".signin-submit")).click();
-      browser.await("the wrong token to be refused", d -> d.findElement(By.cssSelector(".signin-error")).getText().contains("not accepted"));
+      browser.await(
+          "the wrong token to be refused",
+          d -> d.findElement(By.cssSelector(".signin-error")).getText().contains("not accepted"));
       assertThat(browser.driver.findElement(By.cssSelector(".signin")).isDisplayed()).isTrue();
       assertThat(browser.js("return sessionStorage.getItem('cairn.token')")).isNull();
 
       input.clear();
       input.sendKeys(token);
       browser.driver.findElement(By.cssSelector(".signin-submit")).click();
-      browser.await("the runs after signing in", d -> !d.findElements(By.cssSelector("tr[data-id='" + ownRun + "']")).isEmpty());
+      browser.await(
+          "the runs after signing in",
+          d -> !d.findElements(By.cssSelector("tr[data-id='" + ownRun + "']")).isEmpty());
       assertThat(browser.driver.findElement(By.cssSelector(".signin")).isDisplayed()).isFalse();
-      assertThat(browser.driver.findElement(By.cssSelector(".who")).getText()).isEqualTo("ana · write");
+      assertThat(browser.driver.findElement(By.cssSelector(".who")).getText())
+          .isEqualTo("ana · write");
       assertThat(browser.js("return sessionStorage.getItem('cairn.token')")).isEqualTo(token);
-      assertThat(browser.js("return JSON.stringify(Object.values(localStorage))")).asString().doesNotContain(token);
+      assertThat(browser.js("return JSON.stringify(Object.values(localStorage))"))
+          .asString()
+          .doesNotContain(token);
       WebElement own = browser.driver.findElement(By.cssSelector("tr[data-id='" + ownRun + "']"));
       assertThat(own.findElement(By.cssSelector("td.owner")).getText()).isEqualTo("ana");
       assertThat(own.findElements(By.cssSelector("button.delete"))).hasSize(1);
@@ -200,16 +245,21 @@ class DashboardSignInBrowserTest {
       assertThat(dashboardRow(runId, token).getString("notes")).isEqualTo("original");
 
       browser.driver.findElement(By.cssSelector(".signout")).click();
-      browser.await("the sign-in form after signing out", d -> d.findElement(By.cssSelector(".signin")).isDisplayed());
+      browser.await(
+          "the sign-in form after signing out",
+          d -> d.findElement(By.cssSelector(".signin")).isDisplayed());
       assertThat(browser.js("return sessionStorage.getItem('cairn.token')")).isNull();
       browser.driver.navigate().refresh();
-      browser.await("the sign-in form after a reload", d -> d.findElement(By.cssSelector(".signin")).isDisplayed());
+      browser.await(
+          "the sign-in form after a reload",
+          d -> d.findElement(By.cssSelector(".signin")).isDisplayed());
     }
   }
 
   /** The run as the dashboard lists it: with its tags and notes. */
   private JsonObject dashboardRow(String id, String token) throws Exception {
-    HttpResponse<String> r = send("GET", server.base() + "/api/dashboard/runs?limit=500", token, null, null);
+    HttpResponse<String> r =
+        send("GET", server.base() + "/api/dashboard/runs?limit=500", token, null, null);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     var runs = new JsonObject(r.body()).getJsonArray("runs");
     for (int i = 0; i < runs.size(); i++) {

@@ -26,11 +26,16 @@ class DatasetMissingTest {
   }
 
   private CairnProcess.Result runReadmeSpec(boolean offline, String url) throws Exception {
-    String readme = Files.readString(CairnProcess.REPO.resolve("experiments/softmax-fashion-mnist.yaml"));
+    String readme =
+        Files.readString(CairnProcess.REPO.resolve("experiments/softmax-fashion-mnist.yaml"));
     assertThat(readme).contains("  plugin: fashion-mnist\n");
     Path spec = dir.resolve("softmax-fashion-mnist.yaml");
-    Files.writeString(spec, url == null ? readme
-        : readme.replace("  plugin: fashion-mnist\n", "  plugin: fashion-mnist\n  url: " + url + "\n"));
+    Files.writeString(
+        spec,
+        url == null
+            ? readme
+            : readme.replace(
+                "  plugin: fashion-mnist\n", "  plugin: fashion-mnist\n  url: " + url + "\n"));
     Path empty = Files.createDirectories(dir.resolve("no-debian-package"));
     ProcessBuilder pb = CairnProcess.builder(dir.resolve("data"), "run", spec.toString());
     pb.environment().put("CAIRN_FASHION_MNIST_DIR", empty.toString());
@@ -45,24 +50,45 @@ class DatasetMissingTest {
     String all = r.stdout() + r.stderr();
     assertThat(all).doesNotContain("\tat ", "Caused by", "Exception:", "ERROR");
     assertThat(r.stderr()).isBlank();
-    String cache = dir.resolve("data").toAbsolutePath().normalize().resolve("datasets/fashion-mnist").toString();
+    String cache =
+        dir.resolve("data")
+            .toAbsolutePath()
+            .normalize()
+            .resolve("datasets/fashion-mnist")
+            .toString();
     assertThat(r.stdout().strip().lines().toList())
         .hasSize(3)
-        .satisfies(lines -> {
-          assertThat(lines.get(0)).matches("run \\w+  course/softmax-fashion-mnist  FAILED: fashion-mnist: files not found in "
-              + java.util.regex.Pattern.quote(dir.resolve("no-debian-package") + " or " + cache + ", and " + tried));
-          assertThat(lines.get(1)).startsWith("fix: `apt-get install dataset-fashion-mnist`, or put train-images-idx3-ubyte,")
-              .endsWith("in a folder and name it with CAIRN_FASHION_MNIST_DIR=FOLDER (or dataset.folder in the spec)");
-          assertThat(lines.get(2)).startsWith("run id: ");
-        });
+        .satisfies(
+            lines -> {
+              assertThat(lines.get(0))
+                  .matches(
+                      "run \\w+  course/softmax-fashion-mnist  FAILED: fashion-mnist: files not found in "
+                          + java.util.regex.Pattern.quote(
+                              dir.resolve("no-debian-package")
+                                  + " or "
+                                  + cache
+                                  + ", and "
+                                  + tried));
+              assertThat(lines.get(1))
+                  .startsWith(
+                      "fix: `apt-get install dataset-fashion-mnist`, or put train-images-idx3-ubyte,")
+                  .endsWith(
+                      "in a folder and name it with CAIRN_FASHION_MNIST_DIR=FOLDER (or dataset.folder in the spec)");
+              assertThat(lines.get(2)).startsWith("run id: ");
+            });
   }
 
   @Test
   void withoutThePackageAndWithoutNetworkItSaysWhatItTriedAndTheFix() throws Exception {
     int port = closedPort();
     CairnProcess.Result r = runReadmeSpec(false, "http://127.0.0.1:" + port + "/");
-    assertClearMessage(r, "the download of http://127.0.0.1:" + port
-        + "/train-images-idx3-ubyte.gz failed: cannot connect to 127.0.0.1:" + port + ".");
+    assertClearMessage(
+        r,
+        "the download of http://127.0.0.1:"
+            + port
+            + "/train-images-idx3-ubyte.gz failed: cannot connect to 127.0.0.1:"
+            + port
+            + ".");
   }
 
   @Test

@@ -22,21 +22,24 @@ final class EventRecords {
       value.write(tagBytes.length);
       value.writeBytes(tagBytes);
       value.write(0x15);
-      value.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(1f / (step + 1)).array());
+      value.writeBytes(
+          ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(1f / (step + 1)).array());
       ByteArrayOutputStream summary = new ByteArrayOutputStream();
       summary.write(0x0a);
       summary.write(value.size());
       summary.writeBytes(value.toByteArray());
       ByteArrayOutputStream event = new ByteArrayOutputStream();
       event.write(0x09);
-      event.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(1.7e9 + step).array());
+      event.writeBytes(
+          ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(1.7e9 + step).array());
       event.write(0x10);
       event.write(step);
       event.write(0x2a);
       event.write(summary.size());
       event.writeBytes(summary.toByteArray());
       byte[] data = event.toByteArray();
-      byte[] header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(data.length).array();
+      byte[] header =
+          ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(data.length).array();
       out.writeBytes(header);
       out.writeBytes(le(masked(header)));
       out.writeBytes(data);

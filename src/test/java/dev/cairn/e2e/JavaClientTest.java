@@ -43,7 +43,12 @@ class JavaClientTest {
     CairnProcess.Server server = CairnProcess.serve(dir.resolve("data"));
     try (CairnClient cairn = CairnClient.create(URI.create(server.base()))) {
       int steps = 3_000;
-      Run run = cairn.startRun("outside", "plain-loop", Map.of("lr", 0.1, "optimizer", "sgd"), Map.of("team", "vision"));
+      Run run =
+          cairn.startRun(
+              "outside",
+              "plain-loop",
+              Map.of("lr", 0.1, "optimizer", "sgd"),
+              Map.of("team", "vision"));
       for (int step = 0; step < steps; step++) {
         for (int t = 0; t < 10; t++) {
           run.log("tag" + t, step, value(t, step));
@@ -58,8 +63,11 @@ class JavaClientTest {
       assertThat(stored.getString("status")).isEqualTo("FINISHED");
       assertThat(stored.getString("source")).isEqualTo("java-client");
       assertThat(stored.getJsonObject("params").getMap())
-          .containsEntry("lr", "0.1").containsEntry("optimizer", "sgd").containsEntry("batchSize", "64");
-      assertThat(get(server, "/api/tracking/runs/" + run.id()).getJsonObject("tags").getMap()).containsEntry("team", "vision");
+          .containsEntry("lr", "0.1")
+          .containsEntry("optimizer", "sgd")
+          .containsEntry("batchSize", "64");
+      assertThat(get(server, "/api/tracking/runs/" + run.id()).getJsonObject("tags").getMap())
+          .containsEntry("team", "vision");
       for (int t = 0; t < 10; t++) {
         assertSeries(server, run.id(), "tag" + t, t, steps);
       }
@@ -71,15 +79,19 @@ class JavaClientTest {
   }
 
   /**
-   * Whole arrays per call ({@code log(tag, steps[], values[], wallTimes[])}) across several batches,
-   * a block that repeats steps already sent (stored once, the first value kept), and the client's
-   * opt-in {@code system/*} series beside them.
+   * Whole arrays per call ({@code log(tag, steps[], values[], wallTimes[])}) across several
+   * batches, a block that repeats steps already sent (stored once, the first value kept), and the
+   * client's opt-in {@code system/*} series beside them.
    */
   @Test
   void blocksAndSystemMetricsStoreEveryPointOnce() throws Exception {
     CairnProcess.Server server = CairnProcess.serve(dir.resolve("data"));
-    try (CairnClient cairn = CairnClient.builder().setServer(URI.create(server.base())).optBatchPoints(7_000)
-        .optSystemMetrics(Duration.ofSeconds(1)).build()) {
+    try (CairnClient cairn =
+        CairnClient.builder()
+            .setServer(URI.create(server.base()))
+            .optBatchPoints(7_000)
+            .optSystemMetrics(Duration.ofSeconds(1))
+            .build()) {
       Run run = cairn.startRun("outside", "blocks", Map.of(), Map.of());
       int steps = 25_000;
       for (int from = 0; from < steps; from += 1_000) {
@@ -95,11 +107,14 @@ class JavaClientTest {
       run.end(EndStatus.FINISHED);
       assertThat(run.droppedPoints()).isLessThanOrEqualTo(3);
       assertSeries(server, run.id(), "block", 0, steps);
-      assertThat(series(server, run.id(), "system/heap_used_mb").getInteger("totalPoints")).isPositive();
+      assertThat(series(server, run.id(), "system/heap_used_mb").getInteger("totalPoints"))
+          .isPositive();
       JsonObject metrics = get(server, "/api/runs/" + run.id()).getJsonObject("metrics");
       assertThat(metrics.fieldNames()).contains("system/heap_committed_mb", "system/direct_mb");
       if (!hasNvidiaSmi()) {
-        assertThat(metrics.fieldNames()).as("no GPU: no GPU series, not zeros").noneMatch(k -> k.startsWith("system/gpu"));
+        assertThat(metrics.fieldNames())
+            .as("no GPU: no GPU series, not zeros")
+            .noneMatch(k -> k.startsWith("system/gpu"));
       }
     } finally {
       server.stop();
@@ -125,14 +140,18 @@ class JavaClientTest {
       List<Future<Run>> runs = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         int writer = w;
-        runs.add(pool.submit(() -> {
-          Run run = cairn.startRun("concurrent", "writer-" + writer, Map.of("writer", writer), Map.of());
-          for (int step = 0; step < steps; step++) {
-            run.log("loss", step, value(writer, step));
-          }
-          run.end(EndStatus.FINISHED);
-          return run;
-        }));
+        runs.add(
+            pool.submit(
+                () -> {
+                  Run run =
+                      cairn.startRun(
+                          "concurrent", "writer-" + writer, Map.of("writer", writer), Map.of());
+                  for (int step = 0; step < steps; step++) {
+                    run.log("loss", step, value(writer, step));
+                  }
+                  run.end(EndStatus.FINISHED);
+                  return run;
+                }));
       }
       for (int w = 0; w < writers; w++) {
         Run run = runs.get(w).get(5, TimeUnit.MINUTES);
@@ -156,8 +175,12 @@ class JavaClientTest {
     CairnProcess.Server server = serveOn(data, port);
     int tags = 5;
     int steps = 20_000;
-    CairnClient cairn = CairnClient.builder().setServer(URI.create(server.base()))
-        .optMaxBackoff(Duration.ofMillis(500)).optBatchPoints(2_000).build();
+    CairnClient cairn =
+        CairnClient.builder()
+            .setServer(URI.create(server.base()))
+            .optMaxBackoff(Duration.ofMillis(500))
+            .optBatchPoints(2_000)
+            .build();
     Run run;
     long sentAtEnd;
     long sentAtKill = -1;
@@ -187,14 +210,21 @@ class JavaClientTest {
       cairn.close();
     }
     try {
-      assertThat(sentAtKill).as("points acknowledged before the kill").isPositive().isLessThan((long) tags * steps);
-      assertThat(sentAtEnd).as("points acknowledged by the end (after the restart)").isGreaterThan(sentAtKill);
+      assertThat(sentAtKill)
+          .as("points acknowledged before the kill")
+          .isPositive()
+          .isLessThan((long) tags * steps);
+      assertThat(sentAtEnd)
+          .as("points acknowledged by the end (after the restart)")
+          .isGreaterThan(sentAtKill);
       long stored = 0;
       for (int t = 0; t < tags; t++) {
         JsonObject s = series(server, run.id(), "t" + t);
         JsonArray stepsStored = s.getJsonArray("steps");
         for (int i = 1; i < stepsStored.size(); i++) {
-          assertThat(stepsStored.getLong(i)).as("steps strictly increase (no duplicates)").isGreaterThan(stepsStored.getLong(i - 1));
+          assertThat(stepsStored.getLong(i))
+              .as("steps strictly increase (no duplicates)")
+              .isGreaterThan(stepsStored.getLong(i - 1));
         }
         for (int i = 0; i < stepsStored.size(); i++) {
           long step = stepsStored.getLong(i);
@@ -205,7 +235,9 @@ class JavaClientTest {
           assertThat(stepsStored.getLong(stepsStored.size() - 1)).isEqualTo(steps - 1);
         }
       }
-      assertThat(stored + run.droppedPoints()).as("stored + dropped = logged").isEqualTo((long) tags * steps);
+      assertThat(stored + run.droppedPoints())
+          .as("stored + dropped = logged")
+          .isEqualTo((long) tags * steps);
       assertThat(get(server, "/api/runs/" + run.id()).getString("status")).isEqualTo("FINISHED");
     } finally {
       server.stop();
@@ -216,7 +248,8 @@ class JavaClientTest {
     return tag * 1000.0 + step * 0.5;
   }
 
-  private static void assertSeries(CairnProcess.Server server, String runId, String tag, int t, int steps) throws Exception {
+  private static void assertSeries(
+      CairnProcess.Server server, String runId, String tag, int t, int steps) throws Exception {
     JsonObject s = series(server, runId, tag);
     assertThat(s.getInteger("totalPoints")).as("points of %s", tag).isEqualTo(steps);
     JsonArray stored = s.getJsonArray("steps");
@@ -228,23 +261,37 @@ class JavaClientTest {
     }
   }
 
-  private static JsonObject series(CairnProcess.Server server, String runId, String tag) throws Exception {
-    return get(server, "/api/runs/" + runId + "/series?maxPoints=0&tag=" + URLEncoder.encode(tag, StandardCharsets.UTF_8));
+  private static JsonObject series(CairnProcess.Server server, String runId, String tag)
+      throws Exception {
+    return get(
+        server,
+        "/api/runs/"
+            + runId
+            + "/series?maxPoints=0&tag="
+            + URLEncoder.encode(tag, StandardCharsets.UTF_8));
   }
 
   private static JsonObject get(CairnProcess.Server server, String path) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.base() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(server.base() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
     return new JsonObject(r.body());
   }
 
-  /** {@code cairn serve} on a fixed port, so that a restarted server is where the client left it. */
+  /**
+   * {@code cairn serve} on a fixed port, so that a restarted server is where the client left it.
+   */
   private static CairnProcess.Server serveOn(Path data, int port) throws Exception {
-    Process p = CairnProcess.builder(data, "serve", "--port", Integer.toString(port)).redirectErrorStream(true).start();
+    Process p =
+        CairnProcess.builder(data, "serve", "--port", Integer.toString(port))
+            .redirectErrorStream(true)
+            .start();
     p.getOutputStream().close();
     List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line;
     String base = null;
     while ((line = out.readLine()) != null) {

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 of a training JVM: on the next start the run is FAILED, not RUNNING forever, every
- * metric flushed before the kill is still there, and the database opens cleanly.
+ * kill -9 of a training JVM: on the next start the run is FAILED, not RUNNING forever, every metric
+ * flushed before the kill is still there, and the database opens cleanly.
  */
 class KillDuringTrainingTest {
   @TempDir Path dir;
@@ -23,7 +23,9 @@ class KillDuringTrainingTest {
   @Test
   void killedRunIsMarkedFailedAndKeepsFlushedMetrics() throws Exception {
     Path spec = dir.resolve("long.yaml");
-    Files.writeString(spec, """
+    Files.writeString(
+        spec,
+        """
         name: long-mlp
         epochs: 200
         logging: {everySteps: 5}
@@ -34,12 +36,15 @@ class KillDuringTrainingTest {
         """);
     Path data = dir.resolve("data");
     // short leases so the test need not wait the default 30 s for the dead owner's lease to expire
-    java.util.Map<String, String> lease = java.util.Map.of("CAIRN_HEARTBEAT_SECONDS", "1", "CAIRN_RUN_LEASE_SECONDS", "3");
-    ProcessBuilder trainer = CairnProcess.builder(data, "run", spec.toString()).redirectErrorStream(true);
+    java.util.Map<String, String> lease =
+        java.util.Map.of("CAIRN_HEARTBEAT_SECONDS", "1", "CAIRN_RUN_LEASE_SECONDS", "3");
+    ProcessBuilder trainer =
+        CairnProcess.builder(data, "run", spec.toString()).redirectErrorStream(true);
     trainer.environment().putAll(lease);
     Process p = trainer.start();
     p.getOutputStream().close();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       boolean sawEpoch2 = false;
       while ((line = out.readLine()) != null) {
@@ -57,7 +62,8 @@ class KillDuringTrainingTest {
     Thread.sleep(4000); // past the killed owner's lease
     CairnProcess.Result runs = CairnProcess.run(lease, data, 2, "runs", "--json");
     assertThat(runs.exitCode()).as(runs.stderr()).isZero();
-    assertThat(runs.stderr()).contains("1 run(s) left unfinished by an earlier process were marked FAILED");
+    assertThat(runs.stderr())
+        .contains("1 run(s) left unfinished by an earlier process were marked FAILED");
     JsonArray list = new JsonObject(runs.stdout()).getJsonArray("runs");
     assertThat(list).hasSize(1);
     JsonObject run = list.getJsonObject(0);
@@ -71,8 +77,18 @@ class KillDuringTrainingTest {
     // read the store directly: both finished epochs are there in full
     try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(data)) {
       var series = store.series(run.getString("id"));
-      long epochPoints = series.stream().filter(s -> s.tag().equals("epoch/train_loss")).findFirst().orElseThrow().count();
-      long stepPoints = series.stream().filter(s -> s.tag().equals("train/loss")).findFirst().orElseThrow().count();
+      long epochPoints =
+          series.stream()
+              .filter(s -> s.tag().equals("epoch/train_loss"))
+              .findFirst()
+              .orElseThrow()
+              .count();
+      long stepPoints =
+          series.stream()
+              .filter(s -> s.tag().equals("train/loss"))
+              .findFirst()
+              .orElseThrow()
+              .count();
       assertThat(epochPoints).isGreaterThanOrEqualTo(2);
       assertThat(stepPoints).isGreaterThanOrEqualTo(2 * 100 / 5);
     }

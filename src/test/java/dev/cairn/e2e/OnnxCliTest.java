@@ -44,20 +44,28 @@ class OnnxCliTest {
     Path b = work.resolve("b.onnx");
     CairnProcess.Result first = cairn("export", runId, "--out", a.toString());
     assertThat(first.exitCode()).as(first.stderr()).isZero();
-    assertThat(first.stdout()).contains("exported run " + runId + " (xor-mlp) to " + a)
-        .containsPattern("verified: max \\|ONNX Runtime - DJL\\| = \\d\\.\\d\\de-\\d\\d on a probe batch of 8 \\(allowed 1e-04 \\+ 1e-05 \\* \\|DJL\\|\\)")
+    assertThat(first.stdout())
+        .contains("exported run " + runId + " (xor-mlp) to " + a)
+        .containsPattern(
+            "verified: max \\|ONNX Runtime - DJL\\| = \\d\\.\\d\\de-\\d\\d on a probe batch of 8 \\(allowed 1e-04 \\+ 1e-05 \\* \\|DJL\\|\\)")
         .contains("model id: ");
     CairnProcess.Result second = cairn("export", runId, "--out", b.toString(), "--json");
     assertThat(second.exitCode()).as(second.stderr()).isZero();
     JsonObject json = new JsonObject(second.stdout());
     assertThat(json.getBoolean("reused")).isTrue();
-    assertThat(json.getJsonObject("verification").getDouble("maxAbsDiff")).isLessThanOrEqualTo(1e-4);
+    assertThat(json.getJsonObject("verification").getDouble("maxAbsDiff"))
+        .isLessThanOrEqualTo(1e-4);
     assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
     assertThat(data.resolve("runs").resolve(runId).resolve("artifacts/model.onnx")).exists();
     if (Files.isExecutable(PYTHON)) {
-      Process p = new ProcessBuilder(PYTHON.toString(), "-c",
-          "import sys, onnx; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True); print('checked')",
-          a.toString()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  PYTHON.toString(),
+                  "-c",
+                  "import sys, onnx; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True); print('checked')",
+                  a.toString())
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes());
       p.waitFor(2, TimeUnit.MINUTES);
       if (!out.contains("No module named 'onnx'")) {
@@ -74,20 +82,23 @@ class OnnxCliTest {
     assertThat(imported.exitCode()).as(imported.stderr()).isZero();
     JsonObject model = new JsonObject(imported.stdout());
     String id = model.getString("id");
-    assertThat(model.getJsonArray("inputs").getJsonObject(0).getJsonArray("shape")).isEqualTo(new JsonArray().add("batch").add(2));
+    assertThat(model.getJsonArray("inputs").getJsonObject(0).getJsonArray("shape"))
+        .isEqualTo(new JsonArray().add("batch").add(2));
     assertThat(model.getJsonArray("classLabels")).hasSize(2);
 
     CairnProcess.Result predicted = cairn("predict", id, "--input", xorInput.toString(), "--json");
     assertThat(predicted.exitCode()).as(predicted.stderr()).isZero();
     JsonArray predictions = new JsonObject(predicted.stdout()).getJsonArray("predictions");
-    assertThat(predictions.stream().map(p -> ((JsonObject) p).getInteger("index"))).containsExactly(0, 1, 1, 0);
+    assertThat(predictions.stream().map(p -> ((JsonObject) p).getInteger("index")))
+        .containsExactly(0, 1, 1, 0);
 
     CairnProcess.Result table = cairn("predict", file.toString(), "--input", xorInput.toString());
     assertThat(table.exitCode()).as(table.stderr()).isZero();
     assertThat(table.stdout()).contains("example  class  label  probability");
     assertThat(table.stderr()).contains("on cpu (CPU execution provider");
 
-    CairnProcess.Result evaluated = cairn("evaluate", id, "--dataset", "xor", "-P", "repeat=1", "--json");
+    CairnProcess.Result evaluated =
+        cairn("evaluate", id, "--dataset", "xor", "-P", "repeat=1", "--json");
     assertThat(evaluated.exitCode()).as(evaluated.stderr()).isZero();
     JsonObject e = new JsonObject(evaluated.stdout());
     assertThat(e.getDouble("accuracy")).isEqualTo(1.0);
@@ -116,10 +127,12 @@ class OnnxCliTest {
     CairnProcess.Result r = cairn("predict", good.toString(), "--input", ragged.toString());
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.stderr()).contains("error: input 'input' is ragged");
-    CairnProcess.Result unknown = cairn("export", "nosuchrun", "--out", work.resolve("never.onnx").toString());
+    CairnProcess.Result unknown =
+        cairn("export", "nosuchrun", "--out", work.resolve("never.onnx").toString());
     assertThat(unknown.exitCode()).isEqualTo(1);
     assertThat(unknown.stderr()).contains("error: no run with id 'nosuchrun'");
-    CairnProcess.Result cuda = cairn("predict", good.toString(), "--input", xorInput.toString(), "--provider", "cuda");
+    CairnProcess.Result cuda =
+        cairn("predict", good.toString(), "--input", xorInput.toString(), "--provider", "cuda");
     if (cuda.exitCode() != 0) {
       assertThat(cuda.stderr()).contains("execution provider 'cuda' cannot be used");
     }
@@ -137,12 +150,21 @@ class OnnxCliTest {
 
   @Test
   void aPyTorchExportImportsAndPredictsWhatTorchComputed() throws Exception {
-    Process check = new ProcessBuilder(PYTHON.toString(), "-c", "import torch").redirectErrorStream(true).start();
+    Process check =
+        new ProcessBuilder(PYTHON.toString(), "-c", "import torch")
+            .redirectErrorStream(true)
+            .start();
     check.getInputStream().readAllBytes();
-    org.junit.jupiter.api.Assumptions.assumeTrue(check.waitFor() == 0, "/usr/bin/python3 with python3-torch is not installed");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        check.waitFor() == 0, "/usr/bin/python3 with python3-torch is not installed");
     Path fixtures = work.resolve("torch");
-    Process gen = new ProcessBuilder(PYTHON.toString(), CairnProcess.REPO.resolve("onnx-models/make_torch_fixtures.py").toString(),
-        fixtures.toString()).redirectErrorStream(true).start();
+    Process gen =
+        new ProcessBuilder(
+                PYTHON.toString(),
+                CairnProcess.REPO.resolve("onnx-models/make_torch_fixtures.py").toString(),
+                fixtures.toString())
+            .redirectErrorStream(true)
+            .start();
     String log = new String(gen.getInputStream().readAllBytes());
     assertThat(gen.waitFor()).as(log).isZero();
     CairnProcess.Result imported = cairn("import", fixtures.resolve("lenet.onnx").toString());
@@ -162,7 +184,8 @@ class OnnxCliTest {
     Files.writeString(body, new JsonObject().put("inputs", rows).encode());
     CairnProcess.Result predicted = cairn("predict", id, "--input", body.toString(), "--json");
     assertThat(predicted.exitCode()).as(predicted.stderr()).isZero();
-    JsonObject output = new JsonObject(predicted.stdout()).getJsonObject("outputs").getJsonObject("output");
+    JsonObject output =
+        new JsonObject(predicted.stdout()).getJsonObject("outputs").getJsonObject("output");
     assertThat(output.getJsonArray("shape")).isEqualTo(expected.getJsonArray("shape"));
     JsonArray got = output.getJsonArray("data");
     JsonArray want = expected.getJsonArray("data");
@@ -170,7 +193,9 @@ class OnnxCliTest {
     int cols = want.size() / got.size();
     for (int i = 0; i < got.size(); i++) {
       for (int j = 0; j < cols; j++) {
-        max = Math.max(max, Math.abs(got.getJsonArray(i).getDouble(j) - want.getDouble(i * cols + j)));
+        max =
+            Math.max(
+                max, Math.abs(got.getJsonArray(i).getDouble(j) - want.getDouble(i * cols + j)));
       }
     }
     assertThat(max).isLessThanOrEqualTo(1e-4);

@@ -37,8 +37,13 @@ class PluginFaultsTest {
         Files.copy(jar, plugins.resolve(jar.getFileName()));
       }
     }
-    Files.write(plugins.resolve("corrupt.jar"), "this is not a zip file".getBytes(StandardCharsets.UTF_8));
-    buildPlugin(plugins.resolve("broken-1.0.jar"), "broken", "BrokenModel", """
+    Files.write(
+        plugins.resolve("corrupt.jar"), "this is not a zip file".getBytes(StandardCharsets.UTF_8));
+    buildPlugin(
+        plugins.resolve("broken-1.0.jar"),
+        "broken",
+        "BrokenModel",
+        """
         package demo;
         @org.pf4j.Extension
         public class BrokenModel implements dev.cairn.spi.ModelProvider {
@@ -49,7 +54,11 @@ class PluginFaultsTest {
           public ai.djl.nn.Block build(dev.cairn.spi.Params p, dev.cairn.spi.ModelContext c) { return null; }
         }
         """);
-    buildPlugin(plugins.resolve("tiny-1.0.jar"), "tiny", "TinyModel", """
+    buildPlugin(
+        plugins.resolve("tiny-1.0.jar"),
+        "tiny",
+        "TinyModel",
+        """
         package demo;
         @org.pf4j.Extension
         public class TinyModel implements dev.cairn.spi.ModelProvider {
@@ -64,16 +73,19 @@ class PluginFaultsTest {
 
     try (PluginRegistry registry = PluginRegistry.load(plugins, "0.1.0")) {
       List<PluginProblem> problems = registry.problems();
-      assertThat(problems).anySatisfy(p -> {
-        assertThat(p.pluginId()).isEqualTo("broken");
-        assertThat(p.what()).isEqualTo("demo.BrokenModel");
-        assertThat(p.reason()).contains("boom in constructor");
-      });
+      assertThat(problems)
+          .anySatisfy(
+              p -> {
+                assertThat(p.pluginId()).isEqualTo("broken");
+                assertThat(p.what()).isEqualTo("demo.BrokenModel");
+                assertThat(p.reason()).contains("boom in constructor");
+              });
       assertThat(problems).anySatisfy(p -> assertThat(p.pluginId()).isEqualTo("corrupt.jar"));
       assertThat(registry.list(ExtensionKind.MODEL).stream().map(InstalledExtension::id))
           .contains("linear", "softmax-regression", "mlp", "tiny")
           .doesNotContain("broken");
-      assertThat(registry.find(ExtensionKind.MODEL, "tiny").orElseThrow().pluginId()).isEqualTo("tiny");
+      assertThat(registry.find(ExtensionKind.MODEL, "tiny").orElseThrow().pluginId())
+          .isEqualTo("tiny");
       assertThat(registry.list(ExtensionKind.DATASET)).isNotEmpty();
     }
     // unloaded: the jars can be deleted
@@ -85,13 +97,23 @@ class PluginFaultsTest {
     assertThat(plugins).isEmptyDirectory();
   }
 
-  private void buildPlugin(Path jar, String pluginId, String className, String source) throws IOException {
+  private void buildPlugin(Path jar, String pluginId, String className, String source)
+      throws IOException {
     Path src = Files.createDirectories(dir.resolve("src-" + pluginId + "/demo"));
     Path classes = Files.createDirectories(dir.resolve("classes-" + pluginId));
     Files.writeString(src.resolve(className + ".java"), source);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    int rc = javac.run(null, null, null, "-proc:none", "-cp", System.getProperty("java.class.path"),
-        "-d", classes.toString(), src.resolve(className + ".java").toString());
+    int rc =
+        javac.run(
+            null,
+            null,
+            null,
+            "-proc:none",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "-d",
+            classes.toString(),
+            src.resolve(className + ".java").toString());
     assertThat(rc).as("javac").isZero();
     Manifest manifest = new Manifest();
     Attributes a = manifest.getMainAttributes();
@@ -99,7 +121,8 @@ class PluginFaultsTest {
     a.putValue("Plugin-Id", pluginId);
     a.putValue("Plugin-Version", "1.0.0");
     a.putValue("Plugin-Provider", "test");
-    try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+    try (OutputStream file = Files.newOutputStream(jar);
+        JarOutputStream out = new JarOutputStream(file, manifest)) {
       out.putNextEntry(new JarEntry("META-INF/extensions.idx"));
       out.write(("demo." + className + "\n").getBytes(StandardCharsets.UTF_8));
       out.closeEntry();

@@ -28,7 +28,8 @@ class RestApiTest {
 
   @BeforeAll
   void recordARunAndServe() throws Exception {
-    CairnProcess.Result r = CairnProcess.run(data, 5, "run", "experiments/linear-regression.yaml", "--json");
+    CairnProcess.Result r =
+        CairnProcess.run(data, 5, "run", "experiments/linear-regression.yaml", "--json");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     runId = new JsonObject(r.stdout()).getString("id");
     server = CairnProcess.serve(data);
@@ -43,7 +44,9 @@ class RestApiTest {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -65,32 +68,43 @@ class RestApiTest {
     JsonObject run = new JsonObject(get("/api/runs/" + runId).body());
     assertThat(run.getString("specText")).contains("synthetic-linear");
     assertThat(run.getJsonObject("params").getString("dataset.batchSize")).isEqualTo("10");
-    assertThat(new JsonObject(get("/api/runs/" + runId + "/params").body()).getString("optimizer.lr")).isEqualTo("0.03");
+    assertThat(
+            new JsonObject(get("/api/runs/" + runId + "/params").body()).getString("optimizer.lr"))
+        .isEqualTo("0.03");
 
-    JsonArray series = new JsonObject(get("/api/runs/" + runId + "/metrics").body()).getJsonArray("series");
+    JsonArray series =
+        new JsonObject(get("/api/runs/" + runId + "/metrics").body()).getJsonArray("series");
     assertThat(series.stream().map(o -> ((JsonObject) o).getString("tag")))
-        .contains("train/loss", "train/lr", "epoch/train_loss", "epoch/samples_per_sec", "epoch/time_s");
+        .contains(
+            "train/loss", "train/lr", "epoch/train_loss", "epoch/samples_per_sec", "epoch/time_s");
 
-    JsonObject full = new JsonObject(get("/api/runs/" + runId + "/series?tag=train/loss&maxPoints=0").body());
+    JsonObject full =
+        new JsonObject(get("/api/runs/" + runId + "/series?tag=train/loss&maxPoints=0").body());
     // 300 steps, logged at step 1 and every 10th
     assertThat(full.getLong("totalPoints")).isEqualTo(31);
     assertThat(full.getJsonArray("steps").getLong(0)).isEqualTo(1);
     assertThat(full.getJsonArray("steps").getLong(30)).isEqualTo(300);
-    JsonObject small = new JsonObject(get("/api/runs/" + runId + "/series?tag=train/loss&maxPoints=10").body());
+    JsonObject small =
+        new JsonObject(get("/api/runs/" + runId + "/series?tag=train/loss&maxPoints=10").body());
     assertThat(small.getBoolean("downsampled")).isTrue();
     assertThat(small.getJsonArray("steps").size()).isLessThanOrEqualTo(11);
-    assertThat(small.getJsonArray("steps").getLong(small.getJsonArray("steps").size() - 1)).isEqualTo(300);
+    assertThat(small.getJsonArray("steps").getLong(small.getJsonArray("steps").size() - 1))
+        .isEqualTo(300);
   }
 
   @Test
   void errorsAreJsonWithoutStackTraces() throws Exception {
     HttpResponse<String> missing = get("/api/runs/nosuchrun");
     assertThat(missing.statusCode()).isEqualTo(404);
-    assertThat(new JsonObject(missing.body()).getJsonObject("error").getString("code")).isEqualTo("not_found");
+    assertThat(new JsonObject(missing.body()).getJsonObject("error").getString("code"))
+        .isEqualTo("not_found");
 
     HttpResponse<String> badLimit = get("/api/runs?limit=abc");
     assertThat(badLimit.statusCode()).isEqualTo(400);
-    assertThat(badLimit.body()).contains("'limit'").doesNotContain("Exception").doesNotContain("at dev.");
+    assertThat(badLimit.body())
+        .contains("'limit'")
+        .doesNotContain("Exception")
+        .doesNotContain("at dev.");
 
     HttpResponse<String> noTag = get("/api/runs/" + runId + "/series");
     assertThat(noTag.statusCode()).isEqualTo(400);
@@ -100,10 +114,15 @@ class RestApiTest {
     assertThat(badStatus.statusCode()).isEqualTo(400);
     assertThat(get("/api/nothing").statusCode()).isEqualTo(404);
 
-    HttpResponse<String> badSpec = http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs"))
-        .header("Content-Type", "text/yaml")
-        .POST(HttpRequest.BodyPublishers.ofString("epochs: 1\ndataset: xor\nmodel: mlpp\noptimizer: sgd\nloss: l2\n"))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> badSpec =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/runs"))
+                .header("Content-Type", "text/yaml")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "epochs: 1\ndataset: xor\nmodel: mlpp\noptimizer: sgd\nloss: l2\n"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(badSpec.statusCode()).isEqualTo(400);
     assertThat(new JsonObject(badSpec.body()).getJsonObject("error").getString("message"))
         .contains("model.plugin: 'mlpp' is not installed");
@@ -112,27 +131,45 @@ class RestApiTest {
   @Test
   void pluginsAreListedWithParams() throws Exception {
     JsonObject plugins = new JsonObject(get("/api/plugins").body());
-    assertThat(plugins.getJsonArray("extensions").stream().map(o -> ((JsonObject) o).getString("id")))
-        .contains("fashion-mnist", "synthetic-linear", "xor", "linear", "softmax-regression", "mlp",
-            "sgd", "adam", "softmax-cross-entropy", "l2", "l1");
+    assertThat(
+            plugins.getJsonArray("extensions").stream().map(o -> ((JsonObject) o).getString("id")))
+        .contains(
+            "fashion-mnist",
+            "synthetic-linear",
+            "xor",
+            "linear",
+            "softmax-regression",
+            "mlp",
+            "sgd",
+            "adam",
+            "softmax-cross-entropy",
+            "l2",
+            "l1");
     assertThat(plugins.getJsonArray("problems")).isEmpty();
   }
 
   @Test
   void runsSubmittedTogetherQueueAndBothFinish() throws Exception {
-    String spec = "experiment: rest\nepochs: 3\ndataset: {plugin: xor, repeat: 16, batchSize: 16}\n"
-        + "model: {plugin: mlp, hidden: [4]}\noptimizer: {plugin: adam, lr: 0.01}\nloss: softmax-cross-entropy\n";
+    String spec =
+        "experiment: rest\nepochs: 3\ndataset: {plugin: xor, repeat: 16, batchSize: 16}\n"
+            + "model: {plugin: mlp, hidden: [4]}\noptimizer: {plugin: adam, lr: 0.01}\nloss: softmax-cross-entropy\n";
     java.util.List<String> ids = new java.util.ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs"))
-          .header("Content-Type", "text/yaml").POST(HttpRequest.BodyPublishers.ofString(spec)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/runs"))
+                  .header("Content-Type", "text/yaml")
+                  .POST(HttpRequest.BodyPublishers.ofString(spec))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
       ids.add(new JsonObject(r.body()).getString("id"));
     }
     for (String id : ids) {
       String status = "";
-      for (int attempt = 0; attempt < 600 && !status.equals("FINISHED") && !status.equals("FAILED"); attempt++) {
+      for (int attempt = 0;
+          attempt < 600 && !status.equals("FINISHED") && !status.equals("FAILED");
+          attempt++) {
         status = new JsonObject(get("/api/runs/" + id).body()).getString("status");
         if (!status.equals("FINISHED") && !status.equals("FAILED")) {
           Thread.sleep(200);

@@ -27,12 +27,18 @@ class RunLeaseTest {
 
   @Test
   void onlyRunsOfDeadOwnersAreFailed() throws Exception {
-    Server h2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dir.resolve("h2").toString()).start();
+    Server h2 =
+        Server.createTcpServer(
+                "-tcpPort", "0", "-ifNotExists", "-baseDir", dir.resolve("h2").toString())
+            .start();
     try {
       String url = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/cairn";
-      Map<String, String> lease = Map.of("CAIRN_HEARTBEAT_SECONDS", "1", "CAIRN_RUN_LEASE_SECONDS", "4");
+      Map<String, String> lease =
+          Map.of("CAIRN_HEARTBEAT_SECONDS", "1", "CAIRN_RUN_LEASE_SECONDS", "4");
       Path spec = dir.resolve("long.yaml");
-      Files.writeString(spec, """
+      Files.writeString(
+          spec,
+          """
           name: leased
           epochs: 1000
           dataset: {plugin: xor, repeat: 2000, batchSize: 4}
@@ -40,12 +46,14 @@ class RunLeaseTest {
           optimizer: {plugin: sgd, lr: 0.1}
           loss: softmax-cross-entropy
           """);
-      ProcessBuilder trainer = CairnProcess.builder(dir.resolve("a"), "run", spec.toString(), "--jdbc-url", url)
-          .redirectErrorStream(true);
+      ProcessBuilder trainer =
+          CairnProcess.builder(dir.resolve("a"), "run", spec.toString(), "--jdbc-url", url)
+              .redirectErrorStream(true);
       trainer.environment().putAll(lease);
       Process p = trainer.start();
       p.getOutputStream().close();
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         boolean training = false;
         while ((line = out.readLine()) != null) {
@@ -55,11 +63,13 @@ class RunLeaseTest {
           }
         }
         assertThat(training).as("the trainer started").isTrue();
-        new Thread(() -> out.lines().forEach(l -> { })).start(); // keep draining its output
+        new Thread(() -> out.lines().forEach(l -> {})).start(); // keep draining its output
 
-        // another process starts twice, the second time long after a lease length: the run stays RUNNING
+        // another process starts twice, the second time long after a lease length: the run stays
+        // RUNNING
         for (int i = 0; i < 2; i++) {
-          CairnProcess.Result runs = CairnProcess.run(lease, dir.resolve("b"), 2, "runs", "--json", "--jdbc-url", url);
+          CairnProcess.Result runs =
+              CairnProcess.run(lease, dir.resolve("b"), 2, "runs", "--json", "--jdbc-url", url);
           assertThat(runs.exitCode()).as(runs.stderr()).isZero();
           assertThat(runs.stderr()).doesNotContain("marked FAILED");
           JsonObject run = new JsonObject(runs.stdout()).getJsonArray("runs").getJsonObject(0);
@@ -72,8 +82,10 @@ class RunLeaseTest {
       }
       Instant killed = Instant.now();
       Thread.sleep(5000); // past the lease
-      CairnProcess.Result after = CairnProcess.run(lease, dir.resolve("b"), 2, "runs", "--json", "--jdbc-url", url);
-      assertThat(after.stderr()).contains("1 run(s) left unfinished by an earlier process were marked FAILED");
+      CairnProcess.Result after =
+          CairnProcess.run(lease, dir.resolve("b"), 2, "runs", "--json", "--jdbc-url", url);
+      assertThat(after.stderr())
+          .contains("1 run(s) left unfinished by an earlier process were marked FAILED");
       JsonArray list = new JsonObject(after.stdout()).getJsonArray("runs");
       JsonObject run = list.getJsonObject(0);
       assertThat(run.getString("status")).isEqualTo("FAILED");

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Issue 12 end to end: tokens made by {@code cairn token create}, a real {@code cairn serve}, every
- * route of the server's access-rule table (and of docs/*.md) tried without a token and with a wrong,
- * an expired, a revoked, a read, a write and an admin token.
+ * route of the server's access-rule table (and of docs/*.md) tried without a token and with a
+ * wrong, an expired, a revoked, a read, a write and an admin token.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -80,7 +80,9 @@ class SecurityTest {
 
   /** {@code cairn token create}: the token alone on stdout, the warning on stderr. */
   static String create(Path dir, String name, String scope, String expires) throws Exception {
-    CairnProcess.Result r = CairnProcess.run(dir, 2, "token", "create", "--name", name, "--scope", scope, "--expires", expires);
+    CairnProcess.Result r =
+        CairnProcess.run(
+            dir, 2, "token", "create", "--name", name, "--scope", scope, "--expires", expires);
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(r.stderr()).contains("will not be shown again");
     String token = r.stdout().trim();
@@ -94,20 +96,27 @@ class SecurityTest {
     }
   }
 
-  private Answer send(String method, String path, String credential, Map<String, String> headers, String body)
+  private Answer send(
+      String method, String path, String credential, Map<String, String> headers, String body)
       throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
     if (credential != null) {
       b.header("Authorization", "Bearer " + tokens.get(credential));
     }
     headers.forEach(b::header);
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     String text;
     try (InputStream in = r.body()) {
       // the live event stream never ends: its headers say enough
-      text = r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")
-          ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      text =
+          r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")
+              ? ""
+              : new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     return new Answer(r.statusCode(), text, r);
   }
@@ -129,33 +138,58 @@ class SecurityTest {
     Answer rulesAnswer = call("GET", "/api/auth/rules", "admin");
     assertThat(rulesAnswer.status()).as(rulesAnswer.body()).isEqualTo(200);
     JsonObject table = rulesAnswer.json();
-    assertThat(table.getJsonArray("unruled")).as("routes the server mounts without an access rule").isEmpty();
+    assertThat(table.getJsonArray("unruled"))
+        .as("routes the server mounts without an access rule")
+        .isEmpty();
     JsonArray rules = table.getJsonArray("rules");
     Set<String> ruled = new LinkedHashSet<>();
-    rules.forEach(o -> ruled.add(((JsonObject) o).getString("method") + " " + ((JsonObject) o).getString("path")));
-    assertThat(ruled).as("every route documented in docs/ has a rule").containsAll(documentedRoutes());
+    rules.forEach(
+        o ->
+            ruled.add(
+                ((JsonObject) o).getString("method") + " " + ((JsonObject) o).getString("path")));
+    assertThat(ruled)
+        .as("every route documented in docs/ has a rule")
+        .containsAll(documentedRoutes());
 
-    List<String> credentials = List.of("none", "wrong", "expired", "revoked", "read", "write", "admin");
+    List<String> credentials =
+        List.of("none", "wrong", "expired", "revoked", "read", "write", "admin");
     List<String> wrong = new ArrayList<>();
     int calls = 0;
     for (Object o : rules) {
       JsonObject rule = (JsonObject) o;
       String method = rule.getString("method");
-      String path = rule.getString("path").equals("/*") ? "/index.html"
-          : rule.getString("path").replace(":id", "nosuchid").replace(":name", "nosuchname");
+      String path =
+          rule.getString("path").equals("/*")
+              ? "/index.html"
+              : rule.getString("path").replace(":id", "nosuchid").replace(":name", "nosuchname");
       String access = rule.getString("access");
       for (String cred : credentials) {
         Answer a = call(method, path, cred.equals("none") ? null : cred);
         calls++;
         String expected = expected(access, cred);
-        String got = a.status() == 401 ? "401" : a.status() == 403 ? "403" : a.status() >= 500 ? "5xx" : "allowed";
+        String got =
+            a.status() == 401
+                ? "401"
+                : a.status() == 403 ? "403" : a.status() >= 500 ? "5xx" : "allowed";
         if (!expected.equals(got)) {
-          wrong.add(method + " " + path + " with " + cred + ": expected " + expected + ", got " + a.status() + " " + a.body());
+          wrong.add(
+              method
+                  + " "
+                  + path
+                  + " with "
+                  + cred
+                  + ": expected "
+                  + expected
+                  + ", got "
+                  + a.status()
+                  + " "
+                  + a.body());
           continue;
         }
         if (a.status() == 401) {
           assertThat(a.json().getString("code")).isEqualTo("unauthenticated");
-          assertThat(a.response().headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"cairn\"");
+          assertThat(a.response().headers().firstValue("WWW-Authenticate"))
+              .hasValue("Bearer realm=\"cairn\"");
         } else if (a.status() == 403) {
           assertThat(a.json().getString("code")).as(a.body()).isEqualTo("forbidden");
         }
@@ -207,7 +241,10 @@ class SecurityTest {
     assertThat(admin.getBoolean("authenticated")).isTrue();
     assertThat(admin.getString("name")).isEqualTo("root");
     assertThat(admin.getString("scope")).isEqualTo("admin");
-    String basic = "Basic " + Base64.getEncoder().encodeToString(("anyone:" + tokens.get("read")).getBytes(StandardCharsets.UTF_8));
+    String basic =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(("anyone:" + tokens.get("read")).getBytes(StandardCharsets.UTF_8));
     Answer runs = send("GET", "/api/runs", null, Map.of("Authorization", basic), null);
     assertThat(runs.status()).isEqualTo(200);
     Answer audit = send("GET", "/api/audit", null, Map.of("Authorization", basic), null);
@@ -219,11 +256,13 @@ class SecurityTest {
   void anOversizedBodyWithATokenGets413NamingTheRouteLimit() throws Exception {
     // the token check pauses the request; the 413 must still reach a client that is sending a body
     String big = "a".repeat(3 << 20);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/runs"))
-        .timeout(java.time.Duration.ofSeconds(60))
-        .header("Authorization", "Bearer " + tokens.get("write"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(big)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/api/runs"))
+            .timeout(java.time.Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + tokens.get("write"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(big))
+            .build();
     HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(r.body()).contains("1048576");
@@ -232,7 +271,9 @@ class SecurityTest {
   @Test
   @Order(3)
   void csrfRefusesWhatAnotherOriginsPageCanSend() throws Exception {
-    for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
+    for (String type :
+        List.of(
+            "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
       Answer a = send("POST", "/api/runs", null, Map.of("Content-Type", type), "epochs: 1");
       assertThat(a.status()).as(type).isEqualTo(403);
       assertThat(a.json().getString("code")).isEqualTo("csrf");
@@ -240,16 +281,24 @@ class SecurityTest {
     Answer noType = send("DELETE", "/api/runs/nosuchid", null, Map.of(), null);
     assertThat(noType.json().getString("code")).isEqualTo("csrf");
     // past the CSRF rule, the token rule answers
-    assertThat(send("DELETE", "/api/runs/nosuchid", null, Map.of("X-Cairn-Request", "1"), null).status()).isEqualTo(401);
-    assertThat(send("POST", "/api/runs", null, Map.of("Content-Type", "application/json"), "{}").status()).isEqualTo(401);
-    assertThat(send("DELETE", "/api/runs/nosuchid", "admin", Map.of(), null).status()).isEqualTo(404);
+    assertThat(
+            send("DELETE", "/api/runs/nosuchid", null, Map.of("X-Cairn-Request", "1"), null)
+                .status())
+        .isEqualTo(401);
+    assertThat(
+            send("POST", "/api/runs", null, Map.of("Content-Type", "application/json"), "{}")
+                .status())
+        .isEqualTo(401);
+    assertThat(send("DELETE", "/api/runs/nosuchid", "admin", Map.of(), null).status())
+        .isEqualTo(404);
   }
 
   @Test
   @Order(4)
   void securityHeadersEverywhereAndCorsOnlyForListedOrigins() throws Exception {
     for (String path : List.of("/api/health", "/index.html", "/api/runs")) {
-      HttpResponse<?> r = send("GET", path, null, Map.of("Origin", "https://evil.example"), null).response();
+      HttpResponse<?> r =
+          send("GET", path, null, Map.of("Origin", "https://evil.example"), null).response();
       String csp = r.headers().firstValue("Content-Security-Policy").orElseThrow();
       assertThat(csp).contains("frame-ancestors 'none'").contains("script-src 'self'");
       assertThat(csp.replaceAll("style-src[^;]*;", "")).doesNotContain("unsafe-inline");
@@ -258,12 +307,23 @@ class SecurityTest {
     }
     Answer listed = send("GET", "/api/runs", "read", Map.of("Origin", LAB), null);
     assertThat(listed.response().headers().firstValue("Access-Control-Allow-Origin")).hasValue(LAB);
-    Answer preflight = send("OPTIONS", "/api/runs/x", null,
-        Map.of("Origin", LAB, "Access-Control-Request-Method", "DELETE"), null);
+    Answer preflight =
+        send(
+            "OPTIONS",
+            "/api/runs/x",
+            null,
+            Map.of("Origin", LAB, "Access-Control-Request-Method", "DELETE"),
+            null);
     assertThat(preflight.status()).isEqualTo(204);
-    assertThat(preflight.response().headers().firstValue("Access-Control-Allow-Headers").orElse("")).contains("Authorization");
-    Answer evil = send("OPTIONS", "/api/runs/x", null,
-        Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "DELETE"), null);
+    assertThat(preflight.response().headers().firstValue("Access-Control-Allow-Headers").orElse(""))
+        .contains("Authorization");
+    Answer evil =
+        send(
+            "OPTIONS",
+            "/api/runs/x",
+            null,
+            Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "DELETE"),
+            null);
     assertThat(evil.status()).isEqualTo(403);
     assertThat(evil.response().headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
   }
@@ -272,14 +332,17 @@ class SecurityTest {
   @Order(5)
   void ownersAreRecordedFilteredAndGuardDeletes() throws Exception {
     String spec = Files.readString(CairnProcess.REPO.resolve("experiments/linear-regression.yaml"));
-    Answer submitted = send("POST", "/api/runs", "write", Map.of("Content-Type", "text/yaml"), spec);
+    Answer submitted =
+        send("POST", "/api/runs", "write", Map.of("Content-Type", "text/yaml"), spec);
     assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
     String id = submitted.json().getString("id");
     JsonObject run = call("GET", "/api/runs/" + id, "read").json();
     assertThat(run.getString("owner")).isEqualTo("alice");
     assertThat(ids(call("GET", "/api/runs?owner=alice", "read").json())).containsExactly(id);
     assertThat(ids(call("GET", "/api/runs?owner=bob", "read").json())).isEmpty();
-    for (int i = 0; i < 600 && !Set.of("FINISHED", "FAILED", "KILLED").contains(run.getString("status")); i++) {
+    for (int i = 0;
+        i < 600 && !Set.of("FINISHED", "FAILED", "KILLED").contains(run.getString("status"));
+        i++) {
       Thread.sleep(200);
       run = call("GET", "/api/runs/" + id, "read").json();
     }
@@ -292,25 +355,39 @@ class SecurityTest {
 
     // the audit entry is written once the answer has gone out: wait for it
     JsonArray entries = new JsonArray();
-    for (int i = 0; i < 100 && entries.stream().map(JsonObject.class::cast)
-        .noneMatch(e -> e.getString("action").equals("run.delete")); i++) {
+    for (int i = 0;
+        i < 100
+            && entries.stream()
+                .map(JsonObject.class::cast)
+                .noneMatch(e -> e.getString("action").equals("run.delete"));
+        i++) {
       Thread.sleep(i == 0 ? 0 : 100);
       entries = call("GET", "/api/audit?limit=50", "admin").json().getJsonArray("entries");
     }
-    JsonObject delete = entries.stream().map(JsonObject.class::cast)
-        .filter(e -> e.getString("action").equals("run.delete")).findFirst().orElseThrow();
+    JsonObject delete =
+        entries.stream()
+            .map(JsonObject.class::cast)
+            .filter(e -> e.getString("action").equals("run.delete"))
+            .findFirst()
+            .orElseThrow();
     assertThat(delete.getString("actor")).isEqualTo("root");
     assertThat(delete.getString("target")).isEqualTo("/api/runs/" + id);
     assertThat(delete.getString("address")).isEqualTo("127.0.0.1");
     assertThat(entries.stream().map(JsonObject.class::cast).map(e -> e.getString("action")))
-        .contains("run.submit", "token.create", "token.revoke").doesNotContain("run.stop");
+        .contains("run.submit", "token.create", "token.revoke")
+        .doesNotContain("run.stop");
   }
 
   @Test
   @Order(6)
   void outsideRunsBelongToTheTokenThatCreatedThem() throws Exception {
-    Answer created = send("POST", "/api/tracking/runs", "write2", Map.of("Content-Type", "application/json"),
-        "{\"experiment\": \"outside\", \"name\": \"loop\"}");
+    Answer created =
+        send(
+            "POST",
+            "/api/tracking/runs",
+            "write2",
+            Map.of("Content-Type", "application/json"),
+            "{\"experiment\": \"outside\", \"name\": \"loop\"}");
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     String id = created.json().getString("id");
     assertThat(call("GET", "/api/runs/" + id, "read").json().getString("owner")).isEqualTo("bob");
@@ -332,8 +409,12 @@ class SecurityTest {
     assertThat(list.exitCode()).as(list.stderr()).isZero();
     JsonArray listed = new JsonObject(list.stdout()).getJsonArray("tokens");
     Map<String, String> states = new LinkedHashMap<>();
-    listed.forEach(o -> states.put(((JsonObject) o).getString("name"), ((JsonObject) o).getString("state")));
-    assertThat(states).containsEntry("old", "expired").containsEntry("gone", "revoked").containsEntry("root", "active");
+    listed.forEach(
+        o -> states.put(((JsonObject) o).getString("name"), ((JsonObject) o).getString("state")));
+    assertThat(states)
+        .containsEntry("old", "expired")
+        .containsEntry("gone", "revoked")
+        .containsEntry("root", "active");
     CairnProcess.Result audit = CairnProcess.run(data, 2, "audit", "--json", "--limit", "100");
     assertThat(audit.exitCode()).as(audit.stderr()).isZero();
     assertThat(audit.stdout()).contains("\"run.delete\"").contains("\"token.revoke\"");

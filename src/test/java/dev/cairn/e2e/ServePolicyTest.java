@@ -16,8 +16,10 @@ class ServePolicyTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private HttpResponse<String> send(String method, String url, String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("X-Cairn-Request", "1")
-        .method(method, HttpRequest.BodyPublishers.noBody());
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("X-Cairn-Request", "1")
+            .method(method, HttpRequest.BodyPublishers.noBody());
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -25,11 +27,15 @@ class ServePolicyTest {
   }
 
   @Test
-  void loopbackWithoutTokensIsOpenAndOtherAddressesNeedTokensOrAnExplicitOptOut(@TempDir Path data) throws Exception {
-    CairnProcess.Result refused = CairnProcess.run(data, 2, "serve", "--host", "0.0.0.0", "--port", "0");
+  void loopbackWithoutTokensIsOpenAndOtherAddressesNeedTokensOrAnExplicitOptOut(@TempDir Path data)
+      throws Exception {
+    CairnProcess.Result refused =
+        CairnProcess.run(data, 2, "serve", "--host", "0.0.0.0", "--port", "0");
     assertThat(refused.exitCode()).isEqualTo(2);
-    assertThat(refused.stderr()).contains("refusing to serve 0.0.0.0 without authentication")
-        .contains("cairn token create").contains("--insecure-no-auth");
+    assertThat(refused.stderr())
+        .contains("refusing to serve 0.0.0.0 without authentication")
+        .contains("cairn token create")
+        .contains("--insecure-no-auth");
 
     CairnProcess.Server open = CairnProcess.serve(data);
     try {
@@ -39,12 +45,14 @@ class ServePolicyTest {
       assertThat(me.getString("name")).isEqualTo("local");
       assertThat(me.getString("scope")).isEqualTo("admin");
       // open as before: a delete reaches the handler
-      assertThat(send("DELETE", open.base() + "/api/runs/nosuchid", null).statusCode()).isEqualTo(404);
+      assertThat(send("DELETE", open.base() + "/api/runs/nosuchid", null).statusCode())
+          .isEqualTo(404);
     } finally {
       open.stop();
     }
 
-    CairnProcess.Server insecure = CairnProcess.serve(data, "--host", "0.0.0.0", "--insecure-no-auth");
+    CairnProcess.Server insecure =
+        CairnProcess.serve(data, "--host", "0.0.0.0", "--insecure-no-auth");
     try {
       assertThat(String.join("\n", insecure.log())).contains("WARNING: --insecure-no-auth");
       String local = insecure.base().replace("0.0.0.0", "127.0.0.1");
@@ -61,12 +69,14 @@ class ServePolicyTest {
     try {
       for (int i = 0; i < 3; i++) {
         // no such run: 409, but the request counts
-        assertThat(send("POST", server.base() + "/api/runs/nosuchid/stop", token).statusCode()).isEqualTo(409);
+        assertThat(send("POST", server.base() + "/api/runs/nosuchid/stop", token).statusCode())
+            .isEqualTo(409);
       }
       HttpResponse<String> limited = send("POST", server.base() + "/api/runs/nosuchid/stop", token);
       assertThat(limited.statusCode()).isEqualTo(429);
       assertThat(new JsonObject(limited.body()).getString("code")).isEqualTo("rate_limited");
-      assertThat(Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow())).isBetween(1, 60);
+      assertThat(Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow()))
+          .isBetween(1, 60);
       // reads are not limited
       assertThat(send("GET", server.base() + "/api/runs", token).statusCode()).isEqualTo(200);
     } finally {

@@ -29,7 +29,9 @@ class SignalStopTest {
   @ValueSource(strings = {"INT", "TERM"})
   void signalStopsTheRunKilledAndQuietly(String signal) throws Exception {
     Path spec = dir.resolve("long.yaml");
-    Files.writeString(spec, """
+    Files.writeString(
+        spec,
+        """
         name: long-mlp
         epochs: 200
         logging: {everySteps: 5}
@@ -42,13 +44,15 @@ class SignalStopTest {
     ProcessBuilder pb = CairnProcess.builder(data, "run", spec.toString());
     // a shell without job control starts background commands with SIGINT ignored, and an ignored
     // SIGINT stays ignored across exec: restore the default so the JVM installs its handler
-    List<String> cmd = new ArrayList<>(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!"));
+    List<String> cmd =
+        new ArrayList<>(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!"));
     cmd.addAll(pb.command());
     pb.command(cmd).redirectOutput(dir.resolve("stdout.txt").toFile());
     Process p = pb.start();
     p.getOutputStream().close();
     List<String> stderr = Collections.synchronizedList(new ArrayList<>());
-    BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+    BufferedReader err =
+        new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
     int epochsReported = 0;
     String line;
     while ((line = err.readLine()) != null) {
@@ -64,15 +68,19 @@ class SignalStopTest {
     int before = stderr.size();
     Thread drain = new Thread(() -> err.lines().forEach(stderr::add));
     drain.start();
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
     assertThat(kill.waitFor()).isZero();
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("cairn run exits after SIG%s", signal).isTrue();
     drain.join(10_000);
 
     List<String> after = new ArrayList<>(stderr.subList(before, stderr.size()));
-    after.removeIf(l -> l.startsWith("epoch ")); // an epoch that ended between the last read and the signal
+    after.removeIf(
+        l -> l.startsWith("epoch ")); // an epoch that ended between the last read and the signal
     assertThat(after).as("stderr after SIG%s", signal).hasSizeLessThanOrEqualTo(3);
-    assertThat(String.join("\n", after)).contains("marked KILLED").doesNotContain("Exception", "\tat ");
+    assertThat(String.join("\n", after))
+        .contains("marked KILLED")
+        .doesNotContain("Exception", "\tat ");
     assertThat(Files.readString(dir.resolve("stdout.txt"))).contains("KILLED");
 
     CairnProcess.Result runs = CairnProcess.run(data, 2, "runs", "--json");
@@ -86,8 +94,18 @@ class SignalStopTest {
     // every epoch the process reported before the signal is stored, and its per-step points
     try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(data)) {
       var series = store.series(run.getString("id"));
-      long epochPoints = series.stream().filter(s -> s.tag().equals("epoch/train_loss")).findFirst().orElseThrow().count();
-      long stepPoints = series.stream().filter(s -> s.tag().equals("train/loss")).findFirst().orElseThrow().count();
+      long epochPoints =
+          series.stream()
+              .filter(s -> s.tag().equals("epoch/train_loss"))
+              .findFirst()
+              .orElseThrow()
+              .count();
+      long stepPoints =
+          series.stream()
+              .filter(s -> s.tag().equals("train/loss"))
+              .findFirst()
+              .orElseThrow()
+              .count();
       assertThat(epochPoints).isGreaterThanOrEqualTo(epochsReported);
       assertThat(stepPoints).isGreaterThanOrEqualTo(epochsReported * 50 / 5);
     }

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A wrong spec fails before training with one message naming the field, the value and what is allowed. */
+/**
+ * A wrong spec fails before training with one message naming the field, the value and what is
+ * allowed.
+ */
 class SpecErrorsTest {
   @TempDir Path dir;
 
@@ -18,7 +21,10 @@ class SpecErrorsTest {
   }
 
   private static String base(String model, String optimizer) {
-    return "epochs: 1\ndataset: {plugin: xor}\nmodel: " + model + "\noptimizer: " + optimizer
+    return "epochs: 1\ndataset: {plugin: xor}\nmodel: "
+        + model
+        + "\noptimizer: "
+        + optimizer
         + "\nloss: {plugin: softmax-cross-entropy}\n";
   }
 
@@ -26,10 +32,16 @@ class SpecErrorsTest {
   void unknownModelPluginListsInstalledModels() throws Exception {
     CairnProcess.Result r = run(base("{plugin: mlpp}", "{plugin: sgd, lr: 0.1}"));
     assertThat(r.exitCode()).isEqualTo(2);
-    String line = r.stderr().lines().filter(l -> l.contains("model.plugin")).findFirst().orElseThrow();
-    assertThat(line).contains("model.plugin: 'mlpp' is not installed (did you mean 'mlp'?); installed models: ");
-    String installed = line.substring(line.indexOf("installed models: ") + "installed models: ".length());
-    assertThat(installed.split(", ")).contains("linear", "mlp", "residual-mlp", "softmax-regression").isSorted();
+    String line =
+        r.stderr().lines().filter(l -> l.contains("model.plugin")).findFirst().orElseThrow();
+    assertThat(line)
+        .contains(
+            "model.plugin: 'mlpp' is not installed (did you mean 'mlp'?); installed models: ");
+    String installed =
+        line.substring(line.indexOf("installed models: ") + "installed models: ".length());
+    assertThat(installed.split(", "))
+        .contains("linear", "mlp", "residual-mlp", "softmax-regression")
+        .isSorted();
   }
 
   @Test
@@ -48,9 +60,12 @@ class SpecErrorsTest {
 
   @Test
   void wrongTypeAndMissingField() throws Exception {
-    CairnProcess.Result wrongType = run(base("{plugin: mlp, hidden: many}", "{plugin: sgd, lr: 0.1}"));
-    assertThat(wrongType.stderr()).contains("model.hidden: 'many' is not allowed; expected a list of integers");
-    CairnProcess.Result missing = run("dataset: {plugin: xor}\nmodel: mlp\noptimizer: sgd\nloss: softmax-cross-entropy\n");
+    CairnProcess.Result wrongType =
+        run(base("{plugin: mlp, hidden: many}", "{plugin: sgd, lr: 0.1}"));
+    assertThat(wrongType.stderr())
+        .contains("model.hidden: 'many' is not allowed; expected a list of integers");
+    CairnProcess.Result missing =
+        run("dataset: {plugin: xor}\nmodel: mlp\noptimizer: sgd\nloss: softmax-cross-entropy\n");
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.stderr()).contains("epochs: missing; expected an integer >= 1");
   }

@@ -28,14 +28,15 @@ import org.openqa.selenium.WebElement;
 /**
  * The dashboard's Sweeps view in Debian's headless chromium, against {@code cairn serve} on an H2
  * file: real sweeps of an MLP on XOR run in the server while the page is open. Each table cell,
- * line and bar is checked against what the REST API says. Screenshots go to
- * {@code target/dashboard-screenshots} with the other views'.
+ * line and bar is checked against what the REST API says. Screenshots go to {@code
+ * target/dashboard-screenshots} with the other views'.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SweepDashboardBrowserTest {
   /** name, epochs, method, parameters and the rest of the sweep file. */
-  private static final String SWEEP = """
+  private static final String SWEEP =
+      """
       name: %s
       experiment: sweeps-ui
       spec:
@@ -61,7 +62,9 @@ class SweepDashboardBrowserTest {
 
   @BeforeAll
   void serve() throws Exception {
-    assumeTrue(DashboardBrowser.available(), "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+    assumeTrue(
+        DashboardBrowser.available(),
+        "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
     server = CairnProcess.serve(data);
     base = server.base();
     browser = new DashboardBrowser();
@@ -78,15 +81,22 @@ class SweepDashboardBrowserTest {
   }
 
   private String submit(String yaml) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/sweeps"))
-        .header("Content-Type", "text/yaml").POST(HttpRequest.BodyPublishers.ofString(yaml)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/sweeps"))
+                .header("Content-Type", "text/yaml")
+                .POST(HttpRequest.BodyPublishers.ofString(yaml))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     return new JsonObject(r.body()).getString("id");
   }
 
   private JsonObject get(String path) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
     return new JsonObject(r.body());
   }
@@ -99,9 +109,15 @@ class SweepDashboardBrowserTest {
     return browser.driver.findElements(By.cssSelector(css));
   }
 
-  /** An element's text, read in one script: the view redraws as data arrives, so no element handle is kept. */
+  /**
+   * An element's text, read in one script: the view redraws as data arrives, so no element handle
+   * is kept.
+   */
   private String text(String css) {
-    Object t = browser.js("const e = document.querySelector(arguments[0]); return e ? e.textContent.replace(/\\s+/g, ' ').trim() : null;", css);
+    Object t =
+        browser.js(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent.replace(/\\s+/g, ' ').trim() : null;",
+            css);
     assertThat(t).as("an element " + css).isNotNull();
     return (String) t;
   }
@@ -109,7 +125,9 @@ class SweepDashboardBrowserTest {
   /** The trials table as shown, read in one script: trial number -> cells. */
   @SuppressWarnings("unchecked")
   private Map<String, Map<String, Object>> trialRows() {
-    return (Map<String, Map<String, Object>>) browser.js("""
+    return (Map<String, Map<String, Object>>)
+        browser.js(
+            """
         const out = {};
         for (const tr of document.querySelectorAll('.trials-table tbody tr')) {
           const params = {};
@@ -123,12 +141,19 @@ class SweepDashboardBrowserTest {
 
   /** Waits, on the open page and without reloading it, until the sweep's badge shows its end. */
   private void awaitShownStatus(String sweepId, String status) {
-    browser.await("the page shows sweep " + sweepId + " " + status, d -> Boolean.TRUE.equals(browser.js(
-        "const b = document.querySelector(`.sweep-detail[data-sweep='${arguments[0]}'] .sweep-status`); return !!b && b.textContent === arguments[1];",
-        sweepId, status)));
+    browser.await(
+        "the page shows sweep " + sweepId + " " + status,
+        d ->
+            Boolean.TRUE.equals(
+                browser.js(
+                    "const b = document.querySelector(`.sweep-detail[data-sweep='${arguments[0]}'] .sweep-status`); return !!b && b.textContent === arguments[1];",
+                    sweepId,
+                    status)));
   }
 
-  /** Every trial of the REST API has its row, with its status, sampled values and value as shown. */
+  /**
+   * Every trial of the REST API has its row, with its status, sampled values and value as shown.
+   */
   private void assertTrialsTableMatches(String sweepId, List<String> params) throws Exception {
     JsonArray trials = get("/api/sweeps/" + sweepId + "/trials").getJsonArray("trials");
     browser.await("one row per trial", d -> trialRows().size() == trials.size());
@@ -138,7 +163,9 @@ class SweepDashboardBrowserTest {
       Map<String, Object> row = rows.get(String.valueOf(t.getInteger("trialNo")));
       assertThat(row).as("row of trial %d", t.getInteger("trialNo")).isNotNull();
       assertThat(row.get("run")).isEqualTo(t.getString("runId"));
-      assertThat((String) row.get("href")).startsWith("#/scalars").contains("runs=" + t.getString("runId"));
+      assertThat((String) row.get("href"))
+          .startsWith("#/scalars")
+          .contains("runs=" + t.getString("runId"));
       if (t.getString("status").equals("PRUNED")) {
         assertThat(row.get("status")).isEqualTo("pruned @ step " + t.getLong("prunedStep"));
       } else {
@@ -149,7 +176,8 @@ class SweepDashboardBrowserTest {
         assertThat(value).isEqualTo("–");
       } else {
         // the table shows 4 significant digits
-        assertThat(Double.parseDouble(value)).as("trial %d's value", t.getInteger("trialNo"))
+        assertThat(Double.parseDouble(value))
+            .as("trial %d's value", t.getInteger("trialNo"))
             .isCloseTo(t.getDouble("value"), Percentage.withPercentage(0.1));
       }
       @SuppressWarnings("unchecked")
@@ -158,7 +186,8 @@ class SweepDashboardBrowserTest {
         String shown = (String) shownParams.get(p);
         Object sampled = t.getJsonObject("params").getValue(p);
         if (sampled instanceof Number n) {
-          assertThat(Double.parseDouble(shown)).isCloseTo(n.doubleValue(), Percentage.withPercentage(0.1));
+          assertThat(Double.parseDouble(shown))
+              .isCloseTo(n.doubleValue(), Percentage.withPercentage(0.1));
         } else {
           assertThat(shown.replace(" ", "")).isEqualTo(String.valueOf(sampled).replace(" ", ""));
         }
@@ -170,11 +199,21 @@ class SweepDashboardBrowserTest {
   @Order(1)
   void withoutSweepsTheViewSaysHowToStartOne() throws Exception {
     open("#/sweeps");
-    // the view is drawn once the page knows who is signed in (GET /api/auth/me): wait for it to exist
-    browser.await("empty state", d -> !all(".sweeps-view .view-msg").isEmpty()
-        && text(".sweeps-view .view-msg").contains("cairn sweep experiments/sweep-mlp-lr.yaml"));
+    // the view is drawn once the page knows who is signed in (GET /api/auth/me): wait for it to
+    // exist
+    browser.await(
+        "empty state",
+        d ->
+            !all(".sweeps-view .view-msg").isEmpty()
+                && text(".sweeps-view .view-msg")
+                    .contains("cairn sweep experiments/sweep-mlp-lr.yaml"));
     assertThat(all(".sweep-list tbody tr")).isEmpty();
-    assertThat(browser.driver.findElement(By.cssSelector(".tabs a[data-view='sweeps']")).getDomAttribute("class")).contains("active");
+    assertThat(
+            browser
+                .driver
+                .findElement(By.cssSelector(".tabs a[data-view='sweeps']"))
+                .getDomAttribute("class"))
+        .contains("active");
     browser.screenshot("20-sweeps-empty");
   }
 
@@ -183,11 +222,18 @@ class SweepDashboardBrowserTest {
   void aGridSweepWithAPrunerShowsItsTrialsAsTheyEnd() throws Exception {
     // rates that do better the later they come, then the worst: ASHA (eta 2) stops the last at
     // its first rung (epoch 2), the others reach the last epoch
-    String id = submit(String.format(SWEEP, "grid-asha", 8, "grid",
-        "  optimizer.lr: {values: [0.003, 0.01, 0.03, 0.0001]}\n")
-        + "early_terminate: {type: asha, min_resource: 2, reduction_factor: 2}\n");
+    String id =
+        submit(
+            String.format(
+                    SWEEP,
+                    "grid-asha",
+                    8,
+                    "grid",
+                    "  optimizer.lr: {values: [0.003, 0.01, 0.03, 0.0001]}\n")
+                + "early_terminate: {type: asha, min_resource: 2, reduction_factor: 2}\n");
     open("#/sweeps");
-    browser.await("the sweep in the list", d -> all(".sweep-list tr[data-sweep='" + id + "']").size() == 1);
+    browser.await(
+        "the sweep in the list", d -> all(".sweep-list tr[data-sweep='" + id + "']").size() == 1);
     browser.driver.findElement(By.cssSelector(".sweep-list tr[data-sweep='" + id + "']")).click();
     browser.await("the sweep in the URL", d -> d.getCurrentUrl().contains("#/sweeps?sweep=" + id));
     // no reload from here on: the page follows the running sweep by itself
@@ -195,20 +241,34 @@ class SweepDashboardBrowserTest {
     JsonObject sweep = get("/api/sweeps/" + id);
     assertThat(sweep.getString("status")).isEqualTo("FINISHED");
     JsonObject counts = sweep.getJsonObject("counts");
-    assertThat(counts.getInteger("pruned")).as("the last, worst rate is pruned at epoch 2").isEqualTo(1);
+    assertThat(counts.getInteger("pruned"))
+        .as("the last, worst rate is pruned at epoch 2")
+        .isEqualTo(1);
     int finished = counts.getInteger("finished");
     assertThat(finished).isEqualTo(3);
 
     assertTrialsTableMatches(id, List.of("optimizer.lr"));
     assertThat(text(".trials-table tr[data-trial='4'] td.status")).isEqualTo("pruned @ step 2");
-    assertThat(trialRows().entrySet().stream().filter(e -> Boolean.TRUE.equals(e.getValue().get("best"))).map(Map.Entry::getKey))
-        .as("the best trial's row is highlighted").containsExactly(String.valueOf(sweep.getJsonObject("best").getInteger("trialNo")));
+    assertThat(
+            trialRows().entrySet().stream()
+                .filter(e -> Boolean.TRUE.equals(e.getValue().get("best")))
+                .map(Map.Entry::getKey))
+        .as("the best trial's row is highlighted")
+        .containsExactly(String.valueOf(sweep.getJsonObject("best").getInteger("trialNo")));
 
     browser.await("best-so-far chart drawn", d -> browser.drawnPixels(".best-plot canvas") > 200);
-    browser.await("a line per finished trial", d -> all("svg.sweep-parallel polyline.trial-line").size() == finished);
-    assertThat(((List<?>) browser.js("return [...document.querySelectorAll('svg.sweep-parallel polyline.trial-line')].map(l => l.dataset.trial)")).stream().map(String::valueOf).toList())
-        .as("the finished trials' lines").containsExactlyInAnyOrder("1", "2", "3");
-    assertThat(text(".sweep-list tr[data-sweep='" + id + "']")).contains("grid-asha", "grid", "epoch/train_loss", "finished", "4 / 4");
+    browser.await(
+        "a line per finished trial",
+        d -> all("svg.sweep-parallel polyline.trial-line").size() == finished);
+    assertThat(
+            ((List<?>)
+                    browser.js(
+                        "return [...document.querySelectorAll('svg.sweep-parallel polyline.trial-line')].map(l => l.dataset.trial)"))
+                .stream().map(String::valueOf).toList())
+        .as("the finished trials' lines")
+        .containsExactlyInAnyOrder("1", "2", "3");
+    assertThat(text(".sweep-list tr[data-sweep='" + id + "']"))
+        .contains("grid-asha", "grid", "epoch/train_loss", "finished", "4 / 4");
     browser.screenshot("21-sweeps-grid-asha");
     browser.js("document.querySelector('.trials-table').scrollIntoView()");
     browser.screenshot("21-sweeps-grid-asha-trials");
@@ -216,23 +276,46 @@ class SweepDashboardBrowserTest {
     // sorting by value puts the best first (minimize: ascending); again: descending
     browser.driver.findElement(By.cssSelector(".trials-table th[data-tsort='value']")).click();
     browser.await("sort in the URL", d -> d.getCurrentUrl().contains("tsort=value"));
-    browser.await("best first", d -> Boolean.TRUE.equals(browser.js("return document.querySelector('.trials-table tbody tr').classList.contains('best')")));
+    browser.await(
+        "best first",
+        d ->
+            Boolean.TRUE.equals(
+                browser.js(
+                    "return document.querySelector('.trials-table tbody tr').classList.contains('best')")));
     browser.driver.findElement(By.cssSelector(".trials-table th[data-tsort='value']")).click();
     browser.await("descending", d -> d.getCurrentUrl().contains("tsort=-value"));
-    String worst = get("/api/sweeps/" + id + "/trials").getJsonArray("trials").stream().map(o -> (JsonObject) o)
-        .filter(t -> t.getString("status").equals("FINISHED")).max(java.util.Comparator.comparingDouble(t -> t.getDouble("value")))
-        .map(t -> String.valueOf(t.getInteger("trialNo"))).orElseThrow();
-    browser.await("worst finished trial first", d -> worst.equals(browser.js("return document.querySelector('.trials-table tbody tr').dataset.trial")));
-    assertThat(browser.js("return document.querySelector('.trials-table tbody tr:last-child').dataset.trial"))
-        .as("the pruned trial's value is from epoch 2: it sorts last").isEqualTo("4");
+    String worst =
+        get("/api/sweeps/" + id + "/trials").getJsonArray("trials").stream()
+            .map(o -> (JsonObject) o)
+            .filter(t -> t.getString("status").equals("FINISHED"))
+            .max(java.util.Comparator.comparingDouble(t -> t.getDouble("value")))
+            .map(t -> String.valueOf(t.getInteger("trialNo")))
+            .orElseThrow();
+    browser.await(
+        "worst finished trial first",
+        d ->
+            worst.equals(
+                browser.js(
+                    "return document.querySelector('.trials-table tbody tr').dataset.trial")));
+    assertThat(
+            browser.js(
+                "return document.querySelector('.trials-table tbody tr:last-child').dataset.trial"))
+        .as("the pruned trial's value is from epoch 2: it sorts last")
+        .isEqualTo("4");
   }
 
   @Test
   @Order(3)
   void aRandomSweepDrawsLogAndCategoricalAxesAndImportance() throws Exception {
-    String id = submit(String.format(SWEEP, "random-log", 4, "random",
-        "  optimizer.lr: {distribution: log_uniform, min: 0.001, max: 0.1}\n  model.hidden: {values: [[4], [8]]}\n")
-        + "run_cap: 4\nseed: 5\n");
+    String id =
+        submit(
+            String.format(
+                    SWEEP,
+                    "random-log",
+                    4,
+                    "random",
+                    "  optimizer.lr: {distribution: log_uniform, min: 0.001, max: 0.1}\n  model.hidden: {values: [[4], [8]]}\n")
+                + "run_cap: 4\nseed: 5\n");
     open("#/sweeps?sweep=" + id);
     awaitShownStatus(id, "finished");
     JsonObject sweep = get("/api/sweeps/" + id);
@@ -240,21 +323,45 @@ class SweepDashboardBrowserTest {
     assertTrialsTableMatches(id, List.of("optimizer.lr", "model.hidden"));
 
     browser.await("best-so-far chart drawn", d -> browser.drawnPixels(".best-plot canvas") > 200);
-    browser.await("a line per finished trial", d -> all("svg.sweep-parallel polyline.trial-line").size() == 4);
+    browser.await(
+        "a line per finished trial",
+        d -> all("svg.sweep-parallel polyline.trial-line").size() == 4);
     // axis names and tick labels (not the lines' tooltips)
-    String axes = (String) browser.js("return [...document.querySelectorAll('svg.sweep-parallel > text')].map(t => t.lastChild.textContent).join(' | ')");
-    assertThat(axes).as("axis names and ticks").contains("optimizer.lr (log)", "0.001", "0.01", "0.1", "model.hidden", "[4]", "[8]", "epoch/train_loss");
+    String axes =
+        (String)
+            browser.js(
+                "return [...document.querySelectorAll('svg.sweep-parallel > text')].map(t => t.lastChild.textContent).join(' | ')");
+    assertThat(axes)
+        .as("axis names and ticks")
+        .contains(
+            "optimizer.lr (log)",
+            "0.001",
+            "0.01",
+            "0.1",
+            "model.hidden",
+            "[4]",
+            "[8]",
+            "epoch/train_loss");
 
     JsonObject importance = get("/api/sweeps/" + id + "/importance");
     List<String> params = new ArrayList<>();
-    importance.getJsonArray("importances").forEach(o -> params.add(((JsonObject) o).getString("param")));
+    importance
+        .getJsonArray("importances")
+        .forEach(o -> params.add(((JsonObject) o).getString("param")));
     assertThat(params).containsExactlyInAnyOrder("optimizer.lr", "model.hidden");
-    browser.await("a bar per swept parameter, largest first", d -> params.equals(
-        browser.js("return [...document.querySelectorAll('.importance .imp-row')].map(r => r.dataset.param)")));
+    browser.await(
+        "a bar per swept parameter, largest first",
+        d ->
+            params.equals(
+                browser.js(
+                    "return [...document.querySelectorAll('.importance .imp-row')].map(r => r.dataset.param)")));
     for (int i = 0; i < params.size(); i++) {
-      double shown = Double.parseDouble(text(".imp-row[data-param='" + params.get(i) + "'] .imp-val"));
-      assertThat(shown).isCloseTo(importance.getJsonArray("importances").getJsonObject(i).getDouble("importance"),
-          org.assertj.core.data.Offset.offset(0.006));
+      double shown =
+          Double.parseDouble(text(".imp-row[data-param='" + params.get(i) + "'] .imp-val"));
+      assertThat(shown)
+          .isCloseTo(
+              importance.getJsonArray("importances").getJsonObject(i).getDouble("importance"),
+              org.assertj.core.data.Offset.offset(0.006));
     }
     assertThat(text(".imp-note")).contains("fANOVA").contains("random forest");
     browser.screenshot("22-sweeps-random-log");
@@ -263,20 +370,35 @@ class SweepDashboardBrowserTest {
   @Test
   @Order(4)
   void theStopButtonStopsARunningSweep() throws Exception {
-    String id = submit(String.format(SWEEP, "long", 3000, "random",
-        "  optimizer.lr: {distribution: log_uniform, min: 0.001, max: 0.1}\n") + "run_cap: 3\n");
+    String id =
+        submit(
+            String.format(
+                    SWEEP,
+                    "long",
+                    3000,
+                    "random",
+                    "  optimizer.lr: {distribution: log_uniform, min: 0.001, max: 0.1}\n")
+                + "run_cap: 3\n");
     open("#/sweeps?sweep=" + id);
     awaitShownStatus(id, "running");
-    browser.await("a trial training", d -> trialRows().values().stream().anyMatch(r -> "running".equals(r.get("status"))));
+    browser.await(
+        "a trial training",
+        d -> trialRows().values().stream().anyMatch(r -> "running".equals(r.get("status"))));
     assertThat(text(".sweep-detail .sweep-msg")).contains("No trial has finished yet");
-    assertThat(browser.driver.findElement(By.cssSelector(".sweep-results")).isDisplayed()).as("no empty charts").isFalse();
+    assertThat(browser.driver.findElement(By.cssSelector(".sweep-results")).isDisplayed())
+        .as("no empty charts")
+        .isFalse();
     browser.screenshot("23-sweeps-running");
     browser.driver.findElement(By.cssSelector("button.stop")).click();
     browser.await("confirmation", d -> d.findElement(By.cssSelector(".stop-dialog")).isDisplayed());
     browser.driver.findElement(By.cssSelector(".stop-dialog .sd-confirm")).click();
     awaitShownStatus(id, "stopped");
-    browser.await("the trial shows killed", d -> trialRows().values().stream().anyMatch(r -> "killed".equals(r.get("status"))));
-    assertThat(all("button.stop").get(0).isDisplayed()).as("no stop button on a stopped sweep").isFalse();
+    browser.await(
+        "the trial shows killed",
+        d -> trialRows().values().stream().anyMatch(r -> "killed".equals(r.get("status"))));
+    assertThat(all("button.stop").get(0).isDisplayed())
+        .as("no stop button on a stopped sweep")
+        .isFalse();
     assertThat(get("/api/sweeps/" + id).getString("status")).isEqualTo("STOPPED");
     browser.screenshot("24-sweeps-stopped");
   }

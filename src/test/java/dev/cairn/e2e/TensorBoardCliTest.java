@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code cairn export --format tensorboard} and {@code cairn import-tb} (once and --follow) on the distribution. */
+/**
+ * {@code cairn export --format tensorboard} and {@code cairn import-tb} (once and --follow) on the
+ * distribution.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TensorBoardCliTest {
   @TempDir static Path data;
@@ -36,14 +39,16 @@ class TensorBoardCliTest {
   @Test
   void aRunGoesOutAsEventFilesAndComesBackTheSame() throws Exception {
     Path out = work.resolve("tb-out");
-    CairnProcess.Result exported = CairnProcess.run(data, 5, "export", runId, "--format", "tensorboard",
-        "--out", out.toString(), "--json");
+    CairnProcess.Result exported =
+        CairnProcess.run(
+            data, 5, "export", runId, "--format", "tensorboard", "--out", out.toString(), "--json");
     assertThat(exported.exitCode()).as(exported.stderr()).isZero();
     JsonObject e = new JsonObject(exported.stdout());
     assertThat(e.getLong("scalars")).isPositive();
     assertThat(e.getInteger("hparams")).isPositive();
 
-    CairnProcess.Result imported = CairnProcess.run(data, 5, "import-tb", out.toString(), "--experiment", "back", "--json");
+    CairnProcess.Result imported =
+        CairnProcess.run(data, 5, "import-tb", out.toString(), "--experiment", "back", "--json");
     assertThat(imported.exitCode()).as(imported.stderr()).isZero();
     JsonObject i = new JsonObject(imported.stdout());
     assertThat(i.getLong("scalars")).isEqualTo(e.getLong("scalars"));
@@ -53,19 +58,27 @@ class TensorBoardCliTest {
     assertThat(i.getLong("params")).isEqualTo(e.getLong("hparams"));
     assertThat(i.getLong("corruptRecords")).isZero();
 
-    CairnProcess.Result again = CairnProcess.run(data, 5, "import-tb", out.toString(), "--experiment", "back");
+    CairnProcess.Result again =
+        CairnProcess.run(data, 5, "import-tb", out.toString(), "--experiment", "back");
     assertThat(again.exitCode()).as(again.stderr()).isZero();
     assertThat(again.stdout()).startsWith("imported 0 events from 1 files into 1 runs (0 new)");
   }
 
   @Test
   void badInputGetsOneLine() throws Exception {
-    CairnProcess.Result format = CairnProcess.run(data, 5, "export", runId, "--format", "tfevents", "--out", work.toString());
+    CairnProcess.Result format =
+        CairnProcess.run(
+            data, 5, "export", runId, "--format", "tfevents", "--out", work.toString());
     assertThat(format.exitCode()).isEqualTo(2);
-    assertThat(format.stderr().strip()).isEqualTo("error: unknown --format 'tfevents'; allowed: onnx, tensorboard");
-    CairnProcess.Result missing = CairnProcess.run(data, 5, "import-tb", work.resolve("nope").toString());
+    assertThat(format.stderr().strip())
+        .isEqualTo("error: unknown --format 'tfevents'; allowed: onnx, tensorboard");
+    CairnProcess.Result missing =
+        CairnProcess.run(data, 5, "import-tb", work.resolve("nope").toString());
     assertThat(missing.exitCode()).isEqualTo(1);
-    assertThat(missing.stderr()).contains("error: log directory").contains("does not exist").doesNotContain("Exception");
+    assertThat(missing.stderr())
+        .contains("error: log directory")
+        .contains("does not exist")
+        .doesNotContain("Exception");
   }
 
   @Test
@@ -73,23 +86,39 @@ class TensorBoardCliTest {
     Path logdir = Files.createDirectories(work.resolve("live/run1"));
     Path file = logdir.resolve("events.out.tfevents.1700000000.live");
     Files.write(file, new byte[0]);
-    Process p = CairnProcess.builder(data, "import-tb", work.resolve("live").toString(), "--follow", "--interval", "0.2",
-        "--json", "--experiment", "live").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        CairnProcess.builder(
+                data,
+                "import-tb",
+                work.resolve("live").toString(),
+                "--follow",
+                "--interval",
+                "0.2",
+                "--json",
+                "--experiment",
+                "live")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     BlockingQueue<JsonObject> passes = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          passes.add(new JsonObject(line));
-        }
-      } catch (Exception ignored) {
-        // the process ended
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  passes.add(new JsonObject(line));
+                }
+              } catch (Exception ignored) {
+                // the process ended
+              }
+            });
     reader.start();
     try {
       assertThat(passes.poll(2, TimeUnit.MINUTES)).as("a first pass").isNotNull();
-      // a writer appends 5 steps (framed by the test's own little writer below), one record half-written
+      // a writer appends 5 steps (framed by the test's own little writer below), one record
+      // half-written
       byte[] records = EventRecords.scalars("loss", 5);
       try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
         out.write(records, 0, records.length - 7);
@@ -114,7 +143,15 @@ class TensorBoardCliTest {
       assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
     }
     // the database was closed cleanly: another process opens it and sees the 5 points
-    CairnProcess.Result runs = CairnProcess.run(data, 5, "import-tb", work.resolve("live").toString(), "--experiment", "live", "--json");
+    CairnProcess.Result runs =
+        CairnProcess.run(
+            data,
+            5,
+            "import-tb",
+            work.resolve("live").toString(),
+            "--experiment",
+            "live",
+            "--json");
     assertThat(runs.exitCode()).as(runs.stderr()).isZero();
     assertThat(new JsonObject(runs.stdout()).getLong("events")).isZero();
     try (Stream<Path> files = Files.list(logdir)) {

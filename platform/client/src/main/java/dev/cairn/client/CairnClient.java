@@ -31,13 +31,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * }
  * }</pre>
  *
- * <p>One background thread sends what the runs queue, in batches, retrying with exponential
- * backoff (100 ms doubling up to {@code maxBackoff}) while the server is away; a batch is sent
- * again only when no answer came, and the server keeps the first point of each step, so nothing
- * is stored twice. The queue is bounded ({@code queueCapacity} items): when it is full, {@code
- * log} drops the point and counts it in {@link #droppedPoints()} instead of waiting. Another
- * thread sends a heartbeat per open run. {@link #close()}, also called by a JVM shutdown hook,
- * sends what is queued (waiting at most {@code closeTimeout}) and ends runs still open FAILED.
+ * <p>One background thread sends what the runs queue, in batches, retrying with exponential backoff
+ * (100 ms doubling up to {@code maxBackoff}) while the server is away; a batch is sent again only
+ * when no answer came, and the server keeps the first point of each step, so nothing is stored
+ * twice. The queue is bounded ({@code queueCapacity} items): when it is full, {@code log} drops the
+ * point and counts it in {@link #droppedPoints()} instead of waiting. Another thread sends a
+ * heartbeat per open run. {@link #close()}, also called by a JVM shutdown hook, sends what is
+ * queued (waiting at most {@code closeTimeout}) and ends runs still open FAILED.
  */
 public final class CairnClient implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(CairnClient.class.getName());
@@ -66,21 +66,25 @@ public final class CairnClient implements AutoCloseable {
     this.senderThread = new Thread(sender, "cairn-client-sender");
     senderThread.setDaemon(true);
     senderThread.start();
-    this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "cairn-client-heartbeat");
-      t.setDaemon(true);
-      return t;
-    });
+    this.heartbeats =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "cairn-client-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
     long every = b.heartbeatInterval.toMillis();
     heartbeats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
     if (b.systemEvery != null) {
       this.systemEvery = b.systemEvery;
       this.system = SystemSampler.create();
-      this.sampling = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "cairn-client-system-metrics");
-        t.setDaemon(true);
-        return t;
-      });
+      this.sampling =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "cairn-client-system-metrics");
+                t.setDaemon(true);
+                return t;
+              });
       system.sample(); // the first CPU reading
       long ms = b.systemEvery.toMillis();
       sampling.scheduleAtFixedRate(this::sampleSystem, ms, ms, TimeUnit.MILLISECONDS);
@@ -105,7 +109,8 @@ public final class CairnClient implements AutoCloseable {
   }
 
   /** Starts a run (source {@code java-client}) with a fresh idempotency key. */
-  public Run startRun(String experiment, String name, Map<String, ?> params, Map<String, String> tags) {
+  public Run startRun(
+      String experiment, String name, Map<String, ?> params, Map<String, String> tags) {
     return startRun(experiment, name, params, tags, UUID.randomUUID().toString());
   }
 
@@ -113,7 +118,11 @@ public final class CairnClient implements AutoCloseable {
    * Starts a run; retried with backoff until the server answers (at most the close timeout). The
    * same {@code idempotencyKey} always returns the same run, so a retry never makes two.
    */
-  public Run startRun(String experiment, String name, Map<String, ?> params, Map<String, String> tags,
+  public Run startRun(
+      String experiment,
+      String name,
+      Map<String, ?> params,
+      Map<String, String> tags,
       String idempotencyKey) {
     return startRun(experiment, name, params, tags, idempotencyKey, "java-client", Map.of());
   }
@@ -124,12 +133,22 @@ public final class CairnClient implements AutoCloseable {
    * {@code seed}, {@code device} and {@code provenance} (a map), as {@code cairn run} sends them
    * for the runs it trains through a server.
    */
-  public Run startRun(String experiment, String name, Map<String, ?> params, Map<String, String> tags,
-      String idempotencyKey, String source, Map<String, ?> fields) {
+  public Run startRun(
+      String experiment,
+      String name,
+      Map<String, ?> params,
+      Map<String, String> tags,
+      String idempotencyKey,
+      String source,
+      Map<String, ?> fields) {
     Objects.requireNonNull(experiment, "experiment");
     ensureOpen();
-    ObjectNode body = Http.JSON.createObjectNode().put("experiment", experiment).put("source", source)
-        .put("idempotencyKey", idempotencyKey);
+    ObjectNode body =
+        Http.JSON
+            .createObjectNode()
+            .put("experiment", experiment)
+            .put("source", source)
+            .put("idempotencyKey", idempotencyKey);
     fields.forEach((k, v) -> body.set(k, Http.JSON.valueToTree(v)));
     if (name != null) {
       body.put("name", name);
@@ -139,8 +158,12 @@ public final class CairnClient implements AutoCloseable {
     ObjectNode t = body.putObject("tags");
     Run.strings(tags).forEach(t::put);
     try {
-      JsonNode reply = http.postWithRetries("api/tracking/runs", "application/json", Http.JSON.writeValueAsBytes(body),
-          System.nanoTime() + closeTimeout.toNanos());
+      JsonNode reply =
+          http.postWithRetries(
+              "api/tracking/runs",
+              "application/json",
+              Http.JSON.writeValueAsBytes(body),
+              System.nanoTime() + closeTimeout.toNanos());
       Run run = new Run(this, reply.path("id").asText());
       open.add(run);
       return run;
@@ -176,9 +199,9 @@ public final class CairnClient implements AutoCloseable {
   }
 
   /**
-   * Sends what is queued (retrying at most {@code closeTimeout}), ends runs still open FAILED
-   * ("the client closed before the run ended"), and stops the threads. Points still unsent then
-   * count as dropped.
+   * Sends what is queued (retrying at most {@code closeTimeout}), ends runs still open FAILED ("the
+   * client closed before the run ended"), and stops the threads. Points still unsent then count as
+   * dropped.
    */
   @Override
   public synchronized void close() {
@@ -274,7 +297,10 @@ public final class CairnClient implements AutoCloseable {
     open.remove(run);
   }
 
-  /** One {@code system/*} sample, logged to every open run at its step (seconds since the run started). */
+  /**
+   * One {@code system/*} sample, logged to every open run at its step (seconds since the run
+   * started).
+   */
   private void sampleSystem() {
     synchronized (sampleLock) {
       sampleOpenRuns();
@@ -318,9 +344,13 @@ public final class CairnClient implements AutoCloseable {
   private void beat() {
     for (Run run : open) {
       try {
-        http.post("api/tracking/runs/" + run.id() + "/heartbeat", "application/json", new byte[] {'{', '}'});
+        http.post(
+            "api/tracking/runs/" + run.id() + "/heartbeat",
+            "application/json",
+            new byte[] {'{', '}'});
       } catch (Exception e) {
-        // the sender's retries report an absent server; a missed heartbeat only matters after the timeout
+        // the sender's retries report an absent server; a missed heartbeat only matters after the
+        // timeout
       }
     }
   }
@@ -364,7 +394,8 @@ public final class CairnClient implements AutoCloseable {
      */
     public Builder optSystemMetrics(Duration every) {
       if (every == null || every.toMillis() < 1000) {
-        throw new IllegalArgumentException("system metrics need an interval of at least 1 s, got " + every);
+        throw new IllegalArgumentException(
+            "system metrics need an interval of at least 1 s, got " + every);
       }
       this.systemEvery = every;
       return this;

@@ -21,7 +21,11 @@ final class Http {
 
   Http(URI base, String token, Duration requestTimeout, Duration maxBackoff) {
     // HTTP/1.1: the JDK client would otherwise try an h2c upgrade with every request body
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     String b = base.toString();
     this.base = URI.create(b.endsWith("/") ? b : b + "/");
     this.token = token;
@@ -34,21 +38,27 @@ final class Http {
   }
 
   /** One attempt. Returns the answer for 2xx; throws {@link CairnClientException} otherwise. */
-  JsonNode post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
-    HttpRequest.Builder rb = HttpRequest.newBuilder(resolve(path)).timeout(requestTimeout)
-        .header("Content-Type", contentType)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+  JsonNode post(String path, String contentType, byte[] body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder rb =
+        HttpRequest.newBuilder(resolve(path))
+            .timeout(requestTimeout)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (token != null) {
       rb.header("Authorization", "Bearer " + token);
     }
-    HttpResponse<byte[]> response = client.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        client.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
     int status = response.statusCode();
     JsonNode json = parse(response.body());
     if (status / 100 == 2) {
       return json;
     }
-    String message = json != null && json.path("error").has("message")
-        ? json.path("error").path("message").asText() : "HTTP " + status;
+    String message =
+        json != null && json.path("error").has("message")
+            ? json.path("error").path("message").asText()
+            : "HTTP " + status;
     throw new CairnClientException(status, path + ": " + message);
   }
 
@@ -62,7 +72,8 @@ final class Http {
   }
 
   /** As above, with a deadline that may move closer while it retries (when the client closes). */
-  JsonNode postWithRetries(String path, String contentType, byte[] body, java.util.function.LongSupplier deadline)
+  JsonNode postWithRetries(
+      String path, String contentType, byte[] body, java.util.function.LongSupplier deadline)
       throws InterruptedException {
     long wait = 100;
     while (true) {
@@ -90,27 +101,36 @@ final class Http {
    * 429), or {@code deadline} (System.nanoTime) passes. A PUT replaces what is at its path, so
    * sending it again after a lost answer stores it once.
    */
-  JsonNode putFileWithRetries(String path, java.nio.file.Path file, long deadline) throws InterruptedException {
+  JsonNode putFileWithRetries(String path, java.nio.file.Path file, long deadline)
+      throws InterruptedException {
     long wait = 100;
     while (true) {
       try {
-        HttpRequest.Builder rb = HttpRequest.newBuilder(resolve(path))
-            .timeout(requestTimeout.plus(Duration.ofMillis(java.nio.file.Files.size(file) / 1000))) // ~1 MB/s at worst
-            .header("Content-Type", "application/octet-stream")
-            .PUT(HttpRequest.BodyPublishers.ofFile(file));
+        HttpRequest.Builder rb =
+            HttpRequest.newBuilder(resolve(path))
+                .timeout(
+                    requestTimeout.plus(
+                        Duration.ofMillis(
+                            java.nio.file.Files.size(file) / 1000))) // ~1 MB/s at worst
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofFile(file));
         if (token != null) {
           rb.header("Authorization", "Bearer " + token);
         } else {
           rb.header("X-Cairn-Request", "1");
         }
-        HttpResponse<byte[]> response = client.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response =
+            client.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
         JsonNode json = parse(response.body());
         if (response.statusCode() / 100 == 2) {
           return json;
         }
-        String message = json != null && json.path("error").has("message")
-            ? json.path("error").path("message").asText() : "HTTP " + response.statusCode();
-        CairnClientException e = new CairnClientException(response.statusCode(), path + ": " + message);
+        String message =
+            json != null && json.path("error").has("message")
+                ? json.path("error").path("message").asText()
+                : "HTTP " + response.statusCode();
+        CairnClientException e =
+            new CairnClientException(response.statusCode(), path + ": " + message);
         if (!retryable(response.statusCode()) || System.nanoTime() + wait * 1_000_000 > deadline) {
           throw e;
         }

@@ -1,19 +1,19 @@
 package dev.cairn.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +21,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A run on the server. {@code log}, {@code logImage}, {@code logHistogram} and {@code logText}
- * only offer to the client's bounded queue and return at once; when the queue is full the point
- * is dropped and counted ({@link #droppedPoints()}), the training loop is never held up. {@link
+ * A run on the server. {@code log}, {@code logImage}, {@code logHistogram} and {@code logText} only
+ * offer to the client's bounded queue and return at once; when the queue is full the point is
+ * dropped and counted ({@link #droppedPoints()}), the training loop is never held up. {@link
  * #close()} ends the run FINISHED unless {@link #end} was called.
  */
 public final class Run implements AutoCloseable {
@@ -32,7 +32,8 @@ public final class Run implements AutoCloseable {
   final AtomicLong dropped = new AtomicLong();
   final AtomicLong sent = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
-  private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean ended =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private final long startNanos = System.nanoTime();
   private long lastSystemStep = -1;
@@ -42,7 +43,10 @@ public final class Run implements AutoCloseable {
     this.id = id;
   }
 
-  /** The step of a {@code system/*} sample now: seconds since start, in multiples of the interval, increasing. */
+  /**
+   * The step of a {@code system/*} sample now: seconds since start, in multiples of the interval,
+   * increasing.
+   */
   synchronized long systemStep(java.time.Duration every) {
     long seconds = Math.max(1, every.toSeconds());
     long elapsed = (System.nanoTime() - startNanos) / 1_000_000_000L;
@@ -78,22 +82,28 @@ public final class Run implements AutoCloseable {
   }
 
   /**
-   * Logs many points of one series at once: one queue item instead of one per point, so a
-   * program that has its values in arrays (a batch of steps, an imported log) pays almost nothing
-   * per point. {@code steps} must be {@code >= 0} and strictly increasing; {@code wallTimes}
-   * (milliseconds since 1970) may be null for "now". The arrays are copied. When the queue is
-   * full the whole block is dropped and counted.
+   * Logs many points of one series at once: one queue item instead of one per point, so a program
+   * that has its values in arrays (a batch of steps, an imported log) pays almost nothing per
+   * point. {@code steps} must be {@code >= 0} and strictly increasing; {@code wallTimes}
+   * (milliseconds since 1970) may be null for "now". The arrays are copied. When the queue is full
+   * the whole block is dropped and counted.
    */
   public void log(String tag, long[] steps, double[] values, long[] wallTimes) {
     checkTag(tag);
     int n = steps.length;
     if (values.length != n || (wallTimes != null && wallTimes.length != n)) {
-      throw new IllegalArgumentException("steps, values and wallTimes must have the same length; got " + n + ", "
-          + values.length + ", " + (wallTimes == null ? "null" : wallTimes.length));
+      throw new IllegalArgumentException(
+          "steps, values and wallTimes must have the same length; got "
+              + n
+              + ", "
+              + values.length
+              + ", "
+              + (wallTimes == null ? "null" : wallTimes.length));
     }
     for (int i = 0; i < n; i++) {
       if (steps[i] < 0 || (i > 0 && steps[i] <= steps[i - 1])) {
-        throw new IllegalArgumentException("steps[" + i + "] is " + steps[i] + "; steps are >= 0 and strictly increasing");
+        throw new IllegalArgumentException(
+            "steps[" + i + "] is " + steps[i] + "; steps are >= 0 and strictly increasing");
       }
     }
     if (n == 0) {
@@ -114,18 +124,37 @@ public final class Run implements AutoCloseable {
   /** Logs a PNG image (at most 4 MiB, 8192 pixels a side; the server checks it). */
   public void logImage(String tag, long step, byte[] png) {
     checkTag(tag);
-    if (png == null || png.length < 8 || png[0] != (byte) 0x89 || png[1] != 'P' || png[2] != 'N' || png[3] != 'G') {
+    if (png == null
+        || png.length < 8
+        || png[0] != (byte) 0x89
+        || png[1] != 'P'
+        || png[2] != 'N'
+        || png[3] != 'G') {
       throw new IllegalArgumentException("image '" + tag + "' is not a PNG (no PNG signature)");
     }
-    String path = "api/tracking/runs/" + id + "/images?tag=" + URLEncoder.encode(tag, StandardCharsets.UTF_8)
-        + "&step=" + step + "&wallTime=" + System.currentTimeMillis();
-    client.offerRecord(new Sender.Task(this, path, "image/png", png.clone(), new java.util.concurrent.CompletableFuture<>()));
+    String path =
+        "api/tracking/runs/"
+            + id
+            + "/images?tag="
+            + URLEncoder.encode(tag, StandardCharsets.UTF_8)
+            + "&step="
+            + step
+            + "&wallTime="
+            + System.currentTimeMillis();
+    client.offerRecord(
+        new Sender.Task(
+            this, path, "image/png", png.clone(), new java.util.concurrent.CompletableFuture<>()));
   }
 
   /** Logs a histogram of raw values; the server buckets them (30 equal-width buckets). */
   public void logHistogram(String tag, long step, double[] values) {
     checkTag(tag);
-    ObjectNode body = Http.JSON.createObjectNode().put("tag", tag).put("step", step).put("wallTime", System.currentTimeMillis());
+    ObjectNode body =
+        Http.JSON
+            .createObjectNode()
+            .put("tag", tag)
+            .put("step", step)
+            .put("wallTime", System.currentTimeMillis());
     ArrayNode array = body.putArray("values");
     for (double v : values) {
       if (Double.isFinite(v)) {
@@ -141,14 +170,26 @@ public final class Run implements AutoCloseable {
    * Logs a histogram already bucketed: {@code limits} are the buckets' right edges (finite,
    * increasing, at most 1,000), {@code counts} how many values fell in each.
    */
-  public void logHistogram(String tag, long step, long wallTime, double min, double max, double sum,
-      double sumSquares, double[] limits, long[] counts) {
+  public void logHistogram(
+      String tag,
+      long step,
+      long wallTime,
+      double min,
+      double max,
+      double sum,
+      double sumSquares,
+      double[] limits,
+      long[] counts) {
     checkTag(tag);
     if (limits.length != counts.length || limits.length == 0 || limits.length > 1000) {
-      throw new IllegalArgumentException("limits and counts must have the same length, 1..1000; got "
-          + limits.length + " and " + counts.length);
+      throw new IllegalArgumentException(
+          "limits and counts must have the same length, 1..1000; got "
+              + limits.length
+              + " and "
+              + counts.length);
     }
-    ObjectNode body = Http.JSON.createObjectNode().put("tag", tag).put("step", step).put("wallTime", wallTime);
+    ObjectNode body =
+        Http.JSON.createObjectNode().put("tag", tag).put("step", step).put("wallTime", wallTime);
     if (Double.isFinite(min) && Double.isFinite(max)) {
       body.put("min", min).put("max", max);
     }
@@ -169,8 +210,15 @@ public final class Run implements AutoCloseable {
   /** Logs text at a step (at most 65,536 characters). */
   public void logText(String tag, long step, String text) {
     checkTag(tag);
-    client.offerRecord(task("texts", Http.JSON.createObjectNode().put("tag", tag).put("step", step)
-        .put("wallTime", System.currentTimeMillis()).put("text", text)));
+    client.offerRecord(
+        task(
+            "texts",
+            Http.JSON
+                .createObjectNode()
+                .put("tag", tag)
+                .put("step", step)
+                .put("wallTime", System.currentTimeMillis())
+                .put("text", text)));
   }
 
   /** Adds or replaces a param; waits only while the queue is full. */
@@ -187,7 +235,10 @@ public final class Run implements AutoCloseable {
     client.put(task("tags", body));
   }
 
-  /** Uploads a file as the run's artifact under its file name; see {@link #logArtifact(Path, String)}. */
+  /**
+   * Uploads a file as the run's artifact under its file name; see {@link #logArtifact(Path,
+   * String)}.
+   */
   public Artifact logArtifact(Path file) {
     java.util.Objects.requireNonNull(file, "file");
     Path name = file.getFileName();
@@ -210,13 +261,18 @@ public final class Run implements AutoCloseable {
   public Artifact logArtifact(Path file, String artifactPath) {
     java.util.Objects.requireNonNull(file, "file");
     if (artifactPath == null || artifactPath.isEmpty() || artifactPath.startsWith("/")) {
-      throw new IllegalArgumentException("artifactPath is a relative path such as plots/loss.png, got "
-          + (artifactPath == null ? "null" : "'" + artifactPath + "'"));
+      throw new IllegalArgumentException(
+          "artifactPath is a relative path such as plots/loss.png, got "
+              + (artifactPath == null ? "null" : "'" + artifactPath + "'"));
     }
     for (String segment : artifactPath.split("/", -1)) {
       if (segment.equals(".") || segment.equals("..")) {
-        throw new IllegalArgumentException("artifactPath '" + artifactPath + "' has a '" + segment
-            + "' segment; '.' and '..' are not allowed");
+        throw new IllegalArgumentException(
+            "artifactPath '"
+                + artifactPath
+                + "' has a '"
+                + segment
+                + "' segment; '.' and '..' are not allowed");
       }
     }
     if (!Files.isRegularFile(file)) {
@@ -224,13 +280,35 @@ public final class Run implements AutoCloseable {
     }
     try {
       String local = sha256(file);
-      String path = "api/tracking/runs/" + id + "/artifacts/" + encodePath(artifactPath) + "?source=java-client";
-      JsonNode answer = client.http().putFileWithRetries(path, file, System.nanoTime() + client.closeTimeout().toNanos());
-      Artifact stored = new Artifact(answer.path("path").asText(), answer.path("sizeBytes").asLong(),
-          answer.path("sha256").asText());
+      String path =
+          "api/tracking/runs/"
+              + id
+              + "/artifacts/"
+              + encodePath(artifactPath)
+              + "?source=java-client";
+      JsonNode answer =
+          client
+              .http()
+              .putFileWithRetries(path, file, System.nanoTime() + client.closeTimeout().toNanos());
+      Artifact stored =
+          new Artifact(
+              answer.path("path").asText(),
+              answer.path("sizeBytes").asLong(),
+              answer.path("sha256").asText());
       if (!stored.sha256().equals(local)) {
-        throw new CairnClientException(-1, "artifact '" + artifactPath + "' of run " + id + ": the server stored sha256 "
-            + stored.sha256() + " but " + file + " has " + local + " (did the file change while it was sent?)");
+        throw new CairnClientException(
+            -1,
+            "artifact '"
+                + artifactPath
+                + "' of run "
+                + id
+                + ": the server stored sha256 "
+                + stored.sha256()
+                + " but "
+                + file
+                + " has "
+                + local
+                + " (did the file change while it was sent?)");
       }
       return stored;
     } catch (InterruptedException e) {
@@ -248,7 +326,10 @@ public final class Run implements AutoCloseable {
     StringBuilder out = new StringBuilder();
     for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~/".indexOf(c) >= 0) {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-._~/".indexOf(c) >= 0) {
         out.append((char) c);
       } else {
         out.append('%').append(String.format("%02X", c));
@@ -292,8 +373,10 @@ public final class Run implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
-      System.getLogger(CairnClient.class.getName()).log(System.Logger.Level.WARNING,
-          "Cairn: run " + id + " could not be ended " + status + ": " + e.getMessage());
+      System.getLogger(CairnClient.class.getName())
+          .log(
+              System.Logger.Level.WARNING,
+              "Cairn: run " + id + " could not be ended " + status + ": " + e.getMessage());
     } finally {
       client.ended(this);
     }
@@ -303,7 +386,9 @@ public final class Run implements AutoCloseable {
     return ended.get();
   }
 
-  /** Points of this run lost: not queued (queue full), refused by the server, or unsent at close. */
+  /**
+   * Points of this run lost: not queued (queue full), refused by the server, or unsent at close.
+   */
   public long droppedPoints() {
     return dropped.get();
   }
@@ -325,8 +410,12 @@ public final class Run implements AutoCloseable {
 
   private Sender.Task task(String what, ObjectNode body) {
     try {
-      return new Sender.Task(this, "api/tracking/runs/" + id + "/" + what, "application/json",
-          Http.JSON.writeValueAsBytes(body), new java.util.concurrent.CompletableFuture<>());
+      return new Sender.Task(
+          this,
+          "api/tracking/runs/" + id + "/" + what,
+          "application/json",
+          Http.JSON.writeValueAsBytes(body),
+          new java.util.concurrent.CompletableFuture<>());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -334,7 +423,8 @@ public final class Run implements AutoCloseable {
 
   private static void checkTag(String tag) {
     if (tag == null || tag.isBlank() || tag.length() > 255) {
-      throw new IllegalArgumentException("a tag is 1..255 characters, got " + (tag == null ? "null" : "'" + tag + "'"));
+      throw new IllegalArgumentException(
+          "a tag is 1..255 characters, got " + (tag == null ? "null" : "'" + tag + "'"));
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.cairn.client;
 
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The background thread of a {@link CairnClient}: takes what the runs queued, in order, packs
- * consecutive points into one scalar batch per run (one series per tag) and posts it, retrying
- * with backoff while the server is away. Batches of a run go one after another, so a retried batch
- * never overtakes a later one and the server's per-series step check drops what it already stored.
+ * consecutive points into one scalar batch per run (one series per tag) and posts it, retrying with
+ * backoff while the server is away. Batches of a run go one after another, so a retried batch never
+ * overtakes a later one and the server's per-series step check drops what it already stored.
  */
 final class Sender implements Runnable {
   private static final System.Logger LOG = System.getLogger(CairnClient.class.getName());
@@ -27,14 +27,18 @@ final class Sender implements Runnable {
 
   record Point(Run run, String tag, long step, double value, long wallTime) implements Item {}
 
-  /** Many points of one series in one queue item (steps strictly increasing, checked by the run). */
-  record Block(Run run, String tag, long[] steps, double[] values, long[] wallTimes) implements Item {}
+  /**
+   * Many points of one series in one queue item (steps strictly increasing, checked by the run).
+   */
+  record Block(Run run, String tag, long[] steps, double[] values, long[] wallTimes)
+      implements Item {}
 
   /**
    * A request after the points queued before it; {@code path == null} is a flush marker. {@code
    * done} completes when it was sent (or given up on).
    */
-  record Task(Run run, String path, String contentType, byte[] body, CompletableFuture<Void> done) implements Item {
+  record Task(Run run, String path, String contentType, byte[] body, CompletableFuture<Void> done)
+      implements Item {
     static Task marker() {
       return new Task(null, null, null, null, new CompletableFuture<>());
     }
@@ -49,11 +53,18 @@ final class Sender implements Runnable {
   private int pendingPoints;
   private volatile long deadline = Long.MAX_VALUE;
   private volatile boolean stopping;
+
   /** Encoded requests for the poster thread: the next batch is packed while one is on the wire. */
   private final BlockingQueue<Runnable> wire = new java.util.concurrent.ArrayBlockingQueue<>(1);
+
   private final Thread poster;
 
-  Sender(Http http, BlockingQueue<Item> queue, int batchPoints, AtomicLong dropped, AtomicLong droppedRecords) {
+  Sender(
+      Http http,
+      BlockingQueue<Item> queue,
+      int batchPoints,
+      AtomicLong dropped,
+      AtomicLong droppedRecords) {
     this.http = http;
     this.queue = queue;
     this.batchPoints = batchPoints;
@@ -142,9 +153,13 @@ final class Sender implements Runnable {
   }
 
   private void add(Point p) throws InterruptedException {
-    Series s = pending.computeIfAbsent(p.run(), r -> new LinkedHashMap<>()).computeIfAbsent(p.tag(), t -> new Series());
+    Series s =
+        pending
+            .computeIfAbsent(p.run(), r -> new LinkedHashMap<>())
+            .computeIfAbsent(p.tag(), t -> new Series());
     if (s.size > 0 && p.step() <= s.steps[s.size - 1]) {
-      // the server keeps one point per step, the first; a later one for a step already sent is dropped
+      // the server keeps one point per step, the first; a later one for a step already sent is
+      // dropped
       p.run().dropped.incrementAndGet();
       dropped.incrementAndGet();
       return;
@@ -159,7 +174,10 @@ final class Sender implements Runnable {
     int from = 0;
     int n = b.steps().length;
     while (from < n) {
-      Series s = pending.computeIfAbsent(b.run(), r -> new LinkedHashMap<>()).computeIfAbsent(b.tag(), t -> new Series());
+      Series s =
+          pending
+              .computeIfAbsent(b.run(), r -> new LinkedHashMap<>())
+              .computeIfAbsent(b.tag(), t -> new Series());
       if (s.size > 0) {
         // what a retry or an overlapping block repeats: the server keeps the first point of a step
         long last = s.steps[s.size - 1];
@@ -193,41 +211,46 @@ final class Sender implements Runnable {
       int n = e.getValue().values().stream().mapToInt(s -> s.size).sum();
       String batchId = run.id() + "-" + run.nextBatch();
       byte[] body = encode(batchId, e.getValue());
-      handOver(() -> {
-        try {
-          http.postWithRetries("api/tracking/runs/" + run.id() + "/scalars", BINARY_TYPE, body, () -> deadline);
-          run.sent.addAndGet(n);
-        } catch (CairnClientException ex) {
-          run.dropped.addAndGet(n);
-          dropped.addAndGet(n);
-          LOG.log(Level.WARNING, "Cairn: dropped batch " + batchId + " of " + n + " points: " + ex.getMessage());
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-          run.dropped.addAndGet(n);
-          dropped.addAndGet(n);
-        }
-      });
+      handOver(
+          () -> {
+            try {
+              http.postWithRetries(
+                  "api/tracking/runs/" + run.id() + "/scalars", BINARY_TYPE, body, () -> deadline);
+              run.sent.addAndGet(n);
+            } catch (CairnClientException ex) {
+              run.dropped.addAndGet(n);
+              dropped.addAndGet(n);
+              LOG.log(
+                  Level.WARNING,
+                  "Cairn: dropped batch " + batchId + " of " + n + " points: " + ex.getMessage());
+            } catch (InterruptedException ex) {
+              Thread.currentThread().interrupt();
+              run.dropped.addAndGet(n);
+              dropped.addAndGet(n);
+            }
+          });
     }
     pending.clear();
     pendingPoints = 0;
   }
 
   private void send(Task t) throws InterruptedException {
-    handOver(() -> {
-      try {
-        if (t.path() != null) {
-          http.postWithRetries(t.path(), t.contentType(), t.body(), () -> deadline);
-        }
-        t.done().complete(null);
-      } catch (CairnClientException ex) {
-        droppedRecords.incrementAndGet();
-        LOG.log(Level.WARNING, "Cairn: " + ex.getMessage());
-        t.done().completeExceptionally(ex);
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-        t.done().completeExceptionally(ex);
-      }
-    });
+    handOver(
+        () -> {
+          try {
+            if (t.path() != null) {
+              http.postWithRetries(t.path(), t.contentType(), t.body(), () -> deadline);
+            }
+            t.done().complete(null);
+          } catch (CairnClientException ex) {
+            droppedRecords.incrementAndGet();
+            LOG.log(Level.WARNING, "Cairn: " + ex.getMessage());
+            t.done().completeExceptionally(ex);
+          } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            t.done().completeExceptionally(ex);
+          }
+        });
   }
 
   /** The server's binary scalar batch (docs/tracking.md): no number formatting on either side. */

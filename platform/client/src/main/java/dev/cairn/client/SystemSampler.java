@@ -81,8 +81,13 @@ final class SystemSampler {
 
   private void gpus(Map<String, Double> out) {
     try {
-      Process p = new ProcessBuilder(nvidiaSmi.toString(), "--query-gpu=index,utilization.gpu,memory.used",
-          "--format=csv,noheader,nounits").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  nvidiaSmi.toString(),
+                  "--query-gpu=index,utilization.gpu,memory.used",
+                  "--format=csv,noheader,nounits")
+              .redirectErrorStream(true)
+              .start();
       p.getOutputStream().close();
       String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -98,7 +103,10 @@ final class SystemSampler {
     }
   }
 
-  /** Rows of {@code index, utilization.gpu, memory.used}; a field nvidia-smi reports as [N/A] is left out. */
+  /**
+   * Rows of {@code index, utilization.gpu, memory.used}; a field nvidia-smi reports as [N/A] is
+   * left out.
+   */
   static void parseNvidiaSmi(String text, Map<String, Double> out) {
     for (String line : text.split("\n")) {
       String[] f = line.split(",");

@@ -46,8 +46,15 @@ public final class Platform implements AutoCloseable {
   private final SpecResolver resolver;
   private final int abandonedRuns;
 
-  private Platform(CairnOptions options, Vertx vertx, TrackingStore store, MediaStore media, SweepStore sweeps,
-      SecurityStore security, PluginRegistry plugins, int abandonedRuns) {
+  private Platform(
+      CairnOptions options,
+      Vertx vertx,
+      TrackingStore store,
+      MediaStore media,
+      SweepStore sweeps,
+      SecurityStore security,
+      PluginRegistry plugins,
+      int abandonedRuns) {
     this.options = options;
     this.vertx = vertx;
     this.store = store;
@@ -59,7 +66,8 @@ public final class Platform implements AutoCloseable {
     this.resolver = new SpecResolver(plugins);
     this.runs = new RunService(vertx, plugins, resolver, options);
     if (store instanceof dev.cairn.core.tracking.H2TrackingStore h2) {
-      runs.keepTailsIn(new dev.cairn.core.artifacts.ArtifactStore(h2.dataSource(), options.dataDir()));
+      runs.keepTailsIn(
+          new dev.cairn.core.artifacts.ArtifactStore(h2.dataSource(), options.dataDir()));
     }
   }
 
@@ -80,13 +88,17 @@ public final class Platform implements AutoCloseable {
    * As {@link #start(CairnOptions)}, on the Vert.x {@code vertxFactory} makes from Cairn's options
    * (a clustered one for {@code serve --cluster}).
    */
-  public static Platform start(CairnOptions options, java.util.function.Function<VertxOptions, Vertx> vertxFactory)
+  public static Platform start(
+      CairnOptions options, java.util.function.Function<VertxOptions, Vertx> vertxFactory)
       throws Exception {
     Files.createDirectories(options.dataDir());
-    H2TrackingStore store = options.jdbcUrl() == null
-        ? H2TrackingStore.openInDirectory(options.dataDir())
-        : H2TrackingStore.open(options.jdbcUrl(), System.getenv().getOrDefault("CAIRN_JDBC_USER", "sa"),
-            System.getenv().getOrDefault("CAIRN_JDBC_PASSWORD", ""));
+    H2TrackingStore store =
+        options.jdbcUrl() == null
+            ? H2TrackingStore.openInDirectory(options.dataDir())
+            : H2TrackingStore.open(
+                options.jdbcUrl(),
+                System.getenv().getOrDefault("CAIRN_JDBC_USER", "sa"),
+                System.getenv().getOrDefault("CAIRN_JDBC_PASSWORD", ""));
     Vertx vertx = null;
     try {
       int abandoned = store.failAbandonedRuns(ABANDONED_MESSAGE);
@@ -99,14 +111,29 @@ public final class Platform implements AutoCloseable {
       vertx.eventBus().registerDefaultCodec(MetricBatch.class, new MetricBatchCodec());
       vertx.eventBus().registerDefaultCodec(MediaBatch.class, new MediaBatchCodec());
       MediaStore media = new MediaStore(store.dataSource());
-      vertx.deployVerticle(new StoreWriterVerticle(store),
+      vertx
+          .deployVerticle(
+              new StoreWriterVerticle(store),
               new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      vertx.deployVerticle(new MediaWriterVerticle(media, store),
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+      vertx
+          .deployVerticle(
+              new MediaWriterVerticle(media, store),
               new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      return new Platform(options, vertx, store, media, new SweepStore(store.dataSource()),
-          new H2SecurityStore(store.dataSource()), plugins, abandoned);
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+      return new Platform(
+          options,
+          vertx,
+          store,
+          media,
+          new SweepStore(store.dataSource()),
+          new H2SecurityStore(store.dataSource()),
+          plugins,
+          abandoned);
     } catch (Exception | Error e) {
       if (vertx != null) {
         vertx.close();
@@ -181,10 +208,17 @@ public final class Platform implements AutoCloseable {
   private void killInterruptedRuns() {
     try {
       for (String id : store.ownedRuns()) {
-        store.getRun(id)
-            .filter(r -> r.status() == RunStatus.RUNNING && !"client".equals(r.device())
-                && !r.provenance().containsKey("source"))
-            .ifPresent(r -> store.markEnded(id, RunStatus.KILLED, "stopped with its process (Ctrl-C or SIGTERM)"));
+        store
+            .getRun(id)
+            .filter(
+                r ->
+                    r.status() == RunStatus.RUNNING
+                        && !"client".equals(r.device())
+                        && !r.provenance().containsKey("source"))
+            .ifPresent(
+                r ->
+                    store.markEnded(
+                        id, RunStatus.KILLED, "stopped with its process (Ctrl-C or SIGTERM)"));
       }
     } catch (RuntimeException e) {
       LOG.warn("could not mark the interrupted runs KILLED: {}", e.getMessage());

@@ -9,4 +9,5 @@ import dev.cairn.core.training.TrainingResult;
  * @param result the training result when FINISHED, else null
  * @param error what went wrong when FAILED or KILLED, else null
  */
-public record RunOutcome(String runId, String name, RunStatus status, TrainingResult result, String error) {}
+public record RunOutcome(
+    String runId, String name, RunStatus status, TrainingResult result, String error) {}

@@ -35,8 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Submits runs: stores them through the writer verticle, trains them on a dedicated worker
- * executor (never an event loop), and records how they end.
+ * Submits runs: stores them through the writer verticle, trains them on a dedicated worker executor
+ * (never an event loop), and records how they end.
  */
 public final class RunService {
   private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
@@ -71,51 +71,76 @@ public final class RunService {
    *
    * @param workDir where the spec came from (for the git commit in provenance), or null
    */
-  public Future<String> submit(ResolvedSpec resolved, Path workDir, TrainingObserver observer, Promise<RunOutcome> outcome) {
+  public Future<String> submit(
+      ResolvedSpec resolved, Path workDir, TrainingObserver observer, Promise<RunOutcome> outcome) {
     ExperimentSpec spec = resolved.spec();
-    return vertx.executeBlocking(() -> {
-          dev.cairn.core.training.TorchThreads.configureDefaults(); // before libtorch loads
-          return Provenance.collect(workDir, plugins.pluginVersions());
-        })
-        .compose(provenance -> {
-          NewRun run = new NewRun(spec.experiment(), spec.name(), spec.text(), Provenance.sha256(spec.text()),
-              spec.seed(), spec.device().label(), provenance, resolved.flatParams());
-          return vertx.eventBus().<JsonObject>request(Addresses.CREATE_RUN, JsonMapping.toJson(run));
-        })
-        .map(reply -> {
-          String runId = reply.body().getString("id");
-          AtomicBoolean cancelled = new AtomicBoolean();
-          active.put(runId, cancelled);
-          training.<RunOutcome>executeBlocking(() -> train(resolved, runId, observer, cancelled), false)
-              .onComplete(ar -> {
-                active.remove(runId);
-                if (ar.succeeded()) {
-                  outcome.complete(ar.result());
-                } else {
-                  outcome.fail(ar.cause());
-                }
-              });
-          return runId;
-        });
+    return vertx
+        .executeBlocking(
+            () -> {
+              dev.cairn.core.training.TorchThreads.configureDefaults(); // before libtorch loads
+              return Provenance.collect(workDir, plugins.pluginVersions());
+            })
+        .compose(
+            provenance -> {
+              NewRun run =
+                  new NewRun(
+                      spec.experiment(),
+                      spec.name(),
+                      spec.text(),
+                      Provenance.sha256(spec.text()),
+                      spec.seed(),
+                      spec.device().label(),
+                      provenance,
+                      resolved.flatParams());
+              return vertx
+                  .eventBus()
+                  .<JsonObject>request(Addresses.CREATE_RUN, JsonMapping.toJson(run));
+            })
+        .map(
+            reply -> {
+              String runId = reply.body().getString("id");
+              AtomicBoolean cancelled = new AtomicBoolean();
+              active.put(runId, cancelled);
+              training
+                  .<RunOutcome>executeBlocking(
+                      () -> train(resolved, runId, observer, cancelled), false)
+                  .onComplete(
+                      ar -> {
+                        active.remove(runId);
+                        if (ar.succeeded()) {
+                          outcome.complete(ar.result());
+                        } else {
+                          outcome.fail(ar.cause());
+                        }
+                      });
+              return runId;
+            });
   }
 
   /**
    * Continues a stored run from a checkpoint under its own id: the run must be QUEUED again (see
    * {@link dev.cairn.core.tracking.TrackingStore#reopen}); {@code outcome} completes when it ends.
    */
-  public void resume(ResolvedSpec resolved, String runId, Resume resume, TrainingObserver observer,
+  public void resume(
+      ResolvedSpec resolved,
+      String runId,
+      Resume resume,
+      TrainingObserver observer,
       Promise<RunOutcome> outcome) {
     AtomicBoolean cancelled = new AtomicBoolean();
     active.put(runId, cancelled);
-    training.<RunOutcome>executeBlocking(() -> train(resolved, runId, observer, cancelled, resume), false)
-        .onComplete(ar -> {
-          active.remove(runId);
-          if (ar.succeeded()) {
-            outcome.complete(ar.result());
-          } else {
-            outcome.fail(ar.cause());
-          }
-        });
+    training
+        .<RunOutcome>executeBlocking(
+            () -> train(resolved, runId, observer, cancelled, resume), false)
+        .onComplete(
+            ar -> {
+              active.remove(runId);
+              if (ar.succeeded()) {
+                outcome.complete(ar.result());
+              } else {
+                outcome.fail(ar.cause());
+              }
+            });
   }
 
   /**
@@ -135,26 +160,36 @@ public final class RunService {
       try {
         resolved = resolve(dev.cairn.core.spec.SpecParser.parse(run.specText(), run.name()));
       } catch (RuntimeException e) {
-        store.markEnded(id, RunStatus.FAILED, "queued when its server stopped; its spec no longer resolves: "
-            + e.getMessage());
+        store.markEnded(
+            id,
+            RunStatus.FAILED,
+            "queued when its server stopped; its spec no longer resolves: " + e.getMessage());
         continue;
       }
       AtomicBoolean cancelled = new AtomicBoolean();
       active.put(id, cancelled);
-      training.<RunOutcome>executeBlocking(() -> train(resolved, id, TrainingObserver.NONE, cancelled), false)
+      training
+          .<RunOutcome>executeBlocking(
+              () -> train(resolved, id, TrainingObserver.NONE, cancelled), false)
           .onComplete(ar -> active.remove(id));
       queued.add(id);
     }
     return queued;
   }
 
-  private RunOutcome train(ResolvedSpec resolved, String runId, TrainingObserver observer, AtomicBoolean cancelled)
+  private RunOutcome train(
+      ResolvedSpec resolved, String runId, TrainingObserver observer, AtomicBoolean cancelled)
       throws Exception {
     return train(resolved, runId, observer, cancelled, null);
   }
 
-  private RunOutcome train(ResolvedSpec resolved, String runId, TrainingObserver observer, AtomicBoolean cancelled,
-      Resume resume) throws Exception {
+  private RunOutcome train(
+      ResolvedSpec resolved,
+      String runId,
+      TrainingObserver observer,
+      AtomicBoolean cancelled,
+      Resume resume)
+      throws Exception {
     String name = resolved.spec().name();
     RunStatus status;
     String message = null;
@@ -163,13 +198,19 @@ public final class RunService {
     dev.cairn.core.training.ConsoleTail tail = new dev.cairn.core.training.ConsoleTail(observer);
     observer = tail;
     try {
-      String device = Devices.label(Devices.resolve(resolved.spec().device(), Engine.getEngine("PyTorch")));
+      String device =
+          Devices.label(Devices.resolve(resolved.spec().device(), Engine.getEngine("PyTorch")));
       setState(runId, RunStatus.RUNNING, device, null);
       TrackingEventSink sink = new TrackingEventSink(vertx.eventBus());
       try {
-        result = new TrainingRunner().train(resolved, runId,
-            new TrainingRunner.Environment(options.dataDir(), options.offline(), sink, observer, cancelled::get),
-            resume);
+        result =
+            new TrainingRunner()
+                .train(
+                    resolved,
+                    runId,
+                    new TrainingRunner.Environment(
+                        options.dataDir(), options.offline(), sink, observer, cancelled::get),
+                    resume);
       } finally {
         sink.flush();
       }
@@ -207,7 +248,8 @@ public final class RunService {
 
   /**
    * Keeps the last lines of a failed or stopped run's output as its artifact {@code
-   * logs/console-tail.txt} (the run page shows them). Best effort: a run's end never waits on it failing.
+   * logs/console-tail.txt} (the run page shows them). Best effort: a run's end never waits on it
+   * failing.
    */
   private void keepTail(String runId, String text) {
     if (tails == null) {
@@ -217,8 +259,16 @@ public final class RunService {
       Path tmp = tails.newUploadFile();
       byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
       java.nio.file.Files.write(tmp, bytes);
-      String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-      tails.commit(runId, dev.cairn.core.training.ConsoleTail.ARTIFACT, tmp, bytes.length, sha, "cairn-trainer");
+      String sha =
+          java.util.HexFormat.of()
+              .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+      tails.commit(
+          runId,
+          dev.cairn.core.training.ConsoleTail.ARTIFACT,
+          tmp,
+          bytes.length,
+          sha,
+          "cairn-trainer");
     } catch (Exception e) {
       LOG.warn("could not keep the output of run {}: {}", runId, e.toString());
     }
@@ -229,11 +279,20 @@ public final class RunService {
     this.tails = store;
   }
 
-  private void setState(String runId, RunStatus status, String device, String message) throws Exception {
-    JsonObject body = new JsonObject().put("runId", runId).put("status", status.name())
-        .put("device", device).put("message", message);
-    vertx.eventBus().request(Addresses.RUN_STATE, body)
-        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  private void setState(String runId, RunStatus status, String device, String message)
+      throws Exception {
+    JsonObject body =
+        new JsonObject()
+            .put("runId", runId)
+            .put("status", status.name())
+            .put("device", device)
+            .put("message", message);
+    vertx
+        .eventBus()
+        .request(Addresses.RUN_STATE, body)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
   }
 
   /** Asks a running run to stop after its current batch; false when it is not running here. */

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * it ended) as its artifact logs/console-tail.txt, for the run page; a finished run keeps none.
  */
 class RunTailTest {
-  static final String XOR = """
+  static final String XOR =
+      """
       name: %s
       epochs: %d
       logging: {everySteps: 8}
@@ -38,33 +39,62 @@ class RunTailTest {
   @Test
   void aStoppedRunKeepsItsLastLinesAndAFinishedOneNone() throws Exception {
     try (Platform platform = Platform.start(new CairnOptions(data, null, null, true))) {
-      ArtifactStore artifacts = new ArtifactStore(((H2TrackingStore) platform.store()).dataSource(), data);
+      ArtifactStore artifacts =
+          new ArtifactStore(((H2TrackingStore) platform.store()).dataSource(), data);
 
       CountDownLatch twoEpochs = new CountDownLatch(2);
-      TrainingObserver counting = new TrainingObserver() {
-        @Override
-        public void onEpoch(EpochSummary summary) {
-          twoEpochs.countDown();
-        }
-      };
+      TrainingObserver counting =
+          new TrainingObserver() {
+            @Override
+            public void onEpoch(EpochSummary summary) {
+              twoEpochs.countDown();
+            }
+          };
       Promise<RunOutcome> stopped = Promise.promise();
-      String id = platform.runs().submit(platform.runs().resolve(SpecParser.parse(XOR.formatted("long", 100_000), "t")),
-          null, counting, stopped).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      String id =
+          platform
+              .runs()
+              .submit(
+                  platform.runs().resolve(SpecParser.parse(XOR.formatted("long", 100_000), "t")),
+                  null,
+                  counting,
+                  stopped)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
       assertThat(twoEpochs.await(120, TimeUnit.SECONDS)).isTrue();
       platform.runs().cancel(id);
-      RunOutcome outcome = stopped.future().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      RunOutcome outcome =
+          stopped.future().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
       assertThat(outcome.status()).isEqualTo(RunStatus.KILLED);
       StoredArtifact tail = artifacts.find(id, ConsoleTail.ARTIFACT).orElseThrow();
       assertThat(tail.source()).isEqualTo("cairn-trainer");
       String text = Files.readString(tail.file());
-      assertThat(text).startsWith("run " + id + " on cpu").contains("epoch 1/100000  train loss ")
+      assertThat(text)
+          .startsWith("run " + id + " on cpu")
+          .contains("epoch 1/100000  train loss ")
           .endsWith("KILLED: stopped by the user\n");
       assertThat(text.lines().count()).isBetween(3L, (long) ConsoleTail.LINES);
 
       Promise<RunOutcome> finished = Promise.promise();
-      String done = platform.runs().submit(platform.runs().resolve(SpecParser.parse(XOR.formatted("short", 1), "t")),
-          null, TrainingObserver.NONE, finished).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      assertThat(finished.future().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS).status())
+      String done =
+          platform
+              .runs()
+              .submit(
+                  platform.runs().resolve(SpecParser.parse(XOR.formatted("short", 1), "t")),
+                  null,
+                  TrainingObserver.NONE,
+                  finished)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
+      assertThat(
+              finished
+                  .future()
+                  .toCompletionStage()
+                  .toCompletableFuture()
+                  .get(120, TimeUnit.SECONDS)
+                  .status())
           .isEqualTo(RunStatus.FINISHED);
       assertThat(artifacts.list(done, "")).isEmpty();
     }
@@ -79,7 +109,9 @@ class RunTailTest {
     tail.ended("FAILED", "IllegalStateException: boom", new IllegalStateException("boom"));
     String[] lines = tail.text().split("\n");
     assertThat(lines).hasSize(ConsoleTail.LINES);
-    assertThat(tail.text()).contains("FAILED: IllegalStateException: boom").contains("java.lang.IllegalStateException: boom")
+    assertThat(tail.text())
+        .contains("FAILED: IllegalStateException: boom")
+        .contains("java.lang.IllegalStateException: boom")
         .contains("\tat dev.cairn.server.RunTailTest");
   }
 }

@@ -38,7 +38,13 @@ public final class Provenance {
     out.put("engine.version", engine.getVersion());
     out.put("java.version", System.getProperty("java.version"));
     out.put("java.vendor", System.getProperty("java.vendor"));
-    out.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    out.put(
+        "os",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
     out.put("gpus", Integer.toString(engine.getGpuCount()));
     plugins.forEach((id, version) -> out.put("plugin." + id, version));
     gitCommit(workDir).ifPresent(c -> out.put("git.commit", c));
@@ -48,7 +54,8 @@ public final class Provenance {
   /** SHA-256 of a text, lower-case hex. */
   public static String sha256(String text) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -60,8 +67,11 @@ public final class Provenance {
       return java.util.Optional.empty();
     }
     try {
-      Process p = new ProcessBuilder("git", "rev-parse", "HEAD")
-          .directory(dir.toFile()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("git", "rev-parse", "HEAD")
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .start();
       p.getOutputStream().close();
       byte[] out = p.getInputStream().readNBytes(200);
       if (!p.waitFor(5, TimeUnit.SECONDS)) {
@@ -69,7 +79,9 @@ public final class Provenance {
         return java.util.Optional.empty();
       }
       String s = new String(out, StandardCharsets.UTF_8).trim();
-      return p.exitValue() == 0 && s.matches("[0-9a-f]{40}") ? java.util.Optional.of(s) : java.util.Optional.empty();
+      return p.exitValue() == 0 && s.matches("[0-9a-f]{40}")
+          ? java.util.Optional.of(s)
+          : java.util.Optional.empty();
     } catch (IOException e) {
       return java.util.Optional.empty();
     } catch (InterruptedException e) {

@@ -12,7 +12,8 @@ import java.util.Objects;
  *     classification
  * @param classLabels names of the classes (classification), empty otherwise
  */
-public record DatasetInfo(Task task, long[] inputShape, long[] outputShape, List<String> classLabels) {
+public record DatasetInfo(
+    Task task, long[] inputShape, long[] outputShape, List<String> classLabels) {
   public DatasetInfo {
     Objects.requireNonNull(task, "task");
     inputShape = inputShape.clone();

@@ -14,8 +14,8 @@ public interface ModelProvider extends CairnExtension {
   Block build(Params params, ModelContext context);
 
   /**
-   * ONNX converters for blocks of this plugin's own making, so that its models export. Models
-   * built from DJL's standard blocks need none: Cairn converts those itself.
+   * ONNX converters for blocks of this plugin's own making, so that its models export. Models built
+   * from DJL's standard blocks need none: Cairn converts those itself.
    */
   default List<OnnxConverter> onnxConverters() {
     return List.of();

@@ -5,9 +5,9 @@ package dev.cairn.spi;
  *
  * @param stepsPerEpoch parameter updates per epoch
  * @param epochs planned epochs
- * @param startStep the number of the first update: 0 for a new run, later for a run resumed from
- *     a checkpoint, so that learning-rate schedules continue where they were (give it to DJL's
- *     {@code optBeginNumUpdate})
+ * @param startStep the number of the first update: 0 for a new run, later for a run resumed from a
+ *     checkpoint, so that learning-rate schedules continue where they were (give it to DJL's {@code
+ *     optBeginNumUpdate})
  */
 public record OptimizerContext(int stepsPerEpoch, int epochs, int startStep) {
   public OptimizerContext {

@@ -30,8 +30,12 @@ final class ParamCoercion {
       case CHOICE:
         String choice = String.valueOf(value);
         if (!spec.choices().contains(choice)) {
-          String hint = Suggest.closest(choice, spec.choices()).map(c -> " (did you mean '" + c + "'?)").orElse("");
-          throw new SpecException(field, quote(value) + " is not allowed" + hint + "; " + spec.allowed());
+          String hint =
+              Suggest.closest(choice, spec.choices())
+                  .map(c -> " (did you mean '" + c + "'?)")
+                  .orElse("");
+          throw new SpecException(
+              field, quote(value) + " is not allowed" + hint + "; " + spec.allowed());
         }
         return choice;
       case INT_LIST:
@@ -71,11 +75,13 @@ final class ParamCoercion {
     if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < Integer.MAX_VALUE) {
       return d.intValue();
     }
-    if (value instanceof Number n && !(value instanceof Double d && (d != Math.rint(d) || d.isNaN()))) {
+    if (value instanceof Number n
+        && !(value instanceof Double d && (d != Math.rint(d) || d.isNaN()))) {
       // an integer, but not one that fits 32 bits: say so rather than wrap it around
       String allowed = spec.allowed();
       if (spec.max() == null) {
-        allowed += (spec.min() == null ? " >= " + Integer.MIN_VALUE : "") + " and <= " + Integer.MAX_VALUE;
+        allowed +=
+            (spec.min() == null ? " >= " + Integer.MIN_VALUE : "") + " and <= " + Integer.MAX_VALUE;
       }
       throw new SpecException(field, quote(value) + " is not allowed; expected " + allowed);
     }
@@ -102,11 +108,13 @@ final class ParamCoercion {
     throw bad(field, spec, value);
   }
 
-  /** Range check; the message quotes the value as the spec wrote it ({@code 0}, not {@code 0.0}). */
-  private static <T extends Number> T checkRange(String field, ParamSpec spec, T value, Object raw) {
+  /**
+   * Range check; the message quotes the value as the spec wrote it ({@code 0}, not {@code 0.0}).
+   */
+  private static <T extends Number> T checkRange(
+      String field, ParamSpec spec, T value, Object raw) {
     double v = value.doubleValue();
-    boolean tooLow =
-        spec.min() != null && (spec.minExclusive() ? v <= spec.min() : v < spec.min());
+    boolean tooLow = spec.min() != null && (spec.minExclusive() ? v <= spec.min() : v < spec.min());
     boolean tooHigh =
         spec.max() != null && (spec.maxExclusive() ? v >= spec.max() : v > spec.max());
     if (tooLow || tooHigh) {

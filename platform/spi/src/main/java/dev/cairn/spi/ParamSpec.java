@@ -42,65 +42,89 @@ public record ParamSpec(
   }
 
   public static ParamSpec ofInt(String name, Integer defaultValue, String description) {
-    return new ParamSpec(name, ParamType.INT, defaultValue, description, null, false, null, false, null);
+    return new ParamSpec(
+        name, ParamType.INT, defaultValue, description, null, false, null, false, null);
   }
 
   public static ParamSpec ofDouble(String name, Double defaultValue, String description) {
-    return new ParamSpec(name, ParamType.DOUBLE, defaultValue, description, null, false, null, false, null);
+    return new ParamSpec(
+        name, ParamType.DOUBLE, defaultValue, description, null, false, null, false, null);
   }
 
   public static ParamSpec ofBoolean(String name, Boolean defaultValue, String description) {
-    return new ParamSpec(name, ParamType.BOOLEAN, defaultValue, description, null, false, null, false, null);
+    return new ParamSpec(
+        name, ParamType.BOOLEAN, defaultValue, description, null, false, null, false, null);
   }
 
   public static ParamSpec ofString(String name, String defaultValue, String description) {
-    return new ParamSpec(name, ParamType.STRING, defaultValue, description, null, false, null, false, null);
+    return new ParamSpec(
+        name, ParamType.STRING, defaultValue, description, null, false, null, false, null);
   }
 
   /**
-   * A file or folder the plugin reads, given as text ({@code params.getString(name)}). Declare every
-   * path this way: a server refuses paths outside its data roots only for parameters it knows are
-   * paths.
+   * A file or folder the plugin reads, given as text ({@code params.getString(name)}). Declare
+   * every path this way: a server refuses paths outside its data roots only for parameters it knows
+   * are paths.
    */
   public static ParamSpec ofPath(String name, String defaultValue, String description) {
-    return new ParamSpec(name, ParamType.PATH, defaultValue, description, null, false, null, false, null);
+    return new ParamSpec(
+        name, ParamType.PATH, defaultValue, description, null, false, null, false, null);
   }
 
   public static ParamSpec ofChoice(
       String name, String defaultValue, List<String> choices, String description) {
-    return new ParamSpec(name, ParamType.CHOICE, defaultValue, description, null, false, null, false, choices);
+    return new ParamSpec(
+        name, ParamType.CHOICE, defaultValue, description, null, false, null, false, choices);
   }
 
   public static ParamSpec ofIntList(String name, List<Integer> defaultValue, String description) {
     return new ParamSpec(
-        name, ParamType.INT_LIST, defaultValue == null ? null : List.copyOf(defaultValue),
-        description, null, false, null, false, null);
+        name,
+        ParamType.INT_LIST,
+        defaultValue == null ? null : List.copyOf(defaultValue),
+        description,
+        null,
+        false,
+        null,
+        false,
+        null);
   }
 
   public static ParamSpec ofDoubleList(String name, List<Double> defaultValue, String description) {
     return new ParamSpec(
-        name, ParamType.DOUBLE_LIST, defaultValue == null ? null : List.copyOf(defaultValue),
-        description, null, false, null, false, null);
+        name,
+        ParamType.DOUBLE_LIST,
+        defaultValue == null ? null : List.copyOf(defaultValue),
+        description,
+        null,
+        false,
+        null,
+        false,
+        null);
   }
 
   /** Values must be {@code >= min}. */
   public ParamSpec atLeast(double min) {
-    return new ParamSpec(name, type, defaultValue, description, min, false, max, maxExclusive, choices);
+    return new ParamSpec(
+        name, type, defaultValue, description, min, false, max, maxExclusive, choices);
   }
 
   /** Values must be {@code > min}. */
   public ParamSpec greaterThan(double min) {
-    return new ParamSpec(name, type, defaultValue, description, min, true, max, maxExclusive, choices);
+    return new ParamSpec(
+        name, type, defaultValue, description, min, true, max, maxExclusive, choices);
   }
 
   /** Values must be {@code <= max}. */
   public ParamSpec atMost(double max) {
-    return new ParamSpec(name, type, defaultValue, description, min, minExclusive, max, false, choices);
+    return new ParamSpec(
+        name, type, defaultValue, description, min, minExclusive, max, false, choices);
   }
 
   /** Values must be {@code < max}. */
   public ParamSpec lessThan(double max) {
-    return new ParamSpec(name, type, defaultValue, description, min, minExclusive, max, true, choices);
+    return new ParamSpec(
+        name, type, defaultValue, description, min, minExclusive, max, true, choices);
   }
 
   public boolean required() {

@@ -28,8 +28,12 @@ public final class Params {
     specs.forEach(s -> byName.put(s.name(), s));
     for (String key : raw.keySet()) {
       if (!byName.containsKey(key)) {
-        String known = byName.isEmpty() ? "this plugin takes no parameters" : "allowed: " + String.join(", ", byName.keySet());
-        String hint = Suggest.closest(key, byName.keySet()).map(k -> "did you mean '" + k + "'? ").orElse("");
+        String known =
+            byName.isEmpty()
+                ? "this plugin takes no parameters"
+                : "allowed: " + String.join(", ", byName.keySet());
+        String hint =
+            Suggest.closest(key, byName.keySet()).map(k -> "did you mean '" + k + "'? ").orElse("");
         throw new SpecException(join(section, key), "unknown parameter; " + hint + known);
       }
     }

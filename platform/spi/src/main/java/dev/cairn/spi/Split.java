@@ -9,7 +9,10 @@ public record Split(Tensor features, Tensor labels) {
     Objects.requireNonNull(labels, "labels");
     if (features.examples() != labels.examples()) {
       throw new IllegalArgumentException(
-          "features have " + features.examples() + " examples but labels have " + labels.examples());
+          "features have "
+              + features.examples()
+              + " examples but labels have "
+              + labels.examples());
     }
   }
 

@@ -6,8 +6,8 @@ import java.util.Map;
  * Logs to the current run. Calls never block training: values are queued and written in batches.
  * Obtained from the core while a run is active.
  *
- * <p>Tags are 1 to 255 characters; a slash groups them in the dashboard ({@code train/loss}).
- * Bad input (a blank tag, an image that is not a PNG or is too large) throws {@link
+ * <p>Tags are 1 to 255 characters; a slash groups them in the dashboard ({@code train/loss}). Bad
+ * input (a blank tag, an image that is not a PNG or is too large) throws {@link
  * IllegalArgumentException} naming the problem; nothing is queued and the run goes on.
  */
 public interface Tracker {
@@ -24,8 +24,8 @@ public interface Tracker {
   void logParams(Map<String, ?> params);
 
   /**
-   * A PNG image at a step (one per tag and step; a later one replaces it). At most 4 MiB and
-   * 8192 pixels a side.
+   * A PNG image at a step (one per tag and step; a later one replaces it). At most 4 MiB and 8192
+   * pixels a side.
    *
    * @param caption shown under the image in the dashboard; may be null
    */
@@ -39,8 +39,8 @@ public interface Tracker {
   }
 
   /**
-   * A histogram of values at a step, bucketed like TensorBoard (30 equal-width buckets between
-   * the minimum and maximum, with count, sum and sum of squares). The values are copied.
+   * A histogram of values at a step, bucketed like TensorBoard (30 equal-width buckets between the
+   * minimum and maximum, with count, sum and sum of squares). The values are copied.
    */
   default void logHistogram(String tag, float[] values, long step) {
     throw new UnsupportedOperationException("this tracker does not record histograms");

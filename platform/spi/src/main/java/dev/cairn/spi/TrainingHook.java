@@ -12,8 +12,8 @@ package dev.cairn.spi;
 public interface TrainingHook {
 
   /**
-   * After each training batch's update: the parameters hold their new values. (Called when the
-   * next batch arrives, or at the end of the epoch for its last batch.)
+   * After each training batch's update: the parameters hold their new values. (Called when the next
+   * batch arrives, or at the end of the epoch for its last batch.)
    *
    * @param step the run's global step (1 for the first update), the same step as {@code train/loss}
    */

@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The cost of authentication per request: requests/s of a cheap read route ({@code GET
  * /api/health}-like {@code GET /api/plugins}) served by two real ApiVerticles of one platform, one
  * open, one requiring a Bearer token, measured in alternating rounds so that load changes hit both.
- * Prints each round, the medians, their ratio and the machine's load average (as {@code uptime}).
- * A benchmark, not a test: it asserts nothing.
+ * Prints each round, the medians, their ratio and the machine's load average (as {@code uptime}). A
+ * benchmark, not a test: it asserts nothing.
  *
  * <p>Usage: {@code tools/bench/run auth [rounds=6] [seconds-per-round=3] [concurrency=8]}.
  */
@@ -37,18 +37,31 @@ public final class AuthBench {
     int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     Path dir = Files.createTempDirectory("cairn-auth-bench");
     Files.createDirectories(dir.resolve("no-plugins"));
-    try (Platform platform = Platform.start(new CairnOptions(dir, null, dir.resolve("no-plugins"), true))) {
+    try (Platform platform =
+        Platform.start(new CairnOptions(dir, null, dir.resolve("no-plugins"), true))) {
       String token = platform.security().createToken("bench", Scope.READ, null).token();
       String open = deploy(platform, AuthSettings.open());
-      String guarded = deploy(platform, new AuthSettings(true, false, List.of(), AuthSettings.DEFAULT_WRITES_PER_MINUTE));
+      String guarded =
+          deploy(
+              platform,
+              new AuthSettings(true, false, List.of(), AuthSettings.DEFAULT_WRITES_PER_MINUTE));
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       HttpRequest plain = HttpRequest.newBuilder(URI.create(open + "/api/plugins")).GET().build();
-      HttpRequest authed = HttpRequest.newBuilder(URI.create(guarded + "/api/plugins"))
-          .header("Authorization", "Bearer " + token).GET().build();
+      HttpRequest authed =
+          HttpRequest.newBuilder(URI.create(guarded + "/api/plugins"))
+              .header("Authorization", "Bearer " + token)
+              .GET()
+              .build();
       check(http, plain);
       check(http, authed);
-      System.out.printf(Locale.ROOT, "AuthBench: GET /api/plugins, %d clients, %d rounds of %d s each way; Java %s, %d cores%n",
-          concurrency, rounds, seconds, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+      System.out.printf(
+          Locale.ROOT,
+          "AuthBench: GET /api/plugins, %d clients, %d rounds of %d s each way; Java %s, %d cores%n",
+          concurrency,
+          rounds,
+          seconds,
+          System.getProperty("java.version"),
+          Runtime.getRuntime().availableProcessors());
       System.out.println("load before: " + load());
       load(http, plain, concurrency, 1);
       load(http, authed, concurrency, 1); // warm-up (the first authenticated request hashes once)
@@ -57,18 +70,33 @@ public final class AuthBench {
       for (int i = 0; i < rounds; i++) {
         without[i] = load(http, plain, concurrency, seconds);
         with[i] = load(http, authed, concurrency, seconds);
-        System.out.printf(Locale.ROOT, "round %d: without auth %,8.0f req/s   with Bearer token %,8.0f req/s%n", i + 1, without[i], with[i]);
+        System.out.printf(
+            Locale.ROOT,
+            "round %d: without auth %,8.0f req/s   with Bearer token %,8.0f req/s%n",
+            i + 1,
+            without[i],
+            with[i]);
       }
       double a = median(without);
       double b = median(with);
-      System.out.printf(Locale.ROOT, "median: without %,.0f req/s, with %,.0f req/s, ratio with/without %.3f%n", a, b, b / a);
+      System.out.printf(
+          Locale.ROOT,
+          "median: without %,.0f req/s, with %,.0f req/s, ratio with/without %.3f%n",
+          a,
+          b,
+          b / a);
       System.out.println("load after: " + load());
     }
   }
 
   private static String deploy(Platform platform, AuthSettings settings) throws Exception {
     ApiVerticle api = new ApiVerticle(platform, "127.0.0.1", 0, settings);
-    platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    platform
+        .vertx()
+        .deployVerticle(api)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
     return "http://127.0.0.1:" + api.actualPort();
   }
 
@@ -80,25 +108,28 @@ public final class AuthBench {
   }
 
   /** Requests per second with {@code clients} back-to-back clients for {@code seconds}. */
-  private static double load(HttpClient http, HttpRequest req, int clients, int seconds) throws Exception {
+  private static double load(HttpClient http, HttpRequest req, int clients, int seconds)
+      throws Exception {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     AtomicLong done = new AtomicLong();
     long start = System.nanoTime();
     List<CompletableFuture<Void>> loops = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
-      loops.add(CompletableFuture.runAsync(() -> {
-        try {
-          while (System.nanoTime() < end) {
-            HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
-            if (r.statusCode() != 200) {
-              throw new IllegalStateException("status " + r.statusCode());
-            }
-            done.incrementAndGet();
-          }
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }));
+      loops.add(
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  while (System.nanoTime() < end) {
+                    HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() != 200) {
+                      throw new IllegalStateException("status " + r.statusCode());
+                    }
+                    done.incrementAndGet();
+                  }
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }));
     }
     CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get();
     return done.get() / ((System.nanoTime() - start) / 1e9);

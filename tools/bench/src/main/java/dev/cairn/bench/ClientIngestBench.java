@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code ClientIngestBench [tags=10] [steps=100000] [rounds=2]}. The client's time runs
  * from its first {@code log} until {@code end} returned, which is after the server acknowledged
- * every batch as durable. The in-process writer flushes (commit + CHECKPOINT) every 50,000
- * points, the client's batch size, so both are as durable.
+ * every batch as durable. The in-process writer flushes (commit + CHECKPOINT) every 50,000 points,
+ * the client's batch size, so both are as durable.
  */
 public final class ClientIngestBench {
   private static final int WRITER_BATCH = 1_000;
@@ -40,13 +40,25 @@ public final class ClientIngestBench {
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     Path dir = Files.createTempDirectory("cairn-client-bench");
-    System.out.printf("ClientIngestBench: %d tags x %,d steps = %,d points per round, Java %s, %d cores, load %s%n",
-        tags, steps, (long) tags * steps, System.getProperty("java.version"),
-        Runtime.getRuntime().availableProcessors(), load());
-    try (Platform platform = Platform.start(new CairnOptions(dir.resolve("server"), null, dir.resolve("no-plugins"), true));
+    System.out.printf(
+        "ClientIngestBench: %d tags x %,d steps = %,d points per round, Java %s, %d cores, load %s%n",
+        tags,
+        steps,
+        (long) tags * steps,
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
+        load());
+    try (Platform platform =
+            Platform.start(
+                new CairnOptions(dir.resolve("server"), null, dir.resolve("no-plugins"), true));
         H2TrackingStore local = H2TrackingStore.openInDirectory(dir.resolve("local"))) {
       ApiVerticle api = new ApiVerticle(platform, "127.0.0.1", 0);
-      platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      platform
+          .vertx()
+          .deployVerticle(api)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
       URI base = URI.create("http://127.0.0.1:" + api.actualPort());
       try (CairnClient client = CairnClient.create(base)) {
         // warm-up of both paths, so that the JIT favours neither
@@ -72,11 +84,15 @@ public final class ClientIngestBench {
         double b = median(blockRates);
         double l = median(localRates);
         System.out.println();
-        System.out.printf("%-52s %s%n", "Java client, log(tag, step, value), points/s", fmt(clientRates));
-        System.out.printf("%-52s %s%n", "Java client, log(tag, steps[], values[]), points/s", fmt(blockRates));
+        System.out.printf(
+            "%-52s %s%n", "Java client, log(tag, step, value), points/s", fmt(clientRates));
+        System.out.printf(
+            "%-52s %s%n", "Java client, log(tag, steps[], values[]), points/s", fmt(blockRates));
         System.out.printf("%-52s %s%n", "in-process chunked writer, points/s", fmt(localRates));
-        System.out.printf("median: client %,.0f (%.2f of in-process), client blocks %,.0f (%.2f), in-process %,.0f;"
-            + " dropped %d; load %s%n", c, c / l, b, b / l, l, client.droppedPoints(), load());
+        System.out.printf(
+            "median: client %,.0f (%.2f of in-process), client blocks %,.0f (%.2f), in-process %,.0f;"
+                + " dropped %d; load %s%n",
+            c, c / l, b, b / l, l, client.droppedPoints(), load());
       }
     } finally {
       try (var files = Files.walk(dir)) {
@@ -103,7 +119,10 @@ public final class ClientIngestBench {
     return run.sentPoints() / seconds;
   }
 
-  /** The same points through {@code Run.log(tag, steps[], values[], wallTimes[])}, 1,000 steps per block. */
+  /**
+   * The same points through {@code Run.log(tag, steps[], values[], wallTimes[])}, 1,000 steps per
+   * block.
+   */
   private static double viaClientBlocks(CairnClient client, int tags, int steps) {
     String[] names = tagNames(tags);
     Run run = client.startRun("bench", "client-blocks-" + steps, Map.of("tags", tags), Map.of());
@@ -122,7 +141,10 @@ public final class ClientIngestBench {
         }
       }
       for (int t = 0; t < tags; t++) {
-        run.log(names[t], n == block ? st : Arrays.copyOf(st, n), n == block ? va[t] : Arrays.copyOf(va[t], n),
+        run.log(
+            names[t],
+            n == block ? st : Arrays.copyOf(st, n),
+            n == block ? va[t] : Arrays.copyOf(va[t], n),
             n == block ? wa : Arrays.copyOf(wa, n));
       }
     }
@@ -136,7 +158,10 @@ public final class ClientIngestBench {
 
   private static double inProcess(H2TrackingStore store, int tags, int steps) {
     String[] names = tagNames(tags);
-    String id = store.createRun(new NewRun("bench", "local-" + steps, "", "", 0, "cpu", Map.of(), Map.of())).id();
+    String id =
+        store
+            .createRun(new NewRun("bench", "local-" + steps, "", "", 0, "cpu", Map.of(), Map.of()))
+            .id();
     long start = System.nanoTime();
     List<ScalarPoint> batch = new ArrayList<>(WRITER_BATCH);
     int sinceFlush = 0;

@@ -29,12 +29,12 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * The dashboard at team scale in a real browser (Debian's headless chromium): 10,000 runs x 10
- * tags x 1,000 steps (100 M points) written straight into the store, served by a real {@code
+ * The dashboard at team scale in a real browser (Debian's headless chromium): 10,000 runs x 10 tags
+ * x 1,000 steps (100 M points) written straight into the store, served by a real {@code
  * ApiVerticle}. Times, in the page: the Runs view until its table shows (fresh load), a filter
  * keystroke until the server-filtered table shows, Scalars with 200 selected runs until every chart
- * on screen is drawn; measures the bytes the Runs view receives per second while one run trains
- * (a batch of 10 tags every 0.5 s through the tracking API) and a chart card's height at 200 runs.
+ * on screen is drawn; measures the bytes the Runs view receives per second while one run trains (a
+ * batch of 10 tags every 0.5 s through the tracking API) and a chart card's height at 200 runs.
  * Median and worst of 5 after one warm-up. A benchmark, not a test: it prints figures, asserts
  * nothing.
  *
@@ -48,18 +48,34 @@ public final class DashboardBrowserBench {
   private DashboardBrowserBench() {}
 
   public static void main(String[] args) throws Exception {
-    Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("cairn-dashboard-browser-bench");
+    Path dir =
+        args.length > 0
+            ? Path.of(args[0])
+            : Files.createTempDirectory("cairn-dashboard-browser-bench");
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     int steps = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
     Files.createDirectories(dir);
     generate(dir, runs, steps);
-    System.out.printf(Locale.ROOT, "DashboardBrowserBench: %s, %,d runs x %d tags x %,d steps; Java %s, %d cores%n",
-        dir, runs, TAGS, steps, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT,
+        "DashboardBrowserBench: %s, %,d runs x %d tags x %,d steps; Java %s, %d cores%n",
+        dir,
+        runs,
+        TAGS,
+        steps,
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors());
     Files.createDirectories(dir.resolve("no-plugins"));
     Path profile = Files.createTempDirectory("cairn-bench-chromium");
-    try (Platform platform = Platform.start(new CairnOptions(dir, null, dir.resolve("no-plugins"), true))) {
+    try (Platform platform =
+        Platform.start(new CairnOptions(dir, null, dir.resolve("no-plugins"), true))) {
       ApiVerticle api = new ApiVerticle(platform, "127.0.0.1", 0);
-      platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      platform
+          .vertx()
+          .deployVerticle(api)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
       String base = "http://127.0.0.1:" + api.actualPort();
       List<String> ids = new ArrayList<>();
       for (var r : platform.store().listRuns(RunQuery.firstPage(200)).items()) {
@@ -71,8 +87,14 @@ public final class DashboardBrowserBench {
         // the server's run summaries are built on the first request: time that once, on its own
         long t0 = System.nanoTime();
         HttpClient http = HttpClient.newHttpClient();
-        http.send(HttpRequest.newBuilder(URI.create(base + "/api/dashboard/runs?limit=1")).build(), HttpResponse.BodyHandlers.ofString());
-        System.out.printf(Locale.ROOT, "%nfirst runs request after start (summaries of %,d runs read): %.0f ms%n", runs, (System.nanoTime() - t0) / 1e6);
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/dashboard/runs?limit=1")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        System.out.printf(
+            Locale.ROOT,
+            "%nfirst runs request after start (summaries of %,d runs read): %.0f ms%n",
+            runs,
+            (System.nanoTime() - t0) / 1e6);
 
         double[] runsView = new double[REPEATS];
         double[] keystroke = new double[REPEATS];
@@ -80,10 +102,18 @@ public final class DashboardBrowserBench {
         for (int i = -1; i < REPEATS; i++) {
           driver.get(base + "/?r=" + System.nanoTime() + "#/runs");
           // polled every frame in the page: milliseconds since the navigation started
-          double shown = frameUntil(js, "document.querySelectorAll('.runs-table tbody tr[data-id]').length > 0");
-          long transferred = ((Number) js.executeScript(
-              "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/dashboard/runs')).reduce((n, e) => n + e.encodedBodySize, 0)")).longValue();
-          double key = ((Number) js.executeAsyncScript("""
+          double shown =
+              frameUntil(
+                  js, "document.querySelectorAll('.runs-table tbody tr[data-id]').length > 0");
+          long transferred =
+              ((Number)
+                      js.executeScript(
+                          "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/dashboard/runs')).reduce((n, e) => n + e.encodedBodySize, 0)"))
+                  .longValue();
+          double key =
+              ((Number)
+                      js.executeAsyncScript(
+                          """
               const done = arguments[arguments.length - 1];
               const summary = document.querySelector('.summary');
               const before = summary.textContent;
@@ -93,7 +123,8 @@ public final class DashboardBrowserBench {
                 .observe(summary, { childList: true, characterData: true, subtree: true });
               input.value = 'optimizer.lr > 0.005';
               input.dispatchEvent(new Event('input'));
-              """)).doubleValue();
+              """))
+                  .doubleValue();
           if (i >= 0) {
             runsView[i] = shown;
             keystroke[i] = key;
@@ -102,64 +133,116 @@ public final class DashboardBrowserBench {
         }
         report("Runs view: load until the table shows (first page)", runsView);
         report("filter keystroke until the filtered table shows", keystroke);
-        System.out.printf(Locale.ROOT, "%-58s %,9d bytes%n", "runs list bytes on a load (JSON bodies)", bytes[0]);
+        System.out.printf(
+            Locale.ROOT, "%-58s %,9d bytes%n", "runs list bytes on a load (JSON bodies)", bytes[0]);
 
         // one training run: a batch of 10 tags every 0.5 s, while the Runs view is open
-        String live = new JsonObject(post(http, base + "/api/tracking/runs", new JsonObject().put("experiment", "bench-live")
-            .put("name", "training"))).getString("id");
+        String live =
+            new JsonObject(
+                    post(
+                        http,
+                        base + "/api/tracking/runs",
+                        new JsonObject().put("experiment", "bench-live").put("name", "training")))
+                .getString("id");
         driver.get(base + "/?r=" + System.nanoTime() + "#/runs");
         frameUntil(js, "document.querySelectorAll('.runs-table tbody tr[data-id]').length > 0");
         Thread.sleep(3000);
-        js.executeScript("performance.setResourceTimingBufferSize(100000); performance.clearResourceTimings();");
+        js.executeScript(
+            "performance.setResourceTimingBufferSize(100000); performance.clearResourceTimings();");
         long from = System.nanoTime();
         int seconds = 20;
         for (int step = 0; step < seconds * 2; step++) {
           JsonArray series = new JsonArray();
           for (int t = 0; t < TAGS; t++) {
-            series.add(new JsonObject().put("tag", "tag/" + t).put("steps", new JsonArray().add(step)).put("values", new JsonArray().add(Math.exp(-step / 10.0))));
+            series.add(
+                new JsonObject()
+                    .put("tag", "tag/" + t)
+                    .put("steps", new JsonArray().add(step))
+                    .put("values", new JsonArray().add(Math.exp(-step / 10.0))));
           }
-          post(http, base + "/api/tracking/runs/" + live + "/scalars", new JsonObject().put("series", series));
+          post(
+              http,
+              base + "/api/tracking/runs/" + live + "/scalars",
+              new JsonObject().put("series", series));
           Thread.sleep(500);
         }
         double elapsed = (System.nanoTime() - from) / 1e9;
-        long liveBytes = ((Number) js.executeScript(
-            "return performance.getEntriesByType('resource').filter(e => !e.name.includes('/api/live')).reduce((n, e) => n + e.transferSize, 0)")).longValue();
-        long requests = ((Number) js.executeScript(
-            "return performance.getEntriesByType('resource').filter(e => !e.name.includes('/api/live')).length")).longValue();
-        System.out.printf(Locale.ROOT, "%-58s %9.2f KB/s (%d requests, %,d bytes in %.0f s; plus the event stream)%n",
-            "live: Runs view transfer with one training run", liveBytes / 1024.0 / elapsed, requests, liveBytes, elapsed);
-        post(http, base + "/api/tracking/runs/" + live + "/end", new JsonObject().put("status", "FINISHED"));
+        long liveBytes =
+            ((Number)
+                    js.executeScript(
+                        "return performance.getEntriesByType('resource').filter(e => !e.name.includes('/api/live')).reduce((n, e) => n + e.transferSize, 0)"))
+                .longValue();
+        long requests =
+            ((Number)
+                    js.executeScript(
+                        "return performance.getEntriesByType('resource').filter(e => !e.name.includes('/api/live')).length"))
+                .longValue();
+        System.out.printf(
+            Locale.ROOT,
+            "%-58s %9.2f KB/s (%d requests, %,d bytes in %.0f s; plus the event stream)%n",
+            "live: Runs view transfer with one training run",
+            liveBytes / 1024.0 / elapsed,
+            requests,
+            liveBytes,
+            elapsed);
+        post(
+            http,
+            base + "/api/tracking/runs/" + live + "/end",
+            new JsonObject().put("status", "FINISHED"));
 
         String two = String.join(",", ids.subList(0, Math.min(200, ids.size())));
         double[] scalars = new double[REPEATS];
         long height = 0;
         for (int i = -1; i < REPEATS; i++) {
           driver.get(base + "/?r=" + System.nanoTime() + "#/scalars?runs=" + two);
-          double drawn = frameUntil(js, "(() => { const cards = [...document.querySelectorAll('.chart')].filter(c => { const r = c.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; });"
-              + " return cards.length > 0 && cards.every(c => window.cairnCharts && window.cairnCharts.get(c.dataset.tag) && window.cairnCharts.get(c.dataset.tag).plot); })()");
-          height = ((Number) js.executeScript("return document.querySelector('.chart').offsetHeight")).longValue();
+          double drawn =
+              frameUntil(
+                  js,
+                  "(() => { const cards = [...document.querySelectorAll('.chart')].filter(c => { const r = c.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; });"
+                      + " return cards.length > 0 && cards.every(c => window.cairnCharts && window.cairnCharts.get(c.dataset.tag) && window.cairnCharts.get(c.dataset.tag).plot); })()");
+          height =
+              ((Number) js.executeScript("return document.querySelector('.chart').offsetHeight"))
+                  .longValue();
           if (i >= 0) {
             scalars[i] = drawn;
           }
         }
         report("Scalars, 200 selected runs: load until on-screen charts drawn", scalars);
-        System.out.printf(Locale.ROOT, "%-58s %9d px (chart 220 px + legend of at most 132 px)%n", "chart card height at 200 runs", height);
-        System.out.println("\ngoals (issue 14): Runs view 1 s, keystroke 50 ms, live under 50 KB/s, Scalars at 200 runs 1 s");
+        System.out.printf(
+            Locale.ROOT,
+            "%-58s %9d px (chart 220 px + legend of at most 132 px)%n",
+            "chart card height at 200 runs",
+            height);
+        System.out.println(
+            "\ngoals (issue 14): Runs view 1 s, keystroke 50 ms, live under 50 KB/s, Scalars at 200 runs 1 s");
       } finally {
         driver.quit();
       }
     }
   }
 
-  /** Checks `condition` every animation frame; returns performance.now() (ms since navigation start) when it first holds. */
+  /**
+   * Checks `condition` every animation frame; returns performance.now() (ms since navigation start)
+   * when it first holds.
+   */
   private static double frameUntil(JavascriptExecutor js, String condition) {
-    return ((Number) js.executeAsyncScript("const done = arguments[arguments.length - 1];"
-        + "const check = () => { if (" + condition + ") done(performance.now()); else requestAnimationFrame(check); }; check();")).doubleValue();
+    return ((Number)
+            js.executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                    + "const check = () => { if ("
+                    + condition
+                    + ") done(performance.now()); else requestAnimationFrame(check); }; check();"))
+        .doubleValue();
   }
 
   private static String post(HttpClient http, String url, JsonObject body) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() >= 300) {
       throw new IllegalStateException(url + ": HTTP " + r.statusCode() + " " + r.body());
     }
@@ -169,18 +252,35 @@ public final class DashboardBrowserBench {
   private static void report(String label, double[] ms) {
     double[] sorted = ms.clone();
     Arrays.sort(sorted);
-    System.out.printf(Locale.ROOT, "%-58s %7.0f ms (worst %.0f)%n", label, sorted[sorted.length / 2], sorted[sorted.length - 1]);
+    System.out.printf(
+        Locale.ROOT,
+        "%-58s %7.0f ms (worst %.0f)%n",
+        label,
+        sorted[sorted.length / 2],
+        sorted[sorted.length - 1]);
   }
 
   private static ChromeDriver chromium(Path profile) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(System.getProperty("cairn.chromium", "/usr/bin/chromium"));
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile,
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--user-data-dir=" + profile,
         "--window-size=1280,800");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(Path.of(System.getProperty("cairn.chromedriver", "/usr/bin/chromedriver")).toFile())
-        .usingAnyFreePort().withLogOutput(java.io.OutputStream.nullOutputStream()).build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(
+                Path.of(System.getProperty("cairn.chromedriver", "/usr/bin/chromedriver")).toFile())
+            .usingAnyFreePort()
+            .withLogOutput(java.io.OutputStream.nullOutputStream())
+            .build();
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(300));
     return driver;
@@ -197,14 +297,36 @@ public final class DashboardBrowserBench {
       List<ScalarPoint> batch = new ArrayList<>();
       String[] optimizers = {"adam", "sgd", "rmsprop", "adagrad"};
       for (int r = 0; r < runs; r++) {
-        String id = store.createRun(new NewRun("bench-" + (r % 20), "bench-" + r, "", "", r, "cpu", Map.of(),
-            Map.of("optimizer.lr", Double.toString(Math.pow(10, -4 + 3.0 * ((r * 7919L) % runs) / runs)),
-                "optimizer.name", optimizers[r % 4], "model.hidden", Integer.toString(64 << (r % 4))))).id();
+        String id =
+            store
+                .createRun(
+                    new NewRun(
+                        "bench-" + (r % 20),
+                        "bench-" + r,
+                        "",
+                        "",
+                        r,
+                        "cpu",
+                        Map.of(),
+                        Map.of(
+                            "optimizer.lr",
+                            Double.toString(Math.pow(10, -4 + 3.0 * ((r * 7919L) % runs) / runs)),
+                            "optimizer.name",
+                            optimizers[r % 4],
+                            "model.hidden",
+                            Integer.toString(64 << (r % 4)))))
+                .id();
         store.markRunning(id, "cpu");
         for (int t = 0; t < TAGS; t++) {
           double scale = 1 + (r % 7) * 0.1;
           for (int s = 1; s <= steps; s++) {
-            batch.add(new ScalarPoint(id, "tag/" + t, s, wall + s * 100L, scale * Math.exp(-s / 300.0) + 0.05 * Math.sin(s * 0.37 + r + t)));
+            batch.add(
+                new ScalarPoint(
+                    id,
+                    "tag/" + t,
+                    s,
+                    wall + s * 100L,
+                    scale * Math.exp(-s / 300.0) + 0.05 * Math.sin(s * 0.37 + r + t)));
           }
         }
         store.writeScalars(batch);
@@ -214,7 +336,8 @@ public final class DashboardBrowserBench {
           store.flush();
         }
         if ((r + 1) % 1000 == 0) {
-          System.out.printf(Locale.ROOT, "generated %,d runs (%.0f s)%n", r + 1, (System.nanoTime() - t0) / 1e9);
+          System.out.printf(
+              Locale.ROOT, "generated %,d runs (%.0f s)%n", r + 1, (System.nanoTime() - t0) / 1e9);
         }
       }
       store.flush();

@@ -28,14 +28,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * A server under a steady mixed load for N minutes, on loopback, in one JVM: trainers submitting
  * tiny runs over REST (the server trains one at a time, the rest wait QUEUED), outside code logging
  * live through the tracking API, dashboards polling the runs table and a chart every second, and
- * live SSE streams held open. Prints p50 / p99 per request kind, errors, and the process's
- * resident memory and heap every 30 s, so one can see whether memory levels off. A benchmark, not
- * a test: it asserts nothing.
+ * live SSE streams held open. Prints p50 / p99 per request kind, errors, and the process's resident
+ * memory and heap every 30 s, so one can see whether memory levels off. A benchmark, not a test: it
+ * asserts nothing.
  *
  * <p>Usage: {@code tools/bench/run load [minutes=10] [trainers=4] [dashboards=10] [streams=10]}.
  */
 public final class LoadBench {
-  static final String SPEC = """
+  static final String SPEC =
+      """
       epochs: 20
       logging: {everySteps: 1}
       dataset: {plugin: xor, repeat: 16, batchSize: 8}
@@ -45,7 +46,8 @@ public final class LoadBench {
       """;
 
   private final String base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final Map<String, List<Long>> latencies = new ConcurrentHashMap<>();
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong finishedRuns = new AtomicLong();
@@ -64,13 +66,27 @@ public final class LoadBench {
     int dashboards = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     int streams = args.length > 3 ? Integer.parseInt(args[3]) : 10;
     Path dir = Files.createTempDirectory("cairn-load-bench");
-    System.out.printf(Locale.ROOT, "LoadBench: %.1f min, %d trainers (REST runs) + %d outside loggers, %d dashboards,"
-        + " %d live streams; Java %s, %d cores, -Xmx %d MB, load %.1f%n", minutes, trainers, trainers, dashboards,
-        streams, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-        Runtime.getRuntime().maxMemory() >> 20, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    System.out.printf(
+        Locale.ROOT,
+        "LoadBench: %.1f min, %d trainers (REST runs) + %d outside loggers, %d dashboards,"
+            + " %d live streams; Java %s, %d cores, -Xmx %d MB, load %.1f%n",
+        minutes,
+        trainers,
+        trainers,
+        dashboards,
+        streams,
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20,
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     try (Platform platform = Platform.start(new CairnOptions(dir, null, null, true))) {
       ApiVerticle api = new ApiVerticle(platform, "127.0.0.1", 0);
-      platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      platform
+          .vertx()
+          .deployVerticle(api)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
       LoadBench bench = new LoadBench("http://127.0.0.1:" + api.actualPort());
       bench.run(minutes, trainers, dashboards, streams);
     }
@@ -91,8 +107,17 @@ public final class LoadBench {
     }
     long start = System.nanoTime();
     long end = start + (long) (minutes * 60e9);
-    System.out.printf(Locale.ROOT, "%n%8s %9s %9s %10s %7s %9s %11s %6s%n", "elapsed", "RSS MB", "heap MB",
-        "requests", "errors", "runs done", "live events", "load");
+    System.out.printf(
+        Locale.ROOT,
+        "%n%8s %9s %9s %10s %7s %9s %11s %6s%n",
+        "elapsed",
+        "RSS MB",
+        "heap MB",
+        "requests",
+        "errors",
+        "runs done",
+        "live events",
+        "load");
     report(start);
     while (System.nanoTime() < end) {
       Thread.sleep(Math.min(30_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
@@ -102,22 +127,41 @@ public final class LoadBench {
     for (Thread t : threads) {
       t.join(15_000);
     }
-    System.out.printf(Locale.ROOT, "%n%-34s %8s %9s %9s %9s%n", "request", "count", "p50 ms", "p99 ms", "max ms");
+    System.out.printf(
+        Locale.ROOT, "%n%-34s %8s %9s %9s %9s%n", "request", "count", "p50 ms", "p99 ms", "max ms");
     for (var e : new java.util.TreeMap<>(latencies).entrySet()) {
       List<Long> sorted = new ArrayList<>(e.getValue());
       Collections.sort(sorted);
-      System.out.printf(Locale.ROOT, "%-34s %8d %9.1f %9.1f %9.1f%n", e.getKey(), sorted.size(),
-          pct(sorted, 0.50), pct(sorted, 0.99), sorted.get(sorted.size() - 1) / 1e6);
+      System.out.printf(
+          Locale.ROOT,
+          "%-34s %8d %9.1f %9.1f %9.1f%n",
+          e.getKey(),
+          sorted.size(),
+          pct(sorted, 0.50),
+          pct(sorted, 0.99),
+          sorted.get(sorted.size() - 1) / 1e6);
     }
-    System.out.printf(Locale.ROOT, "%nerrors: %d%s%n", errors.get(), errorSamples.isEmpty() ? "" : " e.g. " + errorSamples);
+    System.out.printf(
+        Locale.ROOT,
+        "%nerrors: %d%s%n",
+        errors.get(),
+        errorSamples.isEmpty() ? "" : " e.g. " + errorSamples);
   }
 
   private void report(long start) throws Exception {
     System.gc();
     long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
     long requests = latencies.values().stream().mapToLong(List::size).sum();
-    System.out.printf(Locale.ROOT, "%7.1fm %9d %9d %10d %7d %9d %11d %6.1f%n", (System.nanoTime() - start) / 60e9,
-        rssMb(), heap, requests, errors.get(), finishedRuns.get(), liveEvents.get(),
+    System.out.printf(
+        Locale.ROOT,
+        "%7.1fm %9d %9d %10d %7d %9d %11d %6.1f%n",
+        (System.nanoTime() - start) / 60e9,
+        rssMb(),
+        heap,
+        requests,
+        errors.get(),
+        finishedRuns.get(),
+        liveEvents.get(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
@@ -155,11 +199,18 @@ public final class LoadBench {
     }
   }
 
-  /** Outside training code: a run through the tracking API, a point every 100 ms, 300 steps, again. */
+  /**
+   * Outside training code: a run through the tracking API, a point every 100 ms, 300 steps, again.
+   */
   private void logger(int n) {
     while (running) {
-      JsonObject run = call("tracking create", "POST", "/api/tracking/runs", "application/json",
-          new JsonObject().put("experiment", "load").put("name", "logger-" + n).encode());
+      JsonObject run =
+          call(
+              "tracking create",
+              "POST",
+              "/api/tracking/runs",
+              "application/json",
+              new JsonObject().put("experiment", "load").put("name", "logger-" + n).encode());
       if (run == null) {
         pause(1000);
         continue;
@@ -170,15 +221,35 @@ public final class LoadBench {
         recentRuns.remove(0);
       }
       for (int step = 0; step < 300 && running; step++) {
-        JsonObject batch = new JsonObject().put("series", new JsonArray()
-            .add(new JsonObject().put("tag", "train/loss").put("steps", new JsonArray().add(step))
-                .put("values", new JsonArray().add(1.0 / (step + 1))))
-            .add(new JsonObject().put("tag", "train/accuracy").put("steps", new JsonArray().add(step))
-                .put("values", new JsonArray().add(step / 300.0))));
-        call("tracking scalars", "POST", "/api/tracking/runs/" + id + "/scalars", "application/json", batch.encode());
+        JsonObject batch =
+            new JsonObject()
+                .put(
+                    "series",
+                    new JsonArray()
+                        .add(
+                            new JsonObject()
+                                .put("tag", "train/loss")
+                                .put("steps", new JsonArray().add(step))
+                                .put("values", new JsonArray().add(1.0 / (step + 1))))
+                        .add(
+                            new JsonObject()
+                                .put("tag", "train/accuracy")
+                                .put("steps", new JsonArray().add(step))
+                                .put("values", new JsonArray().add(step / 300.0))));
+        call(
+            "tracking scalars",
+            "POST",
+            "/api/tracking/runs/" + id + "/scalars",
+            "application/json",
+            batch.encode());
         pause(100);
       }
-      call("tracking end", "POST", "/api/tracking/runs/" + id + "/end", "application/json", "{\"status\": \"FINISHED\"}");
+      call(
+          "tracking end",
+          "POST",
+          "/api/tracking/runs/" + id + "/end",
+          "application/json",
+          "{\"status\": \"FINISHED\"}");
     }
   }
 
@@ -188,8 +259,13 @@ public final class LoadBench {
       call("dashboard runs table", "GET", "/api/dashboard/runs?limit=50", null, null);
       List<String> ids = List.copyOf(recentRuns);
       if (!ids.isEmpty()) {
-        call("dashboard chart (<=20 runs)", "GET", "/api/dashboard/scalars?tag=train/loss&maxPoints=1000&runs="
-            + String.join(",", ids.subList(Math.max(0, ids.size() - 20), ids.size())), null, null);
+        call(
+            "dashboard chart (<=20 runs)",
+            "GET",
+            "/api/dashboard/scalars?tag=train/loss&maxPoints=1000&runs="
+                + String.join(",", ids.subList(Math.max(0, ids.size() - 20), ids.size())),
+            null,
+            null);
       }
       pause(1000);
     }
@@ -199,8 +275,10 @@ public final class LoadBench {
   private void stream() {
     while (running) {
       try {
-        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/live")).build(),
-            HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/live")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(r.body()))) {
           String line;
           while (running && (line = lines.readLine()) != null) {
@@ -219,16 +297,24 @@ public final class LoadBench {
   }
 
   private JsonObject call(String kind, String method, String path, String type, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-        .header("X-Cairn-Request", "1");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("X-Cairn-Request", "1");
     if (type != null) {
       b.header("Content-Type", type);
     }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     long t0 = System.nanoTime();
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      latencies.computeIfAbsent(kind, k -> Collections.synchronizedList(new ArrayList<>())).add(System.nanoTime() - t0);
+      latencies
+          .computeIfAbsent(kind, k -> Collections.synchronizedList(new ArrayList<>()))
+          .add(System.nanoTime() - t0);
       if (r.statusCode() >= 400) {
         error(kind + " -> " + r.statusCode() + " " + r.body());
         return null;

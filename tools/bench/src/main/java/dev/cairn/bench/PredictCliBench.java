@@ -25,7 +25,8 @@ public final class PredictCliBench {
     Path repo = Path.of("").toAbsolutePath();
     Path home = repo.resolve("platform/dist/target/cairn");
     if (!Files.isDirectory(home.resolve("lib"))) {
-      throw new IllegalStateException("no distribution in " + home + "; run tools/cairn --help once to build it");
+      throw new IllegalStateException(
+          "no distribution in " + home + "; run tools/cairn --help once to build it");
     }
     Path dir = Files.createTempDirectory("cairn-predict-cli");
     Path file = dir.resolve("mlp.onnx");
@@ -34,7 +35,9 @@ public final class PredictCliBench {
     Files.writeString(input, ServingBench.nested(new float[784], 1));
     Path data = dir.resolve("data");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> bare = List.of(java, "-Dcairn.home=" + home, "-cp", home + "/lib/*", "dev.cairn.server.cli.CairnCli");
+    List<String> bare =
+        List.of(
+            java, "-Dcairn.home=" + home, "-cp", home + "/lib/*", "dev.cairn.server.cli.CairnCli");
     List<String> launcher = List.of(repo.resolve("tools/cairn").toString());
     run(concat(bare, "import", file.toString(), "--data-dir", data.toString()));
     String id;
@@ -43,16 +46,37 @@ public final class PredictCliBench {
     }
     String jdbc = "jdbc:h2:file:" + data.resolve("cairn");
     Map<String, List<String>> variants = new LinkedHashMap<>();
-    variants.put("bare java, FILE.onnx", concat(bare, "predict", file.toString(), "--input", input.toString()));
-    variants.put("tools/cairn, FILE.onnx", concat(launcher, "predict", file.toString(), "--input", input.toString()));
-    variants.put("bare java, model id (H2)", concat(bare, "predict", id, "--jdbc-url", jdbc, "--data-dir",
-        data.toString(), "--input", input.toString()));
-    variants.put("tools/cairn, model id", concat(launcher, "predict", id, "--data-dir", data.toString(), "--input",
-        input.toString()));
-    variants.values().forEach(PredictCliBench::run); // warm the page cache; the launcher writes its archive
+    variants.put(
+        "bare java, FILE.onnx",
+        concat(bare, "predict", file.toString(), "--input", input.toString()));
+    variants.put(
+        "tools/cairn, FILE.onnx",
+        concat(launcher, "predict", file.toString(), "--input", input.toString()));
+    variants.put(
+        "bare java, model id (H2)",
+        concat(
+            bare,
+            "predict",
+            id,
+            "--jdbc-url",
+            jdbc,
+            "--data-dir",
+            data.toString(),
+            "--input",
+            input.toString()));
+    variants.put(
+        "tools/cairn, model id",
+        concat(
+            launcher, "predict", id, "--data-dir", data.toString(), "--input", input.toString()));
+    variants
+        .values()
+        .forEach(PredictCliBench::run); // warm the page cache; the launcher writes its archive
     Map<String, List<Double>> seconds = new LinkedHashMap<>();
     variants.keySet().forEach(k -> seconds.put(k, new ArrayList<>()));
-    System.out.printf(Locale.ROOT, "load average before: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+    System.out.printf(
+        Locale.ROOT,
+        "load average before: %s%n",
+        Files.readString(Path.of("/proc/loadavg")).trim());
     for (int r = 0; r < rounds; r++) {
       List<String> order = new ArrayList<>(variants.keySet());
       if (r % 2 == 1) {
@@ -64,17 +88,23 @@ public final class PredictCliBench {
         seconds.get(k).add((System.nanoTime() - t0) / 1e9);
       }
     }
-    System.out.printf(Locale.ROOT, "load average after: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+    System.out.printf(
+        Locale.ROOT, "load average after: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
     Map<String, Double> medians = new LinkedHashMap<>();
-    seconds.forEach((k, v) -> {
-      List<Double> sorted = new ArrayList<>(v);
-      Collections.sort(sorted);
-      medians.put(k, sorted.get(sorted.size() / 2));
-      System.out.printf(Locale.ROOT, "%-28s median %.2f s  (all: %s)%n", k, medians.get(k), format(v));
-    });
+    seconds.forEach(
+        (k, v) -> {
+          List<Double> sorted = new ArrayList<>(v);
+          Collections.sort(sorted);
+          medians.put(k, sorted.get(sorted.size() / 2));
+          System.out.printf(
+              Locale.ROOT, "%-28s median %.2f s  (all: %s)%n", k, medians.get(k), format(v));
+        });
     List<String> keys = new ArrayList<>(medians.keySet());
-    System.out.printf(Locale.ROOT, "launcher / bare: file %.2f, model id %.2f%n",
-        medians.get(keys.get(1)) / medians.get(keys.get(0)), medians.get(keys.get(3)) / medians.get(keys.get(2)));
+    System.out.printf(
+        Locale.ROOT,
+        "launcher / bare: file %.2f, model id %.2f%n",
+        medians.get(keys.get(1)) / medians.get(keys.get(0)),
+        medians.get(keys.get(3)) / medians.get(keys.get(2)));
   }
 
   static List<String> concat(List<String> head, String... tail) {
@@ -89,8 +119,10 @@ public final class PredictCliBench {
 
   static void run(List<String> command) {
     try {
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD);
       pb.environment().put("CAIRN_SKIP_BUILD", "1");
       int rc = pb.start().waitFor();
       if (rc != 0) {

@@ -36,9 +36,9 @@ import java.util.concurrent.TimeUnit;
  * distribution when {@code cairn.home} names one.
  *
  * <p>The sequential figures are taken in rounds that alternate the variants (ORT, api JSON, v2
- * JSON, v2 binary; reversed every other round) and report the median of the round medians, with
- * the load average before and after: on a shared machine only ratios within one run mean much.
- * ORT runs with the server's own session options (no CPU memory arena). "HTTP floor" is {@code GET
+ * JSON, v2 binary; reversed every other round) and report the median of the round medians, with the
+ * load average before and after: on a shared machine only ratios within one run mean much. ORT runs
+ * with the server's own session options (no CPU memory arena). "HTTP floor" is {@code GET
  * /v2/health/ready} (answered on the event loop, no body, no worker): what loopback HTTP and the
  * client cost by themselves on this machine at this load.
  *
@@ -57,18 +57,45 @@ public final class ServingBench {
         OrtSession.SessionOptions options = serverOptions();
         OrtSession session = env.createSession(onnx, options)) {
       ApiVerticle api = new ApiVerticle(platform, "127.0.0.1", 0);
-      platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      platform
+          .vertx()
+          .deployVerticle(api)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
       String base = "http://127.0.0.1:" + api.actualPort();
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      String id = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base + "/api/models?name=bench-mlp"))
-          .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(onnx)).build(), HttpResponse.BodyHandlers.ofString()).body())
-          .getString("id");
-      System.out.printf(Locale.ROOT, "%d cores; MLP 784-256-10; %d rounds of %d sequential requests, median of the"
-          + " round medians (ms); load average %s%n", Runtime.getRuntime().availableProcessors(), rounds, n / rounds,
+      String id =
+          new JsonObject(
+                  http.send(
+                          HttpRequest.newBuilder(URI.create(base + "/api/models?name=bench-mlp"))
+                              .header("Content-Type", "application/octet-stream")
+                              .POST(HttpRequest.BodyPublishers.ofByteArray(onnx))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body())
+              .getString("id");
+      System.out.printf(
+          Locale.ROOT,
+          "%d cores; MLP 784-256-10; %d rounds of %d sequential requests, median of the"
+              + " round medians (ms); load average %s%n",
+          Runtime.getRuntime().availableProcessors(),
+          rounds,
+          n / rounds,
           loadAverage());
-      System.out.printf(Locale.ROOT, "%-6s %8s %10s %12s %12s %12s %14s %14s%n", "batch", "ORT", "HTTP floor", "api JSON",
-          "v2 JSON", "v2 binary", "binary - ORT", "binary / ORT");
-      HttpRequest floor = HttpRequest.newBuilder(URI.create(base + "/v2/health/ready")).GET().build();
+      System.out.printf(
+          Locale.ROOT,
+          "%-6s %8s %10s %12s %12s %12s %14s %14s%n",
+          "batch",
+          "ORT",
+          "HTTP floor",
+          "api JSON",
+          "v2 JSON",
+          "v2 binary",
+          "binary - ORT",
+          "binary / ORT");
+      HttpRequest floor =
+          HttpRequest.newBuilder(URI.create(base + "/v2/health/ready")).GET().build();
       List<String> inRequest = new ArrayList<>();
       for (int batch : new int[] {1, 256}) {
         float[] x = new float[batch * 784];
@@ -77,44 +104,88 @@ public final class ServingBench {
           x[i] = r.nextFloat();
         }
         long[] shape = {batch, 784};
-        HttpRequest apiJson = post(base + "/api/models/" + id + "/predict", nested(x, batch).getBytes(), null);
-        HttpRequest v2Json = post(base + "/v2/models/" + id + "/infer", ("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\","
-            + "\"shape\":[" + batch + ",784],\"data\":" + Arrays.toString(x) + "}]}").getBytes(), null);
-        byte[] header = ("{\"parameters\":{\"binary_data_output\":true},\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\","
-            + "\"shape\":[" + batch + ",784],\"parameters\":{\"binary_data_size\":" + x.length * 4 + "}}]}").getBytes();
-        ByteBuffer body = ByteBuffer.allocate(header.length + x.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        HttpRequest apiJson =
+            post(base + "/api/models/" + id + "/predict", nested(x, batch).getBytes(), null);
+        HttpRequest v2Json =
+            post(
+                base + "/v2/models/" + id + "/infer",
+                ("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\","
+                        + "\"shape\":["
+                        + batch
+                        + ",784],\"data\":"
+                        + Arrays.toString(x)
+                        + "}]}")
+                    .getBytes(),
+                null);
+        byte[] header =
+            ("{\"parameters\":{\"binary_data_output\":true},\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\","
+                    + "\"shape\":["
+                    + batch
+                    + ",784],\"parameters\":{\"binary_data_size\":"
+                    + x.length * 4
+                    + "}}]}")
+                .getBytes();
+        ByteBuffer body =
+            ByteBuffer.allocate(header.length + x.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         body.put(header);
         for (float v : x) {
           body.putFloat(v);
         }
-        HttpRequest v2Binary = post(base + "/v2/models/" + id + "/infer", body.array(), header.length);
-        List<Call> calls = List.of(() -> {
-          try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
-              OrtSession.Result res = session.run(Map.of("x", t))) {
-            res.get(0);
-          }
-        }, () -> send(http, apiJson), () -> send(http, v2Json), () -> send(http, v2Binary), () -> send(http, floor));
+        HttpRequest v2Binary =
+            post(base + "/v2/models/" + id + "/infer", body.array(), header.length);
+        List<Call> calls =
+            List.of(
+                () -> {
+                  try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
+                      OrtSession.Result res = session.run(Map.of("x", t))) {
+                    res.get(0);
+                  }
+                },
+                () -> send(http, apiJson),
+                () -> send(http, v2Json),
+                () -> send(http, v2Binary),
+                () -> send(http, floor));
         double[] m = alternating(calls, rounds, Math.max(5, n / rounds));
         double ort = m[0];
         double a = m[1];
         double j = m[2];
         double b = m[3];
         double f = m[4];
-        System.out.printf(Locale.ROOT, "%-6d %8.3f %10.3f %12.3f %12.3f %12.3f %14.3f %13.1fx%n", batch, ort, f, a, j, b,
-            b - ort, b / ort);
+        System.out.printf(
+            Locale.ROOT,
+            "%-6d %8.3f %10.3f %12.3f %12.3f %12.3f %14.3f %13.1fx%n",
+            batch,
+            ort,
+            f,
+            a,
+            j,
+            b,
+            b - ort,
+            b / ort);
         inRequest.add(inRequest(http, v2Binary, batch, n));
       }
-      System.out.println("\nv2 binary against the session time the server measured in the same request"
-          + " (parameters.session_ms: session.run alone), medians of " + n + " requests:");
+      System.out.println(
+          "\nv2 binary against the session time the server measured in the same request"
+              + " (parameters.session_ms: session.run alone), medians of "
+              + n
+              + " requests:");
       inRequest.forEach(System.out::println);
       float[] one = new float[784];
-      HttpRequest apiOne = post(base + "/api/models/" + id + "/predict", nested(one, 1).getBytes(), null);
-      byte[] h1 = ("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,784],"
-          + "\"parameters\":{\"binary_data_size\":3136}}]}").getBytes();
+      HttpRequest apiOne =
+          post(base + "/api/models/" + id + "/predict", nested(one, 1).getBytes(), null);
+      byte[] h1 =
+          ("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,784],"
+                  + "\"parameters\":{\"binary_data_size\":3136}}]}")
+              .getBytes();
       byte[] b1 = Arrays.copyOf(h1, h1.length + 3136);
       HttpRequest v2One = post(base + "/v2/models/" + id + "/infer", b1, h1.length);
-      System.out.printf(Locale.ROOT, "%n%d closed-loop clients, batch 1, %d s each: api JSON %.0f requests/s, v2 binary %.0f"
-          + " requests/s%n", clients, seconds, throughput(http, apiOne, clients, seconds),
+      System.out.printf(
+          Locale.ROOT,
+          "%n%d closed-loop clients, batch 1, %d s each: api JSON %.0f requests/s, v2 binary %.0f"
+              + " requests/s%n",
+          clients,
+          seconds,
+          throughput(http, apiOne, clients, seconds),
           throughput(http, v2One, clients, seconds));
       System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
     }
@@ -127,9 +198,20 @@ public final class ServingBench {
       List<Double> walls = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Dcairn.home=" + home, "-cp", home + "/lib/*", "dev.cairn.server.cli.CairnCli", "predict", file.toString(),
-            "--input", input.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p =
+            new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dcairn.home=" + home,
+                    "-cp",
+                    home + "/lib/*",
+                    "dev.cairn.server.cli.CairnCli",
+                    "predict",
+                    file.toString(),
+                    "--input",
+                    input.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         int rc = p.waitFor();
         walls.add((System.nanoTime() - t0) / 1e9);
         if (rc != 0) {
@@ -153,9 +235,12 @@ public final class ServingBench {
       long t0 = System.nanoTime();
       HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       double ms = (System.nanoTime() - t0) / 1e6;
-      int json = Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
-      double s = new JsonObject(new String(r.body(), 0, json, java.nio.charset.StandardCharsets.UTF_8))
-          .getJsonObject("parameters").getDouble("session_ms");
+      int json =
+          Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+      double s =
+          new JsonObject(new String(r.body(), 0, json, java.nio.charset.StandardCharsets.UTF_8))
+              .getJsonObject("parameters")
+              .getDouble("session_ms");
       if (i >= 10) {
         total.add(ms);
         session.add(s);
@@ -165,8 +250,14 @@ public final class ServingBench {
     Collections.sort(total);
     Collections.sort(session);
     Collections.sort(over);
-    return String.format(Locale.ROOT, "  batch %d: end to end %.3f ms, session.run %.3f ms, overhead %.3f ms (%.2fx)",
-        batch, total.get(n / 2), session.get(n / 2), over.get(n / 2), total.get(n / 2) / session.get(n / 2));
+    return String.format(
+        Locale.ROOT,
+        "  batch %d: end to end %.3f ms, session.run %.3f ms, overhead %.3f ms (%.2fx)",
+        batch,
+        total.get(n / 2),
+        session.get(n / 2),
+        over.get(n / 2),
+        total.get(n / 2) / session.get(n / 2));
   }
 
   /** The server's session options (ExecutionProviders: no CPU memory arena). */
@@ -184,7 +275,10 @@ public final class ServingBench {
     }
   }
 
-  /** Per call, the median over rounds of the median of {@code perRound} timed calls; rounds alternate the order. */
+  /**
+   * Per call, the median over rounds of the median of {@code perRound} timed calls; rounds
+   * alternate the order.
+   */
   static double[] alternating(List<Call> calls, int rounds, int perRound) throws Exception {
     List<List<Double>> medians = new ArrayList<>();
     for (Call c : calls) {
@@ -222,7 +316,8 @@ public final class ServingBench {
     return ms.get(n / 2);
   }
 
-  static double throughput(HttpClient http, HttpRequest request, int clients, int seconds) throws Exception {
+  static double throughput(HttpClient http, HttpRequest request, int clients, int seconds)
+      throws Exception {
     OnnxBench.load(http, request, clients, 1);
     return OnnxBench.load(http, request, clients, seconds) / (double) seconds;
   }
@@ -232,8 +327,10 @@ public final class ServingBench {
     if (headerLength != null) {
       b.header("Inference-Header-Content-Length", String.valueOf(headerLength));
     }
-    return b.header("Content-Type", headerLength == null ? "application/json" : "application/octet-stream")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    return b.header(
+            "Content-Type", headerLength == null ? "application/json" : "application/octet-stream")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
   }
 
   static void send(HttpClient http, HttpRequest r) throws Exception {
@@ -259,18 +356,35 @@ public final class ServingBench {
   /** MLP 784-256-10 (MatMul, Add, Relu) with random weights, batch dimension free. */
   static byte[] mlp() {
     Random r = new Random(7);
-    OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("mlp")
-        .addInitializer(weights("w1", r, 784, 256)).addInitializer(weights("b1", r, 256))
-        .addInitializer(weights("w2", r, 256, 10)).addInitializer(weights("b2", r, 10))
-        .addNode(node("MatMul", "h0", "x", "w1")).addNode(node("Add", "h1", "h0", "b1"))
-        .addNode(node("Relu", "h2", "h1")).addNode(node("MatMul", "h3", "h2", "w2")).addNode(node("Add", "y", "h3", "b2"))
-        .addInput(value("x", 784)).addOutput(value("y", 10));
-    return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("bench")
-        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(g).build().toByteArray();
+    OnnxMl.GraphProto.Builder g =
+        OnnxMl.GraphProto.newBuilder()
+            .setName("mlp")
+            .addInitializer(weights("w1", r, 784, 256))
+            .addInitializer(weights("b1", r, 256))
+            .addInitializer(weights("w2", r, 256, 10))
+            .addInitializer(weights("b2", r, 10))
+            .addNode(node("MatMul", "h0", "x", "w1"))
+            .addNode(node("Add", "h1", "h0", "b1"))
+            .addNode(node("Relu", "h2", "h1"))
+            .addNode(node("MatMul", "h3", "h2", "w2"))
+            .addNode(node("Add", "y", "h3", "b2"))
+            .addInput(value("x", 784))
+            .addOutput(value("y", 10));
+    return OnnxMl.ModelProto.newBuilder()
+        .setIrVersion(8)
+        .setProducerName("bench")
+        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(17))
+        .setGraph(g)
+        .build()
+        .toByteArray();
   }
 
   static OnnxMl.NodeProto node(String op, String out, String... in) {
-    return OnnxMl.NodeProto.newBuilder().setOpType(op).addAllInput(List.of(in)).addOutput(out).build();
+    return OnnxMl.NodeProto.newBuilder()
+        .setOpType(op)
+        .addAllInput(List.of(in))
+        .addOutput(out)
+        .build();
   }
 
   static OnnxMl.TensorProto weights(String name, Random r, long... dims) {
@@ -279,8 +393,11 @@ public final class ServingBench {
     for (int i = 0; i < count; i++) {
       b.putFloat((float) (r.nextGaussian() * 0.05));
     }
-    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
-        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).setRawData(ByteString.copyFrom(b.array()));
+    OnnxMl.TensorProto.Builder t =
+        OnnxMl.TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+            .setRawData(ByteString.copyFrom(b.array()));
     for (long d : dims) {
       t.addDims(d);
     }
@@ -288,10 +405,21 @@ public final class ServingBench {
   }
 
   static OnnxMl.ValueInfoProto value(String name, long width) {
-    return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder().setTensorType(
-        OnnxMl.TypeProto.Tensor.newBuilder().setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-            .setShape(OnnxMl.TensorShapeProto.newBuilder()
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(width))))).build();
+    return OnnxMl.ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            OnnxMl.TypeProto.newBuilder()
+                .setTensorType(
+                    OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                        .setShape(
+                            OnnxMl.TensorShapeProto.newBuilder()
+                                .addDim(
+                                    OnnxMl.TensorShapeProto.Dimension.newBuilder()
+                                        .setDimParam("batch"))
+                                .addDim(
+                                    OnnxMl.TensorShapeProto.Dimension.newBuilder()
+                                        .setDimValue(width)))))
+        .build();
   }
 }

@@ -24,8 +24,8 @@ import java.util.Map;
  * both are as durable. A benchmark, not a test: it prints figures and asserts nothing.
  *
  * <p>Usage: {@code StoreBench [dataDir]} (default: a new temporary folder). Measures ingest (100
- * runs x 5 tags x 2,000 steps, a flush every 10,000 or 100,000 points), reading a 10,000-point series, downsampling a 1,000,000-point
- * series to 2,000 points, and the disk taken per point.
+ * runs x 5 tags x 2,000 steps, a flush every 10,000 or 100,000 points), reading a 10,000-point
+ * series, downsampling a 1,000,000-point series to 2,000 points, and the disk taken per point.
  */
 public final class StoreBench {
   private static final int RUNS = 100;
@@ -53,16 +53,18 @@ public final class StoreBench {
 
   private static void run(Path dir) throws Exception {
     String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("cairn");
-    System.out.printf("StoreBench: H2 file %s.mv.db, Java %s, %d cores%n", url,
-        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        "StoreBench: H2 file %s.mv.db, Java %s, %d cores%n",
+        url, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
 
     try (H2TrackingStore store = H2TrackingStore.open(url, "sa", "");
         Connection naive = DriverManager.getConnection(url, "sa", "")) {
       naive.setAutoCommit(false);
       try (Statement s = naive.createStatement()) {
-        s.execute("CREATE TABLE IF NOT EXISTS naive_points (run_id VARCHAR(32), tag VARCHAR(255),"
-            + " step BIGINT, wall_time BIGINT, val DOUBLE PRECISION,"
-            + " PRIMARY KEY (run_id, tag, step))");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS naive_points (run_id VARCHAR(32), tag VARCHAR(255),"
+                + " step BIGINT, wall_time BIGINT, val DOUBLE PRECISION,"
+                + " PRIMARY KEY (run_id, tag, step))");
       }
       naive.commit();
 
@@ -102,23 +104,41 @@ public final class StoreBench {
 
       System.out.println();
       System.out.printf("%-44s %14s %14s %8s%n", "measure", "chunked", "row/point", "ratio");
-      row("ingest, points/s (100x5x2000, flush/10k)", chunkedIngest, naiveIngest,
-          chunkedIngest / naiveIngest, "%,.0f");
-      row("ingest, points/s (100x5x2000, flush/100k)", chunkedIngestRare, naiveIngestRare,
-          chunkedIngestRare / naiveIngestRare, "%,.0f");
+      row(
+          "ingest, points/s (100x5x2000, flush/10k)",
+          chunkedIngest,
+          naiveIngest,
+          chunkedIngest / naiveIngest,
+          "%,.0f");
+      row(
+          "ingest, points/s (100x5x2000, flush/100k)",
+          chunkedIngestRare,
+          naiveIngestRare,
+          chunkedIngestRare / naiveIngestRare,
+          "%,.0f");
       row("read a 10k series, ms (median of 20)", read[0], read[1], read[1] / read[0], "%.2f");
-      row("1M series -> " + sample.size() + " points, ms (median of 5)", down[0], down[1],
-          down[1] / down[0], "%.1f");
-      row("disk, bytes per point (DISK_SPACE_USED)", chunkedBytes / storedPoints,
-          naiveBytes / storedPoints, naiveBytes / chunkedBytes, "%.1f");
-      System.out.println("ratio: how many times better chunked is (the naive 1M read is the raw"
-          + " SELECT alone, without downsampling)");
+      row(
+          "1M series -> " + sample.size() + " points, ms (median of 5)",
+          down[0],
+          down[1],
+          down[1] / down[0],
+          "%.1f");
+      row(
+          "disk, bytes per point (DISK_SPACE_USED)",
+          chunkedBytes / storedPoints,
+          naiveBytes / storedPoints,
+          naiveBytes / chunkedBytes,
+          "%.1f");
+      System.out.println(
+          "ratio: how many times better chunked is (the naive 1M read is the raw"
+              + " SELECT alone, without downsampling)");
     }
   }
 
   private static void row(String name, double chunked, double naive, double ratio, String fmt) {
-    System.out.printf("%-44s %14s %14s %7.1fx%n", name, String.format(fmt, chunked),
-        String.format(fmt, naive), ratio);
+    System.out.printf(
+        "%-44s %14s %14s %7.1fx%n",
+        name, String.format(fmt, chunked), String.format(fmt, naive), ratio);
   }
 
   private static NewRun run(String name) {
@@ -126,8 +146,7 @@ public final class StoreBench {
   }
 
   /** Points of every run and tag, step by step as training would log them; returns points/s. */
-  private static double ingestChunked(
-      H2TrackingStore store, int runs, int steps, int flushEvery) {
+  private static double ingestChunked(H2TrackingStore store, int runs, int steps, int flushEvery) {
     String[] ids = new String[runs];
     for (int r = 0; r < runs; r++) {
       ids[r] = store.createRun(run("ingest-" + r)).id();
@@ -163,8 +182,9 @@ public final class StoreBench {
       ids[r] = "naive" + System.nanoTime() % 1_000_000_000L + "-" + r;
     }
     long start = System.nanoTime();
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO naive_points (run_id, tag, step, wall_time, val) VALUES (?, ?, ?, ?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO naive_points (run_id, tag, step, wall_time, val) VALUES (?, ?, ?, ?, ?)")) {
       int pending = 0;
       int sinceCommit = 0;
       for (int step = 0; step < steps; step++) {
@@ -210,8 +230,9 @@ public final class StoreBench {
 
   private static void writeNaive(Connection c, String runId, String tag, int n)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO naive_points (run_id, tag, step, wall_time, val) VALUES (?, ?, ?, ?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO naive_points (run_id, tag, step, wall_time, val) VALUES (?, ?, ?, ?, ?)")) {
       for (int step = 0; step < n; step++) {
         ps.setString(1, runId);
         ps.setString(2, tag);
@@ -234,8 +255,10 @@ public final class StoreBench {
     long[] walls = new long[1024];
     double[] values = new double[1024];
     int n = 0;
-    try (PreparedStatement ps = c.prepareStatement("SELECT step, wall_time, val FROM naive_points"
-        + " WHERE run_id = ? AND tag = ? ORDER BY step")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT step, wall_time, val FROM naive_points"
+                + " WHERE run_id = ? AND tag = ? ORDER BY step")) {
       ps.setString(1, runId);
       ps.setString(2, tag);
       try (ResultSet rs = ps.executeQuery()) {

@@ -15,8 +15,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * {@code cairn import-tb} on a generated log directory of many runs: points per second and the
- * peak heap (the importer batches, so the peak should not grow with the number of runs).
+ * {@code cairn import-tb} on a generated log directory of many runs: points per second and the peak
+ * heap (the importer batches, so the peak should not grow with the number of runs).
  *
  * <p>Usage: {@code tools/bench/run tb-import [runs=1000] [tags=10] [steps=100]}
  */
@@ -29,12 +29,19 @@ public final class TbImportBench {
     Path logdir = root.resolve("logs");
     long t0 = System.nanoTime();
     for (int r = 0; r < runs; r++) {
-      Path dir = Files.createDirectories(logdir.resolve(String.format(Locale.ROOT, "group%02d/run%04d", r % 20, r)));
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve("events.out.tfevents.1700000000.bench")))) {
+      Path dir =
+          Files.createDirectories(
+              logdir.resolve(String.format(Locale.ROOT, "group%02d/run%04d", r % 20, r)));
+      try (OutputStream out =
+          new BufferedOutputStream(
+              Files.newOutputStream(dir.resolve("events.out.tfevents.1700000000.bench")))) {
         TfRecords.write(out, TbProto.fileVersionEvent(1.7e9));
         for (int s = 0; s < steps; s++) {
           for (int t = 0; t < tags; t++) {
-            TfRecords.write(out, TbProto.summaryEvent(1.7e9 + s, s, TbProto.scalarValue("tag" + t, (float) Math.sin(s + r + t))));
+            TfRecords.write(
+                out,
+                TbProto.summaryEvent(
+                    1.7e9 + s, s, TbProto.scalarValue("tag" + t, (float) Math.sin(s + r + t))));
           }
         }
       }
@@ -45,14 +52,19 @@ public final class TbImportBench {
     }
     long points = (long) runs * tags * steps;
     try (H2TrackingStore store = H2TrackingStore.openInDirectory(root.resolve("data"))) {
-      TbImporter importer = new TbImporter(store, new MediaStore(store.dataSource()), store.dataSource());
+      TbImporter importer =
+          new TbImporter(store, new MediaStore(store.dataSource()), store.dataSource());
       long t1 = System.nanoTime();
       int[] lines = {0};
-      TbImporter.Summary s = importer.importOnce(logdir, "bench", line -> {
-        if (++lines[0] % 100 == 0) {
-          System.err.println(line);
-        }
-      });
+      TbImporter.Summary s =
+          importer.importOnce(
+              logdir,
+              "bench",
+              line -> {
+                if (++lines[0] % 100 == 0) {
+                  System.err.println(line);
+                }
+              });
       double secs = (System.nanoTime() - t1) / 1e9;
       long t2 = System.nanoTime();
       TbImporter.Summary again = importer.importOnce(logdir, "bench", line -> {});
@@ -63,10 +75,28 @@ public final class TbImportBench {
           peak += pool.getPeakUsage().getUsed();
         }
       }
-      System.out.printf(Locale.ROOT, "%d runs x %d tags x %d steps = %,d points (generated in %.1f s)%n", runs, tags, steps, points, gen);
-      System.out.printf(Locale.ROOT, "import: %.1f s, %,.0f points/s, %d runs, %d corrupt; peak heap %.0f MB (max %d MB)%n",
-          secs, s.scalars() / secs, s.runs(), s.corrupt(), peak / 1048576.0, Runtime.getRuntime().maxMemory() >> 20);
-      System.out.printf(Locale.ROOT, "import again (nothing new): %.2f s, %d events%n", againSecs, again.events());
+      System.out.printf(
+          Locale.ROOT,
+          "%d runs x %d tags x %d steps = %,d points (generated in %.1f s)%n",
+          runs,
+          tags,
+          steps,
+          points,
+          gen);
+      System.out.printf(
+          Locale.ROOT,
+          "import: %.1f s, %,.0f points/s, %d runs, %d corrupt; peak heap %.0f MB (max %d MB)%n",
+          secs,
+          s.scalars() / secs,
+          s.runs(),
+          s.corrupt(),
+          peak / 1048576.0,
+          Runtime.getRuntime().maxMemory() >> 20);
+      System.out.printf(
+          Locale.ROOT,
+          "import again (nothing new): %.2f s, %d events%n",
+          againSecs,
+          again.events());
     }
   }
 }

@@ -31,8 +31,8 @@ import java.util.Locale;
 
 /**
  * Epoch time of the same MLP spec (a) run through Cairn (plugins, event bus, H2 store, tracking
- * listener, accuracy) and (b) as a bare DJL loop over the same in-memory data. Rounds alternate
- * a and b so that machine noise hits both; the first epoch of each run is warm-up and dropped.
+ * listener, accuracy) and (b) as a bare DJL loop over the same in-memory data. Rounds alternate a
+ * and b so that machine noise hits both; the first epoch of each run is warm-up and dropped.
  *
  * <p>With a third argument {@code system}, compares instead Cairn runs with {@code system/*}
  * metrics sampled every second (ten times the default rate) against runs with them off.
@@ -40,7 +40,8 @@ import java.util.Locale;
  * <p>Usage: {@code tools/bench/run training-overhead [rounds=3] [epochs=4] [system]}
  */
 public final class TrainingOverheadBench {
-  public static final String SPEC = """
+  public static final String SPEC =
+      """
       name: bench-mlp
       experiment: bench
       seed: 1
@@ -64,9 +65,21 @@ public final class TrainingOverheadBench {
     List<Double> cairn = new ArrayList<>();
     List<Double> bare = new ArrayList<>();
     try (Platform platform = Platform.start(new CairnOptions(dataDir, null, null, true))) {
-      ResolvedSpec spec = platform.runs().resolve(SpecParser.parse(String.format(Locale.ROOT, SPEC, epochs,
-          dev.cairn.core.spec.ExperimentSpec.DEFAULT_SYSTEM_EVERY_SECONDS), "bench"));
-      DatasetSplits data = spec.dataset().provider().load(spec.dataset().params(), new DatasetContext(dataDir, 1, true));
+      ResolvedSpec spec =
+          platform
+              .runs()
+              .resolve(
+                  SpecParser.parse(
+                      String.format(
+                          Locale.ROOT,
+                          SPEC,
+                          epochs,
+                          dev.cairn.core.spec.ExperimentSpec.DEFAULT_SYSTEM_EVERY_SECONDS),
+                      "bench"));
+      DatasetSplits data =
+          spec.dataset()
+              .provider()
+              .load(spec.dataset().params(), new DatasetContext(dataDir, 1, true));
       for (int r = 1; r <= rounds; r++) {
         List<Double> a = viaCairn(platform, spec);
         List<Double> b = bareDjl(spec, data, epochs);
@@ -77,7 +90,11 @@ public final class TrainingOverheadBench {
     }
     double mc = median(cairn);
     double mb = median(bare);
-    System.out.printf(Locale.ROOT, "%nMLP 784-256-10, Fashion-MNIST 60k, batch 256, CPU; %d rounds x %d epochs (first epoch dropped)%n", rounds, epochs);
+    System.out.printf(
+        Locale.ROOT,
+        "%nMLP 784-256-10, Fashion-MNIST 60k, batch 256, CPU; %d rounds x %d epochs (first epoch dropped)%n",
+        rounds,
+        epochs);
     System.out.printf(Locale.ROOT, "%-28s %10s%n", "", "median s/epoch");
     System.out.printf(Locale.ROOT, "%-28s %10.3f%n", "cairn run (tracked)", mc);
     System.out.printf(Locale.ROOT, "%-28s %10.3f%n", "bare DJL loop", mb);
@@ -90,8 +107,14 @@ public final class TrainingOverheadBench {
     List<Double> with = new ArrayList<>();
     List<Double> without = new ArrayList<>();
     try (Platform platform = Platform.start(new CairnOptions(dataDir, null, null, true))) {
-      ResolvedSpec on = platform.runs().resolve(SpecParser.parse(String.format(Locale.ROOT, SPEC, epochs, 1), "bench"));
-      ResolvedSpec off = platform.runs().resolve(SpecParser.parse(String.format(Locale.ROOT, SPEC, epochs, 0), "bench"));
+      ResolvedSpec on =
+          platform
+              .runs()
+              .resolve(SpecParser.parse(String.format(Locale.ROOT, SPEC, epochs, 1), "bench"));
+      ResolvedSpec off =
+          platform
+              .runs()
+              .resolve(SpecParser.parse(String.format(Locale.ROOT, SPEC, epochs, 0), "bench"));
       for (int r = 1; r <= rounds; r++) {
         List<Double> a = viaCairn(platform, on);
         List<Double> b = viaCairn(platform, off);
@@ -102,7 +125,11 @@ public final class TrainingOverheadBench {
     }
     double mw = median(with);
     double mo = median(without);
-    System.out.printf(Locale.ROOT, "%nMLP 784-256-10, Fashion-MNIST 60k, batch 256, CPU; %d rounds x %d epochs (first epoch dropped)%n", rounds, epochs);
+    System.out.printf(
+        Locale.ROOT,
+        "%nMLP 784-256-10, Fashion-MNIST 60k, batch 256, CPU; %d rounds x %d epochs (first epoch dropped)%n",
+        rounds,
+        epochs);
     System.out.printf(Locale.ROOT, "%-28s %10.3f%n", "system/* every 1 s", mw);
     System.out.printf(Locale.ROOT, "%-28s %10.3f%n", "system/* off", mo);
     System.out.printf(Locale.ROOT, "%-28s %10.3f%n", "ratio with / without", mw / mo);
@@ -112,12 +139,21 @@ public final class TrainingOverheadBench {
   public static List<Double> viaCairn(Platform platform, ResolvedSpec spec) throws Exception {
     List<Double> times = new ArrayList<>();
     Promise<RunOutcome> outcome = Promise.promise();
-    platform.runs().submit(spec, null, new TrainingObserver() {
-      @Override
-      public void onEpoch(EpochSummary s) {
-        times.add(s.trainSeconds());
-      }
-    }, outcome).toCompletionStage().toCompletableFuture().get();
+    platform
+        .runs()
+        .submit(
+            spec,
+            null,
+            new TrainingObserver() {
+              @Override
+              public void onEpoch(EpochSummary s) {
+                times.add(s.trainSeconds());
+              }
+            },
+            outcome)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get();
     RunOutcome o = outcome.future().toCompletionStage().toCompletableFuture().get();
     if (o.result() == null) {
       throw new IllegalStateException("cairn run failed: " + o.error());
@@ -125,21 +161,33 @@ public final class TrainingOverheadBench {
     return times;
   }
 
-  /** The loop a DJL user writes by hand: no evaluators, no listeners, same data, model and optimizer. */
+  /**
+   * The loop a DJL user writes by hand: no evaluators, no listeners, same data, model and
+   * optimizer.
+   */
   static List<Double> bareDjl(ResolvedSpec spec, DatasetSplits data, int epochs) throws Exception {
     Engine.getEngine("PyTorch").setRandomSeed(1);
     List<Double> times = new ArrayList<>();
     int batches = (data.train().size() + 255) / 256;
     try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         Model model = Model.newInstance("bare", Device.cpu(), "PyTorch")) {
-      model.setBlock(spec.model().provider().build(spec.model().params(), new ModelContext(data.info(), 1)));
-      var x = manager.create(data.train().features().data(), new Shape(data.train().features().shape()));
+      model.setBlock(
+          spec.model().provider().build(spec.model().params(), new ModelContext(data.info(), 1)));
+      var x =
+          manager.create(
+              data.train().features().data(), new Shape(data.train().features().shape()));
       var y = manager.create(data.train().labels().data(), new Shape(data.train().size()));
-      ArrayDataset train = new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(256, true).build();
-      var optimizer = spec.optimizer().provider().build(spec.optimizer().params(), new OptimizerContext(batches, epochs));
+      ArrayDataset train =
+          new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(256, true).build();
+      var optimizer =
+          spec.optimizer()
+              .provider()
+              .build(spec.optimizer().params(), new OptimizerContext(batches, epochs));
       var loss = spec.loss().provider().build(spec.loss().params(), data.info());
-      DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(optimizer.optimizer())
-          .optDevices(new Device[] {Device.cpu()});
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(loss)
+              .optOptimizer(optimizer.optimizer())
+              .optDevices(new Device[] {Device.cpu()});
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(256, 1, 28, 28));
         for (int e = 0; e < epochs; e++) {

@@ -53,12 +53,19 @@ import java.util.Map;
 public final class VsPytorchBench {
   record Case(String id, String model, String optimizer, double lr, int batch) {}
 
-  static final List<Case> CASES = List.of(
-      new Case("mlp", "{plugin: mlp, hidden: [256]}", "sgd", 0.1, 256),
-      new Case("lenet", "{plugin: lenet}", "sgd", 0.9, 256),
-      new Case("cnn-bn", "{plugin: cnn, blocks: 3, channels: 32, hidden: 64, batchNorm: true}", "adam", 0.001, 64));
+  static final List<Case> CASES =
+      List.of(
+          new Case("mlp", "{plugin: mlp, hidden: [256]}", "sgd", 0.1, 256),
+          new Case("lenet", "{plugin: lenet}", "sgd", 0.9, 256),
+          new Case(
+              "cnn-bn",
+              "{plugin: cnn, blocks: 3, channels: 32, hidden: 64, batchNorm: true}",
+              "adam",
+              0.001,
+              64));
 
-  static final String SPEC = """
+  static final String SPEC =
+      """
       name: vs-%s
       experiment: bench
       seed: 1
@@ -85,10 +92,12 @@ public final class VsPytorchBench {
     TorchThreads.configureDefaults(); // inter-op 1 before libtorch loads, as the launcher does
     Path dir = Files.createTempDirectory("cairn-vs-pytorch");
     String loadBefore = loadAverage();
-    Map<String, List<double[]>> results = new LinkedHashMap<>(); // key -> per round {cairn, bare, torch}
+    Map<String, List<double[]>> results =
+        new LinkedHashMap<>(); // key -> per round {cairn, bare, torch}
     Map<String, String> firstLosses = new LinkedHashMap<>();
     JsonObject probe = null;
-    try (Platform platform = Platform.start(new CairnOptions(dir.resolve("data"), null, null, true))) {
+    try (Platform platform =
+        Platform.start(new CairnOptions(dir.resolve("data"), null, null, true))) {
       Map<String, ResolvedSpec> specs = new LinkedHashMap<>();
       DatasetSplits data = null;
       for (Case c : CASES) {
@@ -96,12 +105,31 @@ public final class VsPytorchBench {
           continue;
         }
         for (int threads : threadCounts) {
-          specs.put(c.id() + "/" + threads, platform.runs().resolve(SpecParser.parse(String.format(Locale.ROOT, SPEC,
-              c.id(), epochs, c.batch(), limit, c.model(), c.optimizer(), c.lr(), threads), "bench")));
+          specs.put(
+              c.id() + "/" + threads,
+              platform
+                  .runs()
+                  .resolve(
+                      SpecParser.parse(
+                          String.format(
+                              Locale.ROOT,
+                              SPEC,
+                              c.id(),
+                              epochs,
+                              c.batch(),
+                              limit,
+                              c.model(),
+                              c.optimizer(),
+                              c.lr(),
+                              threads),
+                          "bench")));
         }
         ResolvedSpec any = specs.get(c.id() + "/" + threadCounts.get(0));
         if (data == null) {
-          data = any.dataset().provider().load(any.dataset().params(), new DatasetContext(dir.resolve("data"), 1, true));
+          data =
+              any.dataset()
+                  .provider()
+                  .load(any.dataset().params(), new DatasetContext(dir.resolve("data"), 1, true));
           writeData(dir, data);
         }
         writeInitialParameters(dir, c, any, data);
@@ -127,30 +155,67 @@ public final class VsPytorchBench {
                 JsonObject out = pytorch(dir, c, data.train().size(), epochs, threads, pytorchIsa);
                 probe = out;
                 times = doubles(out.getJsonArray("times"));
-                losses[2] = String.format(Locale.ROOT, "%.4f", out.getJsonArray("losses").getDouble(0));
+                losses[2] =
+                    String.format(Locale.ROOT, "%.4f", out.getJsonArray("losses").getDouble(0));
               }
               medians[which] = TrainingOverheadBench.median(times.subList(1, times.size()));
             }
             firstLosses.put(key, losses[2]);
             results.computeIfAbsent(key, x -> new ArrayList<>()).add(medians);
-            System.out.printf(Locale.ROOT, "round %d %-10s cairn %.3f  bare %.3f  pytorch %.3f s/epoch  (load %s)%n",
-                r, key, medians[0], medians[1], medians[2], loadAverage());
+            System.out.printf(
+                Locale.ROOT,
+                "round %d %-10s cairn %.3f  bare %.3f  pytorch %.3f s/epoch  (load %s)%n",
+                r,
+                key,
+                medians[0],
+                medians[1],
+                medians[2],
+                loadAverage());
           }
         }
       }
     }
-    System.out.printf(Locale.ROOT, "%nFashion-MNIST first %d training examples, %d rounds x %d epochs (first dropped), CPU;"
-        + " load average before %s, after %s%n", limit, rounds, epochs, loadBefore, loadAverage());
+    System.out.printf(
+        Locale.ROOT,
+        "%nFashion-MNIST first %d training examples, %d rounds x %d epochs (first dropped), CPU;"
+            + " load average before %s, after %s%n",
+        limit,
+        rounds,
+        epochs,
+        loadBefore,
+        loadAverage());
     if (probe != null) {
-      System.out.printf(Locale.ROOT, "PyTorch %s, GEMM probe %.1f GFLOP/s (last run), BLAS %s, oneDNN ISA %s%n",
-          probe.getString("torch"), probe.getDouble("gflops"), probe.getJsonArray("blas"), pytorchIsa);
+      System.out.printf(
+          Locale.ROOT,
+          "PyTorch %s, GEMM probe %.1f GFLOP/s (last run), BLAS %s, oneDNN ISA %s%n",
+          probe.getString("torch"),
+          probe.getDouble("gflops"),
+          probe.getJsonArray("blas"),
+          pytorchIsa);
     }
-    System.out.printf(Locale.ROOT, "%-12s %9s %9s %9s   %-14s %-14s %-14s %s%n", "model/threads", "cairn s", "bare s",
-        "torch s", "cairn/torch", "cairn/bare", "bare/torch", "torch epoch-1 loss");
+    System.out.printf(
+        Locale.ROOT,
+        "%-12s %9s %9s %9s   %-14s %-14s %-14s %s%n",
+        "model/threads",
+        "cairn s",
+        "bare s",
+        "torch s",
+        "cairn/torch",
+        "cairn/bare",
+        "bare/torch",
+        "torch epoch-1 loss");
     for (var e : results.entrySet()) {
       List<double[]> rows = e.getValue();
-      System.out.printf(Locale.ROOT, "%-12s %9.3f %9.3f %9.3f   %-14s %-14s %-14s %s%n", e.getKey(),
-          median(rows, 0), median(rows, 1), median(rows, 2), ratio(rows, 0, 2), ratio(rows, 0, 1), ratio(rows, 1, 2),
+      System.out.printf(
+          Locale.ROOT,
+          "%-12s %9.3f %9.3f %9.3f   %-14s %-14s %-14s %s%n",
+          e.getKey(),
+          median(rows, 0),
+          median(rows, 1),
+          median(rows, 2),
+          ratio(rows, 0, 2),
+          ratio(rows, 0, 1),
+          ratio(rows, 1, 2),
           firstLosses.get(e.getKey()));
     }
   }
@@ -161,8 +226,12 @@ public final class VsPytorchBench {
     for (double[] row : rows) {
       r.add(row[a] / row[b]);
     }
-    return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", TrainingOverheadBench.median(r),
-        r.stream().mapToDouble(Double::doubleValue).min().orElse(0), r.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+    return String.format(
+        Locale.ROOT,
+        "%.2f (%.2f-%.2f)",
+        TrainingOverheadBench.median(r),
+        r.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+        r.stream().mapToDouble(Double::doubleValue).max().orElse(0));
   }
 
   static double median(List<double[]> rows, int column) {
@@ -200,10 +269,14 @@ public final class VsPytorchBench {
   }
 
   /** The bare loop's initial parameters (same seed as Cairn's run), in DJL's order, for PyTorch. */
-  static void writeInitialParameters(Path dir, Case c, ResolvedSpec spec, DatasetSplits data) throws Exception {
+  static void writeInitialParameters(Path dir, Case c, ResolvedSpec spec, DatasetSplits data)
+      throws Exception {
     Engine.getEngine("PyTorch").setRandomSeed(Long.hashCode(spec.spec().seed()));
     try (Model model = Model.newInstance("init", Device.cpu(), "PyTorch")) {
-      model.setBlock(spec.model().provider().build(spec.model().params(), new ModelContext(data.info(), spec.spec().seed())));
+      model.setBlock(
+          spec.model()
+              .provider()
+              .build(spec.model().params(), new ModelContext(data.info(), spec.spec().seed())));
       var loss = spec.loss().provider().build(spec.loss().params(), data.info());
       try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss))) {
         trainer.initialize(new Shape(c.batch(), 1, 28, 28));
@@ -223,7 +296,8 @@ public final class VsPytorchBench {
   }
 
   /** The loop a DJL user writes by hand, from the same initial parameters as PyTorch. */
-  static List<Double> bare(ResolvedSpec spec, Case c, DatasetSplits data, int epochs, int threads) throws Exception {
+  static List<Double> bare(ResolvedSpec spec, Case c, DatasetSplits data, int epochs, int threads)
+      throws Exception {
     JniUtils.setNumThreads(threads);
     Engine.getEngine("PyTorch").setRandomSeed(Long.hashCode(spec.spec().seed()));
     List<Double> times = new ArrayList<>();
@@ -231,14 +305,25 @@ public final class VsPytorchBench {
     int batches = (n + c.batch() - 1) / c.batch();
     try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         Model model = Model.newInstance("bare", Device.cpu(), "PyTorch")) {
-      model.setBlock(spec.model().provider().build(spec.model().params(), new ModelContext(data.info(), spec.spec().seed())));
-      NDArray x = manager.create(data.train().features().data(), new Shape(data.train().features().shape()));
+      model.setBlock(
+          spec.model()
+              .provider()
+              .build(spec.model().params(), new ModelContext(data.info(), spec.spec().seed())));
+      NDArray x =
+          manager.create(
+              data.train().features().data(), new Shape(data.train().features().shape()));
       NDArray y = manager.create(data.train().labels().data(), new Shape(n));
-      ArrayDataset train = new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(c.batch(), true).build();
-      var optimizer = spec.optimizer().provider().build(spec.optimizer().params(), new OptimizerContext(batches, epochs));
+      ArrayDataset train =
+          new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(c.batch(), true).build();
+      var optimizer =
+          spec.optimizer()
+              .provider()
+              .build(spec.optimizer().params(), new OptimizerContext(batches, epochs));
       var loss = spec.loss().provider().build(spec.loss().params(), data.info());
-      DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(optimizer.optimizer())
-          .optDevices(new Device[] {Device.cpu()});
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(loss)
+              .optOptimizer(optimizer.optimizer())
+              .optDevices(new Device[] {Device.cpu()});
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(c.batch(), 1, 28, 28));
         for (int e = 0; e < epochs; e++) {
@@ -255,19 +340,32 @@ public final class VsPytorchBench {
     return times;
   }
 
-  static JsonObject pytorch(Path dir, Case c, int examples, int epochs, int threads, String isa) throws Exception {
-    Path script = Path.of(System.getProperty("user.dir"), "tools", "bench", "python", "vs_pytorch.py");
-    JsonObject args = new JsonObject().put("dir", dir.toString()).put("model", c.id()).put("examples", examples)
-        .put("epochs", epochs).put("threads", threads).put("batch", c.batch()).put("optimizer", c.optimizer())
-        .put("lr", c.lr());
+  static JsonObject pytorch(Path dir, Case c, int examples, int epochs, int threads, String isa)
+      throws Exception {
+    Path script =
+        Path.of(System.getProperty("user.dir"), "tools", "bench", "python", "vs_pytorch.py");
+    JsonObject args =
+        new JsonObject()
+            .put("dir", dir.toString())
+            .put("model", c.id())
+            .put("examples", examples)
+            .put("epochs", epochs)
+            .put("threads", threads)
+            .put("batch", c.batch())
+            .put("optimizer", c.optimizer())
+            .put("lr", c.lr());
     ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), args.encode());
     Map<String, String> env = pb.environment();
     String openblas = "/usr/lib/x86_64-linux-gnu/openblas-openmp";
     if (!Files.isRegularFile(Path.of(openblas, "libblas.so.3"))) {
-      throw new IllegalStateException("libopenblas0-openmp is not installed (" + openblas
-          + "); apt-get install -y libopenblas0-openmp");
+      throw new IllegalStateException(
+          "libopenblas0-openmp is not installed ("
+              + openblas
+              + "); apt-get install -y libopenblas0-openmp");
     }
-    env.put("LD_LIBRARY_PATH", openblas + (env.containsKey("LD_LIBRARY_PATH") ? ":" + env.get("LD_LIBRARY_PATH") : ""));
+    env.put(
+        "LD_LIBRARY_PATH",
+        openblas + (env.containsKey("LD_LIBRARY_PATH") ? ":" + env.get("LD_LIBRARY_PATH") : ""));
     env.put("OMP_WAIT_POLICY", "PASSIVE");
     env.put("OMP_NUM_THREADS", Integer.toString(threads));
     if (isa.equalsIgnoreCase("native")) {
@@ -279,7 +377,8 @@ public final class VsPytorchBench {
     }
     pb.redirectErrorStream(true);
     Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
       throw new IllegalStateException("PyTorch run failed: " + out);
     }

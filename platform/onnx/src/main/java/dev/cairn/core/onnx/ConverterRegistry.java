@@ -22,17 +22,25 @@ import java.util.List;
  * built-in ones for DJL's standard blocks.
  */
 public final class ConverterRegistry {
-  private static final List<OnnxConverter> BUILT_IN = List.of(
-      new SequentialConverter(), new LinearConverter(), new ConvolutionConverter(),
-      new BatchNormConverter(), new DropoutConverter(),
-      new ActivationConverter(), new PoolConverter(), new ShapeBlockConverter(), new RecurrentConverter(),
-      new NormalizeConverter());
+  private static final List<OnnxConverter> BUILT_IN =
+      List.of(
+          new SequentialConverter(),
+          new LinearConverter(),
+          new ConvolutionConverter(),
+          new BatchNormConverter(),
+          new DropoutConverter(),
+          new ActivationConverter(),
+          new PoolConverter(),
+          new ShapeBlockConverter(),
+          new RecurrentConverter(),
+          new NormalizeConverter());
 
   /** What the built-in converters handle, for error messages. */
-  static final String BUILT_IN_SUMMARY = "SequentialBlock, Linear, Conv1d/2d/3d, BatchNorm, Dropout,"
-      + " the named activations (ReLU, ReLU6, sigmoid, Tanh, softPlus, softSign, LeakyReLU, ELU, SELU,"
-      + " GELU, Swish, Mish), batchFlatten, identity, max/avg/global pools, RNN, GRU, LSTM,"
-      + " Cairn's input normalisation";
+  static final String BUILT_IN_SUMMARY =
+      "SequentialBlock, Linear, Conv1d/2d/3d, BatchNorm, Dropout,"
+          + " the named activations (ReLU, ReLU6, sigmoid, Tanh, softPlus, softSign, LeakyReLU, ELU, SELU,"
+          + " GELU, Swish, Mish), batchFlatten, identity, max/avg/global pools, RNN, GRU, LSTM,"
+          + " Cairn's input normalisation";
 
   private final List<OnnxConverter> converters;
   private final String origin;
@@ -59,16 +67,24 @@ public final class ConverterRegistry {
     return new ConverterRegistry(List.copyOf(all), origin);
   }
 
-  /** The first converter that supports {@code block}, or an error naming the block and its origin. */
+  /**
+   * The first converter that supports {@code block}, or an error naming the block and its origin.
+   */
   public OnnxConverter find(Block block) {
     for (OnnxConverter c : converters) {
       if (c.supports(block)) {
         return c;
       }
     }
-    throw new OnnxExportException("no ONNX converter for block " + BlockAccess.describe(block)
-        + " (" + block.getClass().getName() + ")" + (origin == null ? "" : " in " + origin)
-        + "; Cairn converts " + BUILT_IN_SUMMARY
-        + ". A plugin that brings its own block can bring its converter too: ModelProvider.onnxConverters()");
+    throw new OnnxExportException(
+        "no ONNX converter for block "
+            + BlockAccess.describe(block)
+            + " ("
+            + block.getClass().getName()
+            + ")"
+            + (origin == null ? "" : " in " + origin)
+            + "; Cairn converts "
+            + BUILT_IN_SUMMARY
+            + ". A plugin that brings its own block can bring its converter too: ModelProvider.onnxConverters()");
   }
 }

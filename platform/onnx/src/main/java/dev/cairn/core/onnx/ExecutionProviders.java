@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens ONNX Runtime sessions on the provider a {@link ProviderChoice} asks for. The CUDA provider
  * exists only in the {@code onnxruntime_gpu} artifact (Maven profile {@code cuda}) and loads only
- * where the NVIDIA driver and CUDA/cuDNN libraries are present; {@code auto} then falls back to
- * the CPU and says why, {@code cuda} fails with that reason.
+ * where the NVIDIA driver and CUDA/cuDNN libraries are present; {@code auto} then falls back to the
+ * CPU and says why, {@code cuda} fails with that reason.
  */
 public final class ExecutionProviders {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutionProviders.class);
@@ -44,15 +44,17 @@ public final class ExecutionProviders {
     String cudaProblem = null;
     if (choice != ProviderChoice.CPU) {
       if (!cudaBuiltIn()) {
-        cudaProblem = "this ONNX Runtime build has no CUDA provider: Cairn was built with the CPU artifact"
-            + " 'onnxruntime'; build with -Dcuda for 'onnxruntime_gpu'";
+        cudaProblem =
+            "this ONNX Runtime build has no CUDA provider: Cairn was built with the CPU artifact"
+                + " 'onnxruntime'; build with -Dcuda for 'onnxruntime_gpu'";
       } else {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         OrtCUDAProviderOptions cuda = null;
         int device = cudaDevice();
         try {
           options.setCPUArenaAllocator(false);
-          // as ONNX Runtime's CUDA provider documentation sets it up from Java: provider options for
+          // as ONNX Runtime's CUDA provider documentation sets it up from Java: provider options
+          // for
           // one device; its GPU arena grows by what is asked, not by doubling, so one large request
           // does not reserve twice its size for the session's lifetime
           cuda = new OrtCUDAProviderOptions(device);
@@ -67,13 +69,18 @@ public final class ExecutionProviders {
           if (cuda != null) {
             cuda.close();
           }
-          cudaProblem = "the CUDA provider did not load: " + firstLine(e.getMessage())
-              + "; it needs an NVIDIA GPU and driver, CUDA 12 and cuDNN 9 libraries";
+          cudaProblem =
+              "the CUDA provider did not load: "
+                  + firstLine(e.getMessage())
+                  + "; it needs an NVIDIA GPU and driver, CUDA 12 and cuDNN 9 libraries";
         }
       }
       if (choice == ProviderChoice.CUDA) {
-        throw new OnnxModelException(Reason.PROVIDER_UNAVAILABLE, "execution provider 'cuda' cannot be used: "
-            + cudaProblem + "; use --provider auto or cpu");
+        throw new OnnxModelException(
+            Reason.PROVIDER_UNAVAILABLE,
+            "execution provider 'cuda' cannot be used: "
+                + cudaProblem
+                + "; use --provider auto or cpu");
       }
     }
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -82,12 +89,16 @@ public final class ExecutionProviders {
       options.setCPUArenaAllocator(false);
       OrtSession session = env.createSession(file.toString(), options);
       // printed in parentheses after the provider ("on cpu (...)"), so it holds none of its own
-      String note = choice == ProviderChoice.CPU ? "CPU execution provider, asked for"
-          : "CPU execution provider; auto: " + cudaProblem;
+      String note =
+          choice == ProviderChoice.CPU
+              ? "CPU execution provider, asked for"
+              : "CPU execution provider; auto: " + cudaProblem;
       return logged(new Opened(session, "cpu", note));
     } catch (OrtException e) {
-      throw new OnnxModelException(Reason.INVALID_MODEL,
-          "ONNX Runtime cannot load " + file.getFileName() + ": " + firstLine(e.getMessage()), e);
+      throw new OnnxModelException(
+          Reason.INVALID_MODEL,
+          "ONNX Runtime cannot load " + file.getFileName() + ": " + firstLine(e.getMessage()),
+          e);
     }
   }
 
@@ -97,12 +108,15 @@ public final class ExecutionProviders {
     try {
       return raw == null || raw.isBlank() ? 0 : Integer.parseInt(raw.trim());
     } catch (NumberFormatException e) {
-      throw new OnnxModelException(Reason.BAD_INPUT, "CAIRN_CUDA_DEVICE is '" + raw + "'; expected a GPU index (0, 1, ...)");
+      throw new OnnxModelException(
+          Reason.BAD_INPUT, "CAIRN_CUDA_DEVICE is '" + raw + "'; expected a GPU index (0, 1, ...)");
     }
   }
 
   private static Opened logged(Opened opened) {
-    if (LOGGED.computeIfAbsent(opened.note(), k -> new AtomicBoolean()).compareAndSet(false, true)) {
+    if (LOGGED
+        .computeIfAbsent(opened.note(), k -> new AtomicBoolean())
+        .compareAndSet(false, true)) {
       LOG.info("ONNX Runtime sessions run on {}: {}", opened.provider(), opened.note());
     }
     return opened;

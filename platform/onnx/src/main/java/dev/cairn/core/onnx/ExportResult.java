@@ -6,4 +6,5 @@ package dev.cairn.core.onnx;
  * @param reused true when an identical export of the run was already registered (exports are
  *     byte-reproducible, so re-exporting gives the same model back)
  */
-public record ExportResult(RunArtifact artifact, RegisteredModel model, Verification verification, boolean reused) {}
+public record ExportResult(
+    RunArtifact artifact, RegisteredModel model, Verification verification, boolean reused) {}

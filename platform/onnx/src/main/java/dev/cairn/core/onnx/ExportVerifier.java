@@ -18,15 +18,17 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Checks an export before it is kept: runs ONNX Runtime (CPU) and DJL's inference-mode forward
- * pass on the same seeded probe batch and compares every output value. A batch of one is run too,
- * which proves the batch dimension is really dynamic.
+ * Checks an export before it is kept: runs ONNX Runtime (CPU) and DJL's inference-mode forward pass
+ * on the same seeded probe batch and compares every output value. A batch of one is run too, which
+ * proves the batch dimension is really dynamic.
  */
 public final class ExportVerifier {
   /** Absolute part of the largest |ORT − DJL| an export may show. */
   public static final double TOLERANCE = 1e-4;
+
   /** Relative part: the allowed difference grows by this share of |DJL|. */
   public static final double RELATIVE_TOLERANCE = 1e-5;
+
   public static final int PROBE_EXAMPLES = 8;
 
   private ExportVerifier() {}
@@ -53,8 +55,11 @@ public final class ExportVerifier {
   /** DJL's inference-mode output for a probe batch: values and shape. */
   public record Reference(float[] input, long[] inputShape, float[] output, long[] outputShape) {}
 
-  /** Runs DJL's forward pass (inference mode) on a seeded probe batch of {@link #PROBE_EXAMPLES}. */
-  public static Reference reference(Block block, NDManager manager, long[] exampleShape, long seed) {
+  /**
+   * Runs DJL's forward pass (inference mode) on a seeded probe batch of {@link #PROBE_EXAMPLES}.
+   */
+  public static Reference reference(
+      Block block, NDManager manager, long[] exampleShape, long seed) {
     long[] shape = prepend(PROBE_EXAMPLES, exampleShape);
     float[] input = probe(exampleShape, PROBE_EXAMPLES, seed);
     try (NDManager m = manager.newSubManager()) {
@@ -63,9 +68,13 @@ public final class ExportVerifier {
       try {
         y = block.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
       } catch (RuntimeException e) {
-        throw new OnnxExportException("DJL's own forward pass fails on the seeded probe batch (N(0, 1) floats of shape "
-            + Arrays.toString(shape) + "), so the export cannot be verified: " + e.getMessage()
-            + "; models whose inputs are indices (embeddings) or that return several outputs are not exportable yet", e);
+        throw new OnnxExportException(
+            "DJL's own forward pass fails on the seeded probe batch (N(0, 1) floats of shape "
+                + Arrays.toString(shape)
+                + "), so the export cannot be verified: "
+                + e.getMessage()
+                + "; models whose inputs are indices (embeddings) or that return several outputs are not exportable yet",
+            e);
       }
       return new Reference(input, shape, y.toFloatArray(), y.getShape().getShape());
     }
@@ -95,18 +104,28 @@ public final class ExportVerifier {
       oneOut[0] = 1;
       single = run(env, session, Arrays.copyOf(input, input.length / PROBE_EXAMPLES), one, oneOut);
     } catch (OrtException e) {
-      throw new OnnxExportException("ONNX Runtime cannot run the exported graph: " + e.getMessage(), e);
+      throw new OnnxExportException(
+          "ONNX Runtime cannot run the exported graph: " + e.getMessage(), e);
     }
     int perExample = expected.length / PROBE_EXAMPLES;
-    Verification v = compare(expected, actual, Arrays.copyOf(single, Math.min(single.length, perExample)));
+    Verification v =
+        compare(expected, actual, Arrays.copyOf(single, Math.min(single.length, perExample)));
     if (!v.passed()) {
       int at = worst(expected, actual);
-      throw new OnnxExportException(String.format(Locale.ROOT,
-          "the export does not match DJL: max |ONNX Runtime - DJL| = %.3g at output value %d (example %d;"
-              + " DJL %.6g, ONNX Runtime %.6g) on a seeded probe batch of %d; allowed %.0e + %.0e * |DJL|."
-              + " The file was not kept",
-          v.maxAbsDiff(), at, at / Math.max(1, perExample), expected[at], actual[at], PROBE_EXAMPLES, TOLERANCE,
-          RELATIVE_TOLERANCE));
+      throw new OnnxExportException(
+          String.format(
+              Locale.ROOT,
+              "the export does not match DJL: max |ONNX Runtime - DJL| = %.3g at output value %d (example %d;"
+                  + " DJL %.6g, ONNX Runtime %.6g) on a seeded probe batch of %d; allowed %.0e + %.0e * |DJL|."
+                  + " The file was not kept",
+              v.maxAbsDiff(),
+              at,
+              at / Math.max(1, perExample),
+              expected[at],
+              actual[at],
+              PROBE_EXAMPLES,
+              TOLERANCE,
+              RELATIVE_TOLERANCE));
     }
     return v;
   }
@@ -138,7 +157,10 @@ public final class ExportVerifier {
     double worst = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < actual.length; i++) {
       double d = Math.abs((double) expected[i] - actual[i]);
-      double excess = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d - RELATIVE_TOLERANCE * Math.abs(expected[i]);
+      double excess =
+          Double.isNaN(d)
+              ? Double.POSITIVE_INFINITY
+              : d - RELATIVE_TOLERANCE * Math.abs(expected[i]);
       if (excess > worst) {
         worst = excess;
         at = i;
@@ -147,15 +169,19 @@ public final class ExportVerifier {
     return at;
   }
 
-  private static float[] run(OrtEnvironment env, OrtSession session, float[] input, long[] shape, long[] expectedShape)
+  private static float[] run(
+      OrtEnvironment env, OrtSession session, float[] input, long[] shape, long[] expectedShape)
       throws OrtException {
     try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
         OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, tensor))) {
       OnnxTensor out = (OnnxTensor) result.get(0);
       long[] outShape = out.getInfo().getShape();
       if (!Arrays.equals(outShape, expectedShape)) {
-        throw new OnnxExportException("the exported graph outputs shape " + Arrays.toString(outShape)
-            + " but DJL outputs " + Arrays.toString(expectedShape));
+        throw new OnnxExportException(
+            "the exported graph outputs shape "
+                + Arrays.toString(outShape)
+                + " but DJL outputs "
+                + Arrays.toString(expectedShape));
       }
       FloatBuffer buf = out.getFloatBuffer();
       float[] values = new float[buf.remaining()];

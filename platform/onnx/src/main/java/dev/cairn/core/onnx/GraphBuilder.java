@@ -20,10 +20,10 @@ import org.tribuo.util.onnx.ONNXPlaceholder;
 import org.tribuo.util.onnx.ONNXRef;
 
 /**
- * {@link OnnxGraph} on Tribuo's {@link ONNXContext}: converters add nodes and initializers by
- * name; every node is checked against {@link OnnxOperator}'s table. Attributes are passed on
- * sorted by name, and Tribuo numbers generated names in creation order, so the same block tree
- * always gives the same bytes.
+ * {@link OnnxGraph} on Tribuo's {@link ONNXContext}: converters add nodes and initializers by name;
+ * every node is checked against {@link OnnxOperator}'s table. Attributes are passed on sorted by
+ * name, and Tribuo numbers generated names in creation order, so the same block tree always gives
+ * the same bytes.
  */
 final class GraphBuilder implements OnnxGraph {
   private final ONNXContext context = new ONNXContext();
@@ -54,15 +54,25 @@ final class GraphBuilder implements OnnxGraph {
   }
 
   @Override
-  public List<String> node(String opType, List<String> inputs, int outputs, Map<String, ?> attributes) {
-    OnnxOperator op = OnnxOperator.byName(opType).orElseThrow(() -> new OnnxExportException(
-        "operator '" + opType + "' is not in Cairn's opset-" + OnnxOperator.OPSET + " table; known: "
-            + String.join(", ", OnnxOperator.names())));
+  public List<String> node(
+      String opType, List<String> inputs, int outputs, Map<String, ?> attributes) {
+    OnnxOperator op =
+        OnnxOperator.byName(opType)
+            .orElseThrow(
+                () ->
+                    new OnnxExportException(
+                        "operator '"
+                            + opType
+                            + "' is not in Cairn's opset-"
+                            + OnnxOperator.OPSET
+                            + " table; known: "
+                            + String.join(", ", OnnxOperator.names())));
     List<ONNXRef<?>> refs = new ArrayList<>();
     for (String name : inputs) {
       ONNXRef<?> ref = values.get(name);
       if (ref == null) {
-        throw new OnnxExportException(opType + " node: input '" + name + "' is not a value of this graph");
+        throw new OnnxExportException(
+            opType + " node: input '" + name + "' is not a value of this graph");
       }
       refs.add(ref);
     }
@@ -121,8 +131,11 @@ final class GraphBuilder implements OnnxGraph {
     if (dims.length == 0) {
       return register(context.constant(baseName, values[0]));
     }
-    throw new OnnxExportException("int64 initializer '" + baseName + "': only scalars and vectors are supported, got dims "
-        + java.util.Arrays.toString(dims));
+    throw new OnnxExportException(
+        "int64 initializer '"
+            + baseName
+            + "': only scalars and vectors are supported, got dims "
+            + java.util.Arrays.toString(dims));
   }
 
   private static void checkSize(String name, int length, long[] dims) {
@@ -131,8 +144,15 @@ final class GraphBuilder implements OnnxGraph {
       n *= d;
     }
     if (n != length) {
-      throw new OnnxExportException("initializer '" + name + "': dims " + java.util.Arrays.toString(dims)
-          + " need " + n + " values, got " + length);
+      throw new OnnxExportException(
+          "initializer '"
+              + name
+              + "': dims "
+              + java.util.Arrays.toString(dims)
+              + " need "
+              + n
+              + " values, got "
+              + length);
     }
   }
 
@@ -167,13 +187,21 @@ final class GraphBuilder implements OnnxGraph {
       }
       return ints;
     }
-    if (v instanceof Integer || v instanceof Float || v instanceof String || v instanceof int[]
-        || v instanceof float[] || v instanceof String[]) {
+    if (v instanceof Integer
+        || v instanceof Float
+        || v instanceof String
+        || v instanceof int[]
+        || v instanceof float[]
+        || v instanceof String[]) {
       return v;
     }
-    throw new OnnxExportException(op + " attribute '" + name + "': values of type "
-        + (v == null ? "null" : v.getClass().getSimpleName())
-        + " are not supported; use Integer, Long, Float, Double, String, int[], long[], float[] or String[]");
+    throw new OnnxExportException(
+        op
+            + " attribute '"
+            + name
+            + "': values of type "
+            + (v == null ? "null" : v.getClass().getSimpleName())
+            + " are not supported; use Integer, Long, Float, Double, String, int[], long[], float[] or String[]");
   }
 
   /** A block's description for messages: a LambdaBlock's name, or the class name. */

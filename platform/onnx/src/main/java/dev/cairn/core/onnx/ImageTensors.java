@@ -23,10 +23,11 @@ public final class ImageTensors {
 
   /** True when {@code bytes} start like a PNG, JPEG, GIF or BMP file. */
   public static boolean looksLikeImage(byte[] b) {
-    return b.length > 4 && ((b[0] == (byte) 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G')
-        || (b[0] == (byte) 0xFF && b[1] == (byte) 0xD8)
-        || (b[0] == 'G' && b[1] == 'I' && b[2] == 'F')
-        || (b[0] == 'B' && b[1] == 'M'));
+    return b.length > 4
+        && ((b[0] == (byte) 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G')
+            || (b[0] == (byte) 0xFF && b[1] == (byte) 0xD8)
+            || (b[0] == 'G' && b[1] == 'I' && b[2] == 'F')
+            || (b[0] == 'B' && b[1] == 'M'));
   }
 
   public static TensorData fromImage(byte[] bytes, TensorSpec input, ModelSignature signature) {
@@ -43,8 +44,13 @@ public final class ImageTensors {
       height = (int) s[1];
       width = (int) s[2];
     } else {
-      throw new OnnxModelException(Reason.BAD_INPUT, "input '" + input.name() + "' has shape " + input.describeShape()
-          + ", which is not an image input ([batch, 1 or 3, height, width] or [batch, height, width]); send a JSON tensor instead");
+      throw new OnnxModelException(
+          Reason.BAD_INPUT,
+          "input '"
+              + input.name()
+              + "' has shape "
+              + input.describeShape()
+              + ", which is not an image input ([batch, 1 or 3, height, width] or [batch, height, width]); send a JSON tensor instead");
     }
     BufferedImage image;
     try {
@@ -53,12 +59,14 @@ public final class ImageTensors {
       image = null;
     }
     if (image == null) {
-      throw new OnnxModelException(Reason.BAD_INPUT, "the image cannot be decoded; PNG, JPEG, GIF and BMP are supported");
+      throw new OnnxModelException(
+          Reason.BAD_INPUT, "the image cannot be decoded; PNG, JPEG, GIF and BMP are supported");
     }
     BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = scaled.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.drawImage(image, 0, 0, width, height, null);
     } finally {
       g.dispose();
@@ -82,9 +90,12 @@ public final class ImageTensors {
         }
       }
     }
-    long[] shape = s.length == 4 ? new long[] {1, channels, height, width} : new long[] {1, height, width};
+    long[] shape =
+        s.length == 4 ? new long[] {1, channels, height, width} : new long[] {1, height, width};
     TensorData tensor = TensorData.ofFloats(data, shape);
-    return input.type().equals("float") ? tensor : TensorData.fromDoubles(input.type(), toDoubles(data), shape);
+    return input.type().equals("float")
+        ? tensor
+        : TensorData.fromDoubles(input.type(), toDoubles(data), shape);
   }
 
   private static double[] toDoubles(float[] f) {

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A bounded cache of open ONNX Runtime sessions, one per model id, least recently used first out.
  * Callers lease a session for one call; a session that leaves the cache (evicted, invalidated when
- * its model is deleted, or the cache closing) is closed once its last lease is returned.
- * ONNX Runtime sessions are safe to run from several threads at once.
+ * its model is deleted, or the cache closing) is closed once its last lease is returned. ONNX
+ * Runtime sessions are safe to run from several threads at once.
  */
 public final class InferenceSessions implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceSessions.class);
@@ -70,7 +70,10 @@ public final class InferenceSessions implements AutoCloseable {
       return entry.opened.provider();
     }
 
-    /** Why this provider, e.g. "CPU execution provider (auto: this ONNX Runtime build has no CUDA provider)". */
+    /**
+     * Why this provider, e.g. "CPU execution provider (auto: this ONNX Runtime build has no CUDA
+     * provider)".
+     */
     public String providerNote() {
       return entry.opened.note();
     }
@@ -96,8 +99,8 @@ public final class InferenceSessions implements AutoCloseable {
   }
 
   /**
-   * As {@link #acquire(String, Path)} on provider {@code override} (a request's own choice; null
-   * = this cache's); each provider of a model is a session of its own.
+   * As {@link #acquire(String, Path)} on provider {@code override} (a request's own choice; null =
+   * this cache's); each provider of a model is a session of its own.
    */
   public synchronized Lease acquire(String key, Path file, ProviderChoice override) {
     if (closed) {

@@ -4,9 +4,9 @@ import dev.cairn.core.onnx.OnnxModelException.Reason;
 import java.util.Arrays;
 
 /**
- * Fits a user's values to a model input: same rank with matching fixed dimensions; or one
- * dimension short (a single example: a batch of 1 is added); or the right number of values per
- * example in another layout (e.g. 784 pixels for a [batch, 1, 28, 28] input: reshaped).
+ * Fits a user's values to a model input: same rank with matching fixed dimensions; or one dimension
+ * short (a single example: a batch of 1 is added); or the right number of values per example in
+ * another layout (e.g. 784 pixels for a [batch, 1, 28, 28] input: reshaped).
  */
 public final class InputAdapter {
   private InputAdapter() {}
@@ -17,7 +17,8 @@ public final class InputAdapter {
 
   /** Values read exactly in the input's type (see {@link TensorJson#parseRequest}). */
   public static TensorData fit(TensorSpec spec, TensorJson.Parsed parsed) {
-    return TensorData.fromParsed(spec.type(), parsed, shapeFor(spec, parsed.shape(), parsed.count()));
+    return TensorData.fromParsed(
+        spec.type(), parsed, shapeFor(spec, parsed.shape(), parsed.count()));
   }
 
   /** The float fast path (dataset features): no copy when the input is a float tensor. */
@@ -36,12 +37,23 @@ public final class InputAdapter {
   /** The shape {@code count} values given as {@code shape} take when fed to {@code spec}. */
   public static long[] shapeFor(TensorSpec spec, long[] shape, long count) {
     if (!spec.isTensor()) {
-      throw new OnnxModelException(Reason.BAD_INPUT, "input '" + spec.name() + "' is a " + spec.type()
-          + ", which predict cannot feed; only tensors are supported");
+      throw new OnnxModelException(
+          Reason.BAD_INPUT,
+          "input '"
+              + spec.name()
+              + "' is a "
+              + spec.type()
+              + ", which predict cannot feed; only tensors are supported");
     }
     if (!TensorData.TYPES.contains(spec.type())) {
-      throw new OnnxModelException(Reason.BAD_INPUT, "input '" + spec.name() + "' has element type " + spec.type()
-          + ", which predict cannot feed; supported: " + TensorData.TYPES);
+      throw new OnnxModelException(
+          Reason.BAD_INPUT,
+          "input '"
+              + spec.name()
+              + "' has element type "
+              + spec.type()
+              + ", which predict cannot feed; supported: "
+              + TensorData.TYPES);
     }
     long[] want = spec.shape();
     if (want.length == 0) {
@@ -89,9 +101,17 @@ public final class InputAdapter {
   }
 
   private static OnnxModelException mismatch(TensorSpec spec, long[] got, String wanted) {
-    return new OnnxModelException(Reason.BAD_INPUT, "input '" + spec.name() + "' takes "
-        + (wanted != null ? wanted : "shape " + spec.describeShape()) + " (" + spec.type() + "); got shape "
-        + Arrays.toString(got) + ". Give a batch of examples, one example (the batch of 1 is added), or the same"
-        + " number of values per example in another layout");
+    return new OnnxModelException(
+        Reason.BAD_INPUT,
+        "input '"
+            + spec.name()
+            + "' takes "
+            + (wanted != null ? wanted : "shape " + spec.describeShape())
+            + " ("
+            + spec.type()
+            + "); got shape "
+            + Arrays.toString(got)
+            + ". Give a batch of examples, one example (the batch of 1 is added), or the same"
+            + " number of values per example in another layout");
   }
 }

@@ -10,6 +10,10 @@ import java.nio.file.Path;
  */
 public record LoadedModel(String key, Path file, ModelSignature signature, String label) {
   public static LoadedModel of(RegisteredModel model) {
-    return new LoadedModel(model.id(), model.file(), model.signature(), "model '" + model.id() + "' (" + model.name() + ")");
+    return new LoadedModel(
+        model.id(),
+        model.file(),
+        model.signature(),
+        "model '" + model.id() + "' (" + model.name() + ")");
   }
 }

@@ -27,15 +27,18 @@ import javax.sql.DataSource;
 
 /**
  * Registered models and run artifacts: rows in the tracking database (tables {@code models} and
- * {@code run_artifacts}), files under the data directory ({@code models/<id>.onnx},
- * {@code runs/<run>/artifacts/<name>}). A file is written (to a temporary name, then moved) before
- * its row is committed, and removed again when the row cannot be, so a failed registration leaves
- * nothing behind. Blocking (JDBC, file I/O): call it off event loops.
+ * {@code run_artifacts}), files under the data directory ({@code models/<id>.onnx}, {@code
+ * runs/<run>/artifacts/<name>}). A file is written (to a temporary name, then moved) before its row
+ * is committed, and removed again when the row cannot be, so a failed registration leaves nothing
+ * behind. Blocking (JDBC, file I/O): call it off event loops.
  */
 public final class ModelCatalog {
   // rows written by a later version may carry more fields: ignore them
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .configure(
+              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+              false);
   private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String MODEL_COLUMNS =
@@ -54,7 +57,11 @@ public final class ModelCatalog {
   }
 
   /** Stores {@code bytes} as a new model and returns it. */
-  public RegisteredModel register(String name, RegisteredModel.Source source, String runId, byte[] bytes,
+  public RegisteredModel register(
+      String name,
+      RegisteredModel.Source source,
+      String runId,
+      byte[] bytes,
       ModelSignature signature) {
     String id = newId();
     String relative = "models/" + id + ".onnx";
@@ -62,7 +69,9 @@ public final class ModelCatalog {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     writeAtomically(file, bytes);
     try (Connection c = db.getConnection();
-        PreparedStatement ps = c.prepareStatement("INSERT INTO models (" + MODEL_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO models (" + MODEL_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, id);
       ps.setString(2, truncate(name, 255));
       ps.setString(3, source.name());
@@ -76,26 +85,40 @@ public final class ModelCatalog {
       durable(c);
     } catch (SQLException | IOException | RuntimeException e) {
       deleteQuietly(file);
-      throw new IllegalStateException("could not register model '" + name + "': " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not register model '" + name + "': " + e.getMessage(), e);
     }
-    return new RegisteredModel(id, truncate(name, 255), source, runId, file, sha256(bytes), bytes.length, now, signature);
+    return new RegisteredModel(
+        id, truncate(name, 255), source, runId, file, sha256(bytes), bytes.length, now, signature);
   }
 
   public Optional<RegisteredModel> find(String id) {
-    List<RegisteredModel> found = queryModels("SELECT " + MODEL_COLUMNS + " FROM models WHERE id = ?", id);
+    List<RegisteredModel> found =
+        queryModels("SELECT " + MODEL_COLUMNS + " FROM models WHERE id = ?", id);
     return found.stream().findFirst();
   }
 
   /** The model registered for a run's export with these exact bytes, if any. */
   public Optional<RegisteredModel> findExport(String runId, String sha256) {
-    return queryModels("SELECT " + MODEL_COLUMNS + " FROM models WHERE run_id = ? AND sha256 = ? AND source = 'EXPORT'"
-        + " ORDER BY created_at", runId, sha256).stream().findFirst();
+    return queryModels(
+            "SELECT "
+                + MODEL_COLUMNS
+                + " FROM models WHERE run_id = ? AND sha256 = ? AND source = 'EXPORT'"
+                + " ORDER BY created_at",
+            runId,
+            sha256)
+        .stream()
+        .findFirst();
   }
 
   /** Newest first, at most {@code limit}. */
   public List<RegisteredModel> list(int limit) {
-    return queryModels("SELECT " + MODEL_COLUMNS + " FROM models ORDER BY created_at DESC, id DESC FETCH FIRST "
-        + Math.max(1, limit) + " ROWS ONLY");
+    return queryModels(
+        "SELECT "
+            + MODEL_COLUMNS
+            + " FROM models ORDER BY created_at DESC, id DESC FETCH FIRST "
+            + Math.max(1, limit)
+            + " ROWS ONLY");
   }
 
   /** Deletes a model's row, then its file; false when there was none. */
@@ -104,7 +127,8 @@ public final class ModelCatalog {
     if (model.isEmpty()) {
       return false;
     }
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM models WHERE id = ?")) {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps = c.prepareStatement("DELETE FROM models WHERE id = ?")) {
       ps.setString(1, id);
       ps.executeUpdate();
       durable(c);
@@ -116,16 +140,20 @@ public final class ModelCatalog {
   }
 
   /** Writes (or replaces) a run's artifact file and its row. */
-  public RunArtifact putArtifact(String runId, String name, String kind, byte[] bytes, Map<String, Object> details) {
+  public RunArtifact putArtifact(
+      String runId, String name, String kind, byte[] bytes, Map<String, Object> details) {
     String relative = "runs/" + runId + "/artifacts/" + name;
     Path file = dataDir.resolve(relative);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     writeAtomically(file, bytes);
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
-      try (PreparedStatement del = c.prepareStatement("DELETE FROM run_artifacts WHERE run_id = ? AND name = ?");
-          PreparedStatement ins = c.prepareStatement("INSERT INTO run_artifacts"
-              + " (run_id, name, kind, path, sha256, size_bytes, created_at, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      try (PreparedStatement del =
+              c.prepareStatement("DELETE FROM run_artifacts WHERE run_id = ? AND name = ?");
+          PreparedStatement ins =
+              c.prepareStatement(
+                  "INSERT INTO run_artifacts"
+                      + " (run_id, name, kind, path, sha256, size_bytes, created_at, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
         del.setString(1, runId);
         del.setString(2, name);
         del.executeUpdate();
@@ -147,7 +175,8 @@ public final class ModelCatalog {
       }
       durable(c);
     } catch (SQLException | IOException e) {
-      throw new IllegalStateException("could not record artifact '" + name + "' of run '" + runId + "': " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not record artifact '" + name + "' of run '" + runId + "': " + e.getMessage(), e);
     }
     return new RunArtifact(runId, name, kind, file, sha256(bytes), bytes.length, now, details);
   }
@@ -155,18 +184,28 @@ public final class ModelCatalog {
   public List<RunArtifact> artifacts(String runId) {
     List<RunArtifact> out = new ArrayList<>();
     try (Connection c = db.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT run_id, name, kind, path, sha256, size_bytes, created_at, details"
-            + " FROM run_artifacts WHERE run_id = ? ORDER BY name")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT run_id, name, kind, path, sha256, size_bytes, created_at, details"
+                    + " FROM run_artifacts WHERE run_id = ? ORDER BY name")) {
       ps.setString(1, runId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new RunArtifact(rs.getString(1), rs.getString(2), rs.getString(3), dataDir.resolve(rs.getString(4)),
-              rs.getString(5), rs.getLong(6), rs.getObject(7, OffsetDateTime.class).toInstant(),
-              JSON.readValue(rs.getString(8), new TypeReference<Map<String, Object>>() {})));
+          out.add(
+              new RunArtifact(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  dataDir.resolve(rs.getString(4)),
+                  rs.getString(5),
+                  rs.getLong(6),
+                  rs.getObject(7, OffsetDateTime.class).toInstant(),
+                  JSON.readValue(rs.getString(8), new TypeReference<Map<String, Object>>() {})));
         }
       }
     } catch (SQLException | IOException e) {
-      throw new IllegalStateException("could not read the artifacts of run '" + runId + "': " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not read the artifacts of run '" + runId + "': " + e.getMessage(), e);
     }
     return out;
   }
@@ -177,15 +216,24 @@ public final class ModelCatalog {
 
   private List<RegisteredModel> queryModels(String sql, String... args) {
     List<RegisteredModel> out = new ArrayList<>();
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         ps.setString(i + 1, args[i]);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new RegisteredModel(rs.getString(1), rs.getString(2), RegisteredModel.Source.valueOf(rs.getString(3)),
-              rs.getString(4), dataDir.resolve(rs.getString(5)), rs.getString(6), rs.getLong(7),
-              rs.getObject(8, OffsetDateTime.class).toInstant(), JSON.readValue(rs.getString(9), ModelSignature.class)));
+          out.add(
+              new RegisteredModel(
+                  rs.getString(1),
+                  rs.getString(2),
+                  RegisteredModel.Source.valueOf(rs.getString(3)),
+                  rs.getString(4),
+                  dataDir.resolve(rs.getString(5)),
+                  rs.getString(6),
+                  rs.getLong(7),
+                  rs.getObject(8, OffsetDateTime.class).toInstant(),
+                  JSON.readValue(rs.getString(9), ModelSignature.class)));
         }
       }
     } catch (SQLException | IOException e) {
@@ -194,7 +242,9 @@ public final class ModelCatalog {
     return out;
   }
 
-  /** H2 writes committed data to its file up to a second later; a checkpoint makes it durable now. */
+  /**
+   * H2 writes committed data to its file up to a second later; a checkpoint makes it durable now.
+   */
   private static void durable(Connection c) throws SQLException {
     if (c.getMetaData().getURL().startsWith("jdbc:h2:")) {
       try (Statement s = c.createStatement()) {

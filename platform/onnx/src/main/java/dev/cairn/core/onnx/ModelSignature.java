@@ -25,7 +25,10 @@ public record ModelSignature(
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
     opsets = Map.copyOf(opsets);
-    metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(metadata));
+    metadata =
+        metadata == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(metadata));
   }
 
   public Optional<TensorSpec> input(String name) {

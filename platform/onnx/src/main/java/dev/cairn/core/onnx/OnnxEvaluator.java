@@ -15,12 +15,22 @@ import java.util.Map;
 public final class OnnxEvaluator {
   private OnnxEvaluator() {}
 
-  public static Evaluation evaluate(InferenceSessions.Lease lease, LoadedModel model, String dataset, String splitName,
-      Split split, DatasetInfo info, int batchSize) {
+  public static Evaluation evaluate(
+      InferenceSessions.Lease lease,
+      LoadedModel model,
+      String dataset,
+      String splitName,
+      Split split,
+      DatasetInfo info,
+      int batchSize) {
     ModelSignature sig = model.signature();
     if (sig.inputs().size() != 1) {
-      throw new OnnxModelException(Reason.BAD_INPUT, model.label() + " takes " + sig.inputs().size()
-          + " inputs; evaluate feeds a dataset's features to a model with exactly one input");
+      throw new OnnxModelException(
+          Reason.BAD_INPUT,
+          model.label()
+              + " takes "
+              + sig.inputs().size()
+              + " inputs; evaluate feeds a dataset's features to a model with exactly one input");
     }
     TensorSpec input = sig.inputs().get(0);
     boolean classification = info.task() == Task.CLASSIFICATION;
@@ -49,9 +59,19 @@ public final class OnnxEvaluator {
       if (!checkedOutput) {
         int expected = classification ? info.numClasses() : info.outputSize();
         if (width != expected) {
-          throw new OnnxModelException(Reason.BAD_INPUT, model.label() + " outputs shape "
-              + Arrays.toString(out.shape()) + " for a batch of " + b + ", but dataset '" + dataset + "' needs "
-              + expected + (classification ? " class scores" : " values") + " per example");
+          throw new OnnxModelException(
+              Reason.BAD_INPUT,
+              model.label()
+                  + " outputs shape "
+                  + Arrays.toString(out.shape())
+                  + " for a batch of "
+                  + b
+                  + ", but dataset '"
+                  + dataset
+                  + "' needs "
+                  + expected
+                  + (classification ? " class scores" : " values")
+                  + " per example");
         }
         checkedOutput = true;
       }
@@ -62,7 +82,11 @@ public final class OnnxEvaluator {
             scores[j] = out.get(row * width + j);
           }
           if (probabilities == null) {
-            probabilities = looksLikeProbabilities(scores) && !sig.metadata().getOrDefault(OnnxMetadata.OUTPUT_KIND, "").startsWith("logits");
+            probabilities =
+                looksLikeProbabilities(scores)
+                    && !sig.metadata()
+                        .getOrDefault(OnnxMetadata.OUTPUT_KIND, "")
+                        .startsWith("logits");
           }
           int label = (int) labels[from + row];
           int best = 0;
@@ -87,13 +111,31 @@ public final class OnnxEvaluator {
     double seconds = (System.nanoTime() - start) / 1e9;
     String task = info.task().name().toLowerCase(Locale.ROOT);
     if (classification) {
-      return new Evaluation(dataset, splitName, n, task, (double) correct / n, lossSum / n,
-          "softmax cross-entropy" + (Boolean.TRUE.equals(probabilities) ? " (outputs read as probabilities)" : ""),
-          Double.NaN, lease.provider(), seconds);
+      return new Evaluation(
+          dataset,
+          splitName,
+          n,
+          task,
+          (double) correct / n,
+          lossSum / n,
+          "softmax cross-entropy"
+              + (Boolean.TRUE.equals(probabilities) ? " (outputs read as probabilities)" : ""),
+          Double.NaN,
+          lease.provider(),
+          seconds);
     }
     double mse = squaredSum / ((double) n * info.outputSize());
-    return new Evaluation(dataset, splitName, n, task, Double.NaN, mse / 2, "l2 (mean of 1/2 (y - t)^2)", mse,
-        lease.provider(), seconds);
+    return new Evaluation(
+        dataset,
+        splitName,
+        n,
+        task,
+        Double.NaN,
+        mse / 2,
+        "l2 (mean of 1/2 (y - t)^2)",
+        mse,
+        lease.provider(),
+        seconds);
   }
 
   private static boolean looksLikeProbabilities(double[] scores) {

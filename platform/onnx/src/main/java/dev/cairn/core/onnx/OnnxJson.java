@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
-/** The JSON shapes of models, predictions, evaluations and exports, shared by the CLI and REST API. */
+/**
+ * The JSON shapes of models, predictions, evaluations and exports, shared by the CLI and REST API.
+ */
 public final class OnnxJson {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,7 +80,11 @@ public final class OnnxJson {
     if (!p.classes().isEmpty()) {
       ArrayNode classes = o.putArray("predictions");
       for (Prediction.ClassScore c : p.classes()) {
-        classes.addObject().put("index", c.index()).put("label", c.label()).put("probability", c.probability());
+        classes
+            .addObject()
+            .put("index", c.index())
+            .put("label", c.label())
+            .put("probability", c.probability());
       }
     }
     return o;

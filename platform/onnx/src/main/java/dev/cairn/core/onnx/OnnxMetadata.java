@@ -15,8 +15,12 @@ import java.util.TreeMap;
 /** The {@code metadata_props} keys Cairn writes into an export: how the model was made. */
 public final class OnnxMetadata {
   public static final String RUN_ID = "cairn.run_id";
-  /** auto, cpu or cuda: the execution provider a model is served on unless a request says otherwise. */
+
+  /**
+   * auto, cpu or cuda: the execution provider a model is served on unless a request says otherwise.
+   */
   public static final String EXECUTION_PROVIDER = "cairn.execution_provider";
+
   public static final String RUN_NAME = "cairn.run_name";
   public static final String EXPERIMENT = "cairn.experiment";
   public static final String SPEC_SHA256 = "cairn.spec_sha256";
@@ -31,6 +35,7 @@ public final class OnnxMetadata {
   public static final String OUTPUT_SHAPE = "cairn.output_shape";
   public static final String OUTPUT_KIND = "cairn.output";
   public static final String INPUT_NORMALISATION = "cairn.input_normalisation";
+
   /** Prefix of the run's provenance entries (versions of Cairn, DJL, the engine, Java, plugins). */
   public static final String PROVENANCE = "provenance.";
 
@@ -39,7 +44,8 @@ public final class OnnxMetadata {
   private OnnxMetadata() {}
 
   /** Everything about a run's model that travels with its export, sorted by key. */
-  public static Map<String, String> forRun(RunRecord run, TrainedModelInfo info, Params modelParams) {
+  public static Map<String, String> forRun(
+      RunRecord run, TrainedModelInfo info, Params modelParams) {
     Map<String, String> m = new TreeMap<>();
     m.put(RUN_ID, run.id());
     m.put(RUN_NAME, run.name());
@@ -60,7 +66,9 @@ public final class OnnxMetadata {
       m.put(OUTPUT_KIND, "values");
     }
     // datasets hand over their features already scaled (e.g. pixels / 255); no mean/std is applied
-    m.put(INPUT_NORMALISATION, "none: inputs exactly as dataset '" + info.datasetPlugin() + "' yields them");
+    m.put(
+        INPUT_NORMALISATION,
+        "none: inputs exactly as dataset '" + info.datasetPlugin() + "' yields them");
     run.provenance().forEach((k, v) -> m.put(PROVENANCE + k, v));
     return m;
   }

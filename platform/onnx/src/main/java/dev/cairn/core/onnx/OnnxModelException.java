@@ -1,8 +1,8 @@
 package dev.cairn.core.onnx;
 
 /**
- * A problem with a model or a request for it that is safe to show a user: the message names what
- * is wrong and what is allowed. The reason lets a server pick its status code.
+ * A problem with a model or a request for it that is safe to show a user: the message names what is
+ * wrong and what is allowed. The reason lets a server pick its status code.
  */
 public class OnnxModelException extends RuntimeException {
   private static final long serialVersionUID = 1L;

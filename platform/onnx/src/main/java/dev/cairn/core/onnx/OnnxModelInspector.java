@@ -12,30 +12,41 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads what an ONNX file declares (inputs, outputs, versions, metadata) and rejects what is not
- * an ONNX model with a message saying why: empty, not a protobuf ModelProto (wrong format or
+ * Reads what an ONNX file declares (inputs, outputs, versions, metadata) and rejects what is not an
+ * ONNX model with a message saying why: empty, not a protobuf ModelProto (wrong format or
  * truncated), no graph, no IR version or opset, tensors in external files, no inputs. Whether ONNX
  * Runtime supports the IR version and operators is its own check, made at import.
  */
 public final class OnnxModelInspector {
   private OnnxModelInspector() {}
 
-  /** @param what the file's name or path, for messages */
+  /**
+   * @param what the file's name or path, for messages
+   */
   public static ModelSignature inspect(byte[] bytes, String what) {
     if (bytes.length == 0) {
-      throw invalid(what + " is empty (0 bytes); expected an ONNX model file (a serialized ModelProto, usually *.onnx)");
+      throw invalid(
+          what
+              + " is empty (0 bytes); expected an ONNX model file (a serialized ModelProto, usually *.onnx)");
     }
     OnnxMl.ModelProto model;
     try {
       model = OnnxMl.ModelProto.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
-      throw invalid(what + " is not an ONNX model: its " + bytes.length + " bytes do not parse as an ONNX ModelProto ("
-          + e.getMessage() + "); a truncated or partly downloaded file, or another format (PyTorch .pt,"
-          + " TorchScript, a zip), gives this");
+      throw invalid(
+          what
+              + " is not an ONNX model: its "
+              + bytes.length
+              + " bytes do not parse as an ONNX ModelProto ("
+              + e.getMessage()
+              + "); a truncated or partly downloaded file, or another format (PyTorch .pt,"
+              + " TorchScript, a zip), gives this");
     }
     if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
-      throw invalid(what + " is not an ONNX model: it parses but holds no graph nodes"
-          + " (a truncated file, or a protobuf of another kind)");
+      throw invalid(
+          what
+              + " is not an ONNX model: it parses but holds no graph nodes"
+              + " (a truncated file, or a protobuf of another kind)");
     }
     if (model.getIrVersion() <= 0) {
       throw invalid(what + " declares no IR version; every ONNX model file has one");
@@ -48,8 +59,12 @@ public final class OnnxModelInspector {
     for (OnnxMl.TensorProto t : graph.getInitializerList()) {
       initializers.add(t.getName());
       if (t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
-        throw invalid(what + ": tensor '" + t.getName() + "' keeps its data in an external file, which import does not"
-            + " support; save the model with all tensors inside the .onnx file");
+        throw invalid(
+            what
+                + ": tensor '"
+                + t.getName()
+                + "' keeps its data in an external file, which import does not"
+                + " support; save the model with all tensors inside the .onnx file");
       }
     }
     List<TensorSpec> inputs = new ArrayList<>();
@@ -84,7 +99,8 @@ public final class OnnxModelInspector {
     }
     OnnxMl.TypeProto.Tensor tensor = type.getTensorType();
     OnnxMl.TensorProto.DataType elem = OnnxMl.TensorProto.DataType.forNumber(tensor.getElemType());
-    String typeName = elem == null ? "type" + tensor.getElemType() : elem.name().toLowerCase(Locale.ROOT);
+    String typeName =
+        elem == null ? "type" + tensor.getElemType() : elem.name().toLowerCase(Locale.ROOT);
     List<OnnxMl.TensorShapeProto.Dimension> dims = tensor.getShape().getDimList();
     long[] shape = new long[dims.size()];
     List<String> names = new ArrayList<>();

@@ -32,11 +32,17 @@ public final class OnnxModels implements AutoCloseable {
   private final PluginRegistry plugins;
   private final InferenceSessions sessions;
   private final boolean offline;
+
   /** Models are immutable once registered: predict looks them up here, not in the database. */
   private final java.util.concurrent.ConcurrentHashMap<String, RegisteredModel> known =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  public OnnxModels(DataSource db, Path dataDir, TrackingStore store, PluginRegistry plugins, boolean offline,
+  public OnnxModels(
+      DataSource db,
+      Path dataDir,
+      TrackingStore store,
+      PluginRegistry plugins,
+      boolean offline,
       ProviderChoice provider) {
     this.catalog = new ModelCatalog(db, dataDir);
     this.exporter = new RunExporter(store, plugins, catalog, offline);
@@ -49,10 +55,15 @@ public final class OnnxModels implements AutoCloseable {
    * ONNX support on a tracking store's database (its tables {@code models} and {@code
    * run_artifacts}); the store must be an {@link dev.cairn.core.tracking.H2TrackingStore}.
    */
-  public static OnnxModels forStore(TrackingStore store, Path dataDir, PluginRegistry plugins, boolean offline,
+  public static OnnxModels forStore(
+      TrackingStore store,
+      Path dataDir,
+      PluginRegistry plugins,
+      boolean offline,
       ProviderChoice provider) {
     if (!(store instanceof dev.cairn.core.tracking.H2TrackingStore h2)) {
-      throw new IllegalStateException("ONNX models need the H2 tracking store, not " + store.getClass().getSimpleName());
+      throw new IllegalStateException(
+          "ONNX models need the H2 tracking store, not " + store.getClass().getSimpleName());
     }
     return new OnnxModels(h2.dataSource(), dataDir, store, plugins, offline, provider);
   }
@@ -76,9 +87,16 @@ public final class OnnxModels implements AutoCloseable {
   public RegisteredModel importBytes(byte[] bytes, String name, String what) {
     ModelSignature signature = OnnxModelInspector.inspect(bytes, what);
     String provider = signature.metadata().get(OnnxMetadata.EXECUTION_PROVIDER);
-    if (provider != null && !provider.trim().toLowerCase(java.util.Locale.ROOT).matches("auto|cpu|cuda")) {
-      throw new OnnxModelException(Reason.INVALID_MODEL, what + ": metadata " + OnnxMetadata.EXECUTION_PROVIDER + " is '"
-          + provider + "'; one of: auto, cpu, cuda");
+    if (provider != null
+        && !provider.trim().toLowerCase(java.util.Locale.ROOT).matches("auto|cpu|cuda")) {
+      throw new OnnxModelException(
+          Reason.INVALID_MODEL,
+          what
+              + ": metadata "
+              + OnnxMetadata.EXECUTION_PROVIDER
+              + " is '"
+              + provider
+              + "'; one of: auto, cpu, cuda");
     }
     checkLoads(bytes, what);
     return catalog.register(name, RegisteredModel.Source.IMPORT, null, bytes, signature);
@@ -92,21 +110,27 @@ public final class OnnxModels implements AutoCloseable {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new OnnxModelException(Reason.NOT_FOUND, "cannot read " + file + ": " + e.getMessage(), e);
+      throw new OnnxModelException(
+          Reason.NOT_FOUND, "cannot read " + file + ": " + e.getMessage(), e);
     }
     String fileName = file.getFileName().toString();
-    return importBytes(bytes, name != null ? name : fileName.replaceFirst("(?i)\\.onnx$", ""), fileName);
+    return importBytes(
+        bytes, name != null ? name : fileName.replaceFirst("(?i)\\.onnx$", ""), fileName);
   }
 
-  /** Loads the bytes in a throw-away CPU session: the check that it is a model ONNX Runtime runs. */
+  /**
+   * Loads the bytes in a throw-away CPU session: the check that it is a model ONNX Runtime runs.
+   */
   private static void checkLoads(byte[] bytes, String what) {
     var env = OrtSupport.environment();
     try (var options = new ai.onnxruntime.OrtSession.SessionOptions();
         var session = env.createSession(bytes, options)) {
       session.getNumInputs();
     } catch (ai.onnxruntime.OrtException e) {
-      throw new OnnxModelException(Reason.INVALID_MODEL, "ONNX Runtime cannot load " + what + ": "
-          + ExecutionProviders.firstLine(e.getMessage()), e);
+      throw new OnnxModelException(
+          Reason.INVALID_MODEL,
+          "ONNX Runtime cannot load " + what + ": " + ExecutionProviders.firstLine(e.getMessage()),
+          e);
     }
   }
 
@@ -121,8 +145,14 @@ public final class OnnxModels implements AutoCloseable {
   }
 
   public RegisteredModel require(String id) {
-    return find(id).orElseThrow(() -> new OnnxModelException(Reason.NOT_FOUND,
-        "no model with id '" + id + "'; GET /api/models lists them, `cairn import FILE` or `cairn export RUN` adds one"));
+    return find(id)
+        .orElseThrow(
+            () ->
+                new OnnxModelException(
+                    Reason.NOT_FOUND,
+                    "no model with id '"
+                        + id
+                        + "'; GET /api/models lists them, `cairn import FILE` or `cairn export RUN` adds one"));
   }
 
   public List<RegisteredModel> list(int limit) {
@@ -143,10 +173,14 @@ public final class OnnxModels implements AutoCloseable {
     }
     try {
       byte[] bytes = Files.readAllBytes(file);
-      return new LoadedModel(file.toAbsolutePath().normalize().toString(), file,
-          OnnxModelInspector.inspect(bytes, file.getFileName().toString()), "file " + file.getFileName());
+      return new LoadedModel(
+          file.toAbsolutePath().normalize().toString(),
+          file,
+          OnnxModelInspector.inspect(bytes, file.getFileName().toString()),
+          "file " + file.getFileName());
     } catch (IOException e) {
-      throw new OnnxModelException(Reason.NOT_FOUND, "cannot read " + file + ": " + e.getMessage(), e);
+      throw new OnnxModelException(
+          Reason.NOT_FOUND, "cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -158,15 +192,22 @@ public final class OnnxModels implements AutoCloseable {
    * As {@link #predict(LoadedModel, Map)} on {@code provider}; null = the model's own choice (its
    * metadata {@value OnnxMetadata#EXECUTION_PROVIDER}), else the server's.
    */
-  public Prediction predict(LoadedModel model, Map<String, TensorData> inputs, ProviderChoice provider) {
+  public Prediction predict(
+      LoadedModel model, Map<String, TensorData> inputs, ProviderChoice provider) {
     ProviderChoice use = provider != null ? provider : modelProvider(model.signature());
     InferenceSessions.Lease acquired;
     try {
       acquired = sessions.acquire(model.key(), model.file(), use);
     } catch (OnnxModelException e) {
       if (provider == null && use != null && e.reason() == Reason.PROVIDER_UNAVAILABLE) {
-        throw new OnnxModelException(Reason.PROVIDER_UNAVAILABLE, e.getMessage() + "; " + model.label()
-            + " asks for it in its metadata (" + OnnxMetadata.EXECUTION_PROVIDER + "), which a request's provider overrides",
+        throw new OnnxModelException(
+            Reason.PROVIDER_UNAVAILABLE,
+            e.getMessage()
+                + "; "
+                + model.label()
+                + " asks for it in its metadata ("
+                + OnnxMetadata.EXECUTION_PROVIDER
+                + "), which a request's provider overrides",
             e);
       }
       throw e;
@@ -176,7 +217,10 @@ public final class OnnxModels implements AutoCloseable {
     }
   }
 
-  /** The provider a model's metadata asks for, or null; a value that is not one is refused at import. */
+  /**
+   * The provider a model's metadata asks for, or null; a value that is not one is refused at
+   * import.
+   */
   static ProviderChoice modelProvider(ModelSignature signature) {
     String raw = signature.metadata().get(OnnxMetadata.EXECUTION_PROVIDER);
     return raw == null ? null : ProviderChoice.parse(raw);
@@ -187,13 +231,25 @@ public final class OnnxModels implements AutoCloseable {
     return predictJson(model, json, null);
   }
 
-  /** As {@link #predictJson(LoadedModel, String)} on {@code provider} (null = the server's choice). */
+  /**
+   * As {@link #predictJson(LoadedModel, String)} on {@code provider} (null = the server's choice).
+   */
   public Prediction predictJson(LoadedModel model, String json, ProviderChoice provider) {
     String first = model.signature().inputs().get(0).name();
     Map<String, TensorData> inputs = new LinkedHashMap<>();
-    java.util.function.Function<String, TensorSpec> spec = name -> model.signature().input(name)
-        .orElseThrow(() -> new OnnxModelException(Reason.BAD_INPUT,
-            "the model has no input '" + name + "'; it takes " + model.signature().inputs()));
+    java.util.function.Function<String, TensorSpec> spec =
+        name ->
+            model
+                .signature()
+                .input(name)
+                .orElseThrow(
+                    () ->
+                        new OnnxModelException(
+                            Reason.BAD_INPUT,
+                            "the model has no input '"
+                                + name
+                                + "'; it takes "
+                                + model.signature().inputs()));
     TensorJson.parseRequest(json, first, name -> spec.apply(name).type())
         .forEach((name, parsed) -> inputs.put(name, InputAdapter.fit(spec.apply(name), parsed)));
     return predict(model, inputs, provider);
@@ -203,8 +259,12 @@ public final class OnnxModels implements AutoCloseable {
   public Prediction predictImage(LoadedModel model, byte[] image) {
     ModelSignature sig = model.signature();
     if (sig.inputs().size() != 1) {
-      throw new OnnxModelException(Reason.BAD_INPUT, model.label() + " takes " + sig.inputs().size()
-          + " inputs; images can be sent to single-input models only");
+      throw new OnnxModelException(
+          Reason.BAD_INPUT,
+          model.label()
+              + " takes "
+              + sig.inputs().size()
+              + " inputs; images can be sent to single-input models only");
     }
     TensorSpec input = sig.inputs().get(0);
     return predict(model, Map.of(input.name(), ImageTensors.fromImage(image, input, sig)));
@@ -213,36 +273,56 @@ public final class OnnxModels implements AutoCloseable {
   /**
    * Evaluates a model on a dataset plugin's split.
    *
-   * @param split test, validation or train; null = test if the dataset has one, else validation, else train
+   * @param split test, validation or train; null = test if the dataset has one, else validation,
+   *     else train
    * @param seed seed for datasets that generate their data; null = the seed of the run that made
    *     the model (from its metadata), else 42
    */
-  public Evaluation evaluate(LoadedModel model, String datasetId, Map<String, Object> datasetParams, String split,
-      int batchSize, Path dataDir, Long seed) {
+  public Evaluation evaluate(
+      LoadedModel model,
+      String datasetId,
+      Map<String, Object> datasetParams,
+      String split,
+      int batchSize,
+      Path dataDir,
+      Long seed) {
     if (batchSize < 1) {
-      throw new OnnxModelException(Reason.BAD_INPUT, "batch size " + batchSize + " is not allowed; expected an integer >= 1");
+      throw new OnnxModelException(
+          Reason.BAD_INPUT,
+          "batch size " + batchSize + " is not allowed; expected an integer >= 1");
     }
     DatasetProvider dataset = plugins.require(ExtensionKind.DATASET, datasetId);
     Params params = Params.validate("dataset", dataset.params(), datasetParams);
     DatasetSplits splits;
     try {
-      long dataSeed = seed != null ? seed : parseSeed(model.signature().metadata().get(OnnxMetadata.SEED));
+      long dataSeed =
+          seed != null ? seed : parseSeed(model.signature().metadata().get(OnnxMetadata.SEED));
       splits = dataset.load(params, new DatasetContext(dataDir, dataSeed, offline));
     } catch (IOException e) {
-      throw new OnnxModelException(Reason.BAD_INPUT, "dataset '" + datasetId + "' did not load: " + e.getMessage(), e);
+      throw new OnnxModelException(
+          Reason.BAD_INPUT, "dataset '" + datasetId + "' did not load: " + e.getMessage(), e);
     }
-    String chosen = split != null ? split : splits.test() != null ? "test" : splits.validation() != null ? "validation" : "train";
-    Split data = switch (chosen) {
-      case "test" -> splits.test();
-      case "validation" -> splits.validation();
-      case "train" -> splits.train();
-      default -> throw new OnnxModelException(Reason.BAD_INPUT, "split '" + chosen + "' is not allowed; one of: test, validation, train");
-    };
+    String chosen =
+        split != null
+            ? split
+            : splits.test() != null ? "test" : splits.validation() != null ? "validation" : "train";
+    Split data =
+        switch (chosen) {
+          case "test" -> splits.test();
+          case "validation" -> splits.validation();
+          case "train" -> splits.train();
+          default ->
+              throw new OnnxModelException(
+                  Reason.BAD_INPUT,
+                  "split '" + chosen + "' is not allowed; one of: test, validation, train");
+        };
     if (data == null) {
-      throw new OnnxModelException(Reason.BAD_INPUT, "dataset '" + datasetId + "' has no " + chosen + " split");
+      throw new OnnxModelException(
+          Reason.BAD_INPUT, "dataset '" + datasetId + "' has no " + chosen + " split");
     }
     try (InferenceSessions.Lease lease = sessions.acquire(model.key(), model.file())) {
-      return OnnxEvaluator.evaluate(lease, model, datasetId, chosen, data, splits.info(), batchSize);
+      return OnnxEvaluator.evaluate(
+          lease, model, datasetId, chosen, data, splits.info(), batchSize);
     }
   }
 

@@ -19,13 +19,25 @@ import org.tribuo.util.onnx.ONNXOperator;
  * names and types.
  */
 public enum OnnxOperator implements ONNXOperator {
-  ADD("Add", 2), SUB("Sub", 2), MUL("Mul", 2), DIV("Div", 2), POW("Pow", 2),
-  NEG("Neg", 1), EXP("Exp", 1), LOG("Log", 1), SQRT("Sqrt", 1), ABS("Abs", 1), ERF("Erf", 1),
+  ADD("Add", 2),
+  SUB("Sub", 2),
+  MUL("Mul", 2),
+  DIV("Div", 2),
+  POW("Pow", 2),
+  NEG("Neg", 1),
+  EXP("Exp", 1),
+  LOG("Log", 1),
+  SQRT("Sqrt", 1),
+  ABS("Abs", 1),
+  ERF("Erf", 1),
   MATMUL("MatMul", 2),
   GEMM("Gemm", 2, 1, 1, "alpha:f", "beta:f", "transA:i", "transB:i"),
   IDENTITY("Identity", 1),
-  RELU("Relu", 1), SIGMOID("Sigmoid", 1), TANH("Tanh", 1),
-  SOFTPLUS("Softplus", 1), SOFTSIGN("Softsign", 1),
+  RELU("Relu", 1),
+  SIGMOID("Sigmoid", 1),
+  TANH("Tanh", 1),
+  SOFTPLUS("Softplus", 1),
+  SOFTSIGN("Softsign", 1),
   LEAKY_RELU("LeakyRelu", 1, 0, 1, "alpha:f"),
   ELU("Elu", 1, 0, 1, "alpha:f"),
   SELU("Selu", 1, 0, 1, "alpha:f", "gamma:f"),
@@ -44,21 +56,81 @@ public enum OnnxOperator implements ONNXOperator {
   REDUCE_MEAN("ReduceMean", 1, 0, 1, "axes:is", "keepdims:i"),
   DROPOUT("Dropout", 1, 2, 1, "seed:i"),
   BATCH_NORMALIZATION("BatchNormalization", 5, 0, 1, "epsilon:f", "momentum:f"),
-  CONV("Conv", 2, 1, 1,
-      "auto_pad:s", "dilations:is", "group:i", "kernel_shape:is", "pads:is", "strides:is"),
-  MAX_POOL("MaxPool", 1, 0, 1, "auto_pad:s", "ceil_mode:i", "dilations:is", "kernel_shape:is!",
-      "pads:is", "storage_order:i", "strides:is"),
-  AVERAGE_POOL("AveragePool", 1, 0, 1, "auto_pad:s", "ceil_mode:i", "count_include_pad:i",
-      "kernel_shape:is!", "pads:is", "strides:is"),
+  CONV(
+      "Conv",
+      2,
+      1,
+      1,
+      "auto_pad:s",
+      "dilations:is",
+      "group:i",
+      "kernel_shape:is",
+      "pads:is",
+      "strides:is"),
+  MAX_POOL(
+      "MaxPool",
+      1,
+      0,
+      1,
+      "auto_pad:s",
+      "ceil_mode:i",
+      "dilations:is",
+      "kernel_shape:is!",
+      "pads:is",
+      "storage_order:i",
+      "strides:is"),
+  AVERAGE_POOL(
+      "AveragePool",
+      1,
+      0,
+      1,
+      "auto_pad:s",
+      "ceil_mode:i",
+      "count_include_pad:i",
+      "kernel_shape:is!",
+      "pads:is",
+      "strides:is"),
   GLOBAL_AVERAGE_POOL("GlobalAveragePool", 1),
   GLOBAL_MAX_POOL("GlobalMaxPool", 1),
   // recurrent cells for RNN converters; every output is requested (Y, Y_h[, Y_c])
-  RNN("RNN", 3, 3, 2, "activation_alpha:fs", "activation_beta:fs", "activations:ss", "clip:f",
-      "direction:s", "hidden_size:i", "layout:i"),
-  GRU("GRU", 3, 3, 2, "activation_alpha:fs", "activation_beta:fs", "activations:ss", "clip:f",
-      "direction:s", "hidden_size:i", "layout:i", "linear_before_reset:i"),
-  LSTM("LSTM", 3, 5, 3, "activation_alpha:fs", "activation_beta:fs", "activations:ss", "clip:f",
-      "direction:s", "hidden_size:i", "input_forget:i", "layout:i");
+  RNN(
+      "RNN",
+      3,
+      3,
+      2,
+      "activation_alpha:fs",
+      "activation_beta:fs",
+      "activations:ss",
+      "clip:f",
+      "direction:s",
+      "hidden_size:i",
+      "layout:i"),
+  GRU(
+      "GRU",
+      3,
+      3,
+      2,
+      "activation_alpha:fs",
+      "activation_beta:fs",
+      "activations:ss",
+      "clip:f",
+      "direction:s",
+      "hidden_size:i",
+      "layout:i",
+      "linear_before_reset:i"),
+  LSTM(
+      "LSTM",
+      3,
+      5,
+      3,
+      "activation_alpha:fs",
+      "activation_beta:fs",
+      "activations:ss",
+      "clip:f",
+      "direction:s",
+      "hidden_size:i",
+      "input_forget:i",
+      "layout:i");
 
   /** The opset every Cairn export declares. */
   public static final int OPSET = 13;
@@ -86,7 +158,8 @@ public enum OnnxOperator implements ONNXOperator {
    * @param attributeSpecs {@code name:type} with type f, i, s, fs, is, ss (FLOAT, INT, STRING and
    *     their lists); a trailing {@code !} marks a mandatory attribute
    */
-  OnnxOperator(String opName, int inputs, int optionalInputs, int outputs, String... attributeSpecs) {
+  OnnxOperator(
+      String opName, int inputs, int optionalInputs, int outputs, String... attributeSpecs) {
     this.opName = opName;
     this.inputs = inputs;
     this.optionalInputs = optionalInputs;
@@ -107,13 +180,20 @@ public enum OnnxOperator implements ONNXOperator {
 
   private static AttributeType type(String code) {
     switch (code) {
-      case "f": return AttributeType.FLOAT;
-      case "i": return AttributeType.INT;
-      case "s": return AttributeType.STRING;
-      case "fs": return AttributeType.FLOATS;
-      case "is": return AttributeType.INTS;
-      case "ss": return AttributeType.STRINGS;
-      default: throw new IllegalArgumentException("unknown attribute type code " + code);
+      case "f":
+        return AttributeType.FLOAT;
+      case "i":
+        return AttributeType.INT;
+      case "s":
+        return AttributeType.STRING;
+      case "fs":
+        return AttributeType.FLOATS;
+      case "is":
+        return AttributeType.INTS;
+      case "ss":
+        return AttributeType.STRINGS;
+      default:
+        throw new IllegalArgumentException("unknown attribute type code " + code);
     }
   }
 

@@ -16,17 +16,21 @@ import java.util.TreeSet;
 public final class OnnxPredictor {
   private OnnxPredictor() {}
 
-  public static Prediction predict(InferenceSessions.Lease lease, ModelSignature signature, Map<String, TensorData> inputs) {
+  public static Prediction predict(
+      InferenceSessions.Lease lease, ModelSignature signature, Map<String, TensorData> inputs) {
     TreeSet<String> missing = new TreeSet<>();
     signature.inputs().forEach(i -> missing.add(i.name()));
     missing.removeAll(inputs.keySet());
     if (!missing.isEmpty()) {
-      throw new OnnxModelException(Reason.BAD_INPUT, "missing input(s) " + missing + "; the model takes "
-          + signature.inputs());
+      throw new OnnxModelException(
+          Reason.BAD_INPUT,
+          "missing input(s) " + missing + "; the model takes " + signature.inputs());
     }
     for (String name : inputs.keySet()) {
       if (signature.input(name).isEmpty()) {
-        throw new OnnxModelException(Reason.BAD_INPUT, "the model has no input '" + name + "'; it takes " + signature.inputs());
+        throw new OnnxModelException(
+            Reason.BAD_INPUT,
+            "the model has no input '" + name + "'; it takes " + signature.inputs());
       }
     }
     lease.shapes().check(inputs, maxOutputBytes(), maxTensorBytes());
@@ -44,22 +48,32 @@ public final class OnnxPredictor {
         checkOutputSize(result);
         for (Map.Entry<String, OnnxValue> e : result) {
           if (!(e.getValue() instanceof OnnxTensor t)) {
-            throw new OnnxModelException(Reason.BAD_INPUT, "output '" + e.getKey() + "' is a "
-                + e.getValue().getType() + ", which predict cannot return; only tensors are supported");
+            throw new OnnxModelException(
+                Reason.BAD_INPUT,
+                "output '"
+                    + e.getKey()
+                    + "' is a "
+                    + e.getValue().getType()
+                    + ", which predict cannot return; only tensors are supported");
           }
           outputs.put(e.getKey(), TensorData.fromOnnx(e.getKey(), t));
         }
       }
-      return new Prediction(outputs, classes(signature, outputs), lease.provider(), lease.providerNote(), millis);
+      return new Prediction(
+          outputs, classes(signature, outputs), lease.provider(), lease.providerNote(), millis);
     } catch (OrtException e) {
-      throw new OnnxModelException(Reason.BAD_INPUT, "ONNX Runtime rejected the input: "
-          + ExecutionProviders.firstLine(e.getMessage()), e);
+      throw new OnnxModelException(
+          Reason.BAD_INPUT,
+          "ONNX Runtime rejected the input: " + ExecutionProviders.firstLine(e.getMessage()),
+          e);
     } finally {
       feed.values().forEach(OnnxTensor::close);
     }
   }
 
-  /** Largest total of output bytes copied out of ONNX Runtime (system property, default 256 MiB). */
+  /**
+   * Largest total of output bytes copied out of ONNX Runtime (system property, default 256 MiB).
+   */
   static long maxOutputBytes() {
     return Long.getLong("cairn.onnx.maxOutputBytes", 256L << 20);
   }
@@ -85,23 +99,32 @@ public final class OnnxPredictor {
     }
     long max = maxOutputBytes();
     if (total > max) {
-      throw new OnnxModelException(Reason.BAD_INPUT, String.format(java.util.Locale.ROOT,
-          "the outputs for this input are %.1f MiB, more than the %.1f MiB a prediction may return;"
-          + " send a smaller batch or input", total / 1048576.0, max / 1048576.0));
+      throw new OnnxModelException(
+          Reason.BAD_INPUT,
+          String.format(
+              java.util.Locale.ROOT,
+              "the outputs for this input are %.1f MiB, more than the %.1f MiB a prediction may return;"
+                  + " send a smaller batch or input",
+              total / 1048576.0,
+              max / 1048576.0));
     }
   }
 
   /** Top class per example from the first output, when the metadata names the labels. */
-  static List<Prediction.ClassScore> classes(ModelSignature signature, Map<String, TensorData> outputs) {
+  static List<Prediction.ClassScore> classes(
+      ModelSignature signature, Map<String, TensorData> outputs) {
     List<String> labels = signature.classLabels();
     if (labels.isEmpty() || outputs.isEmpty()) {
       return List.of();
     }
     TensorData first = outputs.values().iterator().next();
-    if (first.type().equals("string") || first.shape().length != 2 || first.shape()[1] != labels.size()) {
+    if (first.type().equals("string")
+        || first.shape().length != 2
+        || first.shape()[1] != labels.size()) {
       return List.of();
     }
-    boolean logits = signature.metadata().getOrDefault(OnnxMetadata.OUTPUT_KIND, "").startsWith("logits");
+    boolean logits =
+        signature.metadata().getOrDefault(OnnxMetadata.OUTPUT_KIND, "").startsWith("logits");
     int k = labels.size();
     List<Prediction.ClassScore> out = new ArrayList<>();
     for (int row = 0; row < first.shape()[0]; row++) {

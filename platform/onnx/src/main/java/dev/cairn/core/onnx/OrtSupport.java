@@ -4,10 +4,10 @@ import ai.onnxruntime.OrtEnvironment;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The process's ONNX Runtime environment, loaded on a thread with a large stack. Loading the
- * native library (ONNX Runtime 1.29) can need more than a default 1 MiB Java thread stack: on a
- * CLI main thread with a long class path it crashed the JVM with SIGSEGV. Once loaded, sessions
- * run fine on ordinary threads. Every ONNX Runtime use in Cairn goes through {@link #environment()}.
+ * The process's ONNX Runtime environment, loaded on a thread with a large stack. Loading the native
+ * library (ONNX Runtime 1.29) can need more than a default 1 MiB Java thread stack: on a CLI main
+ * thread with a long class path it crashed the JVM with SIGSEGV. Once loaded, sessions run fine on
+ * ordinary threads. Every ONNX Runtime use in Cairn goes through {@link #environment()}.
  */
 public final class OrtSupport {
   private static final long LOADER_STACK_BYTES = 64L << 20;
@@ -23,13 +23,18 @@ public final class OrtSupport {
     synchronized (OrtSupport.class) {
       if (environment == null) {
         AtomicReference<Object> result = new AtomicReference<>();
-        Thread loader = new Thread(null, () -> {
-          try {
-            result.set(OrtEnvironment.getEnvironment());
-          } catch (RuntimeException | Error e) {
-            result.set(e);
-          }
-        }, "onnxruntime-loader", LOADER_STACK_BYTES);
+        Thread loader =
+            new Thread(
+                null,
+                () -> {
+                  try {
+                    result.set(OrtEnvironment.getEnvironment());
+                  } catch (RuntimeException | Error e) {
+                    result.set(e);
+                  }
+                },
+                "onnxruntime-loader",
+                LOADER_STACK_BYTES);
         loader.start();
         try {
           loader.join();

@@ -8,14 +8,17 @@ import java.util.Locale;
  * otherwise, with the reason logged).
  */
 public enum ProviderChoice {
-  AUTO, CPU, CUDA;
+  AUTO,
+  CPU,
+  CUDA;
 
   /** Parses {@code auto|cpu|cuda} (any case); the message lists what is allowed. */
   public static ProviderChoice parse(String raw) {
     try {
       return valueOf(raw.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new OnnxModelException(OnnxModelException.Reason.BAD_INPUT,
+      throw new OnnxModelException(
+          OnnxModelException.Reason.BAD_INPUT,
           "execution provider '" + raw + "' is not allowed; one of: auto, cpu, cuda");
     }
   }

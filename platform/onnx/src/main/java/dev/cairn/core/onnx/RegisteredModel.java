@@ -14,8 +14,18 @@ import java.time.Instant;
  * @param sha256 of the file's bytes
  */
 public record RegisteredModel(
-    String id, String name, Source source, String runId, Path file, String sha256, long sizeBytes,
-    Instant createdAt, ModelSignature signature) {
+    String id,
+    String name,
+    Source source,
+    String runId,
+    Path file,
+    String sha256,
+    long sizeBytes,
+    Instant createdAt,
+    ModelSignature signature) {
 
-  public enum Source { IMPORT, EXPORT }
+  public enum Source {
+    IMPORT,
+    EXPORT
+  }
 }

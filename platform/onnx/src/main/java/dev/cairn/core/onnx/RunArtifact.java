@@ -11,5 +11,11 @@ import java.util.Map;
  *     and the id of the model it registered
  */
 public record RunArtifact(
-    String runId, String name, String kind, Path file, String sha256, long sizeBytes, Instant createdAt,
+    String runId,
+    String name,
+    String kind,
+    Path file,
+    String sha256,
+    long sizeBytes,
+    Instant createdAt,
     Map<String, Object> details) {}

@@ -30,9 +30,9 @@ import java.util.Map;
 
 /**
  * Exports a finished run: rebuilds its block from the model plugin, loads the trained parameters
- * from {@code runs/<id>/model}, writes ONNX through the converters, verifies the file against
- * DJL, and keeps it as the run's artifact {@value #ARTIFACT} and as a registered model. A run
- * exported twice gives the same bytes and the same model back. Blocking.
+ * from {@code runs/<id>/model}, writes ONNX through the converters, verifies the file against DJL,
+ * and keeps it as the run's artifact {@value #ARTIFACT} and as a registered model. A run exported
+ * twice gives the same bytes and the same model back. Blocking.
  */
 public final class RunExporter {
   public static final String ARTIFACT = "model.onnx";
@@ -43,7 +43,8 @@ public final class RunExporter {
   private final ModelCatalog catalog;
   private final boolean offline;
 
-  public RunExporter(TrackingStore store, PluginRegistry plugins, ModelCatalog catalog, boolean offline) {
+  public RunExporter(
+      TrackingStore store, PluginRegistry plugins, ModelCatalog catalog, boolean offline) {
     this.store = store;
     this.plugins = plugins;
     this.catalog = catalog;
@@ -51,17 +52,26 @@ public final class RunExporter {
   }
 
   public ExportResult export(String runId) {
-    RunRecord run = store.getRun(runId).orElseThrow(() ->
-        new OnnxModelException(Reason.NOT_FOUND, "no run with id '" + runId + "'"));
+    RunRecord run =
+        store
+            .getRun(runId)
+            .orElseThrow(
+                () -> new OnnxModelException(Reason.NOT_FOUND, "no run with id '" + runId + "'"));
     Path modelDir = TrainingRunner.Environment.runDir(catalog.dataDir(), runId).resolve("model");
     if (!Files.isDirectory(modelDir)) {
-      throw new OnnxModelException(Reason.NOT_EXPORTABLE, "run '" + runId + "' has no saved model (status "
-          + run.status() + (run.message() == null ? "" : ": " + run.message())
-          + "); only runs that finished training can be exported");
+      throw new OnnxModelException(
+          Reason.NOT_EXPORTABLE,
+          "run '"
+              + runId
+              + "' has no saved model (status "
+              + run.status()
+              + (run.message() == null ? "" : ": " + run.message())
+              + "); only runs that finished training can be exported");
     }
     ExperimentSpec spec = SpecParser.parse(run.specText(), run.name());
     ModelProvider provider = plugins.require(ExtensionKind.MODEL, spec.model().plugin());
-    InstalledExtension installed = plugins.find(ExtensionKind.MODEL, spec.model().plugin()).orElseThrow();
+    InstalledExtension installed =
+        plugins.find(ExtensionKind.MODEL, spec.model().plugin()).orElseThrow();
     Params params = Params.validate("model", provider.params(), spec.model().params());
     TrainedModelInfo info = info(run, spec, modelDir);
     String origin = "model '" + provider.id() + "' of plugin '" + installed.pluginId() + "'";
@@ -69,27 +79,50 @@ public final class RunExporter {
     byte[] bytes;
     Verification verification;
     try (Model model = Model.newInstance(run.name(), Device.cpu(), ENGINE)) {
-      Block block = dev.cairn.core.training.TrainingRunner.modelBlock(spec,
-          provider.build(params, new ModelContext(info.datasetInfo(), spec.seed())), info.datasetInfo());
+      Block block =
+          dev.cairn.core.training.TrainingRunner.modelBlock(
+              spec,
+              provider.build(params, new ModelContext(info.datasetInfo(), spec.seed())),
+              info.datasetInfo());
       model.setBlock(block);
       try {
         model.load(modelDir, TrainingRunner.MODEL_NAME);
       } catch (IOException | MalformedModelException | RuntimeException e) {
-        throw new OnnxModelException(Reason.NOT_EXPORTABLE, "the saved parameters of run '" + runId + "' in " + modelDir
-            + " do not load into " + origin + " as installed now (was the plugin changed?): " + e.getMessage(), e);
+        throw new OnnxModelException(
+            Reason.NOT_EXPORTABLE,
+            "the saved parameters of run '"
+                + runId
+                + "' in "
+                + modelDir
+                + " do not load into "
+                + origin
+                + " as installed now (was the plugin changed?): "
+                + e.getMessage(),
+            e);
       }
-      ExportVerifier.Reference reference = ExportVerifier.reference(block, model.getNDManager(), info.inputShape(), run.seed());
-      OnnxMl.ModelProto proto = OnnxExporter.export(block, new Shape(reference.inputShape()),
-          new Shape(reference.outputShape()), ConverterRegistry.forModel(provider.onnxConverters(), origin),
-          run.name(), OnnxMetadata.forRun(run, info, params), description(run, info));
+      ExportVerifier.Reference reference =
+          ExportVerifier.reference(block, model.getNDManager(), info.inputShape(), run.seed());
+      OnnxMl.ModelProto proto =
+          OnnxExporter.export(
+              block,
+              new Shape(reference.inputShape()),
+              new Shape(reference.outputShape()),
+              ConverterRegistry.forModel(provider.onnxConverters(), origin),
+              run.name(),
+              OnnxMetadata.forRun(run, info, params),
+              description(run, info));
       bytes = proto.toByteArray();
       verification = ExportVerifier.verify(bytes, reference);
     }
-    ModelSignature signature = OnnxModelInspector.inspect(bytes, "the export of run '" + runId + "'");
+    ModelSignature signature =
+        OnnxModelInspector.inspect(bytes, "the export of run '" + runId + "'");
     String sha = ModelCatalog.sha256(bytes);
     var existing = catalog.findExport(runId, sha);
-    RegisteredModel registered = existing.orElseGet(() ->
-        catalog.register(run.name(), RegisteredModel.Source.EXPORT, runId, bytes, signature));
+    RegisteredModel registered =
+        existing.orElseGet(
+            () ->
+                catalog.register(
+                    run.name(), RegisteredModel.Source.EXPORT, runId, bytes, signature));
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("format", "onnx");
     details.put("irVersion", OnnxExporter.IR_VERSION);
@@ -112,19 +145,41 @@ public final class RunExporter {
       // runs saved before the description file existed: ask the dataset plugin for the shapes
       DatasetProvider dataset = plugins.require(ExtensionKind.DATASET, spec.dataset().plugin());
       Params dataParams = Params.validate("dataset", dataset.params(), spec.dataset().params());
-      var splits = dataset.load(dataParams, new DatasetContext(catalog.dataDir(), spec.seed(), offline));
-      return TrainedModelInfo.of(run.id(), run.specHash(), spec.model().plugin(), spec.dataset().plugin(),
-          splits.info(), spec.epochs(), spec.seed());
+      var splits =
+          dataset.load(dataParams, new DatasetContext(catalog.dataDir(), spec.seed(), offline));
+      return TrainedModelInfo.of(
+          run.id(),
+          run.specHash(),
+          spec.model().plugin(),
+          spec.dataset().plugin(),
+          splits.info(),
+          spec.epochs(),
+          spec.seed());
     } catch (IOException e) {
-      throw new OnnxExportException("cannot tell the input shape of run '" + run.id() + "': " + e.getMessage(), e);
+      throw new OnnxExportException(
+          "cannot tell the input shape of run '" + run.id() + "': " + e.getMessage(), e);
     }
   }
 
   private static String description(RunRecord run, TrainedModelInfo info) {
-    return "Cairn run " + run.id() + " '" + run.name() + "' (experiment " + run.experiment() + "): model '"
-        + info.modelPlugin() + "' trained " + info.epochs() + " epochs on dataset '" + info.datasetPlugin()
-        + "'. Input: a batch of " + java.util.Arrays.toString(info.inputShape()) + " examples. Output: "
-        + (info.task() == dev.cairn.spi.Task.CLASSIFICATION ? "one logit per class " + info.classLabels()
-            : "the predicted values, shape " + java.util.Arrays.toString(info.outputShape())) + ".";
+    return "Cairn run "
+        + run.id()
+        + " '"
+        + run.name()
+        + "' (experiment "
+        + run.experiment()
+        + "): model '"
+        + info.modelPlugin()
+        + "' trained "
+        + info.epochs()
+        + " epochs on dataset '"
+        + info.datasetPlugin()
+        + "'. Input: a batch of "
+        + java.util.Arrays.toString(info.inputShape())
+        + " examples. Output: "
+        + (info.task() == dev.cairn.spi.Task.CLASSIFICATION
+            ? "one logit per class " + info.classLabels()
+            : "the predicted values, shape " + java.util.Arrays.toString(info.outputShape()))
+        + ".";
   }
 }

@@ -25,7 +25,9 @@ import java.util.Map;
 final class ShapeInference {
   /** Integer contents kept per tensor, for shape arithmetic; larger constants are not followed. */
   private static final int MAX_KNOWN_INTS = 64;
-  private static final ShapeInference NONE = new ShapeInference(List.of(), Map.of(), List.of(), List.of());
+
+  private static final ShapeInference NONE =
+      new ShapeInference(List.of(), Map.of(), List.of(), List.of());
 
   /** What is known of one value: a shape with -1 for an unknown dimension (null: unknown rank). */
   private record Value(long[] shape, int elementBytes, long[] ints) {
@@ -52,7 +54,11 @@ final class ShapeInference {
     }
   }
 
-  private record Node(String name, String op, List<String> inputs, List<String> outputs,
+  private record Node(
+      String name,
+      String op,
+      List<String> inputs,
+      List<String> outputs,
       Map<String, OnnxMl.AttributeProto> attributes) {}
 
   private final List<Node> nodes;
@@ -60,7 +66,11 @@ final class ShapeInference {
   private final List<TensorSpec> inputs;
   private final List<TensorSpec> outputs;
 
-  private ShapeInference(List<Node> nodes, Map<String, Value> constants, List<TensorSpec> inputs, List<TensorSpec> outputs) {
+  private ShapeInference(
+      List<Node> nodes,
+      Map<String, Value> constants,
+      List<TensorSpec> inputs,
+      List<TensorSpec> outputs) {
     this.nodes = nodes;
     this.constants = constants;
     this.inputs = inputs;
@@ -90,18 +100,26 @@ final class ShapeInference {
           if (n.getOpType().equals("Constant") && n.getOutputCount() == 1) {
             constants.put(n.getOutput(0), constant(a.getT()));
           } else if (n.getOpType().equals("ConstantOfShape")) {
-            attributes.put(a.getName(), a.toBuilder().setT(a.getT().toBuilder().clearRawData()).build());
+            attributes.put(
+                a.getName(), a.toBuilder().setT(a.getT().toBuilder().clearRawData()).build());
           }
         } else if (a.getType() != OnnxMl.AttributeProto.AttributeType.GRAPH
             && a.getType() != OnnxMl.AttributeProto.AttributeType.GRAPHS) {
           attributes.put(a.getName(), a);
         }
       }
-      if (n.getOpType().equals("Constant") && n.getOutputCount() == 1 && !constants.containsKey(n.getOutput(0))) {
+      if (n.getOpType().equals("Constant")
+          && n.getOutputCount() == 1
+          && !constants.containsKey(n.getOutput(0))) {
         constants.put(n.getOutput(0), constantFromAttributes(attributes));
       }
-      nodes.add(new Node(n.getName(), n.getOpType(), List.copyOf(n.getInputList()), List.copyOf(n.getOutputList()),
-          attributes));
+      nodes.add(
+          new Node(
+              n.getName(),
+              n.getOpType(),
+              List.copyOf(n.getInputList()),
+              List.copyOf(n.getOutputList()),
+              attributes));
     }
     List<TensorSpec> in = new ArrayList<>();
     for (OnnxMl.ValueInfoProto v : graph.getInputList()) {
@@ -124,13 +142,19 @@ final class ShapeInference {
     for (Map.Entry<String, TensorData> e : feed.entrySet()) {
       TensorData t = e.getValue();
       values.put(e.getKey(), new Value(t.shape(), elementBytes(t.type()), null));
-      inputs.stream().filter(s -> s.name().equals(e.getKey())).findFirst().ifPresent(s -> {
-        for (int i = 0; i < s.shape().length && i < t.shape().length && i < s.dimNames().size(); i++) {
-          if (!s.dimNames().get(i).isEmpty()) {
-            dimNames.putIfAbsent(s.dimNames().get(i), t.shape()[i]);
-          }
-        }
-      });
+      inputs.stream()
+          .filter(s -> s.name().equals(e.getKey()))
+          .findFirst()
+          .ifPresent(
+              s -> {
+                for (int i = 0;
+                    i < s.shape().length && i < t.shape().length && i < s.dimNames().size();
+                    i++) {
+                  if (!s.dimNames().get(i).isEmpty()) {
+                    dimNames.putIfAbsent(s.dimNames().get(i), t.shape()[i]);
+                  }
+                }
+              });
     }
     for (Node n : nodes) {
       Value[] out;
@@ -143,10 +167,18 @@ final class ShapeInference {
         Value v = out != null && i < out.length && out[i] != null ? out[i] : Value.UNKNOWN;
         values.put(n.outputs().get(i), v);
         if (v.known() && v.bytes() > maxTensorBytes && !isGraphOutput(n.outputs().get(i))) {
-          throw new OnnxModelException(Reason.BAD_INPUT, String.format(Locale.ROOT,
-              "for this input, node '%s' (%s) would make tensor '%s' of shape %s (%s), more than the %s one tensor"
-              + " may take; send a smaller batch or input", n.name(), n.op(), n.outputs().get(i),
-              Arrays.toString(v.shape()), size(v.bytes()), size(maxTensorBytes)));
+          throw new OnnxModelException(
+              Reason.BAD_INPUT,
+              String.format(
+                  Locale.ROOT,
+                  "for this input, node '%s' (%s) would make tensor '%s' of shape %s (%s), more than the %s one tensor"
+                      + " may take; send a smaller batch or input",
+                  n.name(),
+                  n.op(),
+                  n.outputs().get(i),
+                  Arrays.toString(v.shape()),
+                  size(v.bytes()),
+                  size(maxTensorBytes)));
         }
       }
     }
@@ -162,12 +194,26 @@ final class ShapeInference {
       long bytes = new Value(shape, width, null).bytes();
       total = saturatingAdd(total, bytes);
       if (largest == null || bytes > 0) {
-        largest = "output '" + o.name() + "' would be " + o.type() + " " + Arrays.toString(shape) + " (" + size(bytes) + ")";
+        largest =
+            "output '"
+                + o.name()
+                + "' would be "
+                + o.type()
+                + " "
+                + Arrays.toString(shape)
+                + " ("
+                + size(bytes)
+                + ")";
       }
       if (total > maxOutputBytes) {
-        throw new OnnxModelException(Reason.BAD_INPUT, "for this input, " + largest + (total > bytes
-            ? ", " + size(total) + " with the outputs before it" : "") + ", more than the " + size(maxOutputBytes)
-            + " a prediction may return; send a smaller batch or input");
+        throw new OnnxModelException(
+            Reason.BAD_INPUT,
+            "for this input, "
+                + largest
+                + (total > bytes ? ", " + size(total) + " with the outputs before it" : "")
+                + ", more than the "
+                + size(maxOutputBytes)
+                + " a prediction may return; send a smaller batch or input");
       }
     }
   }
@@ -182,14 +228,20 @@ final class ShapeInference {
       return inferred.shape();
     }
     long[] want = declared.shape();
-    if (!declared.isTensor() || (inferred != null && inferred.shape() != null && inferred.shape().length != want.length)) {
+    if (!declared.isTensor()
+        || (inferred != null
+            && inferred.shape() != null
+            && inferred.shape().length != want.length)) {
       return null;
     }
     long[] shape = new long[want.length];
     for (int i = 0; i < want.length; i++) {
       long fromInference = inferred != null && inferred.shape() != null ? inferred.shape()[i] : -1;
       String name = i < declared.dimNames().size() ? declared.dimNames().get(i) : "";
-      shape[i] = fromInference >= 0 ? fromInference : want[i] >= 0 ? want[i] : dimNames.getOrDefault(name, -1L);
+      shape[i] =
+          fromInference >= 0
+              ? fromInference
+              : want[i] >= 0 ? want[i] : dimNames.getOrDefault(name, -1L);
       if (shape[i] < 0) {
         return null;
       }
@@ -200,10 +252,46 @@ final class ShapeInference {
   private static Value[] infer(Node n, Map<String, Value> values) {
     Value a = input(n, values, 0);
     switch (n.op()) {
-      case "Identity", "Relu", "Sigmoid", "Tanh", "Exp", "Log", "Neg", "Abs", "Sqrt", "Erf", "Floor", "Ceil", "Round",
-          "Sign", "Reciprocal", "LeakyRelu", "Elu", "Selu", "Celu", "Softplus", "Softsign", "HardSigmoid", "HardSwish",
-          "Softmax", "LogSoftmax", "Not", "Clip", "Dropout", "BatchNormalization", "Gelu", "Mish", "Sin", "Cos",
-          "LayerNormalization", "InstanceNormalization", "LRN", "PRelu", "ThresholdedRelu", "Shrink", "IsNaN",
+      case "Identity",
+          "Relu",
+          "Sigmoid",
+          "Tanh",
+          "Exp",
+          "Log",
+          "Neg",
+          "Abs",
+          "Sqrt",
+          "Erf",
+          "Floor",
+          "Ceil",
+          "Round",
+          "Sign",
+          "Reciprocal",
+          "LeakyRelu",
+          "Elu",
+          "Selu",
+          "Celu",
+          "Softplus",
+          "Softsign",
+          "HardSigmoid",
+          "HardSwish",
+          "Softmax",
+          "LogSoftmax",
+          "Not",
+          "Clip",
+          "Dropout",
+          "BatchNormalization",
+          "Gelu",
+          "Mish",
+          "Sin",
+          "Cos",
+          "LayerNormalization",
+          "InstanceNormalization",
+          "LRN",
+          "PRelu",
+          "ThresholdedRelu",
+          "Shrink",
+          "IsNaN",
           "IsInf" -> {
         boolean keepInts = n.op().equals("Identity");
         int width = n.op().startsWith("Is") || n.op().equals("Not") ? 1 : a.elementBytes();
@@ -213,14 +301,36 @@ final class ShapeInference {
         int to = (int) attrInt(n, "to", 1);
         return new Value[] {new Value(a.shape(), typeBytes(to), isIntegral(to) ? a.ints() : null)};
       }
-      case "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Mod", "Sum", "Mean", "BitShift", "Equal", "Less",
-          "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor", "Where" -> {
+      case "Add",
+          "Sub",
+          "Mul",
+          "Div",
+          "Pow",
+          "Max",
+          "Min",
+          "Mod",
+          "Sum",
+          "Mean",
+          "BitShift",
+          "Equal",
+          "Less",
+          "Greater",
+          "LessOrEqual",
+          "GreaterOrEqual",
+          "And",
+          "Or",
+          "Xor",
+          "Where" -> {
         long[] shape = a.shape();
         for (int i = 1; i < n.inputs().size(); i++) {
           shape = broadcast(shape, input(n, values, i).shape());
         }
-        boolean compares = n.op().matches("Equal|Less|Greater|LessOrEqual|GreaterOrEqual|And|Or|Xor");
-        int width = compares ? 1 : n.op().equals("Where") ? input(n, values, 1).elementBytes() : a.elementBytes();
+        boolean compares =
+            n.op().matches("Equal|Less|Greater|LessOrEqual|GreaterOrEqual|And|Or|Xor");
+        int width =
+            compares
+                ? 1
+                : n.op().equals("Where") ? input(n, values, 1).elementBytes() : a.elementBytes();
         return new Value[] {new Value(shape, width, null)};
       }
       case "Shape" -> {
@@ -231,7 +341,9 @@ final class ShapeInference {
         int start = clampAxis(attrInt(n, "start", 0), rank);
         int end = clampAxis(attrInt(n, "end", rank), rank);
         long[] dims = Arrays.copyOfRange(a.shape(), start, Math.max(start, end));
-        return new Value[] {new Value(new long[] {dims.length}, 8, a.known() || allKnown(dims) ? dims : null)};
+        return new Value[] {
+          new Value(new long[] {dims.length}, 8, a.known() || allKnown(dims) ? dims : null)
+        };
       }
       case "Size" -> {
         return new Value[] {new Value(new long[0], 8, null)};
@@ -243,8 +355,11 @@ final class ShapeInference {
         }
         int axis = (int) attrInt(n, "axis", 0);
         axis = axis < 0 ? axis + a.shape().length : axis;
-        long[] shape = concat(Arrays.copyOfRange(a.shape(), 0, axis), idx.shape(),
-            Arrays.copyOfRange(a.shape(), axis + 1, a.shape().length));
+        long[] shape =
+            concat(
+                Arrays.copyOfRange(a.shape(), 0, axis),
+                idx.shape(),
+                Arrays.copyOfRange(a.shape(), axis + 1, a.shape().length));
         long[] ints = null;
         if (a.ints() != null && idx.ints() != null && a.shape().length == 1) {
           ints = new long[idx.ints().length];
@@ -287,7 +402,9 @@ final class ShapeInference {
             dims.remove((int) sorted[i]);
           }
         }
-        return new Value[] {new Value(dims.stream().mapToLong(Long::longValue).toArray(), a.elementBytes(), a.ints())};
+        return new Value[] {
+          new Value(dims.stream().mapToLong(Long::longValue).toArray(), a.elementBytes(), a.ints())
+        };
       }
       case "Concat" -> {
         if (a.shape() == null) {
@@ -305,7 +422,8 @@ final class ShapeInference {
             return null;
           }
           if (i > 0) {
-            shape[axis] = shape[axis] < 0 || v.shape()[axis] < 0 ? -1 : shape[axis] + v.shape()[axis];
+            shape[axis] =
+                shape[axis] < 0 || v.shape()[axis] < 0 ? -1 : shape[axis] + v.shape()[axis];
           }
           if (v.ints() == null) {
             intsKnown = false;
@@ -315,8 +433,12 @@ final class ShapeInference {
             }
           }
         }
-        return new Value[] {new Value(shape, a.elementBytes(),
-            intsKnown ? ints.stream().mapToLong(Long::longValue).toArray() : null)};
+        return new Value[] {
+          new Value(
+              shape,
+              a.elementBytes(),
+              intsKnown ? ints.stream().mapToLong(Long::longValue).toArray() : null)
+        };
       }
       case "Reshape" -> {
         long[] target = input(n, values, 1).ints();
@@ -340,13 +462,16 @@ final class ShapeInference {
           }
         }
         if (free >= 0) {
-          shape[free] = a.known() && product > 0 ? new Value(a.shape(), 1, null).bytes() / product : -1;
+          shape[free] =
+              a.known() && product > 0 ? new Value(a.shape(), 1, null).bytes() / product : -1;
         }
         return new Value[] {new Value(shape, a.elementBytes(), a.ints())};
       }
       case "Expand" -> {
         long[] target = input(n, values, 1).ints();
-        return new Value[] {new Value(target == null ? null : broadcast(a.shape(), target), a.elementBytes(), null)};
+        return new Value[] {
+          new Value(target == null ? null : broadcast(a.shape(), target), a.elementBytes(), null)
+        };
       }
       case "Tile" -> {
         long[] repeats = input(n, values, 1).ints();
@@ -382,7 +507,9 @@ final class ShapeInference {
         if (b.length > 1) {
           dims.add(y[y.length - 1]);
         }
-        return new Value[] {new Value(dims.stream().mapToLong(Long::longValue).toArray(), a.elementBytes(), null)};
+        return new Value[] {
+          new Value(dims.stream().mapToLong(Long::longValue).toArray(), a.elementBytes(), null)
+        };
       }
       case "Gemm" -> {
         long[] b = input(n, values, 1).shape();
@@ -480,7 +607,8 @@ final class ShapeInference {
 
   private static Value constantFromAttributes(Map<String, OnnxMl.AttributeProto> attributes) {
     if (attributes.containsKey("value_ints")) {
-      long[] v = attributes.get("value_ints").getIntsList().stream().mapToLong(Long::longValue).toArray();
+      long[] v =
+          attributes.get("value_ints").getIntsList().stream().mapToLong(Long::longValue).toArray();
       return new Value(new long[] {v.length}, 8, v);
     }
     if (attributes.containsKey("value_int")) {
@@ -492,7 +620,8 @@ final class ShapeInference {
   /** A small int64 / int32 tensor's values, else null. */
   private static long[] ints(OnnxMl.TensorProto t) {
     int type = t.getDataType();
-    if (type != OnnxMl.TensorProto.DataType.INT64_VALUE && type != OnnxMl.TensorProto.DataType.INT32_VALUE) {
+    if (type != OnnxMl.TensorProto.DataType.INT64_VALUE
+        && type != OnnxMl.TensorProto.DataType.INT32_VALUE) {
       return null;
     }
     long count = 1;
@@ -523,7 +652,8 @@ final class ShapeInference {
   }
 
   private static boolean isIntegral(int type) {
-    return type == OnnxMl.TensorProto.DataType.INT64_VALUE || type == OnnxMl.TensorProto.DataType.INT32_VALUE;
+    return type == OnnxMl.TensorProto.DataType.INT64_VALUE
+        || type == OnnxMl.TensorProto.DataType.INT32_VALUE;
   }
 
   /** Bytes per element of an ONNX TensorProto data type; 1 where not fixed (strings) or unknown. */

@@ -33,9 +33,9 @@ public final class TensorJson {
   private TensorJson() {}
 
   /**
-   * A parsed tensor: its element type, the shape the nesting gave and the values in row-major
-   * order as that type's array ({@code long[]} for every integer type, {@code double[]} for every
-   * float type, {@code boolean[]} for bool, {@code String[]} for string).
+   * A parsed tensor: its element type, the shape the nesting gave and the values in row-major order
+   * as that type's array ({@code long[]} for every integer type, {@code double[]} for every float
+   * type, {@code boolean[]} for bool, {@code String[]} for string).
    */
   public record Parsed(String type, long[] shape, Object data) {
     /** The values as doubles (for tests and messages; strings are NaN). */
@@ -73,16 +73,17 @@ public final class TensorJson {
   }
 
   /**
-   * Parses a request body or file: a bare nested array (the model's first input), {@code
-   * {"inputs": <nested array>}}, or {@code {"inputs": {"<input name>": <tensor>, ...}}} where a
-   * tensor is a nested array, a scalar, or {@code {"shape": [...], "data": [...]}}. The text is
-   * read as a stream, straight into typed arrays: no tree of number objects.
+   * Parses a request body or file: a bare nested array (the model's first input), {@code {"inputs":
+   * <nested array>}}, or {@code {"inputs": {"<input name>": <tensor>, ...}}} where a tensor is a
+   * nested array, a scalar, or {@code {"shape": [...], "data": [...]}}. The text is read as a
+   * stream, straight into typed arrays: no tree of number objects.
    *
    * @param firstInput the name to use for a bare array
    * @param typeOf the element type of an input by name ({@link TensorData#TYPES}); throws for an
    *     input the model does not have
    */
-  public static Map<String, Parsed> parseRequest(String text, String firstInput, Function<String, String> typeOf) {
+  public static Map<String, Parsed> parseRequest(
+      String text, String firstInput, Function<String, String> typeOf) {
     Map<String, Parsed> out = new LinkedHashMap<>();
     try (JsonParser p = JSON.getFactory().createParser(text)) {
       JsonToken root = p.nextToken();
@@ -94,8 +95,10 @@ public final class TensorJson {
         return out;
       }
       if (root != JsonToken.START_OBJECT) {
-        throw bad("expected a nested array of numbers, or an object {\"inputs\": <nested array>} or"
-            + " {\"inputs\": {\"<input name>\": <nested array>}}; got " + describe(p));
+        throw bad(
+            "expected a nested array of numbers, or an object {\"inputs\": <nested array>} or"
+                + " {\"inputs\": {\"<input name>\": <nested array>}}; got "
+                + describe(p));
       }
       boolean found = false;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -113,8 +116,12 @@ public final class TensorJson {
             String name = p.currentName();
             JsonToken t = p.nextToken();
             if (t != JsonToken.START_ARRAY && t != JsonToken.START_OBJECT && !isScalar(t)) {
-              throw bad("input '" + name + "' must be a (nested) array of numbers, a number, or {\"shape\": [...],"
-                  + " \"data\": [...]}; got " + describe(p));
+              throw bad(
+                  "input '"
+                      + name
+                      + "' must be a (nested) array of numbers, a number, or {\"shape\": [...],"
+                      + " \"data\": [...]}; got "
+                      + describe(p));
             }
             out.put(name, new Reader(name, typeOf.apply(name)).read(p));
           }
@@ -122,12 +129,14 @@ public final class TensorJson {
             throw bad("\"inputs\" names no inputs");
           }
         } else {
-          throw bad("\"inputs\" must be a nested array or an object of nested arrays by input name");
+          throw bad(
+              "\"inputs\" must be a nested array or an object of nested arrays by input name");
         }
       }
       if (!found) {
-        throw bad("expected a nested array of numbers, or an object {\"inputs\": <nested array>} or"
-            + " {\"inputs\": {\"<input name>\": <nested array>}}; got an object without \"inputs\"");
+        throw bad(
+            "expected a nested array of numbers, or an object {\"inputs\": <nested array>} or"
+                + " {\"inputs\": {\"<input name>\": <nested array>}}; got an object without \"inputs\"");
       }
       return out;
     } catch (JsonProcessingException e) {
@@ -155,11 +164,16 @@ public final class TensorJson {
   public static String jsonProblem(JsonProcessingException e) {
     String raw = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
     var loc = e.getLocation();
-    String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    String where =
+        loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
     if (raw.contains("Non-standard token")) {
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("token '([^']*)'").matcher(raw);
       String token = m.find() ? m.group(1) : "NaN";
-      return "the input is not valid JSON" + where + ": bare " + token + " is not a JSON value; write NaN and"
+      return "the input is not valid JSON"
+          + where
+          + ": bare "
+          + token
+          + " is not a JSON value; write NaN and"
           + " infinities as the strings \"NaN\", \"Infinity\" and \"-Infinity\"";
     }
     String first = ExecutionProviders.firstLine(raw);
@@ -167,12 +181,18 @@ public final class TensorJson {
     if (hint < 0) {
       hint = first.indexOf(": enable `");
     }
-    return "the input is not valid JSON" + where + ": " + (hint > 0 ? first.substring(0, hint) : first);
+    return "the input is not valid JSON"
+        + where
+        + ": "
+        + (hint > 0 ? first.substring(0, hint) : first);
   }
 
   private static boolean isScalar(JsonToken t) {
-    return t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_STRING
-        || t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE;
+    return t == JsonToken.VALUE_NUMBER_INT
+        || t == JsonToken.VALUE_NUMBER_FLOAT
+        || t == JsonToken.VALUE_STRING
+        || t == JsonToken.VALUE_TRUE
+        || t == JsonToken.VALUE_FALSE;
   }
 
   /** Reads one tensor whose first token the parser is on; checks it is rectangular and typed. */
@@ -190,19 +210,32 @@ public final class TensorJson {
     private String[] strings;
     private int count;
 
-    private enum Kind { FLOAT, INTEGER, BOOL, STRING }
+    private enum Kind {
+      FLOAT,
+      INTEGER,
+      BOOL,
+      STRING
+    }
 
     Reader(String name, String type) {
       this.name = name;
       this.type = type;
-      this.kind = switch (type) {
-        case "float", "double", "float16" -> Kind.FLOAT;
-        case "bool" -> Kind.BOOL;
-        case "int64", "int32", "int16", "int8", "uint8" -> Kind.INTEGER;
-        case "string" -> Kind.STRING;
-        default -> throw bad("input '" + name + "' has element type " + type + ", which predict cannot feed;"
-            + " supported: " + TensorData.TYPES);
-      };
+      this.kind =
+          switch (type) {
+            case "float", "double", "float16" -> Kind.FLOAT;
+            case "bool" -> Kind.BOOL;
+            case "int64", "int32", "int16", "int8", "uint8" -> Kind.INTEGER;
+            case "string" -> Kind.STRING;
+            default ->
+                throw bad(
+                    "input '"
+                        + name
+                        + "' has element type "
+                        + type
+                        + ", which predict cannot feed;"
+                        + " supported: "
+                        + TensorData.TYPES);
+          };
       switch (kind) {
         case FLOAT -> doubles = new double[64];
         case INTEGER -> longs = new long[64];
@@ -226,12 +259,15 @@ public final class TensorJson {
 
     private Parsed result() {
       long[] dims = shape.stream().mapToLong(d -> d == null ? 0 : d).toArray();
-      return new Parsed(type, dims, switch (kind) {
-        case FLOAT -> Arrays.copyOf(doubles, count);
-        case INTEGER -> Arrays.copyOf(longs, count);
-        case STRING -> Arrays.copyOf(strings, count);
-        default -> Arrays.copyOf(bools, count);
-      });
+      return new Parsed(
+          type,
+          dims,
+          switch (kind) {
+            case FLOAT -> Arrays.copyOf(doubles, count);
+            case INTEGER -> Arrays.copyOf(longs, count);
+            case STRING -> Arrays.copyOf(strings, count);
+            default -> Arrays.copyOf(bools, count);
+          });
     }
 
     /** {@code {"shape": [...], "data": <flat or nested array, or a scalar>}}. */
@@ -248,8 +284,11 @@ public final class TensorJson {
           List<Long> d = new ArrayList<>();
           while (p.nextToken() != JsonToken.END_ARRAY) {
             if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0) {
-              throw bad("input '" + name + "': \"shape\" must be an array of non-negative integers; got "
-                  + describe(p));
+              throw bad(
+                  "input '"
+                      + name
+                      + "': \"shape\" must be an array of non-negative integers; got "
+                      + describe(p));
             }
             d.add(p.getLongValue());
           }
@@ -261,23 +300,34 @@ public final class TensorJson {
           } else if (isScalar(v)) {
             add(p);
           } else {
-            throw bad("input '" + name + "': \"data\" must be an array of values; got " + describe(p));
+            throw bad(
+                "input '" + name + "': \"data\" must be an array of values; got " + describe(p));
           }
         } else {
           p.skipChildren();
         }
       }
       if (dims == null || !sawData) {
-        throw bad("input '" + name + "' is an object; a tensor object needs \"shape\" and \"data\", e.g."
-            + " {\"shape\": [2, 0], \"data\": []}");
+        throw bad(
+            "input '"
+                + name
+                + "' is an object; a tensor object needs \"shape\" and \"data\", e.g."
+                + " {\"shape\": [2, 0], \"data\": []}");
       }
       long n = 1;
       for (long d : dims) {
         n = Math.multiplyExact(n, d);
       }
       if (n != count) {
-        throw bad("input '" + name + "': \"shape\" " + Arrays.toString(dims) + " needs " + n + " values; \"data\" has "
-            + count);
+        throw bad(
+            "input '"
+                + name
+                + "': \"shape\" "
+                + Arrays.toString(dims)
+                + " needs "
+                + n
+                + " values; \"data\" has "
+                + count);
       }
       Parsed flat = result();
       return new Parsed(type, dims, flat.data());
@@ -307,14 +357,23 @@ public final class TensorJson {
         leaf(p, depth + 1); // an empty array: its dimension is 0 and it is the innermost one
       }
       while (shape.size() <= depth) {
-        shape.add(null); // inner arrays finish first: a depth's size is known when its first array ends
+        shape.add(
+            null); // inner arrays finish first: a depth's size is known when its first array ends
       }
       if (shape.get(depth) == null) {
         shape.set(depth, (long) n);
       } else if (shape.get(depth) != n) {
-        throw bad("input '" + name + "' is ragged: " + name + index(path) + " is an array of " + n
-            + " but the first element at that depth has " + shape.get(depth)
-            + " values; every row must have the same length");
+        throw bad(
+            "input '"
+                + name
+                + "' is ragged: "
+                + name
+                + index(path)
+                + " is an array of "
+                + n
+                + " but the first element at that depth has "
+                + shape.get(depth)
+                + " values; every row must have the same length");
       }
     }
 
@@ -322,16 +381,28 @@ public final class TensorJson {
       if (leafDepth < 0) {
         leafDepth = depth;
       } else if (leafDepth != depth) {
-        throw bad("input '" + name + "' is ragged: " + name + index(path) + " is "
-            + (p.currentToken() == JsonToken.END_ARRAY ? "an empty array" : describe(p))
-            + " where the first element at that depth is " + (leafDepth > depth ? "an array" : "a value")
-            + "; every row must have the same length");
+        throw bad(
+            "input '"
+                + name
+                + "' is ragged: "
+                + name
+                + index(path)
+                + " is "
+                + (p.currentToken() == JsonToken.END_ARRAY ? "an empty array" : describe(p))
+                + " where the first element at that depth is "
+                + (leafDepth > depth ? "an array" : "a value")
+                + "; every row must have the same length");
       }
     }
 
     private void add(JsonParser p) throws IOException {
       if (count == MAX_VALUES) {
-        throw bad("input '" + name + "' has more than " + MAX_VALUES + " values; that is the most allowed");
+        throw bad(
+            "input '"
+                + name
+                + "' has more than "
+                + MAX_VALUES
+                + " values; that is the most allowed");
       }
       JsonToken t = p.currentToken();
       switch (kind) {
@@ -339,23 +410,32 @@ public final class TensorJson {
           double v;
           if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
             v = p.getDoubleValue();
-            boolean overflows = switch (type) {
-              case "float" -> Float.isInfinite((float) v);
-              case "float16" -> Math.abs(v) >= 65520; // rounds to infinity in half precision
-              default -> Double.isInfinite(v);
-            };
+            boolean overflows =
+                switch (type) {
+                  case "float" -> Float.isInfinite((float) v);
+                  case "float16" -> Math.abs(v) >= 65520; // rounds to infinity in half precision
+                  default -> Double.isInfinite(v);
+                };
             if (overflows) {
-              throw doesNotFit(p.getText(), "its finite range is +-" + (type.equals("float16") ? "65504"
-                  : type.equals("float") ? "3.4028235e38" : "1.7976931348623157e308")
-                  + "; send \"Infinity\" or \"-Infinity\" for an infinity");
+              throw doesNotFit(
+                  p.getText(),
+                  "its finite range is +-"
+                      + (type.equals("float16")
+                          ? "65504"
+                          : type.equals("float") ? "3.4028235e38" : "1.7976931348623157e308")
+                      + "; send \"Infinity\" or \"-Infinity\" for an infinity");
             }
           } else if (t == JsonToken.VALUE_STRING) {
-            v = switch (p.getText()) {
-              case "NaN" -> Double.NaN;
-              case "Infinity", "+Infinity" -> Double.POSITIVE_INFINITY;
-              case "-Infinity" -> Double.NEGATIVE_INFINITY;
-              default -> throw notA(p, "number (the only strings allowed are \"NaN\", \"Infinity\" and \"-Infinity\")");
-            };
+            v =
+                switch (p.getText()) {
+                  case "NaN" -> Double.NaN;
+                  case "Infinity", "+Infinity" -> Double.POSITIVE_INFINITY;
+                  case "-Infinity" -> Double.NEGATIVE_INFINITY;
+                  default ->
+                      throw notA(
+                          p,
+                          "number (the only strings allowed are \"NaN\", \"Infinity\" and \"-Infinity\")");
+                };
           } else if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
             v = t == JsonToken.VALUE_TRUE ? 1 : 0;
           } else {
@@ -379,8 +459,17 @@ public final class TensorJson {
               v = d.longValueExact();
             } catch (ArithmeticException e) {
               if (d.stripTrailingZeros().scale() > 0) {
-                throw bad("input '" + name + "'" + at() + " is " + p.getText() + ", not an integer; " + type
-                    + " takes whole numbers " + range());
+                throw bad(
+                    "input '"
+                        + name
+                        + "'"
+                        + at()
+                        + " is "
+                        + p.getText()
+                        + ", not an integer; "
+                        + type
+                        + " takes whole numbers "
+                        + range());
               }
               throw doesNotFit(p.getText(), range());
             }
@@ -410,7 +499,8 @@ public final class TensorJson {
           boolean v;
           if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
             v = t == JsonToken.VALUE_TRUE;
-          } else if (t == JsonToken.VALUE_NUMBER_INT && (p.getText().equals("0") || p.getText().equals("1"))) {
+          } else if (t == JsonToken.VALUE_NUMBER_INT
+              && (p.getText().equals("0") || p.getText().equals("1"))) {
             v = p.getText().equals("1");
           } else {
             throw notA(p, "boolean (true, false, 1 or 0)");
@@ -457,12 +547,32 @@ public final class TensorJson {
     }
 
     private OnnxModelException doesNotFit(String value, String why) {
-      return bad("input '" + name + "'" + at() + " is " + value + ", which does not fit " + type + " " + why);
+      return bad(
+          "input '"
+              + name
+              + "'"
+              + at()
+              + " is "
+              + value
+              + ", which does not fit "
+              + type
+              + " "
+              + why);
     }
 
     private OnnxModelException notA(JsonParser p, String what) throws IOException {
-      return bad("input '" + name + "'" + (path.isEmpty() ? "" : index(path)) + " is " + describe(p) + ", not a "
-          + what + " (input type " + type + ")");
+      return bad(
+          "input '"
+              + name
+              + "'"
+              + (path.isEmpty() ? "" : index(path))
+              + " is "
+              + describe(p)
+              + ", not a "
+              + what
+              + " (input type "
+              + type
+              + ")");
     }
   }
 
@@ -515,13 +625,20 @@ public final class TensorJson {
 
   private static JsonNode value(JsonNodeFactory f, TensorData t, int i) {
     switch (t.type()) {
-      case "float": return f.numberNode(((float[]) t.data())[i]);
-      case "double": return f.numberNode(((double[]) t.data())[i]);
-      case "float16": return f.numberNode((float) t.get(i));
-      case "bool": return f.booleanNode(((boolean[]) t.data())[i]);
-      case "int64": return f.numberNode(((long[]) t.data())[i]); // exact: never through a double
-      case "string": return f.textNode(((String[]) t.data())[i]);
-      default: return f.numberNode((long) t.get(i));
+      case "float":
+        return f.numberNode(((float[]) t.data())[i]);
+      case "double":
+        return f.numberNode(((double[]) t.data())[i]);
+      case "float16":
+        return f.numberNode((float) t.get(i));
+      case "bool":
+        return f.booleanNode(((boolean[]) t.data())[i]);
+      case "int64":
+        return f.numberNode(((long[]) t.data())[i]); // exact: never through a double
+      case "string":
+        return f.textNode(((String[]) t.data())[i]);
+      default:
+        return f.numberNode((long) t.get(i));
     }
   }
 

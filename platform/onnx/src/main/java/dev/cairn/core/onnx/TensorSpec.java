@@ -45,8 +45,11 @@ public record TensorSpec(String name, String type, long[] shape, List<String> di
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TensorSpec t && name.equals(t.name) && type.equals(t.type)
-        && Arrays.equals(shape, t.shape) && dimNames.equals(t.dimNames);
+    return o instanceof TensorSpec t
+        && name.equals(t.name)
+        && type.equals(t.type)
+        && Arrays.equals(shape, t.shape)
+        && dimNames.equals(t.dimNames);
   }
 
   @Override

@@ -12,7 +12,11 @@ package dev.cairn.core.onnx;
  * @param maxExcess the largest {@code |ORT - DJL| - relativeTolerance * |DJL|}; passes when {@code
  *     <= tolerance}
  */
-public record Verification(int probeExamples, double maxAbsDiff, double tolerance, double relativeTolerance,
+public record Verification(
+    int probeExamples,
+    double maxAbsDiff,
+    double tolerance,
+    double relativeTolerance,
     double maxExcess) {
   /** An absolute-only comparison. */
   public Verification(int probeExamples, double maxAbsDiff, double tolerance) {

@@ -41,8 +41,12 @@ class BlockExportTest {
         new Object[] {"relu", (Supplier<Block>) Activation::reluBlock, "Relu"},
         new Object[] {"sigmoid", (Supplier<Block>) Activation::sigmoidBlock, "Sigmoid"},
         new Object[] {"tanh", (Supplier<Block>) Activation::tanhBlock, "Tanh"},
-        new Object[] {"leaky-relu", (Supplier<Block>) () -> Activation.leakyReluBlock(0.01f), "LeakyRelu"},
-        new Object[] {"leaky-relu 0.2", (Supplier<Block>) () -> Activation.leakyReluBlock(0.2f), "LeakyRelu"},
+        new Object[] {
+          "leaky-relu", (Supplier<Block>) () -> Activation.leakyReluBlock(0.01f), "LeakyRelu"
+        },
+        new Object[] {
+          "leaky-relu 0.2", (Supplier<Block>) () -> Activation.leakyReluBlock(0.2f), "LeakyRelu"
+        },
         new Object[] {"elu", (Supplier<Block>) () -> Activation.eluBlock(1f), "Elu"},
         new Object[] {"elu 0.5", (Supplier<Block>) () -> Activation.eluBlock(0.5f), "Elu"},
         new Object[] {"gelu", (Supplier<Block>) Activation::geluBlock, "Erf"},
@@ -59,13 +63,14 @@ class BlockExportTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("activations")
   void mlpWithEveryActivationMatchesDjl(String name, Supplier<Block> activation, String op) {
-    Block mlp = new SequentialBlock()
-        .add(Blocks.batchFlattenBlock())
-        .add(Linear.builder().setUnits(16).build())
-        .add(BatchNorm.builder().build())
-        .add(activation.get())
-        .add(Dropout.builder().optRate(0.3f).build())
-        .add(Linear.builder().setUnits(3).build());
+    Block mlp =
+        new SequentialBlock()
+            .add(Blocks.batchFlattenBlock())
+            .add(Linear.builder().setUnits(16).build())
+            .add(BatchNorm.builder().build())
+            .add(activation.get())
+            .add(Dropout.builder().optRate(0.3f).build())
+            .add(Linear.builder().setUnits(3).build());
     Shape input = new Shape(8, 2, 3, 4);
     fixture.init(mlp, input, 11);
     ExportFixture.Exported e = fixture.export(mlp, input);
@@ -75,7 +80,9 @@ class BlockExportTest {
 
   @Test
   void fileHasOpset13Ir8DynamicBatchAndSortedMetadata() {
-    Block block = fixture.init(new SequentialBlock().add(Linear.builder().setUnits(2).build()), new Shape(4, 5), 1);
+    Block block =
+        fixture.init(
+            new SequentialBlock().add(Linear.builder().setUnits(2).build()), new Shape(4, 5), 1);
     OnnxMl.ModelProto model = fixture.export(block, new Shape(4, 5)).model();
     assertThat(model.getIrVersion()).isEqualTo(8);
     assertThat(model.getOpsetImport(0).getVersion()).isEqualTo(13);
@@ -85,12 +92,16 @@ class BlockExportTest {
     assertThat(in.getType().getTensorType().getShape().getDim(0).getDimParam()).isEqualTo("batch");
     assertThat(in.getType().getTensorType().getShape().getDim(1).getDimValue()).isEqualTo(5);
     assertThat(model.getGraph().getOutput(0).getName()).isEqualTo("output");
-    assertThat(model.getMetadataPropsList()).extracting(OnnxMl.StringStringEntryProto::getKey).containsExactly("cairn.test");
+    assertThat(model.getMetadataPropsList())
+        .extracting(OnnxMl.StringStringEntryProto::getKey)
+        .containsExactly("cairn.test");
   }
 
   @Test
   void linearOnThreeDimensionalInputUsesMatMul() {
-    Block block = fixture.init(new SequentialBlock().add(Linear.builder().setUnits(3).build()), new Shape(8, 5, 4), 3);
+    Block block =
+        fixture.init(
+            new SequentialBlock().add(Linear.builder().setUnits(3).build()), new Shape(8, 5, 4), 3);
     ExportFixture.Exported e = fixture.export(block, new Shape(8, 5, 4));
     assertThat(e.ops()).contains("MatMul", "Add").doesNotContain("Gemm");
   }
@@ -104,13 +115,17 @@ class BlockExportTest {
   }
 
   private static Block mlp() {
-    return new SequentialBlock().add(Linear.builder().setUnits(4).build()).add(BatchNorm.builder().build())
-        .add(Activation.geluBlock()).add(Linear.builder().setUnits(2).build());
+    return new SequentialBlock()
+        .add(Linear.builder().setUnits(4).build())
+        .add(BatchNorm.builder().build())
+        .add(Activation.geluBlock())
+        .add(Linear.builder().setUnits(2).build());
   }
 
   @Test
   void blockWithoutConverterNamesTheBlockAndItsPlugin() {
-    Block block = new SequentialBlock().add(Linear.builder().setUnits(2).build()).add(new TimesTwo());
+    Block block =
+        new SequentialBlock().add(Linear.builder().setUnits(2).build()).add(new TimesTwo());
     fixture.init(block, new Shape(2, 3), 1);
     assertThatThrownBy(() -> fixture.export(block, new Shape(2, 3)))
         .isInstanceOf(OnnxExportException.class)
@@ -121,26 +136,30 @@ class BlockExportTest {
 
   @Test
   void pluginConverterWritesThePluginsOwnBlock() {
-    Block block = new SequentialBlock().add(Linear.builder().setUnits(2).build()).add(new TimesTwo());
+    Block block =
+        new SequentialBlock().add(Linear.builder().setUnits(2).build()).add(new TimesTwo());
     fixture.init(block, new Shape(2, 3), 1);
-    ExportFixture.Exported e = fixture.export(block, new Shape(2, 3), List.of(new TimesTwoConverter()));
+    ExportFixture.Exported e =
+        fixture.export(block, new Shape(2, 3), List.of(new TimesTwoConverter()));
     assertThat(e.ops()).contains("Mul");
   }
 
   @Test
   void aWrongConverterFailsVerificationWithTheNumbers() {
-    OnnxConverter wrong = new OnnxConverter() {
-      @Override
-      public boolean supports(Block block) {
-        return block instanceof ai.djl.nn.LambdaBlock l && l.getName().equals("ReLU");
-      }
+    OnnxConverter wrong =
+        new OnnxConverter() {
+          @Override
+          public boolean supports(Block block) {
+            return block instanceof ai.djl.nn.LambdaBlock l && l.getName().equals("ReLU");
+          }
 
-      @Override
-      public String convert(Block block, String input, Shape inputShape, OnnxGraph graph) {
-        return graph.node("Sigmoid", List.of(input), Map.of());
-      }
-    };
-    Block block = new SequentialBlock().add(Linear.builder().setUnits(4).build()).add(Activation.reluBlock());
+          @Override
+          public String convert(Block block, String input, Shape inputShape, OnnxGraph graph) {
+            return graph.node("Sigmoid", List.of(input), Map.of());
+          }
+        };
+    Block block =
+        new SequentialBlock().add(Linear.builder().setUnits(4).build()).add(Activation.reluBlock());
     fixture.init(block, new Shape(8, 3), 2);
     assertThatThrownBy(() -> fixture.export(block, new Shape(8, 3), List.of(wrong)))
         .isInstanceOf(OnnxExportException.class)
@@ -150,27 +169,30 @@ class BlockExportTest {
 
   @Test
   void converterMistakesAreNamed() {
-    OnnxConverter typo = new OnnxConverter() {
-      @Override
-      public boolean supports(Block block) {
-        return block instanceof TimesTwo;
-      }
+    OnnxConverter typo =
+        new OnnxConverter() {
+          @Override
+          public boolean supports(Block block) {
+            return block instanceof TimesTwo;
+          }
 
-      @Override
-      public String convert(Block block, String input, Shape inputShape, OnnxGraph graph) {
-        return graph.node("LeakyRelu", List.of(input), Map.of("slope", 0.1f));
-      }
-    };
+          @Override
+          public String convert(Block block, String input, Shape inputShape, OnnxGraph graph) {
+            return graph.node("LeakyRelu", List.of(input), Map.of("slope", 0.1f));
+          }
+        };
     Block block = new SequentialBlock().add(new TimesTwo());
     fixture.init(block, new Shape(2, 3), 1);
     assertThatThrownBy(() -> fixture.export(block, new Shape(2, 3), List.of(typo)))
-        .hasMessageContaining("LeakyRelu node is not valid").hasMessageContaining("slope");
+        .hasMessageContaining("LeakyRelu node is not valid")
+        .hasMessageContaining("slope");
   }
 
   /** A plugin's own block: y = 2x. */
   static final class TimesTwo extends AbstractBlock {
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    protected NDList forwardInternal(
+        ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
       return new NDList(inputs.singletonOrThrow().mul(2));
     }
 
@@ -188,7 +210,8 @@ class BlockExportTest {
 
     @Override
     public String convert(Block block, String input, Shape inputShape, OnnxGraph graph) {
-      return graph.node("Mul", List.of(input, graph.floatInitializer("two", new float[] {2f})), Map.of());
+      return graph.node(
+          "Mul", List.of(input, graph.floatInitializer("two", new float[] {2f})), Map.of());
     }
   }
 }

@@ -23,14 +23,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every model the installed plugins offer, built with its default parameters for the first kind of
- * data it accepts, with seeded random weights, exports and verifies against DJL. The report goes
- * to target/onnx-models-export.txt.
+ * data it accepts, with seeded random weights, exports and verifies against DJL. The report goes to
+ * target/onnx-models-export.txt.
  */
 class BuiltInModelsExportTest {
   /** Models whose export needs something their plugin does not bring yet. */
-  static final Map<String, String> NOT_YET = Map.of(
-      "matrix-factorization", "its inputs are user/item indices (N(0,1) probes are out of range) and its dot-product"
-          + " block has no converter");
+  static final Map<String, String> NOT_YET =
+      Map.of(
+          "matrix-factorization",
+          "its inputs are user/item indices (N(0,1) probes are out of range) and its dot-product"
+              + " block has no converter");
 
   static List<DatasetInfo> candidates() {
     List<String> ten = new ArrayList<>();
@@ -60,7 +62,8 @@ class BuiltInModelsExportTest {
           Block block;
           Shape input = new Shape(ExportVerifier.prepend(8, data.inputShape()));
           try {
-            block = provider.build(Params.of(provider.params(), Map.of()), new ModelContext(data, 1));
+            block =
+                provider.build(Params.of(provider.params(), Map.of()), new ModelContext(data, 1));
             fixture.init(block, input, 5);
           } catch (RuntimeException e) {
             continue;
@@ -68,11 +71,17 @@ class BuiltInModelsExportTest {
           long start = System.nanoTime();
           try {
             ExportFixture.Exported e = fixture.export(block, input, provider.onnxConverters());
-            result = String.format(Locale.ROOT, "ok on %s: max diff %.1e, %,d bytes, %.1f s",
-                java.util.Arrays.toString(data.inputShape()), e.verification().maxAbsDiff(), e.bytes().length,
-                (System.nanoTime() - start) / 1e9);
+            result =
+                String.format(
+                    Locale.ROOT,
+                    "ok on %s: max diff %.1e, %,d bytes, %.1f s",
+                    java.util.Arrays.toString(data.inputShape()),
+                    e.verification().maxAbsDiff(),
+                    e.bytes().length,
+                    (System.nanoTime() - start) / 1e9);
           } catch (RuntimeException e) {
-            result = "FAILED on " + java.util.Arrays.toString(data.inputShape()) + ": " + e.getMessage();
+            result =
+                "FAILED on " + java.util.Arrays.toString(data.inputShape()) + ": " + e.getMessage();
           }
           break;
         }
@@ -87,6 +96,8 @@ class BuiltInModelsExportTest {
     Map<String, String> failing = new TreeMap<>(results);
     failing.values().removeIf(r -> r.startsWith("ok"));
     failing.keySet().removeAll(NOT_YET.keySet());
-    assertThat(failing).as("models that do not export (see target/onnx-models-export.txt)").isEmpty();
+    assertThat(failing)
+        .as("models that do not export (see target/onnx-models-export.txt)")
+        .isEmpty();
   }
 }

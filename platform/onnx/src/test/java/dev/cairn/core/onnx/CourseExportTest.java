@@ -61,20 +61,23 @@ class CourseExportTest {
         model: %s
         optimizer: {plugin: adam, lr: 0.01}
         loss: softmax-cross-entropy
-        """.formatted(images, options, model);
+        """
+        .formatted(images, options, model);
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {
-      "{plugin: resnet, blocks: [1, 1], channels: [4, 8]}",
-      "{plugin: resnet, blocks: [1, 1], channels: [8, 8], bottleneck: true}",
-      "{plugin: resnet, blocks: [1, 1], channels: [4, 8], residual: false}",
-      "{plugin: lenet, activation: hard-sigmoid}",
-      "{plugin: cnn, blocks: 2, channels: 4, hidden: 8, activation: prelu}",
-      "{plugin: cifar-quick, hidden: 8}",
-      "{plugin: nin, width: 0.05}",
-      "{plugin: alexnet, width: 0.05, hidden: 16}",
-      "{plugin: vgg, convs: [1, 2], channels: [4, 8], hidden: 16}"})
+  @ValueSource(
+      strings = {
+        "{plugin: resnet, blocks: [1, 1], channels: [4, 8]}",
+        "{plugin: resnet, blocks: [1, 1], channels: [8, 8], bottleneck: true}",
+        "{plugin: resnet, blocks: [1, 1], channels: [4, 8], residual: false}",
+        "{plugin: lenet, activation: hard-sigmoid}",
+        "{plugin: cnn, blocks: 2, channels: 4, hidden: 8, activation: prelu}",
+        "{plugin: cifar-quick, hidden: 8}",
+        "{plugin: nin, width: 0.05}",
+        "{plugin: alexnet, width: 0.05, hidden: 16}",
+        "{plugin: vgg, convs: [1, 2], channels: [4, 8], hidden: 16}"
+      })
   void imageModelsExport(String model) throws Exception {
     boolean small = model.contains("resnet") || model.contains("cnn") || model.contains("vgg");
     String options = small ? "" : ", resize: 28";
@@ -85,26 +88,39 @@ class CourseExportTest {
 
   @Test
   void normalisationIsPartOfTheExportedModel() throws Exception {
-    String runId = runs.train(imageSpec("{plugin: cnn, blocks: 1, channels: 4, hidden: 8}", ", normalize: true"));
+    String runId =
+        runs.train(
+            imageSpec("{plugin: cnn, blocks: 1, channels: 4, hidden: 8}", ", normalize: true"));
     ExportResult export = runs.models.exportRun(runId);
     assertThat(export.verification().maxAbsDiff()).isLessThanOrEqualTo(1e-4);
-    var ops = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(export.artifact().file()))
-        .getGraph().getNodeList().stream().map(ai.onnx.proto.OnnxMl.NodeProto::getOpType).toList();
+    var ops =
+        ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(export.artifact().file()))
+            .getGraph()
+            .getNodeList()
+            .stream()
+            .map(ai.onnx.proto.OnnxMl.NodeProto::getOpType)
+            .toList();
     assertThat(ops.subList(0, 2)).containsExactly("Sub", "Div");
   }
 
   @Test
   void mlpWithPreluAndHardSigmoidExports() throws Exception {
     for (String activation : List.of("prelu", "hard-sigmoid")) {
-      String runId = runs.train(TrainedRuns.xorSpec("{plugin: mlp, hidden: [8], activation: " + activation + "}"));
-      assertThat(runs.models.exportRun(runId).verification().maxAbsDiff()).as(activation).isLessThanOrEqualTo(1e-4);
+      String runId =
+          runs.train(
+              TrainedRuns.xorSpec("{plugin: mlp, hidden: [8], activation: " + activation + "}"));
+      assertThat(runs.models.exportRun(runId).verification().maxAbsDiff())
+          .as(activation)
+          .isLessThanOrEqualTo(1e-4);
     }
   }
 
   @Test
   void recurrentModelsExport() throws Exception {
     for (String cell : List.of("rnn", "gru", "lstm")) {
-      String runId = runs.train("""
+      String runId =
+          runs.train(
+              """
           name: seq-export
           experiment: onnx-tests
           device: cpu
@@ -113,14 +129,19 @@ class CourseExportTest {
           model: {plugin: rnn, cell: %s, hidden: 5, layers: 2}
           optimizer: {plugin: adam, lr: 0.01}
           loss: l2
-          """.formatted(cell));
-      assertThat(runs.models.exportRun(runId).verification().maxAbsDiff()).as(cell).isLessThanOrEqualTo(1e-4);
+          """
+                  .formatted(cell));
+      assertThat(runs.models.exportRun(runId).verification().maxAbsDiff())
+          .as(cell)
+          .isLessThanOrEqualTo(1e-4);
     }
   }
 
   @Test
   void sumOfSigmoidsExports() throws Exception {
-    String runId = runs.train("""
+    String runId =
+        runs.train(
+            """
         name: curve-export
         experiment: onnx-tests
         device: cpu

@@ -31,7 +31,8 @@ final class ExportFixture implements AutoCloseable {
       NDArray array = p.getValue().getArray();
       boolean variance = name.endsWith("runningvar");
       boolean scale = name.endsWith("gamma");
-      boolean shift = name.endsWith("bias") || name.endsWith("beta") || name.endsWith("runningmean");
+      boolean shift =
+          name.endsWith("bias") || name.endsWith("beta") || name.endsWith("runningmean");
       if (!variance && !scale && !shift) {
         continue;
       }
@@ -51,9 +52,15 @@ final class ExportFixture implements AutoCloseable {
   Exported export(Block block, Shape inputShape, List<OnnxConverter> extra) {
     long[] example = inputShape.slice(1).getShape();
     ExportVerifier.Reference ref = ExportVerifier.reference(block, manager, example, 7);
-    OnnxMl.ModelProto model = OnnxExporter.export(block, new Shape(ref.inputShape()), new Shape(ref.outputShape()),
-        ConverterRegistry.forModel(extra, "model 'test' of plugin 'tests'"), "test-graph",
-        Map.of("cairn.test", "yes"), "a test export");
+    OnnxMl.ModelProto model =
+        OnnxExporter.export(
+            block,
+            new Shape(ref.inputShape()),
+            new Shape(ref.outputShape()),
+            ConverterRegistry.forModel(extra, "model 'test' of plugin 'tests'"),
+            "test-graph",
+            Map.of("cairn.test", "yes"),
+            "a test export");
     byte[] bytes = model.toByteArray();
     Verification v = ExportVerifier.verify(bytes, ref);
     return new Exported(model, bytes, v);

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** Import of any ONNX file, rejection of what is not one, and predict's input handling. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImportPredictTest {
-  /** An export written by Cairn 0.1 (XOR MLP with batch norm): files from earlier versions keep loading. */
+  /**
+   * An export written by Cairn 0.1 (XOR MLP with batch norm): files from earlier versions keep
+   * loading.
+   */
   static final String V1_EXPORT = "xor-mlp-export-v1.onnx";
 
   @TempDir static Path dataDir;
@@ -57,8 +60,11 @@ class ImportPredictTest {
     assertThat(sig.opsets()).containsEntry("", 13L);
     assertThat(sig.producer()).startsWith("cairn ");
     assertThat(sig.classLabels()).containsExactly("0", "1");
-    Prediction p = env.models.predictJson(LoadedModel.of(model), "{\"inputs\": [[0,0],[0,1],[1,0],[1,1]]}");
-    assertThat(p.classes()).extracting(Prediction.ClassScore::label).containsExactly("0", "1", "1", "0");
+    Prediction p =
+        env.models.predictJson(LoadedModel.of(model), "{\"inputs\": [[0,0],[0,1],[1,0],[1,1]]}");
+    assertThat(p.classes())
+        .extracting(Prediction.ClassScore::label)
+        .containsExactly("0", "1", "1", "0");
     assertThat(p.outputs().get("output").shape()).containsExactly(4, 2);
   }
 
@@ -85,15 +91,20 @@ class ImportPredictTest {
     assertThatThrownBy(() -> env.models.predictJson(m, "[[0, 1]"))
         .hasMessageContaining("the input is not valid JSON");
     assertThatThrownBy(() -> env.models.predictJson(m, "[]")).hasMessageContaining("got shape [0]");
-    assertThatThrownBy(() -> env.models.predictJson(m, "{\"x\": 1}")).hasMessageContaining("expected a nested array");
-    assertThat(Stream.of("[[0, 1], [1]]", "[[0, 1, 2]]").map(b -> {
-      try {
-        env.models.predictJson(m, b);
-        return null;
-      } catch (OnnxModelException e) {
-        return e.reason();
-      }
-    })).containsOnly(OnnxModelException.Reason.BAD_INPUT);
+    assertThatThrownBy(() -> env.models.predictJson(m, "{\"x\": 1}"))
+        .hasMessageContaining("expected a nested array");
+    assertThat(
+            Stream.of("[[0, 1], [1]]", "[[0, 1, 2]]")
+                .map(
+                    b -> {
+                      try {
+                        env.models.predictJson(m, b);
+                        return null;
+                      } catch (OnnxModelException e) {
+                        return e.reason();
+                      }
+                    }))
+        .containsOnly(OnnxModelException.Reason.BAD_INPUT);
   }
 
   @Test
@@ -101,19 +112,23 @@ class ImportPredictTest {
     int before = env.models.list(1000).size();
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "png", png);
-    Map<String, byte[]> bad = Map.of(
-        "empty.onnx", new byte[0],
-        "notes.onnx", "just some text, not a model\n".getBytes(StandardCharsets.UTF_8),
-        "truncated.onnx", Arrays.copyOf(v1, v1.length / 2),
-        "truncated-tail.onnx", Arrays.copyOf(v1, v1.length - 7),
-        "picture.onnx", png.toByteArray(),
-        "zip.onnx", new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0, 8, 0});
+    Map<String, byte[]> bad =
+        Map.of(
+            "empty.onnx", new byte[0],
+            "notes.onnx", "just some text, not a model\n".getBytes(StandardCharsets.UTF_8),
+            "truncated.onnx", Arrays.copyOf(v1, v1.length / 2),
+            "truncated-tail.onnx", Arrays.copyOf(v1, v1.length - 7),
+            "picture.onnx", png.toByteArray(),
+            "zip.onnx", new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0, 8, 0});
     for (Map.Entry<String, byte[]> e : bad.entrySet()) {
       assertThatThrownBy(() -> env.models.importBytes(e.getValue(), "bad", e.getKey()))
           .as(e.getKey())
           .isInstanceOf(OnnxModelException.class)
           .hasMessageStartingWith(e.getKey())
-          .satisfies(t -> assertThat(((OnnxModelException) t).reason()).isEqualTo(OnnxModelException.Reason.INVALID_MODEL));
+          .satisfies(
+              t ->
+                  assertThat(((OnnxModelException) t).reason())
+                      .isEqualTo(OnnxModelException.Reason.INVALID_MODEL));
     }
     assertThat(env.models.list(1000)).hasSize(before);
     Path modelsDir = dataDir.resolve("models");
@@ -126,11 +141,13 @@ class ImportPredictTest {
 
   @Test
   void truncatedFilesNameTheLikelyCause() {
-    assertThatThrownBy(() -> env.models.importBytes(Arrays.copyOf(v1, v1.length / 2), "t", "half.onnx"))
+    assertThatThrownBy(
+            () -> env.models.importBytes(Arrays.copyOf(v1, v1.length / 2), "t", "half.onnx"))
         .hasMessageContaining("half.onnx is not an ONNX model")
         .hasMessageContaining("truncated");
     assertThatThrownBy(() -> env.models.importBytes(new byte[0], "t", "empty.onnx"))
-        .hasMessage("empty.onnx is empty (0 bytes); expected an ONNX model file (a serialized ModelProto, usually *.onnx)");
+        .hasMessage(
+            "empty.onnx is empty (0 bytes); expected an ONNX model file (a serialized ModelProto, usually *.onnx)");
   }
 
   @Test
@@ -165,26 +182,33 @@ class ImportPredictTest {
     if (!ExecutionProviders.cudaBuiltIn()) {
       assertThatThrownBy(() -> ExecutionProviders.open(file, ProviderChoice.CUDA))
           .isInstanceOf(OnnxModelException.class)
-          .hasMessageContaining("execution provider 'cuda' cannot be used: this ONNX Runtime build has no CUDA provider")
+          .hasMessageContaining(
+              "execution provider 'cuda' cannot be used: this ONNX Runtime build has no CUDA provider")
           .hasMessageContaining("-Dcuda");
     }
     ExecutionProviders.Opened auto = ExecutionProviders.open(file, ProviderChoice.AUTO);
     try {
       if (!ExecutionProviders.cudaBuiltIn()) {
         assertThat(auto.provider()).isEqualTo("cpu");
-        assertThat(auto.note()).startsWith("CPU execution provider; auto: this ONNX Runtime build has no CUDA provider").doesNotContain("(", ")");
+        assertThat(auto.note())
+            .startsWith(
+                "CPU execution provider; auto: this ONNX Runtime build has no CUDA provider")
+            .doesNotContain("(", ")");
       }
     } finally {
       auto.session().close();
     }
-    assertThatThrownBy(() -> ProviderChoice.parse("tpu")).hasMessage("execution provider 'tpu' is not allowed; one of: auto, cpu, cuda");
+    assertThatThrownBy(() -> ProviderChoice.parse("tpu"))
+        .hasMessage("execution provider 'tpu' is not allowed; one of: auto, cpu, cuda");
   }
 
   @Test
   void imagesAreResizedScaledAndFedToImageModels() throws Exception {
     // a 1x4x4 "image model": output = input flattened
     TensorSpec in = new TensorSpec("input", "float", new long[] {-1, 1, 4, 4}, null);
-    ModelSignature sig = new ModelSignature(java.util.List.of(in), java.util.List.of(), 8, Map.of("", 13L), "", Map.of());
+    ModelSignature sig =
+        new ModelSignature(
+            java.util.List.of(in), java.util.List.of(), 8, Map.of("", 13L), "", Map.of());
     BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < 8; y++) {
       for (int x = 0; x < 8; x++) {

@@ -29,17 +29,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LibOnnxConformanceTest {
   static final Path DATA = Path.of("/usr/share/libonnx-testdata/data/node");
-  static final Pattern OPS = Pattern.compile("^test_(add|sub|mul|div|matmul|gemm|relu|leakyrelu|prelu|elu|selu|sigmoid"
-      + "|hardsigmoid|tanh|softplus|softsign|softmax|logsoftmax|erf|exp|log|sqrt|clip|identity|flatten|reshape"
-      + "|transpose|concat|squeeze|unsqueeze|conv|convtranspose|maxpool|averagepool|globalaveragepool|globalmaxpool"
-      + "|batchnorm|dropout|lstm|gru|rnn|reduce_mean)(_.*)?$");
+  static final Pattern OPS =
+      Pattern.compile(
+          "^test_(add|sub|mul|div|matmul|gemm|relu|leakyrelu|prelu|elu|selu|sigmoid"
+              + "|hardsigmoid|tanh|softplus|softsign|softmax|logsoftmax|erf|exp|log|sqrt|clip|identity|flatten|reshape"
+              + "|transpose|concat|squeeze|unsqueeze|conv|convtranspose|maxpool|averagepool|globalaveragepool|globalmaxpool"
+              + "|batchnorm|dropout|lstm|gru|rnn|reduce_mean)(_.*)?$");
 
   /** Failures understood and accepted: test name to the reason. */
-  static final Map<String, String> KNOWN = Map.of(
-      "test_gru_batchwise", "ONNX Runtime's CPU GRU rejects layout=1 (batch-first): not supported upstream",
-      "test_lstm_batchwise", "ONNX Runtime's CPU LSTM rejects layout=1 (batch-first): not supported upstream",
-      "test_identity_sequence", "the input is a sequence of tensors; predict feeds tensors only",
-      "test_identity_opt", "the input is an optional(sequence); predict feeds tensors only");
+  static final Map<String, String> KNOWN =
+      Map.of(
+          "test_gru_batchwise",
+              "ONNX Runtime's CPU GRU rejects layout=1 (batch-first): not supported upstream",
+          "test_lstm_batchwise",
+              "ONNX Runtime's CPU LSTM rejects layout=1 (batch-first): not supported upstream",
+          "test_identity_sequence",
+              "the input is a sequence of tensors; predict feeds tensors only",
+          "test_identity_opt", "the input is an optional(sequence); predict feeds tensors only");
 
   @TempDir Path dataDir;
 
@@ -69,12 +75,20 @@ class LibOnnxConformanceTest {
         }
       }
     }
-    StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
-        "libonnx-testdata node tests for network operators through cairn import + predict: %d of %d pass%n%n",
-        passed, tests.size()));
-    byOp.forEach((op, c) -> report.append(String.format(Locale.ROOT, "  %-18s %3d / %3d%n", op, c[0], c[1])));
+    StringBuilder report =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "libonnx-testdata node tests for network operators through cairn import + predict: %d of %d pass%n%n",
+                passed,
+                tests.size()));
+    byOp.forEach(
+        (op, c) ->
+            report.append(String.format(Locale.ROOT, "  %-18s %3d / %3d%n", op, c[0], c[1])));
     report.append(String.format(Locale.ROOT, "%nfailures (%d):%n", failures.size()));
-    failures.forEach((test, reason) -> report.append("  ").append(test).append(": ").append(reason).append('\n'));
+    failures.forEach(
+        (test, reason) ->
+            report.append("  ").append(test).append(": ").append(reason).append('\n'));
     Files.createDirectories(Path.of("target"));
     Files.writeString(Path.of("target", "onnx-conformance.txt"), report);
     System.out.println(report);
@@ -89,25 +103,36 @@ class LibOnnxConformanceTest {
     RegisteredModel model;
     try {
       byte[] bytes = Files.readAllBytes(test.resolve("model.onnx"));
-      model = models.importBytes(bytes, test.getFileName().toString(), test.getFileName() + "/model.onnx");
+      model =
+          models.importBytes(
+              bytes, test.getFileName().toString(), test.getFileName() + "/model.onnx");
     } catch (IOException | RuntimeException e) {
       return "import: " + oneLine(e);
     }
     try {
       List<Path> sets;
       try (Stream<Path> s = Files.list(test)) {
-        sets = s.filter(p -> p.getFileName().toString().startsWith("test_data_set_")).sorted().toList();
+        sets =
+            s.filter(p -> p.getFileName().toString().startsWith("test_data_set_"))
+                .sorted()
+                .toList();
       }
       for (Path set : sets) {
         Map<String, TensorData> inputs = new LinkedHashMap<>();
         List<TensorSpec> specs = model.signature().inputs();
         for (int i = 0; i < specs.size(); i++) {
           if (!specs.get(i).isTensor()) {
-            return "input '" + specs.get(i).name() + "' is a " + specs.get(i).type() + "; predict feeds tensors only";
+            return "input '"
+                + specs.get(i).name()
+                + "' is a "
+                + specs.get(i).type()
+                + "; predict feeds tensors only";
           }
           Path file = set.resolve("input_" + i + ".pb");
           if (Files.exists(file)) {
-            inputs.put(specs.get(i).name(), TensorProtos.read(OnnxMl.TensorProto.parseFrom(Files.readAllBytes(file))));
+            inputs.put(
+                specs.get(i).name(),
+                TensorProtos.read(OnnxMl.TensorProto.parseFrom(Files.readAllBytes(file))));
           }
         }
         Prediction p = models.predict(LoadedModel.of(model), inputs);
@@ -117,7 +142,8 @@ class LibOnnxConformanceTest {
           if (!Files.exists(file)) {
             break;
           }
-          TensorData expected = TensorProtos.read(OnnxMl.TensorProto.parseFrom(Files.readAllBytes(file)));
+          TensorData expected =
+              TensorProtos.read(OnnxMl.TensorProto.parseFrom(Files.readAllBytes(file)));
           if (i >= actual.size()) {
             return set.getFileName() + ": missing output " + i;
           }
@@ -139,13 +165,19 @@ class LibOnnxConformanceTest {
 
   static String compare(TensorData expected, TensorData actual) {
     if (!Arrays.equals(expected.shape(), actual.shape())) {
-      return "shape " + Arrays.toString(actual.shape()) + ", expected " + Arrays.toString(expected.shape());
+      return "shape "
+          + Arrays.toString(actual.shape())
+          + ", expected "
+          + Arrays.toString(expected.shape());
     }
     boolean exact = !expected.type().equals("float") && !expected.type().equals("double");
     for (int i = 0; i < expected.size(); i++) {
       double e = expected.get(i);
       double a = actual.get(i);
-      boolean ok = exact ? e == a : (Double.isNaN(e) ? Double.isNaN(a) : Math.abs(a - e) <= 1e-7 + 1e-3 * Math.abs(e));
+      boolean ok =
+          exact
+              ? e == a
+              : (Double.isNaN(e) ? Double.isNaN(a) : Math.abs(a - e) <= 1e-7 + 1e-3 * Math.abs(e));
       if (!ok) {
         return String.format(Locale.ROOT, "value %d is %.7g, expected %.7g", i, a, e);
       }

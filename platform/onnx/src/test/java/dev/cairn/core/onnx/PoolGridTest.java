@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.pooling.Pool;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,10 +34,21 @@ class PoolGridTest {
                 Shape strides = new Shape(stride, stride);
                 Shape pad = new Shape(p, p);
                 String at = s + " k" + k + " s" + stride + " p" + p + " ceil=" + ceil;
-                exported += tryExport(fixture, Pool.maxPool2dBlock(kernel, strides, pad, ceil), s, "max " + at, failures);
+                exported +=
+                    tryExport(
+                        fixture,
+                        Pool.maxPool2dBlock(kernel, strides, pad, ceil),
+                        s,
+                        "max " + at,
+                        failures);
                 for (boolean include : new boolean[] {false, true}) {
-                  exported += tryExport(fixture, Pool.avgPool2dBlock(kernel, strides, pad, ceil, include), s,
-                      "avg " + at + " countIncludePad=" + include, failures);
+                  exported +=
+                      tryExport(
+                          fixture,
+                          Pool.avgPool2dBlock(kernel, strides, pad, ceil, include),
+                          s,
+                          "avg " + at + " countIncludePad=" + include,
+                          failures);
                 }
               }
             }
@@ -53,7 +64,8 @@ class PoolGridTest {
     }
   }
 
-  private int tryExport(ExportFixture fixture, Block block, Shape input, String what, List<String> failures) {
+  private int tryExport(
+      ExportFixture fixture, Block block, Shape input, String what, List<String> failures) {
     try {
       fixture.init(block, input, 3);
       Path file = dir.resolve("pool-" + files.size() + ".onnx");

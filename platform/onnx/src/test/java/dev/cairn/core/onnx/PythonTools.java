@@ -37,7 +37,8 @@ final class PythonTools {
     cmd.addAll(args);
     Path out = Files.createTempFile("cairn-python", ".txt");
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      Process p =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
       p.getOutputStream().close();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor();
@@ -53,18 +54,23 @@ final class PythonTools {
   }
 
   /**
-   * Runs {@code onnx.checker.check_model(model, full_check=True)} on each file; returns one line per
-   * file: {@code OK <path>} or {@code FAIL <path>: <reason>}.
+   * Runs {@code onnx.checker.check_model(model, full_check=True)} on each file; returns one line
+   * per file: {@code OK <path>} or {@code FAIL <path>: <reason>}.
    */
   static List<String> check(List<Path> files) throws IOException {
-    List<String> args = new ArrayList<>(List.of("-c", String.join("\n",
-        "import sys, onnx",
-        "for path in sys.argv[1:]:",
-        "    try:",
-        "        onnx.checker.check_model(onnx.load(path), full_check=True)",
-        "        print('OK', path)",
-        "    except Exception as e:",
-        "        print('FAIL', path + ':', str(e).replace('\\n', ' '))")));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-c",
+                String.join(
+                    "\n",
+                    "import sys, onnx",
+                    "for path in sys.argv[1:]:",
+                    "    try:",
+                    "        onnx.checker.check_model(onnx.load(path), full_check=True)",
+                    "        print('OK', path)",
+                    "    except Exception as e:",
+                    "        print('FAIL', path + ':', str(e).replace('\\n', ' '))")));
     files.forEach(f -> args.add(f.toString()));
     Result r = run(args, 300);
     if (r.exitCode() != 0) {

@@ -43,15 +43,31 @@ class RecurrentExportTest {
   @ParameterizedTest(name = "{0} layers={1} bidirectional={2} batchFirst={3}")
   @MethodSource("cells")
   void recurrentBlocksMatchDjl(String cell, int layers, boolean bidirectional, boolean batchFirst) {
-    Block block = switch (cell) {
-      case "gru" -> GRU.builder().setStateSize(5).setNumLayers(layers).optBidirectional(bidirectional)
-          .optBatchFirst(batchFirst).build();
-      case "lstm" -> LSTM.builder().setStateSize(5).setNumLayers(layers).optBidirectional(bidirectional)
-          .optBatchFirst(batchFirst).build();
-      default -> RNN.builder().setStateSize(5).setNumLayers(layers).optBidirectional(bidirectional)
-          .optBatchFirst(batchFirst)
-          .setActivation(cell.endsWith("relu") ? RNN.Activation.RELU : RNN.Activation.TANH).build();
-    };
+    Block block =
+        switch (cell) {
+          case "gru" ->
+              GRU.builder()
+                  .setStateSize(5)
+                  .setNumLayers(layers)
+                  .optBidirectional(bidirectional)
+                  .optBatchFirst(batchFirst)
+                  .build();
+          case "lstm" ->
+              LSTM.builder()
+                  .setStateSize(5)
+                  .setNumLayers(layers)
+                  .optBidirectional(bidirectional)
+                  .optBatchFirst(batchFirst)
+                  .build();
+          default ->
+              RNN.builder()
+                  .setStateSize(5)
+                  .setNumLayers(layers)
+                  .optBidirectional(bidirectional)
+                  .optBatchFirst(batchFirst)
+                  .setActivation(cell.endsWith("relu") ? RNN.Activation.RELU : RNN.Activation.TANH)
+                  .build();
+        };
     Shape input = batchFirst ? new Shape(8, 6, 3) : new Shape(6, 8, 3);
     fixture.init(block, input, 4);
     ExportFixture.Exported e = fixture.export(block, input);

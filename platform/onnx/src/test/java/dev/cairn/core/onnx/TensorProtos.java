@@ -28,51 +28,59 @@ final class TensorProtos {
     boolean hasRaw = !t.getRawData().isEmpty();
     OnnxMl.TensorProto.DataType type = OnnxMl.TensorProto.DataType.forNumber(t.getDataType());
     switch (type == null ? OnnxMl.TensorProto.DataType.UNDEFINED : type) {
-      case FLOAT: {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = hasRaw ? raw.getFloat() : t.getFloatData(i);
+      case FLOAT:
+        {
+          float[] a = new float[n];
+          for (int i = 0; i < n; i++) {
+            a[i] = hasRaw ? raw.getFloat() : t.getFloatData(i);
+          }
+          return new TensorData("float", shape, a);
         }
-        return new TensorData("float", shape, a);
-      }
-      case DOUBLE: {
-        double[] a = new double[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = hasRaw ? raw.getDouble() : t.getDoubleData(i);
+      case DOUBLE:
+        {
+          double[] a = new double[n];
+          for (int i = 0; i < n; i++) {
+            a[i] = hasRaw ? raw.getDouble() : t.getDoubleData(i);
+          }
+          return new TensorData("double", shape, a);
         }
-        return new TensorData("double", shape, a);
-      }
-      case INT64: {
-        long[] a = new long[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = hasRaw ? raw.getLong() : t.getInt64Data(i);
+      case INT64:
+        {
+          long[] a = new long[n];
+          for (int i = 0; i < n; i++) {
+            a[i] = hasRaw ? raw.getLong() : t.getInt64Data(i);
+          }
+          return new TensorData("int64", shape, a);
         }
-        return new TensorData("int64", shape, a);
-      }
-      case INT32: {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = hasRaw ? raw.getInt() : t.getInt32Data(i);
+      case INT32:
+        {
+          int[] a = new int[n];
+          for (int i = 0; i < n; i++) {
+            a[i] = hasRaw ? raw.getInt() : t.getInt32Data(i);
+          }
+          return new TensorData("int32", shape, a);
         }
-        return new TensorData("int32", shape, a);
-      }
       case INT8:
-      case UINT8: {
-        byte[] a = new byte[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = hasRaw ? raw.get() : (byte) t.getInt32Data(i);
+      case UINT8:
+        {
+          byte[] a = new byte[n];
+          for (int i = 0; i < n; i++) {
+            a[i] = hasRaw ? raw.get() : (byte) t.getInt32Data(i);
+          }
+          return new TensorData(
+              type == OnnxMl.TensorProto.DataType.INT8 ? "int8" : "uint8", shape, a);
         }
-        return new TensorData(type == OnnxMl.TensorProto.DataType.INT8 ? "int8" : "uint8", shape, a);
-      }
-      case BOOL: {
-        boolean[] a = new boolean[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = (hasRaw ? raw.get() : t.getInt32Data(i)) != 0;
+      case BOOL:
+        {
+          boolean[] a = new boolean[n];
+          for (int i = 0; i < n; i++) {
+            a[i] = (hasRaw ? raw.get() : t.getInt32Data(i)) != 0;
+          }
+          return new TensorData("bool", shape, a);
         }
-        return new TensorData("bool", shape, a);
-      }
       default:
-        throw new Unsupported("element type " + type + " is not one predict handles " + TensorData.TYPES);
+        throw new Unsupported(
+            "element type " + type + " is not one predict handles " + TensorData.TYPES);
     }
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -32,8 +31,10 @@ class TorchFixturesTest {
 
   @BeforeAll
   void generate() throws Exception {
-    assumeTrue(PythonTools.canImport("torch"), "/usr/bin/python3 with python3-torch is not installed");
-    PythonTools.Result r = PythonTools.run(List.of(SCRIPT.toString(), dir.resolve("fixtures").toString()), 600);
+    assumeTrue(
+        PythonTools.canImport("torch"), "/usr/bin/python3 with python3-torch is not installed");
+    PythonTools.Result r =
+        PythonTools.run(List.of(SCRIPT.toString(), dir.resolve("fixtures").toString()), 600);
     assertThat(r.exitCode()).as(r.output()).isZero();
     env = new TrainedRuns(dir.resolve("data"));
   }
@@ -64,8 +65,11 @@ class TorchFixturesTest {
     long[] oneShape = input.shape().clone();
     oneShape[0] = 1;
     float[] first = Arrays.copyOf(input.toFloats(), input.size() / (int) input.shape()[0]);
-    TensorData single = env.models.predict(LoadedModel.of(model), Map.of("input", TensorData.ofFloats(first, oneShape)))
-        .outputs().get("output");
+    TensorData single =
+        env.models
+            .predict(LoadedModel.of(model), Map.of("input", TensorData.ofFloats(first, oneShape)))
+            .outputs()
+            .get("output");
     assertThat(maxAbsDiff(expected, single, single.size())).isLessThanOrEqualTo(TOLERANCE);
   }
 

@@ -38,11 +38,26 @@ final class TrainedRuns implements AutoCloseable {
   String train(String specText) throws Exception {
     ResolvedSpec resolved = new SpecResolver(plugins).resolve(SpecParser.parse(specText, "test"));
     var spec = resolved.spec();
-    String id = store.createRun(new NewRun(spec.experiment(), spec.name(), spec.text(), Provenance.sha256(spec.text()),
-        spec.seed(), "cpu", Map.of("cairn.version", Provenance.cairnVersion()), resolved.flatParams())).id();
+    String id =
+        store
+            .createRun(
+                new NewRun(
+                    spec.experiment(),
+                    spec.name(),
+                    spec.text(),
+                    Provenance.sha256(spec.text()),
+                    spec.seed(),
+                    "cpu",
+                    Map.of("cairn.version", Provenance.cairnVersion()),
+                    resolved.flatParams()))
+            .id();
     store.markRunning(id, "cpu");
-    new TrainingRunner().train(resolved, id,
-        new TrainingRunner.Environment(dataDir, true, point -> { }, TrainingObserver.NONE, () -> false));
+    new TrainingRunner()
+        .train(
+            resolved,
+            id,
+            new TrainingRunner.Environment(
+                dataDir, true, point -> {}, TrainingObserver.NONE, () -> false));
     store.markEnded(id, RunStatus.FINISHED, null);
     return id;
   }
@@ -62,10 +77,12 @@ final class TrainedRuns implements AutoCloseable {
         model: %s
         optimizer: {plugin: adam, lr: 0.02}
         loss: softmax-cross-entropy
-        """.formatted(epochs, model);
+        """
+        .formatted(epochs, model);
   }
 
-  static final String LINEAR_SPEC = """
+  static final String LINEAR_SPEC =
+      """
       name: linear-export
       experiment: onnx-tests
       seed: 7

@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * Collects a training's points and sends them to the store writer in batches: when {@link
- * #MAX_POINTS} have gathered, when {@link #MAX_DELAY_MILLIS} have passed since the last send, or
- * on {@link #flush}. Sending is asynchronous, so the training thread never waits on storage.
- * Used by one training thread.
+ * #MAX_POINTS} have gathered, when {@link #MAX_DELAY_MILLIS} have passed since the last send, or on
+ * {@link #flush}. Sending is asynchronous, so the training thread never waits on storage. Used by
+ * one training thread.
  */
 public final class EventBusMetricSink implements MetricSink {
   static final int MAX_POINTS = 1024;

@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * @param paramsRunId run of {@code params}, or null when there are none
  */
-public record MediaBatch(List<MediaRecord> records, String paramsRunId, Map<String, String> params) {
+public record MediaBatch(
+    List<MediaRecord> records, String paramsRunId, Map<String, String> params) {
   public MediaBatch {
     records = List.copyOf(records);
     params = params == null ? Map.of() : Map.copyOf(params);

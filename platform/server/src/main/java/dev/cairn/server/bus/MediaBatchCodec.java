@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Passes {@link MediaBatch} by reference inside one JVM, and as binary from a cluster worker to
- * the head's {@link MediaWriterVerticle}: a format version, the late params (run id or -1, then
+ * Passes {@link MediaBatch} by reference inside one JVM, and as binary from a cluster worker to the
+ * head's {@link MediaWriterVerticle}: a format version, the late params (run id or -1, then
  * key/value pairs), then each record as a kind byte and its fields; strings as UTF-8 with an int
  * length (-1 for null), PNGs as an int length and their bytes.
  */
@@ -28,17 +28,24 @@ public final class MediaBatchCodec implements MessageCodec<MediaBatch, MediaBatc
     buffer.appendByte(VERSION);
     putString(buffer, batch.paramsRunId());
     buffer.appendInt(batch.params().size());
-    batch.params().forEach((k, v) -> {
-      putString(buffer, k);
-      putString(buffer, v);
-    });
+    batch
+        .params()
+        .forEach(
+            (k, v) -> {
+              putString(buffer, k);
+              putString(buffer, v);
+            });
     buffer.appendInt(batch.records().size());
     for (MediaRecord r : batch.records()) {
       if (r instanceof MediaRecord.Image i) {
         buffer.appendByte(IMAGE);
         putString(buffer, i.runId());
         putString(buffer, i.tag());
-        buffer.appendLong(i.step()).appendLong(i.wallTime()).appendInt(i.width()).appendInt(i.height());
+        buffer
+            .appendLong(i.step())
+            .appendLong(i.wallTime())
+            .appendInt(i.width())
+            .appendInt(i.height());
         putString(buffer, i.caption());
         buffer.appendInt(i.png().length).appendBytes(i.png());
       } else if (r instanceof MediaRecord.HistogramAt h) {
@@ -47,8 +54,14 @@ public final class MediaBatchCodec implements MessageCodec<MediaBatch, MediaBatc
         putString(buffer, h.tag());
         buffer.appendLong(h.step()).appendLong(h.wallTime());
         Histogram g = h.histogram();
-        buffer.appendDouble(g.min()).appendDouble(g.max()).appendLong(g.count()).appendDouble(g.sum())
-            .appendDouble(g.sumSquares()).appendLong(g.nonFinite()).appendInt(g.limits().length);
+        buffer
+            .appendDouble(g.min())
+            .appendDouble(g.max())
+            .appendLong(g.count())
+            .appendDouble(g.sum())
+            .appendDouble(g.sumSquares())
+            .appendLong(g.nonFinite())
+            .appendInt(g.limits().length);
         for (int k = 0; k < g.limits().length; k++) {
           buffer.appendDouble(g.limits()[k]).appendLong(g.counts()[k]);
         }
@@ -71,8 +84,12 @@ public final class MediaBatchCodec implements MessageCodec<MediaBatch, MediaBatc
     Reader in = new Reader(buffer, pos);
     byte version = in.getByte();
     if (version != VERSION) {
-      throw new IllegalStateException("media batch format " + version + " from another Cairn version; this node reads "
-          + VERSION + ": run the same Cairn version on the head and the workers");
+      throw new IllegalStateException(
+          "media batch format "
+              + version
+              + " from another Cairn version; this node reads "
+              + VERSION
+              + ": run the same Cairn version on the head and the workers");
     }
     String paramsRunId = in.getString();
     int paramCount = in.getInt();
@@ -93,7 +110,8 @@ public final class MediaBatchCodec implements MessageCodec<MediaBatch, MediaBatc
           int width = in.getInt();
           int height = in.getInt();
           String caption = in.getString();
-          records.add(new MediaRecord.Image(run, tag, step, wall, width, height, caption, in.getBytes()));
+          records.add(
+              new MediaRecord.Image(run, tag, step, wall, width, height, caption, in.getBytes()));
         }
         case HISTOGRAM -> {
           String run = in.getString();
@@ -113,8 +131,13 @@ public final class MediaBatchCodec implements MessageCodec<MediaBatch, MediaBatc
             limits[k] = in.getDouble();
             counts[k] = in.getLong();
           }
-          records.add(new MediaRecord.HistogramAt(run, tag, step, wall,
-              new Histogram(min, max, count, sum, sumSquares, limits, counts, nonFinite)));
+          records.add(
+              new MediaRecord.HistogramAt(
+                  run,
+                  tag,
+                  step,
+                  wall,
+                  new Histogram(min, max, count, sum, sumSquares, limits, counts, nonFinite)));
         }
         case TEXT -> {
           String run = in.getString();

@@ -21,10 +21,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class MediaWriterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MediaWriterVerticle.class);
+
   /** {@link MediaBatch} messages (send, no reply). */
   public static final String ADDRESS = "cairn.store.media";
+
   /** {@link MediaBatch} messages from the tracking API: written at once, replied to when stored. */
   public static final String ADDRESS_DURABLE = "cairn.store.media-durable";
+
   static final long FLUSH_MILLIS = 250;
   static final long MAX_PENDING_BYTES = 16L << 20;
 
@@ -42,48 +45,59 @@ public final class MediaWriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.eventBus().<MediaBatch>consumer(ADDRESS, msg -> {
-      MediaBatch batch = msg.body();
-      if (batch.paramsRunId() != null && !batch.params().isEmpty()) {
-        try {
-          store.logParams(batch.paramsRunId(), batch.params());
-        } catch (RuntimeException e) {
-          LOG.warn("params of run {} not stored: {}", batch.paramsRunId(), e.getMessage());
-        }
-      }
-      for (MediaRecord r : batch.records()) {
-        pending.add(r);
-        dirtyRuns.add(r.runId());
-        if (r instanceof MediaRecord.Image i) {
-          pendingBytes += i.png().length;
-        }
-      }
-      if (pendingBytes > MAX_PENDING_BYTES) {
-        flush();
-      }
-    });
-    vertx.eventBus().<MediaBatch>consumer(ADDRESS_DURABLE, msg -> {
-      MediaBatch batch = msg.body();
-      try {
-        flush(); // what came earlier lands first, so a later record of the same step wins
-        if (batch.paramsRunId() != null && !batch.params().isEmpty()) {
-          store.logParams(batch.paramsRunId(), batch.params());
-        }
-        media.write(batch.records());
-        JsonArray runs = new JsonArray();
-        batch.records().stream().map(MediaRecord::runId).distinct().forEach(runs::add);
-        if (batch.paramsRunId() != null) {
-          runs.add(batch.paramsRunId());
-        }
-        vertx.eventBus().publish(Addresses.FLUSHED, new JsonObject().put("runIds", runs).put("media", true));
-        msg.reply(true);
-      } catch (IllegalArgumentException e) {
-        msg.fail(400, e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.error("{} media records could not be stored", batch.records().size(), e);
-        msg.fail(500, e.toString());
-      }
-    });
+    vertx
+        .eventBus()
+        .<MediaBatch>consumer(
+            ADDRESS,
+            msg -> {
+              MediaBatch batch = msg.body();
+              if (batch.paramsRunId() != null && !batch.params().isEmpty()) {
+                try {
+                  store.logParams(batch.paramsRunId(), batch.params());
+                } catch (RuntimeException e) {
+                  LOG.warn("params of run {} not stored: {}", batch.paramsRunId(), e.getMessage());
+                }
+              }
+              for (MediaRecord r : batch.records()) {
+                pending.add(r);
+                dirtyRuns.add(r.runId());
+                if (r instanceof MediaRecord.Image i) {
+                  pendingBytes += i.png().length;
+                }
+              }
+              if (pendingBytes > MAX_PENDING_BYTES) {
+                flush();
+              }
+            });
+    vertx
+        .eventBus()
+        .<MediaBatch>consumer(
+            ADDRESS_DURABLE,
+            msg -> {
+              MediaBatch batch = msg.body();
+              try {
+                flush(); // what came earlier lands first, so a later record of the same step wins
+                if (batch.paramsRunId() != null && !batch.params().isEmpty()) {
+                  store.logParams(batch.paramsRunId(), batch.params());
+                }
+                media.write(batch.records());
+                JsonArray runs = new JsonArray();
+                batch.records().stream().map(MediaRecord::runId).distinct().forEach(runs::add);
+                if (batch.paramsRunId() != null) {
+                  runs.add(batch.paramsRunId());
+                }
+                vertx
+                    .eventBus()
+                    .publish(
+                        Addresses.FLUSHED, new JsonObject().put("runIds", runs).put("media", true));
+                msg.reply(true);
+              } catch (IllegalArgumentException e) {
+                msg.fail(400, e.getMessage());
+              } catch (RuntimeException e) {
+                LOG.error("{} media records could not be stored", batch.records().size(), e);
+                msg.fail(500, e.toString());
+              }
+            });
     timer = vertx.setPeriodic(FLUSH_MILLIS, id -> flush());
     return Future.succeededFuture();
   }
@@ -102,7 +116,9 @@ public final class MediaWriterVerticle extends VerticleBase {
     JsonArray runs = new JsonArray();
     dirtyRuns.forEach(runs::add);
     dirtyRuns.clear();
-    vertx.eventBus().publish(Addresses.FLUSHED, new JsonObject().put("runIds", runs).put("media", true));
+    vertx
+        .eventBus()
+        .publish(Addresses.FLUSHED, new JsonObject().put("runIds", runs).put("media", true));
   }
 
   @Override

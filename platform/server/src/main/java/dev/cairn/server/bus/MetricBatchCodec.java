@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Passes {@link MetricBatch} by reference inside a JVM and as compact binary between cluster
- * nodes: count, then per point run id, tag, step, wall time, value.
+ * Passes {@link MetricBatch} by reference inside a JVM and as compact binary between cluster nodes:
+ * count, then per point run id, tag, step, wall time, value.
  */
 public final class MetricBatchCodec implements MessageCodec<MetricBatch, MetricBatch> {
   @Override
@@ -34,7 +34,9 @@ public final class MetricBatchCodec implements MessageCodec<MetricBatch, MetricB
       int tagLen = buffer.getInt(pos);
       String tag = buffer.getString(pos + 4, pos + 4 + tagLen, StandardCharsets.UTF_8.name());
       pos += 4 + tagLen;
-      points.add(new ScalarPoint(run, tag, buffer.getLong(pos), buffer.getLong(pos + 8), buffer.getDouble(pos + 16)));
+      points.add(
+          new ScalarPoint(
+              run, tag, buffer.getLong(pos), buffer.getLong(pos + 8), buffer.getDouble(pos + 16)));
       pos += 24;
     }
     return new MetricBatch(points);

@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of the tracking store. Deployed as a worker verticle: its handlers run one at
- * a time on a worker thread, never on an event loop. Points are appended to open chunks as they
+ * The single writer of the tracking store. Deployed as a worker verticle: its handlers run one at a
+ * time on a worker thread, never on an event loop. Points are appended to open chunks as they
  * arrive and made durable every {@link #FLUSH_MILLIS} ms, so a kill -9 loses at most that much.
  */
 public final class StoreWriterVerticle extends VerticleBase {
@@ -32,58 +32,67 @@ public final class StoreWriterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    bus.<MetricBatch>consumer(Addresses.METRICS, msg -> {
-      try {
-        store.writeScalars(msg.body().points());
-        msg.body().points().forEach(p -> dirtyRuns.add(p.runId()));
-      } catch (RuntimeException e) {
-        LOG.error("could not store {} points", msg.body().points().size(), e);
-      }
-    });
-    bus.<MetricBatch>consumer(Addresses.METRICS_DURABLE, msg -> {
-      try {
-        store.writeScalars(msg.body().points());
-        msg.body().points().forEach(p -> dirtyRuns.add(p.runId()));
-        flush();
-        if (!dirtyRuns.isEmpty()) {
-          msg.fail(503, "points not yet durable; retry the batch");
-          return;
-        }
-        msg.reply(true);
-      } catch (IllegalArgumentException e) {
-        msg.fail(400, e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.error("could not store {} points", msg.body().points().size(), e);
-        msg.fail(500, e.toString());
-      }
-    });
-    bus.<JsonObject>consumer(Addresses.CREATE_RUN, msg -> {
-      try {
-        msg.reply(JsonMapping.toJson(store.createRun(JsonMapping.newRun(msg.body()))));
-      } catch (RuntimeException e) {
-        msg.fail(500, e.toString());
-      }
-    });
-    bus.<JsonObject>consumer(Addresses.RUN_STATE, msg -> {
-      try {
-        JsonObject body = msg.body();
-        String runId = body.getString("runId");
-        RunStatus status = RunStatus.valueOf(body.getString("status"));
-        if (status == RunStatus.RUNNING) {
-          if (body.getBoolean("reopen", false)) {
-            store.reopen(runId);
+    bus.<MetricBatch>consumer(
+        Addresses.METRICS,
+        msg -> {
+          try {
+            store.writeScalars(msg.body().points());
+            msg.body().points().forEach(p -> dirtyRuns.add(p.runId()));
+          } catch (RuntimeException e) {
+            LOG.error("could not store {} points", msg.body().points().size(), e);
           }
-          store.markRunning(runId, body.getString("device"));
-        } else {
-          store.markEnded(runId, status, body.getString("message"));
-          dirtyRuns.remove(runId);
-          bus.publish(Addresses.FLUSHED, new JsonObject().put("runIds", new JsonArray().add(runId)));
-        }
-        msg.reply(true);
-      } catch (RuntimeException e) {
-        msg.fail(500, e.toString());
-      }
-    });
+        });
+    bus.<MetricBatch>consumer(
+        Addresses.METRICS_DURABLE,
+        msg -> {
+          try {
+            store.writeScalars(msg.body().points());
+            msg.body().points().forEach(p -> dirtyRuns.add(p.runId()));
+            flush();
+            if (!dirtyRuns.isEmpty()) {
+              msg.fail(503, "points not yet durable; retry the batch");
+              return;
+            }
+            msg.reply(true);
+          } catch (IllegalArgumentException e) {
+            msg.fail(400, e.getMessage());
+          } catch (RuntimeException e) {
+            LOG.error("could not store {} points", msg.body().points().size(), e);
+            msg.fail(500, e.toString());
+          }
+        });
+    bus.<JsonObject>consumer(
+        Addresses.CREATE_RUN,
+        msg -> {
+          try {
+            msg.reply(JsonMapping.toJson(store.createRun(JsonMapping.newRun(msg.body()))));
+          } catch (RuntimeException e) {
+            msg.fail(500, e.toString());
+          }
+        });
+    bus.<JsonObject>consumer(
+        Addresses.RUN_STATE,
+        msg -> {
+          try {
+            JsonObject body = msg.body();
+            String runId = body.getString("runId");
+            RunStatus status = RunStatus.valueOf(body.getString("status"));
+            if (status == RunStatus.RUNNING) {
+              if (body.getBoolean("reopen", false)) {
+                store.reopen(runId);
+              }
+              store.markRunning(runId, body.getString("device"));
+            } else {
+              store.markEnded(runId, status, body.getString("message"));
+              dirtyRuns.remove(runId);
+              bus.publish(
+                  Addresses.FLUSHED, new JsonObject().put("runIds", new JsonArray().add(runId)));
+            }
+            msg.reply(true);
+          } catch (RuntimeException e) {
+            msg.fail(500, e.toString());
+          }
+        });
     timer = vertx.setPeriodic(FLUSH_MILLIS, id -> flush());
     return Future.succeededFuture();
   }

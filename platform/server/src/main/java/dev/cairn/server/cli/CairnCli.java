@@ -12,10 +12,23 @@ import picocli.CommandLine.Model.OptionSpec;
     mixinStandardHelpOptions = true,
     versionProvider = CairnCli.Version.class,
     description = "Train models from plugin-based specs and track every run.",
-    subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, PluginsCommand.class, ServeCommand.class,
-        SweepCommand.class, WorkerCommand.class, TokenCommand.class, AuditCommand.class,
-        ExportCommand.class, ImportCommand.class, PredictCommand.class, EvaluateCommand.class, ImportTbCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {
+      RunCommand.class,
+      ResumeCommand.class,
+      RunsCommand.class,
+      PluginsCommand.class,
+      ServeCommand.class,
+      SweepCommand.class,
+      WorkerCommand.class,
+      TokenCommand.class,
+      AuditCommand.class,
+      ExportCommand.class,
+      ImportCommand.class,
+      PredictCommand.class,
+      EvaluateCommand.class,
+      ImportTbCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class CairnCli {
   /** Exit code of a spec or usage error. */
   static final int USAGE = 2;
@@ -56,8 +69,11 @@ public final class CairnCli {
         spec.usageMessage().description(String.join(" ", description));
       }
       if (spec.options().stream().noneMatch(OptionSpec::usageHelp)) {
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
-            .description("Show this help message and exit.").build());
+        spec.addOption(
+            OptionSpec.builder("-h", "--help")
+                .usageHelp(true)
+                .description("Show this help message and exit.")
+                .build());
       }
       addHelpOptions(sub);
     }
@@ -65,7 +81,9 @@ public final class CairnCli {
 
   private static void quietLogging() {
     String level = System.getenv().getOrDefault("CAIRN_LOG_LEVEL", "warn");
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", level));
+    System.setProperty(
+        "org.slf4j.simpleLogger.defaultLogLevel",
+        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", level));
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     // DJL probes for CUDA on every start and warns when there is none: expected on CPU machines
     System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
@@ -74,7 +92,9 @@ public final class CairnCli {
     if (!level.equalsIgnoreCase("debug") && !level.equalsIgnoreCase("trace")) {
       System.setProperty("org.slf4j.simpleLogger.log.org.pf4j", "off");
     }
-    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    System.setProperty(
+        "vertx.logger-delegate-factory-class-name",
+        "io.vertx.core.logging.SLF4JLogDelegateFactory");
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -13,8 +13,8 @@ import java.util.Map;
  * A training's sink when {@code cairn run} works through a server: everything the trainer tracks
  * goes to the server's tracking API through a {@link Run} of the Java client (batched, retried,
  * never blocking the training loop beyond a queue offer). Scalars are held here for up to {@link
- * #MAX_DELAY_MILLIS} and handed over together, so that they travel in few requests. The model
- * graph has no route in the tracking API yet and is not sent.
+ * #MAX_DELAY_MILLIS} and handed over together, so that they travel in few requests. The model graph
+ * has no route in the tracking API yet and is not sent.
  */
 final class ClientSink implements MetricSink {
   static final long MAX_DELAY_MILLIS = 500;
@@ -52,7 +52,16 @@ final class ClientSink implements MetricSink {
     } else if (record instanceof MediaRecord.HistogramAt h) {
       Histogram g = h.histogram();
       if (g.limits().length > 0) {
-        run.logHistogram(h.tag(), h.step(), h.wallTime(), g.min(), g.max(), g.sum(), g.sumSquares(), g.limits(), g.counts());
+        run.logHistogram(
+            h.tag(),
+            h.step(),
+            h.wallTime(),
+            g.min(),
+            g.max(),
+            g.sum(),
+            g.sumSquares(),
+            g.limits(),
+            g.counts());
       }
     } else if (record instanceof MediaRecord.Text t) {
       run.logText(t.tag(), t.step(), t.text());

@@ -25,9 +25,16 @@ final class ConsoleProgress implements TrainingObserver {
   }
 
   @Override
-  public void onStart(String runId, String device, int epochs, int batchesPerEpoch, long parameterCount) {
-    out.printf(Locale.ROOT, "run %s on %s: %d epochs x %d batches, %,d parameters%n",
-        runId, device, epochs, batchesPerEpoch, parameterCount);
+  public void onStart(
+      String runId, String device, int epochs, int batchesPerEpoch, long parameterCount) {
+    out.printf(
+        Locale.ROOT,
+        "run %s on %s: %d epochs x %d batches, %,d parameters%n",
+        runId,
+        device,
+        epochs,
+        batchesPerEpoch,
+        parameterCount);
     epochStart = System.nanoTime();
   }
 
@@ -45,15 +52,25 @@ final class ConsoleProgress implements TrainingObserver {
     int filled = (int) ((long) WIDTH * batch / batchesPerEpoch);
     double seconds = (now - epochStart) / 1e9;
     double rate = seconds > 0 ? batch / seconds : 0;
-    out.printf(Locale.ROOT, "\repoch %d [%s%s] %d/%d loss %s %.0f batch/s ", epoch,
-        "=".repeat(filled), " ".repeat(WIDTH - filled), batch, batchesPerEpoch, fmt(lastLoss), rate);
+    out.printf(
+        Locale.ROOT,
+        "\repoch %d [%s%s] %d/%d loss %s %.0f batch/s ",
+        epoch,
+        "=".repeat(filled),
+        " ".repeat(WIDTH - filled),
+        batch,
+        batchesPerEpoch,
+        fmt(lastLoss),
+        rate);
     out.flush();
   }
 
   @Override
   public void onEpoch(EpochSummary s) {
     StringBuilder line = new StringBuilder();
-    line.append(String.format(Locale.ROOT, "epoch %d/%d  train loss %s", s.epoch(), s.epochs(), fmt(s.trainLoss())));
+    line.append(
+        String.format(
+            Locale.ROOT, "epoch %d/%d  train loss %s", s.epoch(), s.epochs(), fmt(s.trainLoss())));
     if (!Double.isNaN(s.trainAccuracy())) {
       line.append(" acc ").append(fmt(s.trainAccuracy()));
     }
@@ -63,7 +80,9 @@ final class ConsoleProgress implements TrainingObserver {
         line.append(" acc ").append(fmt(s.evalAccuracy()));
       }
     }
-    line.append(String.format(Locale.ROOT, " | %,.0f samples/s | %.1f s", s.samplesPerSecond(), s.seconds()));
+    line.append(
+        String.format(
+            Locale.ROOT, " | %,.0f samples/s | %.1f s", s.samplesPerSecond(), s.seconds()));
     out.print(live ? "\r\033[K" : "");
     out.println(line);
     out.flush();
@@ -77,6 +96,7 @@ final class ConsoleProgress implements TrainingObserver {
     }
     double a = Math.abs(v);
     return a != 0 && (a < 1e-3 || a >= 1e5)
-        ? String.format(Locale.ROOT, "%.3e", v) : String.format(Locale.ROOT, "%.4f", v);
+        ? String.format(Locale.ROOT, "%.3e", v)
+        : String.format(Locale.ROOT, "%.4f", v);
   }
 }

@@ -21,32 +21,60 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cairn evaluate MODEL --dataset PLUGIN}: accuracy and loss of a model on a dataset plugin. */
-@Command(name = "evaluate", description = {
-    "Compute accuracy and loss of an ONNX model (registered id or .onnx file) on a dataset plugin's split,",
-    "through ONNX Runtime. For a model exported from a run, the run's own final metrics are shown beside."})
+/**
+ * {@code cairn evaluate MODEL --dataset PLUGIN}: accuracy and loss of a model on a dataset plugin.
+ */
+@Command(
+    name = "evaluate",
+    description = {
+      "Compute accuracy and loss of an ONNX model (registered id or .onnx file) on a dataset plugin's split,",
+      "through ONNX Runtime. For a model exported from a run, the run's own final metrics are shown beside."
+    })
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Parameters(index = "0", paramLabel = "MODEL", description = "Model id, or path to an .onnx file.")
+  @Parameters(
+      index = "0",
+      paramLabel = "MODEL",
+      description = "Model id, or path to an .onnx file.")
   String model;
 
-  @Option(names = "--dataset", required = true, paramLabel = "PLUGIN", description = "Dataset plugin id, e.g. fashion-mnist.")
+  @Option(
+      names = "--dataset",
+      required = true,
+      paramLabel = "PLUGIN",
+      description = "Dataset plugin id, e.g. fashion-mnist.")
   String dataset;
 
-  @Option(names = {"-P", "--param"}, paramLabel = "KEY=VALUE", description = "A dataset parameter (repeatable), e.g. -P repeat=1.")
+  @Option(
+      names = {"-P", "--param"},
+      paramLabel = "KEY=VALUE",
+      description = "A dataset parameter (repeatable), e.g. -P repeat=1.")
   Map<String, String> params = new LinkedHashMap<>();
 
-  @Option(names = "--split", paramLabel = "SPLIT", description = "test, validation or train (default: test, else validation, else train).")
+  @Option(
+      names = "--split",
+      paramLabel = "SPLIT",
+      description = "test, validation or train (default: test, else validation, else train).")
   String split;
 
-  @Option(names = "--batch-size", defaultValue = "256", description = "Examples per ONNX Runtime call (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch-size",
+      defaultValue = "256",
+      description = "Examples per ONNX Runtime call (default ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--seed", description = "Seed for generated datasets (default: the run's seed from the model's metadata).")
+  @Option(
+      names = "--seed",
+      description =
+          "Seed for generated datasets (default: the run's seed from the model's metadata).")
   Long seed;
 
-  @Option(names = "--provider", defaultValue = "auto", paramLabel = "P", description = "auto, cpu or cuda (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--provider",
+      defaultValue = "auto",
+      paramLabel = "P",
+      description = "auto, cpu or cuda (default ${DEFAULT-VALUE}).")
   String provider;
 
   @Option(names = "--json", description = "Print one JSON object.")
@@ -59,8 +87,14 @@ final class EvaluateCommand implements Callable<Integer> {
       return 1;
     }
     var platform = handle.platform;
-    try (handle; OnnxModels models = OnnxModels.forStore(platform.store(), platform.options().dataDir(),
-        platform.plugins(), platform.options().offline(), ProviderChoice.parse(provider))) {
+    try (handle;
+        OnnxModels models =
+            OnnxModels.forStore(
+                platform.store(),
+                platform.options().dataDir(),
+                platform.plugins(),
+                platform.options().offline(),
+                ProviderChoice.parse(provider))) {
       LoadedModel loaded;
       String runId = null;
       if (model.endsWith(".onnx") || Files.isRegularFile(Path.of(model))) {
@@ -76,14 +110,17 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       Evaluation e;
       try {
-        e = models.evaluate(loaded, dataset, raw, split, batchSize, platform.options().dataDir(), seed);
+        e =
+            models.evaluate(
+                loaded, dataset, raw, split, batchSize, platform.options().dataDir(), seed);
       } catch (OnnxModelException ex) {
         throw ex.reason() == OnnxModelException.Reason.BAD_INPUT ? wrongShape(loaded, ex) : ex;
       }
       Map<String, Double> runMetrics = new LinkedHashMap<>();
       if (runId != null) {
         for (SeriesSummary s : platform.store().series(runId)) {
-          if (s.tag().startsWith("epoch/") && (s.tag().endsWith("_accuracy") || s.tag().endsWith("_loss"))) {
+          if (s.tag().startsWith("epoch/")
+              && (s.tag().endsWith("_accuracy") || s.tag().endsWith("_loss"))) {
             runMetrics.put(s.tag(), s.lastValue());
           }
         }
@@ -98,8 +135,15 @@ final class EvaluateCommand implements Callable<Integer> {
         System.out.println(OnnxJson.writePretty(o));
         return 0;
       }
-      System.out.printf(Locale.ROOT, "%s on %s/%s (%,d examples, %s, %.1f s)%n", loaded.label(), e.dataset(), e.split(),
-          e.examples(), e.provider(), e.seconds());
+      System.out.printf(
+          Locale.ROOT,
+          "%s on %s/%s (%,d examples, %s, %.1f s)%n",
+          loaded.label(),
+          e.dataset(),
+          e.split(),
+          e.examples(),
+          e.provider(),
+          e.seconds());
       Table table = new Table("metric", "onnx", runId == null ? "" : "run " + runId);
       String prefix = "epoch/" + e.split() + "_";
       if (!Double.isNaN(e.accuracy())) {
@@ -126,7 +170,8 @@ final class EvaluateCommand implements Callable<Integer> {
    * it was trained on, instead of predict's advice about how to lay out an input file.
    */
   private OnnxModelException wrongShape(LoadedModel loaded, OnnxModelException ex) {
-    java.util.regex.Matcher got = java.util.regex.Pattern.compile("got shape (\\[[^\\]]*\\])").matcher(ex.getMessage());
+    java.util.regex.Matcher got =
+        java.util.regex.Pattern.compile("got shape (\\[[^\\]]*\\])").matcher(ex.getMessage());
     if (!got.find() || loaded.signature().inputs().isEmpty()) {
       return ex;
     }
@@ -134,16 +179,33 @@ final class EvaluateCommand implements Callable<Integer> {
     Map<String, String> meta = loaded.signature().metadata();
     String trainedOn = meta.get(OnnxMetadata.DATASET_PLUGIN);
     String run = meta.get(OnnxMetadata.RUN_ID);
-    return new OnnxModelException(ex.reason(), "dataset '" + dataset + "' does not fit " + loaded.label() + ": it takes input '"
-        + input.name() + "' of shape " + input.describeShape() + ", and the dataset gives batches of shape " + got.group(1)
-        + (trainedOn == null ? "" : "; the model was trained on dataset '" + trainedOn + "'"
-            + (run == null ? "" : " (run " + run + ")") + ": evaluate it on that one, or on one with the same shape"));
+    return new OnnxModelException(
+        ex.reason(),
+        "dataset '"
+            + dataset
+            + "' does not fit "
+            + loaded.label()
+            + ": it takes input '"
+            + input.name()
+            + "' of shape "
+            + input.describeShape()
+            + ", and the dataset gives batches of shape "
+            + got.group(1)
+            + (trainedOn == null
+                ? ""
+                : "; the model was trained on dataset '"
+                    + trainedOn
+                    + "'"
+                    + (run == null ? "" : " (run " + run + ")")
+                    + ": evaluate it on that one, or on one with the same shape"));
   }
 
   private static Object yamlValue(String text) {
     try {
-      Object v = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-          .readValue(text, Object.class);
+      Object v =
+          new com.fasterxml.jackson.databind.ObjectMapper(
+                  new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+              .readValue(text, Object.class);
       return v == null ? text : v;
     } catch (java.io.IOException e) {
       return text;
@@ -153,5 +215,4 @@ final class EvaluateCommand implements Callable<Integer> {
   private static String fmt(Double v) {
     return v == null ? "" : String.format(Locale.ROOT, "%.4f", v);
   }
-
 }

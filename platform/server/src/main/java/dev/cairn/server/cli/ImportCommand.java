@@ -14,9 +14,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cairn import model.onnx}: register any ONNX model for predict and evaluate. */
-@Command(name = "import", description = {
-    "Register an ONNX model (Cairn's own or anyone's, e.g. exported by PyTorch) and print its id.",
-    "The file must load in ONNX Runtime; a malformed, truncated or non-ONNX file is refused and nothing is stored."})
+@Command(
+    name = "import",
+    description = {
+      "Register an ONNX model (Cairn's own or anyone's, e.g. exported by PyTorch) and print its id.",
+      "The file must load in ONNX Runtime; a malformed, truncated or non-ONNX file is refused and nothing is stored."
+    })
 final class ImportCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
@@ -28,7 +31,9 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--name", description = "Display name (default: the file name without .onnx).")
   String name;
 
-  @Option(names = "--json", description = "Print one JSON object: id, inputs, outputs, opsets, metadata.")
+  @Option(
+      names = "--json",
+      description = "Print one JSON object: id, inputs, outputs, opsets, metadata.")
   boolean json;
 
   @Override
@@ -46,8 +51,14 @@ final class ImportCommand implements Callable<Integer> {
     if (handle == null) {
       return 1;
     }
-    try (handle; OnnxModels models = OnnxModels.forStore(handle.platform.store(), handle.platform.options().dataDir(),
-        handle.platform.plugins(), handle.platform.options().offline(), ProviderChoice.CPU)) {
+    try (handle;
+        OnnxModels models =
+            OnnxModels.forStore(
+                handle.platform.store(),
+                handle.platform.options().dataDir(),
+                handle.platform.plugins(),
+                handle.platform.options().offline(),
+                ProviderChoice.CPU)) {
       RegisteredModel m = models.importFile(file, name);
       if (json) {
         System.out.println(OnnxJson.writePretty(OnnxJson.model(m)));
@@ -55,10 +66,18 @@ final class ImportCommand implements Callable<Integer> {
       }
       System.out.println(m.id());
       StringBuilder opsets = new StringBuilder();
-      m.signature().opsets().forEach((domain, v) ->
-          opsets.append(opsets.length() == 0 ? "" : ", ").append(domain.isEmpty() ? "ai.onnx" : domain).append(' ').append(v));
-      System.err.printf("imported %s as model %s (%s, IR %d, opset %s)%n", file, m.id(), m.name(),
-          m.signature().irVersion(), opsets);
+      m.signature()
+          .opsets()
+          .forEach(
+              (domain, v) ->
+                  opsets
+                      .append(opsets.length() == 0 ? "" : ", ")
+                      .append(domain.isEmpty() ? "ai.onnx" : domain)
+                      .append(' ')
+                      .append(v));
+      System.err.printf(
+          "imported %s as model %s (%s, IR %d, opset %s)%n",
+          file, m.id(), m.name(), m.signature().irVersion(), opsets);
       for (TensorSpec t : m.signature().inputs()) {
         System.err.println("  input  " + t);
       }
@@ -81,7 +100,11 @@ final class ImportCommand implements Callable<Integer> {
     String display = name != null ? name : file.getFileName().toString().replaceAll("\\.onnx$", "");
     io.vertx.core.json.JsonObject m;
     try {
-      m = link.postFile("/api/models?name=" + java.net.URLEncoder.encode(display, java.nio.charset.StandardCharsets.UTF_8), file);
+      m =
+          link.postFile(
+              "/api/models?name="
+                  + java.net.URLEncoder.encode(display, java.nio.charset.StandardCharsets.UTF_8),
+              file);
     } catch (java.io.FileNotFoundException e) {
       System.err.println("error: " + file + " cannot be read");
       return 1;
@@ -91,7 +114,9 @@ final class ImportCommand implements Callable<Integer> {
       return 0;
     }
     System.out.println(m.getString("id"));
-    System.err.printf("imported %s as model %s (%s) through the server at %s%n", file, m.getString("id"), display, link.url());
+    System.err.printf(
+        "imported %s as model %s (%s) through the server at %s%n",
+        file, m.getString("id"), display, link.url());
     return 0;
   }
 }

@@ -17,25 +17,40 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cairn import-tb LOGDIR}: TensorBoard event files into runs, once or following a live log directory. */
-@Command(name = "import-tb", description = {
-    "Import a TensorBoard log directory: one run per directory holding events.out.tfevents.* files",
-    "(scalars, images, histograms, text, hparams as params). Importing again appends only what is new;",
-    "records failing their CRC checks are skipped and counted."})
+/**
+ * {@code cairn import-tb LOGDIR}: TensorBoard event files into runs, once or following a live log
+ * directory.
+ */
+@Command(
+    name = "import-tb",
+    description = {
+      "Import a TensorBoard log directory: one run per directory holding events.out.tfevents.* files",
+      "(scalars, images, histograms, text, hparams as params). Importing again appends only what is new;",
+      "records failing their CRC checks are skipped and counted."
+    })
 final class ImportTbCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
   @Parameters(index = "0", paramLabel = "LOGDIR", description = "TensorBoard log directory.")
   Path logdir;
 
-  @Option(names = "--experiment", paramLabel = "E", defaultValue = "tensorboard",
+  @Option(
+      names = "--experiment",
+      paramLabel = "E",
+      defaultValue = "tensorboard",
       description = "Experiment of the imported runs (default: ${DEFAULT-VALUE}).")
   String experiment;
 
-  @Option(names = "--follow", description = "Keep polling for new and grown event files, as TensorBoard reloads (Ctrl-C to stop).")
+  @Option(
+      names = "--follow",
+      description =
+          "Keep polling for new and grown event files, as TensorBoard reloads (Ctrl-C to stop).")
   boolean follow;
 
-  @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "5",
+  @Option(
+      names = "--interval",
+      paramLabel = "SECONDS",
+      defaultValue = "5",
       description = "Seconds between polls with --follow (default: ${DEFAULT-VALUE}).")
   double interval;
 
@@ -51,53 +66,77 @@ final class ImportTbCommand implements Callable<Integer> {
       return CairnCli.USAGE;
     }
     if (!java.nio.file.Files.isDirectory(logdir)) {
-      System.err.println("error: log directory " + logdir + " does not exist or is not a directory");
+      System.err.println(
+          "error: log directory " + logdir + " does not exist or is not a directory");
       return 1;
     }
     CairnOptions options = common.resolve();
     H2TrackingStore store;
     try {
-      store = options.jdbcUrl() == null ? H2TrackingStore.openInDirectory(options.dataDir())
-          : H2TrackingStore.open(options.jdbcUrl(), System.getenv().getOrDefault("CAIRN_JDBC_USER", "sa"),
-              System.getenv().getOrDefault("CAIRN_JDBC_PASSWORD", ""));
+      store =
+          options.jdbcUrl() == null
+              ? H2TrackingStore.openInDirectory(options.dataDir())
+              : H2TrackingStore.open(
+                  options.jdbcUrl(),
+                  System.getenv().getOrDefault("CAIRN_JDBC_USER", "sa"),
+                  System.getenv().getOrDefault("CAIRN_JDBC_PASSWORD", ""));
     } catch (TrackingStoreException | IllegalArgumentException e) {
       String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-      String server = msg.contains("locked") || msg.contains("already in use")
-          ? ServerFile.liveUrl(options.dataDir()).orElse(null) : null;
+      String server =
+          msg.contains("locked") || msg.contains("already in use")
+              ? ServerFile.liveUrl(options.dataDir()).orElse(null)
+              : null;
       if (server != null) {
         System.err.println(PlatformCommand.inUseByServer(server, options.dataDir()));
         return 1;
       }
-      System.err.println("error: cannot open the tracking database in " + options.dataDir()
-          + (msg.contains("locked") || msg.contains("already in use") ? ": it is in use by another Cairn process" : ": " + msg));
+      System.err.println(
+          "error: cannot open the tracking database in "
+              + options.dataDir()
+              + (msg.contains("locked") || msg.contains("already in use")
+                  ? ": it is in use by another Cairn process"
+                  : ": " + msg));
       return 1;
     }
-    TbImporter importer = new TbImporter(store, new MediaStore(store.dataSource()), store.dataSource());
+    TbImporter importer =
+        new TbImporter(store, new MediaStore(store.dataSource()), store.dataSource());
     CountDownLatch done = new CountDownLatch(1);
     final boolean[] stopping = {false};
-    Thread hook = new Thread(() -> {
-      synchronized (stopping) {
-        stopping[0] = true;
-      }
-      try {
-        done.await(30, TimeUnit.SECONDS); // the pass in progress stops after its current file and closes the store
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
-    }, "cairn-import-tb-stop");
+    Thread hook =
+        new Thread(
+            () -> {
+              synchronized (stopping) {
+                stopping[0] = true;
+              }
+              try {
+                done.await(
+                    30,
+                    TimeUnit
+                        .SECONDS); // the pass in progress stops after its current file and closes
+                // the store
+              } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "cairn-import-tb-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       while (true) {
         boolean quiet = json || !firstPass; // --follow: progress lines on the first pass only
-        TbImporter.Summary s = importer.importOnce(logdir, experiment, line -> {
-          if (!quiet) {
-            System.err.println(line);
-          }
-        }, () -> {
-          synchronized (stopping) {
-            return stopping[0];
-          }
-        });
+        TbImporter.Summary s =
+            importer.importOnce(
+                logdir,
+                experiment,
+                line -> {
+                  if (!quiet) {
+                    System.err.println(line);
+                  }
+                },
+                () -> {
+                  synchronized (stopping) {
+                    return stopping[0];
+                  }
+                });
         if (json || firstPass || s.events() > 0 || s.corrupt() > 0) {
           print(s); // --follow prints a pass that found something (--json: every pass)
         }
@@ -150,9 +189,17 @@ final class ImportTbCommand implements Callable<Integer> {
       ObjectMapper m = new ObjectMapper();
       ObjectNode o = m.createObjectNode();
       o.put("logdir", logdir.toString());
-      o.put("runs", s.runs()).put("newRuns", s.newRuns()).put("files", s.files()).put("events", s.events());
-      o.put("scalars", s.scalars()).put("images", s.images()).put("histograms", s.histograms()).put("texts", s.texts());
-      o.put("params", s.params()).put("corruptRecords", s.corrupt()).put("pendingBytes", s.pendingBytes());
+      o.put("runs", s.runs())
+          .put("newRuns", s.newRuns())
+          .put("files", s.files())
+          .put("events", s.events());
+      o.put("scalars", s.scalars())
+          .put("images", s.images())
+          .put("histograms", s.histograms())
+          .put("texts", s.texts());
+      o.put("params", s.params())
+          .put("corruptRecords", s.corrupt())
+          .put("pendingBytes", s.pendingBytes());
       o.putPOJO("runIds", s.runIds());
       o.putPOJO("notes", s.notes());
       System.out.println(o.toString());
@@ -161,11 +208,23 @@ final class ImportTbCommand implements Callable<Integer> {
     for (String note : s.notes()) {
       System.err.println("note: " + note);
     }
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "imported %d events from %d files into %d runs (%d new) of experiment '%s': %d scalars, %d images,"
             + " %d histograms, %d texts, %d params; %d corrupt records skipped%s%n",
-        s.events(), s.files(), s.runs(), s.newRuns(), experiment, s.scalars(), s.images(), s.histograms(), s.texts(),
-        s.params(), s.corrupt(),
-        s.pendingBytes() > 0 ? "; " + s.pendingBytes() + " bytes of unfinished records left for the next import" : "");
+        s.events(),
+        s.files(),
+        s.runs(),
+        s.newRuns(),
+        experiment,
+        s.scalars(),
+        s.images(),
+        s.histograms(),
+        s.texts(),
+        s.params(),
+        s.corrupt(),
+        s.pendingBytes() > 0
+            ? "; " + s.pendingBytes() + " bytes of unfinished records left for the next import"
+            : "");
   }
 }

@@ -26,8 +26,10 @@ final class PlatformCommand {
         if (System.console() != null) {
           System.err.println(); // past the progress bar
         }
-        System.err.println("stopping: run " + String.join(", ", active)
-            + " stops after its current batch and is marked KILLED");
+        System.err.println(
+            "stopping: run "
+                + String.join(", ", active)
+                + " stops after its current batch and is marked KILLED");
         System.err.flush();
       }
       closeOnce();
@@ -52,7 +54,10 @@ final class PlatformCommand {
 
   /** The line a command that cannot work through a server prints while one owns the store. */
   static String inUseByServer(String url, java.nio.file.Path dataDir) {
-    return "error: the Cairn server at " + url + " owns the tracking database in " + dataDir
+    return "error: the Cairn server at "
+        + url
+        + " owns the tracking database in "
+        + dataDir
         + "; this command does not work through a server yet: use its REST API (docs/api.md) or the dashboard,"
         + " or stop the server";
   }
@@ -62,13 +67,18 @@ final class PlatformCommand {
     return start(options, io.vertx.core.Vertx::vertx);
   }
 
-  /** As {@link #start(CairnOptions)} on a Vert.x made by {@code vertxFactory} (clustered for serve --cluster). */
-  static Handle start(CairnOptions options,
+  /**
+   * As {@link #start(CairnOptions)} on a Vert.x made by {@code vertxFactory} (clustered for serve
+   * --cluster).
+   */
+  static Handle start(
+      CairnOptions options,
       java.util.function.Function<io.vertx.core.VertxOptions, io.vertx.core.Vertx> vertxFactory) {
     try {
       Platform platform = Platform.start(options, vertxFactory);
       if (platform.abandonedRuns() > 0) {
-        System.err.printf("note: %d run(s) left unfinished by an earlier process were marked FAILED%n",
+        System.err.printf(
+            "note: %d run(s) left unfinished by an earlier process were marked FAILED%n",
             platform.abandonedRuns());
       }
       return new Handle(platform);
@@ -84,10 +94,13 @@ final class PlatformCommand {
           System.err.println(inUseByServer(server, options.dataDir()));
           return null;
         }
-        System.err.println("error: the tracking database in " + options.dataDir()
-            + " is in use by another Cairn process; stop it, or use another --data-dir, or share it through an H2 server (--jdbc-url)");
+        System.err.println(
+            "error: the tracking database in "
+                + options.dataDir()
+                + " is in use by another Cairn process; stop it, or use another --data-dir, or share it through an H2 server (--jdbc-url)");
       } else {
-        System.err.println("error: could not start Cairn with data directory " + options.dataDir() + ": " + msg);
+        System.err.println(
+            "error: could not start Cairn with data directory " + options.dataDir() + ": " + msg);
       }
       return null;
     }

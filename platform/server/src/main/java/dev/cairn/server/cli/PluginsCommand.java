@@ -16,7 +16,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cairn plugins}: what is installed, with parameters and defaults. */
-@Command(name = "plugins", description = "List installed datasets, models, optimizers and losses with their parameters.")
+@Command(
+    name = "plugins",
+    description = "List installed datasets, models, optimizers and losses with their parameters.")
 final class PluginsCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
@@ -25,7 +27,8 @@ final class PluginsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (PluginRegistry registry = PluginRegistry.load(common.resolve().pluginsDir(), Provenance.cairnVersion())) {
+    try (PluginRegistry registry =
+        PluginRegistry.load(common.resolve().pluginsDir(), Provenance.cairnVersion())) {
       PrintStream out = System.out;
       if (json) {
         JsonArray extensions = new JsonArray();
@@ -33,18 +36,33 @@ final class PluginsCommand implements Callable<Integer> {
           registry.list(kind).forEach(e -> extensions.add(JsonMapping.toJson(e)));
         }
         JsonArray problems = new JsonArray();
-        registry.problems().forEach(p -> problems.add(
-            new JsonObject().put("plugin", p.pluginId()).put("what", p.what()).put("reason", p.reason())));
-        out.println(new JsonObject().put("extensions", extensions).put("problems", problems).encodePrettily());
+        registry
+            .problems()
+            .forEach(
+                p ->
+                    problems.add(
+                        new JsonObject()
+                            .put("plugin", p.pluginId())
+                            .put("what", p.what())
+                            .put("reason", p.reason())));
+        out.println(
+            new JsonObject()
+                .put("extensions", extensions)
+                .put("problems", problems)
+                .encodePrettily());
         return 0;
       }
       for (ExtensionKind kind : ExtensionKind.values()) {
         out.println(kind.plural().toUpperCase());
         for (InstalledExtension e : registry.list(kind)) {
-          out.printf("  %-22s %s  [%s %s]%n", e.id(), e.extension().description(), e.pluginId(), e.pluginVersion());
+          out.printf(
+              "  %-22s %s  [%s %s]%n",
+              e.id(), e.extension().description(), e.pluginId(), e.pluginVersion());
           for (ParamSpec p : e.extension().params()) {
-            String dflt = p.required() ? "required"
-                : "default " + ("".equals(p.defaultValue()) ? "\"\"" : p.defaultValue());
+            String dflt =
+                p.required()
+                    ? "required"
+                    : "default " + ("".equals(p.defaultValue()) ? "\"\"" : p.defaultValue());
             out.printf("      %-18s %s; %s. %s%n", p.name(), p.allowed(), dflt, p.description());
           }
         }

@@ -17,7 +17,8 @@ final class PortInUse implements IExecutionExceptionHandler {
   static final int EXIT = 1;
 
   @Override
-  public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) throws Exception {
+  public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed)
+      throws Exception {
     if (!isBindFailure(e)) {
       throw e;
     }
@@ -26,9 +27,11 @@ final class PortInUse implements IExecutionExceptionHandler {
     OptionSpec hostOption = cmd.getCommandSpec().findOption("--host");
     Integer port = portOption == null ? null : portOption.getValue();
     String host = hostOption == null ? "127.0.0.1" : hostOption.getValue();
-    cmd.getErr().println(port == null
-        ? "error: a port is in use: " + e.getMessage()
-        : "error: port " + port + " is in use; try --port " + freePortAfter(host, port));
+    cmd.getErr()
+        .println(
+            port == null
+                ? "error: a port is in use: " + e.getMessage()
+                : "error: port " + port + " is in use; try --port " + freePortAfter(host, port));
     cmd.getErr().flush();
     return EXIT;
   }

@@ -1,8 +1,6 @@
 package dev.cairn.server.cli;
 
 import dev.cairn.core.onnx.ImageTensors;
-import dev.cairn.core.tracking.H2TrackingStore;
-import dev.cairn.server.CairnOptions;
 import dev.cairn.core.onnx.LoadedModel;
 import dev.cairn.core.onnx.OnnxJson;
 import dev.cairn.core.onnx.OnnxModelException;
@@ -10,6 +8,8 @@ import dev.cairn.core.onnx.OnnxModels;
 import dev.cairn.core.onnx.Prediction;
 import dev.cairn.core.onnx.ProviderChoice;
 import dev.cairn.core.onnx.TensorData;
+import dev.cairn.core.tracking.H2TrackingStore;
+import dev.cairn.server.CairnOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,25 +24,42 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cairn predict MODEL --input FILE}: run a model through ONNX Runtime. */
-@Command(name = "predict", description = {
-    "Run an ONNX model on a JSON tensor file or an image and print its outputs (class labels when the model has them).",
-    "MODEL is a registered model id (from import or export) or a path to an .onnx file."})
+@Command(
+    name = "predict",
+    description = {
+      "Run an ONNX model on a JSON tensor file or an image and print its outputs (class labels when the model has them).",
+      "MODEL is a registered model id (from import or export) or a path to an .onnx file."
+    })
 final class PredictCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Parameters(index = "0", paramLabel = "MODEL", description = "Model id, or path to an .onnx file.")
+  @Parameters(
+      index = "0",
+      paramLabel = "MODEL",
+      description = "Model id, or path to an .onnx file.")
   String model;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE", description = {
-      "A .json file holding a nested array for the model's first input (a batch, or one example),",
-      "or {\"inputs\": {\"<name>\": <nested array>, ...}}; or an image (PNG, JPEG, GIF, BMP) for image models."})
+  @Option(
+      names = "--input",
+      required = true,
+      paramLabel = "FILE",
+      description = {
+        "A .json file holding a nested array for the model's first input (a batch, or one example),",
+        "or {\"inputs\": {\"<name>\": <nested array>, ...}}; or an image (PNG, JPEG, GIF, BMP) for image models."
+      })
   Path input;
 
-  @Option(names = "--provider", defaultValue = "auto", paramLabel = "P",
-      description = "ONNX Runtime execution provider: auto (CUDA when it loads, else CPU), cpu or cuda (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--provider",
+      defaultValue = "auto",
+      paramLabel = "P",
+      description =
+          "ONNX Runtime execution provider: auto (CUDA when it loads, else CPU), cpu or cuda (default ${DEFAULT-VALUE}).")
   String provider;
 
-  @Option(names = "--json", description = "Print one JSON object: outputs (type, shape, data), predictions, provider.")
+  @Option(
+      names = "--json",
+      description = "Print one JSON object: outputs (type, shape, data), predictions, provider.")
   boolean json;
 
   @Override
@@ -68,33 +85,61 @@ final class PredictCommand implements Callable<Integer> {
       // holds everything predict needs (the signature is read from it), so no database is opened;
       // this also works while a server holds the database
       Path stored = options.dataDir().resolve("models").resolve(model + ".onnx");
-      if (options.jdbcUrl() == null && model.matches("[A-Za-z0-9_-]{1,64}") && Files.isRegularFile(stored)) {
+      if (options.jdbcUrl() == null
+          && model.matches("[A-Za-z0-9_-]{1,64}")
+          && Files.isRegularFile(stored)) {
         try (OnnxModels models = new OnnxModels(null, Path.of("."), null, null, true, choice)) {
           LoadedModel fromFile = OnnxModels.loadFile(stored);
-          return run(models, new LoadedModel(model, stored, fromFile.signature(), "model '" + model + "'"), bytes);
+          return run(
+              models,
+              new LoadedModel(model, stored, fromFile.signature(), "model '" + model + "'"),
+              bytes);
         }
       }
       // otherwise only the tracking database (read), no plugins, no Vert.x, no DJL
       H2TrackingStore store;
       try {
-        store = options.jdbcUrl() == null ? H2TrackingStore.openInDirectory(options.dataDir())
-            : H2TrackingStore.open(options.jdbcUrl(), System.getenv().getOrDefault("CAIRN_JDBC_USER", "sa"),
-                System.getenv().getOrDefault("CAIRN_JDBC_PASSWORD", ""));
+        store =
+            options.jdbcUrl() == null
+                ? H2TrackingStore.openInDirectory(options.dataDir())
+                : H2TrackingStore.open(
+                    options.jdbcUrl(),
+                    System.getenv().getOrDefault("CAIRN_JDBC_USER", "sa"),
+                    System.getenv().getOrDefault("CAIRN_JDBC_PASSWORD", ""));
       } catch (RuntimeException e) {
         String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-        String server = msg.contains("locked") || msg.contains("already in use")
-            ? ServerFile.liveUrl(options.dataDir()).orElse(null) : null;
-        System.err.println(server != null
-            ? "error: the Cairn server at " + server + " owns the tracking database in " + options.dataDir()
-                + "; predict through it: POST " + server + "/api/models/" + model + "/predict (docs/api.md),"
-                + " or pass the .onnx file (cairn predict FILE.onnx)"
-            : msg.contains("locked") || msg.contains("already in use")
-            ? "error: the tracking database in " + options.dataDir() + " is in use by another Cairn process; stop it,"
-                + " or predict through its REST API (POST /api/models/" + model + "/predict)"
-            : "error: could not open the tracking database in " + options.dataDir() + ": " + msg);
+        String server =
+            msg.contains("locked") || msg.contains("already in use")
+                ? ServerFile.liveUrl(options.dataDir()).orElse(null)
+                : null;
+        System.err.println(
+            server != null
+                ? "error: the Cairn server at "
+                    + server
+                    + " owns the tracking database in "
+                    + options.dataDir()
+                    + "; predict through it: POST "
+                    + server
+                    + "/api/models/"
+                    + model
+                    + "/predict (docs/api.md),"
+                    + " or pass the .onnx file (cairn predict FILE.onnx)"
+                : msg.contains("locked") || msg.contains("already in use")
+                    ? "error: the tracking database in "
+                        + options.dataDir()
+                        + " is in use by another Cairn process; stop it,"
+                        + " or predict through its REST API (POST /api/models/"
+                        + model
+                        + "/predict)"
+                    : "error: could not open the tracking database in "
+                        + options.dataDir()
+                        + ": "
+                        + msg);
         return 1;
       }
-      try (store; OnnxModels models = OnnxModels.forStore(store, options.dataDir(), null, options.offline(), choice)) {
+      try (store;
+          OnnxModels models =
+              OnnxModels.forStore(store, options.dataDir(), null, options.offline(), choice)) {
         return run(models, LoadedModel.of(models.require(model)), bytes);
       }
     } catch (OnnxModelException e) {
@@ -105,8 +150,10 @@ final class PredictCommand implements Callable<Integer> {
 
   private int run(OnnxModels models, LoadedModel loaded, byte[] bytes) {
     boolean image = ImageTensors.looksLikeImage(bytes);
-    Prediction p = image ? models.predictImage(loaded, bytes)
-        : models.predictJson(loaded, new String(bytes, StandardCharsets.UTF_8));
+    Prediction p =
+        image
+            ? models.predictImage(loaded, bytes)
+            : models.predictJson(loaded, new String(bytes, StandardCharsets.UTF_8));
     if (json) {
       System.out.println(OnnxJson.writePretty(OnnxJson.prediction(loaded.key(), p)));
     } else {
@@ -116,12 +163,22 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   static void print(PrintStream out, LoadedModel model, Prediction p) {
-    System.err.printf(Locale.ROOT, "%s on %s (%s): %.2f ms%n", model.label(), p.provider(), p.providerNote(), p.millis());
+    System.err.printf(
+        Locale.ROOT,
+        "%s on %s (%s): %.2f ms%n",
+        model.label(),
+        p.provider(),
+        p.providerNote(),
+        p.millis());
     if (!p.classes().isEmpty()) {
       Table table = new Table("example", "class", "label", "probability");
       for (int i = 0; i < p.classes().size(); i++) {
         Prediction.ClassScore c = p.classes().get(i);
-        table.row(Integer.toString(i), Integer.toString(c.index()), c.label(), String.format(Locale.ROOT, "%.4f", c.probability()));
+        table.row(
+            Integer.toString(i),
+            Integer.toString(c.index()),
+            c.label(),
+            String.format(Locale.ROOT, "%.4f", c.probability()));
       }
       table.print(out);
       return;
@@ -131,7 +188,8 @@ final class PredictCommand implements Callable<Integer> {
       out.printf("%s: %s %s%n", e.getKey(), t.type(), java.util.Arrays.toString(t.shape()));
       if (t.data() instanceof String[] strings) {
         for (int i = 0; i < Math.min(strings.length, 20); i++) {
-          out.println("  [" + i + "] " + com.fasterxml.jackson.databind.node.TextNode.valueOf(strings[i]));
+          out.println(
+              "  [" + i + "] " + com.fasterxml.jackson.databind.node.TextNode.valueOf(strings[i]));
         }
         if (strings.length > 20) {
           out.println("  ... (" + strings.length + " strings; --json prints all)");

@@ -22,8 +22,11 @@ import picocli.CommandLine.Parameters;
  * {@code cairn resume RUN}: continues a run that failed (a crash, kill -9) or was stopped, from its
  * latest checkpoint, under the same run id. Its series go on after the checkpoint's step.
  */
-@Command(name = "resume", description = "Continue a FAILED or KILLED run from its latest checkpoint"
-    + " (runs save checkpoints when their spec sets training.checkpointEvery).")
+@Command(
+    name = "resume",
+    description =
+        "Continue a FAILED or KILLED run from its latest checkpoint"
+            + " (runs save checkpoints when their spec sets training.checkpointEvery).")
 final class ResumeCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
@@ -52,15 +55,24 @@ final class ResumeCommand implements Callable<Integer> {
       }
       RunRecord run = found.get();
       if (run.status() != RunStatus.FAILED && run.status() != RunStatus.KILLED) {
-        System.err.println("error: run " + runId + " is " + run.status() + "; only a FAILED or KILLED run"
-            + " can be resumed");
+        System.err.println(
+            "error: run "
+                + runId
+                + " is "
+                + run.status()
+                + "; only a FAILED or KILLED run"
+                + " can be resumed");
         return CairnCli.USAGE;
       }
       var runDir = TrainingRunner.Environment.runDir(handle.platform.options().dataDir(), runId);
       Optional<Checkpoints.Checkpoint> checkpoint = Checkpoints.latest(runDir);
       if (checkpoint.isEmpty()) {
-        System.err.println("error: run " + runId + " has no checkpoint in " + Checkpoints.folder(runDir)
-            + "; runs save them when their spec sets training.checkpointEvery");
+        System.err.println(
+            "error: run "
+                + runId
+                + " has no checkpoint in "
+                + Checkpoints.folder(runDir)
+                + "; runs save them when their spec sets training.checkpointEvery");
         return 1;
       }
       ResolvedSpec resolved;
@@ -68,21 +80,35 @@ final class ResumeCommand implements Callable<Integer> {
         ExperimentSpec spec = SpecParser.parse(run.specText(), run.name());
         resolved = handle.platform.runs().resolve(spec);
       } catch (SpecException e) {
-        System.err.println("error: the spec of run " + runId + " no longer resolves: " + e.getMessage());
+        System.err.println(
+            "error: the spec of run " + runId + " no longer resolves: " + e.getMessage());
         return CairnCli.USAGE;
       }
       Checkpoints.Checkpoint from = checkpoint.get();
       if (from.epoch() >= resolved.spec().epochs()) {
-        System.err.println("error: run " + runId + " checkpointed all " + from.epoch() + " epochs; nothing to"
-            + " resume");
+        System.err.println(
+            "error: run "
+                + runId
+                + " checkpointed all "
+                + from.epoch()
+                + " epochs; nothing to"
+                + " resume");
         return 1;
       }
       handle.platform.store().reopen(runId);
-      System.err.printf("resuming run %s after epoch %d of %d (step %d)%n", runId, from.epoch(),
-          resolved.spec().epochs(), from.step());
+      System.err.printf(
+          "resuming run %s after epoch %d of %d (step %d)%n",
+          runId, from.epoch(), resolved.spec().epochs(), from.step());
       Promise<RunOutcome> outcome = Promise.promise();
-      handle.platform.runs().resume(resolved, runId, new Resume(from),
-          new ConsoleProgress(System.err, System.console() != null), outcome);
+      handle
+          .platform
+          .runs()
+          .resume(
+              resolved,
+              runId,
+              new Resume(from),
+              new ConsoleProgress(System.err, System.console() != null),
+              outcome);
       RunOutcome result = outcome.future().toCompletionStage().toCompletableFuture().get();
       if (json) {
         System.out.println(RunCommand.toJson(resolved, result).encodePrettily());

@@ -3,13 +3,13 @@ package dev.cairn.server.cli;
 import dev.cairn.core.Provenance;
 import dev.cairn.core.plugins.PluginRegistry;
 import dev.cairn.core.spec.ExperimentSpec;
-import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecParser;
+import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.training.TrainingResult;
-import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.RunOutcome;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.spi.SpecException;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
@@ -41,13 +41,21 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC", description = "Experiment spec (YAML).")
   Path specFile;
 
-  @Option(names = "--json", description = "Print one JSON object on stdout (run id, status, params, final metrics, small models' weights); progress goes to stderr.")
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object on stdout (run id, status, params, final metrics, small models' weights); progress goes to stderr.")
   boolean json;
 
-  @Option(names = "--serve", description = "Keep serving the REST API after the run (Ctrl-C to stop).")
+  @Option(
+      names = "--serve",
+      description = "Keep serving the REST API after the run (Ctrl-C to stop).")
   boolean serve;
 
-  @Option(names = "--port", defaultValue = "8080", description = "HTTP port for --serve (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "HTTP port for --serve (default ${DEFAULT-VALUE}).")
   int port;
 
   @Override
@@ -71,7 +79,9 @@ final class RunCommand implements Callable<Integer> {
     }
     if (link.isPresent()) {
       if (serve) {
-        System.err.println("error: --serve: a Cairn server already serves this data directory at " + link.get().url());
+        System.err.println(
+            "error: --serve: a Cairn server already serves this data directory at "
+                + link.get().url());
         return CairnCli.USAGE;
       }
       return runThroughServer(specs, link.get());
@@ -101,9 +111,14 @@ final class RunCommand implements Callable<Integer> {
           System.err.printf("variant %d/%d: %s%n", i + 1, resolved.size(), one.spec().name());
         }
         Promise<RunOutcome> outcome = Promise.promise();
-        handle.platform.runs()
-            .submit(one, workDir, new ConsoleProgress(System.err, System.console() != null), outcome)
-            .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        handle
+            .platform
+            .runs()
+            .submit(
+                one, workDir, new ConsoleProgress(System.err, System.console() != null), outcome)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
         RunOutcome result = outcome.future().toCompletionStage().toCompletableFuture().get();
         finished &= result.status() == RunStatus.FINISHED;
         if (json) {
@@ -114,9 +129,13 @@ final class RunCommand implements Callable<Integer> {
       }
       if (json) {
         // one variant: the run's object, as before variants existed; several: all of them
-        System.out.println(all.size() == 1 ? all.getJsonObject(0).encodePrettily()
-            : new JsonObject().put("experiment", resolved.get(0).spec().experiment()).put("runs", all)
-                .encodePrettily());
+        System.out.println(
+            all.size() == 1
+                ? all.getJsonObject(0).encodePrettily()
+                : new JsonObject()
+                    .put("experiment", resolved.get(0).spec().experiment())
+                    .put("runs", all)
+                    .encodePrettily());
       }
       if (serve) {
         ServeCommand.serveUntilStopped(handle.platform, "127.0.0.1", port);
@@ -131,7 +150,8 @@ final class RunCommand implements Callable<Integer> {
    */
   private int runThroughServer(List<ExperimentSpec> specs, ServerLink link) throws Exception {
     var options = common.resolve();
-    try (PluginRegistry plugins = PluginRegistry.load(options.pluginsDir(), Provenance.cairnVersion())) {
+    try (PluginRegistry plugins =
+        PluginRegistry.load(options.pluginsDir(), Provenance.cairnVersion())) {
       SpecResolver resolver = new SpecResolver(plugins);
       List<ResolvedSpec> resolved = new ArrayList<>();
       for (ExperimentSpec spec : specs) {
@@ -143,25 +163,36 @@ final class RunCommand implements Callable<Integer> {
           return CairnCli.USAGE;
         }
       }
-      System.err.println("logging to the server at " + link.url() + " (it owns the store in " + options.dataDir() + ")");
+      System.err.println(
+          "logging to the server at "
+              + link.url()
+              + " (it owns the store in "
+              + options.dataDir()
+              + ")");
       Path workDir = specFile.toAbsolutePath().getParent();
       JsonArray all = new JsonArray();
       boolean finished = true;
       try (ServerRun runner = new ServerRun(link, options, plugins)) {
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-          String active = runner.active();
-          if (active != null) {
-            System.err.println();
-            System.err.println("stopping: run " + active + " stops after its current batch and is marked KILLED");
-            runner.cancel();
-            try {
-              done.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-        }, "cairn-run-stop");
+        Thread hook =
+            new Thread(
+                () -> {
+                  String active = runner.active();
+                  if (active != null) {
+                    System.err.println();
+                    System.err.println(
+                        "stopping: run "
+                            + active
+                            + " stops after its current batch and is marked KILLED");
+                    runner.cancel();
+                    try {
+                      done.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                },
+                "cairn-run-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
           for (int i = 0; i < resolved.size(); i++) {
@@ -169,7 +200,9 @@ final class RunCommand implements Callable<Integer> {
             if (resolved.size() > 1) {
               System.err.printf("variant %d/%d: %s%n", i + 1, resolved.size(), one.spec().name());
             }
-            RunOutcome result = runner.train(one, workDir, new ConsoleProgress(System.err, System.console() != null));
+            RunOutcome result =
+                runner.train(
+                    one, workDir, new ConsoleProgress(System.err, System.console() != null));
             finished &= result.status() == RunStatus.FINISHED;
             if (json) {
               all.add(toJson(one, result));
@@ -190,21 +223,26 @@ final class RunCommand implements Callable<Integer> {
         }
       }
       if (json) {
-        System.out.println(all.size() == 1 ? all.getJsonObject(0).encodePrettily()
-            : new JsonObject().put("experiment", resolved.get(0).spec().experiment()).put("runs", all)
-                .encodePrettily());
+        System.out.println(
+            all.size() == 1
+                ? all.getJsonObject(0).encodePrettily()
+                : new JsonObject()
+                    .put("experiment", resolved.get(0).spec().experiment())
+                    .put("runs", all)
+                    .encodePrettily());
       }
       return finished ? 0 : 1;
     }
   }
 
   static JsonObject toJson(ResolvedSpec resolved, RunOutcome outcome) {
-    JsonObject out = new JsonObject()
-        .put("id", outcome.runId())
-        .put("name", outcome.name())
-        .put("experiment", resolved.spec().experiment())
-        .put("status", outcome.status().name())
-        .put("params", new JsonObject(new LinkedHashMap<>(resolved.flatParams())));
+    JsonObject out =
+        new JsonObject()
+            .put("id", outcome.runId())
+            .put("name", outcome.name())
+            .put("experiment", resolved.spec().experiment())
+            .put("status", outcome.status().name())
+            .put("params", new JsonObject(new LinkedHashMap<>(resolved.flatParams())));
     if (outcome.error() != null) {
       out.put("error", outcome.error());
     }
@@ -224,26 +262,43 @@ final class RunCommand implements Callable<Integer> {
     out.println();
     TrainingResult r = outcome.result();
     if (r != null) {
-      out.printf(Locale.ROOT, "run %s  %s/%s  %s on %s in %.1f s (%d steps)%n", outcome.runId(),
-          resolved.spec().experiment(), outcome.name(), outcome.status(), r.device(), r.seconds(), r.steps());
+      out.printf(
+          Locale.ROOT,
+          "run %s  %s/%s  %s on %s in %.1f s (%d steps)%n",
+          outcome.runId(),
+          resolved.spec().experiment(),
+          outcome.name(),
+          outcome.status(),
+          r.device(),
+          r.seconds(),
+          r.steps());
       Table table = new Table("metric", "value");
       r.metrics().forEach((k, v) -> table.row(k, ConsoleProgress.fmt(v)));
       table.print(out);
       if (!r.parameters().isEmpty() && r.parameterCount() <= 64) {
         out.println();
         Table params = new Table("parameter", "shape", "values");
-        r.parameters().forEach((name, p) -> {
-          StringBuilder values = new StringBuilder();
-          for (float v : p.values()) {
-            values.append(values.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", v));
-          }
-          params.row(name, java.util.Arrays.toString(p.shape()), values);
-        });
+        r.parameters()
+            .forEach(
+                (name, p) -> {
+                  StringBuilder values = new StringBuilder();
+                  for (float v : p.values()) {
+                    values
+                        .append(values.length() == 0 ? "" : ", ")
+                        .append(String.format(Locale.ROOT, "%.4f", v));
+                  }
+                  params.row(name, java.util.Arrays.toString(p.shape()), values);
+                });
         params.print(out);
       }
     } else {
-      out.printf("run %s  %s/%s  %s: %s%n", outcome.runId(), resolved.spec().experiment(), outcome.name(),
-          outcome.status(), outcome.error());
+      out.printf(
+          "run %s  %s/%s  %s: %s%n",
+          outcome.runId(),
+          resolved.spec().experiment(),
+          outcome.name(),
+          outcome.status(),
+          outcome.error());
     }
     out.println("run id: " + outcome.runId());
   }

@@ -21,8 +21,12 @@ import picocli.CommandLine.Option;
 final class RunsCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
-  private static final List<String> KEY_METRICS = List.of(
-      "epoch/test_accuracy", "epoch/validation_accuracy", "epoch/train_accuracy", "epoch/train_loss");
+  private static final List<String> KEY_METRICS =
+      List.of(
+          "epoch/test_accuracy",
+          "epoch/validation_accuracy",
+          "epoch/train_accuracy",
+          "epoch/train_loss");
 
   @Mixin CommonOptions common;
 
@@ -37,7 +41,10 @@ final class RunsCommand implements Callable<Integer> {
   @Option(names = "--status", description = "Only runs with this status: ${COMPLETION-CANDIDATES}.")
   RunStatus status;
 
-  @Option(names = "--limit", defaultValue = "50", description = "At most this many runs (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      defaultValue = "50",
+      description = "At most this many runs (default ${DEFAULT-VALUE}).")
   int limit;
 
   @Override
@@ -65,19 +72,33 @@ final class RunsCommand implements Callable<Integer> {
       if (json) {
         JsonArray runs = new JsonArray();
         for (RunRecord r : page.items()) {
-          runs.add(JsonMapping.toJson(r)
-              .put("params", new JsonObject(new java.util.LinkedHashMap<>(store.params(r.id()))))
-              .put("metrics", JsonMapping.lastValues(store.series(r.id()))));
+          runs.add(
+              JsonMapping.toJson(r)
+                  .put(
+                      "params", new JsonObject(new java.util.LinkedHashMap<>(store.params(r.id()))))
+                  .put("metrics", JsonMapping.lastValues(store.series(r.id()))));
         }
-        System.out.println(new JsonObject().put("runs", runs).put("nextPageToken", page.nextPageToken()).encodePrettily());
+        System.out.println(
+            new JsonObject()
+                .put("runs", runs)
+                .put("nextPageToken", page.nextPageToken())
+                .encodePrettily());
         return 0;
       }
-      Table table = new Table("id", "experiment", "name", "status", "started", "duration", "device", "key metric");
+      Table table =
+          new Table(
+              "id", "experiment", "name", "status", "started", "duration", "device", "key metric");
       for (RunRecord r : page.items()) {
         Double d = JsonMapping.toJson(r).getDouble("durationSeconds");
-        table.row(r.id(), r.experiment(), r.name(), r.status(),
+        table.row(
+            r.id(),
+            r.experiment(),
+            r.name(),
+            r.status(),
             r.startedAt() == null ? "" : TIME.format(r.startedAt()),
-            d == null ? "" : String.format(Locale.ROOT, "%.1f s", d), r.device(), keyMetric(store.series(r.id())));
+            d == null ? "" : String.format(Locale.ROOT, "%.1f s", d),
+            r.device(),
+            keyMetric(store.series(r.id())));
       }
       if (table.isEmpty()) {
         System.out.println("no runs yet: try `cairn run experiments/softmax-fashion-mnist.yaml`");
@@ -92,7 +113,9 @@ final class RunsCommand implements Callable<Integer> {
   private int throughServer(ServerLink link) {
     StringBuilder query = new StringBuilder("/api/runs?limit=" + limit);
     if (experiment != null) {
-      query.append("&experiment=").append(java.net.URLEncoder.encode(experiment, java.nio.charset.StandardCharsets.UTF_8));
+      query
+          .append("&experiment=")
+          .append(java.net.URLEncoder.encode(experiment, java.nio.charset.StandardCharsets.UTF_8));
     }
     if (status != null) {
       query.append("&status=").append(status.name());
@@ -104,18 +127,28 @@ final class RunsCommand implements Callable<Integer> {
         JsonObject r = runs.getJsonObject(i);
         r.put("params", link.get("/api/runs/" + r.getString("id") + "/params"));
       }
-      System.out.println(new JsonObject().put("runs", runs).put("nextPageToken", page.getValue("nextPageToken"))
-          .encodePrettily());
+      System.out.println(
+          new JsonObject()
+              .put("runs", runs)
+              .put("nextPageToken", page.getValue("nextPageToken"))
+              .encodePrettily());
       return 0;
     }
-    Table table = new Table("id", "experiment", "name", "status", "started", "duration", "device", "key metric");
+    Table table =
+        new Table(
+            "id", "experiment", "name", "status", "started", "duration", "device", "key metric");
     for (int i = 0; i < runs.size(); i++) {
       JsonObject r = runs.getJsonObject(i);
       Double d = r.getDouble("durationSeconds");
       String started = r.getString("startedAt");
-      table.row(r.getString("id"), r.getString("experiment"), r.getString("name"), r.getString("status"),
+      table.row(
+          r.getString("id"),
+          r.getString("experiment"),
+          r.getString("name"),
+          r.getString("status"),
           started == null ? "" : TIME.format(java.time.Instant.parse(started)),
-          d == null ? "" : String.format(Locale.ROOT, "%.1f s", d), r.getString("device", ""),
+          d == null ? "" : String.format(Locale.ROOT, "%.1f s", d),
+          r.getString("device", ""),
           keyMetric(r.getJsonObject("metrics", new JsonObject())));
     }
     if (table.isEmpty()) {

@@ -19,7 +19,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cairn serve}: the REST API (and, later, the dashboard) until Ctrl-C. */
-@Command(name = "serve", description = "Serve the REST API over the recorded runs until stopped (Ctrl-C).")
+@Command(
+    name = "serve",
+    description = "Serve the REST API over the recorded runs until stopped (Ctrl-C).")
 final class ServeCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
@@ -27,75 +29,129 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin ServePolicy policy;
 
-  @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}; 0 = any free port).")
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "HTTP port (default ${DEFAULT-VALUE}; 0 = any free port).")
   int port;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "Interface to bind (default ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--cluster", description = "Be the head of a cluster: workers (cairn worker --cluster --join HOST:PORT) train the sweep trials.")
+  @Option(
+      names = "--cluster",
+      description =
+          "Be the head of a cluster: workers (cairn worker --cluster --join HOST:PORT) train the sweep trials.")
   boolean cluster;
 
   @Mixin ClusterSecretOption clusterSecret;
 
-  @Option(names = "--cluster-host", defaultValue = "127.0.0.1",
+  @Option(
+      names = "--cluster-host",
+      defaultValue = "127.0.0.1",
       description = "Interface the cluster member binds and advertises (default ${DEFAULT-VALUE}).")
   String clusterHost;
 
-  @Option(names = "--cluster-port", defaultValue = "" + ClusterOptions.DEFAULT_PORT,
+  @Option(
+      names = "--cluster-port",
+      defaultValue = "" + ClusterOptions.DEFAULT_PORT,
       description = "Port workers join (default ${DEFAULT-VALUE}).")
   int clusterPort;
 
-  @Option(names = "--slots", description = "Sweep trials this process trains at once (default 1; 0 with --cluster: workers train).")
+  @Option(
+      names = "--slots",
+      description =
+          "Sweep trials this process trains at once (default 1; 0 with --cluster: workers train).")
   Integer slots;
 
-  @Option(names = "--worker-timeout", defaultValue = "10", paramLabel = "SECONDS",
-      description = "Silence of a worker after which its trials are re-queued (default ${DEFAULT-VALUE} s).")
+  @Option(
+      names = "--worker-timeout",
+      defaultValue = "10",
+      paramLabel = "SECONDS",
+      description =
+          "Silence of a worker after which its trials are re-queued (default ${DEFAULT-VALUE} s).")
   int workerTimeout;
 
-  @Option(names = "--data-root", paramLabel = "DIR",
-      description = "A folder paths in submitted specs may read (csv files, image folders), besides the data"
-          + " directory; repeatable (env CAIRN_DATA_ROOTS, separated by '${sys:path.separator}').")
+  @Option(
+      names = "--data-root",
+      paramLabel = "DIR",
+      description =
+          "A folder paths in submitted specs may read (csv files, image folders), besides the data"
+              + " directory; repeatable (env CAIRN_DATA_ROOTS, separated by '${sys:path.separator}').")
   List<Path> dataRoots = new ArrayList<>();
 
-  @Option(names = "--idle-timeout", defaultValue = "60", paramLabel = "SECONDS",
+  @Option(
+      names = "--idle-timeout",
+      defaultValue = "60",
+      paramLabel = "SECONDS",
       description = "Close a connection silent this long (default ${DEFAULT-VALUE} s).")
   int idleTimeout;
 
-  @Option(names = "--request-timeout", defaultValue = "30", paramLabel = "SECONDS",
-      description = "Close a connection that has not sent a full request head this long after opening or"
-          + " after its last response (default ${DEFAULT-VALUE} s).")
+  @Option(
+      names = "--request-timeout",
+      defaultValue = "30",
+      paramLabel = "SECONDS",
+      description =
+          "Close a connection that has not sent a full request head this long after opening or"
+              + " after its last response (default ${DEFAULT-VALUE} s).")
   int requestTimeout;
 
-  @Option(names = "--max-connections", defaultValue = "1000", paramLabel = "N",
+  @Option(
+      names = "--max-connections",
+      defaultValue = "1000",
+      paramLabel = "N",
       description = "Open connections beyond this are closed at once (default ${DEFAULT-VALUE}).")
   int maxConnections;
 
-  @Option(names = "--max-epochs", defaultValue = "1000", paramLabel = "N",
+  @Option(
+      names = "--max-epochs",
+      defaultValue = "1000",
+      paramLabel = "N",
       description = "Most epochs a run submitted over REST may train (default ${DEFAULT-VALUE}).")
   int maxEpochs;
 
-  @Option(names = "--max-queued-runs", defaultValue = "16", paramLabel = "N",
-      description = "Runs queued or training in this server at once; more get 429 (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-queued-runs",
+      defaultValue = "16",
+      paramLabel = "N",
+      description =
+          "Runs queued or training in this server at once; more get 429 (default ${DEFAULT-VALUE}).")
   int maxQueuedRuns;
 
-  @Option(names = "--max-artifact-bytes", defaultValue = "1g", paramLabel = "SIZE",
-      description = "Largest artifact upload, in bytes or with a suffix k, m, g (KiB, MiB, GiB; default ${DEFAULT-VALUE}); larger ones get 413.")
+  @Option(
+      names = "--max-artifact-bytes",
+      defaultValue = "1g",
+      paramLabel = "SIZE",
+      description =
+          "Largest artifact upload, in bytes or with a suffix k, m, g (KiB, MiB, GiB; default ${DEFAULT-VALUE}); larger ones get 413.")
   String maxArtifactBytes;
 
-  @Option(names = "--max-upload-bytes-in-flight", paramLabel = "BYTES",
-      description = "Request-body bytes all uploads together may hold at once; more get 429 with Retry-After"
-          + " (default: a quarter of the heap).")
+  @Option(
+      names = "--max-upload-bytes-in-flight",
+      paramLabel = "BYTES",
+      description =
+          "Request-body bytes all uploads together may hold at once; more get 429 with Retry-After"
+              + " (default: a quarter of the heap).")
   Long maxUploadBytes;
 
-  @Option(names = "--max-parameters", defaultValue = "" + ServerLimits.DEFAULT_MAX_PARAMETERS, paramLabel = "N",
-      description = "Most model parameters a run submitted over REST may have, estimated from its spec"
-          + " (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-parameters",
+      defaultValue = "" + ServerLimits.DEFAULT_MAX_PARAMETERS,
+      paramLabel = "N",
+      description =
+          "Most model parameters a run submitted over REST may have, estimated from its spec"
+              + " (default ${DEFAULT-VALUE}).")
   long maxParameters;
 
-  @Option(names = "--max-model-memory", paramLabel = "BYTES",
-      description = "Most memory a submitted run's model is estimated to need for training"
-          + " (default: a quarter of the machine's memory).")
+  @Option(
+      names = "--max-model-memory",
+      paramLabel = "BYTES",
+      description =
+          "Most memory a submitted run's model is estimated to need for training"
+              + " (default: a quarter of the machine's memory).")
   Long maxModelMemory;
 
   @Override
@@ -107,14 +163,21 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("error: --worker-timeout must be at least 1 and --slots at least 0");
       return CairnCli.USAGE;
     }
-    if (idleTimeout < 1 || requestTimeout < 1 || maxConnections < 1 || maxEpochs < 1 || maxQueuedRuns < 1) {
-      System.err.println("error: --idle-timeout, --request-timeout, --max-connections, --max-epochs and"
-          + " --max-queued-runs must be at least 1");
+    if (idleTimeout < 1
+        || requestTimeout < 1
+        || maxConnections < 1
+        || maxEpochs < 1
+        || maxQueuedRuns < 1) {
+      System.err.println(
+          "error: --idle-timeout, --request-timeout, --max-connections, --max-epochs and"
+              + " --max-queued-runs must be at least 1");
       return CairnCli.USAGE;
     }
-    if ((maxUploadBytes != null && maxUploadBytes < 1) || maxParameters < 1
+    if ((maxUploadBytes != null && maxUploadBytes < 1)
+        || maxParameters < 1
         || (maxModelMemory != null && maxModelMemory < 1)) {
-      System.err.println("error: --max-upload-bytes-in-flight, --max-parameters and --max-model-memory must be at least 1");
+      System.err.println(
+          "error: --max-upload-bytes-in-flight, --max-parameters and --max-model-memory must be at least 1");
       return CairnCli.USAGE;
     }
     long artifactLimit;
@@ -126,16 +189,28 @@ final class ServeCommand implements Callable<Integer> {
     }
     List<Path> roots = new ArrayList<>(ServerLimits.rootsFromEnvironment());
     roots.addAll(dataRoots);
-    ServerLimits limits = new ServerLimits(roots, idleTimeout, requestTimeout, maxConnections, maxEpochs,
-        maxQueuedRuns, maxUploadBytes != null ? maxUploadBytes : dev.cairn.server.http.UploadBudget.defaultMaxBytes(),
-        maxParameters, maxModelMemory != null ? maxModelMemory : ServerLimits.defaultMaxModelMemory());
-    ClusterOptions clusterOptions = cluster ? clusterSecret.options(clusterHost, clusterPort, List.of()) : null;
+    ServerLimits limits =
+        new ServerLimits(
+            roots,
+            idleTimeout,
+            requestTimeout,
+            maxConnections,
+            maxEpochs,
+            maxQueuedRuns,
+            maxUploadBytes != null
+                ? maxUploadBytes
+                : dev.cairn.server.http.UploadBudget.defaultMaxBytes(),
+            maxParameters,
+            maxModelMemory != null ? maxModelMemory : ServerLimits.defaultMaxModelMemory());
+    ClusterOptions clusterOptions =
+        cluster ? clusterSecret.options(clusterHost, clusterPort, List.of()) : null;
     if (cluster && clusterOptions == null) {
       return CairnCli.USAGE;
     }
-    PlatformCommand.Handle handle = cluster
-        ? PlatformCommand.start(common.resolve(), clusterOptions::startVertx)
-        : PlatformCommand.start(common.resolve());
+    PlatformCommand.Handle handle =
+        cluster
+            ? PlatformCommand.start(common.resolve(), clusterOptions::startVertx)
+            : PlatformCommand.start(common.resolve());
     if (handle == null) {
       return 1;
     }
@@ -145,9 +220,13 @@ final class ServeCommand implements Callable<Integer> {
         return CairnCli.USAGE;
       }
       int localSlots = slots != null ? slots : cluster ? 0 : 1;
-      SweepHead.deploy(handle.platform, new SweepControllerVerticle.Settings(workerTimeout * 1000L, true), localSlots);
+      SweepHead.deploy(
+          handle.platform,
+          new SweepControllerVerticle.Settings(workerTimeout * 1000L, true),
+          localSlots);
       if (cluster) {
-        System.err.printf("cluster head on %s:%d (workers: cairn worker --cluster --join %s:%d)%n",
+        System.err.printf(
+            "cluster head on %s:%d (workers: cairn worker --cluster --join %s:%d)%n",
             clusterHost, clusterPort, clusterHost, clusterPort);
       }
       serveUntilStopped(handle.platform, host, port, auth, limits, artifactLimit);
@@ -157,30 +236,55 @@ final class ServeCommand implements Callable<Integer> {
 
   /** Serves on a loopback {@code host}: open without tokens, tokens required once one exists. */
   static void serveUntilStopped(Platform platform, String host, int port) throws Exception {
-    int tokens = platform.vertx().executeBlocking(() -> platform.security().tokenCount())
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    serveUntilStopped(platform, host, port, new AuthSettings(tokens > 0, false, List.of(),
-        AuthSettings.DEFAULT_WRITES_PER_MINUTE), ServerLimits.DEFAULTS);
+    int tokens =
+        platform
+            .vertx()
+            .executeBlocking(() -> platform.security().tokenCount())
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    serveUntilStopped(
+        platform,
+        host,
+        port,
+        new AuthSettings(tokens > 0, false, List.of(), AuthSettings.DEFAULT_WRITES_PER_MINUTE),
+        ServerLimits.DEFAULTS);
   }
 
-  static void serveUntilStopped(Platform platform, String host, int port, AuthSettings auth, ServerLimits limits)
+  static void serveUntilStopped(
+      Platform platform, String host, int port, AuthSettings auth, ServerLimits limits)
       throws Exception {
     serveUntilStopped(platform, host, port, auth, limits, ArtifactRoutes.DEFAULT_MAX_BYTES);
   }
 
-  static void serveUntilStopped(Platform platform, String host, int port, AuthSettings auth, ServerLimits limits,
-      long maxArtifactBytes) throws Exception {
-    ApiVerticle api = new ApiVerticle(platform, host, port, auth, limits).maxArtifactBytes(maxArtifactBytes);
-    platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  static void serveUntilStopped(
+      Platform platform,
+      String host,
+      int port,
+      AuthSettings auth,
+      ServerLimits limits,
+      long maxArtifactBytes)
+      throws Exception {
+    ApiVerticle api =
+        new ApiVerticle(platform, host, port, auth, limits).maxArtifactBytes(maxArtifactBytes);
+    platform
+        .vertx()
+        .deployVerticle(api)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
     // other commands on this data directory find the server from now on; announced once in place
     advertise(platform, host, api.actualPort(), auth.authRequired());
     System.err.printf("serving http://%s:%d/api/runs (Ctrl-C to stop)%n", host, api.actualPort());
     System.err.printf("dashboard: http://%s:%d/%n", host, api.actualPort());
-    System.err.println(auth.authRequired()
-        ? "authentication: tokens required" + (auth.publicRead() ? " for writes (reads are public)" : "")
-        : "authentication: none (loopback without tokens, or --insecure-no-auth)");
+    System.err.println(
+        auth.authRequired()
+            ? "authentication: tokens required"
+                + (auth.publicRead() ? " for writes (reads are public)" : "")
+            : "authentication: none (loopback without tokens, or --insecure-no-auth)");
     System.err.flush();
-    new CountDownLatch(1).await(); // until the JVM shuts down; the shutdown hook closes the platform
+    new CountDownLatch(1)
+        .await(); // until the JVM shuts down; the shutdown hook closes the platform
   }
 
   /** {@code 1048576}, {@code 512k}, {@code 64m}, {@code 2g} (binary units) -> bytes, at least 1. */
@@ -188,18 +292,20 @@ final class ServeCommand implements Callable<Integer> {
     String s = raw == null ? "" : raw.trim().toLowerCase(java.util.Locale.ROOT);
     long unit = 1;
     if (s.endsWith("k") || s.endsWith("m") || s.endsWith("g")) {
-      unit = switch (s.charAt(s.length() - 1)) {
-        case 'k' -> 1L << 10;
-        case 'm' -> 1L << 20;
-        default -> 1L << 30;
-      };
+      unit =
+          switch (s.charAt(s.length() - 1)) {
+            case 'k' -> 1L << 10;
+            case 'm' -> 1L << 20;
+            default -> 1L << 30;
+          };
       s = s.substring(0, s.length() - 1);
     }
     long n;
     try {
       n = Long.parseLong(s);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + raw + "' is not a size; give bytes or a number with k, m or g, e.g. 512m");
+      throw new IllegalArgumentException(
+          "'" + raw + "' is not a size; give bytes or a number with k, m or g, e.g. 512m");
     }
     if (n < 1 || n > Long.MAX_VALUE / unit) {
       throw new IllegalArgumentException("'" + raw + "' is out of range; at least 1 byte");
@@ -213,13 +319,18 @@ final class ServeCommand implements Callable<Integer> {
   /**
    * Writes the discovery file (and, when tokens are required, a write token for local commands
    * readable by the owner only) so that other commands on this data directory work through this
-   * server; both go on a clean exit. A server without a data directory of its own (--jdbc-url) still
-   * writes them into the data directory the commands look in.
+   * server; both go on a clean exit. A server without a data directory of its own (--jdbc-url)
+   * still writes them into the data directory the commands look in.
    */
   private static void advertise(Platform platform, String host, int port, boolean authRequired) {
     java.nio.file.Path dataDir = platform.options().dataDir();
-    String local = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
-    String url = "http://" + (local.contains(":") && !local.startsWith("[") ? "[" + local + "]" : local) + ":" + port;
+    String local =
+        host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
+    String url =
+        "http://"
+            + (local.contains(":") && !local.startsWith("[") ? "[" + local + "]" : local)
+            + ":"
+            + port;
     try {
       if (authRequired) {
         var security = platform.security();
@@ -228,15 +339,23 @@ final class ServeCommand implements Callable<Integer> {
             security.revokeToken(t.name()); // an earlier server's, left by a crash
           }
         }
-        var issued = security.createToken(LOCAL_TOKEN_PREFIX + System.currentTimeMillis(),
-            dev.cairn.core.security.Scope.WRITE, null);
+        var issued =
+            security.createToken(
+                LOCAL_TOKEN_PREFIX + System.currentTimeMillis(),
+                dev.cairn.core.security.Scope.WRITE,
+                null);
         ServerFile.writeToken(dataDir, issued.token());
       }
       ServerFile.write(dataDir, url);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> ServerFile.deleteIfOurs(dataDir), "cairn-server-file"));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> ServerFile.deleteIfOurs(dataDir), "cairn-server-file"));
     } catch (java.io.IOException | RuntimeException e) {
-      System.err.println("warning: could not write " + dataDir.resolve(ServerFile.NAME) + " (" + e.getMessage()
-          + "); other commands on this data directory will not find this server");
+      System.err.println(
+          "warning: could not write "
+              + dataDir.resolve(ServerFile.NAME)
+              + " ("
+              + e.getMessage()
+              + "); other commands on this data directory will not find this server");
     }
   }
 }

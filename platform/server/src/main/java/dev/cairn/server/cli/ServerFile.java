@@ -19,11 +19,11 @@ import java.util.Optional;
 
 /**
  * The discovery files {@code cairn serve} keeps beside the database while it runs, so that every
- * other command on the same data directory works through it instead of opening the store:
- * {@code server.json} ({@code {"url", "pid", "startedAt"}}, written atomically, deleted on a clean
- * exit) and, when the server requires tokens, {@code server.token} (a write token for local
- * commands, readable by the owner only). A file whose pid is dead or whose URL does not answer
- * {@code /api/health} is stale and ignored.
+ * other command on the same data directory works through it instead of opening the store: {@code
+ * server.json} ({@code {"url", "pid", "startedAt"}}, written atomically, deleted on a clean exit)
+ * and, when the server requires tokens, {@code server.token} (a write token for local commands,
+ * readable by the owner only). A file whose pid is dead or whose URL does not answer {@code
+ * /api/health} is stale and ignored.
  */
 final class ServerFile {
   static final String NAME = "server.json";
@@ -33,12 +33,19 @@ final class ServerFile {
 
   /** Writes {@code server.json} for this process: a temporary file renamed over the old one. */
   static void write(Path dataDir, String url) throws IOException {
-    JsonObject json = new JsonObject().put("url", url).put("pid", ProcessHandle.current().pid())
-        .put("startedAt", java.time.Instant.now().toString());
+    JsonObject json =
+        new JsonObject()
+            .put("url", url)
+            .put("pid", ProcessHandle.current().pid())
+            .put("startedAt", java.time.Instant.now().toString());
     Path tmp = Files.createTempFile(dataDir, ".server-", ".json");
     Files.writeString(tmp, json.encodePrettily() + "\n");
     try {
-      Files.move(tmp, dataDir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp,
+          dataDir.resolve(NAME),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(tmp, dataDir.resolve(NAME), StandardCopyOption.REPLACE_EXISTING);
     }
@@ -49,7 +56,8 @@ final class ServerFile {
     Path file = dataDir.resolve(TOKEN_NAME);
     Files.deleteIfExists(file);
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       Files.createFile(file); // not a POSIX file system: as private as the folder is
     } catch (FileAlreadyExistsException e) {
@@ -62,7 +70,9 @@ final class ServerFile {
   static void deleteIfOurs(Path dataDir) {
     try {
       Path file = dataDir.resolve(NAME);
-      if (Files.exists(file) && new JsonObject(Files.readString(file)).getLong("pid", -1L) == ProcessHandle.current().pid()) {
+      if (Files.exists(file)
+          && new JsonObject(Files.readString(file)).getLong("pid", -1L)
+              == ProcessHandle.current().pid()) {
         Files.deleteIfExists(dataDir.resolve(TOKEN_NAME));
         Files.deleteIfExists(file);
       }
@@ -71,7 +81,9 @@ final class ServerFile {
     }
   }
 
-  /** The URL of a live server on {@code dataDir}, or empty when there is none or the file is stale. */
+  /**
+   * The URL of a live server on {@code dataDir}, or empty when there is none or the file is stale.
+   */
   static Optional<String> liveUrl(Path dataDir) {
     Path file = dataDir.resolve(NAME);
     if (!Files.isReadable(file)) {
@@ -106,10 +118,18 @@ final class ServerFile {
    */
   static boolean healthy(String url) {
     try {
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10)).build();
-      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(strip(url) + "/api/health"))
-          .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding());
+      HttpClient http =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(10))
+              .build();
+      HttpResponse<Void> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(strip(url) + "/api/health"))
+                  .timeout(Duration.ofSeconds(10))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
       return r.statusCode() == 200;
     } catch (IOException | IllegalArgumentException e) {
       return false;

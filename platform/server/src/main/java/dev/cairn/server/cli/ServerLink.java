@@ -41,30 +41,42 @@ record ServerLink(String url, String token) {
   }
 
   JsonObject post(String path, JsonObject body) {
-    return send(HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+    return send(
+        HttpRequest.newBuilder(URI.create(url + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
   }
 
   /** POSTs a file as {@code application/octet-stream} (streamed from disk). */
   JsonObject postFile(String path, java.nio.file.Path file) throws java.io.FileNotFoundException {
-    return send(HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/octet-stream")
-        .POST(HttpRequest.BodyPublishers.ofFile(file)));
+    return send(
+        HttpRequest.newBuilder(URI.create(url + path))
+            .header("Content-Type", "application/octet-stream")
+            .POST(HttpRequest.BodyPublishers.ofFile(file)));
   }
 
   /** Saves what GET {@code path} answers into {@code target}. */
   void download(String path, java.nio.file.Path target) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).GET().timeout(Duration.ofMinutes(10));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url + path)).GET().timeout(Duration.ofMinutes(10));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
     try {
-      java.nio.file.Path tmp = java.nio.file.Files.createTempFile(target.toAbsolutePath().getParent(), ".download-", ".part");
+      java.nio.file.Path tmp =
+          java.nio.file.Files.createTempFile(
+              target.toAbsolutePath().getParent(), ".download-", ".part");
       try {
-        HttpResponse<java.nio.file.Path> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build()
-            .send(b.build(), HttpResponse.BodyHandlers.ofFile(tmp));
+        HttpResponse<java.nio.file.Path> r =
+            HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build()
+                .send(b.build(), HttpResponse.BodyHandlers.ofFile(tmp));
         if (r.statusCode() != 200) {
-          throw new Refused(r.statusCode(), "the server at " + url + " answered " + r.statusCode() + " for " + path);
+          throw new Refused(
+              r.statusCode(),
+              "the server at " + url + " answered " + r.statusCode() + " for " + path);
         }
         // a copy, not a move: the file gets the default permissions, not the temporary file's 0600
         java.nio.file.Files.copy(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -84,9 +96,13 @@ record ServerLink(String url, String token) {
       b.header("Authorization", "Bearer " + token);
     }
     try {
-      HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5)).build()
-          .send(b.timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(5))
+              .build()
+              .send(
+                  b.timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofString());
       JsonObject json;
       try {
         json = r.body() == null || r.body().isBlank() ? new JsonObject() : new JsonObject(r.body());
@@ -95,9 +111,13 @@ record ServerLink(String url, String token) {
       }
       if (r.statusCode() / 100 != 2) {
         Object error = json.getValue("error");
-        String message = error instanceof JsonObject e ? e.getString("message", "HTTP " + r.statusCode())
-            : error instanceof String e ? e : "HTTP " + r.statusCode();
-        throw new Refused(r.statusCode(), "the server at " + url + " answered " + r.statusCode() + ": " + message);
+        String message =
+            error instanceof JsonObject e
+                ? e.getString("message", "HTTP " + r.statusCode())
+                : error instanceof String e ? e : "HTTP " + r.statusCode();
+        throw new Refused(
+            r.statusCode(),
+            "the server at " + url + " answered " + r.statusCode() + ": " + message);
       }
       return json;
     } catch (IOException e) {

@@ -7,13 +7,17 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --server URL}: where a command finds the Cairn server that owns the store. Without it,
- * {@code CAIRN_SERVER}, then the {@code server.json} a running {@code cairn serve} keeps in the data
- * directory ({@link ServerFile}); with none of them the command opens the embedded store itself.
+ * {@code CAIRN_SERVER}, then the {@code server.json} a running {@code cairn serve} keeps in the
+ * data directory ({@link ServerFile}); with none of them the command opens the embedded store
+ * itself.
  */
 final class ServerOption {
-  @Option(names = "--server", paramLabel = "URL",
-      description = "Work through the Cairn server at URL (env CAIRN_SERVER; default: the server serving the data"
-          + " directory, found by its server.json, else the embedded store).")
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      description =
+          "Work through the Cairn server at URL (env CAIRN_SERVER; default: the server serving the data"
+              + " directory, found by its server.json, else the embedded store).")
   String server;
 
   /**
@@ -26,18 +30,22 @@ final class ServerOption {
     if (explicit != null) {
       try {
         URI uri = URI.create(explicit);
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())
+            || uri.getHost() == null) {
           throw new IllegalArgumentException("not an http(s) URL");
         }
       } catch (IllegalArgumentException e) {
-        throw new ServerLink.Unreachable("--server / CAIRN_SERVER '" + explicit + "' is not a URL like http://127.0.0.1:8080");
+        throw new ServerLink.Unreachable(
+            "--server / CAIRN_SERVER '" + explicit + "' is not a URL like http://127.0.0.1:8080");
       }
       if (!ServerFile.healthy(explicit)) {
-        throw new ServerLink.Unreachable("no Cairn server answers at " + explicit + " (GET /api/health)");
+        throw new ServerLink.Unreachable(
+            "no Cairn server answers at " + explicit + " (GET /api/health)");
       }
       return Optional.of(new ServerLink(ServerFile.strip(explicit), token(common, null)));
     }
-    return ServerFile.liveUrl(dataDir).map(url -> new ServerLink(ServerFile.strip(url), token(common, dataDir)));
+    return ServerFile.liveUrl(dataDir)
+        .map(url -> new ServerLink(ServerFile.strip(url), token(common, dataDir)));
   }
 
   /** --token, else CAIRN_TOKEN, else the local token the server wrote into the data directory. */

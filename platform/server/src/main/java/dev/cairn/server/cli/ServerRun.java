@@ -48,8 +48,12 @@ final class ServerRun implements AutoCloseable {
     this.server = server;
     this.options = options;
     this.plugins = plugins;
-    this.client = CairnClient.builder().setServer(URI.create(server.url())).optToken(server.token())
-        .optCloseAtShutdown(false).build(); // on Ctrl-C, `cairn run` ends its run KILLED, then closes this
+    this.client =
+        CairnClient.builder()
+            .setServer(URI.create(server.url()))
+            .optToken(server.token())
+            .optCloseAtShutdown(false)
+            .build(); // on Ctrl-C, `cairn run` ends its run KILLED, then closes this
   }
 
   /** Asks the run training now to stop after its current batch; it then ends KILLED. */
@@ -70,8 +74,15 @@ final class ServerRun implements AutoCloseable {
     fields.put("device", device);
     dev.cairn.core.training.TorchThreads.configureDefaults(); // before libtorch loads
     fields.put("provenance", Provenance.collect(workDir, plugins.pluginVersions()));
-    Run run = client.startRun(spec.experiment(), spec.name(), resolved.flatParams(), Map.of(),
-        UUID.randomUUID().toString(), "cairn-cli", fields);
+    Run run =
+        client.startRun(
+            spec.experiment(),
+            spec.name(),
+            resolved.flatParams(),
+            Map.of(),
+            UUID.randomUUID().toString(),
+            "cairn-cli",
+            fields);
     active = run.id();
     RunStatus status;
     String message = null;
@@ -79,8 +90,13 @@ final class ServerRun implements AutoCloseable {
     ClientSink sink = new ClientSink(run);
     try {
       try {
-        result = new TrainingRunner().train(resolved, run.id(),
-            new TrainingRunner.Environment(options.dataDir(), options.offline(), sink, observer, cancelled::get));
+        result =
+            new TrainingRunner()
+                .train(
+                    resolved,
+                    run.id(),
+                    new TrainingRunner.Environment(
+                        options.dataDir(), options.offline(), sink, observer, cancelled::get));
       } finally {
         sink.flush();
       }
@@ -103,8 +119,9 @@ final class ServerRun implements AutoCloseable {
     run.end(EndStatus.valueOf(status.name()), message);
     active = null;
     if (run.droppedPoints() > 0) {
-      System.err.printf("warning: %d point(s) of run %s could not be sent to %s%n", run.droppedPoints(), run.id(),
-          server.url());
+      System.err.printf(
+          "warning: %d point(s) of run %s could not be sent to %s%n",
+          run.droppedPoints(), run.id(), server.url());
     }
     return new RunOutcome(run.id(), spec.name(), status, result, message);
   }

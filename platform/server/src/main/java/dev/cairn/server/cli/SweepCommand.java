@@ -24,8 +24,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -39,7 +39,9 @@ import picocli.CommandLine.Parameters;
  * file after a stop or a crash, it resumes the sweep: finished trials stay, unfinished ones are
  * retried.
  */
-@Command(name = "sweep", description = "Run a hyperparameter sweep (resumes an unfinished one from the same file).")
+@Command(
+    name = "sweep",
+    description = "Run a hyperparameter sweep (resumes an unfinished one from the same file).")
 final class SweepCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
@@ -49,13 +51,21 @@ final class SweepCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SWEEP", description = "Sweep spec (YAML).")
   Path sweepFile;
 
-  @Option(names = "--run-cap", defaultValue = "0", description = "Run at most N trials (overrides run_cap).")
+  @Option(
+      names = "--run-cap",
+      defaultValue = "0",
+      description = "Run at most N trials (overrides run_cap).")
   int runCap;
 
-  @Option(names = "--parallel", defaultValue = "0", description = "Trials at once (overrides parallel).")
+  @Option(
+      names = "--parallel",
+      defaultValue = "0",
+      description = "Trials at once (overrides parallel).")
   int parallel;
 
-  @Option(names = "--json", description = "Print the sweep and its trials as one JSON object on stdout.")
+  @Option(
+      names = "--json",
+      description = "Print the sweep and its trials as one JSON object on stdout.")
   boolean json;
 
   @Override
@@ -85,7 +95,8 @@ final class SweepCommand implements Callable<Integer> {
       return e.status == 400 ? CairnCli.USAGE : 1;
     }
     // parallel trials share this machine's cores: without --threads each JVM gets its share
-    int share = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, spec.parallel()));
+    int share =
+        Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, spec.parallel()));
     if (!threads.apply(spec.parallel() > 1 ? share : 0)) {
       return CairnCli.USAGE;
     }
@@ -95,35 +106,68 @@ final class SweepCommand implements Callable<Integer> {
     // (with a secret of their own, so that no other process on this machine can join)
     int clusterPort = spec.parallel() > 1 ? LocalWorkers.freePort() : 0;
     String clusterSecret = ClusterSecret.random();
-    try (LocalWorkers workers = spec.parallel() > 1
-        ? LocalWorkers.start(spec.parallel() - 1, clusterPort, clusterSecret, options, options.dataDir().resolve("logs"),
-            threads.threads != null ? threads.threads : share)
-        : null) {
+    try (LocalWorkers workers =
+        spec.parallel() > 1
+            ? LocalWorkers.start(
+                spec.parallel() - 1,
+                clusterPort,
+                clusterSecret,
+                options,
+                options.dataDir().resolve("logs"),
+                threads.threads != null ? threads.threads : share)
+            : null) {
       return sweep(options, clusterPort, clusterSecret, spec, sweepText);
     }
   }
 
-  private int sweep(CairnOptions options, int clusterPort, String clusterSecret, SweepSpec spec, String sweepText) throws Exception {
-    PlatformCommand.Handle handle = clusterPort > 0
-        ? PlatformCommand.start(options, new ClusterOptions("127.0.0.1", clusterPort, List.of(),
-            ClusterSecret.of(clusterSecret))::startVertx)
-        : PlatformCommand.start(options);
+  private int sweep(
+      CairnOptions options, int clusterPort, String clusterSecret, SweepSpec spec, String sweepText)
+      throws Exception {
+    PlatformCommand.Handle handle =
+        clusterPort > 0
+            ? PlatformCommand.start(
+                options,
+                new ClusterOptions(
+                        "127.0.0.1", clusterPort, List.of(), ClusterSecret.of(clusterSecret))
+                    ::startVertx)
+            : PlatformCommand.start(options);
     if (handle == null) {
       return 1;
     }
     try (handle) {
       var platform = handle.platform;
-      SweepHead.deploy(platform, new SweepControllerVerticle.Settings(
-          SweepControllerVerticle.Settings.DEFAULT_WORKER_TIMEOUT_MILLIS, false), 1);
+      SweepHead.deploy(
+          platform,
+          new SweepControllerVerticle.Settings(
+              SweepControllerVerticle.Settings.DEFAULT_WORKER_TIMEOUT_MILLIS, false),
+          1);
       BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
-      platform.vertx().eventBus().<JsonObject>consumer(SweepAddresses.EVENTS, msg -> events.add(msg.body()))
-          .completion().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      JsonObject request = new JsonObject().put("sweepText", sweepText).put("baseText", spec.baseText())
-          .put("name", spec.name()).put("runCap", runCap).put("parallel", parallel);
+      platform
+          .vertx()
+          .eventBus()
+          .<JsonObject>consumer(SweepAddresses.EVENTS, msg -> events.add(msg.body()))
+          .completion()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+      JsonObject request =
+          new JsonObject()
+              .put("sweepText", sweepText)
+              .put("baseText", spec.baseText())
+              .put("name", spec.name())
+              .put("runCap", runCap)
+              .put("parallel", parallel);
       JsonObject started;
       try {
-        started = platform.vertx().eventBus().<JsonObject>request(SweepAddresses.SUBMIT, request)
-            .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS).body();
+        started =
+            platform
+                .vertx()
+                .eventBus()
+                .<JsonObject>request(SweepAddresses.SUBMIT, request)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(120, TimeUnit.SECONDS)
+                .body();
       } catch (java.util.concurrent.ExecutionException e) {
         if (e.getCause() instanceof ReplyException r && r.failureCode() == 400) {
           System.err.println("error: " + sweepFile + ": " + r.getMessage());
@@ -132,12 +176,21 @@ final class SweepCommand implements Callable<Integer> {
         throw e;
       }
       String sweepId = started.getString("id");
-      System.err.printf(Locale.ROOT, "%s %s (%s): %s, %s %s, %d trials, %d at once%n",
-          started.getBoolean("resumed") ? "resuming sweep" : "sweep", sweepId, spec.name(), spec.method().label(),
-          spec.goal().label(), spec.metric(), started.getInteger("runCap"), started.getInteger("parallel"));
+      System.err.printf(
+          Locale.ROOT,
+          "%s %s (%s): %s, %s %s, %d trials, %d at once%n",
+          started.getBoolean("resumed") ? "resuming sweep" : "sweep",
+          sweepId,
+          spec.name(),
+          spec.method().label(),
+          spec.goal().label(),
+          spec.metric(),
+          started.getInteger("runCap"),
+          started.getInteger("parallel"));
       if (started.getBoolean("resumed")) {
-        System.err.printf("%d trial(s) already done, %d to retry%n", started.getLong("trialsDone"),
-            started.getInteger("trialsToRetry"));
+        System.err.printf(
+            "%d trial(s) already done, %d to retry%n",
+            started.getLong("trialsDone"), started.getInteger("trialsToRetry"));
       }
       SweepProgress progress = new SweepProgress(System.err, platform, sweepId, spec);
       progress.describeGrid(started.getInteger("runCap"));
@@ -171,41 +224,74 @@ final class SweepCommand implements Callable<Integer> {
   }
 
   /**
-   * Submits the sweep to the server that owns the store (POST /api/sweeps); its trials train
-   * there (its slots and workers). Follows it until it ends, printing each trial as it ends.
+   * Submits the sweep to the server that owns the store (POST /api/sweeps); its trials train there
+   * (its slots and workers). Follows it until it ends, printing each trial as it ends.
    */
-  private int throughServer(ServerLink link, SweepSpec spec, String sweepText) throws InterruptedException {
-    JsonObject started = link.post("/api/sweeps", new JsonObject().put("sweep", sweepText).put("spec", spec.baseText())
-        .put("runCap", runCap).put("parallel", parallel));
+  private int throughServer(ServerLink link, SweepSpec spec, String sweepText)
+      throws InterruptedException {
+    JsonObject started =
+        link.post(
+            "/api/sweeps",
+            new JsonObject()
+                .put("sweep", sweepText)
+                .put("spec", spec.baseText())
+                .put("runCap", runCap)
+                .put("parallel", parallel));
     String sweepId = started.getString("id");
-    System.err.printf(Locale.ROOT, "sweep %s (%s) submitted to the server at %s: %s, %s %s; its trials train there%n",
-        sweepId, spec.name(), link.url(), spec.method().label(), spec.goal().label(), spec.metric());
+    System.err.printf(
+        Locale.ROOT,
+        "sweep %s (%s) submitted to the server at %s: %s, %s %s; its trials train there%n",
+        sweepId,
+        spec.name(),
+        link.url(),
+        spec.method().label(),
+        spec.goal().label(),
+        spec.metric());
     java.util.Set<Integer> printed = new java.util.HashSet<>();
     JsonObject sweep;
     while (true) {
       sweep = link.get("/api/sweeps/" + sweepId);
-      var trials = link.get("/api/sweeps/" + sweepId + "/trials").getJsonArray("trials", new io.vertx.core.json.JsonArray());
+      var trials =
+          link.get("/api/sweeps/" + sweepId + "/trials")
+              .getJsonArray("trials", new io.vertx.core.json.JsonArray());
       for (int i = 0; i < trials.size(); i++) {
         JsonObject t = trials.getJsonObject(i);
         String status = t.getString("status");
         if (t.getString("endedAt") != null && printed.add(t.getInteger("trialNo"))) {
-          printTrial(System.err, new JsonObject().put("trialNo", t.getInteger("trialNo"))
-              .put("runCap", sweep.getInteger("runCap")).put("runId", t.getString("runId")).put("status", status)
-              .put("objective", t.getValue("value")).put("prunedStep", t.getValue("prunedStep"))
-              .put("message", t.getString("message")).put("params", t.getJsonObject("params", new JsonObject())));
+          printTrial(
+              System.err,
+              new JsonObject()
+                  .put("trialNo", t.getInteger("trialNo"))
+                  .put("runCap", sweep.getInteger("runCap"))
+                  .put("runId", t.getString("runId"))
+                  .put("status", status)
+                  .put("objective", t.getValue("value"))
+                  .put("prunedStep", t.getValue("prunedStep"))
+                  .put("message", t.getString("message"))
+                  .put("params", t.getJsonObject("params", new JsonObject())));
         }
       }
-      if (!"RUNNING".equals(sweep.getString("status")) && !"QUEUED".equals(sweep.getString("status"))) {
+      if (!"RUNNING".equals(sweep.getString("status"))
+          && !"QUEUED".equals(sweep.getString("status"))) {
         if (json) {
           System.out.println(sweep.put("trials", trials).encodePrettily());
         } else {
           System.out.println();
-          System.out.printf("sweep %s  %s  %s: %s%n", sweepId, sweep.getString("name"), sweep.getString("status"),
+          System.out.printf(
+              "sweep %s  %s  %s: %s%n",
+              sweepId,
+              sweep.getString("name"),
+              sweep.getString("status"),
               sweep.getString("message"));
           JsonObject best = sweep.getJsonObject("best");
           if (best != null) {
-            System.out.printf("best: trial %d  run %s  %s %s  %s%n", best.getInteger("trialNo"), best.getString("runId"),
-                spec.metric(), best.getValue("value"), best.getJsonObject("params").encode());
+            System.out.printf(
+                "best: trial %d  run %s  %s %s  %s%n",
+                best.getInteger("trialNo"),
+                best.getString("runId"),
+                spec.metric(),
+                best.getValue("value"),
+                best.getJsonObject("params").encode());
           }
           System.out.println("sweep id: " + sweepId);
         }
@@ -218,10 +304,19 @@ final class SweepCommand implements Callable<Integer> {
   private static void printTrial(PrintStream out, JsonObject e) {
     Double value = e.getDouble("objective");
     String status = e.getString("status");
-    String detail = status.equals("PRUNED") ? " at step " + e.getLong("prunedStep")
-        : status.equals("FAILED") ? ": " + e.getString("message") : "";
-    out.printf(Locale.ROOT, "trial %d/%d  run %s  %-8s %s%s  %s%n", e.getInteger("trialNo"), e.getInteger("runCap"),
-        e.getString("runId"), status, value == null ? "-" : ConsoleProgress.fmt(value), detail,
+    String detail =
+        status.equals("PRUNED")
+            ? " at step " + e.getLong("prunedStep")
+            : status.equals("FAILED") ? ": " + e.getString("message") : "";
+    out.printf(
+        Locale.ROOT,
+        "trial %d/%d  run %s  %-8s %s%s  %s%n",
+        e.getInteger("trialNo"),
+        e.getInteger("runCap"),
+        e.getString("runId"),
+        status,
+        value == null ? "-" : ConsoleProgress.fmt(value),
+        detail,
         e.getJsonObject("params").encode());
     out.flush();
   }
@@ -229,26 +324,49 @@ final class SweepCommand implements Callable<Integer> {
   static JsonObject toJson(SweepRecord s, List<TrialRecord> trials) {
     var list = new io.vertx.core.json.JsonArray();
     for (TrialRecord t : trials) {
-      list.add(new JsonObject().put("trialNo", t.trialNo()).put("runId", t.runId()).put("status", t.status().name())
-          .put("value", t.objective()).put("step", t.objectiveStep()).put("prunedStep", t.prunedStep())
-          .put("attempts", t.attempts()).put("params", new JsonObject(ValueKeys.toJson(t.params()))));
+      list.add(
+          new JsonObject()
+              .put("trialNo", t.trialNo())
+              .put("runId", t.runId())
+              .put("status", t.status().name())
+              .put("value", t.objective())
+              .put("step", t.objectiveStep())
+              .put("prunedStep", t.prunedStep())
+              .put("attempts", t.attempts())
+              .put("params", new JsonObject(ValueKeys.toJson(t.params()))));
     }
-    return new JsonObject().put("id", s.id()).put("name", s.name()).put("status", s.status().name())
-        .put("method", s.method().label()).put("metric", s.metric()).put("goal", s.goal().label())
-        .put("runCap", s.runCap()).put("message", s.message()).put("trials", list);
+    return new JsonObject()
+        .put("id", s.id())
+        .put("name", s.name())
+        .put("status", s.status().name())
+        .put("method", s.method().label())
+        .put("metric", s.metric())
+        .put("goal", s.goal().label())
+        .put("runCap", s.runCap())
+        .put("message", s.message())
+        .put("trials", list);
   }
 
   static void printSummary(PrintStream out, SweepRecord s, List<TrialRecord> trials) {
     List<TrialRecord> sorted = new ArrayList<>(trials);
-    Comparator<TrialRecord> byValue = Comparator.comparing(t -> t.objective() == null ? Double.NaN : t.objective(),
-        s.goal().bestFirst());
-    sorted.sort(Comparator.comparing((TrialRecord t) -> t.status() != TrialState.FINISHED).thenComparing(byValue));
+    Comparator<TrialRecord> byValue =
+        Comparator.comparing(
+            t -> t.objective() == null ? Double.NaN : t.objective(), s.goal().bestFirst());
+    sorted.sort(
+        Comparator.comparing((TrialRecord t) -> t.status() != TrialState.FINISHED)
+            .thenComparing(byValue));
     out.println();
     out.printf("sweep %s  %s  %s: %s%n", s.id(), s.name(), s.status(), s.message());
     Table table = new Table("trial", "run", "status", s.metric(), "step", "params");
     for (TrialRecord t : sorted) {
-      table.row(t.trialNo(), t.runId(), t.status(), t.objective() == null ? "-" : ConsoleProgress.fmt(t.objective()),
-          t.status() == TrialState.PRUNED ? "pruned@" + t.prunedStep() : t.objectiveStep() == null ? "-" : t.objectiveStep(),
+      table.row(
+          t.trialNo(),
+          t.runId(),
+          t.status(),
+          t.objective() == null ? "-" : ConsoleProgress.fmt(t.objective()),
+          t.status() == TrialState.PRUNED
+              ? "pruned@" + t.prunedStep()
+              : t.objectiveStep() == null ? "-" : t.objectiveStep(),
           ValueKeys.toJson(t.params()));
     }
     table.print(out);

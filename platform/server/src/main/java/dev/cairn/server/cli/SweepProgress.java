@@ -47,10 +47,16 @@ final class SweepProgress {
     if (grid.size() <= runCap) {
       return;
     }
-    out.printf(Locale.ROOT, "the grid has %d points; a run cap of %d covers the first %d in grid order (the last parameter varies fastest)%s%n",
-        grid.size(), runCap, runCap, runCap <= 8 ? ":" : "; raise --run-cap to cover them all");
+    out.printf(
+        Locale.ROOT,
+        "the grid has %d points; a run cap of %d covers the first %d in grid order (the last parameter varies fastest)%s%n",
+        grid.size(),
+        runCap,
+        runCap,
+        runCap <= 8 ? ":" : "; raise --run-cap to cover them all");
     for (int i = 0; i < runCap && runCap <= 8; i++) {
-      out.printf("  %d: %s%n", i + 1, new JsonObject(ValueKeys.toJson(grid.combination(i))).encode());
+      out.printf(
+          "  %d: %s%n", i + 1, new JsonObject(ValueKeys.toJson(grid.combination(i))).encode());
     }
     out.flush();
   }
@@ -62,16 +68,31 @@ final class SweepProgress {
       if (t.status() != TrialState.RUNNING || t.runId() == null) {
         continue;
       }
-      SeriesSummary s = platform.store().series(t.runId()).stream()
-          .filter(x -> x.tag().equals(spec.metric())).findFirst().orElse(null);
-      if (s == null || s.count() == 0 || Long.valueOf(s.lastStep()).equals(lastStepSeen.get(t.runId()))) {
+      SeriesSummary s =
+          platform.store().series(t.runId()).stream()
+              .filter(x -> x.tag().equals(spec.metric()))
+              .findFirst()
+              .orElse(null);
+      if (s == null
+          || s.count() == 0
+          || Long.valueOf(s.lastStep()).equals(lastStepSeen.get(t.runId()))) {
         continue;
       }
       lastStepSeen.put(t.runId(), s.lastStep());
-      out.printf(Locale.ROOT, "  trial %d/%d  run %s  %s %d  %s %s  %s%s%n", t.trialNo(), runCap, t.runId(),
-          spec.metric().startsWith("epoch/") ? "epoch" : "step", s.lastStep(), spec.metric(),
-          ConsoleProgress.fmt(s.lastValue()), new JsonObject(ValueKeys.toJson(t.params())).encode(),
-          best == null ? "" : "  (best so far " + ConsoleProgress.fmt(best) + ", " + bestTrial + ")");
+      out.printf(
+          Locale.ROOT,
+          "  trial %d/%d  run %s  %s %d  %s %s  %s%s%n",
+          t.trialNo(),
+          runCap,
+          t.runId(),
+          spec.metric().startsWith("epoch/") ? "epoch" : "step",
+          s.lastStep(),
+          spec.metric(),
+          ConsoleProgress.fmt(s.lastValue()),
+          new JsonObject(ValueKeys.toJson(t.params())).encode(),
+          best == null
+              ? ""
+              : "  (best so far " + ConsoleProgress.fmt(best) + ", " + bestTrial + ")");
     }
     out.flush();
   }
@@ -79,12 +100,20 @@ final class SweepProgress {
   /** After a trial's end line: the best finished trial so far. */
   void trialEnded(JsonObject e) {
     Double value = e.getDouble("objective");
-    if ("FINISHED".equals(e.getString("status")) && value != null && !value.isNaN() && (best == null || spec.goal().bestFirst().compare(value, best) < 0)) {
+    if ("FINISHED".equals(e.getString("status"))
+        && value != null
+        && !value.isNaN()
+        && (best == null || spec.goal().bestFirst().compare(value, best) < 0)) {
       best = value;
       bestTrial = "trial " + e.getInteger("trialNo") + ", run " + e.getString("runId");
     }
     if (best != null) {
-      out.printf(Locale.ROOT, "best so far: %s %s (%s)%n", spec.metric(), ConsoleProgress.fmt(best), bestTrial);
+      out.printf(
+          Locale.ROOT,
+          "best so far: %s %s (%s)%n",
+          spec.metric(),
+          ConsoleProgress.fmt(best),
+          bestTrial);
       out.flush();
     }
   }

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** {@code cairn export RUN --format tensorboard --out DIR}: a run's logs as a TensorBoard event file. */
+/**
+ * {@code cairn export RUN --format tensorboard --out DIR}: a run's logs as a TensorBoard event
+ * file.
+ */
 final class TensorBoardExport {
   private TensorBoardExport() {}
 
@@ -15,7 +18,8 @@ final class TensorBoardExport {
       return CairnCli.USAGE;
     }
     if (out == null) {
-      System.err.println("error: --format tensorboard needs --out DIR (the event file goes into that directory)");
+      System.err.println(
+          "error: --format tensorboard needs --out DIR (the event file goes into that directory)");
       return CairnCli.USAGE;
     }
     PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
@@ -23,16 +27,30 @@ final class TensorBoardExport {
       return 1;
     }
     try (handle) {
-      TbExporter.Result r = TbExporter.export(handle.platform.store(), handle.platform.media(), runId, out);
+      TbExporter.Result r =
+          TbExporter.export(handle.platform.store(), handle.platform.media(), runId, out);
       if (json) {
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+            Locale.ROOT,
             "{\"run\":\"%s\",\"file\":\"%s\",\"scalars\":%d,\"images\":%d,\"histograms\":%d,\"texts\":%d,\"hparams\":%d}%n",
-            runId, r.file().toString().replace("\\", "\\\\").replace("\"", "\\\""), r.scalars(), r.images(),
-            r.histograms(), r.texts(), r.hparams());
+            runId,
+            r.file().toString().replace("\\", "\\\\").replace("\"", "\\\""),
+            r.scalars(),
+            r.images(),
+            r.histograms(),
+            r.texts(),
+            r.hparams());
       } else {
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+            Locale.ROOT,
             "exported run %s to %s: %d scalar points, %d images, %d histograms, %d texts, %d hparams%n",
-            runId, r.file(), r.scalars(), r.images(), r.histograms(), r.texts(), r.hparams());
+            runId,
+            r.file(),
+            r.scalars(),
+            r.images(),
+            r.histograms(),
+            r.texts(),
+            r.hparams());
       }
       return 0;
     } catch (IllegalArgumentException e) {

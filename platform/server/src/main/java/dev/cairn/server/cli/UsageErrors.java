@@ -25,14 +25,22 @@ final class UsageErrors implements IParameterExceptionHandler {
       if (!word.startsWith("-") && cmd.getParent() == null && !cmd.getSubcommands().isEmpty()) {
         List<String> commands = new ArrayList<>(cmd.getSubcommands().keySet());
         String close = closest(word, commands);
-        err.printf("error: '%s' is not a cairn command%s; commands: %s%n", word,
-            close == null ? "" : " (did you mean '" + close + "'?)", String.join(", ", commands));
+        err.printf(
+            "error: '%s' is not a cairn command%s; commands: %s%n",
+            word,
+            close == null ? "" : " (did you mean '" + close + "'?)",
+            String.join(", ", commands));
       } else {
         List<String> options = new ArrayList<>();
         cmd.getCommandSpec().options().forEach(o -> options.addAll(List.of(o.names())));
         String close = word.startsWith("-") ? closest(word.split("=", 2)[0], options) : null;
-        err.printf("error: %s: unknown %s '%s'%s; see '%s --help'%n", name, word.startsWith("-") ? "option" : "argument",
-            word, close == null ? "" : " (did you mean '" + close + "'?)", name);
+        err.printf(
+            "error: %s: unknown %s '%s'%s; see '%s --help'%n",
+            name,
+            word.startsWith("-") ? "option" : "argument",
+            word,
+            close == null ? "" : " (did you mean '" + close + "'?)",
+            name);
       }
     } else {
       err.printf("error: %s: %s; see '%s --help'%n", name, e.getMessage(), name);
@@ -41,12 +49,16 @@ final class UsageErrors implements IParameterExceptionHandler {
     return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 
-  /** The candidate nearest to {@code word} by edit distance, when it is near enough to be a typo. */
+  /**
+   * The candidate nearest to {@code word} by edit distance, when it is near enough to be a typo.
+   */
   static String closest(String word, List<String> candidates) {
     String w = word.toLowerCase(Locale.ROOT);
     return candidates.stream()
         .min(Comparator.comparingInt(c -> distance(w, c.toLowerCase(Locale.ROOT))))
-        .filter(c -> distance(w, c.toLowerCase(Locale.ROOT)) <= Math.max(1, Math.min(3, c.length() / 3)))
+        .filter(
+            c ->
+                distance(w, c.toLowerCase(Locale.ROOT)) <= Math.max(1, Math.min(3, c.length() / 3)))
         .orElse(null);
   }
 
@@ -63,7 +75,10 @@ final class UsageErrors implements IParameterExceptionHandler {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
           d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
       }

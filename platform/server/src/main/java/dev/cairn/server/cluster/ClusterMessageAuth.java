@@ -21,19 +21,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates every event-bus message between cluster members with the shared secret: the
- * sender adds a timestamp, a unique nonce and an HMAC-SHA256 over address, headers, nonce,
- * timestamp and the body's wire bytes; a member drops any message from the wire whose MAC does not
- * verify, that is older or newer than {@link #WINDOW_MILLIS}, or that it has already seen (a
- * replay), and answers a request with 403 naming the reason. So a process that learned the
- * Hazelcast cluster name (it crosses the network in clear) still cannot register as a worker, send
- * a trial, report metrics or stop a sweep. Messages are authenticated, not encrypted.
+ * Authenticates every event-bus message between cluster members with the shared secret: the sender
+ * adds a timestamp, a unique nonce and an HMAC-SHA256 over address, headers, nonce, timestamp and
+ * the body's wire bytes; a member drops any message from the wire whose MAC does not verify, that
+ * is older or newer than {@link #WINDOW_MILLIS}, or that it has already seen (a replay), and
+ * answers a request with 403 naming the reason. So a process that learned the Hazelcast cluster
+ * name (it crosses the network in clear) still cannot register as a worker, send a trial, report
+ * metrics or stop a sweep. Messages are authenticated, not encrypted.
  */
 public final class ClusterMessageAuth {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterMessageAuth.class);
   static final String MAC = "cairn-mac";
   static final String TIME = "cairn-time";
   static final String NONCE = "cairn-nonce";
+
   /** Clock difference between members that is tolerated; also how long nonces are remembered. */
   static final long WINDOW_MILLIS = 120_000;
 
@@ -71,7 +72,9 @@ public final class ClusterMessageAuth {
 
   private <T> void check(DeliveryContext<T> ctx) {
     // (the context's body() is not decoded yet for a message from the wire: ask the message)
-    if (ctx.message() instanceof ClusteredMessage<?, ?> cm && cm.isFromWire() && !(cm.body() instanceof ReplyException)) {
+    if (ctx.message() instanceof ClusteredMessage<?, ?> cm
+        && cm.isFromWire()
+        && !(cm.body() instanceof ReplyException)) {
       String problem = problem(cm, cm.body());
       if (problem != null) {
         refuse(ctx.message(), problem);
@@ -106,7 +109,9 @@ public final class ClusterMessageAuth {
     }
     long now = System.currentTimeMillis();
     if (Math.abs(now - sent) > WINDOW_MILLIS) {
-      return "the message was sent " + (now - sent) / 1000 + " s from now (clocks of the members differ, or it is replayed)";
+      return "the message was sent "
+          + (now - sent) / 1000
+          + " s from now (clocks of the members differ, or it is replayed)";
     }
     synchronized (seen) {
       for (Iterator<Long> it = seen.values().iterator(); it.hasNext(); ) {
@@ -132,7 +137,11 @@ public final class ClusterMessageAuth {
       }
     }
     if (m.replyAddress() != null) {
-      m.fail(403, "refused by a cluster member: " + problem + "; the head and every worker need the same cluster secret");
+      m.fail(
+          403,
+          "refused by a cluster member: "
+              + problem
+              + "; the head and every worker need the same cluster secret");
     }
   }
 

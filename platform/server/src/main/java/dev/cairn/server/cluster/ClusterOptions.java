@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * @param host interface to bind and advertise, e.g. 127.0.0.1 or the machine's LAN address
  * @param port first Hazelcast port to try
  * @param members {@code host:port} of members to join (the head); empty for the head itself
- * @param secret the secret head and workers share (see {@link ClusterSecret}); null only on loopback
+ * @param secret the secret head and workers share (see {@link ClusterSecret}); null only on
+ *     loopback
  */
 public record ClusterOptions(String host, int port, List<String> members, ClusterSecret secret) {
   /** Hazelcast's default port; the head listens here unless told otherwise. */
@@ -39,8 +40,8 @@ public record ClusterOptions(String host, int port, List<String> members, Cluste
   }
 
   /**
-   * Null when this node may start; else the one line that says why not and what to do: a
-   * cluster reachable from other machines needs a secret, or anyone who reaches its port joins.
+   * Null when this node may start; else the one line that says why not and what to do: a cluster
+   * reachable from other machines needs a secret, or anyone who reaches its port joins.
    */
   public String refusal() {
     if (secret != null) {
@@ -51,9 +52,13 @@ public record ClusterOptions(String host, int port, List<String> members, Cluste
     if (ClusterSecret.allLoopback(hosts)) {
       return null;
     }
-    return "a cluster on " + String.join(", ", new java.util.LinkedHashSet<>(hosts)) + " (not loopback) needs a shared secret: "
+    return "a cluster on "
+        + String.join(", ", new java.util.LinkedHashSet<>(hosts))
+        + " (not loopback) needs a shared secret: "
         + "put one in a file (openssl rand -base64 32 > cluster.secret; chmod 600 cluster.secret) and pass "
-        + "--cluster-secret-file cluster.secret (or set " + ClusterSecret.ENV + ") on the head and every worker";
+        + "--cluster-secret-file cluster.secret (or set "
+        + ClusterSecret.ENV
+        + ") on the head and every worker";
   }
 
   /** The Hazelcast configuration: Vert.x's defaults (its maps) with this node's network. */
@@ -62,12 +67,18 @@ public record ClusterOptions(String host, int port, List<String> members, Cluste
     // a member with another secret computes another name: Hazelcast does not admit it
     config.setClusterName(secret != null ? secret.clusterName() : "cairn");
     // the head keeps its port (workers look for it there); workers take the next free one
-    config.getNetworkConfig().setPort(port).setPortAutoIncrement(!members.isEmpty()).setPortCount(100);
+    config
+        .getNetworkConfig()
+        .setPort(port)
+        .setPortAutoIncrement(!members.isEmpty())
+        .setPortCount(100);
     config.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(host));
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(host + ":" + port) : members)
+    join.getTcpIpConfig()
+        .setEnabled(true)
+        .setMembers(members.isEmpty() ? List.of(host + ":" + port) : members)
         .setConnectionTimeoutSeconds(2);
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
@@ -85,20 +96,33 @@ public record ClusterOptions(String host, int port, List<String> members, Cluste
     System.setProperty("hazelcast.logging.type", "slf4j");
     // members coming and going is what a cluster does: keep their connection errors out of the
     // console unless asked for (CAIRN_LOG_LEVEL=info shows them)
-    if (!"info".equalsIgnoreCase(System.getenv("CAIRN_LOG_LEVEL")) && !"debug".equalsIgnoreCase(System.getenv("CAIRN_LOG_LEVEL"))) {
+    if (!"info".equalsIgnoreCase(System.getenv("CAIRN_LOG_LEVEL"))
+        && !"debug".equalsIgnoreCase(System.getenv("CAIRN_LOG_LEVEL"))) {
       System.setProperty("org.slf4j.simpleLogger.log.com.hazelcast", "error");
-      System.setProperty("org.slf4j.simpleLogger.log.io.vertx.core.eventbus.impl.clustered", "error");
+      System.setProperty(
+          "org.slf4j.simpleLogger.log.io.vertx.core.eventbus.impl.clustered", "error");
     }
-    options.setEventBusOptions(new EventBusOptions().setHost(host).setPort(0).setClusterPublicHost(host));
+    options.setEventBusOptions(
+        new EventBusOptions().setHost(host).setPort(0).setClusterPublicHost(host));
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig());
     Vertx vertx;
     try {
-      vertx = Vertx.builder().with(options).withClusterManager(manager)
-          .buildClustered().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      vertx =
+          Vertx.builder()
+              .with(options)
+              .withClusterManager(manager)
+              .buildClustered()
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new IllegalStateException("cannot join the cluster at " + (members.isEmpty() ? host + ":" + port : members)
-          + ": " + cause.getMessage(), cause);
+      throw new IllegalStateException(
+          "cannot join the cluster at "
+              + (members.isEmpty() ? host + ":" + port : members)
+              + ": "
+              + cause.getMessage(),
+          cause);
     }
     if (secret != null) {
       ClusterMessageAuth.install(vertx, secret);
@@ -106,9 +130,12 @@ public record ClusterOptions(String host, int port, List<String> members, Cluste
     // a worker whose head answered on its port but left it out of its cluster has another secret
     if (!members.isEmpty() && manager.getNodes().size() < 2) {
       vertx.close();
-      throw new NotAdmittedException("the head at " + String.join(",", members) + " did not admit this node to its cluster: "
-          + "their cluster secrets differ (or only one of them has one); give both the same --cluster-secret-file or "
-          + ClusterSecret.ENV);
+      throw new NotAdmittedException(
+          "the head at "
+              + String.join(",", members)
+              + " did not admit this node to its cluster: "
+              + "their cluster secrets differ (or only one of them has one); give both the same --cluster-secret-file or "
+              + ClusterSecret.ENV);
     }
     return vertx;
   }

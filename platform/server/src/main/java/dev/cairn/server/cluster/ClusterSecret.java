@@ -27,6 +27,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ClusterSecret {
   /** Where the secret may come from when no file is given. */
   public static final String ENV = "CAIRN_CLUSTER_SECRET";
+
   public static final int MIN_LENGTH = 16;
   private static final byte[] SALT = "cairn cluster secret v1".getBytes(StandardCharsets.UTF_8);
   private static final int ITERATIONS = 210_000;
@@ -36,16 +37,24 @@ public final class ClusterSecret {
 
   private ClusterSecret(String secret) {
     if (secret.length() < MIN_LENGTH) {
-      throw new IllegalArgumentException("the cluster secret has " + secret.length() + " characters; it needs at least "
-          + MIN_LENGTH + " (make one with: openssl rand -base64 32)");
+      throw new IllegalArgumentException(
+          "the cluster secret has "
+              + secret.length()
+              + " characters; it needs at least "
+              + MIN_LENGTH
+              + " (make one with: openssl rand -base64 32)");
     }
     try {
-      byte[] master = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-          .generateSecret(new PBEKeySpec(secret.toCharArray(), SALT, ITERATIONS, 256)).getEncoded();
-      clusterName = "cairn-" + HexFormat.of().formatHex(hmac(master, "hazelcast cluster name"), 0, 16);
+      byte[] master =
+          SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+              .generateSecret(new PBEKeySpec(secret.toCharArray(), SALT, ITERATIONS, 256))
+              .getEncoded();
+      clusterName =
+          "cairn-" + HexFormat.of().formatHex(hmac(master, "hazelcast cluster name"), 0, 16);
       macKey = hmac(master, "event bus message key");
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("this JVM lacks PBKDF2WithHmacSHA256 / HmacSHA256: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "this JVM lacks PBKDF2WithHmacSHA256 / HmacSHA256: " + e.getMessage(), e);
     }
   }
 
@@ -71,7 +80,12 @@ public final class ClusterSecret {
       try {
         text = Files.readString(file, StandardCharsets.UTF_8);
       } catch (IOException e) {
-        throw new IllegalArgumentException("--cluster-secret-file " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")");
+        throw new IllegalArgumentException(
+            "--cluster-secret-file "
+                + file
+                + ": cannot read it ("
+                + e.getClass().getSimpleName()
+                + ")");
       }
       try {
         return of(text);
@@ -89,7 +103,10 @@ public final class ClusterSecret {
     return null;
   }
 
-  /** True when every address is loopback (127.0.0.0/8, ::1, localhost): nothing off this machine can reach it. */
+  /**
+   * True when every address is loopback (127.0.0.0/8, ::1, localhost): nothing off this machine can
+   * reach it.
+   */
   public static boolean allLoopback(List<String> hosts) {
     for (String h : hosts) {
       try {
@@ -115,7 +132,13 @@ public final class ClusterSecret {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(macKey, "HmacSHA256"));
       for (byte[] p : parts) {
-        mac.update(new byte[] {(byte) (p.length >>> 24), (byte) (p.length >>> 16), (byte) (p.length >>> 8), (byte) p.length});
+        mac.update(
+            new byte[] {
+              (byte) (p.length >>> 24),
+              (byte) (p.length >>> 16),
+              (byte) (p.length >>> 8),
+              (byte) p.length
+            });
         mac.update(p);
       }
       return mac.doFinal();

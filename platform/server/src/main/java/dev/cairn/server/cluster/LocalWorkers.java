@@ -33,8 +33,9 @@ public final class LocalWorkers implements AutoCloseable {
    * {@code threads} libtorch intra-op threads and OpenMP's passive wait policy (set in its
    * environment, which OpenMP reads when libtorch loads).
    */
-  public static LocalWorkers start(int count, int headPort, String secret, CairnOptions options, Path logDir,
-      int threads) throws IOException {
+  public static LocalWorkers start(
+      int count, int headPort, String secret, CairnOptions options, Path logDir, int threads)
+      throws IOException {
     Files.createDirectories(logDir);
     LocalWorkers workers = new LocalWorkers();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -43,10 +44,23 @@ public final class LocalWorkers implements AutoCloseable {
       if (System.getProperty("cairn.home") != null) {
         cmd.add("-Dcairn.home=" + System.getProperty("cairn.home"));
       }
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.cairn.server.cli.CairnCli", "worker",
-          "--cluster", "--join", "127.0.0.1:" + headPort, "--cluster-port", Integer.toString(headPort + 1),
-          "--data-dir", options.dataDir().toString(), "--parent-pid", Long.toString(ProcessHandle.current().pid()),
-          "--threads", Integer.toString(threads)));
+      cmd.addAll(
+          List.of(
+              "-cp",
+              System.getProperty("java.class.path"),
+              "dev.cairn.server.cli.CairnCli",
+              "worker",
+              "--cluster",
+              "--join",
+              "127.0.0.1:" + headPort,
+              "--cluster-port",
+              Integer.toString(headPort + 1),
+              "--data-dir",
+              options.dataDir().toString(),
+              "--parent-pid",
+              Long.toString(ProcessHandle.current().pid()),
+              "--threads",
+              Integer.toString(threads)));
       if (options.pluginsDir() != null) {
         cmd.addAll(List.of("--plugins-dir", options.pluginsDir().toString()));
       }
@@ -57,7 +71,8 @@ public final class LocalWorkers implements AutoCloseable {
         cmd.add("--offline");
       }
       Path log = logDir.resolve("local-worker-" + i + ".log");
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().put(ClusterSecret.ENV, secret);
       pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
       workers.processes.add(pb.start());

@@ -3,9 +3,9 @@ package dev.cairn.server.cluster;
 import dev.cairn.core.plugins.PluginRegistry;
 import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.server.CairnOptions;
-import dev.cairn.server.bus.MetricBatch;
 import dev.cairn.server.bus.MediaBatch;
 import dev.cairn.server.bus.MediaBatchCodec;
+import dev.cairn.server.bus.MetricBatch;
 import dev.cairn.server.bus.MetricBatchCodec;
 import dev.cairn.server.sweep.NodeResources;
 import dev.cairn.server.sweep.TrialWorkerVerticle;
@@ -70,12 +70,27 @@ public final class WorkerNode implements AutoCloseable {
         vertx = settings.cluster().startVertx(new VertxOptions().setWorkerPoolSize(4));
         vertx.eventBus().registerDefaultCodec(MetricBatch.class, new MetricBatchCodec());
         vertx.eventBus().registerDefaultCodec(MediaBatch.class, new MediaBatchCodec());
-        TrialWorkerVerticle.Settings node = new TrialWorkerVerticle.Settings(workerId, resources.host(), settings.slots(),
-            resources.cores(), resources.gpus(), settings.headTimeoutMillis(), 1000);
+        TrialWorkerVerticle.Settings node =
+            new TrialWorkerVerticle.Settings(
+                workerId,
+                resources.host(),
+                settings.slots(),
+                resources.cores(),
+                resources.gpus(),
+                settings.headTimeoutMillis(),
+                1000);
         CompletableFuture<Void> lostNow = lost;
-        vertx.deployVerticle(TrialWorkerVerticle.create(node, new SpecResolver(plugins), options.dataDir(),
-                options.offline(), () -> lostNow.complete(null)))
-            .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        vertx
+            .deployVerticle(
+                TrialWorkerVerticle.create(
+                    node,
+                    new SpecResolver(plugins),
+                    options.dataDir(),
+                    options.offline(),
+                    () -> lostNow.complete(null)))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(60, TimeUnit.SECONDS);
         onJoined.run();
         lostNow.join();
         if (!closed) {

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 public final class AccessRules {
   /** The body limit of the tracking API's writes (TrackingRoutes): batches of points, 16 MiB. */
   public static final int TRACKING_MAX_BODY_BYTES = 16 << 20;
+
   /** Who may call a route. Each level includes the ones after PUBLIC before it. */
   public enum Access {
     /** Always open: health, auth/me, the dashboard's static files. */
@@ -27,11 +28,13 @@ public final class AccessRules {
   /**
    * One row of the table.
    *
-   * @param path a Vert.x route path: {@code :name} matches one segment, a trailing {@code *} the rest
+   * @param path a Vert.x route path: {@code :name} matches one segment, a trailing {@code *} the
+   *     rest
    * @param audit the audit action recorded when the request succeeds, or null
    * @param bodyLimit the most body bytes the route reads (its 413 message names it)
    */
-  public record Rule(HttpMethod method, String path, Access access, String audit, long bodyLimit, Pattern regex) {
+  public record Rule(
+      HttpMethod method, String path, Access access, String audit, long bodyLimit, Pattern regex) {
     boolean matches(HttpMethod m, String requestPath) {
       return (method.equals(m) || (method.equals(HttpMethod.GET) && m.equals(HttpMethod.HEAD)))
           && regex.matcher(requestPath).matches();
@@ -39,6 +42,7 @@ public final class AccessRules {
   }
 
   static final long DEFAULT_BODY = ApiVerticle.MAX_BODY_BYTES;
+
   /**
    * A route that streams its body to disk and enforces its own, configurable limit while it reads
    * (artifact uploads: {@code cairn serve --max-artifact-bytes}); no body handler buffers it.
@@ -46,7 +50,11 @@ public final class AccessRules {
   static final long STREAMED = Long.MAX_VALUE;
 
   private static final List<Rule> RULES = new ArrayList<>();
-  /** Routes that stream their bodies to disk (UploadBudget reserves per chunk there), as "METHOD path". */
+
+  /**
+   * Routes that stream their bodies to disk (UploadBudget reserves per chunk there), as "METHOD
+   * path".
+   */
   private static final List<String> STREAMED_ROUTES = List.of("POST /api/models");
 
   static {
@@ -98,7 +106,8 @@ public final class AccessRules {
     rule(POST, "/api/models/:id/predict", READ, null, ModelsApi.MAX_PREDICT_BYTES);
     rule(POST, "/api/models/:id/evaluate", WRITE);
     rule(POST, "/api/runs/:id/export", WRITE, "run.export");
-    // artifacts, any file of a run (ArtifactRoutes): uploads stream to disk under --max-artifact-bytes
+    // artifacts, any file of a run (ArtifactRoutes): uploads stream to disk under
+    // --max-artifact-bytes
     rule(GET, "/api/runs/:id/artifacts", READ);
     rule(GET, ArtifactRoutes.DOWNLOAD, READ);
     rule(PUT, ArtifactRoutes.NATIVE_UPLOAD, WRITE, null, STREAMED);
@@ -117,20 +126,29 @@ public final class AccessRules {
     // the tracking API for outside code (TrackingRoutes, docs/tracking.md)
     rule(POST, "/api/tracking/runs", WRITE, null, TRACKING_MAX_BODY_BYTES);
     rule(GET, "/api/tracking/runs/:id", READ);
-    for (String write : List.of("scalars", "images", "histograms", "texts", "params", "tags", "heartbeat", "end")) {
+    for (String write :
+        List.of("scalars", "images", "histograms", "texts", "params", "tags", "heartbeat", "end")) {
       rule(POST, "/api/tracking/runs/:id/" + write, WRITE, null, TRACKING_MAX_BODY_BYTES);
     }
-    // the MLflow REST API 2.0 (MlflowRoutes, RegistryRoutes, docs/mlflow.md): searches sent as POST only read
+    // the MLflow REST API 2.0 (MlflowRoutes, RegistryRoutes, docs/mlflow.md): searches sent as POST
+    // only read
     String mlflow = MlflowPaths.PREFIX + "/";
     MlflowPaths.READS.forEach(p -> rule(GET, mlflow + p, READ));
-    MlflowPaths.POST_READS.forEach(p -> rule(POST, mlflow + p, READ, null, MlflowPaths.MAX_BODY_BYTES));
-    MlflowPaths.WRITES.forEach(p -> rule(POST, mlflow + p, WRITE, null, MlflowPaths.MAX_BODY_BYTES));
+    MlflowPaths.POST_READS.forEach(
+        p -> rule(POST, mlflow + p, READ, null, MlflowPaths.MAX_BODY_BYTES));
+    MlflowPaths.WRITES.forEach(
+        p -> rule(POST, mlflow + p, WRITE, null, MlflowPaths.MAX_BODY_BYTES));
     MlflowPaths.REGISTRY_READS.forEach(p -> rule(GET, mlflow + p, READ));
-    MlflowPaths.REGISTRY_POST_READS.forEach(p -> rule(POST, mlflow + p, READ, null, MlflowPaths.MAX_BODY_BYTES));
-    MlflowPaths.REGISTRY_POST_WRITES.forEach(p -> rule(POST, mlflow + p, WRITE, null, MlflowPaths.MAX_BODY_BYTES));
-    MlflowPaths.REGISTRY_PATCH_WRITES.forEach(p -> rule(HttpMethod.PATCH, mlflow + p, WRITE, null, MlflowPaths.MAX_BODY_BYTES));
-    MlflowPaths.REGISTRY_DELETE_WRITES.forEach(p -> rule(DELETE, mlflow + p, WRITE, null, MlflowPaths.MAX_BODY_BYTES));
-    // the Open Inference Protocol (OpenInferenceRoutes): health probes open, models and inference read
+    MlflowPaths.REGISTRY_POST_READS.forEach(
+        p -> rule(POST, mlflow + p, READ, null, MlflowPaths.MAX_BODY_BYTES));
+    MlflowPaths.REGISTRY_POST_WRITES.forEach(
+        p -> rule(POST, mlflow + p, WRITE, null, MlflowPaths.MAX_BODY_BYTES));
+    MlflowPaths.REGISTRY_PATCH_WRITES.forEach(
+        p -> rule(HttpMethod.PATCH, mlflow + p, WRITE, null, MlflowPaths.MAX_BODY_BYTES));
+    MlflowPaths.REGISTRY_DELETE_WRITES.forEach(
+        p -> rule(DELETE, mlflow + p, WRITE, null, MlflowPaths.MAX_BODY_BYTES));
+    // the Open Inference Protocol (OpenInferenceRoutes): health probes open, models and inference
+    // read
     rule(GET, "/v2/health/live", PUBLIC);
     rule(GET, "/v2/health/ready", PUBLIC);
     rule(GET, "/v2", READ);
@@ -153,7 +171,8 @@ public final class AccessRules {
     rule(method, path, access, audit, DEFAULT_BODY);
   }
 
-  private static void rule(HttpMethod method, String path, Access access, String audit, long bodyLimit) {
+  private static void rule(
+      HttpMethod method, String path, Access access, String audit, long bodyLimit) {
     RULES.add(new Rule(method, path, access, audit, bodyLimit, compile(path)));
   }
 
@@ -193,7 +212,8 @@ public final class AccessRules {
   /** True when the route streams its body instead of buffering it (see {@link UploadBudget}). */
   static boolean streamsBody(HttpMethod method, String path) {
     return find(method, path)
-        .map(r -> r.bodyLimit() == STREAMED || STREAMED_ROUTES.contains(r.method() + " " + r.path()))
+        .map(
+            r -> r.bodyLimit() == STREAMED || STREAMED_ROUTES.contains(r.method() + " " + r.path()))
         .orElse(false);
   }
 
@@ -201,8 +221,11 @@ public final class AccessRules {
   static boolean hasRuleFor(HttpMethod method, String routePath) {
     for (Rule r : RULES) {
       // Vert.x reports a route "/a/*" as "/a/"
-      boolean same = r.path.equals(routePath) || (r.path.endsWith("/*") && r.path.length() > 2
-          && r.path.substring(0, r.path.length() - 1).equals(routePath));
+      boolean same =
+          r.path.equals(routePath)
+              || (r.path.endsWith("/*")
+                  && r.path.length() > 2
+                  && r.path.substring(0, r.path.length() - 1).equals(routePath));
       if (r.method.equals(method) && same) {
         return true;
       }

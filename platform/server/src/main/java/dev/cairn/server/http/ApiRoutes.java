@@ -9,8 +9,8 @@ import java.util.ServiceLoader;
 /**
  * The routes of a feature package (sweeps, the tracking API) that {@link ApiVerticle} mounts.
  *
- * <p>The feature packages build on this package (errors, auth principal, JSON helpers), so
- * {@code http} must not name them: they register an implementation in {@code
+ * <p>The feature packages build on this package (errors, auth principal, JSON helpers), so {@code
+ * http} must not name them: they register an implementation in {@code
  * META-INF/services/dev.cairn.server.http.ApiRoutes} and the API finds them there. Their access
  * rules still go into {@link AccessRules}, the one route table.
  */
@@ -19,8 +19,8 @@ public interface ApiRoutes {
   void mount(Router router, Vertx vertx, Platform platform);
 
   /**
-   * Whether these routes read bodies larger than the API's 1 MiB limit with their own body
-   * handler: they are then mounted before the general one.
+   * Whether these routes read bodies larger than the API's 1 MiB limit with their own body handler:
+   * they are then mounted before the general one.
    */
   default boolean readsLargeBodies() {
     return false;

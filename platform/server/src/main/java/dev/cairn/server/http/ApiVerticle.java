@@ -2,18 +2,18 @@ package dev.cairn.server.http;
 
 import dev.cairn.core.plugins.ExtensionKind;
 import dev.cairn.core.plugins.PluginProblem;
+import dev.cairn.core.security.SecurityStore;
 import dev.cairn.core.spec.ExperimentSpec;
 import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecParser;
-import dev.cairn.core.security.SecurityStore;
 import dev.cairn.core.tracking.RunQuery;
 import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.tracking.TrackingStore;
-import dev.cairn.server.json.JsonMapping;
+import dev.cairn.core.training.TrainingObserver;
 import dev.cairn.server.Platform;
 import dev.cairn.server.RunOutcome;
-import dev.cairn.core.training.TrainingObserver;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.spi.SpecException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -24,9 +24,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +61,8 @@ public final class ApiVerticle extends VerticleBase {
     this(platform, host, port, AuthSettings.open(), limits);
   }
 
-  public ApiVerticle(Platform platform, String host, int port, AuthSettings auth, ServerLimits limits) {
+  public ApiVerticle(
+      Platform platform, String host, int port, AuthSettings auth, ServerLimits limits) {
     this.platform = platform;
     this.host = host;
     this.port = port;
@@ -69,7 +70,10 @@ public final class ApiVerticle extends VerticleBase {
     this.limits = limits;
   }
 
-  /** The largest artifact upload this server takes ({@code cairn serve --max-artifact-bytes}); call before deploying. */
+  /**
+   * The largest artifact upload this server takes ({@code cairn serve --max-artifact-bytes}); call
+   * before deploying.
+   */
   public ApiVerticle maxArtifactBytes(long bytes) {
     if (bytes < 1) {
       throw new IllegalArgumentException("the artifact size limit must be at least 1 byte");
@@ -84,26 +88,42 @@ public final class ApiVerticle extends VerticleBase {
     safe = new SafeMessages(platform.options());
     uploads = new UploadBudget(limits.maxUploadBytesInFlight());
     Instant started = Instant.now();
-    vertx.executeBlocking(() -> UploadBudget.removeLeftovers(platform.options().dataDir(), started), false)
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("removed {} unfinished upload file(s) left by an earlier server", n);
-          }
-        });
+    vertx
+        .executeBlocking(
+            () -> UploadBudget.removeLeftovers(platform.options().dataDir(), started), false)
+        .onSuccess(
+            n -> {
+              if (n > 0) {
+                LOG.info("removed {} unfinished upload file(s) left by an earlier server", n);
+              }
+            });
     Router router = Router.router(vertx);
-    router.route().handler(new AuthHandler(vertx, platform.security(), auth)); // first: see AccessRules
+    router
+        .route()
+        .handler(new AuthHandler(vertx, platform.security(), auth)); // first: see AccessRules
     // every body counts against the server's upload budget while it is read and handled
     router.route().handler(uploads.bufferedBodies());
-    ArtifactRoutes.mount(router, vertx, platform, maxArtifactBytes); // first: uploads stream, no body handler may read them
-    ModelsApi.mount(router, vertx, platform); // first: its routes read larger bodies than the handler below allows
+    ArtifactRoutes.mount(
+        router,
+        vertx,
+        platform,
+        maxArtifactBytes); // first: uploads stream, no body handler may read them
+    ModelsApi.mount(
+        router, vertx,
+        platform); // first: its routes read larger bodies than the handler below allows
     List<ApiRoutes> features = ApiRoutes.installed();
     for (ApiRoutes f : features) {
       if (f.readsLargeBodies()) {
         f.mount(router, vertx, platform); // also before the 1 MiB body handler (the tracking API)
       }
     }
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)); // no multipart files on disk
-    router.get("/api/health").handler(ctx -> HttpSupport.json(ctx, 200, new JsonObject().put("status", "ok")));
+    router
+        .route("/api/*")
+        .handler(
+            BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)); // no multipart files on disk
+    router
+        .get("/api/health")
+        .handler(ctx -> HttpSupport.json(ctx, 200, new JsonObject().put("status", "ok")));
     SecurityRoutes.mount(router, vertx, platform.security(), auth);
     router.get("/api/plugins").handler(this::plugins);
     router.get("/api/runs").handler(this::listRuns);
@@ -120,23 +140,45 @@ public final class ApiVerticle extends VerticleBase {
         f.mount(router, vertx, platform); // sweeps and the cluster
       }
     }
-    router.route("/api/*").handler(ctx -> ctx.fail(ApiException.notFound(
-        "no such endpoint: " + ctx.request().method() + " " + ctx.request().path())));
+    router
+        .route("/api/*")
+        .handler(
+            ctx ->
+                ctx.fail(
+                    ApiException.notFound(
+                        "no such endpoint: "
+                            + ctx.request().method()
+                            + " "
+                            + ctx.request().path())));
     router.route("/api/*").failureHandler(this::failure);
     DashboardRoutes.mountStatic(router);
     List<String> unruled = SecurityRoutes.unruled(router);
     if (!unruled.isEmpty()) {
-      LOG.error("routes without an access rule (they answer 404; add them to AccessRules): {}", unruled);
+      LOG.error(
+          "routes without an access rule (they answer 404; add them to AccessRules): {}", unruled);
     }
     server = ServerGuards.createServer(vertx, limits, router);
-    return server.listen(port, host).onSuccess(s -> vertx.executeBlocking(
-            () -> platform.runs().requeueAbandoned(platform.store()), false)
-        .onSuccess(ids -> {
-          if (!ids.isEmpty()) {
-            LOG.info("{} run(s) queued when an earlier server stopped are queued again: {}", ids.size(), ids);
-          }
-        })
-        .onFailure(t -> LOG.warn("could not queue again the runs an earlier server left queued: {}", t.getMessage())));
+    return server
+        .listen(port, host)
+        .onSuccess(
+            s ->
+                vertx
+                    .executeBlocking(
+                        () -> platform.runs().requeueAbandoned(platform.store()), false)
+                    .onSuccess(
+                        ids -> {
+                          if (!ids.isEmpty()) {
+                            LOG.info(
+                                "{} run(s) queued when an earlier server stopped are queued again: {}",
+                                ids.size(),
+                                ids);
+                          }
+                        })
+                    .onFailure(
+                        t ->
+                            LOG.warn(
+                                "could not queue again the runs an earlier server left queued: {}",
+                                t.getMessage())));
   }
 
   /** The port actually bound (useful with port 0). */
@@ -155,10 +197,14 @@ public final class ApiVerticle extends VerticleBase {
     }
     JsonArray problems = new JsonArray();
     for (PluginProblem p : platform.plugins().problems()) {
-      problems.add(new JsonObject().put("plugin", safe.clean(p.pluginId())).put("what", safe.clean(p.what()))
-          .put("reason", safe.clean(p.reason())));
+      problems.add(
+          new JsonObject()
+              .put("plugin", safe.clean(p.pluginId()))
+              .put("what", safe.clean(p.what()))
+              .put("reason", safe.clean(p.reason())));
     }
-    HttpSupport.json(ctx, 200, new JsonObject().put("extensions", extensions).put("problems", problems));
+    HttpSupport.json(
+        ctx, 200, new JsonObject().put("extensions", extensions).put("problems", problems));
   }
 
   private void listRuns(RoutingContext ctx) {
@@ -167,57 +213,82 @@ public final class ApiVerticle extends VerticleBase {
     String experiment = ctx.queryParams().get("experiment");
     String token = ctx.queryParams().get("pageToken");
     String owner = ctx.queryParams().get("owner");
-    HttpSupport.blocking(vertx, ctx, () -> {
-      dev.cairn.core.tracking.Page<RunRecord> page;
-      try {
-        page = store().listRuns(new RunQuery(experiment, status, limit, token,
-            owner == null || owner.isBlank() ? null : owner.trim()));
-      } catch (IllegalArgumentException e) {
-        if (token == null) {
-          throw e;
-        }
-        throw ApiException.badRequest("query parameter 'pageToken': not a token of this server;"
-            + " pass back the nextPageToken of a previous page, or leave it out for the first page");
-      }
-      JsonArray runs = new JsonArray();
-      for (RunRecord r : page.items()) {
-        runs.add(JsonMapping.toJson(r).put("metrics", JsonMapping.lastValues(store().series(r.id()))));
-      }
-      return new JsonObject().put("runs", runs).put("nextPageToken", page.nextPageToken());
-    });
+    HttpSupport.blocking(
+        vertx,
+        ctx,
+        () -> {
+          dev.cairn.core.tracking.Page<RunRecord> page;
+          try {
+            page =
+                store()
+                    .listRuns(
+                        new RunQuery(
+                            experiment,
+                            status,
+                            limit,
+                            token,
+                            owner == null || owner.isBlank() ? null : owner.trim()));
+          } catch (IllegalArgumentException e) {
+            if (token == null) {
+              throw e;
+            }
+            throw ApiException.badRequest(
+                "query parameter 'pageToken': not a token of this server;"
+                    + " pass back the nextPageToken of a previous page, or leave it out for the first page");
+          }
+          JsonArray runs = new JsonArray();
+          for (RunRecord r : page.items()) {
+            runs.add(
+                JsonMapping.toJson(r)
+                    .put("metrics", JsonMapping.lastValues(store().series(r.id()))));
+          }
+          return new JsonObject().put("runs", runs).put("nextPageToken", page.nextPageToken());
+        });
   }
 
   private void getRun(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    HttpSupport.blocking(vertx, ctx, () -> {
-      RunRecord run = store().getRun(id).orElseThrow(() -> ApiException.notFound("no run with id '" + id + "'"));
-      var series = store().series(id);
-      JsonArray summaries = new JsonArray();
-      series.forEach(s -> summaries.add(JsonMapping.toJson(s)));
-      return JsonMapping.toJson(run)
-          .put("specText", run.specText())
-          .put("params", new JsonObject(new java.util.LinkedHashMap<>(store().params(id))))
-          .put("metrics", JsonMapping.lastValues(series))
-          .put("series", summaries);
-    });
+    HttpSupport.blocking(
+        vertx,
+        ctx,
+        () -> {
+          RunRecord run =
+              store()
+                  .getRun(id)
+                  .orElseThrow(() -> ApiException.notFound("no run with id '" + id + "'"));
+          var series = store().series(id);
+          JsonArray summaries = new JsonArray();
+          series.forEach(s -> summaries.add(JsonMapping.toJson(s)));
+          return JsonMapping.toJson(run)
+              .put("specText", run.specText())
+              .put("params", new JsonObject(new java.util.LinkedHashMap<>(store().params(id))))
+              .put("metrics", JsonMapping.lastValues(series))
+              .put("series", summaries);
+        });
   }
 
   private void params(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    HttpSupport.blocking(vertx, ctx, () -> {
-      requireRun(id);
-      return new JsonObject(new java.util.LinkedHashMap<>(store().params(id)));
-    });
+    HttpSupport.blocking(
+        vertx,
+        ctx,
+        () -> {
+          requireRun(id);
+          return new JsonObject(new java.util.LinkedHashMap<>(store().params(id)));
+        });
   }
 
   private void metrics(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    HttpSupport.blocking(vertx, ctx, () -> {
-      requireRun(id);
-      JsonArray out = new JsonArray();
-      store().series(id).forEach(s -> out.add(JsonMapping.toJson(s)));
-      return new JsonObject().put("series", out);
-    });
+    HttpSupport.blocking(
+        vertx,
+        ctx,
+        () -> {
+          requireRun(id);
+          JsonArray out = new JsonArray();
+          store().series(id).forEach(s -> out.add(JsonMapping.toJson(s)));
+          return new JsonObject().put("series", out);
+        });
   }
 
   private void series(RoutingContext ctx) {
@@ -227,32 +298,52 @@ public final class ApiVerticle extends VerticleBase {
       throw ApiException.badRequest("query parameter 'tag' is required, e.g. ?tag=train/loss");
     }
     int maxPoints = HttpSupport.intParam(ctx, "maxPoints", 1000, 0, 1_000_000);
-    HttpSupport.blocking(vertx, ctx, () -> {
-      requireRun(id);
-      return store().readSeries(id, tag, maxPoints)
-          .map(JsonMapping::toJson)
-          .orElseThrow(() -> ApiException.notFound("run '" + id + "' has no series '" + tag + "'"));
-    });
+    HttpSupport.blocking(
+        vertx,
+        ctx,
+        () -> {
+          requireRun(id);
+          return store()
+              .readSeries(id, tag, maxPoints)
+              .map(JsonMapping::toJson)
+              .orElseThrow(
+                  () -> ApiException.notFound("run '" + id + "' has no series '" + tag + "'"));
+        });
   }
 
   private void deleteRun(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     if (platform.runs().activeRuns().contains(id)) {
-      throw new ApiException(409, "conflict", "run '" + id + "' is training; stop it first (POST /api/runs/" + id + "/stop)");
+      throw new ApiException(
+          409,
+          "conflict",
+          "run '" + id + "' is training; stop it first (POST /api/runs/" + id + "/stop)");
     }
     Principal who = Principal.of(ctx);
-    HttpSupport.blocking(vertx, ctx, () -> {
-      RunRecord run = store().getRun(id).orElseThrow(() -> ApiException.notFound("no run with id '" + id + "'"));
-      if (!who.isAdmin() && !run.owner().equals(who.owner())) {
-        throw new ApiException(403, "forbidden", "run '" + id + "' belongs to '" + run.owner()
-            + "'; deleting another owner's run needs a token with scope admin");
-      }
-      if (!store().deleteRun(id)) {
-        throw ApiException.notFound("no run with id '" + id + "'");
-      }
-      ArtifactRoutes.storeOf(platform).deleteFiles(id);
-      return new JsonObject().put("deleted", id);
-    });
+    HttpSupport.blocking(
+        vertx,
+        ctx,
+        () -> {
+          RunRecord run =
+              store()
+                  .getRun(id)
+                  .orElseThrow(() -> ApiException.notFound("no run with id '" + id + "'"));
+          if (!who.isAdmin() && !run.owner().equals(who.owner())) {
+            throw new ApiException(
+                403,
+                "forbidden",
+                "run '"
+                    + id
+                    + "' belongs to '"
+                    + run.owner()
+                    + "'; deleting another owner's run needs a token with scope admin");
+          }
+          if (!store().deleteRun(id)) {
+            throw ApiException.notFound("no run with id '" + id + "'");
+          }
+          ArtifactRoutes.storeOf(platform).deleteFiles(id);
+          return new JsonObject().put("deleted", id);
+        });
   }
 
   private void stopRun(RoutingContext ctx) {
@@ -275,21 +366,29 @@ public final class ApiVerticle extends VerticleBase {
         throw ApiException.badRequest("body is not valid JSON: " + e.getMessage());
       }
       if (!(json.getValue("spec") instanceof String s)) {
-        throw ApiException.badRequest("JSON body needs a 'spec' field holding the spec's YAML text");
+        throw ApiException.badRequest(
+            "JSON body needs a 'spec' field holding the spec's YAML text");
       }
       specText = s;
     }
     String text = specText;
-    vertx.executeBlocking(() -> {
-          ExperimentSpec spec = SpecParser.parse(text, "api-run");
-          ResolvedSpec resolved = platform.runs().resolve(spec);
-          ServerGuards.checkRunLimits(platform, limits, resolved);
-          return resolved;
-        })
-        .compose((ResolvedSpec resolved) ->
-            platform.runs().submit(resolved, null, TrainingObserver.NONE, Promise.<RunOutcome>promise()))
+    vertx
+        .executeBlocking(
+            () -> {
+              ExperimentSpec spec = SpecParser.parse(text, "api-run");
+              ResolvedSpec resolved = platform.runs().resolve(spec);
+              ServerGuards.checkRunLimits(platform, limits, resolved);
+              return resolved;
+            })
+        .compose(
+            (ResolvedSpec resolved) ->
+                platform
+                    .runs()
+                    .submit(resolved, null, TrainingObserver.NONE, Promise.<RunOutcome>promise()))
         .compose(id -> recordOwner(ctx, SecurityStore.Owned.RUN, id))
-        .onSuccess(id -> HttpSupport.json(ctx, 202, new JsonObject().put("id", id).put("status", "QUEUED")))
+        .onSuccess(
+            id ->
+                HttpSupport.json(ctx, 202, new JsonObject().put("id", id).put("status", "QUEUED")))
         .onFailure(ctx::fail);
   }
 
@@ -299,10 +398,12 @@ public final class ApiVerticle extends VerticleBase {
     if (owner.equals("local")) {
       return Future.succeededFuture(id);
     }
-    return vertx.executeBlocking(() -> {
-      platform.security().setOwner(kind, id, owner);
-      return id;
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          platform.security().setOwner(kind, id, owner);
+          return id;
+        },
+        false);
   }
 
   private void requireRun(String id) {
@@ -319,8 +420,11 @@ public final class ApiVerticle extends VerticleBase {
     try {
       return RunStatus.valueOf(raw.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("query parameter 'status': '" + raw + "' is not allowed; one of: "
-          + java.util.Arrays.toString(RunStatus.values()));
+      throw ApiException.badRequest(
+          "query parameter 'status': '"
+              + raw
+              + "' is not allowed; one of: "
+              + java.util.Arrays.toString(RunStatus.values()));
     }
   }
 
@@ -341,17 +445,23 @@ public final class ApiVerticle extends VerticleBase {
       status = ctx.statusCode();
       code = status == 413 ? "too_large" : "http_" + status;
       Long limit = ctx.get(AuthHandler.BODY_LIMIT_KEY);
-      message = status == 413
-          ? "request body is larger than this route's limit of " + (limit == null ? MAX_BODY_BYTES : limit) + " bytes"
-          : "request failed";
+      message =
+          status == 413
+              ? "request body is larger than this route's limit of "
+                  + (limit == null ? MAX_BODY_BYTES : limit)
+                  + " bytes"
+              : "request failed";
     } else {
       status = 500;
       code = "internal";
       message = "internal error; see the server log";
       LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), t);
     }
-    HttpSupport.json(ctx, status, new JsonObject().put("error", new JsonObject().put("code", code)
-        .put("message", safe.clean(message))));
+    HttpSupport.json(
+        ctx,
+        status,
+        new JsonObject()
+            .put("error", new JsonObject().put("code", code).put("message", safe.clean(message))));
   }
 
   /** The upload budget of this server (requests in flight; tests and benchmarks read it). */

@@ -38,13 +38,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ArtifactRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(ArtifactRoutes.class);
+
   /** Default upload limit: 1 GiB ({@code cairn serve --max-artifact-bytes}). */
   public static final long DEFAULT_MAX_BYTES = 1L << 30;
+
   static final String NATIVE_UPLOAD = "/api/tracking/runs/:id/artifacts/*";
   static final String DOWNLOAD = "/api/runs/:id/artifacts/*";
   static final String MLFLOW_PROXY = "/api/2.0/mlflow-artifacts/artifacts";
   static final String MLFLOW_LIST = "/api/2.0/mlflow/artifacts/list";
   static final Set<String> NATIVE_SOURCES = Set.of("rest", "java-client");
+
   /** How long the rest of a refused body is read and dropped before the connection is closed. */
   static final long DRAIN_MILLIS = 30_000;
 
@@ -56,13 +59,16 @@ public final class ArtifactRoutes {
   private ArtifactRoutes(Vertx vertx, Platform platform, long maxBytes) {
     this.vertx = vertx;
     this.platform = platform;
-    this.store = new ArtifactStore(((H2TrackingStore) platform.store()).dataSource(), platform.options().dataDir());
+    this.store =
+        new ArtifactStore(
+            ((H2TrackingStore) platform.store()).dataSource(), platform.options().dataDir());
     this.maxBytes = maxBytes;
   }
 
   /** The store the routes write (also used to delete a deleted run's files). */
   public static ArtifactStore storeOf(Platform platform) {
-    return new ArtifactStore(((H2TrackingStore) platform.store()).dataSource(), platform.options().dataDir());
+    return new ArtifactStore(
+        ((H2TrackingStore) platform.store()).dataSource(), platform.options().dataDir());
   }
 
   public static void mount(Router router, Vertx vertx, Platform platform, long maxBytes) {
@@ -70,7 +76,9 @@ public final class ArtifactRoutes {
     router.put(NATIVE_UPLOAD).handler(r::nativeUpload);
     router.get("/api/runs/:id/artifacts").handler(r::nativeList);
     router.get(DOWNLOAD).handler(r::nativeDownload);
-    router.get(MLFLOW_PROXY).handler(r::mlflowProxyList); // before the wildcard, which matches it too
+    router
+        .get(MLFLOW_PROXY)
+        .handler(r::mlflowProxyList); // before the wildcard, which matches it too
     router.put(MLFLOW_PROXY + "/*").handler(r::mlflowUpload);
     router.get(MLFLOW_PROXY + "/*").handler(r::mlflowDownload);
     router.get(MLFLOW_LIST).handler(r::mlflowList);
@@ -88,32 +96,41 @@ public final class ArtifactRoutes {
       if (source == null) {
         source = "rest";
       } else if (!NATIVE_SOURCES.contains(source)) {
-        throw new IllegalArgumentException("query parameter 'source' is '" + source + "'; allowed: rest, java-client");
+        throw new IllegalArgumentException(
+            "query parameter 'source' is '" + source + "'; allowed: rest, java-client");
       }
     } catch (IllegalArgumentException e) {
       nativeError(ctx, 400, "bad_request", e.getMessage());
       return;
     }
     String src = source;
-    upload(ctx, runId, path, src, (status, message) -> nativeError(ctx, status, code(status), message),
+    upload(
+        ctx,
+        runId,
+        path,
+        src,
+        (status, message) -> nativeError(ctx, status, code(status), message),
         a -> HttpSupport.json(ctx, 201, json(a)));
   }
 
   private void nativeList(RoutingContext ctx) {
     String runId = ctx.pathParam("id");
     String folder = ctx.queryParams().get("path");
-    HttpSupport.blocking(vertx, ctx, () -> {
-      requireRun(runId);
-      List<StoredArtifact> found;
-      try {
-        found = store.list(runId, folder);
-      } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("query parameter 'path': " + e.getMessage());
-      }
-      JsonArray array = new JsonArray();
-      found.forEach(a -> array.add(json(a)));
-      return new JsonObject().put("runId", runId).put("artifacts", array);
-    });
+    HttpSupport.blocking(
+        vertx,
+        ctx,
+        () -> {
+          requireRun(runId);
+          List<StoredArtifact> found;
+          try {
+            found = store.list(runId, folder);
+          } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("query parameter 'path': " + e.getMessage());
+          }
+          JsonArray array = new JsonArray();
+          found.forEach(a -> array.add(json(a)));
+          return new JsonObject().put("runId", runId).put("artifacts", array);
+        });
   }
 
   private void nativeDownload(RoutingContext ctx) {
@@ -124,11 +141,18 @@ public final class ArtifactRoutes {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(e.getMessage());
     }
-    vertx.executeBlocking(() -> {
-          requireRun(runId);
-          return store.find(runId, path).orElseThrow(() ->
-              ApiException.notFound("run '" + runId + "' has no artifact '" + path + "'"));
-        }, false)
+    vertx
+        .executeBlocking(
+            () -> {
+              requireRun(runId);
+              return store
+                  .find(runId, path)
+                  .orElseThrow(
+                      () ->
+                          ApiException.notFound(
+                              "run '" + runId + "' has no artifact '" + path + "'"));
+            },
+            false)
         .onSuccess(a -> send(ctx, a))
         .onFailure(ctx::fail);
   }
@@ -144,7 +168,12 @@ public final class ArtifactRoutes {
       mlflowError(ctx, 400, e.getMessage());
       return;
     }
-    upload(ctx, runAndPath[0], runAndPath[1], "mlflow", (status, message) -> mlflowError(ctx, status, message),
+    upload(
+        ctx,
+        runAndPath[0],
+        runAndPath[1],
+        "mlflow",
+        (status, message) -> mlflowError(ctx, status, message),
         a -> HttpSupport.json(ctx, 200, new JsonObject()));
   }
 
@@ -158,22 +187,33 @@ public final class ArtifactRoutes {
     }
     String runId = runAndPath[0];
     String path = runAndPath[1];
-    vertx.executeBlocking(() -> {
-          requireRun(runId);
-          return store.find(runId, path).orElseThrow(() ->
-              ApiException.notFound("run '" + runId + "' has no artifact '" + path + "'"));
-        }, false)
+    vertx
+        .executeBlocking(
+            () -> {
+              requireRun(runId);
+              return store
+                  .find(runId, path)
+                  .orElseThrow(
+                      () ->
+                          ApiException.notFound(
+                              "run '" + runId + "' has no artifact '" + path + "'"));
+            },
+            false)
         .onSuccess(a -> send(ctx, a))
         .onFailure(t -> mlflowFailure(ctx, t));
   }
 
-  /** {@code GET mlflow-artifacts/artifacts?path=<exp>/<run>/artifacts/<dir>}: direct children, by base name. */
+  /**
+   * {@code GET mlflow-artifacts/artifacts?path=<exp>/<run>/artifacts/<dir>}: direct children, by
+   * base name.
+   */
   private void mlflowProxyList(RoutingContext ctx) {
     String[] runAndDir;
     try {
       String p = ctx.queryParams().get("path");
       if (p == null || p.isBlank()) {
-        throw new IllegalArgumentException("query parameter 'path' is required: <experiment_id>/<run_id>/artifacts[/<dir>]");
+        throw new IllegalArgumentException(
+            "query parameter 'path' is required: <experiment_id>/<run_id>/artifacts[/<dir>]");
       }
       runAndDir = mlflowRunPath(p, true);
     } catch (IllegalArgumentException e) {
@@ -182,20 +222,28 @@ public final class ArtifactRoutes {
     }
     String runId = runAndDir[0];
     String dir = runAndDir[1];
-    vertx.executeBlocking(() -> {
-          requireRun(runId);
-          JsonArray files = new JsonArray();
-          children(runId, dir).forEach((child, a) -> {
-            String base = child.substring(child.lastIndexOf('/') + 1);
-            files.add(fileInfo(base, a));
-          });
-          return new JsonObject().put("files", files);
-        }, false)
+    vertx
+        .executeBlocking(
+            () -> {
+              requireRun(runId);
+              JsonArray files = new JsonArray();
+              children(runId, dir)
+                  .forEach(
+                      (child, a) -> {
+                        String base = child.substring(child.lastIndexOf('/') + 1);
+                        files.add(fileInfo(base, a));
+                      });
+              return new JsonObject().put("files", files);
+            },
+            false)
         .onSuccess(j -> HttpSupport.json(ctx, 200, j))
         .onFailure(t -> mlflowFailure(ctx, t));
   }
 
-  /** {@code GET /api/2.0/mlflow/artifacts/list?run_id=..&path=..}: direct children, paths from the run's root. */
+  /**
+   * {@code GET /api/2.0/mlflow/artifacts/list?run_id=..&path=..}: direct children, paths from the
+   * run's root.
+   */
   private void mlflowList(RoutingContext ctx) {
     String runId = ctx.queryParams().get("run_id");
     if (runId == null || runId.isBlank()) {
@@ -212,14 +260,18 @@ public final class ArtifactRoutes {
       return;
     }
     String id = runId;
-    vertx.executeBlocking(() -> {
-          requireRun(id);
-          JsonArray files = new JsonArray();
-          children(id, dir).forEach((child, a) -> files.add(fileInfo(child, a)));
-          String experimentId = experimentId(id);
-          return new JsonObject().put("root_uri", "mlflow-artifacts:/" + experimentId + "/" + id + "/artifacts")
-              .put("files", files);
-        }, false)
+    vertx
+        .executeBlocking(
+            () -> {
+              requireRun(id);
+              JsonArray files = new JsonArray();
+              children(id, dir).forEach((child, a) -> files.add(fileInfo(child, a)));
+              String experimentId = experimentId(id);
+              return new JsonObject()
+                  .put("root_uri", "mlflow-artifacts:/" + experimentId + "/" + id + "/artifacts")
+                  .put("files", files);
+            },
+            false)
         .onSuccess(j -> HttpSupport.json(ctx, 200, j))
         .onFailure(t -> mlflowFailure(ctx, t));
   }
@@ -251,16 +303,27 @@ public final class ArtifactRoutes {
     return o;
   }
 
-  /** {@code <experiment_id>/<run_id>/artifacts/<path>} -> run id and path (the experiment is not checked). */
+  /**
+   * {@code <experiment_id>/<run_id>/artifacts/<path>} -> run id and path (the experiment is not
+   * checked).
+   */
   static String[] mlflowRunPath(String raw, boolean folder) {
     String[] parts = raw.split("/", 4);
-    if (parts.length < 3 || !parts[2].equals("artifacts") || parts[0].isEmpty() || parts[1].isEmpty()
+    if (parts.length < 3
+        || !parts[2].equals("artifacts")
+        || parts[0].isEmpty()
+        || parts[1].isEmpty()
         || (!folder && parts.length < 4)) {
-      throw new IllegalArgumentException("artifact path '" + raw + "' is not <experiment_id>/<run_id>/artifacts/"
-          + (folder ? "[<dir>]" : "<path>"));
+      throw new IllegalArgumentException(
+          "artifact path '"
+              + raw
+              + "' is not <experiment_id>/<run_id>/artifacts/"
+              + (folder ? "[<dir>]" : "<path>"));
     }
     String rest = parts.length == 4 ? parts[3] : "";
-    return new String[] {parts[1], folder ? ArtifactPath.checkFolder(rest) : ArtifactPath.check(rest)};
+    return new String[] {
+      parts[1], folder ? ArtifactPath.checkFolder(rest) : ArtifactPath.check(rest)
+    };
   }
 
   // ---- the streamed upload
@@ -273,7 +336,12 @@ public final class ArtifactRoutes {
    * Streams the paused request's body into a temporary file and records it. Answers exactly once:
    * {@code done} with the stored artifact, or {@code refuse} with a status and message.
    */
-  private void upload(RoutingContext ctx, String runId, String path, String source, Refusal refuse,
+  private void upload(
+      RoutingContext ctx,
+      String runId,
+      String path,
+      String source,
+      Refusal refuse,
       Consumer<StoredArtifact> done) {
     HttpServerRequest req = ctx.request();
     String length = req.getHeader("Content-Length");
@@ -289,26 +357,38 @@ public final class ArtifactRoutes {
       }
     }
     String owner = Principal.of(ctx).owner();
-    vertx.executeBlocking(() -> {
-          requireRun(runId);
-          store.fileOf(runId, path); // checks the path resolves inside the run's folder
-          return store.newUploadFile();
-        }, false)
-        .compose(tmp -> vertx.fileSystem().open(tmp.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
-            .map(file -> new Upload(ctx, runId, path, source, owner, tmp, file, refuse, done)))
+    vertx
+        .executeBlocking(
+            () -> {
+              requireRun(runId);
+              store.fileOf(runId, path); // checks the path resolves inside the run's folder
+              return store.newUploadFile();
+            },
+            false)
+        .compose(
+            tmp ->
+                vertx
+                    .fileSystem()
+                    .open(tmp.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
+                    .map(
+                        file ->
+                            new Upload(ctx, runId, path, source, owner, tmp, file, refuse, done)))
         .onSuccess(Upload::start)
-        .onFailure(t -> {
-          if (t instanceof ApiException e) {
-            refuse.answer(e.status(), e.getMessage());
-          } else {
-            LOG.error("could not start an upload of '{}' to run {}", path, runId, t);
-            refuse.answer(500, "could not start the upload; see the server log");
-          }
-        });
+        .onFailure(
+            t -> {
+              if (t instanceof ApiException e) {
+                refuse.answer(e.status(), e.getMessage());
+              } else {
+                LOG.error("could not start an upload of '{}' to run {}", path, runId, t);
+                refuse.answer(500, "could not start the upload; see the server log");
+              }
+            });
   }
 
   private String tooLarge() {
-    return "the artifact is larger than this server's limit of " + maxBytes + " bytes"
+    return "the artifact is larger than this server's limit of "
+        + maxBytes
+        + " bytes"
         + " (the operator raises it with cairn serve --max-artifact-bytes N)";
   }
 
@@ -327,8 +407,16 @@ public final class ArtifactRoutes {
     private long size;
     private boolean finished;
 
-    Upload(RoutingContext ctx, String runId, String path, String source, String owner, Path tmp, AsyncFile file,
-        Refusal refuse, Consumer<StoredArtifact> done) {
+    Upload(
+        RoutingContext ctx,
+        String runId,
+        String path,
+        String source,
+        String owner,
+        Path tmp,
+        AsyncFile file,
+        Refusal refuse,
+        Consumer<StoredArtifact> done) {
       this.ctx = ctx;
       this.runId = runId;
       this.path = path;
@@ -343,8 +431,10 @@ public final class ArtifactRoutes {
 
     void start() {
       HttpServerRequest req = ctx.request();
-      file.exceptionHandler(t -> abort(500, "could not write the upload to disk; see the server log", t));
-      req.exceptionHandler(t -> abort(0, null, null)); // connection lost mid-body: nothing to answer
+      file.exceptionHandler(
+          t -> abort(500, "could not write the upload to disk; see the server log", t));
+      req.exceptionHandler(
+          t -> abort(0, null, null)); // connection lost mid-body: nothing to answer
       ctx.response().closeHandler(v -> abort(0, null, null));
       req.handler(this::chunk);
       req.endHandler(v -> finish());
@@ -361,14 +451,16 @@ public final class ArtifactRoutes {
         return;
       }
       sha.update(buf.getBytes());
-      file.write(buf).onFailure(t -> abort(500, "could not write the upload to disk; see the server log", t));
+      file.write(buf)
+          .onFailure(t -> abort(500, "could not write the upload to disk; see the server log", t));
       if (file.writeQueueFull()) {
         ctx.request().pause();
-        file.drainHandler(v -> {
-          if (!finished) {
-            ctx.request().resume();
-          }
-        });
+        file.drainHandler(
+            v -> {
+              if (!finished) {
+                ctx.request().resume();
+              }
+            });
       }
     }
 
@@ -380,23 +472,28 @@ public final class ArtifactRoutes {
       String digest = HexFormat.of().formatHex(sha.digest());
       long bytes = size;
       file.close()
-          .compose(v -> vertx.executeBlocking(() -> {
-            StoredArtifact a = store.commit(runId, path, tmp, bytes, digest, source);
-            if (!owner.equals("local")) {
-              platform.security().setOwner(SecurityStore.Owned.ARTIFACT, runId, owner);
-            }
-            return a;
-          }, false))
+          .compose(
+              v ->
+                  vertx.executeBlocking(
+                      () -> {
+                        StoredArtifact a = store.commit(runId, path, tmp, bytes, digest, source);
+                        if (!owner.equals("local")) {
+                          platform.security().setOwner(SecurityStore.Owned.ARTIFACT, runId, owner);
+                        }
+                        return a;
+                      },
+                      false))
           .onSuccess(done::accept)
-          .onFailure(t -> {
-            ArtifactStore.deleteQuietly(tmp);
-            if (t instanceof IllegalStateException && t.getCause() == null) {
-              refuse.answer(409, t.getMessage());
-            } else {
-              LOG.error("could not store artifact '{}' of run {}", path, runId, t);
-              refuse.answer(500, "could not store the artifact; see the server log");
-            }
-          });
+          .onFailure(
+              t -> {
+                ArtifactStore.deleteQuietly(tmp);
+                if (t instanceof IllegalStateException && t.getCause() == null) {
+                  refuse.answer(409, t.getMessage());
+                } else {
+                  LOG.error("could not store artifact '{}' of run {}", path, runId, t);
+                  refuse.answer(500, "could not store the artifact; see the server log");
+                }
+              });
     }
 
     /** Stops reading, removes the temporary file, and answers unless {@code status} is 0. */
@@ -411,20 +508,28 @@ public final class ArtifactRoutes {
       HttpServerRequest req = ctx.request();
       req.handler(null);
       req.endHandler(null);
-      file.close().onComplete(x -> vertx.executeBlocking(() -> {
-        ArtifactStore.deleteQuietly(tmp);
-        return null;
-      }, false));
+      file.close()
+          .onComplete(
+              x ->
+                  vertx.executeBlocking(
+                      () -> {
+                        ArtifactStore.deleteQuietly(tmp);
+                        return null;
+                      },
+                      false));
       if (status != 0) {
-        // the rest of the body is read and dropped so that the client, still sending, sees the answer;
+        // the rest of the body is read and dropped so that the client, still sending, sees the
+        // answer;
         // a client that keeps sending long after it is closed
         req.resume();
         refuse.answer(status, message);
-        vertx.setTimer(DRAIN_MILLIS, id -> {
-          if (!req.isEnded() && req.connection() != null) {
-            req.connection().close();
-          }
-        });
+        vertx.setTimer(
+            DRAIN_MILLIS,
+            id -> {
+              if (!req.isEnded() && req.connection() != null) {
+                req.connection().close();
+              }
+            });
       }
     }
   }
@@ -432,7 +537,10 @@ public final class ArtifactRoutes {
   // ---- helpers
 
   private dev.cairn.core.tracking.RunRecord requireRun(String runId) {
-    return platform.store().getRun(runId).orElseThrow(() -> ApiException.notFound("no run with id '" + runId + "'"));
+    return platform
+        .store()
+        .getRun(runId)
+        .orElseThrow(() -> ApiException.notFound("no run with id '" + runId + "'"));
   }
 
   /** The run's experiment id, as MLflow's API shows it (the store's numeric experiment id). */
@@ -448,15 +556,21 @@ public final class ArtifactRoutes {
 
   private void send(RoutingContext ctx, StoredArtifact a) {
     String name = a.path().substring(a.path().lastIndexOf('/') + 1);
-    ctx.response().putHeader("Content-Type", "application/octet-stream")
+    ctx.response()
+        .putHeader("Content-Type", "application/octet-stream")
         .putHeader("Content-Disposition", contentDisposition(name))
         .putHeader("X-Cairn-Sha256", a.sha256())
         .sendFile(a.file().toString())
-        .onFailure(t -> {
-          if (!ctx.response().headWritten()) {
-            ctx.fail(ApiException.notFound("the file of artifact '" + a.path() + "' is missing from the data directory"));
-          }
-        });
+        .onFailure(
+            t -> {
+              if (!ctx.response().headWritten()) {
+                ctx.fail(
+                    ApiException.notFound(
+                        "the file of artifact '"
+                            + a.path()
+                            + "' is missing from the data directory"));
+              }
+            });
   }
 
   /** {@code attachment} with an ASCII fallback name and the exact UTF-8 name (RFC 6266 / 5987). */
@@ -468,7 +582,10 @@ public final class ArtifactRoutes {
     StringBuilder encoded = new StringBuilder();
     for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-._~".indexOf(c) >= 0) {
         encoded.append((char) c);
       } else {
         encoded.append('%').append(String.format("%02X", c));
@@ -479,9 +596,16 @@ public final class ArtifactRoutes {
 
   static JsonObject json(StoredArtifact a) {
     String url = "/api/runs/" + a.runId() + "/artifacts/" + encodePath(a.path());
-    return new JsonObject().put("runId", a.runId()).put("path", a.path()).put("name", a.path()).put("kind", a.kind())
-        .put("source", a.source()).put("sizeBytes", a.sizeBytes()).put("sha256", a.sha256())
-        .put("createdAt", a.createdAt().toString()).put("downloadUrl", url);
+    return new JsonObject()
+        .put("runId", a.runId())
+        .put("path", a.path())
+        .put("name", a.path())
+        .put("kind", a.kind())
+        .put("source", a.source())
+        .put("sizeBytes", a.sizeBytes())
+        .put("sha256", a.sha256())
+        .put("createdAt", a.createdAt().toString())
+        .put("downloadUrl", url);
   }
 
   /** The path after {@code prefix} in the raw request path, percent-decoded (UTF-8). */
@@ -489,7 +613,8 @@ public final class ArtifactRoutes {
     String raw = ctx.request().path();
     if (!raw.startsWith(prefix)) {
       // the router matched a normalised form (e.g. dot segments removed): refuse rather than guess
-      throw new IllegalArgumentException("the request path is not in normal form; '.' and '..' segments are not allowed");
+      throw new IllegalArgumentException(
+          "the request path is not in normal form; '.' and '..' segments are not allowed");
     }
     return decode(raw.substring(prefix.length()));
   }
@@ -521,7 +646,10 @@ public final class ArtifactRoutes {
     StringBuilder out = new StringBuilder();
     for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~/".indexOf(c) >= 0) {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-._~/".indexOf(c) >= 0) {
         out.append((char) c);
       } else {
         out.append('%').append(String.format("%02X", c));
@@ -542,17 +670,21 @@ public final class ArtifactRoutes {
 
   private static void nativeError(RoutingContext ctx, int status, String code, String message) {
     ctx.request().resume();
-    HttpSupport.json(ctx, status, new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)));
+    HttpSupport.json(
+        ctx,
+        status,
+        new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)));
   }
 
   private static void mlflowError(RoutingContext ctx, int status, String message) {
     ctx.request().resume();
-    String code = switch (status) {
-      case 404 -> "RESOURCE_DOES_NOT_EXIST";
-      case 400, 413 -> "INVALID_PARAMETER_VALUE";
-      case 409 -> "INVALID_STATE";
-      default -> "INTERNAL_ERROR";
-    };
+    String code =
+        switch (status) {
+          case 404 -> "RESOURCE_DOES_NOT_EXIST";
+          case 400, 413 -> "INVALID_PARAMETER_VALUE";
+          case 409 -> "INVALID_STATE";
+          default -> "INTERNAL_ERROR";
+        };
     HttpSupport.json(ctx, status, new JsonObject().put("error_code", code).put("message", message));
   }
 
@@ -572,5 +704,4 @@ public final class ArtifactRoutes {
       throw new IllegalStateException(e);
     }
   }
-
 }

@@ -29,16 +29,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one handler in front of every route: security headers, CORS for listed origins, the CSRF
- * rule, authentication (Bearer, or Basic with the token as password), the scope the route's
- * {@link AccessRules} rule needs, the per-token write rate limit, slowed answers after repeated
- * failed authentication, and the audit record of the route. Hash checks run on a worker; a verified
- * token is remembered (by its id, with a digest of the whole token) for {@link #CACHE_MILLIS}.
+ * rule, authentication (Bearer, or Basic with the token as password), the scope the route's {@link
+ * AccessRules} rule needs, the per-token write rate limit, slowed answers after repeated failed
+ * authentication, and the audit record of the route. Hash checks run on a worker; a verified token
+ * is remembered (by its id, with a digest of the whole token) for {@link #CACHE_MILLIS}.
  */
 final class AuthHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(AuthHandler.class);
-  static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
-      + " img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
-      + " frame-ancestors 'none'";
+  static final String CSP =
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
+          + " img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
+          + " frame-ancestors 'none'";
   static final String BODY_LIMIT_KEY = "cairn.bodyLimit";
   static final long CACHE_MILLIS = 30_000;
   static final int FREE_FAILURES = 5;
@@ -92,12 +93,19 @@ final class AuthHandler implements Handler<RoutingContext> {
     if (method.equals(HttpMethod.OPTIONS)) {
       if (corsAllowed) {
         res.putHeader("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, PATCH, DELETE")
-            .putHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Cairn-Request")
+            .putHeader(
+                "Access-Control-Allow-Headers", "Authorization, Content-Type, X-Cairn-Request")
             .putHeader("Access-Control-Max-Age", "600")
-            .setStatusCode(204).end();
+            .setStatusCode(204)
+            .end();
       } else {
-        refuse(ctx, 403, "cors", "cross-origin requests from " + (origin == null ? "this client" : origin)
-            + " are not allowed; list the origin with cairn serve --cors-origin");
+        refuse(
+            ctx,
+            403,
+            "cors",
+            "cross-origin requests from "
+                + (origin == null ? "this client" : origin)
+                + " are not allowed; list the origin with cairn serve --cors-origin");
       }
       return;
     }
@@ -110,8 +118,15 @@ final class AuthHandler implements Handler<RoutingContext> {
     Rule rule = found.get();
     ctx.put(BODY_LIMIT_KEY, rule.bodyLimit());
     if (isStateChanging(method) && !passesCsrf(req) && !mlflowArtifactUpload(method, path)) {
-      refuse(ctx, 403, "csrf", method + " " + path + " needs an Authorization header, a JSON (non-simple) Content-Type,"
-          + " or the header X-Cairn-Request: 1 (cross-site request forgery protection)");
+      refuse(
+          ctx,
+          403,
+          "csrf",
+          method
+              + " "
+              + path
+              + " needs an Authorization header, a JSON (non-simple) Content-Type,"
+              + " or the header X-Cairn-Request: 1 (cross-site request forgery protection)");
       return;
     }
     if (rule.access() == Access.PUBLIC) {
@@ -128,7 +143,9 @@ final class AuthHandler implements Handler<RoutingContext> {
       if (rule.access() == Access.READ && settings.publicRead()) {
         proceed(ctx, rule, Principal.ANONYMOUS);
       } else {
-        unauthenticated(ctx, "this route needs a token: send Authorization: Bearer <token> (cairn token create makes one)");
+        unauthenticated(
+            ctx,
+            "this route needs a token: send Authorization: Bearer <token> (cairn token create makes one)");
       }
       return;
     }
@@ -136,31 +153,47 @@ final class AuthHandler implements Handler<RoutingContext> {
     req.pause(); // the body handlers after this one resume it
     authenticate(presented)
         .onFailure(ctx::fail)
-        .onSuccess(v -> {
-          if (v.outcome() != Verification.Outcome.VALID) {
-            String why = switch (v.outcome()) {
-              case EXPIRED -> "the token has expired; create a new one with cairn token create";
-              case REVOKED -> "the token has been revoked";
-              default -> "the token is not valid";
-            };
-            // only failed attempts wait: a client guessing tokens slows down, others sharing its address do not
-            vertx.setTimer(Math.max(1, recordFailure(address)), t -> unauthenticated(ctx, why));
-            return;
-          }
-          TokenInfo t = v.token();
-          proceed(ctx, rule, new Principal(t.name(), t.scope(), true));
-        });
+        .onSuccess(
+            v -> {
+              if (v.outcome() != Verification.Outcome.VALID) {
+                String why =
+                    switch (v.outcome()) {
+                      case EXPIRED ->
+                          "the token has expired; create a new one with cairn token create";
+                      case REVOKED -> "the token has been revoked";
+                      default -> "the token is not valid";
+                    };
+                // only failed attempts wait: a client guessing tokens slows down, others sharing
+                // its address do not
+                vertx.setTimer(Math.max(1, recordFailure(address)), t -> unauthenticated(ctx, why));
+                return;
+              }
+              TokenInfo t = v.token();
+              proceed(ctx, rule, new Principal(t.name(), t.scope(), true));
+            });
   }
 
   private void proceed(RoutingContext ctx, Rule rule, Principal who) {
-    Scope needed = switch (rule.access()) {
-      case ADMIN -> Scope.ADMIN;
-      case WRITE -> Scope.WRITE;
-      default -> Scope.READ;
-    };
+    Scope needed =
+        switch (rule.access()) {
+          case ADMIN -> Scope.ADMIN;
+          case WRITE -> Scope.WRITE;
+          default -> Scope.READ;
+        };
     if (who.authenticated() && !who.scope().covers(needed)) {
-      refuse(ctx, 403, "forbidden", ctx.request().method() + " " + ctx.normalizedPath() + " needs a token with scope "
-          + needed.id() + "; '" + who.name() + "' has scope " + who.scope().id());
+      refuse(
+          ctx,
+          403,
+          "forbidden",
+          ctx.request().method()
+              + " "
+              + ctx.normalizedPath()
+              + " needs a token with scope "
+              + needed.id()
+              + "; '"
+              + who.name()
+              + "' has scope "
+              + who.scope().id());
       return;
     }
     ctx.put(Principal.KEY, who);
@@ -168,22 +201,35 @@ final class AuthHandler implements Handler<RoutingContext> {
     // whole body (a 413 on Content-Length) must still drain it, or the client, blocked sending a
     // body nobody reads, never sees the answer
     ctx.addHeadersEndHandler(v -> ctx.request().resume());
-    if (settings.authRequired() && isStateChanging(ctx.request().method()) && !allowWrite(ctx, who.owner())) {
+    if (settings.authRequired()
+        && isStateChanging(ctx.request().method())
+        && !allowWrite(ctx, who.owner())) {
       return;
     }
     if (rule.audit() != null) {
       String address = address(ctx.request());
       String path = ctx.normalizedPath();
       String action = rule.audit();
-      ctx.addEndHandler(done -> {
-        int status = ctx.response().getStatusCode();
-        if (status < 400) {
-          vertx.executeBlocking(() -> {
-            store.audit(who.owner(), action, path, address, "HTTP " + status);
-            return null;
-          }, false).onFailure(e -> LOG.warn("could not record audit entry {} {}: {}", action, path, e.getMessage()));
-        }
-      });
+      ctx.addEndHandler(
+          done -> {
+            int status = ctx.response().getStatusCode();
+            if (status < 400) {
+              vertx
+                  .executeBlocking(
+                      () -> {
+                        store.audit(who.owner(), action, path, address, "HTTP " + status);
+                        return null;
+                      },
+                      false)
+                  .onFailure(
+                      e ->
+                          LOG.warn(
+                              "could not record audit entry {} {}: {}",
+                              action,
+                              path,
+                              e.getMessage()));
+            }
+          });
     }
     ctx.next();
   }
@@ -202,8 +248,17 @@ final class AuthHandler implements Handler<RoutingContext> {
       }
       long retry = Math.max(1, (w.start + 60_000 - now + 999) / 1000);
       ctx.response().putHeader("Retry-After", Long.toString(retry));
-      refuse(ctx, 429, "rate_limited", "'" + who + "' made more than " + settings.writesPerMinute()
-          + " write requests this minute; retry in " + retry + " s (cairn serve --write-rate-limit sets the limit)");
+      refuse(
+          ctx,
+          429,
+          "rate_limited",
+          "'"
+              + who
+              + "' made more than "
+              + settings.writesPerMinute()
+              + " write requests this minute; retry in "
+              + retry
+              + " s (cairn serve --write-rate-limit sets the limit)");
       return false;
     }
   }
@@ -223,13 +278,16 @@ final class AuthHandler implements Handler<RoutingContext> {
       }
       return Future.succeededFuture(new Verification(Verification.Outcome.VALID, c.info));
     }
-    return vertx.executeBlocking(() -> store.verify(presented), false).onSuccess(v -> {
-      if (v.outcome() == Verification.Outcome.VALID) {
-        verified.put(id, new Cached(digest, v.token(), now));
-      } else {
-        verified.remove(id);
-      }
-    });
+    return vertx
+        .executeBlocking(() -> store.verify(presented), false)
+        .onSuccess(
+            v -> {
+              if (v.outcome() == Verification.Outcome.VALID) {
+                verified.put(id, new Cached(digest, v.token(), now));
+              } else {
+                verified.remove(id);
+              }
+            });
   }
 
   /** Counts a failed attempt and returns how long to hold its answer (ms). */
@@ -243,16 +301,22 @@ final class AuthHandler implements Handler<RoutingContext> {
       f.count++;
       f.last = now;
       if (f.count == FREE_FAILURES) {
-        LOG.warn("{} failed authentication {} times; its failed attempts are now answered slowly", address, f.count);
+        LOG.warn(
+            "{} failed authentication {} times; its failed attempts are now answered slowly",
+            address,
+            f.count);
       }
       if (f.count < FREE_FAILURES || settings.failureDelayMillis() == 0) {
         return 0;
       }
-      return Math.min(MAX_DELAY_MILLIS, settings.failureDelayMillis() << Math.min(8, f.count - FREE_FAILURES));
+      return Math.min(
+          MAX_DELAY_MILLIS, settings.failureDelayMillis() << Math.min(8, f.count - FREE_FAILURES));
     }
   }
 
-  /** The token from {@code Authorization: Bearer T} or {@code Basic base64(any:T)}; null when none. */
+  /**
+   * The token from {@code Authorization: Bearer T} or {@code Basic base64(any:T)}; null when none.
+   */
   static String presentedToken(HttpServerRequest req) {
     String h = req.getHeader("Authorization");
     if (h == null) {
@@ -265,7 +329,8 @@ final class AuthHandler implements Handler<RoutingContext> {
     }
     if (lower.startsWith("basic ")) {
       try {
-        String decoded = new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
+        String decoded =
+            new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
         int colon = decoded.indexOf(':');
         return colon < 0 ? decoded : decoded.substring(colon + 1);
       } catch (IllegalArgumentException e) {
@@ -276,7 +341,10 @@ final class AuthHandler implements Handler<RoutingContext> {
   }
 
   static boolean isStateChanging(HttpMethod m) {
-    return m.equals(HttpMethod.POST) || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.PATCH) || m.equals(HttpMethod.DELETE);
+    return m.equals(HttpMethod.POST)
+        || m.equals(HttpMethod.PUT)
+        || m.equals(HttpMethod.PATCH)
+        || m.equals(HttpMethod.DELETE);
   }
 
   /**
@@ -298,7 +366,8 @@ final class AuthHandler implements Handler<RoutingContext> {
       return false;
     }
     String mime = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    return !(mime.equals("application/x-www-form-urlencoded") || mime.equals("multipart/form-data")
+    return !(mime.equals("application/x-www-form-urlencoded")
+        || mime.equals("multipart/form-data")
         || mime.equals("text/plain"));
   }
 

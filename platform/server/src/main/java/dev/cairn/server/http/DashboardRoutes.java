@@ -13,8 +13,8 @@ import dev.cairn.core.tracking.media.ChartSeries;
 import dev.cairn.core.tracking.media.MediaStore;
 import dev.cairn.core.tracking.media.MediaTags;
 import dev.cairn.core.tracking.media.RunNotes;
-import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.Platform;
+import dev.cairn.server.json.JsonMapping;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,20 +51,33 @@ public final class DashboardRoutes {
       this.index = existing != null ? existing : new RunIndex(platform.store(), platform.media());
       if (existing == null) {
         INDEXES.put(platform, index);
-        // read every run's summary once at start, on a worker: the first Runs view need not wait for it
-        vertx.executeBlocking(() -> {
-          index.refresh();
-          return null;
-        }, false).onFailure(e -> org.slf4j.LoggerFactory.getLogger(DashboardRoutes.class)
-            .warn("reading the runs' summaries for the dashboard failed: {}", e.toString()));
+        // read every run's summary once at start, on a worker: the first Runs view need not wait
+        // for it
+        vertx
+            .executeBlocking(
+                () -> {
+                  index.refresh();
+                  return null;
+                },
+                false)
+            .onFailure(
+                e ->
+                    org.slf4j.LoggerFactory.getLogger(DashboardRoutes.class)
+                        .warn(
+                            "reading the runs' summaries for the dashboard failed: {}",
+                            e.toString()));
       }
     }
-    vertx.eventBus().<JsonObject>localConsumer(dev.cairn.server.bus.Addresses.FLUSHED, msg -> {
-      JsonArray ids = msg.body().getJsonArray("runIds");
-      if (ids != null) {
-        index.touched(ids.stream().map(String::valueOf).toList());
-      }
-    });
+    vertx
+        .eventBus()
+        .<JsonObject>localConsumer(
+            dev.cairn.server.bus.Addresses.FLUSHED,
+            msg -> {
+              JsonArray ids = msg.body().getJsonArray("runIds");
+              if (ids != null) {
+                index.touched(ids.stream().map(String::valueOf).toList());
+              }
+            });
   }
 
   /** Adds the dashboard's API routes; call before the API's catch-all 404. */
@@ -83,7 +96,10 @@ public final class DashboardRoutes {
 
   /** Serves the web UI at {@code /}; call after the API routes. */
   public static void mountStatic(Router router) {
-    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
+    router
+        .route("/*")
+        .handler(
+            StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
   }
 
   private TrackingStore store() {
@@ -105,25 +121,36 @@ public final class DashboardRoutes {
     }
     int offset;
     try {
-      offset = token == null || token.isBlank() ? HttpSupport.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE)
-          : Integer.parseInt(token.substring(2));
+      offset =
+          token == null || token.isBlank()
+              ? HttpSupport.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE)
+              : Integer.parseInt(token.substring(2));
     } catch (NumberFormatException e) {
-      throw ApiException.badRequest("query parameter 'pageToken': '" + token + "' is not a token this route gave");
+      throw ApiException.badRequest(
+          "query parameter 'pageToken': '" + token + "' is not a token this route gave");
     }
     String idsRaw = ctx.queryParams().get("ids");
-    java.util.Set<String> ids = idsRaw == null ? null : new java.util.HashSet<>(HttpSupport.runIds(ctx, "ids"));
+    java.util.Set<String> ids =
+        idsRaw == null ? null : new java.util.HashSet<>(HttpSupport.runIds(ctx, "ids"));
     java.util.function.Predicate<RunFilter.Subject> filter = filterParam(ctx, status, experiment);
     String sort = sortParam(ctx);
-    blocking(vertx, ctx, () -> {
-      if (ids != null) {
-        List<RunIndex.Entry> found = index.byIds(ids);
-        return new JsonObject().put("runs", rows(found)).put("nextPageToken", null);
-      }
-      RunIndex.Result r = index.query(filter, sort, offset, limit);
-      int next = r.offset() + r.page().size();
-      return new JsonObject().put("runs", rows(r.page())).put("matching", r.matching()).put("total", r.total())
-          .put("offset", r.offset()).put("nextPageToken", next < r.matching() ? "o:" + next : null);
-    });
+    blocking(
+        vertx,
+        ctx,
+        () -> {
+          if (ids != null) {
+            List<RunIndex.Entry> found = index.byIds(ids);
+            return new JsonObject().put("runs", rows(found)).put("nextPageToken", null);
+          }
+          RunIndex.Result r = index.query(filter, sort, offset, limit);
+          int next = r.offset() + r.page().size();
+          return new JsonObject()
+              .put("runs", rows(r.page()))
+              .put("matching", r.matching())
+              .put("total", r.total())
+              .put("offset", r.offset())
+              .put("nextPageToken", next < r.matching() ? "o:" + next : null);
+        });
   }
 
   private static JsonArray rows(List<RunIndex.Entry> entries) {
@@ -135,15 +162,23 @@ public final class DashboardRoutes {
   private static RunStatus statusParam(RoutingContext ctx) {
     String statusRaw = ctx.queryParams().get("status");
     try {
-      return statusRaw == null || statusRaw.isBlank() ? null : RunStatus.valueOf(statusRaw.trim().toUpperCase(Locale.ROOT));
+      return statusRaw == null || statusRaw.isBlank()
+          ? null
+          : RunStatus.valueOf(statusRaw.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("query parameter 'status': '" + statusRaw + "' is not allowed; one of: "
-          + java.util.Arrays.toString(RunStatus.values()));
+      throw ApiException.badRequest(
+          "query parameter 'status': '"
+              + statusRaw
+              + "' is not allowed; one of: "
+              + java.util.Arrays.toString(RunStatus.values()));
     }
   }
 
-  /** {@code q} (the dashboard's filter language), {@code owner}, {@code status}, {@code experiment}. */
-  private static java.util.function.Predicate<RunFilter.Subject> filterParam(RoutingContext ctx, RunStatus status, String experiment) {
+  /**
+   * {@code q} (the dashboard's filter language), {@code owner}, {@code status}, {@code experiment}.
+   */
+  private static java.util.function.Predicate<RunFilter.Subject> filterParam(
+      RoutingContext ctx, RunStatus status, String experiment) {
     String q = ctx.queryParams().get("q");
     if (q != null && q.length() > 2000) {
       throw ApiException.badRequest("query parameter 'q' is longer than 2000 characters");
@@ -168,7 +203,8 @@ public final class DashboardRoutes {
   }
 
   private static final java.util.regex.Pattern SORT =
-      java.util.regex.Pattern.compile("-?(name|experiment|owner|status|createdAt|duration|device|(param|metric):.{1,200}|[A-Za-z0-9_./-]{1,200})");
+      java.util.regex.Pattern.compile(
+          "-?(name|experiment|owner|status|createdAt|duration|device|(param|metric):.{1,200}|[A-Za-z0-9_./-]{1,200})");
 
   private static String sortParam(RoutingContext ctx) {
     String sort = ctx.queryParams().get("sort");
@@ -176,29 +212,43 @@ public final class DashboardRoutes {
       return "-createdAt";
     }
     if (!SORT.matcher(sort).matches()) {
-      throw ApiException.badRequest("query parameter 'sort': '" + sort + "' is not allowed; use name, experiment, owner, status, "
-          + "createdAt, duration, device, param:KEY or metric:TAG, with '-' in front for descending");
+      throw ApiException.badRequest(
+          "query parameter 'sort': '"
+              + sort
+              + "' is not allowed; use name, experiment, owner, status, "
+              + "createdAt, duration, device, param:KEY or metric:TAG, with '-' in front for descending");
     }
     return sort;
   }
 
-  private void legacyRuns(RoutingContext ctx, int limit, RunStatus status, String experiment, String token) {
-    blocking(vertx, ctx, () -> {
-      var page = listRuns(new RunQuery(experiment, status, limit, token));
-      List<String> ids = page.items().stream().map(RunRecord::id).toList();
-      Map<String, RunNotes> notes = media().notes(ids);
-      // on this worker, one run after another: a parallel stream would put JDBC on the common pool
-      List<JsonObject> rows = page.items().stream().map(r -> {
-        RunNotes n = notes.getOrDefault(r.id(), RunNotes.EMPTY);
-        return JsonMapping.toJson(r)
-            .put("params", new JsonObject(new LinkedHashMap<>(store().params(r.id()))))
-            .put("metrics", JsonMapping.lastValues(store().series(r.id())))
-            .put("tags", new JsonArray(new ArrayList<>(n.tags())))
-            .put("notes", n.notes());
-      }).toList();
-      JsonArray runs = new JsonArray(new ArrayList<>(rows));
-      return new JsonObject().put("runs", runs).put("nextPageToken", page.nextPageToken());
-    });
+  private void legacyRuns(
+      RoutingContext ctx, int limit, RunStatus status, String experiment, String token) {
+    blocking(
+        vertx,
+        ctx,
+        () -> {
+          var page = listRuns(new RunQuery(experiment, status, limit, token));
+          List<String> ids = page.items().stream().map(RunRecord::id).toList();
+          Map<String, RunNotes> notes = media().notes(ids);
+          // on this worker, one run after another: a parallel stream would put JDBC on the common
+          // pool
+          List<JsonObject> rows =
+              page.items().stream()
+                  .map(
+                      r -> {
+                        RunNotes n = notes.getOrDefault(r.id(), RunNotes.EMPTY);
+                        return JsonMapping.toJson(r)
+                            .put(
+                                "params",
+                                new JsonObject(new LinkedHashMap<>(store().params(r.id()))))
+                            .put("metrics", JsonMapping.lastValues(store().series(r.id())))
+                            .put("tags", new JsonArray(new ArrayList<>(n.tags())))
+                            .put("notes", n.notes());
+                      })
+                  .toList();
+          JsonArray runs = new JsonArray(new ArrayList<>(rows));
+          return new JsonObject().put("runs", runs).put("nextPageToken", page.nextPageToken());
+        });
   }
 
   private dev.cairn.core.tracking.Page<RunRecord> listRuns(RunQuery query) {
@@ -211,36 +261,40 @@ public final class DashboardRoutes {
 
   private void tags(RoutingContext ctx) {
     List<String> ids = HttpSupport.runIds(ctx);
-    blocking(vertx, ctx, () -> {
-      Map<String, JsonArray> scalars = new TreeMap<>();
-      Map<String, JsonArray> images = new TreeMap<>();
-      Map<String, JsonArray> histograms = new TreeMap<>();
-      Map<String, JsonArray> texts = new TreeMap<>();
-      JsonArray graphs = new JsonArray();
-      JsonArray missing = new JsonArray();
-      for (String id : ids) {
-        List<SeriesSummary> series = store().series(id);
-        MediaTags m = media().tags(id);
-        if (series.isEmpty() && store().getRun(id).isEmpty()) {
-          missing.add(id);
-          continue;
-        }
-        series.forEach(s -> scalars.computeIfAbsent(s.tag(), t -> new JsonArray()).add(id));
-        m.images().forEach(t -> images.computeIfAbsent(t, k -> new JsonArray()).add(id));
-        m.histograms().forEach(t -> histograms.computeIfAbsent(t, k -> new JsonArray()).add(id));
-        m.texts().forEach(t -> texts.computeIfAbsent(t, k -> new JsonArray()).add(id));
-        if (m.graph()) {
-          graphs.add(id);
-        }
-      }
-      return new JsonObject()
-          .put("scalars", new JsonObject(new LinkedHashMap<>(scalars)))
-          .put("images", new JsonObject(new LinkedHashMap<>(images)))
-          .put("histograms", new JsonObject(new LinkedHashMap<>(histograms)))
-          .put("texts", new JsonObject(new LinkedHashMap<>(texts)))
-          .put("graphs", graphs)
-          .put("unknownRuns", missing);
-    });
+    blocking(
+        vertx,
+        ctx,
+        () -> {
+          Map<String, JsonArray> scalars = new TreeMap<>();
+          Map<String, JsonArray> images = new TreeMap<>();
+          Map<String, JsonArray> histograms = new TreeMap<>();
+          Map<String, JsonArray> texts = new TreeMap<>();
+          JsonArray graphs = new JsonArray();
+          JsonArray missing = new JsonArray();
+          for (String id : ids) {
+            List<SeriesSummary> series = store().series(id);
+            MediaTags m = media().tags(id);
+            if (series.isEmpty() && store().getRun(id).isEmpty()) {
+              missing.add(id);
+              continue;
+            }
+            series.forEach(s -> scalars.computeIfAbsent(s.tag(), t -> new JsonArray()).add(id));
+            m.images().forEach(t -> images.computeIfAbsent(t, k -> new JsonArray()).add(id));
+            m.histograms()
+                .forEach(t -> histograms.computeIfAbsent(t, k -> new JsonArray()).add(id));
+            m.texts().forEach(t -> texts.computeIfAbsent(t, k -> new JsonArray()).add(id));
+            if (m.graph()) {
+              graphs.add(id);
+            }
+          }
+          return new JsonObject()
+              .put("scalars", new JsonObject(new LinkedHashMap<>(scalars)))
+              .put("images", new JsonObject(new LinkedHashMap<>(images)))
+              .put("histograms", new JsonObject(new LinkedHashMap<>(histograms)))
+              .put("texts", new JsonObject(new LinkedHashMap<>(texts)))
+              .put("graphs", graphs)
+              .put("unknownRuns", missing);
+        });
   }
 
   private void scalars(RoutingContext ctx) {
@@ -253,46 +307,54 @@ public final class DashboardRoutes {
     if (from > to) {
       throw ApiException.badRequest("query parameters 'fromStep' " + from + " > 'toStep' " + to);
     }
-    blocking(vertx, ctx, () -> {
-      StringBuilder sb = new StringBuilder(64 + ids.size() * maxPoints * 40);
-      sb.append("{\"tag\":");
-      string(sb, tag);
-      sb.append(",\"smoothing\":").append(smoothing).append(",\"series\":[");
-      List<String> missing = new ArrayList<>();
-      boolean first = true;
-      // on this worker, one run after another: a parallel stream would put JDBC on the common pool
-      List<Optional<ChartSeries>> read = ids.stream()
-          .map(id -> ChartSeries.read(store(), id, tag, maxPoints, smoothing, from, to))
-          .toList();
-      for (int i = 0; i < ids.size(); i++) {
-        Optional<ChartSeries> s = read.get(i);
-        if (s.isEmpty()) {
-          missing.add(ids.get(i));
-          continue;
-        }
-        if (!first) {
-          sb.append(',');
-        }
-        first = false;
-        appendSeries(sb, s.get(), false);
-      }
-      sb.append("],\"missing\":[");
-      for (int i = 0; i < missing.size(); i++) {
-        if (i > 0) {
-          sb.append(',');
-        }
-        string(sb, missing.get(i));
-      }
-      return sb.append("]}").toString();
-    });
+    blocking(
+        vertx,
+        ctx,
+        () -> {
+          StringBuilder sb = new StringBuilder(64 + ids.size() * maxPoints * 40);
+          sb.append("{\"tag\":");
+          string(sb, tag);
+          sb.append(",\"smoothing\":").append(smoothing).append(",\"series\":[");
+          List<String> missing = new ArrayList<>();
+          boolean first = true;
+          // on this worker, one run after another: a parallel stream would put JDBC on the common
+          // pool
+          List<Optional<ChartSeries>> read =
+              ids.stream()
+                  .map(id -> ChartSeries.read(store(), id, tag, maxPoints, smoothing, from, to))
+                  .toList();
+          for (int i = 0; i < ids.size(); i++) {
+            Optional<ChartSeries> s = read.get(i);
+            if (s.isEmpty()) {
+              missing.add(ids.get(i));
+              continue;
+            }
+            if (!first) {
+              sb.append(',');
+            }
+            first = false;
+            appendSeries(sb, s.get(), false);
+          }
+          sb.append("],\"missing\":[");
+          for (int i = 0; i < missing.size(); i++) {
+            if (i > 0) {
+              sb.append(',');
+            }
+            string(sb, missing.get(i));
+          }
+          return sb.append("]}").toString();
+        });
   }
 
   static void appendSeries(StringBuilder sb, ChartSeries s, boolean full) {
     sb.append("{\"runId\":");
     string(sb, s.runId());
-    sb.append(",\"totalPoints\":").append(s.totalPoints())
-        .append(",\"windowPoints\":").append(s.windowPoints())
-        .append(",\"downsampled\":").append(s.downsampled())
+    sb.append(",\"totalPoints\":")
+        .append(s.totalPoints())
+        .append(",\"windowPoints\":")
+        .append(s.windowPoints())
+        .append(",\"downsampled\":")
+        .append(s.downsampled())
         .append(",\"steps\":[");
     for (int i = 0; i < s.size(); i++) {
       if (i > 0) {
@@ -346,96 +408,141 @@ public final class DashboardRoutes {
     List<String> ids = HttpSupport.runIds(ctx);
     double smoothing = HttpSupport.smoothing(ctx);
     String format = HttpSupport.format(ctx);
-    vertx.executeBlocking(() -> {
-      List<ChartSeries> series = new ArrayList<>();
-      Map<String, String> names = new LinkedHashMap<>();
-      for (String id : ids) {
-        ChartSeries.read(store(), id, tag, 0, smoothing, Long.MIN_VALUE, Long.MAX_VALUE).ifPresent(s -> {
-          series.add(s);
-          names.put(id, store().getRun(id).map(RunRecord::name).orElse(id));
-        });
-      }
-      if (series.isEmpty()) {
-        throw ApiException.notFound("none of the runs " + ids + " has a series '" + tag + "'");
-      }
-      StringBuilder sb = new StringBuilder();
-      if (format.equals("csv")) {
-        sb.append("run_id,run_name,step,wall_time,value,smoothed\n");
-        for (ChartSeries s : series) {
-          String name = csv(names.get(s.runId()));
-          for (int i = 0; i < s.size(); i++) {
-            sb.append(s.runId()).append(',').append(name).append(',').append(s.steps()[i]).append(',')
-                .append(Instant.ofEpochMilli(s.wallTimes()[i])).append(',');
-            csvNumber(sb, s.values()[i]);
-            sb.append(',');
-            csvNumber(sb, s.smoothed()[i]);
-            sb.append('\n');
-          }
-        }
-      } else {
-        sb.append("{\"tag\":");
-        string(sb, tag);
-        sb.append(",\"smoothing\":").append(smoothing).append(",\"series\":[");
-        for (int k = 0; k < series.size(); k++) {
-          if (k > 0) {
-            sb.append(',');
-          }
-          StringBuilder one = new StringBuilder();
-          appendSeries(one, series.get(k), true);
-          sb.append("{\"runName\":");
-          string(sb, names.get(series.get(k).runId()));
-          sb.append(',').append(one, 1, one.length());
-        }
-        sb.append("]}");
-      }
-      return sb.toString();
-    }, false).onSuccess(body -> {
-      String file = tag.replaceAll("[^A-Za-z0-9._-]+", "_") + "." + format;
-      ctx.response().putHeader("Content-Type", format.equals("csv") ? "text/csv; charset=utf-8" : "application/json; charset=utf-8")
-          .putHeader("Content-Disposition", "attachment; filename=\"" + file + "\"")
-          .end(body);
-    }).onFailure(ctx::fail);
+    vertx
+        .executeBlocking(
+            () -> {
+              List<ChartSeries> series = new ArrayList<>();
+              Map<String, String> names = new LinkedHashMap<>();
+              for (String id : ids) {
+                ChartSeries.read(store(), id, tag, 0, smoothing, Long.MIN_VALUE, Long.MAX_VALUE)
+                    .ifPresent(
+                        s -> {
+                          series.add(s);
+                          names.put(id, store().getRun(id).map(RunRecord::name).orElse(id));
+                        });
+              }
+              if (series.isEmpty()) {
+                throw ApiException.notFound(
+                    "none of the runs " + ids + " has a series '" + tag + "'");
+              }
+              StringBuilder sb = new StringBuilder();
+              if (format.equals("csv")) {
+                sb.append("run_id,run_name,step,wall_time,value,smoothed\n");
+                for (ChartSeries s : series) {
+                  String name = csv(names.get(s.runId()));
+                  for (int i = 0; i < s.size(); i++) {
+                    sb.append(s.runId())
+                        .append(',')
+                        .append(name)
+                        .append(',')
+                        .append(s.steps()[i])
+                        .append(',')
+                        .append(Instant.ofEpochMilli(s.wallTimes()[i]))
+                        .append(',');
+                    csvNumber(sb, s.values()[i]);
+                    sb.append(',');
+                    csvNumber(sb, s.smoothed()[i]);
+                    sb.append('\n');
+                  }
+                }
+              } else {
+                sb.append("{\"tag\":");
+                string(sb, tag);
+                sb.append(",\"smoothing\":").append(smoothing).append(",\"series\":[");
+                for (int k = 0; k < series.size(); k++) {
+                  if (k > 0) {
+                    sb.append(',');
+                  }
+                  StringBuilder one = new StringBuilder();
+                  appendSeries(one, series.get(k), true);
+                  sb.append("{\"runName\":");
+                  string(sb, names.get(series.get(k).runId()));
+                  sb.append(',').append(one, 1, one.length());
+                }
+                sb.append("]}");
+              }
+              return sb.toString();
+            },
+            false)
+        .onSuccess(
+            body -> {
+              String file = tag.replaceAll("[^A-Za-z0-9._-]+", "_") + "." + format;
+              ctx.response()
+                  .putHeader(
+                      "Content-Type",
+                      format.equals("csv")
+                          ? "text/csv; charset=utf-8"
+                          : "application/json; charset=utf-8")
+                  .putHeader("Content-Disposition", "attachment; filename=\"" + file + "\"")
+                  .end(body);
+            })
+        .onFailure(ctx::fail);
   }
 
   /** The runs table (every run the filter matches, in the table's order) as CSV or JSON. */
   private void exportRuns(RoutingContext ctx) {
     String format = HttpSupport.format(ctx);
-    java.util.function.Predicate<RunFilter.Subject> filter = filterParam(ctx, statusParam(ctx), ctx.queryParams().get("experiment"));
+    java.util.function.Predicate<RunFilter.Subject> filter =
+        filterParam(ctx, statusParam(ctx), ctx.queryParams().get("experiment"));
     String sort = sortParam(ctx);
-    vertx.executeBlocking(() -> {
-      List<RunIndex.Entry> runs = index.query(filter, sort, 0, Integer.MAX_VALUE).page();
-      if (format.equals("json")) {
-        return rows(runs).encode();
-      }
-      java.util.TreeSet<String> params = new java.util.TreeSet<>();
-      java.util.TreeSet<String> metrics = new java.util.TreeSet<>();
-      runs.forEach(e -> {
-        params.addAll(e.params().keySet());
-        metrics.addAll(e.metrics().keySet());
-      });
-      StringBuilder sb = new StringBuilder("run_id,name,experiment,owner,status,created_at,duration_s,device,tags,notes");
-      params.forEach(p -> sb.append(',').append(csv("param:" + p)));
-      metrics.forEach(m -> sb.append(',').append(csv("metric:" + m)));
-      sb.append('\n');
-      for (RunIndex.Entry e : runs) {
-        RunRecord r = e.run();
-        Object dur = e.row().getValue("durationSeconds");
-        sb.append(r.id()).append(',').append(csv(r.name())).append(',').append(csv(r.experiment())).append(',')
-            .append(csv(r.owner())).append(',').append(r.status()).append(',').append(r.createdAt()).append(',')
-            .append(dur == null ? "" : dur).append(',').append(csv(r.device())).append(',')
-            .append(csv(String.join(";", e.tags()))).append(',').append(csv(e.notes()));
-        params.forEach(p -> sb.append(',').append(csv(e.params().getOrDefault(p, ""))));
-        metrics.forEach(m -> {
-          sb.append(',');
-          Double v = e.metrics().get(m);
-          if (v != null) {
-            csvNumber(sb, v);
-          }
-        });
-        sb.append('\n');
-      }
-      return sb.toString();
-    }, false).onSuccess(body -> attachment(ctx, "runs." + format, format, body)).onFailure(ctx::fail);
+    vertx
+        .executeBlocking(
+            () -> {
+              List<RunIndex.Entry> runs = index.query(filter, sort, 0, Integer.MAX_VALUE).page();
+              if (format.equals("json")) {
+                return rows(runs).encode();
+              }
+              java.util.TreeSet<String> params = new java.util.TreeSet<>();
+              java.util.TreeSet<String> metrics = new java.util.TreeSet<>();
+              runs.forEach(
+                  e -> {
+                    params.addAll(e.params().keySet());
+                    metrics.addAll(e.metrics().keySet());
+                  });
+              StringBuilder sb =
+                  new StringBuilder(
+                      "run_id,name,experiment,owner,status,created_at,duration_s,device,tags,notes");
+              params.forEach(p -> sb.append(',').append(csv("param:" + p)));
+              metrics.forEach(m -> sb.append(',').append(csv("metric:" + m)));
+              sb.append('\n');
+              for (RunIndex.Entry e : runs) {
+                RunRecord r = e.run();
+                Object dur = e.row().getValue("durationSeconds");
+                sb.append(r.id())
+                    .append(',')
+                    .append(csv(r.name()))
+                    .append(',')
+                    .append(csv(r.experiment()))
+                    .append(',')
+                    .append(csv(r.owner()))
+                    .append(',')
+                    .append(r.status())
+                    .append(',')
+                    .append(r.createdAt())
+                    .append(',')
+                    .append(dur == null ? "" : dur)
+                    .append(',')
+                    .append(csv(r.device()))
+                    .append(',')
+                    .append(csv(String.join(";", e.tags())))
+                    .append(',')
+                    .append(csv(e.notes()));
+                params.forEach(p -> sb.append(',').append(csv(e.params().getOrDefault(p, ""))));
+                metrics.forEach(
+                    m -> {
+                      sb.append(',');
+                      Double v = e.metrics().get(m);
+                      if (v != null) {
+                        csvNumber(sb, v);
+                      }
+                    });
+                sb.append('\n');
+              }
+              return sb.toString();
+            },
+            false)
+        .onSuccess(body -> attachment(ctx, "runs." + format, format, body))
+        .onFailure(ctx::fail);
   }
 
   /**
@@ -446,75 +553,106 @@ public final class DashboardRoutes {
   private void exportSelected(RoutingContext ctx) {
     List<String> ids = HttpSupport.runIds(ctx);
     String format = HttpSupport.format(ctx);
-    vertx.executeBlocking(() -> {
-      List<RunIndex.Entry> runs = index.byIds(new java.util.HashSet<>(ids));
-      if (runs.isEmpty()) {
-        throw ApiException.notFound("none of the runs " + ids + " exists");
-      }
-      StringBuilder sb = new StringBuilder();
-      if (format.equals("csv")) {
-        sb.append("run_id,run_name,kind,key,step,wall_time,value\n");
-      } else {
-        sb.append("{\"runs\":[");
-      }
-      boolean firstRun = true;
-      for (RunIndex.Entry e : runs) {
-        String id = e.run().id();
-        String name = csv(e.run().name());
-        if (format.equals("csv")) {
-          new TreeMap<>(e.params()).forEach((k, v) -> sb.append(id).append(',').append(name).append(",param,")
-              .append(csv(k)).append(",,,").append(csv(v)).append('\n'));
-          new TreeMap<>(e.metrics()).forEach((k, v) -> {
-            sb.append(id).append(',').append(name).append(",final,").append(csv(k)).append(",,,");
-            if (v != null) {
-              csvNumber(sb, v);
-            }
-            sb.append('\n');
-          });
-        } else {
-          sb.append(firstRun ? "" : ",");
-          String row = e.row().encode();
-          sb.append(row, 0, row.length() - 1).append(",\"series\":{");
-        }
-        firstRun = false;
-        boolean firstSeries = true;
-        for (SeriesSummary summary : store().series(id)) {
-          var series = store().readSeries(id, summary.tag(), 0);
-          if (series.isEmpty()) {
-            continue;
-          }
-          var s = series.get();
-          if (format.equals("csv")) {
-            String tag = csv(s.tag());
-            for (int i = 0; i < s.size(); i++) {
-              sb.append(id).append(',').append(name).append(",point,").append(tag).append(',').append(s.steps()[i]).append(',')
-                  .append(Instant.ofEpochMilli(s.wallTimes()[i])).append(',');
-              csvNumber(sb, s.values()[i]);
-              sb.append('\n');
-            }
-          } else {
-            sb.append(firstSeries ? "" : ",");
-            string(sb, s.tag());
-            sb.append(":{\"steps\":").append(java.util.Arrays.toString(s.steps()).replace(" ", ""))
-                .append(",\"wallTimes\":").append(java.util.Arrays.toString(s.wallTimes()).replace(" ", ""))
-                .append(",\"values\":[");
-            for (int i = 0; i < s.size(); i++) {
-              sb.append(i > 0 ? "," : "");
-              number(sb, s.values()[i]);
-            }
-            sb.append("]}");
-          }
-          firstSeries = false;
-        }
-        if (format.equals("json")) {
-          sb.append("}}");
-        }
-      }
-      if (format.equals("json")) {
-        sb.append("]}");
-      }
-      return sb.toString();
-    }, false).onSuccess(body -> attachment(ctx, "runs-" + runs(ids) + "." + format, format, body)).onFailure(ctx::fail);
+    vertx
+        .executeBlocking(
+            () -> {
+              List<RunIndex.Entry> runs = index.byIds(new java.util.HashSet<>(ids));
+              if (runs.isEmpty()) {
+                throw ApiException.notFound("none of the runs " + ids + " exists");
+              }
+              StringBuilder sb = new StringBuilder();
+              if (format.equals("csv")) {
+                sb.append("run_id,run_name,kind,key,step,wall_time,value\n");
+              } else {
+                sb.append("{\"runs\":[");
+              }
+              boolean firstRun = true;
+              for (RunIndex.Entry e : runs) {
+                String id = e.run().id();
+                String name = csv(e.run().name());
+                if (format.equals("csv")) {
+                  new TreeMap<>(e.params())
+                      .forEach(
+                          (k, v) ->
+                              sb.append(id)
+                                  .append(',')
+                                  .append(name)
+                                  .append(",param,")
+                                  .append(csv(k))
+                                  .append(",,,")
+                                  .append(csv(v))
+                                  .append('\n'));
+                  new TreeMap<>(e.metrics())
+                      .forEach(
+                          (k, v) -> {
+                            sb.append(id)
+                                .append(',')
+                                .append(name)
+                                .append(",final,")
+                                .append(csv(k))
+                                .append(",,,");
+                            if (v != null) {
+                              csvNumber(sb, v);
+                            }
+                            sb.append('\n');
+                          });
+                } else {
+                  sb.append(firstRun ? "" : ",");
+                  String row = e.row().encode();
+                  sb.append(row, 0, row.length() - 1).append(",\"series\":{");
+                }
+                firstRun = false;
+                boolean firstSeries = true;
+                for (SeriesSummary summary : store().series(id)) {
+                  var series = store().readSeries(id, summary.tag(), 0);
+                  if (series.isEmpty()) {
+                    continue;
+                  }
+                  var s = series.get();
+                  if (format.equals("csv")) {
+                    String tag = csv(s.tag());
+                    for (int i = 0; i < s.size(); i++) {
+                      sb.append(id)
+                          .append(',')
+                          .append(name)
+                          .append(",point,")
+                          .append(tag)
+                          .append(',')
+                          .append(s.steps()[i])
+                          .append(',')
+                          .append(Instant.ofEpochMilli(s.wallTimes()[i]))
+                          .append(',');
+                      csvNumber(sb, s.values()[i]);
+                      sb.append('\n');
+                    }
+                  } else {
+                    sb.append(firstSeries ? "" : ",");
+                    string(sb, s.tag());
+                    sb.append(":{\"steps\":")
+                        .append(java.util.Arrays.toString(s.steps()).replace(" ", ""))
+                        .append(",\"wallTimes\":")
+                        .append(java.util.Arrays.toString(s.wallTimes()).replace(" ", ""))
+                        .append(",\"values\":[");
+                    for (int i = 0; i < s.size(); i++) {
+                      sb.append(i > 0 ? "," : "");
+                      number(sb, s.values()[i]);
+                    }
+                    sb.append("]}");
+                  }
+                  firstSeries = false;
+                }
+                if (format.equals("json")) {
+                  sb.append("}}");
+                }
+              }
+              if (format.equals("json")) {
+                sb.append("]}");
+              }
+              return sb.toString();
+            },
+            false)
+        .onSuccess(body -> attachment(ctx, "runs-" + runs(ids) + "." + format, format, body))
+        .onFailure(ctx::fail);
   }
 
   private static String runs(List<String> ids) {
@@ -522,7 +660,10 @@ public final class DashboardRoutes {
   }
 
   private static void attachment(RoutingContext ctx, String file, String format, String body) {
-    ctx.response().putHeader("Content-Type", format.equals("csv") ? "text/csv; charset=utf-8" : "application/json; charset=utf-8")
+    ctx.response()
+        .putHeader(
+            "Content-Type",
+            format.equals("csv") ? "text/csv; charset=utf-8" : "application/json; charset=utf-8")
         .putHeader("Content-Disposition", "attachment; filename=\"" + file + "\"")
         .end(body);
   }
@@ -551,7 +692,8 @@ public final class DashboardRoutes {
       throw ApiException.badRequest("body is not a JSON object: " + e.getMessage());
     }
     if (body == null) {
-      throw ApiException.badRequest("body must be a JSON object {\"tags\": [...], \"notes\": \"...\"}");
+      throw ApiException.badRequest(
+          "body must be a JSON object {\"tags\": [...], \"notes\": \"...\"}");
     }
     RunNotes notes;
     try {
@@ -570,12 +712,18 @@ public final class DashboardRoutes {
       throw ApiException.badRequest(e.getMessage());
     }
     RunNotes n = notes;
-    blocking(vertx, ctx, () -> {
-      if (!media().setNotes(id, n)) {
-        throw ApiException.notFound("no run with id '" + id + "'");
-      }
-      index.touched(List.of(id));
-      return new JsonObject().put("runId", id).put("tags", new JsonArray(new ArrayList<>(n.tags()))).put("notes", n.notes());
-    });
+    blocking(
+        vertx,
+        ctx,
+        () -> {
+          if (!media().setNotes(id, n)) {
+            throw ApiException.notFound("no run with id '" + id + "'");
+          }
+          index.touched(List.of(id));
+          return new JsonObject()
+              .put("runId", id)
+              .put("tags", new JsonArray(new ArrayList<>(n.tags())))
+              .put("notes", n.notes());
+        });
   }
 }

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * Request parsing and JSON responses shared by every route class (runs API, dashboard, media,
- * models, sweeps). Bad parameters become {@link ApiException}s naming the parameter and what is allowed.
+ * models, sweeps). Bad parameters become {@link ApiException}s naming the parameter and what is
+ * allowed.
  */
 public final class HttpSupport {
   static final int MAX_RUNS_PER_REQUEST = 200;
@@ -23,14 +24,19 @@ public final class HttpSupport {
 
   /** Runs a blocking read on a worker and answers with its JSON (a JsonObject or a JSON string). */
   public static <T> void blocking(Vertx vertx, RoutingContext ctx, Callable<T> work) {
-    vertx.executeBlocking(work, false).onSuccess(result -> json(ctx, 200, result)).onFailure(ctx::fail);
+    vertx
+        .executeBlocking(work, false)
+        .onSuccess(result -> json(ctx, 200, result))
+        .onFailure(ctx::fail);
   }
 
   public static void json(RoutingContext ctx, int status, Object body) {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
         .end(body instanceof JsonObject o ? o.encode() : String.valueOf(body));
   }
 
@@ -51,7 +57,8 @@ public final class HttpSupport {
     try {
       v = Long.parseLong(raw.trim());
     } catch (NumberFormatException e) {
-      throw ApiException.badRequest("query parameter '" + name + "': '" + raw + "' is not an integer");
+      throw ApiException.badRequest(
+          "query parameter '" + name + "': '" + raw + "' is not an integer");
     }
     if (v < min || v > max) {
       throw ApiException.badRequest(
@@ -68,21 +75,29 @@ public final class HttpSupport {
     try {
       return Long.parseLong(raw.trim());
     } catch (NumberFormatException e) {
-      throw ApiException.badRequest("query parameter '" + name + "': '" + raw + "' is not an integer");
+      throw ApiException.badRequest(
+          "query parameter '" + name + "': '" + raw + "' is not an integer");
     }
   }
 
-  /** An integer field of a JSON body: absent or null gives {@code dflt}; anything else not in range is a 400 naming it. */
+  /**
+   * An integer field of a JSON body: absent or null gives {@code dflt}; anything else not in range
+   * is a 400 naming it.
+   */
   public static int jsonInt(JsonObject body, String field, int dflt, int min, int max) {
     Object v = body.getValue(field);
     if (v == null) {
       return dflt;
     }
-    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || Double.isInfinite(n.doubleValue())) {
-      throw ApiException.badRequest("'" + field + "': " + describe(v) + " is not an integer; allowed " + min + ".." + max);
+    if (!(v instanceof Number n)
+        || n.doubleValue() != Math.rint(n.doubleValue())
+        || Double.isInfinite(n.doubleValue())) {
+      throw ApiException.badRequest(
+          "'" + field + "': " + describe(v) + " is not an integer; allowed " + min + ".." + max);
     }
     if (n.doubleValue() < min || n.doubleValue() > max) {
-      throw ApiException.badRequest("'" + field + "': " + v + " is out of range; allowed " + min + ".." + max);
+      throw ApiException.badRequest(
+          "'" + field + "': " + v + " is out of range; allowed " + min + ".." + max);
     }
     return n.intValue();
   }
@@ -93,10 +108,14 @@ public final class HttpSupport {
     if (v == null || v instanceof String) {
       return (String) v;
     }
-    throw ApiException.badRequest("'" + field + "': " + describe(v) + " is not allowed; expected a string");
+    throw ApiException.badRequest(
+        "'" + field + "': " + describe(v) + " is not allowed; expected a string");
   }
 
-  /** A JSON object field of a JSON body: absent or null gives an empty object; another type is a 400. */
+  /**
+   * A JSON object field of a JSON body: absent or null gives an empty object; another type is a
+   * 400.
+   */
   public static JsonObject jsonObject(JsonObject body, String field) {
     Object v = body.getValue(field);
     if (v == null) {
@@ -105,8 +124,15 @@ public final class HttpSupport {
     if (v instanceof JsonObject o) {
       return o;
     }
-    throw ApiException.badRequest("'" + field + "': " + describe(v) + " is not allowed; expected an object,"
-        + " e.g. {\"" + field + "\": {\"key\": \"value\"}}");
+    throw ApiException.badRequest(
+        "'"
+            + field
+            + "': "
+            + describe(v)
+            + " is not allowed; expected an object,"
+            + " e.g. {\""
+            + field
+            + "\": {\"key\": \"value\"}}");
   }
 
   /** A client's value as a short phrase for messages (never its Java type). */
@@ -136,7 +162,8 @@ public final class HttpSupport {
       throw ApiException.badRequest("query parameter 'smoothing': '" + raw + "' is not a number");
     }
     if (!(w >= 0 && w < 1)) {
-      throw ApiException.badRequest("query parameter 'smoothing': " + raw + " is out of range; allowed 0 <= smoothing < 1");
+      throw ApiException.badRequest(
+          "query parameter 'smoothing': " + raw + " is out of range; allowed 0 <= smoothing < 1");
     }
     return w;
   }
@@ -156,7 +183,8 @@ public final class HttpSupport {
         continue;
       }
       if (!RUN_ID.matcher(id).matches()) {
-        throw ApiException.badRequest("query parameter '" + name + "': '" + id + "' is not a run id");
+        throw ApiException.badRequest(
+            "query parameter '" + name + "': '" + id + "' is not a run id");
       }
       ids.add(id);
     }
@@ -164,8 +192,14 @@ public final class HttpSupport {
       throw ApiException.badRequest("query parameter '" + name + "' names no run");
     }
     if (ids.size() > MAX_RUNS_PER_REQUEST) {
-      throw ApiException.badRequest("query parameter '" + name + "': " + ids.size() + " runs; at most "
-          + MAX_RUNS_PER_REQUEST + " per request");
+      throw ApiException.badRequest(
+          "query parameter '"
+              + name
+              + "': "
+              + ids.size()
+              + " runs; at most "
+              + MAX_RUNS_PER_REQUEST
+              + " per request");
     }
     return new ArrayList<>(ids);
   }
@@ -177,7 +211,8 @@ public final class HttpSupport {
     }
     f = f.trim().toLowerCase(Locale.ROOT);
     if (!f.equals("csv") && !f.equals("json")) {
-      throw ApiException.badRequest("query parameter 'format': '" + f + "' is not allowed; one of: csv, json");
+      throw ApiException.badRequest(
+          "query parameter 'format': '" + f + "' is not allowed; one of: csv, json");
     }
     return f;
   }

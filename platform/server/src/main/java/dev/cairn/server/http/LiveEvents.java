@@ -9,10 +9,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code GET /api/live}: a Server-Sent Events stream that tells open dashboards which runs have
- * new data. Each store flush (about every half second while runs train, and when a run ends)
- * becomes one {@code flushed} event {@code {"runIds": [...]}}; the dashboard then refetches what
- * it shows of those runs. A comment line every 15 s keeps proxies from closing the stream.
+ * {@code GET /api/live}: a Server-Sent Events stream that tells open dashboards which runs have new
+ * data. Each store flush (about every half second while runs train, and when a run ends) becomes
+ * one {@code flushed} event {@code {"runIds": [...]}}; the dashboard then refetches what it shows
+ * of those runs. A comment line every 15 s keeps proxies from closing the stream.
  */
 final class LiveEvents {
   static final long KEEPALIVE_MILLIS = 15_000;
@@ -25,24 +25,34 @@ final class LiveEvents {
 
   private static void stream(Vertx vertx, RoutingContext ctx) {
     HttpServerResponse response = ctx.response();
-    response.setChunked(true)
+    response
+        .setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
     response.write("retry: 2000\nevent: hello\ndata: {}\n\n");
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.FLUSHED, msg -> {
-      if (!response.closed() && !response.ended()) {
-        response.write("event: flushed\ndata: " + msg.body().encode() + "\n\n");
-      }
-    });
-    long timer = vertx.setPeriodic(KEEPALIVE_MILLIS, id -> {
-      if (!response.closed() && !response.ended()) {
-        response.write(": keep-alive\n\n");
-      }
-    });
-    response.closeHandler(v -> {
-      consumer.unregister();
-      vertx.cancelTimer(timer);
-    });
+    MessageConsumer<JsonObject> consumer =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.FLUSHED,
+                msg -> {
+                  if (!response.closed() && !response.ended()) {
+                    response.write("event: flushed\ndata: " + msg.body().encode() + "\n\n");
+                  }
+                });
+    long timer =
+        vertx.setPeriodic(
+            KEEPALIVE_MILLIS,
+            id -> {
+              if (!response.closed() && !response.ended()) {
+                response.write(": keep-alive\n\n");
+              }
+            });
+    response.closeHandler(
+        v -> {
+          consumer.unregister();
+          vertx.cancelTimer(timer);
+        });
   }
 }

@@ -5,8 +5,8 @@ import static dev.cairn.server.http.HttpSupport.blocking;
 import dev.cairn.core.tracking.media.Histogram;
 import dev.cairn.core.tracking.media.MediaStore;
 import dev.cairn.core.tracking.media.MediaTags;
-import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.Platform;
+import dev.cairn.server.json.JsonMapping;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -46,99 +46,146 @@ final class MediaRoutes {
 
   private void media(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    blocking(vertx, ctx, () -> {
-      requireRun(id);
-      MediaTags t = store().tags(id);
-      return new JsonObject()
-          .put("images", new JsonArray(new java.util.ArrayList<>(t.images())))
-          .put("histograms", new JsonArray(new java.util.ArrayList<>(t.histograms())))
-          .put("texts", new JsonArray(new java.util.ArrayList<>(t.texts())))
-          .put("graph", t.graph());
-    });
+    blocking(
+        vertx,
+        ctx,
+        () -> {
+          requireRun(id);
+          MediaTags t = store().tags(id);
+          return new JsonObject()
+              .put("images", new JsonArray(new java.util.ArrayList<>(t.images())))
+              .put("histograms", new JsonArray(new java.util.ArrayList<>(t.histograms())))
+              .put("texts", new JsonArray(new java.util.ArrayList<>(t.texts())))
+              .put("graph", t.graph());
+        });
   }
 
   private void images(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     String tag = HttpSupport.required(ctx, "tag", "?tag=samples/predictions");
-    blocking(vertx, ctx, () -> {
-      requireRun(id);
-      JsonArray out = new JsonArray();
-      for (MediaStore.ImageInfo i : store().images(id, tag)) {
-        out.add(new JsonObject().put("step", i.step()).put("wallTime", i.wallTime()).put("width", i.width())
-            .put("height", i.height()).put("caption", i.caption()));
-      }
-      if (out.isEmpty()) {
-        throw ApiException.notFound("run '" + id + "' has no images '" + tag + "'");
-      }
-      return new JsonObject().put("runId", id).put("tag", tag).put("images", out);
-    });
+    blocking(
+        vertx,
+        ctx,
+        () -> {
+          requireRun(id);
+          JsonArray out = new JsonArray();
+          for (MediaStore.ImageInfo i : store().images(id, tag)) {
+            out.add(
+                new JsonObject()
+                    .put("step", i.step())
+                    .put("wallTime", i.wallTime())
+                    .put("width", i.width())
+                    .put("height", i.height())
+                    .put("caption", i.caption()));
+          }
+          if (out.isEmpty()) {
+            throw ApiException.notFound("run '" + id + "' has no images '" + tag + "'");
+          }
+          return new JsonObject().put("runId", id).put("tag", tag).put("images", out);
+        });
   }
 
   private void png(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     String tag = HttpSupport.required(ctx, "tag", "?tag=samples/predictions&step=3");
     if (ctx.queryParams().get("step") == null) {
-      throw ApiException.badRequest("query parameter 'step' is required, e.g. ?tag=" + tag + "&step=1");
+      throw ApiException.badRequest(
+          "query parameter 'step' is required, e.g. ?tag=" + tag + "&step=1");
     }
     long step = HttpSupport.longParam(ctx, "step", 0);
-    vertx.executeBlocking(() -> store().imagePng(id, tag, step)
-            .orElseThrow(() -> ApiException.notFound("run '" + id + "' has no image '" + tag + "' at step " + step)), false)
-        .onSuccess(png -> ctx.response().putHeader("Content-Type", "image/png")
-            .putHeader("Cache-Control", "max-age=3600").end(Buffer.buffer(png)))
+    vertx
+        .executeBlocking(
+            () ->
+                store()
+                    .imagePng(id, tag, step)
+                    .orElseThrow(
+                        () ->
+                            ApiException.notFound(
+                                "run '" + id + "' has no image '" + tag + "' at step " + step)),
+            false)
+        .onSuccess(
+            png ->
+                ctx.response()
+                    .putHeader("Content-Type", "image/png")
+                    .putHeader("Cache-Control", "max-age=3600")
+                    .end(Buffer.buffer(png)))
         .onFailure(ctx::fail);
   }
 
   private void histograms(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     String tag = HttpSupport.required(ctx, "tag", "?tag=weights/01Linear_weight");
-    blocking(vertx, ctx, () -> {
-      requireRun(id);
-      JsonArray out = new JsonArray();
-      for (MediaStore.HistogramEntry e : store().histograms(id, tag)) {
-        Histogram h = e.histogram();
-        JsonArray limits = new JsonArray();
-        for (double l : h.limits()) {
-          limits.add(l);
-        }
-        JsonArray counts = new JsonArray();
-        for (long c : h.counts()) {
-          counts.add(c);
-        }
-        out.add(new JsonObject().put("step", e.step()).put("wallTime", e.wallTime())
-            .put("min", JsonMapping.finite(h.min())).put("max", JsonMapping.finite(h.max()))
-            .put("count", h.count()).put("sum", JsonMapping.finite(h.sum()))
-            .put("sumSquares", JsonMapping.finite(h.sumSquares())).put("nonFinite", h.nonFinite())
-            .put("left", JsonMapping.finite(h.left())).put("limits", limits).put("counts", counts));
-      }
-      if (out.isEmpty()) {
-        throw ApiException.notFound("run '" + id + "' has no histograms '" + tag + "'");
-      }
-      return new JsonObject().put("runId", id).put("tag", tag).put("histograms", out);
-    });
+    blocking(
+        vertx,
+        ctx,
+        () -> {
+          requireRun(id);
+          JsonArray out = new JsonArray();
+          for (MediaStore.HistogramEntry e : store().histograms(id, tag)) {
+            Histogram h = e.histogram();
+            JsonArray limits = new JsonArray();
+            for (double l : h.limits()) {
+              limits.add(l);
+            }
+            JsonArray counts = new JsonArray();
+            for (long c : h.counts()) {
+              counts.add(c);
+            }
+            out.add(
+                new JsonObject()
+                    .put("step", e.step())
+                    .put("wallTime", e.wallTime())
+                    .put("min", JsonMapping.finite(h.min()))
+                    .put("max", JsonMapping.finite(h.max()))
+                    .put("count", h.count())
+                    .put("sum", JsonMapping.finite(h.sum()))
+                    .put("sumSquares", JsonMapping.finite(h.sumSquares()))
+                    .put("nonFinite", h.nonFinite())
+                    .put("left", JsonMapping.finite(h.left()))
+                    .put("limits", limits)
+                    .put("counts", counts));
+          }
+          if (out.isEmpty()) {
+            throw ApiException.notFound("run '" + id + "' has no histograms '" + tag + "'");
+          }
+          return new JsonObject().put("runId", id).put("tag", tag).put("histograms", out);
+        });
   }
 
   private void texts(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     String tag = HttpSupport.required(ctx, "tag", "?tag=confusion_matrix");
     int limit = HttpSupport.intParam(ctx, "limit", 100, 1, 1000);
-    blocking(vertx, ctx, () -> {
-      requireRun(id);
-      JsonArray out = new JsonArray();
-      for (MediaStore.TextEntry t : store().texts(id, tag, limit)) {
-        out.add(new JsonObject().put("step", t.step()).put("wallTime", t.wallTime()).put("text", t.text()));
-      }
-      if (out.isEmpty()) {
-        throw ApiException.notFound("run '" + id + "' has no text '" + tag + "'");
-      }
-      return new JsonObject().put("runId", id).put("tag", tag).put("texts", out);
-    });
+    blocking(
+        vertx,
+        ctx,
+        () -> {
+          requireRun(id);
+          JsonArray out = new JsonArray();
+          for (MediaStore.TextEntry t : store().texts(id, tag, limit)) {
+            out.add(
+                new JsonObject()
+                    .put("step", t.step())
+                    .put("wallTime", t.wallTime())
+                    .put("text", t.text()));
+          }
+          if (out.isEmpty()) {
+            throw ApiException.notFound("run '" + id + "' has no text '" + tag + "'");
+          }
+          return new JsonObject().put("runId", id).put("tag", tag).put("texts", out);
+        });
   }
 
   private void graph(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    blocking(vertx, ctx, () -> {
-      requireRun(id);
-      return store().graph(id).orElseThrow(() -> ApiException.notFound("run '" + id + "' has no model graph"));
-    });
+    blocking(
+        vertx,
+        ctx,
+        () -> {
+          requireRun(id);
+          return store()
+              .graph(id)
+              .orElseThrow(() -> ApiException.notFound("run '" + id + "' has no model graph"));
+        });
   }
 }

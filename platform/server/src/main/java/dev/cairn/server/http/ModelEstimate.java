@@ -23,8 +23,11 @@ record ModelEstimate(double parameters, double memoryBytes) {
     double units = 0;
     for (Map.Entry<String, Object> e : resolved.model().params().asMap().entrySet()) {
       Object v = e.getValue();
-      if (v instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(x -> x instanceof Number n
-          && n.doubleValue() == Math.rint(n.doubleValue()))) {
+      if (v instanceof List<?> list
+          && !list.isEmpty()
+          && list.stream()
+              .allMatch(
+                  x -> x instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()))) {
         double prev = 1;
         for (Object x : list) {
           double w = Math.max(0, ((Number) x).doubleValue());
@@ -43,7 +46,9 @@ record ModelEstimate(double parameters, double memoryBytes) {
   }
 
   static String count(double n) {
-    return n >= 1e15 ? String.format(Locale.ROOT, "%.3g", n) : String.format(Locale.ROOT, "%,d", (long) n);
+    return n >= 1e15
+        ? String.format(Locale.ROOT, "%.3g", n)
+        : String.format(Locale.ROOT, "%,d", (long) n);
   }
 
   static String bytes(double b) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.Provenance;
 import dev.cairn.core.onnx.LoadedModel;
 import dev.cairn.core.onnx.OnnxJson;
-import dev.cairn.core.onnx.OnnxModelException;
 import dev.cairn.core.onnx.OnnxModels;
 import dev.cairn.core.onnx.Prediction;
 import dev.cairn.core.onnx.ProviderChoice;
@@ -32,20 +31,24 @@ import java.util.concurrent.Callable;
 
 /**
  * The Open Inference Protocol (KServe V2 REST, what Triton, KServe and Seldon clients speak) over
- * Cairn's registered models, with the binary tensor extension. A model name is a registered
- * model's name (its newest registration) or id; version {@code n} is the n-th model registered
- * under that name, oldest first. Errors are {@code {"error": "..."}} as the protocol says.
+ * Cairn's registered models, with the binary tensor extension. A model name is a registered model's
+ * name (its newest registration) or id; version {@code n} is the n-th model registered under that
+ * name, oldest first. Errors are {@code {"error": "..."}} as the protocol says.
  */
 final class OpenInferenceRoutes {
   static final String HEADER_LENGTH = "Inference-Header-Content-Length";
+
   /** Loaded on the first request, not while the API verticle starts on the event loop. */
   private static final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
   }
+
   /** Protocol datatype per element type predict feeds (ONNX's lower-case names). */
-  static final Map<String, String> DATATYPES = Map.of("bool", "BOOL", "uint8", "UINT8", "int8", "INT8",
-      "int16", "INT16", "int32", "INT32", "int64", "INT64", "float16", "FP16", "float", "FP32", "double", "FP64",
-      "string", "BYTES");
+  static final Map<String, String> DATATYPES =
+      Map.of(
+          "bool", "BOOL", "uint8", "UINT8", "int8", "INT8", "int16", "INT16", "int32", "INT32",
+          "int64", "INT64", "float16", "FP16", "float", "FP32", "double", "FP64", "string",
+          "BYTES");
 
   private final OnnxModels models;
   private final WorkerExecutor workers;
@@ -59,16 +62,35 @@ final class OpenInferenceRoutes {
     OpenInferenceRoutes r = new OpenInferenceRoutes(models, workers);
     router.get("/v2/health/live").handler(ctx -> HttpSupport.json(ctx, 200, "{\"live\":true}"));
     router.get("/v2/health/ready").handler(ctx -> HttpSupport.json(ctx, 200, "{\"ready\":true}"));
-    router.get("/v2").handler(ctx -> HttpSupport.json(ctx, 200, Json.MAPPER.createObjectNode().put("name", "cairn")
-        .put("version", Provenance.cairnVersion()).set("extensions", Json.MAPPER.createArrayNode().add("binary_tensor_data"))
-        .toString()));
+    router
+        .get("/v2")
+        .handler(
+            ctx ->
+                HttpSupport.json(
+                    ctx,
+                    200,
+                    Json.MAPPER
+                        .createObjectNode()
+                        .put("name", "cairn")
+                        .put("version", Provenance.cairnVersion())
+                        .set("extensions", Json.MAPPER.createArrayNode().add("binary_tensor_data"))
+                        .toString()));
     for (String base : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
       router.get(base).handler(r::metadata);
       router.get(base + "/ready").handler(r::ready);
-      router.post(base + "/infer").handler(BodyHandler.create(false).setBodyLimit(maxBody)).handler(r::infer);
+      router
+          .post(base + "/infer")
+          .handler(BodyHandler.create(false).setBodyLimit(maxBody))
+          .handler(r::infer);
     }
-    router.route("/v2/*").handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
-        + ctx.request().path()));
+    router
+        .route("/v2/*")
+        .handler(
+            ctx ->
+                error(
+                    ctx,
+                    404,
+                    "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
     router.route("/v2*").failureHandler(OpenInferenceRoutes::failure);
   }
 
@@ -84,10 +106,12 @@ final class OpenInferenceRoutes {
     }
     RegisteredModel byId = all.stream().filter(m -> m.id().equals(name)).findFirst().orElse(null);
     String group = byId != null ? byId.name() : name;
-    List<RegisteredModel> named = new ArrayList<>(all.stream().filter(m -> m.name().equals(group)).toList());
+    List<RegisteredModel> named =
+        new ArrayList<>(all.stream().filter(m -> m.name().equals(group)).toList());
     named.sort(Comparator.comparing(RegisteredModel::createdAt).thenComparing(RegisteredModel::id));
     if (named.isEmpty()) {
-      throw new ApiException(404, "not_found", "no model named '" + name + "' (a registered model's name or id)");
+      throw new ApiException(
+          404, "not_found", "no model named '" + name + "' (a registered model's name or id)");
     }
     if (version == null) {
       RegisteredModel chosen = byId != null ? byId : named.get(named.size() - 1);
@@ -100,8 +124,10 @@ final class OpenInferenceRoutes {
       v = -1;
     }
     if (v < 1 || v > named.size()) {
-      throw new ApiException(404, "not_found", "model '" + name + "' has no version '" + version + "'; versions: 1.."
-          + named.size());
+      throw new ApiException(
+          404,
+          "not_found",
+          "model '" + name + "' has no version '" + version + "'; versions: 1.." + named.size());
     }
     return new Resolved(named.get(v - 1), v, named.size());
   }
@@ -120,18 +146,20 @@ final class OpenInferenceRoutes {
   private long snapshotAt;
 
   private void metadata(RoutingContext ctx) {
-    blocking(ctx, () -> {
-      Resolved r = resolve(ctx);
-      ObjectNode o = Json.MAPPER.createObjectNode().put("name", ctx.pathParam("name"));
-      ArrayNode versions = o.putArray("versions");
-      for (int i = 1; i <= r.versions(); i++) {
-        versions.add(String.valueOf(i));
-      }
-      o.put("platform", "onnxruntime_onnx");
-      tensors(o.putArray("inputs"), r.model().signature().inputs());
-      tensors(o.putArray("outputs"), r.model().signature().outputs());
-      return Buffer.buffer(o.toString());
-    });
+    blocking(
+        ctx,
+        () -> {
+          Resolved r = resolve(ctx);
+          ObjectNode o = Json.MAPPER.createObjectNode().put("name", ctx.pathParam("name"));
+          ArrayNode versions = o.putArray("versions");
+          for (int i = 1; i <= r.versions(); i++) {
+            versions.add(String.valueOf(i));
+          }
+          o.put("platform", "onnxruntime_onnx");
+          tensors(o.putArray("inputs"), r.model().signature().inputs());
+          tensors(o.putArray("outputs"), r.model().signature().outputs());
+          return Buffer.buffer(o.toString());
+        });
   }
 
   private static void tensors(ArrayNode into, List<TensorSpec> specs) {
@@ -155,61 +183,87 @@ final class OpenInferenceRoutes {
   }
 
   private void ready(RoutingContext ctx) {
-    blocking(ctx, () -> {
-      Resolved r = resolve(ctx);
-      return Buffer.buffer(Json.MAPPER.createObjectNode().put("name", ctx.pathParam("name"))
-          .put("version", String.valueOf(r.version())).put("ready", true).toString());
-    });
+    blocking(
+        ctx,
+        () -> {
+          Resolved r = resolve(ctx);
+          return Buffer.buffer(
+              Json.MAPPER
+                  .createObjectNode()
+                  .put("name", ctx.pathParam("name"))
+                  .put("version", String.valueOf(r.version()))
+                  .put("ready", true)
+                  .toString());
+        });
   }
 
   private void infer(RoutingContext ctx) {
     Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
     String headerLength = ctx.request().getHeader(HEADER_LENGTH);
-    blocking(ctx, () -> {
-      Resolved r = resolve(ctx);
-      int jsonLength = body.length();
-      if (headerLength != null) {
-        try {
-          jsonLength = Integer.parseInt(headerLength.trim());
-        } catch (NumberFormatException e) {
-          jsonLength = -1;
-        }
-        if (jsonLength < 0 || jsonLength > body.length()) {
-          throw bad(HEADER_LENGTH + " is '" + headerLength + "'; expected the byte length of the JSON header, 0 to "
-              + body.length());
-        }
-      }
-      byte[] all = body.getBytes(); // one copy of the body: the JSON header is parsed from it, binary data sliced
-      JsonNode request;
-      try {
-        request = Json.MAPPER.readTree(all, 0, jsonLength);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw bad(TensorJson.jsonProblem(e));
-      } catch (java.io.IOException e) {
-        throw bad("the request cannot be read: " + e.getMessage());
-      }
-      if (request == null || !request.isObject() || !request.path("inputs").isArray()) {
-        throw bad("the request must be a JSON object with \"inputs\": [{\"name\", \"shape\", \"datatype\", \"data\"}]");
-      }
-      LoadedModel model = LoadedModel.of(r.model());
-      ByteBuffer binary = ByteBuffer.wrap(all, jsonLength, all.length - jsonLength).slice().order(ByteOrder.LITTLE_ENDIAN);
-      Map<String, TensorData> inputs = new LinkedHashMap<>();
-      for (JsonNode in : request.get("inputs")) {
-        TensorData t = input(model, in, binary);
-        if (inputs.put(in.path("name").asText(), t) != null) {
-          throw bad("input '" + in.path("name").asText() + "' is given twice");
-        }
-      }
-      if (binary.hasRemaining()) {
-        throw bad(binary.remaining() + " bytes of binary data follow the inputs' binary_data_size; expected none");
-      }
-      JsonNode provider = request.path("parameters").path("provider");
-      if (!provider.isMissingNode() && !provider.isTextual()) {
-        throw bad("parameters.provider must be one of \"auto\", \"cpu\", \"cuda\"; got " + provider);
-      }
-      Prediction p = models.predict(model, inputs, provider.isMissingNode() ? null : ProviderChoice.parse(provider.asText()));
-      return response(ctx.pathParam("name"), r, request, p, ctx);
-    });
+    blocking(
+        ctx,
+        () -> {
+          Resolved r = resolve(ctx);
+          int jsonLength = body.length();
+          if (headerLength != null) {
+            try {
+              jsonLength = Integer.parseInt(headerLength.trim());
+            } catch (NumberFormatException e) {
+              jsonLength = -1;
+            }
+            if (jsonLength < 0 || jsonLength > body.length()) {
+              throw bad(
+                  HEADER_LENGTH
+                      + " is '"
+                      + headerLength
+                      + "'; expected the byte length of the JSON header, 0 to "
+                      + body.length());
+            }
+          }
+          byte[] all =
+              body.getBytes(); // one copy of the body: the JSON header is parsed from it, binary
+          // data sliced
+          JsonNode request;
+          try {
+            request = Json.MAPPER.readTree(all, 0, jsonLength);
+          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw bad(TensorJson.jsonProblem(e));
+          } catch (java.io.IOException e) {
+            throw bad("the request cannot be read: " + e.getMessage());
+          }
+          if (request == null || !request.isObject() || !request.path("inputs").isArray()) {
+            throw bad(
+                "the request must be a JSON object with \"inputs\": [{\"name\", \"shape\", \"datatype\", \"data\"}]");
+          }
+          LoadedModel model = LoadedModel.of(r.model());
+          ByteBuffer binary =
+              ByteBuffer.wrap(all, jsonLength, all.length - jsonLength)
+                  .slice()
+                  .order(ByteOrder.LITTLE_ENDIAN);
+          Map<String, TensorData> inputs = new LinkedHashMap<>();
+          for (JsonNode in : request.get("inputs")) {
+            TensorData t = input(model, in, binary);
+            if (inputs.put(in.path("name").asText(), t) != null) {
+              throw bad("input '" + in.path("name").asText() + "' is given twice");
+            }
+          }
+          if (binary.hasRemaining()) {
+            throw bad(
+                binary.remaining()
+                    + " bytes of binary data follow the inputs' binary_data_size; expected none");
+          }
+          JsonNode provider = request.path("parameters").path("provider");
+          if (!provider.isMissingNode() && !provider.isTextual()) {
+            throw bad(
+                "parameters.provider must be one of \"auto\", \"cpu\", \"cuda\"; got " + provider);
+          }
+          Prediction p =
+              models.predict(
+                  model,
+                  inputs,
+                  provider.isMissingNode() ? null : ProviderChoice.parse(provider.asText()));
+          return response(ctx.pathParam("name"), r, request, p, ctx);
+        });
   }
 
   private static TensorData input(LoadedModel model, JsonNode in, ByteBuffer binary) {
@@ -217,16 +271,37 @@ final class OpenInferenceRoutes {
     if (name == null) {
       throw bad("every input needs a \"name\"");
     }
-    TensorSpec spec = model.signature().input(name).orElseThrow(() -> bad("the model has no input '" + name
-        + "'; it takes " + model.signature().inputs().stream().map(TensorSpec::name).toList()));
+    TensorSpec spec =
+        model
+            .signature()
+            .input(name)
+            .orElseThrow(
+                () ->
+                    bad(
+                        "the model has no input '"
+                            + name
+                            + "'; it takes "
+                            + model.signature().inputs().stream().map(TensorSpec::name).toList()));
     String datatype = in.path("datatype").asText("");
     String expected = datatype(spec.type());
     if (!DATATYPES.containsValue(expected)) {
-      throw bad("input '" + name + "' has datatype " + expected + ", which Cairn cannot feed (ONNX Runtime's Java API);"
-          + " supported: " + DATATYPES.values().stream().sorted().toList());
+      throw bad(
+          "input '"
+              + name
+              + "' has datatype "
+              + expected
+              + ", which Cairn cannot feed (ONNX Runtime's Java API);"
+              + " supported: "
+              + DATATYPES.values().stream().sorted().toList());
     }
     if (!datatype.equals(expected)) {
-      throw bad("input '" + name + "' is given as datatype '" + datatype + "'; the model takes " + expected);
+      throw bad(
+          "input '"
+              + name
+              + "' is given as datatype '"
+              + datatype
+              + "'; the model takes "
+              + expected);
     }
     if (!in.path("shape").isArray()) {
       throw bad("input '" + name + "' needs \"shape\": an array of non-negative integers");
@@ -236,7 +311,12 @@ final class OpenInferenceRoutes {
     for (int i = 0; i < shape.length; i++) {
       JsonNode d = in.get("shape").get(i);
       if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 0) {
-        throw bad("input '" + name + "' has shape " + in.get("shape") + "; dimensions must be non-negative integers");
+        throw bad(
+            "input '"
+                + name
+                + "' has shape "
+                + in.get("shape")
+                + "; dimensions must be non-negative integers");
       }
       shape[i] = d.asLong();
       count = Math.multiplyExact(count, shape[i]);
@@ -256,8 +336,16 @@ final class OpenInferenceRoutes {
       throw bad("input '" + name + "' cannot be read: " + e.getMessage());
     }
     if (parsed.count() != count) {
-      throw bad("input '" + name + "' has shape " + java.util.Arrays.toString(shape) + " (" + count + " values) but \"data\""
-          + " has " + parsed.count());
+      throw bad(
+          "input '"
+              + name
+              + "' has shape "
+              + java.util.Arrays.toString(shape)
+              + " ("
+              + count
+              + " values) but \"data\""
+              + " has "
+              + parsed.count());
     }
     return TensorData.fromParsed(spec.type(), parsed, shape);
   }
@@ -271,18 +359,35 @@ final class OpenInferenceRoutes {
     };
   }
 
-  private static TensorData binaryInput(String name, String type, long[] shape, long count, JsonNode size,
-      ByteBuffer binary) {
+  private static TensorData binaryInput(
+      String name, String type, long[] shape, long count, JsonNode size, ByteBuffer binary) {
     if (type.equals("string")) {
       return binaryStrings(name, shape, count, size, binary);
     }
     long want = count * elementBytes(type);
     if (!size.isIntegralNumber() || size.asLong() != want) {
-      throw bad("input '" + name + "' has binary_data_size " + size + "; shape " + java.util.Arrays.toString(shape) + " of "
-          + datatype(type) + " takes " + want + " bytes");
+      throw bad(
+          "input '"
+              + name
+              + "' has binary_data_size "
+              + size
+              + "; shape "
+              + java.util.Arrays.toString(shape)
+              + " of "
+              + datatype(type)
+              + " takes "
+              + want
+              + " bytes");
     }
     if (binary.remaining() < want) {
-      throw bad("input '" + name + "' needs " + want + " bytes of binary data; only " + binary.remaining() + " follow");
+      throw bad(
+          "input '"
+              + name
+              + "' needs "
+              + want
+              + " bytes of binary data; only "
+              + binary.remaining()
+              + " follow");
     }
     int n = (int) count;
     Object data;
@@ -306,42 +411,85 @@ final class OpenInferenceRoutes {
    * BYTES in the binary form: each element is a 4-byte little-endian length and that many bytes;
    * ONNX strings are UTF-8 text, so an element that is not valid UTF-8 is refused.
    */
-  private static TensorData binaryStrings(String name, long[] shape, long count, JsonNode size, ByteBuffer binary) {
-    if (!size.isIntegralNumber() || size.asLong() < 4 * count || size.asLong() > binary.remaining()) {
-      throw bad("input '" + name + "' has binary_data_size " + size + "; " + count + " BYTES elements take 4 bytes of"
-          + " length each plus their contents, and " + binary.remaining() + " bytes of binary data follow");
+  private static TensorData binaryStrings(
+      String name, long[] shape, long count, JsonNode size, ByteBuffer binary) {
+    if (!size.isIntegralNumber()
+        || size.asLong() < 4 * count
+        || size.asLong() > binary.remaining()) {
+      throw bad(
+          "input '"
+              + name
+              + "' has binary_data_size "
+              + size
+              + "; "
+              + count
+              + " BYTES elements take 4 bytes of"
+              + " length each plus their contents, and "
+              + binary.remaining()
+              + " bytes of binary data follow");
     }
     int end = binary.position() + (int) size.asLong();
     String[] values = new String[(int) count];
-    java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.charset.CharsetDecoder utf8 =
+        java.nio.charset.StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
     for (int i = 0; i < values.length; i++) {
       if (end - binary.position() < 4) {
-        throw bad("input '" + name + "': BYTES element " + i + " has no 4-byte length within binary_data_size " + size);
+        throw bad(
+            "input '"
+                + name
+                + "': BYTES element "
+                + i
+                + " has no 4-byte length within binary_data_size "
+                + size);
       }
       int length = binary.getInt();
       if (length < 0 || length > end - binary.position()) {
-        throw bad("input '" + name + "': BYTES element " + i + " says " + Integer.toUnsignedLong(length) + " bytes; only "
-            + (end - binary.position()) + " remain within binary_data_size " + size);
+        throw bad(
+            "input '"
+                + name
+                + "': BYTES element "
+                + i
+                + " says "
+                + Integer.toUnsignedLong(length)
+                + " bytes; only "
+                + (end - binary.position())
+                + " remain within binary_data_size "
+                + size);
       }
       ByteBuffer element = binary.slice();
       element.limit(length);
       try {
         values[i] = utf8.decode(element).toString();
       } catch (java.nio.charset.CharacterCodingException e) {
-        throw bad("input '" + name + "': BYTES element " + i + " is not UTF-8 text; ONNX string tensors hold UTF-8 text");
+        throw bad(
+            "input '"
+                + name
+                + "': BYTES element "
+                + i
+                + " is not UTF-8 text; ONNX string tensors hold UTF-8 text");
       }
       binary.position(binary.position() + length);
     }
     if (binary.position() != end) {
-      throw bad("input '" + name + "': binary_data_size " + size + " leaves " + (end - binary.position())
-          + " bytes after the last of its " + count + " BYTES elements");
+      throw bad(
+          "input '"
+              + name
+              + "': binary_data_size "
+              + size
+              + " leaves "
+              + (end - binary.position())
+              + " bytes after the last of its "
+              + count
+              + " BYTES elements");
     }
     return new TensorData("string", shape, values);
   }
 
-  private static Buffer response(String name, Resolved r, JsonNode request, Prediction p, RoutingContext ctx) {
+  private static Buffer response(
+      String name, Resolved r, JsonNode request, Prediction p, RoutingContext ctx) {
     boolean allBinary = request.path("parameters").path("binary_data_output").asBoolean(false);
     Map<String, Boolean> wanted = new LinkedHashMap<>();
     if (request.path("outputs").isArray()) {
@@ -355,17 +503,24 @@ final class OpenInferenceRoutes {
     } else {
       p.outputs().keySet().forEach(o -> wanted.put(o, allBinary));
     }
-    ObjectNode o = Json.MAPPER.createObjectNode().put("model_name", name).put("model_version", String.valueOf(r.version()));
+    ObjectNode o =
+        Json.MAPPER
+            .createObjectNode()
+            .put("model_name", name)
+            .put("model_version", String.valueOf(r.version()));
     if (request.has("id")) {
       o.put("id", request.get("id").asText());
     }
-    o.putObject("parameters").put("provider", p.provider()).put("provider_note", p.providerNote())
+    o.putObject("parameters")
+        .put("provider", p.provider())
+        .put("provider_note", p.providerNote())
         .put("session_ms", p.millis());
     ArrayNode outputs = o.putArray("outputs");
     List<byte[]> blobs = new ArrayList<>();
     for (Map.Entry<String, Boolean> w : wanted.entrySet()) {
       TensorData t = p.outputs().get(w.getKey());
-      ObjectNode out = outputs.addObject().put("name", w.getKey()).put("datatype", datatype(t.type()));
+      ObjectNode out =
+          outputs.addObject().put("name", w.getKey()).put("datatype", datatype(t.type()));
       ArrayNode shape = out.putArray("shape");
       for (long d : t.shape()) {
         shape.add(d);
@@ -375,14 +530,17 @@ final class OpenInferenceRoutes {
         out.putObject("parameters").put("binary_data_size", bytes.length);
         blobs.add(bytes);
       } else {
-        out.set("data", TensorJson.toJson(new TensorData(t.type(), new long[] {t.size()}, t.data())));
+        out.set(
+            "data", TensorJson.toJson(new TensorData(t.type(), new long[] {t.size()}, t.data())));
       }
     }
     byte[] header = OnnxJson.write(o).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     if (blobs.isEmpty()) {
       return Buffer.buffer(header);
     }
-    Buffer b = Buffer.buffer(header.length + blobs.stream().mapToInt(x -> x.length).sum()).appendBytes(header);
+    Buffer b =
+        Buffer.buffer(header.length + blobs.stream().mapToInt(x -> x.length).sum())
+            .appendBytes(header);
     blobs.forEach(b::appendBytes);
     ctx.put(HEADER_LENGTH, header.length);
     return b;
@@ -393,7 +551,8 @@ final class OpenInferenceRoutes {
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
       for (String v : strings) {
         byte[] utf8 = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(utf8.length).array());
+        out.writeBytes(
+            ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(utf8.length).array());
         out.writeBytes(utf8);
       }
       return out.toByteArray();
@@ -416,16 +575,22 @@ final class OpenInferenceRoutes {
   }
 
   private void blocking(RoutingContext ctx, Callable<Buffer> work) {
-    workers.executeBlocking(work, false).onSuccess(body -> {
-      Integer header = ctx.get(HEADER_LENGTH);
-      var response = ctx.response().setStatusCode(200);
-      if (header != null) {
-        response.putHeader(HEADER_LENGTH, String.valueOf(header)).putHeader("Content-Type", "application/octet-stream");
-      } else {
-        response.putHeader("Content-Type", "application/json");
-      }
-      response.end(body);
-    }).onFailure(ctx::fail);
+    workers
+        .executeBlocking(work, false)
+        .onSuccess(
+            body -> {
+              Integer header = ctx.get(HEADER_LENGTH);
+              var response = ctx.response().setStatusCode(200);
+              if (header != null) {
+                response
+                    .putHeader(HEADER_LENGTH, String.valueOf(header))
+                    .putHeader("Content-Type", "application/octet-stream");
+              } else {
+                response.putHeader("Content-Type", "application/json");
+              }
+              response.end(body);
+            })
+        .onFailure(ctx::fail);
   }
 
   private static ApiException bad(String message) {
@@ -434,7 +599,9 @@ final class OpenInferenceRoutes {
 
   private static void error(RoutingContext ctx, int status, String message) {
     if (!ctx.response().ended()) {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+      ctx.response()
+          .setStatusCode(status)
+          .putHeader("Content-Type", "application/json")
           .end(Json.MAPPER.createObjectNode().put("error", message).toString());
     }
   }

@@ -4,8 +4,8 @@ import dev.cairn.core.security.Scope;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Who is calling: a token's name and scope, {@code local} (admin) when the server requires no token,
- * or anonymous on a public route or a --public-read read.
+ * Who is calling: a token's name and scope, {@code local} (admin) when the server requires no
+ * token, or anonymous on a public route or a --public-read read.
  */
 public record Principal(String name, Scope scope, boolean authenticated) {
   static final String KEY = "cairn.principal";

@@ -10,16 +10,18 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The runs filter of the dashboard, on the server: the same language as tracker-ui/src/filter.ts.
- * Clauses are joined by {@code and} / {@code &&}. A clause {@code key op value} compares a param,
- * a final metric or a run field (op: {@code < <= > >= = == != ~}); {@code key} may be a suffix of
- * a param name ({@code lr} for {@code optimizer.lr}) and may start with {@code params.} or
- * {@code metrics.}. A clause without an operator is a case-insensitive regex over name,
- * experiment, id, status, owner and tags.
+ * Clauses are joined by {@code and} / {@code &&}. A clause {@code key op value} compares a param, a
+ * final metric or a run field (op: {@code < <= > >= = == != ~}); {@code key} may be a suffix of a
+ * param name ({@code lr} for {@code optimizer.lr}) and may start with {@code params.} or {@code
+ * metrics.}. A clause without an operator is a case-insensitive regex over name, experiment, id,
+ * status, owner and tags.
  */
 final class RunFilter {
   private static final Pattern CLAUSE =
-      Pattern.compile("^(\"[^\"]+\"|'[^']+'|[A-Za-z0-9_./\\-\\[\\]:]+)\\s*(<=|>=|!=|==|=|<|>|~)\\s*(.+)$");
-  private static final Pattern AND = Pattern.compile("\\s+and\\s+|\\s*&&\\s*", Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          "^(\"[^\"]+\"|'[^']+'|[A-Za-z0-9_./\\-\\[\\]:]+)\\s*(<=|>=|!=|==|=|<|>|~)\\s*(.+)$");
+  private static final Pattern AND =
+      Pattern.compile("\\s+and\\s+|\\s*&&\\s*", Pattern.CASE_INSENSITIVE);
 
   /** What a filter sees of a run. */
   interface Subject {
@@ -27,7 +29,9 @@ final class RunFilter {
 
     Map<String, Double> metrics();
 
-    /** name, experiment, status, device, id, duration, tags, notes, seed, owner; null when absent */
+    /**
+     * name, experiment, status, device, id, duration, tags, notes, seed, owner; null when absent
+     */
     Object field(String key);
 
     /** name, experiment, id, status, owner and tags: what a bare regex is matched against */
@@ -86,7 +90,9 @@ final class RunFilter {
     };
   }
 
-  private enum Absent { VALUE }
+  private enum Absent {
+    VALUE
+  }
 
   private static String unquote(String s) {
     return s.replaceAll("^[\"']|[\"']$", "");
@@ -116,13 +122,16 @@ final class RunFilter {
 
   private static String string(Object v) {
     if (v instanceof Double d) {
-      return d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e21 ? Long.toString(d.longValue()) : d.toString();
+      return d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e21
+          ? Long.toString(d.longValue())
+          : d.toString();
     }
     return String.valueOf(v);
   }
 
   private static boolean compare(Object v, String op, String raw, double num) {
-    double n = v instanceof Number x ? x.doubleValue() : v == null ? Double.NaN : number(v.toString());
+    double n =
+        v instanceof Number x ? x.doubleValue() : v == null ? Double.NaN : number(v.toString());
     boolean numeric = !raw.isEmpty() && !Double.isNaN(num) && !Double.isNaN(n);
     String s = v == null ? "null" : string(v);
     switch (op) {
@@ -180,10 +189,19 @@ final class RunFilter {
     }
     if (scope == null) {
       switch (k) {
-        case "name", "experiment", "status", "device", "id", "duration", "tags", "notes", "seed", "owner" -> {
+        case "name",
+            "experiment",
+            "status",
+            "device",
+            "id",
+            "duration",
+            "tags",
+            "notes",
+            "seed",
+            "owner" -> {
           return s.field(k);
         }
-        default -> { }
+        default -> {}
       }
     }
     return Absent.VALUE;
@@ -212,7 +230,7 @@ final class RunFilter {
       case "status", "createdAt", "duration", "device", "owner" -> {
         return s.field(key);
       }
-      default -> { }
+      default -> {}
     }
     if (key.startsWith("param:")) {
       String v = s.params().get(key.substring(6));

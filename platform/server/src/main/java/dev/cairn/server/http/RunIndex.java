@@ -24,18 +24,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * The summaries the runs list is filtered, sorted and paged over on the server: per run its
- * record, params, final metrics (last value of each series), tags and notes, kept in memory and
- * refreshed incrementally: the run records are listed again at most once a second, and only runs
- * that are new, changed status, are running, or were named by a store flush or a notes edit are
- * read again. Every method blocks (JDBC): call it on a worker.
+ * The summaries the runs list is filtered, sorted and paged over on the server: per run its record,
+ * params, final metrics (last value of each series), tags and notes, kept in memory and refreshed
+ * incrementally: the run records are listed again at most once a second, and only runs that are
+ * new, changed status, are running, or were named by a store flush or a notes edit are read again.
+ * Every method blocks (JDBC): call it on a worker.
  */
 final class RunIndex {
   static final long REFRESH_MILLIS = 1000;
 
   /** One run's summary, with its row for the dashboard already built. */
-  record Entry(RunRecord run, Map<String, String> params, Map<String, Double> metrics, List<String> tags, String notes,
-      JsonObject row) implements RunFilter.Subject {
+  record Entry(
+      RunRecord run,
+      Map<String, String> params,
+      Map<String, Double> metrics,
+      List<String> tags,
+      String notes,
+      JsonObject row)
+      implements RunFilter.Subject {
     @Override
     public Object field(String key) {
       return switch (key) {
@@ -44,7 +50,8 @@ final class RunIndex {
         case "status" -> run.status().name();
         case "device" -> run.device();
         case "id" -> run.id();
-        case "duration" -> row.getValue("durationSeconds") instanceof Number n ? (Object) n.doubleValue() : null;
+        case "duration" ->
+            row.getValue("durationSeconds") instanceof Number n ? (Object) n.doubleValue() : null;
         case "tags" -> String.join(",", tags);
         case "notes" -> notes;
         case "seed" -> (double) run.seed();
@@ -56,7 +63,9 @@ final class RunIndex {
 
     @Override
     public List<String> text() {
-      List<String> t = new ArrayList<>(List.of(run.name(), run.experiment(), run.id(), run.status().name(), run.owner()));
+      List<String> t =
+          new ArrayList<>(
+              List.of(run.name(), run.experiment(), run.id(), run.status().name(), run.owner()));
       t.addAll(tags);
       return t;
     }
@@ -98,14 +107,23 @@ final class RunIndex {
     } while (token != null);
     Set<String> touched = new HashSet<>(dirty);
     dirty.removeAll(touched);
-    List<RunRecord> stale = records.stream().filter(r -> {
-      Entry e = entries.get(r.id());
-      return e == null || touched.contains(r.id()) || r.status() == RunStatus.RUNNING || r.status() != e.run().status()
-          || !Objects.equals(r.endedAt(), e.run().endedAt()) || !Objects.equals(r.message(), e.run().message());
-    }).toList();
+    List<RunRecord> stale =
+        records.stream()
+            .filter(
+                r -> {
+                  Entry e = entries.get(r.id());
+                  return e == null
+                      || touched.contains(r.id())
+                      || r.status() == RunStatus.RUNNING
+                      || r.status() != e.run().status()
+                      || !Objects.equals(r.endedAt(), e.run().endedAt())
+                      || !Objects.equals(r.message(), e.run().message());
+                })
+            .toList();
     if (!stale.isEmpty()) {
       Map<String, RunNotes> notes = media.notes(stale.stream().map(RunRecord::id).toList());
-      stale.parallelStream().forEach(r -> entries.put(r.id(), load(r, notes.getOrDefault(r.id(), RunNotes.EMPTY))));
+      stale.parallelStream()
+          .forEach(r -> entries.put(r.id(), load(r, notes.getOrDefault(r.id(), RunNotes.EMPTY))));
     }
     Set<String> ids = new HashSet<>();
     records.forEach(r -> ids.add(r.id()));
@@ -117,13 +135,15 @@ final class RunIndex {
     Map<String, String> params = store.params(r.id());
     List<SeriesSummary> series = store.series(r.id());
     Map<String, Double> metrics = new HashMap<>();
-    series.forEach(s -> metrics.put(s.tag(), Double.isFinite(s.lastValue()) ? s.lastValue() : null));
+    series.forEach(
+        s -> metrics.put(s.tag(), Double.isFinite(s.lastValue()) ? s.lastValue() : null));
     List<String> tags = List.copyOf(n.tags());
-    JsonObject row = JsonMapping.toJson(r)
-        .put("params", new JsonObject(new LinkedHashMap<>(params)))
-        .put("metrics", JsonMapping.lastValues(series))
-        .put("tags", new JsonArray(new ArrayList<>(tags)))
-        .put("notes", n.notes());
+    JsonObject row =
+        JsonMapping.toJson(r)
+            .put("params", new JsonObject(new LinkedHashMap<>(params)))
+            .put("metrics", JsonMapping.lastValues(series))
+            .put("tags", new JsonArray(new ArrayList<>(tags)))
+            .put("notes", n.notes());
     row.remove("provenance");
     return new Entry(r, params, metrics, tags, n.notes(), row);
   }
@@ -147,16 +167,19 @@ final class RunIndex {
     if (!key.isEmpty() && !(key.equals("createdAt") && desc)) {
       Map<Entry, Object> values = new HashMap<>();
       matching.forEach(e -> values.put(e, RunFilter.sortValue(e, key)));
-      Comparator<Entry> byValue = (a, b) -> {
-        Object va = values.get(a);
-        Object vb = values.get(b);
-        if (va == null || vb == null) {
-          return va == null && vb == null ? 0 : va == null ? 1 : -1;
-        }
-        int c = va instanceof Double da && vb instanceof Double db ? Double.compare(da, db)
-            : va.toString().compareToIgnoreCase(vb.toString());
-        return desc ? -c : c;
-      };
+      Comparator<Entry> byValue =
+          (a, b) -> {
+            Object va = values.get(a);
+            Object vb = values.get(b);
+            if (va == null || vb == null) {
+              return va == null && vb == null ? 0 : va == null ? 1 : -1;
+            }
+            int c =
+                va instanceof Double da && vb instanceof Double db
+                    ? Double.compare(da, db)
+                    : va.toString().compareToIgnoreCase(vb.toString());
+            return desc ? -c : c;
+          };
       matching = matching.stream().sorted(byValue).toList();
     }
     int from = Math.min(offset, matching.size());

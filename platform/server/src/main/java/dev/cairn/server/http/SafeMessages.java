@@ -12,11 +12,13 @@ import java.util.regex.Pattern;
  * ...]") are dropped, control characters become spaces. The operator's log keeps the full text.
  */
 final class SafeMessages {
-  private static final Pattern JAVA_TYPE = Pattern.compile(
-      "`?\\b(?:java|javax|jdk|sun|com|org|io|ai|dev|net)(?:\\.[a-z_][A-Za-z0-9_]*)+\\.[A-Z][A-Za-z0-9_$]*`?(?::\\s*)?");
-  private static final Pattern SOURCE = Pattern.compile("\\s*at \\[Source: .*?; line: (\\d+), column: (\\d+)\\]",
-      Pattern.DOTALL);
-  private static final Pattern THROWABLE = Pattern.compile("\\b[A-Z][A-Za-z0-9]*(?:Exception|Error)\\b:?\\s*");
+  private static final Pattern JAVA_TYPE =
+      Pattern.compile(
+          "`?\\b(?:java|javax|jdk|sun|com|org|io|ai|dev|net)(?:\\.[a-z_][A-Za-z0-9_]*)+\\.[A-Z][A-Za-z0-9_$]*`?(?::\\s*)?");
+  private static final Pattern SOURCE =
+      Pattern.compile("\\s*at \\[Source: .*?; line: (\\d+), column: (\\d+)\\]", Pattern.DOTALL);
+  private static final Pattern THROWABLE =
+      Pattern.compile("\\b[A-Z][A-Za-z0-9]*(?:Exception|Error)\\b:?\\s*");
   private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\\n]]");
   private static final int MAX_LENGTH = 2000;
 

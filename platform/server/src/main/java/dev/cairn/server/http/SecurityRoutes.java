@@ -37,37 +37,66 @@ final class SecurityRoutes {
     Principal p = settings.authRequired() ? Principal.of(ctx) : Principal.LOCAL;
     // /api/auth/me is public, so the handler ran without a token check: check one if sent
     String presented = AuthHandler.presentedToken(ctx.request());
-    JsonObject out = new JsonObject().put("authRequired", settings.authRequired()).put("publicRead", settings.publicRead());
+    JsonObject out =
+        new JsonObject()
+            .put("authRequired", settings.authRequired())
+            .put("publicRead", settings.publicRead());
     if (!settings.authRequired() || presented == null) {
-      HttpSupport.json(ctx, 200, out.put("authenticated", p.authenticated()).put("name", p.name())
-          .put("scope", p.scope() == null ? null : p.scope().id()));
+      HttpSupport.json(
+          ctx,
+          200,
+          out.put("authenticated", p.authenticated())
+              .put("name", p.name())
+              .put("scope", p.scope() == null ? null : p.scope().id()));
       return;
     }
-    vertx.executeBlocking(() -> store.verify(presented), false).onFailure(ctx::fail).onSuccess(v -> {
-      boolean ok = v.token() != null;
-      HttpSupport.json(ctx, 200, out.put("authenticated", ok).put("name", ok ? v.token().name() : null)
-          .put("scope", ok ? v.token().scope().id() : null));
-    });
+    vertx
+        .executeBlocking(() -> store.verify(presented), false)
+        .onFailure(ctx::fail)
+        .onSuccess(
+            v -> {
+              boolean ok = v.token() != null;
+              HttpSupport.json(
+                  ctx,
+                  200,
+                  out.put("authenticated", ok)
+                      .put("name", ok ? v.token().name() : null)
+                      .put("scope", ok ? v.token().scope().id() : null));
+            });
   }
 
   private void audit(RoutingContext ctx) {
     int limit = HttpSupport.intParam(ctx, "limit", 100, 1, 10_000);
-    HttpSupport.blocking(vertx, ctx, () -> {
-      JsonArray entries = new JsonArray();
-      for (AuditEntry e : store.auditTrail(limit)) {
-        entries.add(new JsonObject().put("id", e.id()).put("at", e.at().toString()).put("actor", e.actor())
-            .put("action", e.action()).put("target", e.target()).put("address", e.address()).put("detail", e.detail()));
-      }
-      return new JsonObject().put("entries", entries);
-    });
+    HttpSupport.blocking(
+        vertx,
+        ctx,
+        () -> {
+          JsonArray entries = new JsonArray();
+          for (AuditEntry e : store.auditTrail(limit)) {
+            entries.add(
+                new JsonObject()
+                    .put("id", e.id())
+                    .put("at", e.at().toString())
+                    .put("actor", e.actor())
+                    .put("action", e.action())
+                    .put("target", e.target())
+                    .put("address", e.address())
+                    .put("detail", e.detail()));
+          }
+          return new JsonObject().put("entries", entries);
+        });
   }
 
   private void rules(RoutingContext ctx) {
     JsonArray rules = new JsonArray();
     for (AccessRules.Rule r : AccessRules.all()) {
-      rules.add(new JsonObject().put("method", r.method().name()).put("path", r.path())
-          .put("access", r.access().name().toLowerCase(java.util.Locale.ROOT)).put("audit", r.audit())
-          .put("bodyLimit", r.bodyLimit()));
+      rules.add(
+          new JsonObject()
+              .put("method", r.method().name())
+              .put("path", r.path())
+              .put("access", r.access().name().toLowerCase(java.util.Locale.ROOT))
+              .put("audit", r.audit())
+              .put("bodyLimit", r.bodyLimit()));
     }
     JsonArray unruled = new JsonArray();
     unruled(router).forEach(unruled::add);

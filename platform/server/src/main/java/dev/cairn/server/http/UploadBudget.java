@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How many request-body bytes the whole server holds at once, across every upload and every
- * buffered body: a request that would take it past {@link #maxBytes()} gets a 429 with
- * Retry-After (or a 413 when it could never fit), so parallel uploads cannot exhaust the heap.
- * {@code cairn serve --max-upload-bytes-in-flight} sets it; the default is a quarter of the heap.
+ * buffered body: a request that would take it past {@link #maxBytes()} gets a 429 with Retry-After
+ * (or a 413 when it could never fit), so parallel uploads cannot exhaust the heap. {@code cairn
+ * serve --max-upload-bytes-in-flight} sets it; the default is a quarter of the heap.
  *
  * <p>Two ways to use it. A route that buffers its body ({@code BodyHandler}) is covered by {@link
  * #bufferedBodies()}, mounted once in front of the API: it reserves the request's Content-Length
@@ -39,13 +39,14 @@ public final class UploadBudget {
   }
 
   /**
-   * Deletes the temporary files of uploads a killed server left behind ({@code *.part} under
-   * {@code <data>/uploads} and {@code <data>/tmp/uploads}) that are older than {@code before}, so an
+   * Deletes the temporary files of uploads a killed server left behind ({@code *.part} under {@code
+   * <data>/uploads} and {@code <data>/tmp/uploads}) that are older than {@code before}, so an
    * upload this server has just begun is never touched. Returns how many went. Blocking.
    */
   public static int removeLeftovers(Path dataDir, Instant before) {
     int removed = 0;
-    for (Path dir : List.of(dataDir.resolve("uploads"), dataDir.resolve("tmp").resolve("uploads"))) {
+    for (Path dir :
+        List.of(dataDir.resolve("uploads"), dataDir.resolve("tmp").resolve("uploads"))) {
       if (!Files.isDirectory(dir)) {
         continue;
       }
@@ -77,7 +78,10 @@ public final class UploadBudget {
     return inFlight.get();
   }
 
-  /** The server's budget, put into every request by {@link #bufferedBodies()}; null outside a server. */
+  /**
+   * The server's budget, put into every request by {@link #bufferedBodies()}; null outside a
+   * server.
+   */
   public static UploadBudget of(RoutingContext ctx) {
     return ctx.get(KEY);
   }
@@ -150,8 +154,15 @@ public final class UploadBudget {
 
   private Reservation reserve(RoutingContext ctx, long bytes) {
     if (bytes > maxBytes) {
-      refuse(ctx, 413, "too_large", "request body of " + bytes + " bytes is larger than this server's upload budget of "
-          + maxBytes + " bytes; the operator raises it with `cairn serve --max-upload-bytes-in-flight BYTES`");
+      refuse(
+          ctx,
+          413,
+          "too_large",
+          "request body of "
+              + bytes
+              + " bytes is larger than this server's upload budget of "
+              + maxBytes
+              + " bytes; the operator raises it with `cairn serve --max-upload-bytes-in-flight BYTES`");
       return null;
     }
     Reservation r = tryReserve(bytes);
@@ -167,15 +178,31 @@ public final class UploadBudget {
   /** The 429 for a request that does not fit in the budget now. */
   public void busy(RoutingContext ctx) {
     ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-    refuse(ctx, 429, "uploads_busy", "the server is receiving " + inFlight() + " bytes of other uploads (budget "
-        + maxBytes + " bytes); retry in " + RETRY_AFTER_SECONDS + " s (the operator raises the budget with"
-        + " `cairn serve --max-upload-bytes-in-flight BYTES`)");
+    refuse(
+        ctx,
+        429,
+        "uploads_busy",
+        "the server is receiving "
+            + inFlight()
+            + " bytes of other uploads (budget "
+            + maxBytes
+            + " bytes); retry in "
+            + RETRY_AFTER_SECONDS
+            + " s (the operator raises the budget with"
+            + " `cairn serve --max-upload-bytes-in-flight BYTES`)");
   }
 
   /** The 413 naming the route's own limit. */
   public static void tooLarge(RoutingContext ctx, long bytes, long routeLimit) {
-    refuse(ctx, 413, "too_large", "request body" + (bytes >= 0 ? " of " + bytes + " bytes" : "")
-        + " is larger than this route's limit of " + routeLimit + " bytes");
+    refuse(
+        ctx,
+        413,
+        "too_large",
+        "request body"
+            + (bytes >= 0 ? " of " + bytes + " bytes" : "")
+            + " is larger than this route's limit of "
+            + routeLimit
+            + " bytes");
   }
 
   /**
@@ -188,8 +215,10 @@ public final class UploadBudget {
     return ctx -> {
       ctx.put(KEY, this);
       long declared = declaredLength(ctx);
-      boolean chunked = declared < 0 && ctx.request().headers().contains("Transfer-Encoding", "chunked", true);
-      if ((declared <= 0 && !chunked) || AccessRules.streamsBody(ctx.request().method(), ctx.normalizedPath())) {
+      boolean chunked =
+          declared < 0 && ctx.request().headers().contains("Transfer-Encoding", "chunked", true);
+      if ((declared <= 0 && !chunked)
+          || AccessRules.streamsBody(ctx.request().method(), ctx.normalizedPath())) {
         ctx.next();
         return;
       }
@@ -225,6 +254,9 @@ public final class UploadBudget {
       HttpSupport.json(ctx, status, new JsonObject().put("error", message));
       return;
     }
-    HttpSupport.json(ctx, status, new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)));
+    HttpSupport.json(
+        ctx,
+        status,
+        new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)));
   }
 }

@@ -31,9 +31,15 @@ public final class JsonMapping {
   }
 
   public static NewRun newRun(JsonObject json) {
-    return new NewRun(json.getString("experiment"), json.getString("name"), json.getString("specText"),
-        json.getString("specHash"), json.getLong("seed", 0L), json.getString("device"),
-        strings(json.getJsonObject("provenance")), strings(json.getJsonObject("params")));
+    return new NewRun(
+        json.getString("experiment"),
+        json.getString("name"),
+        json.getString("specText"),
+        json.getString("specHash"),
+        json.getLong("seed", 0L),
+        json.getString("device"),
+        strings(json.getJsonObject("provenance")),
+        strings(json.getJsonObject("params")));
   }
 
   public static JsonObject toJson(RunRecord run) {
@@ -104,17 +110,20 @@ public final class JsonMapping {
     JsonObject metrics = new JsonObject();
     result.metrics().forEach((k, v) -> metrics.put(k, finite(v)));
     JsonObject parameters = new JsonObject();
-    result.parameters().forEach((name, p) -> {
-      JsonArray values = new JsonArray();
-      for (float v : p.values()) {
-        values.add((double) v);
-      }
-      JsonArray shape = new JsonArray();
-      for (long d : p.shape()) {
-        shape.add(d);
-      }
-      parameters.put(name, new JsonObject().put("shape", shape).put("values", values));
-    });
+    result
+        .parameters()
+        .forEach(
+            (name, p) -> {
+              JsonArray values = new JsonArray();
+              for (float v : p.values()) {
+                values.add((double) v);
+              }
+              JsonArray shape = new JsonArray();
+              for (long d : p.shape()) {
+                shape.add(d);
+              }
+              parameters.put(name, new JsonObject().put("shape", shape).put("values", values));
+            });
     return new JsonObject()
         .put("device", result.device())
         .put("epochs", result.epochs())
@@ -128,13 +137,14 @@ public final class JsonMapping {
   public static JsonObject toJson(InstalledExtension ext) {
     JsonArray params = new JsonArray();
     for (ParamSpec p : ext.extension().params()) {
-      params.add(new JsonObject()
-          .put("name", p.name())
-          .put("type", p.type().name().toLowerCase())
-          .put("default", p.defaultValue())
-          .put("required", p.required())
-          .put("allowed", p.allowed())
-          .put("description", p.description()));
+      params.add(
+          new JsonObject()
+              .put("name", p.name())
+              .put("type", p.type().name().toLowerCase())
+              .put("default", p.defaultValue())
+              .put("required", p.required())
+              .put("allowed", p.allowed())
+              .put("description", p.description()));
     }
     return new JsonObject()
         .put("kind", ext.kind().section())
@@ -148,7 +158,8 @@ public final class JsonMapping {
   static Map<String, String> strings(JsonObject json) {
     Map<String, String> out = new LinkedHashMap<>();
     if (json != null) {
-      json.forEach(e -> out.put(e.getKey(), e.getValue() == null ? null : String.valueOf(e.getValue())));
+      json.forEach(
+          e -> out.put(e.getKey(), e.getValue() == null ? null : String.valueOf(e.getValue())));
     }
     return out;
   }

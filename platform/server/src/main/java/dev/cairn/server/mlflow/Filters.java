@@ -20,13 +20,22 @@ final class Filters {
   static final String TAG = "tag";
   static final String ATTRIBUTE = "attribute";
   static final String DATASET = "dataset";
-  private static final Map<String, String> ENTITIES = Map.ofEntries(
-      Map.entry("metric", METRIC), Map.entry("metrics", METRIC),
-      Map.entry("parameter", PARAM), Map.entry("parameters", PARAM), Map.entry("param", PARAM), Map.entry("params", PARAM),
-      Map.entry("tag", TAG), Map.entry("tags", TAG),
-      Map.entry("attribute", ATTRIBUTE), Map.entry("attributes", ATTRIBUTE), Map.entry("attr", ATTRIBUTE),
-      Map.entry("run", ATTRIBUTE),
-      Map.entry("dataset", DATASET), Map.entry("datasets", DATASET));
+  private static final Map<String, String> ENTITIES =
+      Map.ofEntries(
+          Map.entry("metric", METRIC),
+          Map.entry("metrics", METRIC),
+          Map.entry("parameter", PARAM),
+          Map.entry("parameters", PARAM),
+          Map.entry("param", PARAM),
+          Map.entry("params", PARAM),
+          Map.entry("tag", TAG),
+          Map.entry("tags", TAG),
+          Map.entry("attribute", ATTRIBUTE),
+          Map.entry("attributes", ATTRIBUTE),
+          Map.entry("attr", ATTRIBUTE),
+          Map.entry("run", ATTRIBUTE),
+          Map.entry("dataset", DATASET),
+          Map.entry("datasets", DATASET));
   static final List<String> NUMERIC_OPS = List.of("=", "!=", "<", "<=", ">", ">=");
   static final List<String> STRING_OPS = List.of("=", "!=", "LIKE", "ILIKE", "IN", "NOT IN");
 
@@ -84,11 +93,17 @@ final class Filters {
         if (dir.equalsIgnoreCase("DESC")) {
           ascending = false;
         } else if (!dir.equalsIgnoreCase("ASC")) {
-          throw MlflowException.invalid("Invalid order_by clause '" + entry + "': the direction is ASC or DESC, got '" + dir + "'");
+          throw MlflowException.invalid(
+              "Invalid order_by clause '"
+                  + entry
+                  + "': the direction is ASC or DESC, got '"
+                  + dir
+                  + "'");
         }
         p.skipSpace();
         if (p.pos < p.text.length()) {
-          throw MlflowException.invalid("Invalid order_by clause '" + entry + "': expected 'entity.key [ASC|DESC]'");
+          throw MlflowException.invalid(
+              "Invalid order_by clause '" + entry + "': expected 'entity.key [ASC|DESC]'");
         }
       }
       out.add(new Order(id[0], id[1], ascending));
@@ -96,7 +111,10 @@ final class Filters {
     return out;
   }
 
-  /** Whether {@code actual} (a Double, a String, or null when the entity has no such key) satisfies the clause. */
+  /**
+   * Whether {@code actual} (a Double, a String, or null when the entity has no such key) satisfies
+   * the clause.
+   */
   static boolean matches(Clause c, Object actual) {
     if (actual == null) {
       return false;
@@ -133,25 +151,65 @@ final class Filters {
     };
   }
 
-  /** Checks a clause against what its entity allows: numbers for metrics, quoted strings for params and tags. */
+  /**
+   * Checks a clause against what its entity allows: numbers for metrics, quoted strings for params
+   * and tags.
+   */
   static void check(Clause c, boolean numeric) {
     if (numeric) {
       if (!(c.value() instanceof Double)) {
-        throw MlflowException.invalid("Expected a numeric value for " + c.type() + " '" + c.key() + "', got " + describe(c.value()));
+        throw MlflowException.invalid(
+            "Expected a numeric value for "
+                + c.type()
+                + " '"
+                + c.key()
+                + "', got "
+                + describe(c.value()));
       }
       if (!NUMERIC_OPS.contains(c.op())) {
-        throw MlflowException.invalid("Invalid comparator '" + c.op() + "' for " + c.type() + " '" + c.key() + "'; allowed: " + NUMERIC_OPS);
+        throw MlflowException.invalid(
+            "Invalid comparator '"
+                + c.op()
+                + "' for "
+                + c.type()
+                + " '"
+                + c.key()
+                + "'; allowed: "
+                + NUMERIC_OPS);
       }
     } else {
       if (c.value() instanceof Double) {
-        throw MlflowException.invalid("Expected a quoted string value for " + c.type() + " '" + c.key() + "' (e.g. 'my-value'), got " + describe(c.value()));
+        throw MlflowException.invalid(
+            "Expected a quoted string value for "
+                + c.type()
+                + " '"
+                + c.key()
+                + "' (e.g. 'my-value'), got "
+                + describe(c.value()));
       }
       if (!STRING_OPS.contains(c.op())) {
-        throw MlflowException.invalid("Invalid comparator '" + c.op() + "' for " + c.type() + " '" + c.key() + "'; allowed: " + STRING_OPS);
+        throw MlflowException.invalid(
+            "Invalid comparator '"
+                + c.op()
+                + "' for "
+                + c.type()
+                + " '"
+                + c.key()
+                + "'; allowed: "
+                + STRING_OPS);
       }
       if ((c.value() instanceof List) != (c.op().equals("IN") || c.op().equals("NOT IN"))) {
-        throw MlflowException.invalid("'" + c.op() + "' for " + c.type() + " '" + c.key() + "' takes "
-            + (c.value() instanceof List ? "a single quoted string" : "a list of quoted strings, e.g. ('a', 'b')"));
+        throw MlflowException.invalid(
+            "'"
+                + c.op()
+                + "' for "
+                + c.type()
+                + " '"
+                + c.key()
+                + "' takes "
+                + (c.value() instanceof List
+                    ? "a single quoted string"
+                    : "a list of quoted strings, e.g. ('a', 'b')"));
       }
     }
   }
@@ -189,13 +247,16 @@ final class Filters {
     if (literal.length() > 0) {
       re.append(Pattern.quote(literal.toString()));
     }
-    return Pattern.compile(re.toString(), Pattern.DOTALL | (ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0));
+    return Pattern.compile(
+        re.toString(),
+        Pattern.DOTALL | (ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0));
   }
 
   // ---- the scanner
 
   private MlflowException error(String what) {
-    return MlflowException.invalid("Invalid filter '" + text + "' at position " + pos + ": " + what);
+    return MlflowException.invalid(
+        "Invalid filter '" + text + "' at position " + pos + ": " + what);
   }
 
   private void skipSpace() {
@@ -252,7 +313,10 @@ final class Filters {
       pos++;
       String type = ENTITIES.get(first);
       if (type == null) {
-        throw MlflowException.invalid("Invalid entity type '" + first + "'. Valid values are [metric, parameter, tag, attribute, dataset]");
+        throw MlflowException.invalid(
+            "Invalid entity type '"
+                + first
+                + "'. Valid values are [metric, parameter, tag, attribute, dataset]");
       }
       String key;
       if (pos < text.length() && (text.charAt(pos) == '`' || text.charAt(pos) == '"')) {
@@ -293,7 +357,8 @@ final class Filters {
     if (w.equals("LIKE") || w.equals("ILIKE") || w.equals("IN")) {
       return w;
     }
-    throw error("expected a comparator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN), found '" + w + "'");
+    throw error(
+        "expected a comparator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN), found '" + w + "'");
   }
 
   private Object value() {

@@ -1,6 +1,8 @@
 package dev.cairn.server.mlflow;
 
-/** An MLflow error: its {@code error_code}, the HTTP status MLflow answers it with, and a message. */
+/**
+ * An MLflow error: its {@code error_code}, the HTTP status MLflow answers it with, and a message.
+ */
 final class MlflowException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final String errorCode;

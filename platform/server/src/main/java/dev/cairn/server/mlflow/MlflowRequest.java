@@ -23,7 +23,9 @@ final class MlflowRequest {
 
   static MlflowRequest of(RoutingContext ctx) {
     JsonObject body = null;
-    if (!ctx.request().method().equals(HttpMethod.GET) && ctx.body() != null && ctx.body().length() > 0) {
+    if (!ctx.request().method().equals(HttpMethod.GET)
+        && ctx.body() != null
+        && ctx.body().length() > 0) {
       Object parsed;
       try {
         parsed = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
@@ -31,8 +33,11 @@ final class MlflowRequest {
         throw MlflowException.invalid("the request body is not valid JSON; send one JSON object");
       }
       if (!(parsed instanceof JsonObject object)) {
-        throw MlflowException.invalid("the request body must be a JSON object, not "
-            + (parsed instanceof io.vertx.core.json.JsonArray ? "an array" : parsed == null ? "null" : "a single value"));
+        throw MlflowException.invalid(
+            "the request body must be a JSON object, not "
+                + (parsed instanceof io.vertx.core.json.JsonArray
+                    ? "an array"
+                    : parsed == null ? "null" : "a single value"));
       }
       body = object;
     }
@@ -76,7 +81,14 @@ final class MlflowRequest {
   String bounded(String name, int max, boolean required) {
     String v = required ? required(name) : string(name);
     if (v != null && v.length() > max) {
-      throw MlflowException.invalid("'" + name + "' exceeds the maximum length of " + max + " characters (got " + v.length() + ")");
+      throw MlflowException.invalid(
+          "'"
+              + name
+              + "' exceeds the maximum length of "
+              + max
+              + " characters (got "
+              + v.length()
+              + ")");
     }
     return v;
   }
@@ -96,7 +108,8 @@ final class MlflowRequest {
       return dflt;
     }
     if (v < min || v > max) {
-      throw MlflowException.invalid("Invalid value " + v + " for parameter '" + name + "': allowed " + min + ".." + max);
+      throw MlflowException.invalid(
+          "Invalid value " + v + " for parameter '" + name + "': allowed " + min + ".." + max);
     }
     return v.intValue();
   }
@@ -118,13 +131,15 @@ final class MlflowRequest {
           } else if (o instanceof Integer || o instanceof Long) {
             out.add(o.toString()); // e.g. experiment ids written as numbers
           } else {
-            throw MlflowException.invalid("Invalid value for parameter '" + name + "': expected a list of strings");
+            throw MlflowException.invalid(
+                "Invalid value for parameter '" + name + "': expected a list of strings");
           }
         }
       } else if (v instanceof String s) {
         out.add(s);
       } else if (v != null) {
-        throw MlflowException.invalid("Invalid value for parameter '" + name + "': expected a list of strings");
+        throw MlflowException.invalid(
+            "Invalid value for parameter '" + name + "': expected a list of strings");
       }
       return out;
     }
@@ -140,11 +155,13 @@ final class MlflowRequest {
       return out;
     }
     if (!(v instanceof JsonArray a)) {
-      throw MlflowException.invalid("Invalid value for parameter '" + name + "': expected a list of objects");
+      throw MlflowException.invalid(
+          "Invalid value for parameter '" + name + "': expected a list of objects");
     }
     for (int i = 0; i < a.size(); i++) {
       if (!(a.getValue(i) instanceof JsonObject o)) {
-        throw MlflowException.invalid("Invalid value for parameter '" + name + "[" + i + "]': expected an object");
+        throw MlflowException.invalid(
+            "Invalid value for parameter '" + name + "[" + i + "]': expected an object");
       }
       out.add(o);
     }
@@ -168,7 +185,8 @@ final class MlflowRequest {
         // falls through
       }
     }
-    throw MlflowException.invalid("Invalid value " + v + " for parameter '" + name + "': expected an integer");
+    throw MlflowException.invalid(
+        "Invalid value " + v + " for parameter '" + name + "': expected an integer");
   }
 
   static double toDouble(Object v, String name) {
@@ -191,6 +209,7 @@ final class MlflowRequest {
           }
       }
     }
-    throw MlflowException.invalid("Invalid value " + v + " for parameter '" + name + "': expected a number");
+    throw MlflowException.invalid(
+        "Invalid value " + v + " for parameter '" + name + "': expected a number");
   }
 }

@@ -27,16 +27,39 @@ final class MlflowStore {
   static final String DELETED = "deleted";
 
   /** An experiment as MLflow sees it. */
-  record Experiment(long id, String name, long creationTime, String stage, String artifactLocation, long lastUpdate,
+  record Experiment(
+      long id,
+      String name,
+      long creationTime,
+      String stage,
+      String artifactLocation,
+      long lastUpdate,
       Map<String, String> tags) {}
 
   /** A registered model's row. */
-  record RegisteredModel(String name, long created, long updated, String description, String owner,
-      Map<String, String> tags, Map<String, Integer> aliases) {}
+  record RegisteredModel(
+      String name,
+      long created,
+      long updated,
+      String description,
+      String owner,
+      Map<String, String> tags,
+      Map<String, Integer> aliases) {}
 
   /** A model version's row. */
-  record ModelVersion(String name, int version, long created, long updated, String description, String source,
-      String runId, String runLink, String status, String stage, Map<String, String> tags, List<String> aliases) {}
+  record ModelVersion(
+      String name,
+      int version,
+      long created,
+      long updated,
+      String description,
+      String source,
+      String runId,
+      String runLink,
+      String status,
+      String stage,
+      Map<String, String> tags,
+      List<String> aliases) {}
 
   @FunctionalInterface
   interface Work<T> {
@@ -87,9 +110,13 @@ final class MlflowStore {
     return tx(c -> experiments(c, "1 = 1", null));
   }
 
-  private static List<Experiment> experiments(Connection c, String where, Object arg) throws SQLException {
-    String sql = "SELECT e.id, e.name, e.created_at, m.lifecycle_stage, m.artifact_location, m.last_update_time"
-        + " FROM experiments e LEFT JOIN mlflow_experiments m ON m.experiment_id = e.id WHERE " + where + " ORDER BY e.id";
+  private static List<Experiment> experiments(Connection c, String where, Object arg)
+      throws SQLException {
+    String sql =
+        "SELECT e.id, e.name, e.created_at, m.lifecycle_stage, m.artifact_location, m.last_update_time"
+            + " FROM experiments e LEFT JOIN mlflow_experiments m ON m.experiment_id = e.id WHERE "
+            + where
+            + " ORDER BY e.id";
     List<Experiment> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       if (arg != null) {
@@ -102,8 +129,15 @@ final class MlflowStore {
           long created = at == null ? 0 : at.toInstant().toEpochMilli();
           String stage = rs.getString(4);
           long updated = rs.getObject(6) == null ? created : rs.getLong(6);
-          out.add(new Experiment(id, rs.getString(2), created, stage == null ? ACTIVE : stage, rs.getString(5), updated,
-              new LinkedHashMap<>()));
+          out.add(
+              new Experiment(
+                  id,
+                  rs.getString(2),
+                  created,
+                  stage == null ? ACTIVE : stage,
+                  rs.getString(5),
+                  updated,
+                  new LinkedHashMap<>()));
         }
       }
     }
@@ -112,8 +146,9 @@ final class MlflowStore {
     }
     Map<Long, Experiment> byId = new LinkedHashMap<>();
     out.forEach(e -> byId.put(e.id(), e));
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT experiment_id, tag_key, tag_value FROM mlflow_experiment_tags ORDER BY experiment_id, tag_key");
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT experiment_id, tag_key, tag_value FROM mlflow_experiment_tags ORDER BY experiment_id, tag_key");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         Experiment e = byId.get(rs.getLong(1));
@@ -126,34 +161,42 @@ final class MlflowStore {
   }
 
   long createExperiment(String name, String artifactLocation, Map<String, String> tags) {
-    return tx(c -> {
-      if (!experiments(c, "e.name = ?", name).isEmpty()) {
-        throw MlflowException.exists("Experiment '" + name + "' already exists.");
-      }
-      long now = System.currentTimeMillis();
-      long id;
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO experiments (name, created_at) VALUES (?, ?)",
-          new String[] {"id"})) {
-        ps.setString(1, name);
-        ps.setObject(2, java.time.OffsetDateTime.ofInstant(Instant.ofEpochMilli(now), java.time.ZoneOffset.UTC));
-        ps.executeUpdate();
-        try (ResultSet keys = ps.getGeneratedKeys()) {
-          keys.next();
-          id = keys.getLong(1);
-        }
-      }
-      upsertMeta(c, id, ACTIVE, artifactLocation, now);
-      for (var t : tags.entrySet()) {
-        setExperimentTag(c, id, t.getKey(), t.getValue());
-      }
-      return id;
-    });
+    return tx(
+        c -> {
+          if (!experiments(c, "e.name = ?", name).isEmpty()) {
+            throw MlflowException.exists("Experiment '" + name + "' already exists.");
+          }
+          long now = System.currentTimeMillis();
+          long id;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO experiments (name, created_at) VALUES (?, ?)",
+                  new String[] {"id"})) {
+            ps.setString(1, name);
+            ps.setObject(
+                2,
+                java.time.OffsetDateTime.ofInstant(
+                    Instant.ofEpochMilli(now), java.time.ZoneOffset.UTC));
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+              keys.next();
+              id = keys.getLong(1);
+            }
+          }
+          upsertMeta(c, id, ACTIVE, artifactLocation, now);
+          for (var t : tags.entrySet()) {
+            setExperimentTag(c, id, t.getKey(), t.getValue());
+          }
+          return id;
+        });
   }
 
-  private static void upsertMeta(Connection c, long id, String stage, String artifactLocation, long now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "MERGE INTO mlflow_experiments (experiment_id, lifecycle_stage, artifact_location, last_update_time)"
-            + " KEY (experiment_id) VALUES (?, ?, ?, ?)")) {
+  private static void upsertMeta(
+      Connection c, long id, String stage, String artifactLocation, long now) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "MERGE INTO mlflow_experiments (experiment_id, lifecycle_stage, artifact_location, last_update_time)"
+                + " KEY (experiment_id) VALUES (?, ?, ?, ?)")) {
       ps.setLong(1, id);
       ps.setString(2, stage);
       ps.setString(3, artifactLocation);
@@ -163,37 +206,43 @@ final class MlflowStore {
   }
 
   void setExperimentStage(Experiment e, String stage) {
-    tx(c -> {
-      upsertMeta(c, e.id(), stage, e.artifactLocation(), System.currentTimeMillis());
-      return null;
-    });
+    tx(
+        c -> {
+          upsertMeta(c, e.id(), stage, e.artifactLocation(), System.currentTimeMillis());
+          return null;
+        });
   }
 
   void renameExperiment(Experiment e, String newName) {
-    tx(c -> {
-      if (!experiments(c, "e.name = ? AND e.id <> " + e.id(), newName).isEmpty()) {
-        throw MlflowException.exists("Experiment '" + newName + "' already exists.");
-      }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE experiments SET name = ? WHERE id = ?")) {
-        ps.setString(1, newName);
-        ps.setLong(2, e.id());
-        ps.executeUpdate();
-      }
-      upsertMeta(c, e.id(), e.stage(), e.artifactLocation(), System.currentTimeMillis());
-      return null;
-    });
+    tx(
+        c -> {
+          if (!experiments(c, "e.name = ? AND e.id <> " + e.id(), newName).isEmpty()) {
+            throw MlflowException.exists("Experiment '" + newName + "' already exists.");
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement("UPDATE experiments SET name = ? WHERE id = ?")) {
+            ps.setString(1, newName);
+            ps.setLong(2, e.id());
+            ps.executeUpdate();
+          }
+          upsertMeta(c, e.id(), e.stage(), e.artifactLocation(), System.currentTimeMillis());
+          return null;
+        });
   }
 
   void setExperimentTag(long id, String key, String value) {
-    tx(c -> {
-      setExperimentTag(c, id, key, value);
-      return null;
-    });
+    tx(
+        c -> {
+          setExperimentTag(c, id, key, value);
+          return null;
+        });
   }
 
-  private static void setExperimentTag(Connection c, long id, String key, String value) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "MERGE INTO mlflow_experiment_tags (experiment_id, tag_key, tag_value) KEY (experiment_id, tag_key) VALUES (?, ?, ?)")) {
+  private static void setExperimentTag(Connection c, long id, String key, String value)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "MERGE INTO mlflow_experiment_tags (experiment_id, tag_key, tag_value) KEY (experiment_id, tag_key) VALUES (?, ?, ?)")) {
       ps.setLong(1, id);
       ps.setString(2, key);
       ps.setString(3, value);
@@ -202,51 +251,66 @@ final class MlflowStore {
   }
 
   boolean deleteExperimentTag(long id, String key) {
-    return tx(c -> update(c, "DELETE FROM mlflow_experiment_tags WHERE experiment_id = ? AND tag_key = ?", id, key) > 0);
+    return tx(
+        c ->
+            update(
+                    c,
+                    "DELETE FROM mlflow_experiment_tags WHERE experiment_id = ? AND tag_key = ?",
+                    id,
+                    key)
+                > 0);
   }
 
   // ---- runs
 
   /** Ids of the runs MLflow's delete-run marked deleted. */
   Set<String> deletedRuns() {
-    return tx(c -> {
-      Set<String> out = new HashSet<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT run_id FROM mlflow_run_stages WHERE lifecycle_stage = 'deleted'");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-      return out;
-    });
+    return tx(
+        c -> {
+          Set<String> out = new HashSet<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT run_id FROM mlflow_run_stages WHERE lifecycle_stage = 'deleted'");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
+          }
+          return out;
+        });
   }
 
   String runStage(String runId) {
-    return tx(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT lifecycle_stage FROM mlflow_run_stages WHERE run_id = ?")) {
-        ps.setString(1, runId);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getString(1) : ACTIVE;
-        }
-      }
-    });
+    return tx(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT lifecycle_stage FROM mlflow_run_stages WHERE run_id = ?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? rs.getString(1) : ACTIVE;
+            }
+          }
+        });
   }
 
   void setRunStage(String runId, String stage) {
-    tx(c -> {
-      if (stage.equals(ACTIVE)) {
-        update(c, "DELETE FROM mlflow_run_stages WHERE run_id = ?", runId);
-      } else {
-        try (PreparedStatement ps = c.prepareStatement(
-            "MERGE INTO mlflow_run_stages (run_id, lifecycle_stage, deleted_time) KEY (run_id) VALUES (?, ?, ?)")) {
-          ps.setString(1, runId);
-          ps.setString(2, stage);
-          ps.setLong(3, System.currentTimeMillis());
-          ps.executeUpdate();
-        }
-      }
-      return null;
-    });
+    tx(
+        c -> {
+          if (stage.equals(ACTIVE)) {
+            update(c, "DELETE FROM mlflow_run_stages WHERE run_id = ?", runId);
+          } else {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "MERGE INTO mlflow_run_stages (run_id, lifecycle_stage, deleted_time) KEY (run_id) VALUES (?, ?, ?)")) {
+              ps.setString(1, runId);
+              ps.setString(2, stage);
+              ps.setLong(3, System.currentTimeMillis());
+              ps.executeUpdate();
+            }
+          }
+          return null;
+        });
   }
 
   void renameRun(String runId, String name) {
@@ -254,91 +318,105 @@ final class MlflowStore {
   }
 
   Map<String, String> runTags(String runId) {
-    return tx(c -> {
-      Map<String, String> out = new LinkedHashMap<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT tag_key, tag_value FROM run_tags WHERE run_id = ? ORDER BY tag_key")) {
-        ps.setString(1, runId);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.put(rs.getString(1), rs.getString(2));
+    return tx(
+        c -> {
+          Map<String, String> out = new LinkedHashMap<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT tag_key, tag_value FROM run_tags WHERE run_id = ? ORDER BY tag_key")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+              }
+            }
           }
-        }
-      }
-      return out;
-    });
+          return out;
+        });
   }
 
   void setRunTags(String runId, Map<String, String> tags) {
     if (tags.isEmpty()) {
       return;
     }
-    tx(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "MERGE INTO run_tags (run_id, tag_key, tag_value) KEY (run_id, tag_key) VALUES (?, ?, ?)")) {
-        for (var t : tags.entrySet()) {
-          ps.setString(1, runId);
-          ps.setString(2, t.getKey());
-          ps.setString(3, t.getValue());
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-      return null;
-    });
+    tx(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "MERGE INTO run_tags (run_id, tag_key, tag_value) KEY (run_id, tag_key) VALUES (?, ?, ?)")) {
+            for (var t : tags.entrySet()) {
+              ps.setString(1, runId);
+              ps.setString(2, t.getKey());
+              ps.setString(3, t.getValue());
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
   }
 
   boolean deleteRunTag(String runId, String key) {
-    return tx(c -> update(c, "DELETE FROM run_tags WHERE run_id = ? AND tag_key = ?", runId, key) > 0);
+    return tx(
+        c -> update(c, "DELETE FROM run_tags WHERE run_id = ? AND tag_key = ?", runId, key) > 0);
   }
 
   /** Adds datasets a run used (a dataset already logged with the same name and digest is kept). */
   void addInputs(String runId, List<JsonObject> datasetInputs) {
-    tx(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "MERGE INTO mlflow_run_inputs (run_id, name, digest, source_type, source, schema_text, profile, input_tags)"
-              + " KEY (run_id, name, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-        for (JsonObject input : datasetInputs) {
-          JsonObject d = input.getJsonObject("dataset");
-          ps.setString(1, runId);
-          ps.setString(2, d.getString("name"));
-          ps.setString(3, d.getString("digest"));
-          ps.setString(4, d.getString("source_type"));
-          ps.setString(5, d.getString("source"));
-          ps.setString(6, d.getString("schema"));
-          ps.setString(7, d.getString("profile"));
-          ps.setString(8, input.getJsonArray("tags", new JsonArray()).encode());
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-      return null;
-    });
+    tx(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "MERGE INTO mlflow_run_inputs (run_id, name, digest, source_type, source, schema_text, profile, input_tags)"
+                      + " KEY (run_id, name, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (JsonObject input : datasetInputs) {
+              JsonObject d = input.getJsonObject("dataset");
+              ps.setString(1, runId);
+              ps.setString(2, d.getString("name"));
+              ps.setString(3, d.getString("digest"));
+              ps.setString(4, d.getString("source_type"));
+              ps.setString(5, d.getString("source"));
+              ps.setString(6, d.getString("schema"));
+              ps.setString(7, d.getString("profile"));
+              ps.setString(8, input.getJsonArray("tags", new JsonArray()).encode());
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
   }
 
   JsonArray inputs(String runId) {
-    return tx(c -> {
-      JsonArray out = new JsonArray();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT name, digest, source_type, source, schema_text, profile, input_tags FROM mlflow_run_inputs"
-              + " WHERE run_id = ? ORDER BY name, digest")) {
-        ps.setString(1, runId);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            JsonObject d = new JsonObject().put("name", rs.getString(1)).put("digest", rs.getString(2))
-                .put("source_type", rs.getString(3)).put("source", rs.getString(4));
-            if (rs.getString(5) != null) {
-              d.put("schema", rs.getString(5));
+    return tx(
+        c -> {
+          JsonArray out = new JsonArray();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT name, digest, source_type, source, schema_text, profile, input_tags FROM mlflow_run_inputs"
+                      + " WHERE run_id = ? ORDER BY name, digest")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                JsonObject d =
+                    new JsonObject()
+                        .put("name", rs.getString(1))
+                        .put("digest", rs.getString(2))
+                        .put("source_type", rs.getString(3))
+                        .put("source", rs.getString(4));
+                if (rs.getString(5) != null) {
+                  d.put("schema", rs.getString(5));
+                }
+                if (rs.getString(6) != null) {
+                  d.put("profile", rs.getString(6));
+                }
+                out.add(
+                    new JsonObject().put("tags", new JsonArray(rs.getString(7))).put("dataset", d));
+              }
             }
-            if (rs.getString(6) != null) {
-              d.put("profile", rs.getString(6));
-            }
-            out.add(new JsonObject().put("tags", new JsonArray(rs.getString(7))).put("dataset", d));
           }
-        }
-      }
-      return out;
-    });
+          return out;
+        });
   }
 
   // ---- the model registry
@@ -351,24 +429,36 @@ final class MlflowStore {
     return tx(c -> registeredModels(c, null));
   }
 
-  private static List<RegisteredModel> registeredModels(Connection c, String name) throws SQLException {
+  private static List<RegisteredModel> registeredModels(Connection c, String name)
+      throws SQLException {
     List<RegisteredModel> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT name, creation_timestamp, last_updated_timestamp, description, owner FROM mlflow_registered_models"
-            + (name == null ? "" : " WHERE name = ?") + " ORDER BY name")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT name, creation_timestamp, last_updated_timestamp, description, owner FROM mlflow_registered_models"
+                + (name == null ? "" : " WHERE name = ?")
+                + " ORDER BY name")) {
       if (name != null) {
         ps.setString(1, name);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new RegisteredModel(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-              new LinkedHashMap<>(), new LinkedHashMap<>()));
+          out.add(
+              new RegisteredModel(
+                  rs.getString(1),
+                  rs.getLong(2),
+                  rs.getLong(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  new LinkedHashMap<>(),
+                  new LinkedHashMap<>()));
         }
       }
     }
     Map<String, RegisteredModel> byName = new LinkedHashMap<>();
     out.forEach(m -> byName.put(m.name(), m));
-    try (PreparedStatement ps = c.prepareStatement("SELECT name, tag_key, tag_value FROM mlflow_registered_model_tags ORDER BY tag_key");
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT name, tag_key, tag_value FROM mlflow_registered_model_tags ORDER BY tag_key");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         RegisteredModel m = byName.get(rs.getString(1));
@@ -377,7 +467,9 @@ final class MlflowStore {
         }
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT name, alias, version FROM mlflow_model_aliases ORDER BY alias");
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT name, alias, version FROM mlflow_model_aliases ORDER BY alias");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         RegisteredModel m = byName.get(rs.getString(1));
@@ -389,34 +481,59 @@ final class MlflowStore {
     return out;
   }
 
-  void createRegisteredModel(String name, String description, Map<String, String> tags, String owner) {
-    tx(c -> {
-      if (!registeredModels(c, name).isEmpty()) {
-        throw MlflowException.exists("Registered Model (name=" + name + ") already exists.");
-      }
-      long now = System.currentTimeMillis();
-      update(c, "INSERT INTO mlflow_registered_models (name, creation_timestamp, last_updated_timestamp, description, owner)"
-          + " VALUES (?, ?, ?, ?, ?)", name, now, now, description, owner);
-      for (var t : tags.entrySet()) {
-        update(c, "INSERT INTO mlflow_registered_model_tags (name, tag_key, tag_value) VALUES (?, ?, ?)", name, t.getKey(), t.getValue());
-      }
-      return null;
-    });
+  void createRegisteredModel(
+      String name, String description, Map<String, String> tags, String owner) {
+    tx(
+        c -> {
+          if (!registeredModels(c, name).isEmpty()) {
+            throw MlflowException.exists("Registered Model (name=" + name + ") already exists.");
+          }
+          long now = System.currentTimeMillis();
+          update(
+              c,
+              "INSERT INTO mlflow_registered_models (name, creation_timestamp, last_updated_timestamp, description, owner)"
+                  + " VALUES (?, ?, ?, ?, ?)",
+              name,
+              now,
+              now,
+              description,
+              owner);
+          for (var t : tags.entrySet()) {
+            update(
+                c,
+                "INSERT INTO mlflow_registered_model_tags (name, tag_key, tag_value) VALUES (?, ?, ?)",
+                name,
+                t.getKey(),
+                t.getValue());
+          }
+          return null;
+        });
   }
 
   void updateRegisteredModel(String name, String description) {
-    tx(c -> update(c, "UPDATE mlflow_registered_models SET description = ?, last_updated_timestamp = ? WHERE name = ?",
-        description, System.currentTimeMillis(), name));
+    tx(
+        c ->
+            update(
+                c,
+                "UPDATE mlflow_registered_models SET description = ?, last_updated_timestamp = ? WHERE name = ?",
+                description,
+                System.currentTimeMillis(),
+                name));
   }
 
   void renameRegisteredModel(String name, String newName) {
-    tx(c -> {
-      if (!registeredModels(c, newName).isEmpty()) {
-        throw MlflowException.exists("Registered Model (name=" + newName + ") already exists.");
-      }
-      return update(c, "UPDATE mlflow_registered_models SET name = ?, last_updated_timestamp = ? WHERE name = ?",
-          newName, System.currentTimeMillis(), name);
-    });
+    tx(
+        c -> {
+          if (!registeredModels(c, newName).isEmpty()) {
+            throw MlflowException.exists("Registered Model (name=" + newName + ") already exists.");
+          }
+          return update(
+              c,
+              "UPDATE mlflow_registered_models SET name = ?, last_updated_timestamp = ? WHERE name = ?",
+              newName,
+              System.currentTimeMillis(),
+              name);
+        });
   }
 
   boolean deleteRegisteredModel(String name) {
@@ -424,21 +541,43 @@ final class MlflowStore {
   }
 
   void setRegisteredModelTag(String name, String key, String value) {
-    tx(c -> update(c, "MERGE INTO mlflow_registered_model_tags (name, tag_key, tag_value) KEY (name, tag_key) VALUES (?, ?, ?)",
-        name, key, value));
+    tx(
+        c ->
+            update(
+                c,
+                "MERGE INTO mlflow_registered_model_tags (name, tag_key, tag_value) KEY (name, tag_key) VALUES (?, ?, ?)",
+                name,
+                key,
+                value));
   }
 
   boolean deleteRegisteredModelTag(String name, String key) {
-    return tx(c -> update(c, "DELETE FROM mlflow_registered_model_tags WHERE name = ? AND tag_key = ?", name, key) > 0);
+    return tx(
+        c ->
+            update(
+                    c,
+                    "DELETE FROM mlflow_registered_model_tags WHERE name = ? AND tag_key = ?",
+                    name,
+                    key)
+                > 0);
   }
 
   void setAlias(String name, String alias, int version) {
-    tx(c -> update(c, "MERGE INTO mlflow_model_aliases (name, alias, version) KEY (name, alias) VALUES (?, ?, ?)",
-        name, alias, version));
+    tx(
+        c ->
+            update(
+                c,
+                "MERGE INTO mlflow_model_aliases (name, alias, version) KEY (name, alias) VALUES (?, ?, ?)",
+                name,
+                alias,
+                version));
   }
 
   boolean deleteAlias(String name, String alias) {
-    return tx(c -> update(c, "DELETE FROM mlflow_model_aliases WHERE name = ? AND alias = ?", name, alias) > 0);
+    return tx(
+        c ->
+            update(c, "DELETE FROM mlflow_model_aliases WHERE name = ? AND alias = ?", name, alias)
+                > 0);
   }
 
   List<ModelVersion> modelVersions(String name) {
@@ -449,10 +588,13 @@ final class MlflowStore {
     return tx(c -> modelVersions(c, name, version).stream().findFirst());
   }
 
-  private static List<ModelVersion> modelVersions(Connection c, String name, Integer version) throws SQLException {
+  private static List<ModelVersion> modelVersions(Connection c, String name, Integer version)
+      throws SQLException {
     List<ModelVersion> out = new ArrayList<>();
-    StringBuilder sql = new StringBuilder("SELECT name, version, creation_timestamp, last_updated_timestamp, description,"
-        + " source, run_id, run_link, status, current_stage FROM mlflow_model_versions WHERE 1 = 1");
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT name, version, creation_timestamp, last_updated_timestamp, description,"
+                + " source, run_id, run_link, status, current_stage FROM mlflow_model_versions WHERE 1 = 1");
     if (name != null) {
       sql.append(" AND name = ?");
     }
@@ -470,15 +612,28 @@ final class MlflowStore {
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new ModelVersion(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
-              rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
-              new LinkedHashMap<>(), new ArrayList<>()));
+          out.add(
+              new ModelVersion(
+                  rs.getString(1),
+                  rs.getInt(2),
+                  rs.getLong(3),
+                  rs.getLong(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getString(7),
+                  rs.getString(8),
+                  rs.getString(9),
+                  rs.getString(10),
+                  new LinkedHashMap<>(),
+                  new ArrayList<>()));
         }
       }
     }
     Map<String, ModelVersion> byKey = new LinkedHashMap<>();
     out.forEach(v -> byKey.put(v.name() + "\u0000" + v.version(), v));
-    try (PreparedStatement ps = c.prepareStatement("SELECT name, version, tag_key, tag_value FROM mlflow_model_version_tags ORDER BY tag_key");
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT name, version, tag_key, tag_value FROM mlflow_model_version_tags ORDER BY tag_key");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         ModelVersion v = byKey.get(rs.getString(1) + "\u0000" + rs.getInt(2));
@@ -487,7 +642,9 @@ final class MlflowStore {
         }
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT name, version, alias FROM mlflow_model_aliases ORDER BY alias");
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT name, version, alias FROM mlflow_model_aliases ORDER BY alias");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         ModelVersion v = byKey.get(rs.getString(1) + "\u0000" + rs.getInt(2));
@@ -500,59 +657,125 @@ final class MlflowStore {
   }
 
   /** Adds the next version of a registered model; returns its number. */
-  int createModelVersion(String name, String source, String runId, String runLink, String description,
+  int createModelVersion(
+      String name,
+      String source,
+      String runId,
+      String runLink,
+      String description,
       Map<String, String> tags) {
-    return tx(c -> {
-      int next;
-      try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM mlflow_model_versions WHERE name = ?")) {
-        ps.setString(1, name);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          next = rs.getInt(1);
-        }
-      }
-      long now = System.currentTimeMillis();
-      update(c, "INSERT INTO mlflow_model_versions (name, version, creation_timestamp, last_updated_timestamp, description,"
-          + " source, run_id, run_link, status, current_stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'READY', 'None')",
-          name, next, now, now, description, source, runId, runLink);
-      for (var t : tags.entrySet()) {
-        update(c, "INSERT INTO mlflow_model_version_tags (name, version, tag_key, tag_value) VALUES (?, ?, ?, ?)",
-            name, next, t.getKey(), t.getValue());
-      }
-      update(c, "UPDATE mlflow_registered_models SET last_updated_timestamp = ? WHERE name = ?", now, name);
-      return next;
-    });
+    return tx(
+        c -> {
+          int next;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT COALESCE(MAX(version), 0) + 1 FROM mlflow_model_versions WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              next = rs.getInt(1);
+            }
+          }
+          long now = System.currentTimeMillis();
+          update(
+              c,
+              "INSERT INTO mlflow_model_versions (name, version, creation_timestamp, last_updated_timestamp, description,"
+                  + " source, run_id, run_link, status, current_stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'READY', 'None')",
+              name,
+              next,
+              now,
+              now,
+              description,
+              source,
+              runId,
+              runLink);
+          for (var t : tags.entrySet()) {
+            update(
+                c,
+                "INSERT INTO mlflow_model_version_tags (name, version, tag_key, tag_value) VALUES (?, ?, ?, ?)",
+                name,
+                next,
+                t.getKey(),
+                t.getValue());
+          }
+          update(
+              c,
+              "UPDATE mlflow_registered_models SET last_updated_timestamp = ? WHERE name = ?",
+              now,
+              name);
+          return next;
+        });
   }
 
   void updateModelVersion(String name, int version, String description) {
-    tx(c -> update(c, "UPDATE mlflow_model_versions SET description = ?, last_updated_timestamp = ? WHERE name = ? AND version = ?",
-        description, System.currentTimeMillis(), name, version));
+    tx(
+        c ->
+            update(
+                c,
+                "UPDATE mlflow_model_versions SET description = ?, last_updated_timestamp = ? WHERE name = ? AND version = ?",
+                description,
+                System.currentTimeMillis(),
+                name,
+                version));
   }
 
   void transitionStage(String name, int version, String stage, boolean archiveExisting) {
-    tx(c -> {
-      long now = System.currentTimeMillis();
-      if (archiveExisting && (stage.equals("Staging") || stage.equals("Production"))) {
-        update(c, "UPDATE mlflow_model_versions SET current_stage = 'Archived', last_updated_timestamp = ?"
-            + " WHERE name = ? AND version <> ? AND current_stage IN ('Staging', 'Production')", now, name, version);
-      }
-      return update(c, "UPDATE mlflow_model_versions SET current_stage = ?, last_updated_timestamp = ? WHERE name = ? AND version = ?",
-          stage, now, name, version);
-    });
+    tx(
+        c -> {
+          long now = System.currentTimeMillis();
+          if (archiveExisting && (stage.equals("Staging") || stage.equals("Production"))) {
+            update(
+                c,
+                "UPDATE mlflow_model_versions SET current_stage = 'Archived', last_updated_timestamp = ?"
+                    + " WHERE name = ? AND version <> ? AND current_stage IN ('Staging', 'Production')",
+                now,
+                name,
+                version);
+          }
+          return update(
+              c,
+              "UPDATE mlflow_model_versions SET current_stage = ?, last_updated_timestamp = ? WHERE name = ? AND version = ?",
+              stage,
+              now,
+              name,
+              version);
+        });
   }
 
   boolean deleteModelVersion(String name, int version) {
-    return tx(c -> update(c, "DELETE FROM mlflow_model_versions WHERE name = ? AND version = ?", name, version) > 0);
+    return tx(
+        c ->
+            update(
+                    c,
+                    "DELETE FROM mlflow_model_versions WHERE name = ? AND version = ?",
+                    name,
+                    version)
+                > 0);
   }
 
   void setModelVersionTag(String name, int version, String key, String value) {
-    tx(c -> update(c, "MERGE INTO mlflow_model_version_tags (name, version, tag_key, tag_value) KEY (name, version, tag_key)"
-        + " VALUES (?, ?, ?, ?)", name, version, key, value));
+    tx(
+        c ->
+            update(
+                c,
+                "MERGE INTO mlflow_model_version_tags (name, version, tag_key, tag_value) KEY (name, version, tag_key)"
+                    + " VALUES (?, ?, ?, ?)",
+                name,
+                version,
+                key,
+                value));
   }
 
   boolean deleteModelVersionTag(String name, int version, String key) {
-    return tx(c -> update(c, "DELETE FROM mlflow_model_version_tags WHERE name = ? AND version = ? AND tag_key = ?",
-        name, version, key) > 0);
+    return tx(
+        c ->
+            update(
+                    c,
+                    "DELETE FROM mlflow_model_version_tags WHERE name = ? AND version = ? AND tag_key = ?",
+                    name,
+                    version,
+                    key)
+                > 0);
   }
 
   private static int update(Connection c, String sql, Object... args) throws SQLException {
@@ -563,5 +786,4 @@ final class MlflowStore {
       return ps.executeUpdate();
     }
   }
-
 }

@@ -1,7 +1,7 @@
 package dev.cairn.server.mlflow;
 
-import dev.cairn.server.http.MlflowPaths;
 import dev.cairn.core.tracking.RunRecord;
+import dev.cairn.server.http.MlflowPaths;
 import dev.cairn.server.http.Principal;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
@@ -29,8 +29,10 @@ public final class RegistryRoutes {
 
   /** GET routes, relative to {@link MlflowRoutes#PREFIX}. */
   public static final List<String> READS = MlflowPaths.REGISTRY_READS;
+
   /** POST routes that only read. */
   public static final List<String> POST_READS = MlflowPaths.REGISTRY_POST_READS;
+
   public static final List<String> POST_WRITES = MlflowPaths.REGISTRY_POST_WRITES;
   public static final List<String> PATCH_WRITES = MlflowPaths.REGISTRY_PATCH_WRITES;
   public static final List<String> DELETE_WRITES = MlflowPaths.REGISTRY_DELETE_WRITES;
@@ -55,7 +57,9 @@ public final class RegistryRoutes {
     get.put("model-versions/search", r::searchVersions);
     get.put("model-versions/get-download-uri", r::downloadUri);
     get.forEach((path, h) -> router.get(p + path).handler(MlflowRoutes.guard(h)));
-    router.post(p + "registered-models/get-latest-versions").handler(MlflowRoutes.guard(r::latestVersions));
+    router
+        .post(p + "registered-models/get-latest-versions")
+        .handler(MlflowRoutes.guard(r::latestVersions));
     router.post(p + "registered-models/create").handler(MlflowRoutes.guard(r::createModel));
     router.post(p + "registered-models/rename").handler(MlflowRoutes.guard(r::renameModel));
     router.post(p + "registered-models/set-tag").handler(MlflowRoutes.guard(r::setModelTag));
@@ -66,7 +70,9 @@ public final class RegistryRoutes {
     router.patch(p + "registered-models/update").handler(MlflowRoutes.guard(r::updateModel));
     router.patch(p + "model-versions/update").handler(MlflowRoutes.guard(r::updateVersion));
     router.delete(p + "registered-models/delete").handler(MlflowRoutes.guard(r::deleteModel));
-    router.delete(p + "registered-models/delete-tag").handler(MlflowRoutes.guard(r::deleteModelTag));
+    router
+        .delete(p + "registered-models/delete-tag")
+        .handler(MlflowRoutes.guard(r::deleteModelTag));
     router.delete(p + "registered-models/alias").handler(MlflowRoutes.guard(r::deleteAlias));
     router.delete(p + "model-versions/delete").handler(MlflowRoutes.guard(r::deleteVersion));
     router.delete(p + "model-versions/delete-tag").handler(MlflowRoutes.guard(r::deleteVersionTag));
@@ -79,27 +85,38 @@ public final class RegistryRoutes {
   }
 
   private MlflowStore.RegisteredModel model(String name) {
-    return store.registeredModel(name)
-        .orElseThrow(() -> MlflowException.missing("Registered Model with name=" + name + " not found"));
+    return store
+        .registeredModel(name)
+        .orElseThrow(
+            () -> MlflowException.missing("Registered Model with name=" + name + " not found"));
   }
 
   private JsonObject modelJson(MlflowStore.RegisteredModel m) {
     List<MlflowStore.ModelVersion> versions = store.modelVersions(m.name());
     JsonArray latest = new JsonArray();
     for (String stage : STAGES) {
-      versions.stream().filter(v -> v.stage().equals(stage)).max(Comparator.comparingInt(MlflowStore.ModelVersion::version))
+      versions.stream()
+          .filter(v -> v.stage().equals(stage))
+          .max(Comparator.comparingInt(MlflowStore.ModelVersion::version))
           .ifPresent(v -> latest.add(versionJson(v)));
     }
     JsonArray aliases = new JsonArray();
-    m.aliases().forEach((alias, version) -> aliases.add(new JsonObject().put("alias", alias).put("version", Integer.toString(version))));
-    JsonObject out = new JsonObject()
-        .put("name", m.name())
-        .put("creation_timestamp", m.created())
-        .put("last_updated_timestamp", m.updated())
-        .put("user_id", m.owner())
-        .put("latest_versions", latest)
-        .put("tags", MlflowRoutes.keyValueArray(m.tags()))
-        .put("aliases", aliases);
+    m.aliases()
+        .forEach(
+            (alias, version) ->
+                aliases.add(
+                    new JsonObject()
+                        .put("alias", alias)
+                        .put("version", Integer.toString(version))));
+    JsonObject out =
+        new JsonObject()
+            .put("name", m.name())
+            .put("creation_timestamp", m.created())
+            .put("last_updated_timestamp", m.updated())
+            .put("user_id", m.owner())
+            .put("latest_versions", latest)
+            .put("tags", MlflowRoutes.keyValueArray(m.tags()))
+            .put("aliases", aliases);
     if (m.description() != null) {
       out.put("description", m.description());
     }
@@ -112,10 +129,12 @@ public final class RegistryRoutes {
     String description = req.bounded("description", MAX_VALUE, false);
     Map<String, String> tags = MlflowRoutes.keyValues(req.objects("tags"), "tags", MAX_VALUE);
     String owner = Principal.of(ctx).owner();
-    routes.answer(ctx, () -> {
-      store.createRegisteredModel(name, description, tags, owner);
-      return new JsonObject().put("registered_model", modelJson(model(name)));
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          store.createRegisteredModel(name, description, tags, owner);
+          return new JsonObject().put("registered_model", modelJson(model(name)));
+        });
   }
 
   private void getModel(RoutingContext ctx) {
@@ -127,36 +146,42 @@ public final class RegistryRoutes {
     MlflowRequest req = MlflowRequest.of(ctx);
     String name = name(req);
     String description = req.bounded("description", MAX_VALUE, false);
-    routes.answer(ctx, () -> {
-      model(name);
-      if (description != null) {
-        store.updateRegisteredModel(name, description);
-      }
-      return new JsonObject().put("registered_model", modelJson(model(name)));
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          model(name);
+          if (description != null) {
+            store.updateRegisteredModel(name, description);
+          }
+          return new JsonObject().put("registered_model", modelJson(model(name)));
+        });
   }
 
   private void renameModel(RoutingContext ctx) {
     MlflowRequest req = MlflowRequest.of(ctx);
     String name = name(req);
     String newName = req.bounded("new_name", MAX_NAME, true);
-    routes.answer(ctx, () -> {
-      model(name);
-      if (!newName.equals(name)) {
-        store.renameRegisteredModel(name, newName);
-      }
-      return new JsonObject().put("registered_model", modelJson(model(newName)));
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          model(name);
+          if (!newName.equals(name)) {
+            store.renameRegisteredModel(name, newName);
+          }
+          return new JsonObject().put("registered_model", modelJson(model(newName)));
+        });
   }
 
   private void deleteModel(RoutingContext ctx) {
     String name = name(MlflowRequest.of(ctx));
-    routes.answer(ctx, () -> {
-      if (!store.deleteRegisteredModel(name)) {
-        throw MlflowException.missing("Registered Model with name=" + name + " not found");
-      }
-      return new JsonObject();
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          if (!store.deleteRegisteredModel(name)) {
+            throw MlflowException.missing("Registered Model with name=" + name + " not found");
+          }
+          return new JsonObject();
+        });
   }
 
   private void setModelTag(RoutingContext ctx) {
@@ -164,24 +189,29 @@ public final class RegistryRoutes {
     String name = name(req);
     String key = req.bounded("key", MlflowRoutes.MAX_KEY, true);
     String value = req.bounded("value", MAX_VALUE, false);
-    routes.answer(ctx, () -> {
-      model(name);
-      store.setRegisteredModelTag(name, key, value == null ? "" : value);
-      return new JsonObject();
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          model(name);
+          store.setRegisteredModelTag(name, key, value == null ? "" : value);
+          return new JsonObject();
+        });
   }
 
   private void deleteModelTag(RoutingContext ctx) {
     MlflowRequest req = MlflowRequest.of(ctx);
     String name = name(req);
     String key = req.required("key");
-    routes.answer(ctx, () -> {
-      model(name);
-      if (!store.deleteRegisteredModelTag(name, key)) {
-        throw MlflowException.missing("No tag with name: " + key + " in registered model " + name);
-      }
-      return new JsonObject();
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          model(name);
+          if (!store.deleteRegisteredModelTag(name, key)) {
+            throw MlflowException.missing(
+                "No tag with name: " + key + " in registered model " + name);
+          }
+          return new JsonObject();
+        });
   }
 
   private void searchModels(RoutingContext ctx) {
@@ -190,44 +220,58 @@ public final class RegistryRoutes {
     int offset = MlflowRoutes.offset(req.string("page_token"));
     List<Filters.Clause> clauses = Filters.parse(req.string("filter"));
     for (Filters.Clause c : clauses) {
-      if (c.type().equals(Filters.TAG) || (c.type().equals(Filters.ATTRIBUTE) && c.key().equals("name"))) {
+      if (c.type().equals(Filters.TAG)
+          || (c.type().equals(Filters.ATTRIBUTE) && c.key().equals("name"))) {
         Filters.check(c, false);
       } else {
-        throw MlflowException.invalid("Invalid filter on '" + c.key() + "': registered models are searched by name and tags");
+        throw MlflowException.invalid(
+            "Invalid filter on '" + c.key() + "': registered models are searched by name and tags");
       }
     }
-    List<Filters.Order> orders = orders(req, List.of("name", "timestamp", "creation_timestamp", "last_updated_timestamp"));
-    routes.answer(ctx, () -> {
-      List<MlflowStore.RegisteredModel> found = new ArrayList<>();
-      for (MlflowStore.RegisteredModel m : store.registeredModels()) {
-        if (clauses.stream().allMatch(c -> Filters.matches(c, c.type().equals(Filters.TAG) ? m.tags().get(c.key()) : m.name()))) {
-          found.add(m);
-        }
-      }
-      Function<MlflowStore.RegisteredModel, Function<String, Object>> attr = m -> key -> switch (key) {
-        case "name" -> m.name();
-        case "last_updated_timestamp" -> (double) m.updated();
-        default -> (double) m.created();
-      };
-      found.sort(sorter(orders, attr, Comparator.comparing(MlflowStore.RegisteredModel::name)));
-      JsonArray out = new JsonArray();
-      found.stream().skip(offset).limit(max).forEach(m -> out.add(modelJson(m)));
-      return MlflowRoutes.page(new JsonObject().put("registered_models", out), offset, max, found.size());
-    });
+    List<Filters.Order> orders =
+        orders(req, List.of("name", "timestamp", "creation_timestamp", "last_updated_timestamp"));
+    routes.answer(
+        ctx,
+        () -> {
+          List<MlflowStore.RegisteredModel> found = new ArrayList<>();
+          for (MlflowStore.RegisteredModel m : store.registeredModels()) {
+            if (clauses.stream()
+                .allMatch(
+                    c ->
+                        Filters.matches(
+                            c, c.type().equals(Filters.TAG) ? m.tags().get(c.key()) : m.name()))) {
+              found.add(m);
+            }
+          }
+          Function<MlflowStore.RegisteredModel, Function<String, Object>> attr =
+              m ->
+                  key ->
+                      switch (key) {
+                        case "name" -> m.name();
+                        case "last_updated_timestamp" -> (double) m.updated();
+                        default -> (double) m.created();
+                      };
+          found.sort(sorter(orders, attr, Comparator.comparing(MlflowStore.RegisteredModel::name)));
+          JsonArray out = new JsonArray();
+          found.stream().skip(offset).limit(max).forEach(m -> out.add(modelJson(m)));
+          return MlflowRoutes.page(
+              new JsonObject().put("registered_models", out), offset, max, found.size());
+        });
   }
 
   private static List<Filters.Order> orders(MlflowRequest req, List<String> allowed) {
     List<Filters.Order> orders = Filters.orderBy(req.strings("order_by"));
     for (Filters.Order o : orders) {
       if (!o.type().equals(Filters.ATTRIBUTE) || !allowed.contains(o.key())) {
-        throw MlflowException.invalid("Invalid order_by key '" + o.key() + "'; allowed: " + allowed);
+        throw MlflowException.invalid(
+            "Invalid order_by key '" + o.key() + "'; allowed: " + allowed);
       }
     }
     return orders;
   }
 
-  private static <T> Comparator<T> sorter(List<Filters.Order> orders, Function<T, Function<String, Object>> attr,
-      Comparator<T> dflt) {
+  private static <T> Comparator<T> sorter(
+      List<Filters.Order> orders, Function<T, Function<String, Object>> attr, Comparator<T> dflt) {
     Comparator<T> cmp = null;
     for (Filters.Order o : orders) {
       Comparator<T> next = MlflowRoutes.nullsLast(t -> attr.apply(t).apply(o.key()), o.ascending());
@@ -243,16 +287,20 @@ public final class RegistryRoutes {
     for (String s : req.strings("stages")) {
       stages.add(stage(s));
     }
-    routes.answer(ctx, () -> {
-      model(name);
-      List<MlflowStore.ModelVersion> versions = store.modelVersions(name);
-      JsonArray out = new JsonArray();
-      for (String stage : stages.isEmpty() ? STAGES : stages) {
-        versions.stream().filter(v -> v.stage().equals(stage)).max(Comparator.comparingInt(MlflowStore.ModelVersion::version))
-            .ifPresent(v -> out.add(versionJson(v)));
-      }
-      return new JsonObject().put("model_versions", out);
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          model(name);
+          List<MlflowStore.ModelVersion> versions = store.modelVersions(name);
+          JsonArray out = new JsonArray();
+          for (String stage : stages.isEmpty() ? STAGES : stages) {
+            versions.stream()
+                .filter(v -> v.stage().equals(stage))
+                .max(Comparator.comparingInt(MlflowStore.ModelVersion::version))
+                .ifPresent(v -> out.add(versionJson(v)));
+          }
+          return new JsonObject().put("model_versions", out);
+        });
   }
 
   // ---- aliases
@@ -260,8 +308,11 @@ public final class RegistryRoutes {
   private static String alias(MlflowRequest req) {
     String alias = req.bounded("alias", MAX_NAME, true);
     if (alias.equalsIgnoreCase("latest") || VERSION_ALIAS.matcher(alias).matches()) {
-      throw MlflowException.invalid("Invalid alias name '" + alias + "': 'latest' and version-like names (v1, V2, ...)"
-          + " are reserved");
+      throw MlflowException.invalid(
+          "Invalid alias name '"
+              + alias
+              + "': 'latest' and version-like names (v1, V2, ...)"
+              + " are reserved");
     }
     return alias;
   }
@@ -271,37 +322,43 @@ public final class RegistryRoutes {
     String name = name(req);
     String alias = alias(req);
     int version = version(req);
-    routes.answer(ctx, () -> {
-      version(name, version);
-      store.setAlias(name, alias, version);
-      return new JsonObject();
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          version(name, version);
+          store.setAlias(name, alias, version);
+          return new JsonObject();
+        });
   }
 
   private void deleteAlias(RoutingContext ctx) {
     MlflowRequest req = MlflowRequest.of(ctx);
     String name = name(req);
     String alias = req.required("alias");
-    routes.answer(ctx, () -> {
-      model(name);
-      if (!store.deleteAlias(name, alias)) {
-        throw MlflowException.missing("Registered model alias " + alias + " not found.");
-      }
-      return new JsonObject();
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          model(name);
+          if (!store.deleteAlias(name, alias)) {
+            throw MlflowException.missing("Registered model alias " + alias + " not found.");
+          }
+          return new JsonObject();
+        });
   }
 
   private void getByAlias(RoutingContext ctx) {
     MlflowRequest req = MlflowRequest.of(ctx);
     String name = name(req);
     String alias = req.required("alias");
-    routes.answer(ctx, () -> {
-      Integer version = model(name).aliases().get(alias);
-      if (version == null) {
-        throw MlflowException.missing("Registered model alias " + alias + " not found.");
-      }
-      return new JsonObject().put("model_version", versionJson(version(name, version)));
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          Integer version = model(name).aliases().get(alias);
+          if (version == null) {
+            throw MlflowException.missing("Registered model alias " + alias + " not found.");
+          }
+          return new JsonObject().put("model_version", versionJson(version(name, version)));
+        });
   }
 
   // ---- model versions
@@ -315,27 +372,33 @@ public final class RegistryRoutes {
       }
       return v;
     } catch (NumberFormatException e) {
-      throw MlflowException.invalid("Invalid value '" + raw + "' for parameter 'version': a version is an integer >= 1");
+      throw MlflowException.invalid(
+          "Invalid value '" + raw + "' for parameter 'version': a version is an integer >= 1");
     }
   }
 
   private MlflowStore.ModelVersion version(String name, int version) {
     model(name);
-    return store.modelVersion(name, version).orElseThrow(() ->
-        MlflowException.missing("Model Version (name=" + name + ", version=" + version + ") not found"));
+    return store
+        .modelVersion(name, version)
+        .orElseThrow(
+            () ->
+                MlflowException.missing(
+                    "Model Version (name=" + name + ", version=" + version + ") not found"));
   }
 
   private static JsonObject versionJson(MlflowStore.ModelVersion v) {
-    JsonObject out = new JsonObject()
-        .put("name", v.name())
-        .put("version", Integer.toString(v.version()))
-        .put("creation_timestamp", v.created())
-        .put("last_updated_timestamp", v.updated())
-        .put("current_stage", v.stage())
-        .put("source", v.source())
-        .put("status", v.status())
-        .put("tags", MlflowRoutes.keyValueArray(v.tags()))
-        .put("aliases", new JsonArray(new ArrayList<>(v.aliases())));
+    JsonObject out =
+        new JsonObject()
+            .put("name", v.name())
+            .put("version", Integer.toString(v.version()))
+            .put("creation_timestamp", v.created())
+            .put("last_updated_timestamp", v.updated())
+            .put("current_stage", v.stage())
+            .put("source", v.source())
+            .put("status", v.status())
+            .put("tags", MlflowRoutes.keyValueArray(v.tags()))
+            .put("aliases", new JsonArray(new ArrayList<>(v.aliases())));
     if (v.description() != null) {
       out.put("description", v.description());
     }
@@ -362,24 +425,28 @@ public final class RegistryRoutes {
       runId = slash < 0 ? rest : rest.substring(0, slash);
     }
     String lineage = runId == null || runId.isEmpty() ? null : runId;
-    routes.answer(ctx, () -> {
-      model(name);
-      if (lineage != null) {
-        RunRecord run = routes.platform.store().getRun(lineage).orElse(null);
-        if (run == null) {
-          throw MlflowException.invalid("Invalid value '" + lineage + "' for parameter 'run_id': no run with this id");
-        }
-      }
-      int version = store.createModelVersion(name, source, lineage, runLink, description, tags);
-      return new JsonObject().put("model_version", versionJson(version(name, version)));
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          model(name);
+          if (lineage != null) {
+            RunRecord run = routes.platform.store().getRun(lineage).orElse(null);
+            if (run == null) {
+              throw MlflowException.invalid(
+                  "Invalid value '" + lineage + "' for parameter 'run_id': no run with this id");
+            }
+          }
+          int version = store.createModelVersion(name, source, lineage, runLink, description, tags);
+          return new JsonObject().put("model_version", versionJson(version(name, version)));
+        });
   }
 
   private void getVersion(RoutingContext ctx) {
     MlflowRequest req = MlflowRequest.of(ctx);
     String name = name(req);
     int version = version(req);
-    routes.answer(ctx, () -> new JsonObject().put("model_version", versionJson(version(name, version))));
+    routes.answer(
+        ctx, () -> new JsonObject().put("model_version", versionJson(version(name, version))));
   }
 
   private void updateVersion(RoutingContext ctx) {
@@ -387,13 +454,15 @@ public final class RegistryRoutes {
     String name = name(req);
     int version = version(req);
     String description = req.bounded("description", MAX_VALUE, false);
-    routes.answer(ctx, () -> {
-      version(name, version);
-      if (description != null) {
-        store.updateModelVersion(name, version, description);
-      }
-      return new JsonObject().put("model_version", versionJson(version(name, version)));
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          version(name, version);
+          if (description != null) {
+            store.updateModelVersion(name, version, description);
+          }
+          return new JsonObject().put("model_version", versionJson(version(name, version)));
+        });
   }
 
   private static String stage(String raw) {
@@ -402,7 +471,8 @@ public final class RegistryRoutes {
         return s;
       }
     }
-    throw MlflowException.invalid("Invalid Model Version stage: " + raw + ". Value must be one of " + STAGES + ".");
+    throw MlflowException.invalid(
+        "Invalid Model Version stage: " + raw + ". Value must be one of " + STAGES + ".");
   }
 
   private void transition(RoutingContext ctx) {
@@ -411,22 +481,26 @@ public final class RegistryRoutes {
     int version = version(req);
     String stage = stage(req.required("stage"));
     boolean archive = req.bool("archive_existing_versions");
-    routes.answer(ctx, () -> {
-      version(name, version);
-      store.transitionStage(name, version, stage, archive);
-      return new JsonObject().put("model_version", versionJson(version(name, version)));
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          version(name, version);
+          store.transitionStage(name, version, stage, archive);
+          return new JsonObject().put("model_version", versionJson(version(name, version)));
+        });
   }
 
   private void deleteVersion(RoutingContext ctx) {
     MlflowRequest req = MlflowRequest.of(ctx);
     String name = name(req);
     int version = version(req);
-    routes.answer(ctx, () -> {
-      version(name, version);
-      store.deleteModelVersion(name, version);
-      return new JsonObject();
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          version(name, version);
+          store.deleteModelVersion(name, version);
+          return new JsonObject();
+        });
   }
 
   private void setVersionTag(RoutingContext ctx) {
@@ -435,11 +509,13 @@ public final class RegistryRoutes {
     int version = version(req);
     String key = req.bounded("key", MlflowRoutes.MAX_KEY, true);
     String value = req.bounded("value", MAX_VALUE, false);
-    routes.answer(ctx, () -> {
-      version(name, version);
-      store.setModelVersionTag(name, version, key, value == null ? "" : value);
-      return new JsonObject();
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          version(name, version);
+          store.setModelVersionTag(name, version, key, value == null ? "" : value);
+          return new JsonObject();
+        });
   }
 
   private void deleteVersionTag(RoutingContext ctx) {
@@ -447,32 +523,41 @@ public final class RegistryRoutes {
     String name = name(req);
     int version = version(req);
     String key = req.required("key");
-    routes.answer(ctx, () -> {
-      version(name, version);
-      if (!store.deleteModelVersionTag(name, version, key)) {
-        throw MlflowException.missing("No tag with name: " + key + " in model version " + name + "/" + version);
-      }
-      return new JsonObject();
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          version(name, version);
+          if (!store.deleteModelVersionTag(name, version, key)) {
+            throw MlflowException.missing(
+                "No tag with name: " + key + " in model version " + name + "/" + version);
+          }
+          return new JsonObject();
+        });
   }
 
   private void downloadUri(RoutingContext ctx) {
     MlflowRequest req = MlflowRequest.of(ctx);
     String name = name(req);
     int version = version(req);
-    routes.answer(ctx, () -> {
-      MlflowStore.ModelVersion v = version(name, version);
-      String uri = v.source();
-      if (uri != null && uri.startsWith("runs:/") && v.runId() != null) {
-        RunRecord run = routes.platform.store().getRun(v.runId()).orElse(null);
-        if (run != null) {
-          String experimentId = store.experimentByName(run.experiment()).map(e -> Long.toString(e.id())).orElse("0");
-          String path = uri.substring(("runs:/" + v.runId()).length());
-          uri = "mlflow-artifacts:/" + experimentId + "/" + v.runId() + "/artifacts" + path;
-        }
-      }
-      return new JsonObject().put("artifact_uri", uri);
-    });
+    routes.answer(
+        ctx,
+        () -> {
+          MlflowStore.ModelVersion v = version(name, version);
+          String uri = v.source();
+          if (uri != null && uri.startsWith("runs:/") && v.runId() != null) {
+            RunRecord run = routes.platform.store().getRun(v.runId()).orElse(null);
+            if (run != null) {
+              String experimentId =
+                  store
+                      .experimentByName(run.experiment())
+                      .map(e -> Long.toString(e.id()))
+                      .orElse("0");
+              String path = uri.substring(("runs:/" + v.runId()).length());
+              uri = "mlflow-artifacts:/" + experimentId + "/" + v.runId() + "/artifacts" + path;
+            }
+          }
+          return new JsonObject().put("artifact_uri", uri);
+        });
   }
 
   private void searchVersions(RoutingContext ctx) {
@@ -483,38 +568,66 @@ public final class RegistryRoutes {
     for (Filters.Clause c : clauses) {
       if (c.type().equals(Filters.TAG)) {
         Filters.check(c, false);
-      } else if (c.type().equals(Filters.ATTRIBUTE) && List.of("name", "run_id", "source_path", "source").contains(c.key())) {
+      } else if (c.type().equals(Filters.ATTRIBUTE)
+          && List.of("name", "run_id", "source_path", "source").contains(c.key())) {
         Filters.check(c, false);
       } else if (c.type().equals(Filters.ATTRIBUTE) && c.key().equals("version_number")) {
         Filters.check(c, true);
       } else {
-        throw MlflowException.invalid("Invalid filter on '" + c.key() + "': model versions are searched by name, run_id,"
-            + " source_path, version_number and tags");
+        throw MlflowException.invalid(
+            "Invalid filter on '"
+                + c.key()
+                + "': model versions are searched by name, run_id,"
+                + " source_path, version_number and tags");
       }
     }
-    List<Filters.Order> orders = orders(req, List.of("name", "version_number", "creation_timestamp", "timestamp",
-        "last_updated_timestamp"));
-    routes.answer(ctx, () -> {
-      List<MlflowStore.ModelVersion> found = new ArrayList<>();
-      Function<MlflowStore.ModelVersion, Function<String, Object>> attr = v -> key -> switch (key) {
-        case "name" -> v.name();
-        case "run_id" -> v.runId();
-        case "source_path", "source" -> v.source();
-        case "version_number" -> (double) v.version();
-        case "last_updated_timestamp" -> (double) v.updated();
-        default -> (double) v.created();
-      };
-      for (MlflowStore.ModelVersion v : store.modelVersions(null)) {
-        if (clauses.stream().allMatch(c -> Filters.matches(c, c.type().equals(Filters.TAG) ? v.tags().get(c.key())
-            : attr.apply(v).apply(c.key())))) {
-          found.add(v);
-        }
-      }
-      found.sort(sorter(orders, attr, Comparator.comparing(MlflowStore.ModelVersion::name)
-          .thenComparing(Comparator.comparingInt(MlflowStore.ModelVersion::version).reversed())));
-      JsonArray out = new JsonArray();
-      found.stream().skip(offset).limit(max).forEach(v -> out.add(versionJson(v)));
-      return MlflowRoutes.page(new JsonObject().put("model_versions", out), offset, max, found.size());
-    });
+    List<Filters.Order> orders =
+        orders(
+            req,
+            List.of(
+                "name",
+                "version_number",
+                "creation_timestamp",
+                "timestamp",
+                "last_updated_timestamp"));
+    routes.answer(
+        ctx,
+        () -> {
+          List<MlflowStore.ModelVersion> found = new ArrayList<>();
+          Function<MlflowStore.ModelVersion, Function<String, Object>> attr =
+              v ->
+                  key ->
+                      switch (key) {
+                        case "name" -> v.name();
+                        case "run_id" -> v.runId();
+                        case "source_path", "source" -> v.source();
+                        case "version_number" -> (double) v.version();
+                        case "last_updated_timestamp" -> (double) v.updated();
+                        default -> (double) v.created();
+                      };
+          for (MlflowStore.ModelVersion v : store.modelVersions(null)) {
+            if (clauses.stream()
+                .allMatch(
+                    c ->
+                        Filters.matches(
+                            c,
+                            c.type().equals(Filters.TAG)
+                                ? v.tags().get(c.key())
+                                : attr.apply(v).apply(c.key())))) {
+              found.add(v);
+            }
+          }
+          found.sort(
+              sorter(
+                  orders,
+                  attr,
+                  Comparator.comparing(MlflowStore.ModelVersion::name)
+                      .thenComparing(
+                          Comparator.comparingInt(MlflowStore.ModelVersion::version).reversed())));
+          JsonArray out = new JsonArray();
+          found.stream().skip(offset).limit(max).forEach(v -> out.add(versionJson(v)));
+          return MlflowRoutes.page(
+              new JsonObject().put("model_versions", out), offset, max, found.size());
+        });
   }
 }

@@ -11,11 +11,23 @@ import java.util.Set;
 
 /** search-runs: a filter and an order over runs, with MLflow's attribute names. */
 final class RunSearch {
-  static final Set<String> STRING_ATTRIBUTES = Set.of("run_id", "run_name", "status", "user_id", "artifact_uri",
-      "lifecycle_stage", "run name", "Run name", "Run Name");
-  static final Set<String> NUMERIC_ATTRIBUTES = Set.of("start_time", "end_time", "created", "Created");
+  static final Set<String> STRING_ATTRIBUTES =
+      Set.of(
+          "run_id",
+          "run_name",
+          "status",
+          "user_id",
+          "artifact_uri",
+          "lifecycle_stage",
+          "run name",
+          "Run name",
+          "Run Name");
+  static final Set<String> NUMERIC_ATTRIBUTES =
+      Set.of("start_time", "end_time", "created", "Created");
 
-  /** A run being searched; its params, tags and latest metrics are read when a clause first asks. */
+  /**
+   * A run being searched; its params, tags and latest metrics are read when a clause first asks.
+   */
   static final class Candidate {
     private final MlflowRoutes routes;
     private final RunRecord run;
@@ -101,26 +113,43 @@ final class RunSearch {
           } else if (STRING_ATTRIBUTES.contains(c.key())) {
             Filters.check(c, false);
           } else {
-            throw MlflowException.invalid("Invalid attribute key '" + c.key() + "' specified. Valid keys are "
-                + "[run_id, run_name, status, user_id, artifact_uri, lifecycle_stage, start_time, end_time, created]");
+            throw MlflowException.invalid(
+                "Invalid attribute key '"
+                    + c.key()
+                    + "' specified. Valid keys are "
+                    + "[run_id, run_name, status, user_id, artifact_uri, lifecycle_stage, start_time, end_time, created]");
           }
         }
-        default -> throw MlflowException.invalid("Filtering runs by " + c.type() + " is not supported by Cairn;"
-            + " filter by metrics, params, tags or attributes");
+        default ->
+            throw MlflowException.invalid(
+                "Filtering runs by "
+                    + c.type()
+                    + " is not supported by Cairn;"
+                    + " filter by metrics, params, tags or attributes");
       }
     }
     for (Filters.Order o : orders) {
       if (o.type().equals(Filters.DATASET)
-          || (o.type().equals(Filters.ATTRIBUTE) && !STRING_ATTRIBUTES.contains(o.key()) && !NUMERIC_ATTRIBUTES.contains(o.key()))) {
-        throw MlflowException.invalid("Invalid order_by key '" + o.type() + "." + o.key() + "'; order by metrics.<key>,"
-            + " params.<key>, tags.<key> or attributes.start_time, end_time, run_name, status, run_id, ...");
+          || (o.type().equals(Filters.ATTRIBUTE)
+              && !STRING_ATTRIBUTES.contains(o.key())
+              && !NUMERIC_ATTRIBUTES.contains(o.key()))) {
+        throw MlflowException.invalid(
+            "Invalid order_by key '"
+                + o.type()
+                + "."
+                + o.key()
+                + "'; order by metrics.<key>,"
+                + " params.<key>, tags.<key> or attributes.start_time, end_time, run_name, status, run_id, ...");
       }
     }
     this.clauses = clauses;
     this.orders = orders;
   }
 
-  /** The candidates that match, in order: the order_by keys, then start time newest first, then run id. */
+  /**
+   * The candidates that match, in order: the order_by keys, then start time newest first, then run
+   * id.
+   */
   List<Candidate> run(List<Candidate> candidates) {
     List<Candidate> out = new ArrayList<>();
     for (Candidate c : candidates) {
@@ -130,11 +159,13 @@ final class RunSearch {
     }
     Comparator<Candidate> cmp = null;
     for (Filters.Order o : orders) {
-      Comparator<Candidate> next = MlflowRoutes.nullsLast(c -> c.value(o.type(), o.key()), o.ascending());
+      Comparator<Candidate> next =
+          MlflowRoutes.nullsLast(c -> c.value(o.type(), o.key()), o.ascending());
       cmp = cmp == null ? next : cmp.thenComparing(next);
     }
-    Comparator<Candidate> dflt = MlflowRoutes.<Candidate>nullsLast(c -> c.value(Filters.ATTRIBUTE, "start_time"), false)
-        .thenComparing(c -> c.run().id());
+    Comparator<Candidate> dflt =
+        MlflowRoutes.<Candidate>nullsLast(c -> c.value(Filters.ATTRIBUTE, "start_time"), false)
+            .thenComparing(c -> c.run().id());
     out.sort(cmp == null ? dflt : cmp.thenComparing(dflt));
     return out;
   }

@@ -59,9 +59,24 @@ final class ActiveSweep {
     TrialRecord snapshot(TrialState status, String message, Instant endedAt) {
       Double objective = history.lastValue();
       Long objectiveStep = objective == null ? null : history.lastStep();
-      return new TrialRecord(record.sweepId(), record.trialNo(), record.runId(), status, record.params(), objective,
-          objectiveStep, prunedStep, attempt, worker, message, record.createdAt(), dispatchedAt, runningAt,
-          firstMetricAt, firstStoredAt, endedAt);
+      return new TrialRecord(
+          record.sweepId(),
+          record.trialNo(),
+          record.runId(),
+          status,
+          record.params(),
+          objective,
+          objectiveStep,
+          prunedStep,
+          attempt,
+          worker,
+          message,
+          record.createdAt(),
+          dispatchedAt,
+          runningAt,
+          firstMetricAt,
+          firstStoredAt,
+          endedAt);
     }
   }
 
@@ -71,8 +86,10 @@ final class ActiveSweep {
   final Pruner pruner;
   final Map<Integer, Trial> trials = new TreeMap<>();
   int creating;
+
   /** Trials that were unfinished when this sweep was loaded (retried). */
   int retried;
+
   boolean stopping;
   boolean ending;
 
@@ -104,6 +121,8 @@ final class ActiveSweep {
 
   /** Queued trials not yet handed to a node, by trial number. */
   List<Trial> ready() {
-    return trials.values().stream().filter(t -> t.record.status() == TrialState.QUEUED && !t.dispatched).toList();
+    return trials.values().stream()
+        .filter(t -> t.record.status() == TrialState.QUEUED && !t.dispatched)
+        .toList();
   }
 }

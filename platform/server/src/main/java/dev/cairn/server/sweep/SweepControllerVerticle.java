@@ -1,7 +1,7 @@
 package dev.cairn.server.sweep;
 
-import dev.cairn.core.security.SecurityStore;
 import dev.cairn.core.Provenance;
+import dev.cairn.core.security.SecurityStore;
 import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.core.sweep.SweepRecord;
@@ -18,10 +18,10 @@ import dev.cairn.core.sweep.ValueKeys;
 import dev.cairn.core.tracking.NewRun;
 import dev.cairn.core.tracking.ScalarPoint;
 import dev.cairn.core.tracking.Series;
-import dev.cairn.server.json.JsonMapping;
 import dev.cairn.server.Platform;
 import dev.cairn.server.bus.Addresses;
 import dev.cairn.server.bus.MetricBatch;
+import dev.cairn.server.json.JsonMapping;
 import dev.cairn.spi.SpecException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -31,7 +31,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,8 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The sweep controller, one per head: it samples trials, creates their runs, hands them to free
  * training nodes, feeds the pruner from the metrics they stream back (and forwards those to the one
- * store writer), re-queues the trials of a node that goes silent, and resumes RUNNING sweeps after a
- * restart. Its state lives on its event loop; every database call runs on an ordered worker
+ * store writer), re-queues the trials of a node that goes silent, and resumes RUNNING sweeps after
+ * a restart. Its state lives on its event loop; every database call runs on an ordered worker
  * ({@code executeBlocking}), never on the loop.
  */
 public final class SweepControllerVerticle extends VerticleBase {
@@ -86,28 +85,34 @@ public final class SweepControllerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    List<MessageConsumer<?>> consumers = List.of(
-        bus.<JsonObject>consumer(SweepAddresses.SUBMIT, this::submit),
-        bus.<JsonObject>consumer(SweepAddresses.STOP, this::stopSweep),
-        bus.<JsonObject>consumer(SweepAddresses.WORKER_HELLO, this::hello),
-        bus.<JsonObject>consumer(SweepAddresses.WORKER_HEARTBEAT, this::heartbeat),
-        bus.<JsonObject>consumer(SweepAddresses.WORKERS, msg -> msg.reply(
-            new JsonObject().put("workers", pool.toJson(System.currentTimeMillis())))),
-        bus.<MetricBatch>consumer(SweepAddresses.TRIAL_METRICS, this::metrics),
-        bus.<JsonObject>consumer(SweepAddresses.TRIAL_STATE, this::trialState),
-        bus.<JsonObject>localConsumer(Addresses.FLUSHED, msg -> flushed(msg.body())));
+    List<MessageConsumer<?>> consumers =
+        List.of(
+            bus.<JsonObject>consumer(SweepAddresses.SUBMIT, this::submit),
+            bus.<JsonObject>consumer(SweepAddresses.STOP, this::stopSweep),
+            bus.<JsonObject>consumer(SweepAddresses.WORKER_HELLO, this::hello),
+            bus.<JsonObject>consumer(SweepAddresses.WORKER_HEARTBEAT, this::heartbeat),
+            bus.<JsonObject>consumer(
+                SweepAddresses.WORKERS,
+                msg ->
+                    msg.reply(
+                        new JsonObject().put("workers", pool.toJson(System.currentTimeMillis())))),
+            bus.<MetricBatch>consumer(SweepAddresses.TRIAL_METRICS, this::metrics),
+            bus.<JsonObject>consumer(SweepAddresses.TRIAL_STATE, this::trialState),
+            bus.<JsonObject>localConsumer(Addresses.FLUSHED, msg -> flushed(msg.body())));
     timer = vertx.setPeriodic(CHECK_MILLIS, id -> checkWorkers());
     Future<?> ready = Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     if (!settings.resumeAll()) {
       return ready;
     }
-    return ready.compose(v -> blocking(() -> sweeps().list(SweepStatus.RUNNING, 1000)))
+    return ready
+        .compose(v -> blocking(() -> sweeps().list(SweepStatus.RUNNING, 1000)))
         .compose(running -> Future.all(running.stream().map(r -> resume(r, 0, 0)).toList()))
-        .onSuccess(v -> {
-          if (!active.isEmpty()) {
-            LOG.warn("resuming {} unfinished sweep(s)", active.size());
-          }
-        });
+        .onSuccess(
+            v -> {
+              if (!active.isEmpty()) {
+                LOG.warn("resuming {} unfinished sweep(s)", active.size());
+              }
+            });
   }
 
   @Override
@@ -124,75 +129,117 @@ public final class SweepControllerVerticle extends VerticleBase {
     JsonObject b = msg.body();
     int runCap = b.getInteger("runCap", 0);
     int parallel = b.getInteger("parallel", 0);
-    blocking(() -> {
-      String sweepText = b.getString("sweepText");
-      SweepSpec spec = SweepSpecParser.parse(sweepText, b.getString("baseText"), b.getString("name", "sweep"))
-          .withLimits(runCap, parallel);
-      SweepValidator.validate(spec, resolver);
-      String hash = Provenance.sha256(sweepText + "\n--- base spec ---\n" + spec.baseText());
-      return new Prepared(spec, hash, sweeps().findRunning(hash).orElse(null));
-    }).compose(p -> {
-      if (p.existing() != null && active.containsKey(p.existing().id())) {
-        return Future.succeededFuture(summary(active.get(p.existing().id())).put("resumed", true));
-      }
-      if (p.existing() != null) {
-        return resume(p.existing(), runCap, parallel).map(s -> summary(s).put("resumed", true));
-      }
-      String owner = b.getString("owner");
-      return blocking(() -> {
-            SweepRecord record = sweeps().create(p.spec(), p.hash());
-            // owned before its first trial is created, so every trial's run takes the same owner
-            if (owner != null && !owner.equals("local")) {
-              platform.security().setOwner(SecurityStore.Owned.SWEEP, record.id(), owner);
-            }
-            return record;
-          })
-          .map(record -> summary(activate(record, p.spec(), List.of(), Map.of())).put("resumed", false));
-    }).onSuccess(msg::reply).onFailure(e -> msg.fail(e instanceof SpecException ? 400 : 500, String.valueOf(e.getMessage())));
+    blocking(
+            () -> {
+              String sweepText = b.getString("sweepText");
+              SweepSpec spec =
+                  SweepSpecParser.parse(
+                          sweepText, b.getString("baseText"), b.getString("name", "sweep"))
+                      .withLimits(runCap, parallel);
+              SweepValidator.validate(spec, resolver);
+              String hash =
+                  Provenance.sha256(sweepText + "\n--- base spec ---\n" + spec.baseText());
+              return new Prepared(spec, hash, sweeps().findRunning(hash).orElse(null));
+            })
+        .compose(
+            p -> {
+              if (p.existing() != null && active.containsKey(p.existing().id())) {
+                return Future.succeededFuture(
+                    summary(active.get(p.existing().id())).put("resumed", true));
+              }
+              if (p.existing() != null) {
+                return resume(p.existing(), runCap, parallel)
+                    .map(s -> summary(s).put("resumed", true));
+              }
+              String owner = b.getString("owner");
+              return blocking(
+                      () -> {
+                        SweepRecord record = sweeps().create(p.spec(), p.hash());
+                        // owned before its first trial is created, so every trial's run takes the
+                        // same owner
+                        if (owner != null && !owner.equals("local")) {
+                          platform
+                              .security()
+                              .setOwner(SecurityStore.Owned.SWEEP, record.id(), owner);
+                        }
+                        return record;
+                      })
+                  .map(
+                      record ->
+                          summary(activate(record, p.spec(), List.of(), Map.of()))
+                              .put("resumed", false));
+            })
+        .onSuccess(msg::reply)
+        .onFailure(
+            e -> msg.fail(e instanceof SpecException ? 400 : 500, String.valueOf(e.getMessage())));
   }
 
   private static JsonObject summary(ActiveSweep s) {
     long done = s.trials.values().stream().filter(t -> !t.inFlight()).count();
-    return new JsonObject().put("id", s.record.id()).put("name", s.spec.name()).put("method", s.spec.method().label())
-        .put("metric", s.spec.metric()).put("goal", s.spec.goal().label()).put("runCap", s.spec.runCap())
-        .put("parallel", s.spec.parallel()).put("trialsDone", done).put("trialsToRetry", s.retried);
+    return new JsonObject()
+        .put("id", s.record.id())
+        .put("name", s.spec.name())
+        .put("method", s.spec.method().label())
+        .put("metric", s.spec.metric())
+        .put("goal", s.spec.goal().label())
+        .put("runCap", s.spec.runCap())
+        .put("parallel", s.spec.parallel())
+        .put("trialsDone", done)
+        .put("trialsToRetry", s.retried);
   }
 
-  private record Loaded(SweepRecord record, SweepSpec spec, List<TrialRecord> trials, Map<Integer, Series> values) {}
+  private record Loaded(
+      SweepRecord record, SweepSpec spec, List<TrialRecord> trials, Map<Integer, Series> values) {}
 
   /** Loads a RUNNING sweep, puts its unfinished trials' runs back to QUEUED and activates it. */
   private Future<ActiveSweep> resume(SweepRecord stored, int runCap, int parallel) {
-    return blocking(() -> {
-      int cap = runCap > 0 ? runCap : stored.runCap();
-      int par = parallel > 0 ? parallel : stored.parallel();
-      SweepSpec spec = SweepSpecParser.parse(stored.sweepText(), stored.baseText(), stored.name()).withLimits(cap, par);
-      SweepRecord record = stored;
-      if (spec.runCap() != stored.runCap() || spec.parallel() != stored.parallel()) {
-        sweeps().updateLimits(stored.id(), spec.runCap(), spec.parallel());
-        record = sweeps().find(stored.id()).orElseThrow();
-      }
-      int orphans = sweeps().deleteOrphanRuns(stored.id());
-      if (orphans > 0) {
-        LOG.info("sweep {}: deleted {} run(s) stored for a trial the last process did not record", stored.id(), orphans);
-      }
-      List<TrialRecord> trials = sweeps().trials(stored.id());
-      Map<Integer, Series> values = new HashMap<>();
-      for (TrialRecord t : trials) {
-        if (!t.status().done()) {
-          sweeps().requeueRun(t.runId());
-        }
-        platform.store().readSeries(t.runId(), spec.metric(), 0).ifPresent(s -> values.put(t.trialNo(), s));
-      }
-      return new Loaded(record, spec, trials, values);
-    }).map(l -> {
-      long retry = l.trials().stream().filter(t -> !t.status().done()).count();
-      LOG.info("sweep {} ({}): resuming with {} trial(s) stored, {} to retry", l.record().id(), l.record().name(),
-          l.trials().size(), retry);
-      return activate(l.record(), l.spec(), l.trials(), l.values());
-    });
+    return blocking(
+            () -> {
+              int cap = runCap > 0 ? runCap : stored.runCap();
+              int par = parallel > 0 ? parallel : stored.parallel();
+              SweepSpec spec =
+                  SweepSpecParser.parse(stored.sweepText(), stored.baseText(), stored.name())
+                      .withLimits(cap, par);
+              SweepRecord record = stored;
+              if (spec.runCap() != stored.runCap() || spec.parallel() != stored.parallel()) {
+                sweeps().updateLimits(stored.id(), spec.runCap(), spec.parallel());
+                record = sweeps().find(stored.id()).orElseThrow();
+              }
+              int orphans = sweeps().deleteOrphanRuns(stored.id());
+              if (orphans > 0) {
+                LOG.info(
+                    "sweep {}: deleted {} run(s) stored for a trial the last process did not record",
+                    stored.id(),
+                    orphans);
+              }
+              List<TrialRecord> trials = sweeps().trials(stored.id());
+              Map<Integer, Series> values = new HashMap<>();
+              for (TrialRecord t : trials) {
+                if (!t.status().done()) {
+                  sweeps().requeueRun(t.runId());
+                }
+                platform
+                    .store()
+                    .readSeries(t.runId(), spec.metric(), 0)
+                    .ifPresent(s -> values.put(t.trialNo(), s));
+              }
+              return new Loaded(record, spec, trials, values);
+            })
+        .map(
+            l -> {
+              long retry = l.trials().stream().filter(t -> !t.status().done()).count();
+              LOG.info(
+                  "sweep {} ({}): resuming with {} trial(s) stored, {} to retry",
+                  l.record().id(),
+                  l.record().name(),
+                  l.trials().size(),
+                  retry);
+              return activate(l.record(), l.spec(), l.trials(), l.values());
+            });
   }
 
-  private ActiveSweep activate(SweepRecord record, SweepSpec spec, List<TrialRecord> trials, Map<Integer, Series> values) {
+  private ActiveSweep activate(
+      SweepRecord record, SweepSpec spec, List<TrialRecord> trials, Map<Integer, Series> values) {
     ActiveSweep s = new ActiveSweep(record, spec);
     s.retried = (int) trials.stream().filter(r -> !r.status().done()).count();
     for (TrialRecord r : trials) {
@@ -215,9 +262,24 @@ public final class SweepControllerVerticle extends VerticleBase {
   }
 
   private static TrialRecord withStatus(TrialRecord r, TrialState status) {
-    return new TrialRecord(r.sweepId(), r.trialNo(), r.runId(), status, r.params(), r.objective(), r.objectiveStep(),
-        r.prunedStep(), r.attempts(), r.worker(), r.message(), r.createdAt(), r.dispatchedAt(), r.runningAt(),
-        r.firstMetricAt(), r.firstStoredAt(), r.endedAt());
+    return new TrialRecord(
+        r.sweepId(),
+        r.trialNo(),
+        r.runId(),
+        status,
+        r.params(),
+        r.objective(),
+        r.objectiveStep(),
+        r.prunedStep(),
+        r.attempts(),
+        r.worker(),
+        r.message(),
+        r.createdAt(),
+        r.dispatchedAt(),
+        r.runningAt(),
+        r.firstMetricAt(),
+        r.firstStoredAt(),
+        r.endedAt());
   }
 
   private void stopSweep(Message<JsonObject> msg) {
@@ -233,8 +295,15 @@ public final class SweepControllerVerticle extends VerticleBase {
         continue;
       }
       if (t.dispatched && t.worker != null) {
-        vertx.eventBus().request(SweepAddresses.worker(t.worker), new JsonObject().put("op", "cancel")
-            .put("runId", t.runId()).put("attempt", t.attempt).put("reason", "sweep stopped"));
+        vertx
+            .eventBus()
+            .request(
+                SweepAddresses.worker(t.worker),
+                new JsonObject()
+                    .put("op", "cancel")
+                    .put("runId", t.runId())
+                    .put("attempt", t.attempt)
+                    .put("reason", "sweep stopped"));
       } else {
         finish(s, t, TrialState.KILLED, "sweep stopped before the trial started");
       }
@@ -264,47 +333,84 @@ public final class SweepControllerVerticle extends VerticleBase {
     // copies of the histories the loop keeps updating; ordered blocking calls keep samples in order
     List<TrialHistory> histories = s.histories().stream().map(TrialHistory::copy).toList();
     String name = s.spec.name() + "-" + trialNo;
-    blocking(() -> {
-          Map<String, Object> sampled = s.sampler.sample(trialNo, histories);
-          return newTrialRun(s, name, TrialSpecs.text(s.spec, name, sampled), sampled);
-        })
-        .compose(nt -> vertx.eventBus().<JsonObject>request(Addresses.CREATE_RUN, JsonMapping.toJson(nt.run()))
-            .map(reply -> {
-              Instant now = SweepStore.now();
-              TrialRecord rec = new TrialRecord(s.record.id(), trialNo, reply.body().getString("id"),
-                  nt.error() == null ? TrialState.QUEUED : TrialState.FAILED, nt.params(), null, null, null, 0, null,
-                  nt.error(), now, null, null, null, null, nt.error() == null ? null : now);
-              return rec;
-            }))
-        .compose(rec -> blocking(() -> {
-          sweeps().saveTrial(rec);
-          // a trial's run belongs to whoever submitted the sweep
-          platform.security().owner(SecurityStore.Owned.SWEEP, s.record.id())
-              .ifPresent(owner -> platform.security().setOwner(SecurityStore.Owned.RUN, rec.runId(), owner));
-          return rec;
-        }))
-        .onComplete(ar -> {
-          s.creating--;
-          if (ar.succeeded()) {
-            TrialRecord rec = ar.result();
-            ActiveSweep.Trial t = new ActiveSweep.Trial(rec, rec.history());
-            s.trials.put(trialNo, t);
-            byRun.put(rec.runId(), t);
-            sweepOfRun.put(rec.runId(), s);
-            if (rec.status() == TrialState.FAILED) {
-              setRunState(rec.runId(), "FAILED", null, rec.message());
-              publishTrial(s, t);
-            }
-          } else {
-            LOG.error("sweep {}: could not create trial {}; stopping the sweep", s.record.id(), trialNo, ar.cause());
-            s.stopping = true;
-          }
-          pump();
-        });
+    blocking(
+            () -> {
+              Map<String, Object> sampled = s.sampler.sample(trialNo, histories);
+              return newTrialRun(s, name, TrialSpecs.text(s.spec, name, sampled), sampled);
+            })
+        .compose(
+            nt ->
+                vertx
+                    .eventBus()
+                    .<JsonObject>request(Addresses.CREATE_RUN, JsonMapping.toJson(nt.run()))
+                    .map(
+                        reply -> {
+                          Instant now = SweepStore.now();
+                          TrialRecord rec =
+                              new TrialRecord(
+                                  s.record.id(),
+                                  trialNo,
+                                  reply.body().getString("id"),
+                                  nt.error() == null ? TrialState.QUEUED : TrialState.FAILED,
+                                  nt.params(),
+                                  null,
+                                  null,
+                                  null,
+                                  0,
+                                  null,
+                                  nt.error(),
+                                  now,
+                                  null,
+                                  null,
+                                  null,
+                                  null,
+                                  nt.error() == null ? null : now);
+                          return rec;
+                        }))
+        .compose(
+            rec ->
+                blocking(
+                    () -> {
+                      sweeps().saveTrial(rec);
+                      // a trial's run belongs to whoever submitted the sweep
+                      platform
+                          .security()
+                          .owner(SecurityStore.Owned.SWEEP, s.record.id())
+                          .ifPresent(
+                              owner ->
+                                  platform
+                                      .security()
+                                      .setOwner(SecurityStore.Owned.RUN, rec.runId(), owner));
+                      return rec;
+                    }))
+        .onComplete(
+            ar -> {
+              s.creating--;
+              if (ar.succeeded()) {
+                TrialRecord rec = ar.result();
+                ActiveSweep.Trial t = new ActiveSweep.Trial(rec, rec.history());
+                s.trials.put(trialNo, t);
+                byRun.put(rec.runId(), t);
+                sweepOfRun.put(rec.runId(), s);
+                if (rec.status() == TrialState.FAILED) {
+                  setRunState(rec.runId(), "FAILED", null, rec.message());
+                  publishTrial(s, t);
+                }
+              } else {
+                LOG.error(
+                    "sweep {}: could not create trial {}; stopping the sweep",
+                    s.record.id(),
+                    trialNo,
+                    ar.cause());
+                s.stopping = true;
+              }
+              pump();
+            });
   }
 
   /** The trial's run, with its params resolved against the plugins (or the error that stops it). */
-  private NewTrial newTrialRun(ActiveSweep s, String name, String text, Map<String, Object> params) {
+  private NewTrial newTrialRun(
+      ActiveSweep s, String name, String text, Map<String, Object> params) {
     dev.cairn.core.training.TorchThreads.configureDefaults(); // before libtorch loads
     Map<String, String> provenance = Provenance.collect(null, platform.plugins().pluginVersions());
     Map<String, String> flat = new LinkedHashMap<>();
@@ -322,8 +428,18 @@ public final class SweepControllerVerticle extends VerticleBase {
     }
     flat.put("sweep.id", s.record.id());
     flat.put("sweep.trial", name.substring(name.lastIndexOf('-') + 1));
-    return new NewTrial(new NewRun(s.spec.experiment(), name, text, Provenance.sha256(text), seed, device,
-        provenance, flat), error, params);
+    return new NewTrial(
+        new NewRun(
+            s.spec.experiment(),
+            name,
+            text,
+            Provenance.sha256(text),
+            seed,
+            device,
+            provenance,
+            flat),
+        error,
+        params);
   }
 
   private void dispatch() {
@@ -356,25 +472,48 @@ public final class SweepControllerVerticle extends VerticleBase {
     t.prunedStep = null;
     w.assigned.add(t.runId());
     String text = TrialSpecs.text(s.spec, s.spec.name() + "-" + t.trialNo(), t.record.params());
-    JsonObject body = new JsonObject().put("op", "assign").put("sweepId", s.record.id()).put("trialNo", t.trialNo())
-        .put("runId", t.runId()).put("attempt", t.attempt).put("specText", text);
+    JsonObject body =
+        new JsonObject()
+            .put("op", "assign")
+            .put("sweepId", s.record.id())
+            .put("trialNo", t.trialNo())
+            .put("runId", t.runId())
+            .put("attempt", t.attempt)
+            .put("specText", text);
     int attempt = t.attempt;
-    vertx.eventBus().<JsonObject>request(SweepAddresses.worker(w.id), body, new DeliveryOptions().setSendTimeout(10_000))
-        .onSuccess(reply -> {
-          LOG.info("sweep {}: trial {} (run {}) attempt {} on {}", s.record.id(), t.trialNo(), t.runId(), attempt, w.id);
-          save(t, TrialState.QUEUED, null, null);
-        })
-        .onFailure(e -> {
-          if (t.attempt != attempt || !t.dispatched) {
-            return;
-          }
-          // a node that just joined may not be reachable yet (its address spreads through the cluster)
-          LOG.info("sweep {}: node {} did not take trial {}: {}", s.record.id(), w.id, t.trialNo(), e.getMessage());
-          w.assigned.remove(t.runId());
-          t.dispatched = false;
-          t.worker = null;
-          vertx.setTimer(500, id -> dispatch());
-        });
+    vertx
+        .eventBus()
+        .<JsonObject>request(
+            SweepAddresses.worker(w.id), body, new DeliveryOptions().setSendTimeout(10_000))
+        .onSuccess(
+            reply -> {
+              LOG.info(
+                  "sweep {}: trial {} (run {}) attempt {} on {}",
+                  s.record.id(),
+                  t.trialNo(),
+                  t.runId(),
+                  attempt,
+                  w.id);
+              save(t, TrialState.QUEUED, null, null);
+            })
+        .onFailure(
+            e -> {
+              if (t.attempt != attempt || !t.dispatched) {
+                return;
+              }
+              // a node that just joined may not be reachable yet (its address spreads through the
+              // cluster)
+              LOG.info(
+                  "sweep {}: node {} did not take trial {}: {}",
+                  s.record.id(),
+                  w.id,
+                  t.trialNo(),
+                  e.getMessage());
+              w.assigned.remove(t.runId());
+              t.dispatched = false;
+              t.worker = null;
+              vertx.setTimer(500, id -> dispatch());
+            });
   }
 
   // ---- what nodes report
@@ -384,7 +523,11 @@ public final class SweepControllerVerticle extends VerticleBase {
     String runId = b.getString("runId");
     ActiveSweep.Trial t = byRun.get(runId);
     ActiveSweep s = sweepOfRun.get(runId);
-    if (t == null || s == null || !t.inFlight() || !t.dispatched || t.attempt != b.getInteger("attempt", -1)) {
+    if (t == null
+        || s == null
+        || !t.inFlight()
+        || !t.dispatched
+        || t.attempt != b.getInteger("attempt", -1)) {
       msg.reply(new JsonObject().put("stale", true));
       return;
     }
@@ -395,18 +538,21 @@ public final class SweepControllerVerticle extends VerticleBase {
         t.history.state(TrialState.RUNNING);
         t.record = t.snapshot(TrialState.RUNNING, null, null);
         setRunState(runId, "RUNNING", b.getString("device"), null)
-            .onSuccess(v -> {
-              msg.reply(new JsonObject().put("stale", false));
-              persist(t);
-            })
-            .onFailure(e -> {
-              msg.reply(new JsonObject().put("stale", true));
-              finish(s, t, TrialState.FAILED, "could not start: " + e.getMessage());
-            });
+            .onSuccess(
+                v -> {
+                  msg.reply(new JsonObject().put("stale", false));
+                  persist(t);
+                })
+            .onFailure(
+                e -> {
+                  msg.reply(new JsonObject().put("stale", true));
+                  finish(s, t, TrialState.FAILED, "could not start: " + e.getMessage());
+                });
         return;
       }
       case "INTERRUPTED" -> requeue(s, t, "its training node stopped");
-      case "FINISHED", "FAILED", "PRUNED", "KILLED" -> finish(s, t, TrialState.valueOf(status), b.getString("message"));
+      case "FINISHED", "FAILED", "PRUNED", "KILLED" ->
+          finish(s, t, TrialState.valueOf(status), b.getString("message"));
       default -> {
         msg.fail(400, "unknown trial status '" + status + "'");
         return;
@@ -420,8 +566,13 @@ public final class SweepControllerVerticle extends VerticleBase {
     ActiveSweep.Trial t = byRun.get(runId);
     ActiveSweep s = sweepOfRun.get(runId);
     String attempt = msg.headers().get("attempt");
-    if (t == null || s == null || !t.inFlight() || !t.dispatched || !String.valueOf(t.attempt).equals(attempt)) {
-      return; // a stale attempt (its node was given up on): its points must not mix with the retry's
+    if (t == null
+        || s == null
+        || !t.inFlight()
+        || !t.dispatched
+        || !String.valueOf(t.attempt).equals(attempt)) {
+      return; // a stale attempt (its node was given up on): its points must not mix with the
+      // retry's
     }
     MetricBatch batch = msg.body();
     vertx.eventBus().send(Addresses.METRICS, batch);
@@ -429,16 +580,30 @@ public final class SweepControllerVerticle extends VerticleBase {
       t.firstMetricAt = SweepStore.now();
     }
     for (ScalarPoint p : batch.points()) {
-      if (!p.tag().equals(s.spec.metric()) || !t.history.report(p.step(), p.value()) || t.pruneReason != null) {
+      if (!p.tag().equals(s.spec.metric())
+          || !t.history.report(p.step(), p.value())
+          || t.pruneReason != null) {
         continue;
       }
       Optional<String> reason = s.pruner.check(t.history, p.step(), s.histories(), s.spec.goal());
       if (reason.isPresent()) {
         t.pruneReason = reason.get();
         t.prunedStep = p.step();
-        LOG.info("sweep {}: pruning trial {} at step {}: {}", s.record.id(), t.trialNo(), p.step(), reason.get());
-        vertx.eventBus().request(SweepAddresses.worker(t.worker), new JsonObject().put("op", "prune")
-            .put("runId", runId).put("attempt", t.attempt).put("reason", reason.get()));
+        LOG.info(
+            "sweep {}: pruning trial {} at step {}: {}",
+            s.record.id(),
+            t.trialNo(),
+            p.step(),
+            reason.get());
+        vertx
+            .eventBus()
+            .request(
+                SweepAddresses.worker(t.worker),
+                new JsonObject()
+                    .put("op", "prune")
+                    .put("runId", runId)
+                    .put("attempt", t.attempt)
+                    .put("reason", reason.get()));
       }
     }
   }
@@ -461,9 +626,17 @@ public final class SweepControllerVerticle extends VerticleBase {
     JsonObject info = msg.body();
     String id = info.getString("workerId");
     WorkerPool.Worker w = pool.register(id, info, System.currentTimeMillis());
-    LOG.info("training node {} on {} joined: {} slot(s), {} cores, {} GPUs", id, info.getString("host"),
-        w.slots, info.getInteger("cores"), info.getInteger("gpus"));
-    msg.reply(new JsonObject().put("ok", true).put("cancel", unknownRuns(w, info.getJsonArray("running"))));
+    LOG.info(
+        "training node {} on {} joined: {} slot(s), {} cores, {} GPUs",
+        id,
+        info.getString("host"),
+        w.slots,
+        info.getInteger("cores"),
+        info.getInteger("gpus"));
+    msg.reply(
+        new JsonObject()
+            .put("ok", true)
+            .put("cancel", unknownRuns(w, info.getJsonArray("running"))));
     dispatch();
   }
 
@@ -475,18 +648,25 @@ public final class SweepControllerVerticle extends VerticleBase {
       return;
     }
     w.get().lastSeen = System.currentTimeMillis();
-    msg.reply(new JsonObject().put("known", true).put("cancel", unknownRuns(w.get(), msg.body().getJsonArray("running"))));
+    msg.reply(
+        new JsonObject()
+            .put("known", true)
+            .put("cancel", unknownRuns(w.get(), msg.body().getJsonArray("running"))));
   }
 
-  /** Runs a node trains that the head has not assigned to it (re-queued meanwhile, or before a restart). */
+  /**
+   * Runs a node trains that the head has not assigned to it (re-queued meanwhile, or before a
+   * restart).
+   */
   private static JsonArray unknownRuns(WorkerPool.Worker w, JsonArray running) {
     JsonArray cancel = new JsonArray();
     if (running != null) {
-      running.forEach(id -> {
-        if (!w.assigned.contains(String.valueOf(id))) {
-          cancel.add(id);
-        }
-      });
+      running.forEach(
+          id -> {
+            if (!w.assigned.contains(String.valueOf(id))) {
+              cancel.add(id);
+            }
+          });
     }
     return cancel;
   }
@@ -501,8 +681,11 @@ public final class SweepControllerVerticle extends VerticleBase {
     }
     List<WorkerPool.Worker> lost = pool.expire(now, settings.workerTimeoutMillis());
     for (WorkerPool.Worker w : lost) {
-      LOG.warn("training node {} silent for more than {} ms: re-queuing its {} trial(s)", w.id,
-          settings.workerTimeoutMillis(), w.assigned.size());
+      LOG.warn(
+          "training node {} silent for more than {} ms: re-queuing its {} trial(s)",
+          w.id,
+          settings.workerTimeoutMillis(),
+          w.assigned.size());
       for (String runId : List.copyOf(w.assigned)) {
         ActiveSweep.Trial t = byRun.get(runId);
         if (t != null && t.inFlight() && w.id.equals(t.worker)) {
@@ -528,36 +711,45 @@ public final class SweepControllerVerticle extends VerticleBase {
       finish(s, t, TrialState.KILLED, "sweep stopped");
       return;
     }
-    LOG.warn("sweep {}: trial {} (run {}) re-queued: {}", s.record.id(), t.trialNo(), t.runId(), why);
+    LOG.warn(
+        "sweep {}: trial {} (run {}) re-queued: {}", s.record.id(), t.trialNo(), t.runId(), why);
     t.requeuing = true;
     t.history.state(TrialState.QUEUED);
     t.record = t.snapshot(TrialState.QUEUED, why, null);
     TrialRecord rec = t.record;
-    blocking(() -> {
-      sweeps().requeueRun(t.runId());
-      sweeps().saveTrial(rec);
-      return null;
-    }).onComplete(ar -> {
-      t.requeuing = false;
-      if (ar.failed()) {
-        LOG.error("trial run {} could not be re-queued", t.runId(), ar.cause());
-      }
-      dispatch();
-    });
+    blocking(
+            () -> {
+              sweeps().requeueRun(t.runId());
+              sweeps().saveTrial(rec);
+              return null;
+            })
+        .onComplete(
+            ar -> {
+              t.requeuing = false;
+              if (ar.failed()) {
+                LOG.error("trial run {} could not be re-queued", t.runId(), ar.cause());
+              }
+              dispatch();
+            });
   }
 
   private void finish(ActiveSweep s, ActiveSweep.Trial t, TrialState state, String message) {
-    pool.get(t.worker).ifPresent(w -> {
-      if (w.assigned.remove(t.runId())) {
-        w.trialsDone++;
-      }
-    });
+    pool.get(t.worker)
+        .ifPresent(
+            w -> {
+              if (w.assigned.remove(t.runId())) {
+                w.trialsDone++;
+              }
+            });
     t.dispatched = false;
     if (state == TrialState.PRUNED && t.pruneReason != null) {
       message = "pruned at step " + t.prunedStep + ": " + t.pruneReason;
     }
     if (state == TrialState.FINISHED && t.history.lastValue() == null) {
-      message = "metric '" + s.spec.metric() + "' was never reported; check metric.name against the run's tags";
+      message =
+          "metric '"
+              + s.spec.metric()
+              + "' was never reported; check metric.name against the run's tags";
     }
     t.history.state(state);
     t.history.objective(t.history.lastValue());
@@ -565,11 +757,21 @@ public final class SweepControllerVerticle extends VerticleBase {
     TrialRecord rec = t.record;
     String runStatus = state == TrialState.PRUNED ? "PRUNED" : state.name();
     setRunState(t.runId(), runStatus, null, message)
-        .onFailure(e -> LOG.warn("run {} of trial {} not marked {}: {}", t.runId(), t.trialNo(), runStatus, e.getMessage()));
-    blocking(() -> {
-      sweeps().saveTrial(rec);
-      return null;
-    }).onFailure(e -> LOG.error("trial {} of sweep {} not stored", t.trialNo(), s.record.id(), e));
+        .onFailure(
+            e ->
+                LOG.warn(
+                    "run {} of trial {} not marked {}: {}",
+                    t.runId(),
+                    t.trialNo(),
+                    runStatus,
+                    e.getMessage()));
+    blocking(
+            () -> {
+              sweeps().saveTrial(rec);
+              return null;
+            })
+        .onFailure(
+            e -> LOG.error("trial {} of sweep {} not stored", t.trialNo(), s.record.id(), e));
     publishTrial(s, t);
     pump();
   }
@@ -581,26 +783,40 @@ public final class SweepControllerVerticle extends VerticleBase {
     s.ending = true;
     SweepStatus status = s.stopping ? SweepStatus.STOPPED : SweepStatus.FINISHED;
     String message = bestSummary(s);
-    blocking(() -> {
-      sweeps().end(s.record.id(), status, message);
-      return null;
-    }).onComplete(ar -> {
-      active.remove(s.record.id());
-      s.trials.values().forEach(t -> {
-        byRun.remove(t.runId());
-        sweepOfRun.remove(t.runId());
-      });
-      LOG.info("sweep {} {}: {}", s.record.id(), status, message);
-      vertx.eventBus().publish(SweepAddresses.EVENTS, new JsonObject().put("type", "sweep")
-          .put("sweepId", s.record.id()).put("status", status.name()).put("message", message));
-    });
+    blocking(
+            () -> {
+              sweeps().end(s.record.id(), status, message);
+              return null;
+            })
+        .onComplete(
+            ar -> {
+              active.remove(s.record.id());
+              s.trials
+                  .values()
+                  .forEach(
+                      t -> {
+                        byRun.remove(t.runId());
+                        sweepOfRun.remove(t.runId());
+                      });
+              LOG.info("sweep {} {}: {}", s.record.id(), status, message);
+              vertx
+                  .eventBus()
+                  .publish(
+                      SweepAddresses.EVENTS,
+                      new JsonObject()
+                          .put("type", "sweep")
+                          .put("sweepId", s.record.id())
+                          .put("status", status.name())
+                          .put("message", message));
+            });
   }
 
   private static String bestSummary(ActiveSweep s) {
     ActiveSweep.Trial best = null;
     for (ActiveSweep.Trial t : s.trials.values()) {
       Double v = t.history.objective();
-      if (t.record.status() == TrialState.FINISHED && v != null
+      if (t.record.status() == TrialState.FINISHED
+          && v != null
           && (best == null || s.spec.goal().better(v, best.history.objective()))) {
         best = t;
       }
@@ -608,18 +824,39 @@ public final class SweepControllerVerticle extends VerticleBase {
     if (best == null) {
       return "no trial finished with a value of " + s.spec.metric();
     }
-    return "best trial " + best.trialNo() + " (run " + best.runId() + "): " + s.spec.metric() + " = "
-        + best.history.objective() + " with " + ValueKeys.toJson(best.record.params());
+    return "best trial "
+        + best.trialNo()
+        + " (run "
+        + best.runId()
+        + "): "
+        + s.spec.metric()
+        + " = "
+        + best.history.objective()
+        + " with "
+        + ValueKeys.toJson(best.record.params());
   }
 
   private void publishTrial(ActiveSweep s, ActiveSweep.Trial t) {
     TrialRecord r = t.record;
-    vertx.eventBus().publish(SweepAddresses.EVENTS, new JsonObject().put("type", "trial").put("sweepId", s.record.id())
-        .put("trialNo", r.trialNo()).put("runId", r.runId()).put("status", r.status().name())
-        .put("objective", r.objective() == null ? null : JsonMapping.finite(r.objective()))
-        .put("objectiveStep", r.objectiveStep()).put("prunedStep", r.prunedStep()).put("attempts", r.attempts())
-        .put("worker", r.worker()).put("message", r.message()).put("params", new JsonObject(r.params()))
-        .put("done", s.trials.values().stream().filter(x -> !x.inFlight()).count()).put("runCap", s.spec.runCap()));
+    vertx
+        .eventBus()
+        .publish(
+            SweepAddresses.EVENTS,
+            new JsonObject()
+                .put("type", "trial")
+                .put("sweepId", s.record.id())
+                .put("trialNo", r.trialNo())
+                .put("runId", r.runId())
+                .put("status", r.status().name())
+                .put("objective", r.objective() == null ? null : JsonMapping.finite(r.objective()))
+                .put("objectiveStep", r.objectiveStep())
+                .put("prunedStep", r.prunedStep())
+                .put("attempts", r.attempts())
+                .put("worker", r.worker())
+                .put("message", r.message())
+                .put("params", new JsonObject(r.params()))
+                .put("done", s.trials.values().stream().filter(x -> !x.inFlight()).count())
+                .put("runCap", s.spec.runCap()));
   }
 
   // ---- helpers
@@ -631,14 +868,21 @@ public final class SweepControllerVerticle extends VerticleBase {
 
   private void persist(ActiveSweep.Trial t) {
     TrialRecord rec = t.record;
-    blocking(() -> {
-      sweeps().saveTrial(rec);
-      return null;
-    }).onFailure(e -> LOG.error("trial run {} not stored", rec.runId(), e));
+    blocking(
+            () -> {
+              sweeps().saveTrial(rec);
+              return null;
+            })
+        .onFailure(e -> LOG.error("trial run {} not stored", rec.runId(), e));
   }
 
   private Future<Void> setRunState(String runId, String status, String device, String message) {
-    JsonObject body = new JsonObject().put("runId", runId).put("status", status).put("device", device).put("message", message);
+    JsonObject body =
+        new JsonObject()
+            .put("runId", runId)
+            .put("status", status)
+            .put("device", device)
+            .put("message", message);
     return vertx.eventBus().request(Addresses.RUN_STATE, body).mapEmpty();
   }
 

@@ -28,50 +28,89 @@ final class SweepJson {
     trials.forEach(t -> counts.merge(t.status(), 1, Integer::sum));
     JsonObject c = new JsonObject();
     counts.forEach((k, v) -> c.put(k.label(), v));
-    return new JsonObject().put("id", s.id()).put("name", s.name()).put("experiment", s.experiment())
-        .put("status", s.status().name()).put("method", s.method().label()).put("metric", s.metric())
-        .put("goal", s.goal().label()).put("runCap", s.runCap()).put("parallel", s.parallel()).put("seed", s.seed())
-        .put("createdAt", time(s.createdAt())).put("endedAt", time(s.endedAt())).put("message", s.message())
-        .put("trials", trials.size()).put("counts", c).put("best", best(s, trials));
+    return new JsonObject()
+        .put("id", s.id())
+        .put("name", s.name())
+        .put("experiment", s.experiment())
+        .put("status", s.status().name())
+        .put("method", s.method().label())
+        .put("metric", s.metric())
+        .put("goal", s.goal().label())
+        .put("runCap", s.runCap())
+        .put("parallel", s.parallel())
+        .put("seed", s.seed())
+        .put("createdAt", time(s.createdAt()))
+        .put("endedAt", time(s.endedAt()))
+        .put("message", s.message())
+        .put("trials", trials.size())
+        .put("counts", c)
+        .put("best", best(s, trials));
   }
 
   static JsonObject best(SweepRecord s, List<TrialRecord> trials) {
     TrialRecord best = null;
     for (TrialRecord t : trials) {
-      if (t.status() == TrialState.FINISHED && t.objective() != null
+      if (t.status() == TrialState.FINISHED
+          && t.objective() != null
           && (best == null || s.goal().better(t.objective(), best.objective()))) {
         best = t;
       }
     }
-    return best == null ? null : new JsonObject().put("trialNo", best.trialNo()).put("runId", best.runId())
-        .put("value", JsonMapping.finite(best.objective())).put("params", new JsonObject(best.params()));
+    return best == null
+        ? null
+        : new JsonObject()
+            .put("trialNo", best.trialNo())
+            .put("runId", best.runId())
+            .put("value", JsonMapping.finite(best.objective()))
+            .put("params", new JsonObject(best.params()));
   }
 
   /** The best objective after each finished trial, in the order they ended. */
   static JsonArray bestSoFar(SweepRecord s, List<TrialRecord> trials) {
     JsonArray out = new JsonArray();
     Double best = null;
-    List<TrialRecord> ended = trials.stream()
-        .filter(t -> t.status() == TrialState.FINISHED && t.objective() != null && t.endedAt() != null)
-        .sorted(Comparator.comparing(TrialRecord::endedAt).thenComparingInt(TrialRecord::trialNo)).toList();
+    List<TrialRecord> ended =
+        trials.stream()
+            .filter(
+                t ->
+                    t.status() == TrialState.FINISHED
+                        && t.objective() != null
+                        && t.endedAt() != null)
+            .sorted(
+                Comparator.comparing(TrialRecord::endedAt).thenComparingInt(TrialRecord::trialNo))
+            .toList();
     for (TrialRecord t : ended) {
       if (best == null || s.goal().better(t.objective(), best)) {
         best = t.objective();
       }
-      out.add(new JsonObject().put("trialNo", t.trialNo()).put("runId", t.runId()).put("endedAt", time(t.endedAt()))
-          .put("value", JsonMapping.finite(t.objective())).put("best", JsonMapping.finite(best)));
+      out.add(
+          new JsonObject()
+              .put("trialNo", t.trialNo())
+              .put("runId", t.runId())
+              .put("endedAt", time(t.endedAt()))
+              .put("value", JsonMapping.finite(t.objective()))
+              .put("best", JsonMapping.finite(best)));
     }
     return out;
   }
 
   static JsonObject trial(TrialRecord t) {
-    return new JsonObject().put("trialNo", t.trialNo()).put("runId", t.runId()).put("status", t.status().name())
+    return new JsonObject()
+        .put("trialNo", t.trialNo())
+        .put("runId", t.runId())
+        .put("status", t.status().name())
         .put("params", new JsonObject(t.params()))
         .put("value", t.objective() == null ? null : JsonMapping.finite(t.objective()))
-        .put("step", t.objectiveStep()).put("prunedStep", t.prunedStep()).put("attempts", t.attempts())
-        .put("worker", t.worker()).put("message", t.message()).put("createdAt", time(t.createdAt()))
-        .put("dispatchedAt", time(t.dispatchedAt())).put("runningAt", time(t.runningAt()))
-        .put("firstMetricAt", time(t.firstMetricAt())).put("firstStoredAt", time(t.firstStoredAt()))
+        .put("step", t.objectiveStep())
+        .put("prunedStep", t.prunedStep())
+        .put("attempts", t.attempts())
+        .put("worker", t.worker())
+        .put("message", t.message())
+        .put("createdAt", time(t.createdAt()))
+        .put("dispatchedAt", time(t.dispatchedAt()))
+        .put("runningAt", time(t.runningAt()))
+        .put("firstMetricAt", time(t.firstMetricAt()))
+        .put("firstStoredAt", time(t.firstStoredAt()))
         .put("endedAt", time(t.endedAt()));
   }
 
@@ -109,8 +148,15 @@ final class SweepJson {
 
   static JsonObject importance(ParameterImportance.Result r) {
     JsonArray items = new JsonArray();
-    r.importances().forEach(i -> items.add(new JsonObject().put("param", i.path()).put("importance", i.importance())));
-    return new JsonObject().put("method", r.method()).put("trials", r.trials()).put("importances", items)
+    r.importances()
+        .forEach(
+            i ->
+                items.add(
+                    new JsonObject().put("param", i.path()).put("importance", i.importance())));
+    return new JsonObject()
+        .put("method", r.method())
+        .put("trials", r.trials())
+        .put("importances", items)
         .put("note", r.note());
   }
 

@@ -1,7 +1,6 @@
 package dev.cairn.server.sweep;
 
 import dev.cairn.core.security.SecurityStore;
-import dev.cairn.server.http.Principal;
 import dev.cairn.core.sweep.ParameterImportance;
 import dev.cairn.core.sweep.SweepRecord;
 import dev.cairn.core.sweep.SweepSpec;
@@ -11,6 +10,7 @@ import dev.cairn.core.sweep.TrialRecord;
 import dev.cairn.server.Platform;
 import dev.cairn.server.http.ApiException;
 import dev.cairn.server.http.HttpSupport;
+import dev.cairn.server.http.Principal;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -52,15 +52,22 @@ public final class SweepRoutes {
     try {
       status = raw == null ? null : SweepStatus.valueOf(raw.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("query parameter 'status': '" + raw + "' is not allowed; one of: RUNNING, FINISHED, STOPPED");
+      throw ApiException.badRequest(
+          "query parameter 'status': '"
+              + raw
+              + "' is not allowed; one of: RUNNING, FINISHED, STOPPED");
     }
-    HttpSupport.blocking(vertx, ctx, () -> {
-      JsonArray out = new JsonArray();
-      for (SweepRecord s : platform.sweeps().list(status, limit)) {
-        out.add(SweepJson.sweep(s, platform.sweeps().trials(s.id())).put("owner", owner(s.id())));
-      }
-      return new JsonObject().put("sweeps", out);
-    });
+    HttpSupport.blocking(
+        vertx,
+        ctx,
+        () -> {
+          JsonArray out = new JsonArray();
+          for (SweepRecord s : platform.sweeps().list(status, limit)) {
+            out.add(
+                SweepJson.sweep(s, platform.sweeps().trials(s.id())).put("owner", owner(s.id())));
+          }
+          return new JsonObject().put("sweeps", out);
+        });
   }
 
   private String owner(String sweepId) {
@@ -68,48 +75,72 @@ public final class SweepRoutes {
   }
 
   private SweepRecord require(String id) {
-    return platform.sweeps().find(id).orElseThrow(() -> ApiException.notFound("no sweep with id '" + id + "'"));
+    return platform
+        .sweeps()
+        .find(id)
+        .orElseThrow(() -> ApiException.notFound("no sweep with id '" + id + "'"));
   }
 
   private void detail(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    HttpSupport.blocking(vertx, ctx, () -> {
-      SweepRecord s = require(id);
-      List<TrialRecord> trials = platform.sweeps().trials(id);
-      SweepSpec spec = SweepSpecParser.parse(s.sweepText(), s.baseText(), s.name());
-      return SweepJson.sweep(s, trials).put("owner", owner(id)).put("parameters", SweepJson.parameters(spec))
-          .put("earlyTerminate", spec.earlyTerminate() == null ? null : spec.earlyTerminate().type().label())
-          .put("bestSoFar", SweepJson.bestSoFar(s, trials)).put("sweepText", s.sweepText()).put("baseText", s.baseText());
-    });
+    HttpSupport.blocking(
+        vertx,
+        ctx,
+        () -> {
+          SweepRecord s = require(id);
+          List<TrialRecord> trials = platform.sweeps().trials(id);
+          SweepSpec spec = SweepSpecParser.parse(s.sweepText(), s.baseText(), s.name());
+          return SweepJson.sweep(s, trials)
+              .put("owner", owner(id))
+              .put("parameters", SweepJson.parameters(spec))
+              .put(
+                  "earlyTerminate",
+                  spec.earlyTerminate() == null ? null : spec.earlyTerminate().type().label())
+              .put("bestSoFar", SweepJson.bestSoFar(s, trials))
+              .put("sweepText", s.sweepText())
+              .put("baseText", s.baseText());
+        });
   }
 
   private void trials(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    HttpSupport.blocking(vertx, ctx, () -> {
-      SweepRecord s = require(id);
-      JsonArray out = new JsonArray();
-      platform.sweeps().trials(id).forEach(t -> out.add(SweepJson.trial(t)));
-      return new JsonObject().put("sweepId", id).put("metric", s.metric()).put("goal", s.goal().label())
-          .put("trials", out);
-    });
+    HttpSupport.blocking(
+        vertx,
+        ctx,
+        () -> {
+          SweepRecord s = require(id);
+          JsonArray out = new JsonArray();
+          platform.sweeps().trials(id).forEach(t -> out.add(SweepJson.trial(t)));
+          return new JsonObject()
+              .put("sweepId", id)
+              .put("metric", s.metric())
+              .put("goal", s.goal().label())
+              .put("trials", out);
+        });
   }
 
   private void importance(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    HttpSupport.blocking(vertx, ctx, () -> {
-      SweepRecord s = require(id);
-      SweepSpec spec = SweepSpecParser.parse(s.sweepText(), s.baseText(), s.name());
-      var histories = platform.sweeps().trials(id).stream().map(TrialRecord::history).toList();
-      return SweepJson.importance(ParameterImportance.evaluate(spec.parameters(), histories, s.seed()))
-          .put("sweepId", id).put("metric", s.metric());
-    });
+    HttpSupport.blocking(
+        vertx,
+        ctx,
+        () -> {
+          SweepRecord s = require(id);
+          SweepSpec spec = SweepSpecParser.parse(s.sweepText(), s.baseText(), s.name());
+          var histories = platform.sweeps().trials(id).stream().map(TrialRecord::history).toList();
+          return SweepJson.importance(
+                  ParameterImportance.evaluate(spec.parameters(), histories, s.seed()))
+              .put("sweepId", id)
+              .put("metric", s.metric());
+        });
   }
 
   private void submit(RoutingContext ctx) {
     String body = ctx.body().asString();
     if (body == null || body.isBlank()) {
-      throw ApiException.badRequest("send the sweep as YAML (with the base spec inline under spec:) or as"
-          + " {\"sweep\": \"<yaml>\", \"spec\": \"<yaml of the base spec>\"}");
+      throw ApiException.badRequest(
+          "send the sweep as YAML (with the base spec inline under spec:) or as"
+              + " {\"sweep\": \"<yaml>\", \"spec\": \"<yaml of the base spec>\"}");
     }
     JsonObject request = new JsonObject().put("sweepText", body).put("name", "api-sweep");
     String type = ctx.request().getHeader("Content-Type");
@@ -121,35 +152,48 @@ public final class SweepRoutes {
         throw ApiException.badRequest("body is not valid JSON: " + e.getMessage());
       }
       if (!(json.getValue("sweep") instanceof String sweepText)) {
-        throw ApiException.badRequest("JSON body needs a 'sweep' field holding the sweep's YAML text");
+        throw ApiException.badRequest(
+            "JSON body needs a 'sweep' field holding the sweep's YAML text");
       }
-      request.put("sweepText", sweepText).put("baseText", HttpSupport.jsonString(json, "spec"))
+      request
+          .put("sweepText", sweepText)
+          .put("baseText", HttpSupport.jsonString(json, "spec"))
           .put("runCap", HttpSupport.jsonInt(json, "runCap", 0, 0, 1_000_000))
           .put("parallel", HttpSupport.jsonInt(json, "parallel", 0, 0, 1024));
     }
     String owner = Principal.of(ctx).owner();
     request.put("owner", owner); // the controller records it before the first trial
-    vertx.eventBus().<JsonObject>request(SweepAddresses.SUBMIT, request)
-        .compose(reply -> vertx.executeBlocking(() -> {
-          String id = reply.body().getString("id");
-          if (id != null) {
-            platform.security().setOwner(SecurityStore.Owned.SWEEP, id, owner);
-          }
-          return reply.body().put("owner", owner);
-        }, false))
+    vertx
+        .eventBus()
+        .<JsonObject>request(SweepAddresses.SUBMIT, request)
+        .compose(
+            reply ->
+                vertx.executeBlocking(
+                    () -> {
+                      String id = reply.body().getString("id");
+                      if (id != null) {
+                        platform.security().setOwner(SecurityStore.Owned.SWEEP, id, owner);
+                      }
+                      return reply.body().put("owner", owner);
+                    },
+                    false))
         .onSuccess(answer -> HttpSupport.json(ctx, 202, answer))
         .onFailure(e -> ctx.fail(fromBus(e)));
   }
 
   private void stop(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    vertx.eventBus().<JsonObject>request(SweepAddresses.STOP, new JsonObject().put("sweepId", id))
+    vertx
+        .eventBus()
+        .<JsonObject>request(SweepAddresses.STOP, new JsonObject().put("sweepId", id))
         .onSuccess(reply -> HttpSupport.json(ctx, 202, reply.body()))
         .onFailure(e -> ctx.fail(fromBus(e)));
   }
 
   private void workers(RoutingContext ctx) {
-    vertx.eventBus().<JsonObject>request(SweepAddresses.WORKERS, new JsonObject())
+    vertx
+        .eventBus()
+        .<JsonObject>request(SweepAddresses.WORKERS, new JsonObject())
         .onSuccess(reply -> HttpSupport.json(ctx, 200, reply.body()))
         .onFailure(e -> ctx.fail(fromBus(e)));
   }
@@ -159,12 +203,12 @@ public final class SweepRoutes {
       return switch (r.failureCode()) {
         case 400 -> new ApiException(400, "invalid_sweep", r.getMessage());
         case 404 -> ApiException.notFound(r.getMessage());
-        default -> r.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
-            ? new ApiException(409, "conflict", "this server runs no sweep controller")
-            : e;
+        default ->
+            r.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
+                ? new ApiException(409, "conflict", "this server runs no sweep controller")
+                : e;
       };
     }
     return e;
   }
-
 }

@@ -17,18 +17,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains one trial attempt on the calling (worker) thread with the ordinary {@link
- * TrainingRunner}: pruning is a stop request that the training listener honours at the next
- * batch, like a user's stop, told apart by {@link Stop}.
+ * Trains one trial attempt on the calling (worker) thread with the ordinary {@link TrainingRunner}:
+ * pruning is a stop request that the training listener honours at the next batch, like a user's
+ * stop, told apart by {@link Stop}.
  */
 final class TrialRunner {
   private static final Logger LOG = LoggerFactory.getLogger(TrialRunner.class);
+
   /**
    * DJL's PyTorch engine trains one model at a time per JVM (its gradient collector is process-wide
    * and refuses a second one), so trials in one JVM take turns; parallel trials need several JVMs
    * (cluster workers, or the local ones {@code cairn sweep} starts).
    */
-  static final java.util.concurrent.locks.ReentrantLock TRAINING = new java.util.concurrent.locks.ReentrantLock(true);
+  static final java.util.concurrent.locks.ReentrantLock TRAINING =
+      new java.util.concurrent.locks.ReentrantLock(true);
 
   /** Why a trial was asked to stop; the first request wins. */
   enum Stop {
@@ -38,7 +40,9 @@ final class TrialRunner {
     INTERRUPT
   }
 
-  /** How an attempt ended: FINISHED, FAILED, PRUNED, KILLED, INTERRUPTED (to be retried) or STALE. */
+  /**
+   * How an attempt ended: FINISHED, FAILED, PRUNED, KILLED, INTERRUPTED (to be retried) or STALE.
+   */
   record Outcome(String status, String message) {}
 
   private final SpecResolver resolver;
@@ -59,7 +63,8 @@ final class TrialRunner {
     try {
       ExperimentSpec spec = TrialSpecs.parse(task.specText(), task.runId());
       ResolvedSpec resolved = resolver.resolve(spec);
-      if (!onRunning.test(Devices.label(Devices.resolve(spec.device(), Engine.getEngine("PyTorch"))))) {
+      if (!onRunning.test(
+          Devices.label(Devices.resolve(spec.device(), Engine.getEngine("PyTorch"))))) {
         return new Outcome("STALE", null);
       }
       TRAINING.lockInterruptibly();
@@ -67,8 +72,12 @@ final class TrialRunner {
         if (task.stop() != Stop.NONE) {
           throw new CancellationException("stopped before it started");
         }
-        new TrainingRunner().train(resolved, task.runId(),
-            new TrainingRunner.Environment(dataDir, offline, sink, TrainingObserver.NONE, () -> task.stop() != Stop.NONE));
+        new TrainingRunner()
+            .train(
+                resolved,
+                task.runId(),
+                new TrainingRunner.Environment(
+                    dataDir, offline, sink, TrainingObserver.NONE, () -> task.stop() != Stop.NONE));
       } finally {
         TRAINING.unlock();
         sink.flush();

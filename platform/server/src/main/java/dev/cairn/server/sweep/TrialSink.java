@@ -16,8 +16,8 @@ import java.util.Map;
  * A trial's sink: scalars go in batches (1024 points or 250 ms, like the run sink) to the sweep
  * controller, which checks they belong to the trial's current attempt, feeds its pruner and
  * forwards them to the store writer. Media and late params go straight to the media writer, in this
- * JVM or (from a cluster worker) the head's over the wire; they are keyed by run, tag and step, so a
- * retried attempt's media replace the lost one's. Used by one training thread.
+ * JVM or (from a cluster worker) the head's over the wire; they are keyed by run, tag and step, so
+ * a retried attempt's media replace the lost one's. Used by one training thread.
  */
 final class TrialSink implements MetricSink {
   static final int MAX_POINTS = 1024;
@@ -30,7 +30,10 @@ final class TrialSink implements MetricSink {
 
   TrialSink(EventBus bus, String runId, int attempt) {
     this.bus = bus;
-    this.headers = new DeliveryOptions().addHeader("runId", runId).addHeader("attempt", Integer.toString(attempt));
+    this.headers =
+        new DeliveryOptions()
+            .addHeader("runId", runId)
+            .addHeader("attempt", Integer.toString(attempt));
   }
 
   @Override

@@ -17,7 +17,8 @@ final class TrialTask {
   }
 
   static TrialTask fromJson(JsonObject json) {
-    return new TrialTask(json.getString("runId"), json.getInteger("attempt"), json.getString("specText"));
+    return new TrialTask(
+        json.getString("runId"), json.getInteger("attempt"), json.getString("specText"));
   }
 
   String runId() {

@@ -30,8 +30,14 @@ public final class TrialWorkerVerticle extends VerticleBase {
    * @param headTimeoutMillis silence of the head after which it counts as lost
    * @param heartbeatMillis heartbeat period
    */
-  public record Settings(String workerId, String host, int slots, int cores, int gpus,
-      long headTimeoutMillis, long heartbeatMillis) {
+  public record Settings(
+      String workerId,
+      String host,
+      int slots,
+      int cores,
+      int gpus,
+      long headTimeoutMillis,
+      long heartbeatMillis) {
     public Settings {
       if (slots < 1) {
         throw new IllegalArgumentException("a training node needs at least 1 slot, got " + slots);
@@ -59,17 +65,26 @@ public final class TrialWorkerVerticle extends VerticleBase {
   }
 
   /** A node that trains with the given plugins and data directory. */
-  public static TrialWorkerVerticle create(Settings settings, dev.cairn.core.spec.SpecResolver resolver,
-      java.nio.file.Path dataDir, boolean offline, Runnable onHeadLost) {
-    return new TrialWorkerVerticle(settings, new TrialRunner(resolver, dataDir, offline), onHeadLost);
+  public static TrialWorkerVerticle create(
+      Settings settings,
+      dev.cairn.core.spec.SpecResolver resolver,
+      java.nio.file.Path dataDir,
+      boolean offline,
+      Runnable onHeadLost) {
+    return new TrialWorkerVerticle(
+        settings, new TrialRunner(resolver, dataDir, offline), onHeadLost);
   }
 
   @Override
   public Future<?> start() {
-    executor = vertx.createSharedWorkerExecutor("cairn-trials-" + settings.workerId(), settings.slots(), 30, TimeUnit.DAYS);
+    executor =
+        vertx.createSharedWorkerExecutor(
+            "cairn-trials-" + settings.workerId(), settings.slots(), 30, TimeUnit.DAYS);
     lastAck = System.currentTimeMillis();
     timer = vertx.setPeriodic(settings.heartbeatMillis(), id -> heartbeat());
-    return vertx.eventBus().<JsonObject>consumer(SweepAddresses.worker(settings.workerId()), this::command)
+    return vertx
+        .eventBus()
+        .<JsonObject>consumer(SweepAddresses.worker(settings.workerId()), this::command)
         .completion()
         .onSuccess(v -> hello());
   }
@@ -85,23 +100,36 @@ public final class TrialWorkerVerticle extends VerticleBase {
       return;
     }
     helloInFlight = true;
-    JsonObject body = new JsonObject().put("workerId", settings.workerId()).put("host", settings.host())
-        .put("pid", ProcessHandle.current().pid()).put("cores", settings.cores()).put("gpus", settings.gpus())
-        .put("slots", settings.slots()).put("running", runningIds());
-    vertx.eventBus().<JsonObject>request(SweepAddresses.WORKER_HELLO, body, new DeliveryOptions().setSendTimeout(2000))
-        .onComplete(ar -> {
-          helloInFlight = false;
-          if (ar.succeeded()) {
-            if (!registered) {
-              LOG.info("training node {} registered with the sweep controller ({} slots)", settings.workerId(), settings.slots());
-            }
-            registered = true;
-            lastAck = System.currentTimeMillis();
-            cancel(ar.result().body().getJsonArray("cancel"));
-          } else {
-            checkHead();
-          }
-        });
+    JsonObject body =
+        new JsonObject()
+            .put("workerId", settings.workerId())
+            .put("host", settings.host())
+            .put("pid", ProcessHandle.current().pid())
+            .put("cores", settings.cores())
+            .put("gpus", settings.gpus())
+            .put("slots", settings.slots())
+            .put("running", runningIds());
+    vertx
+        .eventBus()
+        .<JsonObject>request(
+            SweepAddresses.WORKER_HELLO, body, new DeliveryOptions().setSendTimeout(2000))
+        .onComplete(
+            ar -> {
+              helloInFlight = false;
+              if (ar.succeeded()) {
+                if (!registered) {
+                  LOG.info(
+                      "training node {} registered with the sweep controller ({} slots)",
+                      settings.workerId(),
+                      settings.slots());
+                }
+                registered = true;
+                lastAck = System.currentTimeMillis();
+                cancel(ar.result().body().getJsonArray("cancel"));
+              } else {
+                checkHead();
+              }
+            });
   }
 
   private void heartbeat() {
@@ -118,21 +146,26 @@ public final class TrialWorkerVerticle extends VerticleBase {
       hello();
       return;
     }
-    JsonObject body = new JsonObject().put("workerId", settings.workerId()).put("running", runningIds());
-    vertx.eventBus().<JsonObject>request(SweepAddresses.WORKER_HEARTBEAT, body, new DeliveryOptions().setSendTimeout(2000))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            checkHead();
-            return;
-          }
-          lastAck = System.currentTimeMillis();
-          JsonObject reply = ar.result().body();
-          if (!reply.getBoolean("known", false)) {
-            registered = false;
-            hello();
-          }
-          cancel(reply.getJsonArray("cancel"));
-        });
+    JsonObject body =
+        new JsonObject().put("workerId", settings.workerId()).put("running", runningIds());
+    vertx
+        .eventBus()
+        .<JsonObject>request(
+            SweepAddresses.WORKER_HEARTBEAT, body, new DeliveryOptions().setSendTimeout(2000))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                checkHead();
+                return;
+              }
+              lastAck = System.currentTimeMillis();
+              JsonObject reply = ar.result().body();
+              if (!reply.getBoolean("known", false)) {
+                registered = false;
+                hello();
+              }
+              cancel(reply.getJsonArray("cancel"));
+            });
   }
 
   /** Stops attempts the head does not count on (it re-queued them, or it restarted). */
@@ -153,8 +186,11 @@ public final class TrialWorkerVerticle extends VerticleBase {
       return;
     }
     headLost = true;
-    LOG.warn("training node {}: no answer from the head for {} ms; stopping {} trial(s)", settings.workerId(),
-        settings.headTimeoutMillis(), running.size());
+    LOG.warn(
+        "training node {}: no answer from the head for {} ms; stopping {} trial(s)",
+        settings.workerId(),
+        settings.headTimeoutMillis(),
+        running.size());
     running.values().forEach(t -> t.requestStop(TrialRunner.Stop.INTERRUPT, "head lost"));
     if (onHeadLost != null) {
       onHeadLost.run();
@@ -167,27 +203,37 @@ public final class TrialWorkerVerticle extends VerticleBase {
     String runId = body.getString("runId");
     switch (op) {
       case "assign" -> {
-        if (stopping || headLost || running.size() >= settings.slots() || running.containsKey(runId)) {
+        if (stopping
+            || headLost
+            || running.size() >= settings.slots()
+            || running.containsKey(runId)) {
           msg.fail(409, "busy: " + running.size() + " of " + settings.slots() + " slots in use");
           return;
         }
         TrialTask task = TrialTask.fromJson(body);
         running.put(runId, task);
         msg.reply(new JsonObject().put("accepted", true));
-        executor.executeBlocking(() -> {
-          train(task);
-          return null;
-        }, false).onComplete(ar -> {
-          running.remove(runId, task);
-          if (ar.failed()) {
-            LOG.error("trial run {} ended abnormally", runId, ar.cause());
-          }
-        });
+        executor
+            .executeBlocking(
+                () -> {
+                  train(task);
+                  return null;
+                },
+                false)
+            .onComplete(
+                ar -> {
+                  running.remove(runId, task);
+                  if (ar.failed()) {
+                    LOG.error("trial run {} ended abnormally", runId, ar.cause());
+                  }
+                });
       }
       case "prune", "cancel" -> {
         TrialTask task = running.get(runId);
         if (task != null && task.attempt() == body.getInteger("attempt", -1)) {
-          task.requestStop(op.equals("prune") ? TrialRunner.Stop.PRUNE : TrialRunner.Stop.KILL, body.getString("reason"));
+          task.requestStop(
+              op.equals("prune") ? TrialRunner.Stop.PRUNE : TrialRunner.Stop.KILL,
+              body.getString("reason"));
         }
         msg.reply(new JsonObject().put("found", task != null));
       }
@@ -198,10 +244,14 @@ public final class TrialWorkerVerticle extends VerticleBase {
   /** Runs on the trial executor. */
   private void train(TrialTask task) {
     TrialSink sink = new TrialSink(vertx.eventBus(), task.runId(), task.attempt());
-    TrialRunner.Outcome outcome = runner.run(task, sink, device -> {
-      JsonObject reply = report(task, "RUNNING", device, null, 1);
-      return reply != null && !reply.getBoolean("stale", false);
-    });
+    TrialRunner.Outcome outcome =
+        runner.run(
+            task,
+            sink,
+            device -> {
+              JsonObject reply = report(task, "RUNNING", device, null, 1);
+              return reply != null && !reply.getBoolean("stale", false);
+            });
     if (outcome.status().equals("STALE") || (stopping && outcome.status().equals("INTERRUPTED"))) {
       return; // the head re-queued it already, or will at its next start
     }
@@ -209,15 +259,34 @@ public final class TrialWorkerVerticle extends VerticleBase {
   }
 
   /** Tells the head about an attempt and waits for its answer (null when it never came). */
-  private JsonObject report(TrialTask task, String status, String device, String message, int tries) {
-    JsonObject body = new JsonObject().put("runId", task.runId()).put("attempt", task.attempt())
-        .put("workerId", settings.workerId()).put("status", status).put("device", device).put("message", message);
+  private JsonObject report(
+      TrialTask task, String status, String device, String message, int tries) {
+    JsonObject body =
+        new JsonObject()
+            .put("runId", task.runId())
+            .put("attempt", task.attempt())
+            .put("workerId", settings.workerId())
+            .put("status", status)
+            .put("device", device)
+            .put("message", message);
     for (int i = 0; i < tries && !headLost; i++) {
       try {
-        return vertx.eventBus().<JsonObject>request(SweepAddresses.TRIAL_STATE, body, new DeliveryOptions().setSendTimeout(10_000))
-            .toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS).body();
+        return vertx
+            .eventBus()
+            .<JsonObject>request(
+                SweepAddresses.TRIAL_STATE, body, new DeliveryOptions().setSendTimeout(10_000))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(15, TimeUnit.SECONDS)
+            .body();
       } catch (Exception e) {
-        LOG.warn("trial run {}: the head did not take state {} ({}), try {} of {}", task.runId(), status, e.getMessage(), i + 1, tries);
+        LOG.warn(
+            "trial run {}: the head did not take state {} ({}), try {} of {}",
+            task.runId(),
+            status,
+            e.getMessage(),
+            i + 1,
+            tries);
       }
     }
     return null;
@@ -227,16 +296,20 @@ public final class TrialWorkerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(timer);
-    running.values().forEach(t -> t.requestStop(TrialRunner.Stop.INTERRUPT, "training node stopped"));
+    running
+        .values()
+        .forEach(t -> t.requestStop(TrialRunner.Stop.INTERRUPT, "training node stopped"));
     Promise<Void> done = Promise.promise();
     long deadline = System.currentTimeMillis() + 20_000;
-    vertx.setPeriodic(50, id -> {
-      if (running.isEmpty() || System.currentTimeMillis() > deadline) {
-        vertx.cancelTimer(id);
-        executor.close();
-        done.tryComplete();
-      }
-    });
+    vertx.setPeriodic(
+        50,
+        id -> {
+          if (running.isEmpty() || System.currentTimeMillis() > deadline) {
+            vertx.cancelTimer(id);
+            executor.close();
+            done.tryComplete();
+          }
+        });
     return done.future();
   }
 }

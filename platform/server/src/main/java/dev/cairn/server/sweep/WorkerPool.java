@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The training nodes the controller knows, their free slots and last heartbeat. Event-loop only. */
+/**
+ * The training nodes the controller knows, their free slots and last heartbeat. Event-loop only.
+ */
 final class WorkerPool {
   /** One node. {@code assigned} holds the run ids the head dispatched to it and counts as busy. */
   static final class Worker {
@@ -36,9 +38,16 @@ final class WorkerPool {
     JsonObject toJson(long now) {
       JsonArray running = new JsonArray();
       assigned.forEach(running::add);
-      return new JsonObject().put("id", id).put("host", info.getString("host")).put("pid", info.getLong("pid"))
-          .put("cores", info.getInteger("cores")).put("gpus", info.getInteger("gpus")).put("slots", slots)
-          .put("free", free()).put("running", running).put("trialsDone", trialsDone)
+      return new JsonObject()
+          .put("id", id)
+          .put("host", info.getString("host"))
+          .put("pid", info.getLong("pid"))
+          .put("cores", info.getInteger("cores"))
+          .put("gpus", info.getInteger("gpus"))
+          .put("slots", slots)
+          .put("free", free())
+          .put("running", running)
+          .put("trialsDone", trialsDone)
           .put("lastSeenMillisAgo", now - lastSeen);
     }
   }
@@ -62,7 +71,8 @@ final class WorkerPool {
 
   /** The node with the most free slots (ties: the one registered first), if any is free. */
   Optional<Worker> pickFree() {
-    return workers.values().stream().filter(w -> w.free() > 0)
+    return workers.values().stream()
+        .filter(w -> w.free() > 0)
         .max(Comparator.comparingInt(Worker::free));
   }
 
@@ -74,13 +84,16 @@ final class WorkerPool {
   /** Removes and returns the nodes silent for longer than {@code timeoutMillis}. */
   List<Worker> expire(long now, long timeoutMillis) {
     List<Worker> lost = new ArrayList<>();
-    workers.values().removeIf(w -> {
-      if (now - w.lastSeen > timeoutMillis) {
-        lost.add(w);
-        return true;
-      }
-      return false;
-    });
+    workers
+        .values()
+        .removeIf(
+            w -> {
+              if (now - w.lastSeen > timeoutMillis) {
+                lost.add(w);
+                return true;
+              }
+              return false;
+            });
     return lost;
   }
 

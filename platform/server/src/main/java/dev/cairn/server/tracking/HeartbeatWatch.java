@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Outside runs that are RUNNING and when their client was last heard of (a heartbeat or any
- * write). A run silent for longer than the timeout is marked FAILED through the store writer.
+ * Outside runs that are RUNNING and when their client was last heard of (a heartbeat or any write).
+ * A run silent for longer than the timeout is marked FAILED through the store writer.
  */
 final class HeartbeatWatch {
   private static final Logger LOG = LoggerFactory.getLogger(HeartbeatWatch.class);
@@ -45,7 +45,11 @@ final class HeartbeatWatch {
     } catch (NumberFormatException e) {
       // falls through to the warning
     }
-    LOG.warn("{}='{}' is not a number of seconds in 1..86400; using {}", ENV, raw, DEFAULT_TIMEOUT_SECONDS);
+    LOG.warn(
+        "{}='{}' is not a number of seconds in 1..86400; using {}",
+        ENV,
+        raw,
+        DEFAULT_TIMEOUT_SECONDS);
     return Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS);
   }
 
@@ -65,10 +69,13 @@ final class HeartbeatWatch {
     lastHeard.remove(runId);
   }
 
-  /** True for a FAILED message this server wrote for a run it gave up on: a write revives the run. */
+  /**
+   * True for a FAILED message this server wrote for a run it gave up on: a write revives the run.
+   */
   static boolean revivable(String message) {
     return message != null
-        && (message.startsWith(MESSAGE_PREFIX) || message.equals(dev.cairn.server.Platform.ABANDONED_MESSAGE));
+        && (message.startsWith(MESSAGE_PREFIX)
+            || message.equals(dev.cairn.server.Platform.ABANDONED_MESSAGE));
   }
 
   private void sweep() {
@@ -77,10 +84,22 @@ final class HeartbeatWatch {
       if (now - e.getValue() > timeout.toNanos() && lastHeard.remove(e.getKey(), e.getValue())) {
         String runId = e.getKey();
         LOG.warn("run {}: no heartbeat for {} s; marking it FAILED", runId, timeout.toSeconds());
-        JsonObject state = new JsonObject().put("runId", runId).put("status", RunStatus.FAILED.name())
-            .put("message", MESSAGE_PREFIX + timeout.toSeconds() + " s (timeout " + ENV + "); marked FAILED by the server");
-        vertx.eventBus().request(Addresses.RUN_STATE, state)
-            .onFailure(t -> LOG.warn("run {} could not be marked FAILED: {}", runId, t.getMessage()));
+        JsonObject state =
+            new JsonObject()
+                .put("runId", runId)
+                .put("status", RunStatus.FAILED.name())
+                .put(
+                    "message",
+                    MESSAGE_PREFIX
+                        + timeout.toSeconds()
+                        + " s (timeout "
+                        + ENV
+                        + "); marked FAILED by the server");
+        vertx
+            .eventBus()
+            .request(Addresses.RUN_STATE, state)
+            .onFailure(
+                t -> LOG.warn("run {} could not be marked FAILED: {}", runId, t.getMessage()));
       }
     }
   }

@@ -11,8 +11,8 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The tables of V7: the idempotency keys clients choose when they create a run, and key/value
- * tags. Blocking JDBC: call it from a worker.
+ * The tables of V7: the idempotency keys clients choose when they create a run, and key/value tags.
+ * Blocking JDBC: call it from a worker.
  */
 final class RunKeys {
   private final DataSource db;
@@ -23,7 +23,8 @@ final class RunKeys {
 
   Optional<String> runOfKey(String key) {
     try (Connection c = db.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT run_id FROM run_client_keys WHERE client_key = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("SELECT run_id FROM run_client_keys WHERE client_key = ?")) {
       ps.setString(1, key);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -39,7 +40,9 @@ final class RunKeys {
       c.setAutoCommit(false);
       try {
         if (key != null) {
-          try (PreparedStatement ps = c.prepareStatement("INSERT INTO run_client_keys (client_key, run_id) VALUES (?, ?)")) {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO run_client_keys (client_key, run_id) VALUES (?, ?)")) {
             ps.setString(1, key);
             ps.setString(2, runId);
             ps.executeUpdate();
@@ -52,7 +55,8 @@ final class RunKeys {
         throw e;
       }
     } catch (SQLException e) {
-      throw new TrackingStoreException("Cannot store the client key of run " + runId + ": " + e.getMessage(), e);
+      throw new TrackingStoreException(
+          "Cannot store the client key of run " + runId + ": " + e.getMessage(), e);
     }
   }
 
@@ -63,8 +67,9 @@ final class RunKeys {
   Map<String, String> tags(String runId) {
     Map<String, String> out = new LinkedHashMap<>();
     try (Connection c = db.getConnection();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT tag_key, tag_value FROM run_tags WHERE run_id = ? ORDER BY tag_key")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT tag_key, tag_value FROM run_tags WHERE run_id = ? ORDER BY tag_key")) {
       ps.setString(1, runId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -73,16 +78,19 @@ final class RunKeys {
       }
       return out;
     } catch (SQLException e) {
-      throw new TrackingStoreException("Cannot read the tags of run " + runId + ": " + e.getMessage(), e);
+      throw new TrackingStoreException(
+          "Cannot read the tags of run " + runId + ": " + e.getMessage(), e);
     }
   }
 
-  private static void upsertTags(Connection c, String runId, Map<String, String> tags) throws SQLException {
+  private static void upsertTags(Connection c, String runId, Map<String, String> tags)
+      throws SQLException {
     if (tags.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement(
-        "MERGE INTO run_tags (run_id, tag_key, tag_value) KEY (run_id, tag_key) VALUES (?, ?, ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "MERGE INTO run_tags (run_id, tag_key, tag_value) KEY (run_id, tag_key) VALUES (?, ?, ?)")) {
       for (var e : tags.entrySet()) {
         ps.setString(1, runId);
         ps.setString(2, e.getKey());

@@ -16,13 +16,14 @@ import java.util.Set;
  * A scalar batch from the tracking API, parsed by streaming (no tree of boxed numbers) and checked
  * whole before anything is stored:
  *
- * <pre>{"batchId": "b-17", "series": [{"tag": "train/loss", "steps": [0, 1], "values": [0.9, "NaN"],
+ * <pre>
+ * {"batchId": "b-17", "series": [{"tag": "train/loss", "steps": [0, 1], "values": [0.9, "NaN"],
  *   "wallTimes": [1733300000000, 1733300000100]}]}</pre>
  *
  * Limits: {@value #MAX_POINTS} points and {@value #MAX_SERIES} series per batch, tags of 1 to
  * {@value #MAX_TAG} characters without control characters, steps integers {@code >= 0} strictly
- * increasing within a series, values numbers or the strings NaN / Infinity / -Infinity, wall
- * times milliseconds since 1970 ({@code >= 0}; missing means the time the server received it).
+ * increasing within a series, values numbers or the strings NaN / Infinity / -Infinity, wall times
+ * milliseconds since 1970 ({@code >= 0}; missing means the time the server received it).
  */
 record ScalarBatch(String batchId, List<ScalarPoint> points) {
   static final int MAX_POINTS = 100_000;
@@ -30,12 +31,13 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
   static final int MAX_TAG = 255;
   static final int MAX_BATCH_ID = 128;
   static final String BINARY_TYPE = "application/x-cairn-scalars";
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
   static ScalarBatch parse(String runId, byte[] body) {
     if (body == null || body.length == 0) {
-      throw ApiException.badRequest("body is empty; expected {\"batchId\": ..., \"series\": [{\"tag\", \"steps\", \"values\", \"wallTimes\"}]}");
+      throw ApiException.badRequest(
+          "body is empty; expected {\"batchId\": ..., \"series\": [{\"tag\", \"steps\", \"values\", \"wallTimes\"}]}");
     }
     long received = System.currentTimeMillis();
     try (JsonParser p = JSON.createParser(body)) {
@@ -50,11 +52,13 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
         switch (field) {
           case "batchId" -> {
             if (p.currentToken() != JsonToken.VALUE_STRING) {
-              throw ApiException.badRequest("'batchId' must be a string of 1.." + MAX_BATCH_ID + " characters");
+              throw ApiException.badRequest(
+                  "'batchId' must be a string of 1.." + MAX_BATCH_ID + " characters");
             }
             batchId = p.getText();
             if (batchId.isEmpty() || batchId.length() > MAX_BATCH_ID) {
-              throw ApiException.badRequest("'batchId' must be 1.." + MAX_BATCH_ID + " characters, got " + batchId.length());
+              throw ApiException.badRequest(
+                  "'batchId' must be 1.." + MAX_BATCH_ID + " characters, got " + batchId.length());
             }
           }
           case "series" -> points = series(p, runId, received);
@@ -62,7 +66,8 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
         }
       }
       if (points == null) {
-        throw ApiException.badRequest("'series' is required: an array of {tag, steps, values, wallTimes}");
+        throw ApiException.badRequest(
+            "'series' is required: an array of {tag, steps, values, wallTimes}");
       }
       return new ScalarBatch(batchId, points);
     } catch (IOException e) {
@@ -70,7 +75,8 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
     }
   }
 
-  private static List<ScalarPoint> series(JsonParser p, String runId, long received) throws IOException {
+  private static List<ScalarPoint> series(JsonParser p, String runId, long received)
+      throws IOException {
     if (p.currentToken() != JsonToken.START_ARRAY) {
       throw ApiException.badRequest("'series' must be an array of {tag, steps, values, wallTimes}");
     }
@@ -101,7 +107,8 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
         }
       }
       if (tag == null || steps == null || values == null) {
-        throw ApiException.badRequest(where + " needs 'tag', 'steps' and 'values' (and optionally 'wallTimes')");
+        throw ApiException.badRequest(
+            where + " needs 'tag', 'steps' and 'values' (and optionally 'wallTimes')");
       }
       addSeries(points, tags, runId, where, tag, steps, values, wallTimes, received);
       index++;
@@ -110,29 +117,61 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
   }
 
   /** Checks one series whole and appends its points. */
-  private static void addSeries(List<ScalarPoint> points, Set<String> tags, String runId, String where, String tag,
-      long[] steps, double[] values, long[] wallTimes, long received) {
+  private static void addSeries(
+      List<ScalarPoint> points,
+      Set<String> tags,
+      String runId,
+      String where,
+      String tag,
+      long[] steps,
+      double[] values,
+      long[] wallTimes,
+      long received) {
     if (!tags.add(tag)) {
-      throw ApiException.badRequest(where + ": tag '" + tag + "' appears twice in the batch; send one series per tag");
+      throw ApiException.badRequest(
+          where + ": tag '" + tag + "' appears twice in the batch; send one series per tag");
     }
     if (values.length != steps.length || (wallTimes != null && wallTimes.length != steps.length)) {
-      throw ApiException.badRequest(where + " ('" + tag + "'): steps, values and wallTimes must have the same length; got "
-          + steps.length + ", " + values.length + ", " + (wallTimes == null ? "none" : wallTimes.length));
+      throw ApiException.badRequest(
+          where
+              + " ('"
+              + tag
+              + "'): steps, values and wallTimes must have the same length; got "
+              + steps.length
+              + ", "
+              + values.length
+              + ", "
+              + (wallTimes == null ? "none" : wallTimes.length));
     }
     if (points.size() + (long) steps.length > MAX_POINTS) {
-      throw ApiException.badRequest("'series': at most " + MAX_POINTS + " points per batch; split the batch");
+      throw ApiException.badRequest(
+          "'series': at most " + MAX_POINTS + " points per batch; split the batch");
     }
     for (int i = 0; i < steps.length; i++) {
       if (steps[i] < 0) {
-        throw ApiException.badRequest(where + ".steps[" + i + "] is " + steps[i] + "; steps are >= 0");
+        throw ApiException.badRequest(
+            where + ".steps[" + i + "] is " + steps[i] + "; steps are >= 0");
       }
       if (i > 0 && steps[i] <= steps[i - 1]) {
-        throw ApiException.badRequest(where + ".steps[" + i + "] is " + steps[i] + " after " + steps[i - 1]
-            + "; steps of a series must increase within a batch");
+        throw ApiException.badRequest(
+            where
+                + ".steps["
+                + i
+                + "] is "
+                + steps[i]
+                + " after "
+                + steps[i - 1]
+                + "; steps of a series must increase within a batch");
       }
       long wall = wallTimes == null ? received : wallTimes[i];
       if (wall < 0) {
-        throw ApiException.badRequest(where + ".wallTimes[" + i + "] is " + wall + "; wall times are milliseconds since 1970, >= 0");
+        throw ApiException.badRequest(
+            where
+                + ".wallTimes["
+                + i
+                + "] is "
+                + wall
+                + "; wall times are milliseconds since 1970, >= 0");
       }
       points.add(new ScalarPoint(runId, tag, steps[i], wall, values[i]));
     }
@@ -141,8 +180,9 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
   /**
    * The same batch in binary ({@value #BINARY_TYPE}), what the Java client sends: big-endian,
    * {@code "CSB1"}, the batch id (unsigned short length + UTF-8; length 0 = none), the series count
-   * (int), then per series the tag (unsigned short length + UTF-8), the point count n (int), n steps
-   * (long), n wall times (long, milliseconds since 1970), n values (IEEE double). Same limits.
+   * (int), then per series the tag (unsigned short length + UTF-8), the point count n (int), n
+   * steps (long), n wall times (long, milliseconds since 1970), n values (IEEE double). Same
+   * limits.
    */
   static ScalarBatch parseBinary(String runId, byte[] body) {
     java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(body == null ? new byte[0] : body);
@@ -151,15 +191,18 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
       byte[] magic = new byte[4];
       in.get(magic);
       if (!"CSB1".equals(new String(magic, java.nio.charset.StandardCharsets.US_ASCII))) {
-        throw ApiException.badRequest("body does not start with CSB1; expected a " + BINARY_TYPE + " batch");
+        throw ApiException.badRequest(
+            "body does not start with CSB1; expected a " + BINARY_TYPE + " batch");
       }
       String batchId = utf8(in);
       if (batchId.length() > MAX_BATCH_ID) {
-        throw ApiException.badRequest("'batchId' must be 1.." + MAX_BATCH_ID + " characters, got " + batchId.length());
+        throw ApiException.badRequest(
+            "'batchId' must be 1.." + MAX_BATCH_ID + " characters, got " + batchId.length());
       }
       int count = in.getInt();
       if (count < 0 || count > MAX_SERIES) {
-        throw ApiException.badRequest("'series': " + count + " series; at most " + MAX_SERIES + " per batch");
+        throw ApiException.badRequest(
+            "'series': " + count + " series; at most " + MAX_SERIES + " per batch");
       }
       List<ScalarPoint> points = new ArrayList<>();
       Set<String> tags = new HashSet<>();
@@ -168,10 +211,12 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
         String tag = checkTag(utf8(in), where);
         int n = in.getInt();
         if (n < 0 || points.size() + (long) n > MAX_POINTS) {
-          throw ApiException.badRequest("'series': at most " + MAX_POINTS + " points per batch; split the batch");
+          throw ApiException.badRequest(
+              "'series': at most " + MAX_POINTS + " points per batch; split the batch");
         }
         if (in.remaining() < n * 24L) {
-          throw ApiException.badRequest(where + " ('" + tag + "') announces " + n + " points but the body ends early");
+          throw ApiException.badRequest(
+              where + " ('" + tag + "') announces " + n + " points but the body ends early");
         }
         long[] steps = new long[n];
         long[] walls = new long[n];
@@ -185,7 +230,8 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
         addSeries(points, tags, runId, where, tag, steps, values, walls, received);
       }
       if (in.hasRemaining()) {
-        throw ApiException.badRequest("body has " + in.remaining() + " bytes after its last series");
+        throw ApiException.badRequest(
+            "body has " + in.remaining() + " bytes after its last series");
       }
       return new ScalarBatch(batchId.isEmpty() ? null : batchId, points);
     } catch (java.nio.BufferUnderflowException e) {
@@ -202,8 +248,12 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
 
   static String checkTag(String tag, String where) {
     if (tag == null || tag.isBlank() || tag.length() > MAX_TAG) {
-      throw ApiException.badRequest(where + ".tag must be 1.." + MAX_TAG + " characters, got "
-          + (tag == null ? "none" : tag.length()));
+      throw ApiException.badRequest(
+          where
+              + ".tag must be 1.."
+              + MAX_TAG
+              + " characters, got "
+              + (tag == null ? "none" : tag.length()));
     }
     for (int i = 0; i < tag.length(); i++) {
       if (Character.isISOControl(tag.charAt(i))) {
@@ -228,13 +278,15 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
     int n = 0;
     while (p.nextToken() != JsonToken.END_ARRAY) {
       if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
-        throw ApiException.badRequest(where + "[" + n + "] must be an integer, got " + shortText(p));
+        throw ApiException.badRequest(
+            where + "[" + n + "] must be an integer, got " + shortText(p));
       }
       if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
         throw ApiException.badRequest(where + "[" + n + "] is out of range for a 64-bit integer");
       }
       if (already + n >= MAX_POINTS) {
-        throw ApiException.badRequest("'series': at most " + MAX_POINTS + " points per batch; split the batch");
+        throw ApiException.badRequest(
+            "'series': at most " + MAX_POINTS + " points per batch; split the batch");
       }
       if (n == out.length) {
         out = java.util.Arrays.copyOf(out, n * 2);
@@ -251,19 +303,30 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
     double[] out = new double[64];
     int n = 0;
     while (p.nextToken() != JsonToken.END_ARRAY) {
-      double v = switch (p.currentToken()) {
-        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-        case VALUE_STRING -> switch (p.getText()) {
-          case "NaN" -> Double.NaN;
-          case "Infinity" -> Double.POSITIVE_INFINITY;
-          case "-Infinity" -> Double.NEGATIVE_INFINITY;
-          default -> throw ApiException.badRequest(where + "[" + n + "] is the string '" + abbreviate(p.getText())
-              + "'; a value is a number or one of \"NaN\", \"Infinity\", \"-Infinity\"");
-        };
-        default -> throw ApiException.badRequest(where + "[" + n + "] must be a number, got " + shortText(p));
-      };
+      double v =
+          switch (p.currentToken()) {
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            case VALUE_STRING ->
+                switch (p.getText()) {
+                  case "NaN" -> Double.NaN;
+                  case "Infinity" -> Double.POSITIVE_INFINITY;
+                  case "-Infinity" -> Double.NEGATIVE_INFINITY;
+                  default ->
+                      throw ApiException.badRequest(
+                          where
+                              + "["
+                              + n
+                              + "] is the string '"
+                              + abbreviate(p.getText())
+                              + "'; a value is a number or one of \"NaN\", \"Infinity\", \"-Infinity\"");
+                };
+            default ->
+                throw ApiException.badRequest(
+                    where + "[" + n + "] must be a number, got " + shortText(p));
+          };
       if (already + n >= MAX_POINTS) {
-        throw ApiException.badRequest("'series': at most " + MAX_POINTS + " points per batch; split the batch");
+        throw ApiException.badRequest(
+            "'series': at most " + MAX_POINTS + " points per batch; split the batch");
       }
       if (n == out.length) {
         out = java.util.Arrays.copyOf(out, n * 2);
@@ -275,7 +338,9 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
 
   private static String shortText(JsonParser p) throws IOException {
     JsonToken t = p.currentToken();
-    return t == JsonToken.START_OBJECT ? "an object" : t == JsonToken.START_ARRAY ? "an array" : abbreviate(p.getText());
+    return t == JsonToken.START_OBJECT
+        ? "an object"
+        : t == JsonToken.START_ARRAY ? "an array" : abbreviate(p.getText());
   }
 
   private static String abbreviate(String s) {

@@ -12,7 +12,9 @@ public final class TrackingApi implements ApiRoutes {
     TrackingRoutes.mount(router, vertx, platform);
   }
 
-  /** Batches of points: up to {@link TrackingRoutes#MAX_BODY_BYTES}, read by its own body handler. */
+  /**
+   * Batches of points: up to {@link TrackingRoutes#MAX_BODY_BYTES}, read by its own body handler.
+   */
   @Override
   public boolean readsLargeBodies() {
     return true;

@@ -23,13 +23,17 @@ class MediaBatchCodecTest {
   void everyKindOfRecordCrossesTheWireUnchanged() {
     byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, (byte) 0xff};
     Histogram h = Histogram.of(new float[] {0.5f, -1f, 2f, Float.NaN, 1.25f}, 3);
-    MediaBatch batch = new MediaBatch(List.of(
-        new MediaRecord.Image("r1", "samples/predictions", 3, 1700000000123L, 56, 28, "3 → 7 ✓", png),
-        new MediaRecord.Image("r1", "confusion_matrix", 4, 5, 10, 10, null, new byte[0]),
-        new MediaRecord.HistogramAt("r1", "weights/02Linear_weight", 2, 42, h),
-        new MediaRecord.Text("r1", "notes", 7, 8, "a table\n| a | b |"),
-        new MediaRecord.Graph("r1", "{\"name\":\"mlp\",\"children\":[]}")),
-        "r1", Map.of("trainer.note", "ünïcode", "k", ""));
+    MediaBatch batch =
+        new MediaBatch(
+            List.of(
+                new MediaRecord.Image(
+                    "r1", "samples/predictions", 3, 1700000000123L, 56, 28, "3 → 7 ✓", png),
+                new MediaRecord.Image("r1", "confusion_matrix", 4, 5, 10, 10, null, new byte[0]),
+                new MediaRecord.HistogramAt("r1", "weights/02Linear_weight", 2, 42, h),
+                new MediaRecord.Text("r1", "notes", 7, 8, "a table\n| a | b |"),
+                new MediaRecord.Graph("r1", "{\"name\":\"mlp\",\"children\":[]}")),
+            "r1",
+            Map.of("trainer.note", "ünïcode", "k", ""));
 
     MediaBatch back = roundTrip(batch);
 

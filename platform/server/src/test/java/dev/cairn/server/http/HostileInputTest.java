@@ -47,21 +47,24 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fuzz and abuse suite of issue 18: a real server (real H2, ONNX Runtime, PF4J) on loopback gets
- * each item of the issue and a seeded corpus of at least 100 bad inputs of each kind (spec, HTTP
- * body and query, ONNX file, plugin jar, upload). Every answer is a 4xx with a clear message, never
- * a 500, never a stack trace, a Java type name or a server path; the runs and series are unchanged
- * (checksums before and after each test), and /api/health still answers. Bounded: fixed counts,
- * fixed seed, a timeout per test.
+ * The fuzz and abuse suite of issue 18: a real server (real H2, ONNX Runtime, PF4J) on loopback
+ * gets each item of the issue and a seeded corpus of at least 100 bad inputs of each kind (spec,
+ * HTTP body and query, ONNX file, plugin jar, upload). Every answer is a 4xx with a clear message,
+ * never a 500, never a stack trace, a Java type name or a server path; the runs and series are
+ * unchanged (checksums before and after each test), and /api/health still answers. Bounded: fixed
+ * counts, fixed seed, a timeout per test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputTest {
   static final long SEED = 18;
   static final int PER_KIND = 100;
   static final long BUDGET = 4L << 20;
+
   /** What no answer may hold: stack frames, exception or Java type names. */
-  static final Pattern LEAK = Pattern.compile("\\tat |\\bat [a-z]+\\.[a-z]+\\.|Exception\\b|\\bjava\\.[a-z]+\\.|"
-      + "\\bio\\.vertx\\.|\\bcom\\.fasterxml\\.|\\bdev\\.cairn\\.[a-z]+\\.|\\bai\\.(djl|onnxruntime)\\.");
+  static final Pattern LEAK =
+      Pattern.compile(
+          "\\tat |\\bat [a-z]+\\.[a-z]+\\.|Exception\\b|\\bjava\\.[a-z]+\\.|"
+              + "\\bio\\.vertx\\.|\\bcom\\.fasterxml\\.|\\bdev\\.cairn\\.[a-z]+\\.|\\bai\\.(djl|onnxruntime)\\.");
 
   @TempDir static Path data;
   @TempDir static Path pluginsData;
@@ -80,14 +83,27 @@ class HostileInputTest {
     platform = Platform.start(new CairnOptions(data, null, null, true));
     SweepHead.deploy(platform, new SweepControllerVerticle.Settings(10_000, true), 1);
     // every spec that parses is refused by the epoch limit (the corpus asks for 7): nothing trains
-    api = new ApiVerticle(platform, "127.0.0.1", 0, new ServerLimits(List.of(), 60, 30, 1000, 1, 16, BUDGET,
-        1_000_000, 1L << 30));
-    platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    api =
+        new ApiVerticle(
+            platform,
+            "127.0.0.1",
+            0,
+            new ServerLimits(List.of(), 60, 30, 1000, 1, 16, BUDGET, 1_000_000, 1L << 30));
+    platform
+        .vertx()
+        .deployVerticle(api)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
     port = api.actualPort();
     base = "http://127.0.0.1:" + port;
     // a finished outside run with a series and a registered model: what the checksums cover
-    HttpResponse<String> run = send("POST", "/api/tracking/runs", "application/json",
-        "{\"experiment\": \"fuzz\", \"name\": \"seed\"}".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> run =
+        send(
+            "POST",
+            "/api/tracking/runs",
+            "application/json",
+            "{\"experiment\": \"fuzz\", \"name\": \"seed\"}".getBytes(StandardCharsets.UTF_8));
     assertThat(run.statusCode()).as(run.body()).isLessThan(300);
     runId = new JsonObject(run.body()).getString("id");
     StringBuilder steps = new StringBuilder();
@@ -96,19 +112,37 @@ class HostileInputTest {
       steps.append(i == 0 ? "" : ",").append(i);
       values.append(i == 0 ? "" : ",").append(1.0 / (i + 1));
     }
-    String points = "{\"series\": [{\"tag\": \"train/loss\", \"steps\": [" + steps + "], \"values\": [" + values + "]}]}";
-    HttpResponse<String> logged = send("POST", "/api/tracking/runs/" + runId + "/scalars", "application/json",
-        points.getBytes(StandardCharsets.UTF_8));
+    String points =
+        "{\"series\": [{\"tag\": \"train/loss\", \"steps\": ["
+            + steps
+            + "], \"values\": ["
+            + values
+            + "]}]}";
+    HttpResponse<String> logged =
+        send(
+            "POST",
+            "/api/tracking/runs/" + runId + "/scalars",
+            "application/json",
+            points.getBytes(StandardCharsets.UTF_8));
     assertThat(logged.statusCode()).as(logged.body()).isLessThan(300);
-    HttpResponse<String> end = send("POST", "/api/tracking/runs/" + runId + "/end", "application/json",
-        "{\"status\": \"FINISHED\"}".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> end =
+        send(
+            "POST",
+            "/api/tracking/runs/" + runId + "/end",
+            "application/json",
+            "{\"status\": \"FINISHED\"}".getBytes(StandardCharsets.UTF_8));
     assertThat(end.statusCode()).as(end.body()).isLessThan(300);
-    HttpResponse<String> model = send("POST", "/api/models?name=identity", "application/octet-stream",
-        HostileCorpus.identityModel());
+    HttpResponse<String> model =
+        send(
+            "POST",
+            "/api/models?name=identity",
+            "application/octet-stream",
+            HostileCorpus.identityModel());
     assertThat(model.statusCode()).as(model.body()).isEqualTo(201);
     modelId = new JsonObject(model.body()).getString("id");
     long deadline = System.currentTimeMillis() + 30_000;
-    while (send("GET", "/api/runs/" + runId + "/series?tag=train/loss", null, null).statusCode() != 200
+    while (send("GET", "/api/runs/" + runId + "/series?tag=train/loss", null, null).statusCode()
+            != 200
         && System.currentTimeMillis() < deadline) {
       Thread.sleep(100);
     }
@@ -116,7 +150,8 @@ class HostileInputTest {
 
   @AfterAll
   void stop() {
-    System.out.println("HostileInputTest bad inputs per kind (sent, answered 4xx): " + describeCounts());
+    System.out.println(
+        "HostileInputTest bad inputs per kind (sent, answered 4xx): " + describeCounts());
     platform.close();
   }
 
@@ -144,8 +179,14 @@ class HostileInputTest {
     }
     // the same as JSON, as the dashboard sends them
     for (HostileCorpus.Item spec : specs.subList(0, 20)) {
-      clear4xx("spec", "json " + spec.label(), send("POST", "/api/runs", "application/json",
-          new JsonObject().put("spec", spec.text()).encode().getBytes(StandardCharsets.UTF_8)));
+      clear4xx(
+          "spec",
+          "json " + spec.label(),
+          send(
+              "POST",
+              "/api/runs",
+              "application/json",
+              new JsonObject().put("spec", spec.text()).encode().getBytes(StandardCharsets.UTF_8)));
     }
   }
 
@@ -164,10 +205,12 @@ class HostileInputTest {
       written++;
       for (int i = 0; i < bodies.size(); i += 2) {
         HostileCorpus.Item body = bodies.get((i + written) % bodies.size());
-        String type = body.label().hashCode() % 3 == 0 ? "text/plain; charset=utf-8" : "application/json";
+        String type =
+            body.label().hashCode() % 3 == 0 ? "text/plain; charset=utf-8" : "application/json";
         HttpResponse<String> r = send(rule.method().name(), path, type, body.bytes());
         if (rule.access() == AccessRules.Access.READ) {
-          // a search sent as POST (MLflow's) ignores fields it does not know, as MLflow does: no 5xx is the rule
+          // a search sent as POST (MLflow's) ignores fields it does not know, as MLflow does: no
+          // 5xx is the rule
           noServerError("body", rule.method() + " " + path + " " + body.label(), r);
         } else {
           clear4xx("body", rule.method() + " " + path + " " + body.label(), r);
@@ -175,10 +218,16 @@ class HostileInputTest {
       }
     }
     // the routes that take a model id, with the real one: the body is what is wrong
-    for (String path : List.of("/api/models/" + modelId + "/evaluate", "/api/models/" + modelId + "/predict",
-        "/v2/models/" + modelId + "/infer")) {
+    for (String path :
+        List.of(
+            "/api/models/" + modelId + "/evaluate",
+            "/api/models/" + modelId + "/predict",
+            "/v2/models/" + modelId + "/infer")) {
       for (HostileCorpus.Item body : bodies) {
-        clear4xx("body", "POST " + path + " " + body.label(), send("POST", path, "application/json", body.bytes()));
+        clear4xx(
+            "body",
+            "POST " + path + " " + body.label(),
+            send("POST", path, "application/json", body.bytes()));
       }
     }
   }
@@ -190,7 +239,9 @@ class HostileInputTest {
     int refused = 0;
     int routes = 0;
     for (AccessRules.Rule rule : AccessRules.all()) {
-      if (!rule.method().equals(HttpMethod.GET) || rule.path().equals("/*") || rule.path().startsWith("/api/live")) {
+      if (!rule.method().equals(HttpMethod.GET)
+          || rule.path().equals("/*")
+          || rule.path().startsWith("/api/live")) {
         continue;
       }
       routes++;
@@ -214,7 +265,8 @@ class HostileInputTest {
     List<HostileCorpus.Item> files = new HostileCorpus(SEED + 3).onnxFiles(PER_KIND);
     assertThat(files).hasSizeGreaterThanOrEqualTo(PER_KIND);
     for (HostileCorpus.Item file : files) {
-      HttpResponse<String> r = send("POST", "/api/models?name=fuzz", "application/octet-stream", file.bytes());
+      HttpResponse<String> r =
+          send("POST", "/api/models?name=fuzz", "application/octet-stream", file.bytes());
       clear4xx("onnx", file.label(), r);
       assertThat(r.statusCode()).as(file.label() + " " + r.body()).isEqualTo(400);
     }
@@ -228,12 +280,18 @@ class HostileInputTest {
   void uploads() throws Exception {
     HostileCorpus corpus = new HostileCorpus(SEED + 4);
     List<CompletableFuture<HttpResponse<String>>> parallel = new ArrayList<>();
-    // issue item 1: parallel uploads beyond the budget get 429 with Retry-After, never an OutOfMemoryError
+    // issue item 1: parallel uploads beyond the budget get 429 with Retry-After, never an
+    // OutOfMemoryError
     for (int i = 0; i < 12; i++) {
       byte[] body = corpus.randomBytes((int) (BUDGET / 3));
-      parallel.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/models?name=big" + i))
-          .header("Content-Type", "application/octet-stream").timeout(Duration.ofSeconds(60))
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()));
+      parallel.add(
+          http.sendAsync(
+              HttpRequest.newBuilder(URI.create(base + "/api/models?name=big" + i))
+                  .header("Content-Type", "application/octet-stream")
+                  .timeout(Duration.ofSeconds(60))
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
     }
     int busy = 0;
     for (var f : parallel) {
@@ -247,32 +305,51 @@ class HostileInputTest {
     }
     assertThat(busy).as("uploads beyond the budget of " + BUDGET + " bytes").isPositive();
     // one upload larger than the whole budget
-    HttpResponse<String> whole = send("POST", "/api/models", "application/octet-stream",
-        corpus.randomBytes((int) BUDGET + 1));
+    HttpResponse<String> whole =
+        send(
+            "POST",
+            "/api/models",
+            "application/octet-stream",
+            corpus.randomBytes((int) BUDGET + 1));
     clear4xx("upload", "over the budget", whole);
     assertThat(whole.statusCode()).isEqualTo(413);
     assertThat(message(whole)).contains("upload budget of " + BUDGET + " bytes");
     // curl's default form type, multipart, a name with CR/LF or too long
-    for (String type : List.of("application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
-      HttpResponse<String> r = send("POST", "/api/models", type, "a=b".getBytes(StandardCharsets.UTF_8));
+    for (String type :
+        List.of("application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
+      HttpResponse<String> r =
+          send("POST", "/api/models", type, "a=b".getBytes(StandardCharsets.UTF_8));
       clear4xx("upload", type, r);
       assertThat(r.statusCode()).isEqualTo(415);
       assertThat(message(r)).contains("--data-binary @model.onnx");
     }
     for (String name : List.of("evil%0D%0AX-Injected:%201", "x".repeat(300), "%20", "tab%09name")) {
-      HttpResponse<String> r = send("POST", "/api/models?name=" + name, "application/octet-stream",
-          HostileCorpus.identityModel());
+      HttpResponse<String> r =
+          send(
+              "POST",
+              "/api/models?name=" + name,
+              "application/octet-stream",
+              HostileCorpus.identityModel());
       clear4xx("upload", "name " + name, r);
       assertThat(message(r)).contains("'name'");
     }
     // declared lengths over each route's own limit: the 413 names that route's limit
-    Map<String, Long> limits = Map.of("/api/models", ModelsApi.MAX_IMPORT_BYTES,
-        "/api/models/" + modelId + "/predict", ModelsApi.MAX_PREDICT_BYTES,
-        "/api/tracking/runs/" + runId + "/scalars", (long) dev.cairn.server.tracking.TrackingRoutes.MAX_BODY_BYTES,
-        "/api/runs", (long) ApiVerticle.MAX_BODY_BYTES);
+    Map<String, Long> limits =
+        Map.of(
+            "/api/models",
+            ModelsApi.MAX_IMPORT_BYTES,
+            "/api/models/" + modelId + "/predict",
+            ModelsApi.MAX_PREDICT_BYTES,
+            "/api/tracking/runs/" + runId + "/scalars",
+            (long) dev.cairn.server.tracking.TrackingRoutes.MAX_BODY_BYTES,
+            "/api/runs",
+            (long) ApiVerticle.MAX_BODY_BYTES);
     for (var e : limits.entrySet()) {
       String answer = rawPost(e.getKey(), e.getValue() + 1, 1024);
-      assertThat(answer).as(e.getKey()).startsWith("HTTP/1.1 413").contains(Long.toString(e.getValue()));
+      assertThat(answer)
+          .as(e.getKey())
+          .startsWith("HTTP/1.1 413")
+          .contains(Long.toString(e.getValue()));
       if (e.getValue() != ApiVerticle.MAX_BODY_BYTES) {
         assertThat(answer).as(e.getKey()).doesNotContain("1048576");
       }
@@ -285,17 +362,26 @@ class HostileInputTest {
       switch (kind) {
         case 0 -> rawAbandon("/api/models", 1 << 20, 1 + (sent * 7919) % 100_000);
         case 1 -> {
-          HttpResponse<String> r = sendChunked("/api/models", corpus.randomBytes((int) BUDGET + 4096));
+          HttpResponse<String> r =
+              sendChunked("/api/models", corpus.randomBytes((int) BUDGET + 4096));
           clear4xx("upload", label + " chunked over the budget", r);
         }
         case 2 -> {
-          HttpResponse<String> r = send("POST", "/api/models?name=u" + sent, "application/octet-stream",
-              corpus.randomBytes(1 + sent * 97));
+          HttpResponse<String> r =
+              send(
+                  "POST",
+                  "/api/models?name=u" + sent,
+                  "application/octet-stream",
+                  corpus.randomBytes(1 + sent * 97));
           clear4xx("upload", label + " random bytes", r);
         }
         default -> {
-          HttpResponse<String> r = send("POST", "/api/models/" + modelId + "/predict", "application/json",
-              corpus.randomBytes(1 + sent * 31));
+          HttpResponse<String> r =
+              send(
+                  "POST",
+                  "/api/models/" + modelId + "/predict",
+                  "application/json",
+                  corpus.randomBytes(1 + sent * 31));
           clear4xx("upload", label + " predict body", r);
         }
       }
@@ -319,18 +405,33 @@ class HostileInputTest {
     for (int i = 0; i < jars.size(); i++) {
       Files.write(plugins.resolve("fuzz-" + i + ".jar"), jars.get(i).bytes());
     }
-    Platform other = Platform.start(new CairnOptions(pluginsData.resolve("data"), null, plugins, true));
+    Platform other =
+        Platform.start(new CairnOptions(pluginsData.resolve("data"), null, plugins, true));
     try {
       ApiVerticle server = new ApiVerticle(other, "127.0.0.1", 0);
-      other.vertx().deployVerticle(server).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort()
-          + "/api/plugins")).build(), HttpResponse.BodyHandlers.ofString());
+      other
+          .vertx()
+          .deployVerticle(server)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + server.actualPort() + "/api/plugins"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       var problems = new JsonObject(r.body()).getJsonArray("problems");
-      assertThat(problems.size()).as("a problem per broken jar").isGreaterThanOrEqualTo(PER_KIND * 8 / 10);
+      assertThat(problems.size())
+          .as("a problem per broken jar")
+          .isGreaterThanOrEqualTo(PER_KIND * 8 / 10);
       for (int i = 0; i < problems.size(); i++) {
         String text = problems.getJsonObject(i).encode();
-        assertThat(text).as("no server path").doesNotContain(plugins.toString()).doesNotContain(pluginsData.toString());
+        assertThat(text)
+            .as("no server path")
+            .doesNotContain(plugins.toString())
+            .doesNotContain(pluginsData.toString());
         assertThat(LEAK.matcher(text).find()).as("no Java type or stack: " + text).isFalse();
         assertThat(problems.getJsonObject(i).getString("reason")).isNotBlank();
       }
@@ -338,7 +439,9 @@ class HostileInputTest {
         count("plugin jar", true);
       }
       // the built-in plugins still load beside them
-      assertThat(new JsonObject(r.body()).getJsonArray("extensions").encode()).contains("\"xor\"").contains("\"mlp\"");
+      assertThat(new JsonObject(r.body()).getJsonArray("extensions").encode())
+          .contains("\"xor\"")
+          .contains("\"mlp\"");
     } finally {
       other.close();
     }
@@ -350,33 +453,60 @@ class HostileInputTest {
   @Timeout(120)
   void issueItems() throws Exception {
     // 2: files outside the data roots
-    for (String spec : List.of(
-        HostileCorpus.SPEC.replace("{plugin: xor, repeat: 4, batchSize: 4}", "{plugin: csv, file: /etc/passwd, separator: ':'}"),
-        HostileCorpus.SPEC.replace("{plugin: xor, repeat: 4, batchSize: 4}", "{plugin: image-folder, folder: /}"),
-        HostileCorpus.SPEC + "training: {fineTune: {from: /etc}}\n")) {
-      HttpResponse<String> r = send("POST", "/api/runs", "text/yaml", spec.getBytes(StandardCharsets.UTF_8));
+    for (String spec :
+        List.of(
+            HostileCorpus.SPEC.replace(
+                "{plugin: xor, repeat: 4, batchSize: 4}",
+                "{plugin: csv, file: /etc/passwd, separator: ':'}"),
+            HostileCorpus.SPEC.replace(
+                "{plugin: xor, repeat: 4, batchSize: 4}", "{plugin: image-folder, folder: /}"),
+            HostileCorpus.SPEC + "training: {fineTune: {from: /etc}}\n")) {
+      HttpResponse<String> r =
+          send("POST", "/api/runs", "text/yaml", spec.getBytes(StandardCharsets.UTF_8));
       clear4xx("issue", "paths", r);
       assertThat(r.statusCode()).isEqualTo(400);
       assertThat(message(r)).contains("is not allowed on ");
     }
     // 4: spec integers
-    for (String[] c : new String[][] {{"epochs: 7", "epochs: 99999999999999999999999", "epochs"},
-        {"batchSize: 4", "batchSize: 1000000000000", "batchSize"}, {"repeat: 4", "repeat: 2000000000", "repeat"},
-        {"seed: 3", "seed: 1e30", "seed"}}) {
-      HttpResponse<String> r = send("POST", "/api/runs", "text/yaml",
-          HostileCorpus.SPEC.replace(c[0], c[1]).getBytes(StandardCharsets.UTF_8));
+    for (String[] c :
+        new String[][] {
+          {"epochs: 7", "epochs: 99999999999999999999999", "epochs"},
+          {"batchSize: 4", "batchSize: 1000000000000", "batchSize"},
+          {"repeat: 4", "repeat: 2000000000", "repeat"},
+          {"seed: 3", "seed: 1e30", "seed"}
+        }) {
+      HttpResponse<String> r =
+          send(
+              "POST",
+              "/api/runs",
+              "text/yaml",
+              HostileCorpus.SPEC.replace(c[0], c[1]).getBytes(StandardCharsets.UTF_8));
       clear4xx("issue", c[1], r);
       assertThat(message(r)).contains(c[2]);
     }
     // 5: resource limits, before anything is stored
-    HttpResponse<String> hidden = send("POST", "/api/runs", "text/yaml",
-        HostileCorpus.SPEC.replace("epochs: 7", "epochs: 1").replace("hidden: [4]", "hidden: [100000000]")
-            .getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> hidden =
+        send(
+            "POST",
+            "/api/runs",
+            "text/yaml",
+            HostileCorpus.SPEC
+                .replace("epochs: 7", "epochs: 1")
+                .replace("hidden: [4]", "hidden: [100000000]")
+                .getBytes(StandardCharsets.UTF_8));
     clear4xx("issue", "hidden 1e8", hidden);
-    assertThat(message(hidden)).startsWith("model: at least 300,000,000 parameters").contains("(1,000,000)")
+    assertThat(message(hidden))
+        .startsWith("model: at least 300,000,000 parameters")
+        .contains("(1,000,000)")
         .contains("--max-parameters");
-    HttpResponse<String> epochs = send("POST", "/api/runs", "text/yaml",
-        HostileCorpus.SPEC.replace("epochs: 7", "epochs: 1000000000").getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> epochs =
+        send(
+            "POST",
+            "/api/runs",
+            "text/yaml",
+            HostileCorpus.SPEC
+                .replace("epochs: 7", "epochs: 1000000000")
+                .getBytes(StandardCharsets.UTF_8));
     clear4xx("issue", "epochs 1e9", epochs);
     assertThat(message(epochs)).contains("--max-epochs");
     StringBuilder variants = new StringBuilder(HostileCorpus.SPEC).append("variants:\n");
@@ -389,47 +519,83 @@ class HostileInputTest {
     } catch (SpecException e) {
       assertThat(e.getMessage()).contains("10000 variants").contains("at most 1000");
     }
-    clear4xx("issue", "variants over REST", send("POST", "/api/runs", "text/yaml",
-        variants.toString().getBytes(StandardCharsets.UTF_8)));
+    clear4xx(
+        "issue",
+        "variants over REST",
+        send(
+            "POST",
+            "/api/runs",
+            "text/yaml",
+            variants.toString().getBytes(StandardCharsets.UTF_8)));
     // 8: the remaining 500s
     HttpResponse<String> token = send("GET", "/api/runs?pageToken=garbage", null, null);
     clear4xx("issue", "pageToken", token);
     assertThat(message(token)).contains("pageToken");
-    for (String[] c : new String[][] {{"{\"dataset\": \"xor\", \"batchSize\": \"x\"}", "batchSize"},
-        {"{\"dataset\": \"xor\", \"params\": [1]}", "params"}}) {
-      HttpResponse<String> r = send("POST", "/api/models/" + modelId + "/evaluate", "application/json",
-          c[0].getBytes(StandardCharsets.UTF_8));
+    for (String[] c :
+        new String[][] {
+          {"{\"dataset\": \"xor\", \"batchSize\": \"x\"}", "batchSize"},
+          {"{\"dataset\": \"xor\", \"params\": [1]}", "params"}
+        }) {
+      HttpResponse<String> r =
+          send(
+              "POST",
+              "/api/models/" + modelId + "/evaluate",
+              "application/json",
+              c[0].getBytes(StandardCharsets.UTF_8));
       clear4xx("issue", c[0], r);
       assertThat(message(r)).startsWith("'" + c[1] + "'");
     }
-    HttpResponse<String> cap = send("POST", "/api/sweeps", "application/json",
-        "{\"sweep\": \"method: grid\", \"runCap\": \"x\"}".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> cap =
+        send(
+            "POST",
+            "/api/sweeps",
+            "application/json",
+            "{\"sweep\": \"method: grid\", \"runCap\": \"x\"}".getBytes(StandardCharsets.UTF_8));
     clear4xx("issue", "runCap", cap);
     assertThat(message(cap)).startsWith("'runCap'");
-    HttpResponse<String> form = send("POST", "/api/models", "application/x-www-form-urlencoded",
-        HostileCorpus.identityModel());
+    HttpResponse<String> form =
+        send(
+            "POST",
+            "/api/models",
+            "application/x-www-form-urlencoded",
+            HostileCorpus.identityModel());
     assertThat(form.statusCode()).isEqualTo(415);
     // a model name with CR/LF (registered before names were checked) downloads with a safe header
     H2TrackingStore store = (H2TrackingStore) platform.store();
     byte[] bytes = HostileCorpus.identityModel();
-    RegisteredModel evil = new ModelCatalog(store.dataSource(), data).register("evil\r\nX-Injected: 1",
-        RegisteredModel.Source.IMPORT, null, bytes, OnnxModelInspector.inspect(bytes, "test"));
+    RegisteredModel evil =
+        new ModelCatalog(store.dataSource(), data)
+            .register(
+                "evil\r\nX-Injected: 1",
+                RegisteredModel.Source.IMPORT,
+                null,
+                bytes,
+                OnnxModelInspector.inspect(bytes, "test"));
     try {
-      HttpResponse<byte[]> file = http.send(HttpRequest.newBuilder(URI.create(base + "/api/models/" + evil.id() + "/file"))
-          .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> file =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/models/" + evil.id() + "/file"))
+                  .timeout(Duration.ofSeconds(20))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       assertThat(file.statusCode()).isEqualTo(200);
       assertThat(file.headers().firstValue("X-Injected")).isEmpty();
-      assertThat(file.headers().firstValue("Content-Disposition").orElseThrow()).isEqualTo(
-          "attachment; filename=\"evil__X-Injected: 1.onnx\"");
+      assertThat(file.headers().firstValue("Content-Disposition").orElseThrow())
+          .isEqualTo("attachment; filename=\"evil__X-Injected: 1.onnx\"");
       assertThat(file.body()).isEqualTo(bytes);
     } finally {
-      assertThat(send("DELETE", "/api/models/" + evil.id(), "application/json", new byte[0]).statusCode()).isEqualTo(200);
+      assertThat(
+              send("DELETE", "/api/models/" + evil.id(), "application/json", new byte[0])
+                  .statusCode())
+          .isEqualTo(200);
     }
   }
 
   // ---- helpers
 
-  /** A 4xx with a JSON message that names the problem, no stack trace, no Java type, no server path. */
+  /**
+   * A 4xx with a JSON message that names the problem, no stack trace, no Java type, no server path.
+   */
   void clear4xx(String kind, String what, HttpResponse<String> r) {
     noServerError(kind, what, r);
     assertThat(r.statusCode()).as(kind + " " + what + ": " + r.body()).isBetween(400, 499);
@@ -456,7 +622,8 @@ class HostileInputTest {
 
   String describeCounts() {
     StringBuilder s = new StringBuilder();
-    counts.forEach((k, v) -> s.append(k).append(' ').append(v[0]).append('/').append(v[1]).append("; "));
+    counts.forEach(
+        (k, v) -> s.append(k).append(' ').append(v[0]).append('/').append(v[1]).append("; "));
     return s.toString();
   }
 
@@ -482,20 +649,31 @@ class HostileInputTest {
   }
 
   HttpResponse<String> send(String method, String path, String type, byte[] body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-        .header("X-Cairn-Request", "1");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("X-Cairn-Request", "1");
     if (type != null) {
       b.header("Content-Type", type);
     }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** A body of unknown length (chunked), as curl -T - sends. */
   HttpResponse<String> sendChunked(String path, byte[] body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/octet-stream")
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/octet-stream")
+            .POST(
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new java.io.ByteArrayInputStream(body)))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -504,8 +682,14 @@ class HostileInputTest {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(20_000);
       OutputStream out = s.getOutputStream();
-      out.write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Cairn-Request: 1\r\n"
-          + "Content-Length: " + declared + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST "
+                  + path
+                  + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Cairn-Request: 1\r\n"
+                  + "Content-Length: "
+                  + declared
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.write(new byte[sent]);
       out.flush();
       InputStream in = s.getInputStream();
@@ -526,20 +710,41 @@ class HostileInputTest {
   void rawAbandon(String path, long declared, int sent) throws Exception {
     try (Socket s = new Socket("127.0.0.1", port)) {
       OutputStream out = s.getOutputStream();
-      out.write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
-          + "X-Cairn-Request: 1\r\nContent-Length: " + declared + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST "
+                  + path
+                  + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                  + "X-Cairn-Request: 1\r\nContent-Length: "
+                  + declared
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.write(new byte[Math.min(sent, (int) declared - 1)]);
       out.flush();
     }
   }
 
-  /** A digest per table of every row of the tables that hold runs, series, media, sweeps and models. */
+  /**
+   * A digest per table of every row of the tables that hold runs, series, media, sweeps and models.
+   */
   Map<String, String> checksum() throws Exception {
     Map<String, String> out = new LinkedHashMap<>();
     try (Connection c = ((H2TrackingStore) platform.store()).dataSource().getConnection();
         Statement st = c.createStatement()) {
-      for (String table : List.of("experiments", "runs", "params", "metric_chunks", "run_images", "run_histograms",
-          "run_texts", "run_notes", "run_tags", "sweeps", "sweep_trials", "models", "run_artifacts")) {
+      for (String table :
+          List.of(
+              "experiments",
+              "runs",
+              "params",
+              "metric_chunks",
+              "run_images",
+              "run_histograms",
+              "run_texts",
+              "run_notes",
+              "run_tags",
+              "sweeps",
+              "sweep_trials",
+              "models",
+              "run_artifacts")) {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         int rows = 0;
         try (ResultSet rs = st.executeQuery("SELECT * FROM " + table + " ORDER BY 1, 2")) {
@@ -554,7 +759,8 @@ class HostileInputTest {
             }
           }
         }
-        out.put(table, rows + " rows " + HexFormat.of().formatHex(digest.digest()).substring(0, 16));
+        out.put(
+            table, rows + " rows " + HexFormat.of().formatHex(digest.digest()).substring(0, 16));
       }
     }
     return out;

@@ -39,28 +39,41 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OpenInferenceConformanceTest {
   static final Path DATA = Path.of("/usr/share/libonnx-testdata/data/node");
-  static final Pattern OPS = Pattern.compile("^test_(add|sub|mul|div|matmul|gemm|relu|leakyrelu|prelu|elu|selu|sigmoid"
-      + "|hardsigmoid|tanh|softplus|softsign|softmax|logsoftmax|erf|exp|log|sqrt|clip|identity|flatten|reshape"
-      + "|transpose|concat|squeeze|unsqueeze|conv|convtranspose|maxpool|averagepool|globalaveragepool|globalmaxpool"
-      + "|batchnorm|dropout|lstm|gru|rnn|reduce_mean)(_.*)?$"
-      // string tensors: BYTES in the protocol
-      + "|^test_(cast|castlike)_(STRING_to_FLOAT|FLOAT_to_STRING)(_expanded)?$|^test_strnormalizer_.*$");
-  static final String FLOAT_TEXT = "ONNX Runtime writes floats as strings with 8 significant digits"
-      + " (0.60484552), ONNX's reference the shortest form that reads back (0.6048455): the same float";
-  static final String LOCALE = "ONNX Runtime's StringNormalizer needs the OS locale en_US.UTF-8 (Debian: locales,"
-      + " locale-gen); without it the model does not load";
-  static final Map<String, String> KNOWN = Map.ofEntries(
-      Map.entry("test_gru_batchwise", "ONNX Runtime's CPU GRU rejects layout=1 (batch-first): not supported upstream"),
-      Map.entry("test_lstm_batchwise", "ONNX Runtime's CPU LSTM rejects layout=1 (batch-first): not supported upstream"),
-      Map.entry("test_identity_sequence", "the input is a sequence of tensors; the protocol's tensors only"),
-      Map.entry("test_identity_opt", "the input is an optional(sequence); the protocol's tensors only"),
-      Map.entry("test_cast_FLOAT_to_STRING", FLOAT_TEXT),
-      Map.entry("test_castlike_FLOAT_to_STRING", FLOAT_TEXT),
-      Map.entry("test_castlike_FLOAT_to_STRING_expanded", FLOAT_TEXT),
-      Map.entry("test_strnormalizer_export_monday_casesensintive_lower", LOCALE),
-      Map.entry("test_strnormalizer_export_monday_casesensintive_upper", LOCALE),
-      Map.entry("test_strnormalizer_export_monday_empty_output", LOCALE),
-      Map.entry("test_strnormalizer_export_monday_insensintive_upper_twodim", LOCALE));
+  static final Pattern OPS =
+      Pattern.compile(
+          "^test_(add|sub|mul|div|matmul|gemm|relu|leakyrelu|prelu|elu|selu|sigmoid"
+              + "|hardsigmoid|tanh|softplus|softsign|softmax|logsoftmax|erf|exp|log|sqrt|clip|identity|flatten|reshape"
+              + "|transpose|concat|squeeze|unsqueeze|conv|convtranspose|maxpool|averagepool|globalaveragepool|globalmaxpool"
+              + "|batchnorm|dropout|lstm|gru|rnn|reduce_mean)(_.*)?$"
+              // string tensors: BYTES in the protocol
+              + "|^test_(cast|castlike)_(STRING_to_FLOAT|FLOAT_to_STRING)(_expanded)?$|^test_strnormalizer_.*$");
+  static final String FLOAT_TEXT =
+      "ONNX Runtime writes floats as strings with 8 significant digits"
+          + " (0.60484552), ONNX's reference the shortest form that reads back (0.6048455): the same float";
+  static final String LOCALE =
+      "ONNX Runtime's StringNormalizer needs the OS locale en_US.UTF-8 (Debian: locales,"
+          + " locale-gen); without it the model does not load";
+  static final Map<String, String> KNOWN =
+      Map.ofEntries(
+          Map.entry(
+              "test_gru_batchwise",
+              "ONNX Runtime's CPU GRU rejects layout=1 (batch-first): not supported upstream"),
+          Map.entry(
+              "test_lstm_batchwise",
+              "ONNX Runtime's CPU LSTM rejects layout=1 (batch-first): not supported upstream"),
+          Map.entry(
+              "test_identity_sequence",
+              "the input is a sequence of tensors; the protocol's tensors only"),
+          Map.entry(
+              "test_identity_opt",
+              "the input is an optional(sequence); the protocol's tensors only"),
+          Map.entry("test_cast_FLOAT_to_STRING", FLOAT_TEXT),
+          Map.entry("test_castlike_FLOAT_to_STRING", FLOAT_TEXT),
+          Map.entry("test_castlike_FLOAT_to_STRING_expanded", FLOAT_TEXT),
+          Map.entry("test_strnormalizer_export_monday_casesensintive_lower", LOCALE),
+          Map.entry("test_strnormalizer_export_monday_casesensintive_upper", LOCALE),
+          Map.entry("test_strnormalizer_export_monday_empty_output", LOCALE),
+          Map.entry("test_strnormalizer_export_monday_insensintive_upper_twodim", LOCALE));
 
   @TempDir Path data;
   final HttpClient http = HttpClient.newHttpClient();
@@ -77,7 +90,12 @@ class OpenInferenceConformanceTest {
     Platform platform = Platform.start(new CairnOptions(data, null, null, true));
     try {
       ApiVerticle api = new ApiVerticle(platform, "127.0.0.1", 0);
-      platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      platform
+          .vertx()
+          .deployVerticle(api)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
       String base = "http://127.0.0.1:" + api.actualPort();
       for (Path test : tests) {
         String failure = run(base, test);
@@ -90,10 +108,15 @@ class OpenInferenceConformanceTest {
     } finally {
       platform.close();
     }
-    StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
-        "libonnx-testdata node tests through POST /api/models + POST /v2/models/{id}/infer (binary): %d of %d pass%n",
-        passed, tests.size()));
-    failures.forEach((t, why) -> report.append("  ").append(t).append(": ").append(why).append('\n'));
+    StringBuilder report =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "libonnx-testdata node tests through POST /api/models + POST /v2/models/{id}/infer (binary): %d of %d pass%n",
+                passed,
+                tests.size()));
+    failures.forEach(
+        (t, why) -> report.append("  ").append(t).append(": ").append(why).append('\n'));
     Files.createDirectories(Path.of("target"));
     Files.writeString(Path.of("target", "onnx-conformance-rest.txt"), report);
     System.out.println(report);
@@ -104,10 +127,13 @@ class OpenInferenceConformanceTest {
   }
 
   private String run(String base, Path test) throws Exception {
-    HttpResponse<String> imported = http.send(HttpRequest.newBuilder(URI.create(base + "/api/models?name="
-            + test.getFileName())).header("Content-Type", "application/octet-stream")
-            .POST(HttpRequest.BodyPublishers.ofFile(test.resolve("model.onnx"))).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> imported =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/models?name=" + test.getFileName()))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofFile(test.resolve("model.onnx")))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (imported.statusCode() != 201) {
       return "import: " + imported.body();
     }
@@ -115,7 +141,8 @@ class OpenInferenceConformanceTest {
     JsonArray specs = new JsonObject(imported.body()).getJsonArray("inputs");
     List<Path> sets;
     try (Stream<Path> s = Files.list(test)) {
-      sets = s.filter(p -> p.getFileName().toString().startsWith("test_data_set_")).sorted().toList();
+      sets =
+          s.filter(p -> p.getFileName().toString().startsWith("test_data_set_")).sorted().toList();
     }
     for (Path set : sets) {
       JsonArray inputs = new JsonArray();
@@ -128,27 +155,49 @@ class OpenInferenceConformanceTest {
         OnnxMl.TensorProto t = OnnxMl.TensorProto.parseFrom(Files.readAllBytes(file));
         byte[] bytes = bytes(t);
         if (bytes == null) {
-          return "input " + i + " has element type " + t.getDataType() + ", not a protocol tensor type here";
+          return "input "
+              + i
+              + " has element type "
+              + t.getDataType()
+              + ", not a protocol tensor type here";
         }
         raw.write(bytes);
-        inputs.add(new JsonObject().put("name", specs.getJsonObject(i).getString("name"))
-            .put("datatype", datatype(t.getDataType())).put("shape", new JsonArray(t.getDimsList()))
-            .put("parameters", new JsonObject().put("binary_data_size", bytes.length)));
+        inputs.add(
+            new JsonObject()
+                .put("name", specs.getJsonObject(i).getString("name"))
+                .put("datatype", datatype(t.getDataType()))
+                .put("shape", new JsonArray(t.getDimsList()))
+                .put("parameters", new JsonObject().put("binary_data_size", bytes.length)));
       }
-      byte[] header = new JsonObject().put("inputs", inputs)
-          .put("parameters", new JsonObject().put("binary_data_output", true)).encode().getBytes(StandardCharsets.UTF_8);
+      byte[] header =
+          new JsonObject()
+              .put("inputs", inputs)
+              .put("parameters", new JsonObject().put("binary_data_output", true))
+              .encode()
+              .getBytes(StandardCharsets.UTF_8);
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       body.write(header);
       body.write(raw.toByteArray());
-      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v2/models/" + id + "/infer"))
-          .header("Inference-Header-Content-Length", String.valueOf(header.length))
-          .header("Content-Type", "application/octet-stream")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/v2/models/" + id + "/infer"))
+                  .header("Inference-Header-Content-Length", String.valueOf(header.length))
+                  .header("Content-Type", "application/octet-stream")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       if (r.statusCode() != 200) {
-        return set.getFileName() + ": " + r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8);
+        return set.getFileName()
+            + ": "
+            + r.statusCode()
+            + " "
+            + new String(r.body(), StandardCharsets.UTF_8);
       }
-      int jsonLength = Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
-      JsonArray outputs = new JsonObject(new String(r.body(), 0, jsonLength, StandardCharsets.UTF_8)).getJsonArray("outputs");
+      int jsonLength =
+          Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+      JsonArray outputs =
+          new JsonObject(new String(r.body(), 0, jsonLength, StandardCharsets.UTF_8))
+              .getJsonArray("outputs");
       int offset = jsonLength;
       for (int i = 0; i < outputs.size(); i++) {
         JsonObject out = outputs.getJsonObject(i);
@@ -156,7 +205,11 @@ class OpenInferenceConformanceTest {
         Path file = set.resolve("output_" + i + ".pb");
         if (Files.exists(file)) {
           OnnxMl.TensorProto expected = OnnxMl.TensorProto.parseFrom(Files.readAllBytes(file));
-          String diff = compare(expected, out, ByteBuffer.wrap(r.body(), offset, size).slice().order(ByteOrder.LITTLE_ENDIAN));
+          String diff =
+              compare(
+                  expected,
+                  out,
+                  ByteBuffer.wrap(r.body(), offset, size).slice().order(ByteOrder.LITTLE_ENDIAN));
           if (diff != null) {
             return set.getFileName() + " output " + i + ": " + diff;
           }
@@ -186,8 +239,9 @@ class OpenInferenceConformanceTest {
     ByteBuffer b;
     switch (type) {
       case STRING -> {
-        b = ByteBuffer.allocate(t.getStringDataList().stream().mapToInt(v -> 4 + v.size()).sum())
-            .order(ByteOrder.LITTLE_ENDIAN);
+        b =
+            ByteBuffer.allocate(t.getStringDataList().stream().mapToInt(v -> 4 + v.size()).sum())
+                .order(ByteOrder.LITTLE_ENDIAN);
         t.getStringDataList().forEach(v -> b.putInt(v.size()).put(v.toByteArray()));
       }
       case FLOAT -> {
@@ -222,24 +276,26 @@ class OpenInferenceConformanceTest {
   }
 
   static double[] values(String datatype, ByteBuffer b) {
-    int width = switch (datatype) {
-      case "FP64", "INT64" -> 8;
-      case "FP32", "INT32" -> 4;
-      case "FP16", "INT16" -> 2;
-      default -> 1;
-    };
+    int width =
+        switch (datatype) {
+          case "FP64", "INT64" -> 8;
+          case "FP32", "INT32" -> 4;
+          case "FP16", "INT16" -> 2;
+          default -> 1;
+        };
     double[] out = new double[b.remaining() / width];
     for (int i = 0; i < out.length; i++) {
-      out[i] = switch (datatype) {
-        case "FP64" -> b.getDouble();
-        case "INT64" -> b.getLong();
-        case "FP32" -> b.getFloat();
-        case "INT32" -> b.getInt();
-        case "FP16" -> Fp16Conversions.fp16ToFloat(b.getShort());
-        case "INT16" -> b.getShort();
-        case "UINT8" -> Byte.toUnsignedInt(b.get());
-        default -> b.get();
-      };
+      out[i] =
+          switch (datatype) {
+            case "FP64" -> b.getDouble();
+            case "INT64" -> b.getLong();
+            case "FP32" -> b.getFloat();
+            case "INT32" -> b.getInt();
+            case "FP16" -> Fp16Conversions.fp16ToFloat(b.getShort());
+            case "INT16" -> b.getShort();
+            case "UINT8" -> Byte.toUnsignedInt(b.get());
+            default -> b.get();
+          };
     }
     return out;
   }
@@ -276,9 +332,12 @@ class OpenInferenceConformanceTest {
     }
     boolean exact = !type.startsWith("FP");
     for (int i = 0; i < want.length; i++) {
-      boolean ok = exact ? want[i] == got[i]
-          : (Double.isNaN(want[i]) && Double.isNaN(got[i])) || want[i] == got[i]
-              || Math.abs(want[i] - got[i]) <= 1e-7 + 1e-3 * Math.abs(want[i]);
+      boolean ok =
+          exact
+              ? want[i] == got[i]
+              : (Double.isNaN(want[i]) && Double.isNaN(got[i]))
+                  || want[i] == got[i]
+                  || Math.abs(want[i] - got[i]) <= 1e-7 + 1e-3 * Math.abs(want[i]);
       if (!ok) {
         return "value " + i + " is " + got[i] + ", expected " + want[i];
       }

@@ -48,8 +48,14 @@ class ServerGuardsTest {
   void start() throws Exception {
     platform = Platform.start(new CairnOptions(data, null, null, true));
     SweepHead.deploy(platform, new SweepControllerVerticle.Settings(10_000, true), 1);
-    ApiVerticle api = new ApiVerticle(platform, "127.0.0.1", 0, new ServerLimits(List.of(root), 60, 2, 1000));
-    platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    ApiVerticle api =
+        new ApiVerticle(platform, "127.0.0.1", 0, new ServerLimits(List.of(root), 60, 2, 1000));
+    platform
+        .vertx()
+        .deployVerticle(api)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
     port = api.actualPort();
     base = "http://127.0.0.1:" + port;
   }
@@ -60,12 +66,18 @@ class ServerGuardsTest {
   }
 
   HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "text/yaml")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "text/yaml")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static String csvSpec(String file) {
@@ -75,13 +87,19 @@ class ServerGuardsTest {
         model: {plugin: mlp, hidden: [4]}
         optimizer: {plugin: sgd, lr: 0.1}
         loss: softmax-cross-entropy
-        """.formatted(file);
+        """
+        .formatted(file);
   }
 
   static void csv(Path file) throws Exception {
     StringBuilder s = new StringBuilder("x,y,label\n");
     for (int i = 0; i < 16; i++) {
-      s.append(i % 2).append(',').append(i / 2 % 2).append(',').append((i % 2) ^ (i / 2 % 2)).append('\n');
+      s.append(i % 2)
+          .append(',')
+          .append(i / 2 % 2)
+          .append(',')
+          .append((i % 2) ^ (i / 2 % 2))
+          .append('\n');
     }
     Files.writeString(file, s);
   }
@@ -98,30 +116,47 @@ class ServerGuardsTest {
     String runsBefore = get("/api/runs").body();
 
     HttpResponse<String> exists = post("/api/runs", csvSpec(secret.toString()));
-    HttpResponse<String> missing = post("/api/runs", csvSpec(outside.resolve("nothing.csv").toString()));
+    HttpResponse<String> missing =
+        post("/api/runs", csvSpec(outside.resolve("nothing.csv").toString()));
     assertThat(exists.statusCode()).as(exists.body()).isEqualTo(400);
     assertThat(missing.statusCode()).isEqualTo(400);
-    assertThat(message(exists)).startsWith("dataset.file: '" + secret + "' is not allowed on this server;"
-        + " paths must lie under ").contains(root.toRealPath().toString()).contains("--data-root");
+    assertThat(message(exists))
+        .startsWith(
+            "dataset.file: '"
+                + secret
+                + "' is not allowed on this server;"
+                + " paths must lie under ")
+        .contains(root.toRealPath().toString())
+        .contains("--data-root");
     // the same answer whether the file exists or not
     assertThat(message(missing).replace("nothing.csv", "secret.csv")).isEqualTo(message(exists));
 
-    for (String bad : List.of("/etc/passwd", root + "/../" + outside.getFileName() + "/secret.csv",
-        root.resolve("link.csv").toString(), "../../../../../../etc/passwd")) {
+    for (String bad :
+        List.of(
+            "/etc/passwd",
+            root + "/../" + outside.getFileName() + "/secret.csv",
+            root.resolve("link.csv").toString(),
+            "../../../../../../etc/passwd")) {
       HttpResponse<String> r = post("/api/runs", csvSpec(bad));
       assertThat(r.statusCode()).as(bad + " " + r.body()).isEqualTo(400);
       assertThat(message(r)).as(bad).startsWith("dataset.file: ");
     }
-    HttpResponse<String> folder = post("/api/runs", csvSpec("x").replace("plugin: csv, file: 'x'",
-        "plugin: image-folder, folder: /"));
+    HttpResponse<String> folder =
+        post(
+            "/api/runs",
+            csvSpec("x").replace("plugin: csv, file: 'x'", "plugin: image-folder, folder: /"));
     assertThat(folder.statusCode()).isEqualTo(400);
     assertThat(message(folder)).startsWith("dataset.folder: '/' is not allowed on this server");
-    HttpResponse<String> tune = post("/api/runs", csvSpec(root.resolve("x.csv").toString())
-        + "training: {fineTune: {from: /etc}}\n");
+    HttpResponse<String> tune =
+        post(
+            "/api/runs",
+            csvSpec(root.resolve("x.csv").toString()) + "training: {fineTune: {from: /etc}}\n");
     assertThat(tune.statusCode()).isEqualTo(400);
-    assertThat(message(tune)).startsWith("training.fineTune.from: '/etc' is not allowed on a server;");
+    assertThat(message(tune))
+        .startsWith("training.fineTune.from: '/etc' is not allowed on a server;");
 
-    String sweep = """
+    String sweep =
+        """
         name: s
         spec:
           epochs: 1
@@ -137,8 +172,13 @@ class ServerGuardsTest {
     HttpResponse<String> sweepBase = post("/api/sweeps", sweep.formatted("/etc/passwd"));
     assertThat(sweepBase.statusCode()).as(sweepBase.body()).isEqualTo(400);
     assertThat(message(sweepBase)).contains("dataset.file").contains("not allowed on this server");
-    HttpResponse<String> sweepParam = post("/api/sweeps", sweep.formatted(root.resolve("x.csv"))
-        .replace("optimizer.lr: {values: [0.1]}", "dataset.file: {values: ['" + secret + "']}"));
+    HttpResponse<String> sweepParam =
+        post(
+            "/api/sweeps",
+            sweep
+                .formatted(root.resolve("x.csv"))
+                .replace(
+                    "optimizer.lr: {values: [0.1]}", "dataset.file: {values: ['" + secret + "']}"));
     assertThat(sweepParam.statusCode()).as(sweepParam.body()).isEqualTo(400);
     assertThat(message(sweepParam)).contains("dataset.file").contains("not allowed on this server");
     assertThat(get("/api/runs").body()).isEqualTo(runsBefore);
@@ -165,7 +205,9 @@ class ServerGuardsTest {
       for (int i = 0; i < 40; i++) {
         Socket s = new Socket("127.0.0.1", port);
         OutputStream out = s.getOutputStream();
-        out.write("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         held.add(s);
       }
@@ -184,8 +226,15 @@ class ServerGuardsTest {
 
   @Test
   void connectionsBeyondTheCapAreClosed() throws Exception {
-    ApiVerticle capped = new ApiVerticle(platform, "127.0.0.1", 0, new ServerLimits(List.of(root), 60, 60, 3));
-    String id = platform.vertx().deployVerticle(capped).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    ApiVerticle capped =
+        new ApiVerticle(platform, "127.0.0.1", 0, new ServerLimits(List.of(root), 60, 60, 3));
+    String id =
+        platform
+            .vertx()
+            .deployVerticle(capped)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
     List<Socket> held = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
@@ -202,8 +251,12 @@ class ServerGuardsTest {
       HttpResponse<String> health = null;
       for (int i = 0; i < 100 && (health == null || health.statusCode() != 200); i++) {
         try {
-          health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + capped.actualPort() + "/api/health"))
-              .build(), HttpResponse.BodyHandlers.ofString());
+          health =
+              http.send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + capped.actualPort() + "/api/health"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
           Thread.sleep(100);
         }
@@ -214,48 +267,90 @@ class ServerGuardsTest {
       for (Socket s : held) {
         s.close();
       }
-      platform.vertx().undeploy(id).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      platform
+          .vertx()
+          .undeploy(id)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
     }
   }
 
   @Test
   void runsBeyondTheLimitsAreRefusedBeforeAnythingIsStored() throws Exception {
-    ApiVerticle limited = new ApiVerticle(platform, "127.0.0.1", 0, new ServerLimits(List.of(root), 60, 60, 1000, 5, 1));
-    String deployment = platform.vertx().deployVerticle(limited).toCompletionStage().toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
+    ApiVerticle limited =
+        new ApiVerticle(
+            platform, "127.0.0.1", 0, new ServerLimits(List.of(root), 60, 60, 1000, 5, 1));
+    String deployment =
+        platform
+            .vertx()
+            .deployVerticle(limited)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
     String at = "http://127.0.0.1:" + limited.actualPort();
-    String spec = "epochs: %d\ndataset: {plugin: xor, repeat: 20000, batchSize: 4}\nmodel: mlp\noptimizer: sgd\n"
-        + "loss: softmax-cross-entropy\n";
+    String spec =
+        "epochs: %d\ndataset: {plugin: xor, repeat: 20000, batchSize: 4}\nmodel: mlp\noptimizer: sgd\n"
+            + "loss: softmax-cross-entropy\n";
     try {
       String runsBefore = get("/api/runs").body();
-      HttpResponse<String> tooLong = http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs")).header("X-Cairn-Request", "1")
-          .POST(HttpRequest.BodyPublishers.ofString(spec.formatted(6))).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> tooLong =
+          http.send(
+              HttpRequest.newBuilder(URI.create(at + "/api/runs"))
+                  .header("X-Cairn-Request", "1")
+                  .POST(HttpRequest.BodyPublishers.ofString(spec.formatted(6)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(tooLong.statusCode()).isEqualTo(400);
-      assertThat(message(tooLong)).isEqualTo("epochs: 6 is more than this server allows (5); the operator raises it"
-          + " with `cairn serve --max-epochs N`");
+      assertThat(message(tooLong))
+          .isEqualTo(
+              "epochs: 6 is more than this server allows (5); the operator raises it"
+                  + " with `cairn serve --max-epochs N`");
       assertThat(get("/api/runs").body()).isEqualTo(runsBefore);
 
-      HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs")).header("X-Cairn-Request", "1")
-          .POST(HttpRequest.BodyPublishers.ofString(spec.formatted(5))).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> first =
+          http.send(
+              HttpRequest.newBuilder(URI.create(at + "/api/runs"))
+                  .header("X-Cairn-Request", "1")
+                  .POST(HttpRequest.BodyPublishers.ofString(spec.formatted(5)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
       String id = new JsonObject(first.body()).getString("id");
-      HttpResponse<String> second = http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs")).header("X-Cairn-Request", "1")
-          .POST(HttpRequest.BodyPublishers.ofString(spec.formatted(1))).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> second =
+          http.send(
+              HttpRequest.newBuilder(URI.create(at + "/api/runs"))
+                  .header("X-Cairn-Request", "1")
+                  .POST(HttpRequest.BodyPublishers.ofString(spec.formatted(1)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (platform.runs().activeRuns().contains(id)) { // the first may (rarely) have ended already
         assertThat(second.statusCode()).as(second.body()).isEqualTo(429);
         assertThat(message(second)).contains("limit 1").contains("--max-queued-runs");
       }
-      http.send(HttpRequest.newBuilder(URI.create(at + "/api/runs/" + id + "/stop")).header("X-Cairn-Request", "1").POST(HttpRequest.BodyPublishers.noBody())
-          .build(), HttpResponse.BodyHandlers.ofString());
+      http.send(
+          HttpRequest.newBuilder(URI.create(at + "/api/runs/" + id + "/stop"))
+              .header("X-Cairn-Request", "1")
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
       for (int i = 0; i < 600 && platform.runs().activeRuns().contains(id); i++) {
         Thread.sleep(100);
       }
     } finally {
-      platform.vertx().undeploy(deployment).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      platform
+          .vertx()
+          .undeploy(deployment)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
     }
   }
 
-  /** Whether the server closes {@code s} (end of stream) within {@code ms}; bytes it sends first are skipped. */
+  /**
+   * Whether the server closes {@code s} (end of stream) within {@code ms}; bytes it sends first are
+   * skipped.
+   */
   static boolean closedWithin(Socket s, int ms) throws Exception {
     s.setSoTimeout(ms);
     InputStream in = s.getInputStream();

@@ -20,7 +20,8 @@ class UploadLeftoversTest {
     Instant start = Instant.now();
     Path oldModel = Files.writeString(models.resolve("upload-1.onnx.part"), "half a model");
     Path oldArtifact = Files.writeString(artifacts.resolve("abc.part"), "half a file");
-    Path fresh = Files.writeString(artifacts.resolve("new.part"), "an upload begun after the start");
+    Path fresh =
+        Files.writeString(artifacts.resolve("new.part"), "an upload begun after the start");
     Path other = Files.writeString(models.resolve("notes.txt"), "not an upload");
     FileTime before = FileTime.from(start.minusSeconds(60));
     Files.setLastModifiedTime(oldModel, before);

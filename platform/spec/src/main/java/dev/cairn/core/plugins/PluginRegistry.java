@@ -21,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads PF4J plugins from a folder and indexes their extensions by kind and id. A plugin that
- * fails to load, or an extension whose constructor throws, is recorded as a {@link PluginProblem}
- * and skipped; the others load. Extensions on the application class path (tests, embedding) are
- * found too, under plugin id {@code system}.
+ * Loads PF4J plugins from a folder and indexes their extensions by kind and id. A plugin that fails
+ * to load, or an extension whose constructor throws, is recorded as a {@link PluginProblem} and
+ * skipped; the others load. Extensions on the application class path (tests, embedding) are found
+ * too, under plugin id {@code system}.
  */
 public final class PluginRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
@@ -45,14 +45,17 @@ public final class PluginRegistry implements AutoCloseable {
    * @param systemVersion Cairn's version, checked against plugins' {@code Plugin-Requires}
    */
   public static PluginRegistry load(Path pluginsDir, String systemVersion) {
-    List<Path> roots = pluginsDir != null && Files.isDirectory(pluginsDir) ? List.of(pluginsDir) : List.of();
-    DefaultPluginManager manager = new DefaultPluginManager(roots) {
-      {
-        // a jar whose dependencies are missing is left out (a problem below), instead of failing
-        // every later load and the unload at close
-        setResolveRecoveryStrategy(ResolveRecoveryStrategy.IGNORE_PLUGIN_AND_CONTINUE);
-      }
-    };
+    List<Path> roots =
+        pluginsDir != null && Files.isDirectory(pluginsDir) ? List.of(pluginsDir) : List.of();
+    DefaultPluginManager manager =
+        new DefaultPluginManager(roots) {
+          {
+            // a jar whose dependencies are missing is left out (a problem below), instead of
+            // failing
+            // every later load and the unload at close
+            setResolveRecoveryStrategy(ResolveRecoveryStrategy.IGNORE_PLUGIN_AND_CONTINUE);
+          }
+        };
     manager.setSystemVersion(systemVersion.replace("-SNAPSHOT", ""));
     PluginRegistry registry = new PluginRegistry(manager);
     registry.loadAll(pluginsDir);
@@ -62,7 +65,8 @@ public final class PluginRegistry implements AutoCloseable {
   private void loadAll(Path pluginsDir) {
     if (pluginsDir != null && Files.isDirectory(pluginsDir)) {
       try (Stream<Path> files = Files.list(pluginsDir)) {
-        files.filter(p -> p.toString().endsWith(".jar") || p.toString().endsWith(".zip"))
+        files
+            .filter(p -> p.toString().endsWith(".jar") || p.toString().endsWith(".zip"))
             .sorted()
             .forEach(this::loadOne);
       } catch (java.io.IOException e) {
@@ -101,8 +105,12 @@ public final class PluginRegistry implements AutoCloseable {
           plugin.getPluginClassLoader().loadClass(name);
         } catch (ClassNotFoundException e) {
           // PF4J skips a listed class that is not there, silently: say so
-          problems.add(new PluginProblem(plugin.getPluginId(), name, "listed in META-INF/extensions.idx but not in"
-              + " the jar; the plugin's other extensions are loaded"));
+          problems.add(
+              new PluginProblem(
+                  plugin.getPluginId(),
+                  name,
+                  "listed in META-INF/extensions.idx but not in"
+                      + " the jar; the plugin's other extensions are loaded"));
         } catch (RuntimeException | LinkageError e) {
           problems.add(new PluginProblem(plugin.getPluginId(), name, "left out: " + oneLine(e)));
           try {
@@ -121,8 +129,12 @@ public final class PluginRegistry implements AutoCloseable {
     try {
       String id = manager.loadPlugin(jar);
       if (id != null && manager.getPlugin(id) == null) {
-        problems.add(new PluginProblem(id, "load", "left out: the plugins it depends on (Plugin-Dependencies)"
-            + " are not installed or have another version"));
+        problems.add(
+            new PluginProblem(
+                id,
+                "load",
+                "left out: the plugins it depends on (Plugin-Dependencies)"
+                    + " are not installed or have another version"));
       }
     } catch (RuntimeException | LinkageError e) {
       problems.add(new PluginProblem(jar.getFileName().toString(), "load", oneLine(e)));
@@ -133,7 +145,8 @@ public final class PluginRegistry implements AutoCloseable {
     for (Class<? extends CairnExtension> cls : manager.getExtensionClasses(kind.type())) {
       PluginWrapper plugin = manager.whichPlugin(cls);
       String pluginId = plugin == null ? SYSTEM : plugin.getPluginId();
-      String version = plugin == null ? manager.getSystemVersion() : plugin.getDescriptor().getVersion();
+      String version =
+          plugin == null ? manager.getSystemVersion() : plugin.getDescriptor().getVersion();
       CairnExtension ext;
       try {
         ext = (CairnExtension) manager.getExtensionFactory().create(cls);
@@ -146,11 +159,20 @@ public final class PluginRegistry implements AutoCloseable {
         continue;
       }
       InstalledExtension previous =
-          byKind.get(kind).putIfAbsent(ext.id(), new InstalledExtension(kind, ext, pluginId, version));
+          byKind
+              .get(kind)
+              .putIfAbsent(ext.id(), new InstalledExtension(kind, ext, pluginId, version));
       if (previous != null && !previous.extension().getClass().equals(cls)) {
-        problems.add(new PluginProblem(pluginId, cls.getName(),
-            kind.section() + " id '" + ext.id() + "' is already provided by plugin '"
-                + previous.pluginId() + "'; this one is skipped"));
+        problems.add(
+            new PluginProblem(
+                pluginId,
+                cls.getName(),
+                kind.section()
+                    + " id '"
+                    + ext.id()
+                    + "' is already provided by plugin '"
+                    + previous.pluginId()
+                    + "'; this one is skipped"));
       }
     }
   }
@@ -158,7 +180,8 @@ public final class PluginRegistry implements AutoCloseable {
   /** Extensions of a kind, by id. */
   public List<InstalledExtension> list(ExtensionKind kind) {
     return byKind.get(kind).values().stream()
-        .sorted(java.util.Comparator.comparing(InstalledExtension::id)).toList();
+        .sorted(java.util.Comparator.comparing(InstalledExtension::id))
+        .toList();
   }
 
   public Optional<InstalledExtension> find(ExtensionKind kind, String id) {
@@ -173,9 +196,17 @@ public final class PluginRegistry implements AutoCloseable {
     InstalledExtension found = byKind.get(kind).get(id);
     if (found == null) {
       var installed = new java.util.TreeSet<>(byKind.get(kind).keySet());
-      String hint = Suggest.closest(id, installed).map(s -> " (did you mean '" + s + "'?)").orElse("");
-      throw new SpecException(kind.section() + ".plugin",
-          "'" + id + "' is not installed" + hint + "; installed " + kind.plural() + ": "
+      String hint =
+          Suggest.closest(id, installed).map(s -> " (did you mean '" + s + "'?)").orElse("");
+      throw new SpecException(
+          kind.section() + ".plugin",
+          "'"
+              + id
+              + "' is not installed"
+              + hint
+              + "; installed "
+              + kind.plural()
+              + ": "
               + (installed.isEmpty() ? "none" : String.join(", ", installed)));
     }
     @SuppressWarnings("unchecked")
@@ -211,7 +242,10 @@ public final class PluginRegistry implements AutoCloseable {
   }
 
   static String oneLine(Throwable e) {
-    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    String msg =
+        e.getMessage() == null
+            ? e.getClass().getSimpleName()
+            : e.getClass().getSimpleName() + ": " + e.getMessage();
     return msg.lines().findFirst().orElse(msg);
   }
 }

@@ -11,6 +11,9 @@ import java.util.Objects;
 public record ComponentSpec(String plugin, Map<String, Object> params) {
   public ComponentSpec {
     Objects.requireNonNull(plugin, "plugin");
-    params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    params =
+        params == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
   }
 }

@@ -46,26 +46,39 @@ public record DataOptions(
     boolean flip,
     double mixup,
     List<Integer> classes) {
-  public static final DataOptions NONE = new DataOptions(0, 0, 0, 0, false, 0, 0, false, 0, List.of());
+  public static final DataOptions NONE =
+      new DataOptions(0, 0, 0, 0, false, 0, 0, false, 0, List.of());
 
   /** The keys this record reads from the dataset section. */
   public static final List<String> KEYS =
-      List.of("subset", "validation", "folds", "fold", "normalize", "resize", "augment", "mixup",
+      List.of(
+          "subset",
+          "validation",
+          "folds",
+          "fold",
+          "normalize",
+          "resize",
+          "augment",
+          "mixup",
           "classes");
 
   public DataOptions {
     classes = classes == null ? List.of() : List.copyOf(classes);
     if (classes.size() == 1 || classes.stream().distinct().count() != classes.size()) {
-      throw new SpecException("dataset.classes", classes + " is not allowed; expected at least 2"
-          + " different class indices");
+      throw new SpecException(
+          "dataset.classes",
+          classes + " is not allowed; expected at least 2" + " different class indices");
     }
     if (validation > 0 && folds > 0) {
-      throw new SpecException("dataset.folds", "cannot be combined with dataset.validation;"
-          + " choose a held-out share or k-fold cross-validation");
+      throw new SpecException(
+          "dataset.folds",
+          "cannot be combined with dataset.validation;"
+              + " choose a held-out share or k-fold cross-validation");
     }
     if (folds > 0 && fold >= folds) {
-      throw new SpecException("dataset.fold", fold + " is not allowed; with " + folds
-          + " folds it is 0.." + (folds - 1));
+      throw new SpecException(
+          "dataset.fold",
+          fold + " is not allowed; with " + folds + " folds it is 0.." + (folds - 1));
     }
     if (folds == 0 && fold != 0) {
       throw new SpecException("dataset.fold", "needs dataset.folds (the number of folds)");
@@ -73,8 +86,16 @@ public record DataOptions(
   }
 
   /** A spec without classes keeps them all. */
-  public DataOptions(int subset, double validation, int folds, int fold, boolean normalize, int resize,
-      int cropPadding, boolean flip, double mixup) {
+  public DataOptions(
+      int subset,
+      double validation,
+      int folds,
+      int fold,
+      boolean normalize,
+      int resize,
+      int cropPadding,
+      boolean flip,
+      double mixup) {
     this(subset, validation, folds, fold, normalize, resize, cropPadding, flip, mixup, List.of());
   }
 
@@ -89,10 +110,12 @@ public record DataOptions(
 
   static DataOptions parse(Map<String, Object> section) {
     int subset = SpecValues.integer("dataset.subset", section.get("subset"), 0, 0);
-    double validation = SpecValues.number("dataset.validation", section.get("validation"), 0, 0, false, 1);
+    double validation =
+        SpecValues.number("dataset.validation", section.get("validation"), 0, 0, false, 1);
     int folds = SpecValues.integer("dataset.folds", section.get("folds"), 0, 0);
     if (folds == 1) {
-      throw new SpecException("dataset.folds", "1 is not allowed; expected an integer >= 2 (or 0 = off)");
+      throw new SpecException(
+          "dataset.folds", "1 is not allowed; expected an integer >= 2 (or 0 = off)");
     }
     int fold = SpecValues.integer("dataset.fold", section.get("fold"), 0, 0);
     boolean normalize = SpecValues.bool("dataset.normalize", section.get("normalize"), false);
@@ -105,17 +128,22 @@ public record DataOptions(
       crop = SpecValues.integer("dataset.augment.crop", augment.get("crop"), 0, 0);
       flip = SpecValues.bool("dataset.augment.flip", augment.get("flip"), false);
     }
-    double mixup = SpecValues.number("dataset.mixup", section.get("mixup"), 0, 0, false, Double.POSITIVE_INFINITY);
+    double mixup =
+        SpecValues.number(
+            "dataset.mixup", section.get("mixup"), 0, 0, false, Double.POSITIVE_INFINITY);
     List<Integer> classes = new java.util.ArrayList<>();
     if (section.get("classes") != null) {
       if (!(section.get("classes") instanceof List<?> list)) {
-        throw new SpecException("dataset.classes", SpecParser.describe(section.get("classes"))
-            + " is not allowed; expected a list of class indices, e.g. [0, 1]");
+        throw new SpecException(
+            "dataset.classes",
+            SpecParser.describe(section.get("classes"))
+                + " is not allowed; expected a list of class indices, e.g. [0, 1]");
       }
       for (Object c : list) {
         classes.add(SpecValues.integer("dataset.classes", c, 0, 0));
       }
     }
-    return new DataOptions(subset, validation, folds, fold, normalize, resize, crop, flip, mixup, classes);
+    return new DataOptions(
+        subset, validation, folds, fold, normalize, resize, crop, flip, mixup, classes);
   }
 }

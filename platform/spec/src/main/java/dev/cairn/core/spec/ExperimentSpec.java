@@ -20,10 +20,13 @@ import java.util.Objects;
  * @param loss loss plugin and its parameters
  * @param text the spec text exactly as given, kept for provenance
  * @param data dataset-wide options (splits, subset, normalisation, augmentation, mixup)
- * @param training training options (early stopping, accumulation, checkpoints, fine-tuning, metrics)
+ * @param training training options (early stopping, accumulation, checkpoints, fine-tuning,
+ *     metrics)
  * @param histogramsEveryEpochs weight / gradient histograms every N epochs, 0 = off (default 1)
- * @param imagesEveryEpochs sample predictions and confusion matrix every N epochs, 0 = off (default 1)
- * @param systemEverySeconds {@code system/*} series (CPU, memory, GPU) every N seconds, 0 = off (default 10)
+ * @param imagesEveryEpochs sample predictions and confusion matrix every N epochs, 0 = off (default
+ *     1)
+ * @param systemEverySeconds {@code system/*} series (CPU, memory, GPU) every N seconds, 0 = off
+ *     (default 10)
  * @param evaluateEveryEpochs evaluate the validation (or test) split every N epochs and after the
  *     last, >= 1 (default 1)
  */
@@ -69,40 +72,157 @@ public record ExperimentSpec(
   }
 
   /** A spec that evaluates every epoch. */
-  public ExperimentSpec(String name, String experiment, String description, long seed,
-      DeviceChoice device, int epochs, int logEverySteps, LoaderSpec loader, ComponentSpec dataset,
-      ComponentSpec model, ComponentSpec optimizer, ComponentSpec loss, String text, DataOptions data,
-      TrainingOptions training, int histogramsEveryEpochs, int imagesEveryEpochs, int systemEverySeconds) {
-    this(name, experiment, description, seed, device, epochs, logEverySteps, loader, dataset, model,
-        optimizer, loss, text, data, training, histogramsEveryEpochs, imagesEveryEpochs, systemEverySeconds, 1);
+  public ExperimentSpec(
+      String name,
+      String experiment,
+      String description,
+      long seed,
+      DeviceChoice device,
+      int epochs,
+      int logEverySteps,
+      LoaderSpec loader,
+      ComponentSpec dataset,
+      ComponentSpec model,
+      ComponentSpec optimizer,
+      ComponentSpec loss,
+      String text,
+      DataOptions data,
+      TrainingOptions training,
+      int histogramsEveryEpochs,
+      int imagesEveryEpochs,
+      int systemEverySeconds) {
+    this(
+        name,
+        experiment,
+        description,
+        seed,
+        device,
+        epochs,
+        logEverySteps,
+        loader,
+        dataset,
+        model,
+        optimizer,
+        loss,
+        text,
+        data,
+        training,
+        histogramsEveryEpochs,
+        imagesEveryEpochs,
+        systemEverySeconds,
+        1);
   }
 
   /** A spec that logs system metrics every {@link #DEFAULT_SYSTEM_EVERY_SECONDS} seconds. */
-  public ExperimentSpec(String name, String experiment, String description, long seed,
-      DeviceChoice device, int epochs, int logEverySteps, LoaderSpec loader, ComponentSpec dataset,
-      ComponentSpec model, ComponentSpec optimizer, ComponentSpec loss, String text, DataOptions data,
-      TrainingOptions training, int histogramsEveryEpochs, int imagesEveryEpochs) {
-    this(name, experiment, description, seed, device, epochs, logEverySteps, loader, dataset, model,
-        optimizer, loss, text, data, training, histogramsEveryEpochs, imagesEveryEpochs, DEFAULT_SYSTEM_EVERY_SECONDS);
+  public ExperimentSpec(
+      String name,
+      String experiment,
+      String description,
+      long seed,
+      DeviceChoice device,
+      int epochs,
+      int logEverySteps,
+      LoaderSpec loader,
+      ComponentSpec dataset,
+      ComponentSpec model,
+      ComponentSpec optimizer,
+      ComponentSpec loss,
+      String text,
+      DataOptions data,
+      TrainingOptions training,
+      int histogramsEveryEpochs,
+      int imagesEveryEpochs) {
+    this(
+        name,
+        experiment,
+        description,
+        seed,
+        device,
+        epochs,
+        logEverySteps,
+        loader,
+        dataset,
+        model,
+        optimizer,
+        loss,
+        text,
+        data,
+        training,
+        histogramsEveryEpochs,
+        imagesEveryEpochs,
+        DEFAULT_SYSTEM_EVERY_SECONDS);
   }
 
   /** Default of {@code logging.systemEverySeconds}. */
   public static final int DEFAULT_SYSTEM_EVERY_SECONDS = 10;
 
   /** A spec that logs histograms and images every epoch. */
-  public ExperimentSpec(String name, String experiment, String description, long seed,
-      DeviceChoice device, int epochs, int logEverySteps, LoaderSpec loader, ComponentSpec dataset,
-      ComponentSpec model, ComponentSpec optimizer, ComponentSpec loss, String text, DataOptions data,
+  public ExperimentSpec(
+      String name,
+      String experiment,
+      String description,
+      long seed,
+      DeviceChoice device,
+      int epochs,
+      int logEverySteps,
+      LoaderSpec loader,
+      ComponentSpec dataset,
+      ComponentSpec model,
+      ComponentSpec optimizer,
+      ComponentSpec loss,
+      String text,
+      DataOptions data,
       TrainingOptions training) {
-    this(name, experiment, description, seed, device, epochs, logEverySteps, loader, dataset, model,
-        optimizer, loss, text, data, training, 1, 1);
+    this(
+        name,
+        experiment,
+        description,
+        seed,
+        device,
+        epochs,
+        logEverySteps,
+        loader,
+        dataset,
+        model,
+        optimizer,
+        loss,
+        text,
+        data,
+        training,
+        1,
+        1);
   }
 
   /** A spec without dataset-wide or training options. */
-  public ExperimentSpec(String name, String experiment, String description, long seed,
-      DeviceChoice device, int epochs, int logEverySteps, LoaderSpec loader, ComponentSpec dataset,
-      ComponentSpec model, ComponentSpec optimizer, ComponentSpec loss, String text) {
-    this(name, experiment, description, seed, device, epochs, logEverySteps, loader, dataset, model,
-        optimizer, loss, text, DataOptions.NONE, TrainingOptions.NONE);
+  public ExperimentSpec(
+      String name,
+      String experiment,
+      String description,
+      long seed,
+      DeviceChoice device,
+      int epochs,
+      int logEverySteps,
+      LoaderSpec loader,
+      ComponentSpec dataset,
+      ComponentSpec model,
+      ComponentSpec optimizer,
+      ComponentSpec loss,
+      String text) {
+    this(
+        name,
+        experiment,
+        description,
+        seed,
+        device,
+        epochs,
+        logEverySteps,
+        loader,
+        dataset,
+        model,
+        optimizer,
+        loss,
+        text,
+        DataOptions.NONE,
+        TrainingOptions.NONE);
   }
 }

@@ -65,7 +65,8 @@ public record ResolvedSpec(
       out.put("training.earlyStopping.monitor", t.earlyStopping().monitor());
       out.put("training.earlyStopping.patience", Integer.toString(t.earlyStopping().patience()));
       out.put("training.earlyStopping.minDelta", Double.toString(t.earlyStopping().minDelta()));
-      out.put("training.earlyStopping.restoreBest", Boolean.toString(t.earlyStopping().restoreBest()));
+      out.put(
+          "training.earlyStopping.restoreBest", Boolean.toString(t.earlyStopping().restoreBest()));
     }
     putIf(out, "training.accumulate", t.accumulate(), t.accumulate() > 1);
     putIf(out, "training.checkpointEvery", t.checkpointEvery(), t.checkpointEvery() > 0);
@@ -86,6 +87,8 @@ public record ResolvedSpec(
   }
 
   private static void put(Map<String, String> out, String section, Params params) {
-    params.asMap().forEach((k, v) -> out.put(section + "." + k, v == null ? "" : String.valueOf(v)));
+    params
+        .asMap()
+        .forEach((k, v) -> out.put(section + "." + k, v == null ? "" : String.valueOf(v)));
   }
 }

@@ -6,10 +6,10 @@ import java.math.BigInteger;
 import java.util.OptionalLong;
 
 /**
- * Exact integer reads of spec values. YAML and JSON give {@code Integer}, {@code Long},
- * {@code BigInteger} or {@code Double} for a number; a value is an integer only when it is one
- * exactly and fits a {@code long}: {@code 1e30} or {@code 99999999999999999999999} are errors, never
- * {@code Long.MAX_VALUE} or a wrapped-around {@code int}.
+ * Exact integer reads of spec values. YAML and JSON give {@code Integer}, {@code Long}, {@code
+ * BigInteger} or {@code Double} for a number; a value is an integer only when it is one exactly and
+ * fits a {@code long}: {@code 1e30} or {@code 99999999999999999999999} are errors, never {@code
+ * Long.MAX_VALUE} or a wrapped-around {@code int}.
  */
 public final class SpecNumbers {
   /** 2^63 as a double: the first double above every long. */
@@ -51,7 +51,8 @@ public final class SpecNumbers {
     }
     OptionalLong value = exactLong(v);
     if (value.isEmpty() || value.getAsLong() < min || value.getAsLong() > max) {
-      throw new SpecException(field, SpecParser.describe(v) + " is not allowed; expected " + range(min, max));
+      throw new SpecException(
+          field, SpecParser.describe(v) + " is not allowed; expected " + range(min, max));
     }
     return value.getAsLong();
   }

@@ -36,16 +36,34 @@ import java.util.Set;
  */
 public final class SpecParser {
   static final List<String> TOP_LEVEL =
-      List.of("name", "experiment", "description", "seed", "device", "epochs", "logging",
-          "dataset", "model", "optimizer", "loss", "training", "variants");
-  static final List<String> LOGGING_KEYS = List.of("everySteps", "histogramsEveryEpochs", "imagesEveryEpochs", "systemEverySeconds",
-      "evaluateEveryEpochs");
+      List.of(
+          "name",
+          "experiment",
+          "description",
+          "seed",
+          "device",
+          "epochs",
+          "logging",
+          "dataset",
+          "model",
+          "optimizer",
+          "loss",
+          "training",
+          "variants");
+  static final List<String> LOGGING_KEYS =
+      List.of(
+          "everySteps",
+          "histogramsEveryEpochs",
+          "imagesEveryEpochs",
+          "systemEverySeconds",
+          "evaluateEveryEpochs");
   static final List<String> LOADER_KEYS = List.of("batchSize", "shuffle", "dropLast");
   static final long DEFAULT_SEED = 42;
 
   // duplicate keys are an error: with the default, the last of two `epochs:` silently wins
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private SpecParser() {}
 
@@ -60,13 +78,17 @@ public final class SpecParser {
   public static ExperimentSpec parse(String text, String defaultName) {
     Map<String, Object> root = readTree(text);
     if (root.containsKey("variants")) {
-      throw new SpecException("variants", "a spec with variants describes several runs; read it with"
-          + " SpecParser.parseAll (`cairn run` runs each variant)");
+      throw new SpecException(
+          "variants",
+          "a spec with variants describes several runs; read it with"
+              + " SpecParser.parseAll (`cairn run` runs each variant)");
     }
     for (String key : root.keySet()) {
       if (!TOP_LEVEL.contains(key)) {
-        String hint = Suggest.closest(key, TOP_LEVEL).map(s -> "did you mean '" + s + "'? ").orElse("");
-        throw new SpecException(key, "unknown field; " + hint + "allowed: " + String.join(", ", TOP_LEVEL));
+        String hint =
+            Suggest.closest(key, TOP_LEVEL).map(s -> "did you mean '" + s + "'? ").orElse("");
+        throw new SpecException(
+            key, "unknown field; " + hint + "allowed: " + String.join(", ", TOP_LEVEL));
       }
     }
     String name = string(root, "name", defaultName == null ? "run" : defaultName);
@@ -76,7 +98,8 @@ public final class SpecParser {
       throw new SpecException("name", name.length() + " characters is not allowed; at most 255");
     }
     if (experiment.length() > 255) {
-      throw new SpecException("experiment", experiment.length() + " characters is not allowed; at most 255");
+      throw new SpecException(
+          "experiment", experiment.length() + " characters is not allowed; at most 255");
     }
     String description = string(root, "description", "");
     long seed = integer(root, "seed", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE, "seed");
@@ -95,26 +118,79 @@ public final class SpecParser {
       Map<String, Object> logging = section(root, "logging", false);
       for (String key : logging.keySet()) {
         if (!LOGGING_KEYS.contains(key)) {
-          String hint = Suggest.closest(key, LOGGING_KEYS).map(c -> " (did you mean '" + c + "'?)").orElse("");
-          throw new SpecException("logging." + key, "unknown field; allowed: " + String.join(", ", LOGGING_KEYS) + hint);
+          String hint =
+              Suggest.closest(key, LOGGING_KEYS)
+                  .map(c -> " (did you mean '" + c + "'?)")
+                  .orElse("");
+          throw new SpecException(
+              "logging." + key,
+              "unknown field; allowed: " + String.join(", ", LOGGING_KEYS) + hint);
         }
       }
-      logEvery = (int) integer(logging, "everySteps", 10, 1, Integer.MAX_VALUE, "logging.everySteps");
-      histogramsEvery = (int) integer(logging, "histogramsEveryEpochs", 1, 0, Integer.MAX_VALUE, "logging.histogramsEveryEpochs");
-      imagesEvery = (int) integer(logging, "imagesEveryEpochs", 1, 0, Integer.MAX_VALUE, "logging.imagesEveryEpochs");
-      systemEvery = (int) integer(logging, "systemEverySeconds", ExperimentSpec.DEFAULT_SYSTEM_EVERY_SECONDS, 0,
-          Integer.MAX_VALUE, "logging.systemEverySeconds");
-      evaluateEvery = (int) integer(logging, "evaluateEveryEpochs", 1, 1, Integer.MAX_VALUE, "logging.evaluateEveryEpochs");
+      logEvery =
+          (int) integer(logging, "everySteps", 10, 1, Integer.MAX_VALUE, "logging.everySteps");
+      histogramsEvery =
+          (int)
+              integer(
+                  logging,
+                  "histogramsEveryEpochs",
+                  1,
+                  0,
+                  Integer.MAX_VALUE,
+                  "logging.histogramsEveryEpochs");
+      imagesEvery =
+          (int)
+              integer(
+                  logging,
+                  "imagesEveryEpochs",
+                  1,
+                  0,
+                  Integer.MAX_VALUE,
+                  "logging.imagesEveryEpochs");
+      systemEvery =
+          (int)
+              integer(
+                  logging,
+                  "systemEverySeconds",
+                  ExperimentSpec.DEFAULT_SYSTEM_EVERY_SECONDS,
+                  0,
+                  Integer.MAX_VALUE,
+                  "logging.systemEverySeconds");
+      evaluateEvery =
+          (int)
+              integer(
+                  logging,
+                  "evaluateEveryEpochs",
+                  1,
+                  1,
+                  Integer.MAX_VALUE,
+                  "logging.evaluateEveryEpochs");
     }
     Map<String, Object> datasetSection = section(root, "dataset", true);
     Map<String, Object> datasetParams = new LinkedHashMap<>(datasetSection);
     LOADER_KEYS.forEach(datasetParams::remove);
     DataOptions.KEYS.forEach(datasetParams::remove);
-    LoaderSpec loader = new LoaderSpec(
-        (int) integer(datasetSection, "batchSize", LoaderSpec.DEFAULT_BATCH_SIZE, 1, Integer.MAX_VALUE, "dataset.batchSize"),
-        bool(datasetSection, "shuffle", true, "dataset.shuffle"),
-        bool(datasetSection, "dropLast", false, "dataset.dropLast"));
-    return new ExperimentSpec(name, experiment, description, seed, device, epochs, logEvery, loader,
+    LoaderSpec loader =
+        new LoaderSpec(
+            (int)
+                integer(
+                    datasetSection,
+                    "batchSize",
+                    LoaderSpec.DEFAULT_BATCH_SIZE,
+                    1,
+                    Integer.MAX_VALUE,
+                    "dataset.batchSize"),
+            bool(datasetSection, "shuffle", true, "dataset.shuffle"),
+            bool(datasetSection, "dropLast", false, "dataset.dropLast"));
+    return new ExperimentSpec(
+        name,
+        experiment,
+        description,
+        seed,
+        device,
+        epochs,
+        logEvery,
+        loader,
         component("dataset", datasetParams),
         component("model", section(root, "model", true)),
         component("optimizer", section(root, "optimizer", true)),
@@ -122,7 +198,10 @@ public final class SpecParser {
         text,
         DataOptions.parse(datasetSection),
         TrainingOptions.parse(root.get("training")),
-        histogramsEvery, imagesEvery, systemEvery, evaluateEvery);
+        histogramsEvery,
+        imagesEvery,
+        systemEvery,
+        evaluateEvery);
   }
 
   /**
@@ -136,9 +215,7 @@ public final class SpecParser {
     if (!root.containsKey("variants")) {
       return java.util.List.of(parse(text, defaultName));
     }
-    return SpecVariants.expand(root, defaultName).stream()
-        .map(v -> parse(v, defaultName))
-        .toList();
+    return SpecVariants.expand(root, defaultName).stream().map(v -> parse(v, defaultName)).toList();
   }
 
   /** {@link #parseAll} of a file; the run name defaults to the file name without extension. */
@@ -162,15 +239,23 @@ public final class SpecParser {
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new SpecException("spec", file + " is not UTF-8 text; expected a YAML spec file");
     } catch (IOException e) {
-      throw new SpecException("spec", "cannot read " + file + ": " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+      throw new SpecException(
+          "spec",
+          "cannot read "
+              + file
+              + ": "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " " + e.getMessage()));
     } catch (OutOfMemoryError e) {
       throw new SpecException("spec", file + " is too large for a spec file");
     }
   }
 
   static Map<String, Object> readTree(String text) {
-    return readMapping(text, "spec", "empty; expected a YAML mapping with dataset, model, optimizer, loss and epochs");
+    return readMapping(
+        text,
+        "spec",
+        "empty; expected a YAML mapping with dataset, model, optimizer, loss and epochs");
   }
 
   /**
@@ -188,23 +273,27 @@ public final class SpecParser {
       tree = YAML.readValue(text, Object.class);
     } catch (JsonProcessingException e) {
       var loc = e.getLocation();
-      String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+      String where =
+          loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
       throw new SpecException(field, "not valid YAML" + where + ": " + e.getOriginalMessage());
     }
     if (!(tree instanceof Map)) {
-      throw new SpecException(field, "expected a YAML mapping (key: value lines), got " + describe(tree));
+      throw new SpecException(
+          field, "expected a YAML mapping (key: value lines), got " + describe(tree));
     }
     return new LinkedHashMap<>((Map<String, Object>) tree);
   }
 
-
   private static ComponentSpec component(String section, Map<String, Object> values) {
     Object plugin = values.get("plugin");
     if (plugin == null) {
-      throw new SpecException(section + ".plugin", "missing; name the " + section + " plugin to use (see `cairn plugins`)");
+      throw new SpecException(
+          section + ".plugin",
+          "missing; name the " + section + " plugin to use (see `cairn plugins`)");
     }
     if (!(plugin instanceof String id) || id.isBlank()) {
-      throw new SpecException(section + ".plugin", describe(plugin) + " is not allowed; expected a plugin id");
+      throw new SpecException(
+          section + ".plugin", describe(plugin) + " is not allowed; expected a plugin id");
     }
     Map<String, Object> params = new LinkedHashMap<>(values);
     params.remove("plugin");
@@ -212,7 +301,8 @@ public final class SpecParser {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> section(Map<String, Object> root, String key, boolean required) {
+  private static Map<String, Object> section(
+      Map<String, Object> root, String key, boolean required) {
     Object v = root.get(key);
     if (v == null) {
       if (required) {
@@ -225,7 +315,9 @@ public final class SpecParser {
       return new LinkedHashMap<>(Map.of("plugin", s));
     }
     if (!(v instanceof Map)) {
-      throw new SpecException(key, describe(v) + " is not allowed; expected a section (key: value lines) or a plugin id");
+      throw new SpecException(
+          key,
+          describe(v) + " is not allowed; expected a section (key: value lines) or a plugin id");
     }
     return (Map<String, Object>) v;
   }
@@ -254,7 +346,8 @@ public final class SpecParser {
     return String.valueOf(v);
   }
 
-  private static long integer(Map<String, Object> m, String key, long dflt, long min, long max, String field) {
+  private static long integer(
+      Map<String, Object> m, String key, long dflt, long min, long max, String field) {
     return SpecNumbers.integer(field, m.get(key), dflt, min, max);
   }
 

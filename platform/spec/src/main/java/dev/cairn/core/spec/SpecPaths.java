@@ -34,7 +34,9 @@ public final class SpecPaths {
     return roots;
   }
 
-  /** @throws SpecException naming the first field that reads outside the roots */
+  /**
+   * @throws SpecException naming the first field that reads outside the roots
+   */
   public void check(ResolvedSpec resolved) {
     check("dataset", resolved.dataset());
     check("model", resolved.model());
@@ -42,8 +44,12 @@ public final class SpecPaths {
     check("loss", resolved.loss());
     TrainingOptions.FineTune ft = resolved.spec().training().fineTune();
     if (ft != null && !ft.from().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,254}")) {
-      throw new SpecException("training.fineTune.from", "'" + ft.from() + "' is not allowed on a server;"
-          + " name a run by its id or name (letters, digits, '.', '_', '-'), not a path");
+      throw new SpecException(
+          "training.fineTune.from",
+          "'"
+              + ft.from()
+              + "' is not allowed on a server;"
+              + " name a run by its id or name (letters, digits, '.', '_', '-'), not a path");
     }
   }
 
@@ -55,9 +61,14 @@ public final class SpecPaths {
       Object value = resolved.params().asMap().get(p.name());
       String text = value == null ? "" : value.toString();
       if (!text.isBlank() && !allowed(text)) {
-        throw new SpecException(section + "." + p.name(), "'" + text + "' is not allowed on this server;"
-            + " paths must lie under " + roots.stream().map(Path::toString).collect(Collectors.joining(", "))
-            + (hint == null ? "" : " (" + hint + ")"));
+        throw new SpecException(
+            section + "." + p.name(),
+            "'"
+                + text
+                + "' is not allowed on this server;"
+                + " paths must lie under "
+                + roots.stream().map(Path::toString).collect(Collectors.joining(", "))
+                + (hint == null ? "" : " (" + hint + ")"));
       }
     }
   }

@@ -19,6 +19,7 @@ import java.util.Map;
 /** Checks a spec against the installed plugins: ids exist, parameters are valid. */
 public final class SpecResolver {
   private final PluginRegistry registry;
+
   /** Null: any path (the CLI); a server sets its data roots before it takes specs. */
   private volatile SpecPaths paths;
 
@@ -37,13 +38,17 @@ public final class SpecResolver {
     return paths;
   }
 
-  /** @throws dev.cairn.spi.SpecException naming the first bad field */
+  /**
+   * @throws dev.cairn.spi.SpecException naming the first bad field
+   */
   public ResolvedSpec resolve(ExperimentSpec spec) {
-    ResolvedSpec resolved = new ResolvedSpec(spec,
-        resolve(ExtensionKind.DATASET, spec.dataset(), DatasetProvider.class),
-        resolve(ExtensionKind.MODEL, spec.model(), ModelProvider.class),
-        resolve(ExtensionKind.OPTIMIZER, spec.optimizer(), OptimizerProvider.class),
-        resolve(ExtensionKind.LOSS, spec.loss(), LossProvider.class));
+    ResolvedSpec resolved =
+        new ResolvedSpec(
+            spec,
+            resolve(ExtensionKind.DATASET, spec.dataset(), DatasetProvider.class),
+            resolve(ExtensionKind.MODEL, spec.model(), ModelProvider.class),
+            resolve(ExtensionKind.OPTIMIZER, spec.optimizer(), OptimizerProvider.class),
+            resolve(ExtensionKind.LOSS, spec.loss(), LossProvider.class));
     SpecPaths restricted = paths;
     if (restricted != null) {
       restricted.check(resolved);
@@ -78,9 +83,12 @@ public final class SpecResolver {
       List<String> all = new ArrayList<>(own);
       all.addAll(wide);
       String hint = Suggest.closest(key, all).map(k -> "did you mean '" + k + "'? ").orElse("");
-      String allowed = (own.isEmpty() ? "" : String.join(", ", own) + "; ")
-          + "for every dataset: " + String.join(", ", wide);
-      throw new SpecException(section + "." + key, "unknown parameter; " + hint + "allowed: " + allowed);
+      String allowed =
+          (own.isEmpty() ? "" : String.join(", ", own) + "; ")
+              + "for every dataset: "
+              + String.join(", ", wide);
+      throw new SpecException(
+          section + "." + key, "unknown parameter; " + hint + "allowed: " + allowed);
     }
   }
 }

@@ -12,10 +12,12 @@ final class SpecValues {
   static void onlyKeys(String field, Map<String, Object> section, List<String> allowed) {
     for (String key : section.keySet()) {
       if (!allowed.contains(key)) {
-        String hint = dev.cairn.spi.Suggest.closest(key, allowed)
-            .map(s -> "did you mean '" + s + "'? ").orElse("");
-        throw new SpecException(field + "." + key, "unknown field; " + hint + "allowed: "
-            + String.join(", ", allowed));
+        String hint =
+            dev.cairn.spi.Suggest.closest(key, allowed)
+                .map(s -> "did you mean '" + s + "'? ")
+                .orElse("");
+        throw new SpecException(
+            field + "." + key, "unknown field; " + hint + "allowed: " + String.join(", ", allowed));
       }
     }
   }
@@ -23,8 +25,9 @@ final class SpecValues {
   @SuppressWarnings("unchecked")
   static Map<String, Object> section(String field, Object value) {
     if (!(value instanceof Map)) {
-      throw new SpecException(field, SpecParser.describe(value)
-          + " is not allowed; expected a section (key: value lines)");
+      throw new SpecException(
+          field,
+          SpecParser.describe(value) + " is not allowed; expected a section (key: value lines)");
     }
     return (Map<String, Object>) value;
   }
@@ -34,7 +37,8 @@ final class SpecValues {
   }
 
   /** A number in [min, max) or (min, max) when {@code openMin}. */
-  static double number(String field, Object value, double dflt, double min, boolean openMin, double max) {
+  static double number(
+      String field, Object value, double dflt, double min, boolean openMin, double max) {
     if (value == null) {
       return dflt;
     }
@@ -44,8 +48,13 @@ final class SpecValues {
         return d;
       }
     }
-    throw new SpecException(field, SpecParser.describe(value) + " is not allowed; expected a number "
-        + (openMin ? "> " : ">= ") + fmt(min) + (Double.isInfinite(max) ? "" : " and < " + fmt(max)));
+    throw new SpecException(
+        field,
+        SpecParser.describe(value)
+            + " is not allowed; expected a number "
+            + (openMin ? "> " : ">= ")
+            + fmt(min)
+            + (Double.isInfinite(max) ? "" : " and < " + fmt(max)));
   }
 
   static boolean bool(String field, Object value, boolean dflt) {
@@ -55,7 +64,8 @@ final class SpecValues {
     if (value instanceof Boolean b) {
       return b;
     }
-    throw new SpecException(field, SpecParser.describe(value) + " is not allowed; expected true or false");
+    throw new SpecException(
+        field, SpecParser.describe(value) + " is not allowed; expected true or false");
   }
 
   static String text(String field, Object value, String dflt) {
@@ -71,10 +81,12 @@ final class SpecValues {
   static String choice(String field, Object value, String dflt, List<String> choices) {
     String s = text(field, value, dflt);
     if (!choices.contains(s)) {
-      String hint = dev.cairn.spi.Suggest.closest(s, choices).map(c -> " (did you mean '" + c + "'?)")
-          .orElse("");
-      throw new SpecException(field, "'" + s + "' is not allowed" + hint + "; one of: "
-          + String.join(", ", choices));
+      String hint =
+          dev.cairn.spi.Suggest.closest(s, choices)
+              .map(c -> " (did you mean '" + c + "'?)")
+              .orElse("");
+      throw new SpecException(
+          field, "'" + s + "' is not allowed" + hint + "; one of: " + String.join(", ", choices));
     }
     return s;
   }

@@ -26,9 +26,9 @@ import java.util.Map;
  * @param fineTune null when the model starts from scratch
  * @param topK log top-k accuracy of the evaluation split; 0 = off
  * @param perClassAccuracy log the evaluation split's accuracy per class
- * @param threads libtorch intra-op threads while this run trains; 0 = the process's setting
- *     ({@code --threads}, default one per core). libtorch has one pool per process, so runs that
- *     share a server share the latest setting
+ * @param threads libtorch intra-op threads while this run trains; 0 = the process's setting ({@code
+ *     --threads}, default one per core). libtorch has one pool per process, so runs that share a
+ *     server share the latest setting
  */
 public record TrainingOptions(
     EarlyStopping earlyStopping,
@@ -42,17 +42,38 @@ public record TrainingOptions(
   public static final TrainingOptions NONE = new TrainingOptions(null, 1, 0, 2, null, 0, false, 0);
 
   /** Options without a thread setting. */
-  public TrainingOptions(EarlyStopping earlyStopping, int accumulate, int checkpointEvery,
-      int keepCheckpoints, FineTune fineTune, int topK, boolean perClassAccuracy) {
-    this(earlyStopping, accumulate, checkpointEvery, keepCheckpoints, fineTune, topK, perClassAccuracy, 0);
+  public TrainingOptions(
+      EarlyStopping earlyStopping,
+      int accumulate,
+      int checkpointEvery,
+      int keepCheckpoints,
+      FineTune fineTune,
+      int topK,
+      boolean perClassAccuracy) {
+    this(
+        earlyStopping,
+        accumulate,
+        checkpointEvery,
+        keepCheckpoints,
+        fineTune,
+        topK,
+        perClassAccuracy,
+        0);
   }
 
   /** Most intra-op threads a spec may ask for. */
   public static final int MAX_THREADS = 1024;
 
   static final List<String> KEYS =
-      List.of("earlyStopping", "accumulate", "checkpointEvery", "keepCheckpoints", "fineTune", "topK",
-          "perClassAccuracy", "threads");
+      List.of(
+          "earlyStopping",
+          "accumulate",
+          "checkpointEvery",
+          "keepCheckpoints",
+          "fineTune",
+          "topK",
+          "perClassAccuracy",
+          "threads");
 
   /**
    * Stop when {@code monitor} has not improved by more than {@code minDelta} for {@code patience}
@@ -72,7 +93,7 @@ public record TrainingOptions(
    * Start from another run's trained weights.
    *
    * @param from the run whose saved model (or latest checkpoint) to load: its id, or its name (the
- *     latest run of that name)
+   *     latest run of that name)
    * @param freeze train only the head: every loaded parameter stays fixed
    * @param bodyLr learning-rate factor for the loaded (body) parameters; 1 = same as the head
    * @param newHead re-initialise the last layer even when its shape fits (a new task)
@@ -88,16 +109,30 @@ public record TrainingOptions(
     EarlyStopping early = null;
     if (s.get("earlyStopping") != null) {
       Map<String, Object> e = SpecValues.section("training.earlyStopping", s.get("earlyStopping"));
-      SpecValues.onlyKeys("training.earlyStopping", e, List.of("monitor", "patience", "minDelta", "restoreBest"));
-      String monitor = SpecValues.text("training.earlyStopping.monitor", e.get("monitor"), "validation_loss");
+      SpecValues.onlyKeys(
+          "training.earlyStopping", e, List.of("monitor", "patience", "minDelta", "restoreBest"));
+      String monitor =
+          SpecValues.text("training.earlyStopping.monitor", e.get("monitor"), "validation_loss");
       if (!monitor.matches("(train|validation|test)_(loss|accuracy)")) {
-        throw new SpecException("training.earlyStopping.monitor", "'" + monitor + "' is not allowed;"
-            + " expected <split>_<metric>: train_loss, validation_loss, validation_accuracy, test_loss, ...");
+        throw new SpecException(
+            "training.earlyStopping.monitor",
+            "'"
+                + monitor
+                + "' is not allowed;"
+                + " expected <split>_<metric>: train_loss, validation_loss, validation_accuracy, test_loss, ...");
       }
-      early = new EarlyStopping(monitor,
-          SpecValues.integer("training.earlyStopping.patience", e.get("patience"), 3, 1),
-          SpecValues.number("training.earlyStopping.minDelta", e.get("minDelta"), 0, 0, false, Double.POSITIVE_INFINITY),
-          SpecValues.bool("training.earlyStopping.restoreBest", e.get("restoreBest"), true));
+      early =
+          new EarlyStopping(
+              monitor,
+              SpecValues.integer("training.earlyStopping.patience", e.get("patience"), 3, 1),
+              SpecValues.number(
+                  "training.earlyStopping.minDelta",
+                  e.get("minDelta"),
+                  0,
+                  0,
+                  false,
+                  Double.POSITIVE_INFINITY),
+              SpecValues.bool("training.earlyStopping.restoreBest", e.get("restoreBest"), true));
     }
     FineTune fineTune = null;
     if (s.get("fineTune") != null) {
@@ -105,14 +140,24 @@ public record TrainingOptions(
       SpecValues.onlyKeys("training.fineTune", f, List.of("from", "freeze", "bodyLr", "newHead"));
       String from = SpecValues.text("training.fineTune.from", f.get("from"), "");
       if (from.isBlank()) {
-        throw new SpecException("training.fineTune.from", "missing; name the run whose weights to start from");
+        throw new SpecException(
+            "training.fineTune.from", "missing; name the run whose weights to start from");
       }
-      fineTune = new FineTune(from,
-          SpecValues.bool("training.fineTune.freeze", f.get("freeze"), false),
-          SpecValues.number("training.fineTune.bodyLr", f.get("bodyLr"), 1, 0, true, Double.POSITIVE_INFINITY),
-          SpecValues.bool("training.fineTune.newHead", f.get("newHead"), true));
+      fineTune =
+          new FineTune(
+              from,
+              SpecValues.bool("training.fineTune.freeze", f.get("freeze"), false),
+              SpecValues.number(
+                  "training.fineTune.bodyLr",
+                  f.get("bodyLr"),
+                  1,
+                  0,
+                  true,
+                  Double.POSITIVE_INFINITY),
+              SpecValues.bool("training.fineTune.newHead", f.get("newHead"), true));
     }
-    return new TrainingOptions(early,
+    return new TrainingOptions(
+        early,
         SpecValues.integer("training.accumulate", s.get("accumulate"), 1, 1),
         SpecValues.integer("training.checkpointEvery", s.get("checkpointEvery"), 0, 0),
         SpecValues.integer("training.keepCheckpoints", s.get("keepCheckpoints"), 2, 1),

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /** Dataset-wide options, the training section and variants. */
 class CourseSpecTest {
-  private static final String BASE = """
+  private static final String BASE =
+      """
       name: race
       epochs: 2
       dataset: {plugin: fashion-mnist, batchSize: 64, subset: 500, validation: 0.2, normalize: true,
@@ -32,7 +33,8 @@ class CourseSpecTest {
     assertThat(s.data()).isEqualTo(new DataOptions(500, 0.2, 0, 0, true, 0, 4, true, 0.4));
     assertThat(s.data().transformsBatches()).isTrue();
     TrainingOptions t = s.training();
-    assertThat(t.earlyStopping()).isEqualTo(new TrainingOptions.EarlyStopping("validation_accuracy", 2, 0, true));
+    assertThat(t.earlyStopping())
+        .isEqualTo(new TrainingOptions.EarlyStopping("validation_accuracy", 2, 0, true));
     assertThat(t.earlyStopping().higherIsBetter()).isTrue();
     assertThat(t.accumulate()).isEqualTo(2);
     assertThat(t.checkpointEvery()).isEqualTo(1);
@@ -42,27 +44,44 @@ class CourseSpecTest {
 
   @Test
   void specsWithoutOptionsGetNone() {
-    ExperimentSpec s = SpecParser.parse("epochs: 1\ndataset: xor\nmodel: mlp\noptimizer: sgd\nloss: l2\n", "x");
+    ExperimentSpec s =
+        SpecParser.parse("epochs: 1\ndataset: xor\nmodel: mlp\noptimizer: sgd\nloss: l2\n", "x");
     assertThat(s.data()).isEqualTo(DataOptions.NONE);
     assertThat(s.training()).isEqualTo(TrainingOptions.NONE);
   }
 
   private static String with(String dataset, String training) {
-    return "epochs: 1\ndataset: {plugin: xor" + dataset + "}\nmodel: mlp\noptimizer: sgd\nloss: l2\n"
+    return "epochs: 1\ndataset: {plugin: xor"
+        + dataset
+        + "}\nmodel: mlp\noptimizer: sgd\nloss: l2\n"
         + (training == null ? "" : "training: " + training + "\n");
   }
 
   @Test
   void optionErrorsNameTheField() {
-    assertError(with(", validation: 1", null), "dataset.validation: 1 is not allowed; expected a number >= 0 and < 1");
-    assertError(with(", validation: 0.2, folds: 5", null), "dataset.folds: cannot be combined with dataset.validation");
-    assertError(with(", folds: 5, fold: 5", null), "dataset.fold: 5 is not allowed; with 5 folds it is 0..4");
+    assertError(
+        with(", validation: 1", null),
+        "dataset.validation: 1 is not allowed; expected a number >= 0 and < 1");
+    assertError(
+        with(", validation: 0.2, folds: 5", null),
+        "dataset.folds: cannot be combined with dataset.validation");
+    assertError(
+        with(", folds: 5, fold: 5", null),
+        "dataset.fold: 5 is not allowed; with 5 folds it is 0..4");
     assertError(with(", folds: 1", null), "dataset.folds: 1 is not allowed");
-    assertError(with(", augment: {crop: 4, flop: true}", null), "dataset.augment.flop: unknown field; did you mean 'flip'?");
+    assertError(
+        with(", augment: {crop: 4, flop: true}", null),
+        "dataset.augment.flop: unknown field; did you mean 'flip'?");
     assertError(with(", mixup: -1", null), "dataset.mixup: -1 is not allowed");
-    assertError(with("", "{earlyStoping: {}}"), "training.earlyStoping: unknown field; did you mean 'earlyStopping'?");
-    assertError(with("", "{earlyStopping: {monitor: val_loss}}"), "training.earlyStopping.monitor: 'val_loss' is not allowed");
-    assertError(with("", "{accumulate: 0}"), "training.accumulate: 0 is not allowed; expected an integer >= 1");
+    assertError(
+        with("", "{earlyStoping: {}}"),
+        "training.earlyStoping: unknown field; did you mean 'earlyStopping'?");
+    assertError(
+        with("", "{earlyStopping: {monitor: val_loss}}"),
+        "training.earlyStopping.monitor: 'val_loss' is not allowed");
+    assertError(
+        with("", "{accumulate: 0}"),
+        "training.accumulate: 0 is not allowed; expected an integer >= 1");
     assertError(with("", "{fineTune: {freeze: true}}"), "training.fineTune.from: missing");
     assertError(with("", "[1]"), "training: a list is not allowed; expected a section");
   }
@@ -73,7 +92,8 @@ class CourseSpecTest {
         .hasMessageStartingWith(message);
   }
 
-  private static final String VARIANTS = """
+  private static final String VARIANTS =
+      """
       # the race
       name: race
       experiment: optimizers
@@ -92,11 +112,15 @@ class CourseSpecTest {
   @Test
   void variantsExpandToOneSpecEach() {
     List<ExperimentSpec> specs = SpecParser.parseAll(VARIANTS, "file");
-    assertThat(specs).extracting(ExperimentSpec::name)
+    assertThat(specs)
+        .extracting(ExperimentSpec::name)
         .containsExactly("race-sgd", "race-momentum", "race-adam", "race-v4");
     assertThat(specs).extracting(ExperimentSpec::experiment).containsOnly("optimizers");
-    assertThat(specs.get(0).optimizer().params()).containsExactlyEntriesOf(java.util.Map.of("lr", 0.1));
-    assertThat(specs.get(1).optimizer().params()).containsEntry("lr", 0.1).containsEntry("momentum", 0.9);
+    assertThat(specs.get(0).optimizer().params())
+        .containsExactlyEntriesOf(java.util.Map.of("lr", 0.1));
+    assertThat(specs.get(1).optimizer().params())
+        .containsEntry("lr", 0.1)
+        .containsEntry("momentum", 0.9);
     // another plugin replaces the section: sgd's lr does not leak into adam's
     assertThat(specs.get(2).optimizer().plugin()).isEqualTo("adam");
     assertThat(specs.get(2).optimizer().params()).containsOnlyKeys("lr").containsEntry("lr", 0.01);
@@ -113,8 +137,11 @@ class CourseSpecTest {
 
   @Test
   void aSpecWithoutVariantsIsOneSpec() {
-    assertThat(SpecParser.parseAll(BASE, "f")).hasSize(1).first()
-        .extracting(ExperimentSpec::text).isEqualTo(BASE);
+    assertThat(SpecParser.parseAll(BASE, "f"))
+        .hasSize(1)
+        .first()
+        .extracting(ExperimentSpec::text)
+        .isEqualTo(BASE);
   }
 
   @Test

@@ -29,7 +29,10 @@ class DatasetKeysTest {
   }
 
   private static ResolvedSpec resolve(String dataset) {
-    String spec = "epochs: 1\ndataset: " + dataset + "\nmodel: mlp\noptimizer: sgd\nloss: softmax-cross-entropy\n";
+    String spec =
+        "epochs: 1\ndataset: "
+            + dataset
+            + "\nmodel: mlp\noptimizer: sgd\nloss: softmax-cross-entropy\n";
     return new SpecResolver(plugins).resolve(SpecParser.parse(spec, "test"));
   }
 
@@ -37,15 +40,17 @@ class DatasetKeysTest {
   void aMiscasedLoaderOptionIsSuggestedAndListed() {
     assertThatThrownBy(() -> resolve("{plugin: xor, batchsize: 32}"))
         .isInstanceOf(SpecException.class)
-        .hasMessage("dataset.batchsize: unknown parameter; did you mean 'batchSize'? allowed: repeat;"
-            + " for every dataset: batchSize, shuffle, dropLast, subset, validation, folds, fold, normalize,"
-            + " resize, augment, mixup, classes");
+        .hasMessage(
+            "dataset.batchsize: unknown parameter; did you mean 'batchSize'? allowed: repeat;"
+                + " for every dataset: batchSize, shuffle, dropLast, subset, validation, folds, fold, normalize,"
+                + " resize, augment, mixup, classes");
   }
 
   @Test
   void aMisspeltDataOptionIsSuggested() {
     assertThatThrownBy(() -> resolve("{plugin: xor, validaton: 0.1}"))
-        .hasMessageStartingWith("dataset.validaton: unknown parameter; did you mean 'validation'? allowed: repeat;");
+        .hasMessageStartingWith(
+            "dataset.validaton: unknown parameter; did you mean 'validation'? allowed: repeat;");
     assertThatThrownBy(() -> resolve("{plugin: xor, shufle: false}"))
         .hasMessageStartingWith("dataset.shufle: unknown parameter; did you mean 'shuffle'?");
   }
@@ -58,7 +63,8 @@ class DatasetKeysTest {
 
   @Test
   void theRightSpellingsResolve() {
-    ResolvedSpec r = resolve("{plugin: xor, repeat: 4, batchSize: 8, shuffle: false, dropLast: true}");
+    ResolvedSpec r =
+        resolve("{plugin: xor, repeat: 4, batchSize: 8, shuffle: false, dropLast: true}");
     assertThat(r.spec().loader()).isEqualTo(new LoaderSpec(8, false, true));
     assertThat(r.dataset().params().getInt("repeat")).isEqualTo(4);
   }

@@ -7,7 +7,8 @@ import dev.cairn.spi.SpecException;
 import org.junit.jupiter.api.Test;
 
 class SpecParserTest {
-  private static final String OK = """
+  private static final String OK =
+      """
       name: demo
       experiment: course
       seed: 7
@@ -39,7 +40,9 @@ class SpecParserTest {
 
   @Test
   void defaults() {
-    ExperimentSpec s = SpecParser.parse("epochs: 1\ndataset: xor\nmodel: mlp\noptimizer: sgd\nloss: l2\n", "xor-run");
+    ExperimentSpec s =
+        SpecParser.parse(
+            "epochs: 1\ndataset: xor\nmodel: mlp\noptimizer: sgd\nloss: l2\n", "xor-run");
     assertThat(s.name()).isEqualTo("xor-run");
     assertThat(s.experiment()).isEqualTo("default");
     assertThat(s.seed()).isEqualTo(42);
@@ -51,47 +54,76 @@ class SpecParserTest {
 
   @Test
   void histogramAndImageCadencesAreSpecFields() {
-    ExperimentSpec s = SpecParser.parse("epochs: 4\nlogging: {histogramsEveryEpochs: 0, imagesEveryEpochs: 2}\n" + rest(), "x");
+    ExperimentSpec s =
+        SpecParser.parse(
+            "epochs: 4\nlogging: {histogramsEveryEpochs: 0, imagesEveryEpochs: 2}\n" + rest(), "x");
     assertThat(s.histogramsEveryEpochs()).isZero();
     assertThat(s.imagesEveryEpochs()).isEqualTo(2);
     assertThat(s.logEverySteps()).isEqualTo(10);
     assertThat(s.systemEverySeconds()).as("default").isEqualTo(10);
-    assertThat(SpecParser.parse("epochs: 1\nlogging: {systemEverySeconds: 0}\n" + rest(), "x").systemEverySeconds()).isZero();
-    assertError("epochs: 1\nlogging: {systemEverySeconds: -2}\n" + rest(),
+    assertThat(
+            SpecParser.parse("epochs: 1\nlogging: {systemEverySeconds: 0}\n" + rest(), "x")
+                .systemEverySeconds())
+        .isZero();
+    assertError(
+        "epochs: 1\nlogging: {systemEverySeconds: -2}\n" + rest(),
         "logging.systemEverySeconds: -2 is not allowed; expected an integer >= 0 and <= 2147483647");
   }
 
   @Test
   void evaluationCadenceAndThreads() {
-    assertThat(SpecParser.parse("epochs: 1\n" + rest(), "x").evaluateEveryEpochs()).as("default").isEqualTo(1);
-    assertThat(SpecParser.parse("epochs: 1\nlogging: {evaluateEveryEpochs: 3}\n" + rest(), "x").evaluateEveryEpochs())
+    assertThat(SpecParser.parse("epochs: 1\n" + rest(), "x").evaluateEveryEpochs())
+        .as("default")
+        .isEqualTo(1);
+    assertThat(
+            SpecParser.parse("epochs: 1\nlogging: {evaluateEveryEpochs: 3}\n" + rest(), "x")
+                .evaluateEveryEpochs())
         .isEqualTo(3);
-    assertError("epochs: 1\nlogging: {evaluateEveryEpochs: 0}\n" + rest(),
+    assertError(
+        "epochs: 1\nlogging: {evaluateEveryEpochs: 0}\n" + rest(),
         "logging.evaluateEveryEpochs: 0 is not allowed; expected an integer >= 1 and <= 2147483647");
-    assertThat(SpecParser.parse("epochs: 1\n" + rest(), "x").training().threads()).as("default").isZero();
-    assertThat(SpecParser.parse("epochs: 1\ntraining: {threads: 2}\n" + rest(), "x").training().threads()).isEqualTo(2);
-    assertError("epochs: 1\ntraining: {threads: -1}\n" + rest(),
+    assertThat(SpecParser.parse("epochs: 1\n" + rest(), "x").training().threads())
+        .as("default")
+        .isZero();
+    assertThat(
+            SpecParser.parse("epochs: 1\ntraining: {threads: 2}\n" + rest(), "x")
+                .training()
+                .threads())
+        .isEqualTo(2);
+    assertError(
+        "epochs: 1\ntraining: {threads: -1}\n" + rest(),
         "training.threads: -1 is not allowed; expected an integer >= 0 and <= 1024");
   }
 
   @Test
   void structuralErrorsNameTheField() {
-    assertError("epochs: 0\n" + rest(), "epochs: 0 is not allowed; expected an integer >= 1 and <= 2147483647");
-    assertError("epochs: 1\ndevice: tpu\n" + rest(), "device: 'tpu' is not allowed; one of: auto, cpu, gpu");
-    assertError("epochs: 1\ndataset: {batchSize: 4}\nmodel: mlp\noptimizer: sgd\nloss: l2\n",
+    assertError(
+        "epochs: 0\n" + rest(),
+        "epochs: 0 is not allowed; expected an integer >= 1 and <= 2147483647");
+    assertError(
+        "epochs: 1\ndevice: tpu\n" + rest(),
+        "device: 'tpu' is not allowed; one of: auto, cpu, gpu");
+    assertError(
+        "epochs: 1\ndataset: {batchSize: 4}\nmodel: mlp\noptimizer: sgd\nloss: l2\n",
         "dataset.plugin: missing; name the dataset plugin to use (see `cairn plugins`)");
-    assertError("epochs: 1\ndataset: {plugin: xor, batchSize: -4}\nmodel: mlp\noptimizer: sgd\nloss: l2\n",
+    assertError(
+        "epochs: 1\ndataset: {plugin: xor, batchSize: -4}\nmodel: mlp\noptimizer: sgd\nloss: l2\n",
         "dataset.batchSize: -4 is not allowed; expected an integer >= 1 and <= 2147483647");
-    assertError("epochs: 1\ndataset: xor\nmodel: mlp\noptimizer: sgd\n",
+    assertError(
+        "epochs: 1\ndataset: xor\nmodel: mlp\noptimizer: sgd\n",
         "loss: missing; expected a section with at least `plugin: <id>`");
     assertError("- a\n- b\n", "spec: expected a YAML mapping (key: value lines), got a list");
-    assertError("", "spec: empty; expected a YAML mapping with dataset, model, optimizer, loss and epochs");
-    assertError("epochs: 1\nlogging: {every: 3}\n" + rest(),
+    assertError(
+        "", "spec: empty; expected a YAML mapping with dataset, model, optimizer, loss and epochs");
+    assertError(
+        "epochs: 1\nlogging: {every: 3}\n" + rest(),
         "logging.every: unknown field; allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs, systemEverySeconds, evaluateEveryEpochs");
-    assertError("epochs: 1\nlogging: {imagesEveryEpoch: 3}\n" + rest(),
+    assertError(
+        "epochs: 1\nlogging: {imagesEveryEpoch: 3}\n" + rest(),
         "logging.imagesEveryEpoch: unknown field; allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs, systemEverySeconds, evaluateEveryEpochs"
             + " (did you mean 'imagesEveryEpochs'?)");
-    assertError("epochs: 1\nlogging: {histogramsEveryEpochs: -1}\n" + rest(),
+    assertError(
+        "epochs: 1\nlogging: {histogramsEveryEpochs: -1}\n" + rest(),
         "logging.histogramsEveryEpochs: -1 is not allowed; expected an integer >= 0 and <= 2147483647");
   }
 
@@ -100,6 +132,8 @@ class SpecParserTest {
   }
 
   private static void assertError(String yaml, String message) {
-    assertThatThrownBy(() -> SpecParser.parse(yaml, "x")).isInstanceOf(SpecException.class).hasMessage(message);
+    assertThatThrownBy(() -> SpecParser.parse(yaml, "x"))
+        .isInstanceOf(SpecException.class)
+        .hasMessage(message);
   }
 }

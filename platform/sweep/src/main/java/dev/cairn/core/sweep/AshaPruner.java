@@ -22,11 +22,16 @@ public final class AshaPruner implements Pruner {
   private final long maxResource;
   private final IntPredicate sameBracket;
 
-  public AshaPruner(long minResource, int reductionFactor, int minEarlyStoppingRate, long maxResource) {
+  public AshaPruner(
+      long minResource, int reductionFactor, int minEarlyStoppingRate, long maxResource) {
     this(minResource, reductionFactor, minEarlyStoppingRate, maxResource, t -> true);
   }
 
-  AshaPruner(long minResource, int reductionFactor, int minEarlyStoppingRate, long maxResource,
+  AshaPruner(
+      long minResource,
+      int reductionFactor,
+      int minEarlyStoppingRate,
+      long maxResource,
       IntPredicate sameBracket) {
     this.minResource = minResource;
     this.reductionFactor = reductionFactor;
@@ -47,7 +52,8 @@ public final class AshaPruner implements Pruner {
   }
 
   @Override
-  public Optional<String> check(TrialHistory trial, long step, Collection<TrialHistory> all, Goal goal) {
+  public Optional<String> check(
+      TrialHistory trial, long step, Collection<TrialHistory> all, Goal goal) {
     Long previous = trial.intermediate().lowerKey(step);
     long prev = previous == null ? 0 : previous;
     List<Long> rungs = rungs();
@@ -76,9 +82,16 @@ public final class AshaPruner implements Pruner {
       competing.sort(goal.bestFirst());
       double threshold = competing.get(promotable);
       if (goal.better(threshold, value)) {
-        return Optional.of(String.format(Locale.ROOT,
-            "asha at rung %d (step %d): %s is not in the best 1/%d of %d trials (needed %s)",
-            k, rung, MedianPruner.fmt(value), reductionFactor, competing.size(), MedianPruner.fmt(threshold)));
+        return Optional.of(
+            String.format(
+                Locale.ROOT,
+                "asha at rung %d (step %d): %s is not in the best 1/%d of %d trials (needed %s)",
+                k,
+                rung,
+                MedianPruner.fmt(value),
+                reductionFactor,
+                competing.size(),
+                MedianPruner.fmt(threshold)));
       }
     }
     return Optional.empty();

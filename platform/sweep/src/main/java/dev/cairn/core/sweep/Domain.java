@@ -98,7 +98,8 @@ public sealed interface Domain {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Categorical c && c.values.equals(values)
+      return o instanceof Categorical c
+          && c.values.equals(values)
           && java.util.Arrays.equals(c.probabilities, probabilities);
     }
 
@@ -109,7 +110,9 @@ public sealed interface Domain {
 
     @Override
     public String toString() {
-      return "Categorical" + values + (probabilities == null ? "" : java.util.Arrays.toString(probabilities));
+      return "Categorical"
+          + values
+          + (probabilities == null ? "" : java.util.Arrays.toString(probabilities));
     }
   }
 
@@ -264,8 +267,8 @@ public sealed interface Domain {
   }
 
   /**
-   * {@code q_uniform}: {@code round(uniform(min, max) / q) * q}, kept within [min, max]; an
-   * integer when min, max and q are integers.
+   * {@code q_uniform}: {@code round(uniform(min, max) / q) * q}, kept within [min, max]; an integer
+   * when min, max and q are integers.
    */
   record QUniform(double min, double max, double q) implements Numeric {
     @Override

@@ -10,7 +10,8 @@ import java.util.Locale;
  * @param nStartupTrials median: no pruning until this many trials have finished (Optuna: 5)
  * @param nWarmupSteps median: no pruning before this step (Optuna: 0)
  * @param intervalSteps median: check every this many steps (Optuna: 1)
- * @param nMinTrials median: at least this many finished trials must have reported the step (Optuna: 1)
+ * @param nMinTrials median: at least this many finished trials must have reported the step (Optuna:
+ *     1)
  * @param minResource asha / hyperband: the first rung, in metric steps (W&B min_iter; default 1)
  * @param maxResource hyperband: the largest resource (default: the base spec's epochs)
  * @param reductionFactor asha / hyperband: keep the best 1/eta at each rung (W&B eta; default 3)

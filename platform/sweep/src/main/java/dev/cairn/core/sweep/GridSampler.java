@@ -12,13 +12,18 @@ public final class GridSampler implements Sampler {
 
   public GridSampler(List<SweepParameter> parameters) {
     this.parameters = List.copyOf(parameters);
-    this.values = parameters.stream().map(p -> {
-      List<Object> v = p.domain().gridValues();
-      if (v == null) {
-        throw new IllegalArgumentException("parameter " + p.path() + " cannot be enumerated");
-      }
-      return v;
-    }).toList();
+    this.values =
+        parameters.stream()
+            .map(
+                p -> {
+                  List<Object> v = p.domain().gridValues();
+                  if (v == null) {
+                    throw new IllegalArgumentException(
+                        "parameter " + p.path() + " cannot be enumerated");
+                  }
+                  return v;
+                })
+            .toList();
   }
 
   /** Number of combinations (capped at {@link Integer#MAX_VALUE}). */

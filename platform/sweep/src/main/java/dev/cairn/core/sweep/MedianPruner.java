@@ -25,9 +25,13 @@ public final class MedianPruner implements Pruner {
   }
 
   @Override
-  public Optional<String> check(TrialHistory trial, long step, Collection<TrialHistory> all, Goal goal) {
-    List<TrialHistory> finished = all.stream().filter(t -> t.state() == TrialState.FINISHED).toList();
-    if (finished.size() < nStartupTrials || step <= nWarmupSteps || (step - nWarmupSteps) % intervalSteps != 0) {
+  public Optional<String> check(
+      TrialHistory trial, long step, Collection<TrialHistory> all, Goal goal) {
+    List<TrialHistory> finished =
+        all.stream().filter(t -> t.state() == TrialState.FINISHED).toList();
+    if (finished.size() < nStartupTrials
+        || step <= nWarmupSteps
+        || (step - nWarmupSteps) % intervalSteps != 0) {
       return Optional.empty();
     }
     List<Double> atStep = new ArrayList<>();
@@ -48,9 +52,14 @@ public final class MedianPruner implements Pruner {
     }
     double median = median(atStep);
     if (Double.isNaN(best) || goal.better(median, best)) {
-      return Optional.of(String.format(Locale.ROOT,
-          "median pruner at step %d: best value so far %s is worse than the median %s of %d finished trials",
-          step, fmt(best), fmt(median), atStep.size()));
+      return Optional.of(
+          String.format(
+              Locale.ROOT,
+              "median pruner at step %d: best value so far %s is worse than the median %s of %d finished trials",
+              step,
+              fmt(best),
+              fmt(median),
+              atStep.size()));
     }
     return Optional.empty();
   }

@@ -30,16 +30,27 @@ public final class ParameterImportance {
   /** Importances, largest first; empty with a note when there are too few trials. */
   public record Result(String method, int trials, List<Importance> importances, String note) {}
 
-  public static Result evaluate(List<SweepParameter> parameters, Collection<TrialHistory> trials, long seed) {
-    List<SweepParameter> varied = parameters.stream().filter(p -> !(p.domain() instanceof Domain.Fixed)).toList();
-    List<TrialHistory> finished = trials.stream()
-        .filter(t -> t.state() == TrialState.FINISHED && t.objective() != null && Double.isFinite(t.objective()))
-        .sorted(Comparator.comparingInt(TrialHistory::trialNo)).toList();
+  public static Result evaluate(
+      List<SweepParameter> parameters, Collection<TrialHistory> trials, long seed) {
+    List<SweepParameter> varied =
+        parameters.stream().filter(p -> !(p.domain() instanceof Domain.Fixed)).toList();
+    List<TrialHistory> finished =
+        trials.stream()
+            .filter(
+                t ->
+                    t.state() == TrialState.FINISHED
+                        && t.objective() != null
+                        && Double.isFinite(t.objective()))
+            .sorted(Comparator.comparingInt(TrialHistory::trialNo))
+            .toList();
     if (varied.isEmpty()) {
       return new Result(METHOD, finished.size(), List.of(), "no parameter varies");
     }
     if (finished.size() < MIN_TRIALS) {
-      return new Result(METHOD, finished.size(), List.of(),
+      return new Result(
+          METHOD,
+          finished.size(),
+          List.of(),
           "needs at least " + MIN_TRIALS + " finished trials, has " + finished.size());
     }
     int d = varied.size();

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Independent draws from each parameter's distribution. Trial n's draw depends only on the seed
- * and n, so a sweep resumed after a restart proposes the same trials.
+ * Independent draws from each parameter's distribution. Trial n's draw depends only on the seed and
+ * n, so a sweep resumed after a restart proposes the same trials.
  */
 public final class RandomSampler implements Sampler {
   private final List<SweepParameter> parameters;

@@ -3,7 +3,9 @@ package dev.cairn.core.sweep;
 import java.util.Collection;
 import java.util.Map;
 
-/** Picks a trial's parameters. Implementations are deterministic given the trial number and history. */
+/**
+ * Picks a trial's parameters. Implementations are deterministic given the trial number and history.
+ */
 public interface Sampler {
   /**
    * The parameters of trial {@code trialNo} (1-based).

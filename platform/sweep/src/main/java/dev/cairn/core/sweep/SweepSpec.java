@@ -79,7 +79,21 @@ public record SweepSpec(
     if (method == SweepMethod.GRID) {
       cap = Math.min(cap, new GridSampler(parameters).size());
     }
-    return new SweepSpec(name, experiment, baseTree, baseText, method, metric, goal, parameters,
-        earlyTerminate, cap, newParallel > 0 ? newParallel : parallel, seed, tpe, maxSteps, text);
+    return new SweepSpec(
+        name,
+        experiment,
+        baseTree,
+        baseText,
+        method,
+        metric,
+        goal,
+        parameters,
+        earlyTerminate,
+        cap,
+        newParallel > 0 ? newParallel : parallel,
+        seed,
+        tpe,
+        maxSteps,
+        text);
   }
 }

@@ -8,9 +8,6 @@ import dev.cairn.core.spec.SpecParser;
 import dev.cairn.spi.SpecException;
 import dev.cairn.spi.Suggest;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,12 +37,31 @@ import java.util.Map;
  * </pre>
  */
 public final class SweepSpecParser {
-  static final List<String> TOP_LEVEL = List.of("name", "description", "experiment", "spec", "method",
-      "metric", "parameters", "early_terminate", "run_cap", "parallel", "seed", "bayes");
-  static final List<String> DISTRIBUTIONS = List.of("categorical", "uniform", "int_uniform",
-      "log_uniform", "log_uniform_values", "q_uniform", "normal");
-  static final List<String> DOMAIN_KEYS = List.of("value", "values", "probabilities", "distribution",
-      "min", "max", "q", "mu", "sigma");
+  static final List<String> TOP_LEVEL =
+      List.of(
+          "name",
+          "description",
+          "experiment",
+          "spec",
+          "method",
+          "metric",
+          "parameters",
+          "early_terminate",
+          "run_cap",
+          "parallel",
+          "seed",
+          "bayes");
+  static final List<String> DISTRIBUTIONS =
+      List.of(
+          "categorical",
+          "uniform",
+          "int_uniform",
+          "log_uniform",
+          "log_uniform_values",
+          "q_uniform",
+          "normal");
+  static final List<String> DOMAIN_KEYS =
+      List.of("value", "values", "probabilities", "distribution", "min", "max", "q", "mu", "sigma");
   static final List<String> SECTIONS = List.of("dataset", "model", "optimizer", "loss");
   static final int DEFAULT_RUN_CAP = 20;
   static final int MAX_PARALLEL = 64;
@@ -86,10 +102,12 @@ public final class SweepSpecParser {
   static String inlineBase(Map<String, Object> root) {
     Object spec = root.get("spec");
     if (spec == null) {
-      throw new SpecException("spec", "missing; name the base experiment spec file or write it inline");
+      throw new SpecException(
+          "spec", "missing; name the base experiment spec file or write it inline");
     }
     if (!(spec instanceof Map)) {
-      throw new SpecException("spec", describe(spec) + " is not allowed; expected a file name or a spec section");
+      throw new SpecException(
+          "spec", describe(spec) + " is not allowed; expected a file name or a spec section");
     }
     try {
       return YAML.writeValueAsString(spec);
@@ -125,16 +143,21 @@ public final class SweepSpecParser {
     }
     Object metricName = metricSection.get("name");
     if (!(metricName instanceof String metric) || metric.isBlank()) {
-      throw new SpecException("metric.name", (metricName == null ? "missing" : describe(metricName) + " is not allowed")
-          + "; expected a scalar tag such as epoch/test_accuracy or epoch/validation_loss");
+      throw new SpecException(
+          "metric.name",
+          (metricName == null ? "missing" : describe(metricName) + " is not allowed")
+              + "; expected a scalar tag such as epoch/test_accuracy or epoch/validation_loss");
     }
     Goal goal = goal(metricSection.get("goal"));
     List<SweepParameter> parameters = parameters(map(root, "parameters", true));
     if (method == SweepMethod.GRID) {
       for (SweepParameter p : parameters) {
         if (p.domain().gridValues() == null) {
-          throw new SpecException("parameters." + p.path(), "distribution " + p.domain().kind()
-              + " cannot be enumerated by method grid; give values: [...] or use method random or bayes");
+          throw new SpecException(
+              "parameters." + p.path(),
+              "distribution "
+                  + p.domain().kind()
+                  + " cannot be enumerated by method grid; give values: [...] or use method random or bayes");
         }
       }
     }
@@ -157,23 +180,54 @@ public final class SweepSpecParser {
           throw unknown("bayes." + key, key, List.of("n_startup_trials", "n_ei_candidates"));
         }
       }
-      tpe = new SweepSpec.TpeSettings(
-          (int) integer(bayes, "n_startup_trials", tpe.nStartupTrials(), 0, 10_000, "bayes.n_startup_trials"),
-          (int) integer(bayes, "n_ei_candidates", tpe.nEiCandidates(), 1, 10_000, "bayes.n_ei_candidates"));
+      tpe =
+          new SweepSpec.TpeSettings(
+              (int)
+                  integer(
+                      bayes,
+                      "n_startup_trials",
+                      tpe.nStartupTrials(),
+                      0,
+                      10_000,
+                      "bayes.n_startup_trials"),
+              (int)
+                  integer(
+                      bayes,
+                      "n_ei_candidates",
+                      tpe.nEiCandidates(),
+                      1,
+                      10_000,
+                      "bayes.n_ei_candidates"));
     }
-    return new SweepSpec(name, experiment, baseTree, baseText, method, metric, goal, parameters, early,
-        runCap, parallel, seed, tpe, maxSteps, text);
+    return new SweepSpec(
+        name,
+        experiment,
+        baseTree,
+        baseText,
+        method,
+        metric,
+        goal,
+        parameters,
+        early,
+        runCap,
+        parallel,
+        seed,
+        tpe,
+        maxSteps,
+        text);
   }
 
   private static ExperimentSpec parseBase(String baseText) {
     try {
       return SpecParser.parse(baseText, "base");
     } catch (SpecException e) {
-      throw new SpecException("spec." + e.field(), e.getMessage().substring(e.field().length() + 2));
+      throw new SpecException(
+          "spec." + e.field(), e.getMessage().substring(e.field().length() + 2));
     }
   }
 
-  private static long maxSteps(String metric, ExperimentSpec base, List<SweepParameter> parameters) {
+  private static long maxSteps(
+      String metric, ExperimentSpec base, List<SweepParameter> parameters) {
     if (!metric.startsWith("epoch/")) {
       return Long.MAX_VALUE;
     }
@@ -192,7 +246,8 @@ public final class SweepSpecParser {
 
   private static List<SweepParameter> parameters(Map<String, Object> section) {
     if (section.isEmpty()) {
-      throw new SpecException("parameters", "empty; name at least one spec field to vary, e.g. optimizer.lr");
+      throw new SpecException(
+          "parameters", "empty; name at least one spec field to vary, e.g. optimizer.lr");
     }
     List<SweepParameter> out = new ArrayList<>();
     for (Map.Entry<String, Object> e : section.entrySet()) {
@@ -213,8 +268,11 @@ public final class SweepSpecParser {
     String head = parts[0];
     if (SECTIONS.contains(head)) {
       if (parts.length != 2 || parts[1].isBlank()) {
-        throw new SpecException(field, "unknown spec path; a section's field is written " + head
-            + ".<key>, e.g. optimizer.lr or model.hidden");
+        throw new SpecException(
+            field,
+            "unknown spec path; a section's field is written "
+                + head
+                + ".<key>, e.g. optimizer.lr or model.hidden");
       }
       return;
     }
@@ -225,15 +283,23 @@ public final class SweepSpecParser {
       return;
     }
     String hint = Suggest.closest(head, names).map(s -> "did you mean '" + s + "'? ").orElse("");
-    throw new SpecException(field, "unknown spec path; " + hint + "allowed: " + String.join(", ", names)
-        + " (a plugin section's field is written like optimizer.lr)");
+    throw new SpecException(
+        field,
+        "unknown spec path; "
+            + hint
+            + "allowed: "
+            + String.join(", ", names)
+            + " (a plugin section's field is written like optimizer.lr)");
   }
 
   @SuppressWarnings("unchecked")
   static Domain domain(String field, Object raw) {
     if (!(raw instanceof Map)) {
-      throw new SpecException(field, describe(raw) + " is not allowed; expected a section such as"
-          + " {values: [...]}, {value: x} or {distribution: uniform, min: a, max: b}");
+      throw new SpecException(
+          field,
+          describe(raw)
+              + " is not allowed; expected a section such as"
+              + " {values: [...]}, {value: x} or {distribution: uniform, min: a, max: b}");
     }
     Map<String, Object> m = (Map<String, Object>) raw;
     for (String key : m.keySet()) {
@@ -250,8 +316,11 @@ public final class SweepSpecParser {
       }
     } else if (m.containsKey("value")) {
       if (m.size() > 1) {
-        throw new SpecException(field, "value: fixes the parameter; remove the other keys ("
-            + String.join(", ", m.keySet().stream().filter(k -> !k.equals("value")).toList()) + ")");
+        throw new SpecException(
+            field,
+            "value: fixes the parameter; remove the other keys ("
+                + String.join(", ", m.keySet().stream().filter(k -> !k.equals("value")).toList())
+                + ")");
       }
       if (m.get("value") == null) {
         throw new SpecException(field + ".value", "missing; give the value");
@@ -259,15 +328,20 @@ public final class SweepSpecParser {
       return new Domain.Fixed(m.get("value"));
     } else if (m.containsKey("values")) {
       distribution = "categorical";
-    } else if (m.get("min") instanceof Number lo && m.get("max") instanceof Number hi && integral(lo) && integral(hi)
-        && !(lo instanceof Double) && !(hi instanceof Double)) {
+    } else if (m.get("min") instanceof Number lo
+        && m.get("max") instanceof Number hi
+        && integral(lo)
+        && integral(hi)
+        && !(lo instanceof Double)
+        && !(hi instanceof Double)) {
       distribution = "int_uniform";
     } else if (m.containsKey("mu") || m.containsKey("sigma")) {
       distribution = "normal";
     } else if (m.containsKey("min") || m.containsKey("max")) {
       distribution = m.containsKey("q") ? "q_uniform" : "uniform";
     } else {
-      throw new SpecException(field, "give values: [...], value: x, or a distribution with min and max");
+      throw new SpecException(
+          field, "give values: [...], value: x, or a distribution with min and max");
     }
     return switch (distribution) {
       case "categorical" -> categorical(field, m);
@@ -278,7 +352,9 @@ public final class SweepSpecParser {
       case "int_uniform" -> {
         double[] r = range(field, m, false);
         if (!integral(r[0]) || !integral(r[1])) {
-          throw new SpecException(field, "int_uniform needs integer min and max, got " + fmt(r[0]) + " and " + fmt(r[1]));
+          throw new SpecException(
+              field,
+              "int_uniform needs integer min and max, got " + fmt(r[0]) + " and " + fmt(r[1]));
         }
         yield new Domain.IntUniform((long) r[0], (long) r[1]);
       }
@@ -293,7 +369,9 @@ public final class SweepSpecParser {
           throw new SpecException(field + ".q", fmt(q) + " is not allowed; expected a number > 0");
         }
         if (q > r[1] - r[0]) {
-          throw new SpecException(field + ".q", fmt(q) + " is wider than the range [" + fmt(r[0]) + ", " + fmt(r[1]) + "]");
+          throw new SpecException(
+              field + ".q",
+              fmt(q) + " is wider than the range [" + fmt(r[0]) + ", " + fmt(r[1]) + "]");
         }
         yield new Domain.QUniform(r[0], r[1], q);
       }
@@ -301,7 +379,8 @@ public final class SweepSpecParser {
         double mu = number(field + ".mu", m.get("mu"), 0.0);
         double sigma = number(field + ".sigma", m.get("sigma"), 1.0);
         if (!(sigma > 0)) {
-          throw new SpecException(field + ".sigma", fmt(sigma) + " is not allowed; expected a number > 0");
+          throw new SpecException(
+              field + ".sigma", fmt(sigma) + " is not allowed; expected a number > 0");
         }
         yield new Domain.Normal(mu, sigma);
       }
@@ -313,10 +392,12 @@ public final class SweepSpecParser {
   private static Domain categorical(String field, Map<String, Object> m) {
     Object raw = m.get("values");
     if (raw == null) {
-      throw new SpecException(field + ".values", "missing; a categorical parameter lists its values");
+      throw new SpecException(
+          field + ".values", "missing; a categorical parameter lists its values");
     }
     if (!(raw instanceof List)) {
-      throw new SpecException(field + ".values", describe(raw) + " is not allowed; expected a list");
+      throw new SpecException(
+          field + ".values", describe(raw) + " is not allowed; expected a list");
     }
     List<Object> values = (List<Object>) raw;
     if (values.isEmpty()) {
@@ -332,20 +413,23 @@ public final class SweepSpecParser {
       return new Domain.Categorical(values, null);
     }
     if (!(probs instanceof List<?> list) || list.size() != values.size()) {
-      throw new SpecException(field + ".probabilities", "expected a list of " + values.size()
-          + " numbers, one per value");
+      throw new SpecException(
+          field + ".probabilities",
+          "expected a list of " + values.size() + " numbers, one per value");
     }
     double[] p = new double[list.size()];
     double sum = 0;
     for (int i = 0; i < p.length; i++) {
       p[i] = number(field + ".probabilities", list.get(i), null);
       if (!(p[i] >= 0)) {
-        throw new SpecException(field + ".probabilities", fmt(p[i]) + " is not allowed; probabilities are >= 0");
+        throw new SpecException(
+            field + ".probabilities", fmt(p[i]) + " is not allowed; probabilities are >= 0");
       }
       sum += p[i];
     }
     if (Math.abs(sum - 1) > 1e-6) {
-      throw new SpecException(field + ".probabilities", "sum to " + fmt(sum) + "; they must sum to 1");
+      throw new SpecException(
+          field + ".probabilities", "sum to " + fmt(sum) + "; they must sum to 1");
     }
     return new Domain.Categorical(values, p);
   }
@@ -360,11 +444,19 @@ public final class SweepSpecParser {
       throw new SpecException(field, "min " + fmt(min) + " is greater than max " + fmt(max));
     }
     if (log && min <= 0) {
-      throw new SpecException(field + ".min", fmt(min) + " is not allowed; a log range needs 0 < min < max");
+      throw new SpecException(
+          field + ".min", fmt(min) + " is not allowed; a log range needs 0 < min < max");
     }
     if (min == max) {
-      throw new SpecException(field, "empty range [" + fmt(min) + ", " + fmt(max) + "]; use value: " + fmt(min)
-          + " to fix it, or widen the range");
+      throw new SpecException(
+          field,
+          "empty range ["
+              + fmt(min)
+              + ", "
+              + fmt(max)
+              + "]; use value: "
+              + fmt(min)
+              + " to fix it, or widen the range");
     }
     return new double[] {min, max};
   }
@@ -376,7 +468,8 @@ public final class SweepSpecParser {
     if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
       return n.doubleValue();
     }
-    throw new SpecException(field, (v == null ? "missing" : describe(v) + " is not allowed") + "; expected a number");
+    throw new SpecException(
+        field, (v == null ? "missing" : describe(v) + " is not allowed") + "; expected a number");
   }
 
   private static EarlyTerminate earlyTerminate(Object raw, String metric, long maxSteps) {
@@ -384,7 +477,9 @@ public final class SweepSpecParser {
       return null;
     }
     if (!(raw instanceof Map<?, ?>)) {
-      throw new SpecException("early_terminate", describe(raw) + " is not allowed; expected {type: median | asha | hyperband, ...}");
+      throw new SpecException(
+          "early_terminate",
+          describe(raw) + " is not allowed; expected {type: median | asha | hyperband, ...}");
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> m = (Map<String, Object>) raw;
@@ -396,42 +491,106 @@ public final class SweepSpecParser {
     try {
       type = EarlyTerminate.Type.valueOf(String.valueOf(typeRaw).trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new SpecException("early_terminate.type", "'" + typeRaw + "' is not allowed; one of: median, asha, hyperband");
+      throw new SpecException(
+          "early_terminate.type",
+          "'" + typeRaw + "' is not allowed; one of: median, asha, hyperband");
     }
-    List<String> keys = switch (type) {
-      case MEDIAN -> List.of("type", "n_startup_trials", "n_warmup_steps", "interval_steps", "n_min_trials");
-      case ASHA -> List.of("type", "min_resource", "min_iter", "reduction_factor", "eta");
-      case HYPERBAND -> List.of("type", "min_resource", "min_iter", "max_resource", "max_iter", "reduction_factor", "eta");
-    };
+    List<String> keys =
+        switch (type) {
+          case MEDIAN ->
+              List.of(
+                  "type", "n_startup_trials", "n_warmup_steps", "interval_steps", "n_min_trials");
+          case ASHA -> List.of("type", "min_resource", "min_iter", "reduction_factor", "eta");
+          case HYPERBAND ->
+              List.of(
+                  "type",
+                  "min_resource",
+                  "min_iter",
+                  "max_resource",
+                  "max_iter",
+                  "reduction_factor",
+                  "eta");
+        };
     for (String key : m.keySet()) {
       if (!keys.contains(key)) {
         throw unknown("early_terminate." + key, key, keys);
       }
     }
     EarlyTerminate d = EarlyTerminate.median();
-    long minResource = integer(m, alias(m, "min_resource", "min_iter"), 1, 1, Long.MAX_VALUE,
-        "early_terminate." + alias(m, "min_resource", "min_iter"));
-    long maxResource = integer(m, alias(m, "max_resource", "max_iter"), 0, 1, Long.MAX_VALUE,
-        "early_terminate." + alias(m, "max_resource", "max_iter"));
-    int eta = (int) integer(m, alias(m, "reduction_factor", "eta"), 3, 2, 1000,
-        "early_terminate." + alias(m, "reduction_factor", "eta"));
+    long minResource =
+        integer(
+            m,
+            alias(m, "min_resource", "min_iter"),
+            1,
+            1,
+            Long.MAX_VALUE,
+            "early_terminate." + alias(m, "min_resource", "min_iter"));
+    long maxResource =
+        integer(
+            m,
+            alias(m, "max_resource", "max_iter"),
+            0,
+            1,
+            Long.MAX_VALUE,
+            "early_terminate." + alias(m, "max_resource", "max_iter"));
+    int eta =
+        (int)
+            integer(
+                m,
+                alias(m, "reduction_factor", "eta"),
+                3,
+                2,
+                1000,
+                "early_terminate." + alias(m, "reduction_factor", "eta"));
     if (type == EarlyTerminate.Type.HYPERBAND) {
       long max = maxResource > 0 ? maxResource : maxSteps;
       if (max == Long.MAX_VALUE) {
-        throw new SpecException("early_terminate.max_resource", "missing; metric '" + metric
-            + "' is not an epoch/* tag, so give the largest step a trial reaches");
+        throw new SpecException(
+            "early_terminate.max_resource",
+            "missing; metric '"
+                + metric
+                + "' is not an epoch/* tag, so give the largest step a trial reaches");
       }
       if (max < minResource * eta) {
-        throw new SpecException("early_terminate", "max_resource " + max + " leaves no room for a rung:"
-            + " it must be at least min_resource x reduction_factor = " + minResource * eta);
+        throw new SpecException(
+            "early_terminate",
+            "max_resource "
+                + max
+                + " leaves no room for a rung:"
+                + " it must be at least min_resource x reduction_factor = "
+                + minResource * eta);
       }
     }
-    return new EarlyTerminate(type,
-        (int) integer(m, "n_startup_trials", d.nStartupTrials(), 0, 1_000_000, "early_terminate.n_startup_trials"),
-        integer(m, "n_warmup_steps", d.nWarmupSteps(), 0, Long.MAX_VALUE, "early_terminate.n_warmup_steps"),
-        integer(m, "interval_steps", d.intervalSteps(), 1, Long.MAX_VALUE, "early_terminate.interval_steps"),
-        (int) integer(m, "n_min_trials", d.nMinTrials(), 1, 1_000_000, "early_terminate.n_min_trials"),
-        minResource, maxResource, eta);
+    return new EarlyTerminate(
+        type,
+        (int)
+            integer(
+                m,
+                "n_startup_trials",
+                d.nStartupTrials(),
+                0,
+                1_000_000,
+                "early_terminate.n_startup_trials"),
+        integer(
+            m,
+            "n_warmup_steps",
+            d.nWarmupSteps(),
+            0,
+            Long.MAX_VALUE,
+            "early_terminate.n_warmup_steps"),
+        integer(
+            m,
+            "interval_steps",
+            d.intervalSteps(),
+            1,
+            Long.MAX_VALUE,
+            "early_terminate.interval_steps"),
+        (int)
+            integer(
+                m, "n_min_trials", d.nMinTrials(), 1, 1_000_000, "early_terminate.n_min_trials"),
+        minResource,
+        maxResource,
+        eta);
   }
 
   private static String alias(Map<String, Object> m, String name, String wandbName) {
@@ -441,7 +600,6 @@ public final class SweepSpecParser {
   private static Map<String, Object> readTree(String text, String field) {
     return SpecParser.readMapping(text, field, "empty; expected a YAML mapping");
   }
-
 
   /** Parses YAML text into a tree (what trial specs are built from). */
   public static Map<String, Object> tree(String text) {
@@ -455,7 +613,8 @@ public final class SweepSpecParser {
     try {
       return SweepMethod.valueOf(String.valueOf(raw).trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new SpecException("method", "'" + raw + "' is not allowed; one of: grid, random, bayes");
+      throw new SpecException(
+          "method", "'" + raw + "' is not allowed; one of: grid, random, bayes");
     }
   }
 
@@ -466,7 +625,8 @@ public final class SweepSpecParser {
     try {
       return Goal.valueOf(String.valueOf(raw).trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new SpecException("metric.goal", "'" + raw + "' is not allowed; one of: minimize, maximize");
+      throw new SpecException(
+          "metric.goal", "'" + raw + "' is not allowed; one of: minimize, maximize");
     }
   }
 
@@ -480,7 +640,8 @@ public final class SweepSpecParser {
       return Map.of();
     }
     if (!(v instanceof Map)) {
-      throw new SpecException(key, describe(v) + " is not allowed; expected a section (key: value lines)");
+      throw new SpecException(
+          key, describe(v) + " is not allowed; expected a section (key: value lines)");
     }
     return new LinkedHashMap<>((Map<String, Object>) v);
   }
@@ -500,7 +661,8 @@ public final class SweepSpecParser {
     return integer(m, key, dflt, min, max, key);
   }
 
-  private static long integer(Map<String, Object> m, String key, long dflt, long min, long max, String field) {
+  private static long integer(
+      Map<String, Object> m, String key, long dflt, long min, long max, String field) {
     return dev.cairn.core.spec.SpecNumbers.integer(field, m.get(key), dflt, min, max);
   }
 
@@ -514,7 +676,8 @@ public final class SweepSpecParser {
 
   private static SpecException unknown(String field, String key, List<String> allowed) {
     String hint = Suggest.closest(key, allowed).map(s -> "did you mean '" + s + "'? ").orElse("");
-    return new SpecException(field, "unknown field; " + hint + "allowed: " + String.join(", ", allowed));
+    return new SpecException(
+        field, "unknown field; " + hint + "allowed: " + String.join(", ", allowed));
   }
 
   static String describe(Object v) {

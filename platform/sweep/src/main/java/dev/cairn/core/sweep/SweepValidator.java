@@ -16,10 +16,13 @@ import java.util.Random;
 public final class SweepValidator {
   private SweepValidator() {}
 
-  /** @throws SpecException naming the first bad field */
+  /**
+   * @throws SpecException naming the first bad field
+   */
   public static void validate(SweepSpec sweep, SpecResolver resolver) {
     try {
-      resolver.resolve(TrialSpecs.parse(TrialSpecs.text(sweep, sweep.name(), Map.of()), sweep.name()));
+      resolver.resolve(
+          TrialSpecs.parse(TrialSpecs.text(sweep, sweep.name(), Map.of()), sweep.name()));
     } catch (SpecException e) {
       throw new SpecException("spec." + e.field(), tail(e));
     }
@@ -31,15 +34,18 @@ public final class SweepValidator {
       }
     }
     // the first trial's full combination: catches values that only clash together
-    Map<String, Object> first = sweep.method() == SweepMethod.GRID
-        ? new GridSampler(sweep.parameters()).combination(0)
-        : RandomSampler.draw(sweep.parameters(), new Random(sweep.seed()));
+    Map<String, Object> first =
+        sweep.method() == SweepMethod.GRID
+            ? new GridSampler(sweep.parameters()).combination(0)
+            : RandomSampler.draw(sweep.parameters(), new Random(sweep.seed()));
     check(sweep, resolver, first, null);
   }
 
-  private static void check(SweepSpec sweep, SpecResolver resolver, Map<String, Object> params, String path) {
+  private static void check(
+      SweepSpec sweep, SpecResolver resolver, Map<String, Object> params, String path) {
     try {
-      resolver.resolve(TrialSpecs.parse(TrialSpecs.text(sweep, sweep.name(), params), sweep.name()));
+      resolver.resolve(
+          TrialSpecs.parse(TrialSpecs.text(sweep, sweep.name(), params), sweep.name()));
     } catch (SpecException e) {
       String field = path != null ? "parameters." + path : "parameters";
       if (path == null) {
@@ -50,9 +56,11 @@ public final class SweepValidator {
         }
       }
       String shown = e.field().equals(path) || path == null ? tail(e) : e.getMessage();
-      throw new SpecException(field, shown + (path == null ? " (with " + ValueKeys.toJson(params) + ")" : ""));
+      throw new SpecException(
+          field, shown + (path == null ? " (with " + ValueKeys.toJson(params) + ")" : ""));
     } catch (RuntimeException e) {
-      throw new SpecException(path == null ? "parameters" : "parameters." + path,
+      throw new SpecException(
+          path == null ? "parameters" : "parameters." + path,
           "value not allowed: " + e.getMessage());
     }
   }

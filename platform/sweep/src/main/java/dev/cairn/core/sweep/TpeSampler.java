@@ -12,8 +12,8 @@ import java.util.Random;
 /**
  * Tree-structured Parzen Estimator, as Optuna's TPESampler with its defaults (independent,
  * univariate): the first {@code n_startup_trials} (10) trials are random; after that the finished
- * trials are split into the best {@code gamma(n) = min(ceil(0.1 n), 25)} ("below") and the rest,
- * a Parzen estimator l(x) and g(x) is fitted to each per parameter, {@code n_ei_candidates} (24)
+ * trials are split into the best {@code gamma(n) = min(ceil(0.1 n), 25)} ("below") and the rest, a
+ * Parzen estimator l(x) and g(x) is fitted to each per parameter, {@code n_ei_candidates} (24)
  * values are drawn from l(x) and the one maximising l(x)/g(x) (the expected improvement under TPE's
  * model) is proposed. Pruned trials count as worse than every finished one, deeper ones first.
  *
@@ -29,7 +29,8 @@ public final class TpeSampler implements Sampler {
   private final long seed;
   private final SweepSpec.TpeSettings settings;
 
-  public TpeSampler(List<SweepParameter> parameters, Goal goal, long seed, SweepSpec.TpeSettings settings) {
+  public TpeSampler(
+      List<SweepParameter> parameters, Goal goal, long seed, SweepSpec.TpeSettings settings) {
     this.parameters = List.copyOf(parameters);
     this.goal = goal;
     this.seed = seed;
@@ -53,7 +54,8 @@ public final class TpeSampler implements Sampler {
     return out;
   }
 
-  private Object suggest(SweepParameter p, List<TrialHistory> below, List<TrialHistory> above, Random random) {
+  private Object suggest(
+      SweepParameter p, List<TrialHistory> below, List<TrialHistory> above, Random random) {
     Domain d = p.domain();
     if (d instanceof Domain.Fixed f) {
       return f.value();
@@ -107,7 +109,8 @@ public final class TpeSampler implements Sampler {
     return new ParzenEstimator(obs, defaultWeights(obs.length), n.low(), n.high(), n.step());
   }
 
-  private static double[] categorical(String path, Domain.Categorical c, List<TrialHistory> trials, double[] prior) {
+  private static double[] categorical(
+      String path, Domain.Categorical c, List<TrialHistory> trials, double[] prior) {
     List<Integer> idx = new ArrayList<>();
     for (TrialHistory t : trials) {
       int i = c.indexOf(t.params().get(path));
@@ -125,16 +128,25 @@ public final class TpeSampler implements Sampler {
     List<TrialHistory> complete = new ArrayList<>();
     List<TrialHistory> pruned = new ArrayList<>();
     for (TrialHistory t : history) {
-      if (t.state() == TrialState.FINISHED && t.objective() != null && Double.isFinite(t.objective())) {
+      if (t.state() == TrialState.FINISHED
+          && t.objective() != null
+          && Double.isFinite(t.objective())) {
         complete.add(t);
-      } else if (t.state() == TrialState.PRUNED && t.lastValue() != null && Double.isFinite(t.lastValue())) {
+      } else if (t.state() == TrialState.PRUNED
+          && t.lastValue() != null
+          && Double.isFinite(t.lastValue())) {
         pruned.add(t);
       }
     }
-    complete.sort(Comparator.<TrialHistory, Double>comparing(TrialHistory::objective, best)
-        .thenComparingInt(TrialHistory::trialNo));
-    Comparator<TrialHistory> deeperFirst = Comparator.comparingLong(TrialHistory::lastStep).reversed();
-    pruned.sort(deeperFirst.thenComparing(TrialHistory::lastValue, best).thenComparingInt(TrialHistory::trialNo));
+    complete.sort(
+        Comparator.<TrialHistory, Double>comparing(TrialHistory::objective, best)
+            .thenComparingInt(TrialHistory::trialNo));
+    Comparator<TrialHistory> deeperFirst =
+        Comparator.comparingLong(TrialHistory::lastStep).reversed();
+    pruned.sort(
+        deeperFirst
+            .thenComparing(TrialHistory::lastValue, best)
+            .thenComparingInt(TrialHistory::trialNo));
     List<TrialHistory> out = new ArrayList<>(complete);
     out.addAll(pruned);
     return out;

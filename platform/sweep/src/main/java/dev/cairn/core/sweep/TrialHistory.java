@@ -49,8 +49,8 @@ public final class TrialHistory {
   }
 
   /**
-   * Records the metric at a step; the first value reported for a step wins, so a retried trial
-   * that reports the same steps again changes nothing.
+   * Records the metric at a step; the first value reported for a step wins, so a retried trial that
+   * reports the same steps again changes nothing.
    *
    * @return true when the step was new
    */

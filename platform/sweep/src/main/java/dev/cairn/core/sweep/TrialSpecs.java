@@ -16,9 +16,11 @@ import java.util.Map;
  * written back as YAML (the text the trial's run records) and parsed like any spec.
  */
 public final class TrialSpecs {
-  private static final ObjectMapper YAML = new ObjectMapper(
-      new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          new YAMLFactory()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
   private TrialSpecs() {}
 
@@ -28,7 +30,11 @@ public final class TrialSpecs {
     tree.put("name", name);
     tree.put("experiment", sweep.experiment());
     try {
-      return "# trial of sweep " + sweep.name() + ": " + ValueKeys.toJson(params) + "\n"
+      return "# trial of sweep "
+          + sweep.name()
+          + ": "
+          + ValueKeys.toJson(params)
+          + "\n"
           + YAML.writeValueAsString(tree);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a trial spec", e);

@@ -11,7 +11,9 @@ public final class ValueKeys {
 
   private ValueKeys() {}
 
-  /** A value's JSON text: 0.1 -> {@code 0.1}, [64, 32] -> {@code [64,32]}, relu -> {@code "relu"}. */
+  /**
+   * A value's JSON text: 0.1 -> {@code 0.1}, [64, 32] -> {@code [64,32]}, relu -> {@code "relu"}.
+   */
   public static String key(Object value) {
     try {
       return JSON.writeValueAsString(value);

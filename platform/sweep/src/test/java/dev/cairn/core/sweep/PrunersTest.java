@@ -30,7 +30,9 @@ class PrunersTest {
     all.add(bad);
     assertThat(pruner.check(bad, 1, all, Goal.MAXIMIZE)).as("only 4 finished").isEmpty();
     all.add(trial(5, TrialState.FINISHED, 1.0, 1.1));
-    assertThat(pruner.check(bad, 1, all, Goal.MAXIMIZE)).get().asString()
+    assertThat(pruner.check(bad, 1, all, Goal.MAXIMIZE))
+        .get()
+        .asString()
         .contains("step 1", "0.1", "median 0.8", "5 finished trials");
     TrialHistory good = trial(10, TrialState.RUNNING, 0.85);
     all.add(good);
@@ -47,11 +49,16 @@ class PrunersTest {
     List<TrialHistory> all = new ArrayList<>();
     TrialHistory first = trial(1, TrialState.RUNNING, 0.5);
     all.add(first);
-    assertThat(asha.check(first, 1, all, Goal.MAXIMIZE)).as("alone at the rung: the best").isEmpty();
+    assertThat(asha.check(first, 1, all, Goal.MAXIMIZE))
+        .as("alone at the rung: the best")
+        .isEmpty();
     TrialHistory worse = trial(2, TrialState.RUNNING, 0.4);
     all.add(worse);
-    assertThat(asha.check(worse, 1, all, Goal.MAXIMIZE)).as("fewer than eta values: only the best goes on")
-        .get().asString().contains("rung 0 (step 1)", "needed 0.5");
+    assertThat(asha.check(worse, 1, all, Goal.MAXIMIZE))
+        .as("fewer than eta values: only the best goes on")
+        .get()
+        .asString()
+        .contains("rung 0 (step 1)", "needed 0.5");
     all.add(trial(3, TrialState.PRUNED, 0.3));
     all.add(trial(4, TrialState.PRUNED, 0.2));
     all.add(trial(5, TrialState.PRUNED, 0.1));
@@ -62,7 +69,8 @@ class PrunersTest {
     // steps between rungs are not judged
     second.report(2, 0.0);
     assertThat(asha.check(second, 2, all, Goal.MAXIMIZE)).isEmpty();
-    TrialHistory last = trial(7, TrialState.RUNNING, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.0);
+    TrialHistory last =
+        trial(7, TrialState.RUNNING, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.0);
     all.add(last);
     assertThat(asha.check(last, 10, all, Goal.MAXIMIZE)).isEmpty();
   }
@@ -75,7 +83,8 @@ class PrunersTest {
     TrialHistory b = new TrialHistory(2, Map.of(), TrialState.RUNNING);
     b.report(3, 0.9);
     b.report(5, 0.2);
-    // b crosses rung 4 at step 5 (values at the first step >= 4): 0.2 vs a's 0.1, minimize: b is worse
+    // b crosses rung 4 at step 5 (values at the first step >= 4): 0.2 vs a's 0.1, minimize: b is
+    // worse
     assertThat(asha.check(b, 5, List.of(a, b), Goal.MINIMIZE)).isPresent();
   }
 
@@ -107,7 +116,9 @@ class PrunersTest {
       c++;
     }
     TrialHistory worse = trial(c, TrialState.RUNNING, 0.2);
-    assertThat(hb.check(worse, 1, List.of(good, bad, worse), Goal.MAXIMIZE)).get().asString()
+    assertThat(hb.check(worse, 1, List.of(good, bad, worse), Goal.MAXIMIZE))
+        .get()
+        .asString()
         .startsWith("hyperband bracket 0, asha at rung 0");
   }
 }

@@ -11,20 +11,31 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SamplersTest {
-  static final List<SweepParameter> LR_BATCH = List.of(
-      new SweepParameter("optimizer.lr", new Domain.LogUniform(1e-4, 1.0)),
-      new SweepParameter("dataset.batchSize", new Domain.Categorical(List.of(32, 64, 128, 256), null)));
+  static final List<SweepParameter> LR_BATCH =
+      List.of(
+          new SweepParameter("optimizer.lr", new Domain.LogUniform(1e-4, 1.0)),
+          new SweepParameter(
+              "dataset.batchSize", new Domain.Categorical(List.of(32, 64, 128, 256), null)));
 
   @Test
   void gridVisitsEveryCombinationOnceLastParameterFastest() {
-    GridSampler grid = new GridSampler(List.of(
-        new SweepParameter("optimizer.plugin", new Domain.Categorical(List.of("sgd", "adam"), null)),
-        new SweepParameter("optimizer.lr", new Domain.Categorical(List.of(0.1, 0.01, 0.001), null)),
-        new SweepParameter("epochs", new Domain.Fixed(3))));
+    GridSampler grid =
+        new GridSampler(
+            List.of(
+                new SweepParameter(
+                    "optimizer.plugin", new Domain.Categorical(List.of("sgd", "adam"), null)),
+                new SweepParameter(
+                    "optimizer.lr", new Domain.Categorical(List.of(0.1, 0.01, 0.001), null)),
+                new SweepParameter("epochs", new Domain.Fixed(3))));
     assertThat(grid.size()).isEqualTo(6);
-    assertThat(grid.sample(1, List.of())).isEqualTo(Map.of("optimizer.plugin", "sgd", "optimizer.lr", 0.1, "epochs", 3));
-    assertThat(grid.sample(2, List.of())).containsEntry("optimizer.lr", 0.01).containsEntry("optimizer.plugin", "sgd");
-    assertThat(grid.sample(4, List.of())).containsEntry("optimizer.lr", 0.1).containsEntry("optimizer.plugin", "adam");
+    assertThat(grid.sample(1, List.of()))
+        .isEqualTo(Map.of("optimizer.plugin", "sgd", "optimizer.lr", 0.1, "epochs", 3));
+    assertThat(grid.sample(2, List.of()))
+        .containsEntry("optimizer.lr", 0.01)
+        .containsEntry("optimizer.plugin", "sgd");
+    assertThat(grid.sample(4, List.of()))
+        .containsEntry("optimizer.lr", 0.1)
+        .containsEntry("optimizer.plugin", "adam");
     Set<Map<String, Object>> seen = new HashSet<>();
     for (int i = 1; i <= 6; i++) {
       seen.add(grid.sample(i, List.of()));
@@ -59,9 +70,11 @@ class SamplersTest {
   @Test
   void randomDrawsDependOnlyOnSeedAndTrialNumber() {
     RandomSampler s = new RandomSampler(LR_BATCH, 5);
-    assertThat(s.sample(3, List.of())).isEqualTo(new RandomSampler(LR_BATCH, 5).sample(3, List.of()));
+    assertThat(s.sample(3, List.of()))
+        .isEqualTo(new RandomSampler(LR_BATCH, 5).sample(3, List.of()));
     assertThat(s.sample(3, List.of())).isNotEqualTo(s.sample(4, List.of()));
-    assertThat(s.sample(3, List.of())).isNotEqualTo(new RandomSampler(LR_BATCH, 6).sample(3, List.of()));
+    assertThat(s.sample(3, List.of()))
+        .isNotEqualTo(new RandomSampler(LR_BATCH, 6).sample(3, List.of()));
   }
 
   /** A noiseless objective with its optimum at lr = 0.01 and batch size 64. */
@@ -98,7 +111,8 @@ class SamplersTest {
     long tpeClose = tpeTrials.subList(30, 60).stream().filter(t -> t.objective() < 0.25).count();
     List<TrialHistory> randomTrials = new ArrayList<>();
     runSweep(random, 60, randomTrials);
-    long randomClose = randomTrials.subList(30, 60).stream().filter(t -> t.objective() < 0.25).count();
+    long randomClose =
+        randomTrials.subList(30, 60).stream().filter(t -> t.objective() < 0.25).count();
     assertThat(tpeClose).isGreaterThan(2 * randomClose).isGreaterThanOrEqualTo(12);
   }
 
@@ -126,6 +140,8 @@ class SamplersTest {
     deep.report(3, 0.5);
     TrialHistory running = new TrialHistory(4, Map.of(), TrialState.RUNNING);
     running.report(1, 0.99);
-    assertThat(tpe.rank(List.of(shallow, running, deep, done))).extracting(TrialHistory::trialNo).containsExactly(1, 3, 2);
+    assertThat(tpe.rank(List.of(shallow, running, deep, done)))
+        .extracting(TrialHistory::trialNo)
+        .containsExactly(1, 3, 2);
   }
 }

@@ -30,13 +30,17 @@ class SweepStoreTest {
   }
 
   SweepSpec spec() {
-    return SweepSpecParser.parse(SweepSpecParserTest.BASE + """
+    return SweepSpecParser.parse(
+        SweepSpecParserTest.BASE
+            + """
         name: s
         method: random
         metric: {name: epoch/test_accuracy, goal: maximize}
         parameters: {optimizer.lr: {distribution: log_uniform, min: 0.01, max: 1}}
         run_cap: 3
-        """, null, "s");
+        """,
+        null,
+        "s");
   }
 
   @Test
@@ -44,9 +48,28 @@ class SweepStoreTest {
     SweepRecord sweep = store.create(spec(), "hash1");
     assertThat(store.findRunning("hash1")).contains(sweep);
     assertThat(store.findRunning("other")).isEmpty();
-    var run = tracking.createRun(new NewRun("e", "s-1", "", "", 1, "cpu", Map.of(), Map.of("optimizer.lr", "0.1")));
-    TrialRecord t = new TrialRecord(sweep.id(), 1, run.id(), TrialState.QUEUED, Map.of("optimizer.lr", 0.1, "model.hidden", List.of(8, 4)),
-        null, null, null, 1, null, null, SweepStore.now(), null, null, null, null, null);
+    var run =
+        tracking.createRun(
+            new NewRun("e", "s-1", "", "", 1, "cpu", Map.of(), Map.of("optimizer.lr", "0.1")));
+    TrialRecord t =
+        new TrialRecord(
+            sweep.id(),
+            1,
+            run.id(),
+            TrialState.QUEUED,
+            Map.of("optimizer.lr", 0.1, "model.hidden", List.of(8, 4)),
+            null,
+            null,
+            null,
+            1,
+            null,
+            null,
+            SweepStore.now(),
+            null,
+            null,
+            null,
+            null,
+            null);
     store.saveTrial(t);
     assertThat(store.trials(sweep.id())).containsExactly(t);
     assertThat(store.trialOfRun(run.id())).contains(t);
@@ -54,8 +77,25 @@ class SweepStoreTest {
     tracking.markRunning(run.id(), "cpu()");
     tracking.markEnded(run.id(), RunStatus.PRUNED, "pruned at step 2");
     assertThat(tracking.getRun(run.id()).orElseThrow().status()).isEqualTo(RunStatus.PRUNED);
-    TrialRecord pruned = new TrialRecord(sweep.id(), 1, run.id(), TrialState.PRUNED, t.params(), 0.5, 2L, 2L, 1, "w1",
-        "pruned", t.createdAt(), SweepStore.now(), SweepStore.now(), null, null, SweepStore.now());
+    TrialRecord pruned =
+        new TrialRecord(
+            sweep.id(),
+            1,
+            run.id(),
+            TrialState.PRUNED,
+            t.params(),
+            0.5,
+            2L,
+            2L,
+            1,
+            "w1",
+            "pruned",
+            t.createdAt(),
+            SweepStore.now(),
+            SweepStore.now(),
+            null,
+            null,
+            SweepStore.now());
     store.saveTrial(pruned);
     assertThat(store.trials(sweep.id())).containsExactly(pruned);
 
@@ -75,8 +115,12 @@ class SweepStoreTest {
     assertThat(store.findRunning("hash1")).isEmpty();
 
     // a run stored for a trial whose row never made it (the process died in between) is removed
-    var orphan = tracking.createRun(new NewRun("e", "s-2", "", "", 1, "cpu", Map.of(), Map.of("sweep.id", sweep.id())));
-    var other = tracking.createRun(new NewRun("e", "x", "", "", 1, "cpu", Map.of(), Map.of("sweep.id", "another")));
+    var orphan =
+        tracking.createRun(
+            new NewRun("e", "s-2", "", "", 1, "cpu", Map.of(), Map.of("sweep.id", sweep.id())));
+    var other =
+        tracking.createRun(
+            new NewRun("e", "x", "", "", 1, "cpu", Map.of(), Map.of("sweep.id", "another")));
     assertThat(store.deleteOrphanRuns(sweep.id())).isEqualTo(1);
     assertThat(tracking.getRun(orphan.id())).isEmpty();
     assertThat(tracking.getRun(other.id())).isPresent();

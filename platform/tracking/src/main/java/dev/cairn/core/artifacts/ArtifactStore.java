@@ -28,14 +28,16 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
- * The files of runs: rows in {@code run_artifacts}, files under {@code <data>/runs/<run>/artifacts/<path>}.
- * An upload is written to a temporary file under {@code <data>/tmp/uploads} (same file system), made
- * durable, moved into place atomically, and only then recorded; an upload that does not get that
- * far leaves neither a row nor a file where artifacts are listed. The same path uploaded again
- * replaces the file and its row. Blocking (file I/O, JDBC): call it off event loops.
+ * The files of runs: rows in {@code run_artifacts}, files under {@code
+ * <data>/runs/<run>/artifacts/<path>}. An upload is written to a temporary file under {@code
+ * <data>/tmp/uploads} (same file system), made durable, moved into place atomically, and only then
+ * recorded; an upload that does not get that far leaves neither a row nor a file where artifacts
+ * are listed. The same path uploaded again replaces the file and its row. Blocking (file I/O,
+ * JDBC): call it off event loops.
  */
 public final class ArtifactStore {
-  private static final String COLUMNS = "run_id, name, kind, source, size_bytes, sha256, created_at, path";
+  private static final String COLUMNS =
+      "run_id, name, kind, source, size_bytes, sha256, created_at, path";
 
   private final DataSource db;
   private final Path dataDir;
@@ -72,7 +74,8 @@ public final class ArtifactStore {
    * @throws IllegalStateException with a message for the user when the path collides with a folder
    *     or a file of the run (e.g. {@code a} exists and {@code a/b} is uploaded)
    */
-  public StoredArtifact commit(String runId, String path, Path upload, long size, String sha256, String source) {
+  public StoredArtifact commit(
+      String runId, String path, Path upload, long size, String sha256, String source) {
     Path file = fileOf(runId, path);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     String key = runId + "\n" + path;
@@ -83,26 +86,37 @@ public final class ArtifactStore {
           ch.force(true);
         }
         if (Files.isDirectory(file)) {
-          throw new IllegalStateException("artifact path '" + path + "' is a folder of run '" + runId
-              + "'; a path cannot be both a file and a folder");
+          throw new IllegalStateException(
+              "artifact path '"
+                  + path
+                  + "' is a folder of run '"
+                  + runId
+                  + "'; a path cannot be both a file and a folder");
         }
         try {
           Files.createDirectories(file.getParent());
         } catch (FileAlreadyExistsException | NotDirectoryException e) {
-          throw new IllegalStateException("artifact path '" + path + "' lies under a file of run '" + runId
-              + "'; a path cannot be both a file and a folder");
+          throw new IllegalStateException(
+              "artifact path '"
+                  + path
+                  + "' lies under a file of run '"
+                  + runId
+                  + "'; a path cannot be both a file and a folder");
         }
-        Files.move(upload, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            upload, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         try {
           record(runId, path, file, size, sha256, source, now);
         } catch (SQLException | RuntimeException e) {
           Files.deleteIfExists(file);
-          throw new IllegalStateException("could not record artifact '" + path + "' of run '" + runId + "': "
-              + e.getMessage(), e);
+          throw new IllegalStateException(
+              "could not record artifact '" + path + "' of run '" + runId + "': " + e.getMessage(),
+              e);
         }
       }
     } catch (IOException e) {
-      throw new IllegalStateException("could not store artifact '" + path + "' of run '" + runId + "': " + e, e);
+      throw new IllegalStateException(
+          "could not store artifact '" + path + "' of run '" + runId + "': " + e, e);
     } finally {
       locks.remove(key, lock);
       deleteQuietly(upload);
@@ -110,13 +124,19 @@ public final class ArtifactStore {
     return new StoredArtifact(runId, path, "file", source, size, sha256, now, file);
   }
 
-  private void record(String runId, String path, Path file, long size, String sha256, String source, Instant now)
+  private void record(
+      String runId, String path, Path file, long size, String sha256, String source, Instant now)
       throws SQLException {
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
-      try (PreparedStatement del = c.prepareStatement("DELETE FROM run_artifacts WHERE run_id = ? AND name = ?");
-          PreparedStatement ins = c.prepareStatement("INSERT INTO run_artifacts (" + COLUMNS + ", details)"
-              + " VALUES (?, ?, 'file', ?, ?, ?, ?, ?, '{}')")) {
+      try (PreparedStatement del =
+              c.prepareStatement("DELETE FROM run_artifacts WHERE run_id = ? AND name = ?");
+          PreparedStatement ins =
+              c.prepareStatement(
+                  "INSERT INTO run_artifacts ("
+                      + COLUMNS
+                      + ", details)"
+                      + " VALUES (?, ?, 'file', ?, ?, ?, ?, ?, '{}')")) {
         del.setString(1, runId);
         del.setString(2, path);
         del.executeUpdate();
@@ -147,9 +167,14 @@ public final class ArtifactStore {
   public List<StoredArtifact> list(String runId, String folder) {
     String f = ArtifactPath.checkFolder(folder);
     List<StoredArtifact> out = new ArrayList<>();
-    String sql = "SELECT " + COLUMNS + " FROM run_artifacts WHERE run_id = ?"
-        + (f.isEmpty() ? "" : " AND (name = ? OR name LIKE ? ESCAPE '\\')") + " ORDER BY name";
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM run_artifacts WHERE run_id = ?"
+            + (f.isEmpty() ? "" : " AND (name = ? OR name LIKE ? ESCAPE '\\')")
+            + " ORDER BY name";
+    try (Connection c = db.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, runId);
       if (!f.isEmpty()) {
         ps.setString(2, f);
@@ -157,12 +182,21 @@ public final class ArtifactStore {
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new StoredArtifact(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-              rs.getString(6), rs.getObject(7, OffsetDateTime.class).toInstant(), dataDir.resolve(rs.getString(8))));
+          out.add(
+              new StoredArtifact(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getLong(5),
+                  rs.getString(6),
+                  rs.getObject(7, OffsetDateTime.class).toInstant(),
+                  dataDir.resolve(rs.getString(8))));
         }
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("could not read the artifacts of run '" + runId + "': " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not read the artifacts of run '" + runId + "': " + e.getMessage(), e);
     }
     return out;
   }
@@ -182,7 +216,8 @@ public final class ArtifactStore {
         deleteQuietly(p);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("could not delete the artifacts of run '" + runId + "': " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not delete the artifacts of run '" + runId + "': " + e.getMessage(), e);
     }
   }
 

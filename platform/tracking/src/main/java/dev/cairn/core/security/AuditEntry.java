@@ -11,5 +11,11 @@ import java.time.Instant;
  * @param address the client's address, or {@code cli} for the command line
  * @param detail optional extra words, never a secret
  */
-public record AuditEntry(long id, Instant at, String actor, String action, String target, String address,
+public record AuditEntry(
+    long id,
+    Instant at,
+    String actor,
+    String action,
+    String target,
+    String address,
     String detail) {}

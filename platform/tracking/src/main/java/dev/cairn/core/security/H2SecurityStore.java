@@ -46,45 +46,56 @@ public final class H2SecurityStore implements SecurityStore {
   @Override
   public IssuedToken createToken(String name, Scope scope, Instant expiresAt) {
     if (name == null || !NAME.matcher(name).matches() || name.equals("local")) {
-      throw new IllegalArgumentException("token name '" + name + "' is not allowed; use 1-64 letters, digits, '.', '_' or '-'"
-          + " starting with a letter or digit (and not 'local')");
+      throw new IllegalArgumentException(
+          "token name '"
+              + name
+              + "' is not allowed; use 1-64 letters, digits, '.', '_' or '-'"
+              + " starting with a letter or digit (and not 'local')");
     }
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     String id = TokenSecrets.random(TokenSecrets.ID_LENGTH);
     String secret = TokenSecrets.random(TokenSecrets.SECRET_LENGTH);
     String hash = TokenSecrets.hash(secret);
-    return with(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM api_tokens WHERE name = ?")) {
-        ps.setString(1, name);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            throw new IllegalArgumentException("a token named '" + name + "' exists; pick another name or revoke it"
-                + " (names stay taken after revoking, so the audit trail stays unambiguous)");
+    return with(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT 1 FROM api_tokens WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                throw new IllegalArgumentException(
+                    "a token named '"
+                        + name
+                        + "' exists; pick another name or revoke it"
+                        + " (names stay taken after revoking, so the audit trail stays unambiguous)");
+              }
+            }
           }
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO api_tokens (id, name, scope, secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-        ps.setString(1, id);
-        ps.setString(2, name);
-        ps.setString(3, scope.id());
-        ps.setString(4, hash);
-        ps.setObject(5, odt(now));
-        ps.setObject(6, odt(expiresAt));
-        ps.executeUpdate();
-      }
-      TokenInfo info = new TokenInfo(id, name, scope, now, expiresAt, null, null);
-      return new IssuedToken(info, TokenSecrets.PREFIX + id + secret);
-    });
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO api_tokens (id, name, scope, secret_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, name);
+            ps.setString(3, scope.id());
+            ps.setString(4, hash);
+            ps.setObject(5, odt(now));
+            ps.setObject(6, odt(expiresAt));
+            ps.executeUpdate();
+          }
+          TokenInfo info = new TokenInfo(id, name, scope, now, expiresAt, null, null);
+          return new IssuedToken(info, TokenSecrets.PREFIX + id + secret);
+        });
   }
 
   @Override
   public List<TokenInfo> listTokens() {
-    return with(c -> {
-      try (PreparedStatement ps = c.prepareStatement(SELECT_TOKEN + " ORDER BY created_at, name")) {
-        return tokens(ps);
-      }
-    });
+    return with(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(SELECT_TOKEN + " ORDER BY created_at, name")) {
+            return tokens(ps);
+          }
+        });
   }
 
   private static final String SELECT_TOKEN =
@@ -94,8 +105,15 @@ public final class H2SecurityStore implements SecurityStore {
     List<TokenInfo> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        out.add(new TokenInfo(rs.getString("id"), rs.getString("name"), Scope.parse(rs.getString("scope")),
-            instant(rs, "created_at"), instant(rs, "expires_at"), instant(rs, "revoked_at"), instant(rs, "last_used_at")));
+        out.add(
+            new TokenInfo(
+                rs.getString("id"),
+                rs.getString("name"),
+                Scope.parse(rs.getString("scope")),
+                instant(rs, "created_at"),
+                instant(rs, "expires_at"),
+                instant(rs, "revoked_at"),
+                instant(rs, "last_used_at")));
       }
     }
     return out;
@@ -103,31 +121,34 @@ public final class H2SecurityStore implements SecurityStore {
 
   @Override
   public Optional<TokenInfo> revokeToken(String name) {
-    return with(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE name = ?")) {
-        ps.setObject(1, odt(Instant.now()));
-        ps.setString(2, name);
-        if (ps.executeUpdate() == 0) {
-          return Optional.empty();
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement(SELECT_TOKEN + " WHERE name = ?")) {
-        ps.setString(1, name);
-        return tokens(ps).stream().findFirst();
-      }
-    });
+    return with(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE name = ?")) {
+            ps.setObject(1, odt(Instant.now()));
+            ps.setString(2, name);
+            if (ps.executeUpdate() == 0) {
+              return Optional.empty();
+            }
+          }
+          try (PreparedStatement ps = c.prepareStatement(SELECT_TOKEN + " WHERE name = ?")) {
+            ps.setString(1, name);
+            return tokens(ps).stream().findFirst();
+          }
+        });
   }
 
   @Override
   public int tokenCount() {
-    return with(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM api_tokens");
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    });
+    return with(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM api_tokens");
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+          }
+        });
   }
 
   @Override
@@ -136,100 +157,125 @@ public final class H2SecurityStore implements SecurityStore {
     if (id == null) {
       return Verification.of(Verification.Outcome.UNKNOWN);
     }
-    return with(c -> {
-      String hash;
-      TokenInfo info;
-      try (PreparedStatement ps = c.prepareStatement(SELECT_TOKEN + " WHERE id = ?")) {
-        ps.setString(1, id);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
+    return with(
+        c -> {
+          String hash;
+          TokenInfo info;
+          try (PreparedStatement ps = c.prepareStatement(SELECT_TOKEN + " WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Verification.of(Verification.Outcome.UNKNOWN);
+              }
+              hash = rs.getString("secret_hash");
+              info =
+                  new TokenInfo(
+                      id,
+                      rs.getString("name"),
+                      Scope.parse(rs.getString("scope")),
+                      instant(rs, "created_at"),
+                      instant(rs, "expires_at"),
+                      instant(rs, "revoked_at"),
+                      instant(rs, "last_used_at"));
+            }
+          }
+          if (!TokenSecrets.matches(TokenSecrets.secretOf(presented), hash)) {
             return Verification.of(Verification.Outcome.UNKNOWN);
           }
-          hash = rs.getString("secret_hash");
-          info = new TokenInfo(id, rs.getString("name"), Scope.parse(rs.getString("scope")), instant(rs, "created_at"),
-              instant(rs, "expires_at"), instant(rs, "revoked_at"), instant(rs, "last_used_at"));
-        }
-      }
-      if (!TokenSecrets.matches(TokenSecrets.secretOf(presented), hash)) {
-        return Verification.of(Verification.Outcome.UNKNOWN);
-      }
-      Instant now = Instant.now();
-      switch (info.state(now)) {
-        case "revoked":
-          return Verification.of(Verification.Outcome.REVOKED);
-        case "expired":
-          return Verification.of(Verification.Outcome.EXPIRED);
-        default:
-          break;
-      }
-      if (info.lastUsedAt() == null || info.lastUsedAt().plus(LAST_USED_GRANULARITY).isBefore(now)) {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")) {
-          ps.setObject(1, odt(now));
-          ps.setString(2, id);
-          ps.executeUpdate();
-        }
-      }
-      return new Verification(Verification.Outcome.VALID, info);
-    });
+          Instant now = Instant.now();
+          switch (info.state(now)) {
+            case "revoked":
+              return Verification.of(Verification.Outcome.REVOKED);
+            case "expired":
+              return Verification.of(Verification.Outcome.EXPIRED);
+            default:
+              break;
+          }
+          if (info.lastUsedAt() == null
+              || info.lastUsedAt().plus(LAST_USED_GRANULARITY).isBefore(now)) {
+            try (PreparedStatement ps =
+                c.prepareStatement("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")) {
+              ps.setObject(1, odt(now));
+              ps.setString(2, id);
+              ps.executeUpdate();
+            }
+          }
+          return new Verification(Verification.Outcome.VALID, info);
+        });
   }
 
   @Override
   public void setOwner(Owned kind, String key, String owner) {
-    with(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE " + kind.table + " SET owner = ? WHERE " + kind.key + " = ?")) {
-        ps.setString(1, owner);
-        ps.setString(2, key);
-        return ps.executeUpdate();
-      }
-    });
+    with(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE " + kind.table + " SET owner = ? WHERE " + kind.key + " = ?")) {
+            ps.setString(1, owner);
+            ps.setString(2, key);
+            return ps.executeUpdate();
+          }
+        });
   }
 
   @Override
   public Optional<String> owner(Owned kind, String key) {
-    return with(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT owner FROM " + kind.table + " WHERE " + kind.key + " = ?")) {
-        ps.setString(1, key);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
-        }
-      }
-    });
+    return with(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT owner FROM " + kind.table + " WHERE " + kind.key + " = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+            }
+          }
+        });
   }
 
   @Override
   public void audit(String actor, String action, String target, String address, String detail) {
-    with(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO audit_log (at, actor, action, target, address, detail) VALUES (?, ?, ?, ?, ?, ?)")) {
-        ps.setObject(1, odt(Instant.now()));
-        ps.setString(2, clip(actor, 64));
-        ps.setString(3, clip(action, 64));
-        ps.setString(4, clip(target, 1024));
-        ps.setString(5, clip(address, 128));
-        ps.setString(6, detail == null ? null : clip(detail, 1024));
-        return ps.executeUpdate();
-      }
-    });
+    with(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO audit_log (at, actor, action, target, address, detail) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setObject(1, odt(Instant.now()));
+            ps.setString(2, clip(actor, 64));
+            ps.setString(3, clip(action, 64));
+            ps.setString(4, clip(target, 1024));
+            ps.setString(5, clip(address, 128));
+            ps.setString(6, detail == null ? null : clip(detail, 1024));
+            return ps.executeUpdate();
+          }
+        });
   }
 
   @Override
   public List<AuditEntry> auditTrail(int limit) {
-    return with(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT id, at, actor, action, target, address, detail FROM audit_log ORDER BY at DESC, id DESC FETCH FIRST ? ROWS ONLY")) {
-        ps.setInt(1, limit);
-        List<AuditEntry> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new AuditEntry(rs.getLong("id"), instant(rs, "at"), rs.getString("actor"), rs.getString("action"),
-                rs.getString("target"), rs.getString("address"), rs.getString("detail")));
+    return with(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id, at, actor, action, target, address, detail FROM audit_log ORDER BY at DESC, id DESC FETCH FIRST ? ROWS ONLY")) {
+            ps.setInt(1, limit);
+            List<AuditEntry> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new AuditEntry(
+                        rs.getLong("id"),
+                        instant(rs, "at"),
+                        rs.getString("actor"),
+                        rs.getString("action"),
+                        rs.getString("target"),
+                        rs.getString("address"),
+                        rs.getString("detail")));
+              }
+            }
+            return out;
           }
-        }
-        return out;
-      }
-    });
+        });
   }
 
   private static String clip(String s, int max) {

@@ -27,6 +27,7 @@ public enum Scope {
         }
       }
     }
-    throw new IllegalArgumentException("scope '" + raw + "' is not allowed; one of: read, write, admin");
+    throw new IllegalArgumentException(
+        "scope '" + raw + "' is not allowed; one of: read, write, admin");
   }
 }

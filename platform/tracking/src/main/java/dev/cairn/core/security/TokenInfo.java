@@ -9,8 +9,14 @@ import java.time.Instant;
  * @param revokedAt null until revoked
  * @param lastUsedAt null until first used (updated at most once a minute)
  */
-public record TokenInfo(String id, String name, Scope scope, Instant createdAt, Instant expiresAt,
-    Instant revokedAt, Instant lastUsedAt) {
+public record TokenInfo(
+    String id,
+    String name,
+    Scope scope,
+    Instant createdAt,
+    Instant expiresAt,
+    Instant revokedAt,
+    Instant lastUsedAt) {
 
   /** {@code active}, {@code expired} or {@code revoked} at {@code now}. */
   public String state(Instant now) {

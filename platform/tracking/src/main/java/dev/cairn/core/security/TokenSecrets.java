@@ -17,7 +17,8 @@ public final class TokenSecrets {
   static final int ID_LENGTH = 12;
   static final int SECRET_LENGTH = 40;
   static final int ITERATIONS = 100_000;
-  private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  private static final String ALPHABET =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private TokenSecrets() {}
@@ -32,7 +33,9 @@ public final class TokenSecrets {
 
   /** The id part of a well-formed token, or null when {@code token} is not one. */
   public static String idOf(String token) {
-    if (token == null || token.length() != PREFIX.length() + ID_LENGTH + SECRET_LENGTH || !token.startsWith(PREFIX)) {
+    if (token == null
+        || token.length() != PREFIX.length() + ID_LENGTH + SECRET_LENGTH
+        || !token.startsWith(PREFIX)) {
       return null;
     }
     for (int i = PREFIX.length(); i < token.length(); i++) {
@@ -51,7 +54,11 @@ public final class TokenSecrets {
     byte[] salt = new byte[16];
     RANDOM.nextBytes(salt);
     Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-    return "pbkdf2-sha256$" + ITERATIONS + "$" + b64.encodeToString(salt) + "$"
+    return "pbkdf2-sha256$"
+        + ITERATIONS
+        + "$"
+        + b64.encodeToString(salt)
+        + "$"
         + b64.encodeToString(pbkdf2(secret, salt, ITERATIONS));
   }
 

@@ -18,26 +18,35 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Writes one run as a TensorBoard event file: scalars as simple_value, images as encoded PNG
- * image summaries, histograms as HistogramProto, text as string tensors with the text plugin's
- * metadata, and params as the hparams plugin's experiment + session_start_info.
+ * Writes one run as a TensorBoard event file: scalars as simple_value, images as encoded PNG image
+ * summaries, histograms as HistogramProto, text as string tensors with the text plugin's metadata,
+ * and params as the hparams plugin's experiment + session_start_info.
  */
 public final class TbExporter {
   private TbExporter() {}
 
   /** What was written. */
-  public record Result(Path file, long scalars, long images, long histograms, long texts, int hparams) {}
+  public record Result(
+      Path file, long scalars, long images, long histograms, long texts, int hparams) {}
 
   /**
    * Exports {@code runId} into {@code outDir} (created if missing).
    *
    * @throws IllegalArgumentException when there is no such run
    */
-  public static Result export(TrackingStore store, MediaStore media, String runId, Path outDir) throws IOException {
-    RunRecord run = store.getRun(runId)
-        .orElseThrow(() -> new IllegalArgumentException("no run '" + runId + "' (cairn runs lists them)"));
+  public static Result export(TrackingStore store, MediaStore media, String runId, Path outDir)
+      throws IOException {
+    RunRecord run =
+        store
+            .getRun(runId)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException("no run '" + runId + "' (cairn runs lists them)"));
     Files.createDirectories(outDir);
-    double start = run.createdAt() == null ? System.currentTimeMillis() / 1000.0 : run.createdAt().toEpochMilli() / 1000.0;
+    double start =
+        run.createdAt() == null
+            ? System.currentTimeMillis() / 1000.0
+            : run.createdAt().toEpochMilli() / 1000.0;
     Path file = outDir.resolve("events.out.tfevents." + (long) start + ".cairn." + runId);
     long scalars = 0;
     long images = 0;
@@ -61,8 +70,12 @@ public final class TbExporter {
           continue;
         }
         for (int i = 0; i < series.size(); i++) {
-          TfRecords.write(out, TbProto.summaryEvent(series.wallTimes()[i] / 1000.0, series.steps()[i],
-              TbProto.scalarValue(tag, (float) series.values()[i])));
+          TfRecords.write(
+              out,
+              TbProto.summaryEvent(
+                  series.wallTimes()[i] / 1000.0,
+                  series.steps()[i],
+                  TbProto.scalarValue(tag, (float) series.values()[i])));
           scalars++;
         }
       }
@@ -73,8 +86,12 @@ public final class TbExporter {
           if (png == null) {
             continue;
           }
-          TfRecords.write(out, TbProto.summaryEvent(info.wallTime() / 1000.0, info.step(),
-              TbProto.imageValue(tag, info.width(), info.height(), colorspace(png), png)));
+          TfRecords.write(
+              out,
+              TbProto.summaryEvent(
+                  info.wallTime() / 1000.0,
+                  info.step(),
+                  TbProto.imageValue(tag, info.width(), info.height(), colorspace(png), png)));
           images++;
         }
       }
@@ -85,14 +102,30 @@ public final class TbExporter {
           for (int i = 0; i < counts.length; i++) {
             counts[i] = h.counts()[i];
           }
-          TfRecords.write(out, TbProto.summaryEvent(e.wallTime() / 1000.0, e.step(), TbProto.histogramValue(tag,
-              new TbProto.Histo(h.min(), h.max(), h.count(), h.sum(), h.sumSquares(), h.limits(), counts))));
+          TfRecords.write(
+              out,
+              TbProto.summaryEvent(
+                  e.wallTime() / 1000.0,
+                  e.step(),
+                  TbProto.histogramValue(
+                      tag,
+                      new TbProto.Histo(
+                          h.min(),
+                          h.max(),
+                          h.count(),
+                          h.sum(),
+                          h.sumSquares(),
+                          h.limits(),
+                          counts))));
           histograms++;
         }
       }
       for (String tag : tags.texts()) {
         for (MediaStore.TextEntry t : media.texts(runId, tag, Integer.MAX_VALUE)) {
-          TfRecords.write(out, TbProto.summaryEvent(t.wallTime() / 1000.0, t.step(), TbProto.textValue(tag, t.text())));
+          TfRecords.write(
+              out,
+              TbProto.summaryEvent(
+                  t.wallTime() / 1000.0, t.step(), TbProto.textValue(tag, t.text())));
           texts++;
         }
       }

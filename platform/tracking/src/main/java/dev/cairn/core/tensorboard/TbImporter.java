@@ -29,14 +29,14 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
- * Imports a TensorBoard log directory: one Cairn run per directory that holds
- * {@code events.out.tfevents.*} files (named by its path relative to the log directory), with
- * scalars (simple_value and tensor summaries), images, histograms (HistogramProto and TF2's
- * [k, 3] tensors), text and the hparams plugin's session_start_info as params. Per file it records
- * the offset after the last whole record (table {@code tb_import_files}), so importing again reads
- * only what was appended. Every record's CRCs are checked; a corrupt record is skipped and counted,
- * a record cut off at the end of a file is left for the next import. Memory stays bounded: points
- * and media go to the store in batches.
+ * Imports a TensorBoard log directory: one Cairn run per directory that holds {@code
+ * events.out.tfevents.*} files (named by its path relative to the log directory), with scalars
+ * (simple_value and tensor summaries), images, histograms (HistogramProto and TF2's [k, 3]
+ * tensors), text and the hparams plugin's session_start_info as params. Per file it records the
+ * offset after the last whole record (table {@code tb_import_files}), so importing again reads only
+ * what was appended. Every record's CRCs are checked; a corrupt record is skipped and counted, a
+ * record cut off at the end of a file is left for the next import. Memory stays bounded: points and
+ * media go to the store in batches.
  */
 public final class TbImporter {
   private static final int POINT_BATCH = 5_000;
@@ -53,8 +53,20 @@ public final class TbImporter {
   }
 
   /** What one pass imported. */
-  public record Summary(int runs, int newRuns, int files, long events, long scalars, long images, long histograms,
-      long texts, long params, long corrupt, long pendingBytes, List<String> notes, Map<String, String> runIds) {
+  public record Summary(
+      int runs,
+      int newRuns,
+      int files,
+      long events,
+      long scalars,
+      long images,
+      long histograms,
+      long texts,
+      long params,
+      long corrupt,
+      long pendingBytes,
+      List<String> notes,
+      Map<String, String> runIds) {
     public long points() {
       return scalars + images + histograms + texts;
     }
@@ -91,16 +103,26 @@ public final class TbImporter {
     return importOnce(logdir, experiment, progress, () -> false);
   }
 
-  /** As {@link #importOnce(Path, String, Consumer)}, stopping between files once {@code stop} says so. */
-  public Summary importOnce(Path logdir, String experiment, Consumer<String> progress, BooleanSupplier stop) {
+  /**
+   * As {@link #importOnce(Path, String, Consumer)}, stopping between files once {@code stop} says
+   * so.
+   */
+  public Summary importOnce(
+      Path logdir, String experiment, Consumer<String> progress, BooleanSupplier stop) {
     if (!Files.isDirectory(logdir)) {
-      throw new ImportException("log directory " + logdir + " does not exist or is not a directory");
+      throw new ImportException(
+          "log directory " + logdir + " does not exist or is not a directory");
     }
     Path root = logdir.toAbsolutePath().normalize();
     TreeMap<String, List<Path>> byRunDir = new TreeMap<>();
     try (Stream<Path> files = Files.walk(root)) {
-      files.filter(p -> p.getFileName().toString().contains("tfevents") && Files.isRegularFile(p))
-          .forEach(p -> byRunDir.computeIfAbsent(runName(root, p.getParent()), k -> new ArrayList<>()).add(p));
+      files
+          .filter(p -> p.getFileName().toString().contains("tfevents") && Files.isRegularFile(p))
+          .forEach(
+              p ->
+                  byRunDir
+                      .computeIfAbsent(runName(root, p.getParent()), k -> new ArrayList<>())
+                      .add(p));
     } catch (IOException | UncheckedIOException e) {
       throw new ImportException("cannot list " + logdir + ": " + e.getMessage());
     }
@@ -117,11 +139,24 @@ public final class TbImporter {
       i++;
       long before = counts.events;
       importRun(root, run.getKey(), run.getValue().stream().sorted().toList(), experiment, counts);
-      progress.accept(String.format("[%d/%d] %s: %d new events", i, byRunDir.size(), run.getKey(),
-          counts.events - before));
+      progress.accept(
+          String.format(
+              "[%d/%d] %s: %d new events",
+              i, byRunDir.size(), run.getKey(), counts.events - before));
     }
-    return new Summary(counts.runs, counts.newRuns, counts.files, counts.events, counts.scalars, counts.images,
-        counts.histograms, counts.texts, counts.params, counts.corrupt, counts.pending, List.copyOf(counts.notes),
+    return new Summary(
+        counts.runs,
+        counts.newRuns,
+        counts.files,
+        counts.events,
+        counts.scalars,
+        counts.images,
+        counts.histograms,
+        counts.texts,
+        counts.params,
+        counts.corrupt,
+        counts.pending,
+        List.copyOf(counts.notes),
         Map.copyOf(counts.runIds));
   }
 
@@ -130,7 +165,8 @@ public final class TbImporter {
     return rel.isEmpty() ? root.getFileName() == null ? "." : root.getFileName().toString() : rel;
   }
 
-  private void importRun(Path root, String runName, List<Path> files, String experiment, Counts counts) {
+  private void importRun(
+      Path root, String runName, List<Path> files, String experiment, Counts counts) {
     String runId = null;
     for (Path file : files) {
       long size;
@@ -157,53 +193,80 @@ public final class TbImporter {
   }
 
   private String runFor(String source, String runName, String experiment, Counts counts) {
-    String existing = sql(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT run_id FROM tb_import_runs WHERE source = ? AND run_dir = ?")) {
-        ps.setString(1, source);
-        ps.setString(2, runName);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getString(1) : null;
-        }
-      }
-    });
+    String existing =
+        sql(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT run_id FROM tb_import_runs WHERE source = ? AND run_dir = ?")) {
+                ps.setString(1, source);
+                ps.setString(2, runName);
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next() ? rs.getString(1) : null;
+                }
+              }
+            });
     if (existing != null && store.getRun(existing).isPresent()) {
       return existing;
     }
     String name = runName.length() > 255 ? runName.substring(runName.length() - 255) : runName;
-    String runId = store.createRun(new NewRun(experiment, name, "", "", 0, "tensorboard",
-        Map.of("source", "tensorboard", "logdir", source, "run_dir", runName), Map.of())).id();
+    String runId =
+        store
+            .createRun(
+                new NewRun(
+                    experiment,
+                    name,
+                    "",
+                    "",
+                    0,
+                    "tensorboard",
+                    Map.of("source", "tensorboard", "logdir", source, "run_dir", runName),
+                    Map.of()))
+            .id();
     store.markRunning(runId, "tensorboard");
     store.markEnded(runId, RunStatus.FINISHED, "imported from TensorBoard log directory " + source);
-    sql(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "MERGE INTO tb_import_runs (source, run_dir, run_id) KEY (source, run_dir) VALUES (?, ?, ?)")) {
-        ps.setString(1, source);
-        ps.setString(2, runName);
-        ps.setString(3, runId);
-        ps.executeUpdate();
-      }
-      return null;
-    });
+    sql(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "MERGE INTO tb_import_runs (source, run_dir, run_id) KEY (source, run_dir) VALUES (?, ?, ?)")) {
+            ps.setString(1, source);
+            ps.setString(2, runName);
+            ps.setString(3, runId);
+            ps.executeUpdate();
+          }
+          return null;
+        });
     counts.newRuns++;
     return runId;
   }
 
   private void importFile(String runId, Path file, long size, Counts counts) {
     String fileName = file.getFileName().toString();
-    long[] state = sql(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT byte_offset, events, corrupt FROM tb_import_files WHERE run_id = ? AND file_name = ?")) {
-        ps.setString(1, runId);
-        ps.setString(2, fileName);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : new long[] {0, 0, 0};
-        }
-      }
-    });
+    long[] state =
+        sql(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT byte_offset, events, corrupt FROM tb_import_files WHERE run_id = ? AND file_name = ?")) {
+                ps.setString(1, runId);
+                ps.setString(2, fileName);
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next()
+                      ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}
+                      : new long[] {0, 0, 0};
+                }
+              }
+            });
     long offset = state[0];
     if (offset > size) {
-      counts.notes.add(file + ": shorter than what was imported before (" + size + " < " + offset
-          + " bytes); left alone");
+      counts.notes.add(
+          file
+              + ": shorter than what was imported before ("
+              + size
+              + " < "
+              + offset
+              + " bytes); left alone");
       return;
     }
     Batch batch = new Batch(runId);
@@ -242,7 +305,8 @@ public final class TbImporter {
         }
       }
     } catch (IOException e) {
-      counts.notes.add(file + ": read failed (" + e.getMessage() + "); imported up to byte " + offset);
+      counts.notes.add(
+          file + ": read failed (" + e.getMessage() + "); imported up to byte " + offset);
     }
     batch.flush();
     if (state[0] == 0 && okRecords == 0 && badHere > 0) {
@@ -252,19 +316,21 @@ public final class TbImporter {
     long end = offset;
     long ev = events;
     long cor = corrupt + badHere;
-    sql(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "MERGE INTO tb_import_files (run_id, file_name, byte_offset, events, corrupt) KEY (run_id, file_name)"
-              + " VALUES (?, ?, ?, ?, ?)")) {
-        ps.setString(1, runId);
-        ps.setString(2, fileName);
-        ps.setLong(3, end);
-        ps.setLong(4, ev);
-        ps.setLong(5, cor);
-        ps.executeUpdate();
-      }
-      return null;
-    });
+    sql(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "MERGE INTO tb_import_files (run_id, file_name, byte_offset, events, corrupt) KEY (run_id, file_name)"
+                      + " VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, runId);
+            ps.setString(2, fileName);
+            ps.setLong(3, end);
+            ps.setLong(4, ev);
+            ps.setLong(5, cor);
+            ps.executeUpdate();
+          }
+          return null;
+        });
   }
 
   /** Points and media of one file, written in bounded batches. */
@@ -281,7 +347,10 @@ public final class TbImporter {
       long step = e.step();
       long wall = Math.round(e.wallTime() * 1000);
       for (TbProto.Value v : e.values()) {
-        String tag = v.tag().isEmpty() ? "untagged" : v.tag().length() > 255 ? v.tag().substring(0, 255) : v.tag();
+        String tag =
+            v.tag().isEmpty()
+                ? "untagged"
+                : v.tag().length() > 255 ? v.tag().substring(0, 255) : v.tag();
         String plugin = v.pluginName() == null ? "" : v.pluginName();
         if (plugin.equals("hparams")) {
           try {
@@ -297,17 +366,33 @@ public final class TbImporter {
           points.add(new ScalarPoint(runId, tag, step, wall, v.simpleValue()));
           counts.scalars++;
         } else if (v.image() != null) {
-          addImage(tag, step, wall, v.image().width(), v.image().height(), v.image().encoded(), counts);
+          addImage(
+              tag, step, wall, v.image().width(), v.image().height(), v.image().encoded(), counts);
         } else if (v.histo() != null) {
           TbProto.Histo h = v.histo();
           long[] c = new long[h.bucket().length];
           for (int i = 0; i < c.length; i++) {
             c[i] = Math.round(h.bucket()[i]);
           }
-          double[] limits = h.bucketLimit().length == c.length ? h.bucketLimit()
-              : java.util.Arrays.copyOf(h.bucketLimit(), c.length);
-          media.add(new MediaRecord.HistogramAt(runId, tag, step, wall,
-              new Histogram(h.min(), h.max(), Math.round(h.num()), h.sum(), h.sumSquares(), limits, c, 0)));
+          double[] limits =
+              h.bucketLimit().length == c.length
+                  ? h.bucketLimit()
+                  : java.util.Arrays.copyOf(h.bucketLimit(), c.length);
+          media.add(
+              new MediaRecord.HistogramAt(
+                  runId,
+                  tag,
+                  step,
+                  wall,
+                  new Histogram(
+                      h.min(),
+                      h.max(),
+                      Math.round(h.num()),
+                      h.sum(),
+                      h.sumSquares(),
+                      limits,
+                      c,
+                      0)));
           counts.histograms++;
         } else if (v.tensor() != null) {
           addTensor(tag, plugin, step, wall, v.tensor(), counts);
@@ -315,7 +400,8 @@ public final class TbImporter {
       }
     }
 
-    private void addTensor(String tag, String plugin, long step, long wall, TbProto.Tensor t, Counts counts) {
+    private void addTensor(
+        String tag, String plugin, long step, long wall, TbProto.Tensor t, Counts counts) {
       switch (plugin) {
         case "text" -> {
           List<String> parts = new ArrayList<>();
@@ -354,8 +440,13 @@ public final class TbImporter {
             sum += centre * c[i];
             sumSq += centre * centre * c[i];
           }
-          media.add(new MediaRecord.HistogramAt(runId, tag, step, wall,
-              new Histogram(d[0], d[(k - 1) * 3 + 1], n, sum, sumSq, limits, c, 0)));
+          media.add(
+              new MediaRecord.HistogramAt(
+                  runId,
+                  tag,
+                  step,
+                  wall,
+                  new Histogram(d[0], d[(k - 1) * 3 + 1], n, sum, sumSq, limits, c, 0)));
           counts.histograms++;
         }
         default -> {
@@ -368,9 +459,11 @@ public final class TbImporter {
       }
     }
 
-    private void addImage(String tag, long step, long wall, int width, int height, byte[] encoded, Counts counts) {
+    private void addImage(
+        String tag, long step, long wall, int width, int height, byte[] encoded, Counts counts) {
       if (!isPng(encoded)) {
-        counts.notes.add("run " + runId + ": image '" + tag + "' at step " + step + " is not a PNG; skipped");
+        counts.notes.add(
+            "run " + runId + ": image '" + tag + "' at step " + step + " is not a PNG; skipped");
         return;
       }
       if (width <= 0 || height <= 0) {
@@ -399,7 +492,10 @@ public final class TbImporter {
   }
 
   static int pngInt(byte[] b, int at) {
-    return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    return ((b[at] & 0xff) << 24)
+        | ((b[at + 1] & 0xff) << 16)
+        | ((b[at + 2] & 0xff) << 8)
+        | (b[at + 3] & 0xff);
   }
 
   private static int parseInt(byte[] s) {

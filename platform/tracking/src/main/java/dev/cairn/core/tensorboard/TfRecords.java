@@ -13,7 +13,11 @@ import java.util.zip.CRC32C;
  */
 public final class TfRecords {
   private static final int MASK_DELTA = 0xa282ead8;
-  /** Records longer than this are treated as corrupt (a TensorBoard event is kilobytes to megabytes). */
+
+  /**
+   * Records longer than this are treated as corrupt (a TensorBoard event is kilobytes to
+   * megabytes).
+   */
   public static final long MAX_RECORD_BYTES = 256L << 20;
 
   private TfRecords() {}
@@ -44,7 +48,10 @@ public final class TfRecords {
   /** A whole, checked record; the next one starts at {@code next}. */
   public record Ok(byte[] data, long next) implements Read {}
 
-  /** Bytes that fail a CRC check; reading resumes at {@code next}, the next offset that holds a valid record (or the end). */
+  /**
+   * Bytes that fail a CRC check; reading resumes at {@code next}, the next offset that holds a
+   * valid record (or the end).
+   */
   public record Corrupt(String why, long next) implements Read {}
 
   /** The file ends inside a record (still being written, or cut off): nothing of it was used. */
@@ -63,8 +70,11 @@ public final class TfRecords {
     }
     ByteBuffer header = readAt(ch, offset, 12);
     long length = header.getLong(0);
-    if (header.getInt(8) != maskedCrc(header.array(), 0, 8) || length < 0 || length > MAX_RECORD_BYTES) {
-      return new Corrupt("record length CRC mismatch at byte " + offset, resync(ch, offset + 1, size));
+    if (header.getInt(8) != maskedCrc(header.array(), 0, 8)
+        || length < 0
+        || length > MAX_RECORD_BYTES) {
+      return new Corrupt(
+          "record length CRC mismatch at byte " + offset, resync(ch, offset + 1, size));
     }
     if (size - offset < 16 + length) {
       return new Truncated(size - offset);
@@ -78,12 +88,17 @@ public final class TfRecords {
     return new Ok(data, offset + 16 + length);
   }
 
-  /** The first offset from {@code from} with a valid length header whose data CRC also checks, or {@code size}. */
+  /**
+   * The first offset from {@code from} with a valid length header whose data CRC also checks, or
+   * {@code size}.
+   */
   private static long resync(SeekableByteChannel ch, long from, long size) throws IOException {
     for (long at = from; at + 16 <= size; at++) {
       ByteBuffer header = readAt(ch, at, 12);
       long length = header.getLong(0);
-      if (header.getInt(8) == maskedCrc(header.array(), 0, 8) && length >= 0 && length <= MAX_RECORD_BYTES
+      if (header.getInt(8) == maskedCrc(header.array(), 0, 8)
+          && length >= 0
+          && length <= MAX_RECORD_BYTES
           && at + 16 + length <= size) {
         ByteBuffer body = readAt(ch, at + 12, (int) length + 4);
         if (body.getInt((int) length) == maskedCrc(body.array(), 0, (int) length)) {

@@ -97,7 +97,8 @@ final class ChunkDao {
             }
             current = new SummaryBuilder(tag, rs.getLong(3));
           }
-          current.add(rs.getInt(2), rs.getLong(4), rs.getDouble(5), rs.getDouble(6), rs.getDouble(7));
+          current.add(
+              rs.getInt(2), rs.getLong(4), rs.getDouble(5), rs.getDouble(6), rs.getDouble(7));
         }
         if (current != null) {
           summaries.add(current.build());

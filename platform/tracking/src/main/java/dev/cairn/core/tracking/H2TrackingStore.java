@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * {@link TrackingStore} on H2: runs and params as rows, scalar series as chunks of up to 1024
  * points (see DESIGN.md, "How scalars are stored").
  *
- * <p>Writes go through one dedicated connection under a lock, each in one transaction; every
- * commit is followed by an H2 {@code CHECKPOINT}, which writes the store file, so a kill -9 after a
- * write returned loses nothing of it (H2 otherwise writes committed data up to half a second
- * later). Reads take connections from a pool and may run on any thread while the writer works;
- * they see what was flushed, not the points still held in open chunks.
+ * <p>Writes go through one dedicated connection under a lock, each in one transaction; every commit
+ * is followed by an H2 {@code CHECKPOINT}, which writes the store file, so a kill -9 after a write
+ * returned loses nothing of it (H2 otherwise writes committed data up to half a second later).
+ * Reads take connections from a pool and may run on any thread while the writer works; they see
+ * what was flushed, not the points still held in open chunks.
  */
 public final class H2TrackingStore implements TrackingStore {
   private static final Logger LOG = LoggerFactory.getLogger(H2TrackingStore.class);
@@ -48,17 +48,21 @@ public final class H2TrackingStore implements TrackingStore {
   private Instant lastCreatedAt = Instant.EPOCH;
   private boolean checkpointAfterCommit = true;
   private volatile boolean closed;
+
   /** QUEUED or RUNNING runs this process owns: their leases are renewed every few seconds. */
   private final Set<String> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final java.util.concurrent.ScheduledExecutorService leases =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "cairn-run-leases");
-        t.setDaemon(true);
-        return t;
-      });
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "cairn-run-leases");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** How often an owner renews its runs' leases. */
   public static final java.time.Duration HEARTBEAT_EVERY = seconds("CAIRN_HEARTBEAT_SECONDS", 5);
+
   /**
    * A run whose lease was not renewed for this long has a dead owner (six missed heartbeats by
    * default; env {@code CAIRN_RUN_LEASE_SECONDS}).
@@ -79,7 +83,8 @@ public final class H2TrackingStore implements TrackingStore {
     this.readers = readers;
     this.writer = writer;
     long every = HEARTBEAT_EVERY.toMillis();
-    leases.scheduleWithFixedDelay(this::renewLeases, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    leases.scheduleWithFixedDelay(
+        this::renewLeases, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   private void renewLeases() {
@@ -87,11 +92,12 @@ public final class H2TrackingStore implements TrackingStore {
       return;
     }
     try {
-      write(() -> {
-        RunDao.heartbeat(writer, List.copyOf(owned), now());
-        writer.commit();
-        return null;
-      });
+      write(
+          () -> {
+            RunDao.heartbeat(writer, List.copyOf(owned), now());
+            writer.commit();
+            return null;
+          });
     } catch (RuntimeException e) {
       LOG.warn("run leases not renewed: {}", e.getMessage());
     }
@@ -211,7 +217,11 @@ public final class H2TrackingStore implements TrackingStore {
           if (RunDao.reopen(writer, runId) == 0) {
             RunStatus status = requireRun(runId);
             throw new IllegalStateException(
-                "Run '" + runId + "' is " + status + "; only a FAILED or KILLED run can be resumed");
+                "Run '"
+                    + runId
+                    + "' is "
+                    + status
+                    + "; only a FAILED or KILLED run can be resumed");
           }
           RunDao.heartbeat(writer, List.of(runId), now());
           commitDurably();
@@ -221,8 +231,8 @@ public final class H2TrackingStore implements TrackingStore {
   }
 
   /**
-   * {@inheritDoc} The run's open chunks are written in the same transaction and leave memory. A
-   * run that has already ended keeps its first terminal status and message.
+   * {@inheritDoc} The run's open chunks are written in the same transaction and leave memory. A run
+   * that has already ended keeps its first terminal status and message.
    */
   @Override
   public void markEnded(String runId, RunStatus status, String message) {

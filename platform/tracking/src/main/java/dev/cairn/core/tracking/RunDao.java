@@ -136,7 +136,9 @@ final class RunDao {
     }
   }
 
-  /** FAILED or KILLED -> QUEUED again, for a run resumed from a checkpoint; returns rows changed. */
+  /**
+   * FAILED or KILLED -> QUEUED again, for a run resumed from a checkpoint; returns rows changed.
+   */
   public static int reopen(Connection c, String runId) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -191,10 +193,11 @@ final class RunDao {
   public static java.util.List<String> claimQueued(Connection c, Instant now, Instant expiredBefore)
       throws SQLException {
     java.util.List<String> ids = new java.util.ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT id FROM runs WHERE status = 'QUEUED' AND (heartbeat_at IS NULL OR heartbeat_at <= ?)"
-            + " AND NOT EXISTS (SELECT 1 FROM sweep_trials t WHERE t.run_id = runs.id)"
-            + " ORDER BY created_at, id")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id FROM runs WHERE status = 'QUEUED' AND (heartbeat_at IS NULL OR heartbeat_at <= ?)"
+                + " AND NOT EXISTS (SELECT 1 FROM sweep_trials t WHERE t.run_id = runs.id)"
+                + " ORDER BY created_at, id")) {
       Sql.setInstant(ps, 1, expiredBefore);
       try (java.sql.ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -203,8 +206,10 @@ final class RunDao {
       }
     }
     java.util.List<String> claimed = new java.util.ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("UPDATE runs SET heartbeat_at = ? WHERE id = ?"
-        + " AND status = 'QUEUED' AND (heartbeat_at IS NULL OR heartbeat_at <= ?)")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE runs SET heartbeat_at = ? WHERE id = ?"
+                + " AND status = 'QUEUED' AND (heartbeat_at IS NULL OR heartbeat_at <= ?)")) {
       for (String id : ids) {
         Sql.setInstant(ps, 1, now);
         ps.setString(2, id);
@@ -218,10 +223,12 @@ final class RunDao {
   }
 
   /** Renews the lease of {@code runIds} that are still QUEUED or RUNNING. */
-  public static int heartbeat(Connection c, java.util.Collection<String> runIds, Instant now) throws SQLException {
+  public static int heartbeat(Connection c, java.util.Collection<String> runIds, Instant now)
+      throws SQLException {
     int renewed = 0;
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status IN ('QUEUED', 'RUNNING')")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status IN ('QUEUED', 'RUNNING')")) {
       for (String id : runIds) {
         Sql.setInstant(ps, 1, now);
         ps.setString(2, id);

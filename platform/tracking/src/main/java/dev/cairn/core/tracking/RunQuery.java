@@ -9,7 +9,8 @@ package dev.cairn.core.tracking;
  * @param pageToken token from the previous page, or null for the first
  * @param owner only runs this token name (or {@code local}) created, or null for all
  */
-public record RunQuery(String experiment, RunStatus status, int limit, String pageToken, String owner) {
+public record RunQuery(
+    String experiment, RunStatus status, int limit, String pageToken, String owner) {
   public RunQuery(String experiment, RunStatus status, int limit, String pageToken) {
     this(experiment, status, limit, pageToken, null);
   }

@@ -31,10 +31,34 @@ public record RunRecord(
   }
 
   /** A run created without authentication (owner {@code local}). */
-  public RunRecord(String id, String experiment, String name, RunStatus status, Instant createdAt, Instant startedAt,
-      Instant endedAt, long seed, String device, String specHash, String specText, String message,
+  public RunRecord(
+      String id,
+      String experiment,
+      String name,
+      RunStatus status,
+      Instant createdAt,
+      Instant startedAt,
+      Instant endedAt,
+      long seed,
+      String device,
+      String specHash,
+      String specText,
+      String message,
       Map<String, String> provenance) {
-    this(id, experiment, name, status, createdAt, startedAt, endedAt, seed, device, specHash, specText, message,
-        provenance, "local");
+    this(
+        id,
+        experiment,
+        name,
+        status,
+        createdAt,
+        startedAt,
+        endedAt,
+        seed,
+        device,
+        specHash,
+        specText,
+        message,
+        provenance,
+        "local");
   }
 }

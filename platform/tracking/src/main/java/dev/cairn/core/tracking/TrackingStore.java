@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * The one storage interface for runs, params and metrics. Writes ({@link #writeScalars}, {@link
- * #flush}) come from a single writer thread; reads may come from any thread at the same time.
- * Every method blocks (JDBC): never call it on an event loop.
+ * #flush}) come from a single writer thread; reads may come from any thread at the same time. Every
+ * method blocks (JDBC): never call it on an event loop.
  */
 public interface TrackingStore extends AutoCloseable {
 
@@ -32,7 +32,10 @@ public interface TrackingStore extends AutoCloseable {
     throw new UnsupportedOperationException("this store cannot reopen runs");
   }
 
-  /** Ends a run: FINISHED, FAILED, KILLED or PRUNED, with an optional message. Flushes its open chunks. */
+  /**
+   * Ends a run: FINISHED, FAILED, KILLED or PRUNED, with an optional message. Flushes its open
+   * chunks.
+   */
   void markEnded(String runId, RunStatus status, String message);
 
   /** Adds or replaces params of a run. */
@@ -66,8 +69,8 @@ public interface TrackingStore extends AutoCloseable {
 
   /**
    * Marks RUNNING runs (and QUEUED sweep trials) whose owner is dead FAILED: those whose lease
-   * (renewed every few seconds by the process that owns them) expired. Runs of other live
-   * processes sharing the database are left alone; other QUEUED runs stay queued for {@link
+   * (renewed every few seconds by the process that owns them) expired. Runs of other live processes
+   * sharing the database are left alone; other QUEUED runs stay queued for {@link
    * #claimQueuedRuns}. Returns how many were failed.
    */
   int failAbandonedRuns(String message);

@@ -1,11 +1,11 @@
 /**
- * Module {@code platform/tracking} (artifact cairn-tracking): what is recorded about runs. Owns
- * the store API ({@link dev.cairn.core.tracking.TrackingStore}, its records) and its H2
- * implementation ({@link dev.cairn.core.tracking.H2TrackingStore} with one writer, the DAOs, and
- * the chunk codec, buffer and downsampler in {@code tracking.internal}), media (images,
- * histograms, text) in {@code tracking.media}, API tokens and the audit log in {@code
- * dev.cairn.core.security}, TensorBoard import/export in {@code dev.cairn.core.tensorboard}, and
- * the Flyway migrations under {@code db/migration}.
+ * Module {@code platform/tracking} (artifact cairn-tracking): what is recorded about runs. Owns the
+ * store API ({@link dev.cairn.core.tracking.TrackingStore}, its records) and its H2 implementation
+ * ({@link dev.cairn.core.tracking.H2TrackingStore} with one writer, the DAOs, and the chunk codec,
+ * buffer and downsampler in {@code tracking.internal}), media (images, histograms, text) in {@code
+ * tracking.media}, API tokens and the audit log in {@code dev.cairn.core.security}, TensorBoard
+ * import/export in {@code dev.cairn.core.tensorboard}, and the Flyway migrations under {@code
+ * db/migration}.
  *
  * <p>May import: H2, Flyway, Jackson, protobuf (TensorBoard event files), SLF4J. Never spec,
  * training, onnx, sweep, the server or Vert.x. {@code tracking.internal} is used only from inside

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Importing event files written by an independent writer (python3-protobuf), again, and damaged. */
+/**
+ * Importing event files written by an independent writer (python3-protobuf), again, and damaged.
+ */
 class TbImportTest {
   @TempDir Path tmp;
   private H2TrackingStore store;
@@ -68,7 +70,8 @@ class TbImportTest {
 
   /** Every scalar, image, histogram, text and param of the manifest is in the run, and no other. */
   private void assertRunMatches(String runId, JsonNode expected) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = expected.path("scalars").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = expected.path("scalars").fields();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> tag = it.next();
       Series series = store.readSeries(runId, tag.getKey(), 0).orElseThrow();
       assertThat(series.size()).as(tag.getKey()).isEqualTo(tag.getValue().size());
@@ -76,16 +79,20 @@ class TbImportTest {
         JsonNode p = tag.getValue().get(i);
         assertThat(series.steps()[i]).isEqualTo(p.get(0).asLong());
         assertThat(series.wallTimes()[i]).isEqualTo(p.get(1).asLong());
-        assertThat(series.values()[i]).as(tag.getKey() + " step " + i).isEqualTo(p.get(2).asDouble());
+        assertThat(series.values()[i])
+            .as(tag.getKey() + " step " + i)
+            .isEqualTo(p.get(2).asDouble());
       }
     }
     assertThat(store.series(runId)).hasSize(expected.path("scalars").size());
     for (JsonNode img : expected.path("images").path("samples")) {
       long step = img.get(0).asLong();
-      assertThat(media.imagePng(runId, "samples", step)).hasValueSatisfying(
-          png -> assertThat(HexFormat.of().formatHex(png)).isEqualTo(img.get(3).asText()));
+      assertThat(media.imagePng(runId, "samples", step))
+          .hasValueSatisfying(
+              png -> assertThat(HexFormat.of().formatHex(png)).isEqualTo(img.get(3).asText()));
     }
-    assertThat(media.images(runId, "samples")).extracting(MediaStore.ImageInfo::width, MediaStore.ImageInfo::height)
+    assertThat(media.images(runId, "samples"))
+        .extracting(MediaStore.ImageInfo::width, MediaStore.ImageInfo::height)
         .containsOnly(org.assertj.core.groups.Tuple.tuple(4, 3));
     List<MediaStore.HistogramEntry> histograms = media.histograms(runId, "weights");
     assertThat(histograms).hasSize(expected.path("histograms").path("weights").size());
@@ -102,10 +109,12 @@ class TbImportTest {
       }
     }
     List<MediaStore.TextEntry> texts = media.texts(runId, "notes", 100);
-    assertThat(texts).extracting(MediaStore.TextEntry::text)
-        .containsExactly(textsOf(expected));
+    assertThat(texts).extracting(MediaStore.TextEntry::text).containsExactly(textsOf(expected));
     Map<String, String> params = store.params(runId);
-    expected.path("params").fields().forEachRemaining(e -> assertThat(params).containsEntry(e.getKey(), e.getValue().asText()));
+    expected
+        .path("params")
+        .fields()
+        .forEachRemaining(e -> assertThat(params).containsEntry(e.getKey(), e.getValue().asText()));
   }
 
   private static String[] textsOf(JsonNode expected) {
@@ -124,24 +133,37 @@ class TbImportTest {
     TbImporter.Summary s = importDir(logdir, "pytorch");
     assertThat(s.corrupt()).isZero();
     assertThat(s.notes()).isEmpty();
-    assertThat(s.runIds()).containsOnlyKeys("pt", "1796391461.8740277"); // add_hparams writes a sub-run, as TensorBoard shows it
+    assertThat(s.runIds())
+        .containsOnlyKeys(
+            "pt", "1796391461.8740277"); // add_hparams writes a sub-run, as TensorBoard shows it
     String pt = s.runIds().get("pt");
     Series loss = store.readSeries(pt, "loss", 0).orElseThrow(); // simple_value
-    Series acc = store.readSeries(pt, "acc", 0).orElseThrow(); // new_style: a float tensor with the scalars plugin
+    Series acc =
+        store
+            .readSeries(pt, "acc", 0)
+            .orElseThrow(); // new_style: a float tensor with the scalars plugin
     for (int step = 0; step < 10; step++) {
       assertThat(loss.steps()[step]).isEqualTo(step);
       assertThat(loss.values()[step]).isEqualTo((double) (float) (1.0 / (step + 1)));
       assertThat(acc.values()[step]).isEqualTo((double) (float) (step / 10.0));
     }
-    assertThat(media.images(pt, "img")).extracting(MediaStore.ImageInfo::width, MediaStore.ImageInfo::height)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(6, 8), org.assertj.core.groups.Tuple.tuple(6, 8));
-    assertThat(media.histograms(pt, "weights")).hasSize(2)
+    assertThat(media.images(pt, "img"))
+        .extracting(MediaStore.ImageInfo::width, MediaStore.ImageInfo::height)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(6, 8), org.assertj.core.groups.Tuple.tuple(6, 8));
+    assertThat(media.histograms(pt, "weights"))
+        .hasSize(2)
         .allSatisfy(h -> assertThat(h.histogram().count()).isEqualTo(1000));
-    assertThat(media.texts(pt, "notes/text_summary", 10)).extracting(MediaStore.TextEntry::text)
+    assertThat(media.texts(pt, "notes/text_summary", 10))
+        .extracting(MediaStore.TextEntry::text)
         .containsExactly("step 0", "step 1");
     String hp = s.runIds().get("1796391461.8740277");
-    assertThat(store.params(hp)).containsEntry("lr", "0.1").containsEntry("opt", "adam").containsKey("flag");
-    assertThat(store.readSeries(hp, "hparam/acc", 0).orElseThrow().values()).containsExactly((double) 0.9f);
+    assertThat(store.params(hp))
+        .containsEntry("lr", "0.1")
+        .containsEntry("opt", "adam")
+        .containsKey("flag");
+    assertThat(store.readSeries(hp, "hparam/acc", 0).orElseThrow().values())
+        .containsExactly((double) 0.9f);
   }
 
   @Test
@@ -158,7 +180,9 @@ class TbImportTest {
     Path file = eventFile(logdir.resolve("run_a"));
     try (var out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
       for (long step = 20; step < 22; step++) {
-        TfRecords.write(out, TbProto.summaryEvent(1_700_000_100.0 + step, step, TbProto.scalarValue("loss", step)));
+        TfRecords.write(
+            out,
+            TbProto.summaryEvent(1_700_000_100.0 + step, step, TbProto.scalarValue("loss", step)));
       }
     }
     TbImporter.Summary third = importDir(logdir, "tb");
@@ -176,7 +200,8 @@ class TbImportTest {
     Path file = eventFile(logdir.resolve("run_a"));
     byte[] bytes = Files.readAllBytes(file);
     List<long[]> records = recordOffsets(bytes); // [start, length]
-    // record 3: one flipped byte of data (data CRC fails); record 5: a flipped length byte (length CRC fails)
+    // record 3: one flipped byte of data (data CRC fails); record 5: a flipped length byte (length
+    // CRC fails)
     bytes[(int) (records.get(3)[0] + 12 + 2)] ^= 0x40;
     bytes[(int) records.get(5)[0]] ^= 0x01;
     // the last record cut in the middle, as by a writer still writing
@@ -187,8 +212,13 @@ class TbImportTest {
     TbImporter.Summary s = importDir(logdir, "tb");
     assertThat(s.corrupt()).isEqualTo(2);
     assertThat(s.pendingBytes()).isEqualTo(cut - last[0]);
-    assertThat(s.events()).isEqualTo(records.size() - 3 + /* run_b */ recordOffsets(
-        Files.readAllBytes(eventFile(logdir.resolve("nested/run_b")))).size());
+    assertThat(s.events())
+        .isEqualTo(
+            records.size()
+                - 3
+                + /* run_b */ recordOffsets(
+                        Files.readAllBytes(eventFile(logdir.resolve("nested/run_b"))))
+                    .size());
 
     // the writer finishes the record: the next import takes it, and nothing twice
     try (var out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
@@ -204,14 +234,17 @@ class TbImportTest {
   void emptyAndNonEventFilesGetOneLineEach() throws IOException {
     Path run = Files.createDirectories(tmp.resolve("logs/odd"));
     Files.write(run.resolve("events.out.tfevents.1.empty"), new byte[0]);
-    Files.writeString(run.resolve("events.out.tfevents.2.text"), "this is not an event file at all, just some text\n");
+    Files.writeString(
+        run.resolve("events.out.tfevents.2.text"),
+        "this is not an event file at all, just some text\n");
     TbImporter.Summary s = importDir(tmp.resolve("logs"), "tb");
     assertThat(s.notes()).hasSize(2);
     assertThat(s.notes().get(0)).contains("empty file");
     assertThat(s.notes().get(1)).contains("not a TensorBoard event file");
     assertThat(s.events()).isZero();
     assertThatThrownBy(() -> importDir(tmp.resolve("missing"), "tb"))
-        .isInstanceOf(TbImporter.ImportException.class).hasMessageContaining("does not exist");
+        .isInstanceOf(TbImporter.ImportException.class)
+        .hasMessageContaining("does not exist");
   }
 
   @Test
@@ -232,9 +265,11 @@ class TbImportTest {
     JsonNode read = TbPython.script(tmp, "read", out);
     JsonNode expected = manifest.path("runs").path("run_a");
     assertThat(read.path("scalars").path("loss")).isEqualTo(expected.path("scalars").path("loss"));
-    assertThat(read.path("images").path("samples")).isEqualTo(expected.path("images").path("samples"));
+    assertThat(read.path("images").path("samples"))
+        .isEqualTo(expected.path("images").path("samples"));
     assertThat(read.path("texts").path("notes")).isEqualTo(expected.path("texts").path("notes"));
-    assertThat(read.path("hparams").toString()).contains("_hparams_/experiment", "_hparams_/session_start_info");
+    assertThat(read.path("hparams").toString())
+        .contains("_hparams_/experiment", "_hparams_/session_start_info");
     for (int i = 0; i < 2; i++) {
       JsonNode h = read.path("histograms").path("weights").get(i);
       JsonNode e = expected.path("histograms").path("weights").get(i);
@@ -253,8 +288,12 @@ class TbImportTest {
         assertThat(b.values()[i]).isEqualTo((double) (float) a.values()[i]);
       }
     }
-    assertThat(media.histograms(back, "weights")).extracting(MediaStore.HistogramEntry::histogram)
-        .isEqualTo(media.histograms(runId, "weights").stream().map(MediaStore.HistogramEntry::histogram).toList());
+    assertThat(media.histograms(back, "weights"))
+        .extracting(MediaStore.HistogramEntry::histogram)
+        .isEqualTo(
+            media.histograms(runId, "weights").stream()
+                .map(MediaStore.HistogramEntry::histogram)
+                .toList());
     for (MediaStore.ImageInfo info : media.images(runId, "samples")) {
       assertThat(media.imagePng(back, "samples", info.step()).orElseThrow())
           .isEqualTo(media.imagePng(runId, "samples", info.step()).orElseThrow());
@@ -264,7 +303,10 @@ class TbImportTest {
 
   static Path eventFile(Path dir) throws IOException {
     try (var files = Files.list(dir)) {
-      return files.filter(p -> p.getFileName().toString().contains("tfevents")).findFirst().orElseThrow();
+      return files
+          .filter(p -> p.getFileName().toString().contains("tfevents"))
+          .findFirst()
+          .orElseThrow();
     }
   }
 

@@ -25,7 +25,8 @@ final class TbPython {
 
   static boolean available() {
     try {
-      return Files.isExecutable(PYTHON) && run(List.of("-c", "import google.protobuf, crc32c")).exit() == 0;
+      return Files.isExecutable(PYTHON)
+          && run(List.of("-c", "import google.protobuf, crc32c")).exit() == 0;
     } catch (IOException e) {
       return false;
     }

@@ -29,7 +29,8 @@ class H2TrackingStoreCrashTest {
         assertThat(series.values()[i]).isEqualTo(TestRuns.value(i));
       }
 
-      assertThat(store.failAbandonedRuns("the server stopped", java.time.Duration.ZERO)).isEqualTo(1);
+      assertThat(store.failAbandonedRuns("the server stopped", java.time.Duration.ZERO))
+          .isEqualTo(1);
       RunRecord run = store.getRun(runId).orElseThrow();
       assertThat(run.status()).isEqualTo(RunStatus.FAILED);
       assertThat(run.message()).isEqualTo("the server stopped");
@@ -62,7 +63,8 @@ class H2TrackingStoreCrashTest {
       for (int i = 0; i < series.size(); i++) {
         assertThat(series.steps()[i]).isEqualTo(i);
       }
-      assertThat(store.series(runId)).singleElement()
+      assertThat(store.series(runId))
+          .singleElement()
           .satisfies(s -> assertThat(s.count()).isEqualTo(series.size()));
       assertThat(store.listRuns(new RunQuery("crash", RunStatus.RUNNING, 10, null)).items())
           .extracting(RunRecord::id)

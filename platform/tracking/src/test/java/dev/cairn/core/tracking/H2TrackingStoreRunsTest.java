@@ -36,8 +36,8 @@ class H2TrackingStoreRunsTest {
     assertThat(created.startedAt()).isNull();
     assertThat(store.getRun(created.id())).contains(created);
     assertThat(created.provenance()).containsEntry("djl", "0.35.1");
-    assertThat(store.params(created.id())).containsExactly(
-        Map.entry("batch", "64"), Map.entry("optimizer.lr", "0.1"));
+    assertThat(store.params(created.id()))
+        .containsExactly(Map.entry("batch", "64"), Map.entry("optimizer.lr", "0.1"));
     assertThat(store.getRun("nope")).isEmpty();
   }
 
@@ -71,11 +71,13 @@ class H2TrackingStoreRunsTest {
     assertThat(odd.nextPageToken()).isNull();
 
     Page<RunRecord> evenQueued = store.listRuns(new RunQuery("even", RunStatus.QUEUED, 5, null));
-    assertThat(evenQueued.items()).extracting(RunRecord::name)
+    assertThat(evenQueued.items())
+        .extracting(RunRecord::name)
         .containsExactly("run-22", "run-20", "run-18", "run-16", "run-14");
     Page<RunRecord> next =
         store.listRuns(new RunQuery("even", RunStatus.QUEUED, 5, evenQueued.nextPageToken()));
-    assertThat(next.items()).extracting(RunRecord::name)
+    assertThat(next.items())
+        .extracting(RunRecord::name)
         .containsExactly("run-12", "run-10", "run-8", "run-6", "run-4");
 
     assertThat(store.listRuns(new RunQuery(null, RunStatus.RUNNING, 10, null)).items())
@@ -155,10 +157,13 @@ class H2TrackingStoreRunsTest {
       ids.add(store.createRun(newRun("e", "q" + i)).id());
     }
     store.close();
-    // another process: within the lease the runs are still the first one's; once it expired they are claimed
+    // another process: within the lease the runs are still the first one's; once it expired they
+    // are claimed
     try (H2TrackingStore next = H2TrackingStore.openInDirectory(dataDir)) {
       assertThat(next.claimQueuedRuns()).as("leases still fresh").isEmpty();
-      assertThat(next.failAbandonedRuns("dead", java.time.Duration.ZERO)).as("queued runs are not failed").isZero();
+      assertThat(next.failAbandonedRuns("dead", java.time.Duration.ZERO))
+          .as("queued runs are not failed")
+          .isZero();
       assertThat(next.claimQueuedRuns(java.time.Duration.ZERO)).containsExactlyElementsOf(ids);
       assertThat(next.claimQueuedRuns()).as("claimed: leased by this process now").isEmpty();
       assertThat(next.ownedRuns()).containsExactlyInAnyOrderElementsOf(ids);
@@ -193,7 +198,8 @@ class H2TrackingStoreRunsTest {
 
     store = H2TrackingStore.openInDirectory(dataDir);
     assertThat(store.getRun(run.id())).contains(run);
-    assertThat(store.series(run.id())).singleElement()
+    assertThat(store.series(run.id()))
+        .singleElement()
         .satisfies(s -> assertThat(s.count()).isEqualTo(1500));
   }
 

@@ -89,13 +89,7 @@ class H2TrackingStoreSeriesTest {
         .containsExactly(
             new SeriesSummary("acc", 4, 5, 8, 0.25, 0.75, 0.75),
             new SeriesSummary(
-                "loss",
-                2_500,
-                0,
-                2_499,
-                minOf(2_500),
-                maxOf(2_500),
-                TestRuns.value(2_499)));
+                "loss", 2_500, 0, 2_499, minOf(2_500), maxOf(2_500), TestRuns.value(2_499)));
     assertThat(store.series("no-such-run")).isEmpty();
   }
 

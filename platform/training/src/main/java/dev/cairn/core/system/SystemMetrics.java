@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
  * waits for a sample in progress and takes a last one, so a run's series end with the run.
  */
 public final class SystemMetrics implements AutoCloseable {
-  /** Receives one sample; called on the sampling thread (or the closing one for the last sample). */
+  /**
+   * Receives one sample; called on the sampling thread (or the closing one for the last sample).
+   */
   @FunctionalInterface
   public interface Sink {
     void accept(long step, long wallTimeMillis, Map<String, Double> values);
@@ -28,11 +30,13 @@ public final class SystemMetrics implements AutoCloseable {
     this.sampler = sampler;
     this.sink = sink;
     this.everySeconds = everySeconds;
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "cairn-system-metrics");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "cairn-system-metrics");
+              t.setDaemon(true);
+              return t;
+            });
     sampler.sample(); // the first CPU reading
     executor.scheduleAtFixedRate(this::tick, everySeconds, everySeconds, TimeUnit.SECONDS);
   }
@@ -44,7 +48,8 @@ public final class SystemMetrics implements AutoCloseable {
 
   public static SystemMetrics start(SystemSampler sampler, int everySeconds, Sink sink) {
     if (everySeconds < 1) {
-      throw new IllegalArgumentException("system metrics every N seconds needs N >= 1, got " + everySeconds);
+      throw new IllegalArgumentException(
+          "system metrics every N seconds needs N >= 1, got " + everySeconds);
     }
     return new SystemMetrics(sampler, everySeconds, sink);
   }
@@ -57,7 +62,8 @@ public final class SystemMetrics implements AutoCloseable {
       sink.accept(step, System.currentTimeMillis(), sampler.sample());
     } catch (RuntimeException e) {
       // a sink that fails (run deleted, store closing) must not kill the schedule of a long run
-      System.getLogger(SystemMetrics.class.getName()).log(System.Logger.Level.WARNING, "system metrics sample dropped: " + e.getMessage());
+      System.getLogger(SystemMetrics.class.getName())
+          .log(System.Logger.Level.WARNING, "system metrics sample dropped: " + e.getMessage());
     }
   }
 

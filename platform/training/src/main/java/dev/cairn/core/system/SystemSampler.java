@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  *       includes native allocations such as libtorch's; absent where there is no /proc;
  *   <li>{@code system/heap_used_mb}, {@code system/heap_committed_mb}: the JVM heap;
  *   <li>{@code system/direct_mb}: JVM direct buffers (the NIO native memory the JVM accounts for);
- *   <li>{@code system/gpuN_util_percent}, {@code system/gpuN_memory_used_mb}: per GPU, from
- *       {@code nvidia-smi --query-gpu=index,utilization.gpu,memory.used --format=csv,noheader,nounits}
+ *   <li>{@code system/gpuN_util_percent}, {@code system/gpuN_memory_used_mb}: per GPU, from {@code
+ *       nvidia-smi --query-gpu=index,utilization.gpu,memory.used --format=csv,noheader,nounits}
  *       when that binary is on the PATH; absent (not zero) without one.
  * </ul>
  *
@@ -96,8 +96,13 @@ public final class SystemSampler {
 
   private void gpu(Map<String, Double> out) {
     try {
-      Process p = new ProcessBuilder(nvidiaSmi.toString(), "--query-gpu=index,utilization.gpu,memory.used",
-          "--format=csv,noheader,nounits").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  nvidiaSmi.toString(),
+                  "--query-gpu=index,utilization.gpu,memory.used",
+                  "--format=csv,noheader,nounits")
+              .redirectErrorStream(true)
+              .start();
       p.getOutputStream().close();
       String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -113,7 +118,10 @@ public final class SystemSampler {
     }
   }
 
-  /** Adds the rows of {@code nvidia-smi --query-gpu=index,utilization.gpu,memory.used} output; skips "[N/A]" fields. */
+  /**
+   * Adds the rows of {@code nvidia-smi --query-gpu=index,utilization.gpu,memory.used} output; skips
+   * "[N/A]" fields.
+   */
   static void parseNvidiaSmi(String text, Map<String, Double> out) {
     for (String line : text.lines().toList()) {
       List<String> f = List.of(line.split(",")).stream().map(String::trim).toList();

@@ -31,8 +31,15 @@ final class BatchSource implements Dataset {
   private final DataOptions options;
   private int epoch;
 
-  BatchSource(Split split, boolean classification, int outputs, int batchSize, boolean shuffle,
-      boolean dropLast, long seed, DataOptions options) {
+  BatchSource(
+      Split split,
+      boolean classification,
+      int outputs,
+      int batchSize,
+      boolean shuffle,
+      boolean dropLast,
+      long seed,
+      DataOptions options) {
     this.split = split;
     this.classification = classification;
     this.outputs = outputs;
@@ -55,29 +62,36 @@ final class BatchSource implements Dataset {
     int n = split.size();
     int[] order = shuffle ? DataPreparation.permutation(n, random.nextLong()) : identity(n);
     int batches = dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
-    return () -> new Iterator<>() {
-      private int next;
+    return () ->
+        new Iterator<>() {
+          private int next;
 
-      @Override
-      public boolean hasNext() {
-        return next < batches;
-      }
+          @Override
+          public boolean hasNext() {
+            return next < batches;
+          }
 
-      @Override
-      public Batch next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        int from = next * batchSize;
-        int to = Math.min(n, from + batchSize);
-        next++;
-        return batch(manager, order, from, to, random, next, batches);
-      }
-    };
+          @Override
+          public Batch next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            int from = next * batchSize;
+            int to = Math.min(n, from + batchSize);
+            next++;
+            return batch(manager, order, from, to, random, next, batches);
+          }
+        };
   }
 
-  private Batch batch(NDManager parent, int[] order, int from, int to, SplittableRandom random,
-      int progress, int total) {
+  private Batch batch(
+      NDManager parent,
+      int[] order,
+      int from,
+      int to,
+      SplittableRandom random,
+      int progress,
+      int total) {
     int size = to - from;
     long[] exampleShape = split.features().exampleShape();
     int per = split.features().exampleSize();
@@ -91,8 +105,17 @@ final class BatchSource implements Dataset {
         int dy = pad > 0 ? random.nextInt(2 * pad + 1) - pad : 0;
         int dx = pad > 0 ? random.nextInt(2 * pad + 1) - pad : 0;
         boolean flip = options.flip() && random.nextBoolean();
-        Images.shiftedCopy(data, src, (int) exampleShape[0], (int) exampleShape[1],
-            (int) exampleShape[2], dy, dx, flip, x, i * per);
+        Images.shiftedCopy(
+            data,
+            src,
+            (int) exampleShape[0],
+            (int) exampleShape[1],
+            (int) exampleShape[2],
+            dy,
+            dx,
+            flip,
+            x,
+            i * per);
       } else {
         System.arraycopy(data, src, x, i * per, per);
       }
@@ -100,7 +123,8 @@ final class BatchSource implements Dataset {
     int labelSize = classification ? 1 : outputs;
     float[] y = new float[size * labelSize];
     for (int i = 0; i < size; i++) {
-      System.arraycopy(split.labels().data(), order[from + i] * labelSize, y, i * labelSize, labelSize);
+      System.arraycopy(
+          split.labels().data(), order[from + i] * labelSize, y, i * labelSize, labelSize);
     }
     Shape labelShape = classification ? new Shape(size) : new Shape(size, outputs);
     NDManager manager = parent.newSubManager();
@@ -119,14 +143,18 @@ final class BatchSource implements Dataset {
         System.arraycopy(y, partner[i] * labelSize, partnerY, i * labelSize, labelSize);
       }
       x = mixed;
-      labels = new NDList(manager.create(y, labelShape), manager.create(partnerY, labelShape),
-          manager.create(lambda));
+      labels =
+          new NDList(
+              manager.create(y, labelShape),
+              manager.create(partnerY, labelShape),
+              manager.create(lambda));
     } else {
       labels = new NDList(manager.create(y, labelShape));
     }
     Shape dataShape = new Shape(size).addAll(new Shape(exampleShape));
     NDList features = new NDList(manager.create(x, dataShape));
-    return new Batch(manager, features, labels, size, Batchifier.STACK, Batchifier.STACK, progress, total);
+    return new Batch(
+        manager, features, labels, size, Batchifier.STACK, Batchifier.STACK, progress, total);
   }
 
   private static int[] identity(int n) {

@@ -7,8 +7,8 @@ import ai.djl.training.loss.Loss;
 /**
  * Wraps a plugin's loss and remembers the value of its latest evaluation. DJL's training step
  * computes the batch loss for the backward pass; keeping that value lets the tracking listener
- * record the training loss without computing it a second time. The remembered array belongs to
- * the batch and is only read while the batch is open (in {@code onTrainingBatch}).
+ * record the training loss without computing it a second time. The remembered array belongs to the
+ * batch and is only read while the batch is open (in {@code onTrainingBatch}).
  */
 final class CapturingLoss extends Loss {
   private final Loss delegate;

@@ -39,8 +39,15 @@ public final class Checkpoints {
     return runDir.resolve(FOLDER);
   }
 
-  static Checkpoint save(Model model, Path runDir, int epoch, long step, TrainedModelInfo info,
-      String specText, int keep) throws IOException {
+  static Checkpoint save(
+      Model model,
+      Path runDir,
+      int epoch,
+      long step,
+      TrainedModelInfo info,
+      String specText,
+      int keep)
+      throws IOException {
     Path folder = folder(runDir);
     Files.createDirectories(folder);
     String name = String.format("epoch-%04d", epoch);
@@ -87,8 +94,11 @@ public final class Checkpoints {
   private static Optional<Checkpoint> read(Path dir) {
     try {
       Map<?, ?> state = JSON.readValue(dir.resolve(STATE).toFile(), Map.class);
-      return Optional.of(new Checkpoint(dir, ((Number) state.get("epoch")).intValue(),
-          ((Number) state.get("step")).longValue()));
+      return Optional.of(
+          new Checkpoint(
+              dir,
+              ((Number) state.get("epoch")).intValue(),
+              ((Number) state.get("step")).longValue()));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

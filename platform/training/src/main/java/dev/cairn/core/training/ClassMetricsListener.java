@@ -32,8 +32,14 @@ final class ClassMetricsListener extends TrainingListenerAdapter {
   private int epoch;
   private final Map<String, Double> last = new LinkedHashMap<>();
 
-  ClassMetricsListener(String runId, MetricSink sink, String split, int topK, List<String> classes,
-      boolean perClass, int firstEpoch) {
+  ClassMetricsListener(
+      String runId,
+      MetricSink sink,
+      String split,
+      int topK,
+      List<String> classes,
+      boolean perClass,
+      int firstEpoch) {
     this.runId = runId;
     this.sink = sink;
     this.split = split;
@@ -73,8 +79,13 @@ final class ClassMetricsListener extends TrainingListenerAdapter {
     }
     if (perClass) {
       NDArray oneHot = label.reshape(-1).oneHot(classes.size()).toType(DataType.FLOAT32, false);
-      NDArray right = scores.argMax(1).toType(DataType.INT64, false).reshape(-1, 1).eq(label)
-          .toType(DataType.FLOAT32, false);
+      NDArray right =
+          scores
+              .argMax(1)
+              .toType(DataType.INT64, false)
+              .reshape(-1, 1)
+              .eq(label)
+              .toType(DataType.FLOAT32, false);
       classTotal.addi(oneHot.sum(new int[] {0}));
       classCorrect.addi(oneHot.mul(right).sum(new int[] {0}));
     }
@@ -91,7 +102,11 @@ final class ClassMetricsListener extends TrainingListenerAdapter {
     last.clear();
     if (topK > 0) {
       double value = (double) topKCorrect.getLong() / examples;
-      emit("epoch/" + split + "_top" + topK + "_accuracy", split + "/top" + topK + "_accuracy", value, now);
+      emit(
+          "epoch/" + split + "_top" + topK + "_accuracy",
+          split + "/top" + topK + "_accuracy",
+          value,
+          now);
     }
     if (perClass) {
       float[] right = classCorrect.toFloatArray();
@@ -99,8 +114,11 @@ final class ClassMetricsListener extends TrainingListenerAdapter {
       for (int c = 0; c < classes.size(); c++) {
         if (total[c] > 0) {
           String name = classes.get(c).replaceAll("[^A-Za-z0-9_.-]+", "-");
-          emit("epoch/" + split + "_class_accuracy/" + name, split + "/class_accuracy/" + name,
-              right[c] / total[c], now);
+          emit(
+              "epoch/" + split + "_class_accuracy/" + name,
+              split + "/class_accuracy/" + name,
+              right[c] / total[c],
+              now);
         }
       }
     }

@@ -15,6 +15,7 @@ import java.util.Locale;
 public final class ConsoleTail implements TrainingObserver {
   /** The artifact path a failed or stopped run's tail is kept under. */
   public static final String ARTIFACT = "logs/console-tail.txt";
+
   public static final int LINES = 50;
 
   private final TrainingObserver delegate;
@@ -25,9 +26,17 @@ public final class ConsoleTail implements TrainingObserver {
   }
 
   @Override
-  public void onStart(String runId, String device, int epochs, int batchesPerEpoch, long parameterCount) {
-    add(String.format(Locale.ROOT, "run %s on %s: %d epochs x %d batches, %,d parameters", runId, device, epochs,
-        batchesPerEpoch, parameterCount));
+  public void onStart(
+      String runId, String device, int epochs, int batchesPerEpoch, long parameterCount) {
+    add(
+        String.format(
+            Locale.ROOT,
+            "run %s on %s: %d epochs x %d batches, %,d parameters",
+            runId,
+            device,
+            epochs,
+            batchesPerEpoch,
+            parameterCount));
     delegate.onStart(runId, device, epochs, batchesPerEpoch, parameterCount);
   }
 
@@ -38,8 +47,10 @@ public final class ConsoleTail implements TrainingObserver {
 
   @Override
   public void onEpoch(EpochSummary s) {
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f", s.epoch(),
-        s.epochs(), s.trainLoss()));
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT, "epoch %d/%d  train loss %.4f", s.epoch(), s.epochs(), s.trainLoss()));
     if (!Double.isNaN(s.trainAccuracy())) {
       line.append(String.format(Locale.ROOT, " acc %.4f", s.trainAccuracy()));
     }
@@ -49,7 +60,9 @@ public final class ConsoleTail implements TrainingObserver {
         line.append(String.format(Locale.ROOT, " acc %.4f", s.evalAccuracy()));
       }
     }
-    line.append(String.format(Locale.ROOT, " | %,.0f samples/s | %.1f s", s.samplesPerSecond(), s.seconds()));
+    line.append(
+        String.format(
+            Locale.ROOT, " | %,.0f samples/s | %.1f s", s.samplesPerSecond(), s.seconds()));
     add(line.toString());
     delegate.onEpoch(s);
   }

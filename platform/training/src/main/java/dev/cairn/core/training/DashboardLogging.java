@@ -27,13 +27,16 @@ public record DashboardLogging(int histogramEveryEpochs, int imagesEveryEpochs) 
     }
   }
 
-  List<TrainingListener> listeners(RunTracker tracker, DatasetInfo info, boolean hasEvalSplit, int batchesPerEpoch) {
+  List<TrainingListener> listeners(
+      RunTracker tracker, DatasetInfo info, boolean hasEvalSplit, int batchesPerEpoch) {
     List<TrainingListener> out = new ArrayList<>();
     if (histogramEveryEpochs > 0) {
       out.add(new HistogramListener(tracker, histogramEveryEpochs, batchesPerEpoch));
     }
     if (imagesEveryEpochs > 0 && hasEvalSplit && info.task() == Task.CLASSIFICATION) {
-      out.add(new SampleImagesListener(tracker, info.classLabels(), info.inputShape(), imagesEveryEpochs));
+      out.add(
+          new SampleImagesListener(
+              tracker, info.classLabels(), info.inputShape(), imagesEveryEpochs));
     }
     return out;
   }

@@ -10,10 +10,10 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The dataset-wide options that change the splits themselves, applied once after loading: a
- * seeded random {@code subset} of the training split, then a held-out {@code validation} share or
- * one fold of k-fold cross-validation as the validation split, then {@code resize} of every split's
- * images. The same seed always picks the same examples.
+ * The dataset-wide options that change the splits themselves, applied once after loading: a seeded
+ * random {@code subset} of the training split, then a held-out {@code validation} share or one fold
+ * of k-fold cross-validation as the validation split, then {@code resize} of every split's images.
+ * The same seed always picks the same examples.
  */
 public final class DataPreparation {
   private DataPreparation() {}
@@ -29,7 +29,8 @@ public final class DataPreparation {
     }
     if (options.splits()) {
       if (validation != null) {
-        throw new SpecException(options.folds() > 0 ? "dataset.folds" : "dataset.validation",
+        throw new SpecException(
+            options.folds() > 0 ? "dataset.folds" : "dataset.validation",
             "the dataset has its own validation split already; leave the held-out share and folds unset");
       }
       int n = train.size();
@@ -44,9 +45,15 @@ public final class DataPreparation {
         to = (int) Math.round(n * options.validation());
       }
       if (to - from < 1 || n - (to - from) < 1) {
-        throw new SpecException(options.folds() > 0 ? "dataset.folds" : "dataset.validation",
-            "leaves " + (to - from) + " validation and " + (n - (to - from)) + " training examples of "
-                + n + "; both need at least one");
+        throw new SpecException(
+            options.folds() > 0 ? "dataset.folds" : "dataset.validation",
+            "leaves "
+                + (to - from)
+                + " validation and "
+                + (n - (to - from))
+                + " training examples of "
+                + n
+                + "; both need at least one");
       }
       int[] held = Arrays.copyOfRange(order, from, to);
       int[] kept = new int[n - held.length];
@@ -60,12 +67,19 @@ public final class DataPreparation {
     if (options.resize() > 0) {
       long[] shape = info.inputShape();
       if (shape.length != 3) {
-        throw new SpecException("dataset.resize", "resizes images [channels, height, width], but the"
-            + " dataset's examples have shape " + Arrays.toString(shape));
+        throw new SpecException(
+            "dataset.resize",
+            "resizes images [channels, height, width], but the"
+                + " dataset's examples have shape "
+                + Arrays.toString(shape));
       }
       int side = options.resize();
-      info = new DatasetInfo(info.task(), new long[] {shape[0], side, side}, info.outputShape(),
-          info.classLabels());
+      info =
+          new DatasetInfo(
+              info.task(),
+              new long[] {shape[0], side, side},
+              info.outputShape(),
+              info.classLabels());
       train = Images.resize(train, side);
       validation = validation == null ? null : Images.resize(validation, side);
       test = test == null ? null : Images.resize(test, side);
@@ -82,13 +96,20 @@ public final class DataPreparation {
     java.util.List<String> names = new java.util.ArrayList<>();
     for (int c : classes) {
       if (c >= info.numClasses()) {
-        throw new SpecException("dataset.classes", c + " is not allowed; the dataset has classes 0.."
-            + (info.numClasses() - 1) + " " + info.classLabels());
+        throw new SpecException(
+            "dataset.classes",
+            c
+                + " is not allowed; the dataset has classes 0.."
+                + (info.numClasses() - 1)
+                + " "
+                + info.classLabels());
       }
       names.add(info.classLabels().get(c));
     }
     DatasetInfo kept = DatasetInfo.classification(info.inputShape(), names);
-    return new DatasetSplits(kept, keepClasses(data.train(), classes),
+    return new DatasetSplits(
+        kept,
+        keepClasses(data.train(), classes),
         data.validation() == null ? null : keepClasses(data.validation(), classes),
         data.test() == null ? null : keepClasses(data.test(), classes));
   }
@@ -100,8 +121,10 @@ public final class DataPreparation {
     for (int i = 0; i < classes.size(); i++) {
       newLabel[classes.get(i)] = i;
     }
-    int[] keep = java.util.stream.IntStream.range(0, labels.length)
-        .filter(i -> (int) labels[i] < newLabel.length && newLabel[(int) labels[i]] >= 0).toArray();
+    int[] keep =
+        java.util.stream.IntStream.range(0, labels.length)
+            .filter(i -> (int) labels[i] < newLabel.length && newLabel[(int) labels[i]] >= 0)
+            .toArray();
     Split picked = pick(split, keep);
     float[] relabelled = picked.labels().data();
     for (int i = 0; i < relabelled.length; i++) {

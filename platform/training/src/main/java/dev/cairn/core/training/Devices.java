@@ -17,8 +17,13 @@ public final class Devices {
         return Device.cpu();
       case GPU:
         if (gpus == 0) {
-          throw new SpecException("device", "'gpu' is not available: " + engine.getEngineName() + " "
-              + engine.getVersion() + " sees no GPU (CPU natives, or no CUDA driver); use auto or cpu");
+          throw new SpecException(
+              "device",
+              "'gpu' is not available: "
+                  + engine.getEngineName()
+                  + " "
+                  + engine.getVersion()
+                  + " sees no GPU (CPU natives, or no CUDA driver); use auto or cpu");
         }
         return Device.gpu(0);
       default:

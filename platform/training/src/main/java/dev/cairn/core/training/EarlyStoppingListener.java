@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 /**
  * Early stopping: after each epoch, reads the monitored series from the epoch's summary; when it
  * has not improved by more than {@code minDelta} for {@code patience} epochs, training stops
- * (through {@link Stop}, which the runner catches). With {@code restoreBest} it keeps a copy of
- * the best epoch's weights and puts them back at the end. Must run after the tracking listener.
+ * (through {@link Stop}, which the runner catches). With {@code restoreBest} it keeps a copy of the
+ * best epoch's weights and puts them back at the end. Must run after the tracking listener.
  */
 final class EarlyStoppingListener extends TrainingListenerAdapter {
   /** Thrown out of the training loop to stop it; not an error. */
@@ -35,7 +35,8 @@ final class EarlyStoppingListener extends TrainingListenerAdapter {
   private int wait;
   private Map<String, float[]> bestWeights;
 
-  EarlyStoppingListener(TrainingOptions.EarlyStopping options, Supplier<EpochSummary> summary, Block block) {
+  EarlyStoppingListener(
+      TrainingOptions.EarlyStopping options, Supplier<EpochSummary> summary, Block block) {
     this.options = options;
     this.summary = summary;
     this.block = block;
@@ -58,8 +59,11 @@ final class EarlyStoppingListener extends TrainingListenerAdapter {
   public void onEpoch(Trainer trainer) {
     EpochSummary s = summary.get();
     double v = value(options.monitor(), s);
-    boolean better = Double.isNaN(best)
-        || (options.higherIsBetter() ? v > best + options.minDelta() : v < best - options.minDelta());
+    boolean better =
+        Double.isNaN(best)
+            || (options.higherIsBetter()
+                ? v > best + options.minDelta()
+                : v < best - options.minDelta());
     if (better) {
       best = v;
       bestEpoch = s.epoch();

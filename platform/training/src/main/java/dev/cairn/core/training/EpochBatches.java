@@ -13,10 +13,10 @@ import java.util.NoSuchElementException;
 
 /**
  * A split held as two arrays (features, labels) on one device, served in batches: per epoch one
- * permutation from the {@link SeededSampler} and one gather of the whole split into that order
- * (on the arrays' device), then every batch is a contiguous slice of it, a view that copies
- * nothing. Without shuffling the batches are slices of the split itself. DJL's {@code
- * ArrayDataset} instead built a boxed index list, an index array and a gather for every batch.
+ * permutation from the {@link SeededSampler} and one gather of the whole split into that order (on
+ * the arrays' device), then every batch is a contiguous slice of it, a view that copies nothing.
+ * Without shuffling the batches are slices of the split itself. DJL's {@code ArrayDataset} instead
+ * built a boxed index list, an index array and a gather for every batch.
  *
  * <p>The shuffled copy of the previous epoch is freed when the next epoch starts and by {@link
  * #close()}; it costs one more copy of the split on its device.
@@ -69,32 +69,40 @@ final class EpochBatches implements Dataset, AutoCloseable {
     }
     NDArray ex = x;
     NDArray ey = y;
-    return () -> new Iterator<>() {
-      private int next;
+    return () ->
+        new Iterator<>() {
+          private int next;
 
-      @Override
-      public boolean hasNext() {
-        return next < batches;
-      }
+          @Override
+          public boolean hasNext() {
+            return next < batches;
+          }
 
-      @Override
-      public Batch next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        long from = (long) next * batchSize;
-        long to = Math.min(size, from + batchSize);
-        next++;
-        NDManager batch = manager.newSubManager(ex.getDevice());
-        NDIndex slice = new NDIndex("{}:{}", from, to);
-        NDArray bx = ex.get(slice);
-        NDArray by = ey.get(slice);
-        bx.attach(batch);
-        by.attach(batch);
-        return new Batch(batch, new NDList(bx), new NDList(by), (int) (to - from),
-            Batchifier.STACK, Batchifier.STACK, next, batches);
-      }
-    };
+          @Override
+          public Batch next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            long from = (long) next * batchSize;
+            long to = Math.min(size, from + batchSize);
+            next++;
+            NDManager batch = manager.newSubManager(ex.getDevice());
+            NDIndex slice = new NDIndex("{}:{}", from, to);
+            NDArray bx = ex.get(slice);
+            NDArray by = ey.get(slice);
+            bx.attach(batch);
+            by.attach(batch);
+            return new Batch(
+                batch,
+                new NDList(bx),
+                new NDList(by),
+                (int) (to - from),
+                Batchifier.STACK,
+                Batchifier.STACK,
+                next,
+                batches);
+          }
+        };
   }
 
   private void closeEpoch() {

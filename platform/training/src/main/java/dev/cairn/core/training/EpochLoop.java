@@ -19,8 +19,15 @@ import java.io.IOException;
 final class EpochLoop {
   private EpochLoop() {}
 
-  static void fit(Trainer trainer, int firstEpoch, int lastEpoch, Dataset train, Dataset eval,
-      int evaluateEvery, TrackingListener tracking) throws IOException, TranslateException {
+  static void fit(
+      Trainer trainer,
+      int firstEpoch,
+      int lastEpoch,
+      Dataset train,
+      Dataset eval,
+      int evaluateEvery,
+      TrackingListener tracking)
+      throws IOException, TranslateException {
     // autograd only inside DJL's gradient collector: libtorch's grad mode is per thread and on by
     // default, so without this a worker thread's metrics and evaluation would record graphs
     JniUtils.setGradMode(false);

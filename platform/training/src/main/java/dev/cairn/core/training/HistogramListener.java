@@ -55,7 +55,8 @@ final class HistogramListener extends TrainingListenerAdapter {
       NDArray array = store.getValue(p.getValue(), device, true);
       if (array != null && array.hasGradient()) {
         try (NDArray gradient = array.getGradient()) {
-          gradients.put(p.getKey(), Histogram.of(gradient.toFloatArray(), Histogram.DEFAULT_BUCKETS));
+          gradients.put(
+              p.getKey(), Histogram.of(gradient.toFloatArray(), Histogram.DEFAULT_BUCKETS));
         }
       }
     }
@@ -80,7 +81,8 @@ final class HistogramListener extends TrainingListenerAdapter {
     if (active()) {
       for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
         if (p.getValue().isInitialized()) {
-          tracker.logHistogram("weights/" + p.getKey(), p.getValue().getArray().toFloatArray(), epoch);
+          tracker.logHistogram(
+              "weights/" + p.getKey(), p.getValue().getArray().toFloatArray(), epoch);
         }
       }
       gradients.forEach((name, h) -> tracker.logHistogram("gradients/" + name, h, epoch));

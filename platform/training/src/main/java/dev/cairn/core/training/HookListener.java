@@ -6,13 +6,13 @@ import dev.cairn.spi.Tracker;
 import dev.cairn.spi.TrainingHook;
 
 /**
- * Calls a model's {@link TrainingHook} with the run's tracker. Added after the
- * {@link TrackingListener}, whose step and epoch it reuses, so a hook's points line up with
- * {@code train/loss}.
+ * Calls a model's {@link TrainingHook} with the run's tracker. Added after the {@link
+ * TrackingListener}, whose step and epoch it reuses, so a hook's points line up with {@code
+ * train/loss}.
  *
- * <p>DJL tells listeners of a batch before the optimizer's update ({@code EasyTrain} calls
- * {@code trainer.step()} after {@code onTrainingBatch}), so the hook for step n runs when batch
- * n + 1 arrives, or at the end of the epoch, which follows the epoch's last update.
+ * <p>DJL tells listeners of a batch before the optimizer's update ({@code EasyTrain} calls {@code
+ * trainer.step()} after {@code onTrainingBatch}), so the hook for step n runs when batch n + 1
+ * arrives, or at the end of the epoch, which follows the epoch's last update.
  */
 final class HookListener extends TrainingListenerAdapter {
   private final TrainingHook hook;

@@ -18,9 +18,21 @@ final class Images {
     int w = (int) shape[3];
     long values = (long) n * c * side * side;
     if (values > Integer.MAX_VALUE - 8) {
-      throw new SpecException("dataset.resize", side + " makes " + n + " images of " + c + "x" + side
-          + "x" + side + " = " + values + " values, more than fit in memory at once; resize less or"
-          + " train on a dataset.subset");
+      throw new SpecException(
+          "dataset.resize",
+          side
+              + " makes "
+              + n
+              + " images of "
+              + c
+              + "x"
+              + side
+              + "x"
+              + side
+              + " = "
+              + values
+              + " values, more than fit in memory at once; resize less or"
+              + " train on a dataset.subset");
     }
     float[] out = new float[(int) values];
     for (int i = 0; i < n * c; i++) {
@@ -29,7 +41,8 @@ final class Images {
     return new Split(new Tensor(out, new long[] {n, c, side, side}), split.labels());
   }
 
-  static void resizePlane(float[] in, int inOff, int h, int w, float[] out, int outOff, int oh, int ow) {
+  static void resizePlane(
+      float[] in, int inOff, int h, int w, float[] out, int outOff, int oh, int ow) {
     double sy = (double) h / oh;
     double sx = (double) w / ow;
     for (int y = 0; y < oh; y++) {
@@ -53,8 +66,17 @@ final class Images {
    * Writes one CHW example shifted by ({@code dy}, {@code dx}) with zeros where it leaves the
    * image: a random crop of the zero-padded image, in place of padding then cropping.
    */
-  static void shiftedCopy(float[] in, int inOff, int c, int h, int w, int dy, int dx, boolean flip,
-      float[] out, int outOff) {
+  static void shiftedCopy(
+      float[] in,
+      int inOff,
+      int c,
+      int h,
+      int w,
+      int dy,
+      int dx,
+      boolean flip,
+      float[] out,
+      int outOff) {
     for (int ch = 0; ch < c; ch++) {
       int plane = ch * h * w;
       for (int y = 0; y < h; y++) {

@@ -6,15 +6,17 @@ import java.util.Map;
 
 /**
  * Discriminative learning rates: the wrapped optimizer's step on some parameters is scaled by a
- * factor, {@code w ← w + f·(w' − w)} where {@code w'} is where the optimizer would have moved
- * them. Scaling the step, not the gradient, makes the factor a learning-rate factor for every
- * optimizer (Adam's step does not change when its gradients are scaled).
+ * factor, {@code w ← w + f·(w' − w)} where {@code w'} is where the optimizer would have moved them.
+ * Scaling the step, not the gradient, makes the factor a learning-rate factor for every optimizer
+ * (Adam's step does not change when its gradients are scaled).
  */
 final class LayerRateOptimizer extends Optimizer {
   private final Optimizer delegate;
   private final Map<String, Float> factors;
 
-  /** @param factors learning-rate factor by parameter id; parameters not listed use 1 */
+  /**
+   * @param factors learning-rate factor by parameter id; parameters not listed use 1
+   */
   LayerRateOptimizer(Optimizer delegate, Map<String, Float> factors) {
     super(new NoOptions());
     this.delegate = delegate;

@@ -16,13 +16,14 @@ import org.slf4j.LoggerFactory;
  * Refuses a libtorch from {@code PYTORCH_LIBRARY_PATH} whose version does not match DJL's JNI.
  *
  * <p>DJL's JNI library is compiled against one libtorch (2.7.1 for pytorch-jni 2.7.1-0.35.1). A
- * different libtorch often loads without complaint and then fails on the first tensor: with
- * PyTorch 2.10 and later, every {@code NDManager.create} throws "set_stride is not allowed on a
- * Tensor created from .data or .detach()". Checked once, before training, so the user reads what
- * is wrong and what to install instead of that message.
+ * different libtorch often loads without complaint and then fails on the first tensor: with PyTorch
+ * 2.10 and later, every {@code NDManager.create} throws "set_stride is not allowed on a Tensor
+ * created from .data or .detach()". Checked once, before training, so the user reads what is wrong
+ * and what to install instead of that message.
  */
 public final class LibtorchCheck {
-  private static final Pattern PY_VERSION = Pattern.compile("__version__\\s*=\\s*['\"]([^'\"]+)['\"]");
+  private static final Pattern PY_VERSION =
+      Pattern.compile("__version__\\s*=\\s*['\"]([^'\"]+)['\"]");
   private static final Pattern ZEN5 = Pattern.compile("(?m)^cpu family\\s*:\\s*26\\s*$");
   private static final Logger LOG = LoggerFactory.getLogger(LibtorchCheck.class);
   private static volatile boolean checked;
@@ -30,8 +31,8 @@ public final class LibtorchCheck {
   private LibtorchCheck() {}
 
   /**
-   * Checks the process environment once; later calls return at once. The JNI's version comes
-   * from the pytorch-jni jar ({@code jnilib/pytorch.properties}), else from the engine.
+   * Checks the process environment once; later calls return at once. The JNI's version comes from
+   * the pytorch-jni jar ({@code jnilib/pytorch.properties}), else from the engine.
    */
   public static void checkOnce(String engineVersion) {
     if (checked) {
@@ -39,8 +40,9 @@ public final class LibtorchCheck {
     }
     check(System.getenv(), jniVersion().orElse(engineVersion));
     if (System.getenv("ONEDNN_MAX_CPU_ISA") == null && oneDnnUnsafe(cpuinfo())) {
-      LOG.warn("this CPU (AMD Zen 5) makes libtorch 2.7.1's oneDNN compute wrong convolutions and RNNs;"
-          + " set ONEDNN_MAX_CPU_ISA=SSE41 before starting Java (tools/cairn does)");
+      LOG.warn(
+          "this CPU (AMD Zen 5) makes libtorch 2.7.1's oneDNN compute wrong convolutions and RNNs;"
+              + " set ONEDNN_MAX_CPU_ISA=SSE41 before starting Java (tools/cairn does)");
     }
     checked = true;
   }
@@ -62,7 +64,8 @@ public final class LibtorchCheck {
   }
 
   static Optional<String> jniVersion() {
-    try (var in = LibtorchCheck.class.getClassLoader().getResourceAsStream("jnilib/pytorch.properties")) {
+    try (var in =
+        LibtorchCheck.class.getClassLoader().getResourceAsStream("jnilib/pytorch.properties")) {
       if (in == null) {
         return Optional.empty();
       }
@@ -75,8 +78,8 @@ public final class LibtorchCheck {
   }
 
   /**
-   * Throws when {@code env} points DJL at a libtorch of another major.minor version than
-   * {@code jniVersion}; does nothing when no external libtorch is used or its version is unknown.
+   * Throws when {@code env} points DJL at a libtorch of another major.minor version than {@code
+   * jniVersion}; does nothing when no external libtorch is used or its version is unknown.
    */
   public static void check(Map<String, String> env, String jniVersion) {
     String libPath = env.get("PYTORCH_LIBRARY_PATH");
@@ -90,18 +93,26 @@ public final class LibtorchCheck {
     String version = found.get();
     String wanted = jniVersion.split("-", 2)[0];
     if (!majorMinor(version).equals(majorMinor(jniVersion))) {
-      throw new EngineException("PYTORCH_LIBRARY_PATH=" + libPath + " holds PyTorch " + version
-          + ", but this build's DJL JNI (pytorch-jni " + jniVersion + ") needs libtorch "
-          + majorMinor(wanted) + ".x: a different libtorch loads but fails on the first tensor."
-          + " Point PYTORCH_LIBRARY_PATH at the lib folder of a libtorch " + wanted
-          + " download (CUDA 12.8 build for PYTORCH_FLAVOR=cu128), or unset it to train on the"
-          + " bundled CPU natives; see docs/gpu.md");
+      throw new EngineException(
+          "PYTORCH_LIBRARY_PATH="
+              + libPath
+              + " holds PyTorch "
+              + version
+              + ", but this build's DJL JNI (pytorch-jni "
+              + jniVersion
+              + ") needs libtorch "
+              + majorMinor(wanted)
+              + ".x: a different libtorch loads but fails on the first tensor."
+              + " Point PYTORCH_LIBRARY_PATH at the lib folder of a libtorch "
+              + wanted
+              + " download (CUDA 12.8 build for PYTORCH_FLAVOR=cu128), or unset it to train on the"
+              + " bundled CPU natives; see docs/gpu.md");
     }
   }
 
   /**
-   * The libtorch version next to a {@code lib} folder: {@code build-version} of a libtorch zip,
-   * or {@code version.py} of a pip-installed {@code torch}.
+   * The libtorch version next to a {@code lib} folder: {@code build-version} of a libtorch zip, or
+   * {@code version.py} of a pip-installed {@code torch}.
    */
   static Optional<String> versionOf(Path libDir) {
     Path root = libDir.toAbsolutePath().normalize().getParent();

@@ -25,10 +25,13 @@ public final class ModelGraph {
 
   /**
    * A block's type: its class, except for DJL's LambdaBlock, which stands for ReLU, pooling,
-   * flatten and more: those are told apart by the name DJL gives them (ReLU, maxPool2d, batchFlatten).
+   * flatten and more: those are told apart by the name DJL gives them (ReLU, maxPool2d,
+   * batchFlatten).
    */
   static String type(Block block) {
-    if (block instanceof ai.djl.nn.LambdaBlock lambda && lambda.getName() != null && !lambda.getName().isBlank()
+    if (block instanceof ai.djl.nn.LambdaBlock lambda
+        && lambda.getName() != null
+        && !lambda.getName().isBlank()
         && !lambda.getName().equals("anonymous")) {
       return lambda.getName();
     }

@@ -13,11 +13,11 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
 /**
- * The model with input standardisation in front: {@code model((x − mean) / std)}, with one mean
- * and standard deviation per channel (the first axis of {@code [channels, height, width]} images,
- * the last axis of other examples), computed on the training split. Mean and std are parameters
- * that never train, so they are saved with the weights and an exported model or a prediction takes
- * raw inputs, as the notes ask of normalisation ("applied at inference too").
+ * The model with input standardisation in front: {@code model((x − mean) / std)}, with one mean and
+ * standard deviation per channel (the first axis of {@code [channels, height, width]} images, the
+ * last axis of other examples), computed on the training split. Mean and std are parameters that
+ * never train, so they are saved with the weights and an exported model or a prediction takes raw
+ * inputs, as the notes ask of normalisation ("applied at inference too").
  */
 public final class NormalizeBlock extends AbstractBlock {
   private static final byte VERSION = 1;
@@ -42,8 +42,13 @@ public final class NormalizeBlock extends AbstractBlock {
   }
 
   private static Parameter stat(String name, Shape shape, Initializer init) {
-    return Parameter.builder().setName(name).setType(Parameter.Type.OTHER).optShape(shape)
-        .optInitializer(init).optRequiresGrad(false).build();
+    return Parameter.builder()
+        .setName(name)
+        .setType(Parameter.Type.OTHER)
+        .optShape(shape)
+        .optInitializer(init)
+        .optRequiresGrad(false)
+        .build();
   }
 
   static Shape statsShape(long[] exampleShape) {

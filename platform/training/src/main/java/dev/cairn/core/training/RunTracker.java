@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The {@link Tracker} of one run: checks its input on the caller's thread (so a bad image fails
- * the call, not the run) and hands everything to the run's {@link MetricSink}, which batches it to
- * the store without waiting. Safe to call from several threads.
+ * The {@link Tracker} of one run: checks its input on the caller's thread (so a bad image fails the
+ * call, not the run) and hands everything to the run's {@link MetricSink}, which batches it to the
+ * store without waiting. Safe to call from several threads.
  */
 public final class RunTracker implements Tracker {
   private static final int MAX_TAG_LENGTH = 255;
@@ -38,12 +38,13 @@ public final class RunTracker implements Tracker {
   @Override
   public synchronized void logParams(Map<String, ?> params) {
     Map<String, String> strings = new LinkedHashMap<>();
-    params.forEach((k, v) -> {
-      if (k == null || k.isBlank() || k.length() > 255) {
-        throw new IllegalArgumentException("param name '" + k + "' must be 1..255 characters");
-      }
-      strings.put(k, String.valueOf(v));
-    });
+    params.forEach(
+        (k, v) -> {
+          if (k == null || k.isBlank() || k.length() > 255) {
+            throw new IllegalArgumentException("param name '" + k + "' must be 1..255 characters");
+          }
+          strings.put(k, String.valueOf(v));
+        });
     sink.acceptParams(runId, strings);
   }
 
@@ -51,8 +52,16 @@ public final class RunTracker implements Tracker {
   public synchronized void logImage(String tag, byte[] png, String caption, long step) {
     checkTag(tag);
     Png.Size size = Png.check(tag, png);
-    sink.acceptMedia(new MediaRecord.Image(runId, tag, step, System.currentTimeMillis(), size.width(),
-        size.height(), caption, png.clone()));
+    sink.acceptMedia(
+        new MediaRecord.Image(
+            runId,
+            tag,
+            step,
+            System.currentTimeMillis(),
+            size.width(),
+            size.height(),
+            caption,
+            png.clone()));
   }
 
   @Override
@@ -64,15 +73,17 @@ public final class RunTracker implements Tracker {
 
   /** A histogram already bucketed. */
   public synchronized void logHistogram(String tag, Histogram histogram, long step) {
-    sink.acceptMedia(new MediaRecord.HistogramAt(runId, checkTag(tag), step, System.currentTimeMillis(), histogram));
+    sink.acceptMedia(
+        new MediaRecord.HistogramAt(
+            runId, checkTag(tag), step, System.currentTimeMillis(), histogram));
   }
 
   @Override
   public synchronized void logText(String tag, String text, long step) {
     checkTag(tag);
     if (text == null || text.length() > MAX_TEXT_LENGTH) {
-      throw new IllegalArgumentException("text '" + tag + "' must be non-null and at most "
-          + MAX_TEXT_LENGTH + " characters");
+      throw new IllegalArgumentException(
+          "text '" + tag + "' must be non-null and at most " + MAX_TEXT_LENGTH + " characters");
     }
     sink.acceptMedia(new MediaRecord.Text(runId, tag, step, System.currentTimeMillis(), text));
   }

@@ -33,7 +33,8 @@ final class SampleImagesListener extends TrainingListenerAdapter {
   private int[] sampleTrue;
   private int[] samplePredicted;
 
-  SampleImagesListener(RunTracker tracker, List<String> classes, long[] exampleShape, int everyEpochs) {
+  SampleImagesListener(
+      RunTracker tracker, List<String> classes, long[] exampleShape, int everyEpochs) {
     this.tracker = tracker;
     this.classes = classes;
     this.exampleShape = exampleShape.clone();
@@ -74,7 +75,12 @@ final class SampleImagesListener extends TrainingListenerAdapter {
       }
       try (NDArray argMax = predictions.head().argMax(1)) {
         long[] predicted = argMax.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
-        float[] truth = entry.getValue().head().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] truth =
+            entry
+                .getValue()
+                .head()
+                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                .toFloatArray();
         for (int i = 0; i < predicted.length && i < truth.length; i++) {
           int t = (int) truth[i];
           int p = (int) predicted[i];
@@ -101,7 +107,8 @@ final class SampleImagesListener extends TrainingListenerAdapter {
 
   @Override
   public void onEpoch(Trainer trainer) {
-    if (active() && !firstBatch) { // an epoch without evaluation (logging.evaluateEveryEpochs) logs none
+    if (active()
+        && !firstBatch) { // an epoch without evaluation (logging.evaluateEveryEpochs) logs none
       if (sampleData != null) {
         logGrid();
       }
@@ -129,7 +136,9 @@ final class SampleImagesListener extends TrainingListenerAdapter {
     int height = rows * cellH;
     byte[] rgb = new byte[width * height * 3];
     int per = h * w * channels;
-    StringBuilder caption = new StringBuilder("true → predicted, left to right, top to bottom (green border: right, red: wrong)\n");
+    StringBuilder caption =
+        new StringBuilder(
+            "true → predicted, left to right, top to bottom (green border: right, red: wrong)\n");
     for (int i = 0; i < n; i++) {
       float min = Float.POSITIVE_INFINITY;
       float max = Float.NEGATIVE_INFINITY;
@@ -159,10 +168,17 @@ final class SampleImagesListener extends TrainingListenerAdapter {
           }
         }
       }
-      caption.append(String.format(Locale.ROOT, "%d. %s → %s%s%n", i + 1, label(sampleTrue[i]),
-          label(samplePredicted[i]), right ? "" : "  ✗"));
+      caption.append(
+          String.format(
+              Locale.ROOT,
+              "%d. %s → %s%s%n",
+              i + 1,
+              label(sampleTrue[i]),
+              label(samplePredicted[i]),
+              right ? "" : "  ✗"));
     }
-    tracker.logImage(SAMPLES_TAG, PngWriter.rgb(width, height, rgb), caption.toString().trim(), epoch);
+    tracker.logImage(
+        SAMPLES_TAG, PngWriter.rgb(width, height, rgb), caption.toString().trim(), epoch);
   }
 
   private void logConfusion() {
@@ -201,9 +217,12 @@ final class SampleImagesListener extends TrainingListenerAdapter {
         }
       }
     }
-    tracker.logImage(CONFUSION_TAG, PngWriter.rgb(side, side, rgb),
+    tracker.logImage(
+        CONFUSION_TAG,
+        PngWriter.rgb(side, side, rgb),
         "rows: true class, columns: predicted class, darker = larger share of the row; classes in order: "
-            + String.join(", ", classes), epoch);
+            + String.join(", ", classes),
+        epoch);
     tracker.logText(CONFUSION_TAG, table(), epoch);
   }
 
@@ -214,7 +233,8 @@ final class SampleImagesListener extends TrainingListenerAdapter {
     for (String c : classes) {
       width = Math.max(width, c.length() + 1);
     }
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", "true\\pred"));
+    StringBuilder sb =
+        new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", "true\\pred"));
     for (String c : classes) {
       sb.append(String.format(Locale.ROOT, " %" + width + "s", c));
     }

@@ -23,8 +23,13 @@ final class SpecFile {
     try {
       return Files.readString(dir.resolve(NAME));
     } catch (NoSuchFileException e) {
-      throw new IOException(what + " has no " + NAME + " next to its weights in " + dir
-          + " (trained by an older Cairn?); train it again to fine-tune from it");
+      throw new IOException(
+          what
+              + " has no "
+              + NAME
+              + " next to its weights in "
+              + dir
+              + " (trained by an older Cairn?); train it again to fine-tune from it");
     }
   }
 }

@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.DataType;
 /**
  * Loss and accuracy summed over the batches of one epoch on one split. Sums stay on the device and
  * are read once per epoch, so the training loop never waits for them. A full batch costs four
- * native calls: the loss added in place, and argmax, compare and an in-place add of the hits into
- * a per-position counter (summed once at the end); only a smaller last batch takes a few more.
+ * native calls: the loss added in place, and argmax, compare and an in-place add of the hits into a
+ * per-position counter (summed once at the end); only a smaller last batch takes a few more.
  */
 final class SplitMetrics implements AutoCloseable {
   private final NDManager manager;

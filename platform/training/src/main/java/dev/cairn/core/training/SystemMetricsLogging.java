@@ -46,10 +46,12 @@ final class SystemMetricsLogging {
     if (everySeconds <= 0) {
       return null;
     }
-    return SystemMetrics.start(everySeconds, (step, wall, values) -> {
-      synchronized (sink) {
-        values.forEach((tag, v) -> sink.accept(new ScalarPoint(runId, tag, step, wall, v)));
-      }
-    });
+    return SystemMetrics.start(
+        everySeconds,
+        (step, wall, values) -> {
+          synchronized (sink) {
+            values.forEach((tag, v) -> sink.accept(new ScalarPoint(runId, tag, step, wall, v)));
+          }
+        });
   }
 }

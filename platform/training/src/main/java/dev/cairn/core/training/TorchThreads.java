@@ -11,9 +11,9 @@ import java.util.Map;
  * sequential, and a second pool only competes for the same cores. Both are read once, when DJL
  * loads libtorch, from the system properties DJL documents ({@code ai.djl.pytorch.num_threads},
  * {@code ai.djl.pytorch.num_interop_threads}); intra-op can change later (process-wide), inter-op
- * cannot. OpenMP's wait policy is an environment variable read when libtorch loads, so the
- * launcher sets it ({@code OMP_WAIT_POLICY=PASSIVE}: idle threads sleep instead of spinning, which
- * on a shared machine made every process 10-40x slower).
+ * cannot. OpenMP's wait policy is an environment variable read when libtorch loads, so the launcher
+ * sets it ({@code OMP_WAIT_POLICY=PASSIVE}: idle threads sleep instead of spinning, which on a
+ * shared machine made every process 10-40x slower).
  */
 public final class TorchThreads {
   static final String INTRA = "ai.djl.pytorch.num_threads";

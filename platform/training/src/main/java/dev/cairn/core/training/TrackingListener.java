@@ -43,9 +43,17 @@ final class TrackingListener extends TrainingListenerAdapter {
   private SplitMetrics train;
   private SplitMetrics eval;
 
-  TrackingListener(String runId, MetricSink sink, TrainingObserver observer,
-      CapturingLoss loss, ai.djl.training.tracker.Tracker learningRate,
-      int logEvery, int epochs, int batchesPerEpoch, String evalSplit, boolean classification,
+  TrackingListener(
+      String runId,
+      MetricSink sink,
+      TrainingObserver observer,
+      CapturingLoss loss,
+      ai.djl.training.tracker.Tracker learningRate,
+      int logEvery,
+      int epochs,
+      int batchesPerEpoch,
+      String evalSplit,
+      boolean classification,
       BooleanSupplier cancelled) {
     this.runId = runId;
     this.sink = sink;
@@ -110,7 +118,9 @@ final class TrackingListener extends TrainingListenerAdapter {
   /** The batch's mean loss computed from its predictions (single device). */
   private static NDArray evaluate(Trainer trainer, BatchData batchData) {
     var device = batchData.getLabels().keySet().iterator().next();
-    return trainer.getLoss().evaluate(batchData.getLabels().get(device), batchData.getPredictions().get(device));
+    return trainer
+        .getLoss()
+        .evaluate(batchData.getLabels().get(device), batchData.getPredictions().get(device));
   }
 
   private static void add(SplitMetrics metrics, NDArray meanLoss, BatchData batchData, long size) {
@@ -148,8 +158,19 @@ final class TrackingListener extends TrainingListenerAdapter {
     emit("epoch/time_s", epoch, now, seconds);
     sink.flush();
 
-    lastEpoch = new EpochSummary(epoch, epochs, step, trainLoss, trainAcc, evalSplit, evalLoss,
-        evalAcc, samplesPerSecond, trainSeconds, seconds);
+    lastEpoch =
+        new EpochSummary(
+            epoch,
+            epochs,
+            step,
+            trainLoss,
+            trainAcc,
+            evalSplit,
+            evalLoss,
+            evalAcc,
+            samplesPerSecond,
+            trainSeconds,
+            seconds);
     observer.onEpoch(lastEpoch);
     epoch++;
     batchInEpoch = 0;
@@ -184,7 +205,9 @@ final class TrackingListener extends TrainingListenerAdapter {
     return lastLoss;
   }
 
-  /** Continues a resumed run: {@code epochsDone} epochs and {@code stepsDone} steps are behind it. */
+  /**
+   * Continues a resumed run: {@code epochsDone} epochs and {@code stepsDone} steps are behind it.
+   */
   void startAt(int epochsDone, long stepsDone) {
     epoch = epochsDone + 1;
     step = stepsDone;

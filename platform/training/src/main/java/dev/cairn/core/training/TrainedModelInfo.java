@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What an export needs to know about a trained model besides its parameters, saved next to them
- * as {@value #FILE_NAME} by the training runner: the data's shapes, task and class labels, and
- * where the model came from.
+ * What an export needs to know about a trained model besides its parameters, saved next to them as
+ * {@value #FILE_NAME} by the training runner: the data's shapes, task and class labels, and where
+ * the model came from.
  *
  * @param format version of this file's layout
  * @param runId the run that trained it
@@ -41,16 +41,33 @@ public record TrainedModelInfo(
     long seed) {
   public static final String FILE_NAME = "cairn-model.json";
   static final int FORMAT = 1;
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public TrainedModelInfo {
     classLabels = classLabels == null ? List.of() : List.copyOf(classLabels);
   }
 
-  public static TrainedModelInfo of(String runId, String specSha256, String modelPlugin, String datasetPlugin,
-      DatasetInfo data, int epochs, long seed) {
-    return new TrainedModelInfo(FORMAT, runId, specSha256, modelPlugin, datasetPlugin, data.task(),
-        data.inputShape(), data.outputShape(), data.classLabels(), epochs, seed);
+  public static TrainedModelInfo of(
+      String runId,
+      String specSha256,
+      String modelPlugin,
+      String datasetPlugin,
+      DatasetInfo data,
+      int epochs,
+      long seed) {
+    return new TrainedModelInfo(
+        FORMAT,
+        runId,
+        specSha256,
+        modelPlugin,
+        datasetPlugin,
+        data.task(),
+        data.inputShape(),
+        data.outputShape(),
+        data.classLabels(),
+        epochs,
+        seed);
   }
 
   public DatasetInfo datasetInfo() {

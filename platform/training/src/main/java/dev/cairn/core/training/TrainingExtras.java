@@ -42,9 +42,9 @@ import java.util.Set;
  * The course's dataset-wide and training options around {@link TrainingRunner}'s loop: data
  * preparation (subset, validation split / k-fold, resize), normalisation inside the model,
  * augmented and mixup batches, gradient accumulation, fine-tuning from another run (weights, new
- * head, frozen body, body learning-rate factor), checkpoints and resuming, early stopping, top-k and
- * per-class accuracy. One instance per training; the runner calls it at fixed points, and a spec
- * without options passes through unchanged.
+ * head, frozen body, body learning-rate factor), checkpoints and resuming, early stopping, top-k
+ * and per-class accuracy. One instance per training; the runner calls it at fixed points, and a
+ * spec without options passes through unchanged.
  */
 final class TrainingExtras {
   private static final String ENGINE = "PyTorch";
@@ -67,7 +67,8 @@ final class TrainingExtras {
   private int lastEpoch;
   private boolean restored;
 
-  TrainingExtras(ResolvedSpec resolved, String runId, TrainingRunner.Environment env, Resume resume) {
+  TrainingExtras(
+      ResolvedSpec resolved, String runId, TrainingRunner.Environment env, Resume resume) {
     this.resolved = resolved;
     this.spec = resolved.spec();
     this.data = spec.data();
@@ -84,12 +85,14 @@ final class TrainingExtras {
     trainSplit = prepared.train();
     if ((data.mixup() > 0 || options.topK() > 0 || options.perClassAccuracy())
         && info.task() != Task.CLASSIFICATION) {
-      throw new SpecException(data.mixup() > 0 ? "dataset.mixup" : "training.topK",
+      throw new SpecException(
+          data.mixup() > 0 ? "dataset.mixup" : "training.topK",
           "needs a classification dataset; '" + spec.dataset().plugin() + "' is regression");
     }
     if (options.topK() > info.numClasses() && options.topK() > 0) {
-      throw new SpecException("training.topK", options.topK() + " is not allowed; the dataset has "
-          + info.numClasses() + " classes");
+      throw new SpecException(
+          "training.topK",
+          options.topK() + " is not allowed; the dataset has " + info.numClasses() + " classes");
     }
     SpecFile.write(env.runDir(runId), spec.text());
     return prepared;
@@ -116,7 +119,9 @@ final class TrainingExtras {
   /** The plugin's optimizer with accumulation and per-layer rates around it. */
   Optimizer optimizer(Optimizer optimizer) {
     Optimizer out = optimizer;
-    if (options.fineTune() != null && options.fineTune().bodyLr() != 1 && !options.fineTune().freeze()) {
+    if (options.fineTune() != null
+        && options.fineTune().bodyLr() != 1
+        && !options.fineTune().freeze()) {
       Set<String> head = WeightTransfer.head(inner);
       Map<String, Float> factors = new HashMap<>();
       for (Pair<String, Parameter> p : inner.getParameters()) {
@@ -147,9 +152,16 @@ final class TrainingExtras {
   Dataset trainSet(EpochBatches plain) {
     int done = resume == null ? 0 : resume.checkpoint().epoch();
     if (data.cropPadding() > 0 || data.flip() || data.mixup() > 0) {
-      BatchSource source = new BatchSource(trainSplit, info.task() == Task.CLASSIFICATION,
-          info.outputSize(), spec.loader().batchSize(), spec.loader().shuffle(),
-          spec.loader().dropLast(), spec.seed(), data);
+      BatchSource source =
+          new BatchSource(
+              trainSplit,
+              info.task() == Task.CLASSIFICATION,
+              info.outputSize(),
+              spec.loader().batchSize(),
+              spec.loader().shuffle(),
+              spec.loader().dropLast(),
+              spec.seed(),
+              data);
       source.startAtEpoch(done);
       return source;
     }
@@ -167,14 +179,25 @@ final class TrainingExtras {
       String monitor = options.earlyStopping().monitor();
       String split = monitor.substring(0, monitor.indexOf('_'));
       if (!split.equals("train") && spec.evaluateEveryEpochs() > 1) {
-        throw new SpecException("logging.evaluateEveryEpochs", spec.evaluateEveryEpochs() + " is not"
-            + " allowed with training.earlyStopping.monitor '" + monitor + "', which needs an evaluation"
-            + " every epoch; use 1 or monitor train_*");
+        throw new SpecException(
+            "logging.evaluateEveryEpochs",
+            spec.evaluateEveryEpochs()
+                + " is not"
+                + " allowed with training.earlyStopping.monitor '"
+                + monitor
+                + "', which needs an evaluation"
+                + " every epoch; use 1 or monitor train_*");
       }
       if (!split.equals("train") && !split.equals(evalSplit)) {
-        throw new SpecException("training.earlyStopping.monitor", "'" + monitor + "' is not tracked:"
-            + " this run evaluates " + (evalSplit == null ? "no split" : "the " + evalSplit + " split")
-            + "; monitor train_* or " + (evalSplit == null ? "add dataset.validation" : evalSplit + "_*"));
+        throw new SpecException(
+            "training.earlyStopping.monitor",
+            "'"
+                + monitor
+                + "' is not tracked:"
+                + " this run evaluates "
+                + (evalSplit == null ? "no split" : "the " + evalSplit + " split")
+                + "; monitor train_* or "
+                + (evalSplit == null ? "add dataset.validation" : evalSplit + "_*"));
       }
     }
   }
@@ -184,36 +207,58 @@ final class TrainingExtras {
     List<TrainingListener> out = new ArrayList<>();
     int done = resume == null ? 0 : resume.checkpoint().epoch();
     if ((options.topK() > 0 || options.perClassAccuracy()) && evalSplit != null) {
-      classMetrics = new ClassMetricsListener(runId, env.sink(), evalSplit, options.topK(),
-          info.classLabels(), options.perClassAccuracy(), done);
+      classMetrics =
+          new ClassMetricsListener(
+              runId,
+              env.sink(),
+              evalSplit,
+              options.topK(),
+              info.classLabels(),
+              options.perClassAccuracy(),
+              done);
       out.add(classMetrics);
     }
     if (options.checkpointEvery() > 0) {
-      out.add(new TrainingListenerAdapter() {
-        @Override
-        public void onEpoch(Trainer trainer) {
-          EpochSummary s = tracking.lastEpoch();
-          if (s.epoch() % options.checkpointEvery() == 0 || s.epoch() == s.epochs()) {
-            try {
-              Checkpoints.save(model, env.runDir(runId), s.epoch(), s.step(), modelInfo(s.epoch()),
-                  spec.text(), options.keepCheckpoints());
-            } catch (IOException e) {
-              throw new UncheckedIOException("checkpoint after epoch " + s.epoch() + " failed", e);
+      out.add(
+          new TrainingListenerAdapter() {
+            @Override
+            public void onEpoch(Trainer trainer) {
+              EpochSummary s = tracking.lastEpoch();
+              if (s.epoch() % options.checkpointEvery() == 0 || s.epoch() == s.epochs()) {
+                try {
+                  Checkpoints.save(
+                      model,
+                      env.runDir(runId),
+                      s.epoch(),
+                      s.step(),
+                      modelInfo(s.epoch()),
+                      spec.text(),
+                      options.keepCheckpoints());
+                } catch (IOException e) {
+                  throw new UncheckedIOException(
+                      "checkpoint after epoch " + s.epoch() + " failed", e);
+                }
+              }
             }
-          }
-        }
-      });
+          });
     }
     if (options.earlyStopping() != null) {
-      earlyStopping = new EarlyStoppingListener(options.earlyStopping(), () -> tracking.lastEpoch(), block);
+      earlyStopping =
+          new EarlyStoppingListener(options.earlyStopping(), () -> tracking.lastEpoch(), block);
       out.add(earlyStopping);
     }
     return out;
   }
 
   TrainedModelInfo modelInfo(int epochs) {
-    return TrainedModelInfo.of(runId, Provenance.sha256(spec.text()), spec.model().plugin(),
-        spec.dataset().plugin(), info, epochs, spec.seed());
+    return TrainedModelInfo.of(
+        runId,
+        Provenance.sha256(spec.text()),
+        spec.model().plugin(),
+        spec.dataset().plugin(),
+        info,
+        epochs,
+        spec.seed());
   }
 
   /** After the trainer initialised the block: statistics, loaded weights, frozen layers. */
@@ -222,18 +267,36 @@ final class TrainingExtras {
     if (normalized != null) {
       Normalization stats = Normalization.of(trainSplit.features());
       normalized.setStatistics(stats.mean(), stats.std());
-      env.sink().acceptParams(runId, Map.of(
-          "dataset.normalize.mean", java.util.Arrays.toString(stats.mean()),
-          "dataset.normalize.std", java.util.Arrays.toString(stats.std())));
+      env.sink()
+          .acceptParams(
+              runId,
+              Map.of(
+                  "dataset.normalize.mean", java.util.Arrays.toString(stats.mean()),
+                  "dataset.normalize.std", java.util.Arrays.toString(stats.std())));
     }
     if (resume != null) {
-      Block fresh = wrapLike(spec, resolved.model().provider().build(resolved.model().params(),
-          new ModelContext(info, spec.seed())), info);
-      WeightTransfer.Result r = load(fresh, resume.checkpoint().dir(), block, Set.of(),
-          "checkpoint " + resume.checkpoint().dir());
+      Block fresh =
+          wrapLike(
+              spec,
+              resolved
+                  .model()
+                  .provider()
+                  .build(resolved.model().params(), new ModelContext(info, spec.seed())),
+              info);
+      WeightTransfer.Result r =
+          load(
+              fresh,
+              resume.checkpoint().dir(),
+              block,
+              Set.of(),
+              "checkpoint " + resume.checkpoint().dir());
       if (!r.kept().isEmpty()) {
-        throw new IOException("checkpoint " + resume.checkpoint().dir() + " does not fit this model:"
-            + " no saved values for " + r.kept());
+        throw new IOException(
+            "checkpoint "
+                + resume.checkpoint().dir()
+                + " does not fit this model:"
+                + " no saved values for "
+                + r.kept());
       }
     } else if (options.fineTune() != null) {
       fineTune();
@@ -261,28 +324,54 @@ final class TrainingExtras {
     Path sourceRun = findRun(ft.from());
     Path weights = sourceRun.resolve("model");
     if (!Files.isDirectory(weights)) {
-      weights = Checkpoints.latest(sourceRun).map(Checkpoints.Checkpoint::dir).orElseThrow(() ->
-          new SpecException("training.fineTune.from", "run '" + ft.from() + "' has no saved model or"
-              + " checkpoint under " + sourceRun));
+      weights =
+          Checkpoints.latest(sourceRun)
+              .map(Checkpoints.Checkpoint::dir)
+              .orElseThrow(
+                  () ->
+                      new SpecException(
+                          "training.fineTune.from",
+                          "run '"
+                              + ft.from()
+                              + "' has no saved model or"
+                              + " checkpoint under "
+                              + sourceRun));
     }
-    ExperimentSpec source = SpecParser.parse(SpecFile.read(sourceRun, "run '" + ft.from() + "'"), ft.from());
-    env.sink().acceptParams(runId, Map.of("training.fineTune.fromRun", sourceRun.getFileName().toString()));
+    ExperimentSpec source =
+        SpecParser.parse(SpecFile.read(sourceRun, "run '" + ft.from() + "'"), ft.from());
+    env.sink()
+        .acceptParams(
+            runId, Map.of("training.fineTune.fromRun", sourceRun.getFileName().toString()));
     if (!source.model().plugin().equals(spec.model().plugin())) {
-      throw new SpecException("training.fineTune.from", "run '" + ft.from() + "' trained model '"
-          + source.model().plugin() + "' but this spec builds '" + spec.model().plugin()
-          + "'; fine-tuning loads weights into the same architecture");
+      throw new SpecException(
+          "training.fineTune.from",
+          "run '"
+              + ft.from()
+              + "' trained model '"
+              + source.model().plugin()
+              + "' but this spec builds '"
+              + spec.model().plugin()
+              + "'; fine-tuning loads weights into the same architecture");
     }
-    TrainedModelInfo sourceInfo = TrainedModelInfo.read(weights).orElseThrow(() ->
-        new IOException("run '" + ft.from() + "' has no model description in its saved weights"));
+    TrainedModelInfo sourceInfo =
+        TrainedModelInfo.read(weights)
+            .orElseThrow(
+                () ->
+                    new IOException(
+                        "run '" + ft.from() + "' has no model description in its saved weights"));
     var provider = resolved.model().provider();
     Params params = Params.validate("model", provider.params(), source.model().params());
-    Block sourceBlock = wrapLike(source, provider.build(params,
-        new ModelContext(sourceInfo.datasetInfo(), source.seed())), sourceInfo.datasetInfo());
+    Block sourceBlock =
+        wrapLike(
+            source,
+            provider.build(params, new ModelContext(sourceInfo.datasetInfo(), source.seed())),
+            sourceInfo.datasetInfo());
     Set<String> skip = ft.newHead() ? WeightTransfer.head(inner) : Set.of();
     WeightTransfer.Result r = load(sourceBlock, weights, inner, skip, "run '" + ft.from() + "'");
     if (r.loaded().isEmpty()) {
-      throw new SpecException("training.fineTune.from", "no weights of run '" + ft.from()
-          + "' fit this model (different sizes everywhere?)");
+      throw new SpecException(
+          "training.fineTune.from",
+          "no weights of run '" + ft.from() + "' fit this model (different sizes everywhere?)");
     }
     if (ft.newHead()) {
       // the new head starts at zero, as Big Transfer (BiT) does: the first predictions are uniform
@@ -290,7 +379,8 @@ final class TrainingExtras {
       // the base rate and a slow body takes many steps to unlearn
       for (Pair<String, Parameter> p : inner.getParameters()) {
         if (skip.contains(p.getKey()) && p.getValue().isInitialized()) {
-          WeightTransfer.assign(p.getValue().getArray(), new float[Math.toIntExact(p.getValue().getArray().size())]);
+          WeightTransfer.assign(
+              p.getValue().getArray(), new float[Math.toIntExact(p.getValue().getArray().size())]);
         }
       }
     }
@@ -301,9 +391,12 @@ final class TrainingExtras {
         }
       }
     }
-    env.sink().acceptParams(runId, Map.of(
-        "training.fineTune.loadedParameters", Integer.toString(r.loaded().size()),
-        "training.fineTune.newParameters", String.join(" ", r.kept())));
+    env.sink()
+        .acceptParams(
+            runId,
+            Map.of(
+                "training.fineTune.loadedParameters", Integer.toString(r.loaded().size()),
+                "training.fineTune.newParameters", String.join(" ", r.kept())));
   }
 
   /**
@@ -322,13 +415,17 @@ final class TrainingExtras {
       try (var dirs = Files.list(runs)) {
         for (Path dir : dirs.toList()) {
           Path specFile = dir.resolve(SpecFile.NAME);
-          boolean hasWeights = Files.isDirectory(dir.resolve("model")) || Checkpoints.latest(dir).isPresent();
-          if (!Files.isRegularFile(specFile) || !hasWeights || dir.getFileName().toString().equals(runId)) {
+          boolean hasWeights =
+              Files.isDirectory(dir.resolve("model")) || Checkpoints.latest(dir).isPresent();
+          if (!Files.isRegularFile(specFile)
+              || !hasWeights
+              || dir.getFileName().toString().equals(runId)) {
             continue;
           }
           String name;
           try {
-            name = SpecParser.parse(Files.readString(specFile), dir.getFileName().toString()).name();
+            name =
+                SpecParser.parse(Files.readString(specFile), dir.getFileName().toString()).name();
           } catch (RuntimeException e) {
             continue;
           }
@@ -341,8 +438,14 @@ final class TrainingExtras {
       }
     }
     if (best == null) {
-      throw new SpecException("training.fineTune.from", "no run with id or name '" + from + "' has saved"
-          + " weights in " + runs + "; train it first (`cairn runs` lists runs)");
+      throw new SpecException(
+          "training.fineTune.from",
+          "no run with id or name '"
+              + from
+              + "' has saved"
+              + " weights in "
+              + runs
+              + "; train it first (`cairn runs` lists runs)");
     }
     return best;
   }
@@ -353,15 +456,16 @@ final class TrainingExtras {
   }
 
   /** Loads saved weights into {@code fresh} and copies what fits into {@code target}. */
-  private WeightTransfer.Result load(Block fresh, Path dir, Block target, Set<String> skip, String what)
-      throws IOException {
+  private WeightTransfer.Result load(
+      Block fresh, Path dir, Block target, Set<String> skip, String what) throws IOException {
     try (Model source = Model.newInstance("source", Device.cpu(), ENGINE)) {
       source.setBlock(fresh);
       source.load(dir, TrainingRunner.MODEL_NAME);
       Block from = fresh instanceof NormalizeBlock n && target == inner ? n.model() : fresh;
       return WeightTransfer.copy(from, target, skip);
     } catch (MalformedModelException | RuntimeException e) {
-      throw new IOException("the weights of " + what + " in " + dir + " do not load: " + e.getMessage(), e);
+      throw new IOException(
+          "the weights of " + what + " in " + dir + " do not load: " + e.getMessage(), e);
     }
   }
 
@@ -375,16 +479,24 @@ final class TrainingExtras {
     try {
       loop.run();
     } catch (EarlyStoppingListener.Stop stop) {
-      env.sink().acceptParams(runId, Map.of(
-          "training.earlyStopping.stoppedEpoch", Integer.toString(earlyStopping.stoppedEpoch()),
-          "training.earlyStopping.reason", stop.getMessage()));
+      env.sink()
+          .acceptParams(
+              runId,
+              Map.of(
+                  "training.earlyStopping.stoppedEpoch",
+                      Integer.toString(earlyStopping.stoppedEpoch()),
+                  "training.earlyStopping.reason", stop.getMessage()));
     }
     EpochSummary last = tracking.lastEpoch();
     lastEpoch = last == null ? 0 : last.epoch();
     if (earlyStopping != null && earlyStopping.restoreBest(lastEpoch)) {
       restored = true;
-      env.sink().acceptParams(runId, Map.of(
-          "training.earlyStopping.restoredEpoch", Integer.toString(earlyStopping.bestEpoch())));
+      env.sink()
+          .acceptParams(
+              runId,
+              Map.of(
+                  "training.earlyStopping.restoredEpoch",
+                  Integer.toString(earlyStopping.bestEpoch())));
     }
   }
 

@@ -5,7 +5,8 @@ public interface TrainingObserver {
   TrainingObserver NONE = new TrainingObserver() {};
 
   /** Training is about to start. */
-  default void onStart(String runId, String device, int epochs, int batchesPerEpoch, long parameterCount) {}
+  default void onStart(
+      String runId, String device, int epochs, int batchesPerEpoch, long parameterCount) {}
 
   /**
    * After each training batch.

@@ -21,7 +21,6 @@ import dev.cairn.spi.DatasetContext;
 import dev.cairn.spi.DatasetInfo;
 import dev.cairn.spi.DatasetSplits;
 import dev.cairn.spi.ModelContext;
-import dev.cairn.spi.OptimizerContext;
 import dev.cairn.spi.OptimizerSetup;
 import dev.cairn.spi.SpecException;
 import dev.cairn.spi.Split;
@@ -55,7 +54,11 @@ public final class TrainingRunner {
    * @param cancelled polled every batch; when true the training stops with a CancellationException
    */
   public record Environment(
-      Path dataDir, boolean offline, MetricSink sink, TrainingObserver observer, BooleanSupplier cancelled) {
+      Path dataDir,
+      boolean offline,
+      MetricSink sink,
+      TrainingObserver observer,
+      BooleanSupplier cancelled) {
     /** Where a run's files live: {@code dataDir/runs/<runId>}. */
     public Path runDir(String runId) {
       return runDir(dataDir, runId);
@@ -98,10 +101,13 @@ public final class TrainingRunner {
     if (systemEvery <= 0) {
       return trainWith(resolved, runId, env, resume);
     }
-    // system/* series from a daemon thread, stopped (with a last sample) and flushed at the run's end
+    // system/* series from a daemon thread, stopped (with a last sample) and flushed at the run's
+    // end
     SystemMetricsLogging.LockedSink sink = new SystemMetricsLogging.LockedSink(env.sink());
-    Environment shared = new Environment(env.dataDir(), env.offline(), sink, env.observer(), env.cancelled());
-    dev.cairn.core.system.SystemMetrics system = SystemMetricsLogging.start(systemEvery, runId, sink);
+    Environment shared =
+        new Environment(env.dataDir(), env.offline(), sink, env.observer(), env.cancelled());
+    dev.cairn.core.system.SystemMetrics system =
+        SystemMetricsLogging.start(systemEvery, runId, sink);
     try {
       return trainWith(resolved, runId, shared, resume);
     } finally {
@@ -110,7 +116,8 @@ public final class TrainingRunner {
     }
   }
 
-  private TrainingResult trainWith(ResolvedSpec resolved, String runId, Environment env, Resume resume)
+  private TrainingResult trainWith(
+      ResolvedSpec resolved, String runId, Environment env, Resume resume)
       throws IOException, TranslateException {
     ExperimentSpec spec = resolved.spec();
     TrainingExtras extras = new TrainingExtras(resolved, runId, env, resume);
@@ -122,8 +129,13 @@ public final class TrainingRunner {
 
     DatasetSplits data;
     try {
-      data = resolved.dataset().provider().load(
-          resolved.dataset().params(), new DatasetContext(env.dataDir(), spec.seed(), env.offline()));
+      data =
+          resolved
+              .dataset()
+              .provider()
+              .load(
+                  resolved.dataset().params(),
+                  new DatasetContext(env.dataDir(), spec.seed(), env.offline()));
     } catch (IOException e) {
       throw new DatasetLoadException(e);
     }
@@ -131,24 +143,44 @@ public final class TrainingRunner {
     DatasetInfo info = data.info();
     checkLossFitsTask(resolved, info);
     int trainSize = data.train().size();
-    SeededSampler sampler = new SeededSampler(
-        spec.loader().batchSize(), spec.loader().shuffle(), spec.loader().dropLast(), spec.seed());
+    SeededSampler sampler =
+        new SeededSampler(
+            spec.loader().batchSize(),
+            spec.loader().shuffle(),
+            spec.loader().dropLast(),
+            spec.seed());
     int batchesPerEpoch = sampler.batchCount(trainSize);
     if (batchesPerEpoch == 0) {
-      throw new SpecException("dataset.batchSize", spec.loader().batchSize()
-          + " is larger than the training split (" + trainSize + " examples) with dropLast: true;"
-          + " use a batch size <= " + trainSize + " or dropLast: false");
+      throw new SpecException(
+          "dataset.batchSize",
+          spec.loader().batchSize()
+              + " is larger than the training split ("
+              + trainSize
+              + " examples) with dropLast: true;"
+              + " use a batch size <= "
+              + trainSize
+              + " or dropLast: false");
     }
 
-    Block built = resolved.model().provider().build(resolved.model().params(), new ModelContext(info, spec.seed()));
+    Block built =
+        resolved
+            .model()
+            .provider()
+            .build(resolved.model().params(), new ModelContext(info, spec.seed()));
     Block block = extras.wrap(built);
-    OptimizerSetup optimizer = resolved.optimizer().provider().build(
-        resolved.optimizer().params(), extras.optimizerContext(batchesPerEpoch));
-    CapturingLoss loss = new CapturingLoss(extras.loss(resolved.loss().provider().build(resolved.loss().params(), info)));
+    OptimizerSetup optimizer =
+        resolved
+            .optimizer()
+            .provider()
+            .build(resolved.optimizer().params(), extras.optimizerContext(batchesPerEpoch));
+    CapturingLoss loss =
+        new CapturingLoss(
+            extras.loss(resolved.loss().provider().build(resolved.loss().params(), info)));
     boolean classification = info.task() == Task.CLASSIFICATION;
 
     Split eval = data.validation() != null ? data.validation() : data.test();
-    String evalSplit = data.validation() != null ? "validation" : data.test() != null ? "test" : null;
+    String evalSplit =
+        data.validation() != null ? "validation" : data.test() != null ? "test" : null;
 
     Device dataDevice = Devices.dataDevice(device, datasetBytes(data));
     Map<String, String> setup = new LinkedHashMap<>(TorchThreads.describe());
@@ -158,20 +190,33 @@ public final class TrainingRunner {
     try (NDManager dataManager = NDManager.newBaseManager(dataDevice, ENGINE);
         Model model = Model.newInstance(spec.name(), device, ENGINE);
         EpochBatches trainBatches = arrays(dataManager, data.train(), info, sampler);
-        EpochBatches evalSet = eval == null ? null
-            : arrays(dataManager, eval, info, new SeededSampler(evalBatch, false, false, 0))) {
+        EpochBatches evalSet =
+            eval == null
+                ? null
+                : arrays(dataManager, eval, info, new SeededSampler(evalBatch, false, false, 0))) {
       model.setBlock(block);
       ai.djl.training.dataset.Dataset trainSet = extras.trainSet(trainBatches);
 
-      TrackingListener tracking = new TrackingListener(runId, env.sink(), env.observer(), loss,
-          extras.loggedRate(optimizer.learningRate()), spec.logEverySteps(), spec.epochs(), batchesPerEpoch, evalSplit,
-          classification, env.cancelled());
+      TrackingListener tracking =
+          new TrackingListener(
+              runId,
+              env.sink(),
+              env.observer(),
+              loss,
+              extras.loggedRate(optimizer.learningRate()),
+              spec.logEverySteps(),
+              spec.epochs(),
+              batchesPerEpoch,
+              evalSplit,
+              classification,
+              env.cancelled());
       extras.track(tracking, evalSplit);
       RunTracker tracker = new RunTracker(runId, env.sink());
-      DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
-          .optOptimizer(extras.optimizer(optimizer.optimizer()))
-          .optDevices(new Device[] {device})
-          .addTrainingListeners(tracking);
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(loss)
+              .optOptimizer(extras.optimizer(optimizer.optimizer()))
+              .optDevices(new Device[] {device})
+              .addTrainingListeners(tracking);
       new DashboardLogging(spec.histogramsEveryEpochs(), spec.imagesEveryEpochs())
           .listeners(tracker, info, evalSet != null, batchesPerEpoch)
           .forEach(config::addTrainingListeners);
@@ -184,27 +229,54 @@ public final class TrainingRunner {
         try {
           trainer.initialize(inputShape);
         } catch (RuntimeException e) {
-          throw new SpecException("model", "model '" + spec.model().plugin()
-              + "' does not fit the input shape " + inputShape + ": " + e.getMessage());
+          throw new SpecException(
+              "model",
+              "model '"
+                  + spec.model().plugin()
+                  + "' does not fit the input shape "
+                  + inputShape
+                  + ": "
+                  + e.getMessage());
         }
         extras.afterInitialize(block, trainer);
         long parameterCount = countParameters(block);
         DashboardLogging.logGraph(tracker, block);
-        env.observer().onStart(runId, Devices.label(device), spec.epochs(), batchesPerEpoch, parameterCount);
+        env.observer()
+            .onStart(runId, Devices.label(device), spec.epochs(), batchesPerEpoch, parameterCount);
 
         int firstEpoch = spec.epochs() - extras.epochsToRun() + 1;
-        extras.fit(() -> EpochLoop.fit(trainer, firstEpoch, spec.epochs(), trainSet, evalSet,
-            spec.evaluateEveryEpochs(), tracking));
+        extras.fit(
+            () ->
+                EpochLoop.fit(
+                    trainer,
+                    firstEpoch,
+                    spec.epochs(),
+                    trainSet,
+                    evalSet,
+                    spec.evaluateEveryEpochs(),
+                    tracking));
         env.sink().flush();
-        saveModel(model, env.runDir(runId).resolve("model"), spec.epochs(),
-            TrainedModelInfo.of(runId, dev.cairn.core.Provenance.sha256(spec.text()),
-                spec.model().plugin(), spec.dataset().plugin(), info, spec.epochs(), spec.seed()));
+        saveModel(
+            model,
+            env.runDir(runId).resolve("model"),
+            spec.epochs(),
+            TrainedModelInfo.of(
+                runId,
+                dev.cairn.core.Provenance.sha256(spec.text()),
+                spec.model().plugin(),
+                spec.dataset().plugin(),
+                info,
+                spec.epochs(),
+                spec.seed()));
 
         Map<String, Double> metrics = new LinkedHashMap<>();
         EpochSummary last = tracking.lastEpoch();
         // the same names, the same meaning as the stored series: train/loss is the last logged
         // batch's loss (the train/loss series ends there), epoch/train_loss the last epoch's mean
-        put(metrics, "train/loss", Double.isNaN(tracking.lastLoss()) ? last.trainLoss() : tracking.lastLoss());
+        put(
+            metrics,
+            "train/loss",
+            Double.isNaN(tracking.lastLoss()) ? last.trainLoss() : tracking.lastLoss());
         put(metrics, "epoch/train_loss", last.trainLoss());
         put(metrics, "train/accuracy", last.trainAccuracy());
         if (evalSplit != null && extras.restoredBest()) {
@@ -215,16 +287,22 @@ public final class TrainingRunner {
           put(metrics, evalSplit + "/accuracy", last.evalAccuracy());
         }
         if (data.test() != null && !"test".equals(evalSplit)) {
-          try (EpochBatches testSet = arrays(dataManager, data.test(), info,
-              new SeededSampler(evalBatch, false, false, 0))) {
+          try (EpochBatches testSet =
+              arrays(
+                  dataManager, data.test(), info, new SeededSampler(evalBatch, false, false, 0))) {
             evaluate(trainer, testSet, classification, metrics, "test");
           }
         }
         storeFinalMetrics(env.sink(), runId, tracking.steps(), metrics);
         metrics.putAll(extras.finalMetrics());
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new TrainingResult(Devices.label(device), extras.epochsTrained(), tracking.steps(),
-            parameterCount, seconds, metrics,
+        return new TrainingResult(
+            Devices.label(device),
+            extras.epochsTrained(),
+            tracking.steps(),
+            parameterCount,
+            seconds,
+            metrics,
             parameterCount <= PARAMETER_DUMP_LIMIT ? dumpParameters(block) : Map.of());
       }
     }
@@ -234,8 +312,8 @@ public final class TrainingRunner {
    * Saves the trained parameters, with what an ONNX export needs to know about them, atomically: a
    * crash never leaves a half-written model.
    */
-  private static void saveModel(Model model, Path dir, int epochs,
-      TrainedModelInfo exportInfo) throws IOException {
+  private static void saveModel(Model model, Path dir, int epochs, TrainedModelInfo exportInfo)
+      throws IOException {
     Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
     deleteRecursively(tmp);
     java.nio.file.Files.createDirectories(tmp);
@@ -260,10 +338,19 @@ public final class TrainingRunner {
   private static void checkLossFitsTask(ResolvedSpec resolved, DatasetInfo info) {
     var loss = resolved.loss().provider();
     if (loss.task() != info.task()) {
-      throw new SpecException("loss.plugin", "'" + loss.id() + "' is a "
-          + loss.task().name().toLowerCase() + " loss but dataset '" + resolved.spec().dataset().plugin()
-          + "' is a " + info.task().name().toLowerCase() + " task; choose a "
-          + info.task().name().toLowerCase() + " loss");
+      throw new SpecException(
+          "loss.plugin",
+          "'"
+              + loss.id()
+              + "' is a "
+              + loss.task().name().toLowerCase()
+              + " loss but dataset '"
+              + resolved.spec().dataset().plugin()
+              + "' is a "
+              + info.task().name().toLowerCase()
+              + " task; choose a "
+              + info.task().name().toLowerCase()
+              + " loss");
     }
   }
 
@@ -286,18 +373,25 @@ public final class TrainingRunner {
     return bytes + 4L * data.train().features().data().length; // the shuffled copy
   }
 
-  private static EpochBatches arrays(NDManager manager, Split split, DatasetInfo info, SeededSampler sampler) {
+  private static EpochBatches arrays(
+      NDManager manager, Split split, DatasetInfo info, SeededSampler sampler) {
     NDArray x = manager.create(split.features().data(), new Shape(split.features().shape()));
     long n = split.size();
     // class indices as a flat vector (what Accuracy and sparse cross-entropy expect); regression
     // targets as [n, outputs]
-    Shape labelShape = info.task() == Task.CLASSIFICATION ? new Shape(n) : new Shape(n, info.outputSize());
+    Shape labelShape =
+        info.task() == Task.CLASSIFICATION ? new Shape(n) : new Shape(n, info.outputSize());
     NDArray y = manager.create(split.labels().data(), labelShape);
     return new EpochBatches(x, y, sampler);
   }
 
-  private static void evaluate(Trainer trainer, EpochBatches set, boolean classification,
-      Map<String, Double> metrics, String split) throws IOException, TranslateException {
+  private static void evaluate(
+      Trainer trainer,
+      EpochBatches set,
+      boolean classification,
+      Map<String, Double> metrics,
+      String split)
+      throws IOException, TranslateException {
     double lossSum = 0;
     double correct = 0;
     long n = 0;
@@ -308,7 +402,8 @@ public final class TrainingRunner {
         long size = batch.getSize();
         lossSum += trainer.getLoss().evaluate(labels, predictions).getFloat() * size;
         if (classification) {
-          NDArray predicted = predictions.singletonOrThrow().argMax(1).toType(labels.head().getDataType(), false);
+          NDArray predicted =
+              predictions.singletonOrThrow().argMax(1).toType(labels.head().getDataType(), false);
           correct += predicted.eq(labels.head()).sum().getLong();
         }
         n += size;
@@ -334,7 +429,9 @@ public final class TrainingRunner {
     Map<String, TrainingResult.ParameterValues> out = new LinkedHashMap<>();
     for (Pair<String, Parameter> p : block.getParameters()) {
       NDArray array = p.getValue().getArray();
-      out.put(p.getKey(), new TrainingResult.ParameterValues(array.getShape().getShape(), array.toFloatArray()));
+      out.put(
+          p.getKey(),
+          new TrainingResult.ParameterValues(array.getShape().getShape(), array.toFloatArray()));
     }
     return out;
   }
@@ -351,13 +448,15 @@ public final class TrainingRunner {
    * after a validation split, an evaluation of restored best weights) as one point at the last
    * step, so that the dashboard shows what the CLI prints.
    */
-  private static void storeFinalMetrics(MetricSink sink, String runId, long step, Map<String, Double> metrics) {
+  private static void storeFinalMetrics(
+      MetricSink sink, String runId, long step, Map<String, Double> metrics) {
     long now = System.currentTimeMillis();
-    metrics.forEach((key, value) -> {
-      if (!key.equals("train/loss") && !key.startsWith("epoch/") && Double.isFinite(value)) {
-        sink.accept(new dev.cairn.core.tracking.ScalarPoint(runId, key, step, now, value));
-      }
-    });
+    metrics.forEach(
+        (key, value) -> {
+          if (!key.equals("train/loss") && !key.startsWith("epoch/") && Double.isFinite(value)) {
+            sink.accept(new dev.cairn.core.tracking.ScalarPoint(runId, key, step, now, value));
+          }
+        });
     sink.flush();
   }
 

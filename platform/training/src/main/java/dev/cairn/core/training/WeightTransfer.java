@@ -24,8 +24,8 @@ final class WeightTransfer {
   record Result(List<String> loaded, List<String> kept) {}
 
   /**
-   * Copies every parameter of {@code target} that {@code source} has under the same name and
-   * shape, except those named in {@code skip}. Both blocks must be initialised.
+   * Copies every parameter of {@code target} that {@code source} has under the same name and shape,
+   * except those named in {@code skip}. Both blocks must be initialised.
    */
   static Result copy(Block source, Block target, Set<String> skip) {
     Map<String, Parameter> from = new LinkedHashMap<>();
@@ -37,7 +37,9 @@ final class WeightTransfer {
     for (Pair<String, Parameter> p : target.getParameters()) {
       Parameter src = from.get(p.getKey());
       NDArray dst = p.getValue().getArray();
-      if (src == null || skip.contains(p.getKey()) || !src.getArray().getShape().equals(dst.getShape())) {
+      if (src == null
+          || skip.contains(p.getKey())
+          || !src.getArray().getShape().equals(dst.getShape())) {
         kept.add(p.getKey());
         continue;
       }

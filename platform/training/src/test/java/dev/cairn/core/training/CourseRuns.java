@@ -26,7 +26,8 @@ final class CourseRuns implements AutoCloseable {
   static final class Recorded implements MetricSink {
     final List<ScalarPoint> points = Collections.synchronizedList(new ArrayList<>());
     final Map<String, String> params = Collections.synchronizedMap(new LinkedHashMap<>());
-    final List<dev.cairn.core.tracking.media.MediaRecord> media = Collections.synchronizedList(new ArrayList<>());
+    final List<dev.cairn.core.tracking.media.MediaRecord> media =
+        Collections.synchronizedList(new ArrayList<>());
     TrainingResult result;
 
     @Override
@@ -37,7 +38,8 @@ final class CourseRuns implements AutoCloseable {
     /** Distinct steps of the histograms logged. */
     java.util.SortedSet<Long> histogramSteps() {
       synchronized (media) {
-        return media.stream().filter(m -> m instanceof dev.cairn.core.tracking.media.MediaRecord.HistogramAt)
+        return media.stream()
+            .filter(m -> m instanceof dev.cairn.core.tracking.media.MediaRecord.HistogramAt)
             .map(m -> ((dev.cairn.core.tracking.media.MediaRecord.HistogramAt) m).step())
             .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
       }
@@ -66,8 +68,12 @@ final class CourseRuns implements AutoCloseable {
     }
 
     float[] weights(String suffix) {
-      return result.parameters().entrySet().stream().filter(e -> e.getKey().endsWith(suffix))
-          .findFirst().orElseThrow().getValue().values();
+      return result.parameters().entrySet().stream()
+          .filter(e -> e.getKey().endsWith(suffix))
+          .findFirst()
+          .orElseThrow()
+          .getValue()
+          .values();
     }
   }
 
@@ -81,8 +87,14 @@ final class CourseRuns implements AutoCloseable {
 
   Recorded train(String spec, String runId, Resume resume) throws Exception {
     Recorded recorded = new Recorded();
-    recorded.result = new TrainingRunner().train(resolve(spec), runId,
-        new TrainingRunner.Environment(dataDir, true, recorded, TrainingObserver.NONE, () -> false), resume);
+    recorded.result =
+        new TrainingRunner()
+            .train(
+                resolve(spec),
+                runId,
+                new TrainingRunner.Environment(
+                    dataDir, true, recorded, TrainingObserver.NONE, () -> false),
+                resume);
     return recorded;
   }
 

@@ -16,15 +16,20 @@ class LibtorchCheckTest {
 
   private Path pipTorch(String version) throws Exception {
     Path torch = Files.createDirectories(dir.resolve("site-packages/torch/lib"));
-    Files.writeString(torch.getParent().resolve("version.py"),
-        "from typing import Optional\n__version__ = '" + version + "'\ndebug = False\ncuda: Optional[str] = '13.0'\n");
+    Files.writeString(
+        torch.getParent().resolve("version.py"),
+        "from typing import Optional\n__version__ = '"
+            + version
+            + "'\ndebug = False\ncuda: Optional[str] = '13.0'\n");
     return torch;
   }
 
   @Test
   void newerPipTorchIsRefusedWithWhatToInstall() throws Exception {
     Path lib = pipTorch("2.11.0+cu130");
-    assertThatThrownBy(() -> LibtorchCheck.check(Map.of("PYTORCH_LIBRARY_PATH", lib.toString()), "2.7.1-0.35.1"))
+    assertThatThrownBy(
+            () ->
+                LibtorchCheck.check(Map.of("PYTORCH_LIBRARY_PATH", lib.toString()), "2.7.1-0.35.1"))
         .isInstanceOf(EngineException.class)
         .hasMessageContaining("PyTorch 2.11.0+cu130")
         .hasMessageContaining("pytorch-jni 2.7.1")
@@ -37,7 +42,8 @@ class LibtorchCheckTest {
     Path lib = Files.createDirectories(dir.resolve("libtorch/lib"));
     Files.writeString(lib.getParent().resolve("build-version"), "2.7.1+cu128\n");
     assertThat(LibtorchCheck.versionOf(lib)).contains("2.7.1+cu128");
-    assertThatCode(() -> LibtorchCheck.check(Map.of("PYTORCH_LIBRARY_PATH", lib.toString()), "2.7.1"))
+    assertThatCode(
+            () -> LibtorchCheck.check(Map.of("PYTORCH_LIBRARY_PATH", lib.toString()), "2.7.1"))
         .doesNotThrowAnyException();
   }
 
@@ -45,7 +51,8 @@ class LibtorchCheckTest {
   void olderLibtorchZipIsRefused() throws Exception {
     Path lib = Files.createDirectories(dir.resolve("libtorch/lib"));
     Files.writeString(lib.getParent().resolve("build-version"), "2.5.1+cu124");
-    assertThatThrownBy(() -> LibtorchCheck.check(Map.of("PYTORCH_LIBRARY_PATH", lib.toString()), "2.7.1"))
+    assertThatThrownBy(
+            () -> LibtorchCheck.check(Map.of("PYTORCH_LIBRARY_PATH", lib.toString()), "2.7.1"))
         .hasMessageContaining("PyTorch 2.5.1+cu124");
   }
 
@@ -54,13 +61,15 @@ class LibtorchCheckTest {
     assertThatCode(() -> LibtorchCheck.check(Map.of(), "2.7.1")).doesNotThrowAnyException();
     Path bare = Files.createDirectories(dir.resolve("somewhere/lib"));
     assertThat(LibtorchCheck.versionOf(bare)).isEmpty();
-    assertThatCode(() -> LibtorchCheck.check(Map.of("PYTORCH_LIBRARY_PATH", bare.toString()), "2.7.1"))
+    assertThatCode(
+            () -> LibtorchCheck.check(Map.of("PYTORCH_LIBRARY_PATH", bare.toString()), "2.7.1"))
         .doesNotThrowAnyException();
   }
 
   @Test
   void readsTheJniVersionFromThePytorchJniJar() {
-    assertThat(LibtorchCheck.jniVersion()).hasValueSatisfying(v -> assertThat(v).startsWith("2.7.1-"));
+    assertThat(LibtorchCheck.jniVersion())
+        .hasValueSatisfying(v -> assertThat(v).startsWith("2.7.1-"));
   }
 
   @Test

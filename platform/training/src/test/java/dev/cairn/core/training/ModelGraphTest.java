@@ -19,16 +19,20 @@ import org.junit.jupiter.api.Test;
 class ModelGraphTest {
   @Test
   void lambdaBlocksAreNamedByWhatTheyDo() throws Exception {
-    SequentialBlock net = new SequentialBlock()
-        .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-        .add(Blocks.batchFlattenBlock())
-        .add(Linear.builder().setUnits(4).build())
-        .add(Activation.reluBlock())
-        .add(new LambdaBlock(x -> x));
+    SequentialBlock net =
+        new SequentialBlock()
+            .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+            .add(Blocks.batchFlattenBlock())
+            .add(Linear.builder().setUnits(4).build())
+            .add(Activation.reluBlock())
+            .add(new LambdaBlock(x -> x));
     JsonNode root = new ObjectMapper().readTree(ModelGraph.toJson(net));
     List<String> types = new ArrayList<>();
     root.findValues("type").forEach(t -> types.add(t.asText()));
-    // not five times LambdaBlock: pooling, flatten and ReLU by DJL's names; an unnamed lambda stays LambdaBlock
-    assertThat(types).containsExactly("SequentialBlock", "maxPool2d", "batchFlatten", "Linear", "ReLU", "LambdaBlock");
+    // not five times LambdaBlock: pooling, flatten and ReLU by DJL's names; an unnamed lambda stays
+    // LambdaBlock
+    assertThat(types)
+        .containsExactly(
+            "SequentialBlock", "maxPool2d", "batchFlatten", "Linear", "ReLU", "LambdaBlock");
   }
 }

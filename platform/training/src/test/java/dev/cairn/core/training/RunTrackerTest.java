@@ -16,22 +16,25 @@ class RunTrackerTest {
   private final List<ScalarPoint> scalars = new ArrayList<>();
   private final List<MediaRecord> media = new ArrayList<>();
   private final Map<String, String> params = new LinkedHashMap<>();
-  private final RunTracker tracker = new RunTracker("run1", new MetricSink() {
-    @Override
-    public void accept(ScalarPoint point) {
-      scalars.add(point);
-    }
+  private final RunTracker tracker =
+      new RunTracker(
+          "run1",
+          new MetricSink() {
+            @Override
+            public void accept(ScalarPoint point) {
+              scalars.add(point);
+            }
 
-    @Override
-    public void acceptMedia(MediaRecord record) {
-      media.add(record);
-    }
+            @Override
+            public void acceptMedia(MediaRecord record) {
+              media.add(record);
+            }
 
-    @Override
-    public void acceptParams(String runId, Map<String, String> p) {
-      params.putAll(p);
-    }
-  });
+            @Override
+            public void acceptParams(String runId, Map<String, String> p) {
+              params.putAll(p);
+            }
+          });
 
   @Test
   void everyKindGoesToTheSink() {
@@ -52,17 +55,22 @@ class RunTrackerTest {
 
   @Test
   void badInputFailsTheCallWithAClearMessageAndQueuesNothing() {
-    assertThatThrownBy(() -> tracker.logImage("img", new byte[] {1, 2, 3}, 1)).hasMessageContaining("image 'img' is not a PNG");
-    assertThatThrownBy(() -> tracker.logImage("img", new byte[5 << 20], 1)).hasMessageContaining("at most 4,194,304");
-    assertThatThrownBy(() -> tracker.logScalar(" ", 1, 1)).hasMessageContaining("1..255 characters");
+    assertThatThrownBy(() -> tracker.logImage("img", new byte[] {1, 2, 3}, 1))
+        .hasMessageContaining("image 'img' is not a PNG");
+    assertThatThrownBy(() -> tracker.logImage("img", new byte[5 << 20], 1))
+        .hasMessageContaining("at most 4,194,304");
+    assertThatThrownBy(() -> tracker.logScalar(" ", 1, 1))
+        .hasMessageContaining("1..255 characters");
     assertThat(media).isEmpty();
     assertThat(scalars).isEmpty();
   }
 
   @Test
   void sampleGridGeometryAcceptsImageShapesOnly() {
-    assertThat(SampleImagesListener.imageGeometry(new long[] {1, 28, 28})).containsExactly(28, 28, 1);
-    assertThat(SampleImagesListener.imageGeometry(new long[] {3, 32, 32})).containsExactly(32, 32, 3);
+    assertThat(SampleImagesListener.imageGeometry(new long[] {1, 28, 28}))
+        .containsExactly(28, 28, 1);
+    assertThat(SampleImagesListener.imageGeometry(new long[] {3, 32, 32}))
+        .containsExactly(32, 32, 3);
     assertThat(SampleImagesListener.imageGeometry(new long[] {784})).containsExactly(28, 28, 1);
     assertThat(SampleImagesListener.imageGeometry(new long[] {2})).isNull();
   }

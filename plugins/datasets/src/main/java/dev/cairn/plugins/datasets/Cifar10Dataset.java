@@ -41,12 +41,16 @@ public class Cifar10Dataset implements DatasetProvider {
       "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd";
   static final String FOLDER = "cifar-10-batches-bin";
   static final List<String> TRAIN_FILES =
-      List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+      List.of(
+          "data_batch_1.bin",
+          "data_batch_2.bin",
+          "data_batch_3.bin",
+          "data_batch_4.bin",
           "data_batch_5.bin");
   static final String TEST_FILE = "test_batch.bin";
   static final List<String> CLASSES =
-      List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
-          "truck");
+      List.of(
+          "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
   static final int SIDE = 32;
   static final int PIXELS = 3 * SIDE * SIDE;
   static final int RECORD = 1 + PIXELS;
@@ -74,8 +78,14 @@ public class Cifar10Dataset implements DatasetProvider {
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.ofPath("folder", "", "folder with the .bin files, " + FOLDER + "/ or " + ARCHIVE
-            + "; empty = cache/download"),
+        ParamSpec.ofPath(
+            "folder",
+            "",
+            "folder with the .bin files, "
+                + FOLDER
+                + "/ or "
+                + ARCHIVE
+                + "; empty = cache/download"),
         ParamSpec.ofString("url", OFFICIAL_URL, "base URL to download " + ARCHIVE + " from"),
         ParamSpec.ofInt("limit", 0, "use only the first N examples of each split; 0 = all")
             .atLeast(0));
@@ -114,18 +124,33 @@ public class Cifar10Dataset implements DatasetProvider {
         TarGz.extract(dir.resolve(ARCHIVE), out, allFiles());
         return requireAll(out, dir.resolve(ARCHIVE).toString());
       }
-      throw new IOException("cifar-10: folder " + dir + " (dataset.folder) holds neither the files "
-          + String.join(", ", allFiles()) + " nor " + FOLDER + "/ nor " + ARCHIVE
-          + "; missing: " + String.join(", ", missing(dir)));
+      throw new IOException(
+          "cifar-10: folder "
+              + dir
+              + " (dataset.folder) holds neither the files "
+              + String.join(", ", allFiles())
+              + " nor "
+              + FOLDER
+              + "/ nor "
+              + ARCHIVE
+              + "; missing: "
+              + String.join(", ", missing(dir)));
     }
     Path cache = context.cacheDir(ID);
     if (missing(cache).isEmpty()) {
       return cache;
     }
     if (context.offline()) {
-      throw new IOException("cifar-10: files not found in " + cache + ", and downloading is off"
-          + " (offline). Set dataset parameter 'folder' to a folder holding " + ARCHIVE + " or the"
-          + " binary batches (" + String.join(", ", allFiles()) + ")");
+      throw new IOException(
+          "cifar-10: files not found in "
+              + cache
+              + ", and downloading is off"
+              + " (offline). Set dataset parameter 'folder' to a folder holding "
+              + ARCHIVE
+              + " or the"
+              + " binary batches ("
+              + String.join(", ", allFiles())
+              + ")");
     }
     URI base = Urls.base(params.getString("url"));
     Path archive = cache.resolve(ARCHIVE);
@@ -165,8 +190,13 @@ public class Cifar10Dataset implements DatasetProvider {
     for (Path f : files) {
       long size = Files.size(f);
       if (size == 0 || size % RECORD != 0) {
-        throw new IOException(f.getFileName() + ": " + size + " bytes is not a whole number of "
-            + RECORD + "-byte CIFAR-10 records (1 label byte + 3x32x32 pixels)");
+        throw new IOException(
+            f.getFileName()
+                + ": "
+                + size
+                + " bytes is not a whole number of "
+                + RECORD
+                + "-byte CIFAR-10 records (1 label byte + 3x32x32 pixels)");
       }
       total += size / RECORD;
     }
@@ -180,8 +210,8 @@ public class Cifar10Dataset implements DatasetProvider {
         while (i < n && in.readNBytes(record, 0, RECORD) == RECORD) {
           int label = record[0] & 0xFF;
           if (label >= CLASSES.size()) {
-            throw new IOException(f.getFileName() + ": label " + label + " of record " + i
-                + " is out of range 0..9");
+            throw new IOException(
+                f.getFileName() + ": label " + label + " of record " + i + " is out of range 0..9");
           }
           labels[i] = label;
           int base = i * PIXELS;

@@ -24,11 +24,11 @@ import org.pf4j.Extension;
 /**
  * Tabular data from CSV files with a header row, as in the notes' house-prices example: numeric
  * columns stay numbers (a missing value becomes the column's mean), categorical columns become one
- * one-hot column per value (plus one for "missing", d2l's {@code dummy_na}), and the {@code
- * target} column is the label: class indices for classification (classes are the distinct values,
- * sorted), the value for regression. Columns are categorical when named in {@code categorical} or
- * when some value is not a number. Means and categories come from the training file, so a test
- * file is encoded the same way. Features have shape {@code [n, encoded columns]}.
+ * one-hot column per value (plus one for "missing", d2l's {@code dummy_na}), and the {@code target}
+ * column is the label: class indices for classification (classes are the distinct values, sorted),
+ * the value for regression. Columns are categorical when named in {@code categorical} or when some
+ * value is not a number. Means and categories come from the training file, so a test file is
+ * encoded the same way. Features have shape {@code [n, encoded columns]}.
  */
 @Extension
 public class CsvDataset implements DatasetProvider {
@@ -49,7 +49,10 @@ public class CsvDataset implements DatasetProvider {
         ParamSpec.ofPath("file", null, "the training CSV file (header row first)"),
         ParamSpec.ofPath("testFile", "", "a test CSV file with the same columns; empty = none"),
         ParamSpec.ofString("target", "", "the label column; empty = the last column"),
-        ParamSpec.ofChoice("task", "auto", List.of("auto", "classification", "regression"),
+        ParamSpec.ofChoice(
+            "task",
+            "auto",
+            List.of("auto", "classification", "regression"),
             "auto = classification when the target is not numeric or has at most 20 integer"
                 + " values"),
         ParamSpec.ofString("categorical", "", "comma-separated columns to one-hot even if numeric"),
@@ -61,11 +64,14 @@ public class CsvDataset implements DatasetProvider {
   public DatasetSplits load(Params params, DatasetContext context) throws IOException {
     String sep = params.getString("separator");
     if (sep.length() != 1) {
-      throw new SpecException("dataset.separator", "'" + sep + "' is not allowed; expected one character");
+      throw new SpecException(
+          "dataset.separator", "'" + sep + "' is not allowed; expected one character");
     }
     Table train = Table.read(Path.of(params.getString("file")), sep.charAt(0));
-    String targetName = params.getString("target").isBlank()
-        ? train.header.get(train.header.size() - 1) : params.getString("target");
+    String targetName =
+        params.getString("target").isBlank()
+            ? train.header.get(train.header.size() - 1)
+            : params.getString("target");
     int target = train.column(targetName, "dataset.target");
     List<String> ignored = names(params.getString("ignore"));
     List<String> forced = names(params.getString("categorical"));
@@ -87,20 +93,32 @@ public class CsvDataset implements DatasetProvider {
     boolean classification = classification(params.getString("task"), train, target);
     List<String> classes = classification ? sortedClasses(train.distinct(target)) : List.of();
     int width = encoders.stream().mapToInt(Encoder::width).sum();
-    DatasetInfo info = classification
-        ? DatasetInfo.classification(new long[] {width}, classes)
-        : DatasetInfo.regression(new long[] {width}, new long[] {1});
+    DatasetInfo info =
+        classification
+            ? DatasetInfo.classification(new long[] {width}, classes)
+            : DatasetInfo.regression(new long[] {width}, new long[] {1});
     if (classification && classes.size() < 2) {
-      throw new IOException("csv: target column '" + targetName + "' has only " + classes.size()
-          + " distinct value(s); classification needs at least 2");
+      throw new IOException(
+          "csv: target column '"
+              + targetName
+              + "' has only "
+              + classes.size()
+              + " distinct value(s); classification needs at least 2");
     }
     Split trainSplit = encode(train, encoders, width, target, classes);
     Split test = null;
     if (!params.getString("testFile").isBlank()) {
       Table testTable = Table.read(Path.of(params.getString("testFile")), sep.charAt(0));
       if (!testTable.header.equals(train.header)) {
-        throw new IOException("csv: " + params.getString("testFile") + " has columns "
-            + testTable.header + " but " + params.getString("file") + " has " + train.header);
+        throw new IOException(
+            "csv: "
+                + params.getString("testFile")
+                + " has columns "
+                + testTable.header
+                + " but "
+                + params.getString("file")
+                + " has "
+                + train.header);
       }
       test = encode(testTable, encoders, width, target, classes);
     }
@@ -121,7 +139,8 @@ public class CsvDataset implements DatasetProvider {
   /** Class values in numeric order when they are numbers (2 before 10), else text order. */
   private static List<String> sortedClasses(List<String> values) {
     if (values.stream().allMatch(Table::isNumber)) {
-      return values.stream().sorted(java.util.Comparator.comparingDouble(Double::parseDouble))
+      return values.stream()
+          .sorted(java.util.Comparator.comparingDouble(Double::parseDouble))
           .toList();
     }
     return values;
@@ -131,7 +150,8 @@ public class CsvDataset implements DatasetProvider {
     return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
-  private static Split encode(Table t, List<Encoder> encoders, int width, int target, List<String> classes)
+  private static Split encode(
+      Table t, List<Encoder> encoders, int width, int target, List<String> classes)
       throws IOException {
     int n = t.rows.size();
     float[] x = new float[n * width];
@@ -149,8 +169,15 @@ public class CsvDataset implements DatasetProvider {
       } else {
         int k = classes.indexOf(label);
         if (k < 0) {
-          throw new IOException("csv: " + t.file + " line " + (r + 2) + ": target value '" + label
-              + "' is not a class of the training file " + classes);
+          throw new IOException(
+              "csv: "
+                  + t.file
+                  + " line "
+                  + (r + 2)
+                  + ": target value '"
+                  + label
+                  + "' is not a class of the training file "
+                  + classes);
         }
         y[r] = k;
       }
@@ -186,7 +213,10 @@ public class CsvDataset implements DatasetProvider {
 
     void write(String value, float[] out, int at, Table t, int row) throws IOException {
       if (categories == null) {
-        out[at] = value.isEmpty() ? (float) mean : (float) Table.number(value, t.file, row, t.header.get(column));
+        out[at] =
+            value.isEmpty()
+                ? (float) mean
+                : (float) Table.number(value, t.file, row, t.header.get(column));
       } else {
         int k = categories.indexOf(value);
         out[at + (k < 0 ? categories.size() : k)] = 1;
@@ -219,8 +249,15 @@ public class CsvDataset implements DatasetProvider {
       for (int i = 1; i < lines.size(); i++) {
         String[] fields = split(lines.get(i), sep);
         if (fields.length != t.header.size()) {
-          throw new IOException("csv: " + file + " line " + (i + 1) + " has " + fields.length
-              + " fields but the header has " + t.header.size());
+          throw new IOException(
+              "csv: "
+                  + file
+                  + " line "
+                  + (i + 1)
+                  + " has "
+                  + fields.length
+                  + " fields but the header has "
+                  + t.header.size());
         }
         t.rows.add(fields);
       }
@@ -230,15 +267,21 @@ public class CsvDataset implements DatasetProvider {
     int column(String name, String field) {
       int c = header.indexOf(name);
       if (c < 0) {
-        throw new SpecException(field, "'" + name + "' is not a column of " + file + "; columns: "
-            + String.join(", ", header));
+        throw new SpecException(
+            field,
+            "'"
+                + name
+                + "' is not a column of "
+                + file
+                + "; columns: "
+                + String.join(", ", header));
       }
       return c;
     }
 
     boolean numeric(int c) {
-      return numeric.computeIfAbsent(c, k -> rows.stream().map(r -> r[k])
-          .allMatch(v -> v.isEmpty() || isNumber(v)));
+      return numeric.computeIfAbsent(
+          c, k -> rows.stream().map(r -> r[k]).allMatch(v -> v.isEmpty() || isNumber(v)));
     }
 
     List<String> distinct(int c) {
@@ -257,8 +300,16 @@ public class CsvDataset implements DatasetProvider {
 
     static double number(String v, Path file, int row, String column) throws IOException {
       if (!isNumber(v)) {
-        throw new IOException("csv: " + file + " line " + (row + 2) + ": column '" + column
-            + "' has '" + v + "', not a number");
+        throw new IOException(
+            "csv: "
+                + file
+                + " line "
+                + (row + 2)
+                + ": column '"
+                + column
+                + "' has '"
+                + v
+                + "', not a number");
       }
       return Double.parseDouble(v);
     }

@@ -29,9 +29,9 @@ import org.pf4j.Extension;
  *
  * <p>Where the files come from, in order: the {@code folder} parameter when set (it must then hold
  * all four files); Debian's {@code /usr/share/datasets/fashion-mnist} (package {@code
- * dataset-fashion-mnist}), or instead the folder named by {@code CAIRN_FASHION_MNIST_DIR}; the data dir's cache {@code datasets/fashion-mnist}; finally a download
- * of the missing files from {@code url} into that cache, checked against the official SHA-256 sums,
- * unless the run is offline.
+ * dataset-fashion-mnist}), or instead the folder named by {@code CAIRN_FASHION_MNIST_DIR}; the data
+ * dir's cache {@code datasets/fashion-mnist}; finally a download of the missing files from {@code
+ * url} into that cache, checked against the official SHA-256 sums, unless the run is offline.
  */
 @Extension
 public class FashionMnistDataset implements DatasetProvider {
@@ -69,11 +69,12 @@ public class FashionMnistDataset implements DatasetProvider {
   }
 
   /**
-   * Debian's folder, or the folder named by {@code CAIRN_FASHION_MNIST_DIR} (system property
-   * {@code cairn.fashionMnistDir}): a user's own copy of the IDX files, or an empty folder in tests.
+   * Debian's folder, or the folder named by {@code CAIRN_FASHION_MNIST_DIR} (system property {@code
+   * cairn.fashionMnistDir}): a user's own copy of the IDX files, or an empty folder in tests.
    */
   static Path systemDir() {
-    String named = System.getProperty("cairn.fashionMnistDir", System.getenv("CAIRN_FASHION_MNIST_DIR"));
+    String named =
+        System.getProperty("cairn.fashionMnistDir", System.getenv("CAIRN_FASHION_MNIST_DIR"));
     return named == null || named.isBlank() ? DEBIAN_DIR : Path.of(named);
   }
 
@@ -162,8 +163,15 @@ public class FashionMnistDataset implements DatasetProvider {
         throw e;
       } catch (IOException e) {
         throw new IOException(
-            "fashion-mnist: files not found in " + systemDir + " or " + cache + ", and the "
-                + e.getMessage() + ".\n" + fix(), e);
+            "fashion-mnist: files not found in "
+                + systemDir
+                + " or "
+                + cache
+                + ", and the "
+                + e.getMessage()
+                + ".\n"
+                + fix(),
+            e);
       }
     }
     return cache;

@@ -25,10 +25,10 @@ import org.pf4j.Extension;
  * Images in folders, one sub-folder per class ({@code ants/}, {@code bees/}), like torchvision's
  * ImageFolder. When the folder holds {@code train/} and {@code val/} (or {@code validation/}, and
  * {@code test/}) sub-folders, each of those is a split with the same class sub-folders; otherwise
- * all images are the train split. PNG and JPEG (and whatever else Java's ImageIO reads) are
- * resized to {@code size × size} (bilinear) and become floats in [0, 1], shape {@code [n, 3, size,
- * size]} ({@code [n, 1, size, size]} with {@code grey: true}). Classes are the sub-folder names in
- * sorted order; files are read in sorted order.
+ * all images are the train split. PNG and JPEG (and whatever else Java's ImageIO reads) are resized
+ * to {@code size × size} (bilinear) and become floats in [0, 1], shape {@code [n, 3, size, size]}
+ * ({@code [n, 1, size, size]} with {@code grey: true}). Classes are the sub-folder names in sorted
+ * order; files are read in sorted order.
  */
 @Extension
 public class ImageFolderDataset implements DatasetProvider {
@@ -48,7 +48,9 @@ public class ImageFolderDataset implements DatasetProvider {
   public List<ParamSpec> params() {
     return List.of(
         ParamSpec.ofPath("folder", null, "root folder: class sub-folders, or train/ val/ test/"),
-        ParamSpec.ofInt("size", 64, "images are resized to size x size pixels").greaterThan(0).atMost(4096)
+        ParamSpec.ofInt("size", 64, "images are resized to size x size pixels")
+            .greaterThan(0)
+            .atMost(4096)
             .atMost(1024),
         ParamSpec.ofBoolean("grey", false, "one grey channel instead of RGB"),
         ParamSpec.ofInt("limit", 0, "at most N images per class and split; 0 = all").atLeast(0));
@@ -63,8 +65,12 @@ public class ImageFolderDataset implements DatasetProvider {
     Path trainDir = Files.isDirectory(root.resolve("train")) ? root.resolve("train") : root;
     List<String> classes = classes(trainDir);
     if (classes.size() < 2) {
-      throw new IOException("image-folder: " + trainDir + " needs at least 2 class sub-folders"
-          + " (one per label, e.g. ants/ and bees/), found " + classes);
+      throw new IOException(
+          "image-folder: "
+              + trainDir
+              + " needs at least 2 class sub-folders"
+              + " (one per label, e.g. ants/ and bees/), found "
+              + classes);
     }
     Path validationDir = null;
     Path testDir = null;
@@ -81,15 +87,21 @@ public class ImageFolderDataset implements DatasetProvider {
     int channels = params.getBoolean("grey") ? 1 : 3;
     int limit = params.getInt("limit");
     DatasetInfo info = DatasetInfo.classification(new long[] {channels, size, size}, classes);
-    return new DatasetSplits(info, read(trainDir, classes, size, channels, limit),
+    return new DatasetSplits(
+        info,
+        read(trainDir, classes, size, channels, limit),
         validationDir == null ? null : read(validationDir, classes, size, channels, limit),
         testDir == null ? null : read(testDir, classes, size, channels, limit));
   }
 
   private static List<String> classes(Path dir) throws IOException {
     try (Stream<Path> children = Files.list(dir)) {
-      return children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-          .filter(n -> !n.startsWith(".")).sorted().toList();
+      return children
+          .filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith("."))
+          .sorted()
+          .toList();
     }
   }
 
@@ -100,8 +112,12 @@ public class ImageFolderDataset implements DatasetProvider {
     List<String> here = classes(dir);
     for (String extra : here) {
       if (!classes.contains(extra)) {
-        throw new IOException("image-folder: " + dir.resolve(extra) + " is a class the train"
-            + " split does not have; classes: " + classes);
+        throw new IOException(
+            "image-folder: "
+                + dir.resolve(extra)
+                + " is a class the train"
+                + " split does not have; classes: "
+                + classes);
       }
     }
     for (int c = 0; c < classes.size(); c++) {
@@ -111,8 +127,8 @@ public class ImageFolderDataset implements DatasetProvider {
       }
       List<Path> images;
       try (Stream<Path> s = Files.list(classDir)) {
-        images = s.filter(Files::isRegularFile).filter(ImageFolderDataset::isImage).sorted()
-            .toList();
+        images =
+            s.filter(Files::isRegularFile).filter(ImageFolderDataset::isImage).sorted().toList();
       }
       if (limit > 0 && images.size() > limit) {
         images = images.subList(0, limit);
@@ -123,8 +139,10 @@ public class ImageFolderDataset implements DatasetProvider {
       }
     }
     if (files.isEmpty()) {
-      throw new IOException("image-folder: no images (.png, .jpg, .jpeg, .bmp, .gif) in the class"
-          + " sub-folders of " + dir);
+      throw new IOException(
+          "image-folder: no images (.png, .jpg, .jpeg, .bmp, .gif) in the class"
+              + " sub-folders of "
+              + dir);
     }
     int per = channels * size * size;
     float[] data = new float[files.size() * per];
@@ -133,13 +151,17 @@ public class ImageFolderDataset implements DatasetProvider {
       pixels(files.get(i), size, channels, data, i * per);
       y[i] = labels.get(i);
     }
-    return new Split(new Tensor(data, new long[] {files.size(), channels, size, size}),
+    return new Split(
+        new Tensor(data, new long[] {files.size(), channels, size, size}),
         new Tensor(y, new long[] {files.size()}));
   }
 
   private static boolean isImage(Path p) {
     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp")
+    return n.endsWith(".png")
+        || n.endsWith(".jpg")
+        || n.endsWith(".jpeg")
+        || n.endsWith(".bmp")
         || n.endsWith(".gif");
   }
 
@@ -157,7 +179,8 @@ public class ImageFolderDataset implements DatasetProvider {
     }
     BufferedImage scaled = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = scaled.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(source, 0, 0, size, size, null);
     g.dispose();
     int plane = size * size;

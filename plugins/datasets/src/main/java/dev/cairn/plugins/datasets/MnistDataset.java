@@ -21,8 +21,8 @@ import org.pf4j.Extension;
  * features in [0, 1] of shape {@code [n, 1, 28, 28]}, labels 0..9.
  *
  * <p>The files come from the {@code folder} parameter when set (it must hold all four), else the
- * data dir's cache {@code datasets/mnist}, else they are downloaded into that cache from {@code url}
- * (PyTorch's mirror of the official files by default) and checked against the MD5 sums the
+ * data dir's cache {@code datasets/mnist}, else they are downloaded into that cache from {@code
+ * url} (PyTorch's mirror of the official files by default) and checked against the MD5 sums the
  * official files are known by, unless the run is offline.
  */
 @Extension
@@ -94,8 +94,12 @@ public class MnistDataset implements DatasetProvider {
       }
       List<String> missing = FashionMnistFiles.missing(dir);
       if (!missing.isEmpty()) {
-        throw new IOException("mnist: folder " + dir + " (dataset.folder) lacks "
-            + String.join(", ", missing) + " (each as .gz or uncompressed)");
+        throw new IOException(
+            "mnist: folder "
+                + dir
+                + " (dataset.folder) lacks "
+                + String.join(", ", missing)
+                + " (each as .gz or uncompressed)");
       }
       return dir;
     }
@@ -105,9 +109,13 @@ public class MnistDataset implements DatasetProvider {
       return cache;
     }
     if (context.offline()) {
-      throw new IOException("mnist: files not found in " + cache + ", and downloading is off"
-          + " (offline). Set dataset parameter 'folder' to a folder holding "
-          + String.join(", ", FashionMnistFiles.ALL) + " (.gz or uncompressed)");
+      throw new IOException(
+          "mnist: files not found in "
+              + cache
+              + ", and downloading is off"
+              + " (offline). Set dataset parameter 'folder' to a folder holding "
+              + String.join(", ", FashionMnistFiles.ALL)
+              + " (.gz or uncompressed)");
     }
     URI base = Urls.base(params.getString("url"));
     Downloader http = downloader.get();

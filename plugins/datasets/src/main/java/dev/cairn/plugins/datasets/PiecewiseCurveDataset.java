@@ -36,7 +36,8 @@ public class PiecewiseCurveDataset implements DatasetProvider {
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.ofDoubleList("xs", List.of(0.0, 0.2, 0.4, 0.6, 0.8, 1.0), "x of the corners, increasing"),
+        ParamSpec.ofDoubleList(
+            "xs", List.of(0.0, 0.2, 0.4, 0.6, 0.8, 1.0), "x of the corners, increasing"),
         ParamSpec.ofDoubleList("ys", List.of(0.2, 1.0, 0.3, 0.9, 0.1, 0.6), "y of the corners"),
         ParamSpec.ofInt("n", 500, "examples per split").atLeast(2).atMost(10_000_000),
         ParamSpec.ofDouble("noise", 0.0, "standard deviation of Gaussian noise on train targets")
@@ -48,8 +49,13 @@ public class PiecewiseCurveDataset implements DatasetProvider {
     double[] xs = params.getDoubleList("xs").stream().mapToDouble(Double::doubleValue).toArray();
     double[] ys = params.getDoubleList("ys").stream().mapToDouble(Double::doubleValue).toArray();
     if (xs.length < 2 || xs.length != ys.length) {
-      throw new SpecException("dataset.ys", "has " + ys.length + " values for " + xs.length
-          + " xs; give one y per x and at least 2 points");
+      throw new SpecException(
+          "dataset.ys",
+          "has "
+              + ys.length
+              + " values for "
+              + xs.length
+              + " xs; give one y per x and at least 2 points");
     }
     for (int i = 1; i < xs.length; i++) {
       if (xs[i] <= xs[i - 1]) {
@@ -74,8 +80,10 @@ public class PiecewiseCurveDataset implements DatasetProvider {
       gy[i] = (float) curve(xs, ys, grid);
     }
     DatasetInfo info = DatasetInfo.regression(new long[] {1}, new long[] {1});
-    return new DatasetSplits(info,
-        new Split(new Tensor(x, new long[] {n, 1}), new Tensor(y, new long[] {n, 1})), null,
+    return new DatasetSplits(
+        info,
+        new Split(new Tensor(x, new long[] {n, 1}), new Tensor(y, new long[] {n, 1})),
+        null,
         new Split(new Tensor(gx, new long[] {n, 1}), new Tensor(gy, new long[] {n, 1})));
   }
 

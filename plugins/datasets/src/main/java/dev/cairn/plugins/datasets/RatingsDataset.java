@@ -15,11 +15,11 @@ import java.util.Random;
 import org.pf4j.Extension;
 
 /**
- * Synthetic user × item ratings for collaborative filtering, with a known low-rank structure:
- * every user and item has {@code factors} hidden tastes ~ N(0, 1/factors) and a bias ~ N(0,
- * 0.25²), and a rating is {@code 3 + pᵤ·qᵢ·2 + bᵤ + bᵢ + N(0, noise²)}, clipped to [1, 5]. A
- * {@code density} share of the pairs is observed; 80 % of those train, 20 % test. Features are
- * {@code [user, item]} indices ({@code [n, 2]}), targets the ratings ({@code [n, 1]}).
+ * Synthetic user × item ratings for collaborative filtering, with a known low-rank structure: every
+ * user and item has {@code factors} hidden tastes ~ N(0, 1/factors) and a bias ~ N(0, 0.25²), and a
+ * rating is {@code 3 + pᵤ·qᵢ·2 + bᵤ + bᵢ + N(0, noise²)}, clipped to [1, 5]. A {@code density}
+ * share of the pairs is observed; 80 % of those train, 20 % test. Features are {@code [user, item]}
+ * indices ({@code [n, 2]}), targets the ratings ({@code [n, 1]}).
  */
 @Extension
 public class RatingsDataset implements DatasetProvider {
@@ -83,7 +83,8 @@ public class RatingsDataset implements DatasetProvider {
       y[n] = (float) Math.max(1, Math.min(5, rating));
     }
     DatasetInfo info = DatasetInfo.regression(new long[] {2}, new long[] {1});
-    return new DatasetSplits(info, slice(x, y, 0, trainCount), null, slice(x, y, trainCount, observed));
+    return new DatasetSplits(
+        info, slice(x, y, 0, trainCount), null, slice(x, y, trainCount, observed));
   }
 
   private static double[][] latent(Random random, int rows, int k, double std) {

@@ -49,8 +49,16 @@ public class SequenceDataset implements DatasetProvider {
     int length = params.getInt("length");
     int steps = params.getInt("steps");
     if (steps >= length - 1) {
-      throw new SpecException("dataset.steps", steps + " is not allowed; windows of " + steps
-          + " values need a series longer than " + (steps + 1) + " (length is " + length + ")");
+      throw new SpecException(
+          "dataset.steps",
+          steps
+              + " is not allowed; windows of "
+              + steps
+              + " values need a series longer than "
+              + (steps + 1)
+              + " (length is "
+              + length
+              + ")");
     }
     double f = params.getDouble("frequency");
     double noise = params.getDouble("noise");
@@ -60,9 +68,13 @@ public class SequenceDataset implements DatasetProvider {
       series[t] = (float) (Math.sin(f * (t + 1)) + noise * random.nextGaussian());
     }
     int windows = length - steps;
-    int trainCount = Math.max(1, Math.min(windows - 1, (int) (windows * params.getDouble("trainFraction"))));
+    int trainCount =
+        Math.max(1, Math.min(windows - 1, (int) (windows * params.getDouble("trainFraction"))));
     DatasetInfo info = DatasetInfo.regression(new long[] {steps, 1}, new long[] {1});
-    return new DatasetSplits(info, windows(series, steps, 0, trainCount), null,
+    return new DatasetSplits(
+        info,
+        windows(series, steps, 0, trainCount),
+        null,
         windows(series, steps, trainCount, windows));
   }
 

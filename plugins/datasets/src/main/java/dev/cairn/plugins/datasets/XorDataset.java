@@ -33,7 +33,9 @@ public class XorDataset implements DatasetProvider {
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.ofInt("repeat", 1, "how many times the 4 points are repeated").atLeast(1).atMost(1_000_000));
+        ParamSpec.ofInt("repeat", 1, "how many times the 4 points are repeated")
+            .atLeast(1)
+            .atMost(1_000_000));
   }
 
   @Override

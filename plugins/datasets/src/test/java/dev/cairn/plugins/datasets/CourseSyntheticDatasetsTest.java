@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class CourseSyntheticDatasetsTest {
   private static DatasetSplits load(DatasetProvider provider, Map<String, ?> raw, long seed) {
     try {
-      return provider.load(Params.validate("dataset", provider.params(), raw),
+      return provider.load(
+          Params.validate("dataset", provider.params(), raw),
           new DatasetContext(Path.of("unused"), seed, true));
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
@@ -27,8 +28,11 @@ class CourseSyntheticDatasetsTest {
 
   @Test
   void piecewiseCurveFollowsItsCorners() {
-    DatasetSplits splits = load(new PiecewiseCurveDataset(), Map.of("n", 5, "xs", List.of(0, 1, 2),
-        "ys", List.of(0, 1, 0)), 1);
+    DatasetSplits splits =
+        load(
+            new PiecewiseCurveDataset(),
+            Map.of("n", 5, "xs", List.of(0, 1, 2), "ys", List.of(0, 1, 0)),
+            1);
     assertThat(splits.train().features().shape()).containsExactly(5, 1);
     // the test split is the noiseless grid 0, 0.5, 1, 1.5, 2
     assertThat(splits.test().features().data()).containsExactly(0, 0.5f, 1, 1.5f, 2);
@@ -38,7 +42,12 @@ class CourseSyntheticDatasetsTest {
     for (int i = 0; i < x.length; i++) {
       assertThat(y[i]).isCloseTo(x[i] <= 1 ? x[i] : 2 - x[i], within(1e-6f));
     }
-    assertThatThrownBy(() -> load(new PiecewiseCurveDataset(), Map.of("xs", List.of(0, 2, 1), "ys", List.of(0, 1, 0)), 1))
+    assertThatThrownBy(
+            () ->
+                load(
+                    new PiecewiseCurveDataset(),
+                    Map.of("xs", List.of(0, 2, 1), "ys", List.of(0, 1, 0)),
+                    1))
         .isInstanceOf(SpecException.class)
         .hasMessageStartingWith("dataset.xs: must increase");
     assertThatThrownBy(() -> load(new PiecewiseCurveDataset(), Map.of("ys", List.of(0, 1)), 1))
@@ -47,11 +56,13 @@ class CourseSyntheticDatasetsTest {
 
   @Test
   void sequenceWindowsPredictTheNextValue() {
-    DatasetSplits splits = load(new SequenceDataset(), Map.of("length", 20, "steps", 4, "noise", 0), 1);
+    DatasetSplits splits =
+        load(new SequenceDataset(), Map.of("length", 20, "steps", 4, "noise", 0), 1);
     assertThat(splits.train().features().shape()).containsExactly(9, 4, 1);
     assertThat(splits.test().features().shape()).containsExactly(7, 4, 1);
     // noiseless: window i holds sin(0.01 (i+1)) .. sin(0.01 (i+4)), target sin(0.01 (i+5))
-    assertThat(splits.train().features().data()[0]).isCloseTo((float) Math.sin(0.01), within(1e-7f));
+    assertThat(splits.train().features().data()[0])
+        .isCloseTo((float) Math.sin(0.01), within(1e-7f));
     assertThat(splits.train().labels().data()[2]).isCloseTo((float) Math.sin(0.07), within(1e-7f));
     assertThat(splits.test().labels().data()[0]).isCloseTo((float) Math.sin(0.14), within(1e-7f));
     assertThat(load(new SequenceDataset(), Map.of(), 5).train().features().data())
@@ -62,7 +73,8 @@ class CourseSyntheticDatasetsTest {
 
   @Test
   void ratingsArePairsWithRatingsBetweenOneAndFive() {
-    DatasetSplits splits = load(new RatingsDataset(), Map.of("users", 10, "items", 8, "density", 0.5), 2);
+    DatasetSplits splits =
+        load(new RatingsDataset(), Map.of("users", 10, "items", 8, "density", 0.5), 2);
     int n = splits.train().size() + splits.test().size();
     assertThat(n).isEqualTo(40);
     assertThat(splits.train().size()).isEqualTo(32);

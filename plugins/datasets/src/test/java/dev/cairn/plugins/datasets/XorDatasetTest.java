@@ -36,7 +36,8 @@ class XorDatasetTest {
   void aRepeatThatWouldOverflowTheArrayIsASpecError() {
     assertThatThrownBy(() -> load(Map.of("repeat", 2_000_000_000)))
         .isExactlyInstanceOf(SpecException.class)
-        .hasMessage("dataset.repeat: 2000000000 is not allowed; expected an integer >= 1 and <= 1000000");
+        .hasMessage(
+            "dataset.repeat: 2000000000 is not allowed; expected an integer >= 1 and <= 1000000");
   }
 
   @Test

@@ -20,8 +20,8 @@ import org.pf4j.Extension;
  * <p>A model plugin returns an uninitialised DJL {@link Block}; the core initialises it for the
  * dataset's input shape, trains it and exports it. Build it from DJL's standard blocks where you
  * can: Cairn's ONNX exporter knows how to convert those. The residual sum here is a {@link
- * ResidualSum}, a {@code ParallelBlock} whose join adds its branches; an exporter only knows such a block if it
- * has a converter for it, which this plugin contributes alongside its model ({@link
+ * ResidualSum}, a {@code ParallelBlock} whose join adds its branches; an exporter only knows such a
+ * block if it has a converter for it, which this plugin contributes alongside its model ({@link
  * ResidualSumConverter}, returned by {@link #onnxConverters()}).
  */
 @Extension
@@ -44,7 +44,9 @@ public class ResidualMlpModel implements ModelProvider {
         ParamSpec.ofInt("blocks", 2, "number of residual blocks").atLeast(0));
   }
 
-  /** How the exporter writes {@link ResidualSum}: the plugin's own block, the plugin's converter. */
+  /**
+   * How the exporter writes {@link ResidualSum}: the plugin's own block, the plugin's converter.
+   */
   @Override
   public List<OnnxConverter> onnxConverters() {
     return List.of(new ResidualSumConverter());

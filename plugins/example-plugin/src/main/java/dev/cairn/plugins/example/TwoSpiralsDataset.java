@@ -48,7 +48,9 @@ public class TwoSpiralsDataset implements DatasetProvider {
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.ofInt("n", 400, "number of points in each split, half per spiral").atLeast(2).atMost(10_000_000),
+        ParamSpec.ofInt("n", 400, "number of points in each split, half per spiral")
+            .atLeast(2)
+            .atMost(10_000_000),
         ParamSpec.ofDouble("noise", 0.05, "standard deviation of Gaussian noise on x and y")
             .atLeast(0),
         ParamSpec.ofDouble("turns", 1.5, "how many times each spiral winds around").greaterThan(0));

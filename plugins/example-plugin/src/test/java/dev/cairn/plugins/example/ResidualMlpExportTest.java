@@ -25,26 +25,40 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The residual MLP exports through the plugin's own converter: the ONNX graph, run in ONNX
- * Runtime, gives DJL's outputs on the same weights and inputs.
+ * The residual MLP exports through the plugin's own converter: the ONNX graph, run in ONNX Runtime,
+ * gives DJL's outputs on the same weights and inputs.
  */
 class ResidualMlpExportTest {
   @Test
   void exportMatchesDjlInOnnxRuntime() throws Exception {
     ResidualMlpModel model = new ResidualMlpModel();
     DatasetInfo spirals = DatasetInfo.classification(new long[] {2}, List.of("a", "b"));
-    Block block = model.build(Params.validate("model", model.params(), Map.of("width", 8, "blocks", 2)),
-        new ModelContext(spirals, 1));
+    Block block =
+        model.build(
+            Params.validate("model", model.params(), Map.of("width", 8, "blocks", 2)),
+            new ModelContext(spirals, 1));
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       Shape in = new Shape(5, 2);
       block.initialize(manager, DataType.FLOAT32, in);
       NDArray x = manager.randomNormal(in);
       float[] input = x.toFloatArray();
-      float[] expected = block.forward(new ParameterStore(manager, false), new NDList(x), false)
-          .singletonOrThrow().toFloatArray();
-      OnnxMl.ModelProto onnx = OnnxExporter.export(block, in, new Shape(5, 2),
-          ConverterRegistry.forModel(model.onnxConverters(), "example"), "residual-mlp", Map.of(), "test");
-      assertThat(onnx.getGraph().getNodeList()).extracting(OnnxMl.NodeProto::getOpType).contains("Add", "Identity");
+      float[] expected =
+          block
+              .forward(new ParameterStore(manager, false), new NDList(x), false)
+              .singletonOrThrow()
+              .toFloatArray();
+      OnnxMl.ModelProto onnx =
+          OnnxExporter.export(
+              block,
+              in,
+              new Shape(5, 2),
+              ConverterRegistry.forModel(model.onnxConverters(), "example"),
+              "residual-mlp",
+              Map.of(),
+              "test");
+      assertThat(onnx.getGraph().getNodeList())
+          .extracting(OnnxMl.NodeProto::getOpType)
+          .contains("Add", "Identity");
       OrtEnvironment env = OrtSupport.environment();
       try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
           OrtSession session = env.createSession(onnx.toByteArray(), options);
@@ -55,7 +69,9 @@ class ResidualMlpExportTest {
         out.get(actual);
         assertThat(actual).hasSize(expected.length);
         for (int i = 0; i < actual.length; i++) {
-          assertThat(actual[i]).as("value %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
+          assertThat(actual[i])
+              .as("value %d", i)
+              .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
         }
       }
     }

@@ -13,7 +13,10 @@ final class ClassScores {
     return predictions.singletonOrThrow();
   }
 
-  /** One-hot targets {@code [batch, classes]} from class-index labels of shape [batch] or [batch, 1]. */
+  /**
+   * One-hot targets {@code [batch, classes]} from class-index labels of shape [batch] or [batch,
+   * 1].
+   */
   static NDArray oneHot(NDList labels, NDArray logits) {
     int classes = (int) logits.getShape().get(logits.getShape().dimension() - 1);
     NDArray indices = labels.head().toType(DataType.INT64, false).reshape(-1);

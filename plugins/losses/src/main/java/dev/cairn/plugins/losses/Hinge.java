@@ -33,7 +33,8 @@ public class Hinge implements LossProvider {
 
   @Override
   public List<ParamSpec> params() {
-    return List.of(ParamSpec.ofDouble("margin", 1.0, "required score margin; 0 = perceptron").atLeast(0));
+    return List.of(
+        ParamSpec.ofDouble("margin", 1.0, "required score margin; 0 = perceptron").atLeast(0));
   }
 
   @Override

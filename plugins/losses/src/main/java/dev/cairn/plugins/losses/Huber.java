@@ -51,7 +51,9 @@ public class Huber implements LossProvider {
         NDArray r = prediction.sub(labels.head().reshape(prediction.getShape())).abs();
         NDArray quadratic = r.square().mul(0.5f);
         NDArray linear = r.sub(0.5f * delta).mul(delta);
-        return r.lte(delta).toType(r.getDataType(), false).mul(quadratic)
+        return r.lte(delta)
+            .toType(r.getDataType(), false)
+            .mul(quadratic)
             .add(r.gt(delta).toType(r.getDataType(), false).mul(linear))
             .mean();
       }

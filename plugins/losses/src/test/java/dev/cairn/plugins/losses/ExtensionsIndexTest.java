@@ -14,7 +14,8 @@ import org.pf4j.Extension;
 class ExtensionsIndexTest {
   @Test
   void everyLossIsIndexedAndInstantiable() throws Exception {
-    // incremental compiles can repeat lines (the processor merges with the old index): harmless to PF4J
+    // incremental compiles can repeat lines (the processor merges with the old index): harmless to
+    // PF4J
     List<String> indexed = readIndex().stream().distinct().toList();
     assertThat(indexed)
         .containsExactlyInAnyOrder(

@@ -36,7 +36,9 @@ public class AlexNetModel implements ModelProvider {
     return List.of(
         ParamSpec.ofDouble("width", 1.0, "multiplies every channel count").greaterThan(0).atMost(4),
         ParamSpec.ofInt("hidden", 4096, "units of the two dense layers").greaterThan(0),
-        ParamSpec.ofDouble("dropout", 0.5, "dropout after each dense layer").atLeast(0).atMost(0.99),
+        ParamSpec.ofDouble("dropout", 0.5, "dropout after each dense layer")
+            .atLeast(0)
+            .atMost(0.99),
         Stem.param(),
         ParamSpec.ofChoice("activation", "relu", Activations.NAMES, "activation"));
   }

@@ -12,10 +12,10 @@ import org.pf4j.Extension;
 
 /**
  * The notes' CNN with batch normalisation: {@code blocks} × [conv 3×3 (padding 1) → {@code
- * channels}, BatchNorm, ReLU, max-pool 2] → flatten → Linear({@code hidden}) → ReLU → Linear(outputs).
- * The notes' Linear(128, 64) is what 16×16 inputs flatten to (32 × 2 × 2); 28×28 Fashion-MNIST
- * images flatten to 32 × 3 × 3 = 288, which DJL's Linear infers. {@code batchNorm: false} is the
- * notes' comparison: the same net without BN converges more slowly.
+ * channels}, BatchNorm, ReLU, max-pool 2] → flatten → Linear({@code hidden}) → ReLU →
+ * Linear(outputs). The notes' Linear(128, 64) is what 16×16 inputs flatten to (32 × 2 × 2); 28×28
+ * Fashion-MNIST images flatten to 32 × 3 × 3 = 288, which DJL's Linear infers. {@code batchNorm:
+ * false} is the notes' comparison: the same net without BN converges more slowly.
  */
 @Extension
 public class CnnModel implements ModelProvider {

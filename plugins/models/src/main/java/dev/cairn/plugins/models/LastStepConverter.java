@@ -24,9 +24,13 @@ final class LastStepConverter implements OnnxConverter {
     int steps = (int) inputShape.get(1);
     float[] last = new float[steps];
     last[steps - 1] = 1;
-    String transposed = graph.node("Transpose", List.of(input), Map.of("perm", new long[] {0, 2, 1}));
+    String transposed =
+        graph.node("Transpose", List.of(input), Map.of("perm", new long[] {0, 2, 1}));
     String picked =
-        graph.node("MatMul", List.of(transposed, graph.floatInitializer("last_step", last, steps, 1)), Map.of());
+        graph.node(
+            "MatMul",
+            List.of(transposed, graph.floatInitializer("last_step", last, steps, 1)),
+            Map.of());
     return graph.node("Flatten", List.of(picked), Map.of("axis", 1));
   }
 }

@@ -32,7 +32,8 @@ public class LeNetModel implements ModelProvider {
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.ofChoice("activation", "sigmoid", Activations.NAMES, "activation after each layer"),
+        ParamSpec.ofChoice(
+            "activation", "sigmoid", Activations.NAMES, "activation after each layer"),
         ParamSpec.ofChoice("pool", "avg", List.of("avg", "max"), "pooling after each convolution"),
         ParamSpec.ofBoolean("batchNorm", false, "batch normalisation before each activation"));
   }

@@ -12,9 +12,9 @@ import java.util.List;
 import org.pf4j.Extension;
 
 /**
- * Dot-product collaborative filtering: each user and each item gets an embedding of {@code
- * factors} values (and a bias), and a rating is predicted as {@code pᵤ·qᵢ + bᵤ + bᵢ + b}. Examples
- * are {@code [user, item]} index pairs as the {@code ratings} dataset gives them; {@code users} and
+ * Dot-product collaborative filtering: each user and each item gets an embedding of {@code factors}
+ * values (and a bias), and a rating is predicted as {@code pᵤ·qᵢ + bᵤ + bᵢ + b}. Examples are
+ * {@code [user, item]} index pairs as the {@code ratings} dataset gives them; {@code users} and
  * {@code items} must cover its indices (its defaults match the dataset's).
  */
 @Extension

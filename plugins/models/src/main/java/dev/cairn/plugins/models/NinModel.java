@@ -12,10 +12,10 @@ import org.pf4j.Extension;
 
 /**
  * Network in Network as in d2l: NiN blocks of one spatial convolution and two 1×1 convolutions
- * (each followed by ReLU) with 96, 256 and 384 channels, max-pools 3/2 between them, dropout 0.5,
- * a last NiN block with one channel per output, and global average pooling instead of dense
- * layers, so it has far fewer parameters than AlexNet or VGG. {@code stem} and {@code width} scale
- * it for small images as for {@link AlexNetModel}.
+ * (each followed by ReLU) with 96, 256 and 384 channels, max-pools 3/2 between them, dropout 0.5, a
+ * last NiN block with one channel per output, and global average pooling instead of dense layers,
+ * so it has far fewer parameters than AlexNet or VGG. {@code stem} and {@code width} scale it for
+ * small images as for {@link AlexNetModel}.
  */
 @Extension
 public class NinModel implements ModelProvider {
@@ -63,7 +63,8 @@ public class NinModel implements ModelProvider {
     return l.globalAvgPool().net();
   }
 
-  private static void nin(Layers l, long channels, int kernel, int stride, int padding, String act) {
+  private static void nin(
+      Layers l, long channels, int kernel, int stride, int padding, String act) {
     l.conv(channels, kernel, stride, padding).activation(act);
     l.conv(channels, 1, 1, 0).activation(act);
     l.conv(channels, 1, 1, 0).activation(act);

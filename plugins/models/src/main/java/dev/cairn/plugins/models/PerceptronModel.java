@@ -16,9 +16,9 @@ import org.pf4j.Extension;
 /**
  * Rosenblatt's perceptron: one linear layer and a hard decision. It scores each class with {@code
  * xᵀwₖ + bₖ} and predicts the best; with two classes that is the course's rule {@code y(xᵀw + b) >
- * 0} for {@code w = w₁ − w₀}. Whatever the loss, its decision boundary is a hyperplane, so it cannot
- * fit XOR (at most 3 of the 4 points). Train it with the perceptron criterion ({@code loss: {plugin:
- * hinge, margin: 0}}) or any classification loss.
+ * 0} for {@code w = w₁ − w₀}. Whatever the loss, its decision boundary is a hyperplane, so it
+ * cannot fit XOR (at most 3 of the 4 points). Train it with the perceptron criterion ({@code loss:
+ * {plugin: hinge, margin: 0}}) or any classification loss.
  */
 @Extension
 public class PerceptronModel implements ModelProvider {

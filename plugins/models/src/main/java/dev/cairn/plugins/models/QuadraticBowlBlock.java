@@ -33,10 +33,15 @@ final class QuadraticBowlBlock extends AbstractBlock implements TrainingHook {
     this.scales = scales.clone();
     float[] begin = start.clone();
     this.start = start.clone();
-    point = addParameter(Parameter.builder().setName("x").setType(Parameter.Type.WEIGHT)
-        .optShape(new Shape(start.length))
-        .optInitializer((NDManager m, Shape s, DataType t) -> m.create(begin).toType(t, false))
-        .build());
+    point =
+        addParameter(
+            Parameter.builder()
+                .setName("x")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(start.length))
+                .optInitializer(
+                    (NDManager m, Shape s, DataType t) -> m.create(begin).toType(t, false))
+                .build());
   }
 
   /** The value of f at the point's current position. */
@@ -74,9 +79,16 @@ final class QuadraticBowlBlock extends AbstractBlock implements TrainingHook {
       return;
     }
     float[] at = path.get(path.size() - 1);
-    tracker.logImage("trajectory", TrajectoryPlot.png(scales, start, path),
-        String.format(java.util.Locale.ROOT, "x = (%.3f, %.3f) after %d updates, f = %.4g",
-            at[0], at[1], path.size() - 1, scales[0] * at[0] * at[0] + scales[1] * at[1] * at[1]),
+    tracker.logImage(
+        "trajectory",
+        TrajectoryPlot.png(scales, start, path),
+        String.format(
+            java.util.Locale.ROOT,
+            "x = (%.3f, %.3f) after %d updates, f = %.4g",
+            at[0],
+            at[1],
+            path.size() - 1,
+            scales[0] * at[0] * at[0] + scales[1] * at[1] * at[1]),
         step);
   }
 
@@ -88,8 +100,11 @@ final class QuadraticBowlBlock extends AbstractBlock implements TrainingHook {
     NDArray a = input.getManager().create(scales).toDevice(input.getDevice(), false);
     NDArray f = x.square().mul(a).sum();
     // one value per example: f broadcast against the batch
-    return new NDList(input.getManager().zeros(new Shape(input.getShape().get(0), 1), DataType.FLOAT32,
-        input.getDevice()).add(f));
+    return new NDList(
+        input
+            .getManager()
+            .zeros(new Shape(input.getShape().get(0), 1), DataType.FLOAT32, input.getDevice())
+            .add(f));
   }
 
   @Override

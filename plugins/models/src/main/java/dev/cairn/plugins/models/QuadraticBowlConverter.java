@@ -21,10 +21,14 @@ final class QuadraticBowlConverter implements OnnxConverter {
   @Override
   public String convert(Block block, String input, Shape inputShape, OnnxGraph graph) {
     if (inputShape.dimension() != 2 || inputShape.get(1) != 1) {
-      throw new OnnxExportException("quadratic-bowl exports for inputs of shape [batch, 1], not " + inputShape);
+      throw new OnnxExportException(
+          "quadratic-bowl exports for inputs of shape [batch, 1], not " + inputShape);
     }
-    String zero = graph.node("Mul", List.of(input, graph.floatInitializer("zero", new float[] {0})), Map.of());
+    String zero =
+        graph.node(
+            "Mul", List.of(input, graph.floatInitializer("zero", new float[] {0})), Map.of());
     float f = ((QuadraticBowlBlock) block).value();
-    return graph.node("Add", List.of(zero, graph.floatInitializer("bowl_value", new float[] {f})), Map.of());
+    return graph.node(
+        "Add", List.of(zero, graph.floatInitializer("bowl_value", new float[] {f})), Map.of());
   }
 }

@@ -48,12 +48,19 @@ public class QuadraticBowlModel implements ModelProvider {
     List<Double> scales = params.getDoubleList("scales");
     List<Double> start = params.getDoubleList("start");
     if (scales.size() != start.size() || scales.isEmpty()) {
-      throw new SpecException("model.start", "has " + start.size() + " values for " + scales.size()
-          + " scales; give one start value per axis");
+      throw new SpecException(
+          "model.start",
+          "has "
+              + start.size()
+              + " values for "
+              + scales.size()
+              + " scales; give one start value per axis");
     }
     if (context.dataset().outputSize() != 1) {
-      throw new SpecException("model", "quadratic-bowl outputs one value; use regression data with one"
-          + " target (e.g. synthetic-linear)");
+      throw new SpecException(
+          "model",
+          "quadratic-bowl outputs one value; use regression data with one"
+              + " target (e.g. synthetic-linear)");
     }
     return new QuadraticBowlBlock(toFloats(scales), toFloats(start));
   }

@@ -44,7 +44,9 @@ public class RecurrentModel implements ModelProvider {
         ParamSpec.ofChoice("cell", "lstm", List.of("rnn", "gru", "lstm"), "recurrent cell"),
         ParamSpec.ofInt("hidden", 64, "hidden units per layer").greaterThan(0),
         ParamSpec.ofInt("layers", 1, "stacked recurrent layers").greaterThan(0),
-        ParamSpec.ofDouble("dropout", 0.0, "dropout between stacked layers").atLeast(0).atMost(0.99));
+        ParamSpec.ofDouble("dropout", 0.0, "dropout between stacked layers")
+            .atLeast(0)
+            .atMost(0.99));
   }
 
   @Override

@@ -36,7 +36,8 @@ public class ResNetModel implements ModelProvider {
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.ofIntList("blocks", List.of(2, 2, 2, 2), "residual blocks per stage; [2,2,2,2] = ResNet-18")
+        ParamSpec.ofIntList(
+                "blocks", List.of(2, 2, 2, 2), "residual blocks per stage; [2,2,2,2] = ResNet-18")
             .greaterThan(0),
         ParamSpec.ofIntList("channels", List.of(64, 128, 256, 512), "output channels per stage")
             .greaterThan(0),
@@ -58,15 +59,21 @@ public class ResNetModel implements ModelProvider {
     if (blocks.isEmpty() || blocks.size() != channels.size()) {
       throw new SpecException(
           "model.channels",
-          "has " + channels.size() + " entries but model.blocks has " + blocks.size()
+          "has "
+              + channels.size()
+              + " entries but model.blocks has "
+              + blocks.size()
               + "; give one channel count per stage (and at least one stage)");
     }
     boolean bottleneck = params.getBoolean("bottleneck");
     if (bottleneck) {
       for (int c : channels) {
         if (c % 4 != 0) {
-          throw new SpecException("model.channels", c + " is not allowed with bottleneck: true;"
-              + " bottleneck blocks need channel counts divisible by 4");
+          throw new SpecException(
+              "model.channels",
+              c
+                  + " is not allowed with bottleneck: true;"
+                  + " bottleneck blocks need channel counts divisible by 4");
         }
       }
     }

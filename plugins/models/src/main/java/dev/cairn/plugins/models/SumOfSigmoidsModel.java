@@ -13,10 +13,9 @@ import java.util.List;
 import org.pf4j.Extension;
 
 /**
- * The course's sum of sigmoids {@code y = b + Σᵢ cᵢ σ(Σⱼ wᵢⱼ xⱼ + bᵢ)}: {@code units} sigmoids
- * (one hidden layer) whose weighted sum approximates any continuous curve as {@code units} grows.
- * {@code activation: relu} swaps the sigmoids for hinges ({@code cᵢ max(0, ·)}), the notes'
- * comparison.
+ * The course's sum of sigmoids {@code y = b + Σᵢ cᵢ σ(Σⱼ wᵢⱼ xⱼ + bᵢ)}: {@code units} sigmoids (one
+ * hidden layer) whose weighted sum approximates any continuous curve as {@code units} grows. {@code
+ * activation: relu} swaps the sigmoids for hinges ({@code cᵢ max(0, ·)}), the notes' comparison.
  */
 @Extension
 public class SumOfSigmoidsModel implements ModelProvider {

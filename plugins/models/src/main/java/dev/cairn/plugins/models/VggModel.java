@@ -38,12 +38,16 @@ public class VggModel implements ModelProvider {
   @Override
   public List<ParamSpec> params() {
     return List.of(
-        ParamSpec.ofIntList("convs", VGG11_CONVS, "convolutions per block (conv_arch's first values)")
+        ParamSpec.ofIntList(
+                "convs", VGG11_CONVS, "convolutions per block (conv_arch's first values)")
             .greaterThan(0),
-        ParamSpec.ofIntList("channels", VGG11_CHANNELS, "filters per block (conv_arch's second values)")
+        ParamSpec.ofIntList(
+                "channels", VGG11_CHANNELS, "filters per block (conv_arch's second values)")
             .greaterThan(0),
         ParamSpec.ofInt("hidden", 4096, "units of the two dense layers").greaterThan(0),
-        ParamSpec.ofDouble("dropout", 0.5, "dropout after each dense layer").atLeast(0).atMost(0.99),
+        ParamSpec.ofDouble("dropout", 0.5, "dropout after each dense layer")
+            .atLeast(0)
+            .atMost(0.99),
         ParamSpec.ofBoolean("batchNorm", false, "batch normalisation after each convolution"),
         ParamSpec.ofChoice("activation", "relu", Activations.NAMES, "activation"));
   }
@@ -58,7 +62,8 @@ public class VggModel implements ModelProvider {
     List<Integer> convs = params.getIntList("convs");
     List<Integer> channels = params.getIntList("channels");
     if (convs.isEmpty()) {
-      throw new SpecException("model.convs", "empty; expected at least one block, e.g. [1, 1, 2, 2, 2]");
+      throw new SpecException(
+          "model.convs", "empty; expected at least one block, e.g. [1, 1, 2, 2, 2]");
     }
     if (convs.size() != channels.size()) {
       throw new SpecException(

@@ -34,7 +34,8 @@ class CourseModelsTest {
       DatasetInfo.classification(new long[] {3, 32, 32}, List.of("a", "b", "c"));
   private static final DatasetInfo TWO_CLASSES =
       DatasetInfo.classification(new long[] {2}, List.of("0", "1"));
-  private static final DatasetInfo SERIES = DatasetInfo.regression(new long[] {10, 1}, new long[] {1});
+  private static final DatasetInfo SERIES =
+      DatasetInfo.regression(new long[] {10, 1}, new long[] {1});
   private static final DatasetInfo PAIRS = DatasetInfo.regression(new long[] {2}, new long[] {1});
 
   private final NDManager manager = NDManager.newBaseManager("PyTorch");
@@ -98,7 +99,15 @@ class CourseModelsTest {
     assertThat(all(withBn, BatchNorm.class)).hasSize(3);
     assertThat(all(withBn, Conv2d.class)).hasSize(3);
     // 28 -> 14 -> 7 -> 3: the first dense layer sees 32 x 3 x 3
-    assertThat(withBn.getChildren().get(13).getValue().getParameters().get("weight").getArray().getShape())
+    assertThat(
+            withBn
+                .getChildren()
+                .get(13)
+                .getValue()
+                .getParameters()
+                .get("weight")
+                .getArray()
+                .getShape())
         .isEqualTo(new Shape(64, 288));
     Block withoutBn = build(new CnnModel(), FASHION, Map.of("batchNorm", false));
     assertThat(all(withoutBn, BatchNorm.class)).isEmpty();
@@ -114,7 +123,8 @@ class CourseModelsTest {
     DatasetInfo big = DatasetInfo.classification(new long[] {1, 96, 96}, FASHION.classLabels());
     Block large = build(new AlexNetModel(), big, Map.of("width", 0.1, "hidden", 64));
     assertThat(forwardShape(manager, large, big, 2, false)).isEqualTo(new Shape(2, 10));
-    assertThat(((Conv2d) all(large, Conv2d.class).get(0)).getKernelShape()).isEqualTo(new Shape(11, 11));
+    assertThat(((Conv2d) all(large, Conv2d.class).get(0)).getKernelShape())
+        .isEqualTo(new Shape(11, 11));
   }
 
   @Test
@@ -137,7 +147,8 @@ class CourseModelsTest {
   @Test
   void vgg11DefaultsAndRefusesAnArchThatPoolsTheImageAway() {
     assertThat(new VggModel().params().get(0).defaultValue()).isEqualTo(List.of(1, 1, 2, 2, 2));
-    assertThat(new VggModel().params().get(1).defaultValue()).isEqualTo(List.of(64, 128, 256, 512, 512));
+    assertThat(new VggModel().params().get(1).defaultValue())
+        .isEqualTo(List.of(64, 128, 256, 512, 512));
     assertThatThrownBy(() -> build(new VggModel(), FASHION, Map.of()))
         .isInstanceOf(SpecException.class)
         .hasMessageStartingWith("model.convs: a VGG arch of 5 blocks")
@@ -153,7 +164,10 @@ class CourseModelsTest {
     assertThat(forwardShape(manager, nin, FASHION, 2, false)).isEqualTo(new Shape(2, 10));
     assertThat(all(nin, Conv2d.class)).hasSize(12);
     Block vgg =
-        build(new VggModel(), FASHION, Map.of("convs", List.of(1, 1, 2, 2), "channels", List.of(16, 32, 64, 128)));
+        build(
+            new VggModel(),
+            FASHION,
+            Map.of("convs", List.of(1, 1, 2, 2), "channels", List.of(16, 32, 64, 128)));
     forwardShape(manager, vgg, FASHION, 2, false);
     assertThat(trainable(nin)).isLessThan(trainable(vgg) / 10);
   }
@@ -183,20 +197,27 @@ class CourseModelsTest {
 
   @Test
   void bottleneckBlocksNeedChannelsDivisibleByFour() {
-    Map<String, Object> ok = Map.of("blocks", List.of(1, 1), "channels", List.of(16, 32), "bottleneck", true);
+    Map<String, Object> ok =
+        Map.of("blocks", List.of(1, 1), "channels", List.of(16, 32), "bottleneck", true);
     assertThat(forwardShape(manager, build(new ResNetModel(), FASHION, ok), FASHION, 2, true))
         .isEqualTo(new Shape(2, 10));
     assertThatThrownBy(
-            () -> build(new ResNetModel(), FASHION,
-                Map.of("blocks", List.of(1), "channels", List.of(10), "bottleneck", true)))
+            () ->
+                build(
+                    new ResNetModel(),
+                    FASHION,
+                    Map.of("blocks", List.of(1), "channels", List.of(10), "bottleneck", true)))
         .hasMessageContaining("divisible by 4");
   }
 
   @Test
   void recurrentCellsReadSequences() {
     for (String cell : List.of("rnn", "gru", "lstm")) {
-      Block block = build(new RecurrentModel(), SERIES, Map.of("cell", cell, "hidden", 8, "layers", 2));
-      assertThat(forwardShape(manager, block, SERIES, 3, false)).as(cell).isEqualTo(new Shape(3, 1));
+      Block block =
+          build(new RecurrentModel(), SERIES, Map.of("cell", cell, "hidden", 8, "layers", 2));
+      assertThat(forwardShape(manager, block, SERIES, 3, false))
+          .as(cell)
+          .isEqualTo(new Shape(3, 1));
     }
     assertThatThrownBy(() -> build(new RecurrentModel(), FASHION, Map.of()))
         .isInstanceOf(SpecException.class)
@@ -205,7 +226,8 @@ class CourseModelsTest {
 
   @Test
   void matrixFactorizationPredictsDotProductPlusBiases() {
-    Block block = build(new MatrixFactorizationModel(), PAIRS, Map.of("users", 3, "items", 2, "factors", 2));
+    Block block =
+        build(new MatrixFactorizationModel(), PAIRS, Map.of("users", 3, "items", 2, "factors", 2));
     block.initialize(manager, DataType.FLOAT32, new Shape(1, 2));
     Map<String, float[]> values =
         Map.of(
@@ -217,10 +239,12 @@ class CourseModelsTest {
     values.forEach((name, v) -> block.getParameters().get(name).getArray().set(v));
     NDArray pairs = manager.create(new float[] {2, 1, 0, 0}, new Shape(2, 2));
     float[] rating =
-        block.forward(new ParameterStore(manager, false), new NDList(pairs), false)
+        block
+            .forward(new ParameterStore(manager, false), new NDList(pairs), false)
             .singletonOrThrow()
             .toFloatArray();
-    // user 2 · item 1 = 5·0.5 + 6·(−1) = −3.5, + 0.3 + 2 + 10 = 8.8; user 0 · item 0 = 1 + 0.1 + 1 + 10
+    // user 2 · item 1 = 5·0.5 + 6·(−1) = −3.5, + 0.3 + 2 + 10 = 8.8; user 0 · item 0 = 1 + 0.1 + 1
+    // + 10
     assertThat(rating[0]).isCloseTo(8.8f, within(1e-5f));
     assertThat(rating[1]).isCloseTo(12.1f, within(1e-5f));
     assertThatThrownBy(() -> build(new MatrixFactorizationModel(), FASHION, Map.of()))
@@ -232,8 +256,13 @@ class CourseModelsTest {
     DatasetInfo one = DatasetInfo.regression(new long[] {1}, new long[] {1});
     Block bowl = build(new QuadraticBowlModel(), one, Map.of());
     bowl.initialize(manager, DataType.FLOAT32, new Shape(3, 1));
-    float[] f = bowl.forward(new ParameterStore(manager, false), new NDList(manager.zeros(new Shape(3, 1))), false)
-        .singletonOrThrow().toFloatArray();
+    float[] f =
+        bowl.forward(
+                new ParameterStore(manager, false),
+                new NDList(manager.zeros(new Shape(3, 1))),
+                false)
+            .singletonOrThrow()
+            .toFloatArray();
     // 0.1·25 + 2·4 = 10.5
     assertThat(f).containsExactly(10.5f, 10.5f, 10.5f);
     assertThatThrownBy(() -> build(new QuadraticBowlModel(), one, Map.of("start", List.of(1.0))))
@@ -249,21 +278,22 @@ class CourseModelsTest {
     List<String> scalars = new ArrayList<>();
     List<byte[]> images = new ArrayList<>();
     List<String> captions = new ArrayList<>();
-    dev.cairn.spi.Tracker tracker = new dev.cairn.spi.Tracker() {
-      @Override
-      public void logScalar(String tag, double value, long step) {
-        scalars.add(tag + "@" + step + "=" + (float) value);
-      }
+    dev.cairn.spi.Tracker tracker =
+        new dev.cairn.spi.Tracker() {
+          @Override
+          public void logScalar(String tag, double value, long step) {
+            scalars.add(tag + "@" + step + "=" + (float) value);
+          }
 
-      @Override
-      public void logParams(Map<String, ?> params) {}
+          @Override
+          public void logParams(Map<String, ?> params) {}
 
-      @Override
-      public void logImage(String tag, byte[] png, String caption, long step) {
-        images.add(png);
-        captions.add(tag + "@" + step + ": " + caption);
-      }
-    };
+          @Override
+          public void logImage(String tag, byte[] png, String caption, long step) {
+            images.add(png);
+            captions.add(tag + "@" + step + ": " + caption);
+          }
+        };
     // two "updates": (-5, -2) -> (-4, 1) -> (0, 0)
     x.getArray().set(new float[] {-4f, 1f});
     bowl.afterStep(tracker, 1);
@@ -271,18 +301,28 @@ class CourseModelsTest {
     bowl.afterStep(tracker, 2);
     bowl.afterEpoch(tracker, 1, 2);
 
-    assertThat(scalars).containsExactly("trajectory/x1@1=-4.0", "trajectory/x2@1=1.0",
-        "trajectory/x1@2=0.0", "trajectory/x2@2=0.0");
-    assertThat(bowl.path()).extracting(p -> p[0] + "," + p[1]).containsExactly("-5.0,-2.0", "-4.0,1.0", "0.0,0.0");
-    assertThat(captions).containsExactly("trajectory@2: x = (0.000, 0.000) after 2 updates, f = 0.000");
-    java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(images.get(0)));
+    assertThat(scalars)
+        .containsExactly(
+            "trajectory/x1@1=-4.0",
+            "trajectory/x2@1=1.0",
+            "trajectory/x1@2=0.0",
+            "trajectory/x2@2=0.0");
+    assertThat(bowl.path())
+        .extracting(p -> p[0] + "," + p[1])
+        .containsExactly("-5.0,-2.0", "-4.0,1.0", "0.0,0.0");
+    assertThat(captions)
+        .containsExactly("trajectory@2: x = (0.000, 0.000) after 2 updates, f = 0.000");
+    java.awt.image.BufferedImage png =
+        javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(images.get(0)));
     // the view is ±7.5 on x1 (480 px: 32 px a unit) and ±3 on x2 (192 px)
     assertThat(png.getWidth()).isEqualTo(480);
     assertThat(png.getHeight()).isEqualTo(192);
-    java.awt.Color atStart = new java.awt.Color(png.getRGB(80, 160));   // (-5, -2): green
-    java.awt.Color atEnd = new java.awt.Color(png.getRGB(242, 96));     // (0, 0): red
-    java.awt.Color corner = new java.awt.Color(png.getRGB(2, 2));       // far from the path: shaded blue
-    assertThat(atStart.getGreen()).isGreaterThan(atStart.getRed() + 60).isGreaterThan(atStart.getBlue() + 30);
+    java.awt.Color atStart = new java.awt.Color(png.getRGB(80, 160)); // (-5, -2): green
+    java.awt.Color atEnd = new java.awt.Color(png.getRGB(242, 96)); // (0, 0): red
+    java.awt.Color corner = new java.awt.Color(png.getRGB(2, 2)); // far from the path: shaded blue
+    assertThat(atStart.getGreen())
+        .isGreaterThan(atStart.getRed() + 60)
+        .isGreaterThan(atStart.getBlue() + 30);
     assertThat(atEnd.getRed()).isGreaterThan(atEnd.getGreen() + 100);
     assertThat(corner.getBlue()).isEqualTo(255);
     assertThat(corner.getRed()).isLessThan(corner.getBlue());
@@ -310,24 +350,40 @@ class CourseModelsTest {
         .hasMessageStartingWith("model.hidden: 0 is not allowed");
     assertThatThrownBy(() -> build(new RecurrentModel(), SERIES, Map.of("hidden", 0)))
         .hasMessageStartingWith("model.hidden: 0 is not allowed");
-    assertThatThrownBy(() -> build(new VggModel(), RGB32, Map.of("channels", List.of(64, 0, 1, 1, 1))))
+    assertThatThrownBy(
+            () -> build(new VggModel(), RGB32, Map.of("channels", List.of(64, 0, 1, 1, 1))))
         .hasMessageStartingWith("model.channels: 0 is not allowed");
   }
 
   @Test
   void everyActivationBuildsInEveryModelThatNamesOne() {
     for (String activation : Activations.NAMES) {
-      Block cnn = build(new CnnModel(), FASHION, Map.of("activation", activation, "channels", 4, "blocks", 1));
-      assertThat(forwardShape(manager, cnn, FASHION, 2, true)).as(activation).isEqualTo(new Shape(2, 10));
+      Block cnn =
+          build(
+              new CnnModel(),
+              FASHION,
+              Map.of("activation", activation, "channels", 4, "blocks", 1));
+      assertThat(forwardShape(manager, cnn, FASHION, 2, true))
+          .as(activation)
+          .isEqualTo(new Shape(2, 10));
     }
   }
 
   @Test
   void everyModelIsListedWithDescribedParameters() {
     List<ModelProvider> models =
-        List.of(new PerceptronModel(), new SumOfSigmoidsModel(), new LeNetModel(), new CnnModel(),
-            new CifarQuickModel(), new AlexNetModel(), new VggModel(), new NinModel(), new ResNetModel(),
-            new RecurrentModel(), new MatrixFactorizationModel());
+        List.of(
+            new PerceptronModel(),
+            new SumOfSigmoidsModel(),
+            new LeNetModel(),
+            new CnnModel(),
+            new CifarQuickModel(),
+            new AlexNetModel(),
+            new VggModel(),
+            new NinModel(),
+            new ResNetModel(),
+            new RecurrentModel(),
+            new MatrixFactorizationModel());
     for (ModelProvider m : models) {
       assertThat(m.description()).as(m.id()).isNotBlank();
       m.params().forEach(p -> assertThat(p.description()).as(m.id() + "." + p.name()).isNotBlank());

@@ -71,11 +71,7 @@ class CourseValuesTest {
   void convolutionWithPaddingOne() {
     assertThat(conv(1, 1))
         .containsExactly(
-            1, 3, 4, 10, 8,
-            5, 10, 12, 12, 6,
-            7, 18, 16, 16, 8,
-            11, 13, 9, 3, 4,
-            14, 13, 9, 7, 4);
+            1, 3, 4, 10, 8, 5, 10, 12, 12, 6, 7, 18, 16, 16, 8, 11, 13, 9, 3, 4, 14, 13, 9, 7, 4);
   }
 
   @Test

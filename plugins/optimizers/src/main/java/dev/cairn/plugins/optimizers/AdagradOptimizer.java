@@ -31,7 +31,10 @@ public class AdagradOptimizer implements OptimizerProvider {
   public List<ParamSpec> params() {
     return OptimizerParams.with(
         List.of(
-            ParamSpec.ofChoice("accumulate", "sum", List.of("sum", "mean"),
+            ParamSpec.ofChoice(
+                "accumulate",
+                "sum",
+                List.of("sum", "mean"),
                 "sum = standard Adagrad (PyTorch); mean = the notes' RMS of all gradients so far"),
             ParamSpec.ofDouble("epsilon", 1e-10, "added to the root for numerical stability")
                 .greaterThan(0)),

@@ -12,8 +12,9 @@ import org.pf4j.Extension;
 
 /**
  * Adam: momentum for the direction, a running RMS of the gradient for the step size. At step t DJL
- * computes {@code m ← β₁m + (1−β₁)g}, {@code v ← β₂v + (1−β₂)g²} and {@code w ← w − η·√(1−β₂ᵗ)/(1−β₁ᵗ)
- * · m/(√v + ε)}, where g includes weight decay λw (L2, not AdamW's decoupled decay).
+ * computes {@code m ← β₁m + (1−β₁)g}, {@code v ← β₂v + (1−β₂)g²} and {@code w ← w −
+ * η·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε)}, where g includes weight decay λw (L2, not AdamW's decoupled
+ * decay).
  */
 @Extension
 public class AdamOptimizer implements OptimizerProvider {

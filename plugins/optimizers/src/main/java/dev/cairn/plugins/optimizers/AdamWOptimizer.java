@@ -32,10 +32,11 @@ public class AdamWOptimizer implements OptimizerProvider {
   public List<ParamSpec> params() {
     List<ParamSpec> out = new ArrayList<>();
     for (ParamSpec p : OptimizerParams.with(AdamOptimizer.moments(), 0.001)) {
-      out.add(p.name().equals("weightDecay")
-          ? ParamSpec.ofDouble("weightDecay", 0.01, "decoupled weight decay λ: w ← w(1 − ηλ)")
-              .atLeast(0)
-          : p);
+      out.add(
+          p.name().equals("weightDecay")
+              ? ParamSpec.ofDouble("weightDecay", 0.01, "decoupled weight decay λ: w ← w(1 − ηλ)")
+                  .atLeast(0)
+              : p);
     }
     return List.copyOf(out);
   }

@@ -31,8 +31,8 @@ abstract class ElementwiseOptimizer extends Optimizer {
 
   /**
    * How many gradients the state arrays hold after update {@code t} (DJL's count, from 1): state
-   * starts afresh (at zero) when an optimizer is built, also when a resumed run starts counting
-   * at a later update.
+   * starts afresh (at zero) when an optimizer is built, also when a resumed run starts counting at
+   * a later update.
    */
   int seen(int t) {
     return t - begin;
@@ -79,11 +79,13 @@ abstract class ElementwiseOptimizer extends Optimizer {
 
   /** A state array of the parameter, zeros like {@code weight} at first, kept across updates. */
   NDArray state(String name, String parameterId, NDArray weight) {
-    return state.computeIfAbsent(name + "/" + parameterId + "/" + weight.getDevice(), k -> {
-      NDArray zeros = weight.zerosLike();
-      NDScope.unregister(zeros);
-      return zeros;
-    });
+    return state.computeIfAbsent(
+        name + "/" + parameterId + "/" + weight.getDevice(),
+        k -> {
+          NDArray zeros = weight.zerosLike();
+          NDScope.unregister(zeros);
+          return zeros;
+        });
   }
 
   private static final class Options extends OptimizerBuilder<Options> {

@@ -35,20 +35,28 @@ final class OptimizerParams {
   /** {@code lr} with the given default, then the schedule's parameters. */
   static List<ParamSpec> learningRate(double defaultLr) {
     List<ParamSpec> out = new ArrayList<>();
-    out.add(ParamSpec.ofDouble("lr", defaultLr, "learning rate (the peak for one-cycle)").greaterThan(0));
+    out.add(
+        ParamSpec.ofDouble("lr", defaultLr, "learning rate (the peak for one-cycle)")
+            .greaterThan(0));
     out.add(ParamSpec.ofChoice("schedule", "constant", SCHEDULES, "learning-rate schedule"));
-    out.add(ParamSpec.ofInt("warmupSteps", 0, "linear warm-up from 0 over the first N updates")
-        .atLeast(0));
-    out.add(ParamSpec.ofDouble("gamma", 0.1, "decay factor: per decayEpochs (step), per epoch"
-        + " (exponential)").greaterThan(0).atMost(1));
+    out.add(
+        ParamSpec.ofInt("warmupSteps", 0, "linear warm-up from 0 over the first N updates")
+            .atLeast(0));
+    out.add(
+        ParamSpec.ofDouble(
+                "gamma", 0.1, "decay factor: per decayEpochs (step), per epoch" + " (exponential)")
+            .greaterThan(0)
+            .atMost(1));
     out.add(ParamSpec.ofInt("decayEpochs", 1, "epochs between decays (step)").greaterThan(0));
     out.add(ParamSpec.ofDouble("minLr", 0.0, "final learning rate (cosine, linear)").atLeast(0));
-    out.add(ParamSpec.ofDouble("pctStart", 0.3, "share of the run spent rising (one-cycle)")
-        .greaterThan(0).lessThan(1));
-    out.add(ParamSpec.ofDouble("divFactor", 25.0, "one-cycle starts at lr / divFactor")
-        .atLeast(1));
-    out.add(ParamSpec.ofDouble("finalDivFactor", 1e4, "one-cycle ends at lr / (divFactor * this)")
-        .atLeast(1));
+    out.add(
+        ParamSpec.ofDouble("pctStart", 0.3, "share of the run spent rising (one-cycle)")
+            .greaterThan(0)
+            .lessThan(1));
+    out.add(ParamSpec.ofDouble("divFactor", 25.0, "one-cycle starts at lr / divFactor").atLeast(1));
+    out.add(
+        ParamSpec.ofDouble("finalDivFactor", 1e4, "one-cycle ends at lr / (divFactor * this)")
+            .atLeast(1));
     return out;
   }
 
@@ -60,21 +68,45 @@ final class OptimizerParams {
     double lr = params.getDouble("lr");
     double minLr = params.getDouble("minLr");
     if (kind.equals("one-cycle") && warmup > 0) {
-      throw new SpecException("optimizer.warmupSteps", warmup + " is not allowed with schedule"
-          + " one-cycle, which rises over pctStart of the run itself; leave warmupSteps at 0");
+      throw new SpecException(
+          "optimizer.warmupSteps",
+          warmup
+              + " is not allowed with schedule"
+              + " one-cycle, which rises over pctStart of the run itself; leave warmupSteps at 0");
     }
     if ((kind.equals("cosine") || kind.equals("linear")) && minLr > lr) {
-      throw new SpecException("optimizer.minLr", minLr + " is not allowed; the " + kind
-          + " schedule decays from lr (" + lr + ") to minLr, so minLr must be <= lr");
+      throw new SpecException(
+          "optimizer.minLr",
+          minLr
+              + " is not allowed; the "
+              + kind
+              + " schedule decays from lr ("
+              + lr
+              + ") to minLr, so minLr must be <= lr");
     }
     if (warmup >= total && !kind.equals("constant")) {
-      throw new SpecException("optimizer.warmupSteps", warmup + " is not allowed; the run has only "
-          + total + " updates, so the " + kind + " schedule would never start;"
-          + " use fewer warm-up steps");
+      throw new SpecException(
+          "optimizer.warmupSteps",
+          warmup
+              + " is not allowed; the run has only "
+              + total
+              + " updates, so the "
+              + kind
+              + " schedule would never start;"
+              + " use fewer warm-up steps");
     }
-    return new Schedule(kind, (float) lr, total, Math.max(1, context.stepsPerEpoch()), warmup,
-        params.getFloat("gamma"), params.getInt("decayEpochs"), (float) minLr,
-        params.getFloat("pctStart"), params.getFloat("divFactor"), params.getFloat("finalDivFactor"));
+    return new Schedule(
+        kind,
+        (float) lr,
+        total,
+        Math.max(1, context.stepsPerEpoch()),
+        warmup,
+        params.getFloat("gamma"),
+        params.getInt("decayEpochs"),
+        (float) minLr,
+        params.getFloat("pctStart"),
+        params.getFloat("divFactor"),
+        params.getFloat("finalDivFactor"));
   }
 
   /** The optimizer, wrapped to clip gradients when {@code clipGrad} is set. */

@@ -4,8 +4,8 @@ import ai.djl.training.tracker.Tracker;
 
 /**
  * A learning-rate schedule: the rate of update {@code t} (counted from 0, one update per batch;
- * DJL's optimizers ask for update {@code n = t + 1}, their count starting at 1).
- * After an optional linear warm-up from 0 over {@code warmupSteps}, the rate follows one of:
+ * DJL's optimizers ask for update {@code n = t + 1}, their count starting at 1). After an optional
+ * linear warm-up from 0 over {@code warmupSteps}, the rate follows one of:
  *
  * <ul>
  *   <li>{@code constant}: η;

@@ -14,8 +14,8 @@ import org.pf4j.Extension;
 /**
  * Minibatch stochastic gradient descent, with optional momentum (plain or Nesterov), weight decay,
  * gradient clipping and a learning-rate schedule. With gradient g (after clipping) and weight decay
- * λ, it updates {@code w ← w − η(g + λw)}; with momentum μ it keeps a velocity {@code v ← μv + η(g +
- * λw)} and updates {@code w ← w − v}, or with Nesterov momentum {@code w ← w − (μv + η(g + λw))}.
+ * λ, it updates {@code w ← w − η(g + λw)}; with momentum μ it keeps a velocity {@code v ← μv + η(g
+ * + λw)} and updates {@code w ← w − v}, or with Nesterov momentum {@code w ← w − (μv + η(g + λw))}.
  */
 @Extension
 public class SgdOptimizer implements OptimizerProvider {
@@ -47,8 +47,9 @@ public class SgdOptimizer implements OptimizerProvider {
     Optimizer optimizer;
     if (params.getBoolean("nesterov")) {
       if (momentum == 0) {
-        throw new SpecException("optimizer.nesterov", "true needs momentum > 0; set"
-            + " optimizer.momentum (e.g. 0.9) or nesterov: false");
+        throw new SpecException(
+            "optimizer.nesterov",
+            "true needs momentum > 0; set" + " optimizer.momentum (e.g. 0.9) or nesterov: false");
       }
       optimizer = new Updates.Nesterov(learningRate, weightDecay, context.startStep(), momentum);
     } else {

@@ -51,8 +51,11 @@ class CourseOptimizersTest {
   void adagradFirstStepIsTheGradientsSignTimesTheRate() {
     // σ⁰ = √(g²) = |g|: w = w₀ − η g/|g| = [0.9, −1.9], in both forms
     for (String form : new String[] {"sum", "mean"}) {
-      Optimizer adagrad = build(new AdagradOptimizer(), Map.of("lr", 0.1, "accumulate", form)).optimizer();
-      assertThat(steps(adagrad, W0, G1)).as(form).containsExactly(new float[] {0.9f, -1.9f}, within(1e-6f));
+      Optimizer adagrad =
+          build(new AdagradOptimizer(), Map.of("lr", 0.1, "accumulate", form)).optimizer();
+      assertThat(steps(adagrad, W0, G1))
+          .as(form)
+          .containsExactly(new float[] {0.9f, -1.9f}, within(1e-6f));
     }
   }
 
@@ -60,17 +63,22 @@ class CourseOptimizersTest {
   void adagradSecondStepStandardAndNotesForm() {
     // sum: s = [1.25, 2], w = [0.9 − 0.1/√1.25, −1.9 − 0.1/√2]
     Optimizer sum = build(new AdagradOptimizer(), Map.of("lr", 0.1)).optimizer();
-    assertThat(steps(sum, W0, G1, G2)).containsExactly(new float[] {0.8105573f, -1.9707107f}, within(1e-6f));
+    assertThat(steps(sum, W0, G1, G2))
+        .containsExactly(new float[] {0.8105573f, -1.9707107f}, within(1e-6f));
     // mean (the notes): σ¹ = √(s/2) = [√0.625, 1], w = [0.9 − 0.1/√0.625, −1.9 − 0.1]
-    Optimizer mean = build(new AdagradOptimizer(), Map.of("lr", 0.1, "accumulate", "mean")).optimizer();
-    assertThat(steps(mean, W0, G1, G2)).containsExactly(new float[] {0.7735089f, -2.0f}, within(1e-6f));
+    Optimizer mean =
+        build(new AdagradOptimizer(), Map.of("lr", 0.1, "accumulate", "mean")).optimizer();
+    assertThat(steps(mean, W0, G1, G2))
+        .containsExactly(new float[] {0.7735089f, -2.0f}, within(1e-6f));
   }
 
   @Test
   void rmspropOneStep() {
-    // σ² = α·0 + (1 − α) g² = 0.1·[0.25, 1]; w = w₀ − η g/σ = [1 − 0.05/0.158114, −2 + 0.1/0.316228]
+    // σ² = α·0 + (1 − α) g² = 0.1·[0.25, 1]; w = w₀ − η g/σ = [1 − 0.05/0.158114, −2 +
+    // 0.1/0.316228]
     Optimizer rmsprop = build(new RmsPropOptimizer(), Map.of("lr", 0.1, "alpha", 0.9)).optimizer();
-    assertThat(steps(rmsprop, W0, G1)).containsExactly(new float[] {0.6837723f, -1.6837722f}, within(1e-6f));
+    assertThat(steps(rmsprop, W0, G1))
+        .containsExactly(new float[] {0.6837723f, -1.6837722f}, within(1e-6f));
   }
 
   @Test
@@ -83,7 +91,8 @@ class CourseOptimizersTest {
   @Test
   void adamwDecaysTheWeightsBeforeTheAdamStep() {
     // w(1 − ηλ) = [0.95, −1.9], then − η g/|g| = [0.85, −1.8]
-    Optimizer adamw = build(new AdamWOptimizer(), Map.of("lr", 0.1, "weightDecay", 0.5)).optimizer();
+    Optimizer adamw =
+        build(new AdamWOptimizer(), Map.of("lr", 0.1, "weightDecay", 0.5)).optimizer();
     assertThat(steps(adamw, W0, G1)).containsExactly(new float[] {0.85f, -1.8f}, within(1e-6f));
   }
 
@@ -91,7 +100,8 @@ class CourseOptimizersTest {
   void adadeltaOneStep() {
     // v = 0.1·0.25; Δ = √(0 + 1e-6)/√(v + 1e-6)·0.5; w = 1 − Δ
     Optimizer adadelta = build(new AdadeltaOptimizer(), Map.of()).optimizer();
-    assertThat(steps(adadelta, new float[] {1}, new float[] {0.5f})[0]).isCloseTo(0.9968378f, within(1e-6f));
+    assertThat(steps(adadelta, new float[] {1}, new float[] {0.5f})[0])
+        .isCloseTo(0.9968378f, within(1e-6f));
   }
 
   @Test
@@ -100,17 +110,23 @@ class CourseOptimizersTest {
     // 2: v = μv + ηg₂ = [0.145, 0.01], w = w − (μv + ηg₂) = [0.6745, −1.919]
     Optimizer nesterov =
         build(new SgdOptimizer(), Map.of("lr", 0.1, "momentum", 0.9, "nesterov", true)).optimizer();
-    assertThat(steps(nesterov, W0, G1, G2)).containsExactly(new float[] {0.6745f, -1.919f}, within(1e-6f));
+    assertThat(steps(nesterov, W0, G1, G2))
+        .containsExactly(new float[] {0.6745f, -1.919f}, within(1e-6f));
   }
 
   @Test
   void customOptimizersClearTheGradientAsDjlsNativeUpdatesDo() {
     // PyTorch adds each backward pass to .grad; DJL relies on the update to clear it
     for (OptimizerProvider provider :
-        new OptimizerProvider[] {new AdagradOptimizer(), new RmsPropOptimizer(), new AdadeltaOptimizer(),
-            new AdamWOptimizer(), new SgdOptimizer()}) {
-      Map<String, Object> raw = provider instanceof SgdOptimizer
-          ? Map.of("momentum", 0.5, "nesterov", true) : Map.of();
+        new OptimizerProvider[] {
+          new AdagradOptimizer(),
+          new RmsPropOptimizer(),
+          new AdadeltaOptimizer(),
+          new AdamWOptimizer(),
+          new SgdOptimizer()
+        }) {
+      Map<String, Object> raw =
+          provider instanceof SgdOptimizer ? Map.of("momentum", 0.5, "nesterov", true) : Map.of();
       Optimizer optimizer = build(provider, raw).optimizer();
       try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
         NDArray w = manager.create(new float[] {1, 2});
@@ -127,7 +143,8 @@ class CourseOptimizersTest {
   @Test
   void weightDecayIsAddedToTheGradientOfTheCustomOptimizers() {
     // Adagrad with λ = 0.5 on w = 2, g = 1: g' = 2, first step w − η·g'/|g'| = 2 − 0.1
-    Optimizer adagrad = build(new AdagradOptimizer(), Map.of("lr", 0.1, "weightDecay", 0.5)).optimizer();
+    Optimizer adagrad =
+        build(new AdagradOptimizer(), Map.of("lr", 0.1, "weightDecay", 0.5)).optimizer();
     assertThat(steps(adagrad, new float[] {2}, new float[] {1})[0]).isCloseTo(1.9f, within(1e-6f));
   }
 
@@ -184,15 +201,20 @@ class CourseOptimizersTest {
   void theScheduleDrivesTheUpdates() {
     // step decay halves the rate at update 10: plain SGD with g = 1 moves 1 then 0.5 per step
     OptimizerSetup sgd =
-        build(new SgdOptimizer(), Map.of("lr", 1, "schedule", "step", "gamma", 0.5),
+        build(
+            new SgdOptimizer(),
+            Map.of("lr", 1, "schedule", "step", "gamma", 0.5),
             new OptimizerContext(1, 2));
-    assertThat(steps(sgd.optimizer(), new float[] {0}, new float[] {1}, new float[] {1})).containsExactly(-1.5f);
+    assertThat(steps(sgd.optimizer(), new float[] {0}, new float[] {1}, new float[] {1}))
+        .containsExactly(-1.5f);
   }
 
   @Test
   void aResumedRunContinuesTheSchedule() {
     OptimizerSetup resumed =
-        build(new SgdOptimizer(), Map.of("lr", 1, "schedule", "step", "gamma", 0.5),
+        build(
+            new SgdOptimizer(),
+            Map.of("lr", 1, "schedule", "step", "gamma", 0.5),
             new OptimizerContext(1, 2, 1));
     assertThat(steps(resumed.optimizer(), new float[] {0}, new float[] {1})).containsExactly(-0.5f);
   }
@@ -202,9 +224,12 @@ class CourseOptimizersTest {
     assertThatThrownBy(() -> build(new SgdOptimizer(), Map.of("nesterov", true)))
         .isInstanceOf(SpecException.class)
         .hasMessageStartingWith("optimizer.nesterov: true needs momentum > 0");
-    assertThatThrownBy(() -> build(new AdamOptimizer(), Map.of("schedule", "cosine", "warmupSteps", 20)))
-        .hasMessageStartingWith("optimizer.warmupSteps: 20 is not allowed; the run has only 20 updates");
-    assertThatThrownBy(() -> build(new AdamOptimizer(), Map.of("schedule", "one-cycle", "warmupSteps", 2)))
+    assertThatThrownBy(
+            () -> build(new AdamOptimizer(), Map.of("schedule", "cosine", "warmupSteps", 20)))
+        .hasMessageStartingWith(
+            "optimizer.warmupSteps: 20 is not allowed; the run has only 20 updates");
+    assertThatThrownBy(
+            () -> build(new AdamOptimizer(), Map.of("schedule", "one-cycle", "warmupSteps", 2)))
         .hasMessageContaining("one-cycle");
     assertThatThrownBy(() -> build(new RmsPropOptimizer(), Map.of("alpha", 1)))
         .hasMessageStartingWith("optimizer.alpha: 1 is not allowed");

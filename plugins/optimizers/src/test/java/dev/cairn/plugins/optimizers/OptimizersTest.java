@@ -102,7 +102,12 @@ class OptimizersTest {
     assertThat(sgd.learningRate().getNewValue(0)).isEqualTo(0.25f);
     assertThat(trackerOf(sgd.optimizer())).isSameAs(sgd.learningRate());
     for (OptimizerProvider custom :
-        new OptimizerProvider[] {new AdagradOptimizer(), new RmsPropOptimizer(), new AdadeltaOptimizer(), new AdamWOptimizer()}) {
+        new OptimizerProvider[] {
+          new AdagradOptimizer(),
+          new RmsPropOptimizer(),
+          new AdadeltaOptimizer(),
+          new AdamWOptimizer()
+        }) {
       OptimizerSetup setup = build(custom, Map.of("lr", 0.5));
       assertThat(setup.learningRate().getNewValue(3)).as(custom.id()).isEqualTo(0.5f);
       Field field = ElementwiseOptimizer.class.getDeclaredField("learningRate");
@@ -141,9 +146,13 @@ class OptimizersTest {
         .containsEntry("epsilon", 1e-8)
         .containsEntry("weightDecay", 0.0)
         .containsEntry("clipGrad", 0.0);
-    assertThat(Params.validate("optimizer", new AdamWOptimizer().params(), Map.of()).getDouble("weightDecay"))
+    assertThat(
+            Params.validate("optimizer", new AdamWOptimizer().params(), Map.of())
+                .getDouble("weightDecay"))
         .isEqualTo(0.01);
-    assertThat(Params.validate("optimizer", new AdadeltaOptimizer().params(), Map.of()).getDouble("lr"))
+    assertThat(
+            Params.validate("optimizer", new AdadeltaOptimizer().params(), Map.of())
+                .getDouble("lr"))
         .isEqualTo(1.0);
   }
 

@@ -34,15 +34,34 @@ public final class CliThroughServerBench {
     Path dataDir = Files.createTempDirectory("cairn-bench");
     List<Double> embedded = new ArrayList<>();
     List<Double> server = new ArrayList<>();
-    System.out.printf(Locale.ROOT, "CliThroughServerBench: %d rounds x %d epochs, %d cores, load %s%n", rounds, epochs,
-        Runtime.getRuntime().availableProcessors(), load());
+    System.out.printf(
+        Locale.ROOT,
+        "CliThroughServerBench: %d rounds x %d epochs, %d cores, load %s%n",
+        rounds,
+        epochs,
+        Runtime.getRuntime().availableProcessors(),
+        load());
     CairnOptions options = new CairnOptions(dataDir, null, null, true);
     try (Platform platform = Platform.start(options)) {
       ApiVerticle api = new ApiVerticle(platform, "127.0.0.1", 0);
-      platform.vertx().deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      platform
+          .vertx()
+          .deployVerticle(api)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
       ServerLink link = new ServerLink("http://127.0.0.1:" + api.actualPort(), null);
-      ResolvedSpec spec = platform.runs().resolve(SpecParser.parse(String.format(Locale.ROOT, TrainingOverheadBench.SPEC,
-          epochs, dev.cairn.core.spec.ExperimentSpec.DEFAULT_SYSTEM_EVERY_SECONDS), "bench"));
+      ResolvedSpec spec =
+          platform
+              .runs()
+              .resolve(
+                  SpecParser.parse(
+                      String.format(
+                          Locale.ROOT,
+                          TrainingOverheadBench.SPEC,
+                          epochs,
+                          dev.cairn.core.spec.ExperimentSpec.DEFAULT_SYSTEM_EVERY_SECONDS),
+                      "bench"));
       try (ServerRun runner = new ServerRun(link, options, platform.plugins())) {
         for (int r = 1; r <= rounds; r++) {
           List<Double> a;
@@ -54,7 +73,13 @@ public final class CliThroughServerBench {
             b = viaServer(runner, spec);
             a = TrainingOverheadBench.viaCairn(platform, spec);
           }
-          System.out.printf(Locale.ROOT, "round %d  embedded %s  through the server %s  (load %s)%n", r, a, b, load());
+          System.out.printf(
+              Locale.ROOT,
+              "round %d  embedded %s  through the server %s  (load %s)%n",
+              r,
+              a,
+              b,
+              load());
           embedded.addAll(a.subList(1, a.size()));
           server.addAll(b.subList(1, b.size()));
         }
@@ -62,20 +87,26 @@ public final class CliThroughServerBench {
     }
     double me = TrainingOverheadBench.median(embedded);
     double ms = TrainingOverheadBench.median(server);
-    System.out.printf(Locale.ROOT, "%nMLP 784-256-10, Fashion-MNIST 60k, batch 256, CPU; median s/epoch%n");
+    System.out.printf(
+        Locale.ROOT, "%nMLP 784-256-10, Fashion-MNIST 60k, batch 256, CPU; median s/epoch%n");
     System.out.printf(Locale.ROOT, "%-34s %8.3f%n", "embedded store", me);
     System.out.printf(Locale.ROOT, "%-34s %8.3f%n", "through the server (cairn-cli)", ms);
-    System.out.printf(Locale.ROOT, "%-34s %8.3f  (goal <= 1.03)%n", "ratio server / embedded", ms / me);
+    System.out.printf(
+        Locale.ROOT, "%-34s %8.3f  (goal <= 1.03)%n", "ratio server / embedded", ms / me);
   }
 
   private static List<Double> viaServer(ServerRun runner, ResolvedSpec spec) {
     List<Double> times = new ArrayList<>();
-    RunOutcome o = runner.train(spec, null, new TrainingObserver() {
-      @Override
-      public void onEpoch(EpochSummary s) {
-        times.add(s.trainSeconds());
-      }
-    });
+    RunOutcome o =
+        runner.train(
+            spec,
+            null,
+            new TrainingObserver() {
+              @Override
+              public void onEpoch(EpochSummary s) {
+                times.add(s.trainSeconds());
+              }
+            });
     if (o.result() == null) {
       throw new IllegalStateException("run through the server failed: " + o.error());
     }

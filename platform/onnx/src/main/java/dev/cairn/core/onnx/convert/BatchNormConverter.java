@@ -23,11 +23,18 @@ public final class BatchNormConverter implements OnnxConverter {
   public String convert(Block block, String input, Shape inputShape, OnnxGraph graph) {
     int axis = (Integer) BlockAccess.privateField(block, BatchNorm.class, "axis");
     if (axis != 1 && axis != 1 - inputShape.dimension()) {
-      throw new OnnxExportException("BatchNorm over axis " + axis + " of a " + inputShape.dimension()
-          + "-D input cannot be written: ONNX BatchNormalization normalises axis 1 (channels) only");
+      throw new OnnxExportException(
+          "BatchNorm over axis "
+              + axis
+              + " of a "
+              + inputShape.dimension()
+              + "-D input cannot be written: ONNX BatchNormalization normalises axis 1 (channels) only");
     }
     float epsilon = (Float) BlockAccess.privateField(block, BatchNorm.class, "epsilon");
-    return graph.node("BatchNormalization", List.of(input,
+    return graph.node(
+        "BatchNormalization",
+        List.of(
+            input,
             graph.initializer("bn_gamma", BlockAccess.requireParameter(block, "gamma")),
             graph.initializer("bn_beta", BlockAccess.requireParameter(block, "beta")),
             graph.initializer("bn_mean", BlockAccess.requireParameter(block, "runningMean")),

@@ -15,9 +15,9 @@ import java.util.function.Function;
 
 /**
  * Reads what DJL keeps private but an exporter needs: a block's parameters by name, private
- * settings (BatchNorm's epsilon), and the values a named {@link LambdaBlock} captured (the slope
- * of a leaky ReLU, the kernel of a pool). Every read that fails says which block and field, and
- * every export is verified against DJL's own forward pass afterwards, so a misread cannot ship.
+ * settings (BatchNorm's epsilon), and the values a named {@link LambdaBlock} captured (the slope of
+ * a leaky ReLU, the kernel of a pool). Every read that fails says which block and field, and every
+ * export is verified against DJL's own forward pass afterwards, so a misread cannot ship.
  */
 public final class BlockAccess {
   private BlockAccess() {}
@@ -28,7 +28,8 @@ public final class BlockAccess {
       if (p.getKey().equals(name)) {
         Parameter param = p.getValue();
         if (!param.isInitialized()) {
-          throw new OnnxExportException(describe(block) + ": parameter '" + name + "' is not initialised");
+          throw new OnnxExportException(
+              describe(block) + ": parameter '" + name + "' is not initialised");
         }
         return Optional.of(param.getArray());
       }
@@ -37,8 +38,9 @@ public final class BlockAccess {
   }
 
   public static NDArray requireParameter(Block block, String name) {
-    return parameter(block, name).orElseThrow(() -> new OnnxExportException(
-        describe(block) + " has no parameter '" + name + "'"));
+    return parameter(block, name)
+        .orElseThrow(
+            () -> new OnnxExportException(describe(block) + " has no parameter '" + name + "'"));
   }
 
   /** The value of a private field declared by {@code owner} (a DJL class) on {@code block}. */
@@ -48,16 +50,16 @@ public final class BlockAccess {
       f.setAccessible(true);
       return f.get(block);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new OnnxExportException("cannot read " + owner.getSimpleName() + "." + field
-          + " (DJL internals changed?): " + e, e);
+      throw new OnnxExportException(
+          "cannot read " + owner.getSimpleName() + "." + field + " (DJL internals changed?): " + e,
+          e);
     }
   }
 
   /**
-   * The values the innermost lambda of a {@link LambdaBlock} captured, in capture order: for
-   * {@code Pool.maxPool2dBlock(kernel, stride, pad, ceil)} that is [kernel, stride, pad, ceil].
-   * Wrappers such as {@code LambdaBlock.singleton} that capture only another function are
-   * unwrapped.
+   * The values the innermost lambda of a {@link LambdaBlock} captured, in capture order: for {@code
+   * Pool.maxPool2dBlock(kernel, stride, pad, ceil)} that is [kernel, stride, pad, ceil]. Wrappers
+   * such as {@code LambdaBlock.singleton} that capture only another function are unwrapped.
    */
   public static List<Object> lambdaCaptures(LambdaBlock block) {
     Object fn = privateField(block, LambdaBlock.class, "lambda");
@@ -69,7 +71,8 @@ public final class BlockAccess {
         return captured;
       }
     }
-    throw new OnnxExportException(describe(block) + ": lambda nests too deeply to read its settings");
+    throw new OnnxExportException(
+        describe(block) + ": lambda nests too deeply to read its settings");
   }
 
   private static List<Object> captures(LambdaBlock block, Object fn) {
@@ -84,8 +87,13 @@ public final class BlockAccess {
         f.setAccessible(true);
         out.add(f.get(fn));
       } catch (ReflectiveOperationException | RuntimeException e) {
-        throw new OnnxExportException(describe(block) + ": cannot read captured value " + f.getName()
-            + " of its lambda: " + e, e);
+        throw new OnnxExportException(
+            describe(block)
+                + ": cannot read captured value "
+                + f.getName()
+                + " of its lambda: "
+                + e,
+            e);
       }
     }
     return out;
@@ -104,9 +112,15 @@ public final class BlockAccess {
   public static <T> T capture(LambdaBlock block, int index, Class<T> type) {
     List<Object> captured = lambdaCaptures(block);
     if (index >= captured.size() || !type.isInstance(captured.get(index))) {
-      throw new OnnxExportException(describe(block) + ": expected a " + type.getSimpleName()
-          + " as captured value " + index + " of its lambda, found " + captured
-          + " (DJL internals changed?)");
+      throw new OnnxExportException(
+          describe(block)
+              + ": expected a "
+              + type.getSimpleName()
+              + " as captured value "
+              + index
+              + " of its lambda, found "
+              + captured
+              + " (DJL internals changed?)");
     }
     return type.cast(captured.get(index));
   }

@@ -35,8 +35,11 @@ public final class ConvolutionConverter implements OnnxConverter {
     attributes.put("kernel_shape", conv.getKernelShape().getShape());
     attributes.put("pads", pads);
     attributes.put("strides", conv.getStride().getShape());
-    List<String> inputs = new ArrayList<>(List.of(input,
-        graph.initializer("conv_weight", BlockAccess.requireParameter(block, "weight"))));
+    List<String> inputs =
+        new ArrayList<>(
+            List.of(
+                input,
+                graph.initializer("conv_weight", BlockAccess.requireParameter(block, "weight"))));
     if (conv.isIncludeBias()) {
       inputs.add(graph.initializer("conv_bias", BlockAccess.requireParameter(block, "bias")));
     }

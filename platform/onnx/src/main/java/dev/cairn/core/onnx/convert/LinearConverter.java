@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@link Linear} (y = x Wᵀ + b, W of shape [units, in]): a Gemm with transB for 2-D input, a
- * MatMul with the transposed weight plus an Add otherwise (Linear acts on the last axis).
+ * {@link Linear} (y = x Wᵀ + b, W of shape [units, in]): a Gemm with transB for 2-D input, a MatMul
+ * with the transposed weight plus an Add otherwise (Linear acts on the last axis).
  */
 public final class LinearConverter implements OnnxConverter {
   @Override
@@ -41,8 +41,11 @@ public final class LinearConverter implements OnnxConverter {
         wt[(int) (i * units + u)] = w[(int) (u * in + i)];
       }
     }
-    String product = graph.node("MatMul", List.of(input, graph.floatInitializer("weight_t", wt, in, units)), Map.of());
-    return bias.map(b -> graph.node("Add", List.of(product, graph.initializer("bias", b)), Map.of()))
+    String product =
+        graph.node(
+            "MatMul", List.of(input, graph.floatInitializer("weight_t", wt, in, units)), Map.of());
+    return bias.map(
+            b -> graph.node("Add", List.of(product, graph.initializer("bias", b)), Map.of()))
         .orElse(product);
   }
 }

@@ -29,8 +29,15 @@ public final class PoolConverter implements OnnxConverter {
    * rescaled by a constant map of kernel size / PyTorch's divisor per output position (spatial
    * dimensions are fixed, only the batch is dynamic).
    */
-  private static String averagePool(OnnxGraph graph, String input, boolean ceil, long[] kernel,
-      long[] stride, long[] padding, Shape inputShape, Map<String, Object> attributes) {
+  private static String averagePool(
+      OnnxGraph graph,
+      String input,
+      boolean ceil,
+      long[] kernel,
+      long[] stride,
+      long[] padding,
+      Shape inputShape,
+      Map<String, Object> attributes) {
     int spatial = kernel.length;
     if (!ceil) {
       attributes.put("count_include_pad", 1);
@@ -47,7 +54,9 @@ public final class PoolConverter implements OnnxConverter {
       all[spatial + 4 + i] = endPad(in, kernel[i], stride[i], padding[i], out[i]);
       kernelSize *= kernel[i];
     }
-    String padded = graph.node("Pad", List.of(input, graph.longInitializer("pool_pads", all, all.length)), Map.of());
+    String padded =
+        graph.node(
+            "Pad", List.of(input, graph.longInitializer("pool_pads", all, all.length)), Map.of());
     String mean = graph.node("AveragePool", List.of(padded), attributes);
     long positions = 1;
     for (long o : out) {
@@ -70,10 +79,14 @@ public final class PoolConverter implements OnnxConverter {
       }
       scale[flat] = (float) kernelSize / divisor;
     }
-    return graph.node("Mul", List.of(mean, graph.floatInitializer("pool_divisor_scale", scale, dims)), Map.of());
+    return graph.node(
+        "Mul", List.of(mean, graph.floatInitializer("pool_divisor_scale", scale, dims)), Map.of());
   }
 
-  /** PyTorch's ceil-mode output size: the last window must start inside the input or its left padding. */
+  /**
+   * PyTorch's ceil-mode output size: the last window must start inside the input or its left
+   * padding.
+   */
   static long ceilOutput(long in, long kernel, long stride, long pad) {
     long out = Math.floorDiv(in + 2 * pad - kernel + stride - 1, stride) + 1;
     return (out - 1) * stride >= in + pad ? out - 1 : out;
@@ -89,8 +102,18 @@ public final class PoolConverter implements OnnxConverter {
         return e;
       }
     }
-    throw new dev.cairn.spi.onnx.OnnxExportException("no padding gives " + out + " pooling windows over " + in
-        + " values (kernel " + kernel + ", stride " + stride + ", padding " + pad + ")");
+    throw new dev.cairn.spi.onnx.OnnxExportException(
+        "no padding gives "
+            + out
+            + " pooling windows over "
+            + in
+            + " values (kernel "
+            + kernel
+            + ", stride "
+            + stride
+            + ", padding "
+            + pad
+            + ")");
   }
 
   private static long[] symmetric(long[] padding) {
@@ -116,10 +139,15 @@ public final class PoolConverter implements OnnxConverter {
     }
     String kind = m.group(1);
     if (kind.startsWith("global")) {
-      String pooled = graph.node(kind.equals("globalMax") ? "GlobalMaxPool" : "GlobalAveragePool",
-          List.of(input), Map.of());
+      String pooled =
+          graph.node(
+              kind.equals("globalMax") ? "GlobalMaxPool" : "GlobalAveragePool",
+              List.of(input),
+              Map.of());
       Shape out = block.getOutputShapes(new Shape[] {inputShape})[0];
-      return out.dimension() == 2 ? graph.node("Flatten", List.of(pooled), Map.of("axis", 1)) : pooled;
+      return out.dimension() == 2
+          ? graph.node("Flatten", List.of(pooled), Map.of("axis", 1))
+          : pooled;
     }
     long[] kernel = BlockAccess.capture(lambda, 0, Shape.class).getShape();
     long[] stride = BlockAccess.capture(lambda, 1, Shape.class).getShape();
@@ -137,7 +165,13 @@ public final class PoolConverter implements OnnxConverter {
       long[] pads = symmetric(padding);
       for (int i = 0; i < kernel.length; i++) {
         long in = inputShape.get(2 + i);
-        pads[kernel.length + i] = endPad(in, kernel[i], stride[i], padding[i], ceilOutput(in, kernel[i], stride[i], padding[i]));
+        pads[kernel.length + i] =
+            endPad(
+                in,
+                kernel[i],
+                stride[i],
+                padding[i],
+                ceilOutput(in, kernel[i], stride[i], padding[i]));
       }
       attributes.put("pads", pads);
     } else {

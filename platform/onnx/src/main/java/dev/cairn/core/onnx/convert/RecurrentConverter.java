@@ -18,9 +18,9 @@ import java.util.TreeMap;
 /**
  * DJL's {@link RNN}, {@link GRU} and {@link LSTM} (any number of layers, one or two directions,
  * batch-first or not): one ONNX RNN / GRU / LSTM node per layer, fed time-major, with the gates
- * reordered from PyTorch's layout (LSTM i f g o, GRU r z n) to ONNX's (LSTM i o f c, GRU z r h;
- * GRU with linear_before_reset, as PyTorch computes it). The block outputs the top layer's
- * sequence, [batch, steps, directions x state] or time-major, like DJL; initial states are zero.
+ * reordered from PyTorch's layout (LSTM i f g o, GRU r z n) to ONNX's (LSTM i o f c, GRU z r h; GRU
+ * with linear_before_reset, as PyTorch computes it). The block outputs the top layer's sequence,
+ * [batch, steps, directions x state] or time-major, like DJL; initial states are zero.
  */
 public final class RecurrentConverter implements OnnxConverter {
   @Override
@@ -32,18 +32,26 @@ public final class RecurrentConverter implements OnnxConverter {
   public String convert(Block block, String input, Shape inputShape, OnnxGraph graph) {
     long state = (Long) BlockAccess.privateField(block, RecurrentBlock.class, "stateSize");
     int layers = (Integer) BlockAccess.privateField(block, RecurrentBlock.class, "numLayers");
-    boolean batchFirst = (Boolean) BlockAccess.privateField(block, RecurrentBlock.class, "batchFirst");
+    boolean batchFirst =
+        (Boolean) BlockAccess.privateField(block, RecurrentBlock.class, "batchFirst");
     boolean biases = (Boolean) BlockAccess.privateField(block, RecurrentBlock.class, "hasBiases");
-    boolean bidirectional = (Boolean) BlockAccess.privateField(block, RecurrentBlock.class, "bidirectional");
+    boolean bidirectional =
+        (Boolean) BlockAccess.privateField(block, RecurrentBlock.class, "bidirectional");
     String op = block instanceof LSTM ? "LSTM" : block instanceof GRU ? "GRU" : "RNN";
-    int[] gateOrder = block instanceof LSTM ? new int[] {0, 3, 1, 2} : block instanceof GRU ? new int[] {1, 0, 2} : new int[] {0};
+    int[] gateOrder =
+        block instanceof LSTM
+            ? new int[] {0, 3, 1, 2}
+            : block instanceof GRU ? new int[] {1, 0, 2} : new int[] {0};
     int outputs = block instanceof LSTM ? 3 : 2;
     String x = batchFirst ? transpose(graph, input, 1, 0, 2) : input;
     for (int layer = 0; layer < layers; layer++) {
       List<String> dirs = bidirectional ? List.of("l", "r") : List.of("l");
-      List<String> inputs = new ArrayList<>(List.of(x,
-          stack(graph, block, dirs, layer, "i2h_WEIGHT", gateOrder, op + "_W"),
-          stack(graph, block, dirs, layer, "h2h_WEIGHT", gateOrder, op + "_R")));
+      List<String> inputs =
+          new ArrayList<>(
+              List.of(
+                  x,
+                  stack(graph, block, dirs, layer, "i2h_WEIGHT", gateOrder, op + "_W"),
+                  stack(graph, block, dirs, layer, "h2h_WEIGHT", gateOrder, op + "_R")));
       if (biases) {
         inputs.add(biasStack(graph, block, dirs, layer, gateOrder, op + "_B"));
       }
@@ -54,13 +62,18 @@ public final class RecurrentConverter implements OnnxConverter {
         attrs.put("linear_before_reset", 1);
       }
       if (block instanceof RNN) {
-        String activation = String.valueOf(BlockAccess.privateField(block, RNN.class, "activation"));
+        String activation =
+            String.valueOf(BlockAccess.privateField(block, RNN.class, "activation"));
         String onnx = activation.toUpperCase(Locale.ROOT).equals("RELU") ? "Relu" : "Tanh";
         attrs.put("activations", bidirectional ? new String[] {onnx, onnx} : new String[] {onnx});
       }
       String y = graph.node(op, inputs, outputs, attrs).get(0); // [steps, directions, batch, state]
       String steps = transpose(graph, y, 0, 2, 1, 3); // [steps, batch, directions, state]
-      x = graph.node("Reshape", List.of(steps, graph.longInitializer("rnn_shape", new long[] {0, 0, -1}, 3)), Map.of());
+      x =
+          graph.node(
+              "Reshape",
+              List.of(steps, graph.longInitializer("rnn_shape", new long[] {0, 0, -1}, 3)),
+              Map.of());
     }
     return batchFirst ? transpose(graph, x, 1, 0, 2) : x;
   }
@@ -70,8 +83,14 @@ public final class RecurrentConverter implements OnnxConverter {
   }
 
   /** [directions, gates x state, in] from the per-direction weights, gates in ONNX order. */
-  private static String stack(OnnxGraph graph, Block block, List<String> dirs, int layer, String suffix,
-      int[] order, String name) {
+  private static String stack(
+      OnnxGraph graph,
+      Block block,
+      List<String> dirs,
+      int layer,
+      String suffix,
+      int[] order,
+      String name) {
     List<float[]> parts = new ArrayList<>();
     long rows = 0;
     long cols = 0;
@@ -85,7 +104,8 @@ public final class RecurrentConverter implements OnnxConverter {
   }
 
   /** [directions, 2 x gates x state]: input biases then recurrent biases, gates in ONNX order. */
-  private static String biasStack(OnnxGraph graph, Block block, List<String> dirs, int layer, int[] order, String name) {
+  private static String biasStack(
+      OnnxGraph graph, Block block, List<String> dirs, int layer, int[] order, String name) {
     List<float[]> parts = new ArrayList<>();
     long rows = 0;
     for (String dir : dirs) {

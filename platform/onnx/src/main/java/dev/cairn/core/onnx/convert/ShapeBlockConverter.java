@@ -15,7 +15,8 @@ import java.util.Map;
 public final class ShapeBlockConverter implements OnnxConverter {
   @Override
   public boolean supports(Block block) {
-    return block instanceof LambdaBlock l && (l.getName().equals("batchFlatten") || l.getName().equals("identity"));
+    return block instanceof LambdaBlock l
+        && (l.getName().equals("batchFlatten") || l.getName().equals("identity"));
   }
 
   @Override

@@ -27,7 +27,8 @@ public final class ParzenEstimator {
    * @param high upper bound
    * @param step spacing of discrete values (0 = continuous): the bounds widen by half a step
    */
-  public ParzenEstimator(double[] observations, double[] obsWeights, double low, double high, double step) {
+  public ParzenEstimator(
+      double[] observations, double[] obsWeights, double low, double high, double step) {
     int n = observations.length;
     this.low = low - step / 2;
     this.high = high + step / 2;
@@ -74,7 +75,9 @@ public final class ParzenEstimator {
     logNorm = new double[n + 1];
     for (int i = 0; i <= n; i++) {
       weights[i] /= sum;
-      double mass = Normal.cdf((this.high - mus[i]) / sigmas[i]) - Normal.cdf((this.low - mus[i]) / sigmas[i]);
+      double mass =
+          Normal.cdf((this.high - mus[i]) / sigmas[i])
+              - Normal.cdf((this.low - mus[i]) / sigmas[i]);
       logNorm[i] = Math.log(Math.max(mass, 1e-300)) + Math.log(sigmas[i]);
     }
   }
@@ -120,8 +123,12 @@ public final class ParzenEstimator {
       double sign = Math.signum(x);
       double a = Math.abs(x);
       double t = 1 / (1 + 0.3275911 * a);
-      double y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592)
-          * t * Math.exp(-a * a);
+      double y =
+          1
+              - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t
+                      + 0.254829592)
+                  * t
+                  * Math.exp(-a * a);
       return sign * y;
     }
   }

@@ -8,8 +8,8 @@ import java.util.Random;
 /**
  * A random forest of CART regression trees on features scaled to [0, 1], like scikit-learn's
  * RandomForestRegressor that Optuna's fANOVA fits (bootstrap samples, every feature considered at
- * each split, splits at midpoints between distinct values that reduce the squared error most).
- * Each tree is kept as its leaves: boxes in [0, 1]^d with a constant prediction.
+ * each split, splits at midpoints between distinct values that reduce the squared error most). Each
+ * tree is kept as its leaves: boxes in [0, 1]^d with a constant prediction.
  */
 public final class RegressionForest {
   /** A leaf: the box {@code [lo, hi)} per feature and its prediction. */
@@ -30,8 +30,14 @@ public final class RegressionForest {
    * @param x rows of features in [0, 1]
    * @param y targets
    */
-  public RegressionForest(double[][] x, double[] y, int nTrees, int maxDepth, int minSamplesSplit,
-      int minSamplesLeaf, long seed) {
+  public RegressionForest(
+      double[][] x,
+      double[] y,
+      int nTrees,
+      int maxDepth,
+      int minSamplesSplit,
+      int minSamplesLeaf,
+      long seed) {
     Random random = new Random(seed);
     int n = y.length;
     int d = x.length == 0 ? 0 : x[0].length;
@@ -53,8 +59,17 @@ public final class RegressionForest {
     return trees;
   }
 
-  private static void grow(double[][] x, double[] y, int[] idx, double[] lo, double[] hi, int depth,
-      int maxDepth, int minSplit, int minLeaf, List<Leaf> leaves) {
+  private static void grow(
+      double[][] x,
+      double[] y,
+      int[] idx,
+      double[] lo,
+      double[] hi,
+      int depth,
+      int maxDepth,
+      int minSplit,
+      int minLeaf,
+      List<Leaf> leaves) {
     double mean = 0;
     for (int i : idx) {
       mean += y[i];

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The writer's in-memory side of the chunked series: per run and tag, the open chunk, any chunks
- * sealed since the last flush, and the last accepted step. Not thread-safe: the store calls it
- * from its single writer, under its write lock.
+ * sealed since the last flush, and the last accepted step. Not thread-safe: the store calls it from
+ * its single writer, under its write lock.
  */
 public final class ChunkBuffer {
   private final Map<String, Map<String, SeriesState>> runs = new HashMap<>();
@@ -47,8 +47,8 @@ public final class ChunkBuffer {
   }
 
   /**
-   * Appends a point to its series unless its step is not greater than the series' last step.
-   * The run must have been loaded. Returns whether the point was taken.
+   * Appends a point to its series unless its step is not greater than the series' last step. The
+   * run must have been loaded. Returns whether the point was taken.
    */
   public boolean append(String runId, String tag, long step, long wallTime, double value) {
     Map<String, SeriesState> series = runs.get(runId);

@@ -17,8 +17,8 @@ import java.util.Arrays;
  *   <li>values: raw IEEE-754 doubles, little endian, so every bit (NaN payloads, -0.0) survives.
  * </ul>
  *
- * <p>The encoders append one point at a time, so the writer's open chunks stay encoded and a
- * flush only frames the bytes instead of packing the whole chunk again.
+ * <p>The encoders append one point at a time, so the writer's open chunks stay encoded and a flush
+ * only frames the bytes instead of packing the whole chunk again.
  */
 public final class ChunkCodec {
   static final byte DELTA_VARINT = 1;

@@ -39,19 +39,39 @@ public record ChartSeries(
    * @param toStep last step of the window (inclusive), or {@code Long.MAX_VALUE}
    */
   public static Optional<ChartSeries> read(
-      TrackingStore store, String runId, String tag, int maxPoints, double weight, long fromStep, long toStep) {
+      TrackingStore store,
+      String runId,
+      String tag,
+      int maxPoints,
+      double weight,
+      long fromStep,
+      long toStep) {
     boolean whole = fromStep == Long.MIN_VALUE && toStep == Long.MAX_VALUE;
     if (weight == 0 && whole) {
       // nothing to compute on the full series: let the store downsample as it reads
-      return store.readSeries(runId, tag, maxPoints).map(s -> new ChartSeries(s.runId(), s.tag(), s.steps(),
-          s.wallTimes(), s.values(), s.values(), s.totalPoints(), (int) s.totalPoints(), s.downsampled()));
+      return store
+          .readSeries(runId, tag, maxPoints)
+          .map(
+              s ->
+                  new ChartSeries(
+                      s.runId(),
+                      s.tag(),
+                      s.steps(),
+                      s.wallTimes(),
+                      s.values(),
+                      s.values(),
+                      s.totalPoints(),
+                      (int) s.totalPoints(),
+                      s.downsampled()));
     }
-    return store.readSeries(runId, tag, 0)
+    return store
+        .readSeries(runId, tag, 0)
         .map(full -> of(full, maxPoints, weight, fromStep, toStep));
   }
 
   /** Smooths a full-resolution series, cuts the window, then downsamples. */
-  public static ChartSeries of(Series full, int maxPoints, double weight, long fromStep, long toStep) {
+  public static ChartSeries of(
+      Series full, int maxPoints, double weight, long fromStep, long toStep) {
     double[] smoothed = Smoothing.debiasedEma(full.values(), weight);
     long[] steps = full.steps();
     int from = lowerBound(steps, fromStep);
@@ -73,7 +93,15 @@ public record ChartSeries(
     for (int i = 0; i < ks.length; i++) {
       ksm[i] = sm[java.util.Arrays.binarySearch(s, ks[i])];
     }
-    return new ChartSeries(full.runId(), full.tag(), ks, down.wallTimes(), down.values(), ksm, full.totalPoints(), n,
+    return new ChartSeries(
+        full.runId(),
+        full.tag(),
+        ks,
+        down.wallTimes(),
+        down.values(),
+        ksm,
+        full.totalPoints(),
+        n,
         ks.length < n);
   }
 

@@ -9,14 +9,25 @@ import java.util.Arrays;
  * buckets and counted in {@code nonFinite}.
  */
 public record Histogram(
-    double min, double max, long count, double sum, double sumSquares, double[] limits, long[] counts, long nonFinite) {
+    double min,
+    double max,
+    long count,
+    double sum,
+    double sumSquares,
+    double[] limits,
+    long[] counts,
+    long nonFinite) {
   /** TensorBoard's default bucket count. */
   public static final int DEFAULT_BUCKETS = 30;
 
   public Histogram {
     if (limits.length != counts.length) {
       throw new IllegalArgumentException(
-          "a histogram needs one limit per bucket: " + limits.length + " limits, " + counts.length + " counts");
+          "a histogram needs one limit per bucket: "
+              + limits.length
+              + " limits, "
+              + counts.length
+              + " counts");
     }
   }
 
@@ -81,8 +92,14 @@ public record Histogram(
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Histogram h && h.min == min && h.max == max && h.count == count && h.sum == sum
-        && h.sumSquares == sumSquares && Arrays.equals(h.limits, limits) && Arrays.equals(h.counts, counts)
+    return o instanceof Histogram h
+        && h.min == min
+        && h.max == max
+        && h.count == count
+        && h.sum == sum
+        && h.sumSquares == sumSquares
+        && Arrays.equals(h.limits, limits)
+        && Arrays.equals(h.counts, counts)
         && h.nonFinite == nonFinite;
   }
 
@@ -93,6 +110,14 @@ public record Histogram(
 
   @Override
   public String toString() {
-    return "Histogram[count=" + count + ", min=" + min + ", max=" + max + ", buckets=" + counts.length + "]";
+    return "Histogram[count="
+        + count
+        + ", min="
+        + min
+        + ", max="
+        + max
+        + ", buckets="
+        + counts.length
+        + "]";
   }
 }

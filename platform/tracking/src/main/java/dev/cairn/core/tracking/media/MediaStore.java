@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Images, histograms, text, model graphs and run notes in the tracking database (tables of
- * {@code V3__media.sql}). Writes come in batches from one writer; reads from any thread. Every
- * method blocks (JDBC): never call it on an event loop.
+ * Images, histograms, text, model graphs and run notes in the tracking database (tables of {@code
+ * V3__media.sql}). Writes come in batches from one writer; reads from any thread. Every method
+ * blocks (JDBC): never call it on an event loop.
  */
 public final class MediaStore {
   private static final Logger LOG = LoggerFactory.getLogger(MediaStore.class);
@@ -31,7 +31,8 @@ public final class MediaStore {
   }
 
   /** An image's metadata, without its bytes. */
-  public record ImageInfo(String tag, long step, long wallTime, int width, int height, String caption) {}
+  public record ImageInfo(
+      String tag, long step, long wallTime, int width, int height, String caption) {}
 
   /** A text entry. */
   public record TextEntry(long step, long wallTime, String text) {}
@@ -63,7 +64,11 @@ public final class MediaStore {
             c.commit();
           } catch (SQLException single) {
             c.rollback();
-            LOG.warn("dropped {} of run {}: {}", r.getClass().getSimpleName(), r.runId(), single.getMessage());
+            LOG.warn(
+                "dropped {} of run {}: {}",
+                r.getClass().getSimpleName(),
+                r.runId(),
+                single.getMessage());
           }
         }
       }
@@ -74,9 +79,10 @@ public final class MediaStore {
 
   private static void insert(Connection c, MediaRecord record) throws SQLException {
     if (record instanceof MediaRecord.Image i) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "MERGE INTO run_images (run_id, tag, step, wall_time, width, height, caption, png)"
-              + " KEY (run_id, tag, step) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "MERGE INTO run_images (run_id, tag, step, wall_time, width, height, caption, png)"
+                  + " KEY (run_id, tag, step) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, i.runId());
         ps.setString(2, i.tag());
         ps.setLong(3, i.step());
@@ -89,10 +95,11 @@ public final class MediaStore {
       }
     } else if (record instanceof MediaRecord.HistogramAt h) {
       Histogram g = h.histogram();
-      try (PreparedStatement ps = c.prepareStatement(
-          "MERGE INTO run_histograms (run_id, tag, step, wall_time, min_value, max_value, num, sum_values,"
-              + " sum_squares, non_finite, limits, counts) KEY (run_id, tag, step)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "MERGE INTO run_histograms (run_id, tag, step, wall_time, min_value, max_value, num, sum_values,"
+                  + " sum_squares, non_finite, limits, counts) KEY (run_id, tag, step)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, h.runId());
         ps.setString(2, h.tag());
         ps.setLong(3, h.step());
@@ -108,8 +115,9 @@ public final class MediaStore {
         ps.executeUpdate();
       }
     } else if (record instanceof MediaRecord.Text t) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "MERGE INTO run_texts (run_id, tag, step, wall_time, body) KEY (run_id, tag, step) VALUES (?, ?, ?, ?, ?)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "MERGE INTO run_texts (run_id, tag, step, wall_time, body) KEY (run_id, tag, step) VALUES (?, ?, ?, ?, ?)")) {
         ps.setString(1, t.runId());
         ps.setString(2, t.tag());
         ps.setLong(3, t.step());
@@ -118,103 +126,137 @@ public final class MediaStore {
         ps.executeUpdate();
       }
     } else if (record instanceof MediaRecord.Graph g) {
-      try (PreparedStatement ps = c.prepareStatement("MERGE INTO run_graphs (run_id, graph) KEY (run_id) VALUES (?, ?)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement("MERGE INTO run_graphs (run_id, graph) KEY (run_id) VALUES (?, ?)")) {
         ps.setString(1, g.runId());
         ps.setString(2, g.json());
         ps.executeUpdate();
-        }
+      }
     }
   }
 
   /** The image, histogram and text tags of a run, and whether it has a graph. */
   public MediaTags tags(String runId) {
-    return read(c -> new MediaTags(
-        strings(c, "SELECT DISTINCT tag FROM run_images WHERE run_id = ? ORDER BY tag", runId),
-        strings(c, "SELECT DISTINCT tag FROM run_histograms WHERE run_id = ? ORDER BY tag", runId),
-        strings(c, "SELECT DISTINCT tag FROM run_texts WHERE run_id = ? ORDER BY tag", runId),
-        !strings(c, "SELECT run_id FROM run_graphs WHERE run_id = ?", runId).isEmpty()));
+    return read(
+        c ->
+            new MediaTags(
+                strings(
+                    c, "SELECT DISTINCT tag FROM run_images WHERE run_id = ? ORDER BY tag", runId),
+                strings(
+                    c,
+                    "SELECT DISTINCT tag FROM run_histograms WHERE run_id = ? ORDER BY tag",
+                    runId),
+                strings(
+                    c, "SELECT DISTINCT tag FROM run_texts WHERE run_id = ? ORDER BY tag", runId),
+                !strings(c, "SELECT run_id FROM run_graphs WHERE run_id = ?", runId).isEmpty()));
   }
 
   /** Images of a tag in step order, without their bytes. */
   public List<ImageInfo> images(String runId, String tag) {
-    return read(c -> {
-      List<ImageInfo> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT step, wall_time, width, height, caption FROM run_images WHERE run_id = ? AND tag = ? ORDER BY step")) {
-        ps.setString(1, runId);
-        ps.setString(2, tag);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new ImageInfo(tag, rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getString(5)));
+    return read(
+        c -> {
+          List<ImageInfo> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT step, wall_time, width, height, caption FROM run_images WHERE run_id = ? AND tag = ? ORDER BY step")) {
+            ps.setString(1, runId);
+            ps.setString(2, tag);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new ImageInfo(
+                        tag,
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getInt(3),
+                        rs.getInt(4),
+                        rs.getString(5)));
+              }
+            }
           }
-        }
-      }
-      return out;
-    });
+          return out;
+        });
   }
 
   /** The PNG bytes of one image. */
   public Optional<byte[]> imagePng(String runId, String tag, long step) {
-    return read(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT png FROM run_images WHERE run_id = ? AND tag = ? AND step = ?")) {
-        ps.setString(1, runId);
-        ps.setString(2, tag);
-        ps.setLong(3, step);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
-        }
-      }
-    });
+    return read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT png FROM run_images WHERE run_id = ? AND tag = ? AND step = ?")) {
+            ps.setString(1, runId);
+            ps.setString(2, tag);
+            ps.setLong(3, step);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+            }
+          }
+        });
   }
 
   /** Histograms of a tag in step order. */
   public List<HistogramEntry> histograms(String runId, String tag) {
-    return read(c -> {
-      List<HistogramEntry> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT step, wall_time, min_value, max_value, num, sum_values, sum_squares, non_finite, limits, counts"
-              + " FROM run_histograms WHERE run_id = ? AND tag = ? ORDER BY step")) {
-        ps.setString(1, runId);
-        ps.setString(2, tag);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new HistogramEntry(rs.getLong(1), rs.getLong(2), new Histogram(rs.getDouble(3), rs.getDouble(4),
-                rs.getLong(5), rs.getDouble(6), rs.getDouble(7), unpackDoubles(rs.getBytes(9)),
-                unpackLongs(rs.getBytes(10)), rs.getLong(8))));
+    return read(
+        c -> {
+          List<HistogramEntry> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT step, wall_time, min_value, max_value, num, sum_values, sum_squares, non_finite, limits, counts"
+                      + " FROM run_histograms WHERE run_id = ? AND tag = ? ORDER BY step")) {
+            ps.setString(1, runId);
+            ps.setString(2, tag);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new HistogramEntry(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        new Histogram(
+                            rs.getDouble(3),
+                            rs.getDouble(4),
+                            rs.getLong(5),
+                            rs.getDouble(6),
+                            rs.getDouble(7),
+                            unpackDoubles(rs.getBytes(9)),
+                            unpackLongs(rs.getBytes(10)),
+                            rs.getLong(8))));
+              }
+            }
           }
-        }
-      }
-      return out;
-    });
+          return out;
+        });
   }
 
   /** Text entries of a tag in step order, at most {@code limit}, the newest kept. */
   public List<TextEntry> texts(String runId, String tag, int limit) {
-    return read(c -> {
-      List<TextEntry> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT step, wall_time, body FROM run_texts WHERE run_id = ? AND tag = ? ORDER BY step DESC FETCH FIRST ? ROWS ONLY")) {
-        ps.setString(1, runId);
-        ps.setString(2, tag);
-        ps.setInt(3, limit);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new TextEntry(rs.getLong(1), rs.getLong(2), rs.getString(3)));
+    return read(
+        c -> {
+          List<TextEntry> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT step, wall_time, body FROM run_texts WHERE run_id = ? AND tag = ? ORDER BY step DESC FETCH FIRST ? ROWS ONLY")) {
+            ps.setString(1, runId);
+            ps.setString(2, tag);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(new TextEntry(rs.getLong(1), rs.getLong(2), rs.getString(3)));
+              }
+            }
           }
-        }
-      }
-      java.util.Collections.reverse(out);
-      return out;
-    });
+          java.util.Collections.reverse(out);
+          return out;
+        });
   }
 
   /** The model graph JSON of a run. */
   public Optional<String> graph(String runId) {
-    return read(c -> {
-      List<String> g = strings(c, "SELECT graph FROM run_graphs WHERE run_id = ?", runId);
-      return g.isEmpty() ? Optional.empty() : Optional.of(g.get(0));
-    });
+    return read(
+        c -> {
+          List<String> g = strings(c, "SELECT graph FROM run_graphs WHERE run_id = ?", runId);
+          return g.isEmpty() ? Optional.empty() : Optional.of(g.get(0));
+        });
   }
 
   /** Tags and notes of the given runs; runs without any are left out. */
@@ -222,43 +264,50 @@ public final class MediaStore {
     if (runIds.isEmpty()) {
       return Map.of();
     }
-    return read(c -> {
-      Map<String, RunNotes> out = new HashMap<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT run_id, tags, notes FROM run_notes WHERE run_id IN (SELECT * FROM TABLE(x VARCHAR = ?))")) {
-        ps.setObject(1, runIds.toArray(new String[0]));
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            String tags = rs.getString(2);
-            out.put(rs.getString(1), new RunNotes(
-                tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")), rs.getString(3)));
+    return read(
+        c -> {
+          Map<String, RunNotes> out = new HashMap<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT run_id, tags, notes FROM run_notes WHERE run_id IN (SELECT * FROM TABLE(x VARCHAR = ?))")) {
+            ps.setObject(1, runIds.toArray(new String[0]));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                String tags = rs.getString(2);
+                out.put(
+                    rs.getString(1),
+                    new RunNotes(
+                        tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")),
+                        rs.getString(3)));
+              }
+            }
           }
-        }
-      }
-      return out;
-    });
+          return out;
+        });
   }
 
   /** Replaces a run's tags and notes; false when the run does not exist. */
   public boolean setNotes(String runId, RunNotes notes) {
-    return read(c -> {
-      try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM runs WHERE id = ?")) {
-        exists.setString(1, runId);
-        try (ResultSet rs = exists.executeQuery()) {
-          if (!rs.next()) {
-            return false;
+    return read(
+        c -> {
+          try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM runs WHERE id = ?")) {
+            exists.setString(1, runId);
+            try (ResultSet rs = exists.executeQuery()) {
+              if (!rs.next()) {
+                return false;
+              }
+            }
           }
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement(
-          "MERGE INTO run_notes (run_id, tags, notes) KEY (run_id) VALUES (?, ?, ?)")) {
-        ps.setString(1, runId);
-        ps.setString(2, String.join(",", notes.tags()));
-        ps.setString(3, notes.notes());
-        ps.executeUpdate();
-      }
-      return true;
-    });
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "MERGE INTO run_notes (run_id, tags, notes) KEY (run_id) VALUES (?, ?, ?)")) {
+            ps.setString(1, runId);
+            ps.setString(2, String.join(",", notes.tags()));
+            ps.setString(3, notes.notes());
+            ps.executeUpdate();
+          }
+          return true;
+        });
   }
 
   private static List<String> strings(Connection c, String sql, String runId) throws SQLException {

@@ -11,6 +11,7 @@ import java.util.zip.CRC32;
 public final class Png {
   /** Largest PNG a run may log. */
   public static final int MAX_BYTES = 4 << 20;
+
   /** Largest width or height. */
   public static final int MAX_SIDE = 8192;
 
@@ -30,15 +31,22 @@ public final class Png {
       throw new IllegalArgumentException("image '" + tag + "' is empty; expected PNG bytes");
     }
     if (png.length > MAX_BYTES) {
-      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-          "image '%s' is %,d bytes; at most %,d are allowed", tag, png.length, MAX_BYTES));
+      throw new IllegalArgumentException(
+          String.format(
+              java.util.Locale.ROOT,
+              "image '%s' is %,d bytes; at most %,d are allowed",
+              tag,
+              png.length,
+              MAX_BYTES));
     }
     if (png.length < SIGNATURE.length + 25) {
-      throw new IllegalArgumentException("image '" + tag + "' is not a PNG: only " + png.length + " bytes");
+      throw new IllegalArgumentException(
+          "image '" + tag + "' is not a PNG: only " + png.length + " bytes");
     }
     for (int i = 0; i < SIGNATURE.length; i++) {
       if (png[i] != SIGNATURE[i]) {
-        throw new IllegalArgumentException("image '" + tag + "' is not a PNG (wrong signature); only PNG is accepted");
+        throw new IllegalArgumentException(
+            "image '" + tag + "' is not a PNG (wrong signature); only PNG is accepted");
       }
     }
     ByteBuffer buf = ByteBuffer.wrap(png);
@@ -50,24 +58,34 @@ public final class Png {
       int length = buf.getInt();
       int typeAt = buf.position();
       if (length < 0 || length > buf.remaining() - 8) {
-        throw new IllegalArgumentException("image '" + tag + "' is a truncated or corrupt PNG (chunk length " + length + ")");
+        throw new IllegalArgumentException(
+            "image '" + tag + "' is a truncated or corrupt PNG (chunk length " + length + ")");
       }
       String type = new String(png, typeAt, 4, StandardCharsets.ISO_8859_1);
       CRC32 crc = new CRC32();
       crc.update(png, typeAt, 4 + length);
       buf.position(typeAt + 4 + length);
       if ((int) crc.getValue() != buf.getInt()) {
-        throw new IllegalArgumentException("image '" + tag + "' is a corrupt PNG: bad CRC in chunk " + type);
+        throw new IllegalArgumentException(
+            "image '" + tag + "' is a corrupt PNG: bad CRC in chunk " + type);
       }
       if (first) {
         if (!type.equals("IHDR") || length != 13) {
-          throw new IllegalArgumentException("image '" + tag + "' is a corrupt PNG: it does not start with IHDR");
+          throw new IllegalArgumentException(
+              "image '" + tag + "' is a corrupt PNG: it does not start with IHDR");
         }
         width = ByteBuffer.wrap(png, typeAt + 4, 8).getInt();
         height = ByteBuffer.wrap(png, typeAt + 8, 4).getInt();
         if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) {
-          throw new IllegalArgumentException("image '" + tag + "' is " + width + "x" + height
-              + " pixels; each side must be 1.." + MAX_SIDE);
+          throw new IllegalArgumentException(
+              "image '"
+                  + tag
+                  + "' is "
+                  + width
+                  + "x"
+                  + height
+                  + " pixels; each side must be 1.."
+                  + MAX_SIDE);
         }
         first = false;
       }

@@ -18,7 +18,8 @@ public final class PngWriter {
    */
   public static byte[] rgb(int width, int height, byte[] rgb) {
     if (rgb.length != width * height * 3) {
-      throw new IllegalArgumentException("expected " + (width * height * 3) + " RGB bytes, got " + rgb.length);
+      throw new IllegalArgumentException(
+          "expected " + (width * height * 3) + " RGB bytes, got " + rgb.length);
     }
     ByteArrayOutputStream raw = new ByteArrayOutputStream(height * (width * 3 + 1));
     for (int y = 0; y < height; y++) {

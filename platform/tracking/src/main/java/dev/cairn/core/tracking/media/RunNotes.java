@@ -20,11 +20,13 @@ public record RunNotes(List<String> tags, String notes) {
     }
     for (String t : tags) {
       if (t.isBlank() || t.length() > 64 || t.contains(",")) {
-        throw new IllegalArgumentException("tag '" + t + "' must be 1..64 characters without commas");
+        throw new IllegalArgumentException(
+            "tag '" + t + "' must be 1..64 characters without commas");
       }
     }
     if (notes.length() > 65_536) {
-      throw new IllegalArgumentException("notes are at most 65,536 characters, got " + notes.length());
+      throw new IllegalArgumentException(
+          "notes are at most 65,536 characters, got " + notes.length());
     }
   }
 }

@@ -44,27 +44,38 @@ class MediaTest {
     byte[] corrupt = png.clone();
     corrupt[40] ^= 0x55;
     assertThatThrownBy(() -> Png.check("x", corrupt)).hasMessageContaining("corrupt");
-    assertThatThrownBy(() -> Png.check("big", new byte[Png.MAX_BYTES + 1])).hasMessageContaining("at most 4,194,304");
+    assertThatThrownBy(() -> Png.check("big", new byte[Png.MAX_BYTES + 1]))
+        .hasMessageContaining("at most 4,194,304");
   }
 
   @Test
   void mediaStoreKeepsEveryKindAndDeletesWithTheRun() {
-    try (H2TrackingStore store = H2TrackingStore.open("jdbc:h2:mem:media" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "")) {
+    try (H2TrackingStore store =
+        H2TrackingStore.open(
+            "jdbc:h2:mem:media" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "")) {
       String run = store.createRun(new NewRun("e", "r", "", "", 1, "cpu", Map.of(), Map.of())).id();
       MediaStore media = new MediaStore(store.dataSource());
       byte[] png = PngWriter.rgb(2, 2, new byte[12]);
-      media.write(List.of(
-          new MediaRecord.Image(run, "samples", 1, 10, 2, 2, "a → b", png),
-          new MediaRecord.Image(run, "samples", 2, 20, 2, 2, null, png),
-          new MediaRecord.HistogramAt(run, "weights/w", 1, 10, Histogram.of(new float[] {1, 2, 3}, 30)),
-          new MediaRecord.Text(run, "notes", 1, 10, "hello"),
-          new MediaRecord.Graph(run, "{\"name\":\"model\"}"),
-          new MediaRecord.Text("vanished", "notes", 1, 10, "dropped, not fatal")));
-      assertThat(media.tags(run)).isEqualTo(new MediaTags(List.of("samples"), List.of("weights/w"), List.of("notes"), true));
-      assertThat(media.images(run, "samples")).extracting(MediaStore.ImageInfo::step).containsExactly(1L, 2L);
+      media.write(
+          List.of(
+              new MediaRecord.Image(run, "samples", 1, 10, 2, 2, "a → b", png),
+              new MediaRecord.Image(run, "samples", 2, 20, 2, 2, null, png),
+              new MediaRecord.HistogramAt(
+                  run, "weights/w", 1, 10, Histogram.of(new float[] {1, 2, 3}, 30)),
+              new MediaRecord.Text(run, "notes", 1, 10, "hello"),
+              new MediaRecord.Graph(run, "{\"name\":\"model\"}"),
+              new MediaRecord.Text("vanished", "notes", 1, 10, "dropped, not fatal")));
+      assertThat(media.tags(run))
+          .isEqualTo(
+              new MediaTags(List.of("samples"), List.of("weights/w"), List.of("notes"), true));
+      assertThat(media.images(run, "samples"))
+          .extracting(MediaStore.ImageInfo::step)
+          .containsExactly(1L, 2L);
       assertThat(media.imagePng(run, "samples", 2)).get().isEqualTo(png);
       assertThat(media.histograms(run, "weights/w").get(0).histogram().count()).isEqualTo(3);
-      assertThat(media.texts(run, "notes", 10)).extracting(MediaStore.TextEntry::text).containsExactly("hello");
+      assertThat(media.texts(run, "notes", 10))
+          .extracting(MediaStore.TextEntry::text)
+          .containsExactly("hello");
       assertThat(media.graph(run)).contains("{\"name\":\"model\"}");
       assertThat(media.setNotes(run, new RunNotes(List.of("best"), "note"))).isTrue();
       assertThat(media.setNotes("nosuchrun", RunNotes.EMPTY)).isFalse();

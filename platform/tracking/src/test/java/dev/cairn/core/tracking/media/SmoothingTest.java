@@ -12,7 +12,10 @@ class SmoothingTest {
   void debiasedEmaMatchesTensorBoardAndTheDashboard() {
     // the same vector as tracker-ui/test/smoothing.test.ts
     double[] out = Smoothing.debiasedEma(new double[] {10, 0, 10, 0, 10}, 0.5);
-    assertThat(out).containsExactly(new double[] {10, 3.3333333333, 7.1428571429, 3.3333333333, 6.7741935484}, within(1e-9));
+    assertThat(out)
+        .containsExactly(
+            new double[] {10, 3.3333333333, 7.1428571429, 3.3333333333, 6.7741935484},
+            within(1e-9));
   }
 
   @Test
@@ -22,7 +25,8 @@ class SmoothingTest {
     double[] out = Smoothing.debiasedEma(new double[] {1, Double.NaN, 1}, 0.6);
     assertThat(out[1]).isNaN();
     assertThat(out[2]).isCloseTo(1, within(1e-12));
-    assertThatThrownBy(() -> Smoothing.debiasedEma(new double[] {1}, 1)).hasMessageContaining("[0, 1)");
+    assertThatThrownBy(() -> Smoothing.debiasedEma(new double[] {1}, 1))
+        .hasMessageContaining("[0, 1)");
   }
 
   @Test
