@@ -202,7 +202,10 @@ class ClusterSweepTest {
       "--cluster-port",
       Integer.toString(clusterPort + 1),
       "--head-timeout",
-      "5"
+      "5",
+      // two workers and the head share this machine's cores: one libtorch thread each
+      "--threads",
+      "1"
     };
     Node w1 = start("worker1", concat(join, "--data-dir", dir.resolve("w1").toString()));
     Node w2 = start("worker2", concat(join, "--data-dir", dir.resolve("w2").toString()));

@@ -96,8 +96,10 @@ final class DashboardBrowser implements AutoCloseable {
   }
 
   <T> T await(String what, Function<WebDriver, T> condition) {
-    // the page re-renders as data arrives: an element found a moment ago may be gone
-    return new WebDriverWait(driver, Duration.ofSeconds(45))
+    // the page re-renders as data arrives: an element found a moment ago may be gone; a fresh
+    // page's
+    // requests can wait behind a busy server on a loaded 2-core machine, hence the long limit
+    return new WebDriverWait(driver, Duration.ofSeconds(120))
         .withMessage(what)
         .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(condition);

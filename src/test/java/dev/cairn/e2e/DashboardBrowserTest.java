@@ -532,6 +532,15 @@ class DashboardBrowserTest {
   void aTrainingRunAddsPointsLive() throws Exception {
     String live = submit(String.format(XOR, "xor-live", 20, 4, 2048, "0.01"));
     awaitStatus(live, "RUNNING");
+    // the page opens once the run has its first stored point, so that its chart exists from the
+    // start
+    long end = System.currentTimeMillis() + 120_000;
+    while (new JsonObject(get("/api/runs/" + live + "/series?tag=train/loss&maxPoints=0").body())
+                .getLong("totalPoints", 0L)
+            == 0
+        && System.currentTimeMillis() < end) {
+      Thread.sleep(200);
+    }
     open("#/scalars?runs=" + live + "&tags=^train/loss$");
     String count =
         "const c = window.cairnCharts && window.cairnCharts.get('train/loss');"

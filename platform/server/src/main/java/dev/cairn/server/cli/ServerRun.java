@@ -67,12 +67,12 @@ final class ServerRun implements AutoCloseable {
 
   RunOutcome train(ResolvedSpec resolved, Path workDir, TrainingObserver observer) {
     var spec = resolved.spec();
+    dev.cairn.core.training.TorchThreads.configureDefaults(); // before libtorch loads
     String device = Devices.label(Devices.resolve(spec.device(), Engine.getEngine("PyTorch")));
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("spec", spec.text());
     fields.put("seed", spec.seed());
     fields.put("device", device);
-    dev.cairn.core.training.TorchThreads.configureDefaults(); // before libtorch loads
     fields.put("provenance", Provenance.collect(workDir, plugins.pluginVersions()));
     Run run =
         client.startRun(
