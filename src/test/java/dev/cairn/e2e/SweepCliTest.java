@@ -183,7 +183,7 @@ class SweepCliTest {
             .replace(
                 "{values: [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1]}",
                 "{distribution: log_uniform, min: 0.001, max: 0.1}")
-            .replace("epochs: 12", "epochs: 150"));
+            .replace("epochs: 12", "epochs: 600")); // long enough that the kill lands mid-training
     Path data = dir.resolve("data");
     Process p =
         CairnProcess.builder(data, "sweep", sweep.toString()).redirectErrorStream(true).start();
@@ -250,7 +250,9 @@ class SweepCliTest {
   void aSweepStoppedWithSigtermEndsItsTrainingTrialKilledAndRetriesItOnResume() throws Exception {
     Path sweep = dir.resolve("stop.yaml");
     Files.writeString(
-        sweep, xorSweep("stop", "grid", "run_cap: 2").replace("epochs: 12", "epochs: 150"));
+        sweep,
+        // long enough that the stop lands mid-training
+        xorSweep("stop", "grid", "run_cap: 2").replace("epochs: 12", "epochs: 600"));
     Path data = dir.resolve("data");
     Path log = dir.resolve("stop.log");
     Process p =
