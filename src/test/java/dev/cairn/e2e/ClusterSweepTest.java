@@ -189,7 +189,9 @@ class ClusterSweepTest {
       "--port",
       "0",
       "--worker-timeout",
-      "5",
+      // short enough for a quick test, long enough that two workers training on a loaded 2-core
+      // machine are not declared lost between heartbeats
+      "15",
       "--data-dir",
       dir.resolve("head").toString()
     };
@@ -202,7 +204,7 @@ class ClusterSweepTest {
       "--cluster-port",
       Integer.toString(clusterPort + 1),
       "--head-timeout",
-      "5",
+      "15",
       // two workers and the head share this machine's cores: one libtorch thread each
       "--threads",
       "1"
