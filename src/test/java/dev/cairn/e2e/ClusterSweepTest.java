@@ -265,9 +265,11 @@ class ClusterSweepTest {
             () -> {
               for (JsonObject t : trials(base, sweepId).values()) {
                 String message = t.getString("message");
+                // the re-queued trial may already be running again elsewhere (its message then
+                // gone): a second attempt says it was re-queued too
                 if (t.getString("runId").equals(victimRun)
-                    && message != null
-                    && message.contains("was lost")) {
+                    && ((message != null && message.contains("was lost"))
+                        || t.getInteger("attempts", 1) >= 2)) {
                   return t;
                 }
               }
@@ -292,7 +294,8 @@ class ClusterSweepTest {
             });
     assertThat(finished.getString("worker")).isNotEqualTo(victimId);
     assertThat(finished.getInteger("attempts")).isGreaterThanOrEqualTo(2);
-    assertThat(retried.getString("message")).contains("training node " + victimId + " was lost");
+    assertThat(retried).isNotNull();
+    assertThat(head.output()).contains("training node " + victimId + " was lost");
     JsonObject after = series(base, victimRun, "epoch/train_loss");
     assertThat(after.getLong("count")).as("no epoch written twice").isEqualTo(EPOCHS);
     assertThat(after.getLong("firstStep")).isEqualTo(1);
