@@ -74,7 +74,8 @@ class SweepCliTest {
   @Test
   void cappedGridSaysWhichPointsItCoversAndReportsProgressAndTheBestSoFar() throws Exception {
     Path sweep = dir.resolve("capped.yaml");
-    Files.writeString(sweep, xorSweep("capped", "grid", "").replace("epochs: 12", "epochs: 150"));
+    // long enough that a trial is seen training (progress is polled every 2 s)
+    Files.writeString(sweep, xorSweep("capped", "grid", "").replace("epochs: 12", "epochs: 1000"));
     CairnProcess.Result r =
         CairnProcess.run(dir.resolve("data"), 10, "sweep", sweep.toString(), "--run-cap", "2");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
@@ -238,9 +239,9 @@ class SweepCliTest {
               .filter(s -> s.tag().equals("epoch/train_loss"))
               .findFirst()
               .orElseThrow();
-      assertThat(series.count()).isEqualTo(150);
+      assertThat(series.count()).isEqualTo(600);
       assertThat(series.firstStep()).isEqualTo(1);
-      assertThat(series.lastStep()).isEqualTo(150);
+      assertThat(series.lastStep()).isEqualTo(600);
       assertThat(store.listRuns(dev.cairn.core.tracking.RunQuery.firstPage(100)).items())
           .hasSize(5);
     }
