@@ -74,7 +74,7 @@ public final class TrainingOverheadBench {
                           Locale.ROOT,
                           SPEC,
                           epochs,
-                          dev.cairn.core.spec.ExperimentSpec.DEFAULT_SYSTEM_EVERY_SECONDS),
+                          dev.cairn.core.spec.LoggingOptions.DEFAULT_SYSTEM_EVERY_SECONDS),
                       "bench"));
       DatasetSplits data =
           spec.dataset()

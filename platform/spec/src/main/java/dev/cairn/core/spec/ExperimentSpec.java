@@ -12,7 +12,6 @@ import java.util.Objects;
  * @param seed random seed for initialisation, shuffling and synthetic data
  * @param device where to train
  * @param epochs passes over the training split, >= 1
- * @param logEverySteps per-step scalars (training loss, learning rate) every N steps, >= 1
  * @param loader batching of the training split
  * @param dataset dataset plugin and its parameters
  * @param model model plugin and its parameters
@@ -22,13 +21,7 @@ import java.util.Objects;
  * @param data dataset-wide options (splits, subset, normalisation, augmentation, mixup)
  * @param training training options (early stopping, accumulation, checkpoints, fine-tuning,
  *     metrics)
- * @param histogramsEveryEpochs weight / gradient histograms every N epochs, 0 = off (default 1)
- * @param imagesEveryEpochs sample predictions and confusion matrix every N epochs, 0 = off (default
- *     1)
- * @param systemEverySeconds {@code system/*} series (CPU, memory, GPU) every N seconds, 0 = off
- *     (default 10)
- * @param evaluateEveryEpochs evaluate the validation (or test) split every N epochs and after the
- *     last, >= 1 (default 1)
+ * @param logging how often the run records what (the {@code logging:} section)
  */
 public record ExperimentSpec(
     String name,
@@ -37,7 +30,6 @@ public record ExperimentSpec(
     long seed,
     DeviceChoice device,
     int epochs,
-    int logEverySteps,
     LoaderSpec loader,
     ComponentSpec dataset,
     ComponentSpec model,
@@ -46,10 +38,7 @@ public record ExperimentSpec(
     String text,
     DataOptions data,
     TrainingOptions training,
-    int histogramsEveryEpochs,
-    int imagesEveryEpochs,
-    int systemEverySeconds,
-    int evaluateEveryEpochs) {
+    LoggingOptions logging) {
   public ExperimentSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(experiment, "experiment");
@@ -63,166 +52,6 @@ public record ExperimentSpec(
     text = text == null ? "" : text;
     data = data == null ? DataOptions.NONE : data;
     training = training == null ? TrainingOptions.NONE : training;
-    if (histogramsEveryEpochs < 0 || imagesEveryEpochs < 0 || systemEverySeconds < 0) {
-      throw new IllegalArgumentException("logging cadences are >= 0 (0 = off)");
-    }
-    if (evaluateEveryEpochs < 1) {
-      throw new IllegalArgumentException("evaluateEveryEpochs is >= 1");
-    }
-  }
-
-  /** A spec that evaluates every epoch. */
-  public ExperimentSpec(
-      String name,
-      String experiment,
-      String description,
-      long seed,
-      DeviceChoice device,
-      int epochs,
-      int logEverySteps,
-      LoaderSpec loader,
-      ComponentSpec dataset,
-      ComponentSpec model,
-      ComponentSpec optimizer,
-      ComponentSpec loss,
-      String text,
-      DataOptions data,
-      TrainingOptions training,
-      int histogramsEveryEpochs,
-      int imagesEveryEpochs,
-      int systemEverySeconds) {
-    this(
-        name,
-        experiment,
-        description,
-        seed,
-        device,
-        epochs,
-        logEverySteps,
-        loader,
-        dataset,
-        model,
-        optimizer,
-        loss,
-        text,
-        data,
-        training,
-        histogramsEveryEpochs,
-        imagesEveryEpochs,
-        systemEverySeconds,
-        1);
-  }
-
-  /** A spec that logs system metrics every {@link #DEFAULT_SYSTEM_EVERY_SECONDS} seconds. */
-  public ExperimentSpec(
-      String name,
-      String experiment,
-      String description,
-      long seed,
-      DeviceChoice device,
-      int epochs,
-      int logEverySteps,
-      LoaderSpec loader,
-      ComponentSpec dataset,
-      ComponentSpec model,
-      ComponentSpec optimizer,
-      ComponentSpec loss,
-      String text,
-      DataOptions data,
-      TrainingOptions training,
-      int histogramsEveryEpochs,
-      int imagesEveryEpochs) {
-    this(
-        name,
-        experiment,
-        description,
-        seed,
-        device,
-        epochs,
-        logEverySteps,
-        loader,
-        dataset,
-        model,
-        optimizer,
-        loss,
-        text,
-        data,
-        training,
-        histogramsEveryEpochs,
-        imagesEveryEpochs,
-        DEFAULT_SYSTEM_EVERY_SECONDS);
-  }
-
-  /** Default of {@code logging.systemEverySeconds}. */
-  public static final int DEFAULT_SYSTEM_EVERY_SECONDS = 10;
-
-  /** A spec that logs histograms and images every epoch. */
-  public ExperimentSpec(
-      String name,
-      String experiment,
-      String description,
-      long seed,
-      DeviceChoice device,
-      int epochs,
-      int logEverySteps,
-      LoaderSpec loader,
-      ComponentSpec dataset,
-      ComponentSpec model,
-      ComponentSpec optimizer,
-      ComponentSpec loss,
-      String text,
-      DataOptions data,
-      TrainingOptions training) {
-    this(
-        name,
-        experiment,
-        description,
-        seed,
-        device,
-        epochs,
-        logEverySteps,
-        loader,
-        dataset,
-        model,
-        optimizer,
-        loss,
-        text,
-        data,
-        training,
-        1,
-        1);
-  }
-
-  /** A spec without dataset-wide or training options. */
-  public ExperimentSpec(
-      String name,
-      String experiment,
-      String description,
-      long seed,
-      DeviceChoice device,
-      int epochs,
-      int logEverySteps,
-      LoaderSpec loader,
-      ComponentSpec dataset,
-      ComponentSpec model,
-      ComponentSpec optimizer,
-      ComponentSpec loss,
-      String text) {
-    this(
-        name,
-        experiment,
-        description,
-        seed,
-        device,
-        epochs,
-        logEverySteps,
-        loader,
-        dataset,
-        model,
-        optimizer,
-        loss,
-        text,
-        DataOptions.NONE,
-        TrainingOptions.NONE);
+    logging = logging == null ? LoggingOptions.DEFAULTS : logging;
   }
 }

@@ -50,13 +50,6 @@ public final class SpecParser {
           "loss",
           "training",
           "variants");
-  static final List<String> LOGGING_KEYS =
-      List.of(
-          "everySteps",
-          "histogramsEveryEpochs",
-          "imagesEveryEpochs",
-          "systemEverySeconds",
-          "evaluateEveryEpochs");
   static final List<String> LOADER_KEYS = List.of("batchSize", "shuffle", "dropLast");
   static final long DEFAULT_SEED = 42;
 
@@ -109,63 +102,6 @@ public final class SpecParser {
       throw new SpecException("epochs", "missing; expected an integer >= 1");
     }
     int epochs = (int) integer(root, "epochs", 1, 1, Integer.MAX_VALUE, "epochs");
-    int logEvery = 10;
-    int histogramsEvery = 1;
-    int imagesEvery = 1;
-    int systemEvery = ExperimentSpec.DEFAULT_SYSTEM_EVERY_SECONDS;
-    int evaluateEvery = 1;
-    if (root.get("logging") != null) {
-      Map<String, Object> logging = section(root, "logging", false);
-      for (String key : logging.keySet()) {
-        if (!LOGGING_KEYS.contains(key)) {
-          String hint =
-              Suggest.closest(key, LOGGING_KEYS)
-                  .map(c -> " (did you mean '" + c + "'?)")
-                  .orElse("");
-          throw new SpecException(
-              "logging." + key,
-              "unknown field; allowed: " + String.join(", ", LOGGING_KEYS) + hint);
-        }
-      }
-      logEvery =
-          (int) integer(logging, "everySteps", 10, 1, Integer.MAX_VALUE, "logging.everySteps");
-      histogramsEvery =
-          (int)
-              integer(
-                  logging,
-                  "histogramsEveryEpochs",
-                  1,
-                  0,
-                  Integer.MAX_VALUE,
-                  "logging.histogramsEveryEpochs");
-      imagesEvery =
-          (int)
-              integer(
-                  logging,
-                  "imagesEveryEpochs",
-                  1,
-                  0,
-                  Integer.MAX_VALUE,
-                  "logging.imagesEveryEpochs");
-      systemEvery =
-          (int)
-              integer(
-                  logging,
-                  "systemEverySeconds",
-                  ExperimentSpec.DEFAULT_SYSTEM_EVERY_SECONDS,
-                  0,
-                  Integer.MAX_VALUE,
-                  "logging.systemEverySeconds");
-      evaluateEvery =
-          (int)
-              integer(
-                  logging,
-                  "evaluateEveryEpochs",
-                  1,
-                  1,
-                  Integer.MAX_VALUE,
-                  "logging.evaluateEveryEpochs");
-    }
     Map<String, Object> datasetSection = section(root, "dataset", true);
     Map<String, Object> datasetParams = new LinkedHashMap<>(datasetSection);
     LOADER_KEYS.forEach(datasetParams::remove);
@@ -189,7 +125,6 @@ public final class SpecParser {
         seed,
         device,
         epochs,
-        logEvery,
         loader,
         component("dataset", datasetParams),
         component("model", section(root, "model", true)),
@@ -198,10 +133,7 @@ public final class SpecParser {
         text,
         DataOptions.parse(datasetSection),
         TrainingOptions.parse(root.get("training")),
-        histogramsEvery,
-        imagesEvery,
-        systemEvery,
-        evaluateEvery);
+        LoggingOptions.parse(root.get("logging")));
   }
 
   /**

@@ -29,7 +29,7 @@ class SpecParserTest {
     assertThat(s.seed()).isEqualTo(7);
     assertThat(s.device()).isEqualTo(DeviceChoice.CPU);
     assertThat(s.epochs()).isEqualTo(3);
-    assertThat(s.logEverySteps()).isEqualTo(5);
+    assertThat(s.logging().everySteps()).isEqualTo(5);
     assertThat(s.loader()).isEqualTo(new LoaderSpec(256, false, false));
     assertThat(s.dataset().plugin()).isEqualTo("fashion-mnist");
     assertThat(s.dataset().params()).containsOnlyKeys("limit");
@@ -48,8 +48,8 @@ class SpecParserTest {
     assertThat(s.seed()).isEqualTo(42);
     assertThat(s.device()).isEqualTo(DeviceChoice.AUTO);
     assertThat(s.loader()).isEqualTo(new LoaderSpec(32, true, false));
-    assertThat(s.histogramsEveryEpochs()).isEqualTo(1);
-    assertThat(s.imagesEveryEpochs()).isEqualTo(1);
+    assertThat(s.logging().histogramsEveryEpochs()).isEqualTo(1);
+    assertThat(s.logging().imagesEveryEpochs()).isEqualTo(1);
   }
 
   @Test
@@ -57,12 +57,13 @@ class SpecParserTest {
     ExperimentSpec s =
         SpecParser.parse(
             "epochs: 4\nlogging: {histogramsEveryEpochs: 0, imagesEveryEpochs: 2}\n" + rest(), "x");
-    assertThat(s.histogramsEveryEpochs()).isZero();
-    assertThat(s.imagesEveryEpochs()).isEqualTo(2);
-    assertThat(s.logEverySteps()).isEqualTo(10);
-    assertThat(s.systemEverySeconds()).as("default").isEqualTo(10);
+    assertThat(s.logging().histogramsEveryEpochs()).isZero();
+    assertThat(s.logging().imagesEveryEpochs()).isEqualTo(2);
+    assertThat(s.logging().everySteps()).isEqualTo(10);
+    assertThat(s.logging().systemEverySeconds()).as("default").isEqualTo(10);
     assertThat(
             SpecParser.parse("epochs: 1\nlogging: {systemEverySeconds: 0}\n" + rest(), "x")
+                .logging()
                 .systemEverySeconds())
         .isZero();
     assertError(
@@ -72,11 +73,12 @@ class SpecParserTest {
 
   @Test
   void evaluationCadenceAndThreads() {
-    assertThat(SpecParser.parse("epochs: 1\n" + rest(), "x").evaluateEveryEpochs())
+    assertThat(SpecParser.parse("epochs: 1\n" + rest(), "x").logging().evaluateEveryEpochs())
         .as("default")
         .isEqualTo(1);
     assertThat(
             SpecParser.parse("epochs: 1\nlogging: {evaluateEveryEpochs: 3}\n" + rest(), "x")
+                .logging()
                 .evaluateEveryEpochs())
         .isEqualTo(3);
     assertError(
@@ -120,8 +122,7 @@ class SpecParserTest {
         "logging.every: unknown field; allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs, systemEverySeconds, evaluateEveryEpochs");
     assertError(
         "epochs: 1\nlogging: {imagesEveryEpoch: 3}\n" + rest(),
-        "logging.imagesEveryEpoch: unknown field; allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs, systemEverySeconds, evaluateEveryEpochs"
-            + " (did you mean 'imagesEveryEpochs'?)");
+        "logging.imagesEveryEpoch: unknown field; did you mean 'imagesEveryEpochs'? allowed: everySteps, histogramsEveryEpochs, imagesEveryEpochs, systemEverySeconds, evaluateEveryEpochs");
     assertError(
         "epochs: 1\nlogging: {histogramsEveryEpochs: -1}\n" + rest(),
         "logging.histogramsEveryEpochs: -1 is not allowed; expected an integer >= 0 and <= 2147483647");

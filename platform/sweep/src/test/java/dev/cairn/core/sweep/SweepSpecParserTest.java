@@ -241,7 +241,7 @@ class SweepSpecParserTest {
     assertThat(spec.name()).isEqualTo("test-1");
     assertThat(spec.model().params()).containsEntry("hidden", List.of(8, 4));
     assertThat(spec.loss().plugin()).isEqualTo("softmax-cross-entropy");
-    assertThat(spec.logEverySteps()).isEqualTo(3);
+    assertThat(spec.logging().everySteps()).isEqualTo(3);
     assertThat(spec.optimizer().params()).containsEntry("lr", 0.1);
     assertThat(s.baseTree().get("model")).isEqualTo(Map.of("plugin", "mlp", "hidden", List.of(4)));
   }

@@ -178,10 +178,10 @@ final class TrainingExtras {
     if (options.earlyStopping() != null) {
       String monitor = options.earlyStopping().monitor();
       String split = monitor.substring(0, monitor.indexOf('_'));
-      if (!split.equals("train") && spec.evaluateEveryEpochs() > 1) {
+      if (!split.equals("train") && spec.logging().evaluateEveryEpochs() > 1) {
         throw new SpecException(
             "logging.evaluateEveryEpochs",
-            spec.evaluateEveryEpochs()
+            spec.logging().evaluateEveryEpochs()
                 + " is not"
                 + " allowed with training.earlyStopping.monitor '"
                 + monitor

@@ -97,7 +97,7 @@ public final class TrainingRunner {
    */
   public TrainingResult train(ResolvedSpec resolved, String runId, Environment env, Resume resume)
       throws IOException, TranslateException {
-    int systemEvery = resolved.spec().systemEverySeconds();
+    int systemEvery = resolved.spec().logging().systemEverySeconds();
     if (systemEvery <= 0) {
       return trainWith(resolved, runId, env, resume);
     }
@@ -204,7 +204,7 @@ public final class TrainingRunner {
               env.observer(),
               loss,
               extras.loggedRate(optimizer.learningRate()),
-              spec.logEverySteps(),
+              spec.logging().everySteps(),
               spec.epochs(),
               batchesPerEpoch,
               evalSplit,
@@ -217,7 +217,8 @@ public final class TrainingRunner {
               .optOptimizer(extras.optimizer(optimizer.optimizer()))
               .optDevices(new Device[] {device})
               .addTrainingListeners(tracking);
-      new DashboardLogging(spec.histogramsEveryEpochs(), spec.imagesEveryEpochs())
+      new DashboardLogging(
+              spec.logging().histogramsEveryEpochs(), spec.logging().imagesEveryEpochs())
           .listeners(tracker, info, evalSet != null, batchesPerEpoch)
           .forEach(config::addTrainingListeners);
       extras.listeners(model, block, evalSplit).forEach(config::addTrainingListeners);
@@ -253,7 +254,7 @@ public final class TrainingRunner {
                     spec.epochs(),
                     trainSet,
                     evalSet,
-                    spec.evaluateEveryEpochs(),
+                    spec.logging().evaluateEveryEpochs(),
                     tracking));
         env.sink().flush();
         saveModel(

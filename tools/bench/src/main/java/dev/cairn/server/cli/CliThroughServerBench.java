@@ -60,7 +60,7 @@ public final class CliThroughServerBench {
                           Locale.ROOT,
                           TrainingOverheadBench.SPEC,
                           epochs,
-                          dev.cairn.core.spec.ExperimentSpec.DEFAULT_SYSTEM_EVERY_SECONDS),
+                          dev.cairn.core.spec.LoggingOptions.DEFAULT_SYSTEM_EVERY_SECONDS),
                       "bench"));
       try (ServerRun runner = new ServerRun(link, options, platform.plugins())) {
         for (int r = 1; r <= rounds; r++) {
