@@ -115,10 +115,11 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-queued-runs",
-      defaultValue = "16",
+      defaultValue = "100",
       paramLabel = "N",
       description =
-          "Runs queued or training in this server at once; more get 429 (default ${DEFAULT-VALUE}).")
+          "Runs one owner (token) may have queued, sweep trials included; a run or sweep submitted"
+              + " beyond it gets 429 (default ${DEFAULT-VALUE}).")
   int maxQueuedRuns;
 
   @Option(

@@ -19,6 +19,14 @@ public interface ApiRoutes {
   void mount(Router router, Vertx vertx, Platform platform);
 
   /**
+   * Adds the routes of a server with these limits (routes that accept work check it against them
+   * with {@link RunLimits}); by default the limits are not needed.
+   */
+  default void mount(Router router, Vertx vertx, Platform platform, ServerLimits limits) {
+    mount(router, vertx, platform);
+  }
+
+  /**
    * Whether these routes read bodies larger than the API's 1 MiB limit with their own body handler:
    * they are then mounted before the general one.
    */

@@ -114,7 +114,7 @@ public final class ApiVerticle extends VerticleBase {
     List<ApiRoutes> features = ApiRoutes.installed();
     for (ApiRoutes f : features) {
       if (f.readsLargeBodies()) {
-        f.mount(router, vertx, platform); // also before the 1 MiB body handler (the tracking API)
+        f.mount(router, vertx, platform, limits); // also before the 1 MiB body handler
       }
     }
     router
@@ -137,7 +137,7 @@ public final class ApiVerticle extends VerticleBase {
     DashboardRoutes.mount(router, vertx, platform);
     for (ApiRoutes f : features) {
       if (!f.readsLargeBodies()) {
-        f.mount(router, vertx, platform); // sweeps and the cluster
+        f.mount(router, vertx, platform, limits); // sweeps and the cluster
       }
     }
     router
@@ -372,12 +372,14 @@ public final class ApiVerticle extends VerticleBase {
       specText = s;
     }
     String text = specText;
+    String owner = Principal.of(ctx).owner();
     vertx
         .executeBlocking(
             () -> {
               ExperimentSpec spec = SpecParser.parse(text, "api-run");
               ResolvedSpec resolved = platform.runs().resolve(spec);
-              ServerGuards.checkRunLimits(platform, limits, resolved);
+              RunLimits.check(limits, resolved);
+              RunLimits.checkQueued(platform, limits, owner);
               return resolved;
             })
         .compose(

@@ -100,7 +100,11 @@ public final class ModelsApi {
     router.post("/api/runs/:id/export").handler(small).handler(api::export);
     // a run's artifacts, the export among them, are listed and sent by ArtifactRoutes
     OpenInferenceRoutes.mount(
-        router, models, api.workers, MAX_PREDICT_BYTES); // /v2: same sessions and workers
+        router,
+        models,
+        api.workers,
+        MAX_PREDICT_BYTES,
+        new SafeMessages(platform.options())); // /v2: same sessions and workers
   }
 
   private void list(RoutingContext ctx) {

@@ -52,14 +52,18 @@ final class OpenInferenceRoutes {
 
   private final OnnxModels models;
   private final WorkerExecutor workers;
+  private final SafeMessages safe;
 
-  private OpenInferenceRoutes(OnnxModels models, WorkerExecutor workers) {
+  private OpenInferenceRoutes(OnnxModels models, WorkerExecutor workers, SafeMessages safe) {
     this.models = models;
     this.workers = workers;
+    this.safe = safe;
   }
 
-  static void mount(Router router, OnnxModels models, WorkerExecutor workers, long maxBody) {
-    OpenInferenceRoutes r = new OpenInferenceRoutes(models, workers);
+  /** Adds the routes; error bodies pass through {@code safe} as the rest of the API's do. */
+  static void mount(
+      Router router, OnnxModels models, WorkerExecutor workers, long maxBody, SafeMessages safe) {
+    OpenInferenceRoutes r = new OpenInferenceRoutes(models, workers, safe);
     router.get("/v2/health/live").handler(ctx -> HttpSupport.json(ctx, 200, "{\"live\":true}"));
     router.get("/v2/health/ready").handler(ctx -> HttpSupport.json(ctx, 200, "{\"ready\":true}"));
     router
@@ -91,7 +95,7 @@ final class OpenInferenceRoutes {
                     ctx,
                     404,
                     "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
-    router.route("/v2*").failureHandler(OpenInferenceRoutes::failure);
+    router.route("/v2*").failureHandler(r::failure);
   }
 
   /** The model a name and optional version point at, with its version number. */
@@ -606,10 +610,12 @@ final class OpenInferenceRoutes {
     }
   }
 
-  private static void failure(RoutingContext ctx) {
+  private void failure(RoutingContext ctx) {
     Throwable t = ctx.failure() == null ? null : ModelsApi.toApi(ctx.failure());
     if (t instanceof ApiException e) {
-      error(ctx, e.status(), e.getMessage());
+      error(ctx, e.status(), safe.clean(e.getMessage()));
+    } else if (t instanceof dev.cairn.spi.SpecException e) {
+      error(ctx, 400, safe.clean(e.getMessage()));
     } else if (ctx.statusCode() == 413) {
       error(ctx, 413, "the request body is larger than the limit");
     } else if (t == null && ctx.statusCode() > 0) {

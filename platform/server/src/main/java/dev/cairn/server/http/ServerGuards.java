@@ -41,64 +41,6 @@ final class ServerGuards {
   }
 
   /**
-   * Refuses a run before anything is stored when it asks for more than the server allows: 400
-   * beyond {@code --max-epochs}, {@code --max-parameters} or {@code --max-model-memory} (estimated
-   * from the spec, see {@link ModelEstimate}), 429 when {@code --max-queued-runs} runs are already
-   * queued or training here. Each message names the limit and the option that raises it.
-   */
-  static void checkRunLimits(
-      Platform platform, ServerLimits limits, dev.cairn.core.spec.ResolvedSpec resolved) {
-    int epochs = resolved.spec().epochs();
-    if (epochs > limits.maxEpochs()) {
-      throw new ApiException(
-          400,
-          "limit_exceeded",
-          "epochs: "
-              + epochs
-              + " is more than this server allows ("
-              + limits.maxEpochs()
-              + "); the operator raises it with `cairn serve --max-epochs N`");
-    }
-    ModelEstimate estimate = ModelEstimate.of(resolved);
-    if (estimate.parameters() > limits.maxParameters()) {
-      throw new ApiException(
-          400,
-          "limit_exceeded",
-          "model: at least "
-              + ModelEstimate.count(estimate.parameters())
-              + " parameters (estimated from the spec's layer sizes) is more than this server allows ("
-              + ModelEstimate.count(limits.maxParameters())
-              + "); use smaller layers, or the operator raises it with"
-              + " `cairn serve --max-parameters N`");
-    }
-    if (estimate.memoryBytes() > limits.maxModelMemoryBytes()) {
-      throw new ApiException(
-          400,
-          "limit_exceeded",
-          "model: training needs at least "
-              + ModelEstimate.bytes(estimate.memoryBytes())
-              + " (estimated from the layer sizes and dataset.batchSize "
-              + resolved.spec().loader().batchSize()
-              + ") and this server allows "
-              + ModelEstimate.bytes(limits.maxModelMemoryBytes())
-              + "; use smaller layers or batches, or the operator raises it with"
-              + " `cairn serve --max-model-memory BYTES`");
-    }
-    int active = platform.runs().activeRuns().size();
-    if (active >= limits.maxQueuedRuns()) {
-      throw new ApiException(
-          429,
-          "too_many_runs",
-          active
-              + " runs are already queued or training in this server"
-              + " (limit "
-              + limits.maxQueuedRuns()
-              + "); retry when one ends, or the operator raises it with"
-              + " `cairn serve --max-queued-runs N`");
-    }
-  }
-
-  /**
    * An HTTP server with the idle timeout, the request-head timeout and the connection cap of {@code
    * limits}.
    */

@@ -17,8 +17,9 @@ import java.util.List;
  *     opening (or after its last response) is closed: slow-loris clients (30)
  * @param maxConnections open connections beyond this are closed at once (1000)
  * @param maxEpochs a submitted run may train at most this many epochs ({@code --max-epochs}, 1000)
- * @param maxQueuedRuns runs queued or training in this server at once; more get a 429 ({@code
- *     --max-queued-runs}, 16)
+ * @param maxQueuedRuns runs one owner (a token's name; everyone without auth) may have QUEUED,
+ *     sweep trials included; a run or sweep submitted beyond it gets a 429 ({@code
+ *     --max-queued-runs}, 100)
  * @param maxUploadBytesInFlight request-body bytes all uploads together may hold at once; more get
  *     a 429 ({@code --max-upload-bytes-in-flight}, a quarter of the heap; see {@link UploadBudget})
  * @param maxParameters the most model parameters a submitted run may have, estimated from its spec
@@ -38,7 +39,7 @@ public record ServerLimits(
     long maxParameters,
     long maxModelMemoryBytes) {
   public static final long DEFAULT_MAX_PARAMETERS = 100_000_000L;
-  public static final ServerLimits DEFAULTS = new ServerLimits(List.of(), 60, 30, 1000, 1000, 16);
+  public static final ServerLimits DEFAULTS = new ServerLimits(List.of(), 60, 30, 1000, 1000, 100);
 
   public ServerLimits {
     dataRoots = List.copyOf(dataRoots);
@@ -97,7 +98,7 @@ public record ServerLimits(
   }
 
   private static final int DEFAULTS_MAX_EPOCHS = 1000;
-  private static final int DEFAULTS_MAX_QUEUED_RUNS = 16;
+  private static final int DEFAULTS_MAX_QUEUED_RUNS = 100;
 
   public ServerLimits withDataRoots(List<Path> roots) {
     return new ServerLimits(

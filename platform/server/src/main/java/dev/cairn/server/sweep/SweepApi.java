@@ -2,6 +2,7 @@ package dev.cairn.server.sweep;
 
 import dev.cairn.server.Platform;
 import dev.cairn.server.http.ApiRoutes;
+import dev.cairn.server.http.ServerLimits;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
@@ -9,6 +10,11 @@ import io.vertx.ext.web.Router;
 public final class SweepApi implements ApiRoutes {
   @Override
   public void mount(Router router, Vertx vertx, Platform platform) {
-    SweepRoutes.mount(router, vertx, platform);
+    mount(router, vertx, platform, ServerLimits.DEFAULTS);
+  }
+
+  @Override
+  public void mount(Router router, Vertx vertx, Platform platform, ServerLimits limits) {
+    SweepRoutes.mount(router, vertx, platform, limits);
   }
 }

@@ -11,6 +11,8 @@ import dev.cairn.server.Platform;
 import dev.cairn.server.http.ApiException;
 import dev.cairn.server.http.HttpSupport;
 import dev.cairn.server.http.Principal;
+import dev.cairn.server.http.RunLimits;
+import dev.cairn.server.http.ServerLimits;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -27,15 +29,20 @@ import java.util.Locale;
 public final class SweepRoutes {
   private final Vertx vertx;
   private final Platform platform;
+  private final ServerLimits limits;
 
-  private SweepRoutes(Vertx vertx, Platform platform) {
+  private SweepRoutes(Vertx vertx, Platform platform, ServerLimits limits) {
     this.vertx = vertx;
     this.platform = platform;
+    this.limits = limits;
   }
 
-  /** Adds the routes; call before the API's catch-all 404 route. */
-  public static void mount(Router router, Vertx vertx, Platform platform) {
-    SweepRoutes r = new SweepRoutes(vertx, platform);
+  /**
+   * Adds the routes; call before the API's catch-all 404 route. Submitted sweeps are checked
+   * against {@code limits}.
+   */
+  public static void mount(Router router, Vertx vertx, Platform platform, ServerLimits limits) {
+    SweepRoutes r = new SweepRoutes(vertx, platform, limits);
     router.get("/api/sweeps").handler(r::list);
     router.post("/api/sweeps").handler(r::submit);
     router.get("/api/sweeps/:id").handler(r::detail);
@@ -164,8 +171,14 @@ public final class SweepRoutes {
     String owner = Principal.of(ctx).owner();
     request.put("owner", owner); // the controller records it before the first trial
     vertx
-        .eventBus()
-        .<JsonObject>request(SweepAddresses.SUBMIT, request)
+        .executeBlocking(
+            () -> {
+              checkLimits(request);
+              RunLimits.checkQueued(platform, limits, owner);
+              return request;
+            },
+            false)
+        .compose(r -> vertx.eventBus().<JsonObject>request(SweepAddresses.SUBMIT, r))
         .compose(
             reply ->
                 vertx.executeBlocking(
@@ -179,6 +192,26 @@ public final class SweepRoutes {
                     false))
         .onSuccess(answer -> HttpSupport.json(ctx, 202, answer))
         .onFailure(e -> ctx.fail(fromBus(e)));
+  }
+
+  /**
+   * Refuses the sweep before the controller stores it when a trial it can produce is beyond this
+   * server's run limits; a sweep that does not parse is left to the controller, which names the
+   * problem.
+   */
+  private void checkLimits(JsonObject request) {
+    SweepSpec spec;
+    try {
+      spec =
+          SweepSpecParser.parse(
+                  request.getString("sweepText"),
+                  request.getString("baseText"),
+                  request.getString("name"))
+              .withLimits(request.getInteger("runCap", 0), request.getInteger("parallel", 0));
+    } catch (RuntimeException e) {
+      return;
+    }
+    SweepLimits.check(platform, limits, spec);
   }
 
   private void stop(RoutingContext ctx) {

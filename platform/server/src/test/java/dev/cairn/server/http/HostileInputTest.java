@@ -591,6 +591,260 @@ class HostileInputTest {
     }
   }
 
+  /**
+   * Sweeps are held to the run limits for the largest trial they can produce (epochs 1, 1,000,000
+   * parameters and 1 GiB here), and to 1000 trials: each is a 400 naming the field and the limit,
+   * and nothing is stored (the checksums).
+   */
+  @Test
+  @Timeout(120)
+  void sweepsBeyondTheLimits() throws Exception {
+    String small = HostileCorpus.SPEC.replace("epochs: 7", "epochs: 1");
+    String cnn = small.replace("{plugin: mlp, hidden: [4]}", "{plugin: cnn, hidden: 8}");
+    String uniformLr = "optimizer.lr: {distribution: uniform, min: 0.01, max: 0.1}";
+    String[][] cases = {
+      // method, parameters, base spec, runCap in the JSON body (0: none), the message's start
+      {
+        "grid",
+        "epochs: {values: [1, 5]}",
+        small,
+        "0",
+        "parameters.epochs: 5 is more than this server allows (1)"
+      },
+      {
+        "grid",
+        "epochs: {distribution: int_uniform, min: 1, max: 1000}",
+        small,
+        "0",
+        "parameters.epochs: 1000 is more than this server allows (1)"
+      },
+      {
+        "random",
+        uniformLr,
+        HostileCorpus.SPEC,
+        "0",
+        "spec.epochs: 7 is more than this server allows (1)"
+      },
+      {
+        "grid",
+        "model.hidden: {values: [[4], [8, 8], [100000000]]}",
+        small,
+        "0",
+        "parameters.model.hidden: at least 300,000,000 parameters"
+      },
+      {
+        "random",
+        "model.hidden: {distribution: q_uniform, min: 8, max: 1e9, q: 8}",
+        cnn,
+        "0",
+        "parameters.model.hidden: at least 1,000,000,"
+      },
+      {
+        "bayes",
+        "dataset.batchSize: {distribution: int_uniform, min: 1, max: 100000000}",
+        small,
+        "0",
+        "parameters.dataset.batchSize: training needs at least 3.0 GiB"
+      },
+      {
+        "random",
+        "dataset.batchSize: {distribution: log_uniform, min: 1, max: 100000000}\n"
+            + "  optimizer.lr: {distribution: normal, mu: 0.1, sigma: 0.01}",
+        small,
+        "0",
+        "parameters.dataset.batchSize: training needs at least"
+      },
+      {"random", uniformLr + "\nrun_cap: 5000", small, "0", "run_cap: 5000 trials is more than"},
+      {"random", uniformLr, small, "1001", "run_cap: 1001 trials is more than"},
+      {
+        "grid",
+        "seed: {distribution: int_uniform, min: 1, max: 2000}",
+        small,
+        "0",
+        "run_cap: 2000 trials"
+      },
+    };
+    for (String[] c : cases) {
+      String sweep =
+          "method: "
+              + c[0]
+              + "\nmetric: {name: epoch/train_loss, goal: minimize}\nparameters:\n  "
+              + c[1]
+              + "\n";
+      JsonObject body = new JsonObject().put("sweep", sweep).put("spec", c[2]);
+      if (!c[3].equals("0")) {
+        body.put("runCap", Integer.parseInt(c[3]));
+      }
+      HttpResponse<String> r =
+          send(
+              "POST",
+              "/api/sweeps",
+              "application/json",
+              body.encode().getBytes(StandardCharsets.UTF_8));
+      clear4xx("sweep", c[1], r);
+      assertThat(r.statusCode()).as(c[1] + ": " + r.body()).isEqualTo(400);
+      assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code"))
+          .as(c[1] + ": " + r.body())
+          .isEqualTo("limit_exceeded");
+      assertThat(message(r)).as(c[1]).startsWith(c[4]);
+      // the YAML form with the base spec inline is held to the same limits
+      if (c[3].equals("0")) {
+        HttpResponse<String> yaml =
+            send(
+                "POST",
+                "/api/sweeps",
+                "text/yaml",
+                (sweep + "spec:\n" + c[2].indent(2)).getBytes(StandardCharsets.UTF_8));
+        clear4xx("sweep", "yaml " + c[1], yaml);
+        assertThat(message(yaml)).as(c[1]).startsWith(c[4]);
+      }
+    }
+  }
+
+  /**
+   * The Open Inference Protocol routes clean their errors like the rest of the API: bad model
+   * names, versions and bodies get a 4xx without server paths, Java type names or exceptions.
+   */
+  @Test
+  @Timeout(120)
+  void openInferenceErrorsShowNoServerInternals() throws Exception {
+    List<String> names =
+        List.of(
+            "nosuch",
+            "..%2F..%2Fetc%2Fpasswd",
+            "x".repeat(2000),
+            "%00",
+            "%E2%98%83",
+            "a%20b",
+            "%25",
+            modelId + "%0D%0AX-Injected:%201",
+            "identity/versions/0",
+            "identity/versions/-1",
+            "identity/versions/99999999999999999999",
+            "identity/versions/x",
+            modelId + "/versions/2");
+    String good =
+        "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 2], \"datatype\": \"FP32\","
+            + " \"data\": [1, 2]}]}";
+    for (String name : names) {
+      for (String suffix : List.of("", "/ready")) {
+        HttpResponse<String> r = send("GET", "/v2/models/" + name + suffix, null, null);
+        v2Clean("GET " + name + suffix, r);
+        assertThat(r.statusCode()).as(name + " " + r.body()).isBetween(400, 499);
+      }
+      HttpResponse<String> r =
+          send(
+              "POST",
+              "/v2/models/" + name + "/infer",
+              "application/json",
+              good.getBytes(StandardCharsets.UTF_8));
+      v2Clean("infer " + name, r);
+      assertThat(r.statusCode()).as(name + " " + r.body()).isBetween(400, 499);
+    }
+    List<String> bodies =
+        List.of(
+            "",
+            "{",
+            "null",
+            "[]",
+            "{\"inputs\": 1}",
+            "{\"inputs\": [{}]}",
+            "{\"inputs\": [{\"name\": \"x\", \"shape\": [10000000000, 2], \"datatype\": \"FP32\","
+                + " \"data\": [1, 2]}]}",
+            "{\"inputs\": [{\"name\": \"x\", \"shape\": [-1, 2], \"datatype\": \"FP32\","
+                + " \"data\": [1, 2]}]}",
+            "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 3], \"datatype\": \"FP32\","
+                + " \"data\": [1, 2, 3]}]}",
+            "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 2], \"datatype\": \"FP32\","
+                + " \"data\": [\"a\", {}]}]}",
+            "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 2], \"datatype\": \"INT64\","
+                + " \"data\": [1, 2]}]}",
+            "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 2], \"datatype\": \"NOPE\","
+                + " \"data\": [1, 2]}]}",
+            "{\"inputs\": [{\"name\": \"nope\", \"shape\": [1, 2], \"datatype\": \"FP32\","
+                + " \"data\": [1, 2]}]}",
+            "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 2], \"datatype\": \"FP32\","
+                + " \"data\": [1, 2]}], \"outputs\": [{\"name\": \"nope\"}]}",
+            "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 2], \"datatype\": \"FP32\","
+                + " \"parameters\": {\"binary_data_size\": 999999}}]}");
+    for (String body : bodies) {
+      HttpResponse<String> r =
+          send(
+              "POST",
+              "/v2/models/" + modelId + "/infer",
+              "application/json",
+              body.getBytes(StandardCharsets.UTF_8));
+      v2Clean("infer body " + body, r);
+      assertThat(r.statusCode()).as(body + " " + r.body()).isBetween(400, 499);
+    }
+    // the binary extension with a header length that does not fit the body
+    for (String length : List.of("999999", "-5", "abc", "0", "3")) {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(base + "/v2/models/" + modelId + "/infer"))
+              .timeout(Duration.ofSeconds(60))
+              .header("X-Cairn-Request", "1")
+              .header("Content-Type", "application/octet-stream")
+              .header(OpenInferenceRoutes.HEADER_LENGTH, length)
+              .POST(HttpRequest.BodyPublishers.ofString(good + "\u0001\u0002"));
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      v2Clean("binary header " + length, r);
+      assertThat(r.statusCode()).as(length + " " + r.body()).isBetween(400, 499);
+    }
+  }
+
+  /**
+   * A registered model whose file is gone from the data directory: ONNX Runtime's own message names
+   * the file's full path, which the answer must not show.
+   */
+  @Test
+  @Timeout(120)
+  void openInferenceOnAModelWhoseFileIsGone() throws Exception {
+    byte[] bytes = HostileCorpus.identityModel();
+    RegisteredModel gone =
+        new ModelCatalog(((H2TrackingStore) platform.store()).dataSource(), data)
+            .register(
+                "gone",
+                RegisteredModel.Source.IMPORT,
+                null,
+                bytes,
+                OnnxModelInspector.inspect(bytes, "test"));
+    try {
+      Files.delete(gone.file());
+      String body =
+          "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 2], \"datatype\": \"FP32\","
+              + " \"data\": [1, 2]}]}";
+      for (String name : List.of("gone", gone.id())) {
+        HttpResponse<String> r =
+            send(
+                "POST",
+                "/v2/models/" + name + "/infer",
+                "application/json",
+                body.getBytes(StandardCharsets.UTF_8));
+        v2Clean("infer on a missing file", r);
+        assertThat(r.statusCode()).as(r.body()).isBetween(400, 499);
+        assertThat(message(r)).as(r.body()).contains(gone.id());
+      }
+    } finally {
+      assertThat(
+              send("DELETE", "/api/models/" + gone.id(), "application/json", new byte[0])
+                  .statusCode())
+          .isEqualTo(200);
+    }
+  }
+
+  /** No 500, no stack trace or Java type, no exception name, no server folder. */
+  void v2Clean(String what, HttpResponse<String> r) {
+    noServerError("v2", what, r);
+    count("v2", r.statusCode() >= 400);
+    assertThat(r.body())
+        .as(what)
+        .doesNotContain("/tmp/")
+        .doesNotContain(data.toString())
+        .doesNotContain(Path.of("").toAbsolutePath().toString())
+        .doesNotContain("java.")
+        .doesNotContain("Exception");
+  }
+
   // ---- helpers
 
   /**

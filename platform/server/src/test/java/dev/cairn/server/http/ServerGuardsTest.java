@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * read files outside the roots get a 400 naming the field and the roots, the same whether the file
  * exists or not, and nothing is stored; files under a root train. Half-sent requests are closed
  * after the request timeout while /api/health still answers, and connections beyond the cap are
- * closed at once.
+ * closed at once. Runs beyond the epoch limit, and runs and sweeps of an owner whose queue is full,
+ * are refused before anything is stored.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServerGuardsTest {
@@ -308,6 +309,12 @@ class ServerGuardsTest {
                   + " with `cairn serve --max-epochs N`");
       assertThat(get("/api/runs").body()).isEqualTo(runsBefore);
 
+      // the queue limit (1 here) counts the submitter's QUEUED runs only: 3 of another owner and
+      // none of its own, so this run is taken
+      List<String> waiting = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        waiting.add(queued("alice"));
+      }
       HttpResponse<String> first =
           http.send(
               HttpRequest.newBuilder(URI.create(at + "/api/runs"))
@@ -317,17 +324,6 @@ class ServerGuardsTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
       String id = new JsonObject(first.body()).getString("id");
-      HttpResponse<String> second =
-          http.send(
-              HttpRequest.newBuilder(URI.create(at + "/api/runs"))
-                  .header("X-Cairn-Request", "1")
-                  .POST(HttpRequest.BodyPublishers.ofString(spec.formatted(1)))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (platform.runs().activeRuns().contains(id)) { // the first may (rarely) have ended already
-        assertThat(second.statusCode()).as(second.body()).isEqualTo(429);
-        assertThat(message(second)).contains("limit 1").contains("--max-queued-runs");
-      }
       http.send(
           HttpRequest.newBuilder(URI.create(at + "/api/runs/" + id + "/stop"))
               .header("X-Cairn-Request", "1")
@@ -337,6 +333,38 @@ class ServerGuardsTest {
       for (int i = 0; i < 600 && platform.runs().activeRuns().contains(id); i++) {
         Thread.sleep(100);
       }
+      // with one run of its own queued, a run and a sweep are refused and nothing is stored
+      waiting.add(queued("local"));
+      String runsFull = get("/api/runs").body();
+      String sweepsFull = get("/api/sweeps").body();
+      HttpResponse<String> second =
+          http.send(
+              HttpRequest.newBuilder(URI.create(at + "/api/runs"))
+                  .header("X-Cairn-Request", "1")
+                  .POST(HttpRequest.BodyPublishers.ofString(spec.formatted(1)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(second.statusCode()).as(second.body()).isEqualTo(429);
+      assertThat(message(second))
+          .isEqualTo(
+              "owner local has 1 runs queued; the limit is 1. Retry when some have started, or"
+                  + " the operator raises it with `cairn serve --max-queued-runs N`");
+      HttpResponse<String> sweep =
+          http.send(
+              HttpRequest.newBuilder(URI.create(at + "/api/sweeps"))
+                  .header("X-Cairn-Request", "1")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "method: grid\nmetric: {name: epoch/train_loss, goal: minimize}\n"
+                              + "parameters:\n  optimizer.lr: {values: [0.1, 0.2]}\nspec:\n"
+                              + spec.formatted(1).indent(2)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(sweep.statusCode()).as(sweep.body()).isEqualTo(429);
+      assertThat(message(sweep)).startsWith("owner local has 1 runs queued; the limit is 1.");
+      assertThat(get("/api/runs").body()).isEqualTo(runsFull);
+      assertThat(get("/api/sweeps").body()).isEqualTo(sweepsFull);
+      waiting.forEach(platform.store()::deleteRun);
     } finally {
       platform
           .vertx()
@@ -345,6 +373,21 @@ class ServerGuardsTest {
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** A run stored QUEUED (never submitted for training) that belongs to {@code owner}. */
+  String queued(String owner) {
+    String id =
+        platform
+            .store()
+            .createRun(
+                new dev.cairn.core.tracking.NewRun(
+                    "queue", "waiting", "", null, 1, "cpu", null, null))
+            .id();
+    if (!owner.equals("local")) {
+      platform.security().setOwner(dev.cairn.core.security.SecurityStore.Owned.RUN, id, owner);
+    }
+    return id;
   }
 
   /**
