@@ -1,6 +1,5 @@
 package dev.cairn.core.onnx;
 
-import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
@@ -15,10 +14,10 @@ import dev.cairn.core.spec.SpecParser;
 import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.core.tracking.TrackingStore;
 import dev.cairn.core.training.TrainedModelInfo;
+import dev.cairn.core.training.TrainedRunLoader;
 import dev.cairn.core.training.TrainingRunner;
 import dev.cairn.spi.DatasetContext;
 import dev.cairn.spi.DatasetProvider;
-import dev.cairn.spi.ModelContext;
 import dev.cairn.spi.ModelProvider;
 import dev.cairn.spi.Params;
 import dev.cairn.spi.onnx.OnnxExportException;
@@ -36,7 +35,6 @@ import java.util.Map;
  */
 public final class RunExporter {
   public static final String ARTIFACT = "model.onnx";
-  private static final String ENGINE = "PyTorch";
 
   private final TrackingStore store;
   private final PluginRegistry plugins;
@@ -72,34 +70,30 @@ public final class RunExporter {
     ModelProvider provider = plugins.require(ExtensionKind.MODEL, spec.model().plugin());
     InstalledExtension installed =
         plugins.find(ExtensionKind.MODEL, spec.model().plugin()).orElseThrow();
-    Params params = Params.validate("model", provider.params(), spec.model().params());
+    Params params = TrainedRunLoader.modelParams(spec, provider);
     TrainedModelInfo info = info(run, spec, modelDir);
     String origin = "model '" + provider.id() + "' of plugin '" + installed.pluginId() + "'";
 
     byte[] bytes;
     Verification verification;
-    try (Model model = Model.newInstance(run.name(), Device.cpu(), ENGINE)) {
-      Block block =
-          dev.cairn.core.training.TrainingRunner.modelBlock(
-              spec,
-              provider.build(params, new ModelContext(info.datasetInfo(), spec.seed())),
-              info.datasetInfo());
-      model.setBlock(block);
-      try {
-        model.load(modelDir, TrainingRunner.MODEL_NAME);
-      } catch (IOException | MalformedModelException | RuntimeException e) {
-        throw new OnnxModelException(
-            Reason.NOT_EXPORTABLE,
-            "the saved parameters of run '"
-                + runId
-                + "' in "
-                + modelDir
-                + " do not load into "
-                + origin
-                + " as installed now (was the plugin changed?): "
-                + e.getMessage(),
-            e);
-      }
+    Block block = TrainedRunLoader.block(spec, provider, params, info.datasetInfo());
+    Model loaded;
+    try {
+      loaded = TrainedRunLoader.load(run.name(), block, modelDir);
+    } catch (IOException | MalformedModelException | RuntimeException e) {
+      throw new OnnxModelException(
+          Reason.NOT_EXPORTABLE,
+          "the saved parameters of run '"
+              + runId
+              + "' in "
+              + modelDir
+              + " do not load into "
+              + origin
+              + " as installed now (was the plugin changed?): "
+              + e.getMessage(),
+          e);
+    }
+    try (Model model = loaded) {
       ExportVerifier.Reference reference =
           ExportVerifier.reference(block, model.getNDManager(), info.inputShape(), run.seed());
       OnnxMl.ModelProto proto =

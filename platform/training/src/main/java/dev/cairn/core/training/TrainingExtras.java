@@ -1,14 +1,11 @@
 package dev.cairn.core.training;
 
-import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.listener.TrainingListener;
-import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -21,14 +18,11 @@ import dev.cairn.core.spec.SpecParser;
 import dev.cairn.core.spec.TrainingOptions;
 import dev.cairn.spi.DatasetInfo;
 import dev.cairn.spi.DatasetSplits;
-import dev.cairn.spi.ModelContext;
 import dev.cairn.spi.OptimizerContext;
-import dev.cairn.spi.Params;
 import dev.cairn.spi.SpecException;
 import dev.cairn.spi.Split;
 import dev.cairn.spi.Task;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,8 +41,6 @@ import java.util.Set;
  * spec without options passes through unchanged.
  */
 final class TrainingExtras {
-  private static final String ENGINE = "PyTorch";
-
   private final ResolvedSpec resolved;
   private final ExperimentSpec spec;
   private final DataOptions data;
@@ -220,27 +212,14 @@ final class TrainingExtras {
     }
     if (options.checkpointEvery() > 0) {
       out.add(
-          new TrainingListenerAdapter() {
-            @Override
-            public void onEpoch(Trainer trainer) {
-              EpochSummary s = tracking.lastEpoch();
-              if (s.epoch() % options.checkpointEvery() == 0 || s.epoch() == s.epochs()) {
-                try {
-                  Checkpoints.save(
-                      model,
-                      env.runDir(runId),
-                      s.epoch(),
-                      s.step(),
-                      modelInfo(s.epoch()),
-                      spec.text(),
-                      options.keepCheckpoints());
-                } catch (IOException e) {
-                  throw new UncheckedIOException(
-                      "checkpoint after epoch " + s.epoch() + " failed", e);
-                }
-              }
-            }
-          });
+          new CheckpointListener(
+              model,
+              env.runDir(runId),
+              options.checkpointEvery(),
+              options.keepCheckpoints(),
+              spec.text(),
+              () -> tracking.lastEpoch(),
+              this::modelInfo));
     }
     if (options.earlyStopping() != null) {
       earlyStopping =
@@ -276,18 +255,14 @@ final class TrainingExtras {
     }
     if (resume != null) {
       Block fresh =
-          wrapLike(
-              spec,
-              resolved
-                  .model()
-                  .provider()
-                  .build(resolved.model().params(), new ModelContext(info, spec.seed())),
-              info);
+          TrainedRunLoader.block(
+              spec, resolved.model().provider(), resolved.model().params(), info);
       WeightTransfer.Result r =
-          load(
+          TrainedRunLoader.transfer(
               fresh,
               resume.checkpoint().dir(),
               block,
+              false,
               Set.of(),
               "checkpoint " + resume.checkpoint().dir());
       if (!r.kept().isEmpty()) {
@@ -360,14 +335,16 @@ final class TrainingExtras {
                     new IOException(
                         "run '" + ft.from() + "' has no model description in its saved weights"));
     var provider = resolved.model().provider();
-    Params params = Params.validate("model", provider.params(), source.model().params());
     Block sourceBlock =
-        wrapLike(
+        TrainedRunLoader.block(
             source,
-            provider.build(params, new ModelContext(sourceInfo.datasetInfo(), source.seed())),
+            provider,
+            TrainedRunLoader.modelParams(source, provider),
             sourceInfo.datasetInfo());
     Set<String> skip = ft.newHead() ? WeightTransfer.head(inner) : Set.of();
-    WeightTransfer.Result r = load(sourceBlock, weights, inner, skip, "run '" + ft.from() + "'");
+    WeightTransfer.Result r =
+        TrainedRunLoader.transfer(
+            sourceBlock, weights, inner, true, skip, "run '" + ft.from() + "'");
     if (r.loaded().isEmpty()) {
       throw new SpecException(
           "training.fineTune.from",
@@ -448,25 +425,6 @@ final class TrainingExtras {
               + "; train it first (`cairn runs` lists runs)");
     }
     return best;
-  }
-
-  /** The block as a run of {@code s} built it: wrapped in normalisation when it asked for it. */
-  static Block wrapLike(ExperimentSpec s, Block block, DatasetInfo info) {
-    return s.data().normalize() ? NormalizeBlock.wrap(block, info.inputShape()) : block;
-  }
-
-  /** Loads saved weights into {@code fresh} and copies what fits into {@code target}. */
-  private WeightTransfer.Result load(
-      Block fresh, Path dir, Block target, Set<String> skip, String what) throws IOException {
-    try (Model source = Model.newInstance("source", Device.cpu(), ENGINE)) {
-      source.setBlock(fresh);
-      source.load(dir, TrainingRunner.MODEL_NAME);
-      Block from = fresh instanceof NormalizeBlock n && target == inner ? n.model() : fresh;
-      return WeightTransfer.copy(from, target, skip);
-    } catch (MalformedModelException | RuntimeException e) {
-      throw new IOException(
-          "the weights of " + what + " in " + dir + " do not load: " + e.getMessage(), e);
-    }
   }
 
   /** Epochs left to train. */

@@ -69,15 +69,6 @@ public final class TrainingRunner {
     }
   }
 
-  /**
-   * The block a run of {@code spec} trains around the model plugin's {@code pluginBlock}: the same
-   * block, or with input normalisation in front when the spec asks for it. Whoever loads a run's
-   * saved weights builds it this way.
-   */
-  public static Block modelBlock(ExperimentSpec spec, Block pluginBlock, DatasetInfo info) {
-    return TrainingExtras.wrapLike(spec, pluginBlock, info);
-  }
-
   /** File name prefix of the trained parameters saved in {@code runDir/model} (DJL format). */
   public static final String MODEL_NAME = "model";
 
