@@ -69,6 +69,22 @@ public final class Checkpoints {
     return new Checkpoint(dir, epoch, step);
   }
 
+  /**
+   * Saves the trained parameters into {@code dir} ({@code runs/<id>/model}), with what an ONNX
+   * export needs to know about them, atomically: a crash never leaves a half-written model.
+   */
+  static void saveFinal(Model model, Path dir, int epochs, TrainedModelInfo exportInfo)
+      throws IOException {
+    Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
+    deleteRecursively(tmp);
+    Files.createDirectories(tmp);
+    model.setProperty("Epoch", Integer.toString(epochs));
+    model.save(tmp, TrainingRunner.MODEL_NAME);
+    exportInfo.write(tmp); // shapes, task and labels that an ONNX export needs
+    deleteRecursively(dir);
+    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+  }
+
   /** The run's complete checkpoints, oldest first. */
   public static List<Checkpoint> list(Path runDir) throws IOException {
     Path folder = folder(runDir);

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -12,7 +11,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.Pair;
 import dev.cairn.core.spec.ExperimentSpec;
@@ -25,6 +25,7 @@ import dev.cairn.spi.OptimizerSetup;
 import dev.cairn.spi.SpecException;
 import dev.cairn.spi.Split;
 import dev.cairn.spi.Task;
+import dev.cairn.spi.TrainingHook;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,9 +33,14 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * Trains one resolved spec with DJL: loads the data, builds the model, optimizer and loss from the
- * plugins, and runs DJL's training step ({@link EasyTrain#trainBatch}) in {@link EpochLoop} with a
- * {@link TrackingListener} hooked in. The splits stay in native arrays (on the GPU when they fit)
+ * Trains one resolved spec with DJL, in five steps: <b>prepare</b> (seed, load and prepare the
+ * data, check what depends on it: an immutable {@link TrainingPlan}), <b>build</b> (model,
+ * optimizer and loss from the plugins), <b>configure</b> (DJL's training config with the {@link
+ * TrackingListener} and the named listeners of the dashboard and the options, e.g. {@link
+ * CheckpointListener}), <b>fit</b> (DJL's training step, {@link EasyTrain#trainBatch}, in {@link
+ * EpochLoop}, then the model saved with its {@link TrainedModelInfo}) and <b>summarize</b> (final
+ * metrics). A resumed or fine-tuned run loads its weights through {@link TrainedRunLoader} after
+ * the trainer initialised the block. The splits stay in native arrays (on the GPU when they fit)
  * and are served by {@link EpochBatches}. Every NDManager, Model and Trainer is closed before it
  * returns. Blocking: call it on a worker thread.
  */
@@ -107,41 +113,100 @@ public final class TrainingRunner {
     }
   }
 
+  /** The parts {@link #build} makes from the plugins. */
+  private record ModelParts(
+      Block inner, Block block, OptimizerSetup optimizer, CapturingLoss loss) {}
+
+  /** What {@link #configure} sets up around the model. */
+  private record Configured(
+      DefaultTrainingConfig config,
+      Dataset trainSet,
+      TrackingListener tracking,
+      RunTracker tracker,
+      TrainingExtras.Listeners extras) {}
+
   private TrainingResult trainWith(
       ResolvedSpec resolved, String runId, Environment env, Resume resume)
       throws IOException, TranslateException {
+    long started = System.nanoTime();
+    TrainingPlan plan = prepare(resolved, runId, env, resume);
+    ModelParts parts = build(plan);
+    try (NDManager dataManager = NDManager.newBaseManager(plan.dataDevice(), ENGINE);
+        Model model = Model.newInstance(plan.spec().name(), plan.device(), ENGINE);
+        EpochBatches trainBatches = arrays(dataManager, plan.data().train(), plan.sampler(), plan);
+        EpochBatches evalSet =
+            plan.eval() == null
+                ? null
+                : arrays(dataManager, plan.eval(), evalSampler(plan), plan)) {
+      Configured run = configure(plan, parts, model, trainBatches, evalSet);
+      try (Trainer trainer = model.newTrainer(run.config())) {
+        long parameterCount = initialize(plan, parts, trainer, run.tracker());
+        TrainingExtras.Fitted fitted = fit(plan, run, model, trainer, evalSet);
+        Map<String, Double> metrics = summarize(plan, run, fitted, trainer, dataManager, evalSet);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new TrainingResult(
+            Devices.label(plan.device()),
+            fitted.epochsTrained(),
+            run.tracking().steps(),
+            parameterCount,
+            seconds,
+            metrics,
+            parameterCount <= PARAMETER_DUMP_LIMIT ? dumpParameters(parts.block()) : Map.of());
+      }
+    }
+  }
+
+  /**
+   * Seeds the engine, loads and prepares the data, and checks what depends on it (loss vs task,
+   * batch size vs split size): the {@link TrainingPlan} every later step reads.
+   */
+  private static TrainingPlan prepare(
+      ResolvedSpec resolved, String runId, Environment env, Resume resume) throws IOException {
     ExperimentSpec spec = resolved.spec();
-    TrainingExtras extras = new TrainingExtras(resolved, runId, env, resume);
     TorchThreads.apply(spec.training().threads());
     Engine engine = Engine.getEngine(ENGINE);
     Device device = Devices.resolve(spec.device(), engine);
-    long started = System.nanoTime();
     engine.setRandomSeed(Long.hashCode(spec.seed()));
+    DatasetSplits data =
+        TrainingExtras.prepare(load(resolved, env), spec, Environment.runDir(env.dataDir(), runId));
+    checkLossFitsTask(resolved, data.info());
+    var loader = spec.loader();
+    SeededSampler sampler =
+        new SeededSampler(loader.batchSize(), loader.shuffle(), loader.dropLast(), spec.seed());
+    int batchesPerEpoch = batchesPerEpoch(spec, sampler, data.train().size());
+    String evalSplit =
+        data.validation() != null ? "validation" : data.test() != null ? "test" : null;
+    return new TrainingPlan(
+        resolved,
+        runId,
+        env,
+        resume,
+        device,
+        Devices.dataDevice(device, datasetBytes(data)),
+        data,
+        sampler,
+        batchesPerEpoch,
+        evalSplit,
+        evaluationBatchSize(loader.batchSize()));
+  }
 
-    DatasetSplits data;
+  private static DatasetSplits load(ResolvedSpec resolved, Environment env) throws IOException {
+    ExperimentSpec spec = resolved.spec();
     try {
-      data =
-          resolved
-              .dataset()
-              .provider()
-              .load(
-                  resolved.dataset().params(),
-                  new DatasetContext(env.dataDir(), spec.seed(), env.offline()));
+      return resolved
+          .dataset()
+          .provider()
+          .load(
+              resolved.dataset().params(),
+              new DatasetContext(env.dataDir(), spec.seed(), env.offline()));
     } catch (IOException e) {
       throw new DatasetLoadException(e);
     }
-    data = extras.prepare(data);
-    DatasetInfo info = data.info();
-    checkLossFitsTask(resolved, info);
-    int trainSize = data.train().size();
-    SeededSampler sampler =
-        new SeededSampler(
-            spec.loader().batchSize(),
-            spec.loader().shuffle(),
-            spec.loader().dropLast(),
-            spec.seed());
-    int batchesPerEpoch = sampler.batchCount(trainSize);
-    if (batchesPerEpoch == 0) {
+  }
+
+  private static int batchesPerEpoch(ExperimentSpec spec, SeededSampler sampler, int trainSize) {
+    int batches = sampler.batchCount(trainSize);
+    if (batches == 0) {
       throw new SpecException(
           "dataset.batchSize",
           spec.loader().batchSize()
@@ -152,179 +217,186 @@ public final class TrainingRunner {
               + trainSize
               + " or dropLast: false");
     }
+    return batches;
+  }
 
-    Block built =
+  /** Builds the model (with normalisation when asked for), the optimizer and the loss. */
+  private static ModelParts build(TrainingPlan plan) {
+    ResolvedSpec resolved = plan.resolved();
+    DatasetInfo info = plan.info();
+    Block inner =
         resolved
             .model()
             .provider()
-            .build(resolved.model().params(), new ModelContext(info, spec.seed()));
-    Block block = extras.wrap(built);
+            .build(resolved.model().params(), new ModelContext(info, plan.spec().seed()));
+    Block block = TrainedRunLoader.wrap(plan.spec(), inner, info);
     OptimizerSetup optimizer =
         resolved
             .optimizer()
             .provider()
-            .build(resolved.optimizer().params(), extras.optimizerContext(batchesPerEpoch));
-    CapturingLoss loss =
-        new CapturingLoss(
-            extras.loss(resolved.loss().provider().build(resolved.loss().params(), info)));
-    boolean classification = info.task() == Task.CLASSIFICATION;
-
-    Split eval = data.validation() != null ? data.validation() : data.test();
-    String evalSplit =
-        data.validation() != null ? "validation" : data.test() != null ? "test" : null;
-
-    Device dataDevice = Devices.dataDevice(device, datasetBytes(data));
-    Map<String, String> setup = new LinkedHashMap<>(TorchThreads.describe());
-    setup.put("system.dataDevice", Devices.label(dataDevice));
-    env.sink().acceptParams(runId, setup);
-    int evalBatch = evaluationBatchSize(spec.loader().batchSize());
-    try (NDManager dataManager = NDManager.newBaseManager(dataDevice, ENGINE);
-        Model model = Model.newInstance(spec.name(), device, ENGINE);
-        EpochBatches trainBatches = arrays(dataManager, data.train(), info, sampler);
-        EpochBatches evalSet =
-            eval == null
-                ? null
-                : arrays(dataManager, eval, info, new SeededSampler(evalBatch, false, false, 0))) {
-      model.setBlock(block);
-      ai.djl.training.dataset.Dataset trainSet = extras.trainSet(trainBatches);
-
-      TrackingListener tracking =
-          new TrackingListener(
-              runId,
-              env.sink(),
-              env.observer(),
-              loss,
-              extras.loggedRate(optimizer.learningRate()),
-              spec.logging().everySteps(),
-              spec.epochs(),
-              batchesPerEpoch,
-              evalSplit,
-              classification,
-              env.cancelled());
-      extras.track(tracking, evalSplit);
-      RunTracker tracker = new RunTracker(runId, env.sink());
-      DefaultTrainingConfig config =
-          new DefaultTrainingConfig(loss)
-              .optOptimizer(extras.optimizer(optimizer.optimizer()))
-              .optDevices(new Device[] {device})
-              .addTrainingListeners(tracking);
-      new DashboardLogging(
-              spec.logging().histogramsEveryEpochs(), spec.logging().imagesEveryEpochs())
-          .listeners(tracker, info, evalSet != null, batchesPerEpoch)
-          .forEach(config::addTrainingListeners);
-      extras.listeners(model, block, evalSplit).forEach(config::addTrainingListeners);
-      if (built instanceof dev.cairn.spi.TrainingHook hook) {
-        config.addTrainingListeners(new HookListener(hook, tracker, tracking));
-      }
-      try (Trainer trainer = model.newTrainer(config)) {
-        Shape inputShape = new Shape(prepend(spec.loader().batchSize(), info.inputShape()));
-        try {
-          trainer.initialize(inputShape);
-        } catch (RuntimeException e) {
-          throw new SpecException(
-              "model",
-              "model '"
-                  + spec.model().plugin()
-                  + "' does not fit the input shape "
-                  + inputShape
-                  + ": "
-                  + e.getMessage());
-        }
-        extras.afterInitialize(block, trainer);
-        long parameterCount = countParameters(block);
-        DashboardLogging.logGraph(tracker, block);
-        env.observer()
-            .onStart(runId, Devices.label(device), spec.epochs(), batchesPerEpoch, parameterCount);
-
-        int firstEpoch = spec.epochs() - extras.epochsToRun() + 1;
-        extras.fit(
-            () ->
-                EpochLoop.fit(
-                    trainer,
-                    firstEpoch,
-                    spec.epochs(),
-                    trainSet,
-                    evalSet,
-                    spec.logging().evaluateEveryEpochs(),
-                    tracking));
-        env.sink().flush();
-        saveModel(
-            model,
-            env.runDir(runId).resolve("model"),
-            spec.epochs(),
-            TrainedModelInfo.of(
-                runId,
-                dev.cairn.core.Provenance.sha256(spec.text()),
-                spec.model().plugin(),
-                spec.dataset().plugin(),
-                info,
-                spec.epochs(),
-                spec.seed()));
-
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        EpochSummary last = tracking.lastEpoch();
-        // the same names, the same meaning as the stored series: train/loss is the last logged
-        // batch's loss (the train/loss series ends there), epoch/train_loss the last epoch's mean
-        put(
-            metrics,
-            "train/loss",
-            Double.isNaN(tracking.lastLoss()) ? last.trainLoss() : tracking.lastLoss());
-        put(metrics, "epoch/train_loss", last.trainLoss());
-        put(metrics, "train/accuracy", last.trainAccuracy());
-        if (evalSplit != null && extras.restoredBest()) {
-          // the model now holds the best epoch's weights: its final metrics are theirs
-          evaluate(trainer, evalSet, classification, metrics, evalSplit);
-        } else if (evalSplit != null) {
-          put(metrics, evalSplit + "/loss", last.evalLoss());
-          put(metrics, evalSplit + "/accuracy", last.evalAccuracy());
-        }
-        if (data.test() != null && !"test".equals(evalSplit)) {
-          try (EpochBatches testSet =
-              arrays(
-                  dataManager, data.test(), info, new SeededSampler(evalBatch, false, false, 0))) {
-            evaluate(trainer, testSet, classification, metrics, "test");
-          }
-        }
-        storeFinalMetrics(env.sink(), runId, tracking.steps(), metrics);
-        metrics.putAll(extras.finalMetrics());
-        double seconds = (System.nanoTime() - started) / 1e9;
-        return new TrainingResult(
-            Devices.label(device),
-            extras.epochsTrained(),
-            tracking.steps(),
-            parameterCount,
-            seconds,
-            metrics,
-            parameterCount <= PARAMETER_DUMP_LIMIT ? dumpParameters(block) : Map.of());
-      }
-    }
+            .build(resolved.optimizer().params(), TrainingExtras.optimizerContext(plan));
+    Loss loss = resolved.loss().provider().build(resolved.loss().params(), info);
+    return new ModelParts(
+        inner, block, optimizer, new CapturingLoss(TrainingExtras.loss(plan, loss)));
   }
 
   /**
-   * Saves the trained parameters, with what an ONNX export needs to know about them, atomically: a
-   * crash never leaves a half-written model.
+   * Puts the block into the model and composes DJL's training config: loss, optimizer, device, the
+   * tracking listener, then the dashboard's and the options' listeners (checkpoints, early
+   * stopping, class metrics) and a model plugin's hook.
    */
-  private static void saveModel(Model model, Path dir, int epochs, TrainedModelInfo exportInfo)
-      throws IOException {
-    Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
-    deleteRecursively(tmp);
-    java.nio.file.Files.createDirectories(tmp);
-    model.setProperty("Epoch", Integer.toString(epochs));
-    model.save(tmp, MODEL_NAME);
-    exportInfo.write(tmp); // shapes, task and labels that an ONNX export needs
-    deleteRecursively(dir);
-    java.nio.file.Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  private static Configured configure(
+      TrainingPlan plan,
+      ModelParts parts,
+      Model model,
+      EpochBatches trainBatches,
+      EpochBatches evalSet) {
+    ExperimentSpec spec = plan.spec();
+    MetricSink sink = plan.env().sink();
+    Map<String, String> setup = new LinkedHashMap<>(TorchThreads.describe());
+    setup.put("system.dataDevice", Devices.label(plan.dataDevice()));
+    sink.acceptParams(plan.runId(), setup);
+    model.setBlock(parts.block());
+    Dataset trainSet = TrainingExtras.trainSet(plan, trainBatches);
+    TrackingListener tracking =
+        new TrackingListener(
+            plan.runId(),
+            sink,
+            plan.env().observer(),
+            parts.loss(),
+            TrainingExtras.loggedRate(plan, parts.optimizer().learningRate()),
+            spec.logging().everySteps(),
+            spec.epochs(),
+            plan.batchesPerEpoch(),
+            plan.evalSplit(),
+            plan.classification(),
+            plan.env().cancelled());
+    if (plan.resume() != null) {
+      tracking.startAt(plan.epochsDone(), plan.stepsDone());
+    }
+    TrainingExtras.checkEarlyStopping(plan);
+    RunTracker tracker = new RunTracker(plan.runId(), sink);
+    DefaultTrainingConfig config =
+        new DefaultTrainingConfig(parts.loss())
+            .optOptimizer(
+                TrainingExtras.optimizer(plan, parts.inner(), parts.optimizer().optimizer()))
+            .optDevices(new Device[] {plan.device()})
+            .addTrainingListeners(tracking);
+    new DashboardLogging(spec.logging().histogramsEveryEpochs(), spec.logging().imagesEveryEpochs())
+        .listeners(tracker, plan.info(), evalSet != null, plan.batchesPerEpoch())
+        .forEach(config::addTrainingListeners);
+    TrainingExtras.Listeners extras =
+        TrainingExtras.listeners(plan, model, parts.block(), tracking);
+    extras.all().forEach(config::addTrainingListeners);
+    if (parts.inner() instanceof TrainingHook hook) {
+      config.addTrainingListeners(new HookListener(hook, tracker, tracking));
+    }
+    return new Configured(config, trainSet, tracking, tracker, extras);
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!java.nio.file.Files.exists(dir)) {
-      return;
+  /**
+   * Initialises the parameters for the input shape, then statistics and loaded weights (resume,
+   * fine-tune); logs the graph and reports the start. Returns the parameter count.
+   */
+  private static long initialize(
+      TrainingPlan plan, ModelParts parts, Trainer trainer, RunTracker tracker) throws IOException {
+    ExperimentSpec spec = plan.spec();
+    Shape inputShape = new Shape(prepend(spec.loader().batchSize(), plan.info().inputShape()));
+    try {
+      trainer.initialize(inputShape);
+    } catch (RuntimeException e) {
+      throw new SpecException(
+          "model",
+          "model '"
+              + spec.model().plugin()
+              + "' does not fit the input shape "
+              + inputShape
+              + ": "
+              + e.getMessage());
     }
-    try (var paths = java.nio.file.Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        java.nio.file.Files.delete(p);
+    TrainingExtras.afterInitialize(plan, parts.inner(), parts.block(), trainer);
+    long parameterCount = countParameters(parts.block());
+    DashboardLogging.logGraph(tracker, parts.block());
+    plan.env()
+        .observer()
+        .onStart(
+            plan.runId(),
+            Devices.label(plan.device()),
+            spec.epochs(),
+            plan.batchesPerEpoch(),
+            parameterCount);
+    return parameterCount;
+  }
+
+  /** Trains the remaining epochs, then saves the trained parameters with their description. */
+  private static TrainingExtras.Fitted fit(
+      TrainingPlan plan, Configured run, Model model, Trainer trainer, EpochBatches evalSet)
+      throws IOException, TranslateException {
+    ExperimentSpec spec = plan.spec();
+    TrainingExtras.Fitted fitted =
+        TrainingExtras.fit(
+            plan,
+            run.extras(),
+            run.tracking(),
+            () ->
+                EpochLoop.fit(
+                    trainer,
+                    plan.epochsDone() + 1,
+                    spec.epochs(),
+                    run.trainSet(),
+                    evalSet,
+                    spec.logging().evaluateEveryEpochs(),
+                    run.tracking()));
+    plan.env().sink().flush();
+    Checkpoints.saveFinal(
+        model, plan.runDir().resolve("model"), spec.epochs(), plan.modelInfo(spec.epochs()));
+    return fitted;
+  }
+
+  /**
+   * The final metrics, with the same names and meaning as the stored series, stored where no series
+   * holds them yet: train/loss is the last logged batch's loss (the train/loss series ends there),
+   * epoch/train_loss the last epoch's mean.
+   */
+  private static Map<String, Double> summarize(
+      TrainingPlan plan,
+      Configured run,
+      TrainingExtras.Fitted fitted,
+      Trainer trainer,
+      NDManager dataManager,
+      EpochBatches evalSet)
+      throws IOException, TranslateException {
+    TrackingListener tracking = run.tracking();
+    String evalSplit = plan.evalSplit();
+    boolean classification = plan.classification();
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    EpochSummary last = tracking.lastEpoch();
+    FinalMetrics.put(
+        metrics,
+        "train/loss",
+        Double.isNaN(tracking.lastLoss()) ? last.trainLoss() : tracking.lastLoss());
+    FinalMetrics.put(metrics, "epoch/train_loss", last.trainLoss());
+    FinalMetrics.put(metrics, "train/accuracy", last.trainAccuracy());
+    if (evalSplit != null && fitted.restoredBest()) {
+      // the model now holds the best epoch's weights: its final metrics are theirs
+      FinalMetrics.evaluate(trainer, evalSet, classification, metrics, evalSplit);
+    } else if (evalSplit != null) {
+      FinalMetrics.put(metrics, evalSplit + "/loss", last.evalLoss());
+      FinalMetrics.put(metrics, evalSplit + "/accuracy", last.evalAccuracy());
+    }
+    Split test = plan.data().test();
+    if (test != null && !"test".equals(evalSplit)) {
+      try (EpochBatches testSet = arrays(dataManager, test, evalSampler(plan), plan)) {
+        FinalMetrics.evaluate(trainer, testSet, classification, metrics, "test");
       }
     }
+    FinalMetrics.store(plan.env().sink(), plan.runId(), tracking.steps(), metrics);
+    metrics.putAll(TrainingExtras.finalMetrics(plan, run.extras()));
+    return metrics;
+  }
+
+  private static SeededSampler evalSampler(TrainingPlan plan) {
+    return new SeededSampler(plan.evalBatch(), false, false, 0);
   }
 
   private static void checkLossFitsTask(ResolvedSpec resolved, DatasetInfo info) {
@@ -366,7 +438,8 @@ public final class TrainingRunner {
   }
 
   private static EpochBatches arrays(
-      NDManager manager, Split split, DatasetInfo info, SeededSampler sampler) {
+      NDManager manager, Split split, SeededSampler sampler, TrainingPlan plan) {
+    DatasetInfo info = plan.info();
     NDArray x = manager.create(split.features().data(), new Shape(split.features().shape()));
     long n = split.size();
     // class indices as a flat vector (what Accuracy and sparse cross-entropy expect); regression
@@ -375,36 +448,6 @@ public final class TrainingRunner {
         info.task() == Task.CLASSIFICATION ? new Shape(n) : new Shape(n, info.outputSize());
     NDArray y = manager.create(split.labels().data(), labelShape);
     return new EpochBatches(x, y, sampler);
-  }
-
-  private static void evaluate(
-      Trainer trainer,
-      EpochBatches set,
-      boolean classification,
-      Map<String, Double> metrics,
-      String split)
-      throws IOException, TranslateException {
-    double lossSum = 0;
-    double correct = 0;
-    long n = 0;
-    for (Batch batch : trainer.iterateDataset(set)) {
-      try (batch) {
-        NDList predictions = trainer.evaluate(batch.getData());
-        NDList labels = batch.getLabels();
-        long size = batch.getSize();
-        lossSum += trainer.getLoss().evaluate(labels, predictions).getFloat() * size;
-        if (classification) {
-          NDArray predicted =
-              predictions.singletonOrThrow().argMax(1).toType(labels.head().getDataType(), false);
-          correct += predicted.eq(labels.head()).sum().getLong();
-        }
-        n += size;
-      }
-    }
-    put(metrics, split + "/loss", lossSum / n);
-    if (classification) {
-      put(metrics, split + "/accuracy", correct / n);
-    }
   }
 
   private static long countParameters(Block block) {
@@ -433,28 +476,5 @@ public final class TrainingRunner {
     out[0] = first;
     System.arraycopy(rest, 0, out, 1, rest.length);
     return out;
-  }
-
-  /**
-   * Stores the final metrics that no series holds yet (train/accuracy, the test split evaluated
-   * after a validation split, an evaluation of restored best weights) as one point at the last
-   * step, so that the dashboard shows what the CLI prints.
-   */
-  private static void storeFinalMetrics(
-      MetricSink sink, String runId, long step, Map<String, Double> metrics) {
-    long now = System.currentTimeMillis();
-    metrics.forEach(
-        (key, value) -> {
-          if (!key.equals("train/loss") && !key.startsWith("epoch/") && Double.isFinite(value)) {
-            sink.accept(new dev.cairn.core.tracking.ScalarPoint(runId, key, step, now, value));
-          }
-        });
-    sink.flush();
-  }
-
-  private static void put(Map<String, Double> metrics, String key, double value) {
-    if (!Double.isNaN(value)) {
-      metrics.put(key, value);
-    }
   }
 }
