@@ -2,6 +2,7 @@ package dev.cairn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -35,9 +36,7 @@ class CliHostileInputTest {
   @Test
   void notASpecIsOneLine() throws Exception {
     Path latin1 = dir.resolve("latin1.yaml");
-    Files.write(
-        latin1,
-        ("name: caf\u00e9\n" + base()).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    Files.write(latin1, ("name: caf\u00e9\n" + base()).getBytes(StandardCharsets.ISO_8859_1));
     CairnProcess.Result r = run(latin1);
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.stderr())
@@ -90,8 +89,7 @@ class CliHostileInputTest {
       }
     }
     Files.write(
-        plugins.resolve("broken.jar"),
-        "this is not a zip".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        plugins.resolve("broken.jar"), "this is not a zip".getBytes(StandardCharsets.US_ASCII));
     CairnProcess.Result r =
         CairnProcess.run(dir.resolve("data"), 2, "runs", "--plugins-dir", plugins.toString());
     assertThat(r.exitCode()).isZero();

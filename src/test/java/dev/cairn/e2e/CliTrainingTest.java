@@ -3,11 +3,14 @@ package dev.cairn.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.cairn.core.tracking.H2TrackingStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +62,7 @@ class CliTrainingTest {
     assertThat(withoutTimings(listed.getJsonObject(0).getJsonObject("metrics")))
         .isEqualTo(withoutTimings(listed.getJsonObject(1).getJsonObject("metrics")))
         .containsKeys("train/loss", "train/lr", "epoch/train_loss");
-    try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(data)) {
+    try (var store = H2TrackingStore.openInDirectory(data)) {
       var a = store.readSeries(first.getString("id"), "train/loss", 0).orElseThrow();
       var b = store.readSeries(second.getString("id"), "train/loss", 0).orElseThrow();
       assertThat(a.steps()).isEqualTo(b.steps());
@@ -71,8 +74,8 @@ class CliTrainingTest {
    * Wall-clock figures (throughput, epoch time) and the process's own use of the machine ({@code
    * system/*}: CPU, memory) differ run to run; everything else must not.
    */
-  private static java.util.Map<String, Object> withoutTimings(JsonObject metrics) {
-    java.util.Map<String, Object> out = new java.util.TreeMap<>(metrics.getMap());
+  private static Map<String, Object> withoutTimings(JsonObject metrics) {
+    Map<String, Object> out = new TreeMap<>(metrics.getMap());
     out.keySet()
         .removeIf(
             tag ->

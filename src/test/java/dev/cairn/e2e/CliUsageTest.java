@@ -2,11 +2,14 @@ package dev.cairn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,12 +87,11 @@ class CliUsageTest {
     CairnProcess.Result run =
         CairnProcess.run(data, 5, "run", "experiments/xor-mlp.yaml", "--json");
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    String runId = new io.vertx.core.json.JsonObject(run.stdout()).getString("id");
+    String runId = new JsonObject(run.stdout()).getString("id");
     CairnProcess.Result export =
         CairnProcess.run(data, 5, "export", runId, "--out", dir.resolve("xor.onnx").toString());
     assertThat(export.exitCode()).as(export.stderr()).isZero();
-    java.util.regex.Matcher id =
-        java.util.regex.Pattern.compile("model id: (\\S+)").matcher(export.stdout());
+    Matcher id = Pattern.compile("model id: (\\S+)").matcher(export.stdout());
     assertThat(id.find()).as(export.stdout()).isTrue();
 
     CairnProcess.Result r =

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cairn.core.tracking.H2TrackingStore;
+import dev.cairn.core.tracking.media.MediaStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,7 +129,7 @@ class CourseExperimentsTest {
     JsonObject full = named(runs, "-batch20");
     assertThat(one.getLong("steps")).isEqualTo(400);
     assertThat(full.getLong("steps")).isEqualTo(20);
-    try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(dir.resolve("data"))) {
+    try (var store = H2TrackingStore.openInDirectory(dir.resolve("data"))) {
       double[] smooth =
           store.readSeries(full.getString("id"), "train/loss", 0).orElseThrow().values();
       double[] noisy =
@@ -158,8 +162,8 @@ class CourseExperimentsTest {
     assertThat(metric(named(runs, "-adagrad"), "train/loss")).isGreaterThan(sgd);
 
     // each run logged its path: x1, x2 per update and a contour image per epoch, in the store
-    try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(dir.resolve("data"))) {
-      var media = new dev.cairn.core.tracking.media.MediaStore(store.dataSource());
+    try (var store = H2TrackingStore.openInDirectory(dir.resolve("data"))) {
+      var media = new MediaStore(store.dataSource());
       for (JsonObject r : runs) {
         String id = r.getString("id");
         var x1 = store.readSeries(id, "trajectory/x1", 1000).orElseThrow();
@@ -171,7 +175,7 @@ class CourseExperimentsTest {
         assertThat(images).as(r.getString("name")).hasSize(20);
         assertThat(images.get(19).caption()).startsWith("x = (").contains("after 20 updates");
         byte[] png = media.imagePng(id, "trajectory", 20).orElseThrow();
-        var image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        var image = ImageIO.read(new ByteArrayInputStream(png));
         assertThat(image.getWidth()).isEqualTo(480);
       }
     }

@@ -2,12 +2,14 @@ package dev.cairn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.core.tracking.H2TrackingStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,14 +81,14 @@ class CourseResumeTest {
     JsonArray runs = new JsonObject(list.stdout()).getJsonArray("runs");
     assertThat(runs).hasSize(1);
     assertThat(runs.getJsonObject(0).getString("status")).isEqualTo("FINISHED");
-    try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(data)) {
+    try (var store = H2TrackingStore.openInDirectory(data)) {
       // every epoch after the checkpoint comes from the resumed process; before it, all that the
       // killed one had flushed (kill -9 may take the last half second's points with it)
       long[] epochs = store.readSeries(runId, "epoch/train_loss", 0).orElseThrow().steps();
       // (epochs 1 and 2 are fast enough that both can still be unflushed when the kill lands)
       assertThat(epochs)
           .endsWith(40L)
-          .contains(java.util.stream.LongStream.rangeClosed(3, 40).toArray())
+          .contains(LongStream.rangeClosed(3, 40).toArray())
           .isSorted()
           .doesNotHaveDuplicates();
     }

@@ -2,17 +2,21 @@ package dev.cairn.e2e;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -70,7 +74,7 @@ final class DashboardBrowser implements AutoCloseable {
         new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())
             .usingAnyFreePort()
-            .withLogOutput(java.io.OutputStream.nullOutputStream())
+            .withLogOutput(OutputStream.nullOutputStream())
             .build();
     driver = new ChromeDriver(service, options);
     // the window's frame takes some of --window-size: make the page itself 1280 x 800
@@ -81,7 +85,7 @@ final class DashboardBrowser implements AutoCloseable {
         .manage()
         .window()
         .setSize(
-            new org.openqa.selenium.Dimension(
+            new Dimension(
                 size.getWidth() + 1280 - innerW.intValue(),
                 size.getHeight() + 800 - innerH.intValue()));
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
@@ -101,7 +105,7 @@ final class DashboardBrowser implements AutoCloseable {
     // requests can wait behind a busy server on a loaded 2-core machine, hence the long limit
     return new WebDriverWait(driver, Duration.ofSeconds(120))
         .withMessage(what)
-        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .ignoring(StaleElementReferenceException.class)
         .until(condition);
   }
 
@@ -131,7 +135,7 @@ final class DashboardBrowser implements AutoCloseable {
       driver.quit();
     } finally {
       try (var files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -283,7 +284,7 @@ class DashboardBrowserTest {
     assertThat(at).as("step %d of the legend is a stored step", step).isNotNegative();
     // the legend shows 4 significant digits
     double expected = server.getJsonArray("smoothed").getDouble(at);
-    assertThat(shown).isCloseTo(expected, org.assertj.core.data.Percentage.withPercentage(0.1));
+    assertThat(shown).isCloseTo(expected, Percentage.withPercentage(0.1));
     browser.screenshot("04-scalars-smoothing-0.95");
   }
 

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -162,8 +163,7 @@ class DashboardSignInBrowserTest {
           String path = ex.getRequestURI().getPath();
           if (path.equals("/report")) {
             attackerLog.add(
-                java.net.URLDecoder.decode(
-                    ex.getRequestURI().getRawQuery(), StandardCharsets.UTF_8));
+                URLDecoder.decode(ex.getRequestURI().getRawQuery(), StandardCharsets.UTF_8));
           }
           byte[] out =
               (path.equals("/attack.js") ? script : path.equals("/") ? page : "")

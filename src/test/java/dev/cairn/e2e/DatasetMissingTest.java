@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,7 +64,7 @@ class DatasetMissingTest {
               assertThat(lines.get(0))
                   .matches(
                       "run \\w+  course/softmax-fashion-mnist  FAILED: fashion-mnist: files not found in "
-                          + java.util.regex.Pattern.quote(
+                          + Pattern.quote(
                               dir.resolve("no-debian-package")
                                   + " or "
                                   + cache

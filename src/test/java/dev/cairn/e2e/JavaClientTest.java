@@ -8,7 +8,9 @@ import dev.cairn.client.Run;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,9 +18,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -122,8 +126,8 @@ class JavaClientTest {
   }
 
   private static boolean hasNvidiaSmi() {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-      if (!d.isEmpty() && java.nio.file.Files.isExecutable(Path.of(d, "nvidia-smi"))) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (!d.isEmpty() && Files.isExecutable(Path.of(d, "nvidia-smi"))) {
         return true;
       }
     }
@@ -169,7 +173,7 @@ class JavaClientTest {
   void killMinus9OfTheServerLosesNothingUnreportedAndStoresNothingTwice() throws Exception {
     Path data = dir.resolve("data");
     int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     CairnProcess.Server server = serveOn(data, port);
@@ -289,7 +293,7 @@ class JavaClientTest {
             .redirectErrorStream(true)
             .start();
     p.getOutputStream().close();
-    List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line;

@@ -2,6 +2,7 @@ package dev.cairn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.core.tracking.H2TrackingStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -9,6 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +38,8 @@ class KillDuringTrainingTest {
         """);
     Path data = dir.resolve("data");
     // short leases so the test need not wait the default 30 s for the dead owner's lease to expire
-    java.util.Map<String, String> lease =
-        java.util.Map.of("CAIRN_HEARTBEAT_SECONDS", "1", "CAIRN_RUN_LEASE_SECONDS", "3");
+    Map<String, String> lease =
+        Map.of("CAIRN_HEARTBEAT_SECONDS", "1", "CAIRN_RUN_LEASE_SECONDS", "3");
     ProcessBuilder trainer =
         CairnProcess.builder(data, "run", spec.toString()).redirectErrorStream(true);
     trainer.environment().putAll(lease);
@@ -75,7 +77,7 @@ class KillDuringTrainingTest {
     assertThat(metrics.getDouble("train/loss")).isNotNull();
 
     // read the store directly: both finished epochs are there in full
-    try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(data)) {
+    try (var store = H2TrackingStore.openInDirectory(data)) {
       var series = store.series(run.getString("id"));
       long epochPoints =
           series.stream()

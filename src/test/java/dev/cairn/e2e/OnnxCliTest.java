@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -155,7 +156,7 @@ class OnnxCliTest {
             .redirectErrorStream(true)
             .start();
     check.getInputStream().readAllBytes();
-    org.junit.jupiter.api.Assumptions.assumeTrue(
+    Assumptions.assumeTrue(
         check.waitFor() == 0, "/usr/bin/python3 with python3-torch is not installed");
     Path fixtures = work.resolve("torch");
     Process gen =

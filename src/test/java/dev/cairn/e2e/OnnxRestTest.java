@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -220,10 +221,9 @@ class OnnxRestTest {
     JsonObject metrics = run.getJsonObject("metrics");
     // the run's last test metrics come from the same final weights, through DJL
     assertThat(eval.getDouble("accuracy"))
-        .isCloseTo(
-            metrics.getDouble("epoch/test_accuracy"), org.assertj.core.data.Offset.offset(1e-4));
+        .isCloseTo(metrics.getDouble("epoch/test_accuracy"), Offset.offset(1e-4));
     assertThat(eval.getDouble("loss"))
-        .isCloseTo(metrics.getDouble("epoch/test_loss"), org.assertj.core.data.Offset.offset(1e-3));
+        .isCloseTo(metrics.getDouble("epoch/test_loss"), Offset.offset(1e-3));
   }
 
   @Test

@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,7 +155,7 @@ class RestApiTest {
     String spec =
         "experiment: rest\nepochs: 3\ndataset: {plugin: xor, repeat: 16, batchSize: 16}\n"
             + "model: {plugin: mlp, hidden: [4]}\noptimizer: {plugin: adam, lr: 0.01}\nloss: softmax-cross-entropy\n";
-    java.util.List<String> ids = new java.util.ArrayList<>();
+    List<String> ids = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       HttpResponse<String> r =
           http.send(

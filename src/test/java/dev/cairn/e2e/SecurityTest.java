@@ -12,8 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,7 +75,7 @@ class SecurityTest {
     }
     if (data != null) {
       try (Stream<Path> files = Files.walk(data)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }
@@ -258,7 +260,7 @@ class SecurityTest {
     String big = "a".repeat(3 << 20);
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(base + "/api/runs"))
-            .timeout(java.time.Duration.ofSeconds(60))
+            .timeout(Duration.ofSeconds(60))
             .header("Authorization", "Bearer " + tokens.get("write"))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(big))

@@ -2,6 +2,7 @@ package dev.cairn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.core.tracking.H2TrackingStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -92,7 +93,7 @@ class SignalStopTest {
     assertThat(run.getString("status")).isEqualTo("KILLED");
 
     // every epoch the process reported before the signal is stored, and its per-step points
-    try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(data)) {
+    try (var store = H2TrackingStore.openInDirectory(data)) {
       var series = store.series(run.getString("id"));
       long epochPoints =
           series.stream()

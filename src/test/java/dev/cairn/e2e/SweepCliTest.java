@@ -2,6 +2,8 @@ package dev.cairn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.core.tracking.H2TrackingStore;
+import dev.cairn.core.tracking.RunQuery;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -152,7 +154,7 @@ class SweepCliTest {
         assertThat(run.getJsonObject("metrics").getDouble("epoch/train_loss")).isNotNull();
       }
     }
-    try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(data)) {
+    try (var store = H2TrackingStore.openInDirectory(data)) {
       for (JsonObject t : byRun.values()) {
         Map<String, String> params = store.params(t.getString("runId"));
         assertThat(Double.parseDouble(params.get("optimizer.lr")))
@@ -233,7 +235,7 @@ class SweepCliTest {
     assertThat(third.getInteger("attempts"))
         .as("the trial killed mid-training was retried")
         .isEqualTo(2);
-    try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(data)) {
+    try (var store = H2TrackingStore.openInDirectory(data)) {
       var series =
           store.series(third.getString("runId")).stream()
               .filter(s -> s.tag().equals("epoch/train_loss"))
@@ -242,8 +244,7 @@ class SweepCliTest {
       assertThat(series.count()).isEqualTo(600);
       assertThat(series.firstStep()).isEqualTo(1);
       assertThat(series.lastStep()).isEqualTo(600);
-      assertThat(store.listRuns(dev.cairn.core.tracking.RunQuery.firstPage(100)).items())
-          .hasSize(5);
+      assertThat(store.listRuns(RunQuery.firstPage(100)).items()).hasSize(5);
     }
   }
 
@@ -273,9 +274,9 @@ class SweepCliTest {
     List<String> lines = Files.readAllLines(log);
     assertThat(lines).anyMatch(l -> l.matches("^trial 1/2\\s+run.*"));
     assertThat(String.join("\n", lines)).doesNotContain("Exception").doesNotContain("\tat ");
-    try (var store = dev.cairn.core.tracking.H2TrackingStore.openInDirectory(data)) {
+    try (var store = H2TrackingStore.openInDirectory(data)) {
       var statuses =
-          store.listRuns(dev.cairn.core.tracking.RunQuery.firstPage(100)).items().stream()
+          store.listRuns(RunQuery.firstPage(100)).items().stream()
               .map(r -> r.status().name())
               .toList();
       assertThat(statuses)

@@ -11,8 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -288,7 +290,7 @@ class SweepDashboardBrowserTest {
         get("/api/sweeps/" + id + "/trials").getJsonArray("trials").stream()
             .map(o -> (JsonObject) o)
             .filter(t -> t.getString("status").equals("FINISHED"))
-            .max(java.util.Comparator.comparingDouble(t -> t.getDouble("value")))
+            .max(Comparator.comparingDouble(t -> t.getDouble("value")))
             .map(t -> String.valueOf(t.getInteger("trialNo")))
             .orElseThrow();
     browser.await(
@@ -361,7 +363,7 @@ class SweepDashboardBrowserTest {
       assertThat(shown)
           .isCloseTo(
               importance.getJsonArray("importances").getJsonObject(i).getDouble("importance"),
-              org.assertj.core.data.Offset.offset(0.006));
+              Offset.offset(0.006));
     }
     assertThat(text(".imp-note")).contains("fANOVA").contains("random forest");
     browser.screenshot("22-sweeps-random-log");

@@ -4,11 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,8 +173,8 @@ class TrackingRestTest {
     assertThat(post("/api/tracking/runs/nosuchrun/scalars", "{\"series\": []}").statusCode())
         .isEqualTo(404);
     // the binary form the Java client sends: a body cut off mid-series is refused whole
-    java.nio.ByteBuffer cut = java.nio.ByteBuffer.allocate(4 + 2 + 4 + 2 + 1 + 4 + 24);
-    cut.put("CSB1".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+    ByteBuffer cut = ByteBuffer.allocate(4 + 2 + 4 + 2 + 1 + 4 + 24);
+    cut.put("CSB1".getBytes(StandardCharsets.US_ASCII))
         .putShort((short) 0)
         .putInt(1)
         .putShort((short) 1)
@@ -252,17 +261,13 @@ class TrackingRestTest {
     pb.environment().put("CAIRN_HEARTBEAT_TIMEOUT_SECONDS", Integer.toString(seconds));
     Process p = pb.start();
     p.getOutputStream().close();
-    java.util.List<String> log =
-        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-    java.io.BufferedReader out =
-        new java.io.BufferedReader(
-            new java.io.InputStreamReader(
-                p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String base = null;
     for (String line; (line = out.readLine()) != null; ) {
       log.add(line);
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("serving (http://[^/]+)/api/runs").matcher(line);
+      Matcher m = Pattern.compile("serving (http://[^/]+)/api/runs").matcher(line);
       if (m.find()) {
         base = m.group(1);
         break;

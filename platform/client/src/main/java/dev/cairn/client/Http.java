@@ -2,12 +2,17 @@ package dev.cairn.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /** POSTs to the server with the bearer token; retries what may succeed later with backoff. */
 final class Http {
@@ -72,8 +77,7 @@ final class Http {
   }
 
   /** As above, with a deadline that may move closer while it retries (when the client closes). */
-  JsonNode postWithRetries(
-      String path, String contentType, byte[] body, java.util.function.LongSupplier deadline)
+  JsonNode postWithRetries(String path, String contentType, byte[] body, LongSupplier deadline)
       throws InterruptedException {
     long wait = 100;
     while (true) {
@@ -101,8 +105,7 @@ final class Http {
    * 429), or {@code deadline} (System.nanoTime) passes. A PUT replaces what is at its path, so
    * sending it again after a lost answer stores it once.
    */
-  JsonNode putFileWithRetries(String path, java.nio.file.Path file, long deadline)
-      throws InterruptedException {
+  JsonNode putFileWithRetries(String path, Path file, long deadline) throws InterruptedException {
     long wait = 100;
     while (true) {
       try {
@@ -110,8 +113,7 @@ final class Http {
             HttpRequest.newBuilder(resolve(path))
                 .timeout(
                     requestTimeout.plus(
-                        Duration.ofMillis(
-                            java.nio.file.Files.size(file) / 1000))) // ~1 MB/s at worst
+                        Duration.ofMillis(Files.size(file) / 1000))) // ~1 MB/s at worst
                 .header("Content-Type", "application/octet-stream")
                 .PUT(HttpRequest.BodyPublishers.ofFile(file));
         if (token != null) {
@@ -134,7 +136,7 @@ final class Http {
         if (!retryable(response.statusCode()) || System.nanoTime() + wait * 1_000_000 > deadline) {
           throw e;
         }
-      } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+      } catch (FileNotFoundException | NoSuchFileException e) {
         throw new CairnClientException("cannot read " + file + ": " + e.getMessage(), e);
       } catch (IOException e) {
         if (System.nanoTime() + wait * 1_000_000 > deadline) {

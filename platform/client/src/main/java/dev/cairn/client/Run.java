@@ -12,12 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,8 +37,7 @@ public final class Run implements AutoCloseable {
   final AtomicLong dropped = new AtomicLong();
   final AtomicLong sent = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
-  private final java.util.concurrent.atomic.AtomicBoolean ended =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean ended = new AtomicBoolean();
 
   private final long startNanos = System.nanoTime();
   private long lastSystemStep = -1;
@@ -47,7 +51,7 @@ public final class Run implements AutoCloseable {
    * The step of a {@code system/*} sample now: seconds since start, in multiples of the interval,
    * increasing.
    */
-  synchronized long systemStep(java.time.Duration every) {
+  synchronized long systemStep(Duration every) {
     long seconds = Math.max(1, every.toSeconds());
     long elapsed = (System.nanoTime() - startNanos) / 1_000_000_000L;
     long step = Math.max(lastSystemStep + 1, Math.round((double) elapsed / seconds) * seconds);
@@ -142,8 +146,7 @@ public final class Run implements AutoCloseable {
             + "&wallTime="
             + System.currentTimeMillis();
     client.offerRecord(
-        new Sender.Task(
-            this, path, "image/png", png.clone(), new java.util.concurrent.CompletableFuture<>()));
+        new Sender.Task(this, path, "image/png", png.clone(), new CompletableFuture<>()));
   }
 
   /** Logs a histogram of raw values; the server buckets them (30 equal-width buckets). */
@@ -240,7 +243,7 @@ public final class Run implements AutoCloseable {
    * String)}.
    */
   public Artifact logArtifact(Path file) {
-    java.util.Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(file, "file");
     Path name = file.getFileName();
     if (name == null) {
       throw new IllegalArgumentException("'" + file + "' has no file name; give the artifact path");
@@ -259,7 +262,7 @@ public final class Run implements AutoCloseable {
    *     run), cannot be reached in time, or stored other bytes than the file holds now
    */
   public Artifact logArtifact(Path file, String artifactPath) {
-    java.util.Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(file, "file");
     if (artifactPath == null || artifactPath.isEmpty() || artifactPath.startsWith("/")) {
       throw new IllegalArgumentException(
           "artifactPath is a relative path such as plots/loss.png, got "
@@ -415,7 +418,7 @@ public final class Run implements AutoCloseable {
           "api/tracking/runs/" + id + "/" + what,
           "application/json",
           Http.JSON.writeValueAsBytes(body),
-          new java.util.concurrent.CompletableFuture<>());
+          new CompletableFuture<>());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -434,7 +437,7 @@ public final class Run implements AutoCloseable {
   }
 
   static Map<String, String> strings(Map<String, ?> in) {
-    java.util.LinkedHashMap<String, String> out = new java.util.LinkedHashMap<>();
+    LinkedHashMap<String, String> out = new LinkedHashMap<>();
     if (in != null) {
       in.forEach((k, v) -> out.put(k, String.valueOf(v)));
     }

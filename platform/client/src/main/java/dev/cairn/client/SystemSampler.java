@@ -1,5 +1,7 @@
 package dev.cairn.client;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -19,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class SystemSampler {
   private static final double MB = 1024.0 * 1024.0;
-  private final com.sun.management.OperatingSystemMXBean os;
+  private final OperatingSystemMXBean os;
   private final Path nvidiaSmi;
   private boolean gpuBroken;
   private long lastCpu = -1;
@@ -27,7 +29,7 @@ final class SystemSampler {
 
   SystemSampler(Path nvidiaSmi) {
     var bean = ManagementFactory.getOperatingSystemMXBean();
-    this.os = bean instanceof com.sun.management.OperatingSystemMXBean s ? s : null;
+    this.os = bean instanceof OperatingSystemMXBean s ? s : null;
     this.nvidiaSmi = nvidiaSmi;
   }
 
@@ -132,7 +134,7 @@ final class SystemSampler {
     if (path == null) {
       return null;
     }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator)) {
       if (!dir.isEmpty()) {
         Path p = Path.of(dir, name);
         if (Files.isExecutable(p) && !Files.isDirectory(p)) {

@@ -1,6 +1,7 @@
 package dev.cairn.server;
 
 import dev.cairn.core.Provenance;
+import dev.cairn.core.artifacts.ArtifactStore;
 import dev.cairn.core.plugins.PluginRegistry;
 import dev.cairn.core.security.H2SecurityStore;
 import dev.cairn.core.security.SecurityStore;
@@ -22,6 +23,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,9 +67,8 @@ public final class Platform implements AutoCloseable {
     this.abandonedRuns = abandonedRuns;
     this.resolver = new SpecResolver(plugins);
     this.runs = new RunService(vertx, plugins, resolver, options);
-    if (store instanceof dev.cairn.core.tracking.H2TrackingStore h2) {
-      runs.keepTailsIn(
-          new dev.cairn.core.artifacts.ArtifactStore(h2.dataSource(), options.dataDir()));
+    if (store instanceof H2TrackingStore h2) {
+      runs.keepTailsIn(new ArtifactStore(h2.dataSource(), options.dataDir()));
     }
   }
 
@@ -88,8 +89,7 @@ public final class Platform implements AutoCloseable {
    * As {@link #start(CairnOptions)}, on the Vert.x {@code vertxFactory} makes from Cairn's options
    * (a clustered one for {@code serve --cluster}).
    */
-  public static Platform start(
-      CairnOptions options, java.util.function.Function<VertxOptions, Vertx> vertxFactory)
+  public static Platform start(CairnOptions options, Function<VertxOptions, Vertx> vertxFactory)
       throws Exception {
     Files.createDirectories(options.dataDir());
     H2TrackingStore store =

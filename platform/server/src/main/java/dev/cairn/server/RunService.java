@@ -2,15 +2,20 @@ package dev.cairn.server;
 
 import ai.djl.engine.Engine;
 import dev.cairn.core.Provenance;
+import dev.cairn.core.artifacts.ArtifactStore;
 import dev.cairn.core.plugins.PluginRegistry;
 import dev.cairn.core.spec.ExperimentSpec;
 import dev.cairn.core.spec.ResolvedSpec;
+import dev.cairn.core.spec.SpecParser;
 import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.core.tracking.NewRun;
 import dev.cairn.core.tracking.RunStatus;
+import dev.cairn.core.tracking.TrackingStore;
+import dev.cairn.core.training.ConsoleTail;
 import dev.cairn.core.training.DatasetLoadException;
 import dev.cairn.core.training.Devices;
 import dev.cairn.core.training.Resume;
+import dev.cairn.core.training.TorchThreads;
 import dev.cairn.core.training.TrainingObserver;
 import dev.cairn.core.training.TrainingResult;
 import dev.cairn.core.training.TrainingRunner;
@@ -25,8 +30,15 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +59,7 @@ public final class RunService {
   private final CairnOptions options;
   private final WorkerExecutor training;
   private final Map<String, AtomicBoolean> active = new ConcurrentHashMap<>();
-  private volatile dev.cairn.core.artifacts.ArtifactStore tails;
+  private volatile ArtifactStore tails;
 
   RunService(Vertx vertx, PluginRegistry plugins, SpecResolver resolver, CairnOptions options) {
     this.vertx = vertx;
@@ -77,7 +89,7 @@ public final class RunService {
     return vertx
         .executeBlocking(
             () -> {
-              dev.cairn.core.training.TorchThreads.configureDefaults(); // before libtorch loads
+              TorchThreads.configureDefaults(); // before libtorch loads
               return Provenance.collect(workDir, plugins.pluginVersions());
             })
         .compose(
@@ -149,8 +161,8 @@ public final class RunService {
    * resolves (a plugin removed, a path now outside the data roots) ends FAILED saying why. Blocking
    * (JDBC): call it from a worker. Returns the ids queued again.
    */
-  public java.util.List<String> requeueAbandoned(dev.cairn.core.tracking.TrackingStore store) {
-    java.util.List<String> queued = new java.util.ArrayList<>();
+  public List<String> requeueAbandoned(TrackingStore store) {
+    List<String> queued = new ArrayList<>();
     for (String id : store.claimQueuedRuns()) {
       var run = store.getRun(id).orElse(null);
       if (run == null) {
@@ -158,7 +170,7 @@ public final class RunService {
       }
       ResolvedSpec resolved;
       try {
-        resolved = resolve(dev.cairn.core.spec.SpecParser.parse(run.specText(), run.name()));
+        resolved = resolve(SpecParser.parse(run.specText(), run.name()));
       } catch (RuntimeException e) {
         store.markEnded(
             id,
@@ -195,7 +207,7 @@ public final class RunService {
     String message = null;
     TrainingResult result = null;
     Throwable unexpected = null;
-    dev.cairn.core.training.ConsoleTail tail = new dev.cairn.core.training.ConsoleTail(observer);
+    ConsoleTail tail = new ConsoleTail(observer);
     observer = tail;
     try {
       String device =
@@ -257,25 +269,17 @@ public final class RunService {
     }
     try {
       Path tmp = tails.newUploadFile();
-      byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      java.nio.file.Files.write(tmp, bytes);
-      String sha =
-          java.util.HexFormat.of()
-              .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-      tails.commit(
-          runId,
-          dev.cairn.core.training.ConsoleTail.ARTIFACT,
-          tmp,
-          bytes.length,
-          sha,
-          "cairn-trainer");
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      Files.write(tmp, bytes);
+      String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      tails.commit(runId, ConsoleTail.ARTIFACT, tmp, bytes.length, sha, "cairn-trainer");
     } catch (Exception e) {
       LOG.warn("could not keep the output of run {}: {}", runId, e.toString());
     }
   }
 
   /** Where failed runs' output tails go (set by the platform when its store is the H2 store). */
-  void keepTailsIn(dev.cairn.core.artifacts.ArtifactStore store) {
+  void keepTailsIn(ArtifactStore store) {
     this.tails = store;
   }
 
@@ -310,8 +314,8 @@ public final class RunService {
   }
 
   /** Ids of the runs training in this process. */
-  public java.util.Set<String> activeRuns() {
-    return java.util.Set.copyOf(active.keySet());
+  public Set<String> activeRuns() {
+    return Set.copyOf(active.keySet());
   }
 
   /** Waits until no run is training, at most {@code millis}. */

@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -62,9 +63,9 @@ public final class Provenance {
     }
   }
 
-  private static java.util.Optional<String> gitCommit(Path dir) {
+  private static Optional<String> gitCommit(Path dir) {
     if (dir == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
       Process p =
@@ -76,17 +77,15 @@ public final class Provenance {
       byte[] out = p.getInputStream().readNBytes(200);
       if (!p.waitFor(5, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       String s = new String(out, StandardCharsets.UTF_8).trim();
-      return p.exitValue() == 0 && s.matches("[0-9a-f]{40}")
-          ? java.util.Optional.of(s)
-          : java.util.Optional.empty();
+      return p.exitValue() == 0 && s.matches("[0-9a-f]{40}") ? Optional.of(s) : Optional.empty();
     } catch (IOException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

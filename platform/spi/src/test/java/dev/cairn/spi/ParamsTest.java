@@ -3,6 +3,7 @@ package dev.cairn.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,9 +56,7 @@ class ParamsTest {
     assertThatThrownBy(
             () ->
                 Params.validate(
-                    "model",
-                    SPECS,
-                    Map.of("units", new java.math.BigInteger("99999999999999999999999"))))
+                    "model", SPECS, Map.of("units", new BigInteger("99999999999999999999999"))))
         .hasMessage(
             "model.units: 99999999999999999999999 is not allowed; expected an integer >= 1 and <= 2147483647");
     assertThatThrownBy(() -> Params.validate("model", SPECS, Map.of("units", 2e9 * 2)))

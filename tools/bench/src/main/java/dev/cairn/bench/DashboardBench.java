@@ -3,6 +3,7 @@ package dev.cairn.bench;
 import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.NewRun;
 import dev.cairn.core.tracking.RunQuery;
+import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.tracking.ScalarPoint;
 import dev.cairn.server.CairnOptions;
 import dev.cairn.server.Platform;
@@ -177,7 +178,7 @@ public final class DashboardBench {
         store.writeScalars(batch);
         store.flush();
         store.markRunning(id, "cpu");
-        store.markEnded(id, dev.cairn.core.tracking.RunStatus.FINISHED, null);
+        store.markEnded(id, RunStatus.FINISHED, null);
         if ((r + 1) % 100 == 0) {
           System.out.printf(
               Locale.ROOT, "generated %d runs (%.0f s)%n", r + 1, (System.nanoTime() - t0) / 1e9);
@@ -198,7 +199,7 @@ public final class DashboardBench {
         store.flush();
       }
       store.markRunning(id, "cpu");
-      store.markEnded(id, dev.cairn.core.tracking.RunStatus.FINISHED, null);
+      store.markEnded(id, RunStatus.FINISHED, null);
       System.out.printf(Locale.ROOT, "generated in %.0f s%n", (System.nanoTime() - t0) / 1e9);
     }
   }

@@ -10,6 +10,7 @@ import dev.cairn.server.Platform;
 import dev.cairn.server.http.ApiVerticle;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -279,7 +280,7 @@ public final class DashboardBrowserBench {
             .usingDriverExecutable(
                 Path.of(System.getProperty("cairn.chromedriver", "/usr/bin/chromedriver")).toFile())
             .usingAnyFreePort()
-            .withLogOutput(java.io.OutputStream.nullOutputStream())
+            .withLogOutput(OutputStream.nullOutputStream())
             .build();
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(300));

@@ -5,7 +5,9 @@ import dev.cairn.server.Platform;
 import dev.cairn.server.http.ApiVerticle;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +21,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -129,7 +132,7 @@ public final class LoadBench {
     }
     System.out.printf(
         Locale.ROOT, "%n%-34s %8s %9s %9s %9s%n", "request", "count", "p50 ms", "p99 ms", "max ms");
-    for (var e : new java.util.TreeMap<>(latencies).entrySet()) {
+    for (var e : new TreeMap<>(latencies).entrySet()) {
       List<Long> sorted = new ArrayList<>(e.getValue());
       Collections.sort(sorted);
       System.out.printf(
@@ -279,7 +282,7 @@ public final class LoadBench {
             http.send(
                 HttpRequest.newBuilder(URI.create(base + "/api/live")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
-        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(r.body()))) {
+        try (var lines = new BufferedReader(new InputStreamReader(r.body()))) {
           String line;
           while (running && (line = lines.readLine()) != null) {
             if (line.startsWith("event: flushed")) {

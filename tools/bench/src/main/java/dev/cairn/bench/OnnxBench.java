@@ -1,5 +1,6 @@
 package dev.cairn.bench;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
@@ -135,7 +136,7 @@ public final class OnnxBench {
   /** Prints median latencies of DJL and ORT at batch 1 and 256; returns the export. */
   static byte[] latency(String name, Block block, long[] example, int rounds) throws Exception {
     byte[] onnx;
-    try (Model model = Model.newInstance(name, ai.djl.Device.cpu(), "PyTorch")) {
+    try (Model model = Model.newInstance(name, Device.cpu(), "PyTorch")) {
       model.setBlock(block);
       // parameters live in the model's manager, closed with the model
       block.initialize(

@@ -3,6 +3,7 @@ package dev.cairn.bench;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -206,7 +208,7 @@ public final class SweepScalingBench {
         p.destroy();
       }
       for (Process p : processes) {
-        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
           p.destroyForcibly();
         }
       }
@@ -281,7 +283,7 @@ public final class SweepScalingBench {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

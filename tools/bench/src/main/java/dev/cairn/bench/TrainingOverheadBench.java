@@ -10,6 +10,7 @@ import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
+import dev.cairn.core.spec.LoggingOptions;
 import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecParser;
 import dev.cairn.core.training.EpochSummary;
@@ -71,10 +72,7 @@ public final class TrainingOverheadBench {
               .resolve(
                   SpecParser.parse(
                       String.format(
-                          Locale.ROOT,
-                          SPEC,
-                          epochs,
-                          dev.cairn.core.spec.LoggingOptions.DEFAULT_SYSTEM_EVERY_SECONDS),
+                          Locale.ROOT, SPEC, epochs, LoggingOptions.DEFAULT_SYSTEM_EVERY_SECONDS),
                       "bench"));
       DatasetSplits data =
           spec.dataset()

@@ -4,11 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
 import ai.onnx.proto.OnnxMl;
 import dev.cairn.spi.onnx.OnnxExportException;
 import dev.cairn.spi.onnx.OnnxGraph;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -135,7 +137,7 @@ final class GraphBuilder implements OnnxGraph {
         "int64 initializer '"
             + baseName
             + "': only scalars and vectors are supported, got dims "
-            + java.util.Arrays.toString(dims));
+            + Arrays.toString(dims));
   }
 
   private static void checkSize(String name, int length, long[] dims) {
@@ -148,7 +150,7 @@ final class GraphBuilder implements OnnxGraph {
           "initializer '"
               + name
               + "': dims "
-              + java.util.Arrays.toString(dims)
+              + Arrays.toString(dims)
               + " need "
               + n
               + " values, got "
@@ -206,7 +208,7 @@ final class GraphBuilder implements OnnxGraph {
 
   /** A block's description for messages: a LambdaBlock's name, or the class name. */
   static String describe(Block block) {
-    if (block instanceof ai.djl.nn.LambdaBlock lambda) {
+    if (block instanceof LambdaBlock lambda) {
       return "LambdaBlock '" + lambda.getName() + "'";
     }
     return block.getClass().getSimpleName();

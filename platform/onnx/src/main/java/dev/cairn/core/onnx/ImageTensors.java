@@ -6,6 +6,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 
@@ -108,7 +109,7 @@ public final class ImageTensors {
 
   private static float[] floats(String json, int channels, float dflt) {
     float[] out = new float[channels];
-    java.util.Arrays.fill(out, dflt);
+    Arrays.fill(out, dflt);
     if (json == null) {
       return out;
     }

@@ -1,6 +1,7 @@
 package dev.cairn.core.onnx;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,10 +36,7 @@ import javax.sql.DataSource;
 public final class ModelCatalog {
   // rows written by a later version may carry more fields: ignore them
   private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .configure(
-              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
-              false);
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String MODEL_COLUMNS =

@@ -1,8 +1,10 @@
 package dev.cairn.core.onnx;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What a model file declares: its inputs and outputs, format versions, producer and metadata.
@@ -25,10 +27,7 @@ public record ModelSignature(
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
     opsets = Map.copyOf(opsets);
-    metadata =
-        metadata == null
-            ? Map.of()
-            : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(metadata));
+    metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(metadata));
   }
 
   public Optional<TensorSpec> input(String name) {

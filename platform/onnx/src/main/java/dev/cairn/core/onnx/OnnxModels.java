@@ -1,8 +1,11 @@
 package dev.cairn.core.onnx;
 
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.cairn.core.onnx.OnnxModelException.Reason;
 import dev.cairn.core.plugins.ExtensionKind;
 import dev.cairn.core.plugins.PluginRegistry;
+import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.TrackingStore;
 import dev.cairn.spi.DatasetContext;
 import dev.cairn.spi.DatasetProvider;
@@ -14,8 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -34,8 +40,7 @@ public final class OnnxModels implements AutoCloseable {
   private final boolean offline;
 
   /** Models are immutable once registered: predict looks them up here, not in the database. */
-  private final java.util.concurrent.ConcurrentHashMap<String, RegisteredModel> known =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, RegisteredModel> known = new ConcurrentHashMap<>();
 
   public OnnxModels(
       DataSource db,
@@ -61,7 +66,7 @@ public final class OnnxModels implements AutoCloseable {
       PluginRegistry plugins,
       boolean offline,
       ProviderChoice provider) {
-    if (!(store instanceof dev.cairn.core.tracking.H2TrackingStore h2)) {
+    if (!(store instanceof H2TrackingStore h2)) {
       throw new IllegalStateException(
           "ONNX models need the H2 tracking store, not " + store.getClass().getSimpleName());
     }
@@ -87,8 +92,7 @@ public final class OnnxModels implements AutoCloseable {
   public RegisteredModel importBytes(byte[] bytes, String name, String what) {
     ModelSignature signature = OnnxModelInspector.inspect(bytes, what);
     String provider = signature.metadata().get(OnnxMetadata.EXECUTION_PROVIDER);
-    if (provider != null
-        && !provider.trim().toLowerCase(java.util.Locale.ROOT).matches("auto|cpu|cuda")) {
+    if (provider != null && !provider.trim().toLowerCase(Locale.ROOT).matches("auto|cpu|cuda")) {
       throw new OnnxModelException(
           Reason.INVALID_MODEL,
           what
@@ -123,10 +127,10 @@ public final class OnnxModels implements AutoCloseable {
    */
   private static void checkLoads(byte[] bytes, String what) {
     var env = OrtSupport.environment();
-    try (var options = new ai.onnxruntime.OrtSession.SessionOptions();
+    try (var options = new OrtSession.SessionOptions();
         var session = env.createSession(bytes, options)) {
       session.getNumInputs();
-    } catch (ai.onnxruntime.OrtException e) {
+    } catch (OrtException e) {
       throw new OnnxModelException(
           Reason.INVALID_MODEL,
           "ONNX Runtime cannot load " + what + ": " + ExecutionProviders.firstLine(e.getMessage()),
@@ -237,7 +241,7 @@ public final class OnnxModels implements AutoCloseable {
   public Prediction predictJson(LoadedModel model, String json, ProviderChoice provider) {
     String first = model.signature().inputs().get(0).name();
     Map<String, TensorData> inputs = new LinkedHashMap<>();
-    java.util.function.Function<String, TensorSpec> spec =
+    Function<String, TensorSpec> spec =
         name ->
             model
                 .signature()

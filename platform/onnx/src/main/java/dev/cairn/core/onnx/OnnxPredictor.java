@@ -9,6 +9,7 @@ import dev.cairn.core.onnx.OnnxModelException.Reason;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -102,7 +103,7 @@ public final class OnnxPredictor {
       throw new OnnxModelException(
           Reason.BAD_INPUT,
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "the outputs for this input are %.1f MiB, more than the %.1f MiB a prediction may return;"
                   + " send a smaller batch or input",
               total / 1048576.0,

@@ -20,10 +20,12 @@ import dev.cairn.spi.DatasetContext;
 import dev.cairn.spi.DatasetProvider;
 import dev.cairn.spi.ModelProvider;
 import dev.cairn.spi.Params;
+import dev.cairn.spi.Task;
 import dev.cairn.spi.onnx.OnnxExportException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -169,11 +171,11 @@ public final class RunExporter {
         + " epochs on dataset '"
         + info.datasetPlugin()
         + "'. Input: a batch of "
-        + java.util.Arrays.toString(info.inputShape())
+        + Arrays.toString(info.inputShape())
         + " examples. Output: "
-        + (info.task() == dev.cairn.spi.Task.CLASSIFICATION
+        + (info.task() == Task.CLASSIFICATION
             ? "one logit per class " + info.classLabels()
-            : "the predicted values, shape " + java.util.Arrays.toString(info.outputShape()))
+            : "the predicted values, shape " + Arrays.toString(info.outputShape()))
         + ".";
   }
 }

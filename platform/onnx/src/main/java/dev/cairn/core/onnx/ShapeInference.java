@@ -2,6 +2,7 @@ package dev.cairn.core.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import dev.cairn.core.onnx.OnnxModelException.Reason;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -81,7 +82,7 @@ final class ShapeInference {
   static ShapeInference read(Path file) {
     try {
       return of(OnnxMl.ModelProto.parseFrom(Files.readAllBytes(file)).getGraph());
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return NONE;
     }
   }

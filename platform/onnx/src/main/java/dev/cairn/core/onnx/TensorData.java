@@ -13,6 +13,7 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -342,7 +343,7 @@ public record TensorData(String type, long[] shape, Object data) {
         }
       case STRING:
         {
-          java.util.ArrayList<String> flat = new java.util.ArrayList<>();
+          ArrayList<String> flat = new ArrayList<>();
           try {
             flatten(tensor.getValue(), flat);
           } catch (OrtException e) {

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Tensors as JSON: a nested array whose nesting is the shape, e.g. {@code [[0.1, 0.2], [0.3, 0.4]]}
@@ -167,7 +169,7 @@ public final class TensorJson {
     String where =
         loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
     if (raw.contains("Non-standard token")) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("token '([^']*)'").matcher(raw);
+      Matcher m = Pattern.compile("token '([^']*)'").matcher(raw);
       String token = m.find() ? m.group(1) : "NaN";
       return "the input is not valid JSON"
           + where

@@ -1,5 +1,6 @@
 package dev.cairn.core.onnx;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -38,7 +39,7 @@ public record TensorSpec(String name, String type, long[] shape, List<String> di
     return s.append(']').toString();
   }
 
-  @com.fasterxml.jackson.annotation.JsonIgnore
+  @JsonIgnore
   public boolean isTensor() {
     return !type.equals("sequence") && !type.equals("map") && !type.equals("optional");
   }

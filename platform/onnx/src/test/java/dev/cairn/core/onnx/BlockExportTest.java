@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
@@ -150,7 +151,7 @@ class BlockExportTest {
         new OnnxConverter() {
           @Override
           public boolean supports(Block block) {
-            return block instanceof ai.djl.nn.LambdaBlock l && l.getName().equals("ReLU");
+            return block instanceof LambdaBlock l && l.getName().equals("ReLU");
           }
 
           @Override

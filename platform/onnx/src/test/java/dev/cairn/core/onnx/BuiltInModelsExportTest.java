@@ -15,6 +15,7 @@ import dev.cairn.spi.Params;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,13 +76,12 @@ class BuiltInModelsExportTest {
                 String.format(
                     Locale.ROOT,
                     "ok on %s: max diff %.1e, %,d bytes, %.1f s",
-                    java.util.Arrays.toString(data.inputShape()),
+                    Arrays.toString(data.inputShape()),
                     e.verification().maxAbsDiff(),
                     e.bytes().length,
                     (System.nanoTime() - start) / 1e9);
           } catch (RuntimeException e) {
-            result =
-                "FAILED on " + java.util.Arrays.toString(data.inputShape()) + ": " + e.getMessage();
+            result = "FAILED on " + Arrays.toString(data.inputShape()) + ": " + e.getMessage();
           }
           break;
         }

@@ -2,6 +2,7 @@ package dev.cairn.core.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnx.proto.OnnxMl;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -94,11 +95,11 @@ class CourseExportTest {
     ExportResult export = runs.models.exportRun(runId);
     assertThat(export.verification().maxAbsDiff()).isLessThanOrEqualTo(1e-4);
     var ops =
-        ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(export.artifact().file()))
+        OnnxMl.ModelProto.parseFrom(Files.readAllBytes(export.artifact().file()))
             .getGraph()
             .getNodeList()
             .stream()
-            .map(ai.onnx.proto.OnnxMl.NodeProto::getOpType)
+            .map(OnnxMl.NodeProto::getOpType)
             .toList();
     assertThat(ops.subList(0, 2)).containsExactly("Sub", "Div");
   }

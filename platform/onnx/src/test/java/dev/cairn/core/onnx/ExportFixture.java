@@ -10,6 +10,7 @@ import ai.djl.util.Pair;
 import ai.onnx.proto.OnnxMl;
 import dev.cairn.spi.onnx.OnnxConverter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -27,7 +28,7 @@ final class ExportFixture implements AutoCloseable {
     block.initialize(manager, DataType.FLOAT32, inputShape);
     Random random = new Random(seed);
     for (Pair<String, Parameter> p : block.getParameters()) {
-      String name = p.getKey().toLowerCase(java.util.Locale.ROOT);
+      String name = p.getKey().toLowerCase(Locale.ROOT);
       NDArray array = p.getValue().getArray();
       boolean variance = name.endsWith("runningvar");
       boolean scale = name.endsWith("gamma");

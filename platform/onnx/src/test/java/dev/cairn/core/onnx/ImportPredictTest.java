@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -207,8 +209,7 @@ class ImportPredictTest {
     // a 1x4x4 "image model": output = input flattened
     TensorSpec in = new TensorSpec("input", "float", new long[] {-1, 1, 4, 4}, null);
     ModelSignature sig =
-        new ModelSignature(
-            java.util.List.of(in), java.util.List.of(), 8, Map.of("", 13L), "", Map.of());
+        new ModelSignature(List.of(in), List.of(), 8, Map.of("", 13L), "", Map.of());
     BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < 8; y++) {
       for (int x = 0; x < 8; x++) {
@@ -221,8 +222,8 @@ class ImportPredictTest {
     TensorData t = ImageTensors.fromImage(png.toByteArray(), in, sig);
     assertThat(t.shape()).containsExactly(1, 1, 4, 4);
     float[] v = t.toFloats();
-    assertThat(v[0]).isCloseTo(1f, org.assertj.core.data.Offset.offset(0.02f));
-    assertThat(v[3]).isCloseTo(0f, org.assertj.core.data.Offset.offset(0.02f));
+    assertThat(v[0]).isCloseTo(1f, Offset.offset(0.02f));
+    assertThat(v[3]).isCloseTo(0f, Offset.offset(0.02f));
     TensorSpec notImage = new TensorSpec("input", "float", new long[] {-1, 2}, null);
     assertThatThrownBy(() -> ImageTensors.fromImage(png.toByteArray(), notImage, sig))
         .hasMessageContaining("which is not an image input");

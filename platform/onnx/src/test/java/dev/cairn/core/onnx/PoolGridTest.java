@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.pooling.Pool;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,9 +71,9 @@ class PoolGridTest {
     try {
       fixture.init(block, input, 3);
       Path file = dir.resolve("pool-" + files.size() + ".onnx");
-      java.nio.file.Files.write(file, fixture.export(block, input).bytes());
+      Files.write(file, fixture.export(block, input).bytes());
       files.add(file);
-    } catch (RuntimeException | java.io.IOException e) {
+    } catch (RuntimeException | IOException e) {
       failures.add(what + ": " + e.getMessage());
     }
     return 1;

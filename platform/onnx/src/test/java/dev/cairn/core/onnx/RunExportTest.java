@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnx.proto.OnnxMl;
+import dev.cairn.core.spec.SpecParser;
+import dev.cairn.core.tracking.NewRun;
 import dev.cairn.core.training.TrainedModelInfo;
 import dev.cairn.core.training.TrainingRunner;
 import java.nio.file.Files;
@@ -135,11 +137,11 @@ class RunExportTest {
     assertThatThrownBy(() -> runs.models.exportRun("nosuchrun"))
         .isInstanceOf(OnnxModelException.class)
         .hasMessage("no run with id 'nosuchrun'");
-    var spec = dev.cairn.core.spec.SpecParser.parse(TrainedRuns.LINEAR_SPEC, "t");
+    var spec = SpecParser.parse(TrainedRuns.LINEAR_SPEC, "t");
     String queued =
         runs.store
             .createRun(
-                new dev.cairn.core.tracking.NewRun(
+                new NewRun(
                     spec.experiment(), spec.name(), spec.text(), "x", 1, "cpu", Map.of(), Map.of()))
             .id();
     assertThatThrownBy(() -> runs.models.exportRun(queued))

@@ -13,6 +13,7 @@ import dev.cairn.core.training.TrainingRunner;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
+import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * A tracking store, the built-in plugins (from the test class path) and real training runs in a
@@ -23,13 +24,13 @@ final class TrainedRuns implements AutoCloseable {
   final H2TrackingStore store;
   final PluginRegistry plugins;
   final OnnxModels models;
-  private final org.h2.jdbcx.JdbcConnectionPool pool;
+  private final JdbcConnectionPool pool;
 
   TrainedRuns(Path dataDir) {
     this.dataDir = dataDir;
     String url = "jdbc:h2:mem:onnx-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     this.store = H2TrackingStore.open(url, "sa", "");
-    this.pool = org.h2.jdbcx.JdbcConnectionPool.create(url, "sa", "");
+    this.pool = JdbcConnectionPool.create(url, "sa", "");
     this.plugins = PluginRegistry.load(null, Provenance.cairnVersion());
     this.models = new OnnxModels(pool, dataDir, store, plugins, true, ProviderChoice.CPU);
   }

@@ -7,6 +7,9 @@ import dev.cairn.core.onnx.OnnxModels;
 import dev.cairn.core.onnx.ProviderChoice;
 import dev.cairn.spi.SpecException;
 import dev.cairn.spi.onnx.OnnxExportException;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -124,14 +127,11 @@ final class ExportCommand implements Callable<Integer> {
   /** The server exports (POST /api/runs/RUN/export); the file is downloaded from its artifacts. */
   private int throughServer(ServerLink link) throws Exception {
     System.err.println("exporting through the server at " + link.url());
-    io.vertx.core.json.JsonObject r =
+    JsonObject r =
         link.post(
-            "/api/runs/"
-                + java.net.URLEncoder.encode(runId, java.nio.charset.StandardCharsets.UTF_8)
-                + "/export",
-            new io.vertx.core.json.JsonObject());
-    io.vertx.core.json.JsonObject artifact =
-        r.getJsonObject("artifact", new io.vertx.core.json.JsonObject());
+            "/api/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8) + "/export",
+            new JsonObject());
+    JsonObject artifact = r.getJsonObject("artifact", new JsonObject());
     String name = artifact.getString("name", "model.onnx");
     Path target =
         out != null
@@ -141,16 +141,13 @@ final class ExportCommand implements Callable<Integer> {
       Files.createDirectories(target.toAbsolutePath().getParent());
     }
     link.download(
-        "/api/runs/"
-            + runId
-            + "/artifacts/"
-            + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8),
+        "/api/runs/" + runId + "/artifacts/" + URLEncoder.encode(name, StandardCharsets.UTF_8),
         target);
     if (json) {
       System.out.println(r.put("out", target.toString()).encodePrettily());
       return 0;
     }
-    var v = r.getJsonObject("verification", new io.vertx.core.json.JsonObject());
+    var v = r.getJsonObject("verification", new JsonObject());
     System.out.printf(
         Locale.ROOT,
         "exported run %s to %s (%,d bytes, opset 13, IR 8)%n",

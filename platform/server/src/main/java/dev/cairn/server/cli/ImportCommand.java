@@ -6,6 +6,11 @@ import dev.cairn.core.onnx.OnnxModels;
 import dev.cairn.core.onnx.ProviderChoice;
 import dev.cairn.core.onnx.RegisteredModel;
 import dev.cairn.core.onnx.TensorSpec;
+import io.vertx.core.json.JsonObject;
+import java.io.FileNotFoundException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -93,19 +98,17 @@ final class ImportCommand implements Callable<Integer> {
 
   /** The server imports it (POST /api/models, the file streamed as the body). */
   private int throughServer(ServerLink link) {
-    if (!java.nio.file.Files.isRegularFile(file)) {
+    if (!Files.isRegularFile(file)) {
       System.err.println("error: " + file + " is not a file");
       return 1;
     }
     String display = name != null ? name : file.getFileName().toString().replaceAll("\\.onnx$", "");
-    io.vertx.core.json.JsonObject m;
+    JsonObject m;
     try {
       m =
           link.postFile(
-              "/api/models?name="
-                  + java.net.URLEncoder.encode(display, java.nio.charset.StandardCharsets.UTF_8),
-              file);
-    } catch (java.io.FileNotFoundException e) {
+              "/api/models?name=" + URLEncoder.encode(display, StandardCharsets.UTF_8), file);
+    } catch (FileNotFoundException e) {
       System.err.println("error: " + file + " cannot be read");
       return 1;
     }

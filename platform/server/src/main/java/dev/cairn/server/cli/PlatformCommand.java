@@ -2,7 +2,11 @@ package dev.cairn.server.cli;
 
 import dev.cairn.server.CairnOptions;
 import dev.cairn.server.Platform;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /** Starts a {@link Platform} for a command and closes it once, on return or on Ctrl-C. */
 final class PlatformCommand {
@@ -53,7 +57,7 @@ final class PlatformCommand {
   }
 
   /** The line a command that cannot work through a server prints while one owns the store. */
-  static String inUseByServer(String url, java.nio.file.Path dataDir) {
+  static String inUseByServer(String url, Path dataDir) {
     return "error: the Cairn server at "
         + url
         + " owns the tracking database in "
@@ -64,16 +68,14 @@ final class PlatformCommand {
 
   /** Starts the platform or prints why it cannot and returns null. */
   static Handle start(CairnOptions options) {
-    return start(options, io.vertx.core.Vertx::vertx);
+    return start(options, Vertx::vertx);
   }
 
   /**
    * As {@link #start(CairnOptions)} on a Vert.x made by {@code vertxFactory} (clustered for serve
    * --cluster).
    */
-  static Handle start(
-      CairnOptions options,
-      java.util.function.Function<io.vertx.core.VertxOptions, io.vertx.core.Vertx> vertxFactory) {
+  static Handle start(CairnOptions options, Function<VertxOptions, Vertx> vertxFactory) {
     try {
       Platform platform = Platform.start(options, vertxFactory);
       if (platform.abandonedRuns() > 0) {

@@ -1,5 +1,6 @@
 package dev.cairn.server.cli;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.cairn.core.onnx.ImageTensors;
 import dev.cairn.core.onnx.LoadedModel;
 import dev.cairn.core.onnx.OnnxJson;
@@ -15,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -185,11 +187,10 @@ final class PredictCommand implements Callable<Integer> {
     }
     for (Map.Entry<String, TensorData> e : p.outputs().entrySet()) {
       TensorData t = e.getValue();
-      out.printf("%s: %s %s%n", e.getKey(), t.type(), java.util.Arrays.toString(t.shape()));
+      out.printf("%s: %s %s%n", e.getKey(), t.type(), Arrays.toString(t.shape()));
       if (t.data() instanceof String[] strings) {
         for (int i = 0; i < Math.min(strings.length, 20); i++) {
-          out.println(
-              "  [" + i + "] " + com.fasterxml.jackson.databind.node.TextNode.valueOf(strings[i]));
+          out.println("  [" + i + "] " + TextNode.valueOf(strings[i]));
         }
         if (strings.length > 20) {
           out.println("  ... (" + strings.length + " strings; --json prints all)");

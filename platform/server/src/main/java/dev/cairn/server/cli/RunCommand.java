@@ -1,5 +1,6 @@
 package dev.cairn.server.cli;
 
+import dev.cairn.client.CairnClientException;
 import dev.cairn.core.Provenance;
 import dev.cairn.core.plugins.PluginRegistry;
 import dev.cairn.core.spec.ExperimentSpec;
@@ -17,10 +18,13 @@ import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("error: " + specFile + ": " + e.getMessage());
       return CairnCli.USAGE;
     }
-    java.util.Optional<ServerLink> link;
+    Optional<ServerLink> link;
     try {
       link = server.locate(common);
     } catch (ServerLink.Unreachable e) {
@@ -173,7 +177,7 @@ final class RunCommand implements Callable<Integer> {
       JsonArray all = new JsonArray();
       boolean finished = true;
       try (ServerRun runner = new ServerRun(link, options, plugins)) {
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
         Thread hook =
             new Thread(
                 () -> {
@@ -210,7 +214,7 @@ final class RunCommand implements Callable<Integer> {
               printSummary(System.out, one, result);
             }
           }
-        } catch (dev.cairn.client.CairnClientException e) {
+        } catch (CairnClientException e) {
           System.err.println("error: " + e.getMessage());
           return 1;
         } finally {
@@ -287,7 +291,7 @@ final class RunCommand implements Callable<Integer> {
                         .append(values.length() == 0 ? "" : ", ")
                         .append(String.format(Locale.ROOT, "%.4f", v));
                   }
-                  params.row(name, java.util.Arrays.toString(p.shape()), values);
+                  params.row(name, Arrays.toString(p.shape()), values);
                 });
         params.print(out);
       }

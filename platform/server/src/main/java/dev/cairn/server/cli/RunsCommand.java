@@ -7,8 +7,12 @@ import dev.cairn.core.tracking.SeriesSummary;
 import dev.cairn.server.json.JsonMapping;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -74,8 +78,7 @@ final class RunsCommand implements Callable<Integer> {
         for (RunRecord r : page.items()) {
           runs.add(
               JsonMapping.toJson(r)
-                  .put(
-                      "params", new JsonObject(new java.util.LinkedHashMap<>(store.params(r.id()))))
+                  .put("params", new JsonObject(new LinkedHashMap<>(store.params(r.id()))))
                   .put("metrics", JsonMapping.lastValues(store.series(r.id()))));
         }
         System.out.println(
@@ -113,9 +116,7 @@ final class RunsCommand implements Callable<Integer> {
   private int throughServer(ServerLink link) {
     StringBuilder query = new StringBuilder("/api/runs?limit=" + limit);
     if (experiment != null) {
-      query
-          .append("&experiment=")
-          .append(java.net.URLEncoder.encode(experiment, java.nio.charset.StandardCharsets.UTF_8));
+      query.append("&experiment=").append(URLEncoder.encode(experiment, StandardCharsets.UTF_8));
     }
     if (status != null) {
       query.append("&status=").append(status.name());
@@ -146,7 +147,7 @@ final class RunsCommand implements Callable<Integer> {
           r.getString("experiment"),
           r.getString("name"),
           r.getString("status"),
-          started == null ? "" : TIME.format(java.time.Instant.parse(started)),
+          started == null ? "" : TIME.format(Instant.parse(started)),
           d == null ? "" : String.format(Locale.ROOT, "%.1f s", d),
           r.getString("device", ""),
           keyMetric(r.getJsonObject("metrics", new JsonObject())));

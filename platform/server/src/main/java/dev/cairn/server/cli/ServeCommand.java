@@ -1,16 +1,20 @@
 package dev.cairn.server.cli;
 
+import dev.cairn.core.security.Scope;
 import dev.cairn.server.Platform;
 import dev.cairn.server.cluster.ClusterOptions;
 import dev.cairn.server.http.ApiVerticle;
 import dev.cairn.server.http.ArtifactRoutes;
 import dev.cairn.server.http.AuthSettings;
 import dev.cairn.server.http.ServerLimits;
+import dev.cairn.server.http.UploadBudget;
 import dev.cairn.server.sweep.SweepControllerVerticle;
 import dev.cairn.server.sweep.SweepHead;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -198,9 +202,7 @@ final class ServeCommand implements Callable<Integer> {
             maxConnections,
             maxEpochs,
             maxQueuedRuns,
-            maxUploadBytes != null
-                ? maxUploadBytes
-                : dev.cairn.server.http.UploadBudget.defaultMaxBytes(),
+            maxUploadBytes != null ? maxUploadBytes : UploadBudget.defaultMaxBytes(),
             maxParameters,
             maxModelMemory != null ? maxModelMemory : ServerLimits.defaultMaxModelMemory());
     ClusterOptions clusterOptions =
@@ -290,7 +292,7 @@ final class ServeCommand implements Callable<Integer> {
 
   /** {@code 1048576}, {@code 512k}, {@code 64m}, {@code 2g} (binary units) -> bytes, at least 1. */
   static long parseSize(String raw) {
-    String s = raw == null ? "" : raw.trim().toLowerCase(java.util.Locale.ROOT);
+    String s = raw == null ? "" : raw.trim().toLowerCase(Locale.ROOT);
     long unit = 1;
     if (s.endsWith("k") || s.endsWith("m") || s.endsWith("g")) {
       unit =
@@ -324,7 +326,7 @@ final class ServeCommand implements Callable<Integer> {
    * still writes them into the data directory the commands look in.
    */
   private static void advertise(Platform platform, String host, int port, boolean authRequired) {
-    java.nio.file.Path dataDir = platform.options().dataDir();
+    Path dataDir = platform.options().dataDir();
     String local =
         host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
     String url =
@@ -342,15 +344,13 @@ final class ServeCommand implements Callable<Integer> {
         }
         var issued =
             security.createToken(
-                LOCAL_TOKEN_PREFIX + System.currentTimeMillis(),
-                dev.cairn.core.security.Scope.WRITE,
-                null);
+                LOCAL_TOKEN_PREFIX + System.currentTimeMillis(), Scope.WRITE, null);
         ServerFile.writeToken(dataDir, issued.token());
       }
       ServerFile.write(dataDir, url);
       Runtime.getRuntime()
           .addShutdownHook(new Thread(() -> ServerFile.deleteIfOurs(dataDir), "cairn-server-file"));
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       System.err.println(
           "warning: could not write "
               + dataDir.resolve(ServerFile.NAME)

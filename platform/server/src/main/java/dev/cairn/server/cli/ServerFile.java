@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -37,7 +38,7 @@ final class ServerFile {
         new JsonObject()
             .put("url", url)
             .put("pid", ProcessHandle.current().pid())
-            .put("startedAt", java.time.Instant.now().toString());
+            .put("startedAt", Instant.now().toString());
     Path tmp = Files.createTempFile(dataDir, ".server-", ".json");
     Files.writeString(tmp, json.encodePrettily() + "\n");
     try {

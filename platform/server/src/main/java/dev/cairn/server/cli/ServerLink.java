@@ -2,11 +2,15 @@ package dev.cairn.server.cli;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 /** A Cairn server a command works through: its base URL and the token to send (never printed). */
@@ -48,7 +52,7 @@ record ServerLink(String url, String token) {
   }
 
   /** POSTs a file as {@code application/octet-stream} (streamed from disk). */
-  JsonObject postFile(String path, java.nio.file.Path file) throws java.io.FileNotFoundException {
+  JsonObject postFile(String path, Path file) throws FileNotFoundException {
     return send(
         HttpRequest.newBuilder(URI.create(url + path))
             .header("Content-Type", "application/octet-stream")
@@ -56,18 +60,16 @@ record ServerLink(String url, String token) {
   }
 
   /** Saves what GET {@code path} answers into {@code target}. */
-  void download(String path, java.nio.file.Path target) {
+  void download(String path, Path target) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(url + path)).GET().timeout(Duration.ofMinutes(10));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
     try {
-      java.nio.file.Path tmp =
-          java.nio.file.Files.createTempFile(
-              target.toAbsolutePath().getParent(), ".download-", ".part");
+      Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".download-", ".part");
       try {
-        HttpResponse<java.nio.file.Path> r =
+        HttpResponse<Path> r =
             HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -79,9 +81,9 @@ record ServerLink(String url, String token) {
               "the server at " + url + " answered " + r.statusCode() + " for " + path);
         }
         // a copy, not a move: the file gets the default permissions, not the temporary file's 0600
-        java.nio.file.Files.copy(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       } finally {
-        java.nio.file.Files.deleteIfExists(tmp);
+        Files.deleteIfExists(tmp);
       }
     } catch (IOException e) {
       throw new Unreachable("could not download " + path + " from " + url + ": " + e.getMessage());

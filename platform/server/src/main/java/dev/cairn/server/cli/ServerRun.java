@@ -10,6 +10,7 @@ import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.training.DatasetLoadException;
 import dev.cairn.core.training.Devices;
+import dev.cairn.core.training.TorchThreads;
 import dev.cairn.core.training.TrainingObserver;
 import dev.cairn.core.training.TrainingResult;
 import dev.cairn.core.training.TrainingRunner;
@@ -67,7 +68,7 @@ final class ServerRun implements AutoCloseable {
 
   RunOutcome train(ResolvedSpec resolved, Path workDir, TrainingObserver observer) {
     var spec = resolved.spec();
-    dev.cairn.core.training.TorchThreads.configureDefaults(); // before libtorch loads
+    TorchThreads.configureDefaults(); // before libtorch loads
     String device = Devices.label(Devices.resolve(spec.device(), Engine.getEngine("PyTorch")));
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("spec", spec.text());

@@ -3,6 +3,7 @@ package dev.cairn.server.cli;
 import dev.cairn.core.sweep.SweepRecord;
 import dev.cairn.core.sweep.SweepSpec;
 import dev.cairn.core.sweep.SweepSpecParser;
+import dev.cairn.core.sweep.SweepStatus;
 import dev.cairn.core.sweep.TrialRecord;
 import dev.cairn.core.sweep.TrialState;
 import dev.cairn.core.sweep.ValueKeys;
@@ -15,6 +16,7 @@ import dev.cairn.server.sweep.SweepControllerVerticle;
 import dev.cairn.server.sweep.SweepHead;
 import dev.cairn.spi.SpecException;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,10 +24,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -168,7 +173,7 @@ final class SweepCommand implements Callable<Integer> {
                 .toCompletableFuture()
                 .get(120, TimeUnit.SECONDS)
                 .body();
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         if (e.getCause() instanceof ReplyException r && r.failureCode() == 400) {
           System.err.println("error: " + sweepFile + ": " + r.getMessage());
           return CairnCli.USAGE;
@@ -200,7 +205,7 @@ final class SweepCommand implements Callable<Integer> {
         progress.poll();
         if (e == null) {
           var stored = platform.sweeps().find(sweepId).orElseThrow();
-          if (stored.status() != dev.cairn.core.sweep.SweepStatus.RUNNING) {
+          if (stored.status() != SweepStatus.RUNNING) {
             end = new JsonObject().put("status", stored.status().name());
           }
         } else if (e.getString("sweepId").equals(sweepId)) {
@@ -247,13 +252,12 @@ final class SweepCommand implements Callable<Integer> {
         spec.method().label(),
         spec.goal().label(),
         spec.metric());
-    java.util.Set<Integer> printed = new java.util.HashSet<>();
+    Set<Integer> printed = new HashSet<>();
     JsonObject sweep;
     while (true) {
       sweep = link.get("/api/sweeps/" + sweepId);
       var trials =
-          link.get("/api/sweeps/" + sweepId + "/trials")
-              .getJsonArray("trials", new io.vertx.core.json.JsonArray());
+          link.get("/api/sweeps/" + sweepId + "/trials").getJsonArray("trials", new JsonArray());
       for (int i = 0; i < trials.size(); i++) {
         JsonObject t = trials.getJsonObject(i);
         String status = t.getString("status");
@@ -322,7 +326,7 @@ final class SweepCommand implements Callable<Integer> {
   }
 
   static JsonObject toJson(SweepRecord s, List<TrialRecord> trials) {
-    var list = new io.vertx.core.json.JsonArray();
+    var list = new JsonArray();
     for (TrialRecord t : trials) {
       list.add(
           new JsonObject()

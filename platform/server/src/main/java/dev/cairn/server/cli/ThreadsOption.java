@@ -1,5 +1,6 @@
 package dev.cairn.server.cli;
 
+import dev.cairn.core.spec.TrainingOptions;
 import dev.cairn.core.training.TorchThreads;
 import picocli.CommandLine.Option;
 
@@ -25,13 +26,12 @@ final class ThreadsOption {
    * As {@link #apply()}, with {@code fallback} threads (> 0) when {@code --threads} is not given.
    */
   boolean apply(int fallback) {
-    if (threads != null
-        && (threads < 1 || threads > dev.cairn.core.spec.TrainingOptions.MAX_THREADS)) {
+    if (threads != null && (threads < 1 || threads > TrainingOptions.MAX_THREADS)) {
       System.err.println(
           "error: --threads "
               + threads
               + " is not allowed; use 1 to "
-              + dev.cairn.core.spec.TrainingOptions.MAX_THREADS
+              + TrainingOptions.MAX_THREADS
               + " (or leave it out: one per core)");
       return false;
     }

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -151,7 +152,7 @@ public final class ClusterMessageAuth {
     List<String> headers = new ArrayList<>();
     for (Map.Entry<String, String> e : m.headers()) {
       if (!e.getKey().equalsIgnoreCase(MAC)) {
-        headers.add(e.getKey().toLowerCase(java.util.Locale.ROOT) + "=" + e.getValue());
+        headers.add(e.getKey().toLowerCase(Locale.ROOT) + "=" + e.getValue());
       }
     }
     headers.sort(null);

@@ -7,6 +7,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -47,13 +49,13 @@ public record ClusterOptions(String host, int port, List<String> members, Cluste
     if (secret != null) {
       return null;
     }
-    List<String> hosts = new java.util.ArrayList<>(List.of(host));
+    List<String> hosts = new ArrayList<>(List.of(host));
     members.forEach(m -> hosts.add(hostPort(m)[0]));
     if (ClusterSecret.allLoopback(hosts)) {
       return null;
     }
     return "a cluster on "
-        + String.join(", ", new java.util.LinkedHashSet<>(hosts))
+        + String.join(", ", new LinkedHashSet<>(hosts))
         + " (not loopback) needs a shared secret: "
         + "put one in a file (openssl rand -base64 32 > cluster.secret; chmod 600 cluster.secret) and pass "
         + "--cluster-secret-file cluster.secret (or set "

@@ -2,6 +2,7 @@ package dev.cairn.server.cluster;
 
 import dev.cairn.server.CairnOptions;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ public final class LocalWorkers implements AutoCloseable {
 
   /** A free TCP port on 127.0.0.1 for the head's cluster member. */
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

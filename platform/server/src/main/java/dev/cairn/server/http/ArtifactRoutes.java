@@ -5,6 +5,7 @@ import dev.cairn.core.artifacts.ArtifactStore;
 import dev.cairn.core.artifacts.StoredArtifact;
 import dev.cairn.core.security.SecurityStore;
 import dev.cairn.core.tracking.H2TrackingStore;
+import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.server.Platform;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -536,7 +538,7 @@ public final class ArtifactRoutes {
 
   // ---- helpers
 
-  private dev.cairn.core.tracking.RunRecord requireRun(String runId) {
+  private RunRecord requireRun(String runId) {
     return platform
         .store()
         .getRun(runId)
@@ -544,7 +546,7 @@ public final class ArtifactRoutes {
   }
 
   /** The run's experiment id, as MLflow's API shows it (the store's numeric experiment id). */
-  private String experimentId(String runId) throws java.sql.SQLException {
+  private String experimentId(String runId) throws SQLException {
     try (var c = ((H2TrackingStore) platform.store()).dataSource().getConnection();
         var ps = c.prepareStatement("SELECT experiment_id FROM runs WHERE id = ?")) {
       ps.setString(1, runId);

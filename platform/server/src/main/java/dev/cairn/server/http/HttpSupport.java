@@ -1,6 +1,7 @@
 package dev.cairn.server.http;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -140,7 +141,7 @@ public final class HttpSupport {
     if (v instanceof String s) {
       return "'" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "'";
     }
-    if (v instanceof io.vertx.core.json.JsonArray) {
+    if (v instanceof JsonArray) {
       return "a list";
     }
     if (v instanceof JsonObject) {

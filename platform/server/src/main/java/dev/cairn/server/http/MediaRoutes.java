@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 
 /** A run's images, histograms, text and model graph (see docs/api.md). */
 final class MediaRoutes {
@@ -53,9 +54,9 @@ final class MediaRoutes {
           requireRun(id);
           MediaTags t = store().tags(id);
           return new JsonObject()
-              .put("images", new JsonArray(new java.util.ArrayList<>(t.images())))
-              .put("histograms", new JsonArray(new java.util.ArrayList<>(t.histograms())))
-              .put("texts", new JsonArray(new java.util.ArrayList<>(t.texts())))
+              .put("images", new JsonArray(new ArrayList<>(t.images())))
+              .put("histograms", new JsonArray(new ArrayList<>(t.histograms())))
+              .put("texts", new JsonArray(new ArrayList<>(t.texts())))
               .put("graph", t.graph());
         });
   }

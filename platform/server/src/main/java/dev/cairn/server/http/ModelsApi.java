@@ -1,5 +1,8 @@
 package dev.cairn.server.http;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.onnx.ExportResult;
 import dev.cairn.core.onnx.ImageTensors;
 import dev.cairn.core.onnx.LoadedModel;
@@ -29,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,9 +117,7 @@ public final class ModelsApi {
         ctx,
         200,
         () -> {
-          var array =
-              new com.fasterxml.jackson.databind.node.ArrayNode(
-                  com.fasterxml.jackson.databind.node.JsonNodeFactory.instance);
+          var array = new ArrayNode(JsonNodeFactory.instance);
           models.list(limit).forEach(m -> array.add(withOwner(OnnxJson.model(m), m.id())));
           return "{\"models\":" + OnnxJson.write(array) + "}";
         });
@@ -218,10 +220,7 @@ public final class ModelsApi {
    * it and answers.
    */
   private static void receive(
-      RoutingContext ctx,
-      UploadBudget.Reservation reservation,
-      Path tmp,
-      java.util.function.Consumer<Path> done) {
+      RoutingContext ctx, UploadBudget.Reservation reservation, Path tmp, Consumer<Path> done) {
     HttpServerRequest req = ctx.request();
     ctx.vertx()
         .fileSystem()
@@ -423,8 +422,7 @@ public final class ModelsApi {
   }
 
   /** Adds who registered the model (blocking: one row read). */
-  private com.fasterxml.jackson.databind.node.ObjectNode withOwner(
-      com.fasterxml.jackson.databind.node.ObjectNode json, String modelId) {
+  private ObjectNode withOwner(ObjectNode json, String modelId) {
     return json.put(
         "owner", platform.security().owner(SecurityStore.Owned.MODEL, modelId).orElse("local"));
   }

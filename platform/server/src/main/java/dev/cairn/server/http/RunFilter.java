@@ -2,6 +2,7 @@ package dev.cairn.server.http;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -225,7 +226,7 @@ final class RunFilter {
     switch (key) {
       case "name", "experiment" -> {
         Object v = s.field(key);
-        return v == null ? null : v.toString().toLowerCase(java.util.Locale.ROOT);
+        return v == null ? null : v.toString().toLowerCase(Locale.ROOT);
       }
       case "status", "createdAt", "duration", "device", "owner" -> {
         return s.field(key);

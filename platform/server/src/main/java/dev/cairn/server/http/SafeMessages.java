@@ -1,6 +1,7 @@
 package dev.cairn.server.http;
 
 import dev.cairn.server.CairnOptions;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ final class SafeMessages {
     try {
       String real = folder.toRealPath().toString();
       folders.add(new String[] {real, name});
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       // not there (yet): the normalized path is enough
     }
   }

@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** {@code /api/auth/me}, {@code /api/auth/rules} and {@code /api/audit} (docs/security.md). */
 final class SecurityRoutes {
@@ -94,7 +95,7 @@ final class SecurityRoutes {
           new JsonObject()
               .put("method", r.method().name())
               .put("path", r.path())
-              .put("access", r.access().name().toLowerCase(java.util.Locale.ROOT))
+              .put("access", r.access().name().toLowerCase(Locale.ROOT))
               .put("audit", r.audit())
               .put("bodyLimit", r.bodyLimit()));
     }

@@ -1,6 +1,8 @@
 package dev.cairn.server.http;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.File;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,8 +79,7 @@ public record ServerLimits(
 
   /** A quarter of the machine's physical memory (4 GiB when it cannot be read). */
   public static long defaultMaxModelMemory() {
-    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-            instanceof com.sun.management.OperatingSystemMXBean os
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
         && os.getTotalMemorySize() > 0) {
       return os.getTotalMemorySize() / 4;
     }

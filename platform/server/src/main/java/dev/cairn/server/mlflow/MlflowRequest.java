@@ -1,6 +1,7 @@
 package dev.cairn.server.mlflow;
 
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -28,14 +29,14 @@ final class MlflowRequest {
         && ctx.body().length() > 0) {
       Object parsed;
       try {
-        parsed = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+        parsed = Json.decodeValue(ctx.body().buffer());
       } catch (RuntimeException e) {
         throw MlflowException.invalid("the request body is not valid JSON; send one JSON object");
       }
       if (!(parsed instanceof JsonObject object)) {
         throw MlflowException.invalid(
             "the request body must be a JSON object, not "
-                + (parsed instanceof io.vertx.core.json.JsonArray
+                + (parsed instanceof JsonArray
                     ? "an array"
                     : parsed == null ? "null" : "a single value"));
       }

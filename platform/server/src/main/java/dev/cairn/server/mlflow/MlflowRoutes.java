@@ -20,6 +20,7 @@ import dev.cairn.server.http.MlflowPaths;
 import dev.cairn.server.http.Principal;
 import dev.cairn.server.json.JsonMapping;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
@@ -91,7 +92,7 @@ public final class MlflowRoutes {
     MlflowRoutes r = new MlflowRoutes(vertx, platform);
     router.route(PREFIX + "/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.route(PREFIX + "/*").failureHandler(MlflowRoutes::failure);
-    Map<String, io.vertx.core.Handler<RoutingContext>> handlers = new LinkedHashMap<>();
+    Map<String, Handler<RoutingContext>> handlers = new LinkedHashMap<>();
     handlers.put("experiments/create", r::createExperiment);
     handlers.put("experiments/get", r::getExperiment);
     handlers.put("experiments/get-by-name", r::getExperimentByName);
@@ -142,7 +143,7 @@ public final class MlflowRoutes {
   }
 
   /** Parse errors thrown on the event loop become MLflow error answers. */
-  static io.vertx.core.Handler<RoutingContext> guard(io.vertx.core.Handler<RoutingContext> h) {
+  static Handler<RoutingContext> guard(Handler<RoutingContext> h) {
     return ctx -> {
       try {
         h.handle(ctx);

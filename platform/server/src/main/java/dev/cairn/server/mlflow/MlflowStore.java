@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -125,7 +127,7 @@ final class MlflowStore {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           long id = rs.getLong(1);
-          java.time.OffsetDateTime at = rs.getObject(3, java.time.OffsetDateTime.class);
+          OffsetDateTime at = rs.getObject(3, OffsetDateTime.class);
           long created = at == null ? 0 : at.toInstant().toEpochMilli();
           String stage = rs.getString(4);
           long updated = rs.getObject(6) == null ? created : rs.getLong(6);
@@ -173,10 +175,7 @@ final class MlflowStore {
                   "INSERT INTO experiments (name, created_at) VALUES (?, ?)",
                   new String[] {"id"})) {
             ps.setString(1, name);
-            ps.setObject(
-                2,
-                java.time.OffsetDateTime.ofInstant(
-                    Instant.ofEpochMilli(now), java.time.ZoneOffset.UTC));
+            ps.setObject(2, OffsetDateTime.ofInstant(Instant.ofEpochMilli(now), ZoneOffset.UTC));
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
               keys.next();

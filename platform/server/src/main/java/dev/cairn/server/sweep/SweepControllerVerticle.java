@@ -18,6 +18,7 @@ import dev.cairn.core.sweep.ValueKeys;
 import dev.cairn.core.tracking.NewRun;
 import dev.cairn.core.tracking.ScalarPoint;
 import dev.cairn.core.tracking.Series;
+import dev.cairn.core.training.TorchThreads;
 import dev.cairn.server.Platform;
 import dev.cairn.server.bus.Addresses;
 import dev.cairn.server.bus.MetricBatch;
@@ -411,7 +412,7 @@ public final class SweepControllerVerticle extends VerticleBase {
   /** The trial's run, with its params resolved against the plugins (or the error that stops it). */
   private NewTrial newTrialRun(
       ActiveSweep s, String name, String text, Map<String, Object> params) {
-    dev.cairn.core.training.TorchThreads.configureDefaults(); // before libtorch loads
+    TorchThreads.configureDefaults(); // before libtorch loads
     Map<String, String> provenance = Provenance.collect(null, platform.plugins().pluginVersions());
     Map<String, String> flat = new LinkedHashMap<>();
     String error = null;

@@ -11,6 +11,7 @@ import dev.cairn.server.http.ApiException;
 import dev.cairn.server.http.RunLimits;
 import dev.cairn.server.http.ServerLimits;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +128,7 @@ final class SweepLimits {
   /** The values of a domain that can make a trial largest. */
   static List<Object> largest(Domain d) {
     if (d instanceof Domain.Fixed f) {
-      return java.util.Collections.singletonList(f.value());
+      return Collections.singletonList(f.value());
     }
     if (d instanceof Domain.Categorical c) {
       if (c.values().stream().allMatch(v -> v instanceof Number)) {

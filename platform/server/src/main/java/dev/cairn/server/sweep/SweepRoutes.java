@@ -15,6 +15,7 @@ import dev.cairn.server.http.RunLimits;
 import dev.cairn.server.http.ServerLimits;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -237,7 +238,7 @@ public final class SweepRoutes {
         case 400 -> new ApiException(400, "invalid_sweep", r.getMessage());
         case 404 -> ApiException.notFound(r.getMessage());
         default ->
-            r.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
+            r.failureType() == ReplyFailure.NO_HANDLERS
                 ? new ApiException(409, "conflict", "this server runs no sweep controller")
                 : e;
       };

@@ -12,6 +12,7 @@ import dev.cairn.core.training.TrainingRunner;
 import dev.cairn.spi.SpecException;
 import java.nio.file.Path;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,7 @@ final class TrialRunner {
    * and refuses a second one), so trials in one JVM take turns; parallel trials need several JVMs
    * (cluster workers, or the local ones {@code cairn sweep} starts).
    */
-  static final java.util.concurrent.locks.ReentrantLock TRAINING =
-      new java.util.concurrent.locks.ReentrantLock(true);
+  static final ReentrantLock TRAINING = new ReentrantLock(true);
 
   /** Why a trial was asked to stop; the first request wins. */
   enum Stop {

@@ -1,5 +1,6 @@
 package dev.cairn.server.sweep;
 
+import dev.cairn.core.spec.SpecResolver;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -8,6 +9,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -67,8 +69,8 @@ public final class TrialWorkerVerticle extends VerticleBase {
   /** A node that trains with the given plugins and data directory. */
   public static TrialWorkerVerticle create(
       Settings settings,
-      dev.cairn.core.spec.SpecResolver resolver,
-      java.nio.file.Path dataDir,
+      SpecResolver resolver,
+      Path dataDir,
       boolean offline,
       Runnable onHeadLost) {
     return new TrialWorkerVerticle(

@@ -1,6 +1,7 @@
 package dev.cairn.server.tracking;
 
 import dev.cairn.core.tracking.RunStatus;
+import dev.cairn.server.Platform;
 import dev.cairn.server.bus.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -74,8 +75,7 @@ final class HeartbeatWatch {
    */
   static boolean revivable(String message) {
     return message != null
-        && (message.startsWith(MESSAGE_PREFIX)
-            || message.equals(dev.cairn.server.Platform.ABANDONED_MESSAGE));
+        && (message.startsWith(MESSAGE_PREFIX) || message.equals(Platform.ABANDONED_MESSAGE));
   }
 
   private void sweep() {

@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -184,7 +185,7 @@ class ClusterSecretTest {
         .isEqualTo("ok");
     for (String tamper : List.of("runId", "unsign")) {
       ExecutionException e =
-          org.junit.jupiter.api.Assertions.assertThrows(
+          Assertions.assertThrows(
               ExecutionException.class,
               () ->
                   await(

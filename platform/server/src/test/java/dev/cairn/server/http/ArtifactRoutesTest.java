@@ -7,6 +7,7 @@ import dev.cairn.server.CairnOptions;
 import dev.cairn.server.Platform;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -77,7 +79,7 @@ class ArtifactRoutesTest {
   HttpResponse<byte[]> send(String method, String path, byte[] body, String token)
       throws Exception {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(java.time.Duration.ofSeconds(60));
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -223,9 +225,7 @@ class ArtifactRoutesTest {
         HttpRequest.newBuilder(
                 URI.create(base + "/api/tracking/runs/" + run + "/artifacts/streamed.bin"))
             .header("Authorization", "Bearer " + writeToken)
-            .PUT(
-                HttpRequest.BodyPublishers.ofInputStream(
-                    () -> new java.io.ByteArrayInputStream(big)))
+            .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
             .build();
     HttpResponse<String> r = http.send(chunked, HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(413);

@@ -11,9 +11,11 @@ import dev.cairn.server.CairnOptions;
 import dev.cairn.server.Platform;
 import dev.cairn.server.sweep.SweepControllerVerticle;
 import dev.cairn.server.sweep.SweepHead;
+import dev.cairn.server.tracking.TrackingRoutes;
 import dev.cairn.spi.SpecException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -341,7 +343,7 @@ class HostileInputTest {
             "/api/models/" + modelId + "/predict",
             ModelsApi.MAX_PREDICT_BYTES,
             "/api/tracking/runs/" + runId + "/scalars",
-            (long) dev.cairn.server.tracking.TrackingRoutes.MAX_BODY_BYTES,
+            (long) TrackingRoutes.MAX_BODY_BYTES,
             "/api/runs",
             (long) ApiVerticle.MAX_BODY_BYTES);
     for (var e : limits.entrySet()) {
@@ -924,9 +926,7 @@ class HostileInputTest {
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(60))
             .header("Content-Type", "application/octet-stream")
-            .POST(
-                HttpRequest.BodyPublishers.ofInputStream(
-                    () -> new java.io.ByteArrayInputStream(body)))
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }

@@ -20,6 +20,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -302,7 +303,7 @@ class OpenInferenceConformanceTest {
 
   /** Length-prefixed BYTES elements as UTF-8 text. */
   static List<String> strings(ByteBuffer b) {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     while (b.remaining() >= 4) {
       byte[] e = new byte[b.getInt()];
       b.get(e);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.cairn.core.onnx.ExecutionProviders;
 import dev.cairn.server.CairnOptions;
 import dev.cairn.server.Platform;
 import io.vertx.core.json.JsonArray;
@@ -290,7 +291,7 @@ class OpenInferenceProtocolTest {
                     400)
                 .getString("error"))
         .isEqualTo("execution provider 'gpu' is not allowed; one of: auto, cpu, cuda");
-    if (!dev.cairn.core.onnx.ExecutionProviders.cudaBuiltIn()) {
+    if (!ExecutionProviders.cudaBuiltIn()) {
       assertThat(
               infer(
                       "identity-float",
@@ -327,7 +328,7 @@ class OpenInferenceProtocolTest {
                 .put("parameters", new JsonObject().put("provider", "cpu")),
             200);
     assertThat(onCpu.getJsonObject("parameters").getString("provider")).isEqualTo("cpu");
-    if (!dev.cairn.core.onnx.ExecutionProviders.cudaBuiltIn()) {
+    if (!ExecutionProviders.cudaBuiltIn()) {
       String error =
           infer("wants-cuda", request("FP32", new JsonArray("[1,2]")), 503).getString("error");
       assertThat(error)

@@ -2,14 +2,18 @@ package dev.cairn.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.core.security.SecurityStore;
+import dev.cairn.core.tracking.NewRun;
 import dev.cairn.server.CairnOptions;
 import dev.cairn.server.Platform;
 import dev.cairn.server.sweep.SweepControllerVerticle;
 import dev.cairn.server.sweep.SweepHead;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -258,7 +262,7 @@ class ServerGuardsTest {
                           URI.create("http://127.0.0.1:" + capped.actualPort() + "/api/health"))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           Thread.sleep(100);
         }
       }
@@ -380,12 +384,10 @@ class ServerGuardsTest {
     String id =
         platform
             .store()
-            .createRun(
-                new dev.cairn.core.tracking.NewRun(
-                    "queue", "waiting", "", null, 1, "cpu", null, null))
+            .createRun(new NewRun("queue", "waiting", "", null, 1, "cpu", null, null))
             .id();
     if (!owner.equals("local")) {
-      platform.security().setOwner(dev.cairn.core.security.SecurityStore.Owned.RUN, id, owner);
+      platform.security().setOwner(SecurityStore.Owned.RUN, id, owner);
     }
     return id;
   }
@@ -406,7 +408,7 @@ class ServerGuardsTest {
       }
     } catch (SocketTimeoutException e) {
       return false;
-    } catch (java.net.SocketException e) {
+    } catch (SocketException e) {
       return true; // reset by the server
     }
   }

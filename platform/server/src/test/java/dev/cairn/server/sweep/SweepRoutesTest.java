@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,8 +146,8 @@ class SweepRoutesTest {
     // firstStoredAt is timing instrumentation: a trial that ends before the writer's periodic flush
     // has none (its points are flushed by markEnded), so only its order is checked when present
     if (t.getString("firstStoredAt") != null) {
-      assertThat(java.time.Instant.parse(t.getString("firstStoredAt")))
-          .isAfterOrEqualTo(java.time.Instant.parse(t.getString("firstMetricAt")));
+      assertThat(Instant.parse(t.getString("firstStoredAt")))
+          .isAfterOrEqualTo(Instant.parse(t.getString("firstMetricAt")));
     }
     JsonObject run = get("/api/runs/" + t.getString("runId"));
     assertThat(run.getString("name")).isEqualTo("api-1");

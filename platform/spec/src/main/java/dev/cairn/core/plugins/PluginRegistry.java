@@ -3,15 +3,18 @@ package dev.cairn.core.plugins;
 import dev.cairn.spi.CairnExtension;
 import dev.cairn.spi.SpecException;
 import dev.cairn.spi.Suggest;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.PluginManager;
@@ -69,7 +72,7 @@ public final class PluginRegistry implements AutoCloseable {
             .filter(p -> p.toString().endsWith(".jar") || p.toString().endsWith(".zip"))
             .sorted()
             .forEach(this::loadOne);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         problems.add(new PluginProblem(pluginsDir.toString(), "plugins folder", e.toString()));
       }
     }
@@ -180,7 +183,7 @@ public final class PluginRegistry implements AutoCloseable {
   /** Extensions of a kind, by id. */
   public List<InstalledExtension> list(ExtensionKind kind) {
     return byKind.get(kind).values().stream()
-        .sorted(java.util.Comparator.comparing(InstalledExtension::id))
+        .sorted(Comparator.comparing(InstalledExtension::id))
         .toList();
   }
 
@@ -195,7 +198,7 @@ public final class PluginRegistry implements AutoCloseable {
   public <T extends CairnExtension> T require(ExtensionKind kind, String id) {
     InstalledExtension found = byKind.get(kind).get(id);
     if (found == null) {
-      var installed = new java.util.TreeSet<>(byKind.get(kind).keySet());
+      var installed = new TreeSet<>(byKind.get(kind).keySet());
       String hint =
           Suggest.closest(id, installed).map(s -> " (did you mean '" + s + "'?)").orElse("");
       throw new SpecException(

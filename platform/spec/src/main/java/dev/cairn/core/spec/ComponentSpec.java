@@ -1,5 +1,6 @@
 package dev.cairn.core.spec;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -11,9 +12,6 @@ import java.util.Objects;
 public record ComponentSpec(String plugin, Map<String, Object> params) {
   public ComponentSpec {
     Objects.requireNonNull(plugin, "plugin");
-    params =
-        params == null
-            ? Map.of()
-            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    params = params == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(params));
   }
 }

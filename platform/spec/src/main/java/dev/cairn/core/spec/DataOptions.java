@@ -1,6 +1,7 @@
 package dev.cairn.core.spec;
 
 import dev.cairn.spi.SpecException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -131,7 +132,7 @@ public record DataOptions(
     double mixup =
         SpecValues.number(
             "dataset.mixup", section.get("mixup"), 0, 0, false, Double.POSITIVE_INFINITY);
-    List<Integer> classes = new java.util.ArrayList<>();
+    List<Integer> classes = new ArrayList<>();
     if (section.get("classes") != null) {
       if (!(section.get("classes") instanceof List<?> list)) {
         throw new SpecException(

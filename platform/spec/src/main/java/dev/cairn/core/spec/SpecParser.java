@@ -1,11 +1,13 @@
 package dev.cairn.core.spec;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cairn.spi.SpecException;
 import dev.cairn.spi.Suggest;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -55,8 +57,7 @@ public final class SpecParser {
 
   // duplicate keys are an error: with the default, the last of two `epochs:` silently wins
   private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private SpecParser() {}
 
@@ -142,16 +143,16 @@ public final class SpecParser {
    * is the merged spec (what the run records and what an export or resume reads back). Without
    * variants, the one spec of {@link #parse}.
    */
-  public static java.util.List<ExperimentSpec> parseAll(String text, String defaultName) {
+  public static List<ExperimentSpec> parseAll(String text, String defaultName) {
     Map<String, Object> root = readTree(text);
     if (!root.containsKey("variants")) {
-      return java.util.List.of(parse(text, defaultName));
+      return List.of(parse(text, defaultName));
     }
     return SpecVariants.expand(root, defaultName).stream().map(v -> parse(v, defaultName)).toList();
   }
 
   /** {@link #parseAll} of a file; the run name defaults to the file name without extension. */
-  public static java.util.List<ExperimentSpec> parseAllFile(Path file) throws IOException {
+  public static List<ExperimentSpec> parseAllFile(Path file) throws IOException {
     String text = readSpecFile(file);
     return parseAll(text, file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", ""));
   }
@@ -168,7 +169,7 @@ public final class SpecParser {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new SpecException("spec", "file not found: " + file);
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       throw new SpecException("spec", file + " is not UTF-8 text; expected a YAML spec file");
     } catch (IOException e) {
       throw new SpecException(

@@ -1,6 +1,7 @@
 package dev.cairn.core.spec;
 
 import dev.cairn.spi.SpecException;
+import dev.cairn.spi.Suggest;
 import java.util.List;
 import java.util.Map;
 
@@ -13,9 +14,7 @@ final class SpecValues {
     for (String key : section.keySet()) {
       if (!allowed.contains(key)) {
         String hint =
-            dev.cairn.spi.Suggest.closest(key, allowed)
-                .map(s -> "did you mean '" + s + "'? ")
-                .orElse("");
+            Suggest.closest(key, allowed).map(s -> "did you mean '" + s + "'? ").orElse("");
         throw new SpecException(
             field + "." + key, "unknown field; " + hint + "allowed: " + String.join(", ", allowed));
       }
@@ -81,10 +80,7 @@ final class SpecValues {
   static String choice(String field, Object value, String dflt, List<String> choices) {
     String s = text(field, value, dflt);
     if (!choices.contains(s)) {
-      String hint =
-          dev.cairn.spi.Suggest.closest(s, choices)
-              .map(c -> " (did you mean '" + c + "'?)")
-              .orElse("");
+      String hint = Suggest.closest(s, choices).map(c -> " (did you mean '" + c + "'?)").orElse("");
       throw new SpecException(
           field, "'" + s + "' is not allowed" + hint + "; one of: " + String.join(", ", choices));
     }

@@ -7,6 +7,7 @@ import dev.cairn.spi.SpecException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -145,7 +146,7 @@ class BadSpecCorpusTest {
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void theCorpusIsLargeAndValidNumbersStillParse() {
     assertThat(corpus().count()).isGreaterThanOrEqualTo(100);
     ExperimentSpec s =
@@ -156,7 +157,7 @@ class BadSpecCorpusTest {
         .isEqualTo(Long.MIN_VALUE);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void outOfRangeNamesTheRange() {
     Throwable t =
         catchThrowable(() -> SpecParser.parse("epochs: 99999999999999999999999\n" + rest(), "x"));

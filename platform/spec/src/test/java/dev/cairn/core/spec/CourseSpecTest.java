@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.spi.SpecException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Dataset-wide options, the training section and variants. */
@@ -116,8 +117,7 @@ class CourseSpecTest {
         .extracting(ExperimentSpec::name)
         .containsExactly("race-sgd", "race-momentum", "race-adam", "race-v4");
     assertThat(specs).extracting(ExperimentSpec::experiment).containsOnly("optimizers");
-    assertThat(specs.get(0).optimizer().params())
-        .containsExactlyEntriesOf(java.util.Map.of("lr", 0.1));
+    assertThat(specs.get(0).optimizer().params()).containsExactlyEntriesOf(Map.of("lr", 0.1));
     assertThat(specs.get(1).optimizer().params())
         .containsEntry("lr", 0.1)
         .containsEntry("momentum", 0.9);

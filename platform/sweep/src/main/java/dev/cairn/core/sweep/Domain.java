@@ -1,6 +1,8 @@
 package dev.cairn.core.sweep;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
@@ -32,7 +34,7 @@ public sealed interface Domain {
 
     @Override
     public List<Object> gridValues() {
-      return java.util.Collections.singletonList(value);
+      return Collections.singletonList(value);
     }
 
     @Override
@@ -48,7 +50,7 @@ public sealed interface Domain {
    */
   record Categorical(List<Object> values, double[] probabilities) implements Domain {
     public Categorical {
-      values = java.util.Collections.unmodifiableList(new ArrayList<>(values));
+      values = Collections.unmodifiableList(new ArrayList<>(values));
       if (probabilities != null && probabilities.length != values.size()) {
         throw new IllegalArgumentException("one probability per value");
       }
@@ -100,19 +102,17 @@ public sealed interface Domain {
     public boolean equals(Object o) {
       return o instanceof Categorical c
           && c.values.equals(values)
-          && java.util.Arrays.equals(c.probabilities, probabilities);
+          && Arrays.equals(c.probabilities, probabilities);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(values, java.util.Arrays.hashCode(probabilities));
+      return Objects.hash(values, Arrays.hashCode(probabilities));
     }
 
     @Override
     public String toString() {
-      return "Categorical"
-          + values
-          + (probabilities == null ? "" : java.util.Arrays.toString(probabilities));
+      return "Categorical" + values + (probabilities == null ? "" : Arrays.toString(probabilities));
     }
   }
 

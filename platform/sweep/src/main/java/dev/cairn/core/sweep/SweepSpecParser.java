@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cairn.core.spec.ExperimentSpec;
+import dev.cairn.core.spec.SpecNumbers;
 import dev.cairn.core.spec.SpecParser;
 import dev.cairn.spi.SpecException;
 import dev.cairn.spi.Suggest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -279,7 +281,7 @@ public final class SweepSpecParser {
     List<String> names = new ArrayList<>(SpecParser.topLevelKeys());
     names.removeAll(List.of("name", "experiment", "description"));
     names.sort(null);
-    if (names.contains(head) && java.util.Arrays.stream(parts).noneMatch(String::isBlank)) {
+    if (names.contains(head) && Arrays.stream(parts).noneMatch(String::isBlank)) {
       return;
     }
     String hint = Suggest.closest(head, names).map(s -> "did you mean '" + s + "'? ").orElse("");
@@ -663,7 +665,7 @@ public final class SweepSpecParser {
 
   private static long integer(
       Map<String, Object> m, String key, long dflt, long min, long max, String field) {
-    return dev.cairn.core.spec.SpecNumbers.integer(field, m.get(key), dflt, min, max);
+    return SpecNumbers.integer(field, m.get(key), dflt, min, max);
   }
 
   private static boolean integral(Number n) {

@@ -2,6 +2,7 @@ package dev.cairn.core.sweep;
 
 import dev.cairn.core.sweep.internal.ParzenEstimator;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -161,7 +162,7 @@ public final class TpeSampler implements Sampler {
   static double[] defaultWeights(int n) {
     double[] w = new double[n];
     if (n < 25) {
-      java.util.Arrays.fill(w, 1.0);
+      Arrays.fill(w, 1.0);
       return w;
     }
     int ramp = n - 25;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class ParameterImportanceTest {
@@ -42,7 +43,7 @@ class ParameterImportanceTest {
             result.importances().stream()
                 .mapToDouble(ParameterImportance.Importance::importance)
                 .sum())
-        .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        .isCloseTo(1.0, Offset.offset(1e-9));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.cairn.core.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -96,7 +97,7 @@ class PrunersTest {
     for (int n = 1; n <= 400; n++) {
       counts[hb.bracketOf(n)]++;
     }
-    assertThat(java.util.Arrays.stream(counts).min().orElseThrow()).isPositive();
+    assertThat(Arrays.stream(counts).min().orElseThrow()).isPositive();
     assertThat(counts[0]).isGreaterThan(counts[3]);
     // two trials in different brackets never compete
     int a = 1;

@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -377,7 +378,7 @@ public final class TbImporter {
           double[] limits =
               h.bucketLimit().length == c.length
                   ? h.bucketLimit()
-                  : java.util.Arrays.copyOf(h.bucketLimit(), c.length);
+                  : Arrays.copyOf(h.bucketLimit(), c.length);
           media.add(
               new MediaRecord.HistogramAt(
                   runId,

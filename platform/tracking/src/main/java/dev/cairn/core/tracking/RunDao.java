@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -190,22 +191,22 @@ final class RunDao {
    * Takes over QUEUED runs (not sweep trials) whose lease expired: renews their lease and returns
    * their ids in the order they were queued (oldest first).
    */
-  public static java.util.List<String> claimQueued(Connection c, Instant now, Instant expiredBefore)
+  public static List<String> claimQueued(Connection c, Instant now, Instant expiredBefore)
       throws SQLException {
-    java.util.List<String> ids = new java.util.ArrayList<>();
+    List<String> ids = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT id FROM runs WHERE status = 'QUEUED' AND (heartbeat_at IS NULL OR heartbeat_at <= ?)"
                 + " AND NOT EXISTS (SELECT 1 FROM sweep_trials t WHERE t.run_id = runs.id)"
                 + " ORDER BY created_at, id")) {
       Sql.setInstant(ps, 1, expiredBefore);
-      try (java.sql.ResultSet rs = ps.executeQuery()) {
+      try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           ids.add(rs.getString(1));
         }
       }
     }
-    java.util.List<String> claimed = new java.util.ArrayList<>();
+    List<String> claimed = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE runs SET heartbeat_at = ? WHERE id = ?"
@@ -223,7 +224,7 @@ final class RunDao {
   }
 
   /** Renews the lease of {@code runIds} that are still QUEUED or RUNNING. */
-  public static int heartbeat(Connection c, java.util.Collection<String> runIds, Instant now)
+  public static int heartbeat(Connection c, Collection<String> runIds, Instant now)
       throws SQLException {
     int renewed = 0;
     try (PreparedStatement ps =

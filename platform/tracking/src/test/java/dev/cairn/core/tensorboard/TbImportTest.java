@@ -10,13 +10,18 @@ import dev.cairn.core.tracking.Series;
 import dev.cairn.core.tracking.media.Histogram;
 import dev.cairn.core.tracking.media.MediaStore;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,7 +98,7 @@ class TbImportTest {
     }
     assertThat(media.images(runId, "samples"))
         .extracting(MediaStore.ImageInfo::width, MediaStore.ImageInfo::height)
-        .containsOnly(org.assertj.core.groups.Tuple.tuple(4, 3));
+        .containsOnly(Tuple.tuple(4, 3));
     List<MediaStore.HistogramEntry> histograms = media.histograms(runId, "weights");
     assertThat(histograms).hasSize(expected.path("histograms").path("weights").size());
     for (int i = 0; i < histograms.size(); i++) {
@@ -149,8 +154,7 @@ class TbImportTest {
     }
     assertThat(media.images(pt, "img"))
         .extracting(MediaStore.ImageInfo::width, MediaStore.ImageInfo::height)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(6, 8), org.assertj.core.groups.Tuple.tuple(6, 8));
+        .containsExactly(Tuple.tuple(6, 8), Tuple.tuple(6, 8));
     assertThat(media.histograms(pt, "weights"))
         .hasSize(2)
         .allSatisfy(h -> assertThat(h.histogram().count()).isEqualTo(1000));
@@ -207,7 +211,7 @@ class TbImportTest {
     // the last record cut in the middle, as by a writer still writing
     long[] last = records.get(records.size() - 1);
     int cut = (int) (last[0] + 12 + last[1] / 2);
-    Files.write(file, java.util.Arrays.copyOf(bytes, cut));
+    Files.write(file, Arrays.copyOf(bytes, cut));
 
     TbImporter.Summary s = importDir(logdir, "tb");
     assertThat(s.corrupt()).isEqualTo(2);
@@ -311,8 +315,8 @@ class TbImportTest {
   }
 
   static List<long[]> recordOffsets(byte[] bytes) {
-    List<long[]> out = new java.util.ArrayList<>();
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    List<long[]> out = new ArrayList<>();
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int at = 0;
     while (at + 12 <= bytes.length) {
       long len = b.getLong(at);

@@ -3,6 +3,7 @@ package dev.cairn.core.tracking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +30,7 @@ class H2TrackingStoreCrashTest {
         assertThat(series.values()[i]).isEqualTo(TestRuns.value(i));
       }
 
-      assertThat(store.failAbandonedRuns("the server stopped", java.time.Duration.ZERO))
-          .isEqualTo(1);
+      assertThat(store.failAbandonedRuns("the server stopped", Duration.ZERO)).isEqualTo(1);
       RunRecord run = store.getRun(runId).orElseThrow();
       assertThat(run.status()).isEqualTo(RunStatus.FAILED);
       assertThat(run.message()).isEqualTo("the server stopped");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +141,7 @@ class H2TrackingStoreRunsTest {
     store.markRunning(running.id(), "cpu");
     store.markEnded(finished.id(), RunStatus.FINISHED, null);
 
-    assertThat(store.failAbandonedRuns("server restarted", java.time.Duration.ZERO)).isEqualTo(1);
+    assertThat(store.failAbandonedRuns("server restarted", Duration.ZERO)).isEqualTo(1);
 
     RunRecord failed = store.getRun(running.id()).orElseThrow();
     assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
@@ -152,7 +153,7 @@ class H2TrackingStoreRunsTest {
 
   @Test
   void queuedRunsOfADeadProcessAreClaimedOnceOldestFirst() throws Exception {
-    List<String> ids = new java.util.ArrayList<>();
+    List<String> ids = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       ids.add(store.createRun(newRun("e", "q" + i)).id());
     }
@@ -161,10 +162,10 @@ class H2TrackingStoreRunsTest {
     // are claimed
     try (H2TrackingStore next = H2TrackingStore.openInDirectory(dataDir)) {
       assertThat(next.claimQueuedRuns()).as("leases still fresh").isEmpty();
-      assertThat(next.failAbandonedRuns("dead", java.time.Duration.ZERO))
+      assertThat(next.failAbandonedRuns("dead", Duration.ZERO))
           .as("queued runs are not failed")
           .isZero();
-      assertThat(next.claimQueuedRuns(java.time.Duration.ZERO)).containsExactlyElementsOf(ids);
+      assertThat(next.claimQueuedRuns(Duration.ZERO)).containsExactlyElementsOf(ids);
       assertThat(next.claimQueuedRuns()).as("claimed: leased by this process now").isEmpty();
       assertThat(next.ownedRuns()).containsExactlyInAnyOrderElementsOf(ids);
     }

@@ -1,5 +1,7 @@
 package dev.cairn.core.system;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -10,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SystemSampler {
   private static final double MB = 1024.0 * 1024.0;
-  private final com.sun.management.OperatingSystemMXBean os;
+  private final OperatingSystemMXBean os;
   private final Path nvidiaSmi;
   private boolean gpuFailed;
   private long lastCpuNanos = -1;
@@ -44,7 +47,7 @@ public final class SystemSampler {
   /** With an explicit {@code nvidia-smi} (null: no GPU metrics). */
   public SystemSampler(Path nvidiaSmi) {
     var bean = ManagementFactory.getOperatingSystemMXBean();
-    this.os = bean instanceof com.sun.management.OperatingSystemMXBean sun ? sun : null;
+    this.os = bean instanceof OperatingSystemMXBean sun ? sun : null;
     this.nvidiaSmi = nvidiaSmi;
   }
 
@@ -134,11 +137,11 @@ public final class SystemSampler {
     }
   }
 
-  private static java.util.Optional<Double> number(String s) {
+  private static Optional<Double> number(String s) {
     try {
-      return java.util.Optional.of(Double.parseDouble(s));
+      return Optional.of(Double.parseDouble(s));
     } catch (NumberFormatException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 
@@ -147,7 +150,7 @@ public final class SystemSampler {
     if (path == null) {
       return null;
     }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator)) {
       if (dir.isEmpty()) {
         continue;
       }

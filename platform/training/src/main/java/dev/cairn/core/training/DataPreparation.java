@@ -5,9 +5,13 @@ import dev.cairn.spi.DatasetInfo;
 import dev.cairn.spi.DatasetSplits;
 import dev.cairn.spi.SpecException;
 import dev.cairn.spi.Split;
+import dev.cairn.spi.Task;
 import dev.cairn.spi.Tensor;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * The dataset-wide options that change the splits themselves, applied once after loading: a seeded
@@ -88,12 +92,12 @@ public final class DataPreparation {
   }
 
   /** Only the examples of {@code classes}, relabelled 0, 1, ... in that order. */
-  private static DatasetSplits keepClasses(DatasetSplits data, java.util.List<Integer> classes) {
+  private static DatasetSplits keepClasses(DatasetSplits data, List<Integer> classes) {
     DatasetInfo info = data.info();
-    if (info.task() != dev.cairn.spi.Task.CLASSIFICATION) {
+    if (info.task() != Task.CLASSIFICATION) {
       throw new SpecException("dataset.classes", "needs a classification dataset");
     }
-    java.util.List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (int c : classes) {
       if (c >= info.numClasses()) {
         throw new SpecException(
@@ -114,15 +118,15 @@ public final class DataPreparation {
         data.test() == null ? null : keepClasses(data.test(), classes));
   }
 
-  private static Split keepClasses(Split split, java.util.List<Integer> classes) {
+  private static Split keepClasses(Split split, List<Integer> classes) {
     float[] labels = split.labels().data();
     int[] newLabel = new int[classes.stream().mapToInt(Integer::intValue).max().orElse(0) + 1];
-    java.util.Arrays.fill(newLabel, -1);
+    Arrays.fill(newLabel, -1);
     for (int i = 0; i < classes.size(); i++) {
       newLabel[classes.get(i)] = i;
     }
     int[] keep =
-        java.util.stream.IntStream.range(0, labels.length)
+        IntStream.range(0, labels.length)
             .filter(i -> (int) labels[i] < newLabel.length && newLabel[(int) labels[i]] >= 0)
             .toArray();
     Split picked = pick(split, keep);

@@ -2,8 +2,10 @@ package dev.cairn.core.training;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.util.cuda.CudaUtils;
 import dev.cairn.core.spec.DeviceChoice;
 import dev.cairn.spi.SpecException;
+import java.lang.management.MemoryUsage;
 
 /** Maps a spec's device choice to a DJL device without touching a GPU that is not there. */
 public final class Devices {
@@ -42,7 +44,7 @@ public final class Devices {
     }
     long free;
     try {
-      java.lang.management.MemoryUsage usage = ai.djl.util.cuda.CudaUtils.getGpuMemory(device);
+      MemoryUsage usage = CudaUtils.getGpuMemory(device);
       free = usage.getMax() - usage.getUsed();
     } catch (RuntimeException e) {
       return Device.cpu(); // memory unknown: keep the data where it surely fits

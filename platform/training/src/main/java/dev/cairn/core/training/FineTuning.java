@@ -10,6 +10,7 @@ import dev.cairn.spi.SpecException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.Set;
 
@@ -120,7 +121,7 @@ final class FineTuning {
     }
     Path runs = dataDir.resolve("runs");
     Path best = null;
-    java.nio.file.attribute.FileTime newest = null;
+    FileTime newest = null;
     if (Files.isDirectory(runs)) {
       try (var dirs = Files.list(runs)) {
         for (Path dir : dirs.toList()) {

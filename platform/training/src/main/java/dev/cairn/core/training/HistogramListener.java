@@ -8,6 +8,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.util.Pair;
 import dev.cairn.core.tracking.media.Histogram;
+import java.lang.reflect.Field;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -68,7 +69,7 @@ final class HistogramListener extends TrainingListenerAdapter {
    */
   private static ParameterStore parameterStore(Trainer trainer) {
     try {
-      java.lang.reflect.Field field = Trainer.class.getDeclaredField("parameterStore");
+      Field field = Trainer.class.getDeclaredField("parameterStore");
       field.setAccessible(true);
       return (ParameterStore) field.get(trainer);
     } catch (ReflectiveOperationException | RuntimeException e) {

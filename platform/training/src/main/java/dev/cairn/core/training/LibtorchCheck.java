@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -69,7 +70,7 @@ public final class LibtorchCheck {
       if (in == null) {
         return Optional.empty();
       }
-      var props = new java.util.Properties();
+      var props = new Properties();
       props.load(in);
       return Optional.ofNullable(props.getProperty("jni_version"));
     } catch (IOException e) {

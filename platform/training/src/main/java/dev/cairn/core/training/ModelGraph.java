@@ -2,6 +2,7 @@ package dev.cairn.core.training;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +30,7 @@ public final class ModelGraph {
    * batchFlatten).
    */
   static String type(Block block) {
-    if (block instanceof ai.djl.nn.LambdaBlock lambda
+    if (block instanceof LambdaBlock lambda
         && lambda.getName() != null
         && !lambda.getName().isBlank()
         && !lambda.getName().equals("anonymous")) {

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import java.util.Arrays;
 
 /**
  * The model with input standardisation in front: {@code model((x − mean) / std)}, with one mean and
@@ -53,7 +54,7 @@ public final class NormalizeBlock extends AbstractBlock {
 
   static Shape statsShape(long[] exampleShape) {
     long[] dims = new long[exampleShape.length + 1];
-    java.util.Arrays.fill(dims, 1);
+    Arrays.fill(dims, 1);
     int axis = channelAxis(exampleShape);
     dims[axis + 1] = exampleShape[axis];
     return new Shape(dims);

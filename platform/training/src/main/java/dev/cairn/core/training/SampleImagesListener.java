@@ -2,9 +2,11 @@ package dev.cairn.core.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import dev.cairn.core.tracking.media.PngWriter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -74,13 +76,8 @@ final class SampleImagesListener extends TrainingListenerAdapter {
         continue;
       }
       try (NDArray argMax = predictions.head().argMax(1)) {
-        long[] predicted = argMax.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
-        float[] truth =
-            entry
-                .getValue()
-                .head()
-                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-                .toFloatArray();
+        long[] predicted = argMax.toType(DataType.INT64, false).toLongArray();
+        float[] truth = entry.getValue().head().toType(DataType.FLOAT32, false).toFloatArray();
         for (int i = 0; i < predicted.length && i < truth.length; i++) {
           int t = (int) truth[i];
           int p = (int) predicted[i];
@@ -118,7 +115,7 @@ final class SampleImagesListener extends TrainingListenerAdapter {
     firstBatch = true;
     sampleData = null;
     for (long[] row : confusion) {
-      java.util.Arrays.fill(row, 0);
+      Arrays.fill(row, 0);
     }
   }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
+import ai.djl.training.tracker.Tracker;
 import dev.cairn.core.tracking.ScalarPoint;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
@@ -23,7 +24,7 @@ final class TrackingListener extends TrainingListenerAdapter {
   private final MetricSink sink;
   private final TrainingObserver observer;
   private final CapturingLoss loss;
-  private final ai.djl.training.tracker.Tracker learningRate;
+  private final Tracker learningRate;
   private final int logEvery;
   private final int epochs;
   private final int batchesPerEpoch;
@@ -48,7 +49,7 @@ final class TrackingListener extends TrainingListenerAdapter {
       MetricSink sink,
       TrainingObserver observer,
       CapturingLoss loss,
-      ai.djl.training.tracker.Tracker learningRate,
+      Tracker learningRate,
       int logEvery,
       int epochs,
       int batchesPerEpoch,

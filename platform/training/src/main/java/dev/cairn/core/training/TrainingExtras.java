@@ -20,6 +20,7 @@ import dev.cairn.spi.OptimizerContext;
 import dev.cairn.spi.SpecException;
 import dev.cairn.spi.Task;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -272,7 +273,7 @@ final class TrainingExtras {
    */
   private static void skipGradientCheck(Trainer trainer) {
     try {
-      java.lang.reflect.Field checked = Trainer.class.getDeclaredField("gradientsChecked");
+      Field checked = Trainer.class.getDeclaredField("gradientsChecked");
       checked.setAccessible(true);
       checked.setBoolean(trainer, true);
     } catch (ReflectiveOperationException | RuntimeException e) {

@@ -17,6 +17,7 @@ import ai.djl.translate.TranslateException;
 import ai.djl.util.Pair;
 import dev.cairn.core.spec.ExperimentSpec;
 import dev.cairn.core.spec.ResolvedSpec;
+import dev.cairn.core.system.SystemMetrics;
 import dev.cairn.spi.DatasetContext;
 import dev.cairn.spi.DatasetInfo;
 import dev.cairn.spi.DatasetSplits;
@@ -103,8 +104,7 @@ public final class TrainingRunner {
     SystemMetricsLogging.LockedSink sink = new SystemMetricsLogging.LockedSink(env.sink());
     Environment shared =
         new Environment(env.dataDir(), env.offline(), sink, env.observer(), env.cancelled());
-    dev.cairn.core.system.SystemMetrics system =
-        SystemMetricsLogging.start(systemEvery, runId, sink);
+    SystemMetrics system = SystemMetricsLogging.start(systemEvery, runId, sink);
     try {
       return trainWith(resolved, runId, shared, resume);
     } finally {

@@ -9,6 +9,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -90,7 +91,7 @@ final class WeightTransfer {
       return Set.of();
     }
     String prefix = last.substring(0, last.lastIndexOf('_') + 1);
-    Set<String> head = new java.util.LinkedHashSet<>();
+    Set<String> head = new LinkedHashSet<>();
     for (Pair<String, Parameter> p : block.getParameters()) {
       if (p.getKey().startsWith(prefix) && p.getKey().indexOf('_', prefix.length()) < 0) {
         head.add(p.getKey());

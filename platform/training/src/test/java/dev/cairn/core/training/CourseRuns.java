@@ -6,12 +6,16 @@ import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecParser;
 import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.core.tracking.ScalarPoint;
+import dev.cairn.core.tracking.media.MediaRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** Real trainings with the built-in plugins (test class path), metrics collected in memory. */
 final class CourseRuns implements AutoCloseable {
@@ -26,22 +30,21 @@ final class CourseRuns implements AutoCloseable {
   static final class Recorded implements MetricSink {
     final List<ScalarPoint> points = Collections.synchronizedList(new ArrayList<>());
     final Map<String, String> params = Collections.synchronizedMap(new LinkedHashMap<>());
-    final List<dev.cairn.core.tracking.media.MediaRecord> media =
-        Collections.synchronizedList(new ArrayList<>());
+    final List<MediaRecord> media = Collections.synchronizedList(new ArrayList<>());
     TrainingResult result;
 
     @Override
-    public void acceptMedia(dev.cairn.core.tracking.media.MediaRecord record) {
+    public void acceptMedia(MediaRecord record) {
       media.add(record);
     }
 
     /** Distinct steps of the histograms logged. */
-    java.util.SortedSet<Long> histogramSteps() {
+    SortedSet<Long> histogramSteps() {
       synchronized (media) {
         return media.stream()
-            .filter(m -> m instanceof dev.cairn.core.tracking.media.MediaRecord.HistogramAt)
-            .map(m -> ((dev.cairn.core.tracking.media.MediaRecord.HistogramAt) m).step())
-            .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+            .filter(m -> m instanceof MediaRecord.HistogramAt)
+            .map(m -> ((MediaRecord.HistogramAt) m).step())
+            .collect(Collectors.toCollection(TreeSet::new));
       }
     }
 

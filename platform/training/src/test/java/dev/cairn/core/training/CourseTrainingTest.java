@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.cairn.spi.SpecException;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import javax.imageio.ImageIO;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,7 +89,7 @@ class CourseTrainingTest {
     List<Long> steps = run.steps("system/heap_used_mb");
     assertThat(steps).isSorted().doesNotHaveDuplicates();
     boolean gpu =
-        java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+        Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
             .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, "nvidia-smi")));
     if (!gpu) { // absent, not zero
       assertThat(run.points).noneMatch(p -> p.tag().startsWith("system/gpu"));
@@ -215,25 +220,19 @@ class CourseTrainingTest {
         .satisfies(
             v ->
                 assertThat(v)
-                    .isCloseTo(
-                        run.result.metrics().get("test/accuracy"),
-                        org.assertj.core.data.Offset.offset(1e-6)));
+                    .isCloseTo(run.result.metrics().get("test/accuracy"), Offset.offset(1e-6)));
     assertThat(run.series("train/loss"))
         .last()
         .satisfies(
             v ->
                 assertThat(v)
-                    .isCloseTo(
-                        run.result.metrics().get("train/loss"),
-                        org.assertj.core.data.Offset.offset(1e-6)));
+                    .isCloseTo(run.result.metrics().get("train/loss"), Offset.offset(1e-6)));
     assertThat(run.series("epoch/train_loss"))
         .last()
         .satisfies(
             v ->
                 assertThat(v)
-                    .isCloseTo(
-                        run.result.metrics().get("epoch/train_loss"),
-                        org.assertj.core.data.Offset.offset(1e-6)));
+                    .isCloseTo(run.result.metrics().get("epoch/train_loss"), Offset.offset(1e-6)));
     var fold = runs.train(xor.replace("validation: 0.3", "folds: 4, fold: 3"), "fold");
     assertThat(fold.result.steps()).isEqualTo(8); // 75 train examples
   }
@@ -434,16 +433,13 @@ class CourseTrainingTest {
     Path images = data.resolve("images");
     for (String label : List.of("dark", "light")) {
       for (int i = 0; i < 6; i++) {
-        var img = new java.awt.image.BufferedImage(6, 6, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var img = new BufferedImage(6, 6, BufferedImage.TYPE_INT_RGB);
         var g = img.createGraphics();
-        g.setColor(
-            label.equals("dark")
-                ? new java.awt.Color(20 * i, 10, 10)
-                : new java.awt.Color(200, 180 + i, 250));
+        g.setColor(label.equals("dark") ? new Color(20 * i, 10, 10) : new Color(200, 180 + i, 250));
         g.fillRect(0, 0, 6, 6);
         g.dispose();
         Files.createDirectories(images.resolve(label));
-        javax.imageio.ImageIO.write(img, "png", images.resolve(label + "/" + i + ".png").toFile());
+        ImageIO.write(img, "png", images.resolve(label + "/" + i + ".png").toFile());
       }
     }
     String spec =

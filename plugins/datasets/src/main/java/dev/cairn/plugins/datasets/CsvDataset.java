@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,9 +140,7 @@ public class CsvDataset implements DatasetProvider {
   /** Class values in numeric order when they are numbers (2 before 10), else text order. */
   private static List<String> sortedClasses(List<String> values) {
     if (values.stream().allMatch(Table::isNumber)) {
-      return values.stream()
-          .sorted(java.util.Comparator.comparingDouble(Double::parseDouble))
-          .toList();
+      return values.stream().sorted(Comparator.comparingDouble(Double::parseDouble)).toList();
     }
     return values;
   }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Unpacks chosen files from a gzipped tar archive: only regular files whose base name is in the
@@ -52,7 +53,7 @@ final class TarGz {
           skip(in, padded, name);
         }
       }
-    } catch (java.util.zip.ZipException e) {
+    } catch (ZipException e) {
       throw new IOException(name + ": corrupt gzip data (" + e.getMessage() + ")", e);
     }
   }

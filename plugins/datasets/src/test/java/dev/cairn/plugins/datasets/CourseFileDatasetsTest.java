@@ -10,6 +10,7 @@ import dev.cairn.spi.DatasetProvider;
 import dev.cairn.spi.DatasetSplits;
 import dev.cairn.spi.Params;
 import dev.cairn.spi.SpecException;
+import dev.cairn.spi.Task;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
@@ -141,7 +143,7 @@ class CourseFileDatasetsTest {
   }
 
   private static Map<String, byte[]> cifarFiles() {
-    Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    Map<String, byte[]> files = new LinkedHashMap<>();
     for (int b = 0; b < 5; b++) {
       files.put(Cifar10Dataset.TRAIN_FILES.get(b), cifarRecords(2, 2 * b));
     }
@@ -292,7 +294,7 @@ class CourseFileDatasetsTest {
             "4,300,,400"));
     DatasetSplits splits =
         load(new CsvDataset(), Map.of("file", train.toString(), "ignore", "id"), true);
-    assertThat(splits.info().task()).isEqualTo(dev.cairn.spi.Task.REGRESSION);
+    assertThat(splits.info().task()).isEqualTo(Task.REGRESSION);
     // area (missing -> mean 200), zone one-hot [RL, RM, missing]
     assertThat(splits.train().features().shape()).containsExactly(4, 4);
     assertThat(splits.train().features().data())

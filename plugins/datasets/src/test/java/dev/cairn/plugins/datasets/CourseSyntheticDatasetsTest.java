@@ -9,6 +9,7 @@ import dev.cairn.spi.DatasetProvider;
 import dev.cairn.spi.DatasetSplits;
 import dev.cairn.spi.Params;
 import dev.cairn.spi.SpecException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ class CourseSyntheticDatasetsTest {
       return provider.load(
           Params.validate("dataset", provider.params(), raw),
           new DatasetContext(Path.of("unused"), seed, true));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AssertionError(e);
     }
   }

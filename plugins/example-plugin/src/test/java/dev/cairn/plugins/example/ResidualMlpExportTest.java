@@ -22,6 +22,7 @@ import dev.cairn.spi.Params;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,9 +70,7 @@ class ResidualMlpExportTest {
         out.get(actual);
         assertThat(actual).hasSize(expected.length);
         for (int i = 0; i < actual.length; i++) {
-          assertThat(actual[i])
-              .as("value %d", i)
-              .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
+          assertThat(actual[i]).as("value %d", i).isCloseTo(expected[i], Offset.offset(1e-5f));
         }
       }
     }

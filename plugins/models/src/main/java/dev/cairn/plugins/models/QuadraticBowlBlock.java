@@ -13,6 +13,7 @@ import dev.cairn.spi.Tracker;
 import dev.cairn.spi.TrainingHook;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code f(x) = Σ aᵢ xᵢ²} of the parameter x, repeated for every example: {@code [batch, 1]}.
@@ -83,7 +84,7 @@ final class QuadraticBowlBlock extends AbstractBlock implements TrainingHook {
         "trajectory",
         TrajectoryPlot.png(scales, start, path),
         String.format(
-            java.util.Locale.ROOT,
+            Locale.ROOT,
             "x = (%.3f, %.3f) after %d updates, f = %.4g",
             at[0],
             at[1],

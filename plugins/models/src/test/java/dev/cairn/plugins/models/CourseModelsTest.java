@@ -22,9 +22,15 @@ import ai.djl.util.Pair;
 import dev.cairn.spi.DatasetInfo;
 import dev.cairn.spi.ModelProvider;
 import dev.cairn.spi.SpecException;
+import dev.cairn.spi.Tracker;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -177,7 +183,7 @@ class CourseModelsTest {
     Map<String, Object> small = Map.of("blocks", List.of(2, 2), "channels", List.of(8, 16));
     Block residual = build(new ResNetModel(), FASHION, small);
     assertThat(forwardShape(manager, residual, FASHION, 2, true)).isEqualTo(new Shape(2, 10));
-    Map<String, Object> plainParams = new java.util.HashMap<>(small);
+    Map<String, Object> plainParams = new HashMap<>(small);
     plainParams.put("residual", false);
     Block plain = build(new ResNetModel(), FASHION, plainParams);
     assertThat(forwardShape(manager, plain, FASHION, 2, true)).isEqualTo(new Shape(2, 10));
@@ -278,8 +284,8 @@ class CourseModelsTest {
     List<String> scalars = new ArrayList<>();
     List<byte[]> images = new ArrayList<>();
     List<String> captions = new ArrayList<>();
-    dev.cairn.spi.Tracker tracker =
-        new dev.cairn.spi.Tracker() {
+    Tracker tracker =
+        new Tracker() {
           @Override
           public void logScalar(String tag, double value, long step) {
             scalars.add(tag + "@" + step + "=" + (float) value);
@@ -312,14 +318,13 @@ class CourseModelsTest {
         .containsExactly("-5.0,-2.0", "-4.0,1.0", "0.0,0.0");
     assertThat(captions)
         .containsExactly("trajectory@2: x = (0.000, 0.000) after 2 updates, f = 0.000");
-    java.awt.image.BufferedImage png =
-        javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(images.get(0)));
+    BufferedImage png = ImageIO.read(new ByteArrayInputStream(images.get(0)));
     // the view is ±7.5 on x1 (480 px: 32 px a unit) and ±3 on x2 (192 px)
     assertThat(png.getWidth()).isEqualTo(480);
     assertThat(png.getHeight()).isEqualTo(192);
-    java.awt.Color atStart = new java.awt.Color(png.getRGB(80, 160)); // (-5, -2): green
-    java.awt.Color atEnd = new java.awt.Color(png.getRGB(242, 96)); // (0, 0): red
-    java.awt.Color corner = new java.awt.Color(png.getRGB(2, 2)); // far from the path: shaded blue
+    Color atStart = new Color(png.getRGB(80, 160)); // (-5, -2): green
+    Color atEnd = new Color(png.getRGB(242, 96)); // (0, 0): red
+    Color corner = new Color(png.getRGB(2, 2)); // far from the path: shaded blue
     assertThat(atStart.getGreen())
         .isGreaterThan(atStart.getRed() + 60)
         .isGreaterThan(atStart.getBlue() + 30);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
@@ -131,7 +132,7 @@ class CourseOptimizersTest {
       try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
         NDArray w = manager.create(new float[] {1, 2});
         w.setRequiresGradient(true);
-        try (var collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+        try (var collector = Engine.getInstance().newGradientCollector()) {
           collector.backward(w.mul(w).sum());
         }
         optimizer.update("w", w, w.getGradient());

@@ -1,6 +1,7 @@
 package dev.cairn.server.cli;
 
 import dev.cairn.bench.TrainingOverheadBench;
+import dev.cairn.core.spec.LoggingOptions;
 import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecParser;
 import dev.cairn.core.training.EpochSummary;
@@ -60,7 +61,7 @@ public final class CliThroughServerBench {
                           Locale.ROOT,
                           TrainingOverheadBench.SPEC,
                           epochs,
-                          dev.cairn.core.spec.LoggingOptions.DEFAULT_SYSTEM_EVERY_SECONDS),
+                          LoggingOptions.DEFAULT_SYSTEM_EVERY_SECONDS),
                       "bench"));
       try (ServerRun runner = new ServerRun(link, options, platform.plugins())) {
         for (int r = 1; r <= rounds; r++) {

@@ -1,11 +1,13 @@
 package dev.cairn.core.onnx.convert;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import dev.cairn.spi.onnx.OnnxExportException;
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -78,7 +80,7 @@ public final class BlockAccess {
   private static List<Object> captures(LambdaBlock block, Object fn) {
     Field[] fields = fn.getClass().getDeclaredFields();
     List<Field> sorted = new ArrayList<>(Arrays.asList(fields));
-    sorted.removeIf(f -> java.lang.reflect.Modifier.isStatic(f.getModifiers()));
+    sorted.removeIf(f -> Modifier.isStatic(f.getModifiers()));
     // javac names captured values arg$1, arg$2, ... in capture order
     sorted.sort(Comparator.comparingInt(f -> captureIndex(f.getName())));
     List<Object> out = new ArrayList<>();
@@ -135,10 +137,10 @@ public final class BlockAccess {
 
   /** Row-major float copy of an array of any numeric type. */
   public static float[] floats(NDArray array) {
-    if (array.getDataType() == ai.djl.ndarray.types.DataType.FLOAT32) {
+    if (array.getDataType() == DataType.FLOAT32) {
       return array.toFloatArray();
     }
-    try (NDArray f = array.toType(ai.djl.ndarray.types.DataType.FLOAT32, true)) {
+    try (NDArray f = array.toType(DataType.FLOAT32, true)) {
       return f.toFloatArray();
     }
   }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import dev.cairn.spi.onnx.OnnxConverter;
+import dev.cairn.spi.onnx.OnnxExportException;
 import dev.cairn.spi.onnx.OnnxGraph;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +103,7 @@ public final class PoolConverter implements OnnxConverter {
         return e;
       }
     }
-    throw new dev.cairn.spi.onnx.OnnxExportException(
+    throw new OnnxExportException(
         "no padding gives "
             + out
             + " pooling windows over "

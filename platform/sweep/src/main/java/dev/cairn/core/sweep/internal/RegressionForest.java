@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeSet;
 
 /**
  * A random forest of CART regression trees on features scaled to [0, 1], like scikit-learn's
@@ -161,7 +162,7 @@ public final class RegressionForest {
     }
     double[] out = new double[d];
     for (int j = 0; j < d; j++) {
-      java.util.TreeSet<Double> cuts = new java.util.TreeSet<>();
+      TreeSet<Double> cuts = new TreeSet<>();
       cuts.add(0.0);
       cuts.add(1.0);
       for (Leaf l : leaves) {

@@ -2,6 +2,7 @@ package dev.cairn.core.tracking.media;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.zip.CRC32;
 
 /**
@@ -33,7 +34,7 @@ public final class Png {
     if (png.length > MAX_BYTES) {
       throw new IllegalArgumentException(
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "image '%s' is %,d bytes; at most %,d are allowed",
               tag,
               png.length,

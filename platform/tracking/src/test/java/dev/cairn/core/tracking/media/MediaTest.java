@@ -8,6 +8,7 @@ import dev.cairn.core.tracking.NewRun;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class MediaTest {
@@ -23,8 +24,8 @@ class MediaTest {
     assertThat(h.min()).isZero();
     assertThat(h.max()).isEqualTo(1.0);
     assertThat(h.limits()[29]).isEqualTo(1.0);
-    assertThat(h.limits()[0]).isCloseTo(1 / 30.0, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(h.sum()).isCloseTo(500, org.assertj.core.data.Offset.offset(1e-3));
+    assertThat(h.limits()[0]).isCloseTo(1 / 30.0, Offset.offset(1e-9));
+    assertThat(h.sum()).isCloseTo(500, Offset.offset(1e-3));
     assertThat(h.count()).isEqualTo(1000);
 
     Histogram constant = Histogram.of(new float[] {2, 2, Float.NaN}, 30);
