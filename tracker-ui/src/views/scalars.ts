@@ -9,9 +9,12 @@ import { joinSeries, nearest } from '../join';
 import { debiasedEma } from '../smoothing';
 import type { ChartSeries, ScalarsResponse } from '../types';
 
-/** Points per run a chart asks for: fewer when many runs share it. */
+/**
+ * Points per run a chart asks for: fewer when many runs share it (about 20,000 per chart, at least
+ * 100 per run: 200 runs of min/max pairs in 50 buckets are still finer than a chart's pixels).
+ */
 export function pointsPerRun(runs: number): number {
-  return Math.max(200, Math.min(1000, Math.floor(20000 / Math.max(1, runs))));
+  return Math.max(100, Math.min(1000, Math.floor(20000 / Math.max(1, runs))));
 }
 
 /** Rows the tooltip lists: the runs nearest the cursor's value; the legend scrolls. */
@@ -55,6 +58,8 @@ class ScalarChart {
   private stale = false;
   private groups: Group[] = [];
   private yRange: [number, number] | null = null;
+  /** The plot area's width as the ResizeObserver last saw it (reading it would force a layout). */
+  private width = 0;
 
   constructor(readonly tag: string, private runs: string[]) {
     this.el = document.createElement('div');
@@ -99,7 +104,11 @@ class ScalarChart {
         });
       });
     }
-    this.resize = new ResizeObserver(() => this.sizeToFit());
+    this.resize = new ResizeObserver((entries) => {
+      const w = entries[entries.length - 1]?.contentRect.width;
+      if (w) this.width = Math.floor(w);
+      this.sizeToFit();
+    });
     this.resize.observe(this.plotEl);
     // a chart fetches its points when it scrolls into view: 200 runs x many tags stay cheap
     this.io = new IntersectionObserver((entries) => {
@@ -281,7 +290,7 @@ class ScalarChart {
       xAxis.incrs = integerIncrs();
       xAxis.values = (_u, splits) => tickLabels(splits);
     }
-    const { width } = this.plotEl.getBoundingClientRect();
+    const width = this.width || this.plotEl.getBoundingClientRect().width;
     return {
       width: Math.max(200, Math.floor(width)),
       height: 220,
@@ -446,7 +455,7 @@ class ScalarChart {
 
   private sizeToFit(): void {
     if (!this.plot) return;
-    const w = Math.floor(this.plotEl.getBoundingClientRect().width);
+    const w = this.width || Math.floor(this.plotEl.getBoundingClientRect().width);
     if (w > 0 && Math.abs(w - this.plot.width) > 2) this.plot.setSize({ width: w, height: 220 });
   }
 
