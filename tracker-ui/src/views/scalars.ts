@@ -20,6 +20,12 @@ export function pointsPerRun(runs: number): number {
 /** Rows the tooltip lists: the runs nearest the cursor's value; the legend scrolls. */
 const TOOLTIP_ROWS = 12;
 
+/**
+ * Legend rows built before the legend is scrolled: its box shows about six, and 200 rows per chart
+ * (rebuilt on every cursor move) cost more layout than the chart itself.
+ */
+const LEGEND_FIRST = 40;
+
 /** One group of runs drawn as its mean with a band (Scalars grouped by a param or tag). */
 interface Group {
   key: string;
@@ -60,6 +66,9 @@ class ScalarChart {
   private yRange: [number, number] | null = null;
   /** The plot area's width as the ResizeObserver last saw it (reading it would force a layout). */
   private width = 0;
+  /** Every legend row, once the legend was scrolled; the cursor's x the legend shows. */
+  private legendAll = false;
+  private legendX: number | null = null;
 
   constructor(readonly tag: string, private runs: string[]) {
     this.el = document.createElement('div');
@@ -81,6 +90,11 @@ class ScalarChart {
     this.plotEl = this.el.querySelector('.plot')!;
     this.legendEl = this.el.querySelector('.legend tbody')!;
     this.tooltip = this.el.querySelector('.tooltip')!;
+    this.el.querySelector('.legend-wrap')!.addEventListener('scroll', () => {
+      if (this.legendAll) return;
+      this.legendAll = true;
+      this.renderLegend(this.legendX);
+    }, { passive: true });
     this.el.querySelector('.pin')!.addEventListener('click', () => {
       const pinned = app.state.pinned.includes(tag) ? app.state.pinned.filter((t) => t !== tag) : [...app.state.pinned, tag];
       app.set({ pinned });
@@ -399,6 +413,7 @@ class ScalarChart {
 
   /** Values at the cursor's x, or the last values when the cursor is elsewhere. */
   private renderLegend(x: number | null): void {
+    this.legendX = x;
     const smooth = (this.resp?.smoothing ?? 0) > 0;
     this.el.querySelector('.legend-what')!.textContent = this.groups.length ? 'group (runs)' : 'run';
     if (this.groups.length) {
@@ -412,7 +427,9 @@ class ScalarChart {
       }).join('');
       return;
     }
-    this.legendEl.innerHTML = this.lines
+    const all = this.legendAll || this.lines.length <= LEGEND_FIRST;
+    const rest = all ? 0 : this.lines.length - LEGEND_FIRST;
+    this.legendEl.innerHTML = (all ? this.lines : this.lines.slice(0, LEGEND_FIRST))
       .map((l) => {
         const i = x === null ? l.x.length - 1 : nearest(l.x, x);
         const run = app.runsById.get(l.runId);
@@ -424,7 +441,7 @@ class ScalarChart {
           <td class="num step">${i < 0 ? '–' : l.steps[i]}</td>
           <td class="num">${i < 0 ? '–' : duration((l.wall[i] - start) / 1000)}</td></tr>`;
       })
-      .join('');
+      .join('') + (rest ? `<tr class="legend-more"><td></td><td colspan="5" class="muted">${rest} more runs: scroll</td></tr>` : '');
   }
 
   /** The selected runs grouped by the chosen param or tag: per group its mean and band on the chart's x. */

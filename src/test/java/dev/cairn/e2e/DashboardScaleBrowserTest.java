@@ -494,11 +494,24 @@ class DashboardScaleBrowserTest {
   void defect8ChartCardHeightIsBoundedAt200Runs() {
     load("#/scalars?runs=" + runs(seeded.subList(0, 200)) + "&tags=train/loss");
     awaitChart("train/loss");
+    // the legend builds its first 40 rows, and every row once it is scrolled
     awaitLong(
-        "200 legend rows",
+        "40 legend rows and a line saying more follow",
         d ->
             number(
-                    "return document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr').length")
+                    "return document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr[data-run]').length")
+                == 40);
+    assertThat(
+            js(
+                "return document.querySelector('.chart[data-tag=\"train/loss\"] .legend tr.legend-more').textContent.trim()"))
+        .isEqualTo("160 more runs: scroll");
+    js(
+        "const w = document.querySelector('.chart[data-tag=\"train/loss\"] .legend-wrap'); w.scrollTop = w.scrollHeight;");
+    awaitLong(
+        "200 legend rows after a scroll",
+        d ->
+            number(
+                    "return document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr[data-run]').length")
                 == 200);
     long card =
         number("return document.querySelector('.chart[data-tag=\"train/loss\"]').offsetHeight");
