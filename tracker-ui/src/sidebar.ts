@@ -31,6 +31,9 @@ export function renderSidebar(panel: HTMLElement): void {
   const shown = () => ({ runs: app.visibleRuns(), error: parseFilter(app.state.runFilter).error });
 
   const render = () => {
+    // Runs, Sweeps and a run's page have no runs panel: nothing to draw (a keystroke in the Runs
+    // view's filter would otherwise rebuild this hidden list too)
+    if (app.state.view === 'runs' || app.state.view === 'sweeps' || app.state.view === 'run') return;
     if (document.activeElement !== input) input.value = app.state.runFilter;
     const { runs, error } = shown();
     panel.querySelector('.filter-error')!.textContent = error ?? '';
@@ -104,7 +107,7 @@ export function renderSidebar(panel: HTMLElement): void {
     }
   });
   app.on((reason, detail) => {
-    if (reason === 'runs' || reason === 'colors' || (reason === 'state' && detail && ('runs' in (detail as object) || 'runFilter' in (detail as object) || 'showHidden' in (detail as object)))) render();
+    if (reason === 'runs' || reason === 'colors' || (reason === 'state' && detail && ('view' in (detail as object) || 'runs' in (detail as object) || 'runFilter' in (detail as object) || 'showHidden' in (detail as object)))) render();
   });
   render();
 }

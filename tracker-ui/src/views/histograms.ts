@@ -111,8 +111,7 @@ function draw(canvas: HTMLCanvasElement, hs: HistogramAt[], mode: HistMode, colo
       });
       g.stroke();
     });
-    // inside the plot, right-aligned: the right margin is too narrow for it
-    axisText('lighter = earlier', PAD.left + w, PAD.top + 10, 'right');
+    // the key ("lighter = earlier") is the card head's .hist-key: text in the canvas was clipped
     return () => valid[n - 1];
   }
   // offset: one ridge per step, the earliest at the top (back), the latest at the bottom (front)
@@ -148,7 +147,7 @@ function histogramCard(runId: string, tag: string, shared: () => [number, number
   card.className = 'card hist-card';
   card.dataset.run = runId;
   card.dataset.tag = tag;
-  card.innerHTML = `<div class="card-head"><span class="swatch" style="background:${runColor(runId)}"></span><span class="title" data-run-name="${runId}">${escapeHtml(app.runName(runId))}</span><span class="spacer"></span><span class="muted sub"></span></div>
+  card.innerHTML = `<div class="card-head"><span class="swatch" style="background:${runColor(runId)}"></span><span class="title" data-run-name="${runId}">${escapeHtml(app.runName(runId))}</span><span class="spacer"></span><span class="muted hist-key" title="Overlay: every step on one axis, the earlier ones lighter" hidden>lighter = earlier</span><span class="muted sub"></span></div>
     <canvas class="hist-canvas"></canvas><div class="stats muted"></div>`;
   const canvas = card.querySelector('canvas')!;
   const stats = card.querySelector<HTMLElement>('.stats')!;
@@ -164,6 +163,7 @@ function histogramCard(runId: string, tag: string, shared: () => [number, number
     canvas.dataset.xmin = String(x?.[0] ?? valueRange(hs)?.[0] ?? '');
     canvas.dataset.xmax = String(x?.[1] ?? valueRange(hs)?.[1] ?? '');
     pick = draw(canvas, hs, app.state.histMode, runColor(runId), x);
+    card.querySelector<HTMLElement>('.hist-key')!.hidden = app.state.histMode !== 'overlay';
     stats.textContent = describe(hs[hs.length - 1] ?? null);
   };
   card.reload = async () => {

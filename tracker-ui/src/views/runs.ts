@@ -264,8 +264,15 @@ export function mountRuns(main: HTMLElement): () => void {
     d.showModal();
   };
 
-  const off = app.on((reason) => {
-    if (reason === 'runs' || reason === 'state' || reason === 'colors' || reason === 'auth') render();
+  /** A keystroke in the filter: only the filter's own error; the table follows when the server answers. */
+  const filterStatus = () => {
+    const f = parseFilter(app.state.runFilter);
+    main.querySelector('.filter-error')!.textContent = f.error ?? '';
+    filter.classList.toggle('invalid', !!f.error);
+  };
+  const off = app.on((reason, detail) => {
+    if (reason === 'state' && detail && Object.keys(detail).every((k) => k === 'runFilter')) filterStatus();
+    else if (reason === 'runs' || reason === 'state' || reason === 'colors' || reason === 'auth') render();
   });
   render();
   return off;

@@ -9,13 +9,22 @@ import { joinSeries, nearest } from '../join';
 import { debiasedEma } from '../smoothing';
 import type { ChartSeries, ScalarsResponse } from '../types';
 
-/** Points per run a chart asks for: fewer when many runs share it. */
+/**
+ * Points per run a chart asks for: fewer when many runs share it (about 20,000 per chart, at least
+ * 100 per run: 200 runs of min/max pairs in 50 buckets are still finer than a chart's pixels).
+ */
 export function pointsPerRun(runs: number): number {
-  return Math.max(200, Math.min(1000, Math.floor(20000 / Math.max(1, runs))));
+  return Math.max(100, Math.min(1000, Math.floor(20000 / Math.max(1, runs))));
 }
 
 /** Rows the tooltip lists: the runs nearest the cursor's value; the legend scrolls. */
 const TOOLTIP_ROWS = 12;
+
+/**
+ * Legend rows built before the legend is scrolled: its box shows about six, and 200 rows per chart
+ * (rebuilt on every cursor move) cost more layout than the chart itself.
+ */
+const LEGEND_FIRST = 40;
 
 /** One group of runs drawn as its mean with a band (Scalars grouped by a param or tag). */
 interface Group {
@@ -55,6 +64,11 @@ class ScalarChart {
   private stale = false;
   private groups: Group[] = [];
   private yRange: [number, number] | null = null;
+  /** The plot area's width as the ResizeObserver last saw it (reading it would force a layout). */
+  private width = 0;
+  /** Every legend row, once the legend was scrolled; the cursor's x the legend shows. */
+  private legendAll = false;
+  private legendX: number | null = null;
 
   constructor(readonly tag: string, private runs: string[]) {
     this.el = document.createElement('div');
@@ -76,6 +90,11 @@ class ScalarChart {
     this.plotEl = this.el.querySelector('.plot')!;
     this.legendEl = this.el.querySelector('.legend tbody')!;
     this.tooltip = this.el.querySelector('.tooltip')!;
+    this.el.querySelector('.legend-wrap')!.addEventListener('scroll', () => {
+      if (this.legendAll) return;
+      this.legendAll = true;
+      this.renderLegend(this.legendX);
+    }, { passive: true });
     this.el.querySelector('.pin')!.addEventListener('click', () => {
       const pinned = app.state.pinned.includes(tag) ? app.state.pinned.filter((t) => t !== tag) : [...app.state.pinned, tag];
       app.set({ pinned });
@@ -99,7 +118,11 @@ class ScalarChart {
         });
       });
     }
-    this.resize = new ResizeObserver(() => this.sizeToFit());
+    this.resize = new ResizeObserver((entries) => {
+      const w = entries[entries.length - 1]?.contentRect.width;
+      if (w) this.width = Math.floor(w);
+      this.sizeToFit();
+    });
     this.resize.observe(this.plotEl);
     // a chart fetches its points when it scrolls into view: 200 runs x many tags stay cheap
     this.io = new IntersectionObserver((entries) => {
@@ -281,7 +304,7 @@ class ScalarChart {
       xAxis.incrs = integerIncrs();
       xAxis.values = (_u, splits) => tickLabels(splits);
     }
-    const { width } = this.plotEl.getBoundingClientRect();
+    const width = this.width || this.plotEl.getBoundingClientRect().width;
     return {
       width: Math.max(200, Math.floor(width)),
       height: 220,
@@ -390,6 +413,7 @@ class ScalarChart {
 
   /** Values at the cursor's x, or the last values when the cursor is elsewhere. */
   private renderLegend(x: number | null): void {
+    this.legendX = x;
     const smooth = (this.resp?.smoothing ?? 0) > 0;
     this.el.querySelector('.legend-what')!.textContent = this.groups.length ? 'group (runs)' : 'run';
     if (this.groups.length) {
@@ -403,7 +427,9 @@ class ScalarChart {
       }).join('');
       return;
     }
-    this.legendEl.innerHTML = this.lines
+    const all = this.legendAll || this.lines.length <= LEGEND_FIRST;
+    const rest = all ? 0 : this.lines.length - LEGEND_FIRST;
+    this.legendEl.innerHTML = (all ? this.lines : this.lines.slice(0, LEGEND_FIRST))
       .map((l) => {
         const i = x === null ? l.x.length - 1 : nearest(l.x, x);
         const run = app.runsById.get(l.runId);
@@ -415,7 +441,7 @@ class ScalarChart {
           <td class="num step">${i < 0 ? '–' : l.steps[i]}</td>
           <td class="num">${i < 0 ? '–' : duration((l.wall[i] - start) / 1000)}</td></tr>`;
       })
-      .join('');
+      .join('') + (rest ? `<tr class="legend-more"><td></td><td colspan="5" class="muted">${rest} more runs: scroll</td></tr>` : '');
   }
 
   /** The selected runs grouped by the chosen param or tag: per group its mean and band on the chart's x. */
@@ -446,7 +472,7 @@ class ScalarChart {
 
   private sizeToFit(): void {
     if (!this.plot) return;
-    const w = Math.floor(this.plotEl.getBoundingClientRect().width);
+    const w = this.width || Math.floor(this.plotEl.getBoundingClientRect().width);
     if (w > 0 && Math.abs(w - this.plot.width) > 2) this.plot.setSize({ width: w, height: 220 });
   }
 

@@ -494,11 +494,24 @@ class DashboardScaleBrowserTest {
   void defect8ChartCardHeightIsBoundedAt200Runs() {
     load("#/scalars?runs=" + runs(seeded.subList(0, 200)) + "&tags=train/loss");
     awaitChart("train/loss");
+    // the legend builds its first 40 rows, and every row once it is scrolled
     awaitLong(
-        "200 legend rows",
+        "40 legend rows and a line saying more follow",
         d ->
             number(
-                    "return document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr').length")
+                    "return document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr[data-run]').length")
+                == 40);
+    assertThat(
+            js(
+                "return document.querySelector('.chart[data-tag=\"train/loss\"] .legend tr.legend-more').textContent.trim()"))
+        .isEqualTo("160 more runs: scroll");
+    js(
+        "const w = document.querySelector('.chart[data-tag=\"train/loss\"] .legend-wrap'); w.scrollTop = w.scrollHeight;");
+    awaitLong(
+        "200 legend rows after a scroll",
+        d ->
+            number(
+                    "return document.querySelectorAll('.chart[data-tag=\"train/loss\"] .legend tbody tr[data-run]').length")
                 == 200);
     long card =
         number("return document.querySelector('.chart[data-tag=\"train/loss\"]').offsetHeight");
@@ -539,6 +552,46 @@ class DashboardScaleBrowserTest {
             number(
                 "return Math.floor(document.querySelector('.parallel text[font-weight=\"600\"]').getBBox().x)"))
         .isGreaterThanOrEqualTo(0);
+  }
+
+  @Test
+  @Order(8)
+  void defect9HistogramOverlayKeyIsWhole() {
+    load("#/histograms?runs=" + mediaA + "," + mediaB + "&hist=overlay");
+    String key = ".hist-card[data-run='" + mediaA + "'] .hist-key";
+    awaitOrSay(
+        "overlay histogram of media-a drawn",
+        () ->
+            browser.drawnPixels(".hist-card[data-run='" + mediaA + "'] canvas") > 100
+                && Boolean.TRUE.equals(
+                    js(
+                        "const k = document.querySelector(arguments[0]); return !!k && !k.hidden",
+                        key)));
+    assertThat(js("return document.querySelector(arguments[0]).textContent", key))
+        .isEqualTo("lighter = earlier");
+    @SuppressWarnings("unchecked")
+    Map<String, Number> box =
+        (Map<String, Number>)
+            js(
+                "const k = document.querySelector(arguments[0]); const r = k.getBoundingClientRect();"
+                    + " const c = k.closest('.hist-card').getBoundingClientRect();"
+                    + " return {scroll: k.scrollWidth, client: k.clientWidth, width: r.width,"
+                    + " left: r.left - c.left, right: c.right - r.right, top: r.top - c.top, bottom: c.bottom - r.bottom}",
+                key);
+    assertThat(box.get("width").doubleValue()).as("the key is laid out").isGreaterThan(40);
+    assertThat(box.get("scroll").longValue())
+        .as("the key's text is not cut: " + box)
+        .isLessThanOrEqualTo(box.get("client").longValue());
+    for (String side : List.of("left", "right", "top", "bottom")) {
+      assertThat(box.get(side).doubleValue())
+          .as("the key lies inside its card (" + side + "): " + box)
+          .isGreaterThanOrEqualTo(0);
+    }
+    // the other modes have no such key
+    browser.driver.findElement(By.cssSelector(".hist-mode button[data-mode='offset']")).click();
+    awaitOrSay(
+        "offset mode hides the overlay's key",
+        () -> Boolean.TRUE.equals(js("return document.querySelector(arguments[0]).hidden", key)));
   }
 
   @Test

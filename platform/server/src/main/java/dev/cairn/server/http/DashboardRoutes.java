@@ -76,8 +76,29 @@ public final class DashboardRoutes {
               JsonArray ids = msg.body().getJsonArray("runIds");
               if (ids != null) {
                 index.touched(ids.stream().map(String::valueOf).toList());
+                // read those runs again now, so that the next query finds them done
+                vertx.executeBlocking(
+                    () -> {
+                      index.update();
+                      return null;
+                    },
+                    false);
               }
             });
+    // changes the store cannot tell of (another process on a shared database): a full listing
+    // every RunIndex.RELIST_MILLIS, in the background
+    vertx.setPeriodic(
+        1000,
+        id -> {
+          if (index.relistDue()) {
+            vertx.executeBlocking(
+                () -> {
+                  index.relist(true);
+                  return null;
+                },
+                false);
+          }
+        });
   }
 
   /** Adds the dashboard's API routes; call before the API's catch-all 404. */
@@ -271,14 +292,25 @@ public final class DashboardRoutes {
           Map<String, JsonArray> texts = new TreeMap<>();
           JsonArray graphs = new JsonArray();
           JsonArray missing = new JsonArray();
+          // the scalar tags from the runs' summaries in memory; media tags in one database read
+          Map<String, RunIndex.Entry> known = new java.util.HashMap<>();
+          index.byIds(new java.util.HashSet<>(ids)).forEach(e -> known.put(e.run().id(), e));
+          Map<String, MediaTags> media = media().tags(ids.stream().distinct().toList());
           for (String id : ids) {
-            List<SeriesSummary> series = store().series(id);
-            MediaTags m = media().tags(id);
-            if (series.isEmpty() && store().getRun(id).isEmpty()) {
-              missing.add(id);
-              continue;
+            RunIndex.Entry entry = known.get(id);
+            List<String> seriesTags;
+            if (entry != null) {
+              seriesTags = new ArrayList<>(new java.util.TreeSet<>(entry.metrics().keySet()));
+            } else {
+              // not in the summaries yet (another process created it a moment ago): ask the store
+              seriesTags = store().series(id).stream().map(SeriesSummary::tag).toList();
+              if (seriesTags.isEmpty() && store().getRun(id).isEmpty()) {
+                missing.add(id);
+                continue;
+              }
             }
-            series.forEach(s -> scalars.computeIfAbsent(s.tag(), t -> new JsonArray()).add(id));
+            MediaTags m = media.get(id);
+            seriesTags.forEach(t -> scalars.computeIfAbsent(t, k -> new JsonArray()).add(id));
             m.images().forEach(t -> images.computeIfAbsent(t, k -> new JsonArray()).add(id));
             m.histograms()
                 .forEach(t -> histograms.computeIfAbsent(t, k -> new JsonArray()).add(id));
@@ -317,14 +349,11 @@ public final class DashboardRoutes {
           sb.append(",\"smoothing\":").append(smoothing).append(",\"series\":[");
           List<String> missing = new ArrayList<>();
           boolean first = true;
-          // on this worker, one run after another: a parallel stream would put JDBC on the common
-          // pool
-          List<Optional<ChartSeries>> read =
-              ids.stream()
-                  .map(id -> ChartSeries.read(store(), id, tag, maxPoints, smoothing, from, to))
-                  .toList();
+          // one query for all the runs, each run's series smoothed and downsampled as it is read
+          Map<String, ChartSeries> all =
+              ChartSeries.readAll(store(), ids, tag, maxPoints, smoothing, from, to);
           for (int i = 0; i < ids.size(); i++) {
-            Optional<ChartSeries> s = read.get(i);
+            Optional<ChartSeries> s = Optional.ofNullable(all.get(ids.get(i)));
             if (s.isEmpty()) {
               missing.add(ids.get(i));
               continue;

@@ -25,13 +25,16 @@ import java.util.function.Predicate;
 
 /**
  * The summaries the runs list is filtered, sorted and paged over on the server: per run its record,
- * params, final metrics (last value of each series), tags and notes, kept in memory and refreshed
- * incrementally: the run records are listed again at most once a second, and only runs that are
- * new, changed status, are running, or were named by a store flush or a notes edit are read again.
- * Every method blocks (JDBC): call it on a worker.
+ * params, final metrics (last value of each series), tags and notes, kept in memory. A query works
+ * on memory alone: only runs named by a change are read again before it, one by one (the store
+ * tells of created, started, ended, deleted runs and logged params; the store writer's flushes and
+ * notes edits name runs with new data). Changes this process cannot see (another process on a
+ * shared database) arrive with a full listing every {@link #RELIST_MILLIS} ms, made in the
+ * background by {@link #relist(boolean)} without holding queries up. Every method blocks (JDBC):
+ * call it on a worker.
  */
 final class RunIndex {
-  static final long REFRESH_MILLIS = 1000;
+  static final long RELIST_MILLIS = 10_000;
 
   /** One run's summary, with its row for the dashboard already built. */
   record Entry(
@@ -79,11 +82,20 @@ final class RunIndex {
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
   private volatile List<String> order = List.of();
-  private long refreshedAt;
+  private volatile boolean listed;
+  private volatile boolean relistNeeded;
+  private volatile long listedAt;
+  private volatile boolean listing;
+
+  /** Ids {@link #update()} read again while a listing was under way: newer than that listing. */
+  private Set<String> changedDuringList;
+
+  private final Object listLock = new Object();
 
   RunIndex(TrackingStore store, MediaStore media) {
     this.store = store;
     this.media = media;
+    store.onRunChanged(this::changed);
   }
 
   /** These runs have new data or notes: read them again at the next query. */
@@ -91,44 +103,151 @@ final class RunIndex {
     runIds.forEach(dirty::add);
   }
 
-  /** Brings the summaries up to date, at most once a second unless runs were touched. */
-  synchronized void refresh() {
-    long now = System.currentTimeMillis();
-    if (now - refreshedAt < REFRESH_MILLIS && dirty.isEmpty()) {
+  /** The store changed this run (null: some runs, which is unknown). */
+  private void changed(String runId) {
+    if (runId == null) {
+      relistNeeded = true;
+    } else {
+      dirty.add(runId);
+    }
+  }
+
+  /** Whether a background listing is due (see {@link #relist(boolean)}). */
+  boolean relistDue() {
+    return !listing && (relistNeeded || System.currentTimeMillis() - listedAt >= RELIST_MILLIS);
+  }
+
+  /**
+   * Brings the summaries up to date for a query: the first time (or after a change the store could
+   * not name) by listing every run; otherwise by reading again only the runs named since.
+   */
+  void refresh() {
+    if (!listed || relistNeeded) {
+      relist(false);
+    }
+    update();
+  }
+
+  /** Reads again the runs named by changes since the last call, one by one. */
+  synchronized void update() {
+    if (dirty.isEmpty()) {
       return;
     }
-    refreshedAt = now;
-    List<RunRecord> records = new ArrayList<>();
-    String token = null;
-    do {
-      Page<RunRecord> page = store.listRuns(new RunQuery(null, null, 1000, token));
-      records.addAll(page.items());
-      token = page.nextPageToken();
-    } while (token != null);
-    Set<String> touched = new HashSet<>(dirty);
-    dirty.removeAll(touched);
-    List<RunRecord> stale =
-        records.stream()
-            .filter(
-                r -> {
-                  Entry e = entries.get(r.id());
-                  return e == null
-                      || touched.contains(r.id())
-                      || r.status() == RunStatus.RUNNING
-                      || r.status() != e.run().status()
-                      || !Objects.equals(r.endedAt(), e.run().endedAt())
-                      || !Objects.equals(r.message(), e.run().message());
-                })
-            .toList();
-    if (!stale.isEmpty()) {
-      Map<String, RunNotes> notes = media.notes(stale.stream().map(RunRecord::id).toList());
-      stale.parallelStream()
-          .forEach(r -> entries.put(r.id(), load(r, notes.getOrDefault(r.id(), RunNotes.EMPTY))));
+    Set<String> ids = new HashSet<>(dirty);
+    dirty.removeAll(ids);
+    Map<String, RunNotes> notes = media.notes(List.copyOf(ids));
+    List<String> next = new ArrayList<>(order);
+    boolean added = false;
+    for (String id : ids) {
+      java.util.Optional<RunRecord> r = store.getRun(id);
+      if (r.isEmpty()) {
+        entries.remove(id);
+        next.remove(id);
+      } else if (entries.put(id, load(r.get(), notes.getOrDefault(id, RunNotes.EMPTY))) == null) {
+        next.add(id);
+        added = true;
+      }
+      if (changedDuringList != null) {
+        changedDuringList.add(id);
+      }
     }
-    Set<String> ids = new HashSet<>();
-    records.forEach(r -> ids.add(r.id()));
-    entries.keySet().retainAll(ids);
-    order = records.stream().map(RunRecord::id).toList();
+    if (added) {
+      sortNewestFirst(next);
+    }
+    order = List.copyOf(next);
+  }
+
+  /** The listing's order: newest first, then id descending. */
+  private void sortNewestFirst(List<String> ids) {
+    Comparator<String> byCreated =
+        Comparator.comparing(
+            id -> {
+              Entry e = entries.get(id);
+              return e == null ? java.time.Instant.MIN : e.run().createdAt();
+            });
+    ids.sort(byCreated.thenComparing(Comparator.naturalOrder()).reversed());
+  }
+
+  /**
+   * Lists every run record and reads again the runs that are new, running, or whose name, status,
+   * end or message changed; queries go on meanwhile and wait only for the final swap. One at a
+   * time; {@code whenDue}: only when {@link #relistDue()}, else only when needed (never listed, or
+   * a change the store could not name).
+   */
+  void relist(boolean whenDue) {
+    synchronized (listLock) {
+      boolean due = relistNeeded || System.currentTimeMillis() - listedAt >= RELIST_MILLIS;
+      if (listed && !relistNeeded && !(whenDue && due)) {
+        return;
+      }
+      listing = true;
+      relistNeeded = false;
+      synchronized (this) {
+        changedDuringList = new HashSet<>();
+      }
+      try {
+        List<RunRecord> records = new ArrayList<>();
+        String token = null;
+        do {
+          Page<RunRecord> page = store.listRuns(new RunQuery(null, null, 1000, token));
+          records.addAll(page.items());
+          token = page.nextPageToken();
+        } while (token != null);
+        List<RunRecord> stale =
+            records.stream()
+                .filter(
+                    r -> {
+                      Entry e = entries.get(r.id());
+                      return e == null
+                          || r.status() == RunStatus.RUNNING
+                          || r.status() != e.run().status()
+                          || !Objects.equals(r.endedAt(), e.run().endedAt())
+                          || !Objects.equals(r.message(), e.run().message())
+                          || !Objects.equals(r.name(), e.run().name());
+                    })
+                .toList();
+        Map<String, Entry> loaded = new ConcurrentHashMap<>();
+        if (!stale.isEmpty()) {
+          Map<String, RunNotes> notes = media.notes(stale.stream().map(RunRecord::id).toList());
+          stale.parallelStream()
+              .forEach(
+                  r -> loaded.put(r.id(), load(r, notes.getOrDefault(r.id(), RunNotes.EMPTY))));
+        }
+        synchronized (this) {
+          Set<String> newer = changedDuringList;
+          loaded.forEach(
+              (id, e) -> {
+                if (!newer.contains(id)) {
+                  entries.put(id, e);
+                }
+              });
+          List<String> next = new ArrayList<>();
+          Set<String> ids = new HashSet<>();
+          for (RunRecord r : records) {
+            // a run read again since the listing began knows better whether it still exists
+            if (!newer.contains(r.id()) || entries.containsKey(r.id())) {
+              next.add(r.id());
+              ids.add(r.id());
+            }
+          }
+          for (String id : newer) {
+            if (entries.containsKey(id) && ids.add(id)) {
+              next.add(id);
+            }
+          }
+          entries.keySet().retainAll(ids);
+          sortNewestFirst(next);
+          order = List.copyOf(next);
+          listed = true;
+          listedAt = System.currentTimeMillis();
+        }
+      } finally {
+        synchronized (this) {
+          changedDuringList = null;
+        }
+        listing = false;
+      }
+    }
   }
 
   private Entry load(RunRecord r, RunNotes n) {

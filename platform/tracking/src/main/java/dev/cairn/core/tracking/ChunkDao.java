@@ -205,6 +205,70 @@ final class ChunkDao {
             downsampler.steps().length < n));
   }
 
+  /** Run ids per {@link #readAll} query. */
+  static final int MAX_IN = 200;
+
+  /**
+   * Full-resolution series of one tag for at most {@link #MAX_IN} runs, in one query; each run's
+   * series is handed over as soon as its last chunk is read.
+   */
+  static void readAll(
+      Connection c, List<String> runIds, String tag, java.util.function.Consumer<Series> each)
+      throws SQLException {
+    if (runIds.isEmpty()) {
+      return;
+    }
+    String in = String.join(",", java.util.Collections.nCopies(runIds.size(), "?"));
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT run_id, point_count, steps, wall_times, vals FROM metric_chunks"
+                + " WHERE run_id IN ("
+                + in
+                + ") AND tag = ? ORDER BY run_id, chunk_no")) {
+      for (int i = 0; i < runIds.size(); i++) {
+        ps.setString(i + 1, runIds.get(i));
+      }
+      ps.setString(runIds.size() + 1, tag);
+      try (ResultSet rs = ps.executeQuery()) {
+        String run = null;
+        List<byte[][]> blobs = new ArrayList<>();
+        long total = 0;
+        while (rs.next()) {
+          String id = rs.getString(1);
+          if (run != null && !run.equals(id)) {
+            each.accept(decodeAll(run, tag, blobs, total));
+            blobs = new ArrayList<>();
+            total = 0;
+          }
+          run = id;
+          total += rs.getInt(2);
+          blobs.add(new byte[][] {rs.getBytes(3), rs.getBytes(4), rs.getBytes(5)});
+        }
+        if (run != null) {
+          each.accept(decodeAll(run, tag, blobs, total));
+        }
+      }
+    }
+  }
+
+  private static Series decodeAll(String runId, String tag, List<byte[][]> blobs, long total) {
+    if (total > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException("Series " + runId + "/" + tag + " is too long to read");
+    }
+    int n = (int) total;
+    long[] steps = new long[n];
+    long[] wallTimes = new long[n];
+    double[] values = new double[n];
+    int offset = 0;
+    for (byte[][] chunk : blobs) {
+      offset += decode(chunk, steps, wallTimes, values, offset, runId, tag);
+    }
+    if (offset != n) {
+      throw new IllegalStateException("Chunk headers of " + runId + "/" + tag + " disagree");
+    }
+    return new Series(runId, tag, steps, wallTimes, values, n, false);
+  }
+
   private static int decode(
       byte[][] chunk,
       long[] steps,

@@ -78,6 +78,24 @@ public final class H2TrackingStore implements TrackingStore {
     }
   }
 
+  private final List<java.util.function.Consumer<String>> runListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public void onRunChanged(java.util.function.Consumer<String> listener) {
+    runListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  private void changed(String runId) {
+    for (var l : runListeners) {
+      try {
+        l.accept(runId);
+      } catch (RuntimeException e) {
+        LOG.warn("a run-change listener failed: {}", e.toString());
+      }
+    }
+  }
+
   private H2TrackingStore(String url, JdbcConnectionPool readers, Connection writer) {
     this.url = url;
     this.readers = readers;
@@ -173,6 +191,7 @@ public final class H2TrackingStore implements TrackingStore {
           RunDao.upsertParams(writer, id, run.params());
           commitDurably();
           owned.add(id);
+          changed(id);
           return new RunRecord(
               id,
               run.experiment(),
@@ -201,6 +220,7 @@ public final class H2TrackingStore implements TrackingStore {
                 "Run '" + runId + "' is " + status + "; only a QUEUED run can start");
           }
           commitDurably();
+          changed(runId);
           return null;
         });
   }
@@ -226,6 +246,7 @@ public final class H2TrackingStore implements TrackingStore {
           RunDao.heartbeat(writer, List.of(runId), now());
           commitDurably();
           owned.add(runId);
+          changed(runId);
           return null;
         });
   }
@@ -250,6 +271,7 @@ public final class H2TrackingStore implements TrackingStore {
           owned.remove(runId);
           buffer.flushed(dirty);
           buffer.drop(runId);
+          changed(runId);
           return null;
         });
   }
@@ -264,6 +286,7 @@ public final class H2TrackingStore implements TrackingStore {
           requireRun(runId);
           RunDao.upsertParams(writer, runId, params);
           commitDurably();
+          changed(runId);
           return null;
         });
   }
@@ -371,6 +394,20 @@ public final class H2TrackingStore implements TrackingStore {
     return read(c -> ChunkDao.read(c, runId, tag, maxPoints));
   }
 
+  @Override
+  public void readSeries(
+      java.util.Collection<String> runIds, String tag, java.util.function.Consumer<Series> each) {
+    List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(runIds));
+    for (int i = 0; i < ids.size(); i += ChunkDao.MAX_IN) {
+      List<String> part = ids.subList(i, Math.min(ids.size(), i + ChunkDao.MAX_IN));
+      read(
+          c -> {
+            ChunkDao.readAll(c, part, tag, each);
+            return null;
+          });
+    }
+  }
+
   /** {@inheritDoc} Meant for start-up, before this process starts runs of its own. */
   @Override
   public int failAbandonedRuns(String message) {
@@ -384,6 +421,9 @@ public final class H2TrackingStore implements TrackingStore {
           Instant now = now();
           int failed = RunDao.failAbandoned(writer, message, now, now.minus(lease));
           commitDurably();
+          if (failed > 0) {
+            changed(null);
+          }
           return failed;
         });
   }
@@ -401,6 +441,7 @@ public final class H2TrackingStore implements TrackingStore {
           List<String> claimed = RunDao.claimQueued(writer, now, now.minus(lease));
           commitDurably();
           owned.addAll(claimed);
+          claimed.forEach(this::changed);
           return claimed;
         });
   }
@@ -413,6 +454,9 @@ public final class H2TrackingStore implements TrackingStore {
           commitDurably();
           owned.remove(runId);
           buffer.drop(runId);
+          if (deleted) {
+            changed(runId);
+          }
           return deleted;
         });
   }

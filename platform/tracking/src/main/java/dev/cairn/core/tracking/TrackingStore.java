@@ -11,6 +11,15 @@ import java.util.Optional;
  */
 public interface TrackingStore extends AutoCloseable {
 
+  /**
+   * Tells {@code listener} the id of each run whose record or params this store changed (created,
+   * started, reopened, ended, params logged, deleted), after the change is committed; {@code null}
+   * when several runs changed and which is not known. Only changes made through this instance are
+   * told (another process sharing the database is not seen). Listeners must be quick: they run on
+   * the writing thread. Series data is not told here (the store writer publishes its flushes).
+   */
+  default void onRunChanged(java.util.function.Consumer<String> listener) {}
+
   /** Stores a new run with status QUEUED and its params; returns it with its new id. */
   RunRecord createRun(NewRun run);
 
@@ -59,6 +68,18 @@ public interface TrackingStore extends AutoCloseable {
 
   /** Every series of a run with count, step range, min, max and last value. */
   List<SeriesSummary> series(String runId);
+
+  /**
+   * Reads one tag's series of many runs at full resolution and hands each to {@code each} as it is
+   * decoded (one run's points in memory at a time), in no particular order; runs without the tag
+   * are skipped. The dashboard's charts of many runs read this way: one query, not one per run.
+   */
+  default void readSeries(
+      java.util.Collection<String> runIds, String tag, java.util.function.Consumer<Series> each) {
+    for (String id : runIds) {
+      readSeries(id, tag, 0).ifPresent(each);
+    }
+  }
 
   /**
    * Reads a series; when it has more than {@code maxPoints} points, returns about {@code maxPoints}

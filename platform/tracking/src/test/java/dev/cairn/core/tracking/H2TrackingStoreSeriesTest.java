@@ -35,6 +35,54 @@ class H2TrackingStoreSeriesTest {
   }
 
   @Test
+  void manyRunsOfOneTagReadInOneGoMatchEachRunReadAlone() {
+    // more runs than one query takes, chunks over several flushes, one run without the tag
+    List<String> ids = new ArrayList<>();
+    for (int r = 0; r < ChunkDao.MAX_IN + 5; r++) {
+      String id = store.createRun(newRun("e", "r" + r)).id();
+      ids.add(id);
+      store.writeScalars(points(id, "train/loss", 0, 700 + r));
+      if (r % 50 == 0) {
+        store.flush();
+      }
+    }
+    store.writeScalars(points(runId, "other", 0, 3));
+    store.flush();
+    List<String> asked = new ArrayList<>(ids);
+    asked.add(runId);
+    asked.add("nosuchrun");
+    java.util.Map<String, Series> got = new java.util.HashMap<>();
+    store.readSeries(asked, "train/loss", s -> assertThat(got.put(s.runId(), s)).isNull());
+
+    assertThat(got.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    for (String id : ids) {
+      Series alone = store.readSeries(id, "train/loss", 0).orElseThrow();
+      Series batch = got.get(id);
+      assertThat(batch.tag()).isEqualTo("train/loss");
+      assertThat(batch.totalPoints()).isEqualTo(alone.totalPoints());
+      assertThat(batch.steps()).isEqualTo(alone.steps());
+      assertThat(batch.wallTimes()).isEqualTo(alone.wallTimes());
+      assertThat(batch.values()).isEqualTo(alone.values());
+    }
+  }
+
+  @Test
+  void theStoreNamesEveryRunItChanges() {
+    List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    store.onRunChanged(told::add);
+    String id = store.createRun(newRun("e", "told")).id();
+    store.markRunning(id, "cpu");
+    store.logParams(id, java.util.Map.of("a", "1"));
+    store.writeScalars(points(id, "train/loss", 0, 10));
+    store.flush();
+    store.markEnded(id, RunStatus.FINISHED, null);
+    assertThat(store.deleteRun(id)).isTrue();
+    assertThat(store.deleteRun(id)).isFalse();
+    // created, started, params, ended, deleted: points and flushes are the writer's to tell
+    assertThat(told).containsExactly(id, id, id, id, id);
+  }
+
+  @Test
   void tenThousandPointsInSeveralFlushesReadBackBitExact() {
     List<ScalarPoint> written = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {

@@ -69,6 +69,25 @@ public record ChartSeries(
         .map(full -> of(full, maxPoints, weight, fromStep, toStep));
   }
 
+  /**
+   * {@link #read} for many runs in one store query ({@link TrackingStore#readSeries(
+   * java.util.Collection, String, java.util.function.Consumer)}): the runs that have the tag, by
+   * run id.
+   */
+  public static java.util.Map<String, ChartSeries> readAll(
+      TrackingStore store,
+      java.util.Collection<String> runIds,
+      String tag,
+      int maxPoints,
+      double weight,
+      long fromStep,
+      long toStep) {
+    java.util.Map<String, ChartSeries> out = new java.util.HashMap<>();
+    store.readSeries(
+        runIds, tag, full -> out.put(full.runId(), of(full, maxPoints, weight, fromStep, toStep)));
+    return out;
+  }
+
   /** Smooths a full-resolution series, cuts the window, then downsamples. */
   public static ChartSeries of(
       Series full, int maxPoints, double weight, long fromStep, long toStep) {
