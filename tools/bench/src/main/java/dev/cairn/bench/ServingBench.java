@@ -162,7 +162,7 @@ public final class ServingBench {
             b,
             b - ort,
             b / ort);
-        inRequest.add(inRequest(http, v2Binary, batch, n));
+        inRequest.add(inRequest(http, v2Binary, floor, batch, n));
       }
       System.out.println(
           "\nv2 binary against the session time the server measured in the same request"
@@ -226,12 +226,22 @@ public final class ServingBench {
     void run() throws Exception;
   }
 
-  /** End to end vs the server's own session.run time, per request: the overhead Cairn adds. */
-  static String inRequest(HttpClient http, HttpRequest request, int batch, int n) throws Exception {
+  /**
+   * End to end vs the server's own session.run time, per request: the overhead Cairn adds; and that
+   * overhead less the HTTP floor ({@code GET /v2/health/ready}) timed right before each request,
+   * i.e. what the infer route adds beyond what any request costs on this machine at this load.
+   */
+  static String inRequest(HttpClient http, HttpRequest request, HttpRequest floor, int batch, int n)
+      throws Exception {
     List<Double> total = new ArrayList<>();
     List<Double> session = new ArrayList<>();
     List<Double> over = new ArrayList<>();
+    List<Double> floors = new ArrayList<>();
+    List<Double> beyond = new ArrayList<>();
     for (int i = 0; i < n + 10; i++) {
+      long f0 = System.nanoTime();
+      send(http, floor);
+      double f = (System.nanoTime() - f0) / 1e6;
       long t0 = System.nanoTime();
       HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       double ms = (System.nanoTime() - t0) / 1e6;
@@ -245,19 +255,26 @@ public final class ServingBench {
         total.add(ms);
         session.add(s);
         over.add(ms - s);
+        floors.add(f);
+        beyond.add(ms - s - f);
       }
     }
     Collections.sort(total);
     Collections.sort(session);
     Collections.sort(over);
+    Collections.sort(floors);
+    Collections.sort(beyond);
     return String.format(
         Locale.ROOT,
-        "  batch %d: end to end %.3f ms, session.run %.3f ms, overhead %.3f ms (%.2fx)",
+        "  batch %d: end to end %.3f ms, session.run %.3f ms, overhead %.3f ms (%.2fx);"
+            + " HTTP floor %.3f ms, overhead beyond the floor %.3f ms",
         batch,
         total.get(n / 2),
         session.get(n / 2),
         over.get(n / 2),
-        total.get(n / 2) / session.get(n / 2));
+        total.get(n / 2) / session.get(n / 2),
+        floors.get(n / 2),
+        beyond.get(n / 2));
   }
 
   /** The server's session options (ExecutionProviders: no CPU memory arena). */

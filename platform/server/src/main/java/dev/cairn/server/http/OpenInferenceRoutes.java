@@ -15,11 +15,17 @@ import dev.cairn.core.onnx.RegisteredModel;
 import dev.cairn.core.onnx.TensorData;
 import dev.cairn.core.onnx.TensorJson;
 import dev.cairn.core.onnx.TensorSpec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -50,20 +56,26 @@ final class OpenInferenceRoutes {
           "int64", "INT64", "float16", "FP16", "float", "FP32", "double", "FP64", "string",
           "BYTES");
 
+  /** The request body read by {@link #readBody}: a pooled direct buffer that infer releases. */
+  private static final String BODY = "cairn.v2.body";
+
   private final OnnxModels models;
   private final WorkerExecutor workers;
   private final SafeMessages safe;
+  private final int maxBody;
 
-  private OpenInferenceRoutes(OnnxModels models, WorkerExecutor workers, SafeMessages safe) {
+  private OpenInferenceRoutes(
+      OnnxModels models, WorkerExecutor workers, SafeMessages safe, long maxBody) {
     this.models = models;
     this.workers = workers;
     this.safe = safe;
+    this.maxBody = (int) Math.min(maxBody, Integer.MAX_VALUE - 8);
   }
 
   /** Adds the routes; error bodies pass through {@code safe} as the rest of the API's do. */
   static void mount(
       Router router, OnnxModels models, WorkerExecutor workers, long maxBody, SafeMessages safe) {
-    OpenInferenceRoutes r = new OpenInferenceRoutes(models, workers, safe);
+    OpenInferenceRoutes r = new OpenInferenceRoutes(models, workers, safe, maxBody);
     router.get("/v2/health/live").handler(ctx -> HttpSupport.json(ctx, 200, "{\"live\":true}"));
     router.get("/v2/health/ready").handler(ctx -> HttpSupport.json(ctx, 200, "{\"ready\":true}"));
     router
@@ -82,10 +94,7 @@ final class OpenInferenceRoutes {
     for (String base : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
       router.get(base).handler(r::metadata);
       router.get(base + "/ready").handler(r::ready);
-      router
-          .post(base + "/infer")
-          .handler(BodyHandler.create(false).setBodyLimit(maxBody))
-          .handler(r::infer);
+      router.post(base + "/infer").handler(r::readBody).handler(r::infer);
     }
     router
         .route("/v2/*")
@@ -201,35 +210,102 @@ final class OpenInferenceRoutes {
         });
   }
 
+  /**
+   * Reads the body into one pooled direct buffer, sized from Content-Length when there is one: the
+   * only copy of the request's bytes, from which the JSON header is parsed and binary tensors go to
+   * ONNX Runtime as they are (a direct buffer is not copied again). Instead of a BodyHandler, whose
+   * heap buffer grows by copies and is then copied to a byte[] and again to direct memory.
+   */
+  private void readBody(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    long declared = -1;
+    String raw = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (raw != null) {
+      try {
+        declared = Long.parseLong(raw.trim());
+      } catch (NumberFormatException e) {
+        declared = -1;
+      }
+    }
+    if (declared > maxBody) {
+      ctx.fail(413);
+      return;
+    }
+    if (request.isEnded()) {
+      ctx.put(BODY, Unpooled.EMPTY_BUFFER);
+      ctx.next();
+      return;
+    }
+    if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))
+        && request.version() == HttpVersion.HTTP_1_1) {
+      ctx.response().writeContinue();
+    }
+    ByteBuf body =
+        PooledByteBufAllocator.DEFAULT.directBuffer(
+            (int) Math.min(declared < 0 ? 65_536 : declared, maxBody), maxBody);
+    boolean[] settled = {false};
+    request.handler(
+        chunk -> {
+          if (settled[0]) {
+            return;
+          }
+          ByteBuf bytes = ((BufferInternal) chunk).getByteBuf();
+          if (bytes.readableBytes() > maxBody - body.readableBytes()) {
+            settled[0] = true;
+            body.release();
+            ctx.fail(413);
+            return;
+          }
+          body.writeBytes(bytes);
+        });
+    request.exceptionHandler(
+        e -> {
+          if (!settled[0]) {
+            settled[0] = true;
+            body.release();
+            ctx.fail(e);
+          }
+        });
+    request.endHandler(
+        v -> {
+          if (!settled[0]) {
+            settled[0] = true;
+            ctx.put(BODY, body);
+            ctx.next();
+          }
+        });
+    request.resume();
+  }
+
   private void infer(RoutingContext ctx) {
-    Buffer body = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    ByteBuf body = ctx.get(BODY);
     String headerLength = ctx.request().getHeader(HEADER_LENGTH);
     blocking(
         ctx,
         () -> {
           Resolved r = resolve(ctx);
-          int jsonLength = body.length();
+          int length = body.readableBytes();
+          int jsonLength = length;
           if (headerLength != null) {
             try {
               jsonLength = Integer.parseInt(headerLength.trim());
             } catch (NumberFormatException e) {
               jsonLength = -1;
             }
-            if (jsonLength < 0 || jsonLength > body.length()) {
+            if (jsonLength < 0 || jsonLength > length) {
               throw bad(
                   HEADER_LENGTH
                       + " is '"
                       + headerLength
                       + "'; expected the byte length of the JSON header, 0 to "
-                      + body.length());
+                      + length);
             }
           }
-          byte[] all =
-              body.getBytes(); // one copy of the body: the JSON header is parsed from it, binary
-          // data sliced
+          byte[] header = new byte[jsonLength]; // binary data stays in the direct buffer
+          body.getBytes(body.readerIndex(), header);
           JsonNode request;
           try {
-            request = Json.MAPPER.readTree(all, 0, jsonLength);
+            request = Json.MAPPER.readTree(header);
           } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw bad(TensorJson.jsonProblem(e));
           } catch (java.io.IOException e) {
@@ -241,7 +317,7 @@ final class OpenInferenceRoutes {
           }
           LoadedModel model = LoadedModel.of(r.model());
           ByteBuffer binary =
-              ByteBuffer.wrap(all, jsonLength, all.length - jsonLength)
+              body.nioBuffer(body.readerIndex() + jsonLength, length - jsonLength)
                   .slice()
                   .order(ByteOrder.LITTLE_ENDIAN);
           Map<String, TensorData> inputs = new LinkedHashMap<>();
@@ -267,7 +343,8 @@ final class OpenInferenceRoutes {
                   inputs,
                   provider.isMissingNode() ? null : ProviderChoice.parse(provider.asText()));
           return response(ctx.pathParam("name"), r, request, p, ctx);
-        });
+        },
+        body);
   }
 
   private static TensorData input(LoadedModel model, JsonNode in, ByteBuffer binary) {
@@ -579,8 +656,19 @@ final class OpenInferenceRoutes {
   }
 
   private void blocking(RoutingContext ctx, Callable<Buffer> work) {
+    blocking(ctx, work, null);
+  }
+
+  /** Runs {@code work} on a worker and answers; {@code input} is released once the work is done. */
+  private void blocking(RoutingContext ctx, Callable<Buffer> work, ByteBuf input) {
     workers
         .executeBlocking(work, false)
+        .onComplete(
+            done -> {
+              if (input != null) {
+                input.release();
+              }
+            })
         .onSuccess(
             body -> {
               Integer header = ctx.get(HEADER_LENGTH);

@@ -436,6 +436,47 @@ class OpenInferenceProtocolTest {
         .contains("binary_data_size 31; shape [2, 2] of INT64 takes 32 bytes");
   }
 
+  @Test
+  void aChunkedBinaryBodyOfManyPiecesArrivesWhole() throws Exception {
+    // no Content-Length: the body is read in pieces into a buffer that grows past its first 64 KiB
+    int n = 50_000;
+    ByteBuffer raw = ByteBuffer.allocate(n * 2 * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < n * 2; i++) {
+      raw.putFloat(i * 0.5f - 7);
+    }
+    byte[] h =
+        new JsonObject()
+            .put("parameters", new JsonObject().put("binary_data_output", true))
+            .put(
+                "inputs",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("name", "x")
+                            .put("datatype", "FP32")
+                            .put("shape", new JsonArray().add(n).add(2))
+                            .put(
+                                "parameters",
+                                new JsonObject().put("binary_data_size", raw.capacity()))))
+            .encode()
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] body = Arrays.copyOf(h, h.length + raw.capacity());
+    System.arraycopy(raw.array(), 0, body, h.length, raw.capacity());
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/v2/models/identity-float/infer"))
+            .header("Inference-Header-Content-Length", String.valueOf(h.length))
+            .header("Content-Type", "application/octet-stream")
+            .POST(
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new java.io.ByteArrayInputStream(body)))
+            .build();
+    HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    int jsonLength =
+        Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+    assertThat(Arrays.copyOfRange(r.body(), jsonLength, r.body().length)).isEqualTo(raw.array());
+  }
+
   /** BYTES elements in the binary form: a 4-byte little-endian length, then the bytes. */
   static byte[] lengthPrefixed(byte[]... elements) {
     int size = 0;
