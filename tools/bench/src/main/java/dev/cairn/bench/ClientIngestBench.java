@@ -24,10 +24,10 @@ import java.util.concurrent.TimeUnit;
  * chunked writer ({@link H2TrackingStore#writeScalars} + {@code flush}) in the same process, rounds
  * alternating A B B A. A benchmark, not a test: it prints figures and asserts nothing.
  *
- * <p>Usage: {@code ClientIngestBench [tags=10] [steps=100000] [rounds=2]}. The client's time runs
- * from its first {@code log} until {@code end} returned, which is after the server acknowledged
- * every batch as durable. The in-process writer flushes (commit + CHECKPOINT) every 50,000 points,
- * the client's batch size, so both are as durable.
+ * <p>Usage: {@code ClientIngestBench [tags=10] [steps=100000] [rounds=2] [inFlight=4]}. The
+ * client's time runs from its first {@code log} until {@code end} returned, which is after the
+ * server acknowledged every batch as durable. The in-process writer flushes (commit + CHECKPOINT)
+ * every 50,000 points, the client's batch size, so both are as durable.
  */
 public final class ClientIngestBench {
   private static final int WRITER_BATCH = 1_000;
@@ -39,12 +39,15 @@ public final class ClientIngestBench {
     int tags = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    int inFlight = args.length > 3 ? Integer.parseInt(args[3]) : 4;
     Path dir = Files.createTempDirectory("cairn-client-bench");
     System.out.printf(
-        "ClientIngestBench: %d tags x %,d steps = %,d points per round, Java %s, %d cores, load %s%n",
+        "ClientIngestBench: %d tags x %,d steps = %,d points per round, %d requests in flight,"
+            + " Java %s, %d cores, load %s%n",
         tags,
         steps,
         (long) tags * steps,
+        inFlight,
         System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors(),
         load());
@@ -60,7 +63,8 @@ public final class ClientIngestBench {
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
       URI base = URI.create("http://127.0.0.1:" + api.actualPort());
-      try (CairnClient client = CairnClient.create(base)) {
+      try (CairnClient client =
+          CairnClient.builder().setServer(base).optRequestsInFlight(inFlight).build()) {
         // warm-up of both paths, so that the JIT favours neither
         viaClient(client, tags, steps / 10);
         inProcess(local, tags, steps / 10);

@@ -204,7 +204,8 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
         throw ApiException.badRequest(
             "'series': " + count + " series; at most " + MAX_SERIES + " per batch");
       }
-      List<ScalarPoint> points = new ArrayList<>();
+      // each point takes 24 bytes of the body: the list is sized once, not regrown
+      List<ScalarPoint> points = new ArrayList<>(Math.min(MAX_POINTS, in.remaining() / 24));
       Set<String> tags = new HashSet<>();
       for (int k = 0; k < count; k++) {
         String where = "series[" + k + "]";
