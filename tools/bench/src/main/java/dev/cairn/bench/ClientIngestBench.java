@@ -6,6 +6,7 @@ import dev.cairn.client.Run;
 import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.NewRun;
 import dev.cairn.core.tracking.ScalarPoint;
+import dev.cairn.core.tracking.ScalarSeries;
 import dev.cairn.server.CairnOptions;
 import dev.cairn.server.Platform;
 import dev.cairn.server.http.ApiVerticle;
@@ -72,12 +73,16 @@ public final class ClientIngestBench {
         List<Double> clientRates = new ArrayList<>();
         List<Double> blockRates = new ArrayList<>();
         List<Double> localRates = new ArrayList<>();
+        List<Double> localSeriesRates = new ArrayList<>();
+        inProcessSeries(local, tags, steps / 10);
         for (int r = 0; r < rounds; r++) {
           if (r % 2 == 0) {
             clientRates.add(viaClient(client, tags, steps));
             blockRates.add(viaClientBlocks(client, tags, steps));
             localRates.add(inProcess(local, tags, steps));
+            localSeriesRates.add(inProcessSeries(local, tags, steps));
           } else {
+            localSeriesRates.add(inProcessSeries(local, tags, steps));
             localRates.add(inProcess(local, tags, steps));
             blockRates.add(viaClientBlocks(client, tags, steps));
             clientRates.add(viaClient(client, tags, steps));
@@ -92,11 +97,19 @@ public final class ClientIngestBench {
             "%-52s %s%n", "Java client, log(tag, step, value), points/s", fmt(clientRates));
         System.out.printf(
             "%-52s %s%n", "Java client, log(tag, steps[], values[]), points/s", fmt(blockRates));
-        System.out.printf("%-52s %s%n", "in-process chunked writer, points/s", fmt(localRates));
+        System.out.printf(
+            "%-52s %s%n", "in-process chunked writer, writeScalars, points/s", fmt(localRates));
+        System.out.printf(
+            "%-52s %s%n",
+            "in-process chunked writer, writeScalarSeries, points/s", fmt(localSeriesRates));
         System.out.printf(
             "median: client %,.0f (%.2f of in-process), client blocks %,.0f (%.2f), in-process %,.0f;"
                 + " dropped %d; load %s%n",
             c, c / l, b, b / l, l, client.droppedPoints(), load());
+        double ls = median(localSeriesRates);
+        System.out.printf(
+            "median in-process writeScalarSeries %,.0f: client %.2f of it, client blocks %.2f%n",
+            ls, c / ls, b / ls);
       }
     } finally {
       try (var files = Files.walk(dir)) {
@@ -185,6 +198,45 @@ public final class ClientIngestBench {
       }
     }
     store.writeScalars(batch);
+    store.flush();
+    return (double) tags * steps / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * The in-process writer given whole series (what the server now does with a tracking batch):
+   * blocks of 1,000 steps per tag, flushed every 50,000 points like {@link #inProcess}.
+   */
+  private static double inProcessSeries(H2TrackingStore store, int tags, int steps) {
+    String[] names = tagNames(tags);
+    String id =
+        store
+            .createRun(
+                new NewRun("bench", "local-series-" + steps, "", "", 0, "cpu", Map.of(), Map.of()))
+            .id();
+    int block = WRITER_BATCH;
+    long start = System.nanoTime();
+    int sinceFlush = 0;
+    for (int from = 0; from < steps; from += block) {
+      int n = Math.min(block, steps - from);
+      List<ScalarSeries> batch = new ArrayList<>(tags);
+      for (int t = 0; t < tags; t++) {
+        long[] st = new long[n];
+        long[] wa = new long[n];
+        double[] va = new double[n];
+        for (int i = 0; i < n; i++) {
+          st[i] = from + i;
+          wa[i] = wallTime(from + i);
+          va[i] = value(t, from + i);
+        }
+        batch.add(new ScalarSeries(id, names[t], st, wa, va));
+      }
+      store.writeScalarSeries(batch);
+      sinceFlush += n * tags;
+      if (sinceFlush >= FLUSH_EVERY) {
+        store.flush();
+        sinceFlush = 0;
+      }
+    }
     store.flush();
     return (double) tags * steps / ((System.nanoTime() - start) / 1e9);
   }

@@ -40,23 +40,21 @@ public final class StoreWriterVerticle extends VerticleBase {
         Addresses.METRICS,
         msg -> {
           try {
-            store.writeScalars(msg.body().points());
-            msg.body().points().forEach(p -> dirtyRuns.add(p.runId()));
+            write(msg.body());
           } catch (RuntimeException e) {
-            LOG.error("could not store {} points", msg.body().points().size(), e);
+            LOG.error("could not store {} points", msg.body().size(), e);
           }
         });
     bus.<MetricBatch>consumer(
         Addresses.METRICS_DURABLE,
         msg -> {
           try {
-            store.writeScalars(msg.body().points());
-            msg.body().points().forEach(p -> dirtyRuns.add(p.runId()));
+            write(msg.body());
           } catch (IllegalArgumentException e) {
             msg.fail(400, e.getMessage());
             return;
           } catch (RuntimeException e) {
-            LOG.error("could not store {} points", msg.body().points().size(), e);
+            LOG.error("could not store {} points", msg.body().size(), e);
             msg.fail(500, e.toString());
             return;
           }
@@ -101,6 +99,13 @@ public final class StoreWriterVerticle extends VerticleBase {
         });
     timer = vertx.setPeriodic(FLUSH_MILLIS, id -> flush());
     return Future.succeededFuture();
+  }
+
+  private void write(MetricBatch batch) {
+    store.writeScalars(batch.points());
+    batch.points().forEach(p -> dirtyRuns.add(p.runId()));
+    store.writeScalarSeries(batch.series());
+    batch.series().forEach(s -> dirtyRuns.add(s.runId()));
   }
 
   /** Flushes, then answers every durable batch stored since the last such flush. */

@@ -250,11 +250,12 @@ public final class TrackingRoutes {
         .compose(batch -> writable(id).map(batch))
         .compose(
             batch ->
-                batch.points().isEmpty()
+                batch.series().isEmpty()
                     ? Future.succeededFuture(batch)
                     : vertx
                         .eventBus()
-                        .request(Addresses.METRICS_DURABLE, new MetricBatch(batch.points()))
+                        .request(
+                            Addresses.METRICS_DURABLE, new MetricBatch(List.of(), batch.series()))
                         .map(batch))
         .onSuccess(
             batch ->
@@ -264,7 +265,7 @@ public final class TrackingRoutes {
                     new JsonObject()
                         .put("runId", id)
                         .put("batchId", batch.batchId())
-                        .put("points", batch.points().size())))
+                        .put("points", batch.size())))
         .onFailure(t -> ctx.fail(busFailure(t)));
   }
 
