@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -60,7 +60,8 @@ public final class CairnClient implements AutoCloseable {
 
   private CairnClient(Builder b) {
     this.http = new Http(b.server, b.token, b.requestTimeout, b.maxBackoff);
-    this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
+    // two locks: a training thread's offer never waits while the packer drains a batch
+    this.queue = new LinkedBlockingQueue<>(b.queueCapacity);
     this.closeTimeout = b.closeTimeout;
     this.sender =
         new Sender(http, queue, b.batchPoints, b.requestsInFlight, dropped, droppedRecords);

@@ -133,6 +133,17 @@ final class ResumeCommand implements Callable<Integer> {
     }
   }
 
+  /** The last epoch the run's record shows: the last step of its {@code epoch/*} series. */
+  private static int lastEpoch(JsonObject run) {
+    int last = -1;
+    for (Object o : run.getJsonArray("series", new io.vertx.core.json.JsonArray())) {
+      if (o instanceof JsonObject s && s.getString("tag", "").startsWith("epoch/")) {
+        last = Math.max(last, s.getLong("lastStep", -1L).intValue());
+      }
+    }
+    return last;
+  }
+
   /**
    * The server resumes the run (POST /api/runs/RUN/resume) and trains it; this command follows its
    * record until it ends, and Ctrl-C stops it there (it ends KILLED, resumable again).
@@ -182,9 +193,9 @@ final class ResumeCommand implements Callable<Integer> {
         if (status.terminal()) {
           break;
         }
-        Object epochs = run.getJsonObject("metrics", new JsonObject()).getValue("epoch");
-        if (epochs instanceof Number n && n.intValue() != last && !json) {
-          last = n.intValue();
+        int epoch = lastEpoch(run);
+        if (epoch > last && !json) {
+          last = epoch;
           System.err.printf("epoch %d of %d%n", last, started.getInteger("epochs", 0));
         }
         Thread.sleep(1_000);
