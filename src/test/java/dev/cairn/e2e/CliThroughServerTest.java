@@ -1,6 +1,8 @@
 package dev.cairn.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -113,7 +115,7 @@ class CliThroughServerTest {
   }
 
   /**
-   * export, import and sweep act server-side through its REST API; resume names the server instead.
+   * export, import and sweep act server-side through its REST API.
    */
   @Test
   void exportImportAndSweepWorkThroughTheServer() throws Exception {
@@ -173,11 +175,174 @@ class CliThroughServerTest {
       assertThat(result.getString("status")).isEqualTo("FINISHED");
       assertThat(result.getJsonArray("trials").size()).isEqualTo(2);
 
+      // resume asks the server, which refuses a finished run with the same line as the embedded store
       CairnProcess.Result resume = CairnProcess.run(data, 2, "resume", id);
-      assertThat(resume.exitCode()).isEqualTo(1);
+      assertThat(resume.exitCode()).isEqualTo(2);
       assertThat(resume.stderr())
-          .contains("the Cairn server at " + server.base() + " owns the tracking database")
+          .contains("is FINISHED; only a FAILED or KILLED run can be resumed")
+          .doesNotContain("in use")
           .doesNotContain("Exception");
+    } finally {
+      server.stop();
+    }
+  }
+
+  /**
+   * A run the server trained, stopped (KILLED) after a checkpoint: {@code cairn resume} has the
+   * server continue it from there under its own id, follows it to the end and prints it.
+   */
+  @Test
+  void resumeContinuesAStoppedRunInTheServer() throws Exception {
+    Path data = dir.resolve("data");
+    CairnProcess.Server server = CairnProcess.serve(data);
+    try {
+      String spec =
+          """
+          name: resumable
+          epochs: 40
+          logging: {everySteps: 10}
+          dataset: {plugin: synthetic-linear, n: 2000, batchSize: 10}
+          model: linear
+          optimizer: {plugin: sgd, lr: 0.01}
+          loss: l2
+          training: {checkpointEvery: 1}
+          """;
+      String id =
+          post(server.base(), "/api/runs", new JsonObject().put("spec", spec), 202).getString("id");
+      Path checkpoint = data.resolve("runs").resolve(id).resolve("checkpoints/epoch-0002");
+      long deadline = System.currentTimeMillis() + 180_000;
+      while (!Files.isRegularFile(checkpoint.resolve("checkpoint.json"))
+          && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(checkpoint.resolve("checkpoint.json")).exists();
+      post(server.base(), "/api/runs/" + id + "/stop", new JsonObject(), 202);
+      String status = null;
+      while (System.currentTimeMillis() < deadline) {
+        status = get(server.base(), "/api/runs/" + id, null).getString("status");
+        if (!status.equals("RUNNING") && !status.equals("QUEUED")) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      assertThat(status).isEqualTo("KILLED");
+
+      CairnProcess.Result resumed = CairnProcess.run(data, 10, "resume", id, "--json");
+      assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+      assertThat(resumed.stderr())
+          .contains("resuming run " + id + " after epoch")
+          .contains("on the server at " + server.base())
+          .doesNotContain("in use");
+      JsonObject run = new JsonObject(resumed.stdout());
+      assertThat(run.getString("id")).isEqualTo(id);
+      assertThat(run.getString("status")).isEqualTo("FINISHED");
+      assertThat(run.getJsonObject("metrics").getDouble("train/loss")).isLessThan(1e-3);
+      JsonObject stored = get(server.base(), "/api/runs/" + id, null);
+      assertThat(stored.getString("status")).isEqualTo("FINISHED");
+      JsonArray epochs =
+          get(server.base(), "/api/runs/" + id + "/series?tag=epoch/train_loss", null)
+              .getJsonArray("steps");
+      List<Long> steps = new ArrayList<>();
+      epochs.forEach(v -> steps.add(((Number) v).longValue()));
+      // every epoch once: those before the stop from the first training, the rest resumed
+      assertThat(steps)
+          .isSorted()
+          .doesNotHaveDuplicates()
+          .endsWith(40L)
+          .containsAll(java.util.stream.LongStream.rangeClosed(3, 40).boxed().toList());
+
+      CairnProcess.Result again = CairnProcess.run(data, 2, "resume", id);
+      assertThat(again.exitCode()).isEqualTo(2);
+      assertThat(again.stderr())
+          .contains("is FINISHED; only a FAILED or KILLED run can be resumed");
+      CairnProcess.Result unknown = CairnProcess.run(data, 2, "resume", "nope");
+      assertThat(unknown.exitCode()).isEqualTo(2);
+      assertThat(unknown.stderr()).contains("no run with id 'nope'").doesNotContain("Exception");
+    } finally {
+      server.stop();
+    }
+  }
+
+  /**
+   * {@code evaluate MODEL-ID} has the server evaluate and gives the figures the embedded store gave
+   * before it started; an .onnx file is evaluated without the database; {@code import-tb} has the
+   * server import a log directory, again adding nothing.
+   */
+  @Test
+  void evaluateAndImportTbWorkThroughTheServer() throws Exception {
+    Path data = dir.resolve("data");
+    CairnProcess.Result trained =
+        CairnProcess.run(data, 10, "run", "experiments/linear-regression.yaml", "--json");
+    assertThat(trained.exitCode()).as(trained.stderr()).isZero();
+    String runId = new JsonObject(trained.stdout()).getString("id");
+    Path onnx = dir.resolve("out/model.onnx");
+    CairnProcess.Result exported =
+        CairnProcess.run(data, 5, "export", runId, "--out", onnx.toString(), "--json");
+    assertThat(exported.exitCode()).as(exported.stderr()).isZero();
+    String modelId = new JsonObject(exported.stdout()).getString("modelId");
+    Path tb = dir.resolve("tb");
+    CairnProcess.Result events =
+        CairnProcess.run(
+            data, 5, "export", runId, "--format", "tensorboard", "--out", tb.toString(), "--json");
+    assertThat(events.exitCode()).as(events.stderr()).isZero();
+    long scalars = new JsonObject(events.stdout()).getLong("scalars");
+    String[] evaluate = {"evaluate", modelId, "--dataset", "synthetic-linear", "-P", "n=200", "--json"};
+    CairnProcess.Result embedded = CairnProcess.run(data, 5, evaluate);
+    assertThat(embedded.exitCode()).as(embedded.stderr()).isZero();
+    JsonObject reference = new JsonObject(embedded.stdout());
+
+    CairnProcess.Server server = CairnProcess.serve(data);
+    try {
+      CairnProcess.Result viaServer = CairnProcess.run(data, 5, evaluate);
+      assertThat(viaServer.exitCode()).as(viaServer.stderr()).isZero();
+      assertThat(viaServer.stderr())
+          .contains("evaluating through the server at " + server.base())
+          .doesNotContain("in use");
+      JsonObject e = new JsonObject(viaServer.stdout());
+      assertThat(e.getString("model")).isEqualTo(modelId);
+      assertThat(e.getString("runId")).isEqualTo(runId);
+      assertThat(e.getLong("examples")).isEqualTo(reference.getLong("examples"));
+      // the same model, data and ONNX Runtime; only the process differs
+      assertThat(e.getDouble("loss")).isCloseTo(reference.getDouble("loss"), within(1e-9));
+      assertThat(e.getJsonObject("runMetrics").getMap())
+          .isEqualTo(reference.getJsonObject("runMetrics").getMap());
+
+      CairnProcess.Result file =
+          CairnProcess.run(
+              data, 5, "evaluate", onnx.toString(), "--dataset", "synthetic-linear", "-P", "n=200",
+              "--json");
+      assertThat(file.exitCode()).as(file.stderr()).isZero();
+      assertThat(new JsonObject(file.stdout()).getDouble("loss"))
+          .isCloseTo(reference.getDouble("loss"), within(1e-9));
+
+      CairnProcess.Result imported =
+          CairnProcess.run(data, 5, "import-tb", tb.toString(), "--experiment", "back", "--json");
+      assertThat(imported.exitCode()).as(imported.stderr()).isZero();
+      assertThat(imported.stderr())
+          .contains("importing through the server at " + server.base())
+          .doesNotContain("in use");
+      JsonObject i = new JsonObject(imported.stdout());
+      assertThat(i.getLong("scalars")).isEqualTo(scalars);
+      assertThat(i.getInteger("newRuns")).isEqualTo(1);
+      String importedId = i.getJsonObject("runIds").stream().findFirst().orElseThrow().getValue().toString();
+      JsonObject back = get(server.base(), "/api/runs/" + importedId, null);
+      assertThat(back.getString("experiment")).isEqualTo("back");
+      // TensorBoard keeps scalars as 32-bit floats
+      assertThat(back.getJsonObject("metrics").getDouble("train/loss"))
+          .isCloseTo(
+              get(server.base(), "/api/runs/" + runId, null)
+                  .getJsonObject("metrics")
+                  .getDouble("train/loss"),
+              withinPercentage(0.001));
+
+      CairnProcess.Result again =
+          CairnProcess.run(data, 5, "import-tb", tb.toString(), "--experiment", "back");
+      assertThat(again.exitCode()).as(again.stderr()).isZero();
+      assertThat(again.stdout()).startsWith("imported 0 events from 1 files into 1 runs (0 new)");
+      CairnProcess.Result missing =
+          CairnProcess.run(data, 5, "import-tb", dir.resolve("nope").toString());
+      assertThat(missing.exitCode()).isEqualTo(1);
+      assertThat(missing.stderr()).contains("does not exist").doesNotContain("Exception");
     } finally {
       server.stop();
     }
@@ -244,6 +409,19 @@ class CliThroughServerTest {
                     || tag.endsWith("time_s")
                     || tag.startsWith("system/"));
     return out;
+  }
+
+  private static JsonObject post(String base, String path, JsonObject body, int status)
+      throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(status);
+    return new JsonObject(r.body());
   }
 
   private static JsonObject get(String base, String path, String token) throws Exception {

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -60,9 +60,11 @@ public final class CairnClient implements AutoCloseable {
 
   private CairnClient(Builder b) {
     this.http = new Http(b.server, b.token, b.requestTimeout, b.maxBackoff);
-    this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
+    // two locks: a training thread's offer never waits while the packer drains a batch
+    this.queue = new LinkedBlockingQueue<>(b.queueCapacity);
     this.closeTimeout = b.closeTimeout;
-    this.sender = new Sender(http, queue, b.batchPoints, dropped, droppedRecords);
+    this.sender =
+        new Sender(http, queue, b.batchPoints, b.requestsInFlight, dropped, droppedRecords);
     this.senderThread = new Thread(sender, "cairn-client-sender");
     senderThread.setDaemon(true);
     senderThread.start();
@@ -367,6 +369,7 @@ public final class CairnClient implements AutoCloseable {
     private String token = System.getenv("CAIRN_TOKEN");
     private int queueCapacity = 1_000_000;
     private int batchPoints = 50_000;
+    private int requestsInFlight = 4;
     private Duration heartbeatInterval = Duration.ofSeconds(10);
     private Duration maxBackoff = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(30);
@@ -428,6 +431,19 @@ public final class CairnClient implements AutoCloseable {
         throw new IllegalArgumentException("batch points must be in 1..100000, got " + points);
       }
       this.batchPoints = points;
+      return this;
+    }
+
+    /**
+     * Scalar requests in flight at once, 1..16 (default 4): the series of the runs are spread over
+     * this many posting threads, each series always on the same one, so that its batches arrive in
+     * order.
+     */
+    public Builder optRequestsInFlight(int requests) {
+      if (requests < 1 || requests > 16) {
+        throw new IllegalArgumentException("requests in flight must be in 1..16, got " + requests);
+      }
+      this.requestsInFlight = requests;
       return this;
     }
 

@@ -15,9 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The background thread of a {@link CairnClient}: takes what the runs queued, in order, packs
- * consecutive points into one scalar batch per run (one series per tag) and posts it, retrying with
- * backoff while the server is away. Batches of a run go one after another, so a retried batch never
- * overtakes a later one and the server's per-series step check drops what it already stored.
+ * consecutive points into scalar batches (one series per tag) and posts them, retrying with backoff
+ * while the server is away. Several batches are in flight at once, one per lane; the batches of one
+ * series always take the same lane and go one after another there, so a retried batch never
+ * overtakes a later one of its series and the server's per-series step check drops what it already
+ * stored.
  */
 final class Sender implements Runnable {
   private static final System.Logger LOG = System.getLogger(CairnClient.class.getName());
@@ -54,15 +56,20 @@ final class Sender implements Runnable {
   private volatile long deadline = Long.MAX_VALUE;
   private volatile boolean stopping;
 
-  /** Encoded requests for the poster thread: the next batch is packed while one is on the wire. */
-  private final BlockingQueue<Runnable> wire = new java.util.concurrent.ArrayBlockingQueue<>(1);
+  /**
+   * Posting lanes, each one thread with one request on the wire and at most one more waiting: a
+   * series always goes through the same lane, so its batches reach the server in order (a retried
+   * batch never overtakes a later one), while different series are in flight at once.
+   */
+  private final Lane[] lanes;
 
-  private final Thread poster;
+  private final Object idle = new Object();
 
   Sender(
       Http http,
       BlockingQueue<Item> queue,
       int batchPoints,
+      int inFlight,
       AtomicLong dropped,
       AtomicLong droppedRecords) {
     this.http = http;
@@ -70,34 +77,76 @@ final class Sender implements Runnable {
     this.batchPoints = batchPoints;
     this.dropped = dropped;
     this.droppedRecords = droppedRecords;
-    this.poster = new Thread(this::post, "cairn-client-poster");
-    poster.setDaemon(true);
-    poster.start();
+    this.lanes = new Lane[inFlight];
+    for (int i = 0; i < inFlight; i++) {
+      lanes[i] = new Lane("cairn-client-poster-" + i);
+    }
   }
 
-  /** Sends what the packing thread handed over, one request at a time, in order. */
-  private void post() {
-    while (true) {
-      try {
-        Runnable next = wire.poll(100, TimeUnit.MILLISECONDS);
-        if (next != null) {
-          next.run();
-        } else if (stopping && done) {
+  /** One posting thread: sends what the packing thread handed over, one request at a time. */
+  private final class Lane implements Runnable {
+    final BlockingQueue<Runnable> wire = new java.util.concurrent.ArrayBlockingQueue<>(1);
+    final java.util.concurrent.atomic.AtomicInteger outstanding =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final Thread thread;
+
+    Lane(String name) {
+      thread = new Thread(this, name);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        try {
+          Runnable next = wire.poll(100, TimeUnit.MILLISECONDS);
+          if (next != null) {
+            try {
+              next.run();
+            } finally {
+              outstanding.decrementAndGet();
+              synchronized (idle) {
+                idle.notifyAll();
+              }
+            }
+          } else if (stopping && done) {
+            return;
+          }
+        } catch (InterruptedException e) {
           return;
+        } catch (RuntimeException | Error e) {
+          LOG.log(Level.ERROR, "Cairn client poster failed; continuing", e);
         }
+      }
+    }
+
+    /** Hands a request over; waits while one is already waiting here. */
+    void handOver(Runnable request) throws InterruptedException {
+      outstanding.incrementAndGet();
+      try {
+        wire.put(request);
       } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException | Error e) {
-        LOG.log(Level.ERROR, "Cairn client poster failed; continuing", e);
+        outstanding.decrementAndGet();
+        throw e;
       }
     }
   }
 
   private volatile boolean done;
 
-  /** Hands a request to the poster; waits while one is already waiting there. */
-  private void handOver(Runnable request) throws InterruptedException {
-    wire.put(request);
+  /** Waits until every lane has sent what it was handed. */
+  private void awaitLanesIdle() throws InterruptedException {
+    synchronized (idle) {
+      while (java.util.Arrays.stream(lanes).anyMatch(l -> l.outstanding.get() > 0)) {
+        idle.wait(50);
+      }
+    }
+  }
+
+  /** The lane of a run's series: always the same one, so that its batches stay in order. */
+  private int laneOf(Run run, String tag) {
+    return Math.floorMod(run.id().hashCode() * 31 + tag.hashCode(), lanes.length);
   }
 
   /** From now on, requests are retried only until {@code deadline} (System.nanoTime). */
@@ -109,9 +158,12 @@ final class Sender implements Runnable {
     stopping = true;
   }
 
-  /** Waits for the poster thread to finish what it holds (after {@link #stop}). */
+  /** Waits for the poster threads to finish what they hold (after {@link #stop}). */
   void joinPoster(long millis) throws InterruptedException {
-    poster.join(millis);
+    long until = System.currentTimeMillis() + millis;
+    for (Lane lane : lanes) {
+      lane.thread.join(Math.max(1, until - System.currentTimeMillis()));
+    }
   }
 
   @Override
@@ -208,34 +260,51 @@ final class Sender implements Runnable {
     }
     for (var e : pending.entrySet()) {
       Run run = e.getKey();
-      int n = e.getValue().values().stream().mapToInt(s -> s.size).sum();
-      String batchId = run.id() + "-" + run.nextBatch();
-      byte[] body = encode(batchId, e.getValue());
-      handOver(
-          () -> {
-            try {
-              http.postWithRetries(
-                  "api/tracking/runs/" + run.id() + "/scalars", BINARY_TYPE, body, () -> deadline);
-              run.sent.addAndGet(n);
-            } catch (CairnClientException ex) {
-              run.dropped.addAndGet(n);
-              dropped.addAndGet(n);
-              LOG.log(
-                  Level.WARNING,
-                  "Cairn: dropped batch " + batchId + " of " + n + " points: " + ex.getMessage());
-            } catch (InterruptedException ex) {
-              Thread.currentThread().interrupt();
-              run.dropped.addAndGet(n);
-              dropped.addAndGet(n);
-            }
-          });
+      List<Map<String, Series>> byLane = new ArrayList<>(lanes.length);
+      for (int i = 0; i < lanes.length; i++) {
+        byLane.add(new LinkedHashMap<>());
+      }
+      e.getValue().forEach((tag, series) -> byLane.get(laneOf(run, tag)).put(tag, series));
+      for (int lane = 0; lane < lanes.length; lane++) {
+        Map<String, Series> series = byLane.get(lane);
+        if (!series.isEmpty()) {
+          postBatch(lane, run, series);
+        }
+      }
     }
     pending.clear();
     pendingPoints = 0;
   }
 
+  private void postBatch(int lane, Run run, Map<String, Series> series)
+      throws InterruptedException {
+    int n = series.values().stream().mapToInt(s -> s.size).sum();
+    String batchId = run.id() + "-" + run.nextBatch();
+    byte[] body = encode(batchId, series);
+    lanes[lane].handOver(
+        () -> {
+          try {
+            http.postWithRetries(
+                "api/tracking/runs/" + run.id() + "/scalars", BINARY_TYPE, body, () -> deadline);
+            run.sent.addAndGet(n);
+          } catch (CairnClientException ex) {
+            run.dropped.addAndGet(n);
+            dropped.addAndGet(n);
+            LOG.log(
+                Level.WARNING,
+                "Cairn: dropped batch " + batchId + " of " + n + " points: " + ex.getMessage());
+          } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            run.dropped.addAndGet(n);
+            dropped.addAndGet(n);
+          }
+        });
+  }
+
+  /** A request goes after every batch handed over before it, whatever lane those took. */
   private void send(Task t) throws InterruptedException {
-    handOver(
+    awaitLanesIdle();
+    lanes[0].handOver(
         () -> {
           try {
             if (t.path() != null) {
@@ -285,9 +354,9 @@ final class Sender implements Runnable {
   }
 
   private static final class Series {
-    long[] steps = new long[16];
-    long[] wallTimes = new long[16];
-    double[] values = new double[16];
+    long[] steps = new long[256];
+    long[] wallTimes = new long[256];
+    double[] values = new double[256];
     int size;
 
     void addAll(long[] st, double[] va, long[] wa, int from, int n) {

@@ -6,6 +6,7 @@ import dev.cairn.client.Run;
 import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.NewRun;
 import dev.cairn.core.tracking.ScalarPoint;
+import dev.cairn.core.tracking.ScalarSeries;
 import dev.cairn.server.CairnOptions;
 import dev.cairn.server.Platform;
 import dev.cairn.server.http.ApiVerticle;
@@ -24,10 +25,10 @@ import java.util.concurrent.TimeUnit;
  * chunked writer ({@link H2TrackingStore#writeScalars} + {@code flush}) in the same process, rounds
  * alternating A B B A. A benchmark, not a test: it prints figures and asserts nothing.
  *
- * <p>Usage: {@code ClientIngestBench [tags=10] [steps=100000] [rounds=2]}. The client's time runs
- * from its first {@code log} until {@code end} returned, which is after the server acknowledged
- * every batch as durable. The in-process writer flushes (commit + CHECKPOINT) every 50,000 points,
- * the client's batch size, so both are as durable.
+ * <p>Usage: {@code ClientIngestBench [tags=10] [steps=100000] [rounds=2] [inFlight=4]}. The
+ * client's time runs from its first {@code log} until {@code end} returned, which is after the
+ * server acknowledged every batch as durable. The in-process writer flushes (commit + CHECKPOINT)
+ * every 50,000 points, the client's batch size, so both are as durable.
  */
 public final class ClientIngestBench {
   private static final int WRITER_BATCH = 1_000;
@@ -39,12 +40,15 @@ public final class ClientIngestBench {
     int tags = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    int inFlight = args.length > 3 ? Integer.parseInt(args[3]) : 4;
     Path dir = Files.createTempDirectory("cairn-client-bench");
     System.out.printf(
-        "ClientIngestBench: %d tags x %,d steps = %,d points per round, Java %s, %d cores, load %s%n",
+        "ClientIngestBench: %d tags x %,d steps = %,d points per round, %d requests in flight,"
+            + " Java %s, %d cores, load %s%n",
         tags,
         steps,
         (long) tags * steps,
+        inFlight,
         System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors(),
         load());
@@ -60,7 +64,8 @@ public final class ClientIngestBench {
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
       URI base = URI.create("http://127.0.0.1:" + api.actualPort());
-      try (CairnClient client = CairnClient.create(base)) {
+      try (CairnClient client =
+          CairnClient.builder().setServer(base).optRequestsInFlight(inFlight).build()) {
         // warm-up of both paths, so that the JIT favours neither
         viaClient(client, tags, steps / 10);
         inProcess(local, tags, steps / 10);
@@ -68,12 +73,16 @@ public final class ClientIngestBench {
         List<Double> clientRates = new ArrayList<>();
         List<Double> blockRates = new ArrayList<>();
         List<Double> localRates = new ArrayList<>();
+        List<Double> localSeriesRates = new ArrayList<>();
+        inProcessSeries(local, tags, steps / 10);
         for (int r = 0; r < rounds; r++) {
           if (r % 2 == 0) {
             clientRates.add(viaClient(client, tags, steps));
             blockRates.add(viaClientBlocks(client, tags, steps));
             localRates.add(inProcess(local, tags, steps));
+            localSeriesRates.add(inProcessSeries(local, tags, steps));
           } else {
+            localSeriesRates.add(inProcessSeries(local, tags, steps));
             localRates.add(inProcess(local, tags, steps));
             blockRates.add(viaClientBlocks(client, tags, steps));
             clientRates.add(viaClient(client, tags, steps));
@@ -88,11 +97,19 @@ public final class ClientIngestBench {
             "%-52s %s%n", "Java client, log(tag, step, value), points/s", fmt(clientRates));
         System.out.printf(
             "%-52s %s%n", "Java client, log(tag, steps[], values[]), points/s", fmt(blockRates));
-        System.out.printf("%-52s %s%n", "in-process chunked writer, points/s", fmt(localRates));
+        System.out.printf(
+            "%-52s %s%n", "in-process chunked writer, writeScalars, points/s", fmt(localRates));
+        System.out.printf(
+            "%-52s %s%n",
+            "in-process chunked writer, writeScalarSeries, points/s", fmt(localSeriesRates));
         System.out.printf(
             "median: client %,.0f (%.2f of in-process), client blocks %,.0f (%.2f), in-process %,.0f;"
                 + " dropped %d; load %s%n",
             c, c / l, b, b / l, l, client.droppedPoints(), load());
+        double ls = median(localSeriesRates);
+        System.out.printf(
+            "median in-process writeScalarSeries %,.0f: client %.2f of it, client blocks %.2f%n",
+            ls, c / ls, b / ls);
       }
     } finally {
       try (var files = Files.walk(dir)) {
@@ -181,6 +198,45 @@ public final class ClientIngestBench {
       }
     }
     store.writeScalars(batch);
+    store.flush();
+    return (double) tags * steps / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * The in-process writer given whole series (what the server now does with a tracking batch):
+   * blocks of 1,000 steps per tag, flushed every 50,000 points like {@link #inProcess}.
+   */
+  private static double inProcessSeries(H2TrackingStore store, int tags, int steps) {
+    String[] names = tagNames(tags);
+    String id =
+        store
+            .createRun(
+                new NewRun("bench", "local-series-" + steps, "", "", 0, "cpu", Map.of(), Map.of()))
+            .id();
+    int block = WRITER_BATCH;
+    long start = System.nanoTime();
+    int sinceFlush = 0;
+    for (int from = 0; from < steps; from += block) {
+      int n = Math.min(block, steps - from);
+      List<ScalarSeries> batch = new ArrayList<>(tags);
+      for (int t = 0; t < tags; t++) {
+        long[] st = new long[n];
+        long[] wa = new long[n];
+        double[] va = new double[n];
+        for (int i = 0; i < n; i++) {
+          st[i] = from + i;
+          wa[i] = wallTime(from + i);
+          va[i] = value(t, from + i);
+        }
+        batch.add(new ScalarSeries(id, names[t], st, wa, va));
+      }
+      store.writeScalarSeries(batch);
+      sinceFlush += n * tags;
+      if (sinceFlush >= FLUSH_EVERY) {
+        store.flush();
+        sinceFlush = 0;
+      }
+    }
     store.flush();
     return (double) tags * steps / ((System.nanoTime() - start) / 1e9);
   }

@@ -1,6 +1,7 @@
 package dev.cairn.server.bus;
 
 import dev.cairn.core.tracking.ScalarPoint;
+import dev.cairn.core.tracking.ScalarSeries;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,8 @@ import java.util.List;
 
 /**
  * Passes {@link MetricBatch} by reference inside a JVM and as compact binary between cluster nodes:
- * count, then per point run id, tag, step, wall time, value.
+ * count, then per point run id, tag, step, wall time, value; then the series count, and per series
+ * run id, tag, point count and per point step, wall time, value.
  */
 public final class MetricBatchCodec implements MessageCodec<MetricBatch, MetricBatch> {
   @Override
@@ -19,6 +21,15 @@ public final class MetricBatchCodec implements MessageCodec<MetricBatch, MetricB
       appendString(buffer, p.runId());
       appendString(buffer, p.tag());
       buffer.appendLong(p.step()).appendLong(p.wallTimeMillis()).appendDouble(p.value());
+    }
+    buffer.appendInt(batch.series().size());
+    for (ScalarSeries s : batch.series()) {
+      appendString(buffer, s.runId());
+      appendString(buffer, s.tag());
+      buffer.appendInt(s.size());
+      for (int i = 0; i < s.size(); i++) {
+        buffer.appendLong(s.steps()[i]).appendLong(s.wallTimes()[i]).appendDouble(s.values()[i]);
+      }
     }
   }
 
@@ -39,7 +50,30 @@ public final class MetricBatchCodec implements MessageCodec<MetricBatch, MetricB
               run, tag, buffer.getLong(pos), buffer.getLong(pos + 8), buffer.getDouble(pos + 16)));
       pos += 24;
     }
-    return new MetricBatch(points);
+    int count = buffer.getInt(pos);
+    pos += 4;
+    List<ScalarSeries> series = new ArrayList<>(count);
+    for (int k = 0; k < count; k++) {
+      int runLen = buffer.getInt(pos);
+      String run = buffer.getString(pos + 4, pos + 4 + runLen, StandardCharsets.UTF_8.name());
+      pos += 4 + runLen;
+      int tagLen = buffer.getInt(pos);
+      String tag = buffer.getString(pos + 4, pos + 4 + tagLen, StandardCharsets.UTF_8.name());
+      pos += 4 + tagLen;
+      int size = buffer.getInt(pos);
+      pos += 4;
+      long[] steps = new long[size];
+      long[] walls = new long[size];
+      double[] values = new double[size];
+      for (int i = 0; i < size; i++) {
+        steps[i] = buffer.getLong(pos);
+        walls[i] = buffer.getLong(pos + 8);
+        values[i] = buffer.getDouble(pos + 16);
+        pos += 24;
+      }
+      series.add(new ScalarSeries(run, tag, steps, walls, values));
+    }
+    return new MetricBatch(points, series);
   }
 
   private static void appendString(Buffer buffer, String s) {

@@ -5,9 +5,12 @@ import dev.cairn.core.tracking.TrackingStore;
 import dev.cairn.server.json.JsonMapping;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,7 @@ public final class StoreWriterVerticle extends VerticleBase {
 
   private final TrackingStore store;
   private final Set<String> dirtyRuns = new LinkedHashSet<>();
+  private final List<Message<MetricBatch>> awaitingDurable = new ArrayList<>();
   private long timer = -1;
 
   public StoreWriterVerticle(TrackingStore store) {
@@ -36,29 +40,29 @@ public final class StoreWriterVerticle extends VerticleBase {
         Addresses.METRICS,
         msg -> {
           try {
-            store.writeScalars(msg.body().points());
-            msg.body().points().forEach(p -> dirtyRuns.add(p.runId()));
+            write(msg.body());
           } catch (RuntimeException e) {
-            LOG.error("could not store {} points", msg.body().points().size(), e);
+            LOG.error("could not store {} points", msg.body().size(), e);
           }
         });
     bus.<MetricBatch>consumer(
         Addresses.METRICS_DURABLE,
         msg -> {
           try {
-            store.writeScalars(msg.body().points());
-            msg.body().points().forEach(p -> dirtyRuns.add(p.runId()));
-            flush();
-            if (!dirtyRuns.isEmpty()) {
-              msg.fail(503, "points not yet durable; retry the batch");
-              return;
-            }
-            msg.reply(true);
+            write(msg.body());
           } catch (IllegalArgumentException e) {
             msg.fail(400, e.getMessage());
+            return;
           } catch (RuntimeException e) {
-            LOG.error("could not store {} points", msg.body().points().size(), e);
+            LOG.error("could not store {} points", msg.body().size(), e);
             msg.fail(500, e.toString());
+            return;
+          }
+          awaitingDurable.add(msg);
+          if (awaitingDurable.size() == 1) {
+            // group commit: batches already queued on this context are stored first, then one
+            // flush (commit + CHECKPOINT) makes them all durable and each is answered
+            vertx.getOrCreateContext().runOnContext(v -> flushAndAnswer());
           }
         });
     bus.<JsonObject>consumer(
@@ -95,6 +99,27 @@ public final class StoreWriterVerticle extends VerticleBase {
         });
     timer = vertx.setPeriodic(FLUSH_MILLIS, id -> flush());
     return Future.succeededFuture();
+  }
+
+  private void write(MetricBatch batch) {
+    store.writeScalars(batch.points());
+    batch.points().forEach(p -> dirtyRuns.add(p.runId()));
+    store.writeScalarSeries(batch.series());
+    batch.series().forEach(s -> dirtyRuns.add(s.runId()));
+  }
+
+  /** Flushes, then answers every durable batch stored since the last such flush. */
+  private void flushAndAnswer() {
+    List<Message<MetricBatch>> waiting = new ArrayList<>(awaitingDurable);
+    awaitingDurable.clear();
+    flush();
+    for (Message<MetricBatch> msg : waiting) {
+      if (dirtyRuns.isEmpty()) {
+        msg.reply(true);
+      } else {
+        msg.fail(503, "points not yet durable; retry the batch");
+      }
+    }
   }
 
   private void flush() {

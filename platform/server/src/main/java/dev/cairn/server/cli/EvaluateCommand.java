@@ -1,5 +1,6 @@
 package dev.cairn.server.cli;
 
+import dev.cairn.core.Provenance;
 import dev.cairn.core.onnx.Evaluation;
 import dev.cairn.core.onnx.LoadedModel;
 import dev.cairn.core.onnx.OnnxJson;
@@ -8,8 +9,12 @@ import dev.cairn.core.onnx.OnnxModelException;
 import dev.cairn.core.onnx.OnnxModels;
 import dev.cairn.core.onnx.ProviderChoice;
 import dev.cairn.core.onnx.RegisteredModel;
+import dev.cairn.core.plugins.PluginRegistry;
 import dev.cairn.core.tracking.SeriesSummary;
+import dev.cairn.server.CairnOptions;
 import dev.cairn.spi.SpecException;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,6 +37,8 @@ import picocli.CommandLine.Parameters;
     })
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
+
+  @Mixin ServerOption server;
 
   @Parameters(
       index = "0",
@@ -82,6 +89,19 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    boolean isFile = model.endsWith(".onnx") || Files.isRegularFile(Path.of(model));
+    if (isFile) {
+      return evaluateFile(common.resolve());
+    }
+    try {
+      var link = server.locate(common);
+      if (link.isPresent()) {
+        return throughServer(link.get());
+      }
+    } catch (ServerLink.Unreachable | ServerLink.Refused e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
+    }
     PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
     if (handle == null) {
       return 1;
@@ -95,66 +115,17 @@ final class EvaluateCommand implements Callable<Integer> {
                 platform.plugins(),
                 platform.options().offline(),
                 ProviderChoice.parse(provider))) {
-      LoadedModel loaded;
-      String runId = null;
-      if (model.endsWith(".onnx") || Files.isRegularFile(Path.of(model))) {
-        loaded = OnnxModels.loadFile(Path.of(model));
-      } else {
-        RegisteredModel m = models.require(model);
-        loaded = LoadedModel.of(m);
-        runId = m.runId();
-      }
-      Map<String, Object> raw = new LinkedHashMap<>();
-      for (Map.Entry<String, String> p : params.entrySet()) {
-        raw.put(p.getKey(), yamlValue(p.getValue())); // -P repeat=1 is the number 1, as in a spec
-      }
-      Evaluation e;
-      try {
-        e =
-            models.evaluate(
-                loaded, dataset, raw, split, batchSize, platform.options().dataDir(), seed);
-      } catch (OnnxModelException ex) {
-        throw ex.reason() == OnnxModelException.Reason.BAD_INPUT ? wrongShape(loaded, ex) : ex;
-      }
+      RegisteredModel m = models.require(model);
+      LoadedModel loaded = LoadedModel.of(m);
+      String runId = m.runId();
+      Evaluation e = evaluate(models, loaded, platform.options().dataDir());
       Map<String, Double> runMetrics = new LinkedHashMap<>();
       if (runId != null) {
         for (SeriesSummary s : platform.store().series(runId)) {
-          if (s.tag().startsWith("epoch/")
-              && (s.tag().endsWith("_accuracy") || s.tag().endsWith("_loss"))) {
-            runMetrics.put(s.tag(), s.lastValue());
-          }
+          runMetrics.put(s.tag(), s.lastValue());
         }
       }
-      if (json) {
-        var o = OnnxJson.evaluation(loaded.key(), e);
-        if (runId != null) {
-          o.put("runId", runId);
-          var rm = o.putObject("runMetrics");
-          runMetrics.forEach(rm::put);
-        }
-        System.out.println(OnnxJson.writePretty(o));
-        return 0;
-      }
-      System.out.printf(
-          Locale.ROOT,
-          "%s on %s/%s (%,d examples, %s, %.1f s)%n",
-          loaded.label(),
-          e.dataset(),
-          e.split(),
-          e.examples(),
-          e.provider(),
-          e.seconds());
-      Table table = new Table("metric", "onnx", runId == null ? "" : "run " + runId);
-      String prefix = "epoch/" + e.split() + "_";
-      if (!Double.isNaN(e.accuracy())) {
-        table.row("accuracy", fmt(e.accuracy()), fmt(runMetrics.get(prefix + "accuracy")));
-      }
-      table.row("loss", fmt(e.loss()), fmt(runMetrics.get(prefix + "loss")));
-      if (!Double.isNaN(e.mse())) {
-        table.row("mse", fmt(e.mse()), "");
-      }
-      table.print(System.out);
-      System.err.println("loss: " + e.lossName());
+      report(loaded.key(), loaded.label(), e, runId, runMetrics);
       return 0;
     } catch (OnnxModelException ex) {
       System.err.println("error: " + ex.getMessage());
@@ -163,6 +134,151 @@ final class EvaluateCommand implements Callable<Integer> {
       System.err.println("error: " + ex.getMessage());
       return CairnCli.USAGE;
     }
+  }
+
+  /**
+   * An .onnx file needs no tracking database, only the dataset plugins, so it is evaluated here
+   * whether or not a server owns the store.
+   */
+  private int evaluateFile(CairnOptions options) {
+    try (PluginRegistry plugins =
+            PluginRegistry.load(options.pluginsDir(), Provenance.cairnVersion());
+        OnnxModels models =
+            new OnnxModels(
+                null,
+                options.dataDir(),
+                null,
+                plugins,
+                options.offline(),
+                ProviderChoice.parse(provider))) {
+      LoadedModel loaded = OnnxModels.loadFile(Path.of(model));
+      report(
+          loaded.key(),
+          loaded.label(),
+          evaluate(models, loaded, options.dataDir()),
+          null,
+          Map.of());
+      return 0;
+    } catch (OnnxModelException ex) {
+      System.err.println("error: " + ex.getMessage());
+      return ex.reason() == OnnxModelException.Reason.BAD_INPUT ? CairnCli.USAGE : 1;
+    } catch (SpecException ex) {
+      System.err.println("error: " + ex.getMessage());
+      return CairnCli.USAGE;
+    }
+  }
+
+  /**
+   * The server evaluates a registered model (POST /api/models/ID/evaluate) with its own plugins.
+   */
+  private int throughServer(ServerLink link) {
+    System.err.println("evaluating through the server at " + link.url());
+    String path = "/api/models/" + java.net.URLEncoder.encode(model, StandardCharsets.UTF_8);
+    try {
+      JsonObject registered = link.get(path);
+      JsonObject request = new JsonObject().put("dataset", dataset).put("batchSize", batchSize);
+      JsonObject datasetParams = new JsonObject();
+      params.forEach((k, v) -> datasetParams.put(k, yamlValue(v)));
+      request.put("params", datasetParams);
+      if (split != null) {
+        request.put("split", split);
+      }
+      if (seed != null) {
+        request.put("seed", seed);
+      }
+      JsonObject r = link.post(path + "/evaluate", request);
+      Evaluation e =
+          new Evaluation(
+              r.getString("dataset"),
+              r.getString("split"),
+              r.getLong("examples", 0L),
+              r.getString("task"),
+              r.getDouble("accuracy", Double.NaN),
+              r.getDouble("loss", Double.NaN),
+              r.getString("lossName"),
+              r.getDouble("mse", Double.NaN),
+              r.getString("provider"),
+              r.getDouble("seconds", 0.0));
+      String runId = registered.getString("runId");
+      Map<String, Double> runMetrics = new LinkedHashMap<>();
+      if (runId != null) {
+        JsonObject run =
+            link.get("/api/runs/" + java.net.URLEncoder.encode(runId, StandardCharsets.UTF_8));
+        run.getJsonObject("metrics", new JsonObject())
+            .forEach(
+                m -> {
+                  if (m.getValue() instanceof Number n) {
+                    runMetrics.put(m.getKey(), n.doubleValue());
+                  }
+                });
+      }
+      String label = "model '" + model + "' (" + registered.getString("name") + ")";
+      report(model, label, e, runId, runMetrics);
+      return 0;
+    } catch (ServerLink.Refused ex) {
+      System.err.println("error: " + ex.getMessage());
+      return ex.status / 100 == 4 ? CairnCli.USAGE : 1;
+    } catch (ServerLink.Unreachable ex) {
+      System.err.println("error: " + ex.getMessage());
+      return 1;
+    }
+  }
+
+  private Evaluation evaluate(OnnxModels models, LoadedModel loaded, Path dataDir) {
+    Map<String, Object> raw = new LinkedHashMap<>();
+    for (Map.Entry<String, String> p : params.entrySet()) {
+      raw.put(p.getKey(), yamlValue(p.getValue())); // -P repeat=1 is the number 1, as in a spec
+    }
+    try {
+      return models.evaluate(loaded, dataset, raw, split, batchSize, dataDir, seed);
+    } catch (OnnxModelException ex) {
+      throw ex.reason() == OnnxModelException.Reason.BAD_INPUT ? wrongShape(loaded, ex) : ex;
+    }
+  }
+
+  /**
+   * Prints the evaluation; for a model exported from a run, the run's own final epoch metrics
+   * beside it ({@code runMetrics}: the last value of each of the run's series).
+   */
+  private void report(
+      String key, String label, Evaluation e, String runId, Map<String, Double> allRunMetrics) {
+    Map<String, Double> runMetrics = new LinkedHashMap<>();
+    allRunMetrics.forEach(
+        (tag, v) -> {
+          if (tag.startsWith("epoch/") && (tag.endsWith("_accuracy") || tag.endsWith("_loss"))) {
+            runMetrics.put(tag, v);
+          }
+        });
+    if (json) {
+      var o = OnnxJson.evaluation(key, e);
+      if (runId != null) {
+        o.put("runId", runId);
+        var rm = o.putObject("runMetrics");
+        runMetrics.forEach(rm::put);
+      }
+      System.out.println(OnnxJson.writePretty(o));
+      return;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%s on %s/%s (%,d examples, %s, %.1f s)%n",
+        label,
+        e.dataset(),
+        e.split(),
+        e.examples(),
+        e.provider(),
+        e.seconds());
+    Table table = new Table("metric", "onnx", runId == null ? "" : "run " + runId);
+    String prefix = "epoch/" + e.split() + "_";
+    if (!Double.isNaN(e.accuracy())) {
+      table.row("accuracy", fmt(e.accuracy()), fmt(runMetrics.get(prefix + "accuracy")));
+    }
+    table.row("loss", fmt(e.loss()), fmt(runMetrics.get(prefix + "loss")));
+    if (!Double.isNaN(e.mse())) {
+      table.row("mse", fmt(e.mse()), "");
+    }
+    table.print(System.out);
+    System.err.println("loss: " + e.lossName());
   }
 
   /**

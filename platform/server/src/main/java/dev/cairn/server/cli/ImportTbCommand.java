@@ -1,12 +1,12 @@
 package dev.cairn.server.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.tensorboard.TbImporter;
 import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.TrackingStoreException;
 import dev.cairn.core.tracking.media.MediaStore;
 import dev.cairn.server.CairnOptions;
+import dev.cairn.server.http.TensorBoardImportRoutes;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -30,6 +30,8 @@ import picocli.CommandLine.Parameters;
     })
 final class ImportTbCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
+
+  @Mixin ServerOption server;
 
   @Parameters(index = "0", paramLabel = "LOGDIR", description = "TensorBoard log directory.")
   Path logdir;
@@ -68,6 +70,15 @@ final class ImportTbCommand implements Callable<Integer> {
     if (!java.nio.file.Files.isDirectory(logdir)) {
       System.err.println(
           "error: log directory " + logdir + " does not exist or is not a directory");
+      return 1;
+    }
+    try {
+      var link = server.locate(common);
+      if (link.isPresent()) {
+        return throughServer(link.get());
+      }
+    } catch (ServerLink.Unreachable | ServerLink.Refused e) {
+      System.err.println("error: " + e.getMessage());
       return 1;
     }
     CairnOptions options = common.resolve();
@@ -165,6 +176,59 @@ final class ImportTbCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The server imports (POST /api/tensorboard/import, one pass per request) from the same log
+   * directory, which it reads on its own machine: the one the data directory is on.
+   */
+  private int throughServer(ServerLink link) {
+    String absolute = logdir.toAbsolutePath().normalize().toString();
+    System.err.println("importing through the server at " + link.url());
+    final boolean[] stopping = {false};
+    Thread hook =
+        new Thread(
+            () -> {
+              synchronized (stopping) {
+                stopping[0] = true;
+              }
+            },
+            "cairn-import-tb-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      while (true) {
+        JsonObject answer =
+            link.post(
+                "/api/tensorboard/import",
+                new JsonObject().put("logdir", absolute).put("experiment", experiment));
+        TbImporter.Summary s = TensorBoardImportRoutes.fromJson(answer);
+        if (json || firstPass || s.events() > 0 || s.corrupt() > 0) {
+          print(s);
+        }
+        firstPass = false;
+        synchronized (stopping) {
+          if (!follow || stopping[0]) {
+            break;
+          }
+        }
+        if (!sleepUnlessStopped(stopping)) {
+          break;
+        }
+      }
+      return 0;
+    } catch (ServerLink.Refused e) {
+      System.err.println("error: " + e.getMessage());
+      return e.status / 100 == 4 ? CairnCli.USAGE : 1;
+    } catch (ServerLink.Unreachable e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running
+      }
+    }
+  }
+
   /** Sleeps {@code interval} in short naps; false when a stop came first. */
   private boolean sleepUnlessStopped(boolean[] stopping) {
     long until = System.nanoTime() + (long) (interval * 1e9);
@@ -186,23 +250,7 @@ final class ImportTbCommand implements Callable<Integer> {
 
   private void print(TbImporter.Summary s) {
     if (json) {
-      ObjectMapper m = new ObjectMapper();
-      ObjectNode o = m.createObjectNode();
-      o.put("logdir", logdir.toString());
-      o.put("runs", s.runs())
-          .put("newRuns", s.newRuns())
-          .put("files", s.files())
-          .put("events", s.events());
-      o.put("scalars", s.scalars())
-          .put("images", s.images())
-          .put("histograms", s.histograms())
-          .put("texts", s.texts());
-      o.put("params", s.params())
-          .put("corruptRecords", s.corrupt())
-          .put("pendingBytes", s.pendingBytes());
-      o.putPOJO("runIds", s.runIds());
-      o.putPOJO("notes", s.notes());
-      System.out.println(o.toString());
+      System.out.println(TensorBoardImportRoutes.toJson(logdir.toString(), s).encode());
       return;
     }
     for (String note : s.notes()) {

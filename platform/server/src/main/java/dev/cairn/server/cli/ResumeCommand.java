@@ -11,6 +11,8 @@ import dev.cairn.core.training.TrainingRunner;
 import dev.cairn.server.RunOutcome;
 import dev.cairn.spi.SpecException;
 import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code cairn resume RUN}: continues a run that failed (a crash, kill -9) or was stopped, from its
- * latest checkpoint, under the same run id. Its series go on after the checkpoint's step.
+ * latest checkpoint, under the same run id. Its series go on after the checkpoint's step. While a
+ * server owns the store, the server resumes and trains the run and this command follows it.
  */
 @Command(
     name = "resume",
@@ -32,6 +35,8 @@ final class ResumeCommand implements Callable<Integer> {
 
   @Mixin ThreadsOption threads;
 
+  @Mixin ServerOption server;
+
   @Parameters(index = "0", paramLabel = "RUN", description = "Id of the run to resume.")
   String runId;
 
@@ -42,6 +47,15 @@ final class ResumeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (!threads.apply()) {
       return CairnCli.USAGE;
+    }
+    try {
+      var link = server.locate(common);
+      if (link.isPresent()) {
+        return throughServer(link.get());
+      }
+    } catch (ServerLink.Unreachable | ServerLink.Refused e) {
+      System.err.println("error: " + e.getMessage());
+      return 1;
     }
     PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
     if (handle == null) {
@@ -117,5 +131,115 @@ final class ResumeCommand implements Callable<Integer> {
       }
       return result.status() == RunStatus.FINISHED ? 0 : 1;
     }
+  }
+
+  /** The last epoch the run's record shows: the last step of its {@code epoch/*} series. */
+  private static int lastEpoch(JsonObject run) {
+    int last = -1;
+    for (Object o : run.getJsonArray("series", new io.vertx.core.json.JsonArray())) {
+      if (o instanceof JsonObject s && s.getString("tag", "").startsWith("epoch/")) {
+        last = Math.max(last, s.getLong("lastStep", -1L).intValue());
+      }
+    }
+    return last;
+  }
+
+  /**
+   * The server resumes the run (POST /api/runs/RUN/resume) and trains it; this command follows its
+   * record until it ends, and Ctrl-C stops it there (it ends KILLED, resumable again).
+   */
+  private int throughServer(ServerLink link) throws InterruptedException {
+    String path = "/api/runs/" + java.net.URLEncoder.encode(runId, StandardCharsets.UTF_8);
+    JsonObject started;
+    try {
+      started = link.post(path + "/resume", new JsonObject());
+    } catch (ServerLink.Refused e) {
+      System.err.println("error: " + e.getMessage());
+      return e.status == 404 || e.status == 409 ? CairnCli.USAGE : 1;
+    }
+    System.err.printf(
+        "resuming run %s after epoch %d of %d (step %d) on the server at %s%n",
+        runId,
+        started.getInteger("fromEpoch", 0),
+        started.getInteger("epochs", 0),
+        started.getLong("fromStep", 0L),
+        link.url());
+    java.util.concurrent.atomic.AtomicBoolean ended =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread hook =
+        new Thread(
+            () -> {
+              if (!ended.get()) {
+                System.err.println();
+                System.err.println(
+                    "stopping: run "
+                        + runId
+                        + " stops after its current batch and is marked KILLED");
+                try {
+                  link.post(path + "/stop", new JsonObject());
+                } catch (RuntimeException e) {
+                  System.err.println("error: " + e.getMessage());
+                }
+              }
+            },
+            "cairn-resume-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    JsonObject run;
+    try {
+      int last = -1;
+      while (true) {
+        run = link.get(path);
+        RunStatus status = RunStatus.valueOf(run.getString("status"));
+        if (status.terminal()) {
+          break;
+        }
+        int epoch = lastEpoch(run);
+        if (epoch > last && !json) {
+          last = epoch;
+          System.err.printf("epoch %d of %d%n", last, started.getInteger("epochs", 0));
+        }
+        Thread.sleep(1_000);
+      }
+    } finally {
+      ended.set(true);
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running
+      }
+    }
+    JsonObject metrics = run.getJsonObject("metrics", new JsonObject());
+    String status = run.getString("status");
+    if (json) {
+      JsonObject out =
+          new JsonObject()
+              .put("id", runId)
+              .put("name", run.getString("name"))
+              .put("experiment", run.getString("experiment"))
+              .put("status", status)
+              .put("metrics", metrics);
+      if (run.getString("message") != null) {
+        out.put("error", run.getString("message"));
+      }
+      System.out.println(out.encodePrettily());
+    } else {
+      System.out.println();
+      System.out.printf(
+          "run %s  %s/%s  %s on the server at %s%n",
+          runId, run.getString("experiment"), run.getString("name"), status, link.url());
+      if (run.getString("message") != null) {
+        System.out.println(run.getString("message"));
+      }
+      Table table = new Table("metric", "value");
+      metrics.forEach(
+          e ->
+              table.row(
+                  e.getKey(),
+                  e.getValue() instanceof Number n
+                      ? ConsoleProgress.fmt(n.doubleValue())
+                      : String.valueOf(e.getValue())));
+      table.print(System.out);
+    }
+    return RunStatus.FINISHED.name().equals(status) ? 0 : 1;
   }
 }

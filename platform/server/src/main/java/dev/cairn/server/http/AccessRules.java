@@ -79,6 +79,8 @@ public final class AccessRules {
     rule(GET, "/api/runs/:id", READ);
     rule(DELETE, "/api/runs/:id", WRITE, "run.delete");
     rule(POST, "/api/runs/:id/stop", WRITE, "run.stop");
+    rule(POST, "/api/runs/:id/resume", WRITE, "run.resume");
+    rule(POST, "/api/tensorboard/import", WRITE, "tensorboard.import");
     rule(GET, "/api/runs/:id/params", READ);
     rule(GET, "/api/runs/:id/metrics", READ);
     rule(GET, "/api/runs/:id/series", READ);

@@ -131,9 +131,11 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/runs/:id").handler(this::getRun);
     router.delete("/api/runs/:id").handler(this::deleteRun);
     router.post("/api/runs/:id/stop").handler(this::stopRun);
+    router.post("/api/runs/:id/resume").handler(this::resumeRun);
     router.get("/api/runs/:id/params").handler(this::params);
     router.get("/api/runs/:id/metrics").handler(this::metrics);
     router.get("/api/runs/:id/series").handler(this::series);
+    TensorBoardImportRoutes.mount(router, vertx, platform);
     DashboardRoutes.mount(router, vertx, platform);
     for (ApiRoutes f : features) {
       if (!f.readsLargeBodies()) {
@@ -352,6 +354,83 @@ public final class ApiVerticle extends VerticleBase {
       throw new ApiException(409, "conflict", "run '" + id + "' is not training in this server");
     }
     HttpSupport.json(ctx, 202, new JsonObject().put("stopping", id));
+  }
+
+  /**
+   * Continues a FAILED or KILLED run from its latest checkpoint, under its own id, in this server
+   * (what {@code cairn resume} asks while a server owns the store). Answers 202 once training was
+   * handed to the run service; the run's record shows how it goes.
+   */
+  private void resumeRun(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    vertx
+        .executeBlocking(
+            () -> {
+              RunRecord run =
+                  store()
+                      .getRun(id)
+                      .orElseThrow(() -> ApiException.notFound("no run with id '" + id + "'"));
+              if (run.status() != RunStatus.FAILED && run.status() != RunStatus.KILLED) {
+                throw new ApiException(
+                    409,
+                    "conflict",
+                    "run "
+                        + id
+                        + " is "
+                        + run.status()
+                        + "; only a FAILED or KILLED run can be resumed");
+              }
+              var runDir =
+                  dev.cairn.core.training.TrainingRunner.Environment.runDir(
+                      platform.options().dataDir(), id);
+              var checkpoint = dev.cairn.core.training.Checkpoints.latest(runDir);
+              if (checkpoint.isEmpty()) {
+                throw new ApiException(
+                    409,
+                    "conflict",
+                    "run "
+                        + id
+                        + " has no checkpoint; runs save them when their spec sets"
+                        + " training.checkpointEvery");
+              }
+              ResolvedSpec resolved;
+              try {
+                resolved = platform.runs().resolve(SpecParser.parse(run.specText(), run.name()));
+              } catch (SpecException e) {
+                throw new ApiException(
+                    409,
+                    "conflict",
+                    "the spec of run " + id + " no longer resolves: " + e.getMessage());
+              }
+              var from = checkpoint.get();
+              if (from.epoch() >= resolved.spec().epochs()) {
+                throw new ApiException(
+                    409,
+                    "conflict",
+                    "run "
+                        + id
+                        + " checkpointed all "
+                        + from.epoch()
+                        + " epochs; nothing to resume");
+              }
+              store().reopen(id);
+              platform
+                  .runs()
+                  .resume(
+                      resolved,
+                      id,
+                      new dev.cairn.core.training.Resume(from),
+                      TrainingObserver.NONE,
+                      Promise.<RunOutcome>promise());
+              return new JsonObject()
+                  .put("runId", id)
+                  .put("fromEpoch", from.epoch())
+                  .put("fromStep", from.step())
+                  .put("epochs", resolved.spec().epochs());
+            },
+            false)
+        .onSuccess(json -> HttpSupport.json(ctx, 202, json))
+        .onFailure(ctx::fail);
   }
 
   private void submitRun(RoutingContext ctx) {

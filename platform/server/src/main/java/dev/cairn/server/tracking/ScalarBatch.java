@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import dev.cairn.core.tracking.ScalarPoint;
+import dev.cairn.core.tracking.ScalarSeries;
 import dev.cairn.server.http.ApiException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ import java.util.Set;
  * increasing within a series, values numbers or the strings NaN / Infinity / -Infinity, wall times
  * milliseconds since 1970 ({@code >= 0}; missing means the time the server received it).
  */
-record ScalarBatch(String batchId, List<ScalarPoint> points) {
+record ScalarBatch(String batchId, List<ScalarSeries> series) {
   static final int MAX_POINTS = 100_000;
   static final int MAX_SERIES = 1_000;
   static final int MAX_TAG = 255;
@@ -45,7 +45,7 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
         throw ApiException.badRequest("body must be a JSON object with 'series'");
       }
       String batchId = null;
-      List<ScalarPoint> points = null;
+      List<ScalarSeries> points = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         p.nextToken();
@@ -75,12 +75,13 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
     }
   }
 
-  private static List<ScalarPoint> series(JsonParser p, String runId, long received)
+  private static List<ScalarSeries> series(JsonParser p, String runId, long received)
       throws IOException {
     if (p.currentToken() != JsonToken.START_ARRAY) {
       throw ApiException.badRequest("'series' must be an array of {tag, steps, values, wallTimes}");
     }
-    List<ScalarPoint> points = new ArrayList<>();
+    List<ScalarSeries> points = new ArrayList<>();
+    int[] total = {0};
     Set<String> tags = new HashSet<>();
     int index = 0;
     while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -100,9 +101,9 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
         p.nextToken();
         switch (field) {
           case "tag" -> tag = tag(p, where);
-          case "steps" -> steps = longs(p, where + ".steps", points.size());
-          case "wallTimes" -> wallTimes = longs(p, where + ".wallTimes", points.size());
-          case "values" -> values = doubles(p, where + ".values", points.size());
+          case "steps" -> steps = longs(p, where + ".steps", total[0]);
+          case "wallTimes" -> wallTimes = longs(p, where + ".wallTimes", total[0]);
+          case "values" -> values = doubles(p, where + ".values", total[0]);
           default -> p.skipChildren();
         }
       }
@@ -110,15 +111,17 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
         throw ApiException.badRequest(
             where + " needs 'tag', 'steps' and 'values' (and optionally 'wallTimes')");
       }
-      addSeries(points, tags, runId, where, tag, steps, values, wallTimes, received);
+      total[0] +=
+          addSeries(points, total[0], tags, runId, where, tag, steps, values, wallTimes, received);
       index++;
     }
     return points;
   }
 
-  /** Checks one series whole and appends its points. */
-  private static void addSeries(
-      List<ScalarPoint> points,
+  /** Checks one series whole and appends it; returns its point count. */
+  private static int addSeries(
+      List<ScalarSeries> points,
+      int already,
       Set<String> tags,
       String runId,
       String where,
@@ -143,7 +146,7 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
               + ", "
               + (wallTimes == null ? "none" : wallTimes.length));
     }
-    if (points.size() + (long) steps.length > MAX_POINTS) {
+    if (already + (long) steps.length > MAX_POINTS) {
       throw ApiException.badRequest(
           "'series': at most " + MAX_POINTS + " points per batch; split the batch");
     }
@@ -173,8 +176,21 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
                 + wall
                 + "; wall times are milliseconds since 1970, >= 0");
       }
-      points.add(new ScalarPoint(runId, tag, steps[i], wall, values[i]));
     }
+    if (steps.length == 0) {
+      return 0;
+    }
+    if (wallTimes == null) {
+      wallTimes = new long[steps.length];
+      java.util.Arrays.fill(wallTimes, received);
+    }
+    points.add(new ScalarSeries(runId, tag, steps, wallTimes, values));
+    return steps.length;
+  }
+
+  /** Points in the batch. */
+  int size() {
+    return series.stream().mapToInt(ScalarSeries::size).sum();
   }
 
   /**
@@ -204,13 +220,14 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
         throw ApiException.badRequest(
             "'series': " + count + " series; at most " + MAX_SERIES + " per batch");
       }
-      List<ScalarPoint> points = new ArrayList<>();
+      List<ScalarSeries> points = new ArrayList<>(count);
+      int total = 0;
       Set<String> tags = new HashSet<>();
       for (int k = 0; k < count; k++) {
         String where = "series[" + k + "]";
         String tag = checkTag(utf8(in), where);
         int n = in.getInt();
-        if (n < 0 || points.size() + (long) n > MAX_POINTS) {
+        if (n < 0 || total + (long) n > MAX_POINTS) {
           throw ApiException.badRequest(
               "'series': at most " + MAX_POINTS + " points per batch; split the batch");
         }
@@ -227,7 +244,7 @@ record ScalarBatch(String batchId, List<ScalarPoint> points) {
         in.position(in.position() + n * 8);
         in.asDoubleBuffer().get(values);
         in.position(in.position() + n * 8);
-        addSeries(points, tags, runId, where, tag, steps, values, walls, received);
+        total += addSeries(points, total, tags, runId, where, tag, steps, values, walls, received);
       }
       if (in.hasRemaining()) {
         throw ApiException.badRequest(

@@ -73,7 +73,12 @@ public final class TrackingRoutes {
   public static void mount(Router router, Vertx vertx, Platform platform) {
     TrackingRoutes routes = new TrackingRoutes(vertx, platform);
     // no file uploads: a body is read into memory (at most 16 MiB) and nothing is written to disk
-    router.route("/api/tracking/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    // sized from Content-Length (up to Vert.x's 64 KB cap): a scalar batch of a few hundred KB
+    // grows in a few doublings on the event loop, not from a few KB
+    router
+        .route("/api/tracking/*")
+        .handler(
+            BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setPreallocateBodyBuffer(true));
     router
         .route("/api/tracking/*")
         .failureHandler(
@@ -230,21 +235,27 @@ public final class TrackingRoutes {
 
   private void scalars(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    io.vertx.core.buffer.Buffer buffer = ctx.body().buffer();
     String type = ctx.request().getHeader("Content-Type");
     boolean binary =
         type != null && type.toLowerCase(Locale.ROOT).startsWith(ScalarBatch.BINARY_TYPE);
     vertx
         .executeBlocking(
-            () -> binary ? ScalarBatch.parseBinary(id, body) : ScalarBatch.parse(id, body), false)
+            () -> {
+              // the copy out of the request's buffer happens here, not on the event loop
+              byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
+              return binary ? ScalarBatch.parseBinary(id, body) : ScalarBatch.parse(id, body);
+            },
+            false)
         .compose(batch -> writable(id).map(batch))
         .compose(
             batch ->
-                batch.points().isEmpty()
+                batch.series().isEmpty()
                     ? Future.succeededFuture(batch)
                     : vertx
                         .eventBus()
-                        .request(Addresses.METRICS_DURABLE, new MetricBatch(batch.points()))
+                        .request(
+                            Addresses.METRICS_DURABLE, new MetricBatch(List.of(), batch.series()))
                         .map(batch))
         .onSuccess(
             batch ->
@@ -254,7 +265,7 @@ public final class TrackingRoutes {
                     new JsonObject()
                         .put("runId", id)
                         .put("batchId", batch.batchId())
-                        .put("points", batch.points().size())))
+                        .put("points", batch.size())))
         .onFailure(t -> ctx.fail(busFailure(t)));
   }
 

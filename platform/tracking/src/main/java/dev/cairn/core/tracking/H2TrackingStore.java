@@ -315,6 +315,35 @@ public final class H2TrackingStore implements TrackingStore {
         });
   }
 
+  @Override
+  public void writeScalarSeries(List<ScalarSeries> series) {
+    if (series.isEmpty()) {
+      return;
+    }
+    write(
+        () -> {
+          for (int i = 0; i < series.size(); i++) {
+            ScalarSeries s = series.get(i);
+            if (s == null || s.runId() == null || s.tag() == null) {
+              throw new IllegalArgumentException("Series " + i + " needs a run id and a tag");
+            }
+            if (s.tag().isBlank() || s.tag().length() > MAX_TAG_LENGTH) {
+              throw new IllegalArgumentException(
+                  "Series " + i + " has tag '" + s.tag() + "'; a tag is 1 to 255 characters");
+            }
+            if (!buffer.isLoaded(s.runId())) {
+              requireRun(s.runId());
+              buffer.load(s.runId(), ChunkDao.tails(writer, s.runId()));
+            }
+          }
+          writer.commit();
+          for (ScalarSeries s : series) {
+            buffer.appendAll(s.runId(), s.tag(), s.steps(), s.wallTimes(), s.values());
+          }
+          return null;
+        });
+  }
+
   private static void checkPoint(int index, ScalarPoint p) {
     if (p == null || p.runId() == null || p.tag() == null) {
       throw new IllegalArgumentException("Point " + index + " needs a run id and a tag: " + p);

@@ -57,6 +57,16 @@ public interface TrackingStore extends AutoCloseable {
    */
   void writeScalars(List<ScalarPoint> points);
 
+  /**
+   * As {@link #writeScalars}, for whole series at once (the tracking API's batches): checked whole
+   * first, so a bad series stores nothing of the batch.
+   */
+  default void writeScalarSeries(List<ScalarSeries> series) {
+    List<ScalarPoint> points = new java.util.ArrayList<>();
+    series.forEach(s -> points.addAll(s.points()));
+    writeScalars(points);
+  }
+
   /** Makes every written point durable (upserts open chunks). */
   void flush();
 

@@ -122,6 +122,52 @@ class H2TrackingStoreSeriesTest {
         .isEqualTo(10_000);
   }
 
+  /**
+   * Whole series land like the same points one by one: across chunk boundaries and flushes, a
+   * replayed overlap stored once, and a batch with one bad series stores nothing.
+   */
+  @Test
+  void wholeSeriesStoreLikeTheirPointsAndOverlapsOnce() {
+    List<ScalarPoint> written = new ArrayList<>();
+    for (int from = 0; from < 5_000; from += 1_300) {
+      int n = Math.min(1_300, 5_000 - from);
+      // each block repeats the previous block's last 100 steps, as a retried batch would
+      int start = Math.max(0, from - 100);
+      long[] steps = new long[from + n - start];
+      long[] walls = new long[steps.length];
+      double[] values = new double[steps.length];
+      for (int i = 0; i < steps.length; i++) {
+        steps[i] = (start + i) * 3L;
+        walls[i] = 1_700_000_000_000L + (start + i);
+        values[i] = Math.sin(start + i);
+      }
+      for (int i = from - start; i < steps.length; i++) {
+        written.add(new ScalarPoint(runId, "loss", steps[i], walls[i], values[i]));
+      }
+      store.writeScalarSeries(List.of(new ScalarSeries(runId, "loss", steps, walls, values)));
+      store.flush();
+    }
+    reopen();
+
+    Series series = store.readSeries(runId, "loss", 0).orElseThrow();
+    assertThat(series.size()).isEqualTo(5_000);
+    for (int i = 0; i < written.size(); i++) {
+      assertThat(series.steps()[i]).isEqualTo(written.get(i).step());
+      assertThat(series.wallTimes()[i]).isEqualTo(written.get(i).wallTimeMillis());
+      assertThat(series.values()[i]).isEqualTo(written.get(i).value());
+    }
+
+    ScalarSeries good =
+        new ScalarSeries(runId, "acc", new long[] {1}, new long[] {1}, new double[] {1});
+    ScalarSeries bad =
+        new ScalarSeries(runId, "x".repeat(256), new long[] {1}, new long[] {1}, new double[] {1});
+    assertThatThrownBy(() -> store.writeScalarSeries(List.of(good, bad)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1 to 255 characters");
+    store.flush();
+    assertThat(store.readSeries(runId, "acc", 0)).isEmpty();
+  }
+
   @Test
   void summariesComeFromChunkHeaders() {
     store.writeScalars(points(runId, "loss", 0, 2_500));

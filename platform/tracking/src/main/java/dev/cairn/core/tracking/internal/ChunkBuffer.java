@@ -72,6 +72,38 @@ public final class ChunkBuffer {
     return true;
   }
 
+  /**
+   * Appends a series' points in order, with one lookup of its state, skipping those whose step is
+   * not greater than the last taken one. The run must have been loaded. Returns how many were
+   * taken.
+   */
+  public int appendAll(String runId, String tag, long[] steps, long[] wallTimes, double[] values) {
+    Map<String, SeriesState> series = runs.get(runId);
+    if (series == null) {
+      throw new IllegalStateException("run " + runId + " not loaded");
+    }
+    SeriesState state = series.computeIfAbsent(tag, t -> new SeriesState());
+    int taken = 0;
+    for (int i = 0; i < steps.length; i++) {
+      long step = steps[i];
+      if (!state.empty && step <= state.lastStep) {
+        continue;
+      }
+      if (state.current == null) {
+        state.current = new OpenChunk(runId, tag, state.nextChunkNo++);
+      }
+      state.current.append(step, wallTimes[i], values[i]);
+      state.lastStep = step;
+      state.empty = false;
+      taken++;
+      if (state.current.isFull()) {
+        state.sealedUnflushed.add(state.current);
+        state.current = null;
+      }
+    }
+    return taken;
+  }
+
   /** Chunks with points not yet flushed, of one run or (runId null) of every run. */
   public List<OpenChunk> dirtyChunks(String runId) {
     List<OpenChunk> dirty = new ArrayList<>();
