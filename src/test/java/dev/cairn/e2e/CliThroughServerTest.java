@@ -114,9 +114,7 @@ class CliThroughServerTest {
     assertThat(new JsonObject(after.stdout()).getJsonArray("runs").size()).isEqualTo(3);
   }
 
-  /**
-   * export, import and sweep act server-side through its REST API.
-   */
+  /** export, import and sweep act server-side through its REST API. */
   @Test
   void exportImportAndSweepWorkThroughTheServer() throws Exception {
     Path data = dir.resolve("data");
@@ -175,7 +173,8 @@ class CliThroughServerTest {
       assertThat(result.getString("status")).isEqualTo("FINISHED");
       assertThat(result.getJsonArray("trials").size()).isEqualTo(2);
 
-      // resume asks the server, which refuses a finished run with the same line as the embedded store
+      // resume asks the server, which refuses a finished run with the same line as the embedded
+      // store
       CairnProcess.Result resume = CairnProcess.run(data, 2, "resume", id);
       assertThat(resume.exitCode()).isEqualTo(2);
       assertThat(resume.stderr())
@@ -286,7 +285,9 @@ class CliThroughServerTest {
             data, 5, "export", runId, "--format", "tensorboard", "--out", tb.toString(), "--json");
     assertThat(events.exitCode()).as(events.stderr()).isZero();
     long scalars = new JsonObject(events.stdout()).getLong("scalars");
-    String[] evaluate = {"evaluate", modelId, "--dataset", "synthetic-linear", "-P", "n=200", "--json"};
+    String[] evaluate = {
+      "evaluate", modelId, "--dataset", "synthetic-linear", "-P", "n=200", "--json"
+    };
     CairnProcess.Result embedded = CairnProcess.run(data, 5, evaluate);
     assertThat(embedded.exitCode()).as(embedded.stderr()).isZero();
     JsonObject reference = new JsonObject(embedded.stdout());
@@ -309,7 +310,14 @@ class CliThroughServerTest {
 
       CairnProcess.Result file =
           CairnProcess.run(
-              data, 5, "evaluate", onnx.toString(), "--dataset", "synthetic-linear", "-P", "n=200",
+              data,
+              5,
+              "evaluate",
+              onnx.toString(),
+              "--dataset",
+              "synthetic-linear",
+              "-P",
+              "n=200",
               "--json");
       assertThat(file.exitCode()).as(file.stderr()).isZero();
       assertThat(new JsonObject(file.stdout()).getDouble("loss"))
@@ -324,7 +332,8 @@ class CliThroughServerTest {
       JsonObject i = new JsonObject(imported.stdout());
       assertThat(i.getLong("scalars")).isEqualTo(scalars);
       assertThat(i.getInteger("newRuns")).isEqualTo(1);
-      String importedId = i.getJsonObject("runIds").stream().findFirst().orElseThrow().getValue().toString();
+      String importedId =
+          i.getJsonObject("runIds").stream().findFirst().orElseThrow().getValue().toString();
       JsonObject back = get(server.base(), "/api/runs/" + importedId, null);
       assertThat(back.getString("experiment")).isEqualTo("back");
       // TensorBoard keeps scalars as 32-bit floats

@@ -1,9 +1,11 @@
 package dev.cairn.server.http;
 
+import dev.cairn.core.spec.SpecPaths;
 import dev.cairn.core.tensorboard.TbImporter;
 import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.media.MediaStore;
 import dev.cairn.server.Platform;
+import dev.cairn.spi.SpecException;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
@@ -56,6 +58,16 @@ public final class TensorBoardImportRoutes {
     if (!logdir.isAbsolute()) {
       throw ApiException.badRequest(
           "'logdir' must be an absolute path (it is read on the server's machine), got " + raw);
+    }
+    // like a spec's paths: only under the data directory and the operator's --data-root folders,
+    // unless the caller is an admin (the operator; everyone on a loopback server without tokens)
+    SpecPaths roots = platform.specResolver().paths();
+    if (roots != null && !Principal.of(ctx).isAdmin()) {
+      try {
+        roots.checkPath("logdir", raw);
+      } catch (SpecException e) {
+        throw ApiException.badRequest(e.getMessage());
+      }
     }
     String experiment = HttpSupport.jsonString(body, "experiment");
     if (experiment == null) {

@@ -60,16 +60,28 @@ public final class SpecPaths {
       }
       Object value = resolved.params().asMap().get(p.name());
       String text = value == null ? "" : value.toString();
-      if (!text.isBlank() && !allowed(text)) {
-        throw new SpecException(
-            section + "." + p.name(),
-            "'"
-                + text
-                + "' is not allowed on this server;"
-                + " paths must lie under "
-                + roots.stream().map(Path::toString).collect(Collectors.joining(", "))
-                + (hint == null ? "" : " (" + hint + ")"));
+      if (!text.isBlank()) {
+        checkPath(section + "." + p.name(), text);
       }
+    }
+  }
+
+  /**
+   * A path a client names for the server to read (a spec parameter, a log directory to import).
+   *
+   * @throws SpecException naming {@code field} when {@code text} lies outside the roots; the same
+   *     whether or not the path exists
+   */
+  public void checkPath(String field, String text) {
+    if (!allowed(text)) {
+      throw new SpecException(
+          field,
+          "'"
+              + text
+              + "' is not allowed on this server;"
+              + " paths must lie under "
+              + roots.stream().map(Path::toString).collect(Collectors.joining(", "))
+              + (hint == null ? "" : " (" + hint + ")"));
     }
   }
 
