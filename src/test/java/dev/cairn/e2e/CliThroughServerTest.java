@@ -16,9 +16,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -248,7 +250,7 @@ class CliThroughServerTest {
           .isSorted()
           .doesNotHaveDuplicates()
           .endsWith(40L)
-          .containsAll(java.util.stream.LongStream.rangeClosed(3, 40).boxed().toList());
+          .containsAll(LongStream.rangeClosed(3, 40).boxed().toList());
 
       CairnProcess.Result again = CairnProcess.run(data, 2, "resume", id);
       assertThat(again.exitCode()).isEqualTo(2);
@@ -409,8 +411,8 @@ class CliThroughServerTest {
    * Wall-clock figures and the process's own use of the machine differ run to run; nothing else
    * may.
    */
-  private static java.util.Map<String, Object> withoutTimings(JsonObject metrics) {
-    java.util.Map<String, Object> out = new java.util.TreeMap<>(metrics.getMap());
+  private static Map<String, Object> withoutTimings(JsonObject metrics) {
+    Map<String, Object> out = new TreeMap<>(metrics.getMap());
     out.keySet()
         .removeIf(
             tag ->

@@ -12,16 +12,21 @@ import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
@@ -34,8 +39,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard at team scale, in Debian's headless chromium against {@code cairn serve}: 2,000
@@ -277,25 +286,22 @@ class DashboardScaleBrowserTest {
    * browser.await with 2 minutes: on a loaded machine a fresh page's first requests can queue
    * behind the last page's.
    */
-  private <T> T awaitLong(
-      String what, java.util.function.Function<org.openqa.selenium.WebDriver, T> condition) {
-    return new org.openqa.selenium.support.ui.WebDriverWait(
-            browser.driver, java.time.Duration.ofSeconds(120))
+  private <T> T awaitLong(String what, Function<WebDriver, T> condition) {
+    return new WebDriverWait(browser.driver, Duration.ofSeconds(120))
         .withMessage(what)
-        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .ignoring(StaleElementReferenceException.class)
         .until(condition);
   }
 
   /** Like browser.await, but a timeout says what the page showed and which script errors it had. */
-  private void awaitOrSay(String what, java.util.function.BooleanSupplier condition) {
+  private void awaitOrSay(String what, BooleanSupplier condition) {
     try {
       // a loaded machine (other builds, other browsers) can hold a fresh page back for a while
-      new org.openqa.selenium.support.ui.WebDriverWait(
-              browser.driver, java.time.Duration.ofSeconds(120))
+      new WebDriverWait(browser.driver, Duration.ofSeconds(120))
           .withMessage(what)
-          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .ignoring(StaleElementReferenceException.class)
           .until(d -> condition.getAsBoolean());
-    } catch (org.openqa.selenium.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new AssertionError(
           what
               + " did not happen; URL "
@@ -373,7 +379,7 @@ class DashboardScaleBrowserTest {
   }
 
   private static String enc(String s) {
-    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   @Test

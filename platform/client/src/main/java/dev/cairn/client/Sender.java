@@ -8,9 +8,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -85,9 +87,8 @@ final class Sender implements Runnable {
 
   /** One posting thread: sends what the packing thread handed over, one request at a time. */
   private final class Lane implements Runnable {
-    final BlockingQueue<Runnable> wire = new java.util.concurrent.ArrayBlockingQueue<>(1);
-    final java.util.concurrent.atomic.AtomicInteger outstanding =
-        new java.util.concurrent.atomic.AtomicInteger();
+    final BlockingQueue<Runnable> wire = new ArrayBlockingQueue<>(1);
+    final AtomicInteger outstanding = new AtomicInteger();
     final Thread thread;
 
     Lane(String name) {
@@ -138,7 +139,7 @@ final class Sender implements Runnable {
   /** Waits until every lane has sent what it was handed. */
   private void awaitLanesIdle() throws InterruptedException {
     synchronized (idle) {
-      while (java.util.Arrays.stream(lanes).anyMatch(l -> l.outstanding.get() > 0)) {
+      while (Arrays.stream(lanes).anyMatch(l -> l.outstanding.get() > 0)) {
         idle.wait(50);
       }
     }

@@ -10,6 +10,7 @@ import dev.cairn.server.CairnOptions;
 import dev.cairn.server.Platform;
 import dev.cairn.server.http.ApiVerticle;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -248,7 +250,7 @@ public final class ServingBench {
       int json =
           Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
       double s =
-          new JsonObject(new String(r.body(), 0, json, java.nio.charset.StandardCharsets.UTF_8))
+          new JsonObject(new String(r.body(), 0, json, StandardCharsets.UTF_8))
               .getJsonObject("parameters")
               .getDouble("session_ms");
       if (i >= 10) {
@@ -287,7 +289,7 @@ public final class ServingBench {
   static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).trim();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "unknown";
     }
   }

@@ -1,5 +1,7 @@
 package dev.cairn.server.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cairn.core.Provenance;
 import dev.cairn.core.onnx.Evaluation;
 import dev.cairn.core.onnx.LoadedModel;
@@ -14,6 +16,8 @@ import dev.cairn.core.tracking.SeriesSummary;
 import dev.cairn.server.CairnOptions;
 import dev.cairn.spi.SpecException;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -173,7 +179,7 @@ final class EvaluateCommand implements Callable<Integer> {
    */
   private int throughServer(ServerLink link) {
     System.err.println("evaluating through the server at " + link.url());
-    String path = "/api/models/" + java.net.URLEncoder.encode(model, StandardCharsets.UTF_8);
+    String path = "/api/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8);
     try {
       JsonObject registered = link.get(path);
       JsonObject request = new JsonObject().put("dataset", dataset).put("batchSize", batchSize);
@@ -202,8 +208,7 @@ final class EvaluateCommand implements Callable<Integer> {
       String runId = registered.getString("runId");
       Map<String, Double> runMetrics = new LinkedHashMap<>();
       if (runId != null) {
-        JsonObject run =
-            link.get("/api/runs/" + java.net.URLEncoder.encode(runId, StandardCharsets.UTF_8));
+        JsonObject run = link.get("/api/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8));
         run.getJsonObject("metrics", new JsonObject())
             .forEach(
                 m -> {
@@ -286,8 +291,7 @@ final class EvaluateCommand implements Callable<Integer> {
    * it was trained on, instead of predict's advice about how to lay out an input file.
    */
   private OnnxModelException wrongShape(LoadedModel loaded, OnnxModelException ex) {
-    java.util.regex.Matcher got =
-        java.util.regex.Pattern.compile("got shape (\\[[^\\]]*\\])").matcher(ex.getMessage());
+    Matcher got = Pattern.compile("got shape (\\[[^\\]]*\\])").matcher(ex.getMessage());
     if (!got.find() || loaded.signature().inputs().isEmpty()) {
       return ex;
     }
@@ -318,12 +322,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
   private static Object yamlValue(String text) {
     try {
-      Object v =
-          new com.fasterxml.jackson.databind.ObjectMapper(
-                  new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-              .readValue(text, Object.class);
+      Object v = new ObjectMapper(new YAMLFactory()).readValue(text, Object.class);
       return v == null ? text : v;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return text;
     }
   }

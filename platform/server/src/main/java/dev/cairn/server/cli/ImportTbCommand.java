@@ -7,6 +7,7 @@ import dev.cairn.core.tracking.media.MediaStore;
 import dev.cairn.server.CairnOptions;
 import dev.cairn.server.http.TensorBoardImportRoutes;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -67,7 +68,7 @@ final class ImportTbCommand implements Callable<Integer> {
       System.err.println("error: --interval must be in (0, 3600] seconds, got " + interval);
       return CairnCli.USAGE;
     }
-    if (!java.nio.file.Files.isDirectory(logdir)) {
+    if (!Files.isDirectory(logdir)) {
       System.err.println(
           "error: log directory " + logdir + " does not exist or is not a directory");
       return 1;

@@ -11,10 +11,13 @@ import dev.cairn.core.training.TrainingRunner;
 import dev.cairn.server.RunOutcome;
 import dev.cairn.spi.SpecException;
 import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -136,7 +139,7 @@ final class ResumeCommand implements Callable<Integer> {
   /** The last epoch the run's record shows: the last step of its {@code epoch/*} series. */
   private static int lastEpoch(JsonObject run) {
     int last = -1;
-    for (Object o : run.getJsonArray("series", new io.vertx.core.json.JsonArray())) {
+    for (Object o : run.getJsonArray("series", new JsonArray())) {
       if (o instanceof JsonObject s && s.getString("tag", "").startsWith("epoch/")) {
         last = Math.max(last, s.getLong("lastStep", -1L).intValue());
       }
@@ -149,7 +152,7 @@ final class ResumeCommand implements Callable<Integer> {
    * record until it ends, and Ctrl-C stops it there (it ends KILLED, resumable again).
    */
   private int throughServer(ServerLink link) throws InterruptedException {
-    String path = "/api/runs/" + java.net.URLEncoder.encode(runId, StandardCharsets.UTF_8);
+    String path = "/api/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8);
     JsonObject started;
     try {
       started = link.post(path + "/resume", new JsonObject());
@@ -164,8 +167,7 @@ final class ResumeCommand implements Callable<Integer> {
         started.getInteger("epochs", 0),
         started.getLong("fromStep", 0L),
         link.url());
-    java.util.concurrent.atomic.AtomicBoolean ended =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean ended = new AtomicBoolean();
     Thread hook =
         new Thread(
             () -> {

@@ -6,11 +6,15 @@ import dev.cairn.core.security.SecurityStore;
 import dev.cairn.core.spec.ExperimentSpec;
 import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecParser;
+import dev.cairn.core.tracking.Page;
 import dev.cairn.core.tracking.RunQuery;
 import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.tracking.TrackingStore;
+import dev.cairn.core.training.Checkpoints;
+import dev.cairn.core.training.Resume;
 import dev.cairn.core.training.TrainingObserver;
+import dev.cairn.core.training.TrainingRunner;
 import dev.cairn.server.Platform;
 import dev.cairn.server.RunOutcome;
 import dev.cairn.server.json.JsonMapping;
@@ -25,6 +29,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -219,7 +225,7 @@ public final class ApiVerticle extends VerticleBase {
         vertx,
         ctx,
         () -> {
-          dev.cairn.core.tracking.Page<RunRecord> page;
+          Page<RunRecord> page;
           try {
             page =
                 store()
@@ -263,7 +269,7 @@ public final class ApiVerticle extends VerticleBase {
           series.forEach(s -> summaries.add(JsonMapping.toJson(s)));
           return JsonMapping.toJson(run)
               .put("specText", run.specText())
-              .put("params", new JsonObject(new java.util.LinkedHashMap<>(store().params(id))))
+              .put("params", new JsonObject(new LinkedHashMap<>(store().params(id))))
               .put("metrics", JsonMapping.lastValues(series))
               .put("series", summaries);
         });
@@ -276,7 +282,7 @@ public final class ApiVerticle extends VerticleBase {
         ctx,
         () -> {
           requireRun(id);
-          return new JsonObject(new java.util.LinkedHashMap<>(store().params(id)));
+          return new JsonObject(new LinkedHashMap<>(store().params(id)));
         });
   }
 
@@ -380,10 +386,8 @@ public final class ApiVerticle extends VerticleBase {
                         + run.status()
                         + "; only a FAILED or KILLED run can be resumed");
               }
-              var runDir =
-                  dev.cairn.core.training.TrainingRunner.Environment.runDir(
-                      platform.options().dataDir(), id);
-              var checkpoint = dev.cairn.core.training.Checkpoints.latest(runDir);
+              var runDir = TrainingRunner.Environment.runDir(platform.options().dataDir(), id);
+              var checkpoint = Checkpoints.latest(runDir);
               if (checkpoint.isEmpty()) {
                 throw new ApiException(
                     409,
@@ -419,7 +423,7 @@ public final class ApiVerticle extends VerticleBase {
                   .resume(
                       resolved,
                       id,
-                      new dev.cairn.core.training.Resume(from),
+                      new Resume(from),
                       TrainingObserver.NONE,
                       Promise.<RunOutcome>promise());
               return new JsonObject()
@@ -505,7 +509,7 @@ public final class ApiVerticle extends VerticleBase {
           "query parameter 'status': '"
               + raw
               + "' is not allowed; one of: "
-              + java.util.Arrays.toString(RunStatus.values()));
+              + Arrays.toString(RunStatus.values()));
     }
   }
 

@@ -4,6 +4,7 @@ import static dev.cairn.server.http.HttpSupport.blocking;
 import static dev.cairn.server.http.HttpSupport.number;
 import static dev.cairn.server.http.HttpSupport.string;
 
+import dev.cairn.core.tracking.Page;
 import dev.cairn.core.tracking.RunQuery;
 import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.core.tracking.RunStatus;
@@ -14,6 +15,7 @@ import dev.cairn.core.tracking.media.MediaStore;
 import dev.cairn.core.tracking.media.MediaTags;
 import dev.cairn.core.tracking.media.RunNotes;
 import dev.cairn.server.Platform;
+import dev.cairn.server.bus.Addresses;
 import dev.cairn.server.json.JsonMapping;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -23,12 +25,21 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.WeakHashMap;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dashboard's routes (documented in docs/api.md): the runs table with params, final metrics,
@@ -40,7 +51,7 @@ public final class DashboardRoutes {
   private final Vertx vertx;
   private final Platform platform;
 
-  private static final Map<Platform, RunIndex> INDEXES = new java.util.WeakHashMap<>();
+  private static final Map<Platform, RunIndex> INDEXES = new WeakHashMap<>();
   private final RunIndex index;
 
   private DashboardRoutes(Vertx vertx, Platform platform) {
@@ -62,7 +73,7 @@ public final class DashboardRoutes {
                 false)
             .onFailure(
                 e ->
-                    org.slf4j.LoggerFactory.getLogger(DashboardRoutes.class)
+                    LoggerFactory.getLogger(DashboardRoutes.class)
                         .warn(
                             "reading the runs' summaries for the dashboard failed: {}",
                             e.toString()));
@@ -71,7 +82,7 @@ public final class DashboardRoutes {
     vertx
         .eventBus()
         .<JsonObject>localConsumer(
-            dev.cairn.server.bus.Addresses.FLUSHED,
+            Addresses.FLUSHED,
             msg -> {
               JsonArray ids = msg.body().getJsonArray("runIds");
               if (ids != null) {
@@ -151,9 +162,8 @@ public final class DashboardRoutes {
           "query parameter 'pageToken': '" + token + "' is not a token this route gave");
     }
     String idsRaw = ctx.queryParams().get("ids");
-    java.util.Set<String> ids =
-        idsRaw == null ? null : new java.util.HashSet<>(HttpSupport.runIds(ctx, "ids"));
-    java.util.function.Predicate<RunFilter.Subject> filter = filterParam(ctx, status, experiment);
+    Set<String> ids = idsRaw == null ? null : new HashSet<>(HttpSupport.runIds(ctx, "ids"));
+    Predicate<RunFilter.Subject> filter = filterParam(ctx, status, experiment);
     String sort = sortParam(ctx);
     blocking(
         vertx,
@@ -191,20 +201,20 @@ public final class DashboardRoutes {
           "query parameter 'status': '"
               + statusRaw
               + "' is not allowed; one of: "
-              + java.util.Arrays.toString(RunStatus.values()));
+              + Arrays.toString(RunStatus.values()));
     }
   }
 
   /**
    * {@code q} (the dashboard's filter language), {@code owner}, {@code status}, {@code experiment}.
    */
-  private static java.util.function.Predicate<RunFilter.Subject> filterParam(
+  private static Predicate<RunFilter.Subject> filterParam(
       RoutingContext ctx, RunStatus status, String experiment) {
     String q = ctx.queryParams().get("q");
     if (q != null && q.length() > 2000) {
       throw ApiException.badRequest("query parameter 'q' is longer than 2000 characters");
     }
-    java.util.function.Predicate<RunFilter.Subject> f;
+    Predicate<RunFilter.Subject> f;
     try {
       f = RunFilter.parse(q);
     } catch (IllegalArgumentException e) {
@@ -223,8 +233,8 @@ public final class DashboardRoutes {
     return f;
   }
 
-  private static final java.util.regex.Pattern SORT =
-      java.util.regex.Pattern.compile(
+  private static final Pattern SORT =
+      Pattern.compile(
           "-?(name|experiment|owner|status|createdAt|duration|device|(param|metric):.{1,200}|[A-Za-z0-9_./-]{1,200})");
 
   private static String sortParam(RoutingContext ctx) {
@@ -272,7 +282,7 @@ public final class DashboardRoutes {
         });
   }
 
-  private dev.cairn.core.tracking.Page<RunRecord> listRuns(RunQuery query) {
+  private Page<RunRecord> listRuns(RunQuery query) {
     try {
       return store().listRuns(query);
     } catch (IllegalArgumentException e) {
@@ -293,14 +303,14 @@ public final class DashboardRoutes {
           JsonArray graphs = new JsonArray();
           JsonArray missing = new JsonArray();
           // the scalar tags from the runs' summaries in memory; media tags in one database read
-          Map<String, RunIndex.Entry> known = new java.util.HashMap<>();
-          index.byIds(new java.util.HashSet<>(ids)).forEach(e -> known.put(e.run().id(), e));
+          Map<String, RunIndex.Entry> known = new HashMap<>();
+          index.byIds(new HashSet<>(ids)).forEach(e -> known.put(e.run().id(), e));
           Map<String, MediaTags> media = media().tags(ids.stream().distinct().toList());
           for (String id : ids) {
             RunIndex.Entry entry = known.get(id);
             List<String> seriesTags;
             if (entry != null) {
-              seriesTags = new ArrayList<>(new java.util.TreeSet<>(entry.metrics().keySet()));
+              seriesTags = new ArrayList<>(new TreeSet<>(entry.metrics().keySet()));
             } else {
               // not in the summaries yet (another process created it a moment ago): ask the store
               seriesTags = store().series(id).stream().map(SeriesSummary::tag).toList();
@@ -511,7 +521,7 @@ public final class DashboardRoutes {
   /** The runs table (every run the filter matches, in the table's order) as CSV or JSON. */
   private void exportRuns(RoutingContext ctx) {
     String format = HttpSupport.format(ctx);
-    java.util.function.Predicate<RunFilter.Subject> filter =
+    Predicate<RunFilter.Subject> filter =
         filterParam(ctx, statusParam(ctx), ctx.queryParams().get("experiment"));
     String sort = sortParam(ctx);
     vertx
@@ -521,8 +531,8 @@ public final class DashboardRoutes {
               if (format.equals("json")) {
                 return rows(runs).encode();
               }
-              java.util.TreeSet<String> params = new java.util.TreeSet<>();
-              java.util.TreeSet<String> metrics = new java.util.TreeSet<>();
+              TreeSet<String> params = new TreeSet<>();
+              TreeSet<String> metrics = new TreeSet<>();
               runs.forEach(
                   e -> {
                     params.addAll(e.params().keySet());
@@ -585,7 +595,7 @@ public final class DashboardRoutes {
     vertx
         .executeBlocking(
             () -> {
-              List<RunIndex.Entry> runs = index.byIds(new java.util.HashSet<>(ids));
+              List<RunIndex.Entry> runs = index.byIds(new HashSet<>(ids));
               if (runs.isEmpty()) {
                 throw ApiException.notFound("none of the runs " + ids + " exists");
               }
@@ -658,9 +668,9 @@ public final class DashboardRoutes {
                     sb.append(firstSeries ? "" : ",");
                     string(sb, s.tag());
                     sb.append(":{\"steps\":")
-                        .append(java.util.Arrays.toString(s.steps()).replace(" ", ""))
+                        .append(Arrays.toString(s.steps()).replace(" ", ""))
                         .append(",\"wallTimes\":")
-                        .append(java.util.Arrays.toString(s.wallTimes()).replace(" ", ""))
+                        .append(Arrays.toString(s.wallTimes()).replace(" ", ""))
                         .append(",\"values\":[");
                     for (int i = 0; i < s.size(); i++) {
                       sb.append(i > 0 ? "," : "");

@@ -1,6 +1,7 @@
 package dev.cairn.server.http;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,6 +16,7 @@ import dev.cairn.core.onnx.RegisteredModel;
 import dev.cairn.core.onnx.TensorData;
 import dev.cairn.core.onnx.TensorJson;
 import dev.cairn.core.onnx.TensorSpec;
+import dev.cairn.spi.SpecException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -26,12 +28,20 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -191,7 +201,7 @@ final class OpenInferenceRoutes {
       case "uint32" -> "UINT32";
       case "uint64" -> "UINT64";
       case "bfloat16" -> "BF16";
-      default -> DATATYPES.getOrDefault(onnxType, onnxType.toUpperCase(java.util.Locale.ROOT));
+      default -> DATATYPES.getOrDefault(onnxType, onnxType.toUpperCase(Locale.ROOT));
     };
   }
 
@@ -306,9 +316,9 @@ final class OpenInferenceRoutes {
           JsonNode request;
           try {
             request = Json.MAPPER.readTree(header);
-          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          } catch (JsonProcessingException e) {
             throw bad(TensorJson.jsonProblem(e));
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             throw bad("the request cannot be read: " + e.getMessage());
           }
           if (request == null || !request.isObject() || !request.path("inputs").isArray()) {
@@ -413,7 +423,7 @@ final class OpenInferenceRoutes {
     try (JsonParser p = Json.MAPPER.treeAsTokens(in.get("data"))) {
       p.nextToken();
       parsed = TensorJson.readTensor(p, name, spec.type());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw bad("input '" + name + "' cannot be read: " + e.getMessage());
     }
     if (parsed.count() != count) {
@@ -421,7 +431,7 @@ final class OpenInferenceRoutes {
           "input '"
               + name
               + "' has shape "
-              + java.util.Arrays.toString(shape)
+              + Arrays.toString(shape)
               + " ("
               + count
               + " values) but \"data\""
@@ -453,7 +463,7 @@ final class OpenInferenceRoutes {
               + "' has binary_data_size "
               + size
               + "; shape "
-              + java.util.Arrays.toString(shape)
+              + Arrays.toString(shape)
               + " of "
               + datatype(type)
               + " takes "
@@ -511,11 +521,11 @@ final class OpenInferenceRoutes {
     }
     int end = binary.position() + (int) size.asLong();
     String[] values = new String[(int) count];
-    java.nio.charset.CharsetDecoder utf8 =
-        java.nio.charset.StandardCharsets.UTF_8
+    CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
             .newDecoder()
-            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     for (int i = 0; i < values.length; i++) {
       if (end - binary.position() < 4) {
         throw bad(
@@ -544,7 +554,7 @@ final class OpenInferenceRoutes {
       element.limit(length);
       try {
         values[i] = utf8.decode(element).toString();
-      } catch (java.nio.charset.CharacterCodingException e) {
+      } catch (CharacterCodingException e) {
         throw bad(
             "input '"
                 + name
@@ -615,7 +625,7 @@ final class OpenInferenceRoutes {
             "data", TensorJson.toJson(new TensorData(t.type(), new long[] {t.size()}, t.data())));
       }
     }
-    byte[] header = OnnxJson.write(o).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] header = OnnxJson.write(o).getBytes(StandardCharsets.UTF_8);
     if (blobs.isEmpty()) {
       return Buffer.buffer(header);
     }
@@ -629,9 +639,9 @@ final class OpenInferenceRoutes {
 
   static byte[] bytes(TensorData t) {
     if (t.data() instanceof String[] strings) {
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
       for (String v : strings) {
-        byte[] utf8 = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] utf8 = v.getBytes(StandardCharsets.UTF_8);
         out.writeBytes(
             ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(utf8.length).array());
         out.writeBytes(utf8);
@@ -702,7 +712,7 @@ final class OpenInferenceRoutes {
     Throwable t = ctx.failure() == null ? null : ModelsApi.toApi(ctx.failure());
     if (t instanceof ApiException e) {
       error(ctx, e.status(), safe.clean(e.getMessage()));
-    } else if (t instanceof dev.cairn.spi.SpecException e) {
+    } else if (t instanceof SpecException e) {
       error(ctx, 400, safe.clean(e.getMessage()));
     } else if (ctx.statusCode() == 413) {
       error(ctx, 413, "the request body is larger than the limit");

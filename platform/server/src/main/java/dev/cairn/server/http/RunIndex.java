@@ -11,6 +11,7 @@ import dev.cairn.core.tracking.media.RunNotes;
 import dev.cairn.server.json.JsonMapping;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -139,7 +141,7 @@ final class RunIndex {
     List<String> next = new ArrayList<>(order);
     boolean added = false;
     for (String id : ids) {
-      java.util.Optional<RunRecord> r = store.getRun(id);
+      Optional<RunRecord> r = store.getRun(id);
       if (r.isEmpty()) {
         entries.remove(id);
         next.remove(id);
@@ -163,7 +165,7 @@ final class RunIndex {
         Comparator.comparing(
             id -> {
               Entry e = entries.get(id);
-              return e == null ? java.time.Instant.MIN : e.run().createdAt();
+              return e == null ? Instant.MIN : e.run().createdAt();
             });
     ids.sort(byCreated.thenComparing(Comparator.naturalOrder()).reversed());
   }

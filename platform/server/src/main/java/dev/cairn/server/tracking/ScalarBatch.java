@@ -7,7 +7,11 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import dev.cairn.core.tracking.ScalarSeries;
 import dev.cairn.server.http.ApiException;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -182,7 +186,7 @@ record ScalarBatch(String batchId, List<ScalarSeries> series) {
     }
     if (wallTimes == null) {
       wallTimes = new long[steps.length];
-      java.util.Arrays.fill(wallTimes, received);
+      Arrays.fill(wallTimes, received);
     }
     points.add(new ScalarSeries(runId, tag, steps, wallTimes, values));
     return steps.length;
@@ -201,12 +205,12 @@ record ScalarBatch(String batchId, List<ScalarSeries> series) {
    * limits.
    */
   static ScalarBatch parseBinary(String runId, byte[] body) {
-    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(body == null ? new byte[0] : body);
+    ByteBuffer in = ByteBuffer.wrap(body == null ? new byte[0] : body);
     long received = System.currentTimeMillis();
     try {
       byte[] magic = new byte[4];
       in.get(magic);
-      if (!"CSB1".equals(new String(magic, java.nio.charset.StandardCharsets.US_ASCII))) {
+      if (!"CSB1".equals(new String(magic, StandardCharsets.US_ASCII))) {
         throw ApiException.badRequest(
             "body does not start with CSB1; expected a " + BINARY_TYPE + " batch");
       }
@@ -251,16 +255,16 @@ record ScalarBatch(String batchId, List<ScalarSeries> series) {
             "body has " + in.remaining() + " bytes after its last series");
       }
       return new ScalarBatch(batchId.isEmpty() ? null : batchId, points);
-    } catch (java.nio.BufferUnderflowException e) {
+    } catch (BufferUnderflowException e) {
       throw ApiException.badRequest("body ends early: not a complete " + BINARY_TYPE + " batch");
     }
   }
 
-  private static String utf8(java.nio.ByteBuffer in) {
+  private static String utf8(ByteBuffer in) {
     int len = Short.toUnsignedInt(in.getShort());
     byte[] b = new byte[len];
     in.get(b);
-    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    return new String(b, StandardCharsets.UTF_8);
   }
 
   static String checkTag(String tag, String where) {
@@ -306,11 +310,11 @@ record ScalarBatch(String batchId, List<ScalarSeries> series) {
             "'series': at most " + MAX_POINTS + " points per batch; split the batch");
       }
       if (n == out.length) {
-        out = java.util.Arrays.copyOf(out, n * 2);
+        out = Arrays.copyOf(out, n * 2);
       }
       out[n++] = p.getLongValue();
     }
-    return java.util.Arrays.copyOf(out, n);
+    return Arrays.copyOf(out, n);
   }
 
   private static double[] doubles(JsonParser p, String where, int already) throws IOException {
@@ -346,11 +350,11 @@ record ScalarBatch(String batchId, List<ScalarSeries> series) {
             "'series': at most " + MAX_POINTS + " points per batch; split the batch");
       }
       if (n == out.length) {
-        out = java.util.Arrays.copyOf(out, n * 2);
+        out = Arrays.copyOf(out, n * 2);
       }
       out[n++] = v;
     }
-    return java.util.Arrays.copyOf(out, n);
+    return Arrays.copyOf(out, n);
   }
 
   private static String shortText(JsonParser p) throws IOException {

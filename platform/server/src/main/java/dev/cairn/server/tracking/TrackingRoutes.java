@@ -1,7 +1,10 @@
 package dev.cairn.server.tracking;
 
+import dev.cairn.core.Provenance;
 import dev.cairn.core.security.SecurityStore;
+import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.NewRun;
+import dev.cairn.core.tracking.RunQuery;
 import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.tracking.media.Histogram;
@@ -19,7 +22,9 @@ import dev.cairn.server.http.Principal;
 import dev.cairn.server.json.JsonMapping;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -64,8 +69,7 @@ public final class TrackingRoutes {
   private TrackingRoutes(Vertx vertx, Platform platform) {
     this.vertx = vertx;
     this.platform = platform;
-    this.keys =
-        new RunKeys(((dev.cairn.core.tracking.H2TrackingStore) platform.store()).dataSource());
+    this.keys = new RunKeys(((H2TrackingStore) platform.store()).dataSource());
     this.heartbeats = new HeartbeatWatch(vertx, HeartbeatWatch.timeoutFromEnvironment());
   }
 
@@ -144,7 +148,7 @@ public final class TrackingRoutes {
             experiment,
             name == null ? "run" : name,
             spec == null ? "" : spec,
-            spec == null ? "" : dev.cairn.core.Provenance.sha256(spec),
+            spec == null ? "" : Provenance.sha256(spec),
             seed,
             device == null ? "client" : device,
             provenance,
@@ -235,7 +239,7 @@ public final class TrackingRoutes {
 
   private void scalars(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    io.vertx.core.buffer.Buffer buffer = ctx.body().buffer();
+    Buffer buffer = ctx.body().buffer();
     String type = ctx.request().getHeader("Content-Type");
     boolean binary =
         type != null && type.toLowerCase(Locale.ROOT).startsWith(ScalarBatch.BINARY_TYPE);
@@ -521,10 +525,7 @@ public final class TrackingRoutes {
           String token = null;
           do {
             var page =
-                platform
-                    .store()
-                    .listRuns(
-                        new dev.cairn.core.tracking.RunQuery(null, RunStatus.RUNNING, 1000, token));
+                platform.store().listRuns(new RunQuery(null, RunStatus.RUNNING, 1000, token));
             for (RunRecord r : page.items()) {
               if (CLIENT_SOURCES.contains(r.provenance().get("source"))) {
                 heartbeats.heard(r.id());
@@ -556,7 +557,7 @@ public final class TrackingRoutes {
         throw ApiException.badRequest("body is empty; expected a JSON object");
       }
       return body;
-    } catch (io.vertx.core.json.DecodeException | ClassCastException e) {
+    } catch (DecodeException | ClassCastException e) {
       throw ApiException.badRequest("body is not a JSON object");
     }
   }

@@ -9,6 +9,7 @@ import dev.cairn.server.CairnOptions;
 import dev.cairn.server.Platform;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -466,9 +467,7 @@ class OpenInferenceProtocolTest {
         HttpRequest.newBuilder(URI.create(base + "/v2/models/identity-float/infer"))
             .header("Inference-Header-Content-Length", String.valueOf(h.length))
             .header("Content-Type", "application/octet-stream")
-            .POST(
-                HttpRequest.BodyPublishers.ofInputStream(
-                    () -> new java.io.ByteArrayInputStream(body)))
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
             .build();
     HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);

@@ -9,8 +9,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** SQL for metric_chunks. The caller owns connections and transactions. */
 final class ChunkDao {
@@ -212,13 +214,12 @@ final class ChunkDao {
    * Full-resolution series of one tag for at most {@link #MAX_IN} runs, in one query; each run's
    * series is handed over as soon as its last chunk is read.
    */
-  static void readAll(
-      Connection c, List<String> runIds, String tag, java.util.function.Consumer<Series> each)
+  static void readAll(Connection c, List<String> runIds, String tag, Consumer<Series> each)
       throws SQLException {
     if (runIds.isEmpty()) {
       return;
     }
-    String in = String.join(",", java.util.Collections.nCopies(runIds.size(), "?"));
+    String in = String.join(",", Collections.nCopies(runIds.size(), "?"));
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT run_id, point_count, steps, wall_times, vals FROM metric_chunks"

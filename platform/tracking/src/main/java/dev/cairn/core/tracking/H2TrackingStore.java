@@ -10,14 +10,24 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -50,10 +60,10 @@ public final class H2TrackingStore implements TrackingStore {
   private volatile boolean closed;
 
   /** QUEUED or RUNNING runs this process owns: their leases are renewed every few seconds. */
-  private final Set<String> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> owned = ConcurrentHashMap.newKeySet();
 
-  private final java.util.concurrent.ScheduledExecutorService leases =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+  private final ScheduledExecutorService leases =
+      Executors.newSingleThreadScheduledExecutor(
           r -> {
             Thread t = new Thread(r, "cairn-run-leases");
             t.setDaemon(true);
@@ -61,28 +71,27 @@ public final class H2TrackingStore implements TrackingStore {
           });
 
   /** How often an owner renews its runs' leases. */
-  public static final java.time.Duration HEARTBEAT_EVERY = seconds("CAIRN_HEARTBEAT_SECONDS", 5);
+  public static final Duration HEARTBEAT_EVERY = seconds("CAIRN_HEARTBEAT_SECONDS", 5);
 
   /**
    * A run whose lease was not renewed for this long has a dead owner (six missed heartbeats by
    * default; env {@code CAIRN_RUN_LEASE_SECONDS}).
    */
-  public static final java.time.Duration LEASE = seconds("CAIRN_RUN_LEASE_SECONDS", 30);
+  public static final Duration LEASE = seconds("CAIRN_RUN_LEASE_SECONDS", 30);
 
-  private static java.time.Duration seconds(String env, long dflt) {
+  private static Duration seconds(String env, long dflt) {
     try {
       long s = Long.parseLong(System.getenv().getOrDefault(env, Long.toString(dflt)).trim());
-      return java.time.Duration.ofSeconds(s >= 1 ? s : dflt);
+      return Duration.ofSeconds(s >= 1 ? s : dflt);
     } catch (NumberFormatException e) {
-      return java.time.Duration.ofSeconds(dflt);
+      return Duration.ofSeconds(dflt);
     }
   }
 
-  private final List<java.util.function.Consumer<String>> runListeners =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> runListeners = new CopyOnWriteArrayList<>();
 
   @Override
-  public void onRunChanged(java.util.function.Consumer<String> listener) {
+  public void onRunChanged(Consumer<String> listener) {
     runListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
@@ -101,8 +110,7 @@ public final class H2TrackingStore implements TrackingStore {
     this.readers = readers;
     this.writer = writer;
     long every = HEARTBEAT_EVERY.toMillis();
-    leases.scheduleWithFixedDelay(
-        this::renewLeases, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    leases.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
   }
 
   private void renewLeases() {
@@ -172,7 +180,7 @@ public final class H2TrackingStore implements TrackingStore {
    * The pooled connections of this store's database, for stores of other tables in it (the
    * dashboard's {@code media.MediaStore}). Closed with this store.
    */
-  public javax.sql.DataSource dataSource() {
+  public DataSource dataSource() {
     return readers;
   }
 
@@ -424,9 +432,8 @@ public final class H2TrackingStore implements TrackingStore {
   }
 
   @Override
-  public void readSeries(
-      java.util.Collection<String> runIds, String tag, java.util.function.Consumer<Series> each) {
-    List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(runIds));
+  public void readSeries(Collection<String> runIds, String tag, Consumer<Series> each) {
+    List<String> ids = List.copyOf(new LinkedHashSet<>(runIds));
     for (int i = 0; i < ids.size(); i += ChunkDao.MAX_IN) {
       List<String> part = ids.subList(i, Math.min(ids.size(), i + ChunkDao.MAX_IN));
       read(
@@ -444,7 +451,7 @@ public final class H2TrackingStore implements TrackingStore {
   }
 
   /** {@link #failAbandonedRuns(String)} with another lease: runs silent for longer are failed. */
-  public int failAbandonedRuns(String message, java.time.Duration lease) {
+  public int failAbandonedRuns(String message, Duration lease) {
     return write(
         () -> {
           Instant now = now();
@@ -463,7 +470,7 @@ public final class H2TrackingStore implements TrackingStore {
   }
 
   /** {@link #claimQueuedRuns()} with another lease: runs silent for longer are claimed. */
-  public List<String> claimQueuedRuns(java.time.Duration lease) {
+  public List<String> claimQueuedRuns(Duration lease) {
     return write(
         () -> {
           Instant now = now();

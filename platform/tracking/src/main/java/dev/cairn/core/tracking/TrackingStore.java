@@ -1,8 +1,11 @@
 package dev.cairn.core.tracking;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The one storage interface for runs, params and metrics. Writes ({@link #writeScalars}, {@link
@@ -18,7 +21,7 @@ public interface TrackingStore extends AutoCloseable {
    * told (another process sharing the database is not seen). Listeners must be quick: they run on
    * the writing thread. Series data is not told here (the store writer publishes its flushes).
    */
-  default void onRunChanged(java.util.function.Consumer<String> listener) {}
+  default void onRunChanged(Consumer<String> listener) {}
 
   /** Stores a new run with status QUEUED and its params; returns it with its new id. */
   RunRecord createRun(NewRun run);
@@ -62,7 +65,7 @@ public interface TrackingStore extends AutoCloseable {
    * first, so a bad series stores nothing of the batch.
    */
   default void writeScalarSeries(List<ScalarSeries> series) {
-    List<ScalarPoint> points = new java.util.ArrayList<>();
+    List<ScalarPoint> points = new ArrayList<>();
     series.forEach(s -> points.addAll(s.points()));
     writeScalars(points);
   }
@@ -84,8 +87,7 @@ public interface TrackingStore extends AutoCloseable {
    * decoded (one run's points in memory at a time), in no particular order; runs without the tag
    * are skipped. The dashboard's charts of many runs read this way: one query, not one per run.
    */
-  default void readSeries(
-      java.util.Collection<String> runIds, String tag, java.util.function.Consumer<Series> each) {
+  default void readSeries(Collection<String> runIds, String tag, Consumer<Series> each) {
     for (String id : runIds) {
       readSeries(id, tag, 0).ifPresent(each);
     }

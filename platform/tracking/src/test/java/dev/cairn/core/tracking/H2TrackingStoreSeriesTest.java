@@ -7,7 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +54,7 @@ class H2TrackingStoreSeriesTest {
     List<String> asked = new ArrayList<>(ids);
     asked.add(runId);
     asked.add("nosuchrun");
-    java.util.Map<String, Series> got = new java.util.HashMap<>();
+    Map<String, Series> got = new HashMap<>();
     store.readSeries(asked, "train/loss", s -> assertThat(got.put(s.runId(), s)).isNull());
 
     assertThat(got.keySet()).containsExactlyInAnyOrderElementsOf(ids);
@@ -68,11 +71,11 @@ class H2TrackingStoreSeriesTest {
 
   @Test
   void theStoreNamesEveryRunItChanges() {
-    List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> told = new CopyOnWriteArrayList<>();
     store.onRunChanged(told::add);
     String id = store.createRun(newRun("e", "told")).id();
     store.markRunning(id, "cpu");
-    store.logParams(id, java.util.Map.of("a", "1"));
+    store.logParams(id, Map.of("a", "1"));
     store.writeScalars(points(id, "train/loss", 0, 10));
     store.flush();
     store.markEnded(id, RunStatus.FINISHED, null);

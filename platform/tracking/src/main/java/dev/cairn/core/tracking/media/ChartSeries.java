@@ -4,6 +4,9 @@ import dev.cairn.core.tracking.Series;
 import dev.cairn.core.tracking.TrackingStore;
 import dev.cairn.core.tracking.internal.Downsampler;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -74,15 +77,15 @@ public record ChartSeries(
    * java.util.Collection, String, java.util.function.Consumer)}): the runs that have the tag, by
    * run id.
    */
-  public static java.util.Map<String, ChartSeries> readAll(
+  public static Map<String, ChartSeries> readAll(
       TrackingStore store,
-      java.util.Collection<String> runIds,
+      Collection<String> runIds,
       String tag,
       int maxPoints,
       double weight,
       long fromStep,
       long toStep) {
-    java.util.Map<String, ChartSeries> out = new java.util.HashMap<>();
+    Map<String, ChartSeries> out = new HashMap<>();
     store.readSeries(
         runIds, tag, full -> out.put(full.runId(), of(full, maxPoints, weight, fromStep, toStep)));
     return out;
@@ -110,7 +113,7 @@ public record ChartSeries(
     long[] ks = down.steps();
     double[] ksm = new double[ks.length];
     for (int i = 0; i < ks.length; i++) {
-      ksm[i] = sm[java.util.Arrays.binarySearch(s, ks[i])];
+      ksm[i] = sm[Arrays.binarySearch(s, ks[i])];
     }
     return new ChartSeries(
         full.runId(),

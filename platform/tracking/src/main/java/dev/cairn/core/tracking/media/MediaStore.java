@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -292,7 +293,7 @@ public final class MediaStore {
               }
             }
           }
-          java.util.Collections.reverse(out);
+          Collections.reverse(out);
           return out;
         });
   }
