@@ -99,6 +99,9 @@ class CliThroughServerTest {
         JsonObject series =
             get(server.base(), "/api/runs/" + cli.getString("id") + "/series?tag=train/loss", null);
         assertThat(series.getJsonArray("steps").size()).isPositive();
+        // the model graph travels too, the same as the embedded run's
+        assertThat(get(server.base(), "/api/runs/" + cli.getString("id") + "/graph", null))
+            .isEqualTo(get(server.base(), "/api/runs/" + embeddedId + "/graph", null));
       }
 
       CairnProcess.Result listing = CairnProcess.run(data, 2, "runs");

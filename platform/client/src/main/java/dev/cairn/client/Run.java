@@ -224,6 +224,28 @@ public final class Run implements AutoCloseable {
                 .put("text", text)));
   }
 
+  /**
+   * The model graph as a JSON object (the form Cairn's trainer records: nodes with {@code name},
+   * {@code type}, shapes, parameter counts and {@code children}); one per run, a second replaces
+   * the first. Never blocks beyond a queue offer.
+   *
+   * @throws IllegalArgumentException when {@code json} is not a JSON object
+   */
+  public void logGraph(String json) {
+    JsonNode graph;
+    try {
+      graph = Http.JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("graph is not JSON: " + e.getOriginalMessage());
+    }
+    if (graph == null || !graph.isObject()) {
+      throw new IllegalArgumentException("graph must be a JSON object");
+    }
+    ObjectNode body = Http.JSON.createObjectNode();
+    body.set("graph", graph);
+    client.offerRecord(task("graph", body));
+  }
+
   /** Adds or replaces a param; waits only while the queue is full. */
   public void setParam(String key, Object value) {
     ObjectNode body = Http.JSON.createObjectNode();

@@ -13,8 +13,7 @@ import java.util.Map;
  * A training's sink when {@code cairn run} works through a server: everything the trainer tracks
  * goes to the server's tracking API through a {@link Run} of the Java client (batched, retried,
  * never blocking the training loop beyond a queue offer). Scalars are held here for up to {@link
- * #MAX_DELAY_MILLIS} and handed over together, so that they travel in few requests. The model graph
- * has no route in the tracking API yet and is not sent.
+ * #MAX_DELAY_MILLIS} and handed over together, so that they travel in few requests.
  */
 final class ClientSink implements MetricSink {
   static final long MAX_DELAY_MILLIS = 500;
@@ -65,6 +64,8 @@ final class ClientSink implements MetricSink {
       }
     } else if (record instanceof MediaRecord.Text t) {
       run.logText(t.tag(), t.step(), t.text());
+    } else if (record instanceof MediaRecord.Graph g) {
+      run.logGraph(g.json());
     }
   }
 

@@ -129,7 +129,16 @@ public final class AccessRules {
     rule(POST, "/api/tracking/runs", WRITE, null, TRACKING_MAX_BODY_BYTES);
     rule(GET, "/api/tracking/runs/:id", READ);
     for (String write :
-        List.of("scalars", "images", "histograms", "texts", "params", "tags", "heartbeat", "end")) {
+        List.of(
+            "scalars",
+            "images",
+            "histograms",
+            "texts",
+            "graph",
+            "params",
+            "tags",
+            "heartbeat",
+            "end")) {
       rule(POST, "/api/tracking/runs/:id/" + write, WRITE, null, TRACKING_MAX_BODY_BYTES);
     }
     // the MLflow REST API 2.0 (MlflowRoutes, RegistryRoutes, docs/mlflow.md): searches sent as POST

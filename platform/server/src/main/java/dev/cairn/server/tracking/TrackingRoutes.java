@@ -58,6 +58,7 @@ public final class TrackingRoutes {
   static final int MAX_TAG_VALUE = 8_192;
   static final int MAX_ENTRIES = 1_000;
   static final int MAX_TEXT = 65_536;
+  static final int MAX_GRAPH = 4 << 20;
   static final int MAX_HISTOGRAM_VALUES = 1_000_000;
 
   private final Vertx vertx;
@@ -111,6 +112,7 @@ public final class TrackingRoutes {
     router.post("/api/tracking/runs/:id/images").handler(routes::image);
     router.post("/api/tracking/runs/:id/histograms").handler(routes::histogram);
     router.post("/api/tracking/runs/:id/texts").handler(routes::text);
+    router.post("/api/tracking/runs/:id/graph").handler(routes::graph);
     router.post("/api/tracking/runs/:id/params").handler(routes::params);
     router.post("/api/tracking/runs/:id/tags").handler(routes::tags);
     router.post("/api/tracking/runs/:id/heartbeat").handler(routes::heartbeat);
@@ -359,6 +361,26 @@ public final class TrackingRoutes {
     long wall = wallTime(body.getValue("wallTime"));
     String text = text(body, "text", MAX_TEXT, true);
     media(ctx, id, List.of(new MediaRecord.Text(id, tag, step, wall, text)), Map.of());
+  }
+
+  /**
+   * The model graph, {@code {"graph": {...}}}: a JSON object as Cairn's trainer records it
+   * (ModelGraph: nodes with name, type, shapes, parameters and children); one per run, a second
+   * replaces the first.
+   */
+  private void graph(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    JsonObject body = jsonBody(ctx);
+    if (!(body.getValue("graph") instanceof JsonObject graph)) {
+      throw ApiException.badRequest(
+          "'graph' must be a JSON object (the model graph, as Cairn's trainer records it)");
+    }
+    String json = graph.encode();
+    if (json.length() > MAX_GRAPH) {
+      throw ApiException.badRequest(
+          "'graph' is " + json.length() + " characters; at most " + MAX_GRAPH + " are allowed");
+    }
+    media(ctx, id, List.of(new MediaRecord.Graph(id, json)), Map.of());
   }
 
   private void params(RoutingContext ctx) {
