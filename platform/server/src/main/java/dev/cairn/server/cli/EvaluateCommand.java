@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -94,19 +95,14 @@ final class EvaluateCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     boolean isFile = model.endsWith(".onnx") || Files.isRegularFile(Path.of(model));
     if (isFile) {
       return evaluateFile(common.resolve());
     }
-    try {
-      var link = server.locate(common);
-      if (link.isPresent()) {
-        return throughServer(link.get());
-      }
-    } catch (ServerLink.Unreachable | ServerLink.Refused e) {
-      System.err.println("error: " + e.getMessage());
-      return 1;
+    Optional<Integer> viaServer = server.through(common, this::throughServer);
+    if (viaServer.isPresent()) {
+      return viaServer.get();
     }
     PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
     if (handle == null) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,14 +63,9 @@ final class ExportCommand implements Callable<Integer> {
     if (!format.equals("onnx")) {
       return TensorBoardExport.run(common, runId, format, out, json);
     }
-    try {
-      var link = server.locate(common);
-      if (link.isPresent()) {
-        return throughServer(link.get());
-      }
-    } catch (ServerLink.Unreachable | ServerLink.Refused e) {
-      System.err.println("error: " + e.getMessage());
-      return 1;
+    Optional<Integer> viaServer = server.through(common, this::throughServer);
+    if (viaServer.isPresent()) {
+      return viaServer.get();
     }
     PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
     if (handle == null) {

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +64,7 @@ final class ImportTbCommand implements Callable<Integer> {
   private boolean firstPass = true;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     if (interval <= 0 || interval > 3600) {
       System.err.println("error: --interval must be in (0, 3600] seconds, got " + interval);
       return CairnCli.USAGE;
@@ -73,14 +74,9 @@ final class ImportTbCommand implements Callable<Integer> {
           "error: log directory " + logdir + " does not exist or is not a directory");
       return 1;
     }
-    try {
-      var link = server.locate(common);
-      if (link.isPresent()) {
-        return throughServer(link.get());
-      }
-    } catch (ServerLink.Unreachable | ServerLink.Refused e) {
-      System.err.println("error: " + e.getMessage());
-      return 1;
+    Optional<Integer> viaServer = server.through(common, this::throughServer);
+    if (viaServer.isPresent()) {
+      return viaServer.get();
     }
     CairnOptions options = common.resolve();
     H2TrackingStore store;

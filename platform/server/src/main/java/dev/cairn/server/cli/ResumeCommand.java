@@ -51,14 +51,9 @@ final class ResumeCommand implements Callable<Integer> {
     if (!threads.apply()) {
       return CairnCli.USAGE;
     }
-    try {
-      var link = server.locate(common);
-      if (link.isPresent()) {
-        return throughServer(link.get());
-      }
-    } catch (ServerLink.Unreachable | ServerLink.Refused e) {
-      System.err.println("error: " + e.getMessage());
-      return 1;
+    Optional<Integer> viaServer = server.through(common, this::throughServer);
+    if (viaServer.isPresent()) {
+      return viaServer.get();
     }
     PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
     if (handle == null) {

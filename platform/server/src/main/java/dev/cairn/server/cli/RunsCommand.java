@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,19 +53,14 @@ final class RunsCommand implements Callable<Integer> {
   int limit;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     if (limit < 1 || limit > 1000) {
       System.err.println("error: --limit must be between 1 and 1000");
       return CairnCli.USAGE;
     }
-    try {
-      var link = server.locate(common);
-      if (link.isPresent()) {
-        return throughServer(link.get());
-      }
-    } catch (ServerLink.Unreachable | ServerLink.Refused e) {
-      System.err.println("error: " + e.getMessage());
-      return 1;
+    Optional<Integer> viaServer = server.through(common, this::throughServer);
+    if (viaServer.isPresent()) {
+      return viaServer.get();
     }
     PlatformCommand.Handle handle = PlatformCommand.start(common.resolve());
     if (handle == null) {

@@ -20,6 +20,26 @@ final class ServerOption {
               + " directory, found by its server.json, else the embedded store).")
   String server;
 
+  /** What a command does through a server. */
+  @FunctionalInterface
+  interface Through {
+    int run(ServerLink link) throws Exception;
+  }
+
+  /**
+   * When a server owns the data directory (or one is named): the exit code of {@code through} it,
+   * or 1 after a one-line error when it cannot be reached or refuses; empty for the embedded store.
+   */
+  Optional<Integer> through(CommonOptions common, Through through) throws Exception {
+    try {
+      Optional<ServerLink> link = locate(common);
+      return link.isPresent() ? Optional.of(through.run(link.get())) : Optional.empty();
+    } catch (ServerLink.Unreachable | ServerLink.Refused e) {
+      System.err.println("error: " + e.getMessage());
+      return Optional.of(1);
+    }
+  }
+
   /**
    * The server to work through, or empty for the embedded store. An explicit URL that does not
    * answer is an error (one line), not a silent fall back to the embedded store.
