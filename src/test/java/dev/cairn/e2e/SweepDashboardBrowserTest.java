@@ -67,7 +67,9 @@ class SweepDashboardBrowserTest {
     assumeTrue(
         DashboardBrowser.available(),
         "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
-    server = CairnProcess.serve(data);
+    // the stop test sweeps 3000-epoch trials (so that one is surely training when Stop is
+    // clicked): more than the default --max-epochs of 1000 that sweeps are now held to
+    server = CairnProcess.serve(data, "--max-epochs", "5000");
     base = server.base();
     browser = new DashboardBrowser();
   }
