@@ -39,12 +39,10 @@ public final class MetricBatchCodec implements MessageCodec<MetricBatch, MetricB
     pos += 4;
     List<ScalarPoint> points = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      int runLen = buffer.getInt(pos);
-      String run = buffer.getString(pos + 4, pos + 4 + runLen, StandardCharsets.UTF_8.name());
-      pos += 4 + runLen;
-      int tagLen = buffer.getInt(pos);
-      String tag = buffer.getString(pos + 4, pos + 4 + tagLen, StandardCharsets.UTF_8.name());
-      pos += 4 + tagLen;
+      String run = readString(buffer, pos);
+      pos += 4 + buffer.getInt(pos);
+      String tag = readString(buffer, pos);
+      pos += 4 + buffer.getInt(pos);
       points.add(
           new ScalarPoint(
               run, tag, buffer.getLong(pos), buffer.getLong(pos + 8), buffer.getDouble(pos + 16)));
@@ -54,12 +52,10 @@ public final class MetricBatchCodec implements MessageCodec<MetricBatch, MetricB
     pos += 4;
     List<ScalarSeries> series = new ArrayList<>(count);
     for (int k = 0; k < count; k++) {
-      int runLen = buffer.getInt(pos);
-      String run = buffer.getString(pos + 4, pos + 4 + runLen, StandardCharsets.UTF_8.name());
-      pos += 4 + runLen;
-      int tagLen = buffer.getInt(pos);
-      String tag = buffer.getString(pos + 4, pos + 4 + tagLen, StandardCharsets.UTF_8.name());
-      pos += 4 + tagLen;
+      String run = readString(buffer, pos);
+      pos += 4 + buffer.getInt(pos);
+      String tag = readString(buffer, pos);
+      pos += 4 + buffer.getInt(pos);
       int size = buffer.getInt(pos);
       pos += 4;
       long[] steps = new long[size];
@@ -74,6 +70,12 @@ public final class MetricBatchCodec implements MessageCodec<MetricBatch, MetricB
       series.add(new ScalarSeries(run, tag, steps, walls, values));
     }
     return new MetricBatch(points, series);
+  }
+
+  /** The string {@link #appendString} wrote at {@code pos}; it takes 4 + its length bytes. */
+  private static String readString(Buffer buffer, int pos) {
+    int length = buffer.getInt(pos);
+    return buffer.getString(pos + 4, pos + 4 + length, StandardCharsets.UTF_8.name());
   }
 
   private static void appendString(Buffer buffer, String s) {
