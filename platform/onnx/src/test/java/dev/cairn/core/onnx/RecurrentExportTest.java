@@ -71,7 +71,11 @@ class RecurrentExportTest {
     Shape input = batchFirst ? new Shape(8, 6, 3) : new Shape(6, 8, 3);
     fixture.init(block, input, 4);
     ExportFixture.Exported e = fixture.export(block, input);
-    assertThat(e.verification().maxAbsDiff()).isLessThanOrEqualTo(1e-4);
+    // allclose, as the exporter checks: ReLU RNNs reach outputs near 2,000, where one float32 step
+    // is 2.4e-4 (a clean-clone CI run saw exactly that), so an absolute 1e-4 alone is not the bound
+    assertThat(e.verification().maxExcess())
+        .as("|ORT - DJL| - %s * |DJL|", ExportVerifier.RELATIVE_TOLERANCE)
+        .isLessThanOrEqualTo(1e-4);
     assertThat(e.ops()).contains(cell.startsWith("rnn") ? "RNN" : cell.toUpperCase());
   }
 }
