@@ -9,6 +9,10 @@ import { SseParser, type SseEvent } from './sse';
  * every 2 s; a run the page does not know yet fetches the list's first page). The header's dot
  * says whether the stream is connected. The stream is read with fetch() rather than EventSource
  * so that it carries the token in the Authorization header (EventSource cannot send headers).
+ * The stream is closed while the page is hidden from history (`pagehide`: navigated away, or
+ * kept in the back/forward cache) and opened again when it is shown: a browser gives a host only
+ * six HTTP/1.1 connections, and streams left open by pages the user has left would hold them all
+ * (the next page's requests then queue for as long as those streams live).
  * Returns a function that closes the stream for good.
  */
 export function startLive(dot: HTMLElement): () => void {
@@ -18,12 +22,17 @@ export function startLive(dot: HTMLElement): () => void {
   let stopped = false;
   let controller: AbortController | null = null;
   let retryMs = 1000;
+  let away = false;
 
   const onEvent = (e: SseEvent) => {
     if (e.event === 'hello') {
       retryMs = 1000;
+      const streams = Number((JSON.parse(e.data || '{}') as { streams?: number }).streams ?? 1);
       dot.classList.add('on');
-      dot.title = 'Live: new points appear as runs train';
+      dot.dataset.streams = String(streams);
+      dot.title =
+        'Live: new points appear as runs train' +
+        (streams > 1 ? ` (${streams} dashboard pages are watching this server)` : '');
     } else if (e.event === 'flushed') {
       const ids: string[] = JSON.parse(e.data).runIds ?? [];
       app.emit('live', ids);
@@ -54,7 +63,7 @@ export function startLive(dot: HTMLElement): () => void {
       /* dropped, refused or aborted: the state below says which */
     }
     dot.classList.remove('on');
-    if (stopped) return;
+    if (stopped || away) return;
     if (auth.needsSignIn()) {
       dot.title = 'Live updates paused until you sign in';
       return;
@@ -63,9 +72,22 @@ export function startLive(dot: HTMLElement): () => void {
     window.setTimeout(() => void connect(), retryMs);
     retryMs = Math.min(retryMs * 2, 30000);
   };
+  const onHide = () => {
+    away = true;
+    controller?.abort();
+  };
+  const onShow = (e: PageTransitionEvent) => {
+    if (!away || stopped) return;
+    away = false;
+    if (e.persisted) void connect();
+  };
+  addEventListener('pagehide', onHide);
+  addEventListener('pageshow', onShow);
   void connect();
   return () => {
     stopped = true;
+    removeEventListener('pagehide', onHide);
+    removeEventListener('pageshow', onShow);
     controller?.abort();
   };
 }
