@@ -39,6 +39,14 @@ final class PlatformCommand {
       closeOnce();
     }
 
+    /**
+     * True once the platform is being closed (a signal's hook or {@link #close}): a command's loop
+     * that reads the store stops then instead of reading a closed database.
+     */
+    boolean closing() {
+      return closed.get();
+    }
+
     private void closeOnce() {
       if (closed.compareAndSet(false, true)) {
         platform.close();

@@ -202,19 +202,31 @@ final class SweepCommand implements Callable<Integer> {
       JsonObject end = null;
       while (end == null) {
         JsonObject e = events.poll(2, TimeUnit.SECONDS);
-        progress.poll();
-        if (e == null) {
-          var stored = platform.sweeps().find(sweepId).orElseThrow();
-          if (stored.status() != SweepStatus.RUNNING) {
-            end = new JsonObject().put("status", stored.status().name());
+        if (handle.closing()) {
+          // Ctrl-C or SIGTERM: the hook said so in one line and is closing the store; the trials
+          // end KILLED and the sweep can be resumed, so there is nothing more to read or print
+          return 130;
+        }
+        try {
+          progress.poll();
+          if (e == null) {
+            var stored = platform.sweeps().find(sweepId).orElseThrow();
+            if (stored.status() != SweepStatus.RUNNING) {
+              end = new JsonObject().put("status", stored.status().name());
+            }
+          } else if (e.getString("sweepId").equals(sweepId)) {
+            if (e.getString("type").equals("sweep")) {
+              end = e;
+            } else {
+              printTrial(System.err, e);
+              progress.trialEnded(e);
+            }
           }
-        } else if (e.getString("sweepId").equals(sweepId)) {
-          if (e.getString("type").equals("sweep")) {
-            end = e;
-          } else {
-            printTrial(System.err, e);
-            progress.trialEnded(e);
+        } catch (IllegalStateException closedUnderUs) {
+          if (handle.closing()) {
+            return 130; // the signal's hook closed the store between the check and the read
           }
+          throw closedUnderUs;
         }
       }
       SweepRecord record = platform.sweeps().find(sweepId).orElseThrow();
