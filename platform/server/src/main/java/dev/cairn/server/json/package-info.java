@@ -12,5 +12,8 @@
  *   <li>No JSON is built by hand with string concatenation or a {@code StringBuilder}: escaping and
  *       number formatting belong to Jackson.
  * </ul>
+ *
+ * <p>The dashboard's TypeScript types (tracker-ui/src/types.ts) are checked against real answers by
+ * {@code UiContractTest}, which runs tracker-ui/contract/check.mjs.
  */
 package dev.cairn.server.json;
