@@ -93,6 +93,23 @@ class UiContractTest {
       save("sweeps", "/api/sweeps?limit=200");
       save("sweep-detail", "/api/sweeps/" + sweepId);
       save("sweep-importance", "/api/sweeps/" + sweepId + "/importance");
+
+      // the downloads (files for the user, no TypeScript type): streamed by the same JsonWriter
+      JsonObject points =
+          new JsonObject(get("/api/dashboard/scalars/export?format=json&tag=loss&runs=" + logged))
+              .getJsonArray("series")
+              .getJsonObject(0);
+      assertThat(points.getString("runName")).isEqualTo("all-kinds");
+      assertThat(points.getJsonArray("values").getList()).containsExactly(1, 0.5, null, 0.25, 0.2);
+      JsonObject full =
+          new JsonObject(get("/api/dashboard/export?format=json&runs=" + logged))
+              .getJsonArray("runs")
+              .getJsonObject(0);
+      assertThat(full.getString("id")).isEqualTo(logged);
+      assertThat(full.getJsonObject("params").getString("batch")).isEqualTo("32");
+      JsonObject loss = full.getJsonObject("series").getJsonObject("loss");
+      assertThat(loss.getJsonArray("steps").getList()).containsExactly(0, 1, 2, 3, 4);
+      assertThat(loss.getJsonArray("values").getList()).containsExactly(1, 0.5, null, 0.25, 0.2);
     } finally {
       platform.close();
     }
