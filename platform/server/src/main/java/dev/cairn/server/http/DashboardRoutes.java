@@ -352,7 +352,9 @@ public final class DashboardRoutes {
         vertx,
         ctx,
         () -> {
-          JsonWriter w = JsonWriter.create(64 + ids.size() * Math.min(maxPoints, 100_000) * 30);
+          // about 40 bytes a point; past the first 8 MB the buffer grows as it must
+          JsonWriter w =
+              JsonWriter.create((int) Math.min(8L << 20, 64 + 40L * ids.size() * maxPoints));
           w.startObject().field("tag").string(tag).field("smoothing").plain(smoothing);
           w.field("series").startArray();
           List<String> missing = new ArrayList<>();
