@@ -1,5 +1,5 @@
 import { auth, type Me } from './auth';
-import type { GraphNode, HistogramAt, ImageInfo, Run, ScalarsResponse, Sweep, SweepDetail, SweepImportance, TagsResponse, Trial } from './types';
+import type { GraphNode, HistogramsResponse, ImagesResponse, Run, ScalarsResponse, SweepDetail, SweepImportance, SweepsResponse, TagsResponse, TextsResponse, TrialsResponse } from './types';
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
@@ -60,13 +60,22 @@ export async function blob(url: string): Promise<Blob> {
 
 const q = encodeURIComponent;
 
+/** `GET /api/dashboard/runs`: a page of runs. */
 export interface RunsPage {
   runs: Run[];
   /** runs the filter matches */
   matching: number;
   /** runs in the store */
   total: number;
+  /** the index of the page's first run among those matching */
+  offset: number;
   nextPageToken: string | null;
+}
+
+/** `GET /api/dashboard/runs?ids=...`: those of the runs that exist. */
+export interface RunsByIds {
+  runs: Run[];
+  nextPageToken: null;
 }
 
 /** Rows of runs received so far (tests and the benchmark read it as `window.cairnRunsFetched`). */
@@ -90,7 +99,7 @@ export async function runsPage(opts: { q?: string; sort?: string; owner?: string
 export async function runsByIds(ids: string[]): Promise<Run[]> {
   const out: Run[] = [];
   for (let i = 0; i < ids.length; i += 200) {
-    const page = counted(await get<{ runs: Run[] }>(`api/dashboard/runs?ids=${ids.slice(i, i + 200).map(q).join(',')}`));
+    const page = counted(await get<RunsByIds>(`api/dashboard/runs?ids=${ids.slice(i, i + 200).map(q).join(',')}`));
     out.push(...page.runs);
   }
   return out;
@@ -136,15 +145,15 @@ export const scalars = (tag: string, runs: string[], opts: Parameters<typeof sca
   get<ScalarsResponse>(scalarsUrl(tag, runs, opts), signal);
 
 export const images = (run: string, tag: string) =>
-  get<{ images: ImageInfo[] }>(`api/runs/${q(run)}/images?tag=${q(tag)}`).then((r) => r.images);
+  get<ImagesResponse>(`api/runs/${q(run)}/images?tag=${q(tag)}`).then((r) => r.images);
 
 export const imageUrl = (run: string, tag: string, step: number) => `api/runs/${q(run)}/images/png?tag=${q(tag)}&step=${step}`;
 
 export const histograms = (run: string, tag: string) =>
-  get<{ histograms: HistogramAt[] }>(`api/runs/${q(run)}/histograms?tag=${q(tag)}`).then((r) => r.histograms);
+  get<HistogramsResponse>(`api/runs/${q(run)}/histograms?tag=${q(tag)}`).then((r) => r.histograms);
 
 export const texts = (run: string, tag: string) =>
-  get<{ texts: { step: number; wallTime: number; text: string }[] }>(`api/runs/${q(run)}/texts?tag=${q(tag)}`).then((r) => r.texts);
+  get<TextsResponse>(`api/runs/${q(run)}/texts?tag=${q(tag)}`).then((r) => r.texts);
 
 export const graph = (run: string) => get<GraphNode>(`api/runs/${q(run)}/graph`);
 
@@ -160,11 +169,11 @@ export async function deleteRun(run: string): Promise<void> {
   await request(`api/runs/${q(run)}`, { method: 'DELETE' });
 }
 
-export const sweeps = () => get<{ sweeps: Sweep[] }>('api/sweeps?limit=200').then((r) => r.sweeps);
+export const sweeps = () => get<SweepsResponse>('api/sweeps?limit=200').then((r) => r.sweeps);
 
 export const sweep = (id: string) => get<SweepDetail>(`api/sweeps/${q(id)}`);
 
-export const sweepTrials = (id: string) => get<{ trials: Trial[] }>(`api/sweeps/${q(id)}/trials`).then((r) => r.trials);
+export const sweepTrials = (id: string) => get<TrialsResponse>(`api/sweeps/${q(id)}/trials`).then((r) => r.trials);
 
 export const sweepImportance = (id: string) => get<SweepImportance>(`api/sweeps/${q(id)}/importance`);
 

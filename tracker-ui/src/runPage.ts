@@ -14,13 +14,22 @@ export interface SeriesSummary {
 }
 
 export interface Artifact {
+  runId: string;
   path: string;
+  /** the last part of the path */
+  name: string;
   kind: string;
   source: string;
   sizeBytes: number;
   sha256: string;
   createdAt: string;
   downloadUrl: string;
+}
+
+/** `GET /api/runs/{id}/artifacts` */
+export interface ArtifactsResponse {
+  runId: string;
+  artifacts: Artifact[];
 }
 
 /** A run as `GET /api/runs/{id}` answers it (the fields the page reads). */

@@ -19,6 +19,10 @@ export interface Run {
   notes: string;
   /** who created the run: the token's name, `local` without authentication */
   owner?: string;
+  /** SHA-256 of the spec text; empty for a run without a spec (logged by a client) */
+  specHash?: string;
+  /** where the run came from: cairn-trainer, java-client, rest, mlflow, tensorboard */
+  source?: string;
 }
 
 export interface ChartSeries {
@@ -45,6 +49,8 @@ export interface TagsResponse {
   histograms: Record<string, string[]>;
   texts: Record<string, string[]>;
   graphs: string[];
+  /** asked-for runs that do not exist */
+  unknownRuns: string[];
 }
 
 export interface ImageInfo {
@@ -55,6 +61,30 @@ export interface ImageInfo {
   caption: string | null;
 }
 
+/** The head of a run's media answers: which run and tag. */
+export interface MediaOf {
+  runId: string;
+  tag: string;
+}
+
+export interface ImagesResponse extends MediaOf {
+  images: ImageInfo[];
+}
+
+export interface HistogramsResponse extends MediaOf {
+  histograms: HistogramAt[];
+}
+
+export interface TextsResponse extends MediaOf {
+  texts: TextAt[];
+}
+
+export interface TextAt {
+  step: number;
+  wallTime: number;
+  text: string;
+}
+
 export interface HistogramAt {
   step: number;
   wallTime: number;
@@ -63,6 +93,8 @@ export interface HistogramAt {
   count: number;
   sum: number | null;
   sumSquares: number | null;
+  /** values that were NaN or infinite, counted apart from the buckets */
+  nonFinite: number;
   left: number | null;
   limits: number[];
   counts: number[];
@@ -108,6 +140,11 @@ export interface Sweep {
   best: { trialNo: number; runId: string; value: number | null; params: Record<string, ParamValue> } | null;
 }
 
+/** `GET /api/sweeps` */
+export interface SweepsResponse {
+  sweeps: Sweep[];
+}
+
 /** A swept parameter of `GET /api/sweeps/:id`: its distribution and range. */
 export interface SweepParameter {
   path: string;
@@ -144,8 +181,21 @@ export interface Trial {
   worker: string | null;
   message: string | null;
   createdAt: string | null;
+  /** when the controller handed the trial to a training node */
+  dispatchedAt: string | null;
   runningAt: string | null;
+  /** when the trial's first metric reached the controller, and the store */
+  firstMetricAt: string | null;
+  firstStoredAt: string | null;
   endedAt: string | null;
+}
+
+/** `GET /api/sweeps/:id/trials` */
+export interface TrialsResponse {
+  sweepId: string;
+  metric: string;
+  goal: Goal;
+  trials: Trial[];
 }
 
 export interface SweepImportance {

@@ -21,7 +21,7 @@ describe('joinSeries', () => {
 
 describe('histogram percentiles', () => {
   it('interpolate inside buckets', () => {
-    const h: HistogramAt = { step: 1, wallTime: 0, min: 0, max: 4, count: 4, sum: 8, sumSquares: 24, left: 0, limits: [1, 2, 3, 4], counts: [1, 1, 1, 1] };
+    const h: HistogramAt = { step: 1, wallTime: 0, min: 0, max: 4, count: 4, sum: 8, sumSquares: 24, nonFinite: 0, left: 0, limits: [1, 2, 3, 4], counts: [1, 1, 1, 1] };
     expect(percentile(h, 0)).toBe(0);
     expect(percentile(h, 5000)).toBeCloseTo(2, 9);
     expect(percentile(h, 10000)).toBe(4);

@@ -5,7 +5,7 @@ import type { SweepParameter, Trial, TrialStatus } from '../src/types';
 function trial(trialNo: number, status: TrialStatus, value: number | null, params: Trial['params'] = {}): Trial {
   return {
     trialNo, runId: `run${trialNo}`, status, params, value, step: value === null ? null : 5, prunedStep: status === 'PRUNED' ? 2 : null,
-    attempts: 1, worker: 'local-0', message: null, createdAt: null, runningAt: null, endedAt: null,
+    attempts: 1, worker: 'local-0', message: null, createdAt: null, dispatchedAt: null, runningAt: null, firstMetricAt: null, firstStoredAt: null, endedAt: null,
   };
 }
 

@@ -17,7 +17,7 @@ export function followTags(msg: HTMLElement, render: (tags: TagsResponse, select
     const s = ++seq;
     if (selected.length === 0) {
       msg.textContent = app.runs.length ? 'No run selected: tick runs in the list on the left.' : '';
-      render({ scalars: {}, images: {}, histograms: {}, texts: {}, graphs: [] }, selected);
+      render({ scalars: {}, images: {}, histograms: {}, texts: {}, graphs: [], unknownRuns: [] }, selected);
       return;
     }
     try {

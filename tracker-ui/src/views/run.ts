@@ -3,7 +3,7 @@ import * as api from '../api';
 import { app } from '../app';
 import { auth } from '../auth';
 import { duration, escapeHtml, fmt, when } from '../format';
-import { artifactUrl, bytes, chartLinks, describeSource, isTerminal, lastLines, paramRows, splitSeries, statusReason, type Artifact, type RunDetail, type SeriesSummary } from '../runPage';
+import { artifactUrl, bytes, chartLinks, describeSource, isTerminal, lastLines, paramRows, splitSeries, statusReason, type Artifact, type ArtifactsResponse, type RunDetail, type SeriesSummary } from '../runPage';
 import type { TagsResponse } from '../types';
 import './run.css';
 
@@ -35,7 +35,7 @@ export function mountRun(main: HTMLElement): () => void {
     try {
       const [run, artifacts, tagsKv, tags] = await Promise.all([
         getJson<RunDetail>(`api/runs/${q(id)}`),
-        getJson<{ artifacts: Artifact[] }>(`api/runs/${q(id)}/artifacts`).then((r) => r.artifacts).catch(() => [] as Artifact[]),
+        getJson<ArtifactsResponse>(`api/runs/${q(id)}/artifacts`).then((r) => r.artifacts).catch(() => [] as Artifact[]),
         getJson<{ tags?: Record<string, string> }>(`api/tracking/runs/${q(id)}`).then((r) => r.tags ?? {}).catch(() => ({}) as Record<string, string>),
         api.tags([id]).catch(() => null as TagsResponse | null),
       ]);

@@ -1,6 +1,7 @@
 package dev.cairn.server.cli;
 
 import dev.cairn.core.tensorboard.TbExporter;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -30,16 +31,16 @@ final class TensorBoardExport {
       TbExporter.Result r =
           TbExporter.export(handle.platform.store(), handle.platform.media(), runId, out);
       if (json) {
-        System.out.printf(
-            Locale.ROOT,
-            "{\"run\":\"%s\",\"file\":\"%s\",\"scalars\":%d,\"images\":%d,\"histograms\":%d,\"texts\":%d,\"hparams\":%d}%n",
-            runId,
-            r.file().toString().replace("\\", "\\\\").replace("\"", "\\\""),
-            r.scalars(),
-            r.images(),
-            r.histograms(),
-            r.texts(),
-            r.hparams());
+        System.out.println(
+            new JsonObject()
+                .put("run", runId)
+                .put("file", r.file().toString())
+                .put("scalars", r.scalars())
+                .put("images", r.images())
+                .put("histograms", r.histograms())
+                .put("texts", r.texts())
+                .put("hparams", r.hparams())
+                .encode());
       } else {
         System.out.printf(
             Locale.ROOT,

@@ -1,8 +1,6 @@
 package dev.cairn.server.http;
 
 import static dev.cairn.server.http.HttpSupport.blocking;
-import static dev.cairn.server.http.HttpSupport.number;
-import static dev.cairn.server.http.HttpSupport.string;
 
 import dev.cairn.core.tracking.Page;
 import dev.cairn.core.tracking.RunQuery;
@@ -17,7 +15,9 @@ import dev.cairn.core.tracking.media.RunNotes;
 import dev.cairn.server.Platform;
 import dev.cairn.server.bus.Addresses;
 import dev.cairn.server.json.JsonMapping;
+import dev.cairn.server.json.JsonWriter;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -32,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -353,93 +352,44 @@ public final class DashboardRoutes {
         vertx,
         ctx,
         () -> {
-          StringBuilder sb = new StringBuilder(64 + ids.size() * maxPoints * 40);
-          sb.append("{\"tag\":");
-          string(sb, tag);
-          sb.append(",\"smoothing\":").append(smoothing).append(",\"series\":[");
+          // about 40 bytes a point; past the first 8 MB the buffer grows as it must
+          JsonWriter w =
+              JsonWriter.create((int) Math.min(8L << 20, 64 + 40L * ids.size() * maxPoints));
+          w.startObject().field("tag").string(tag).field("smoothing").plain(smoothing);
+          w.field("series").startArray();
           List<String> missing = new ArrayList<>();
-          boolean first = true;
           // one query for all the runs, each run's series smoothed and downsampled as it is read
           Map<String, ChartSeries> all =
               ChartSeries.readAll(store(), ids, tag, maxPoints, smoothing, from, to);
-          for (int i = 0; i < ids.size(); i++) {
-            Optional<ChartSeries> s = Optional.ofNullable(all.get(ids.get(i)));
-            if (s.isEmpty()) {
-              missing.add(ids.get(i));
+          for (String id : ids) {
+            ChartSeries s = all.get(id);
+            if (s == null) {
+              missing.add(id);
               continue;
             }
-            if (!first) {
-              sb.append(',');
-            }
-            first = false;
-            appendSeries(sb, s.get(), false);
+            w.startObject();
+            seriesFields(w, s, false);
+            w.endObject();
           }
-          sb.append("],\"missing\":[");
-          for (int i = 0; i < missing.size(); i++) {
-            if (i > 0) {
-              sb.append(',');
-            }
-            string(sb, missing.get(i));
-          }
-          return sb.append("]}").toString();
+          w.endArray().field("missing").startArray();
+          missing.forEach(w::string);
+          return w.endArray().endObject().toBuffer();
         });
   }
 
-  static void appendSeries(StringBuilder sb, ChartSeries s, boolean full) {
-    sb.append("{\"runId\":");
-    string(sb, s.runId());
-    sb.append(",\"totalPoints\":")
-        .append(s.totalPoints())
-        .append(",\"windowPoints\":")
-        .append(s.windowPoints())
-        .append(",\"downsampled\":")
-        .append(s.downsampled())
-        .append(",\"steps\":[");
-    for (int i = 0; i < s.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append(s.steps()[i]);
-    }
-    sb.append("],\"wallTimes\":[");
-    for (int i = 0; i < s.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append(s.wallTimes()[i]);
-    }
-    sb.append("],\"values\":[");
-    for (int i = 0; i < s.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      value(sb, s.values()[i], full);
-    }
-    sb.append("],\"smoothed\":[");
-    for (int i = 0; i < s.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      value(sb, s.smoothed()[i], full);
-    }
-    sb.append("]}");
-  }
-
   /**
-   * Charts get values to float precision (7 significant digits: far finer than a pixel, half the
-   * bytes); exports get every digit.
+   * A chart series' fields; charts get values to float precision (far finer than a pixel, half the
+   * bytes), exports every digit.
    */
-  private static void value(StringBuilder sb, double v, boolean full) {
-    if (full || !Double.isFinite(v) || Math.abs(v) > Float.MAX_VALUE) {
-      number(sb, v);
-    } else {
-      float f = (float) v;
-      if (f == Math.rint(f) && Math.abs(f) < 1e7) {
-        sb.append((long) f);
-      } else {
-        sb.append(f);
-      }
-    }
+  static void seriesFields(JsonWriter w, ChartSeries s, boolean everyDigit) {
+    w.field("runId").string(s.runId());
+    w.field("totalPoints").number(s.totalPoints());
+    w.field("windowPoints").number(s.windowPoints());
+    w.field("downsampled").bool(s.downsampled());
+    w.field("steps").numbers(s.steps(), s.size());
+    w.field("wallTimes").numbers(s.wallTimes(), s.size());
+    w.field("values").numbers(s.values(), s.size(), everyDigit);
+    w.field("smoothed").numbers(s.smoothed(), s.size(), everyDigit);
   }
 
   private void export(RoutingContext ctx) {
@@ -464,57 +414,43 @@ public final class DashboardRoutes {
                 throw ApiException.notFound(
                     "none of the runs " + ids + " has a series '" + tag + "'");
               }
-              StringBuilder sb = new StringBuilder();
-              if (format.equals("csv")) {
-                sb.append("run_id,run_name,step,wall_time,value,smoothed\n");
+              if (format.equals("json")) {
+                JsonWriter w = JsonWriter.create(4096);
+                w.startObject().field("tag").string(tag).field("smoothing").plain(smoothing);
+                w.field("series").startArray();
                 for (ChartSeries s : series) {
-                  String name = csv(names.get(s.runId()));
-                  for (int i = 0; i < s.size(); i++) {
-                    sb.append(s.runId())
-                        .append(',')
-                        .append(name)
-                        .append(',')
-                        .append(s.steps()[i])
-                        .append(',')
-                        .append(Instant.ofEpochMilli(s.wallTimes()[i]))
-                        .append(',');
-                    csvNumber(sb, s.values()[i]);
-                    sb.append(',');
-                    csvNumber(sb, s.smoothed()[i]);
-                    sb.append('\n');
-                  }
+                  w.startObject().field("runName").string(names.get(s.runId()));
+                  seriesFields(w, s, true);
+                  w.endObject();
                 }
-              } else {
-                sb.append("{\"tag\":");
-                string(sb, tag);
-                sb.append(",\"smoothing\":").append(smoothing).append(",\"series\":[");
-                for (int k = 0; k < series.size(); k++) {
-                  if (k > 0) {
-                    sb.append(',');
-                  }
-                  StringBuilder one = new StringBuilder();
-                  appendSeries(one, series.get(k), true);
-                  sb.append("{\"runName\":");
-                  string(sb, names.get(series.get(k).runId()));
-                  sb.append(',').append(one, 1, one.length());
-                }
-                sb.append("]}");
+                return w.endArray().endObject().toBuffer();
               }
-              return sb.toString();
+              StringBuilder sb =
+                  new StringBuilder("run_id,run_name,step,wall_time,value,smoothed\n");
+              for (ChartSeries s : series) {
+                String name = csv(names.get(s.runId()));
+                for (int i = 0; i < s.size(); i++) {
+                  sb.append(s.runId())
+                      .append(',')
+                      .append(name)
+                      .append(',')
+                      .append(s.steps()[i])
+                      .append(',')
+                      .append(Instant.ofEpochMilli(s.wallTimes()[i]))
+                      .append(',');
+                  csvNumber(sb, s.values()[i]);
+                  sb.append(',');
+                  csvNumber(sb, s.smoothed()[i]);
+                  sb.append('\n');
+                }
+              }
+              return Buffer.buffer(sb.toString());
             },
             false)
         .onSuccess(
-            body -> {
-              String file = tag.replaceAll("[^A-Za-z0-9._-]+", "_") + "." + format;
-              ctx.response()
-                  .putHeader(
-                      "Content-Type",
-                      format.equals("csv")
-                          ? "text/csv; charset=utf-8"
-                          : "application/json; charset=utf-8")
-                  .putHeader("Content-Disposition", "attachment; filename=\"" + file + "\"")
-                  .end(body);
-            })
+            body ->
+                attachment(
+                    ctx, tag.replaceAll("[^A-Za-z0-9._-]+", "_") + "." + format, format, body))
         .onFailure(ctx::fail);
   }
 
@@ -529,7 +465,7 @@ public final class DashboardRoutes {
             () -> {
               List<RunIndex.Entry> runs = index.query(filter, sort, 0, Integer.MAX_VALUE).page();
               if (format.equals("json")) {
-                return rows(runs).encode();
+                return rows(runs).toBuffer();
               }
               TreeSet<String> params = new TreeSet<>();
               TreeSet<String> metrics = new TreeSet<>();
@@ -577,7 +513,7 @@ public final class DashboardRoutes {
                     });
                 sb.append('\n');
               }
-              return sb.toString();
+              return Buffer.buffer(sb.toString());
             },
             false)
         .onSuccess(body -> attachment(ctx, "runs." + format, format, body))
@@ -599,95 +535,81 @@ public final class DashboardRoutes {
               if (runs.isEmpty()) {
                 throw ApiException.notFound("none of the runs " + ids + " exists");
               }
-              StringBuilder sb = new StringBuilder();
-              if (format.equals("csv")) {
-                sb.append("run_id,run_name,kind,key,step,wall_time,value\n");
-              } else {
-                sb.append("{\"runs\":[");
+              if (format.equals("json")) {
+                JsonWriter w = JsonWriter.create(4096);
+                w.startObject().field("runs").startArray();
+                for (RunIndex.Entry e : runs) {
+                  w.startObject().fields(e.row().getMap()).field("series").startObject();
+                  String id = e.run().id();
+                  for (SeriesSummary summary : store().series(id)) {
+                    var series = store().readSeries(id, summary.tag(), 0);
+                    if (series.isPresent()) {
+                      var s = series.get();
+                      w.field(s.tag()).startObject();
+                      w.field("steps").numbers(s.steps(), s.size());
+                      w.field("wallTimes").numbers(s.wallTimes(), s.size());
+                      w.field("values").numbers(s.values(), s.size(), true);
+                      w.endObject();
+                    }
+                  }
+                  w.endObject().endObject();
+                }
+                return w.endArray().endObject().toBuffer();
               }
-              boolean firstRun = true;
+              StringBuilder sb =
+                  new StringBuilder("run_id,run_name,kind,key,step,wall_time,value\n");
               for (RunIndex.Entry e : runs) {
                 String id = e.run().id();
                 String name = csv(e.run().name());
-                if (format.equals("csv")) {
-                  new TreeMap<>(e.params())
-                      .forEach(
-                          (k, v) ->
-                              sb.append(id)
-                                  .append(',')
-                                  .append(name)
-                                  .append(",param,")
-                                  .append(csv(k))
-                                  .append(",,,")
-                                  .append(csv(v))
-                                  .append('\n'));
-                  new TreeMap<>(e.metrics())
-                      .forEach(
-                          (k, v) -> {
+                new TreeMap<>(e.params())
+                    .forEach(
+                        (k, v) ->
                             sb.append(id)
                                 .append(',')
                                 .append(name)
-                                .append(",final,")
+                                .append(",param,")
                                 .append(csv(k))
-                                .append(",,,");
-                            if (v != null) {
-                              csvNumber(sb, v);
-                            }
-                            sb.append('\n');
-                          });
-                } else {
-                  sb.append(firstRun ? "" : ",");
-                  String row = e.row().encode();
-                  sb.append(row, 0, row.length() - 1).append(",\"series\":{");
-                }
-                firstRun = false;
-                boolean firstSeries = true;
+                                .append(",,,")
+                                .append(csv(v))
+                                .append('\n'));
+                new TreeMap<>(e.metrics())
+                    .forEach(
+                        (k, v) -> {
+                          sb.append(id)
+                              .append(',')
+                              .append(name)
+                              .append(",final,")
+                              .append(csv(k))
+                              .append(",,,");
+                          if (v != null) {
+                            csvNumber(sb, v);
+                          }
+                          sb.append('\n');
+                        });
                 for (SeriesSummary summary : store().series(id)) {
                   var series = store().readSeries(id, summary.tag(), 0);
                   if (series.isEmpty()) {
                     continue;
                   }
                   var s = series.get();
-                  if (format.equals("csv")) {
-                    String tag = csv(s.tag());
-                    for (int i = 0; i < s.size(); i++) {
-                      sb.append(id)
-                          .append(',')
-                          .append(name)
-                          .append(",point,")
-                          .append(tag)
-                          .append(',')
-                          .append(s.steps()[i])
-                          .append(',')
-                          .append(Instant.ofEpochMilli(s.wallTimes()[i]))
-                          .append(',');
-                      csvNumber(sb, s.values()[i]);
-                      sb.append('\n');
-                    }
-                  } else {
-                    sb.append(firstSeries ? "" : ",");
-                    string(sb, s.tag());
-                    sb.append(":{\"steps\":")
-                        .append(Arrays.toString(s.steps()).replace(" ", ""))
-                        .append(",\"wallTimes\":")
-                        .append(Arrays.toString(s.wallTimes()).replace(" ", ""))
-                        .append(",\"values\":[");
-                    for (int i = 0; i < s.size(); i++) {
-                      sb.append(i > 0 ? "," : "");
-                      number(sb, s.values()[i]);
-                    }
-                    sb.append("]}");
+                  String tag = csv(s.tag());
+                  for (int i = 0; i < s.size(); i++) {
+                    sb.append(id)
+                        .append(',')
+                        .append(name)
+                        .append(",point,")
+                        .append(tag)
+                        .append(',')
+                        .append(s.steps()[i])
+                        .append(',')
+                        .append(Instant.ofEpochMilli(s.wallTimes()[i]))
+                        .append(',');
+                    csvNumber(sb, s.values()[i]);
+                    sb.append('\n');
                   }
-                  firstSeries = false;
-                }
-                if (format.equals("json")) {
-                  sb.append("}}");
                 }
               }
-              if (format.equals("json")) {
-                sb.append("]}");
-              }
-              return sb.toString();
+              return Buffer.buffer(sb.toString());
             },
             false)
         .onSuccess(body -> attachment(ctx, "runs-" + runs(ids) + "." + format, format, body))
@@ -698,7 +620,7 @@ public final class DashboardRoutes {
     return ids.size() == 1 ? ids.get(0) : ids.size() + "";
   }
 
-  private static void attachment(RoutingContext ctx, String file, String format, String body) {
+  private static void attachment(RoutingContext ctx, String file, String format, Buffer body) {
     ctx.response()
         .putHeader(
             "Content-Type",

@@ -1,6 +1,7 @@
 package dev.cairn.server.http;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -23,7 +24,10 @@ public final class HttpSupport {
 
   private HttpSupport() {}
 
-  /** Runs a blocking read on a worker and answers with its JSON (a JsonObject or a JSON string). */
+  /**
+   * Runs a blocking read on a worker and answers with its JSON: a JsonObject, or a {@link Buffer}
+   * from {@link dev.cairn.server.json.JsonWriter} for large answers.
+   */
   public static <T> void blocking(Vertx vertx, RoutingContext ctx, Callable<T> work) {
     vertx
         .executeBlocking(work, false)
@@ -38,7 +42,12 @@ public final class HttpSupport {
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
-        .end(body instanceof JsonObject o ? o.encode() : String.valueOf(body));
+        .end(
+            body instanceof Buffer b
+                ? b
+                : body instanceof JsonObject o
+                    ? o.toBuffer()
+                    : Buffer.buffer(String.valueOf(body)));
   }
 
   public static String required(RoutingContext ctx, String name, String example) {
@@ -216,44 +225,5 @@ public final class HttpSupport {
           "query parameter 'format': '" + f + "' is not allowed; one of: csv, json");
     }
     return f;
-  }
-
-  /** A JSON number, or null for NaN and infinities. */
-  static void number(StringBuilder sb, double v) {
-    if (Double.isFinite(v)) {
-      if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-        sb.append((long) v);
-      } else {
-        sb.append(v);
-      }
-    } else {
-      sb.append("null");
-    }
-  }
-
-  static void string(StringBuilder sb, String s) {
-    if (s == null) {
-      sb.append("null");
-      return;
-    }
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
   }
 }

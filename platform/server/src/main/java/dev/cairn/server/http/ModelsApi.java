@@ -117,9 +117,10 @@ public final class ModelsApi {
         ctx,
         200,
         () -> {
-          var array = new ArrayNode(JsonNodeFactory.instance);
+          ObjectNode answer = JsonNodeFactory.instance.objectNode();
+          ArrayNode array = answer.putArray("models");
           models.list(limit).forEach(m -> array.add(withOwner(OnnxJson.model(m), m.id())));
-          return "{\"models\":" + OnnxJson.write(array) + "}";
+          return OnnxJson.write(answer);
         });
   }
 

@@ -26,6 +26,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.ByteArrayOutputStream;
@@ -86,8 +87,12 @@ final class OpenInferenceRoutes {
   static void mount(
       Router router, OnnxModels models, WorkerExecutor workers, long maxBody, SafeMessages safe) {
     OpenInferenceRoutes r = new OpenInferenceRoutes(models, workers, safe, maxBody);
-    router.get("/v2/health/live").handler(ctx -> HttpSupport.json(ctx, 200, "{\"live\":true}"));
-    router.get("/v2/health/ready").handler(ctx -> HttpSupport.json(ctx, 200, "{\"ready\":true}"));
+    router
+        .get("/v2/health/live")
+        .handler(ctx -> HttpSupport.json(ctx, 200, new JsonObject().put("live", true)));
+    router
+        .get("/v2/health/ready")
+        .handler(ctx -> HttpSupport.json(ctx, 200, new JsonObject().put("ready", true)));
     router
         .get("/v2")
         .handler(
