@@ -14,13 +14,13 @@ import dev.cairn.core.tracking.TrackingStore;
 import dev.cairn.core.training.ConsoleTail;
 import dev.cairn.core.training.DatasetLoadException;
 import dev.cairn.core.training.Devices;
+import dev.cairn.core.training.ProgressObserver;
 import dev.cairn.core.training.Resume;
 import dev.cairn.core.training.TorchThreads;
-import dev.cairn.core.training.TrainingObserver;
 import dev.cairn.core.training.TrainingResult;
 import dev.cairn.core.training.TrainingRunner;
 import dev.cairn.server.bus.Addresses;
-import dev.cairn.server.bus.TrackingEventSink;
+import dev.cairn.server.bus.EventBusMetricSink;
 import dev.cairn.server.json.JsonMapping;
 import dev.cairn.spi.SpecException;
 import io.vertx.core.Future;
@@ -84,7 +84,7 @@ public final class RunService {
    * @param workDir where the spec came from (for the git commit in provenance), or null
    */
   public Future<String> submit(
-      ResolvedSpec resolved, Path workDir, TrainingObserver observer, Promise<RunOutcome> outcome) {
+      ResolvedSpec resolved, Path workDir, ProgressObserver observer, Promise<RunOutcome> outcome) {
     ExperimentSpec spec = resolved.spec();
     return vertx
         .executeBlocking(
@@ -137,7 +137,7 @@ public final class RunService {
       ResolvedSpec resolved,
       String runId,
       Resume resume,
-      TrainingObserver observer,
+      ProgressObserver observer,
       Promise<RunOutcome> outcome) {
     AtomicBoolean cancelled = new AtomicBoolean();
     active.put(runId, cancelled);
@@ -182,7 +182,7 @@ public final class RunService {
       active.put(id, cancelled);
       training
           .<RunOutcome>executeBlocking(
-              () -> train(resolved, id, TrainingObserver.NONE, cancelled), false)
+              () -> train(resolved, id, ProgressObserver.NONE, cancelled), false)
           .onComplete(ar -> active.remove(id));
       queued.add(id);
     }
@@ -190,7 +190,7 @@ public final class RunService {
   }
 
   private RunOutcome train(
-      ResolvedSpec resolved, String runId, TrainingObserver observer, AtomicBoolean cancelled)
+      ResolvedSpec resolved, String runId, ProgressObserver observer, AtomicBoolean cancelled)
       throws Exception {
     return train(resolved, runId, observer, cancelled, null);
   }
@@ -198,7 +198,7 @@ public final class RunService {
   private RunOutcome train(
       ResolvedSpec resolved,
       String runId,
-      TrainingObserver observer,
+      ProgressObserver observer,
       AtomicBoolean cancelled,
       Resume resume)
       throws Exception {
@@ -213,7 +213,7 @@ public final class RunService {
       String device =
           Devices.label(Devices.resolve(resolved.spec().device(), Engine.getEngine("PyTorch")));
       setState(runId, RunStatus.RUNNING, device, null);
-      TrackingEventSink sink = new TrackingEventSink(vertx.eventBus());
+      EventBusMetricSink sink = new EventBusMetricSink(vertx.eventBus());
       try {
         result =
             new TrainingRunner()

@@ -9,7 +9,7 @@ import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.training.ConsoleTail;
 import dev.cairn.core.training.EpochSummary;
-import dev.cairn.core.training.TrainingObserver;
+import dev.cairn.core.training.ProgressObserver;
 import io.vertx.core.Promise;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +43,8 @@ class RunTailTest {
           new ArtifactStore(((H2TrackingStore) platform.store()).dataSource(), data);
 
       CountDownLatch twoEpochs = new CountDownLatch(2);
-      TrainingObserver counting =
-          new TrainingObserver() {
+      ProgressObserver counting =
+          new ProgressObserver() {
             @Override
             public void onEpoch(EpochSummary summary) {
               twoEpochs.countDown();
@@ -83,7 +83,7 @@ class RunTailTest {
               .submit(
                   platform.runs().resolve(SpecParser.parse(XOR.formatted("short", 1), "t")),
                   null,
-                  TrainingObserver.NONE,
+                  ProgressObserver.NONE,
                   finished)
               .toCompletionStage()
               .toCompletableFuture()
@@ -102,7 +102,7 @@ class RunTailTest {
 
   @Test
   void theTailKeepsTheLastFiftyLines() {
-    ConsoleTail tail = new ConsoleTail(TrainingObserver.NONE);
+    ConsoleTail tail = new ConsoleTail(ProgressObserver.NONE);
     for (int i = 0; i < 80; i++) {
       tail.add("line " + i);
     }

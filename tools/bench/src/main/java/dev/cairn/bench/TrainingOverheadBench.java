@@ -14,7 +14,7 @@ import dev.cairn.core.spec.LoggingOptions;
 import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecParser;
 import dev.cairn.core.training.EpochSummary;
-import dev.cairn.core.training.TrainingObserver;
+import dev.cairn.core.training.ProgressObserver;
 import dev.cairn.server.CairnOptions;
 import dev.cairn.server.Platform;
 import dev.cairn.server.RunOutcome;
@@ -133,7 +133,7 @@ public final class TrainingOverheadBench {
     System.out.printf(Locale.ROOT, "%-28s %10.3f%n", "ratio with / without", mw / mo);
   }
 
-  /** Training seconds per epoch as Cairn's tracking listener measured them. */
+  /** Training seconds per epoch as Cairn's metrics listener measured them. */
   public static List<Double> viaCairn(Platform platform, ResolvedSpec spec) throws Exception {
     List<Double> times = new ArrayList<>();
     Promise<RunOutcome> outcome = Promise.promise();
@@ -142,7 +142,7 @@ public final class TrainingOverheadBench {
         .submit(
             spec,
             null,
-            new TrainingObserver() {
+            new ProgressObserver() {
               @Override
               public void onEpoch(EpochSummary s) {
                 times.add(s.trainSeconds());

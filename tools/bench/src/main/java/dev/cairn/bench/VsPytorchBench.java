@@ -39,7 +39,7 @@ import java.util.Map;
 
 /**
  * Epoch time of the same models trained three ways on the same CPU: through Cairn (a spec run by
- * the platform: plugins, tracking listener, event bus, H2 store), as a bare DJL loop ({@code
+ * the platform: plugins, metrics listener, event bus, H2 store), as a bare DJL loop ({@code
  * ArrayDataset} + {@code EasyTrain.trainBatch}, what a DJL user writes), and in PyTorch eager
  * (Debian's python3-torch, {@code tools/bench/python/vs_pytorch.py}). Same examples (the first
  * {@code limit} of Fashion-MNIST's training split), batch size, optimizer and thread count; the

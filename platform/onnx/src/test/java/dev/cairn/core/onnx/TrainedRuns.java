@@ -8,7 +8,7 @@ import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.NewRun;
 import dev.cairn.core.tracking.RunStatus;
-import dev.cairn.core.training.TrainingObserver;
+import dev.cairn.core.training.ProgressObserver;
 import dev.cairn.core.training.TrainingRunner;
 import java.nio.file.Path;
 import java.util.Map;
@@ -58,7 +58,7 @@ final class TrainedRuns implements AutoCloseable {
             resolved,
             id,
             new TrainingRunner.Environment(
-                dataDir, true, point -> {}, TrainingObserver.NONE, () -> false));
+                dataDir, true, point -> {}, ProgressObserver.NONE, () -> false));
     store.markEnded(id, RunStatus.FINISHED, null);
     return id;
   }

@@ -1,7 +1,7 @@
 package dev.cairn.server.cli;
 
 import dev.cairn.core.training.EpochSummary;
-import dev.cairn.core.training.TrainingObserver;
+import dev.cairn.core.training.ProgressObserver;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -9,7 +9,7 @@ import java.util.Locale;
  * A live progress bar on a terminal (redrawn in place at most 10 times a second) and one line per
  * epoch with loss, accuracy, throughput and time. Without a terminal only the epoch lines print.
  */
-final class ConsoleProgress implements TrainingObserver {
+final class ConsoleProgress implements ProgressObserver {
   private static final int WIDTH = 30;
   private static final long REDRAW_NANOS = 100_000_000L;
 

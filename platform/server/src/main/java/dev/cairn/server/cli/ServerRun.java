@@ -10,8 +10,8 @@ import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.training.DatasetLoadException;
 import dev.cairn.core.training.Devices;
+import dev.cairn.core.training.ProgressObserver;
 import dev.cairn.core.training.TorchThreads;
-import dev.cairn.core.training.TrainingObserver;
 import dev.cairn.core.training.TrainingResult;
 import dev.cairn.core.training.TrainingRunner;
 import dev.cairn.server.CairnOptions;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains a run in this process while a server owns the store: the run is created through the
  * tracking API (source {@code cairn-cli}, with its spec, seed, device and provenance), everything
- * the trainer tracks is logged through the Java client ({@link ClientSink}), and the run ends
+ * the trainer tracks is logged through the Java client ({@link ClientMetricSink}), and the run ends
  * FINISHED, FAILED or KILLED there, as {@code RunService} does for an embedded run.
  */
 final class ServerRun implements AutoCloseable {
@@ -66,7 +66,7 @@ final class ServerRun implements AutoCloseable {
     return active;
   }
 
-  RunOutcome train(ResolvedSpec resolved, Path workDir, TrainingObserver observer) {
+  RunOutcome train(ResolvedSpec resolved, Path workDir, ProgressObserver observer) {
     var spec = resolved.spec();
     TorchThreads.configureDefaults(); // before libtorch loads
     String device = Devices.label(Devices.resolve(spec.device(), Engine.getEngine("PyTorch")));
@@ -88,7 +88,7 @@ final class ServerRun implements AutoCloseable {
     RunStatus status;
     String message = null;
     TrainingResult result = null;
-    ClientSink sink = new ClientSink(run);
+    ClientMetricSink sink = new ClientMetricSink(run);
     try {
       try {
         result =

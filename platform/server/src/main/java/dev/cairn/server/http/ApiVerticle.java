@@ -12,8 +12,8 @@ import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.tracking.TrackingStore;
 import dev.cairn.core.training.Checkpoints;
+import dev.cairn.core.training.ProgressObserver;
 import dev.cairn.core.training.Resume;
-import dev.cairn.core.training.TrainingObserver;
 import dev.cairn.core.training.TrainingRunner;
 import dev.cairn.server.Platform;
 import dev.cairn.server.RunOutcome;
@@ -424,7 +424,7 @@ public final class ApiVerticle extends VerticleBase {
                       resolved,
                       id,
                       new Resume(from),
-                      TrainingObserver.NONE,
+                      ProgressObserver.NONE,
                       Promise.<RunOutcome>promise());
               return new JsonObject()
                   .put("runId", id)
@@ -469,7 +469,7 @@ public final class ApiVerticle extends VerticleBase {
             (ResolvedSpec resolved) ->
                 platform
                     .runs()
-                    .submit(resolved, null, TrainingObserver.NONE, Promise.<RunOutcome>promise()))
+                    .submit(resolved, null, ProgressObserver.NONE, Promise.<RunOutcome>promise()))
         .compose(id -> recordOwner(ctx, SecurityStore.Owned.RUN, id))
         .onSuccess(
             id ->

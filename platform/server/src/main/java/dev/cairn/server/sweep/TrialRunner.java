@@ -7,7 +7,8 @@ import dev.cairn.core.spec.SpecResolver;
 import dev.cairn.core.sweep.TrialSpecs;
 import dev.cairn.core.training.DatasetLoadException;
 import dev.cairn.core.training.Devices;
-import dev.cairn.core.training.TrainingObserver;
+import dev.cairn.core.training.MetricSink;
+import dev.cairn.core.training.ProgressObserver;
 import dev.cairn.core.training.TrainingRunner;
 import dev.cairn.spi.SpecException;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ final class TrialRunner {
    * @param onRunning called with the device once the spec resolved, before training starts; false
    *     means the head no longer wants this attempt (outcome STALE)
    */
-  Outcome run(TrialTask task, TrialSink sink, Predicate<String> onRunning) {
+  Outcome run(TrialTask task, MetricSink sink, Predicate<String> onRunning) {
     try {
       ExperimentSpec spec = TrialSpecs.parse(task.specText(), task.runId());
       ResolvedSpec resolved = resolver.resolve(spec);
@@ -77,7 +78,7 @@ final class TrialRunner {
                 resolved,
                 task.runId(),
                 new TrainingRunner.Environment(
-                    dataDir, offline, sink, TrainingObserver.NONE, () -> task.stop() != Stop.NONE));
+                    dataDir, offline, sink, ProgressObserver.NONE, () -> task.stop() != Stop.NONE));
       } finally {
         TRAINING.unlock();
         sink.flush();

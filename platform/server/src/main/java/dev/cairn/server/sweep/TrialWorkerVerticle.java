@@ -1,6 +1,8 @@
 package dev.cairn.server.sweep;
 
 import dev.cairn.core.spec.SpecResolver;
+import dev.cairn.core.training.MetricSink;
+import dev.cairn.server.bus.EventBusMetricSink;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -245,7 +247,16 @@ public final class TrialWorkerVerticle extends VerticleBase {
 
   /** Runs on the trial executor. */
   private void train(TrialTask task) {
-    TrialSink sink = new TrialSink(vertx.eventBus(), task.runId(), task.attempt());
+    // scalars go to the controller, which checks they belong to this attempt, feeds its pruner and
+    // forwards them to the store writer; media are keyed by run, tag and step, so a retried
+    // attempt's media replace the lost one's
+    MetricSink sink =
+        EventBusMetricSink.to(
+            vertx.eventBus(),
+            SweepAddresses.TRIAL_METRICS,
+            new DeliveryOptions()
+                .addHeader("runId", task.runId())
+                .addHeader("attempt", Integer.toString(task.attempt())));
     TrialRunner.Outcome outcome =
         runner.run(
             task,

@@ -110,38 +110,35 @@ public record DataOptions(
   }
 
   static DataOptions parse(Map<String, Object> section) {
-    int subset = SpecValues.integer("dataset.subset", section.get("subset"), 0, 0);
+    int subset = SpecReader.intAtLeast("dataset.subset", section.get("subset"), 0, 0);
     double validation =
-        SpecValues.number("dataset.validation", section.get("validation"), 0, 0, false, 1);
-    int folds = SpecValues.integer("dataset.folds", section.get("folds"), 0, 0);
+        SpecReader.number("dataset.validation", section.get("validation"), 0, 0, false, 1);
+    int folds = SpecReader.intAtLeast("dataset.folds", section.get("folds"), 0, 0);
     if (folds == 1) {
       throw new SpecException(
           "dataset.folds", "1 is not allowed; expected an integer >= 2 (or 0 = off)");
     }
-    int fold = SpecValues.integer("dataset.fold", section.get("fold"), 0, 0);
-    boolean normalize = SpecValues.bool("dataset.normalize", section.get("normalize"), false);
-    int resize = SpecValues.integer("dataset.resize", section.get("resize"), 0, 0);
+    int fold = SpecReader.intAtLeast("dataset.fold", section.get("fold"), 0, 0);
+    boolean normalize = SpecReader.bool("dataset.normalize", section.get("normalize"), false);
+    int resize = SpecReader.intAtLeast("dataset.resize", section.get("resize"), 0, 0);
     int crop = 0;
     boolean flip = false;
     if (section.get("augment") != null) {
-      Map<String, Object> augment = SpecValues.section("dataset.augment", section.get("augment"));
-      SpecValues.onlyKeys("dataset.augment", augment, List.of("crop", "flip"));
-      crop = SpecValues.integer("dataset.augment.crop", augment.get("crop"), 0, 0);
-      flip = SpecValues.bool("dataset.augment.flip", augment.get("flip"), false);
+      Map<String, Object> augment = SpecReader.section("dataset.augment", section.get("augment"));
+      SpecReader.onlyKeys("dataset.augment", augment, List.of("crop", "flip"));
+      crop = SpecReader.intAtLeast("dataset.augment.crop", augment.get("crop"), 0, 0);
+      flip = SpecReader.bool("dataset.augment.flip", augment.get("flip"), false);
     }
     double mixup =
-        SpecValues.number(
+        SpecReader.number(
             "dataset.mixup", section.get("mixup"), 0, 0, false, Double.POSITIVE_INFINITY);
     List<Integer> classes = new ArrayList<>();
     if (section.get("classes") != null) {
-      if (!(section.get("classes") instanceof List<?> list)) {
-        throw new SpecException(
-            "dataset.classes",
-            SpecParser.describe(section.get("classes"))
-                + " is not allowed; expected a list of class indices, e.g. [0, 1]");
-      }
+      List<?> list =
+          SpecReader.list(
+              "dataset.classes", section.get("classes"), "a list of class indices, e.g. [0, 1]");
       for (Object c : list) {
-        classes.add(SpecValues.integer("dataset.classes", c, 0, 0));
+        classes.add(SpecReader.intAtLeast("dataset.classes", c, 0, 0));
       }
     }
     return new DataOptions(

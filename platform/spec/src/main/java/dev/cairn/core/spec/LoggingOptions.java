@@ -59,23 +59,23 @@ public record LoggingOptions(
     if (value == null) {
       return DEFAULTS;
     }
-    Map<String, Object> s = SpecValues.section("logging", value);
-    SpecValues.onlyKeys("logging", s, KEYS);
+    Map<String, Object> s = SpecReader.section("logging", value);
+    SpecReader.onlyKeys("logging", s, KEYS);
     return new LoggingOptions(
-        SpecValues.integer("logging.everySteps", s.get("everySteps"), DEFAULTS.everySteps, 1),
-        SpecValues.integer(
+        SpecReader.intAtLeast("logging.everySteps", s.get("everySteps"), DEFAULTS.everySteps, 1),
+        SpecReader.intAtLeast(
             "logging.histogramsEveryEpochs",
             s.get("histogramsEveryEpochs"),
             DEFAULTS.histogramsEveryEpochs,
             0),
-        SpecValues.integer(
+        SpecReader.intAtLeast(
             "logging.imagesEveryEpochs", s.get("imagesEveryEpochs"), DEFAULTS.imagesEveryEpochs, 0),
-        SpecValues.integer(
+        SpecReader.intAtLeast(
             "logging.systemEverySeconds",
             s.get("systemEverySeconds"),
             DEFAULTS.systemEverySeconds,
             0),
-        SpecValues.integer(
+        SpecReader.intAtLeast(
             "logging.evaluateEveryEpochs",
             s.get("evaluateEveryEpochs"),
             DEFAULTS.evaluateEveryEpochs,

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cairn.spi.SpecException;
-import dev.cairn.spi.Suggest;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -77,16 +75,10 @@ public final class SpecParser {
           "a spec with variants describes several runs; read it with"
               + " SpecParser.parseAll (`cairn run` runs each variant)");
     }
-    for (String key : root.keySet()) {
-      if (!TOP_LEVEL.contains(key)) {
-        String hint =
-            Suggest.closest(key, TOP_LEVEL).map(s -> "did you mean '" + s + "'? ").orElse("");
-        throw new SpecException(
-            key, "unknown field; " + hint + "allowed: " + String.join(", ", TOP_LEVEL));
-      }
-    }
-    String name = string(root, "name", defaultName == null ? "run" : defaultName);
-    String experiment = string(root, "experiment", "default");
+    SpecReader.onlyKeys("", root, TOP_LEVEL);
+    String name =
+        SpecReader.text("name", root.get("name"), defaultName == null ? "run" : defaultName);
+    String experiment = SpecReader.text("experiment", root.get("experiment"), "default");
     // the store's columns hold 255 characters
     if (name.length() > 255) {
       throw new SpecException("name", name.length() + " characters is not allowed; at most 255");
@@ -95,30 +87,29 @@ public final class SpecParser {
       throw new SpecException(
           "experiment", experiment.length() + " characters is not allowed; at most 255");
     }
-    String description = string(root, "description", "");
-    long seed = integer(root, "seed", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE, "seed");
-    DeviceChoice device = device(root.get("device"));
+    String description = SpecReader.text("description", root.get("description"), "");
+    long seed =
+        SpecReader.integer("seed", root.get("seed"), DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE);
+    DeviceChoice device =
+        SpecReader.oneOf("device", root.get("device"), DeviceChoice.class, DeviceChoice.AUTO);
     Object epochsRaw = root.get("epochs");
     if (epochsRaw == null) {
       throw new SpecException("epochs", "missing; expected an integer >= 1");
     }
-    int epochs = (int) integer(root, "epochs", 1, 1, Integer.MAX_VALUE, "epochs");
+    int epochs = SpecReader.intAtLeast("epochs", epochsRaw, 1, 1);
     Map<String, Object> datasetSection = section(root, "dataset", true);
     Map<String, Object> datasetParams = new LinkedHashMap<>(datasetSection);
     LOADER_KEYS.forEach(datasetParams::remove);
     DataOptions.KEYS.forEach(datasetParams::remove);
     LoaderSpec loader =
         new LoaderSpec(
-            (int)
-                integer(
-                    datasetSection,
-                    "batchSize",
-                    LoaderSpec.DEFAULT_BATCH_SIZE,
-                    1,
-                    Integer.MAX_VALUE,
-                    "dataset.batchSize"),
-            bool(datasetSection, "shuffle", true, "dataset.shuffle"),
-            bool(datasetSection, "dropLast", false, "dataset.dropLast"));
+            SpecReader.intAtLeast(
+                "dataset.batchSize",
+                datasetSection.get("batchSize"),
+                LoaderSpec.DEFAULT_BATCH_SIZE,
+                1),
+            SpecReader.bool("dataset.shuffle", datasetSection.get("shuffle"), true),
+            SpecReader.bool("dataset.dropLast", datasetSection.get("dropLast"), false));
     return new ExperimentSpec(
         name,
         experiment,
@@ -212,7 +203,7 @@ public final class SpecParser {
     }
     if (!(tree instanceof Map)) {
       throw new SpecException(
-          field, "expected a YAML mapping (key: value lines), got " + describe(tree));
+          field, "expected a YAML mapping (key: value lines), got " + SpecReader.describe(tree));
     }
     return new LinkedHashMap<>((Map<String, Object>) tree);
   }
@@ -226,7 +217,8 @@ public final class SpecParser {
     }
     if (!(plugin instanceof String id) || id.isBlank()) {
       throw new SpecException(
-          section + ".plugin", describe(plugin) + " is not allowed; expected a plugin id");
+          section + ".plugin",
+          SpecReader.describe(plugin) + " is not allowed; expected a plugin id");
     }
     Map<String, Object> params = new LinkedHashMap<>(values);
     params.remove("plugin");
@@ -250,62 +242,10 @@ public final class SpecParser {
     if (!(v instanceof Map)) {
       throw new SpecException(
           key,
-          describe(v) + " is not allowed; expected a section (key: value lines) or a plugin id");
+          SpecReader.describe(v)
+              + " is not allowed; expected a section (key: value lines) or a plugin id");
     }
     return (Map<String, Object>) v;
-  }
-
-  private static DeviceChoice device(Object v) {
-    if (v == null) {
-      return DeviceChoice.AUTO;
-    }
-    String s = String.valueOf(v).trim().toUpperCase(Locale.ROOT);
-    for (DeviceChoice d : DeviceChoice.values()) {
-      if (d.name().equals(s)) {
-        return d;
-      }
-    }
-    throw new SpecException("device", "'" + v + "' is not allowed; one of: auto, cpu, gpu");
-  }
-
-  private static String string(Map<String, Object> m, String key, String dflt) {
-    Object v = m.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    if (v instanceof Map || v instanceof List) {
-      throw new SpecException(key, describe(v) + " is not allowed; expected text");
-    }
-    return String.valueOf(v);
-  }
-
-  private static long integer(
-      Map<String, Object> m, String key, long dflt, long min, long max, String field) {
-    return SpecNumbers.integer(field, m.get(key), dflt, min, max);
-  }
-
-  private static boolean bool(Map<String, Object> m, String key, boolean dflt, String field) {
-    Object v = m.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    if (v instanceof Boolean b) {
-      return b;
-    }
-    throw new SpecException(field, describe(v) + " is not allowed; expected true or false");
-  }
-
-  static String describe(Object v) {
-    if (v instanceof String s) {
-      return "'" + s + "'";
-    }
-    if (v instanceof Map) {
-      return "a section";
-    }
-    if (v instanceof List) {
-      return "a list";
-    }
-    return String.valueOf(v);
   }
 
   /** Top-level keys a spec may have. */

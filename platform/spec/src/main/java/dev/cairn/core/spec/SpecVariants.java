@@ -51,7 +51,7 @@ final class SpecVariants {
     if (!(list instanceof List<?> variants) || variants.isEmpty()) {
       throw new SpecException(
           "variants",
-          SpecParser.describe(list)
+          SpecReader.describe(list)
               + " is not allowed; expected a list of overrides, e.g. [{name: a, optimizer: {lr: 0.1}}]");
     }
     if (variants.size() > MAX_VARIANTS) {
@@ -65,13 +65,13 @@ final class SpecVariants {
     Map<String, Object> base = new LinkedHashMap<>(root);
     base.remove("variants");
     String baseName =
-        SpecValues.text("name", base.get("name"), defaultName == null ? "run" : defaultName);
+        SpecReader.text("name", base.get("name"), defaultName == null ? "run" : defaultName);
     List<String> out = new ArrayList<>();
     Set<String> labels = new HashSet<>();
     for (int i = 0; i < variants.size(); i++) {
       String field = "variants[" + i + "]";
-      Map<String, Object> variant = new LinkedHashMap<>(SpecValues.section(field, variants.get(i)));
-      String label = SpecValues.text(field + ".name", variant.remove("name"), "v" + (i + 1));
+      Map<String, Object> variant = new LinkedHashMap<>(SpecReader.section(field, variants.get(i)));
+      String label = SpecReader.text(field + ".name", variant.remove("name"), "v" + (i + 1));
       if (!labels.add(label)) {
         throw new SpecException(
             field + ".name", "'" + label + "' names two variants; give each its own name");

@@ -104,15 +104,15 @@ public record TrainingOptions(
     if (value == null) {
       return NONE;
     }
-    Map<String, Object> s = SpecValues.section("training", value);
-    SpecValues.onlyKeys("training", s, KEYS);
+    Map<String, Object> s = SpecReader.section("training", value);
+    SpecReader.onlyKeys("training", s, KEYS);
     EarlyStopping early = null;
     if (s.get("earlyStopping") != null) {
-      Map<String, Object> e = SpecValues.section("training.earlyStopping", s.get("earlyStopping"));
-      SpecValues.onlyKeys(
+      Map<String, Object> e = SpecReader.section("training.earlyStopping", s.get("earlyStopping"));
+      SpecReader.onlyKeys(
           "training.earlyStopping", e, List.of("monitor", "patience", "minDelta", "restoreBest"));
       String monitor =
-          SpecValues.text("training.earlyStopping.monitor", e.get("monitor"), "validation_loss");
+          SpecReader.text("training.earlyStopping.monitor", e.get("monitor"), "validation_loss");
       if (!monitor.matches("(train|validation|test)_(loss|accuracy)")) {
         throw new SpecException(
             "training.earlyStopping.monitor",
@@ -124,21 +124,21 @@ public record TrainingOptions(
       early =
           new EarlyStopping(
               monitor,
-              SpecValues.integer("training.earlyStopping.patience", e.get("patience"), 3, 1),
-              SpecValues.number(
+              SpecReader.intAtLeast("training.earlyStopping.patience", e.get("patience"), 3, 1),
+              SpecReader.number(
                   "training.earlyStopping.minDelta",
                   e.get("minDelta"),
                   0,
                   0,
                   false,
                   Double.POSITIVE_INFINITY),
-              SpecValues.bool("training.earlyStopping.restoreBest", e.get("restoreBest"), true));
+              SpecReader.bool("training.earlyStopping.restoreBest", e.get("restoreBest"), true));
     }
     FineTune fineTune = null;
     if (s.get("fineTune") != null) {
-      Map<String, Object> f = SpecValues.section("training.fineTune", s.get("fineTune"));
-      SpecValues.onlyKeys("training.fineTune", f, List.of("from", "freeze", "bodyLr", "newHead"));
-      String from = SpecValues.text("training.fineTune.from", f.get("from"), "");
+      Map<String, Object> f = SpecReader.section("training.fineTune", s.get("fineTune"));
+      SpecReader.onlyKeys("training.fineTune", f, List.of("from", "freeze", "bodyLr", "newHead"));
+      String from = SpecReader.text("training.fineTune.from", f.get("from"), "");
       if (from.isBlank()) {
         throw new SpecException(
             "training.fineTune.from", "missing; name the run whose weights to start from");
@@ -146,28 +146,28 @@ public record TrainingOptions(
       fineTune =
           new FineTune(
               from,
-              SpecValues.bool("training.fineTune.freeze", f.get("freeze"), false),
-              SpecValues.number(
+              SpecReader.bool("training.fineTune.freeze", f.get("freeze"), false),
+              SpecReader.number(
                   "training.fineTune.bodyLr",
                   f.get("bodyLr"),
                   1,
                   0,
                   true,
                   Double.POSITIVE_INFINITY),
-              SpecValues.bool("training.fineTune.newHead", f.get("newHead"), true));
+              SpecReader.bool("training.fineTune.newHead", f.get("newHead"), true));
     }
     return new TrainingOptions(
         early,
-        SpecValues.integer("training.accumulate", s.get("accumulate"), 1, 1),
-        SpecValues.integer("training.checkpointEvery", s.get("checkpointEvery"), 0, 0),
-        SpecValues.integer("training.keepCheckpoints", s.get("keepCheckpoints"), 2, 1),
+        SpecReader.intAtLeast("training.accumulate", s.get("accumulate"), 1, 1),
+        SpecReader.intAtLeast("training.checkpointEvery", s.get("checkpointEvery"), 0, 0),
+        SpecReader.intAtLeast("training.keepCheckpoints", s.get("keepCheckpoints"), 2, 1),
         fineTune,
-        SpecValues.integer("training.topK", s.get("topK"), 0, 0),
-        SpecValues.bool("training.perClassAccuracy", s.get("perClassAccuracy"), false),
+        SpecReader.intAtLeast("training.topK", s.get("topK"), 0, 0),
+        SpecReader.bool("training.perClassAccuracy", s.get("perClassAccuracy"), false),
         threads(s.get("threads")));
   }
 
   private static int threads(Object value) {
-    return SpecNumbers.intValue("training.threads", value, 0, 0, MAX_THREADS);
+    return SpecReader.intValue("training.threads", value, 0, 0, MAX_THREADS);
   }
 }

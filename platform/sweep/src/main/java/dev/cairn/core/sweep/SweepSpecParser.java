@@ -1,18 +1,20 @@
 package dev.cairn.core.sweep;
 
+import static dev.cairn.core.spec.SpecReader.describe;
+import static dev.cairn.core.spec.SpecReader.fmt;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cairn.core.spec.ExperimentSpec;
-import dev.cairn.core.spec.SpecNumbers;
 import dev.cairn.core.spec.SpecParser;
+import dev.cairn.core.spec.SpecReader;
 import dev.cairn.spi.SpecException;
 import dev.cairn.spi.Suggest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -124,25 +126,18 @@ public final class SweepSpecParser {
    */
   public static SweepSpec parse(String text, String baseText, String defaultName) {
     Map<String, Object> root = readTree(text, "sweep");
-    for (String key : root.keySet()) {
-      if (!TOP_LEVEL.contains(key)) {
-        throw unknown(key, key, TOP_LEVEL);
-      }
-    }
+    SpecReader.onlyKeys("", root, TOP_LEVEL);
     if (baseText == null) {
       baseText = inlineBase(root);
     }
     ExperimentSpec base = parseBase(baseText);
     Map<String, Object> baseTree = readTree(baseText, "spec");
-    String name = string(root, "name", defaultName == null ? "sweep" : defaultName);
-    String experiment = string(root, "experiment", base.experiment());
-    SweepMethod method = method(root.get("method"));
-    Map<String, Object> metricSection = map(root, "metric", true);
-    for (String key : metricSection.keySet()) {
-      if (!key.equals("name") && !key.equals("goal")) {
-        throw unknown("metric." + key, key, List.of("name", "goal"));
-      }
-    }
+    String name =
+        SpecReader.text("name", root.get("name"), defaultName == null ? "sweep" : defaultName);
+    String experiment = SpecReader.text("experiment", root.get("experiment"), base.experiment());
+    SweepMethod method = SpecReader.oneOf("method", root.get("method"), SweepMethod.class, null);
+    Map<String, Object> metricSection = SpecReader.section("metric", root.get("metric"), true);
+    SpecReader.onlyKeys("metric", metricSection, List.of("name", "goal"));
     Object metricName = metricSection.get("name");
     if (!(metricName instanceof String metric) || metric.isBlank()) {
       throw new SpecException(
@@ -150,8 +145,10 @@ public final class SweepSpecParser {
           (metricName == null ? "missing" : describe(metricName) + " is not allowed")
               + "; expected a scalar tag such as epoch/test_accuracy or epoch/validation_loss");
     }
-    Goal goal = goal(metricSection.get("goal"));
-    List<SweepParameter> parameters = parameters(map(root, "parameters", true));
+    Goal goal =
+        SpecReader.oneOf("metric.goal", metricSection.get("goal"), Goal.class, Goal.MINIMIZE);
+    List<SweepParameter> parameters =
+        parameters(SpecReader.section("parameters", root.get("parameters"), true));
     if (method == SweepMethod.GRID) {
       for (SweepParameter p : parameters) {
         if (p.domain().gridValues() == null) {
@@ -165,41 +162,33 @@ public final class SweepSpecParser {
     }
     long maxSteps = maxSteps(metric, base, parameters);
     EarlyTerminate early = earlyTerminate(root.get("early_terminate"), metric, maxSteps);
-    int parallel = (int) integer(root, "parallel", 1, 1, MAX_PARALLEL);
-    long seed = integer(root, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+    int parallel = SpecReader.intValue("parallel", root.get("parallel"), 1, 1, MAX_PARALLEL);
+    long seed = SpecReader.integer("seed", root.get("seed"), 0, Long.MIN_VALUE, Long.MAX_VALUE);
     int runCap;
     if (method == SweepMethod.GRID) {
       int size = new GridSampler(parameters).size();
-      runCap = (int) Math.min(size, integer(root, "run_cap", size, 1, Integer.MAX_VALUE));
+      runCap = Math.min(size, SpecReader.intAtLeast("run_cap", root.get("run_cap"), size, 1));
     } else {
-      runCap = (int) integer(root, "run_cap", DEFAULT_RUN_CAP, 1, Integer.MAX_VALUE);
+      runCap = SpecReader.intAtLeast("run_cap", root.get("run_cap"), DEFAULT_RUN_CAP, 1);
     }
     SweepSpec.TpeSettings tpe = SweepSpec.TpeSettings.DEFAULT;
     if (root.get("bayes") != null) {
-      Map<String, Object> bayes = map(root, "bayes", false);
-      for (String key : bayes.keySet()) {
-        if (!key.equals("n_startup_trials") && !key.equals("n_ei_candidates")) {
-          throw unknown("bayes." + key, key, List.of("n_startup_trials", "n_ei_candidates"));
-        }
-      }
+      Map<String, Object> bayes = SpecReader.section("bayes", root.get("bayes"), false);
+      SpecReader.onlyKeys("bayes", bayes, List.of("n_startup_trials", "n_ei_candidates"));
       tpe =
           new SweepSpec.TpeSettings(
-              (int)
-                  integer(
-                      bayes,
-                      "n_startup_trials",
-                      tpe.nStartupTrials(),
-                      0,
-                      10_000,
-                      "bayes.n_startup_trials"),
-              (int)
-                  integer(
-                      bayes,
-                      "n_ei_candidates",
-                      tpe.nEiCandidates(),
-                      1,
-                      10_000,
-                      "bayes.n_ei_candidates"));
+              SpecReader.intValue(
+                  "bayes.n_startup_trials",
+                  bayes.get("n_startup_trials"),
+                  tpe.nStartupTrials(),
+                  0,
+                  10_000),
+              SpecReader.intValue(
+                  "bayes.n_ei_candidates",
+                  bayes.get("n_ei_candidates"),
+                  tpe.nEiCandidates(),
+                  1,
+                  10_000));
     }
     return new SweepSpec(
         name,
@@ -304,17 +293,13 @@ public final class SweepSpecParser {
               + " {values: [...]}, {value: x} or {distribution: uniform, min: a, max: b}");
     }
     Map<String, Object> m = (Map<String, Object>) raw;
-    for (String key : m.keySet()) {
-      if (!DOMAIN_KEYS.contains(key)) {
-        throw unknown(field + "." + key, key, DOMAIN_KEYS);
-      }
-    }
+    SpecReader.onlyKeys(field, m, DOMAIN_KEYS);
     String distribution;
     Object d = m.get("distribution");
     if (d != null) {
       distribution = String.valueOf(d).trim().toLowerCase(Locale.ROOT);
       if (!DISTRIBUTIONS.contains(distribution)) {
-        throw unknown(field + ".distribution", distribution, DISTRIBUTIONS);
+        throw SpecReader.unknownField(field + ".distribution", distribution, DISTRIBUTIONS);
       }
     } else if (m.containsKey("value")) {
       if (m.size() > 1) {
@@ -366,7 +351,7 @@ public final class SweepSpecParser {
       }
       case "q_uniform" -> {
         double[] r = range(field, m, false);
-        double q = number(field + ".q", m.get("q"), 1.0);
+        double q = SpecReader.number(field + ".q", m.get("q"), 1.0);
         if (!(q > 0)) {
           throw new SpecException(field + ".q", fmt(q) + " is not allowed; expected a number > 0");
         }
@@ -378,8 +363,8 @@ public final class SweepSpecParser {
         yield new Domain.QUniform(r[0], r[1], q);
       }
       case "normal" -> {
-        double mu = number(field + ".mu", m.get("mu"), 0.0);
-        double sigma = number(field + ".sigma", m.get("sigma"), 1.0);
+        double mu = SpecReader.number(field + ".mu", m.get("mu"), 0.0);
+        double sigma = SpecReader.number(field + ".sigma", m.get("sigma"), 1.0);
         if (!(sigma > 0)) {
           throw new SpecException(
               field + ".sigma", fmt(sigma) + " is not allowed; expected a number > 0");
@@ -397,11 +382,7 @@ public final class SweepSpecParser {
       throw new SpecException(
           field + ".values", "missing; a categorical parameter lists its values");
     }
-    if (!(raw instanceof List)) {
-      throw new SpecException(
-          field + ".values", describe(raw) + " is not allowed; expected a list");
-    }
-    List<Object> values = (List<Object>) raw;
+    List<Object> values = (List<Object>) SpecReader.list(field + ".values", raw, "a list");
     if (values.isEmpty()) {
       throw new SpecException(field + ".values", "empty; give at least one value");
     }
@@ -422,7 +403,7 @@ public final class SweepSpecParser {
     double[] p = new double[list.size()];
     double sum = 0;
     for (int i = 0; i < p.length; i++) {
-      p[i] = number(field + ".probabilities", list.get(i), null);
+      p[i] = SpecReader.number(field + ".probabilities", list.get(i));
       if (!(p[i] >= 0)) {
         throw new SpecException(
             field + ".probabilities", fmt(p[i]) + " is not allowed; probabilities are >= 0");
@@ -440,8 +421,8 @@ public final class SweepSpecParser {
     if (m.get("min") == null || m.get("max") == null) {
       throw new SpecException(field, "needs min and max");
     }
-    double min = number(field + ".min", m.get("min"), null);
-    double max = number(field + ".max", m.get("max"), null);
+    double min = SpecReader.number(field + ".min", m.get("min"));
+    double max = SpecReader.number(field + ".max", m.get("max"));
     if (min > max) {
       throw new SpecException(field, "min " + fmt(min) + " is greater than max " + fmt(max));
     }
@@ -463,17 +444,6 @@ public final class SweepSpecParser {
     return new double[] {min, max};
   }
 
-  private static double number(String field, Object v, Double dflt) {
-    if (v == null && dflt != null) {
-      return dflt;
-    }
-    if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
-      return n.doubleValue();
-    }
-    throw new SpecException(
-        field, (v == null ? "missing" : describe(v) + " is not allowed") + "; expected a number");
-  }
-
   private static EarlyTerminate earlyTerminate(Object raw, String metric, long maxSteps) {
     if (raw == null) {
       return null;
@@ -485,18 +455,8 @@ public final class SweepSpecParser {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> m = (Map<String, Object>) raw;
-    Object typeRaw = m.get("type");
-    if (typeRaw == null) {
-      throw new SpecException("early_terminate.type", "missing; one of: median, asha, hyperband");
-    }
-    EarlyTerminate.Type type;
-    try {
-      type = EarlyTerminate.Type.valueOf(String.valueOf(typeRaw).trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new SpecException(
-          "early_terminate.type",
-          "'" + typeRaw + "' is not allowed; one of: median, asha, hyperband");
-    }
+    EarlyTerminate.Type type =
+        SpecReader.oneOf("early_terminate.type", m.get("type"), EarlyTerminate.Type.class, null);
     List<String> keys =
         switch (type) {
           case MEDIAN ->
@@ -513,37 +473,16 @@ public final class SweepSpecParser {
                   "reduction_factor",
                   "eta");
         };
-    for (String key : m.keySet()) {
-      if (!keys.contains(key)) {
-        throw unknown("early_terminate." + key, key, keys);
-      }
-    }
+    SpecReader.onlyKeys("early_terminate", m, keys);
     EarlyTerminate d = EarlyTerminate.median();
+    String minKey = alias(m, "min_resource", "min_iter");
+    String maxKey = alias(m, "max_resource", "max_iter");
+    String etaKey = alias(m, "reduction_factor", "eta");
     long minResource =
-        integer(
-            m,
-            alias(m, "min_resource", "min_iter"),
-            1,
-            1,
-            Long.MAX_VALUE,
-            "early_terminate." + alias(m, "min_resource", "min_iter"));
+        SpecReader.integer("early_terminate." + minKey, m.get(minKey), 1, 1, Long.MAX_VALUE);
     long maxResource =
-        integer(
-            m,
-            alias(m, "max_resource", "max_iter"),
-            0,
-            1,
-            Long.MAX_VALUE,
-            "early_terminate." + alias(m, "max_resource", "max_iter"));
-    int eta =
-        (int)
-            integer(
-                m,
-                alias(m, "reduction_factor", "eta"),
-                3,
-                2,
-                1000,
-                "early_terminate." + alias(m, "reduction_factor", "eta"));
+        SpecReader.integer("early_terminate." + maxKey, m.get(maxKey), 0, 1, Long.MAX_VALUE);
+    int eta = SpecReader.intValue("early_terminate." + etaKey, m.get(etaKey), 3, 2, 1000);
     if (type == EarlyTerminate.Type.HYPERBAND) {
       long max = maxResource > 0 ? maxResource : maxSteps;
       if (max == Long.MAX_VALUE) {
@@ -565,31 +504,26 @@ public final class SweepSpecParser {
     }
     return new EarlyTerminate(
         type,
-        (int)
-            integer(
-                m,
-                "n_startup_trials",
-                d.nStartupTrials(),
-                0,
-                1_000_000,
-                "early_terminate.n_startup_trials"),
-        integer(
-            m,
-            "n_warmup_steps",
+        SpecReader.intValue(
+            "early_terminate.n_startup_trials",
+            m.get("n_startup_trials"),
+            d.nStartupTrials(),
+            0,
+            1_000_000),
+        SpecReader.integer(
+            "early_terminate.n_warmup_steps",
+            m.get("n_warmup_steps"),
             d.nWarmupSteps(),
             0,
-            Long.MAX_VALUE,
-            "early_terminate.n_warmup_steps"),
-        integer(
-            m,
-            "interval_steps",
+            Long.MAX_VALUE),
+        SpecReader.integer(
+            "early_terminate.interval_steps",
+            m.get("interval_steps"),
             d.intervalSteps(),
             1,
-            Long.MAX_VALUE,
-            "early_terminate.interval_steps"),
-        (int)
-            integer(
-                m, "n_min_trials", d.nMinTrials(), 1, 1_000_000, "early_terminate.n_min_trials"),
+            Long.MAX_VALUE),
+        SpecReader.intValue(
+            "early_terminate.n_min_trials", m.get("n_min_trials"), d.nMinTrials(), 1, 1_000_000),
         minResource,
         maxResource,
         eta);
@@ -608,94 +542,11 @@ public final class SweepSpecParser {
     return readTree(text, "spec");
   }
 
-  private static SweepMethod method(Object raw) {
-    if (raw == null) {
-      throw new SpecException("method", "missing; one of: grid, random, bayes");
-    }
-    try {
-      return SweepMethod.valueOf(String.valueOf(raw).trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new SpecException(
-          "method", "'" + raw + "' is not allowed; one of: grid, random, bayes");
-    }
-  }
-
-  private static Goal goal(Object raw) {
-    if (raw == null) {
-      return Goal.MINIMIZE;
-    }
-    try {
-      return Goal.valueOf(String.valueOf(raw).trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new SpecException(
-          "metric.goal", "'" + raw + "' is not allowed; one of: minimize, maximize");
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Map<String, Object> root, String key, boolean required) {
-    Object v = root.get(key);
-    if (v == null) {
-      if (required) {
-        throw new SpecException(key, "missing");
-      }
-      return Map.of();
-    }
-    if (!(v instanceof Map)) {
-      throw new SpecException(
-          key, describe(v) + " is not allowed; expected a section (key: value lines)");
-    }
-    return new LinkedHashMap<>((Map<String, Object>) v);
-  }
-
-  private static String string(Map<String, Object> m, String key, String dflt) {
-    Object v = m.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    if (v instanceof Map || v instanceof List) {
-      throw new SpecException(key, describe(v) + " is not allowed; expected text");
-    }
-    return String.valueOf(v);
-  }
-
-  private static long integer(Map<String, Object> m, String key, long dflt, long min, long max) {
-    return integer(m, key, dflt, min, max, key);
-  }
-
-  private static long integer(
-      Map<String, Object> m, String key, long dflt, long min, long max, String field) {
-    return SpecNumbers.integer(field, m.get(key), dflt, min, max);
-  }
-
   private static boolean integral(Number n) {
     return integral(n.doubleValue());
   }
 
   private static boolean integral(double d) {
     return d == Math.rint(d) && !Double.isInfinite(d);
-  }
-
-  private static SpecException unknown(String field, String key, List<String> allowed) {
-    String hint = Suggest.closest(key, allowed).map(s -> "did you mean '" + s + "'? ").orElse("");
-    return new SpecException(
-        field, "unknown field; " + hint + "allowed: " + String.join(", ", allowed));
-  }
-
-  static String describe(Object v) {
-    if (v instanceof String s) {
-      return "'" + s + "'";
-    }
-    if (v instanceof Map) {
-      return "a section";
-    }
-    if (v instanceof List) {
-      return "a list";
-    }
-    return String.valueOf(v);
-  }
-
-  static String fmt(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Samples {@link SystemSampler} every N seconds on a daemon thread and hands each sample, with its
- * step (seconds since start: 0, N, 2N, ...) and wall time, to a sink. {@link #close} stops it,
+ * step (seconds since start: 0, N, 2N, ...) and wall time, to a consumer. {@link #close} stops it,
  * waits for a sample in progress and takes a last one, so a run's series end with the run.
  */
 public final class SystemMetrics implements AutoCloseable {
@@ -15,20 +15,20 @@ public final class SystemMetrics implements AutoCloseable {
    * Receives one sample; called on the sampling thread (or the closing one for the last sample).
    */
   @FunctionalInterface
-  public interface Sink {
+  public interface SampleConsumer {
     void accept(long step, long wallTimeMillis, Map<String, Double> values);
   }
 
   private final SystemSampler sampler;
-  private final Sink sink;
+  private final SampleConsumer consumer;
   private final int everySeconds;
   private final ScheduledExecutorService executor;
   private final long startNanos = System.nanoTime();
   private long lastStep = -1;
 
-  private SystemMetrics(SystemSampler sampler, int everySeconds, Sink sink) {
+  private SystemMetrics(SystemSampler sampler, int everySeconds, SampleConsumer consumer) {
     this.sampler = sampler;
-    this.sink = sink;
+    this.consumer = consumer;
     this.everySeconds = everySeconds;
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
@@ -42,16 +42,17 @@ public final class SystemMetrics implements AutoCloseable {
   }
 
   /** Starts sampling every {@code everySeconds} (>= 1). */
-  public static SystemMetrics start(int everySeconds, Sink sink) {
-    return start(new SystemSampler(), everySeconds, sink);
+  public static SystemMetrics start(int everySeconds, SampleConsumer consumer) {
+    return start(new SystemSampler(), everySeconds, consumer);
   }
 
-  public static SystemMetrics start(SystemSampler sampler, int everySeconds, Sink sink) {
+  public static SystemMetrics start(
+      SystemSampler sampler, int everySeconds, SampleConsumer consumer) {
     if (everySeconds < 1) {
       throw new IllegalArgumentException(
           "system metrics every N seconds needs N >= 1, got " + everySeconds);
     }
-    return new SystemMetrics(sampler, everySeconds, sink);
+    return new SystemMetrics(sampler, everySeconds, consumer);
   }
 
   private synchronized void tick() {
@@ -59,9 +60,9 @@ public final class SystemMetrics implements AutoCloseable {
     long step = Math.max(lastStep + 1, Math.round((double) elapsed / everySeconds) * everySeconds);
     lastStep = step;
     try {
-      sink.accept(step, System.currentTimeMillis(), sampler.sample());
+      consumer.accept(step, System.currentTimeMillis(), sampler.sample());
     } catch (RuntimeException e) {
-      // a sink that fails (run deleted, store closing) must not kill the schedule of a long run
+      // a consumer that fails (run deleted, store closing) must not kill the schedule of a long run
       System.getLogger(SystemMetrics.class.getName())
           .log(System.Logger.Level.WARNING, "system metrics sample dropped: " + e.getMessage());
     }

@@ -6,7 +6,7 @@ import ai.djl.training.loss.Loss;
 
 /**
  * Wraps a plugin's loss and remembers the value of its latest evaluation. DJL's training step
- * computes the batch loss for the backward pass; keeping that value lets the tracking listener
+ * computes the batch loss for the backward pass; keeping that value lets the metrics listener
  * record the training loss without computing it a second time. The remembered array belongs to the
  * batch and is only read while the batch is open (in {@code onTrainingBatch}).
  */

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 
 /**
  * Saves a {@link Checkpoints checkpoint} of the model after every {@code every}-th epoch and after
- * the last one, keeping the newest {@code keep}. Added after the {@link TrackingListener}, whose
+ * the last one, keeping the newest {@code keep}. Added after the {@link MetricsListener}, whose
  * epoch summary says which epoch and step just ended.
  */
 final class CheckpointListener extends TrainingListenerAdapter {

@@ -12,16 +12,16 @@ import java.util.Locale;
  * to the observer it wraps. The text is kept with a run that fails or is stopped (the run's
  * artifact {@value #ARTIFACT}), so the run page can show why.
  */
-public final class ConsoleTail implements TrainingObserver {
+public final class ConsoleTail implements ProgressObserver {
   /** The artifact path a failed or stopped run's tail is kept under. */
   public static final String ARTIFACT = "logs/console-tail.txt";
 
   public static final int LINES = 50;
 
-  private final TrainingObserver delegate;
+  private final ProgressObserver delegate;
   private final Deque<String> lines = new ArrayDeque<>();
 
-  public ConsoleTail(TrainingObserver delegate) {
+  public ConsoleTail(ProgressObserver delegate) {
     this.delegate = delegate;
   }
 

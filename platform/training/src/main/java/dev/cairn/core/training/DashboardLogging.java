@@ -28,25 +28,25 @@ public record DashboardLogging(int histogramEveryEpochs, int imagesEveryEpochs) 
   }
 
   List<TrainingListener> listeners(
-      RunTracker tracker, DatasetInfo info, boolean hasEvalSplit, int batchesPerEpoch) {
+      RunMetricLogger logger, DatasetInfo info, boolean hasEvalSplit, int batchesPerEpoch) {
     List<TrainingListener> out = new ArrayList<>();
     if (histogramEveryEpochs > 0) {
-      out.add(new HistogramListener(tracker, histogramEveryEpochs, batchesPerEpoch));
+      out.add(new HistogramListener(logger, histogramEveryEpochs, batchesPerEpoch));
     }
     if (imagesEveryEpochs > 0 && hasEvalSplit && info.task() == Task.CLASSIFICATION) {
       out.add(
           new SampleImagesListener(
-              tracker, info.classLabels(), info.inputShape(), imagesEveryEpochs));
+              logger, info.classLabels(), info.inputShape(), imagesEveryEpochs));
     }
     return out;
   }
 
   /** Logs the graph of an initialized block; a block that cannot describe itself is skipped. */
-  static void logGraph(RunTracker tracker, Block block) {
+  static void logGraph(RunMetricLogger logger, Block block) {
     try {
-      tracker.logGraph(ModelGraph.toJson(block));
+      logger.logGraph(ModelGraph.toJson(block));
     } catch (RuntimeException e) {
-      LOG.warn("model graph of run {} not logged: {}", tracker.runId(), e.toString());
+      LOG.warn("model graph of run {} not logged: {}", logger.runId(), e.toString());
     }
   }
 }

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * Early stopping: after each epoch, reads the monitored series from the epoch's summary; when it
  * has not improved by more than {@code minDelta} for {@code patience} epochs, training stops
  * (through {@link Stop}, which the runner catches). With {@code restoreBest} it keeps a copy of the
- * best epoch's weights and puts them back at the end. Must run after the tracking listener.
+ * best epoch's weights and puts them back at the end. Must run after the metrics listener.
  */
 final class EarlyStoppingListener extends TrainingListenerAdapter {
   /** Thrown out of the training loop to stop it; not an error. */

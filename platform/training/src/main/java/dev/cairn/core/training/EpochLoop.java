@@ -10,7 +10,7 @@ import java.io.IOException;
 
 /**
  * DJL's {@code EasyTrain.fit} with two changes: the evaluation split is evaluated every {@code
- * evaluateEvery} epochs and after the last one only, and the tracking listener learns when an
+ * evaluateEvery} epochs and after the last one only, and the metrics listener learns when an
  * epoch's training starts and ends, so that evaluation and the other listeners' end-of-epoch work
  * (histograms, images, checkpoints) are not counted as training time. Each batch is trained and
  * stepped exactly as {@code EasyTrain} does, and the listeners see the same events in the same
@@ -26,20 +26,20 @@ final class EpochLoop {
       Dataset train,
       Dataset eval,
       int evaluateEvery,
-      TrackingListener tracking)
+      MetricsListener metricsListener)
       throws IOException, TranslateException {
     // autograd only inside DJL's gradient collector: libtorch's grad mode is per thread and on by
     // default, so without this a worker thread's metrics and evaluation would record graphs
     JniUtils.setGradMode(false);
     for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
-      tracking.epochStarted();
+      metricsListener.epochStarted();
       for (Batch batch : trainer.iterateDataset(train)) {
         try (batch) {
           EasyTrain.trainBatch(trainer, batch);
           trainer.step();
         }
       }
-      tracking.trainingEnded();
+      metricsListener.trainingEnded();
       if (eval != null && (epoch % evaluateEvery == 0 || epoch == lastEpoch)) {
         EasyTrain.evaluateDataset(trainer, eval);
       }

@@ -19,15 +19,15 @@ import java.util.Map;
  * batch's backward pass, from the trainer's parameter copies (the model's own arrays carry none).
  */
 final class HistogramListener extends TrainingListenerAdapter {
-  private final RunTracker tracker;
+  private final RunMetricLogger logger;
   private final int everyEpochs;
   private final int batchesPerEpoch;
   private final Map<String, Histogram> gradients = new LinkedHashMap<>();
   private int epoch = 1;
   private int batch;
 
-  HistogramListener(RunTracker tracker, int everyEpochs, int batchesPerEpoch) {
-    this.tracker = tracker;
+  HistogramListener(RunMetricLogger logger, int everyEpochs, int batchesPerEpoch) {
+    this.logger = logger;
     this.everyEpochs = everyEpochs;
     this.batchesPerEpoch = batchesPerEpoch;
   }
@@ -82,11 +82,11 @@ final class HistogramListener extends TrainingListenerAdapter {
     if (active()) {
       for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
         if (p.getValue().isInitialized()) {
-          tracker.logHistogram(
+          logger.logHistogram(
               "weights/" + p.getKey(), p.getValue().getArray().toFloatArray(), epoch);
         }
       }
-      gradients.forEach((name, h) -> tracker.logHistogram("gradients/" + name, h, epoch));
+      gradients.forEach((name, h) -> logger.logHistogram("gradients/" + name, h, epoch));
     }
     gradients.clear();
     epoch++;

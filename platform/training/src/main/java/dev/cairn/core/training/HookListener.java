@@ -2,12 +2,12 @@ package dev.cairn.core.training;
 
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
-import dev.cairn.spi.Tracker;
+import dev.cairn.spi.MetricLogger;
 import dev.cairn.spi.TrainingHook;
 
 /**
- * Calls a model's {@link TrainingHook} with the run's tracker. Added after the {@link
- * TrackingListener}, whose step and epoch it reuses, so a hook's points line up with {@code
+ * Calls a model's {@link TrainingHook} with the run's logger. Added after the {@link
+ * MetricsListener}, whose step and epoch it reuses, so a hook's points line up with {@code
  * train/loss}.
  *
  * <p>DJL tells listeners of a batch before the optimizer's update ({@code EasyTrain} calls {@code
@@ -16,36 +16,36 @@ import dev.cairn.spi.TrainingHook;
  */
 final class HookListener extends TrainingListenerAdapter {
   private final TrainingHook hook;
-  private final Tracker tracker;
-  private final TrackingListener tracking;
+  private final MetricLogger logger;
+  private final MetricsListener metricsListener;
   private long pendingStep = -1;
 
-  HookListener(TrainingHook hook, Tracker tracker, TrackingListener tracking) {
+  HookListener(TrainingHook hook, MetricLogger logger, MetricsListener metricsListener) {
     this.hook = hook;
-    this.tracker = tracker;
-    this.tracking = tracking;
+    this.logger = logger;
+    this.metricsListener = metricsListener;
   }
 
   @Override
   public void onTrainingBatch(Trainer trainer, BatchData batchData) {
     runPending();
-    pendingStep = tracking.steps();
+    pendingStep = metricsListener.steps();
   }
 
   private void runPending() {
     if (pendingStep > 0) {
       long step = pendingStep;
       pendingStep = -1;
-      hook.afterStep(tracker, step);
+      hook.afterStep(logger, step);
     }
   }
 
   @Override
   public void onEpoch(Trainer trainer) {
     runPending();
-    EpochSummary last = tracking.lastEpoch();
+    EpochSummary last = metricsListener.lastEpoch();
     if (last != null) {
-      hook.afterEpoch(tracker, last.epoch(), last.step());
+      hook.afterEpoch(logger, last.epoch(), last.step());
     }
   }
 }

@@ -24,7 +24,7 @@ final class SampleImagesListener extends TrainingListenerAdapter {
   private static final int SCALE = 2;
   private static final int BORDER = 2;
 
-  private final RunTracker tracker;
+  private final RunMetricLogger logger;
   private final List<String> classes;
   private final long[] exampleShape;
   private final int everyEpochs;
@@ -36,8 +36,8 @@ final class SampleImagesListener extends TrainingListenerAdapter {
   private int[] samplePredicted;
 
   SampleImagesListener(
-      RunTracker tracker, List<String> classes, long[] exampleShape, int everyEpochs) {
-    this.tracker = tracker;
+      RunMetricLogger logger, List<String> classes, long[] exampleShape, int everyEpochs) {
+    this.logger = logger;
     this.classes = classes;
     this.exampleShape = exampleShape.clone();
     this.everyEpochs = everyEpochs;
@@ -174,7 +174,7 @@ final class SampleImagesListener extends TrainingListenerAdapter {
               label(samplePredicted[i]),
               right ? "" : "  ✗"));
     }
-    tracker.logImage(
+    logger.logImage(
         SAMPLES_TAG, PngWriter.rgb(width, height, rgb), caption.toString().trim(), epoch);
   }
 
@@ -214,13 +214,13 @@ final class SampleImagesListener extends TrainingListenerAdapter {
         }
       }
     }
-    tracker.logImage(
+    logger.logImage(
         CONFUSION_TAG,
         PngWriter.rgb(side, side, rgb),
         "rows: true class, columns: predicted class, darker = larger share of the row; classes in order: "
             + String.join(", ", classes),
         epoch);
-    tracker.logText(CONFUSION_TAG, table(), epoch);
+    logger.logText(CONFUSION_TAG, table(), epoch);
   }
 
   /** The confusion matrix as an aligned text table, true classes down, predicted across. */

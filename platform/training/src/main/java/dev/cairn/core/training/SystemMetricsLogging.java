@@ -13,10 +13,10 @@ final class SystemMetricsLogging {
   private SystemMetricsLogging() {}
 
   /** A sink whose every call holds one lock, so that two threads may feed it. */
-  static final class LockedSink implements MetricSink {
+  static final class LockedMetricSink implements MetricSink {
     private final MetricSink delegate;
 
-    LockedSink(MetricSink delegate) {
+    LockedMetricSink(MetricSink delegate) {
       this.delegate = delegate;
     }
 
@@ -42,7 +42,7 @@ final class SystemMetricsLogging {
   }
 
   /** Starts sampling into {@code sink} for {@code runId}; null when {@code everySeconds} is 0. */
-  static SystemMetrics start(int everySeconds, String runId, LockedSink sink) {
+  static SystemMetrics start(int everySeconds, String runId, LockedMetricSink sink) {
     if (everySeconds <= 0) {
       return null;
     }

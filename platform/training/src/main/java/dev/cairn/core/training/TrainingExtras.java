@@ -184,7 +184,7 @@ final class TrainingExtras {
 
   /** Listeners to add after the runner's own (they read the epoch summary it makes). */
   static Listeners listeners(
-      TrainingPlan plan, Model model, Block block, TrackingListener tracking) {
+      TrainingPlan plan, Model model, Block block, MetricsListener metricsListener) {
     TrainingOptions options = plan.options();
     String evalSplit = plan.evalSplit();
     List<TrainingListener> out = new ArrayList<>();
@@ -209,13 +209,13 @@ final class TrainingExtras {
               options.checkpointEvery(),
               options.keepCheckpoints(),
               plan.spec().text(),
-              tracking::lastEpoch,
+              metricsListener::lastEpoch,
               plan::modelInfo));
     }
     EarlyStoppingListener earlyStopping = null;
     if (options.earlyStopping() != null) {
       earlyStopping =
-          new EarlyStoppingListener(options.earlyStopping(), tracking::lastEpoch, block);
+          new EarlyStoppingListener(options.earlyStopping(), metricsListener::lastEpoch, block);
       out.add(earlyStopping);
     }
     return new Listeners(List.copyOf(out), classMetrics, earlyStopping);
@@ -282,7 +282,8 @@ final class TrainingExtras {
   }
 
   /** Runs the loop; an early stop ends it quietly. */
-  static Fitted fit(TrainingPlan plan, Listeners listeners, TrackingListener tracking, FitLoop loop)
+  static Fitted fit(
+      TrainingPlan plan, Listeners listeners, MetricsListener metricsListener, FitLoop loop)
       throws IOException, TranslateException {
     MetricSink sink = plan.env().sink();
     EarlyStoppingListener earlyStopping = listeners.earlyStopping();
@@ -295,7 +296,7 @@ final class TrainingExtras {
               "training.earlyStopping.stoppedEpoch", Integer.toString(earlyStopping.stoppedEpoch()),
               "training.earlyStopping.reason", stop.getMessage()));
     }
-    EpochSummary last = tracking.lastEpoch();
+    EpochSummary last = metricsListener.lastEpoch();
     int lastEpoch = last == null ? 0 : last.epoch();
     boolean restored = false;
     if (earlyStopping != null && earlyStopping.restoreBest(lastEpoch)) {

@@ -37,7 +37,7 @@ import java.util.function.BooleanSupplier;
  * Trains one resolved spec with DJL, in five steps: <b>prepare</b> (seed, load and prepare the
  * data, check what depends on it: an immutable {@link TrainingPlan}), <b>build</b> (model,
  * optimizer and loss from the plugins), <b>configure</b> (DJL's training config with the {@link
- * TrackingListener} and the named listeners of the dashboard and the options, e.g. {@link
+ * MetricsListener} and the named listeners of the dashboard and the options, e.g. {@link
  * CheckpointListener}), <b>fit</b> (DJL's training step, {@link EasyTrain#trainBatch}, in {@link
  * EpochLoop}, then the model saved with its {@link TrainedModelInfo}) and <b>summarize</b> (final
  * metrics). A resumed or fine-tuned run loads its weights through {@link TrainedRunLoader} after
@@ -64,7 +64,7 @@ public final class TrainingRunner {
       Path dataDir,
       boolean offline,
       MetricSink sink,
-      TrainingObserver observer,
+      ProgressObserver observer,
       BooleanSupplier cancelled) {
     /** Where a run's files live: {@code dataDir/runs/<runId>}. */
     public Path runDir(String runId) {
@@ -101,7 +101,8 @@ public final class TrainingRunner {
     }
     // system/* series from a daemon thread, stopped (with a last sample) and flushed at the run's
     // end
-    SystemMetricsLogging.LockedSink sink = new SystemMetricsLogging.LockedSink(env.sink());
+    SystemMetricsLogging.LockedMetricSink sink =
+        new SystemMetricsLogging.LockedMetricSink(env.sink());
     Environment shared =
         new Environment(env.dataDir(), env.offline(), sink, env.observer(), env.cancelled());
     SystemMetrics system = SystemMetricsLogging.start(systemEvery, runId, sink);
@@ -121,8 +122,8 @@ public final class TrainingRunner {
   private record Configured(
       DefaultTrainingConfig config,
       Dataset trainSet,
-      TrackingListener tracking,
-      RunTracker tracker,
+      MetricsListener metricsListener,
+      RunMetricLogger logger,
       TrainingExtras.Listeners extras) {}
 
   private TrainingResult trainWith(
@@ -140,14 +141,14 @@ public final class TrainingRunner {
                 : arrays(dataManager, plan.eval(), evalSampler(plan), plan)) {
       Configured run = configure(plan, parts, model, trainBatches, evalSet);
       try (Trainer trainer = model.newTrainer(run.config())) {
-        long parameterCount = initialize(plan, parts, trainer, run.tracker());
+        long parameterCount = initialize(plan, parts, trainer, run.logger());
         TrainingExtras.Fitted fitted = fit(plan, run, model, trainer, evalSet);
         Map<String, Double> metrics = summarize(plan, run, fitted, trainer, dataManager, evalSet);
         double seconds = (System.nanoTime() - started) / 1e9;
         return new TrainingResult(
             Devices.label(plan.device()),
             fitted.epochsTrained(),
-            run.tracking().steps(),
+            run.metricsListener().steps(),
             parameterCount,
             seconds,
             metrics,
@@ -242,8 +243,8 @@ public final class TrainingRunner {
 
   /**
    * Puts the block into the model and composes DJL's training config: loss, optimizer, device, the
-   * tracking listener, then the dashboard's and the options' listeners (checkpoints, early
-   * stopping, class metrics) and a model plugin's hook.
+   * metrics listener, then the dashboard's and the options' listeners (checkpoints, early stopping,
+   * class metrics) and a model plugin's hook.
    */
   private static Configured configure(
       TrainingPlan plan,
@@ -258,8 +259,8 @@ public final class TrainingRunner {
     sink.acceptParams(plan.runId(), setup);
     model.setBlock(parts.block());
     Dataset trainSet = TrainingExtras.trainSet(plan, trainBatches);
-    TrackingListener tracking =
-        new TrackingListener(
+    MetricsListener metricsListener =
+        new MetricsListener(
             plan.runId(),
             sink,
             plan.env().observer(),
@@ -272,26 +273,26 @@ public final class TrainingRunner {
             plan.classification(),
             plan.env().cancelled());
     if (plan.resume() != null) {
-      tracking.startAt(plan.epochsDone(), plan.stepsDone());
+      metricsListener.startAt(plan.epochsDone(), plan.stepsDone());
     }
     TrainingExtras.checkEarlyStopping(plan);
-    RunTracker tracker = new RunTracker(plan.runId(), sink);
+    RunMetricLogger logger = new RunMetricLogger(plan.runId(), sink);
     DefaultTrainingConfig config =
         new DefaultTrainingConfig(parts.loss())
             .optOptimizer(
                 TrainingExtras.optimizer(plan, parts.inner(), parts.optimizer().optimizer()))
             .optDevices(new Device[] {plan.device()})
-            .addTrainingListeners(tracking);
+            .addTrainingListeners(metricsListener);
     new DashboardLogging(spec.logging().histogramsEveryEpochs(), spec.logging().imagesEveryEpochs())
-        .listeners(tracker, plan.info(), evalSet != null, plan.batchesPerEpoch())
+        .listeners(logger, plan.info(), evalSet != null, plan.batchesPerEpoch())
         .forEach(config::addTrainingListeners);
     TrainingExtras.Listeners extras =
-        TrainingExtras.listeners(plan, model, parts.block(), tracking);
+        TrainingExtras.listeners(plan, model, parts.block(), metricsListener);
     extras.all().forEach(config::addTrainingListeners);
     if (parts.inner() instanceof TrainingHook hook) {
-      config.addTrainingListeners(new HookListener(hook, tracker, tracking));
+      config.addTrainingListeners(new HookListener(hook, logger, metricsListener));
     }
-    return new Configured(config, trainSet, tracking, tracker, extras);
+    return new Configured(config, trainSet, metricsListener, logger, extras);
   }
 
   /**
@@ -299,7 +300,8 @@ public final class TrainingRunner {
    * fine-tune); logs the graph and reports the start. Returns the parameter count.
    */
   private static long initialize(
-      TrainingPlan plan, ModelParts parts, Trainer trainer, RunTracker tracker) throws IOException {
+      TrainingPlan plan, ModelParts parts, Trainer trainer, RunMetricLogger logger)
+      throws IOException {
     ExperimentSpec spec = plan.spec();
     Shape inputShape = new Shape(prepend(spec.loader().batchSize(), plan.info().inputShape()));
     try {
@@ -316,7 +318,7 @@ public final class TrainingRunner {
     }
     TrainingExtras.afterInitialize(plan, parts.inner(), parts.block(), trainer);
     long parameterCount = countParameters(parts.block());
-    DashboardLogging.logGraph(tracker, parts.block());
+    DashboardLogging.logGraph(logger, parts.block());
     plan.env()
         .observer()
         .onStart(
@@ -337,7 +339,7 @@ public final class TrainingRunner {
         TrainingExtras.fit(
             plan,
             run.extras(),
-            run.tracking(),
+            run.metricsListener(),
             () ->
                 EpochLoop.fit(
                     trainer,
@@ -346,7 +348,7 @@ public final class TrainingRunner {
                     run.trainSet(),
                     evalSet,
                     spec.logging().evaluateEveryEpochs(),
-                    run.tracking()));
+                    run.metricsListener()));
     plan.env().sink().flush();
     Checkpoints.saveFinal(
         model, plan.runDir().resolve("model"), spec.epochs(), plan.modelInfo(spec.epochs()));
@@ -366,15 +368,15 @@ public final class TrainingRunner {
       NDManager dataManager,
       EpochBatches evalSet)
       throws IOException, TranslateException {
-    TrackingListener tracking = run.tracking();
+    MetricsListener metricsListener = run.metricsListener();
     String evalSplit = plan.evalSplit();
     boolean classification = plan.classification();
     Map<String, Double> metrics = new LinkedHashMap<>();
-    EpochSummary last = tracking.lastEpoch();
+    EpochSummary last = metricsListener.lastEpoch();
     FinalMetrics.put(
         metrics,
         "train/loss",
-        Double.isNaN(tracking.lastLoss()) ? last.trainLoss() : tracking.lastLoss());
+        Double.isNaN(metricsListener.lastLoss()) ? last.trainLoss() : metricsListener.lastLoss());
     FinalMetrics.put(metrics, "epoch/train_loss", last.trainLoss());
     FinalMetrics.put(metrics, "train/accuracy", last.trainAccuracy());
     if (evalSplit != null && fitted.restoredBest()) {
@@ -390,7 +392,7 @@ public final class TrainingRunner {
         FinalMetrics.evaluate(trainer, testSet, classification, metrics, "test");
       }
     }
-    FinalMetrics.store(plan.env().sink(), plan.runId(), tracking.steps(), metrics);
+    FinalMetrics.store(plan.env().sink(), plan.runId(), metricsListener.steps(), metrics);
     metrics.putAll(TrainingExtras.finalMetrics(plan, run.extras()));
     return metrics;
   }

@@ -96,7 +96,7 @@ final class CourseRuns implements AutoCloseable {
                 resolve(spec),
                 runId,
                 new TrainingRunner.Environment(
-                    dataDir, true, recorded, TrainingObserver.NONE, () -> false),
+                    dataDir, true, recorded, ProgressObserver.NONE, () -> false),
                 resume);
     return recorded;
   }

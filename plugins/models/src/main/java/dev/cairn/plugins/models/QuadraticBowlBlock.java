@@ -9,7 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import dev.cairn.spi.Tracker;
+import dev.cairn.spi.MetricLogger;
 import dev.cairn.spi.TrainingHook;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,24 +63,24 @@ final class QuadraticBowlBlock extends AbstractBlock implements TrainingHook {
   }
 
   @Override
-  public void afterStep(Tracker tracker, long step) {
+  public void afterStep(MetricLogger logger, long step) {
     if (path.isEmpty()) {
       path.add(start.clone());
     }
     float[] x = point.getArray().toFloatArray();
     path.add(x);
     for (int i = 0; i < x.length; i++) {
-      tracker.logScalar("trajectory/x" + (i + 1), x[i], step);
+      logger.logScalar("trajectory/x" + (i + 1), x[i], step);
     }
   }
 
   @Override
-  public void afterEpoch(Tracker tracker, int epoch, long step) {
+  public void afterEpoch(MetricLogger logger, int epoch, long step) {
     if (scales.length != 2 || path.isEmpty() || scales[0] <= 0 || scales[1] <= 0) {
       return;
     }
     float[] at = path.get(path.size() - 1);
-    tracker.logImage(
+    logger.logImage(
         "trajectory",
         TrajectoryPlot.png(scales, start, path),
         String.format(

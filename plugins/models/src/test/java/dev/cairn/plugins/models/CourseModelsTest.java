@@ -20,9 +20,9 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.cairn.spi.DatasetInfo;
+import dev.cairn.spi.MetricLogger;
 import dev.cairn.spi.ModelProvider;
 import dev.cairn.spi.SpecException;
-import dev.cairn.spi.Tracker;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -284,8 +284,8 @@ class CourseModelsTest {
     List<String> scalars = new ArrayList<>();
     List<byte[]> images = new ArrayList<>();
     List<String> captions = new ArrayList<>();
-    Tracker tracker =
-        new Tracker() {
+    MetricLogger logger =
+        new MetricLogger() {
           @Override
           public void logScalar(String tag, double value, long step) {
             scalars.add(tag + "@" + step + "=" + (float) value);
@@ -302,10 +302,10 @@ class CourseModelsTest {
         };
     // two "updates": (-5, -2) -> (-4, 1) -> (0, 0)
     x.getArray().set(new float[] {-4f, 1f});
-    bowl.afterStep(tracker, 1);
+    bowl.afterStep(logger, 1);
     x.getArray().set(new float[] {0f, 0f});
-    bowl.afterStep(tracker, 2);
-    bowl.afterEpoch(tracker, 1, 2);
+    bowl.afterStep(logger, 2);
+    bowl.afterEpoch(logger, 1, 2);
 
     assertThat(scalars)
         .containsExactly(

@@ -5,7 +5,7 @@ import dev.cairn.core.spec.LoggingOptions;
 import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecParser;
 import dev.cairn.core.training.EpochSummary;
-import dev.cairn.core.training.TrainingObserver;
+import dev.cairn.core.training.ProgressObserver;
 import dev.cairn.server.CairnOptions;
 import dev.cairn.server.Platform;
 import dev.cairn.server.RunOutcome;
@@ -102,7 +102,7 @@ public final class CliThroughServerBench {
         runner.train(
             spec,
             null,
-            new TrainingObserver() {
+            new ProgressObserver() {
               @Override
               public void onEpoch(EpochSummary s) {
                 times.add(s.trainSeconds());

@@ -16,13 +16,13 @@ import java.util.function.BooleanSupplier;
  * CapturingLoss}) and keeps epoch sums on the device, so tracking adds a handful of small array
  * operations per batch and reads the device only at logged steps and at the end of an epoch.
  */
-final class TrackingListener extends TrainingListenerAdapter {
+final class MetricsListener extends TrainingListenerAdapter {
   static final String TRAIN_LOSS = "train/loss";
   static final String LEARNING_RATE = "train/lr";
 
   private final String runId;
   private final MetricSink sink;
-  private final TrainingObserver observer;
+  private final ProgressObserver observer;
   private final CapturingLoss loss;
   private final Tracker learningRate;
   private final int logEvery;
@@ -44,10 +44,10 @@ final class TrackingListener extends TrainingListenerAdapter {
   private SplitMetrics train;
   private SplitMetrics eval;
 
-  TrackingListener(
+  MetricsListener(
       String runId,
       MetricSink sink,
-      TrainingObserver observer,
+      ProgressObserver observer,
       CapturingLoss loss,
       Tracker learningRate,
       int logEvery,

@@ -15,7 +15,7 @@ import java.util.Map;
  * never blocking the training loop beyond a queue offer). Scalars are held here for up to {@link
  * #MAX_DELAY_MILLIS} and handed over together, so that they travel in few requests.
  */
-final class ClientSink implements MetricSink {
+final class ClientMetricSink implements MetricSink {
   static final long MAX_DELAY_MILLIS = 500;
   static final int MAX_POINTS = 4096;
 
@@ -23,7 +23,7 @@ final class ClientSink implements MetricSink {
   private List<ScalarPoint> pending = new ArrayList<>();
   private long lastSend = System.currentTimeMillis();
 
-  ClientSink(Run run) {
+  ClientMetricSink(Run run) {
     this.run = run;
   }
 

@@ -4,24 +4,24 @@ import dev.cairn.core.tracking.ScalarPoint;
 import dev.cairn.core.tracking.media.Histogram;
 import dev.cairn.core.tracking.media.MediaRecord;
 import dev.cairn.core.tracking.media.Png;
-import dev.cairn.spi.Tracker;
+import dev.cairn.spi.MetricLogger;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The {@link Tracker} of one run: checks its input on the caller's thread (so a bad image fails the
- * call, not the run) and hands everything to the run's {@link MetricSink}, which batches it to the
- * store without waiting. Safe to call from several threads.
+ * The {@link MetricLogger} of one run: checks its input on the caller's thread (so a bad image
+ * fails the call, not the run) and hands everything to the run's {@link MetricSink}, which batches
+ * it to the store without waiting. Safe to call from several threads.
  */
-public final class RunTracker implements Tracker {
+public final class RunMetricLogger implements MetricLogger {
   private static final int MAX_TAG_LENGTH = 255;
   private static final int MAX_TEXT_LENGTH = 1 << 20;
 
   private final String runId;
   private final MetricSink sink;
 
-  public RunTracker(String runId, MetricSink sink) {
+  public RunMetricLogger(String runId, MetricSink sink) {
     this.runId = Objects.requireNonNull(runId, "runId");
     this.sink = Objects.requireNonNull(sink, "sink");
   }

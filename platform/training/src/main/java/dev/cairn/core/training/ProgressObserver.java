@@ -1,8 +1,8 @@
 package dev.cairn.core.training;
 
 /** Progress callbacks for consoles and UIs; called on the training thread, so keep them cheap. */
-public interface TrainingObserver {
-  TrainingObserver NONE = new TrainingObserver() {};
+public interface ProgressObserver {
+  ProgressObserver NONE = new ProgressObserver() {};
 
   /** Training is about to start. */
   default void onStart(

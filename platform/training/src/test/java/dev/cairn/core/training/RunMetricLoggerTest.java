@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class RunTrackerTest {
+class RunMetricLoggerTest {
   private final List<ScalarPoint> scalars = new ArrayList<>();
   private final List<MediaRecord> media = new ArrayList<>();
   private final Map<String, String> params = new LinkedHashMap<>();
-  private final RunTracker tracker =
-      new RunTracker(
+  private final RunMetricLogger logger =
+      new RunMetricLogger(
           "run1",
           new MetricSink() {
             @Override
@@ -38,12 +38,12 @@ class RunTrackerTest {
 
   @Test
   void everyKindGoesToTheSink() {
-    tracker.logScalar("a", 1.5, 3);
-    tracker.logScalars(Map.of("b", 2), 4);
-    tracker.logParams(Map.of("note", true));
-    tracker.logImage("img", PngWriter.rgb(4, 3, new byte[36]), "caption", 5);
-    tracker.logHistogram("h", new float[] {1, 2, 3}, 6);
-    tracker.logText("t", "hello", 7);
+    logger.logScalar("a", 1.5, 3);
+    logger.logScalars(Map.of("b", 2), 4);
+    logger.logParams(Map.of("note", true));
+    logger.logImage("img", PngWriter.rgb(4, 3, new byte[36]), "caption", 5);
+    logger.logHistogram("h", new float[] {1, 2, 3}, 6);
+    logger.logText("t", "hello", 7);
     assertThat(scalars).extracting(ScalarPoint::tag).containsExactly("a", "b");
     assertThat(params).containsEntry("note", "true");
     assertThat(media).hasSize(3);
@@ -55,12 +55,11 @@ class RunTrackerTest {
 
   @Test
   void badInputFailsTheCallWithAClearMessageAndQueuesNothing() {
-    assertThatThrownBy(() -> tracker.logImage("img", new byte[] {1, 2, 3}, 1))
+    assertThatThrownBy(() -> logger.logImage("img", new byte[] {1, 2, 3}, 1))
         .hasMessageContaining("image 'img' is not a PNG");
-    assertThatThrownBy(() -> tracker.logImage("img", new byte[5 << 20], 1))
+    assertThatThrownBy(() -> logger.logImage("img", new byte[5 << 20], 1))
         .hasMessageContaining("at most 4,194,304");
-    assertThatThrownBy(() -> tracker.logScalar(" ", 1, 1))
-        .hasMessageContaining("1..255 characters");
+    assertThatThrownBy(() -> logger.logScalar(" ", 1, 1)).hasMessageContaining("1..255 characters");
     assertThat(media).isEmpty();
     assertThat(scalars).isEmpty();
   }

@@ -10,7 +10,7 @@ import java.util.Map;
  * input (a blank tag, an image that is not a PNG or is too large) throws {@link
  * IllegalArgumentException} naming the problem; nothing is queued and the run goes on.
  */
-public interface Tracker {
+public interface MetricLogger {
 
   /** One scalar value of a series, e.g. {@code logScalar("train/loss", 0.41, 120)}. */
   void logScalar(String tag, double value, long step);
@@ -30,7 +30,7 @@ public interface Tracker {
    * @param caption shown under the image in the dashboard; may be null
    */
   default void logImage(String tag, byte[] png, String caption, long step) {
-    throw new UnsupportedOperationException("this tracker does not record images");
+    throw new UnsupportedOperationException("this logger does not record images");
   }
 
   /** A PNG image at a step, without caption. */
@@ -43,11 +43,11 @@ public interface Tracker {
    * minimum and maximum, with count, sum and sum of squares). The values are copied.
    */
   default void logHistogram(String tag, float[] values, long step) {
-    throw new UnsupportedOperationException("this tracker does not record histograms");
+    throw new UnsupportedOperationException("this logger does not record histograms");
   }
 
   /** Free text at a step: notes, sample predictions, a table. */
   default void logText(String tag, String text, long step) {
-    throw new UnsupportedOperationException("this tracker does not record text");
+    throw new UnsupportedOperationException("this logger does not record text");
   }
 }
