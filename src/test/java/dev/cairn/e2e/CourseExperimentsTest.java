@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cairn.core.tracking.H2TrackingStore;
-import dev.cairn.core.tracking.media.MediaStore;
+import dev.cairn.core.tracking.media.H2MediaStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
@@ -163,7 +163,7 @@ class CourseExperimentsTest {
 
     // each run logged its path: x1, x2 per update and a contour image per epoch, in the store
     try (var store = H2TrackingStore.openInDirectory(dir.resolve("data"))) {
-      var media = new MediaStore(store.dataSource());
+      var media = new H2MediaStore(store.database());
       for (JsonObject r : runs) {
         String id = r.getString("id");
         var x1 = store.readSeries(id, "trajectory/x1", 1000).orElseThrow();

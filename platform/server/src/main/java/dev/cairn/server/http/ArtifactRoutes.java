@@ -4,7 +4,6 @@ import dev.cairn.core.artifacts.ArtifactPath;
 import dev.cairn.core.artifacts.ArtifactStore;
 import dev.cairn.core.artifacts.StoredArtifact;
 import dev.cairn.core.security.SecurityStore;
-import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.server.Platform;
 import io.vertx.core.Vertx;
@@ -61,16 +60,8 @@ public final class ArtifactRoutes {
   private ArtifactRoutes(Vertx vertx, Platform platform, long maxBytes) {
     this.vertx = vertx;
     this.platform = platform;
-    this.store =
-        new ArtifactStore(
-            ((H2TrackingStore) platform.store()).dataSource(), platform.options().dataDir());
+    this.store = platform.artifacts();
     this.maxBytes = maxBytes;
-  }
-
-  /** The store the routes write (also used to delete a deleted run's files). */
-  public static ArtifactStore storeOf(Platform platform) {
-    return new ArtifactStore(
-        ((H2TrackingStore) platform.store()).dataSource(), platform.options().dataDir());
   }
 
   public static void mount(Router router, Vertx vertx, Platform platform, long maxBytes) {
@@ -547,13 +538,17 @@ public final class ArtifactRoutes {
 
   /** The run's experiment id, as MLflow's API shows it (the store's numeric experiment id). */
   private String experimentId(String runId) throws SQLException {
-    try (var c = ((H2TrackingStore) platform.store()).dataSource().getConnection();
-        var ps = c.prepareStatement("SELECT experiment_id FROM runs WHERE id = ?")) {
-      ps.setString(1, runId);
-      try (var rs = ps.executeQuery()) {
-        return rs.next() ? Long.toString(rs.getLong(1)) : "0";
-      }
-    }
+    return platform
+        .database()
+        .read(
+            c -> {
+              try (var ps = c.prepareStatement("SELECT experiment_id FROM runs WHERE id = ?")) {
+                ps.setString(1, runId);
+                try (var rs = ps.executeQuery()) {
+                  return rs.next() ? Long.toString(rs.getLong(1)) : "0";
+                }
+              }
+            });
   }
 
   private void send(RoutingContext ctx, StoredArtifact a) {

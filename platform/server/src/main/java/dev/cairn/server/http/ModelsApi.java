@@ -72,9 +72,9 @@ public final class ModelsApi {
    */
   public static void mount(Router router, Vertx vertx, Platform platform) {
     OnnxModels models =
-        OnnxModels.forStore(
+        new OnnxModels(
+            platform.models(),
             platform.store(),
-            platform.options().dataDir(),
             platform.plugins(),
             platform.options().offline(),
             ProviderChoice.fromEnvironment());

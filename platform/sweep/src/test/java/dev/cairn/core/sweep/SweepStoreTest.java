@@ -21,7 +21,7 @@ class SweepStoreTest {
   @BeforeEach
   void open() {
     tracking = H2TrackingStore.openInDirectory(dir);
-    store = new SweepStore(tracking.dataSource());
+    store = new H2SweepStore(tracking.database());
   }
 
   @AfterEach

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.Series;
+import dev.cairn.core.tracking.media.H2MediaStore;
 import dev.cairn.core.tracking.media.Histogram;
 import dev.cairn.core.tracking.media.MediaStore;
 import java.io.IOException;
@@ -45,8 +46,8 @@ class TbImportTest {
   @BeforeEach
   void open() {
     store = H2TrackingStore.openInDirectory(tmp.resolve("data"));
-    media = new MediaStore(store.dataSource());
-    importer = new TbImporter(store, media, store.dataSource());
+    media = new H2MediaStore(store.database());
+    importer = new TbImporter(store, media, store.database());
   }
 
   @AfterEach

@@ -55,7 +55,7 @@ class MediaTest {
         H2TrackingStore.open(
             "jdbc:h2:mem:media" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "")) {
       String run = store.createRun(new NewRun("e", "r", "", "", 1, "cpu", Map.of(), Map.of())).id();
-      MediaStore media = new MediaStore(store.dataSource());
+      MediaStore media = new H2MediaStore(store.database());
       byte[] png = PngWriter.rgb(2, 2, new byte[12]);
       media.write(
           List.of(

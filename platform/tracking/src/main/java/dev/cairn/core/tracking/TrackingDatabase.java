@@ -1,0 +1,30 @@
+package dev.cairn.core.tracking;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The SQL database behind a {@link TrackingStore}, for the stores of its other tables (media,
+ * artifacts, sweeps, models, MLflow, client keys). Writes go through the tracking store's one
+ * writer connection, serialized with its own writes; reads take pooled connections. Every method
+ * blocks (JDBC): never call it on an event loop.
+ */
+public interface TrackingDatabase {
+
+  /** A unit of JDBC work on a connection of the database. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} on a pooled connection (auto-commit): for reads. */
+  <T> T read(Work<T> work) throws SQLException;
+
+  /**
+   * Runs {@code work} on the writer connection in one transaction, after every earlier write of the
+   * store: committed and made durable (a kill -9 afterwards loses nothing of it) when it returns,
+   * rolled back when it throws. The work may commit or roll back part of its work itself (the
+   * connection does not auto-commit); it must not call back into the tracking store's writes.
+   */
+  <T> T write(Work<T> work) throws SQLException;
+}
