@@ -94,7 +94,7 @@ class RunTailTest {
                   .get(120, TimeUnit.SECONDS)
                   .status())
           .isEqualTo(RunStatus.FINISHED);
-      assertThat(artifacts.list(done, "")).isEmpty();
+      assertThat(artifacts.list(done, "", ArtifactStore.MAX_PAGE, 0)).isEmpty();
     }
   }
 

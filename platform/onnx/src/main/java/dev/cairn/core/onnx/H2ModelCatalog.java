@@ -122,13 +122,26 @@ public final class H2ModelCatalog implements ModelCatalog {
   }
 
   @Override
-  public List<RegisteredModel> list(int limit) {
+  public List<RegisteredModel> list(int limit, int offset) {
+    checkPage(limit, offset);
     return queryModels(
         "SELECT "
             + MODEL_COLUMNS
-            + " FROM models ORDER BY created_at DESC, id DESC FETCH FIRST "
-            + Math.max(1, limit)
-            + " ROWS ONLY");
+            + " FROM models ORDER BY created_at DESC, id DESC OFFSET ? ROWS FETCH NEXT ? ROWS ONLY",
+        offset,
+        limit);
+  }
+
+  private static void checkPage(int limit, int offset) {
+    if (limit < 1 || limit > MAX_PAGE || offset < 0) {
+      throw new IllegalArgumentException(
+          "a page is 1.."
+              + MAX_PAGE
+              + " entries from an offset >= 0, not "
+              + limit
+              + " from "
+              + offset);
+    }
   }
 
   @Override
@@ -194,7 +207,19 @@ public final class H2ModelCatalog implements ModelCatalog {
   }
 
   @Override
-  public List<RunArtifact> artifacts(String runId) {
+  public List<RunArtifact> artifacts(String runId, int limit, int offset) {
+    checkPage(limit, offset);
+    return queryArtifacts(
+        " ORDER BY name OFFSET ? ROWS FETCH NEXT ? ROWS ONLY", runId, offset, limit);
+  }
+
+  @Override
+  public Optional<RunArtifact> artifact(String runId, String name) {
+    return queryArtifacts(" AND name = ?", runId, name).stream().findFirst();
+  }
+
+  private List<RunArtifact> queryArtifacts(String rest, Object... args) {
+    String runId = String.valueOf(args[0]);
     List<RunArtifact> out = new ArrayList<>();
     try {
       db.read(
@@ -202,8 +227,11 @@ public final class H2ModelCatalog implements ModelCatalog {
             try (PreparedStatement ps =
                 c.prepareStatement(
                     "SELECT run_id, name, kind, path, sha256, size_bytes, created_at, details"
-                        + " FROM run_artifacts WHERE run_id = ? ORDER BY name")) {
-              ps.setString(1, runId);
+                        + " FROM run_artifacts WHERE run_id = ?"
+                        + rest)) {
+              for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+              }
               try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                   out.add(
@@ -226,11 +254,6 @@ public final class H2ModelCatalog implements ModelCatalog {
           "could not read the artifacts of run '" + runId + "': " + e.getMessage(), e);
     }
     return out;
-  }
-
-  @Override
-  public Optional<RunArtifact> artifact(String runId, String name) {
-    return artifacts(runId).stream().filter(a -> a.name().equals(name)).findFirst();
   }
 
   private List<RegisteredModel> queryModels(String sql, Object... args) {

@@ -32,8 +32,11 @@ public interface ModelCatalog {
   /** The model registered for a run's export with these exact bytes, if any. */
   Optional<RegisteredModel> findExport(String runId, String sha256);
 
-  /** Newest first, at most {@code limit}. */
-  List<RegisteredModel> list(int limit);
+  /** The most entries one page of {@link #list} or {@link #artifacts} holds. */
+  int MAX_PAGE = 1000;
+
+  /** Newest first: at most {@code limit} (1..{@link #MAX_PAGE}) after skipping {@code offset}. */
+  List<RegisteredModel> list(int limit, int offset);
 
   /** Deletes a model's row, then its file; false when there was none. */
   boolean delete(String id);
@@ -42,8 +45,11 @@ public interface ModelCatalog {
   RunArtifact putArtifact(
       String runId, String name, String kind, byte[] bytes, Map<String, Object> details);
 
-  /** A run's artifacts, by name. */
-  List<RunArtifact> artifacts(String runId);
+  /**
+   * A run's artifacts by name: at most {@code limit} (1..{@link #MAX_PAGE}) after skipping {@code
+   * offset}.
+   */
+  List<RunArtifact> artifacts(String runId, int limit, int offset);
 
   Optional<RunArtifact> artifact(String runId, String name);
 

@@ -143,8 +143,9 @@ public final class OnnxModels implements AutoCloseable {
                         + "'; GET /api/models lists them, `cairn import FILE` or `cairn export RUN` adds one"));
   }
 
-  public List<RegisteredModel> list(int limit) {
-    return catalog.list(limit);
+  /** Newest first: at most {@code limit} (1..1000) after skipping {@code offset}. */
+  public List<RegisteredModel> list(int limit, int offset) {
+    return catalog.list(limit, offset);
   }
 
   /** Closes the model's session and deletes it; false when there was none. */

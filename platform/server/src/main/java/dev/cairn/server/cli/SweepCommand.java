@@ -218,7 +218,7 @@ final class SweepCommand implements Callable<Integer> {
         }
       }
       SweepRecord record = platform.sweeps().find(sweepId).orElseThrow();
-      List<TrialRecord> trials = platform.sweeps().trials(sweepId);
+      List<TrialRecord> trials = platform.sweeps().allTrials(sweepId);
       if (json) {
         System.out.println(toJson(record, trials).encodePrettily());
       } else {

@@ -109,6 +109,9 @@ public final class ArtifactRoutes {
   private void nativeList(RoutingContext ctx) {
     String runId = ctx.pathParam("id");
     String folder = ctx.queryParams().get("path");
+    int limit =
+        HttpSupport.intParam(ctx, "limit", ArtifactStore.MAX_PAGE, 1, ArtifactStore.MAX_PAGE);
+    int offset = HttpSupport.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
     HttpSupport.blocking(
         vertx,
         ctx,
@@ -116,7 +119,7 @@ public final class ArtifactRoutes {
           requireRun(runId);
           List<StoredArtifact> found;
           try {
-            found = store.list(runId, folder);
+            found = store.list(runId, folder, limit, offset);
           } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("query parameter 'path': " + e.getMessage());
           }
@@ -273,18 +276,24 @@ public final class ArtifactRoutes {
   private Map<String, StoredArtifact> children(String runId, String dir) {
     Map<String, StoredArtifact> out = new LinkedHashMap<>();
     String prefix = dir.isEmpty() ? "" : dir + "/";
-    for (StoredArtifact a : store.list(runId, dir)) {
-      if (!a.path().startsWith(prefix)) {
-        continue; // the listed path is itself a file: MLflow lists nothing
+    List<StoredArtifact> page;
+    int offset = 0;
+    do {
+      page = store.list(runId, dir, ArtifactStore.MAX_PAGE, offset);
+      offset += page.size();
+      for (StoredArtifact a : page) {
+        if (!a.path().startsWith(prefix)) {
+          continue; // the listed path is itself a file: MLflow lists nothing
+        }
+        String rest = a.path().substring(prefix.length());
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+          out.put(a.path(), a);
+        } else {
+          out.putIfAbsent(prefix + rest.substring(0, slash), null);
+        }
       }
-      String rest = a.path().substring(prefix.length());
-      int slash = rest.indexOf('/');
-      if (slash < 0) {
-        out.put(a.path(), a);
-      } else {
-        out.putIfAbsent(prefix + rest.substring(0, slash), null);
-      }
-    }
+    } while (page.size() == ArtifactStore.MAX_PAGE);
     return out;
   }
 

@@ -113,12 +113,13 @@ public final class ModelsApi {
 
   private void list(RoutingContext ctx) {
     int limit = HttpSupport.intParam(ctx, "limit", 100, 1, 1000);
+    int offset = HttpSupport.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
     blocking(
         ctx,
         200,
         () -> {
           var array = new ArrayNode(JsonNodeFactory.instance);
-          models.list(limit).forEach(m -> array.add(withOwner(OnnxJson.model(m), m.id())));
+          models.list(limit, offset).forEach(m -> array.add(withOwner(OnnxJson.model(m), m.id())));
           return "{\"models\":" + OnnxJson.write(array) + "}";
         });
   }

@@ -211,15 +211,27 @@ public final class H2SweepStore implements SweepStore {
   }
 
   @Override
-  public List<TrialRecord> trials(String sweepId) {
+  public List<TrialRecord> trials(String sweepId, int limit, int offset) {
+    if (limit < 1 || limit > MAX_PAGE || offset < 0) {
+      throw new IllegalArgumentException(
+          "a page is 1.."
+              + MAX_PAGE
+              + " trials from an offset >= 0, not "
+              + limit
+              + " from "
+              + offset);
+    }
     return read(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT "
                       + TRIAL_COLUMNS
-                      + " FROM sweep_trials WHERE sweep_id = ? ORDER BY trial_no")) {
+                      + " FROM sweep_trials WHERE sweep_id = ? ORDER BY trial_no"
+                      + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
             ps.setString(1, sweepId);
+            ps.setInt(2, offset);
+            ps.setInt(3, limit);
             List<TrialRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {

@@ -2,6 +2,7 @@ package dev.cairn.core.sweep;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,8 +32,29 @@ public interface SweepStore {
   /** Stores a new trial or replaces it (same sweep and trial number). */
   void saveTrial(TrialRecord t);
 
-  /** Every trial of a sweep, by trial number. */
-  List<TrialRecord> trials(String sweepId);
+  /** The most trials one page of {@link #trials(String, int, int)} holds. */
+  int MAX_PAGE = 1000;
+
+  /**
+   * A sweep's trials by trial number: at most {@code limit} (1..{@link #MAX_PAGE}) after skipping
+   * {@code offset}.
+   */
+  List<TrialRecord> trials(String sweepId, int limit, int offset);
+
+  /**
+   * Every trial of a sweep, by trial number, read a page at a time: for what needs them all (a
+   * sweep's summary, its sampler's history on resume). A sweep has as many as its run cap.
+   */
+  default List<TrialRecord> allTrials(String sweepId) {
+    List<TrialRecord> out = new ArrayList<>();
+    while (true) {
+      List<TrialRecord> page = trials(sweepId, MAX_PAGE, out.size());
+      out.addAll(page);
+      if (page.size() < MAX_PAGE) {
+        return out;
+      }
+    }
+  }
 
   /** The trial a run belongs to, if any. */
   Optional<TrialRecord> trialOfRun(String runId);

@@ -34,8 +34,14 @@ public interface ArtifactStore {
   StoredArtifact commit(
       String runId, String path, Path upload, long size, String sha256, String source);
 
-  /** The run's artifacts under {@code folder} ("" = all), ordered by path. */
-  List<StoredArtifact> list(String runId, String folder);
+  /** The most artifacts one page of {@link #list} holds. */
+  int MAX_PAGE = 10_000;
+
+  /**
+   * The run's artifacts under {@code folder} ("" = all), ordered by path: at most {@code limit}
+   * (1..{@link #MAX_PAGE}) after skipping {@code offset}.
+   */
+  List<StoredArtifact> list(String runId, String folder, int limit, int offset);
 
   /** The run's artifact at {@code path}. */
   Optional<StoredArtifact> find(String runId, String path);

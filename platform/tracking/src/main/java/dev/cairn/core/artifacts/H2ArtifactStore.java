@@ -141,37 +141,41 @@ public final class H2ArtifactStore implements ArtifactStore {
   }
 
   @Override
-  public List<StoredArtifact> list(String runId, String folder) {
+  public List<StoredArtifact> list(String runId, String folder, int limit, int offset) {
     String f = ArtifactPath.checkFolder(folder);
+    if (limit < 1 || limit > MAX_PAGE || offset < 0) {
+      throw new IllegalArgumentException(
+          "a page is 1.."
+              + MAX_PAGE
+              + " artifacts from an offset >= 0, not "
+              + limit
+              + " from "
+              + offset);
+    }
     List<StoredArtifact> out = new ArrayList<>();
     String sql =
         "SELECT "
             + COLUMNS
             + " FROM run_artifacts WHERE run_id = ?"
             + (f.isEmpty() ? "" : " AND (name = ? OR name LIKE ? ESCAPE '\\')")
-            + " ORDER BY name";
+            + " ORDER BY name OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
     try {
       db.read(
           c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
               ps.setString(1, runId);
+              int next = 2;
               if (!f.isEmpty()) {
+                next = 4;
                 ps.setString(2, f);
                 ps.setString(
                     3, f.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%");
               }
+              ps.setInt(next, offset);
+              ps.setInt(next + 1, limit);
               try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                  out.add(
-                      new StoredArtifact(
-                          rs.getString(1),
-                          rs.getString(2),
-                          rs.getString(3),
-                          rs.getString(4),
-                          rs.getLong(5),
-                          rs.getString(6),
-                          rs.getObject(7, OffsetDateTime.class).toInstant(),
-                          dataDir.resolve(rs.getString(8))));
+                  out.add(artifact(rs));
                 }
               }
             }
@@ -186,7 +190,35 @@ public final class H2ArtifactStore implements ArtifactStore {
 
   @Override
   public Optional<StoredArtifact> find(String runId, String path) {
-    return list(runId, "").stream().filter(a -> a.path().equals(path)).findFirst();
+    try {
+      return db.read(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM run_artifacts WHERE run_id = ? AND name = ?")) {
+              ps.setString(1, runId);
+              ps.setString(2, path);
+              try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(artifact(rs)) : Optional.<StoredArtifact>empty();
+              }
+            }
+          });
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "could not read the artifacts of run '" + runId + "': " + e.getMessage(), e);
+    }
+  }
+
+  private StoredArtifact artifact(ResultSet rs) throws SQLException {
+    return new StoredArtifact(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getLong(5),
+        rs.getString(6),
+        rs.getObject(7, OffsetDateTime.class).toInstant(),
+        dataDir.resolve(rs.getString(8)));
   }
 
   @Override

@@ -194,15 +194,17 @@ public final class H2MediaStore implements MediaStore {
   }
 
   @Override
-  public List<ImageInfo> images(String runId, String tag) {
+  public List<ImageInfo> images(String runId, String tag, int limit, int offset) {
     return read(
         c -> {
           List<ImageInfo> out = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT step, wall_time, width, height, caption FROM run_images WHERE run_id = ? AND tag = ? ORDER BY step")) {
+                  "SELECT step, wall_time, width, height, caption FROM run_images WHERE run_id = ? AND tag = ?"
+                      + " ORDER BY step OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
             ps.setString(1, runId);
             ps.setString(2, tag);
+            page(ps, 3, limit, offset);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 out.add(
@@ -238,16 +240,18 @@ public final class H2MediaStore implements MediaStore {
   }
 
   @Override
-  public List<HistogramEntry> histograms(String runId, String tag) {
+  public List<HistogramEntry> histograms(String runId, String tag, int limit, int offset) {
     return read(
         c -> {
           List<HistogramEntry> out = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT step, wall_time, min_value, max_value, num, sum_values, sum_squares, non_finite, limits, counts"
-                      + " FROM run_histograms WHERE run_id = ? AND tag = ? ORDER BY step")) {
+                      + " FROM run_histograms WHERE run_id = ? AND tag = ?"
+                      + " ORDER BY step OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
             ps.setString(1, runId);
             ps.setString(2, tag);
+            page(ps, 3, limit, offset);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 out.add(
@@ -350,6 +354,22 @@ public final class H2MediaStore implements MediaStore {
           }
           return true;
         });
+  }
+
+  /** Sets {@code OFFSET ? ROWS FETCH NEXT ? ROWS ONLY} at {@code index}, checking the page. */
+  private static void page(PreparedStatement ps, int index, int limit, int offset)
+      throws SQLException {
+    if (limit < 1 || limit > MAX_PAGE || offset < 0) {
+      throw new IllegalArgumentException(
+          "a page is 1.."
+              + MAX_PAGE
+              + " entries from an offset >= 0, not "
+              + limit
+              + " from "
+              + offset);
+    }
+    ps.setInt(index, offset);
+    ps.setInt(index + 1, limit);
   }
 
   private static List<String> strings(Connection c, String sql, String runId) throws SQLException {

@@ -33,14 +33,23 @@ public interface MediaStore {
   /** {@link #tags(String)} of many runs at once (the dashboard's tag list of selected runs). */
   Map<String, MediaTags> tags(Collection<String> runIds);
 
-  /** Images of a tag in step order, without their bytes. */
-  List<ImageInfo> images(String runId, String tag);
+  /** The most entries one page of {@link #images} or {@link #histograms} holds. */
+  int MAX_PAGE = 10_000;
+
+  /**
+   * Images of a tag in step order, without their bytes: at most {@code limit} (1..{@link
+   * #MAX_PAGE}) after skipping {@code offset}.
+   */
+  List<ImageInfo> images(String runId, String tag, int limit, int offset);
 
   /** The PNG bytes of one image. */
   Optional<byte[]> imagePng(String runId, String tag, long step);
 
-  /** Histograms of a tag in step order. */
-  List<HistogramEntry> histograms(String runId, String tag);
+  /**
+   * Histograms of a tag in step order: at most {@code limit} (1..{@link #MAX_PAGE}) after skipping
+   * {@code offset}.
+   */
+  List<HistogramEntry> histograms(String runId, String tag, int limit, int offset);
 
   /** Text entries of a tag in step order, at most {@code limit}, the newest kept. */
   List<TextEntry> texts(String runId, String tag, int limit);
