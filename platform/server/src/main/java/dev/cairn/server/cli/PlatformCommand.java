@@ -39,6 +39,11 @@ final class PlatformCommand {
       closeOnce();
     }
 
+    /** Whether the platform is closing or closed (a signal's hook may be closing it now). */
+    boolean closing() {
+      return closed.get();
+    }
+
     private void closeOnce() {
       if (closed.compareAndSet(false, true)) {
         platform.close();

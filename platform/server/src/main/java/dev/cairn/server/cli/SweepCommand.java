@@ -199,32 +199,41 @@ final class SweepCommand implements Callable<Integer> {
       }
       SweepProgress progress = new SweepProgress(System.err, platform, sweepId, spec);
       progress.describeGrid(started.getInteger("runCap"));
-      JsonObject end = null;
-      while (end == null) {
-        JsonObject e = events.poll(2, TimeUnit.SECONDS);
-        progress.poll();
-        if (e == null) {
-          var stored = platform.sweeps().find(sweepId).orElseThrow();
-          if (stored.status() != SweepStatus.RUNNING) {
-            end = new JsonObject().put("status", stored.status().name());
-          }
-        } else if (e.getString("sweepId").equals(sweepId)) {
-          if (e.getString("type").equals("sweep")) {
-            end = e;
-          } else {
-            printTrial(System.err, e);
-            progress.trialEnded(e);
+      try {
+        JsonObject end = null;
+        while (end == null) {
+          JsonObject e = events.poll(2, TimeUnit.SECONDS);
+          progress.poll();
+          if (e == null) {
+            var stored = platform.sweeps().find(sweepId).orElseThrow();
+            if (stored.status() != SweepStatus.RUNNING) {
+              end = new JsonObject().put("status", stored.status().name());
+            }
+          } else if (e.getString("sweepId").equals(sweepId)) {
+            if (e.getString("type").equals("sweep")) {
+              end = e;
+            } else {
+              printTrial(System.err, e);
+              progress.trialEnded(e);
+            }
           }
         }
+        SweepRecord record = platform.sweeps().find(sweepId).orElseThrow();
+        List<TrialRecord> trials = platform.sweeps().allTrials(sweepId);
+        if (json) {
+          System.out.println(toJson(record, trials).encodePrettily());
+        } else {
+          printSummary(System.out, record, trials);
+        }
+        return end.getString("status").equals("FINISHED") ? 0 : 1;
+      } catch (RuntimeException e) {
+        if (handle.closing()) {
+          // Ctrl-C or SIGTERM: the hook stops the trials (KILLED, retried on resume) and closes
+          // the store under this loop; it says so itself
+          return 1;
+        }
+        throw e;
       }
-      SweepRecord record = platform.sweeps().find(sweepId).orElseThrow();
-      List<TrialRecord> trials = platform.sweeps().allTrials(sweepId);
-      if (json) {
-        System.out.println(toJson(record, trials).encodePrettily());
-      } else {
-        printSummary(System.out, record, trials);
-      }
-      return end.getString("status").equals("FINISHED") ? 0 : 1;
     }
   }
 
