@@ -205,11 +205,24 @@ public final class H2TrackingStore implements TrackingStore {
 
         @Override
         public <T> T write(Work<T> work) throws SQLException {
+          return onWriter(work, true);
+        }
+
+        @Override
+        public <T> T writeLazily(Work<T> work) throws SQLException {
+          return onWriter(work, false);
+        }
+
+        private <T> T onWriter(Work<T> work, boolean durable) throws SQLException {
           synchronized (writeLock) {
             ensureOpen();
             try {
               T result = work.run(writer);
-              commitDurably();
+              if (durable) {
+                commitDurably();
+              } else {
+                writer.commit();
+              }
               return result;
             } catch (SQLException | RuntimeException e) {
               rollbackQuietly();

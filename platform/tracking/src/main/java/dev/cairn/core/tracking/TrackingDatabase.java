@@ -27,4 +27,11 @@ public interface TrackingDatabase {
    * connection does not auto-commit); it must not call back into the tracking store's writes.
    */
   <T> T write(Work<T> work) throws SQLException;
+
+  /**
+   * As {@link #write}, committed but not forced to disk at once: it gets there within the
+   * database's write delay (under a second on H2), so a kill -9 may lose the last of these. For
+   * frequent writes nobody is answered about (the trainer's media every 250 ms).
+   */
+  <T> T writeLazily(Work<T> work) throws SQLException;
 }

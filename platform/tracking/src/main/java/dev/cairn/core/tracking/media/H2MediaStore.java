@@ -33,15 +33,29 @@ public final class H2MediaStore implements MediaStore {
 
   @Override
   public void write(List<MediaRecord> records) {
+    write(records, false);
+  }
+
+  @Override
+  public void writeDurably(List<MediaRecord> records) {
+    write(records, true);
+  }
+
+  private void write(List<MediaRecord> records, boolean durable) {
     if (records.isEmpty()) {
       return;
     }
+    TrackingDatabase.Work<Void> work =
+        c -> {
+          writeBatch(c, records);
+          return null;
+        };
     try {
-      db.write(
-          c -> {
-            writeBatch(c, records);
-            return null;
-          });
+      if (durable) {
+        db.write(work);
+      } else {
+        db.writeLazily(work);
+      }
     } catch (SQLException e) {
       throw new TrackingStoreException("Media write failed: " + e.getMessage(), e);
     }

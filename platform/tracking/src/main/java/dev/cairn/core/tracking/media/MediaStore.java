@@ -22,10 +22,14 @@ public interface MediaStore {
   record HistogramEntry(long step, long wallTime, Histogram histogram) {}
 
   /**
-   * Stores a batch in one transaction, durably. Records of runs that no longer exist (deleted while
-   * training) are dropped with a warning; the rest are kept.
+   * Stores a batch in one transaction; it reaches the disk within the database's write delay (under
+   * a second). Records of runs that no longer exist (deleted while training) are dropped with a
+   * warning; the rest are kept.
    */
   void write(List<MediaRecord> records);
+
+  /** As {@link #write}, and on disk when it returns: for records a client is answered about. */
+  void writeDurably(List<MediaRecord> records);
 
   /** The image, histogram and text tags of a run, and whether it has a graph. */
   MediaTags tags(String runId);
