@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cairn.core.tracking.H2TrackingStore;
+import dev.cairn.core.tracking.media.H2MediaStore;
 import dev.cairn.core.tracking.media.MediaStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -163,7 +164,7 @@ class CourseExperimentsTest {
 
     // each run logged its path: x1, x2 per update and a contour image per epoch, in the store
     try (var store = H2TrackingStore.openInDirectory(dir.resolve("data"))) {
-      var media = new MediaStore(store.dataSource());
+      var media = new H2MediaStore(store.database());
       for (JsonObject r : runs) {
         String id = r.getString("id");
         var x1 = store.readSeries(id, "trajectory/x1", 1000).orElseThrow();
@@ -171,7 +172,7 @@ class CourseExperimentsTest {
         assertThat((float) x1.values()[19])
             .as(r.getString("name"))
             .isCloseTo(point(r)[0], within(1e-6f));
-        var images = media.images(id, "trajectory");
+        var images = media.images(id, "trajectory", MediaStore.MAX_PAGE, 0);
         assertThat(images).as(r.getString("name")).hasSize(20);
         assertThat(images.get(19).caption()).startsWith("x = (").contains("after 20 updates");
         byte[] png = media.imagePng(id, "trajectory", 20).orElseThrow();

@@ -2,14 +2,20 @@ package dev.cairn.server;
 
 import dev.cairn.core.Provenance;
 import dev.cairn.core.artifacts.ArtifactStore;
+import dev.cairn.core.artifacts.H2ArtifactStore;
+import dev.cairn.core.onnx.H2ModelCatalog;
+import dev.cairn.core.onnx.ModelCatalog;
 import dev.cairn.core.plugins.PluginRegistry;
 import dev.cairn.core.security.H2SecurityStore;
 import dev.cairn.core.security.SecurityStore;
 import dev.cairn.core.spec.SpecResolver;
+import dev.cairn.core.sweep.H2SweepStore;
 import dev.cairn.core.sweep.SweepStore;
 import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.RunStatus;
+import dev.cairn.core.tracking.TrackingDatabase;
 import dev.cairn.core.tracking.TrackingStore;
+import dev.cairn.core.tracking.media.H2MediaStore;
 import dev.cairn.core.tracking.media.MediaStore;
 import dev.cairn.server.bus.MediaBatch;
 import dev.cairn.server.bus.MediaBatchCodec;
@@ -40,8 +46,11 @@ public final class Platform implements AutoCloseable {
   private final CairnOptions options;
   private final Vertx vertx;
   private final TrackingStore store;
+  private final TrackingDatabase database;
   private final MediaStore media;
   private final SweepStore sweeps;
+  private final ArtifactStore artifacts;
+  private final ModelCatalog models;
   private final SecurityStore security;
   private final PluginRegistry plugins;
   private final RunService runs;
@@ -52,24 +61,28 @@ public final class Platform implements AutoCloseable {
       CairnOptions options,
       Vertx vertx,
       TrackingStore store,
+      TrackingDatabase database,
       MediaStore media,
       SweepStore sweeps,
+      ArtifactStore artifacts,
+      ModelCatalog models,
       SecurityStore security,
       PluginRegistry plugins,
       int abandonedRuns) {
     this.options = options;
     this.vertx = vertx;
     this.store = store;
+    this.database = database;
     this.media = media;
     this.sweeps = sweeps;
+    this.artifacts = artifacts;
+    this.models = models;
     this.security = security;
     this.plugins = plugins;
     this.abandonedRuns = abandonedRuns;
     this.resolver = new SpecResolver(plugins);
     this.runs = new RunService(vertx, plugins, resolver, options);
-    if (store instanceof H2TrackingStore h2) {
-      runs.keepTailsIn(new ArtifactStore(h2.dataSource(), options.dataDir()));
-    }
+    runs.keepTailsIn(artifacts);
   }
 
   /**
@@ -110,7 +123,9 @@ public final class Platform implements AutoCloseable {
       vertx = vertxFactory.apply(new VertxOptions().setWorkerPoolSize(8));
       vertx.eventBus().registerDefaultCodec(MetricBatch.class, new MetricBatchCodec());
       vertx.eventBus().registerDefaultCodec(MediaBatch.class, new MediaBatchCodec());
-      MediaStore media = new MediaStore(store.dataSource());
+      // the stores of the tracking database's other tables: the one place that builds them
+      TrackingDatabase db = store.database();
+      MediaStore media = new H2MediaStore(db);
       vertx
           .deployVerticle(
               new StoreWriterVerticle(store),
@@ -129,9 +144,12 @@ public final class Platform implements AutoCloseable {
           options,
           vertx,
           store,
+          db,
           media,
-          new SweepStore(store.dataSource()),
-          new H2SecurityStore(store.dataSource()),
+          new H2SweepStore(db),
+          new H2ArtifactStore(db, options.dataDir()),
+          new H2ModelCatalog(db, options.dataDir()),
+          new H2SecurityStore(db),
           plugins,
           abandoned);
     } catch (Exception | Error e) {
@@ -160,6 +178,24 @@ public final class Platform implements AutoCloseable {
   /** Sweeps and their trials (blocking: call off the event loop). */
   public SweepStore sweeps() {
     return sweeps;
+  }
+
+  /** The files runs keep (blocking: call off the event loop). */
+  public ArtifactStore artifacts() {
+    return artifacts;
+  }
+
+  /** Registered ONNX models and the artifacts of exports (blocking: call off the event loop). */
+  public ModelCatalog models() {
+    return models;
+  }
+
+  /**
+   * The tracking database, for the stores of the server's own tables in it (MLflow, client keys,
+   * TensorBoard import state): writes go through the store's one writer.
+   */
+  public TrackingDatabase database() {
+    return database;
   }
 
   /** Tokens, owners and the audit trail (blocking: call off the event loop). */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.core.artifacts.ArtifactStore;
 import dev.cairn.core.artifacts.StoredArtifact;
 import dev.cairn.core.spec.SpecParser;
-import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.training.ConsoleTail;
 import dev.cairn.core.training.EpochSummary;
@@ -39,8 +38,7 @@ class RunTailTest {
   @Test
   void aStoppedRunKeepsItsLastLinesAndAFinishedOneNone() throws Exception {
     try (Platform platform = Platform.start(new CairnOptions(data, null, null, true))) {
-      ArtifactStore artifacts =
-          new ArtifactStore(((H2TrackingStore) platform.store()).dataSource(), data);
+      ArtifactStore artifacts = platform.artifacts();
 
       CountDownLatch twoEpochs = new CountDownLatch(2);
       ProgressObserver counting =
@@ -96,7 +94,7 @@ class RunTailTest {
                   .get(120, TimeUnit.SECONDS)
                   .status())
           .isEqualTo(RunStatus.FINISHED);
-      assertThat(artifacts.list(done, "")).isEmpty();
+      assertThat(artifacts.list(done, "", ArtifactStore.MAX_PAGE, 0)).isEmpty();
     }
   }
 

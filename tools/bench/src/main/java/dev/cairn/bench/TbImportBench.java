@@ -4,7 +4,7 @@ import dev.cairn.core.tensorboard.TbImporter;
 import dev.cairn.core.tensorboard.TbProto;
 import dev.cairn.core.tensorboard.TfRecords;
 import dev.cairn.core.tracking.H2TrackingStore;
-import dev.cairn.core.tracking.media.MediaStore;
+import dev.cairn.core.tracking.media.H2MediaStore;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -53,7 +53,7 @@ public final class TbImportBench {
     long points = (long) runs * tags * steps;
     try (H2TrackingStore store = H2TrackingStore.openInDirectory(root.resolve("data"))) {
       TbImporter importer =
-          new TbImporter(store, new MediaStore(store.dataSource()), store.dataSource());
+          new TbImporter(store, new H2MediaStore(store.database()), store.database());
       long t1 = System.nanoTime();
       int[] lines = {0};
       TbImporter.Summary s =

@@ -5,7 +5,6 @@ import ai.onnxruntime.OrtSession;
 import dev.cairn.core.onnx.OnnxModelException.Reason;
 import dev.cairn.core.plugins.ExtensionKind;
 import dev.cairn.core.plugins.PluginRegistry;
-import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.TrackingStore;
 import dev.cairn.spi.DatasetContext;
 import dev.cairn.spi.DatasetProvider;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import javax.sql.DataSource;
 
 /**
  * ONNX in one place, for the CLI and the REST API: export runs, import files, list and delete
@@ -42,35 +40,21 @@ public final class OnnxModels implements AutoCloseable {
   /** Models are immutable once registered: predict looks them up here, not in the database. */
   private final ConcurrentHashMap<String, RegisteredModel> known = new ConcurrentHashMap<>();
 
+  /**
+   * ONNX support over {@code catalog} (the registered models; null where only files are predicted
+   * or evaluated) and {@code store} (the runs exported; null likewise).
+   */
   public OnnxModels(
-      DataSource db,
-      Path dataDir,
+      ModelCatalog catalog,
       TrackingStore store,
       PluginRegistry plugins,
       boolean offline,
       ProviderChoice provider) {
-    this.catalog = new ModelCatalog(db, dataDir);
+    this.catalog = catalog;
     this.exporter = new RunExporter(store, plugins, catalog, offline);
     this.plugins = plugins;
     this.offline = offline;
     this.sessions = new InferenceSessions(provider, SESSION_CACHE);
-  }
-
-  /**
-   * ONNX support on a tracking store's database (its tables {@code models} and {@code
-   * run_artifacts}); the store must be an {@link dev.cairn.core.tracking.H2TrackingStore}.
-   */
-  public static OnnxModels forStore(
-      TrackingStore store,
-      Path dataDir,
-      PluginRegistry plugins,
-      boolean offline,
-      ProviderChoice provider) {
-    if (!(store instanceof H2TrackingStore h2)) {
-      throw new IllegalStateException(
-          "ONNX models need the H2 tracking store, not " + store.getClass().getSimpleName());
-    }
-    return new OnnxModels(h2.dataSource(), dataDir, store, plugins, offline, provider);
   }
 
   public ModelCatalog catalog() {
@@ -159,8 +143,9 @@ public final class OnnxModels implements AutoCloseable {
                         + "'; GET /api/models lists them, `cairn import FILE` or `cairn export RUN` adds one"));
   }
 
-  public List<RegisteredModel> list(int limit) {
-    return catalog.list(limit);
+  /** Newest first: at most {@code limit} (1..1000) after skipping {@code offset}. */
+  public List<RegisteredModel> list(int limit, int offset) {
+    return catalog.list(limit, offset);
   }
 
   /** Closes the model's session and deletes it; false when there was none. */

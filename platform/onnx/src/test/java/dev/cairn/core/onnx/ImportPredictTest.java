@@ -111,7 +111,7 @@ class ImportPredictTest {
 
   @Test
   void whatIsNotAnOnnxModelIsRejectedAndNothingIsRegistered() throws Exception {
-    int before = env.models.list(1000).size();
+    int before = env.models.list(1000, 0).size();
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "png", png);
     Map<String, byte[]> bad =
@@ -132,7 +132,7 @@ class ImportPredictTest {
                   assertThat(((OnnxModelException) t).reason())
                       .isEqualTo(OnnxModelException.Reason.INVALID_MODEL));
     }
-    assertThat(env.models.list(1000)).hasSize(before);
+    assertThat(env.models.list(1000, 0)).hasSize(before);
     Path modelsDir = dataDir.resolve("models");
     if (Files.isDirectory(modelsDir)) {
       try (Stream<Path> files = Files.list(modelsDir)) {

@@ -67,7 +67,7 @@ class RunExportTest {
     assertThat(again.model().id()).isEqualTo(first.model().id());
     assertThat(Files.readAllBytes(again.artifact().file()))
         .isEqualTo(Files.readAllBytes(first.model().file()));
-    assertThat(runs.models.catalog().artifacts(runId))
+    assertThat(runs.models.catalog().artifacts(runId, ModelCatalog.MAX_PAGE, 0))
         .singleElement()
         .satisfies(a -> assertThat(a.details()).containsEntry("modelId", first.model().id()));
   }
@@ -148,15 +148,17 @@ class RunExportTest {
         .isInstanceOf(OnnxModelException.class)
         .hasMessageContaining("has no saved model (status QUEUED)")
         .hasMessageContaining("only runs that finished training can be exported");
-    assertThat(runs.models.catalog().artifacts(queued)).isEmpty();
+    assertThat(runs.models.catalog().artifacts(queued, ModelCatalog.MAX_PAGE, 0)).isEmpty();
   }
 
   @Test
   void modelsAreListedNewestFirstAndDeletedWithTheirFile() throws Exception {
     String runId = runs.train(TrainedRuns.xorSpec("{plugin: softmax-regression}"));
     RegisteredModel model = runs.models.exportRun(runId).model();
-    List<RegisteredModel> listed = runs.models.list(100);
+    List<RegisteredModel> listed = runs.models.list(100, 0);
     assertThat(listed).extracting(RegisteredModel::id).contains(model.id());
+    assertThat(runs.models.list(1, 0)).containsExactly(listed.get(0));
+    assertThat(runs.models.list(1, listed.size())).isEmpty();
     assertThat(model.file()).exists();
     assertThat(runs.models.delete(model.id())).isTrue();
     assertThat(model.file()).doesNotExist();

@@ -32,7 +32,13 @@ final class TrainedRuns implements AutoCloseable {
     this.store = H2TrackingStore.open(url, "sa", "");
     this.pool = JdbcConnectionPool.create(url, "sa", "");
     this.plugins = PluginRegistry.load(null, Provenance.cairnVersion());
-    this.models = new OnnxModels(pool, dataDir, store, plugins, true, ProviderChoice.CPU);
+    this.models =
+        new OnnxModels(
+            new H2ModelCatalog(store.database(), dataDir),
+            store,
+            plugins,
+            true,
+            ProviderChoice.CPU);
   }
 
   /** Trains {@code specText} to the end and returns the run id. */

@@ -80,7 +80,7 @@ public final class MediaWriterVerticle extends VerticleBase {
                 if (batch.paramsRunId() != null && !batch.params().isEmpty()) {
                   store.logParams(batch.paramsRunId(), batch.params());
                 }
-                media.write(batch.records());
+                media.writeDurably(batch.records());
                 JsonArray runs = new JsonArray();
                 batch.records().stream().map(MediaRecord::runId).distinct().forEach(runs::add);
                 if (batch.paramsRunId() != null) {

@@ -111,9 +111,9 @@ final class EvaluateCommand implements Callable<Integer> {
     var platform = handle.platform;
     try (handle;
         OnnxModels models =
-            OnnxModels.forStore(
+            new OnnxModels(
+                platform.models(),
                 platform.store(),
-                platform.options().dataDir(),
                 platform.plugins(),
                 platform.options().offline(),
                 ProviderChoice.parse(provider))) {
@@ -147,12 +147,7 @@ final class EvaluateCommand implements Callable<Integer> {
             PluginRegistry.load(options.pluginsDir(), Provenance.cairnVersion());
         OnnxModels models =
             new OnnxModels(
-                null,
-                options.dataDir(),
-                null,
-                plugins,
-                options.offline(),
-                ProviderChoice.parse(provider))) {
+                null, null, plugins, options.offline(), ProviderChoice.parse(provider))) {
       LoadedModel loaded = OnnxModels.loadFile(Path.of(model));
       report(
           loaded.key(),

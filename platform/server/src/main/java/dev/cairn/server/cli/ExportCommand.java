@@ -73,9 +73,9 @@ final class ExportCommand implements Callable<Integer> {
     }
     try (handle;
         OnnxModels models =
-            OnnxModels.forStore(
+            new OnnxModels(
+                handle.platform.models(),
                 handle.platform.store(),
-                handle.platform.options().dataDir(),
                 handle.platform.plugins(),
                 handle.platform.options().offline(),
                 ProviderChoice.CPU)) {

@@ -54,9 +54,9 @@ final class ImportCommand implements Callable<Integer> {
     }
     try (handle;
         OnnxModels models =
-            OnnxModels.forStore(
+            new OnnxModels(
+                handle.platform.models(),
                 handle.platform.store(),
-                handle.platform.options().dataDir(),
                 handle.platform.plugins(),
                 handle.platform.options().offline(),
                 ProviderChoice.CPU)) {

@@ -3,7 +3,7 @@ package dev.cairn.server.cli;
 import dev.cairn.core.tensorboard.TbImporter;
 import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.TrackingStoreException;
-import dev.cairn.core.tracking.media.MediaStore;
+import dev.cairn.core.tracking.media.H2MediaStore;
 import dev.cairn.server.CairnOptions;
 import dev.cairn.server.http.TensorBoardImportRoutes;
 import io.vertx.core.json.JsonObject;
@@ -107,7 +107,7 @@ final class ImportTbCommand implements Callable<Integer> {
       return 1;
     }
     TbImporter importer =
-        new TbImporter(store, new MediaStore(store.dataSource()), store.dataSource());
+        new TbImporter(store, new H2MediaStore(store.database()), store.database());
     CountDownLatch done = new CountDownLatch(1);
     final boolean[] stopping = {false};
     Thread hook =

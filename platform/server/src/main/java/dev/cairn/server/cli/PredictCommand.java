@@ -1,6 +1,7 @@
 package dev.cairn.server.cli;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.cairn.core.onnx.H2ModelCatalog;
 import dev.cairn.core.onnx.ImageTensors;
 import dev.cairn.core.onnx.LoadedModel;
 import dev.cairn.core.onnx.OnnxJson;
@@ -78,7 +79,7 @@ final class PredictCommand implements Callable<Integer> {
       Path file = Path.of(model);
       if (model.endsWith(".onnx") || Files.isRegularFile(file)) {
         // a file: no database, no plugins needed
-        try (OnnxModels models = new OnnxModels(null, Path.of("."), null, null, true, choice)) {
+        try (OnnxModels models = new OnnxModels(null, null, null, true, choice)) {
           return run(models, OnnxModels.loadFile(file), bytes);
         }
       }
@@ -90,7 +91,7 @@ final class PredictCommand implements Callable<Integer> {
       if (options.jdbcUrl() == null
           && model.matches("[A-Za-z0-9_-]{1,64}")
           && Files.isRegularFile(stored)) {
-        try (OnnxModels models = new OnnxModels(null, Path.of("."), null, null, true, choice)) {
+        try (OnnxModels models = new OnnxModels(null, null, null, true, choice)) {
           LoadedModel fromFile = OnnxModels.loadFile(stored);
           return run(
               models,
@@ -141,7 +142,12 @@ final class PredictCommand implements Callable<Integer> {
       }
       try (store;
           OnnxModels models =
-              OnnxModels.forStore(store, options.dataDir(), null, options.offline(), choice)) {
+              new OnnxModels(
+                  new H2ModelCatalog(store.database(), options.dataDir()),
+                  store,
+                  null,
+                  options.offline(),
+                  choice)) {
         return run(models, LoadedModel.of(models.require(model)), bytes);
       }
     } catch (OnnxModelException e) {

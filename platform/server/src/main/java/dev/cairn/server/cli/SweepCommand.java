@@ -199,15 +199,10 @@ final class SweepCommand implements Callable<Integer> {
       }
       SweepProgress progress = new SweepProgress(System.err, platform, sweepId, spec);
       progress.describeGrid(started.getInteger("runCap"));
-      JsonObject end = null;
-      while (end == null) {
-        JsonObject e = events.poll(2, TimeUnit.SECONDS);
-        if (handle.closing()) {
-          // Ctrl-C or SIGTERM: the hook said so in one line and is closing the store; the trials
-          // end KILLED and the sweep can be resumed, so there is nothing more to read or print
-          return 130;
-        }
-        try {
+      try {
+        JsonObject end = null;
+        while (end == null) {
+          JsonObject e = events.poll(2, TimeUnit.SECONDS);
           progress.poll();
           if (e == null) {
             var stored = platform.sweeps().find(sweepId).orElseThrow();
@@ -222,21 +217,23 @@ final class SweepCommand implements Callable<Integer> {
               progress.trialEnded(e);
             }
           }
-        } catch (IllegalStateException closedUnderUs) {
-          if (handle.closing()) {
-            return 130; // the signal's hook closed the store between the check and the read
-          }
-          throw closedUnderUs;
         }
+        SweepRecord record = platform.sweeps().find(sweepId).orElseThrow();
+        List<TrialRecord> trials = platform.sweeps().allTrials(sweepId);
+        if (json) {
+          System.out.println(toJson(record, trials).encodePrettily());
+        } else {
+          printSummary(System.out, record, trials);
+        }
+        return end.getString("status").equals("FINISHED") ? 0 : 1;
+      } catch (RuntimeException e) {
+        if (handle.closing()) {
+          // Ctrl-C or SIGTERM: the hook stops the trials (KILLED, retried on resume) and closes
+          // the store under this loop; it says so itself
+          return 1;
+        }
+        throw e;
       }
-      SweepRecord record = platform.sweeps().find(sweepId).orElseThrow();
-      List<TrialRecord> trials = platform.sweeps().trials(sweepId);
-      if (json) {
-        System.out.println(toJson(record, trials).encodePrettily());
-      } else {
-        printSummary(System.out, record, trials);
-      }
-      return end.getString("status").equals("FINISHED") ? 0 : 1;
     }
   }
 

@@ -63,7 +63,7 @@ final class SweepProgress {
 
   /** Prints a line for every running trial whose metric has a new point since the last call. */
   void poll() {
-    List<TrialRecord> trials = platform.sweeps().trials(sweepId);
+    List<TrialRecord> trials = platform.sweeps().allTrials(sweepId);
     for (TrialRecord t : trials) {
       if (t.status() != TrialState.RUNNING || t.runId() == null) {
         continue;

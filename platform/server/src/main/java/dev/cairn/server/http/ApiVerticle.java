@@ -349,7 +349,7 @@ public final class ApiVerticle extends VerticleBase {
           if (!store().deleteRun(id)) {
             throw ApiException.notFound("no run with id '" + id + "'");
           }
-          ArtifactRoutes.storeOf(platform).deleteFiles(id);
+          platform.artifacts().deleteFiles(id);
           return new JsonObject().put("deleted", id);
         });
   }

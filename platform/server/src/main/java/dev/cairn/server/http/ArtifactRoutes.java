@@ -4,7 +4,6 @@ import dev.cairn.core.artifacts.ArtifactPath;
 import dev.cairn.core.artifacts.ArtifactStore;
 import dev.cairn.core.artifacts.StoredArtifact;
 import dev.cairn.core.security.SecurityStore;
-import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.RunRecord;
 import dev.cairn.server.Platform;
 import io.vertx.core.Vertx;
@@ -61,16 +60,8 @@ public final class ArtifactRoutes {
   private ArtifactRoutes(Vertx vertx, Platform platform, long maxBytes) {
     this.vertx = vertx;
     this.platform = platform;
-    this.store =
-        new ArtifactStore(
-            ((H2TrackingStore) platform.store()).dataSource(), platform.options().dataDir());
+    this.store = platform.artifacts();
     this.maxBytes = maxBytes;
-  }
-
-  /** The store the routes write (also used to delete a deleted run's files). */
-  public static ArtifactStore storeOf(Platform platform) {
-    return new ArtifactStore(
-        ((H2TrackingStore) platform.store()).dataSource(), platform.options().dataDir());
   }
 
   public static void mount(Router router, Vertx vertx, Platform platform, long maxBytes) {
@@ -118,6 +109,9 @@ public final class ArtifactRoutes {
   private void nativeList(RoutingContext ctx) {
     String runId = ctx.pathParam("id");
     String folder = ctx.queryParams().get("path");
+    int limit =
+        HttpSupport.intParam(ctx, "limit", ArtifactStore.MAX_PAGE, 1, ArtifactStore.MAX_PAGE);
+    int offset = HttpSupport.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
     HttpSupport.blocking(
         vertx,
         ctx,
@@ -125,7 +119,7 @@ public final class ArtifactRoutes {
           requireRun(runId);
           List<StoredArtifact> found;
           try {
-            found = store.list(runId, folder);
+            found = store.list(runId, folder, limit, offset);
           } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("query parameter 'path': " + e.getMessage());
           }
@@ -282,18 +276,24 @@ public final class ArtifactRoutes {
   private Map<String, StoredArtifact> children(String runId, String dir) {
     Map<String, StoredArtifact> out = new LinkedHashMap<>();
     String prefix = dir.isEmpty() ? "" : dir + "/";
-    for (StoredArtifact a : store.list(runId, dir)) {
-      if (!a.path().startsWith(prefix)) {
-        continue; // the listed path is itself a file: MLflow lists nothing
+    List<StoredArtifact> page;
+    int offset = 0;
+    do {
+      page = store.list(runId, dir, ArtifactStore.MAX_PAGE, offset);
+      offset += page.size();
+      for (StoredArtifact a : page) {
+        if (!a.path().startsWith(prefix)) {
+          continue; // the listed path is itself a file: MLflow lists nothing
+        }
+        String rest = a.path().substring(prefix.length());
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+          out.put(a.path(), a);
+        } else {
+          out.putIfAbsent(prefix + rest.substring(0, slash), null);
+        }
       }
-      String rest = a.path().substring(prefix.length());
-      int slash = rest.indexOf('/');
-      if (slash < 0) {
-        out.put(a.path(), a);
-      } else {
-        out.putIfAbsent(prefix + rest.substring(0, slash), null);
-      }
-    }
+    } while (page.size() == ArtifactStore.MAX_PAGE);
     return out;
   }
 
@@ -547,13 +547,17 @@ public final class ArtifactRoutes {
 
   /** The run's experiment id, as MLflow's API shows it (the store's numeric experiment id). */
   private String experimentId(String runId) throws SQLException {
-    try (var c = ((H2TrackingStore) platform.store()).dataSource().getConnection();
-        var ps = c.prepareStatement("SELECT experiment_id FROM runs WHERE id = ?")) {
-      ps.setString(1, runId);
-      try (var rs = ps.executeQuery()) {
-        return rs.next() ? Long.toString(rs.getLong(1)) : "0";
-      }
-    }
+    return platform
+        .database()
+        .read(
+            c -> {
+              try (var ps = c.prepareStatement("SELECT experiment_id FROM runs WHERE id = ?")) {
+                ps.setString(1, runId);
+                try (var rs = ps.executeQuery()) {
+                  return rs.next() ? Long.toString(rs.getLong(1)) : "0";
+                }
+              }
+            });
   }
 
   private void send(RoutingContext ctx, StoredArtifact a) {

@@ -39,6 +39,15 @@ final class MediaRoutes {
     return platform.media();
   }
 
+  /** A page's size: {@code limit} 1..10000, by default the most (every entry of most tags). */
+  private static int limit(RoutingContext ctx) {
+    return HttpSupport.intParam(ctx, "limit", MediaStore.MAX_PAGE, 1, MediaStore.MAX_PAGE);
+  }
+
+  private static int offset(RoutingContext ctx) {
+    return HttpSupport.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+  }
+
   private void requireRun(String id) {
     if (platform.store().getRun(id).isEmpty()) {
       throw ApiException.notFound("no run with id '" + id + "'");
@@ -64,13 +73,15 @@ final class MediaRoutes {
   private void images(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     String tag = HttpSupport.required(ctx, "tag", "?tag=samples/predictions");
+    int limit = limit(ctx);
+    int offset = offset(ctx);
     blocking(
         vertx,
         ctx,
         () -> {
           requireRun(id);
           JsonArray out = new JsonArray();
-          for (MediaStore.ImageInfo i : store().images(id, tag)) {
+          for (MediaStore.ImageInfo i : store().images(id, tag, limit, offset)) {
             out.add(
                 new JsonObject()
                     .put("step", i.step())
@@ -79,7 +90,7 @@ final class MediaRoutes {
                     .put("height", i.height())
                     .put("caption", i.caption()));
           }
-          if (out.isEmpty()) {
+          if (out.isEmpty() && offset == 0) {
             throw ApiException.notFound("run '" + id + "' has no images '" + tag + "'");
           }
           return new JsonObject().put("runId", id).put("tag", tag).put("images", out);
@@ -116,13 +127,15 @@ final class MediaRoutes {
   private void histograms(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     String tag = HttpSupport.required(ctx, "tag", "?tag=weights/01Linear_weight");
+    int limit = limit(ctx);
+    int offset = offset(ctx);
     blocking(
         vertx,
         ctx,
         () -> {
           requireRun(id);
           JsonArray out = new JsonArray();
-          for (MediaStore.HistogramEntry e : store().histograms(id, tag)) {
+          for (MediaStore.HistogramEntry e : store().histograms(id, tag, limit, offset)) {
             Histogram h = e.histogram();
             JsonArray limits = new JsonArray();
             for (double l : h.limits()) {
@@ -146,7 +159,7 @@ final class MediaRoutes {
                     .put("limits", limits)
                     .put("counts", counts));
           }
-          if (out.isEmpty()) {
+          if (out.isEmpty() && offset == 0) {
             throw ApiException.notFound("run '" + id + "' has no histograms '" + tag + "'");
           }
           return new JsonObject().put("runId", id).put("tag", tag).put("histograms", out);

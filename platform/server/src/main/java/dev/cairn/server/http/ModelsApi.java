@@ -72,9 +72,9 @@ public final class ModelsApi {
    */
   public static void mount(Router router, Vertx vertx, Platform platform) {
     OnnxModels models =
-        OnnxModels.forStore(
+        new OnnxModels(
+            platform.models(),
             platform.store(),
-            platform.options().dataDir(),
             platform.plugins(),
             platform.options().offline(),
             ProviderChoice.fromEnvironment());
@@ -113,13 +113,14 @@ public final class ModelsApi {
 
   private void list(RoutingContext ctx) {
     int limit = HttpSupport.intParam(ctx, "limit", 100, 1, 1000);
+    int offset = HttpSupport.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
     blocking(
         ctx,
         200,
         () -> {
           ObjectNode answer = JsonNodeFactory.instance.objectNode();
           ArrayNode array = answer.putArray("models");
-          models.list(limit).forEach(m -> array.add(withOwner(OnnxJson.model(m), m.id())));
+          models.list(limit, offset).forEach(m -> array.add(withOwner(OnnxJson.model(m), m.id())));
           return OnnxJson.write(answer);
         });
   }

@@ -164,7 +164,7 @@ final class OpenInferenceRoutes {
   private synchronized List<RegisteredModel> registered(boolean fresh) {
     long now = System.nanoTime();
     if (fresh || snapshot == null || now - snapshotAt > 1_000_000_000L) {
-      snapshot = models.list(1000);
+      snapshot = models.list(1000, 0);
       snapshotAt = now;
     }
     return snapshot;

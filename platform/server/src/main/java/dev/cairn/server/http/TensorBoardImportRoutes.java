@@ -2,8 +2,6 @@ package dev.cairn.server.http;
 
 import dev.cairn.core.spec.SpecPaths;
 import dev.cairn.core.tensorboard.TbImporter;
-import dev.cairn.core.tracking.H2TrackingStore;
-import dev.cairn.core.tracking.media.MediaStore;
 import dev.cairn.server.Platform;
 import dev.cairn.spi.SpecException;
 import io.vertx.core.Vertx;
@@ -87,11 +85,10 @@ public final class TensorBoardImportRoutes {
                         + logdir
                         + " does not exist on the server or is not a directory");
               }
-              H2TrackingStore store = (H2TrackingStore) platform.store();
               TbImporter.Summary s;
               try {
                 s =
-                    new TbImporter(store, new MediaStore(store.dataSource()), store.dataSource())
+                    new TbImporter(platform.store(), platform.media(), platform.database())
                         .importOnce(logdir, exp, line -> {});
               } catch (TbImporter.ImportException e) {
                 throw ApiException.badRequest(e.getMessage());

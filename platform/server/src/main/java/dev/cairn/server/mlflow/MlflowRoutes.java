@@ -1,7 +1,6 @@
 package dev.cairn.server.mlflow;
 
 import dev.cairn.core.security.SecurityStore;
-import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.NewRun;
 import dev.cairn.core.tracking.RunQuery;
 import dev.cairn.core.tracking.RunRecord;
@@ -84,7 +83,7 @@ public final class MlflowRoutes {
   private MlflowRoutes(Vertx vertx, Platform platform) {
     this.vertx = vertx;
     this.platform = platform;
-    this.store = new MlflowStore(((H2TrackingStore) platform.store()).dataSource());
+    this.store = new MlflowStore(platform.database());
   }
 
   /** Mounts the routes; call before the API's general body handler and failure handler. */

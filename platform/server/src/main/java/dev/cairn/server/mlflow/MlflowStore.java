@@ -1,5 +1,6 @@
 package dev.cairn.server.mlflow;
 
+import dev.cairn.core.tracking.TrackingDatabase;
 import dev.cairn.core.tracking.TrackingStoreException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import javax.sql.DataSource;
 
 /**
  * What MLflow keeps beside Cairn's runs (the V9 tables), plus the few writes to Cairn's own tables
@@ -68,29 +68,36 @@ final class MlflowStore {
     T run(Connection c) throws SQLException;
   }
 
-  private final DataSource db;
+  private final TrackingDatabase db;
 
-  MlflowStore(DataSource db) {
+  /** The MLflow tables of {@code db} (experiments' and runs' MLflow fields, the model registry). */
+  MlflowStore(TrackingDatabase db) {
     this.db = db;
   }
 
+  /** Runs {@code work} through the tracking store's writer, in one durable transaction. */
   <T> T tx(Work<T> work) {
-    try (Connection c = db.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
+    try {
+      return db.write(work::run);
     } catch (SQLException e) {
-      if ("23505".equals(e.getSQLState())) {
-        throw MlflowException.exists("already exists: " + firstLine(e.getMessage()));
-      }
-      throw new TrackingStoreException("MLflow store: " + e.getMessage(), e);
+      throw failed(e);
     }
+  }
+
+  /** Runs {@code work} on a pooled connection: reads only. */
+  <T> T read(Work<T> work) {
+    try {
+      return db.read(work::run);
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+  }
+
+  private static RuntimeException failed(SQLException e) {
+    if ("23505".equals(e.getSQLState())) {
+      return MlflowException.exists("already exists: " + firstLine(e.getMessage()));
+    }
+    return new TrackingStoreException("MLflow store: " + e.getMessage(), e);
   }
 
   private static String firstLine(String s) {
@@ -101,15 +108,15 @@ final class MlflowStore {
   // ---- experiments
 
   Optional<Experiment> experiment(long id) {
-    return tx(c -> experiments(c, "e.id = ?", id).stream().findFirst());
+    return read(c -> experiments(c, "e.id = ?", id).stream().findFirst());
   }
 
   Optional<Experiment> experimentByName(String name) {
-    return tx(c -> experiments(c, "e.name = ?", name).stream().findFirst());
+    return read(c -> experiments(c, "e.name = ?", name).stream().findFirst());
   }
 
   List<Experiment> experiments() {
-    return tx(c -> experiments(c, "1 = 1", null));
+    return read(c -> experiments(c, "1 = 1", null));
   }
 
   private static List<Experiment> experiments(Connection c, String where, Object arg)
@@ -264,7 +271,7 @@ final class MlflowStore {
 
   /** Ids of the runs MLflow's delete-run marked deleted. */
   Set<String> deletedRuns() {
-    return tx(
+    return read(
         c -> {
           Set<String> out = new HashSet<>();
           try (PreparedStatement ps =
@@ -280,7 +287,7 @@ final class MlflowStore {
   }
 
   String runStage(String runId) {
-    return tx(
+    return read(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -317,7 +324,7 @@ final class MlflowStore {
   }
 
   Map<String, String> runTags(String runId) {
-    return tx(
+    return read(
         c -> {
           Map<String, String> out = new LinkedHashMap<>();
           try (PreparedStatement ps =
@@ -387,7 +394,7 @@ final class MlflowStore {
   }
 
   JsonArray inputs(String runId) {
-    return tx(
+    return read(
         c -> {
           JsonArray out = new JsonArray();
           try (PreparedStatement ps =
@@ -421,11 +428,11 @@ final class MlflowStore {
   // ---- the model registry
 
   Optional<RegisteredModel> registeredModel(String name) {
-    return tx(c -> registeredModels(c, name).stream().findFirst());
+    return read(c -> registeredModels(c, name).stream().findFirst());
   }
 
   List<RegisteredModel> registeredModels() {
-    return tx(c -> registeredModels(c, null));
+    return read(c -> registeredModels(c, null));
   }
 
   private static List<RegisteredModel> registeredModels(Connection c, String name)
@@ -580,11 +587,11 @@ final class MlflowStore {
   }
 
   List<ModelVersion> modelVersions(String name) {
-    return tx(c -> modelVersions(c, name, null));
+    return read(c -> modelVersions(c, name, null));
   }
 
   Optional<ModelVersion> modelVersion(String name, int version) {
-    return tx(c -> modelVersions(c, name, version).stream().findFirst());
+    return read(c -> modelVersions(c, name, version).stream().findFirst());
   }
 
   private static List<ModelVersion> modelVersions(Connection c, String name, Integer version)

@@ -213,7 +213,7 @@ public final class SweepControllerVerticle extends VerticleBase {
                     stored.id(),
                     orphans);
               }
-              List<TrialRecord> trials = sweeps().trials(stored.id());
+              List<TrialRecord> trials = sweeps().allTrials(stored.id());
               Map<Integer, Series> values = new HashMap<>();
               for (TrialRecord t : trials) {
                 if (!t.status().done()) {

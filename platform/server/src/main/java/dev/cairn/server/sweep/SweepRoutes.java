@@ -6,6 +6,7 @@ import dev.cairn.core.sweep.SweepRecord;
 import dev.cairn.core.sweep.SweepSpec;
 import dev.cairn.core.sweep.SweepSpecParser;
 import dev.cairn.core.sweep.SweepStatus;
+import dev.cairn.core.sweep.SweepStore;
 import dev.cairn.core.sweep.TrialRecord;
 import dev.cairn.server.Platform;
 import dev.cairn.server.http.ApiException;
@@ -72,7 +73,8 @@ public final class SweepRoutes {
           JsonArray out = new JsonArray();
           for (SweepRecord s : platform.sweeps().list(status, limit)) {
             out.add(
-                SweepJson.sweep(s, platform.sweeps().trials(s.id())).put("owner", owner(s.id())));
+                SweepJson.sweep(s, platform.sweeps().allTrials(s.id()))
+                    .put("owner", owner(s.id())));
           }
           return new JsonObject().put("sweeps", out);
         });
@@ -96,7 +98,7 @@ public final class SweepRoutes {
         ctx,
         () -> {
           SweepRecord s = require(id);
-          List<TrialRecord> trials = platform.sweeps().trials(id);
+          List<TrialRecord> trials = platform.sweeps().allTrials(id);
           SweepSpec spec = SweepSpecParser.parse(s.sweepText(), s.baseText(), s.name());
           return SweepJson.sweep(s, trials)
               .put("owner", owner(id))
@@ -112,13 +114,15 @@ public final class SweepRoutes {
 
   private void trials(RoutingContext ctx) {
     String id = ctx.pathParam("id");
+    int limit = HttpSupport.intParam(ctx, "limit", SweepStore.MAX_PAGE, 1, SweepStore.MAX_PAGE);
+    int offset = HttpSupport.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
     HttpSupport.blocking(
         vertx,
         ctx,
         () -> {
           SweepRecord s = require(id);
           JsonArray out = new JsonArray();
-          platform.sweeps().trials(id).forEach(t -> out.add(SweepJson.trial(t)));
+          platform.sweeps().trials(id, limit, offset).forEach(t -> out.add(SweepJson.trial(t)));
           return new JsonObject()
               .put("sweepId", id)
               .put("metric", s.metric())
@@ -135,7 +139,8 @@ public final class SweepRoutes {
         () -> {
           SweepRecord s = require(id);
           SweepSpec spec = SweepSpecParser.parse(s.sweepText(), s.baseText(), s.name());
-          var histories = platform.sweeps().trials(id).stream().map(TrialRecord::history).toList();
+          var histories =
+              platform.sweeps().allTrials(id).stream().map(TrialRecord::history).toList();
           return SweepJson.importance(
                   ParameterImportance.evaluate(spec.parameters(), histories, s.seed()))
               .put("sweepId", id)

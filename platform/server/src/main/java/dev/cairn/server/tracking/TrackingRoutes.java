@@ -2,7 +2,6 @@ package dev.cairn.server.tracking;
 
 import dev.cairn.core.Provenance;
 import dev.cairn.core.security.SecurityStore;
-import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.NewRun;
 import dev.cairn.core.tracking.RunQuery;
 import dev.cairn.core.tracking.RunRecord;
@@ -70,7 +69,7 @@ public final class TrackingRoutes {
   private TrackingRoutes(Vertx vertx, Platform platform) {
     this.vertx = vertx;
     this.platform = platform;
-    this.keys = new RunKeys(((H2TrackingStore) platform.store()).dataSource());
+    this.keys = new RunKeys(platform.database());
     this.heartbeats = new HeartbeatWatch(vertx, HeartbeatWatch.timeoutFromEnvironment());
   }
 

@@ -202,6 +202,17 @@ class ArtifactRoutesTest {
     assertThat(clash.getJsonObject("error").getString("message"))
         .contains("both a file and a folder");
     assertThat(list(run)).hasSize(2);
+    // listed a page at a time, by path
+    JsonArray page =
+        json(send("GET", "/api/runs/" + run + "/artifacts?limit=1&offset=1", null, readToken), 200)
+            .getJsonArray("artifacts");
+    assertThat(page).hasSize(1);
+    assertThat(page.getJsonObject(0).getString("path")).isEqualTo("plots/loss curve.bin");
+    assertThat(
+            json(send("GET", "/api/runs/" + run + "/artifacts?limit=0", null, readToken), 400)
+                .getJsonObject("error")
+                .getString("message"))
+        .contains("'limit'");
     assertThat(uploadsInProgress()).isEmpty();
   }
 

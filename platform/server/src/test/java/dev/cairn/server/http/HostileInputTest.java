@@ -2,11 +2,9 @@ package dev.cairn.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.core.onnx.ModelCatalog;
 import dev.cairn.core.onnx.OnnxModelInspector;
 import dev.cairn.core.onnx.RegisteredModel;
 import dev.cairn.core.spec.SpecParser;
-import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.server.CairnOptions;
 import dev.cairn.server.Platform;
 import dev.cairn.server.sweep.SweepControllerVerticle;
@@ -27,8 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -563,10 +563,10 @@ class HostileInputTest {
             HostileCorpus.identityModel());
     assertThat(form.statusCode()).isEqualTo(415);
     // a model name with CR/LF (registered before names were checked) downloads with a safe header
-    H2TrackingStore store = (H2TrackingStore) platform.store();
     byte[] bytes = HostileCorpus.identityModel();
     RegisteredModel evil =
-        new ModelCatalog(store.dataSource(), data)
+        platform
+            .models()
             .register(
                 "evil\r\nX-Injected: 1",
                 RegisteredModel.Source.IMPORT,
@@ -803,7 +803,8 @@ class HostileInputTest {
   void openInferenceOnAModelWhoseFileIsGone() throws Exception {
     byte[] bytes = HostileCorpus.identityModel();
     RegisteredModel gone =
-        new ModelCatalog(((H2TrackingStore) platform.store()).dataSource(), data)
+        platform
+            .models()
             .register(
                 "gone",
                 RegisteredModel.Source.IMPORT,
@@ -981,9 +982,12 @@ class HostileInputTest {
    * A digest per table of every row of the tables that hold runs, series, media, sweeps and models.
    */
   Map<String, String> checksum() throws Exception {
+    return platform.database().read(c -> checksum(c));
+  }
+
+  private static Map<String, String> checksum(Connection c) throws SQLException {
     Map<String, String> out = new LinkedHashMap<>();
-    try (Connection c = ((H2TrackingStore) platform.store()).dataSource().getConnection();
-        Statement st = c.createStatement()) {
+    try (Statement st = c.createStatement()) {
       for (String table :
           List.of(
               "experiments",
@@ -999,7 +1003,7 @@ class HostileInputTest {
               "sweep_trials",
               "models",
               "run_artifacts")) {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        MessageDigest digest = sha256();
         int rows = 0;
         try (ResultSet rs = st.executeQuery("SELECT * FROM " + table + " ORDER BY 1, 2")) {
           int columns = rs.getMetaData().getColumnCount();
@@ -1018,5 +1022,13 @@ class HostileInputTest {
       }
     }
     return out;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -1,254 +1,63 @@
 package dev.cairn.core.sweep;
 
-import dev.cairn.core.tracking.TrackingStoreException;
-import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
- * Sweeps and their trials, in the tracking database (tables from {@code V4__sweeps.sql}), through
- * the tracking store's pooled connections ({@code H2TrackingStore.dataSource()}). Every write is
- * one committed transaction followed by a CHECKPOINT, so a kill -9 right after it loses nothing.
- * Blocking: call off the event loop. Sweep rows are written by one controller at a time.
+ * Sweeps and their trials. Every write is durable when it returns. Blocking: call off the event
+ * loop. Sweep rows are written by one controller at a time. On H2: {@link H2SweepStore}.
  */
-public final class SweepStore {
-  private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String TRIAL_COLUMNS =
-      "sweep_id, trial_no, run_id, status, params, objective,"
-          + " objective_step, pruned_step, attempts, worker, message, created_at, dispatched_at, running_at,"
-          + " first_metric_at, first_stored_at, ended_at";
-  private static final String SWEEP_COLUMNS =
-      "id, name, experiment, status, method, metric, goal, run_cap,"
-          + " parallel, seed, spec_hash, sweep_text, base_text, created_at, ended_at, message";
-
-  private final DataSource dataSource;
-  private volatile boolean checkpoint = true;
-
-  public SweepStore(DataSource dataSource) {
-    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-  }
+public interface SweepStore {
 
   /** Stores a new RUNNING sweep. */
-  public SweepRecord create(SweepSpec spec, String specHash) {
-    SweepRecord record =
-        new SweepRecord(
-            newId(),
-            spec.name(),
-            spec.experiment(),
-            SweepStatus.RUNNING,
-            spec.method(),
-            spec.metric(),
-            spec.goal(),
-            spec.runCap(),
-            spec.parallel(),
-            spec.seed(),
-            specHash,
-            spec.text(),
-            spec.baseText(),
-            now(),
-            null,
-            null);
-    write(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO sweeps ("
-                      + SWEEP_COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, record.id());
-            ps.setString(2, record.name());
-            ps.setString(3, record.experiment());
-            ps.setString(4, record.status().name());
-            ps.setString(5, record.method().name());
-            ps.setString(6, record.metric());
-            ps.setString(7, record.goal().name());
-            ps.setInt(8, record.runCap());
-            ps.setInt(9, record.parallel());
-            ps.setLong(10, record.seed());
-            ps.setString(11, specHash);
-            ps.setString(12, record.sweepText());
-            ps.setString(13, record.baseText());
-            setInstant(ps, 14, record.createdAt());
-            setInstant(ps, 15, null);
-            ps.setString(16, null);
-            ps.executeUpdate();
-          }
-          return null;
-        });
-    return record;
-  }
+  SweepRecord create(SweepSpec spec, String specHash);
 
-  public Optional<SweepRecord> find(String id) {
-    return read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("SELECT " + SWEEP_COLUMNS + " FROM sweeps WHERE id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(sweep(rs)) : Optional.empty();
-            }
-          }
-        });
-  }
+  Optional<SweepRecord> find(String id);
 
   /** The newest RUNNING sweep with this spec hash: the one a restarted `cairn sweep` resumes. */
-  public Optional<SweepRecord> findRunning(String specHash) {
-    return read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT "
-                      + SWEEP_COLUMNS
-                      + " FROM sweeps"
-                      + " WHERE spec_hash = ? AND status = 'RUNNING' ORDER BY created_at DESC FETCH FIRST 1 ROWS ONLY")) {
-            ps.setString(1, specHash);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(sweep(rs)) : Optional.empty();
-            }
-          }
-        });
-  }
+  Optional<SweepRecord> findRunning(String specHash);
 
-  /** Sweeps newest first; {@code status} null for all. */
-  public List<SweepRecord> list(SweepStatus status, int limit) {
-    return read(
-        c -> {
-          String sql =
-              "SELECT "
-                  + SWEEP_COLUMNS
-                  + " FROM sweeps"
-                  + (status == null ? "" : " WHERE status = ?")
-                  + " ORDER BY created_at DESC, id DESC FETCH FIRST ? ROWS ONLY";
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            if (status != null) {
-              ps.setString(i++, status.name());
-            }
-            ps.setInt(i, limit);
-            List<SweepRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(sweep(rs));
-              }
-            }
-            return out;
-          }
-        });
-  }
+  /** Sweeps newest first, at most {@code limit}; {@code status} null for all. */
+  List<SweepRecord> list(SweepStatus status, int limit);
 
   /** Changes a sweep's run cap and parallelism (command-line overrides on resume). */
-  public void updateLimits(String sweepId, int runCap, int parallel) {
-    write(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement("UPDATE sweeps SET run_cap = ?, parallel = ? WHERE id = ?")) {
-            ps.setInt(1, runCap);
-            ps.setInt(2, parallel);
-            ps.setString(3, sweepId);
-            ps.executeUpdate();
-          }
-          return null;
-        });
-  }
+  void updateLimits(String sweepId, int runCap, int parallel);
 
   /** Ends a sweep (FINISHED or STOPPED). */
-  public void end(String sweepId, SweepStatus status, String message) {
-    write(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE sweeps SET status = ?, ended_at = ?, message = ? WHERE id = ? AND status = 'RUNNING'")) {
-            ps.setString(1, status.name());
-            setInstant(ps, 2, now());
-            ps.setString(3, message);
-            ps.setString(4, sweepId);
-            ps.executeUpdate();
-          }
-          return null;
-        });
-  }
+  void end(String sweepId, SweepStatus status, String message);
 
   /** Stores a new trial or replaces it (same sweep and trial number). */
-  public void saveTrial(TrialRecord t) {
-    write(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "MERGE INTO sweep_trials ("
-                      + TRIAL_COLUMNS
-                      + ") KEY (sweep_id, trial_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, t.sweepId());
-            ps.setInt(2, t.trialNo());
-            ps.setString(3, t.runId());
-            ps.setString(4, t.status().name());
-            ps.setString(5, ValueKeys.toJson(t.params()));
-            setDouble(ps, 6, t.objective());
-            setLong(ps, 7, t.objectiveStep());
-            setLong(ps, 8, t.prunedStep());
-            ps.setInt(9, t.attempts());
-            ps.setString(10, t.worker());
-            ps.setString(11, t.message() == null ? null : truncate(t.message()));
-            setInstant(ps, 12, t.createdAt());
-            setInstant(ps, 13, t.dispatchedAt());
-            setInstant(ps, 14, t.runningAt());
-            setInstant(ps, 15, t.firstMetricAt());
-            setInstant(ps, 16, t.firstStoredAt());
-            setInstant(ps, 17, t.endedAt());
-            ps.executeUpdate();
-          }
-          return null;
-        });
-  }
+  void saveTrial(TrialRecord t);
 
-  /** Every trial of a sweep, by trial number. */
-  public List<TrialRecord> trials(String sweepId) {
-    return read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT "
-                      + TRIAL_COLUMNS
-                      + " FROM sweep_trials WHERE sweep_id = ? ORDER BY trial_no")) {
-            ps.setString(1, sweepId);
-            List<TrialRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(trial(rs));
-              }
-            }
-            return out;
-          }
-        });
+  /** The most trials one page of {@link #trials(String, int, int)} holds. */
+  int MAX_PAGE = 1000;
+
+  /**
+   * A sweep's trials by trial number: at most {@code limit} (1..{@link #MAX_PAGE}) after skipping
+   * {@code offset}.
+   */
+  List<TrialRecord> trials(String sweepId, int limit, int offset);
+
+  /**
+   * Every trial of a sweep, by trial number, read a page at a time: for what needs them all (a
+   * sweep's summary, its sampler's history on resume). A sweep has as many as its run cap.
+   */
+  default List<TrialRecord> allTrials(String sweepId) {
+    List<TrialRecord> out = new ArrayList<>();
+    while (true) {
+      List<TrialRecord> page = trials(sweepId, MAX_PAGE, out.size());
+      out.addAll(page);
+      if (page.size() < MAX_PAGE) {
+        return out;
+      }
+    }
   }
 
   /** The trial a run belongs to, if any. */
-  public Optional<TrialRecord> trialOfRun(String runId) {
-    return read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT " + TRIAL_COLUMNS + " FROM sweep_trials WHERE run_id = ?")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(trial(rs)) : Optional.empty();
-            }
-          }
-        });
-  }
+  Optional<TrialRecord> trialOfRun(String runId);
 
   /**
    * Puts a trial's run back to QUEUED so that it can train again under the same id (a retry after a
@@ -256,18 +65,7 @@ public final class SweepStore {
    *
    * @return false when the run is missing or FINISHED
    */
-  public boolean requeueRun(String runId) {
-    return write(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE runs SET status = 'QUEUED', started_at = NULL,"
-                      + " ended_at = NULL, message = NULL WHERE id = ? AND status <> 'FINISHED'")) {
-            ps.setString(1, runId);
-            return ps.executeUpdate() > 0;
-          }
-        });
-  }
+  boolean requeueRun(String runId);
 
   /**
    * Deletes the runs of a sweep that no trial row points to: a process that died between storing a
@@ -275,151 +73,10 @@ public final class SweepStore {
    *
    * @return how many were deleted
    */
-  public int deleteOrphanRuns(String sweepId) {
-    return write(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "DELETE FROM runs WHERE status IN ('QUEUED', 'FAILED')"
-                      + " AND started_at IS NULL AND id IN (SELECT p.run_id FROM params p WHERE p.param_key = 'sweep.id'"
-                      + " AND p.param_value = ?) AND id NOT IN (SELECT t.run_id FROM sweep_trials t WHERE t.sweep_id = ?)")) {
-            ps.setString(1, sweepId);
-            ps.setString(2, sweepId);
-            return ps.executeUpdate();
-          }
-        });
-  }
+  int deleteOrphanRuns(String sweepId);
 
-  private static SweepRecord sweep(ResultSet rs) throws SQLException {
-    return new SweepRecord(
-        rs.getString("id"),
-        rs.getString("name"),
-        rs.getString("experiment"),
-        SweepStatus.valueOf(rs.getString("status")),
-        SweepMethod.valueOf(rs.getString("method")),
-        rs.getString("metric"),
-        Goal.valueOf(rs.getString("goal")),
-        rs.getInt("run_cap"),
-        rs.getInt("parallel"),
-        rs.getLong("seed"),
-        rs.getString("spec_hash"),
-        rs.getString("sweep_text"),
-        rs.getString("base_text"),
-        getInstant(rs, "created_at"),
-        getInstant(rs, "ended_at"),
-        rs.getString("message"));
-  }
-
-  private static TrialRecord trial(ResultSet rs) throws SQLException {
-    double objective = rs.getDouble("objective");
-    Double obj = rs.wasNull() ? null : objective;
-    long objectiveStep = rs.getLong("objective_step");
-    Long objStep = rs.wasNull() ? null : objectiveStep;
-    long prunedStep = rs.getLong("pruned_step");
-    Long pruned = rs.wasNull() ? null : prunedStep;
-    return new TrialRecord(
-        rs.getString("sweep_id"),
-        rs.getInt("trial_no"),
-        rs.getString("run_id"),
-        TrialState.valueOf(rs.getString("status")),
-        ValueKeys.fromJson(rs.getString("params")),
-        obj,
-        objStep,
-        pruned,
-        rs.getInt("attempts"),
-        rs.getString("worker"),
-        rs.getString("message"),
-        getInstant(rs, "created_at"),
-        getInstant(rs, "dispatched_at"),
-        getInstant(rs, "running_at"),
-        getInstant(rs, "first_metric_at"),
-        getInstant(rs, "first_stored_at"),
-        getInstant(rs, "ended_at"));
-  }
-
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private <T> T read(Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      return work.run(c);
-    } catch (SQLException e) {
-      throw new TrackingStoreException("Sweep store read failed: " + e.getMessage(), e);
-    }
-  }
-
-  private <T> T write(Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      boolean auto = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        checkpoint(c);
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(auto);
-      }
-    } catch (SQLException e) {
-      throw new TrackingStoreException("Sweep store write failed: " + e.getMessage(), e);
-    }
-  }
-
-  private void checkpoint(Connection c) {
-    if (!checkpoint) {
-      return;
-    }
-    try (Statement s = c.createStatement()) {
-      s.execute("CHECKPOINT");
-    } catch (SQLException e) {
-      checkpoint =
-          false; // e.g. a user without admin rights: commits reach the disk within H2's delay
-    }
-  }
-
-  public static Instant now() {
+  /** The time stamps of sweep and trial rows: now, to the microsecond the columns hold. */
+  static Instant now() {
     return Instant.now().truncatedTo(ChronoUnit.MICROS);
-  }
-
-  private static String newId() {
-    char[] id = new char[8];
-    for (int i = 0; i < id.length; i++) {
-      id[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
-    }
-    return new String(id);
-  }
-
-  private static String truncate(String s) {
-    return s.length() <= 8192 ? s : s.substring(0, 8189) + "...";
-  }
-
-  private static void setInstant(PreparedStatement ps, int i, Instant t) throws SQLException {
-    ps.setObject(i, t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
-  }
-
-  private static Instant getInstant(ResultSet rs, String column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return t == null ? null : t.toInstant();
-  }
-
-  private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
-    if (v == null || !Double.isFinite(v)) {
-      ps.setNull(i, Types.DOUBLE);
-    } else {
-      ps.setDouble(i, v);
-    }
-  }
-
-  private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
-    if (v == null) {
-      ps.setNull(i, Types.BIGINT);
-    } else {
-      ps.setLong(i, v);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.cairn.core.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.NewRun;
@@ -21,7 +22,7 @@ class SweepStoreTest {
   @BeforeEach
   void open() {
     tracking = H2TrackingStore.openInDirectory(dir);
-    store = new SweepStore(tracking.dataSource());
+    store = new H2SweepStore(tracking.database());
   }
 
   @AfterEach
@@ -71,8 +72,12 @@ class SweepStoreTest {
             null,
             null);
     store.saveTrial(t);
-    assertThat(store.trials(sweep.id())).containsExactly(t);
+    assertThat(store.allTrials(sweep.id())).containsExactly(t);
     assertThat(store.trialOfRun(run.id())).contains(t);
+    assertThat(store.trials(sweep.id(), 1, 0)).containsExactly(t);
+    assertThat(store.trials(sweep.id(), 1, 1)).isEmpty();
+    assertThatThrownBy(() -> store.trials(sweep.id(), SweepStore.MAX_PAGE + 1, 0))
+        .hasMessageContaining("a page is 1..1000 trials");
 
     tracking.markRunning(run.id(), "cpu()");
     tracking.markEnded(run.id(), RunStatus.PRUNED, "pruned at step 2");
@@ -97,7 +102,7 @@ class SweepStoreTest {
             null,
             SweepStore.now());
     store.saveTrial(pruned);
-    assertThat(store.trials(sweep.id())).containsExactly(pruned);
+    assertThat(store.allTrials(sweep.id())).containsExactly(pruned);
 
     assertThat(store.requeueRun(run.id())).isTrue();
     assertThat(tracking.getRun(run.id()).orElseThrow().status()).isEqualTo(RunStatus.QUEUED);
@@ -128,6 +133,6 @@ class SweepStoreTest {
 
     // deleting the run takes its trial row with it
     tracking.deleteRun(run.id());
-    assertThat(store.trials(sweep.id())).isEmpty();
+    assertThat(store.allTrials(sweep.id())).isEmpty();
   }
 }

@@ -1,6 +1,6 @@
 package dev.cairn.core.security;
 
-import java.sql.Connection;
+import dev.cairn.core.tracking.TrackingDatabase;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,33 +11,36 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
 
 /**
  * {@link SecurityStore} on the tracking database's tables {@code api_tokens} and {@code audit_log}
- * (Flyway V5). Each write is one auto-committed statement on a pooled connection: token, owner and
- * audit rows are single-row writes that need no batching through the metric writer.
+ * (Flyway V5). Reads take pooled connections; each write is one durable transaction through the
+ * tracking store's writer ({@link TrackingDatabase#write}).
  */
 public final class H2SecurityStore implements SecurityStore {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
 
-  private final DataSource db;
+  private final TrackingDatabase db;
 
-  public H2SecurityStore(DataSource db) {
-    this.db = db;
+  public H2SecurityStore(TrackingDatabase db) {
+    this.db = Objects.requireNonNull(db, "db");
   }
 
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
+  private <T> T with(TrackingDatabase.Work<T> work) {
+    try {
+      return db.read(work);
+    } catch (SQLException e) {
+      throw new IllegalStateException("security store: " + e.getMessage(), e);
+    }
   }
 
-  private <T> T with(Work<T> work) {
-    try (Connection c = db.getConnection()) {
-      return work.run(c);
+  private <T> T write(TrackingDatabase.Work<T> work) {
+    try {
+      return db.write(work);
     } catch (SQLException e) {
       throw new IllegalStateException("security store: " + e.getMessage(), e);
     }
@@ -56,7 +59,7 @@ public final class H2SecurityStore implements SecurityStore {
     String id = TokenSecrets.random(TokenSecrets.ID_LENGTH);
     String secret = TokenSecrets.random(TokenSecrets.SECRET_LENGTH);
     String hash = TokenSecrets.hash(secret);
-    return with(
+    return write(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement("SELECT 1 FROM api_tokens WHERE name = ?")) {
@@ -121,7 +124,7 @@ public final class H2SecurityStore implements SecurityStore {
 
   @Override
   public Optional<TokenInfo> revokeToken(String name) {
-    return with(
+    return write(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -157,56 +160,69 @@ public final class H2SecurityStore implements SecurityStore {
     if (id == null) {
       return Verification.of(Verification.Outcome.UNKNOWN);
     }
-    return with(
-        c -> {
-          String hash;
-          TokenInfo info;
-          try (PreparedStatement ps = c.prepareStatement(SELECT_TOKEN + " WHERE id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-              if (!rs.next()) {
+    return touched(
+        with(
+            c -> {
+              String hash;
+              TokenInfo info;
+              try (PreparedStatement ps = c.prepareStatement(SELECT_TOKEN + " WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                  if (!rs.next()) {
+                    return Verification.of(Verification.Outcome.UNKNOWN);
+                  }
+                  hash = rs.getString("secret_hash");
+                  info =
+                      new TokenInfo(
+                          id,
+                          rs.getString("name"),
+                          Scope.parse(rs.getString("scope")),
+                          instant(rs, "created_at"),
+                          instant(rs, "expires_at"),
+                          instant(rs, "revoked_at"),
+                          instant(rs, "last_used_at"));
+                }
+              }
+              if (!TokenSecrets.matches(TokenSecrets.secretOf(presented), hash)) {
                 return Verification.of(Verification.Outcome.UNKNOWN);
               }
-              hash = rs.getString("secret_hash");
-              info =
-                  new TokenInfo(
-                      id,
-                      rs.getString("name"),
-                      Scope.parse(rs.getString("scope")),
-                      instant(rs, "created_at"),
-                      instant(rs, "expires_at"),
-                      instant(rs, "revoked_at"),
-                      instant(rs, "last_used_at"));
-            }
-          }
-          if (!TokenSecrets.matches(TokenSecrets.secretOf(presented), hash)) {
-            return Verification.of(Verification.Outcome.UNKNOWN);
-          }
-          Instant now = Instant.now();
-          switch (info.state(now)) {
-            case "revoked":
-              return Verification.of(Verification.Outcome.REVOKED);
-            case "expired":
-              return Verification.of(Verification.Outcome.EXPIRED);
-            default:
-              break;
-          }
-          if (info.lastUsedAt() == null
-              || info.lastUsedAt().plus(LAST_USED_GRANULARITY).isBefore(now)) {
+              Instant now = Instant.now();
+              switch (info.state(now)) {
+                case "revoked":
+                  return Verification.of(Verification.Outcome.REVOKED);
+                case "expired":
+                  return Verification.of(Verification.Outcome.EXPIRED);
+                default:
+                  break;
+              }
+              return new Verification(Verification.Outcome.VALID, info);
+            }));
+  }
+
+  /** Records a valid token's use, at most once per {@link #LAST_USED_GRANULARITY}. */
+  private Verification touched(Verification v) {
+    if (v.outcome() != Verification.Outcome.VALID) {
+      return v;
+    }
+    Instant now = Instant.now();
+    Instant last = v.token().lastUsedAt();
+    if (last == null || last.plus(LAST_USED_GRANULARITY).isBefore(now)) {
+      write(
+          c -> {
             try (PreparedStatement ps =
                 c.prepareStatement("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")) {
               ps.setObject(1, odt(now));
-              ps.setString(2, id);
-              ps.executeUpdate();
+              ps.setString(2, v.token().id());
+              return ps.executeUpdate();
             }
-          }
-          return new Verification(Verification.Outcome.VALID, info);
-        });
+          });
+    }
+    return v;
   }
 
   @Override
   public void setOwner(Owned kind, String key, String owner) {
-    with(
+    write(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -235,7 +251,7 @@ public final class H2SecurityStore implements SecurityStore {
 
   @Override
   public void audit(String actor, String action, String target, String address, String detail) {
-    with(
+    write(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(

@@ -81,7 +81,8 @@ public final class TbExporter {
       }
       MediaTags tags = media.tags(runId);
       for (String tag : tags.images()) {
-        for (MediaStore.ImageInfo info : media.images(runId, tag)) {
+        for (MediaStore.ImageInfo info :
+            all((limit, offset) -> media.images(runId, tag, limit, offset))) {
           byte[] png = media.imagePng(runId, tag, info.step()).orElse(null);
           if (png == null) {
             continue;
@@ -96,7 +97,8 @@ public final class TbExporter {
         }
       }
       for (String tag : tags.histograms()) {
-        for (MediaStore.HistogramEntry e : media.histograms(runId, tag)) {
+        for (MediaStore.HistogramEntry e :
+            all((limit, offset) -> media.histograms(runId, tag, limit, offset))) {
           Histogram h = e.histogram();
           double[] counts = new double[h.counts().length];
           for (int i = 0; i < counts.length; i++) {
@@ -144,5 +146,23 @@ public final class TbExporter {
       case 6 -> 4;
       default -> 3;
     };
+  }
+
+  /** A page of a list read: at most {@code limit} entries after skipping {@code offset}. */
+  @FunctionalInterface
+  private interface PageRead<T> {
+    List<T> read(int limit, int offset);
+  }
+
+  /** Every entry of a paged list, one page of {@link MediaStore#MAX_PAGE} at a time. */
+  private static <T> List<T> all(PageRead<T> pages) {
+    List<T> out = new ArrayList<>();
+    while (true) {
+      List<T> page = pages.read(MediaStore.MAX_PAGE, out.size());
+      out.addAll(page);
+      if (page.size() < MediaStore.MAX_PAGE) {
+        return out;
+      }
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.cairn.core.tensorboard;
 import dev.cairn.core.tracking.NewRun;
 import dev.cairn.core.tracking.RunStatus;
 import dev.cairn.core.tracking.ScalarPoint;
+import dev.cairn.core.tracking.TrackingDatabase;
 import dev.cairn.core.tracking.TrackingStore;
 import dev.cairn.core.tracking.TrackingStoreException;
 import dev.cairn.core.tracking.media.Histogram;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,7 +27,6 @@ import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
 
 /**
  * Imports a TensorBoard log directory: one Cairn run per directory that holds {@code
@@ -45,12 +44,13 @@ public final class TbImporter {
 
   private final TrackingStore store;
   private final MediaStore media;
-  private final DataSource dataSource;
+  private final TrackingDatabase db;
 
-  public TbImporter(TrackingStore store, MediaStore media, DataSource dataSource) {
+  /** Imports into {@code store} and {@code media}; its own state lives in {@code db}'s tables. */
+  public TbImporter(TrackingStore store, MediaStore media, TrackingDatabase db) {
     this.store = store;
     this.media = media;
-    this.dataSource = dataSource;
+    this.db = db;
   }
 
   /** What one pass imported. */
@@ -226,7 +226,7 @@ public final class TbImporter {
             .id();
     store.markRunning(runId, "tensorboard");
     store.markEnded(runId, RunStatus.FINISHED, "imported from TensorBoard log directory " + source);
-    sql(
+    write(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -317,7 +317,7 @@ public final class TbImporter {
     long end = offset;
     long ev = events;
     long cor = corrupt + badHere;
-    sql(
+    write(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -507,14 +507,17 @@ public final class TbImporter {
     }
   }
 
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
+  private <T> T sql(TrackingDatabase.Work<T> work) {
+    try {
+      return db.read(work);
+    } catch (SQLException e) {
+      throw new TrackingStoreException("TensorBoard import state: " + e.getMessage(), e);
+    }
   }
 
-  private <T> T sql(Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      return work.run(c);
+  private <T> T write(TrackingDatabase.Work<T> work) {
+    try {
+      return db.write(work);
     } catch (SQLException e) {
       throw new TrackingStoreException("TensorBoard import state: " + e.getMessage(), e);
     }

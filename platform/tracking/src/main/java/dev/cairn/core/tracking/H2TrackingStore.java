@@ -177,12 +177,60 @@ public final class H2TrackingStore implements TrackingStore {
   }
 
   /**
-   * The pooled connections of this store's database, for stores of other tables in it (the
-   * dashboard's {@code media.MediaStore}). Closed with this store.
+   * The pooled connections of this store's database, for reads of other tables in it by tests and
+   * tools. Closed with this store. Stores of other tables take {@link #database()}: their writes go
+   * through this store's writer.
    */
   public DataSource dataSource() {
     return readers;
   }
+
+  /**
+   * This store's database for the stores of its other tables (media, artifacts, sweeps, models):
+   * reads on the pool, writes on this store's one writer, each committed durably.
+   */
+  public TrackingDatabase database() {
+    return database;
+  }
+
+  private final TrackingDatabase database =
+      new TrackingDatabase() {
+        @Override
+        public <T> T read(Work<T> work) throws SQLException {
+          ensureOpen();
+          try (Connection c = readers.getConnection()) {
+            return work.run(c);
+          }
+        }
+
+        @Override
+        public <T> T write(Work<T> work) throws SQLException {
+          return onWriter(work, true);
+        }
+
+        @Override
+        public <T> T writeLazily(Work<T> work) throws SQLException {
+          return onWriter(work, false);
+        }
+
+        private <T> T onWriter(Work<T> work, boolean durable) throws SQLException {
+          synchronized (writeLock) {
+            ensureOpen();
+            try {
+              T result = work.run(writer);
+              if (durable) {
+                commitDurably();
+              } else {
+                writer.commit();
+              }
+              return result;
+            } catch (SQLException | RuntimeException e) {
+              rollbackQuietly();
+              throw e;
+            }
+          }
+        }
+      };
 
   @Override
   public RunRecord createRun(NewRun run) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.tracking.H2TrackingStore;
 import dev.cairn.core.tracking.Series;
+import dev.cairn.core.tracking.media.H2MediaStore;
 import dev.cairn.core.tracking.media.Histogram;
 import dev.cairn.core.tracking.media.MediaStore;
 import java.io.IOException;
@@ -45,8 +46,8 @@ class TbImportTest {
   @BeforeEach
   void open() {
     store = H2TrackingStore.openInDirectory(tmp.resolve("data"));
-    media = new MediaStore(store.dataSource());
-    importer = new TbImporter(store, media, store.dataSource());
+    media = new H2MediaStore(store.database());
+    importer = new TbImporter(store, media, store.database());
   }
 
   @AfterEach
@@ -96,10 +97,11 @@ class TbImportTest {
           .hasValueSatisfying(
               png -> assertThat(HexFormat.of().formatHex(png)).isEqualTo(img.get(3).asText()));
     }
-    assertThat(media.images(runId, "samples"))
+    assertThat(media.images(runId, "samples", MediaStore.MAX_PAGE, 0))
         .extracting(MediaStore.ImageInfo::width, MediaStore.ImageInfo::height)
         .containsOnly(Tuple.tuple(4, 3));
-    List<MediaStore.HistogramEntry> histograms = media.histograms(runId, "weights");
+    List<MediaStore.HistogramEntry> histograms =
+        media.histograms(runId, "weights", MediaStore.MAX_PAGE, 0);
     assertThat(histograms).hasSize(expected.path("histograms").path("weights").size());
     for (int i = 0; i < histograms.size(); i++) {
       JsonNode h = expected.path("histograms").path("weights").get(i);
@@ -152,10 +154,10 @@ class TbImportTest {
       assertThat(loss.values()[step]).isEqualTo((double) (float) (1.0 / (step + 1)));
       assertThat(acc.values()[step]).isEqualTo((double) (float) (step / 10.0));
     }
-    assertThat(media.images(pt, "img"))
+    assertThat(media.images(pt, "img", MediaStore.MAX_PAGE, 0))
         .extracting(MediaStore.ImageInfo::width, MediaStore.ImageInfo::height)
         .containsExactly(Tuple.tuple(6, 8), Tuple.tuple(6, 8));
-    assertThat(media.histograms(pt, "weights"))
+    assertThat(media.histograms(pt, "weights", MediaStore.MAX_PAGE, 0))
         .hasSize(2)
         .allSatisfy(h -> assertThat(h.histogram().count()).isEqualTo(1000));
     assertThat(media.texts(pt, "notes/text_summary", 10))
@@ -292,13 +294,13 @@ class TbImportTest {
         assertThat(b.values()[i]).isEqualTo((double) (float) a.values()[i]);
       }
     }
-    assertThat(media.histograms(back, "weights"))
+    assertThat(media.histograms(back, "weights", MediaStore.MAX_PAGE, 0))
         .extracting(MediaStore.HistogramEntry::histogram)
         .isEqualTo(
-            media.histograms(runId, "weights").stream()
+            media.histograms(runId, "weights", MediaStore.MAX_PAGE, 0).stream()
                 .map(MediaStore.HistogramEntry::histogram)
                 .toList());
-    for (MediaStore.ImageInfo info : media.images(runId, "samples")) {
+    for (MediaStore.ImageInfo info : media.images(runId, "samples", MediaStore.MAX_PAGE, 0)) {
       assertThat(media.imagePng(back, "samples", info.step()).orElseThrow())
           .isEqualTo(media.imagePng(runId, "samples", info.step()).orElseThrow());
     }

@@ -1,414 +1,69 @@
 package dev.cairn.core.tracking.media;
 
-import dev.cairn.core.tracking.TrackingStoreException;
-import java.nio.ByteBuffer;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Images, histograms, text, model graphs and run notes in the tracking database (tables of {@code
- * V3__media.sql}). Writes come in batches from one writer; reads from any thread. Every method
- * blocks (JDBC): never call it on an event loop.
+ * Images, histograms, text, model graphs and run notes of runs. Writes come in batches from one
+ * writer; reads from any thread. Every method blocks (JDBC): never call it on an event loop. On H2:
+ * {@link H2MediaStore}.
  */
-public final class MediaStore {
-  private static final Logger LOG = LoggerFactory.getLogger(MediaStore.class);
-  private final DataSource dataSource;
-
-  public MediaStore(DataSource dataSource) {
-    this.dataSource = dataSource;
-  }
+public interface MediaStore {
 
   /** An image's metadata, without its bytes. */
-  public record ImageInfo(
-      String tag, long step, long wallTime, int width, int height, String caption) {}
+  record ImageInfo(String tag, long step, long wallTime, int width, int height, String caption) {}
 
   /** A text entry. */
-  public record TextEntry(long step, long wallTime, String text) {}
+  record TextEntry(long step, long wallTime, String text) {}
 
   /** A histogram at a step. */
-  public record HistogramEntry(long step, long wallTime, Histogram histogram) {}
+  record HistogramEntry(long step, long wallTime, Histogram histogram) {}
 
   /**
-   * Stores a batch in one transaction. Records of runs that no longer exist (deleted while
-   * training) are dropped with a warning; the rest are kept.
+   * Stores a batch in one transaction; it reaches the disk within the database's write delay (under
+   * a second). Records of runs that no longer exist (deleted while training) are dropped with a
+   * warning; the rest are kept.
    */
-  public void write(List<MediaRecord> records) {
-    if (records.isEmpty()) {
-      return;
-    }
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        for (MediaRecord r : records) {
-          insert(c, r);
-        }
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        // one at a time, so that a vanished run does not take the others with it
-        for (MediaRecord r : records) {
-          try {
-            insert(c, r);
-            c.commit();
-          } catch (SQLException single) {
-            c.rollback();
-            LOG.warn(
-                "dropped {} of run {}: {}",
-                r.getClass().getSimpleName(),
-                r.runId(),
-                single.getMessage());
-          }
-        }
-      }
-    } catch (SQLException e) {
-      throw new TrackingStoreException("Media write failed: " + e.getMessage(), e);
-    }
-  }
+  void write(List<MediaRecord> records);
 
-  private static void insert(Connection c, MediaRecord record) throws SQLException {
-    if (record instanceof MediaRecord.Image i) {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "MERGE INTO run_images (run_id, tag, step, wall_time, width, height, caption, png)"
-                  + " KEY (run_id, tag, step) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-        ps.setString(1, i.runId());
-        ps.setString(2, i.tag());
-        ps.setLong(3, i.step());
-        ps.setLong(4, i.wallTime());
-        ps.setInt(5, i.width());
-        ps.setInt(6, i.height());
-        ps.setString(7, i.caption());
-        ps.setBytes(8, i.png());
-        ps.executeUpdate();
-      }
-    } else if (record instanceof MediaRecord.HistogramAt h) {
-      Histogram g = h.histogram();
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "MERGE INTO run_histograms (run_id, tag, step, wall_time, min_value, max_value, num, sum_values,"
-                  + " sum_squares, non_finite, limits, counts) KEY (run_id, tag, step)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        ps.setString(1, h.runId());
-        ps.setString(2, h.tag());
-        ps.setLong(3, h.step());
-        ps.setLong(4, h.wallTime());
-        ps.setDouble(5, g.min());
-        ps.setDouble(6, g.max());
-        ps.setLong(7, g.count());
-        ps.setDouble(8, g.sum());
-        ps.setDouble(9, g.sumSquares());
-        ps.setLong(10, g.nonFinite());
-        ps.setBytes(11, packDoubles(g.limits()));
-        ps.setBytes(12, packLongs(g.counts()));
-        ps.executeUpdate();
-      }
-    } else if (record instanceof MediaRecord.Text t) {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "MERGE INTO run_texts (run_id, tag, step, wall_time, body) KEY (run_id, tag, step) VALUES (?, ?, ?, ?, ?)")) {
-        ps.setString(1, t.runId());
-        ps.setString(2, t.tag());
-        ps.setLong(3, t.step());
-        ps.setLong(4, t.wallTime());
-        ps.setString(5, t.text());
-        ps.executeUpdate();
-      }
-    } else if (record instanceof MediaRecord.Graph g) {
-      try (PreparedStatement ps =
-          c.prepareStatement("MERGE INTO run_graphs (run_id, graph) KEY (run_id) VALUES (?, ?)")) {
-        ps.setString(1, g.runId());
-        ps.setString(2, g.json());
-        ps.executeUpdate();
-      }
-    }
-  }
+  /** As {@link #write}, and on disk when it returns: for records a client is answered about. */
+  void writeDurably(List<MediaRecord> records);
 
   /** The image, histogram and text tags of a run, and whether it has a graph. */
-  public MediaTags tags(String runId) {
-    return read(
-        c ->
-            new MediaTags(
-                strings(
-                    c, "SELECT DISTINCT tag FROM run_images WHERE run_id = ? ORDER BY tag", runId),
-                strings(
-                    c,
-                    "SELECT DISTINCT tag FROM run_histograms WHERE run_id = ? ORDER BY tag",
-                    runId),
-                strings(
-                    c, "SELECT DISTINCT tag FROM run_texts WHERE run_id = ? ORDER BY tag", runId),
-                !strings(c, "SELECT run_id FROM run_graphs WHERE run_id = ?", runId).isEmpty()));
-  }
+  MediaTags tags(String runId);
+
+  /** {@link #tags(String)} of many runs at once (the dashboard's tag list of selected runs). */
+  Map<String, MediaTags> tags(Collection<String> runIds);
+
+  /** The most entries one page of {@link #images} or {@link #histograms} holds. */
+  int MAX_PAGE = 10_000;
 
   /**
-   * {@link #tags(String)} of many runs on one connection, each statement prepared once: for the
-   * dashboard's tag list of 200 selected runs.
+   * Images of a tag in step order, without their bytes: at most {@code limit} (1..{@link
+   * #MAX_PAGE}) after skipping {@code offset}.
    */
-  public Map<String, MediaTags> tags(Collection<String> runIds) {
-    if (runIds.isEmpty()) {
-      return Map.of();
-    }
-    return read(
-        c -> {
-          Map<String, MediaTags> out = new HashMap<>();
-          try (PreparedStatement images =
-                  c.prepareStatement(
-                      "SELECT DISTINCT tag FROM run_images WHERE run_id = ? ORDER BY tag");
-              PreparedStatement histograms =
-                  c.prepareStatement(
-                      "SELECT DISTINCT tag FROM run_histograms WHERE run_id = ? ORDER BY tag");
-              PreparedStatement texts =
-                  c.prepareStatement(
-                      "SELECT DISTINCT tag FROM run_texts WHERE run_id = ? ORDER BY tag");
-              PreparedStatement graphs =
-                  c.prepareStatement("SELECT run_id FROM run_graphs WHERE run_id = ?")) {
-            for (String id : runIds) {
-              out.put(
-                  id,
-                  new MediaTags(
-                      strings(images, id),
-                      strings(histograms, id),
-                      strings(texts, id),
-                      !strings(graphs, id).isEmpty()));
-            }
-          }
-          return out;
-        });
-  }
-
-  private static List<String> strings(PreparedStatement ps, String runId) throws SQLException {
-    List<String> out = new ArrayList<>();
-    ps.setString(1, runId);
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
-  }
-
-  /** Images of a tag in step order, without their bytes. */
-  public List<ImageInfo> images(String runId, String tag) {
-    return read(
-        c -> {
-          List<ImageInfo> out = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT step, wall_time, width, height, caption FROM run_images WHERE run_id = ? AND tag = ? ORDER BY step")) {
-            ps.setString(1, runId);
-            ps.setString(2, tag);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
-                    new ImageInfo(
-                        tag,
-                        rs.getLong(1),
-                        rs.getLong(2),
-                        rs.getInt(3),
-                        rs.getInt(4),
-                        rs.getString(5)));
-              }
-            }
-          }
-          return out;
-        });
-  }
+  List<ImageInfo> images(String runId, String tag, int limit, int offset);
 
   /** The PNG bytes of one image. */
-  public Optional<byte[]> imagePng(String runId, String tag, long step) {
-    return read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT png FROM run_images WHERE run_id = ? AND tag = ? AND step = ?")) {
-            ps.setString(1, runId);
-            ps.setString(2, tag);
-            ps.setLong(3, step);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
-            }
-          }
-        });
-  }
+  Optional<byte[]> imagePng(String runId, String tag, long step);
 
-  /** Histograms of a tag in step order. */
-  public List<HistogramEntry> histograms(String runId, String tag) {
-    return read(
-        c -> {
-          List<HistogramEntry> out = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT step, wall_time, min_value, max_value, num, sum_values, sum_squares, non_finite, limits, counts"
-                      + " FROM run_histograms WHERE run_id = ? AND tag = ? ORDER BY step")) {
-            ps.setString(1, runId);
-            ps.setString(2, tag);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
-                    new HistogramEntry(
-                        rs.getLong(1),
-                        rs.getLong(2),
-                        new Histogram(
-                            rs.getDouble(3),
-                            rs.getDouble(4),
-                            rs.getLong(5),
-                            rs.getDouble(6),
-                            rs.getDouble(7),
-                            unpackDoubles(rs.getBytes(9)),
-                            unpackLongs(rs.getBytes(10)),
-                            rs.getLong(8))));
-              }
-            }
-          }
-          return out;
-        });
-  }
+  /**
+   * Histograms of a tag in step order: at most {@code limit} (1..{@link #MAX_PAGE}) after skipping
+   * {@code offset}.
+   */
+  List<HistogramEntry> histograms(String runId, String tag, int limit, int offset);
 
   /** Text entries of a tag in step order, at most {@code limit}, the newest kept. */
-  public List<TextEntry> texts(String runId, String tag, int limit) {
-    return read(
-        c -> {
-          List<TextEntry> out = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT step, wall_time, body FROM run_texts WHERE run_id = ? AND tag = ? ORDER BY step DESC FETCH FIRST ? ROWS ONLY")) {
-            ps.setString(1, runId);
-            ps.setString(2, tag);
-            ps.setInt(3, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(new TextEntry(rs.getLong(1), rs.getLong(2), rs.getString(3)));
-              }
-            }
-          }
-          Collections.reverse(out);
-          return out;
-        });
-  }
+  List<TextEntry> texts(String runId, String tag, int limit);
 
   /** The model graph JSON of a run. */
-  public Optional<String> graph(String runId) {
-    return read(
-        c -> {
-          List<String> g = strings(c, "SELECT graph FROM run_graphs WHERE run_id = ?", runId);
-          return g.isEmpty() ? Optional.empty() : Optional.of(g.get(0));
-        });
-  }
+  Optional<String> graph(String runId);
 
   /** Tags and notes of the given runs; runs without any are left out. */
-  public Map<String, RunNotes> notes(Collection<String> runIds) {
-    if (runIds.isEmpty()) {
-      return Map.of();
-    }
-    return read(
-        c -> {
-          Map<String, RunNotes> out = new HashMap<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT run_id, tags, notes FROM run_notes WHERE run_id IN (SELECT * FROM TABLE(x VARCHAR = ?))")) {
-            ps.setObject(1, runIds.toArray(new String[0]));
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                String tags = rs.getString(2);
-                out.put(
-                    rs.getString(1),
-                    new RunNotes(
-                        tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")),
-                        rs.getString(3)));
-              }
-            }
-          }
-          return out;
-        });
-  }
+  Map<String, RunNotes> notes(Collection<String> runIds);
 
   /** Replaces a run's tags and notes; false when the run does not exist. */
-  public boolean setNotes(String runId, RunNotes notes) {
-    return read(
-        c -> {
-          try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM runs WHERE id = ?")) {
-            exists.setString(1, runId);
-            try (ResultSet rs = exists.executeQuery()) {
-              if (!rs.next()) {
-                return false;
-              }
-            }
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "MERGE INTO run_notes (run_id, tags, notes) KEY (run_id) VALUES (?, ?, ?)")) {
-            ps.setString(1, runId);
-            ps.setString(2, String.join(",", notes.tags()));
-            ps.setString(3, notes.notes());
-            ps.executeUpdate();
-          }
-          return true;
-        });
-  }
-
-  private static List<String> strings(Connection c, String sql, String runId) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, runId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-    }
-    return out;
-  }
-
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private <T> T read(Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      return work.run(c);
-    } catch (SQLException e) {
-      throw new TrackingStoreException("Media store failed: " + e.getMessage(), e);
-    }
-  }
-
-  static byte[] packDoubles(double[] values) {
-    ByteBuffer b = ByteBuffer.allocate(values.length * 8);
-    for (double v : values) {
-      b.putDouble(v);
-    }
-    return b.array();
-  }
-
-  static byte[] packLongs(long[] values) {
-    ByteBuffer b = ByteBuffer.allocate(values.length * 8);
-    for (long v : values) {
-      b.putLong(v);
-    }
-    return b.array();
-  }
-
-  static double[] unpackDoubles(byte[] bytes) {
-    double[] out = new double[bytes.length / 8];
-    ByteBuffer.wrap(bytes).asDoubleBuffer().get(out);
-    return out;
-  }
-
-  static long[] unpackLongs(byte[] bytes) {
-    long[] out = new long[bytes.length / 8];
-    ByteBuffer.wrap(bytes).asLongBuffer().get(out);
-    return out;
-  }
+  boolean setNotes(String runId, RunNotes notes);
 }

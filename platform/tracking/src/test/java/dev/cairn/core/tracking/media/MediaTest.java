@@ -55,7 +55,7 @@ class MediaTest {
         H2TrackingStore.open(
             "jdbc:h2:mem:media" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "")) {
       String run = store.createRun(new NewRun("e", "r", "", "", 1, "cpu", Map.of(), Map.of())).id();
-      MediaStore media = new MediaStore(store.dataSource());
+      MediaStore media = new H2MediaStore(store.database());
       byte[] png = PngWriter.rgb(2, 2, new byte[12]);
       media.write(
           List.of(
@@ -69,11 +69,19 @@ class MediaTest {
       assertThat(media.tags(run))
           .isEqualTo(
               new MediaTags(List.of("samples"), List.of("weights/w"), List.of("notes"), true));
-      assertThat(media.images(run, "samples"))
+      assertThat(media.images(run, "samples", MediaStore.MAX_PAGE, 0))
           .extracting(MediaStore.ImageInfo::step)
           .containsExactly(1L, 2L);
+      assertThat(media.images(run, "samples", 1, 1))
+          .extracting(MediaStore.ImageInfo::step)
+          .containsExactly(2L);
+      assertThat(media.images(run, "samples", 1, 2)).isEmpty();
+      assertThatThrownBy(() -> media.images(run, "samples", MediaStore.MAX_PAGE + 1, 0))
+          .hasMessageContaining("a page is 1..10000 entries");
       assertThat(media.imagePng(run, "samples", 2)).get().isEqualTo(png);
-      assertThat(media.histograms(run, "weights/w").get(0).histogram().count()).isEqualTo(3);
+      assertThat(
+              media.histograms(run, "weights/w", MediaStore.MAX_PAGE, 0).get(0).histogram().count())
+          .isEqualTo(3);
       assertThat(media.texts(run, "notes", 10))
           .extracting(MediaStore.TextEntry::text)
           .containsExactly("hello");
