@@ -72,7 +72,7 @@ export function shareLive(opts: { name: string; locks: Locks; channel: (name: st
     const m = e.data as Message;
     if (stopped) return;
     if (m.kind === 'ask') {
-      if (leader && hello) post({ kind: 'event', event: hello });
+      if (leader) post(hello ? { kind: 'event', event: hello } : { kind: 'down' });
       return;
     }
     if (leader) return; // another tab's leftovers from before this one took over

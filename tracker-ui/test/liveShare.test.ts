@@ -126,6 +126,12 @@ describe('one live stream shared by the tabs', () => {
     server.drop();
     await settle();
     for (const t of tabs) expect(t.downs).toEqual(['reconnecting']);
+    // a tab that opens meanwhile is told so too, not left "connecting"
+    const late = new Tab();
+    const sl = shareLive({ name, locks, channel, open: server.open, sink: late });
+    await settle();
+    expect(late.downs).toEqual(['reconnecting']);
+    sl.stop();
     shared.forEach((s) => s.stop());
   });
 
