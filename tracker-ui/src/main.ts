@@ -202,6 +202,9 @@ function setUpAuth(root: HTMLElement, show: () => void): void {
     app.runs = [];
     app.runsById.clear();
     app.loaded = false;
+    // the live stream is shared with tabs signed in the same way: join the anonymous ones
+    stopLive?.();
+    stopLive = null;
     if (auth.needsSignIn()) ask();
     else begin();
   });
