@@ -9,6 +9,7 @@ import dev.cairn.server.http.ApiVerticle;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -99,7 +100,12 @@ public final class ClientIngestSustainedBench {
           .get(30, TimeUnit.SECONDS);
       URI base = URI.create("http://127.0.0.1:" + server.actualPort());
       try (CairnClient client =
-          CairnClient.builder().setServer(base).optRequestsInFlight(inFlight).build()) {
+          CairnClient.builder()
+              .setServer(base)
+              .optRequestsInFlight(inFlight)
+              // end() waits until every batch is durable, however far behind the sender is
+              .optCloseTimeout(Duration.ofMinutes(30))
+              .build()) {
         // warm-up: 2 s at a quarter of the (first) rate through both APIs, not reported
         long warm = (search ? rates.get(0) : rate) / 4;
         paced(platform, client, "points", warm, 2, tags, false);
@@ -279,13 +285,14 @@ public final class ClientIngestSustainedBench {
     run.end(EndStatus.FINISHED);
     double secondsToDurable = (System.nanoTime() - start) / 1e9;
     ticker.shutdownNow();
+    long sent = run.sentPoints(); // before the count: what was acknowledged by then is stored
     long stored = platform.store().series(run.id()).stream().mapToLong(s -> s.count()).sum();
     Result r =
         new Result(
             api,
             rate,
             offered.get(),
-            run.sentPoints(),
+            sent,
             run.droppedPoints(),
             stored,
             secondsToDurable,
