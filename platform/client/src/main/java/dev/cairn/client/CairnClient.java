@@ -179,6 +179,14 @@ public final class CairnClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Items waiting in the queue now (points, blocks, requests), for monitoring how far the sender is
+   * behind; {@code log} drops once this reaches the queue capacity.
+   */
+  public int queuedItems() {
+    return queue.size();
+  }
+
   /** Scalar points lost over all runs: queue full, refused by the server, or unsent at close. */
   public long droppedPoints() {
     return dropped.get();
@@ -320,6 +328,11 @@ public final class CairnClient implements AutoCloseable {
       var values = system.sample();
       long wall = System.currentTimeMillis();
       for (Run run : open) {
+        if (run.ended()) {
+          // its end is queued (or on its way): a sample now would reach the server after the end
+          // and be refused, counted as dropped; finalSample took the run's last one under this lock
+          continue;
+        }
         long step = run.systemStep(systemEvery);
         values.forEach((tag, v) -> run.log(tag, step, v, wall));
       }
