@@ -31,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -309,20 +309,17 @@ public final class MlflowRoutes {
     answer(
         ctx,
         () -> {
-          List<MlflowStore.Experiment> all = new ArrayList<>();
-          for (MlflowStore.Experiment e : store.experiments()) {
-            if (!stageMatches(view, e.stage())) {
-              continue;
-            }
-            Function<Filters.Clause, Object> value =
-                c ->
-                    c.type().equals(Filters.TAG)
-                        ? e.tags().get(c.key())
-                        : experimentAttribute(e, c.key());
-            if (clauses.stream().allMatch(c -> Filters.matches(c, value.apply(c)))) {
-              all.add(e);
-            }
-          }
+          Predicate<MlflowStore.Experiment> wanted =
+              e ->
+                  stageMatches(view, e.stage())
+                      && clauses.stream()
+                          .allMatch(
+                              c ->
+                                  Filters.matches(
+                                      c,
+                                      c.type().equals(Filters.TAG)
+                                          ? e.tags().get(c.key())
+                                          : experimentAttribute(e, c.key())));
           Comparator<MlflowStore.Experiment> cmp = null;
           for (Filters.Order o : orders) {
             Comparator<MlflowStore.Experiment> next =
@@ -333,10 +330,12 @@ public final class MlflowRoutes {
               Comparator.comparingLong(MlflowStore.Experiment::creationTime)
                   .reversed()
                   .thenComparing(Comparator.comparingLong(MlflowStore.Experiment::id));
-          all.sort(cmp == null ? dflt : cmp.thenComparing(dflt));
-          JsonArray out = new JsonArray();
-          all.stream().skip(offset).limit(max).forEach(e -> out.add(experimentJson(e)));
-          return page(new JsonObject().put("experiments", out), offset, max, all.size());
+          // The store scans by id; no experiment order is the id order, so every row is seen.
+          PageCollector<MlflowStore.Experiment> page =
+              new PageCollector<>(
+                  wanted, cmp == null ? dflt : cmp.thenComparing(dflt), false, offset, max);
+          store.scanExperiments(page);
+          return page.answer("experiments", MlflowRoutes::experimentJson);
         });
   }
 
@@ -1080,12 +1079,10 @@ public final class MlflowRoutes {
     answer(
         ctx,
         () -> {
-          Map<Long, MlflowStore.Experiment> experiments = new HashMap<>();
-          store.experiments().forEach(e -> experiments.put(e.id(), e));
           Set<String> deleted = store.deletedRuns();
           List<RunSearch.Candidate> candidates = new ArrayList<>();
           for (String raw : experimentIds) {
-            MlflowStore.Experiment e = experiments.get(Long.parseLong(raw.trim()));
+            MlflowStore.Experiment e = store.experiment(Long.parseLong(raw.trim())).orElse(null);
             if (e == null) {
               continue;
             }

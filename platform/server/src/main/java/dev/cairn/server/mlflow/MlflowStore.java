@@ -14,10 +14,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What MLflow keeps beside Cairn's runs (the V9 tables), plus the few writes to Cairn's own tables
@@ -68,11 +70,24 @@ final class MlflowStore {
     T run(Connection c) throws SQLException;
   }
 
+  /** How many rows one list read takes from the database at most. */
+  static final int PAGE_SIZE = 1000;
+
   private final TrackingDatabase db;
+  private final int pageSize;
 
   /** The MLflow tables of {@code db} (experiments' and runs' MLflow fields, the model registry). */
   MlflowStore(TrackingDatabase db) {
+    this(db, PAGE_SIZE);
+  }
+
+  /** As {@link #MlflowStore(TrackingDatabase)}, reading lists {@code pageSize} rows at a time. */
+  MlflowStore(TrackingDatabase db, int pageSize) {
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("page size must be at least 1, was " + pageSize);
+    }
     this.db = db;
+    this.pageSize = pageSize;
   }
 
   /** Runs {@code work} through the tracking store's writer, in one durable transaction. */
@@ -115,22 +130,83 @@ final class MlflowStore {
     return read(c -> experiments(c, "e.name = ?", name).stream().findFirst());
   }
 
-  List<Experiment> experiments() {
-    return read(c -> experiments(c, "1 = 1", null));
+  /**
+   * Hands every experiment, by id, to {@code visitor}, reading them a page at a time; stops early
+   * once the visitor answers false.
+   */
+  void scanExperiments(Predicate<Experiment> visitor) {
+    scan((offset, limit) -> read(c -> experiments(c, "1 = 1", null, offset, limit)), visitor);
+  }
+
+  /** Hands every registered model, by name, to {@code visitor} a page at a time (see scan). */
+  void scanRegisteredModels(Predicate<RegisteredModel> visitor) {
+    scan((offset, limit) -> read(c -> registeredModels(c, null, offset, limit)), visitor);
+  }
+
+  /**
+   * Hands every model version, by name and then newest version first, to {@code visitor} a page at
+   * a time (see scan).
+   */
+  void scanModelVersions(Predicate<ModelVersion> visitor) {
+    scan((offset, limit) -> read(c -> modelVersions(c, null, null, true, offset, limit)), visitor);
+  }
+
+  private interface PageReader<T> {
+    List<T> page(long offset, int limit);
+  }
+
+  private <T> void scan(PageReader<T> reader, Predicate<T> visitor) {
+    for (long offset = 0; ; offset += pageSize) {
+      List<T> page = reader.page(offset, pageSize);
+      for (T t : page) {
+        if (!visitor.test(t)) {
+          return;
+        }
+      }
+      if (page.size() < pageSize) {
+        return;
+      }
+    }
+  }
+
+  private static String paged(long limit) {
+    return limit > 0 ? " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY" : "";
+  }
+
+  private static int bindPage(PreparedStatement ps, int i, long offset, int limit)
+      throws SQLException {
+    if (limit > 0) {
+      ps.setLong(i++, offset);
+      ps.setInt(i++, limit);
+    }
+    return i;
+  }
+
+  /** {@code (?, ?, ...)} with {@code n} markers, n at least 1. */
+  private static String markers(int n) {
+    return "(" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
   }
 
   private static List<Experiment> experiments(Connection c, String where, Object arg)
       throws SQLException {
+    return experiments(c, where, arg, 0, 0);
+  }
+
+  private static List<Experiment> experiments(
+      Connection c, String where, Object arg, long offset, int limit) throws SQLException {
     String sql =
         "SELECT e.id, e.name, e.created_at, m.lifecycle_stage, m.artifact_location, m.last_update_time"
             + " FROM experiments e LEFT JOIN mlflow_experiments m ON m.experiment_id = e.id WHERE "
             + where
-            + " ORDER BY e.id";
+            + " ORDER BY e.id"
+            + paged(limit);
     List<Experiment> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
       if (arg != null) {
-        ps.setObject(1, arg);
+        ps.setObject(i++, arg);
       }
+      bindPage(ps, i, offset, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           long id = rs.getLong(1);
@@ -156,13 +232,20 @@ final class MlflowStore {
     Map<Long, Experiment> byId = new LinkedHashMap<>();
     out.forEach(e -> byId.put(e.id(), e));
     try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT experiment_id, tag_key, tag_value FROM mlflow_experiment_tags ORDER BY experiment_id, tag_key");
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        Experiment e = byId.get(rs.getLong(1));
-        if (e != null) {
-          e.tags().put(rs.getString(2), rs.getString(3));
+        c.prepareStatement(
+            "SELECT experiment_id, tag_key, tag_value FROM mlflow_experiment_tags WHERE experiment_id IN "
+                + markers(byId.size())
+                + " ORDER BY experiment_id, tag_key")) {
+      int i = 1;
+      for (Long id : byId.keySet()) {
+        ps.setLong(i++, id);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Experiment e = byId.get(rs.getLong(1));
+          if (e != null) {
+            e.tags().put(rs.getString(2), rs.getString(3));
+          }
         }
       }
     }
@@ -431,21 +514,25 @@ final class MlflowStore {
     return read(c -> registeredModels(c, name).stream().findFirst());
   }
 
-  List<RegisteredModel> registeredModels() {
-    return read(c -> registeredModels(c, null));
-  }
-
   private static List<RegisteredModel> registeredModels(Connection c, String name)
       throws SQLException {
+    return registeredModels(c, name, 0, 0);
+  }
+
+  private static List<RegisteredModel> registeredModels(
+      Connection c, String name, long offset, int limit) throws SQLException {
     List<RegisteredModel> out = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT name, creation_timestamp, last_updated_timestamp, description, owner FROM mlflow_registered_models"
                 + (name == null ? "" : " WHERE name = ?")
-                + " ORDER BY name")) {
+                + " ORDER BY name"
+                + paged(limit))) {
+      int i = 1;
       if (name != null) {
-        ps.setString(1, name);
+        ps.setString(i++, name);
       }
+      bindPage(ps, i, offset, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(
@@ -460,11 +547,16 @@ final class MlflowStore {
         }
       }
     }
+    if (out.isEmpty()) {
+      return out;
+    }
     Map<String, RegisteredModel> byName = new LinkedHashMap<>();
     out.forEach(m -> byName.put(m.name(), m));
     try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT name, tag_key, tag_value FROM mlflow_registered_model_tags ORDER BY tag_key");
+            byNames(
+                c,
+                "SELECT name, tag_key, tag_value FROM mlflow_registered_model_tags WHERE name IN %s ORDER BY tag_key",
+                byName.keySet());
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         RegisteredModel m = byName.get(rs.getString(1));
@@ -474,8 +566,10 @@ final class MlflowStore {
       }
     }
     try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT name, alias, version FROM mlflow_model_aliases ORDER BY alias");
+            byNames(
+                c,
+                "SELECT name, alias, version FROM mlflow_model_aliases WHERE name IN %s ORDER BY alias",
+                byName.keySet());
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         RegisteredModel m = byName.get(rs.getString(1));
@@ -485,6 +579,22 @@ final class MlflowStore {
       }
     }
     return out;
+  }
+
+  /** {@code sql} with its one {@code %s} made an IN list of {@code names}, bound. */
+  private static PreparedStatement byNames(Connection c, String sql, Set<String> names)
+      throws SQLException {
+    PreparedStatement ps = c.prepareStatement(String.format(sql, markers(names.size())));
+    try {
+      int i = 1;
+      for (String n : names) {
+        ps.setString(i++, n);
+      }
+      return ps;
+    } catch (SQLException e) {
+      ps.close();
+      throw e;
+    }
   }
 
   void createRegisteredModel(
@@ -596,6 +706,12 @@ final class MlflowStore {
 
   private static List<ModelVersion> modelVersions(Connection c, String name, Integer version)
       throws SQLException {
+    return modelVersions(c, name, version, false, 0, 0);
+  }
+
+  private static List<ModelVersion> modelVersions(
+      Connection c, String name, Integer version, boolean newestFirst, long offset, int limit)
+      throws SQLException {
     List<ModelVersion> out = new ArrayList<>();
     StringBuilder sql =
         new StringBuilder(
@@ -607,15 +723,17 @@ final class MlflowStore {
     if (version != null) {
       sql.append(" AND version = ?");
     }
-    sql.append(" ORDER BY name, version");
+    sql.append(newestFirst ? " ORDER BY name, version DESC" : " ORDER BY name, version");
+    sql.append(paged(limit));
     try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
       int i = 1;
       if (name != null) {
         ps.setString(i++, name);
       }
       if (version != null) {
-        ps.setInt(i, version);
+        ps.setInt(i++, version);
       }
+      bindPage(ps, i, offset, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(
@@ -635,11 +753,21 @@ final class MlflowStore {
         }
       }
     }
+    if (out.isEmpty()) {
+      return out;
+    }
     Map<String, ModelVersion> byKey = new LinkedHashMap<>();
-    out.forEach(v -> byKey.put(v.name() + "\u0000" + v.version(), v));
+    Set<String> names = new LinkedHashSet<>();
+    out.forEach(
+        v -> {
+          byKey.put(v.name() + "\u0000" + v.version(), v);
+          names.add(v.name());
+        });
     try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT name, version, tag_key, tag_value FROM mlflow_model_version_tags ORDER BY tag_key");
+            byNames(
+                c,
+                "SELECT name, version, tag_key, tag_value FROM mlflow_model_version_tags WHERE name IN %s ORDER BY tag_key",
+                names);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         ModelVersion v = byKey.get(rs.getString(1) + "\u0000" + rs.getInt(2));
@@ -649,8 +777,10 @@ final class MlflowStore {
       }
     }
     try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT name, version, alias FROM mlflow_model_aliases ORDER BY alias");
+            byNames(
+                c,
+                "SELECT name, version, alias FROM mlflow_model_aliases WHERE name IN %s ORDER BY alias",
+                names);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         ModelVersion v = byKey.get(rs.getString(1) + "\u0000" + rs.getInt(2));

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -233,16 +234,14 @@ public final class RegistryRoutes {
     routes.answer(
         ctx,
         () -> {
-          List<MlflowStore.RegisteredModel> found = new ArrayList<>();
-          for (MlflowStore.RegisteredModel m : store.registeredModels()) {
-            if (clauses.stream()
-                .allMatch(
-                    c ->
-                        Filters.matches(
-                            c, c.type().equals(Filters.TAG) ? m.tags().get(c.key()) : m.name()))) {
-              found.add(m);
-            }
-          }
+          Predicate<MlflowStore.RegisteredModel> wanted =
+              m ->
+                  clauses.stream()
+                      .allMatch(
+                          c ->
+                              Filters.matches(
+                                  c,
+                                  c.type().equals(Filters.TAG) ? m.tags().get(c.key()) : m.name()));
           Function<MlflowStore.RegisteredModel, Function<String, Object>> attr =
               m ->
                   key ->
@@ -251,11 +250,16 @@ public final class RegistryRoutes {
                         case "last_updated_timestamp" -> (double) m.updated();
                         default -> (double) m.created();
                       };
-          found.sort(sorter(orders, attr, Comparator.comparing(MlflowStore.RegisteredModel::name)));
-          JsonArray out = new JsonArray();
-          found.stream().skip(offset).limit(max).forEach(m -> out.add(modelJson(m)));
-          return MlflowRoutes.page(
-              new JsonObject().put("registered_models", out), offset, max, found.size());
+          // The store scans by name, the default order: then the scan stops once the page is full.
+          PageCollector<MlflowStore.RegisteredModel> page =
+              new PageCollector<>(
+                  wanted,
+                  sorter(orders, attr, Comparator.comparing(MlflowStore.RegisteredModel::name)),
+                  orders.isEmpty(),
+                  offset,
+                  max);
+          store.scanRegisteredModels(page);
+          return page.answer("registered_models", this::modelJson);
         });
   }
 
@@ -593,7 +597,6 @@ public final class RegistryRoutes {
     routes.answer(
         ctx,
         () -> {
-          List<MlflowStore.ModelVersion> found = new ArrayList<>();
           Function<MlflowStore.ModelVersion, Function<String, Object>> attr =
               v ->
                   key ->
@@ -605,29 +608,33 @@ public final class RegistryRoutes {
                         case "last_updated_timestamp" -> (double) v.updated();
                         default -> (double) v.created();
                       };
-          for (MlflowStore.ModelVersion v : store.modelVersions(null)) {
-            if (clauses.stream()
-                .allMatch(
-                    c ->
-                        Filters.matches(
-                            c,
-                            c.type().equals(Filters.TAG)
-                                ? v.tags().get(c.key())
-                                : attr.apply(v).apply(c.key())))) {
-              found.add(v);
-            }
-          }
-          found.sort(
-              sorter(
-                  orders,
-                  attr,
-                  Comparator.comparing(MlflowStore.ModelVersion::name)
-                      .thenComparing(
-                          Comparator.comparingInt(MlflowStore.ModelVersion::version).reversed())));
-          JsonArray out = new JsonArray();
-          found.stream().skip(offset).limit(max).forEach(v -> out.add(versionJson(v)));
-          return MlflowRoutes.page(
-              new JsonObject().put("model_versions", out), offset, max, found.size());
+          Predicate<MlflowStore.ModelVersion> wanted =
+              v ->
+                  clauses.stream()
+                      .allMatch(
+                          c ->
+                              Filters.matches(
+                                  c,
+                                  c.type().equals(Filters.TAG)
+                                      ? v.tags().get(c.key())
+                                      : attr.apply(v).apply(c.key())));
+          // The store scans by name and newest version first, the default order: then the scan
+          // stops once the page is full.
+          PageCollector<MlflowStore.ModelVersion> page =
+              new PageCollector<>(
+                  wanted,
+                  sorter(
+                      orders,
+                      attr,
+                      Comparator.comparing(MlflowStore.ModelVersion::name)
+                          .thenComparing(
+                              Comparator.comparingInt(MlflowStore.ModelVersion::version)
+                                  .reversed())),
+                  orders.isEmpty(),
+                  offset,
+                  max);
+          store.scanModelVersions(page);
+          return page.answer("model_versions", RegistryRoutes::versionJson);
         });
   }
 }

@@ -91,11 +91,22 @@ public final class H2SecurityStore implements SecurityStore {
   }
 
   @Override
-  public List<TokenInfo> listTokens() {
+  public List<TokenInfo> listTokens(long offset, int limit) {
+    if (offset < 0 || limit < 1) {
+      throw new IllegalArgumentException(
+          "token page: offset must be at least 0 and limit at least 1, were "
+              + offset
+              + " and "
+              + limit);
+    }
     return with(
         c -> {
           try (PreparedStatement ps =
-              c.prepareStatement(SELECT_TOKEN + " ORDER BY created_at, name")) {
+              c.prepareStatement(
+                  SELECT_TOKEN
+                      + " ORDER BY created_at, name OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+            ps.setLong(1, offset);
+            ps.setInt(2, limit);
             return tokens(ps);
           }
         });

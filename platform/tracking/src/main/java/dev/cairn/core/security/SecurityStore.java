@@ -1,6 +1,7 @@
 package dev.cairn.core.security;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,7 +29,26 @@ public interface SecurityStore {
   /** Creates a token; fails with IllegalArgumentException when the name is taken or not allowed. */
   IssuedToken createToken(String name, Scope scope, Instant expiresAt);
 
-  List<TokenInfo> listTokens();
+  /** How many tokens {@link #listTokens()} reads from the database at a time. */
+  int TOKEN_PAGE = 1000;
+
+  /**
+   * Tokens by creation time, then name: at most {@code limit} (at least 1) after the first {@code
+   * offset}.
+   */
+  List<TokenInfo> listTokens(long offset, int limit);
+
+  /** Every token, by creation time, then name, read {@link #TOKEN_PAGE} at a time. */
+  default List<TokenInfo> listTokens() {
+    List<TokenInfo> all = new ArrayList<>();
+    for (long offset = 0; ; offset += TOKEN_PAGE) {
+      List<TokenInfo> page = listTokens(offset, TOKEN_PAGE);
+      all.addAll(page);
+      if (page.size() < TOKEN_PAGE) {
+        return all;
+      }
+    }
+  }
 
   /** Revokes the named token; empty when there is no such token. */
   Optional<TokenInfo> revokeToken(String name);
