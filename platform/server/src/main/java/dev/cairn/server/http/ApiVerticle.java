@@ -90,6 +90,19 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // building the router loads a few hundred classes (routes, Vert.x Web, Jackson): seconds on a
+    // loaded machine, so on a worker; the server is then created and bound on this verticle's
+    // event loop
+    return vertx
+        .executeBlocking(this::router, false)
+        .compose(
+            router -> {
+              server = ServerGuards.createServer(vertx, limits, router);
+              return server.listen(port, host).onSuccess(s -> requeueAbandoned());
+            });
+  }
+
+  private Router router() {
     ServerGuards.restrictSpecPaths(platform, limits);
     safe = new SafeMessages(platform.options());
     uploads = new UploadBudget(limits.maxUploadBytesInFlight());
@@ -165,28 +178,26 @@ public final class ApiVerticle extends VerticleBase {
       LOG.error(
           "routes without an access rule (they answer 404; add them to AccessRules): {}", unruled);
     }
-    server = ServerGuards.createServer(vertx, limits, router);
-    return server
-        .listen(port, host)
+    return router;
+  }
+
+  private void requeueAbandoned() {
+    vertx
+        .executeBlocking(() -> platform.runs().requeueAbandoned(platform.store()), false)
         .onSuccess(
-            s ->
-                vertx
-                    .executeBlocking(
-                        () -> platform.runs().requeueAbandoned(platform.store()), false)
-                    .onSuccess(
-                        ids -> {
-                          if (!ids.isEmpty()) {
-                            LOG.info(
-                                "{} run(s) queued when an earlier server stopped are queued again: {}",
-                                ids.size(),
-                                ids);
-                          }
-                        })
-                    .onFailure(
-                        t ->
-                            LOG.warn(
-                                "could not queue again the runs an earlier server left queued: {}",
-                                t.getMessage())));
+            ids -> {
+              if (!ids.isEmpty()) {
+                LOG.info(
+                    "{} run(s) queued when an earlier server stopped are queued again: {}",
+                    ids.size(),
+                    ids);
+              }
+            })
+        .onFailure(
+            t ->
+                LOG.warn(
+                    "could not queue again the runs an earlier server left queued: {}",
+                    t.getMessage()));
   }
 
   /** The port actually bound (useful with port 0). */
