@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,11 @@ public final class DashboardRoutes {
 
   private static final Map<Platform, RunIndex> INDEXES = new WeakHashMap<>();
   private final RunIndex index;
+
+  /** How long the runs a flush names wait before the index reads them again. */
+  static final long EAGER_UPDATE_MILLIS = 1000;
+
+  private final AtomicBoolean updateScheduled = new AtomicBoolean();
 
   private DashboardRoutes(Vertx vertx, Platform platform) {
     this.vertx = vertx;
@@ -86,13 +92,22 @@ public final class DashboardRoutes {
               JsonArray ids = msg.body().getJsonArray("runIds");
               if (ids != null) {
                 index.touched(ids.stream().map(String::valueOf).toList());
-                // read those runs again now, so that the next query finds them done
-                vertx.executeBlocking(
-                    () -> {
-                      index.update();
-                      return null;
-                    },
-                    false);
+                // read those runs again soon, so that the next query finds them done: at most once
+                // a second, however often the writer flushes (a run's summary reads every chunk
+                // header of the run, so one read per flush made ingest slower as runs grew); a
+                // query in between reads what it needs itself (RunIndex.refresh)
+                if (updateScheduled.compareAndSet(false, true)) {
+                  vertx.setTimer(
+                      EAGER_UPDATE_MILLIS,
+                      t ->
+                          vertx.executeBlocking(
+                              () -> {
+                                updateScheduled.set(false);
+                                index.update();
+                                return null;
+                              },
+                              false));
+                }
               }
             });
     // changes the store cannot tell of (another process on a shared database): a full listing

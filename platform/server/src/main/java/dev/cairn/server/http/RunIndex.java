@@ -211,9 +211,9 @@ final class RunIndex {
         Map<String, Entry> loaded = new ConcurrentHashMap<>();
         if (!stale.isEmpty()) {
           Map<String, RunNotes> notes = media.notes(stale.stream().map(RunRecord::id).toList());
-          stale.parallelStream()
-              .forEach(
-                  r -> loaded.put(r.id(), load(r, notes.getOrDefault(r.id(), RunNotes.EMPTY))));
+          // on this worker, one after another: no JDBC on the common fork-join pool
+          stale.forEach(
+              r -> loaded.put(r.id(), load(r, notes.getOrDefault(r.id(), RunNotes.EMPTY))));
         }
         synchronized (this) {
           Set<String> newer = changedDuringList;
