@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class ClientIngestSustainedBench {
 
   public static void main(String[] args) throws Exception {
     boolean search = args.length > 0 && args[0].equals("search");
-    String[] a = search ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
+    String[] a = search ? Arrays.copyOfRange(args, 1, args.length) : args;
     long rate = 1_000_000;
     int seconds;
     int tags;

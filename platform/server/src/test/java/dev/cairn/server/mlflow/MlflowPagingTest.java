@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -203,7 +204,7 @@ class MlflowPagingTest {
 
   static List<String> reversed(List<String> list) {
     List<String> out = new ArrayList<>(list);
-    java.util.Collections.reverse(out);
+    Collections.reverse(out);
     return out;
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.core.tracking.H2TrackingStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +37,7 @@ class SecurityStorePagingTest {
       assertThat(paged).containsExactlyInAnyOrderElementsOf(created);
       assertThat(all)
           .isSortedAccordingTo(
-              java.util.Comparator.comparing(TokenInfo::createdAt).thenComparing(TokenInfo::name));
+              Comparator.comparing(TokenInfo::createdAt).thenComparing(TokenInfo::name));
       assertThat(all.stream().filter(t -> t.revokedAt() != null).map(TokenInfo::name))
           .containsExactly("t2");
       assertThatThrownBy(() -> store.listTokens(0, 0))
