@@ -303,20 +303,33 @@ final class MlflowStore {
   }
 
   void renameExperiment(Experiment e, String newName) {
-    tx(
-        c -> {
-          if (!experiments(c, "e.name = ? AND e.id <> " + e.id(), newName).isEmpty()) {
-            throw MlflowException.exists("Experiment '" + newName + "' already exists.");
-          }
-          try (PreparedStatement ps =
-              c.prepareStatement("UPDATE experiments SET name = ? WHERE id = ?")) {
-            ps.setString(1, newName);
-            ps.setLong(2, e.id());
-            ps.executeUpdate();
-          }
-          upsertMeta(c, e.id(), e.stage(), e.artifactLocation(), System.currentTimeMillis());
-          return null;
-        });
+    List<String> runs =
+        tx(
+            c -> {
+              if (!experiments(c, "e.name = ? AND e.id <> " + e.id(), newName).isEmpty()) {
+                throw MlflowException.exists("Experiment '" + newName + "' already exists.");
+              }
+              try (PreparedStatement ps =
+                  c.prepareStatement("UPDATE experiments SET name = ? WHERE id = ?")) {
+                ps.setString(1, newName);
+                ps.setLong(2, e.id());
+                ps.executeUpdate();
+              }
+              upsertMeta(c, e.id(), e.stage(), e.artifactLocation(), System.currentTimeMillis());
+              List<String> ids = new ArrayList<>();
+              try (PreparedStatement ps =
+                  c.prepareStatement("SELECT id FROM runs WHERE experiment_id = ?")) {
+                ps.setLong(1, e.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    ids.add(rs.getString(1));
+                  }
+                }
+              }
+              return ids;
+            });
+    // the runs now show under the new name
+    runs.forEach(db::runChanged);
   }
 
   void setExperimentTag(long id, String key, String value) {
@@ -403,7 +416,9 @@ final class MlflowStore {
   }
 
   void renameRun(String runId, String name) {
-    tx(c -> update(c, "UPDATE runs SET name = ? WHERE id = ?", name, runId));
+    if (tx(c -> update(c, "UPDATE runs SET name = ? WHERE id = ?", name, runId)) > 0) {
+      db.runChanged(runId);
+    }
   }
 
   Map<String, String> runTags(String runId) {

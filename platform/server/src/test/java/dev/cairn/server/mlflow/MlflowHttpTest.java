@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -505,6 +506,9 @@ class MlflowHttpTest {
                 .status())
         .isEqualTo(200);
     assertThat(runIds(post("runs/search", search))).hasSize(5);
+    // renames reach the store's run-change listeners (the dashboard's run list) at once
+    List<String> heard = new CopyOnWriteArrayList<>();
+    platform.store().onRunChanged(heard::add);
     assertThat(
             post(
                     "experiments/update",
@@ -512,6 +516,15 @@ class MlflowHttpTest {
                 .status())
         .isEqualTo(200);
     assertThat(platform.store().getRun(id).orElseThrow().experiment()).isEqualTo("renamed");
+    assertThat(heard).contains(id);
+    heard.clear();
+    assertThat(
+            post("runs/update", new JsonObject().put("run_id", id).put("run_name", "first-name"))
+                .json()
+                .getJsonObject("run_info")
+                .getString("run_name"))
+        .isEqualTo("first-name");
+    assertThat(heard).contains(id);
 
     // update-run: a name and an end status; Cairn keeps the first end
     JsonObject info =

@@ -260,32 +260,55 @@ public final class H2SweepStore implements SweepStore {
 
   @Override
   public boolean requeueRun(String runId) {
-    return write(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE runs SET status = 'QUEUED', started_at = NULL,"
-                      + " ended_at = NULL, message = NULL WHERE id = ? AND status <> 'FINISHED'")) {
-            ps.setString(1, runId);
-            return ps.executeUpdate() > 0;
-          }
-        });
+    boolean requeued =
+        write(
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "UPDATE runs SET status = 'QUEUED', started_at = NULL,"
+                          + " ended_at = NULL, message = NULL WHERE id = ? AND status <> 'FINISHED'")) {
+                ps.setString(1, runId);
+                return ps.executeUpdate() > 0;
+              }
+            });
+    if (requeued) {
+      db.runChanged(runId);
+    }
+    return requeued;
   }
 
   @Override
   public int deleteOrphanRuns(String sweepId) {
-    return write(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "DELETE FROM runs WHERE status IN ('QUEUED', 'FAILED')"
-                      + " AND started_at IS NULL AND id IN (SELECT p.run_id FROM params p WHERE p.param_key = 'sweep.id'"
-                      + " AND p.param_value = ?) AND id NOT IN (SELECT t.run_id FROM sweep_trials t WHERE t.sweep_id = ?)")) {
-            ps.setString(1, sweepId);
-            ps.setString(2, sweepId);
-            return ps.executeUpdate();
-          }
-        });
+    List<String> deleted =
+        write(
+            c -> {
+              List<String> ids = new ArrayList<>();
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT id FROM runs WHERE status IN ('QUEUED', 'FAILED')"
+                          + " AND started_at IS NULL AND id IN (SELECT p.run_id FROM params p WHERE p.param_key = 'sweep.id'"
+                          + " AND p.param_value = ?) AND id NOT IN (SELECT t.run_id FROM sweep_trials t WHERE t.sweep_id = ?)")) {
+                ps.setString(1, sweepId);
+                ps.setString(2, sweepId);
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    ids.add(rs.getString(1));
+                  }
+                }
+              }
+              try (PreparedStatement ps = c.prepareStatement("DELETE FROM runs WHERE id = ?")) {
+                for (String id : ids) {
+                  ps.setString(1, id);
+                  ps.addBatch();
+                }
+                if (!ids.isEmpty()) {
+                  ps.executeBatch();
+                }
+              }
+              return ids;
+            });
+    deleted.forEach(db::runChanged);
+    return deleted.size();
   }
 
   private static SweepRecord sweep(ResultSet rs) throws SQLException {

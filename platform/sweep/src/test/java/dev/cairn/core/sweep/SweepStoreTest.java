@@ -9,6 +9,7 @@ import dev.cairn.core.tracking.RunStatus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,11 +105,17 @@ class SweepStoreTest {
     store.saveTrial(pruned);
     assertThat(store.allTrials(sweep.id())).containsExactly(pruned);
 
+    // the tracking store's run-change listeners (the dashboard's run list) hear of sweep writes
+    List<String> changed = new CopyOnWriteArrayList<>();
+    tracking.onRunChanged(changed::add);
     assertThat(store.requeueRun(run.id())).isTrue();
     assertThat(tracking.getRun(run.id()).orElseThrow().status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(changed).containsExactly(run.id());
     tracking.markRunning(run.id(), "cpu()");
     tracking.markEnded(run.id(), RunStatus.FINISHED, null);
+    changed.clear();
     assertThat(store.requeueRun(run.id())).as("a finished run stays finished").isFalse();
+    assertThat(changed).as("nothing changed, nobody told").isEmpty();
 
     store.updateLimits(sweep.id(), 9, 2);
     store.end(sweep.id(), SweepStatus.FINISHED, "done");
@@ -126,7 +133,9 @@ class SweepStoreTest {
     var other =
         tracking.createRun(
             new NewRun("e", "x", "", "", 1, "cpu", Map.of(), Map.of("sweep.id", "another")));
+    changed.clear();
     assertThat(store.deleteOrphanRuns(sweep.id())).isEqualTo(1);
+    assertThat(changed).containsExactly(orphan.id());
     assertThat(tracking.getRun(orphan.id())).isEmpty();
     assertThat(tracking.getRun(other.id())).isPresent();
     assertThat(tracking.getRun(run.id())).isPresent();

@@ -213,6 +213,11 @@ public final class H2TrackingStore implements TrackingStore {
           return onWriter(work, false);
         }
 
+        @Override
+        public void runChanged(String runId) {
+          changed(Objects.requireNonNull(runId, "runId"));
+        }
+
         private <T> T onWriter(Work<T> work, boolean durable) throws SQLException {
           synchronized (writeLock) {
             ensureOpen();

@@ -34,4 +34,12 @@ public interface TrackingDatabase {
    * frequent writes nobody is answered about (the trainer's media every 250 ms).
    */
   <T> T writeLazily(Work<T> work) throws SQLException;
+
+  /**
+   * Tells the tracking store's run-change listeners ({@link TrackingStore#onRunChanged}) that a
+   * committed write of this database changed or deleted the row of run {@code runId} (its status,
+   * name or existence), as the tracking store's own writes do: the dashboard's run list then shows
+   * it at once instead of at its next full listing. Call it after the write returned.
+   */
+  void runChanged(String runId);
 }
