@@ -719,6 +719,14 @@ final class MlflowStore {
     return read(c -> modelVersions(c, name, version).stream().findFirst());
   }
 
+  /**
+   * The newest version of model {@code name} in each stage that has one (at most one per stage),
+   * read without the model's other versions.
+   */
+  List<ModelVersion> latestVersions(String name) {
+    return read(c -> modelVersions(c, name, null, false, 0, 0, true));
+  }
+
   private static List<ModelVersion> modelVersions(Connection c, String name, Integer version)
       throws SQLException {
     return modelVersions(c, name, version, false, 0, 0);
@@ -726,6 +734,18 @@ final class MlflowStore {
 
   private static List<ModelVersion> modelVersions(
       Connection c, String name, Integer version, boolean newestFirst, long offset, int limit)
+      throws SQLException {
+    return modelVersions(c, name, version, newestFirst, offset, limit, false);
+  }
+
+  private static List<ModelVersion> modelVersions(
+      Connection c,
+      String name,
+      Integer version,
+      boolean newestFirst,
+      long offset,
+      int limit,
+      boolean latestPerStage)
       throws SQLException {
     List<ModelVersion> out = new ArrayList<>();
     StringBuilder sql =
@@ -738,6 +758,11 @@ final class MlflowStore {
     if (version != null) {
       sql.append(" AND version = ?");
     }
+    if (latestPerStage) {
+      sql.append(
+          " AND version IN (SELECT MAX(version) FROM mlflow_model_versions WHERE name = ?"
+              + " GROUP BY current_stage)");
+    }
     sql.append(newestFirst ? " ORDER BY name, version DESC" : " ORDER BY name, version");
     sql.append(paged(limit));
     try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -747,6 +772,9 @@ final class MlflowStore {
       }
       if (version != null) {
         ps.setInt(i++, version);
+      }
+      if (latestPerStage) {
+        ps.setString(i++, name);
       }
       bindPage(ps, i, offset, limit);
       try (ResultSet rs = ps.executeQuery()) {

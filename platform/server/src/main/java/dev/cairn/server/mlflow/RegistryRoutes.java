@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,14 +94,7 @@ public final class RegistryRoutes {
   }
 
   private JsonObject modelJson(MlflowStore.RegisteredModel m) {
-    List<MlflowStore.ModelVersion> versions = store.modelVersions(m.name());
-    JsonArray latest = new JsonArray();
-    for (String stage : STAGES) {
-      versions.stream()
-          .filter(v -> v.stage().equals(stage))
-          .max(Comparator.comparingInt(MlflowStore.ModelVersion::version))
-          .ifPresent(v -> latest.add(versionJson(v)));
-    }
+    JsonArray latest = latestJson(m.name(), STAGES);
     JsonArray aliases = new JsonArray();
     m.aliases()
         .forEach(
@@ -295,16 +289,25 @@ public final class RegistryRoutes {
         ctx,
         () -> {
           model(name);
-          List<MlflowStore.ModelVersion> versions = store.modelVersions(name);
-          JsonArray out = new JsonArray();
-          for (String stage : stages.isEmpty() ? STAGES : stages) {
-            versions.stream()
-                .filter(v -> v.stage().equals(stage))
-                .max(Comparator.comparingInt(MlflowStore.ModelVersion::version))
-                .ifPresent(v -> out.add(versionJson(v)));
-          }
-          return new JsonObject().put("model_versions", out);
+          return new JsonObject()
+              .put("model_versions", latestJson(name, stages.isEmpty() ? STAGES : stages));
         });
+  }
+
+  /** The newest version of the model in each of {@code stages} that has one, in that order. */
+  private JsonArray latestJson(String name, List<String> stages) {
+    Map<String, MlflowStore.ModelVersion> byStage = new HashMap<>();
+    for (MlflowStore.ModelVersion v : store.latestVersions(name)) {
+      byStage.put(v.stage(), v);
+    }
+    JsonArray out = new JsonArray();
+    for (String stage : stages) {
+      MlflowStore.ModelVersion v = byStage.get(stage);
+      if (v != null) {
+        out.add(versionJson(v));
+      }
+    }
+    return out;
   }
 
   // ---- aliases

@@ -704,6 +704,31 @@ class MlflowHttpTest {
             .getJsonArray("model_versions");
     assertThat(latest).hasSize(1);
     assertThat(latest.getJsonObject(0).getString("version")).isEqualTo("2");
+    // a third version, in stage None: the newest per stage, in MLflow's stage order
+    assertThat(
+            post(
+                    "model-versions/create",
+                    new JsonObject()
+                        .put("name", "m2")
+                        .put("source", "runs:/" + run + "/model")
+                        .put("run_id", run))
+                .status())
+        .isEqualTo(200);
+    JsonArray perStage =
+        post("registered-models/get-latest-versions", new JsonObject().put("name", "m2"))
+            .json()
+            .getJsonArray("model_versions");
+    assertThat(perStage.stream().map(v -> ((JsonObject) v).getString("version")).toList())
+        .containsExactly("3", "2");
+    assertThat(
+            get("registered-models/get?name=m2")
+                .json()
+                .getJsonObject("registered_model")
+                .getJsonArray("latest_versions")
+                .stream()
+                .map(v -> ((JsonObject) v).getString("current_stage"))
+                .toList())
+        .containsExactly("None", "Production");
     assertThat(
             get("registered-models/search?filter=" + q("name LIKE 'm%'"))
                 .json()
@@ -729,7 +754,7 @@ class MlflowHttpTest {
             get("model-versions/search?filter=" + q("name = 'm2'"))
                 .json()
                 .getJsonArray("model_versions"))
-        .hasSize(1);
+        .hasSize(2);
     assertThat(
             send("DELETE", "registered-models/delete", new JsonObject().put("name", "m2")).status())
         .isEqualTo(200);
