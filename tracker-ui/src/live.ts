@@ -1,6 +1,7 @@
 import { request } from './api';
 import { app } from './app';
 import { auth } from './auth';
+import { pageLeaseLocks } from './leaseLocks';
 import { shareLive, shareName, type Channel, type LiveSink, type Locks, type OpenStream } from './liveShare';
 import { SseParser } from './sse';
 
@@ -16,18 +17,21 @@ import { SseParser } from './sse';
  * therefore share one stream (liveShare.ts): the tab holding the Web Lock `cairn-live:...` reads
  * it and relays its events over a BroadcastChannel; the next tab in the lock's queue takes over
  * when it goes. Without `navigator.locks` (a page over plain HTTP from another host is not a
- * secure context) or BroadcastChannel, each tab opens its own stream as before.
+ * secure context) a lease in localStorage elects the leader instead (leaseLocks.ts); without
+ * BroadcastChannel or localStorage each tab opens its own stream as before.
  * A tab leaves (closes its stream or its place in the queue) while it is hidden from history
  * (`pagehide`: navigated away, or kept in the back/forward cache) and comes back when shown.
  * Returns a function that closes the stream for good.
  */
 export function startLive(dot: HTMLElement): () => void {
   const sink = pageSink(dot);
-  const locks = (navigator as Navigator & { locks?: Locks }).locks;
-  const shared = locks && typeof BroadcastChannel !== 'undefined';
-  dot.dataset.shared = shared ? 'yes' : 'no';
+  const webLocks = (navigator as Navigator & { locks?: Locks }).locks;
+  const channels = typeof BroadcastChannel !== 'undefined';
+  // without Web Locks (not a secure context), a lease in localStorage elects the leader
+  const locks = channels ? (webLocks ?? pageLeaseLocks()) : null;
+  dot.dataset.shared = !locks ? 'no' : webLocks ? 'yes' : 'lease';
   const begin = (): (() => void) => {
-    if (!shared) return openStream(sink, () => {});
+    if (!locks) return openStream(sink, () => {});
     const s = shareLive({
       name: shareName(auth.me),
       locks,

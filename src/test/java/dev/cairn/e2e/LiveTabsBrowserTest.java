@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,8 @@ import org.openqa.selenium.WindowType;
  * table would wait for a stream to close. The tabs share one stream (a Web Lock leader relays it
  * over a BroadcastChannel): every tab's runs table loads, the server counts one stream (two with
  * this test's probe), a run logged through the tracking API appears live in a follower tab, and
- * after the leader tab closes another tab takes over and a new run still appears live.
+ * after the leader tab closes another tab takes over and a new run still appears live. Once with
+ * Web Locks, once without (a lease in localStorage).
  */
 class LiveTabsBrowserTest {
   private static final int TABS = 8;
@@ -98,6 +100,28 @@ class LiveTabsBrowserTest {
 
   @Test
   void eightTabsShareOneLiveStreamAndAnotherTabTakesOverWhenTheLeaderCloses() throws Exception {
+    eightTabs(true);
+  }
+
+  /**
+   * The same in a browser without Web Locks, as over plain HTTP from another host (not a secure
+   * context): each tab's page loses {@code navigator.locks} before its scripts run, and a lease in
+   * localStorage elects the leader instead.
+   */
+  @Test
+  void withoutWebLocksALeaseInLocalStorageElectsTheLeader() throws Exception {
+    eightTabs(false);
+  }
+
+  private void withoutWebLocks(boolean webLocks) {
+    if (!webLocks) {
+      browser.driver.executeCdpCommand(
+          "Page.addScriptToEvaluateOnNewDocument",
+          Map.of("source", "delete Navigator.prototype.locks;"));
+    }
+  }
+
+  private void eightTabs(boolean webLocks) throws Exception {
     assumeTrue(
         DashboardBrowser.available(),
         "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
@@ -112,6 +136,7 @@ class LiveTabsBrowserTest {
       if (i > 0) {
         browser.driver.switchTo().newWindow(WindowType.TAB);
       }
+      withoutWebLocks(webLocks);
       browser.driver.get(server.base() + "/#/runs");
       tabs.add(browser.driver.getWindowHandle());
       int tab = i + 1;
@@ -121,7 +146,12 @@ class LiveTabsBrowserTest {
           d -> browser.js("return document.querySelector('.live.on') !== null").equals(true));
     }
 
-    assertThat(dot("shared")).as("127.0.0.1 is a secure context: tabs share").isEqualTo("yes");
+    if (webLocks) {
+      assertThat(dot("shared")).as("127.0.0.1 is a secure context: tabs share").isEqualTo("yes");
+    } else {
+      assertThat(browser.js("return navigator.locks === undefined")).isEqualTo(true);
+      assertThat(dot("shared")).as("no Web Locks: a lease elects the leader").isEqualTo("lease");
+    }
 
     // the tabs' one stream, and the probe's own
     assertThat(probeStreams()).as("live streams the server has open").isBetween(1, 2);
