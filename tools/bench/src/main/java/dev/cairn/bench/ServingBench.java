@@ -28,7 +28,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serving cost over ONNX Runtime's own session time, for an MLP 784-256-10 (random weights): per
@@ -37,12 +41,19 @@ import java.util.concurrent.TimeUnit;
  * closed-loop clients' throughput; then {@code cairn predict FILE.onnx} end to end from the
  * distribution when {@code cairn.home} names one.
  *
- * <p>The sequential figures are taken in rounds that alternate the variants (ORT, api JSON, v2
- * JSON, v2 binary; reversed every other round) and report the median of the round medians, with the
- * load average before and after: on a shared machine only ratios within one run mean much. ORT runs
- * with the server's own session options (no CPU memory arena). "HTTP floor" is {@code GET
- * /v2/health/ready} (answered on the event loop, no body, no worker): what loopback HTTP and the
- * client cost by themselves on this machine at this load.
+ * <p>Every HTTP figure is taken with two clients: the JDK's {@code HttpClient} (its selector thread
+ * and executor hand each request and response between threads) and {@link LeanHttp}, one plain
+ * keep-alive socket that writes the whole request at once and reads the response by Content-Length
+ * on the caller's thread, as Triton's perf_analyzer does with its C++ client. The lean client's
+ * figures are the server's cost; the difference is the JDK client's.
+ *
+ * <p>The sequential figures are taken in rounds that alternate the variants (ORT, then each route
+ * through either client; reversed every other round) and report the median of the round medians,
+ * with the load average before and after: on a shared machine only ratios within one run mean much.
+ * Every variant first warms up (300 calls or 1 s) so that the JIT has compiled the server's path.
+ * ORT runs with the server's own session options (no CPU memory arena) on a direct buffer. "HTTP
+ * floor" is {@code GET /v2/health/ready} (answered on the event loop, no body, no worker): what
+ * loopback HTTP and the client cost by themselves on this machine at this load.
  *
  * <p>Usage: {@code tools/bench/run serving [requests=200] [seconds=5] [clients=8] [rounds=5]}
  */
@@ -85,10 +96,14 @@ public final class ServingBench {
           rounds,
           n / rounds,
           loadAverage());
+      int port = api.actualPort();
+      LeanHttp lean = new LeanHttp("127.0.0.1", port);
+      byte[] leanFloor = lean.get("/v2/health/ready");
       System.out.printf(
           Locale.ROOT,
-          "%-6s %8s %10s %12s %12s %12s %14s %14s%n",
+          "%-6s %-6s %8s %10s %12s %12s %12s %14s %14s%n",
           "batch",
+          "client",
           "ORT",
           "HTTP floor",
           "api JSON",
@@ -99,6 +114,7 @@ public final class ServingBench {
       HttpRequest floor =
           HttpRequest.newBuilder(URI.create(base + "/v2/health/ready")).GET().build();
       List<String> inRequest = new ArrayList<>();
+      List<String> inRequestLean = new ArrayList<>();
       for (int batch : new int[] {1, 256}) {
         float[] x = new float[batch * 784];
         Random r = new Random(batch);
@@ -106,19 +122,22 @@ public final class ServingBench {
           x[i] = r.nextFloat();
         }
         long[] shape = {batch, 784};
+        // a direct buffer, as the server hands binary inputs to ONNX Runtime: a heap buffer would
+        // be copied into fresh direct memory on every call (2.4 ms at batch 256, more than the run)
+        FloatBuffer direct =
+            ByteBuffer.allocateDirect(x.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        direct.put(x).flip();
         HttpRequest apiJson =
             post(base + "/api/models/" + id + "/predict", nested(x, batch).getBytes(), null);
-        HttpRequest v2Json =
-            post(
-                base + "/v2/models/" + id + "/infer",
-                ("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\","
-                        + "\"shape\":["
-                        + batch
-                        + ",784],\"data\":"
-                        + Arrays.toString(x)
-                        + "}]}")
-                    .getBytes(),
-                null);
+        byte[] v2JsonBody =
+            ("{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\","
+                    + "\"shape\":["
+                    + batch
+                    + ",784],\"data\":"
+                    + Arrays.toString(x)
+                    + "}]}")
+                .getBytes();
+        HttpRequest v2Json = post(base + "/v2/models/" + id + "/infer", v2JsonBody, null);
         byte[] header =
             ("{\"parameters\":{\"binary_data_output\":true},\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\","
                     + "\"shape\":["
@@ -135,10 +154,14 @@ public final class ServingBench {
         }
         HttpRequest v2Binary =
             post(base + "/v2/models/" + id + "/infer", body.array(), header.length);
+        byte[] leanApi =
+            lean.post("/api/models/" + id + "/predict", nested(x, batch).getBytes(), null);
+        byte[] leanJson = lean.post("/v2/models/" + id + "/infer", v2JsonBody, null);
+        byte[] leanBinary = lean.post("/v2/models/" + id + "/infer", body.array(), header.length);
         List<Call> calls =
             List.of(
                 () -> {
-                  try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
+                  try (OnnxTensor t = OnnxTensor.createTensor(env, direct, shape);
                       OrtSession.Result res = session.run(Map.of("x", t))) {
                     res.get(0);
                   }
@@ -146,24 +169,32 @@ public final class ServingBench {
                 () -> send(http, apiJson),
                 () -> send(http, v2Json),
                 () -> send(http, v2Binary),
-                () -> send(http, floor));
+                () -> send(http, floor),
+                () -> lean.send(leanApi),
+                () -> lean.send(leanJson),
+                () -> lean.send(leanBinary),
+                () -> lean.send(leanFloor));
         double[] m = alternating(calls, rounds, Math.max(5, n / rounds));
-        double ort = m[0];
-        double a = m[1];
-        double j = m[2];
-        double b = m[3];
-        double f = m[4];
-        System.out.printf(
-            Locale.ROOT,
-            "%-6d %8.3f %10.3f %12.3f %12.3f %12.3f %14.3f %13.1fx%n",
-            batch,
-            ort,
-            f,
-            a,
-            j,
-            b,
-            b - ort,
-            b / ort);
+        for (int c = 0; c < 2; c++) {
+          double ort = m[0];
+          double a = m[1 + 4 * c];
+          double j = m[2 + 4 * c];
+          double b = m[3 + 4 * c];
+          double f = m[4 + 4 * c];
+          System.out.printf(
+              Locale.ROOT,
+              "%-6d %-6s %8.3f %10.3f %12.3f %12.3f %12.3f %14.3f %13.1fx%n",
+              batch,
+              c == 0 ? "JDK" : "lean",
+              ort,
+              f,
+              a,
+              j,
+              b,
+              b - ort,
+              b / ort);
+        }
+        inRequestLean.add(inRequest(lean, leanBinary, leanFloor, batch, n));
         inRequest.add(inRequest(http, v2Binary, floor, batch, n));
       }
       System.out.println(
@@ -171,7 +202,10 @@ public final class ServingBench {
               + " (parameters.session_ms: session.run alone), medians of "
               + n
               + " requests:");
+      System.out.println(" JDK HttpClient:");
       inRequest.forEach(System.out::println);
+      System.out.println(" lean client (one socket, the request written at once):");
+      inRequestLean.forEach(System.out::println);
       float[] one = new float[784];
       HttpRequest apiOne =
           post(base + "/api/models/" + id + "/predict", nested(one, 1).getBytes(), null);
@@ -189,6 +223,21 @@ public final class ServingBench {
           seconds,
           throughput(http, apiOne, clients, seconds),
           throughput(http, v2One, clients, seconds));
+      System.out.printf(
+          Locale.ROOT,
+          "%d closed-loop lean clients, batch 1, %d s each: api JSON %.0f requests/s, v2 binary"
+              + " %.0f requests/s%n",
+          clients,
+          seconds,
+          leanThroughput(
+              port,
+              "/api/models/" + id + "/predict",
+              nested(one, 1).getBytes(),
+              null,
+              clients,
+              seconds),
+          leanThroughput(port, "/v2/models/" + id + "/infer", b1, h1.length, clients, seconds));
+      lean.close();
       System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
     }
     String home = System.getProperty("cairn.home");
@@ -235,6 +284,46 @@ public final class ServingBench {
    */
   static String inRequest(HttpClient http, HttpRequest request, HttpRequest floor, int batch, int n)
       throws Exception {
+    return inRequest(
+        () -> send(http, floor),
+        () -> {
+          HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+          int json =
+              Integer.parseInt(
+                  r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+          return sessionMs(r.body(), json);
+        },
+        batch,
+        n);
+  }
+
+  /** As above through the lean client. */
+  static String inRequest(LeanHttp lean, byte[] request, byte[] floor, int batch, int n)
+      throws Exception {
+    return inRequest(
+        () -> lean.send(floor),
+        () -> {
+          lean.send(request);
+          return sessionMs(lean.body, lean.inferenceHeaderLength);
+        },
+        batch,
+        n);
+  }
+
+  interface Timed {
+    /** Sends the request; returns the server's parameters.session_ms. */
+    double run() throws Exception;
+  }
+
+  static double sessionMs(byte[] body, int jsonLength) {
+    return new JsonObject(new String(body, 0, jsonLength, StandardCharsets.UTF_8))
+        .getJsonObject("parameters")
+        .getDouble("session_ms");
+  }
+
+  static String inRequest(Call floor, Timed request, int batch, int n) throws Exception {
+    warmUp(floor);
+    warmUp(request::run);
     List<Double> total = new ArrayList<>();
     List<Double> session = new ArrayList<>();
     List<Double> over = new ArrayList<>();
@@ -242,17 +331,11 @@ public final class ServingBench {
     List<Double> beyond = new ArrayList<>();
     for (int i = 0; i < n + 10; i++) {
       long f0 = System.nanoTime();
-      send(http, floor);
+      floor.run();
       double f = (System.nanoTime() - f0) / 1e6;
       long t0 = System.nanoTime();
-      HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      double s = request.run();
       double ms = (System.nanoTime() - t0) / 1e6;
-      int json =
-          Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
-      double s =
-          new JsonObject(new String(r.body(), 0, json, StandardCharsets.UTF_8))
-              .getJsonObject("parameters")
-              .getDouble("session_ms");
       if (i >= 10) {
         total.add(ms);
         session.add(s);
@@ -302,9 +385,7 @@ public final class ServingBench {
     List<List<Double>> medians = new ArrayList<>();
     for (Call c : calls) {
       medians.add(new ArrayList<>());
-      for (int i = 0; i < 5; i++) {
-        c.run();
-      }
+      warmUp(c);
     }
     for (int r = 0; r < rounds; r++) {
       for (int k = 0; k < calls.size(); k++) {
@@ -319,6 +400,18 @@ public final class ServingBench {
       out[i] = m.get(m.size() / 2);
     }
     return out;
+  }
+
+  /**
+   * Runs {@code call} until the JIT has compiled the path: 300 calls or 1 s, whichever comes first
+   * (a few calls leave the server's path interpreted; at batch 1 the first hundreds of requests
+   * took 2-3x the later ones on 2 cores).
+   */
+  static void warmUp(Call call) throws Exception {
+    long end = System.nanoTime() + 1_000_000_000L;
+    for (int i = 0; i < 300 && System.nanoTime() < end; i++) {
+      call.run();
+    }
   }
 
   static double median(int n, Call call) throws Exception {
@@ -339,6 +432,43 @@ public final class ServingBench {
       throws Exception {
     OnnxBench.load(http, request, clients, 1);
     return OnnxBench.load(http, request, clients, seconds) / (double) seconds;
+  }
+
+  /** Requests per second of {@code clients} closed loops, each on its own lean connection. */
+  static double leanThroughput(
+      int port, String path, byte[] body, Integer headerLength, int clients, int seconds)
+      throws Exception {
+    double rate = 0;
+    for (int pass = 0; pass < 2; pass++) { // the first second warms up
+      int s = pass == 0 ? 1 : seconds;
+      AtomicLong ok = new AtomicLong();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(s);
+      ExecutorService pool = Executors.newFixedThreadPool(clients);
+      try {
+        List<Future<?>> loops = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+          loops.add(
+              pool.submit(
+                  () -> {
+                    try (LeanHttp lean = new LeanHttp("127.0.0.1", port)) {
+                      byte[] request = lean.post(path, body, headerLength);
+                      while (System.nanoTime() < end) {
+                        lean.send(request);
+                        ok.incrementAndGet();
+                      }
+                    }
+                    return null;
+                  }));
+        }
+        for (Future<?> f : loops) {
+          f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      rate = ok.get() / (double) s;
+    }
+    return rate;
   }
 
   static HttpRequest post(String url, byte[] body, Integer headerLength) {
