@@ -49,14 +49,17 @@ import java.util.TreeMap;
  * and counts which oneDNN implementation executed each primitive.
  *
  * <p>Usage: {@code tools/bench/run onednn-isa [isas=SSE41,AVX2,AVX512_CORE,DEFAULT] [rounds=2]
- * [epochs=3] [limit=4000] [model=lenet|mlp|cnn-bn|cifar-quick] [threads=1] [verbose=false]}
+ * [epochs=3] [limit=4000] [model=lenet|mlp|cnn-bn|cifar-quick|resnet] [threads=1] [verbose=false]}
  */
 public final class OneDnnIsaBench {
-  /** vs-pytorch's models, and CIFAR-quick, whose convolutions were wrong without a cap. */
+  /** vs-pytorch's models, CIFAR-quick and a small ResNet, which were wrong above SSE41. */
   static final List<VsPytorchBench.Case> CASES = new ArrayList<>(VsPytorchBench.CASES);
 
   static {
     CASES.add(new VsPytorchBench.Case("cifar-quick", "{plugin: cifar-quick}", "sgd", 0.05, 128));
+    CASES.add(
+        new VsPytorchBench.Case(
+            "resnet", "{plugin: resnet, blocks: [1, 1], channels: [4, 8]}", "adam", 0.01, 64));
   }
 
   public static void main(String[] args) throws Exception {
@@ -323,10 +326,11 @@ public final class OneDnnIsaBench {
   }
 
   /**
-   * {@code conv}: the forward convolutions of LeNet, CIFAR-quick and AlexNet-like first layers in
-   * this process's cap, against a plain loop in double precision; prints the largest difference per
-   * shape (run with {@code ONEDNN_VERBOSE=1} to see the implementation beside each); {@code conv
-   * "batch,in,out,size,kernel,stride,padding;..."} checks those shapes instead.
+   * {@code conv}: the forward convolutions (and their input gradients) of LeNet, CIFAR-quick and
+   * AlexNet-like first layers in this process's cap, against a plain loop in double precision;
+   * prints the largest difference per shape (run with {@code ONEDNN_VERBOSE=1} to see the
+   * implementation beside each); {@code conv "batch,in,out,size,kernel,stride,padding;..."} checks
+   * those shapes instead.
    */
   static void convolutions(String only) {
     int[][] shapes = { // batch, in channels, out channels, size, kernel, stride, padding
@@ -360,25 +364,40 @@ public final class OneDnnIsaBench {
         }
         NDArray xa = manager.create(x, new Shape(n, ic, h, h));
         NDArray wa = manager.create(w, new Shape(oc, ic, k, k));
-        NDArray ya =
-            ai.djl.nn.convolutional.Conv2d.conv2d(
-                    xa, wa, null, new Shape(st, st), new Shape(pad, pad), new Shape(1, 1), 1)
-                .singletonOrThrow();
-        float[] y = ya.toFloatArray();
+        xa.setRequiresGradient(true);
         int o = (h + 2 * pad - k) / st + 1;
+        float[] g = new float[n * oc * o * o]; // d loss / d output, for the input gradient
+        for (int i = 0; i < g.length; i++) {
+          g[i] = (float) random.nextGaussian();
+        }
+        float[] y;
+        float[] dx;
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+          NDArray ya =
+              ai.djl.nn.convolutional.Conv2d.conv2d(
+                      xa, wa, null, new Shape(st, st), new Shape(pad, pad), new Shape(1, 1), 1)
+                  .singletonOrThrow();
+          y = ya.toFloatArray();
+          gc.backward(ya.mul(manager.create(g, ya.getShape())).sum());
+          dx = xa.getGradient().toFloatArray();
+        }
+        double[] dxRef = new double[x.length];
         double worst = 0;
         for (int b = 0; b < n; b++) {
           for (int f = 0; f < oc; f++) {
             for (int i = 0; i < o; i++) {
               for (int j = 0; j < o; j++) {
                 double sum = 0;
+                double gy = g[((b * oc + f) * o + i) * o + j];
                 for (int ch = 0; ch < ic; ch++) {
                   for (int u = 0; u < k; u++) {
                     for (int v = 0; v < k; v++) {
                       int r = i * st - pad + u, q = j * st - pad + v;
                       if (r >= 0 && r < h && q >= 0 && q < h) {
-                        sum +=
-                            x[((b * ic + ch) * h + r) * h + q] * w[((f * ic + ch) * k + u) * k + v];
+                        int xi = ((b * ic + ch) * h + r) * h + q;
+                        int wi = ((f * ic + ch) * k + u) * k + v;
+                        sum += x[xi] * w[wi];
+                        dxRef[xi] += w[wi] * gy;
                       }
                     }
                   }
@@ -388,9 +407,14 @@ public final class OneDnnIsaBench {
             }
           }
         }
+        double worstDx = 0;
+        for (int i = 0; i < dx.length; i++) {
+          worstDx = Math.max(worstDx, Math.abs(dx[i] - dxRef[i]));
+        }
         System.out.printf(
             Locale.ROOT,
-            "conv mb%d ic%d oc%d %dx%d k%d s%d p%d: max |DJL - reference| %.3g%n",
+            "conv mb%d ic%d oc%d %dx%d k%d s%d p%d: max |DJL - reference| forward %.3g,"
+                + " input gradient %.3g%n",
             n,
             ic,
             oc,
@@ -399,7 +423,8 @@ public final class OneDnnIsaBench {
             k,
             st,
             pad,
-            worst);
+            worst,
+            worstDx);
       }
     }
   }
