@@ -326,11 +326,11 @@ public final class OneDnnIsaBench {
   }
 
   /**
-   * {@code conv}: the forward convolutions (and their input gradients) of LeNet, CIFAR-quick and
-   * AlexNet-like first layers in this process's cap, against a plain loop in double precision;
-   * prints the largest difference per shape (run with {@code ONEDNN_VERBOSE=1} to see the
-   * implementation beside each); {@code conv "batch,in,out,size,kernel,stride,padding;..."} checks
-   * those shapes instead.
+   * {@code conv}: the forward convolutions (and their input and weight gradients) of LeNet,
+   * CIFAR-quick and AlexNet-like first layers in this process's cap, against a plain loop in double
+   * precision; prints the largest difference per shape (run with {@code ONEDNN_VERBOSE=1} to see
+   * the implementation beside each); {@code conv "batch,in,out,size,kernel,stride,padding;..."}
+   * checks those shapes instead.
    */
   static void convolutions(String only) {
     int[][] shapes = { // batch, in channels, out channels, size, kernel, stride, padding
@@ -365,6 +365,7 @@ public final class OneDnnIsaBench {
         NDArray xa = manager.create(x, new Shape(n, ic, h, h));
         NDArray wa = manager.create(w, new Shape(oc, ic, k, k));
         xa.setRequiresGradient(true);
+        wa.setRequiresGradient(true);
         int o = (h + 2 * pad - k) / st + 1;
         float[] g = new float[n * oc * o * o]; // d loss / d output, for the input gradient
         for (int i = 0; i < g.length; i++) {
@@ -372,6 +373,7 @@ public final class OneDnnIsaBench {
         }
         float[] y;
         float[] dx;
+        float[] dw;
         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
           NDArray ya =
               ai.djl.nn.convolutional.Conv2d.conv2d(
@@ -380,8 +382,10 @@ public final class OneDnnIsaBench {
           y = ya.toFloatArray();
           gc.backward(ya.mul(manager.create(g, ya.getShape())).sum());
           dx = xa.getGradient().toFloatArray();
+          dw = wa.getGradient().toFloatArray();
         }
         double[] dxRef = new double[x.length];
+        double[] dwRef = new double[w.length];
         double worst = 0;
         for (int b = 0; b < n; b++) {
           for (int f = 0; f < oc; f++) {
@@ -398,6 +402,7 @@ public final class OneDnnIsaBench {
                         int wi = ((f * ic + ch) * k + u) * k + v;
                         sum += x[xi] * w[wi];
                         dxRef[xi] += w[wi] * gy;
+                        dwRef[wi] += x[xi] * gy;
                       }
                     }
                   }
@@ -411,10 +416,14 @@ public final class OneDnnIsaBench {
         for (int i = 0; i < dx.length; i++) {
           worstDx = Math.max(worstDx, Math.abs(dx[i] - dxRef[i]));
         }
+        double worstDw = 0;
+        for (int i = 0; i < dw.length; i++) {
+          worstDw = Math.max(worstDw, Math.abs(dw[i] - dwRef[i]));
+        }
         System.out.printf(
             Locale.ROOT,
             "conv mb%d ic%d oc%d %dx%d k%d s%d p%d: max |DJL - reference| forward %.3g,"
-                + " input gradient %.3g%n",
+                + " input gradient %.3g, weight gradient %.3g%n",
             n,
             ic,
             oc,
@@ -424,7 +433,8 @@ public final class OneDnnIsaBench {
             st,
             pad,
             worst,
-            worstDx);
+            worstDx,
+            worstDw);
       }
     }
   }
