@@ -49,8 +49,9 @@ public final class LibtorchCheck {
   }
 
   /**
-   * True on CPUs where libtorch 2.7.1's oneDNN AVX2 / AVX-512 kernels give wrong results (NaN
-   * losses, convolutions and RNNs off by whole units): AMD family 26, Zen 5.
+   * True on CPUs where libtorch 2.7.1's oneDNN AVX / AVX2 / AVX-512 kernels give wrong results
+   * (direct convolutions whose input channels are not a multiple of 8, and with AVX-512 its LSTM;
+   * NaN losses, outputs off by 0.3-6; docs/gpu.md): AMD family 26, Zen 5.
    */
   static boolean oneDnnUnsafe(String cpuinfo) {
     return cpuinfo.contains("AuthenticAMD") && ZEN5.matcher(cpuinfo).find();
