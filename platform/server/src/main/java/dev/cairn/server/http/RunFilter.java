@@ -21,6 +21,11 @@ final class RunFilter {
   private static final Pattern CLAUSE =
       Pattern.compile(
           "^(\"[^\"]+\"|'[^']+'|[A-Za-z0-9_./\\-\\[\\]:]+)\\s*(<=|>=|!=|==|=|<|>|~)\\s*(.+)$");
+
+  /** What JavaScript's Number() reads as a finite decimal; compiled once, used per run and key. */
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
   private static final Pattern AND =
       Pattern.compile("\\s+and\\s+|\\s*&&\\s*", Pattern.CASE_INSENSITIVE);
 
@@ -57,7 +62,17 @@ final class RunFilter {
         clauses.add(clause(part.trim()));
       }
     }
-    return s -> clauses.stream().allMatch(c -> c.test(s));
+    if (clauses.size() == 1) {
+      return clauses.get(0);
+    }
+    return s -> {
+      for (Predicate<Subject> c : clauses) {
+        if (!c.test(s)) {
+          return false;
+        }
+      }
+      return true;
+    };
   }
 
   private static Pattern regex(String re) {
@@ -106,7 +121,7 @@ final class RunFilter {
       return 0;
     }
     try {
-      if (t.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
+      if (DECIMAL.matcher(t).matches()) {
         return Double.parseDouble(t);
       }
       if (t.equals("Infinity") || t.equals("+Infinity")) {

@@ -38,14 +38,18 @@ import java.util.function.Predicate;
 final class RunIndex {
   static final long RELIST_MILLIS = 10_000;
 
-  /** One run's summary, with its row for the dashboard already built. */
+  /**
+   * One run's summary, with its row for the dashboard already built and encoded: a page of the runs
+   * table is written from {@code json} without encoding a row again.
+   */
   record Entry(
       RunRecord run,
       Map<String, String> params,
       Map<String, Double> metrics,
       List<String> tags,
       String notes,
-      JsonObject row)
+      JsonObject row,
+      String json)
       implements RunFilter.Subject {
     @Override
     public Object field(String key) {
@@ -266,7 +270,7 @@ final class RunIndex {
             .put("tags", new JsonArray(new ArrayList<>(tags)))
             .put("notes", n.notes());
     row.remove("provenance");
-    return new Entry(r, params, metrics, tags, n.notes(), row);
+    return new Entry(r, params, metrics, tags, n.notes(), row, row.encode());
   }
 
   /** The runs with these ids (those that exist), newest first. */
