@@ -42,6 +42,11 @@ final class RunFilter {
 
     /** name, experiment, id, status, owner and tags: what a bare regex is matched against */
     List<String> text();
+
+    /** {@link RunFilter#number(String)} of one of this run's values; a summary may know it. */
+    default double numberOf(String value) {
+      return number(value);
+    }
   }
 
   private RunFilter() {}
@@ -102,7 +107,11 @@ final class RunFilter {
       if (re != null) {
         return v != null && re.matcher(string(v)).find();
       }
-      return compare(v, op, raw, num);
+      double n =
+          v instanceof Number x
+              ? x.doubleValue()
+              : v == null ? Double.NaN : s.numberOf(v.toString());
+      return compare(v, n, op, raw, num);
     };
   }
 
@@ -145,9 +154,8 @@ final class RunFilter {
     return String.valueOf(v);
   }
 
-  private static boolean compare(Object v, String op, String raw, double num) {
-    double n =
-        v instanceof Number x ? x.doubleValue() : v == null ? Double.NaN : number(v.toString());
+  /** {@code v} (a run's value, {@code n} its number or NaN) against {@code raw} ({@code num}). */
+  private static boolean compare(Object v, double n, String op, String raw, double num) {
     boolean numeric = !raw.isEmpty() && !Double.isNaN(num) && !Double.isNaN(n);
     String s = v == null ? "null" : string(v);
     switch (op) {

@@ -49,8 +49,16 @@ final class RunIndex {
       List<String> tags,
       String notes,
       JsonObject row,
-      String json)
+      String json,
+      Map<String, Double> paramNumbers)
       implements RunFilter.Subject {
+    /** Params' values as numbers, parsed once: a filter compares 10,000 runs per keystroke. */
+    @Override
+    public double numberOf(String value) {
+      Double n = paramNumbers.get(value);
+      return n != null ? n : RunFilter.number(value);
+    }
+
     @Override
     public Object field(String key) {
       return switch (key) {
@@ -270,7 +278,11 @@ final class RunIndex {
             .put("tags", new JsonArray(new ArrayList<>(tags)))
             .put("notes", n.notes());
     row.remove("provenance");
-    return new Entry(r, params, metrics, tags, n.notes(), row, row.encode());
+    Map<String, Double> numbers = new HashMap<>();
+    params.values().stream()
+        .filter(Objects::nonNull)
+        .forEach(v -> numbers.putIfAbsent(v, RunFilter.number(v)));
+    return new Entry(r, params, metrics, tags, n.notes(), row, row.encode(), Map.copyOf(numbers));
   }
 
   /** The runs with these ids (those that exist), newest first. */
