@@ -17,6 +17,13 @@ export function pointsPerRun(runs: number): number {
   return Math.max(100, Math.min(1000, Math.floor(20000 / Math.max(1, runs))));
 }
 
+/**
+ * Above this many runs a smoothed chart draws the smoothed lines only: 200 faint raw lines under
+ * 200 smoothed ones doubled the drawing and hid each other; the legend and tooltip still show every
+ * raw value. The y axis then spans the smoothed values.
+ */
+export const RAW_LINES_MAX = 20;
+
 /** Rows the tooltip lists: the runs nearest the cursor's value; the legend scrolls. */
 const TOOLTIP_ROWS = 12;
 
@@ -246,6 +253,7 @@ class ScalarChart {
     }
     this.message(null);
     const smooth = resp.smoothing > 0;
+    const raw = !smooth || this.lines.length <= RAW_LINES_MAX;
     this.groups = app.state.chartGroup ? this.makeGroups(smooth) : [];
     let data: uPlot.AlignedData;
     if (this.groups.length) {
@@ -253,11 +261,11 @@ class ScalarChart {
       const joined = joinSeries(this.groups.map((g) => g.x), band);
       data = [joined.x, ...joined.ys.flat()] as uPlot.AlignedData;
     } else {
-      const joined = joinSeries(this.lines.map((l) => l.x), this.lines.map((l) => (smooth ? [l.values, l.smoothed] : [l.values])));
+      const joined = joinSeries(this.lines.map((l) => l.x), this.lines.map((l) => (!smooth ? [l.values] : raw ? [l.values, l.smoothed] : [l.smoothed])));
       data = [joined.x, ...joined.ys.flat()] as uPlot.AlignedData;
     }
     this.yRange = app.state.robust && !logY ? robustRange(data.slice(1).flatMap((ys) => [...(ys as (number | null)[])])) : null;
-    const structure = [app.state.x, logY, smooth, app.state.robust, app.state.chartGroup, app.state.band, document.documentElement.dataset.theme,
+    const structure = [app.state.x, logY, smooth, raw, app.state.robust, app.state.chartGroup, app.state.band, document.documentElement.dataset.theme,
       ...(this.groups.length ? this.groups.map((g) => g.key + g.color) : this.lines.map((l) => l.runId + runColor(l.runId) + (l.x.length < 3)))].join('|');
     if (this.plot && structure === this.structure) {
       const keep = this.window !== null;
@@ -267,12 +275,12 @@ class ScalarChart {
     } else {
       this.structure = structure;
       this.plot?.destroy();
-      this.plot = new uPlot(this.options(smooth, logY), data, this.plotEl);
+      this.plot = new uPlot(this.options(smooth, logY, raw), data, this.plotEl);
     }
     this.renderLegend(null);
   }
 
-  private options(smooth: boolean, logY: boolean): uPlot.Options {
+  private options(smooth: boolean, logY: boolean, raw: boolean): uPlot.Options {
     const css = getComputedStyle(document.documentElement);
     const axisColor = css.getPropertyValue('--muted').trim() || '#888';
     const gridColor = css.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.15)';
@@ -291,7 +299,7 @@ class ScalarChart {
       // a line of one or two points is no line: draw its points, or it is invisible yet stretches the axis
       const few = l.x.length < 3;
       if (smooth) {
-        series.push({ label: `${name} (raw)`, stroke: alpha(c, 0.28), width: 1, spanGaps: true, points: { show: false } });
+        if (raw) series.push({ label: `${name} (raw)`, stroke: alpha(c, 0.28), width: 1, spanGaps: true, points: { show: false } });
         series.push({ label: name, stroke: c, width: 2, spanGaps: true, points: { show: few, size: 6, fill: c } });
       } else {
         series.push({ label: name, stroke: c, width: 1.6, spanGaps: true, points: { size: few ? 6 : 4 } });

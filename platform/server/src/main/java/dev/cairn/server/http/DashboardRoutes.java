@@ -29,6 +29,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,6 +59,8 @@ public final class DashboardRoutes {
   static final long EAGER_UPDATE_MILLIS = 1000;
 
   private final AtomicBoolean updateScheduled = new AtomicBoolean();
+
+  private final ChartCache chartCache = new ChartCache();
 
   private DashboardRoutes(Vertx vertx, Platform platform) {
     this.vertx = vertx;
@@ -185,20 +188,38 @@ public final class DashboardRoutes {
         () -> {
           if (ids != null) {
             List<RunIndex.Entry> found = index.byIds(ids);
-            return new JsonObject().put("runs", rows(found)).put("nextPageToken", null);
+            JsonWriter w = rows(found);
+            return w.field("nextPageToken").nullValue().endObject().toBuffer();
           }
           RunIndex.Result r = index.query(filter, sort, offset, limit);
           int next = r.offset() + r.page().size();
-          return new JsonObject()
-              .put("runs", rows(r.page()))
-              .put("matching", r.matching())
-              .put("total", r.total())
-              .put("offset", r.offset())
-              .put("nextPageToken", next < r.matching() ? "o:" + next : null);
+          JsonWriter w = rows(r.page());
+          w.field("matching").number(r.matching());
+          w.field("total").number(r.total());
+          w.field("offset").number(r.offset());
+          w.field("nextPageToken");
+          if (next < r.matching()) {
+            w.string("o:" + next);
+          } else {
+            w.nullValue();
+          }
+          return w.endObject().toBuffer();
         });
   }
 
-  private static JsonArray rows(List<RunIndex.Entry> entries) {
+  /** An open answer object with its {@code runs} array: each row as the index encoded it. */
+  private static JsonWriter rows(List<RunIndex.Entry> entries) {
+    int size = 64;
+    for (RunIndex.Entry e : entries) {
+      size += e.json().length() + 1;
+    }
+    JsonWriter w = JsonWriter.create(size + size / 8);
+    w.startObject().field("runs").startArray();
+    entries.forEach(e -> w.encoded(e.json()));
+    return w.endArray();
+  }
+
+  private static JsonArray rowArray(List<RunIndex.Entry> entries) {
     JsonArray out = new JsonArray();
     entries.forEach(e -> out.add(e.row().copy()));
     return out;
@@ -373,18 +394,47 @@ public final class DashboardRoutes {
           w.startObject().field("tag").string(tag).field("smoothing").plain(smoothing);
           w.field("series").startArray();
           List<String> missing = new ArrayList<>();
-          // one query for all the runs, each run's series smoothed and downsampled as it is read
-          Map<String, ChartSeries> all =
-              ChartSeries.readAll(store(), ids, tag, maxPoints, smoothing, from, to);
-          for (String id : ids) {
-            ChartSeries s = all.get(id);
-            if (s == null) {
-              missing.add(id);
-              continue;
+          // ended runs' series as encoded before, under the summary they were read with
+          Map<String, RunIndex.Entry> summaries = new HashMap<>();
+          index.byIds(new HashSet<>(ids)).forEach(e -> summaries.put(e.run().id(), e));
+          Map<String, String> encoded = new HashMap<>();
+          List<String> toRead = new ArrayList<>();
+          for (String id : new LinkedHashSet<>(ids)) {
+            RunIndex.Entry summary = summaries.get(id);
+            String json =
+                summary == null
+                    ? null
+                    : chartCache.get(summary, tag, maxPoints, smoothing, from, to);
+            if (json != null) {
+              encoded.put(id, json);
+            } else {
+              toRead.add(id);
             }
-            w.startObject();
-            seriesFields(w, s, false);
-            w.endObject();
+          }
+          // one query for the other runs, each run's series smoothed and downsampled as it is read
+          Map<String, ChartSeries> all =
+              toRead.isEmpty()
+                  ? Map.of()
+                  : ChartSeries.readAll(store(), toRead, tag, maxPoints, smoothing, from, to);
+          for (String id : ids) {
+            String json = encoded.get(id);
+            if (json == null) {
+              ChartSeries s = all.get(id);
+              if (s == null) {
+                missing.add(id);
+                continue;
+              }
+              JsonWriter one = JsonWriter.create(64 + 40 * s.size());
+              one.startObject();
+              seriesFields(one, s, false);
+              json = one.endObject().toBuffer().toString();
+              encoded.put(id, json);
+              RunIndex.Entry summary = summaries.get(id);
+              if (summary != null) {
+                chartCache.put(summary, tag, maxPoints, smoothing, from, to, json);
+              }
+            }
+            w.encoded(json);
           }
           w.endArray().field("missing").startArray();
           missing.forEach(w::string);
@@ -480,7 +530,7 @@ public final class DashboardRoutes {
             () -> {
               List<RunIndex.Entry> runs = index.query(filter, sort, 0, Integer.MAX_VALUE).page();
               if (format.equals("json")) {
-                return rows(runs).toBuffer();
+                return rowArray(runs).toBuffer();
               }
               TreeSet<String> params = new TreeSet<>();
               TreeSet<String> metrics = new TreeSet<>();

@@ -21,6 +21,11 @@ final class RunFilter {
   private static final Pattern CLAUSE =
       Pattern.compile(
           "^(\"[^\"]+\"|'[^']+'|[A-Za-z0-9_./\\-\\[\\]:]+)\\s*(<=|>=|!=|==|=|<|>|~)\\s*(.+)$");
+
+  /** What JavaScript's Number() reads as a finite decimal; compiled once, used per run and key. */
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
   private static final Pattern AND =
       Pattern.compile("\\s+and\\s+|\\s*&&\\s*", Pattern.CASE_INSENSITIVE);
 
@@ -37,6 +42,11 @@ final class RunFilter {
 
     /** name, experiment, id, status, owner and tags: what a bare regex is matched against */
     List<String> text();
+
+    /** {@link RunFilter#number(String)} of one of this run's values; a summary may know it. */
+    default double numberOf(String value) {
+      return number(value);
+    }
   }
 
   private RunFilter() {}
@@ -57,7 +67,17 @@ final class RunFilter {
         clauses.add(clause(part.trim()));
       }
     }
-    return s -> clauses.stream().allMatch(c -> c.test(s));
+    if (clauses.size() == 1) {
+      return clauses.get(0);
+    }
+    return s -> {
+      for (Predicate<Subject> c : clauses) {
+        if (!c.test(s)) {
+          return false;
+        }
+      }
+      return true;
+    };
   }
 
   private static Pattern regex(String re) {
@@ -87,7 +107,11 @@ final class RunFilter {
       if (re != null) {
         return v != null && re.matcher(string(v)).find();
       }
-      return compare(v, op, raw, num);
+      double n =
+          v instanceof Number x
+              ? x.doubleValue()
+              : v == null ? Double.NaN : s.numberOf(v.toString());
+      return compare(v, n, op, raw, num);
     };
   }
 
@@ -106,7 +130,7 @@ final class RunFilter {
       return 0;
     }
     try {
-      if (t.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
+      if (DECIMAL.matcher(t).matches()) {
         return Double.parseDouble(t);
       }
       if (t.equals("Infinity") || t.equals("+Infinity")) {
@@ -130,9 +154,8 @@ final class RunFilter {
     return String.valueOf(v);
   }
 
-  private static boolean compare(Object v, String op, String raw, double num) {
-    double n =
-        v instanceof Number x ? x.doubleValue() : v == null ? Double.NaN : number(v.toString());
+  /** {@code v} (a run's value, {@code n} its number or NaN) against {@code raw} ({@code num}). */
+  private static boolean compare(Object v, double n, String op, String raw, double num) {
     boolean numeric = !raw.isEmpty() && !Double.isNaN(num) && !Double.isNaN(n);
     String s = v == null ? "null" : string(v);
     switch (op) {

@@ -183,6 +183,28 @@ public final class JsonWriter {
     return this;
   }
 
+  public JsonWriter nullValue() {
+    try {
+      gen.writeNull();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
+  /**
+   * A value already encoded by Jackson (a {@code JsonObject}'s {@code encode()}), written as it is:
+   * for answers that repeat a cached part, such as the runs table's rows.
+   */
+  public JsonWriter encoded(String json) {
+    try {
+      gen.writeRawValue(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
   /** The fields of a {@code JsonObject}'s map, written as Vert.x would, into the open object. */
   public JsonWriter fields(Map<String, Object> fields) {
     for (Map.Entry<String, Object> e : fields.entrySet()) {
