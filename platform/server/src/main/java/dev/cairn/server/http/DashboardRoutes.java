@@ -40,7 +40,6 @@ import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import org.slf4j.LoggerFactory;
 
 /**
  * The dashboard's routes (documented in docs/api.md): the runs table with params, final metrics,
@@ -70,21 +69,9 @@ public final class DashboardRoutes {
       this.index = existing != null ? existing : new RunIndex(platform.store(), platform.media());
       if (existing == null) {
         INDEXES.put(platform, index);
-        // read every run's summary once at start, on a worker: the first Runs view need not wait
-        // for it
-        vertx
-            .executeBlocking(
-                () -> {
-                  index.refresh();
-                  return null;
-                },
-                false)
-            .onFailure(
-                e ->
-                    LoggerFactory.getLogger(DashboardRoutes.class)
-                        .warn(
-                            "reading the runs' summaries for the dashboard failed: {}",
-                            e.toString()));
+        // read every run's summary once at start, on the index's thread: the first Runs view need
+        // not wait for it
+        index.inBackground(index::refresh, "reading the runs' summaries for the dashboard");
       }
     }
     vertx
@@ -119,12 +106,7 @@ public final class DashboardRoutes {
         1000,
         id -> {
           if (index.relistDue()) {
-            vertx.executeBlocking(
-                () -> {
-                  index.relist(true);
-                  return null;
-                },
-                false);
+            index.inBackground(() -> index.relist(true), "listing the runs for the dashboard");
           }
         });
   }

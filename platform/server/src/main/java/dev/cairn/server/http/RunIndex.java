@@ -23,7 +23,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.slf4j.LoggerFactory;
 
 /**
  * The summaries the runs list is filtered, sorted and paged over on the server: per run its record,
@@ -93,6 +97,26 @@ final class RunIndex {
 
   private final TrackingStore store;
   private final MediaStore media;
+
+  /**
+   * Where the full listings run (the first, which reads every run's summary and takes seconds to a
+   * minute for 10,000 runs, and the background ones): a thread of their own, one listing at a time,
+   * so that they hold none of Vert.x's worker threads the requests need and trip no blocked-thread
+   * warning. The thread ends when idle.
+   */
+  private final ThreadPoolExecutor lister =
+      new ThreadPoolExecutor(
+          0,
+          1,
+          30,
+          TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(),
+          r -> {
+            Thread t = new Thread(r, "cairn-runs-index");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
   private volatile List<String> order = List.of();
@@ -124,6 +148,21 @@ final class RunIndex {
     } else {
       dirty.add(runId);
     }
+  }
+
+  /**
+   * Runs {@code listing} (a {@link #refresh} or {@link #relist}) on the index's own thread, after
+   * any listing queued before it; a failure is logged as {@code what} failed.
+   */
+  void inBackground(Runnable listing, String what) {
+    lister.execute(
+        () -> {
+          try {
+            listing.run();
+          } catch (RuntimeException e) {
+            LoggerFactory.getLogger(RunIndex.class).warn("{} failed: {}", what, e.toString());
+          }
+        });
   }
 
   /** Whether a background listing is due (see {@link #relist(boolean)}). */
@@ -223,7 +262,7 @@ final class RunIndex {
         Map<String, Entry> loaded = new ConcurrentHashMap<>();
         if (!stale.isEmpty()) {
           Map<String, RunNotes> notes = media.notes(stale.stream().map(RunRecord::id).toList());
-          // on this worker, one after another: no JDBC on the common fork-join pool
+          // on this thread, one after another: no JDBC on the common fork-join pool
           stale.forEach(
               r -> loaded.put(r.id(), load(r, notes.getOrDefault(r.id(), RunNotes.EMPTY))));
         }
