@@ -201,8 +201,8 @@ public final class DashboardBrowserBench {
         double[] again = new double[REPEATS];
         long height = 0;
         for (int i = -1; i < REPEATS; i++) {
-          int from = Math.min((i + 1) * 200, Math.max(0, ids.size() - 200));
-          String set = String.join(",", ids.subList(from, Math.min(from + 200, ids.size())));
+          int first = Math.min((i + 1) * 200, Math.max(0, ids.size() - 200));
+          String set = String.join(",", ids.subList(first, Math.min(first + 200, ids.size())));
           double drawn = scalarsDrawn(driver, js, base, set);
           height =
               ((Number) js.executeScript("return document.querySelector('.chart').offsetHeight"))
