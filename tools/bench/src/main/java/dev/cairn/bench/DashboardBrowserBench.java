@@ -204,6 +204,7 @@ public final class DashboardBrowserBench {
         // series in the server's chart cache: both are timed, on different sets of 200 runs
         double[] scalars = new double[REPEATS];
         double[] again = new double[REPEATS];
+        double[][] scalarsSteps = new double[4][REPEATS];
         long height = 0;
         for (int i = -1; i < REPEATS; i++) {
           int first = Math.min((i + 1) * 200, Math.max(0, ids.size() - 200));
@@ -214,10 +215,29 @@ public final class DashboardBrowserBench {
                   .longValue();
           if (i >= 0) {
             scalars[i] = drawn;
+            // resource timing of that load: ms since navigation
+            List<?> t =
+                (List<?>)
+                    js.executeScript(
+                        """
+                const r = performance.getEntriesByType('resource');
+                const end = (part) => Math.max(-1, ...r.filter(e => e.name.includes(part)).map(e => e.responseEnd));
+                const charts = r.filter(e => e.name.includes('/api/dashboard/scalars?'));
+                return [end('/api/auth/me'), end('/api/dashboard/tags'),
+                        charts.length ? Math.min(...charts.map(e => e.startTime)) : -1,
+                        charts.length ? Math.max(...charts.map(e => e.responseEnd)) : -1];
+                """);
+            for (int k = 0; k < 4; k++) {
+              scalarsSteps[k][i] = ((Number) t.get(k)).doubleValue();
+            }
             again[i] = scalarsDrawn(driver, js, base, set);
           }
         }
         report("Scalars, 200 selected runs: first view, charts drawn", scalars);
+        report("  of which: /api/auth/me answered", scalarsSteps[0]);
+        report("  of which: /api/dashboard/tags answered", scalarsSteps[1]);
+        report("  of which: the first chart request sent", scalarsSteps[2]);
+        report("  of which: the last chart answer in", scalarsSteps[3]);
         report("Scalars, the same 200 runs opened again", again);
         System.out.printf(
             Locale.ROOT,
