@@ -77,8 +77,11 @@ class ServePolicyTest {
       assertThat(new JsonObject(limited.body()).getString("code")).isEqualTo("rate_limited");
       assertThat(Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow()))
           .isBetween(1, 60);
-      // reads are not limited
+      // reads are not limited, nor reads asked with POST (inference)
       assertThat(send("GET", server.base() + "/api/runs", token).statusCode()).isEqualTo(200);
+      HttpResponse<String> infer = send("POST", server.base() + "/v2/models/nosuch/infer", token);
+      assertThat(infer.statusCode()).as(infer.body()).isBetween(400, 404);
+      assertThat(infer.body()).doesNotContain("rate_limited");
     } finally {
       server.stop();
     }

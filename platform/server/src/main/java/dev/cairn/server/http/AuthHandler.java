@@ -201,8 +201,11 @@ final class AuthHandler implements Handler<RoutingContext> {
     // whole body (a 413 on Content-Length) must still drain it, or the client, blocked sending a
     // body nobody reads, never sees the answer
     ctx.addHeadersEndHandler(v -> ctx.request().resume());
+    // only what changes the store counts as a write: a read asked with POST (inference, MLflow's
+    // searches) is not held to the write limit
     if (settings.authRequired()
         && isStateChanging(ctx.request().method())
+        && rule.access().compareTo(Access.WRITE) >= 0
         && !allowWrite(ctx, who.owner())) {
       return;
     }
