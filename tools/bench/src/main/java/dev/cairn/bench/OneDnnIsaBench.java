@@ -1,19 +1,14 @@
 package dev.cairn.bench;
 
 import ai.djl.Device;
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
-import ai.djl.training.loss.Loss;
 import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecParser;
 import dev.cairn.core.training.TorchThreads;
@@ -21,8 +16,6 @@ import dev.cairn.server.CairnOptions;
 import dev.cairn.server.Platform;
 import dev.cairn.spi.DatasetContext;
 import dev.cairn.spi.DatasetSplits;
-import dev.cairn.spi.ModelContext;
-import dev.cairn.spi.OptimizerContext;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -278,48 +271,24 @@ public final class OneDnnIsaBench {
     JniUtils.setNumThreads(threads); // after the engine has loaded libtorch
     JsonArray times = new JsonArray();
     JsonArray losses = new JsonArray();
-    int n = data.train().size();
-    int batches = (n + c.batch() - 1) / c.batch();
-    try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        Model model = Model.newInstance("isa", Device.cpu(), "PyTorch")) {
-      model.setBlock(
-          spec.model()
-              .provider()
-              .build(spec.model().params(), new ModelContext(data.info(), spec.spec().seed())));
-      NDArray x =
-          manager.create(
-              data.train().features().data(), new Shape(data.train().features().shape()));
-      NDArray y = manager.create(data.train().labels().data(), new Shape(n));
-      ArrayDataset train =
-          new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(c.batch(), false).build();
-      var optimizer =
-          spec.optimizer()
-              .provider()
-              .build(spec.optimizer().params(), new OptimizerContext(batches, epochs));
-      Loss loss = spec.loss().provider().build(spec.loss().params(), data.info());
-      DefaultTrainingConfig config =
-          new DefaultTrainingConfig(loss)
-              .optOptimizer(optimizer.optimizer())
-              .optDevices(new Device[] {Device.cpu()});
-      try (Trainer trainer = model.newTrainer(config)) {
-        trainer.initialize(new Shape(c.batch(), 1, 28, 28));
-        for (int e = 0; e < epochs; e++) {
-          long start = System.nanoTime();
-          for (Batch batch : trainer.iterateDataset(train)) {
-            try (GradientCollector gc = trainer.newGradientCollector()) {
-              NDList pred = trainer.forward(batch.getData());
-              NDArray l = loss.evaluate(batch.getLabels(), pred);
-              gc.backward(l);
-              if (e == 0) {
-                float v = l.getFloat();
-                losses.add(Float.isNaN(v) ? null : (double) v);
-              }
+    try (VsPytorchBench.BareLoop loop =
+        new VsPytorchBench.BareLoop(spec, c, data, epochs, false, "isa")) {
+      for (int e = 0; e < epochs; e++) {
+        long start = System.nanoTime();
+        for (Batch batch : loop.trainer.iterateDataset(loop.train)) {
+          try (GradientCollector gc = loop.trainer.newGradientCollector()) {
+            NDList pred = loop.trainer.forward(batch.getData());
+            NDArray l = loop.loss.evaluate(batch.getLabels(), pred);
+            gc.backward(l);
+            if (e == 0) {
+              float v = l.getFloat();
+              losses.add(Float.isNaN(v) ? null : (double) v);
             }
-            trainer.step();
-            batch.close();
           }
-          times.add((System.nanoTime() - start) / 1e9);
+          loop.trainer.step();
+          batch.close();
         }
+        times.add((System.nanoTime() - start) / 1e9);
       }
     }
     return new JsonObject().put("times", times).put("losses", losses);

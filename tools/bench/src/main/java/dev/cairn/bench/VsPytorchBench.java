@@ -13,6 +13,7 @@ import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import dev.cairn.core.spec.ResolvedSpec;
 import dev.cairn.core.spec.SpecParser;
@@ -296,46 +297,85 @@ public final class VsPytorchBench {
     }
   }
 
+  /**
+   * The hand-written loop's parts: the spec's model built from the same initial parameters as
+   * PyTorch, the examples as one {@link ArrayDataset} (shuffled each epoch or in order), the loss,
+   * and a trainer initialised for the batch; {@link #close} closes them.
+   */
+  static final class BareLoop implements AutoCloseable {
+    final NDManager manager;
+    final Model model;
+    final ArrayDataset train;
+    final Loss loss;
+    final Trainer trainer;
+
+    BareLoop(
+        ResolvedSpec spec, Case c, DatasetSplits data, int epochs, boolean shuffle, String name)
+        throws Exception {
+      int n = data.train().size();
+      int batches = (n + c.batch() - 1) / c.batch();
+      manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+      Model m = null;
+      try {
+        m = Model.newInstance(name, Device.cpu(), "PyTorch");
+        m.setBlock(
+            spec.model()
+                .provider()
+                .build(spec.model().params(), new ModelContext(data.info(), spec.spec().seed())));
+        NDArray x =
+            manager.create(
+                data.train().features().data(), new Shape(data.train().features().shape()));
+        NDArray y = manager.create(data.train().labels().data(), new Shape(n));
+        train =
+            new ArrayDataset.Builder()
+                .setData(x)
+                .optLabels(y)
+                .setSampling(c.batch(), shuffle)
+                .build();
+        var optimizer =
+            spec.optimizer()
+                .provider()
+                .build(spec.optimizer().params(), new OptimizerContext(batches, epochs));
+        loss = spec.loss().provider().build(spec.loss().params(), data.info());
+        DefaultTrainingConfig config =
+            new DefaultTrainingConfig(loss)
+                .optOptimizer(optimizer.optimizer())
+                .optDevices(new Device[] {Device.cpu()});
+        trainer = m.newTrainer(config);
+        trainer.initialize(new Shape(c.batch(), 1, 28, 28));
+        model = m;
+      } catch (Exception | Error e) {
+        if (m != null) {
+          m.close();
+        }
+        manager.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      trainer.close();
+      model.close();
+      manager.close();
+    }
+  }
+
   /** The loop a DJL user writes by hand, from the same initial parameters as PyTorch. */
   static List<Double> bare(ResolvedSpec spec, Case c, DatasetSplits data, int epochs, int threads)
       throws Exception {
     JniUtils.setNumThreads(threads);
     Engine.getEngine("PyTorch").setRandomSeed(Long.hashCode(spec.spec().seed()));
     List<Double> times = new ArrayList<>();
-    int n = data.train().size();
-    int batches = (n + c.batch() - 1) / c.batch();
-    try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        Model model = Model.newInstance("bare", Device.cpu(), "PyTorch")) {
-      model.setBlock(
-          spec.model()
-              .provider()
-              .build(spec.model().params(), new ModelContext(data.info(), spec.spec().seed())));
-      NDArray x =
-          manager.create(
-              data.train().features().data(), new Shape(data.train().features().shape()));
-      NDArray y = manager.create(data.train().labels().data(), new Shape(n));
-      ArrayDataset train =
-          new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(c.batch(), true).build();
-      var optimizer =
-          spec.optimizer()
-              .provider()
-              .build(spec.optimizer().params(), new OptimizerContext(batches, epochs));
-      var loss = spec.loss().provider().build(spec.loss().params(), data.info());
-      DefaultTrainingConfig config =
-          new DefaultTrainingConfig(loss)
-              .optOptimizer(optimizer.optimizer())
-              .optDevices(new Device[] {Device.cpu()});
-      try (Trainer trainer = model.newTrainer(config)) {
-        trainer.initialize(new Shape(c.batch(), 1, 28, 28));
-        for (int e = 0; e < epochs; e++) {
-          long start = System.nanoTime();
-          for (Batch batch : trainer.iterateDataset(train)) {
-            EasyTrain.trainBatch(trainer, batch);
-            trainer.step();
-            batch.close();
-          }
-          times.add((System.nanoTime() - start) / 1e9);
+    try (BareLoop loop = new BareLoop(spec, c, data, epochs, true, "bare")) {
+      for (int e = 0; e < epochs; e++) {
+        long start = System.nanoTime();
+        for (Batch batch : loop.trainer.iterateDataset(loop.train)) {
+          EasyTrain.trainBatch(loop.trainer, batch);
+          loop.trainer.step();
+          batch.close();
         }
+        times.add((System.nanoTime() - start) / 1e9);
       }
     }
     return times;
