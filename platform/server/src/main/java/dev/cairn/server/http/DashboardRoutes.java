@@ -406,15 +406,20 @@ public final class DashboardRoutes {
                 missing.add(id);
                 continue;
               }
+              RunIndex.Entry summary = summaries.get(id);
+              if (summary == null || !summary.run().status().terminal()) {
+                // a run still going is not kept: written straight into the answer
+                w.startObject();
+                seriesFields(w, s, false);
+                w.endObject();
+                continue;
+              }
               JsonWriter one = JsonWriter.create(64 + 40 * s.size());
               one.startObject();
               seriesFields(one, s, false);
               json = one.endObject().toBuffer().toString();
               encoded.put(id, json);
-              RunIndex.Entry summary = summaries.get(id);
-              if (summary != null) {
-                chartCache.put(summary, tag, maxPoints, smoothing, from, to, json);
-              }
+              chartCache.put(summary, tag, maxPoints, smoothing, from, to, json);
             }
             w.encoded(json);
           }
