@@ -42,7 +42,8 @@ import java.util.TreeMap;
  * and counts which oneDNN implementation executed each primitive.
  *
  * <p>Usage: {@code tools/bench/run onednn-isa [isas=SSE41,AVX2,AVX512_CORE,DEFAULT] [rounds=2]
- * [epochs=3] [limit=4000] [model=lenet|mlp|cnn-bn|cifar-quick|resnet] [threads=1] [verbose=false]}
+ * [epochs=3] [limit=4000] [model=lenet|mlp|cnn-bn|cifar-quick|resnet] [threads=1] [verbose=false]};
+ * {@code conv} and {@code gemmconv} (see {@link GemmConvBench}) check single convolutions.
  */
 public final class OneDnnIsaBench {
   /** vs-pytorch's models, CIFAR-quick and a small ResNet, which were wrong above SSE41. */
@@ -58,6 +59,10 @@ public final class OneDnnIsaBench {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("child")) {
       child(args);
+      return;
+    }
+    if (args.length > 0 && args[0].equals("gemmconv")) {
+      GemmConvBench.run(args);
       return;
     }
     if (args.length > 0 && args[0].equals("conv")) {
