@@ -1,6 +1,5 @@
 package dev.cairn.server.http;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +17,6 @@ import dev.cairn.core.onnx.TensorJson;
 import dev.cairn.core.onnx.TensorSpec;
 import dev.cairn.spi.SpecException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.WorkerExecutor;
@@ -32,7 +30,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
@@ -646,48 +643,42 @@ final class OpenInferenceRoutes {
                 : t.size() * elementBytes(t.type());
       }
     }
-    ByteBuf out = Unpooled.buffer(256 + binaryBytes);
-    try (JsonGenerator g =
-        Json.MAPPER.getFactory().createGenerator((OutputStream) new ByteBufOutputStream(out))) {
-      g.writeStartObject();
-      g.writeStringField("model_name", name);
-      g.writeStringField("model_version", String.valueOf(r.version()));
-      if (request.has("id")) {
-        g.writeStringField("id", request.get("id").asText());
-      }
-      g.writeObjectFieldStart("parameters");
-      g.writeStringField("provider", p.provider());
-      g.writeStringField("provider_note", p.providerNote());
-      g.writeNumberField("session_ms", p.millis());
-      g.writeEndObject();
-      g.writeArrayFieldStart("outputs");
-      for (Map.Entry<String, Boolean> w : wanted.entrySet()) {
-        TensorData t = p.outputs().get(w.getKey());
-        g.writeStartObject();
-        g.writeStringField("name", w.getKey());
-        g.writeStringField("datatype", datatype(t.type()));
-        g.writeArrayFieldStart("shape");
-        for (long d : t.shape()) {
-          g.writeNumber(d);
-        }
-        g.writeEndArray();
-        if (w.getValue()) {
-          g.writeObjectFieldStart("parameters");
-          g.writeNumberField(
-              "binary_data_size",
-              t.data() instanceof String[]
-                  ? strings.get(w.getKey()).length
-                  : t.size() * elementBytes(t.type()));
-          g.writeEndObject();
-        } else {
-          g.writeFieldName("data");
-          g.writeTree(TensorJson.toJson(new TensorData(t.type(), new long[] {t.size()}, t.data())));
-        }
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
+    StringBuilder h = new StringBuilder(256).append("{\"model_name\":");
+    quote(h, name).append(",\"model_version\":\"").append(r.version()).append('"');
+    if (request.has("id")) {
+      quote(h.append(",\"id\":"), request.get("id").asText());
     }
+    quote(h.append(",\"parameters\":{\"provider\":"), p.provider());
+    quote(h.append(",\"provider_note\":"), p.providerNote());
+    h.append(",\"session_ms\":").append(p.millis()).append("},\"outputs\":[");
+    boolean first = true;
+    for (Map.Entry<String, Boolean> w : wanted.entrySet()) {
+      TensorData t = p.outputs().get(w.getKey());
+      quote(h.append(first ? "{\"name\":" : ",{\"name\":"), w.getKey());
+      first = false;
+      h.append(",\"datatype\":\"").append(datatype(t.type())).append("\",\"shape\":[");
+      for (int i = 0; i < t.shape().length; i++) {
+        h.append(i == 0 ? "" : ",").append(t.shape()[i]);
+      }
+      h.append(']');
+      if (w.getValue()) {
+        h.append(",\"parameters\":{\"binary_data_size\":")
+            .append(
+                t.data() instanceof String[]
+                    ? strings.get(w.getKey()).length
+                    : t.size() * elementBytes(t.type()))
+            .append('}');
+      } else {
+        h.append(",\"data\":")
+            .append(
+                Json.MAPPER.writeValueAsString(
+                    TensorJson.toJson(new TensorData(t.type(), new long[] {t.size()}, t.data()))));
+      }
+      h.append('}');
+    }
+    h.append("]}");
+    ByteBuf out = Unpooled.buffer(h.length() + 16 + binaryBytes);
+    out.writeCharSequence(h, StandardCharsets.UTF_8);
     if (!wanted.containsValue(true)) {
       return BufferInternal.buffer(out);
     }
@@ -706,6 +697,22 @@ final class OpenInferenceRoutes {
       }
     }
     return BufferInternal.buffer(out);
+  }
+
+  /** Appends {@code text} as a JSON string. */
+  static StringBuilder quote(StringBuilder into, String text) {
+    into.append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\') {
+        into.append('\\').append(c);
+      } else if (c < 0x20) {
+        into.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        into.append(c);
+      }
+    }
+    return into.append('"');
   }
 
   /** Writes a tensor's values little-endian into {@code b} (sized for them). */
