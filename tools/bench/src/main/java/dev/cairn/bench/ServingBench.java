@@ -50,10 +50,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The sequential figures are taken in rounds that alternate the variants (ORT, then each route
  * through either client; reversed every other round) and report the median of the round medians,
  * with the load average before and after: on a shared machine only ratios within one run mean much.
- * Every variant first warms up (300 calls or 1 s) so that the JIT has compiled the server's path.
- * ORT runs with the server's own session options (no CPU memory arena) on a direct buffer. "HTTP
- * floor" is {@code GET /v2/health/ready} (answered on the event loop, no body, no worker): what
- * loopback HTTP and the client cost by themselves on this machine at this load.
+ * Every variant first warms up (2,000 calls or 2 s; the in-request figures 20,000 calls or 5 s) so
+ * that the JIT has compiled the server's path. ORT runs with the server's own session options (no
+ * CPU memory arena) on a direct buffer. "HTTP floor" is {@code GET /v2/health/ready} (answered on
+ * the event loop, no body, no worker): what loopback HTTP and the client cost by themselves on this
+ * machine at this load.
  *
  * <p>Usage: {@code tools/bench/run serving [requests=200] [seconds=5] [clients=8] [rounds=5]}
  */
@@ -201,7 +202,11 @@ public final class ServingBench {
           "\nv2 binary against the session time the server measured in the same request"
               + " (parameters.session_ms: session.run alone), medians of "
               + n
-              + " requests:");
+              + " requests, each pass after "
+              + IN_REQUEST_WARM_UP_CALLS
+              + " warm-up calls or "
+              + IN_REQUEST_WARM_UP_SECONDS
+              + " s:");
       System.out.println(" JDK HttpClient:");
       inRequest.forEach(System.out::println);
       System.out.println(" lean client (one socket, the request written at once):");
@@ -322,8 +327,15 @@ public final class ServingBench {
   }
 
   static String inRequest(Call floor, Timed request, int batch, int n) throws Exception {
-    warmUp(floor);
-    warmUp(request::run);
+    // the server's whole path compiled by C2 first: after 300 calls it still ran partly
+    // interpreted or C1 code (batch-1 overhead 0.34 ms then, 0.16-0.25 ms after 20,000 calls)
+    warmUp(
+        () -> {
+          floor.run();
+          request.run();
+        },
+        IN_REQUEST_WARM_UP_CALLS,
+        IN_REQUEST_WARM_UP_SECONDS);
     List<Double> total = new ArrayList<>();
     List<Double> session = new ArrayList<>();
     List<Double> over = new ArrayList<>();
@@ -385,7 +397,7 @@ public final class ServingBench {
     List<List<Double>> medians = new ArrayList<>();
     for (Call c : calls) {
       medians.add(new ArrayList<>());
-      warmUp(c);
+      warmUp(c, 2_000, 2);
     }
     for (int r = 0; r < rounds; r++) {
       for (int k = 0; k < calls.size(); k++) {
@@ -402,14 +414,20 @@ public final class ServingBench {
     return out;
   }
 
+  /** Warm-up before the in-request figures: calls or seconds, whichever comes first. */
+  static final int IN_REQUEST_WARM_UP_CALLS = 20_000;
+
+  static final int IN_REQUEST_WARM_UP_SECONDS = 5;
+
   /**
-   * Runs {@code call} until the JIT has compiled the path: 300 calls or 1 s, whichever comes first
-   * (a few calls leave the server's path interpreted; at batch 1 the first hundreds of requests
-   * took 2-3x the later ones on 2 cores).
+   * Runs {@code call} until the JIT has compiled the path: {@code calls} calls or {@code seconds},
+   * whichever comes first (a few calls leave the server's path interpreted; at batch 1 the first
+   * hundreds of requests took 2-3x the later ones on 2 cores, and C2 compiles a method only after
+   * some 10,000 invocations).
    */
-  static void warmUp(Call call) throws Exception {
-    long end = System.nanoTime() + 1_000_000_000L;
-    for (int i = 0; i < 300 && System.nanoTime() < end; i++) {
+  static void warmUp(Call call, int calls, int seconds) throws Exception {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    for (int i = 0; i < calls && System.nanoTime() < end; i++) {
       call.run();
     }
   }

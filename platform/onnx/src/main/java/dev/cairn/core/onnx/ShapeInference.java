@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Works out, before ONNX Runtime runs, how large a prediction's tensors will be, so that a small
@@ -66,6 +68,17 @@ final class ShapeInference {
   private final Map<String, Value> constants;
   private final List<TensorSpec> inputs;
   private final List<TensorSpec> outputs;
+
+  /**
+   * Feeds (input names, types and shapes with the two limits) that passed {@link #check}: the check
+   * depends on nothing else, so a repeated shape skips it. Bounded: cleared when it fills up.
+   */
+  private final Map<String, Boolean> passed = new ConcurrentHashMap<>();
+
+  private static final int MAX_PASSED = 256;
+
+  private static final Set<String> COMPARISONS =
+      Set.of("Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor");
 
   private ShapeInference(
       List<Node> nodes,
@@ -138,6 +151,26 @@ final class ShapeInference {
    * intermediate tensors exceeds {@code maxTensorBytes}, as far as shapes can be known beforehand.
    */
   void check(Map<String, TensorData> feed, long maxOutputBytes, long maxTensorBytes) {
+    StringBuilder key =
+        new StringBuilder().append(maxOutputBytes).append(',').append(maxTensorBytes);
+    for (Map.Entry<String, TensorData> e : feed.entrySet()) {
+      key.append('\u0000').append(e.getKey()).append('\u0000').append(e.getValue().type());
+      for (long d : e.getValue().shape()) {
+        key.append(',').append(d);
+      }
+    }
+    String k = key.toString();
+    if (passed.containsKey(k)) {
+      return;
+    }
+    checkNow(feed, maxOutputBytes, maxTensorBytes);
+    if (passed.size() >= MAX_PASSED) {
+      passed.clear();
+    }
+    passed.put(k, Boolean.TRUE);
+  }
+
+  private void checkNow(Map<String, TensorData> feed, long maxOutputBytes, long maxTensorBytes) {
     Map<String, Value> values = new HashMap<>(constants);
     Map<String, Long> dimNames = new HashMap<>();
     for (Map.Entry<String, TensorData> e : feed.entrySet()) {
@@ -184,7 +217,9 @@ final class ShapeInference {
       }
     }
     long total = 0;
-    String largest = null;
+    TensorSpec largestSpec = null;
+    long[] largestShape = null;
+    long largestBytes = 0;
     for (TensorSpec o : outputs) {
       long[] shape = resolved(o, values.get(o.name()), dimNames);
       if (shape == null) {
@@ -194,19 +229,22 @@ final class ShapeInference {
       int width = v != null && v.elementBytes() > 0 ? v.elementBytes() : elementBytes(o.type());
       long bytes = new Value(shape, width, null).bytes();
       total = saturatingAdd(total, bytes);
-      if (largest == null || bytes > 0) {
-        largest =
-            "output '"
-                + o.name()
-                + "' would be "
-                + o.type()
-                + " "
-                + Arrays.toString(shape)
-                + " ("
-                + size(bytes)
-                + ")";
+      if (largestSpec == null || bytes > 0) {
+        largestSpec = o;
+        largestShape = shape;
+        largestBytes = bytes;
       }
       if (total > maxOutputBytes) {
+        String largest =
+            "output '"
+                + largestSpec.name()
+                + "' would be "
+                + largestSpec.type()
+                + " "
+                + Arrays.toString(largestShape)
+                + " ("
+                + size(largestBytes)
+                + ")";
         throw new OnnxModelException(
             Reason.BAD_INPUT,
             "for this input, "
@@ -326,8 +364,7 @@ final class ShapeInference {
         for (int i = 1; i < n.inputs().size(); i++) {
           shape = broadcast(shape, input(n, values, i).shape());
         }
-        boolean compares =
-            n.op().matches("Equal|Less|Greater|LessOrEqual|GreaterOrEqual|And|Or|Xor");
+        boolean compares = COMPARISONS.contains(n.op());
         int width =
             compares
                 ? 1

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.Provenance;
 import dev.cairn.core.onnx.LoadedModel;
-import dev.cairn.core.onnx.OnnxJson;
 import dev.cairn.core.onnx.OnnxModels;
 import dev.cairn.core.onnx.Prediction;
 import dev.cairn.core.onnx.ProviderChoice;
@@ -40,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -123,27 +123,53 @@ final class OpenInferenceRoutes {
   }
 
   /** The model a name and optional version point at, with its version number. */
-  private record Resolved(RegisteredModel model, int version, int versions) {}
+  private record Resolved(RegisteredModel model, int version, int versions, LoadedModel loaded) {}
+
+  /**
+   * One read of the registered models, indexed: by id, and per name its models oldest first (a
+   * name's versions), each with its {@link LoadedModel}, so that a request resolves its model with
+   * two map look-ups.
+   */
+  private static final class Registry {
+    final Map<String, RegisteredModel> byId = new HashMap<>();
+    final Map<String, List<RegisteredModel>> byName = new HashMap<>();
+    final Map<String, LoadedModel> loaded = new HashMap<>();
+
+    Registry(List<RegisteredModel> all) {
+      for (RegisteredModel m : all) {
+        byId.putIfAbsent(m.id(), m);
+        byName.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(m);
+        loaded.putIfAbsent(m.id(), LoadedModel.of(m));
+      }
+      for (List<RegisteredModel> named : byName.values()) {
+        named.sort(
+            Comparator.comparing(RegisteredModel::createdAt).thenComparing(RegisteredModel::id));
+      }
+    }
+
+    boolean knows(String name) {
+      return byId.containsKey(name) || byName.containsKey(name);
+    }
+  }
 
   private Resolved resolve(RoutingContext ctx) {
     String name = ctx.pathParam("name");
     String version = ctx.pathParam("version");
-    List<RegisteredModel> all = registered(false);
-    if (all.stream().noneMatch(m -> m.id().equals(name) || m.name().equals(name))) {
+    Registry all = registered(false);
+    if (!all.knows(name)) {
       all = registered(true); // registered since the last read
     }
-    RegisteredModel byId = all.stream().filter(m -> m.id().equals(name)).findFirst().orElse(null);
+    RegisteredModel byId = all.byId.get(name);
     String group = byId != null ? byId.name() : name;
-    List<RegisteredModel> named =
-        new ArrayList<>(all.stream().filter(m -> m.name().equals(group)).toList());
-    named.sort(Comparator.comparing(RegisteredModel::createdAt).thenComparing(RegisteredModel::id));
+    List<RegisteredModel> named = all.byName.getOrDefault(group, List.of());
     if (named.isEmpty()) {
       throw new ApiException(
           404, "not_found", "no model named '" + name + "' (a registered model's name or id)");
     }
     if (version == null) {
       RegisteredModel chosen = byId != null ? byId : named.get(named.size() - 1);
-      return new Resolved(chosen, named.indexOf(chosen) + 1, named.size());
+      return new Resolved(
+          chosen, named.indexOf(chosen) + 1, named.size(), all.loaded.get(chosen.id()));
     }
     int v;
     try {
@@ -157,20 +183,21 @@ final class OpenInferenceRoutes {
           "not_found",
           "model '" + name + "' has no version '" + version + "'; versions: 1.." + named.size());
     }
-    return new Resolved(named.get(v - 1), v, named.size());
+    RegisteredModel chosen = named.get(v - 1);
+    return new Resolved(chosen, v, named.size(), all.loaded.get(chosen.id()));
   }
 
   /** The registered models, re-read at most once a second (a name not in them forces a read). */
-  private synchronized List<RegisteredModel> registered(boolean fresh) {
+  private synchronized Registry registered(boolean fresh) {
     long now = System.nanoTime();
     if (fresh || snapshot == null || now - snapshotAt > 1_000_000_000L) {
-      snapshot = models.list(1000, 0);
+      snapshot = new Registry(models.list(1000, 0));
       snapshotAt = now;
     }
     return snapshot;
   }
 
-  private List<RegisteredModel> snapshot;
+  private Registry snapshot;
   private long snapshotAt;
 
   private void metadata(RoutingContext ctx) {
@@ -330,7 +357,7 @@ final class OpenInferenceRoutes {
             throw bad(
                 "the request must be a JSON object with \"inputs\": [{\"name\", \"shape\", \"datatype\", \"data\"}]");
           }
-          LoadedModel model = LoadedModel.of(r.model());
+          LoadedModel model = r.loaded();
           ByteBuffer binary =
               body.nioBuffer(body.readerIndex() + jsonLength, length - jsonLength)
                   .slice()
@@ -585,7 +612,8 @@ final class OpenInferenceRoutes {
   }
 
   private static Buffer response(
-      String name, Resolved r, JsonNode request, Prediction p, RoutingContext ctx) {
+      String name, Resolved r, JsonNode request, Prediction p, RoutingContext ctx)
+      throws IOException {
     boolean allBinary = request.path("parameters").path("binary_data_output").asBoolean(false);
     Map<String, Boolean> wanted = new LinkedHashMap<>();
     if (request.path("outputs").isArray()) {
@@ -599,47 +627,108 @@ final class OpenInferenceRoutes {
     } else {
       p.outputs().keySet().forEach(o -> wanted.put(o, allBinary));
     }
-    ObjectNode o =
-        Json.MAPPER
-            .createObjectNode()
-            .put("model_name", name)
-            .put("model_version", String.valueOf(r.version()));
-    if (request.has("id")) {
-      o.put("id", request.get("id").asText());
+    // the JSON header is streamed into the answer's buffer and binary outputs follow it there: no
+    // tree of the answer, no copies of the outputs beyond this one
+    int binaryBytes = 0;
+    Map<String, byte[]> strings = new HashMap<>();
+    for (Map.Entry<String, Boolean> w : wanted.entrySet()) {
+      if (w.getValue()) {
+        TensorData t = p.outputs().get(w.getKey());
+        if (t.data() instanceof String[]) {
+          strings.put(w.getKey(), bytes(t));
+        }
+        binaryBytes +=
+            t.data() instanceof String[]
+                ? strings.get(w.getKey()).length
+                : t.size() * elementBytes(t.type());
+      }
     }
-    o.putObject("parameters")
-        .put("provider", p.provider())
-        .put("provider_note", p.providerNote())
-        .put("session_ms", p.millis());
-    ArrayNode outputs = o.putArray("outputs");
-    List<byte[]> blobs = new ArrayList<>();
+    StringBuilder h = new StringBuilder(256).append("{\"model_name\":");
+    quote(h, name).append(",\"model_version\":\"").append(r.version()).append('"');
+    if (request.has("id")) {
+      quote(h.append(",\"id\":"), request.get("id").asText());
+    }
+    quote(h.append(",\"parameters\":{\"provider\":"), p.provider());
+    quote(h.append(",\"provider_note\":"), p.providerNote());
+    h.append(",\"session_ms\":").append(p.millis()).append("},\"outputs\":[");
+    boolean first = true;
     for (Map.Entry<String, Boolean> w : wanted.entrySet()) {
       TensorData t = p.outputs().get(w.getKey());
-      ObjectNode out =
-          outputs.addObject().put("name", w.getKey()).put("datatype", datatype(t.type()));
-      ArrayNode shape = out.putArray("shape");
-      for (long d : t.shape()) {
-        shape.add(d);
+      quote(h.append(first ? "{\"name\":" : ",{\"name\":"), w.getKey());
+      first = false;
+      h.append(",\"datatype\":\"").append(datatype(t.type())).append("\",\"shape\":[");
+      for (int i = 0; i < t.shape().length; i++) {
+        h.append(i == 0 ? "" : ",").append(t.shape()[i]);
       }
+      h.append(']');
       if (w.getValue()) {
-        byte[] bytes = bytes(t);
-        out.putObject("parameters").put("binary_data_size", bytes.length);
-        blobs.add(bytes);
+        h.append(",\"parameters\":{\"binary_data_size\":")
+            .append(
+                t.data() instanceof String[]
+                    ? strings.get(w.getKey()).length
+                    : t.size() * elementBytes(t.type()))
+            .append('}');
       } else {
-        out.set(
-            "data", TensorJson.toJson(new TensorData(t.type(), new long[] {t.size()}, t.data())));
+        h.append(",\"data\":")
+            .append(
+                Json.MAPPER.writeValueAsString(
+                    TensorJson.toJson(new TensorData(t.type(), new long[] {t.size()}, t.data()))));
+      }
+      h.append('}');
+    }
+    h.append("]}");
+    ByteBuf out = Unpooled.buffer(h.length() + 16 + binaryBytes);
+    out.writeCharSequence(h, StandardCharsets.UTF_8);
+    if (!wanted.containsValue(true)) {
+      return BufferInternal.buffer(out);
+    }
+    ctx.put(HEADER_LENGTH, out.readableBytes());
+    for (Map.Entry<String, Boolean> w : wanted.entrySet()) {
+      if (w.getValue()) {
+        TensorData t = p.outputs().get(w.getKey());
+        if (t.data() instanceof String[]) {
+          out.writeBytes(strings.get(w.getKey()));
+        } else {
+          int n = t.size() * elementBytes(t.type());
+          out.ensureWritable(n);
+          write(t, out.nioBuffer(out.writerIndex(), n).order(ByteOrder.LITTLE_ENDIAN));
+          out.writerIndex(out.writerIndex() + n);
+        }
       }
     }
-    byte[] header = OnnxJson.write(o).getBytes(StandardCharsets.UTF_8);
-    if (blobs.isEmpty()) {
-      return Buffer.buffer(header);
+    return BufferInternal.buffer(out);
+  }
+
+  /** Appends {@code text} as a JSON string. */
+  static StringBuilder quote(StringBuilder into, String text) {
+    into.append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\') {
+        into.append('\\').append(c);
+      } else if (c < 0x20) {
+        into.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        into.append(c);
+      }
     }
-    Buffer b =
-        Buffer.buffer(header.length + blobs.stream().mapToInt(x -> x.length).sum())
-            .appendBytes(header);
-    blobs.forEach(b::appendBytes);
-    ctx.put(HEADER_LENGTH, header.length);
-    return b;
+    return into.append('"');
+  }
+
+  /** Writes a tensor's values little-endian into {@code b} (sized for them). */
+  private static void write(TensorData t, ByteBuffer b) {
+    Object d = t.data();
+    if (d instanceof float[] a) b.asFloatBuffer().put(a);
+    else if (d instanceof double[] a) b.asDoubleBuffer().put(a);
+    else if (d instanceof long[] a) b.asLongBuffer().put(a);
+    else if (d instanceof int[] a) b.asIntBuffer().put(a);
+    else if (d instanceof short[] a) b.asShortBuffer().put(a);
+    else if (d instanceof byte[] a) b.put(a);
+    else {
+      for (boolean v : (boolean[]) d) {
+        b.put((byte) (v ? 1 : 0));
+      }
+    }
   }
 
   static byte[] bytes(TensorData t) {
@@ -653,20 +742,9 @@ final class OpenInferenceRoutes {
       }
       return out.toByteArray();
     }
-    int n = t.size();
-    ByteBuffer b = ByteBuffer.allocate(n * elementBytes(t.type())).order(ByteOrder.LITTLE_ENDIAN);
-    Object d = t.data();
-    if (d instanceof float[] a) b.asFloatBuffer().put(a);
-    else if (d instanceof double[] a) b.asDoubleBuffer().put(a);
-    else if (d instanceof long[] a) b.asLongBuffer().put(a);
-    else if (d instanceof int[] a) b.asIntBuffer().put(a);
-    else if (d instanceof short[] a) b.asShortBuffer().put(a);
-    else if (d instanceof byte[] a) b.put(a);
-    else {
-      for (boolean v : (boolean[]) d) {
-        b.put((byte) (v ? 1 : 0));
-      }
-    }
+    ByteBuffer b =
+        ByteBuffer.allocate(t.size() * elementBytes(t.type())).order(ByteOrder.LITTLE_ENDIAN);
+    write(t, b);
     return b.array();
   }
 
@@ -679,13 +757,14 @@ final class OpenInferenceRoutes {
     workers
         .executeBlocking(work, false)
         .onComplete(
-            done -> {
+            (body, failure) -> {
               if (input != null) {
                 input.release();
               }
-            })
-        .onSuccess(
-            body -> {
+              if (failure != null) {
+                ctx.fail(failure);
+                return;
+              }
               Integer header = ctx.get(HEADER_LENGTH);
               var response = ctx.response().setStatusCode(200);
               if (header != null) {
@@ -696,8 +775,7 @@ final class OpenInferenceRoutes {
                 response.putHeader("Content-Type", "application/json");
               }
               response.end(body);
-            })
-        .onFailure(ctx::fail);
+            });
   }
 
   private static ApiException bad(String message) {

@@ -222,6 +222,35 @@ class OpenInferenceProtocolTest {
   }
 
   @Test
+  void anAnswerEchoesAnyRequestIdAsValidJson() throws Exception {
+    // the answer's JSON header is written by hand: quotes, backslashes, control characters and
+    // non-ASCII text in the id must come back as they were sent, in JSON and in binary answers
+    String id = "q\"uo\\te \u0001\n\t caf\u00e9 \u65e5\u672c \uD83D\uDE00 </x>";
+    JsonObject json = request("FP32", new JsonArray("[1.5,2.5]")).put("id", id);
+    assertThat(infer("identity-float", json, 200).getString("id")).isEqualTo(id);
+    JsonObject binary =
+        request("FP32", new JsonArray("[1.5,2.5]"))
+            .put("id", id)
+            .put("parameters", new JsonObject().put("binary_data_output", true));
+    HttpResponse<byte[]> r =
+        send(
+            "POST",
+            "/v2/models/identity-float/infer",
+            binary.encode().getBytes(StandardCharsets.UTF_8),
+            null);
+    int header =
+        Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+    JsonObject answer = new JsonObject(new String(r.body(), 0, header, StandardCharsets.UTF_8));
+    assertThat(answer.getString("id")).isEqualTo(id);
+    assertThat(answer.getJsonObject("parameters").getDouble("session_ms")).isPositive();
+    JsonObject y = answer.getJsonArray("outputs").getJsonObject(0);
+    assertThat(y.getJsonObject("parameters").getInteger("binary_data_size")).isEqualTo(8);
+    ByteBuffer out = ByteBuffer.wrap(r.body(), header, 8).order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(new float[] {out.getFloat(), out.getFloat()}).containsExactly(1.5f, 2.5f);
+    assertThat(r.body()).hasSize(header + 8);
+  }
+
+  @Test
   void badRequestsGetErrorBodies() throws Exception {
     assertThat(
             infer("identity-uint8", request("UINT8", new JsonArray("[1,300]")), 400)
