@@ -330,9 +330,7 @@ class ScalarChart {
   }
 
   private options(smooth: boolean, logY: boolean, raw: boolean): uPlot.Options {
-    const css = getComputedStyle(document.documentElement);
-    const axisColor = css.getPropertyValue('--muted').trim() || '#888';
-    const gridColor = css.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.15)';
+    const { axisColor, gridColor } = themeColors();
     const series: uPlot.Series[] = [{ label: app.state.x }];
     const bands: uPlot.Band[] = [];
     for (const g of this.groups) {
@@ -352,9 +350,9 @@ class ScalarChart {
       const few = l.x.length < 3;
       if (smooth) {
         if (raw) series.push({ label: `${name} (raw)`, stroke: alpha(c, 0.28), width: 1, spanGaps: true, points: { show: false } });
-        series.push({ label: name, stroke: c, width: thin ? 1 : 2, spanGaps: true, points: { show: few, size: 6, fill: c } });
+        series.push({ label: name, stroke: c, width: thin ? 1 : 2, spanGaps: true, points: { show: few, size: 6, fill: c, filter: facetPoints } });
       } else {
-        series.push({ label: name, stroke: c, width: thin ? 1 : 1.6, spanGaps: true, points: { show: few ? true : pointsFit, size: few ? 6 : 4 } });
+        series.push({ label: name, stroke: c, width: thin ? 1 : 1.6, spanGaps: true, points: { show: few ? true : pointsFit, size: few ? 6 : 4, filter: facetPoints } });
       }
     }
     const xAxis: uPlot.Axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor } };
@@ -389,7 +387,8 @@ class ScalarChart {
       ],
       cursor: {
         drag: { x: true, y: false },
-        points: { size: 6 },
+        // a dot on every line at the cursor, up to 20 lines (200 dots were clutter, and DOM to move)
+        points: { size: 6, show: this.groups.length > 0 || this.lines.length <= RAW_LINES_MAX },
         // faceted: the point of each line nearest the cursor's x (uPlot's own scan reads a shared x)
         ...(this.groups.length ? {} : {
           dataIdx: (u: uPlot, si: number) => {
@@ -560,9 +559,33 @@ class ScalarChart {
   }
 }
 
+let colors: { theme: string; axisColor: string; gridColor: string } | null = null;
+
+/** The theme's axis and grid colours, read once per theme (each read forces a style pass). */
+function themeColors(): { axisColor: string; gridColor: string } {
+  const theme = document.documentElement.dataset.theme ?? '';
+  if (colors?.theme !== theme) {
+    const css = getComputedStyle(document.documentElement);
+    const axisColor = css.getPropertyValue('--muted').trim();
+    const gridColor = css.getPropertyValue('--grid').trim();
+    // kept only once the style sheet gave them
+    if (!axisColor || !gridColor) return { axisColor: axisColor || '#888', gridColor: gridColor || 'rgba(128,128,128,0.15)' };
+    colors = { theme, axisColor, gridColor };
+  }
+  return colors;
+}
+
 /** A faceted series' x values. */
 function facetX(u: uPlot, si: number): number[] {
   return (u.data[si] as unknown as number[][])[0];
+}
+
+/**
+ * Which points of a faceted series get a dot: uPlot draws dots over the shared x's index range,
+ * which a faceted chart does not have, so without this list it draws none.
+ */
+function facetPoints(u: uPlot, si: number, show: boolean): number[] | null {
+  return show ? facetX(u, si).map((_, i) => i) : null;
 }
 
 /**
