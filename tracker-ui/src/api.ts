@@ -129,7 +129,32 @@ export async function download(url: string, name: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
 }
 
-export const tags = (runs: string[]) => get<TagsResponse>(`api/dashboard/tags?runs=${runs.map(q).join(',')}`);
+const tagsUrl = (runs: string[], base: string) => `${base}api/dashboard/tags?runs=${runs.map(q).join(',')}`;
+
+/** Tag lists asked for before the page knew whether it may ask (see `prefetchTags`), by URL. */
+const early = new Map<string, Promise<TagsResponse | null>>();
+
+/**
+ * Asks for these runs' tags now, beside `/api/auth/me` rather than after it (a deep link to Scalars):
+ * `tags` then takes this answer. A failed or refused one is dropped quietly, and `tags` asks again
+ * the ordinary way, so a missing token is reported once, by the sign-in flow.
+ */
+export function prefetchTags(runs: string[], base = ''): void {
+  const url = tagsUrl(runs, base);
+  early.set(url, fetch(url, { headers: auth.headers('GET') })
+    .then((r) => (r.ok ? (r.json() as Promise<TagsResponse>) : null))
+    .catch(() => null));
+  // not taken within a few seconds (the view changed): ask afresh when it is needed
+  setTimeout(() => early.delete(url), 5000);
+}
+
+/** The runs' tags by kind; `base` (tests) is the server's address ending in a slash. */
+export function tags(runs: string[], base = ''): Promise<TagsResponse> {
+  const url = tagsUrl(runs, base);
+  const ahead = early.get(url);
+  early.delete(url);
+  return ahead ? ahead.then((t) => t ?? get<TagsResponse>(url)) : get<TagsResponse>(url);
+}
 
 export function scalarsUrl(tag: string, runs: string[], opts: { maxPoints?: number; smoothing?: number; fromStep?: number; toStep?: number; format?: string } = {}): string {
   let url = `tag=${q(tag)}&runs=${runs.map(q).join(',')}`;

@@ -111,6 +111,8 @@ function start(): void {
   });
   window.addEventListener('popstate', () => app.fromUrl());
   window.addEventListener('hashchange', () => app.fromUrl());
+  // a link to Scalars names its runs: their tags are asked for beside /api/auth/me, not after it
+  if (app.state.view === 'scalars' && app.state.runs?.length) api.prefetchTags(app.state.runs);
   renderSidebar(runsPanel);
   setUpAuth(root, show);
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, blob, me, request } from '../src/api';
+import { ApiError, blob, me, prefetchTags, request, tags } from '../src/api';
 import { auth, TOKEN_KEY } from '../src/auth';
 
 /** A real HTTP server on 127.0.0.1 that records each request and answers like Cairn's auth. */
@@ -19,6 +19,9 @@ beforeAll(async () => {
     } else if (!good) {
       res.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Bearer realm="cairn"' });
       res.end(JSON.stringify({ error: 'A token is needed: send Authorization: Bearer <token>.', code: 'unauthenticated' }));
+    } else if (req.url!.startsWith('/api/dashboard/tags')) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ scalars: { loss: ['r1'] }, images: {}, histograms: {}, texts: {}, graphs: [], unknownRuns: [] }));
     } else if (req.url === '/api/old-style-error') {
       res.writeHead(404, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ error: { message: 'Run x not found' } }));
@@ -88,6 +91,38 @@ describe('the fetch helper', () => {
   it('fetches files with the token as blobs', async () => {
     auth.setToken('cairn_good');
     expect(await (await blob(`${base}/api/runs/r1/images/png`)).text()).toBe('ok');
+  });
+});
+
+describe('tags asked for ahead (a deep link to Scalars)', () => {
+  const tagRequests = () => seen.filter((s) => s.url.startsWith('/api/dashboard/tags')).length;
+
+  it('are taken by the next tags call for the same runs: one request', async () => {
+    auth.setToken('cairn_good');
+    prefetchTags(['r1'], `${base}/`);
+    expect((await tags(['r1'], `${base}/`)).scalars).toEqual({ loss: ['r1'] });
+    expect(tagRequests()).toBe(1);
+    // taken once: the next call asks again
+    await tags(['r1'], `${base}/`);
+    expect(tagRequests()).toBe(2);
+  });
+
+  it('are not used for other runs', async () => {
+    auth.setToken('cairn_good');
+    prefetchTags(['r1'], `${base}/`);
+    await tags(['r2'], `${base}/`);
+    expect(seen.filter((s) => s.url.startsWith('/api/dashboard/tags')).map((s) => s.url)).toContain('/api/dashboard/tags?runs=r2');
+  });
+
+  it('when refused, are dropped quietly: the ordinary request reports the 401 once', async () => {
+    const heard: string[] = [];
+    const off = auth.on((r) => heard.push(r));
+    prefetchTags(['r1'], `${base}/`);
+    const err = await tags(['r1'], `${base}/`).catch((e) => e);
+    off();
+    expect((err as ApiError).status).toBe(401);
+    expect(tagRequests()).toBe(2);
+    expect(heard.filter((r) => r === 'required')).toHaveLength(1);
   });
 });
 

@@ -53,6 +53,16 @@ interface Line {
   smoothed: (number | null)[];
 }
 
+/**
+ * Charts on screen load first: one that only nears the screen waits until every on-screen chart
+ * that is loading has drawn, so that its request, answer and drawing do not hold theirs up.
+ */
+const loading = { onScreen: 0, waiting: new Set<ScalarChart>() };
+
+function inViewport(r: DOMRectReadOnly): boolean {
+  return r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+}
+
 /** One chart card: a tag, all selected runs overlaid. */
 class ScalarChart {
   readonly el: HTMLElement;
@@ -68,6 +78,8 @@ class ScalarChart {
   private resize: ResizeObserver;
   private io: IntersectionObserver;
   private visible = false;
+  /** In the viewport itself, not only in the margin where charts load ahead. */
+  private onScreen = false;
   private stale = false;
   private groups: Group[] = [];
   private yRange: [number, number] | null = null;
@@ -131,12 +143,14 @@ class ScalarChart {
       this.sizeToFit();
     });
     this.resize.observe(this.plotEl);
-    // a chart fetches its points when it scrolls into view: 200 runs x many tags stay cheap
+    // a chart fetches its points when it nears the screen: 200 runs x many tags stay cheap
     this.io = new IntersectionObserver((entries) => {
-      this.visible = entries.some((e) => e.isIntersecting);
+      const e = entries[entries.length - 1];
+      this.visible = e.isIntersecting;
+      this.onScreen = e.isIntersecting && inViewport(e.boundingClientRect);
       if (this.visible && this.stale) {
         this.stale = false;
-        void this.load();
+        this.loadSoon();
       }
     }, { rootMargin: '400px' });
     this.io.observe(this.el);
@@ -145,8 +159,25 @@ class ScalarChart {
 
   /** Loads now when on screen, else when it comes into view. */
   requestLoad(): void {
-    if (this.visible) void this.load();
+    if (this.visible) this.loadSoon();
     else this.stale = true;
+  }
+
+  /**
+   * A chart put on the page loads at once if it is on screen, without waiting a frame for the
+   * IntersectionObserver (which still decides for the others).
+   */
+  loadIfOnScreen(): void {
+    if (!this.stale || !inViewport(this.el.getBoundingClientRect())) return;
+    this.visible = this.onScreen = true;
+    this.stale = false;
+    void this.load();
+  }
+
+  /** Loads now, unless it is only near the screen while charts on screen are still loading. */
+  private loadSoon(): void {
+    if (this.onScreen || loading.onScreen === 0) void this.load();
+    else loading.waiting.add(this);
   }
 
   get runIds(): string[] {
@@ -154,6 +185,7 @@ class ScalarChart {
   }
 
   destroy(): void {
+    loading.waiting.delete(this);
     this.resize.disconnect();
     this.io.disconnect();
     this.plot?.destroy();
@@ -177,6 +209,9 @@ class ScalarChart {
   async load(): Promise<void> {
     const seq = ++this.seq;
     if (this.runs.length === 0) return;
+    loading.waiting.delete(this);
+    const first = this.onScreen;
+    if (first) loading.onScreen++;
     try {
       const resp = await api.scalars(this.tag, this.runs, {
         maxPoints: pointsPerRun(this.runs.length),
@@ -189,6 +224,14 @@ class ScalarChart {
       this.draw();
     } catch (e) {
       if (seq === this.seq) this.message(`Could not load: ${(e as Error).message}`);
+    } finally {
+      if (first && --loading.onScreen === 0) {
+        for (const c of [...loading.waiting]) {
+          loading.waiting.delete(c);
+          if (c.visible) void c.load();
+          else c.stale = true;
+        }
+      }
     }
   }
 
@@ -256,16 +299,22 @@ class ScalarChart {
     const raw = !smooth || this.lines.length <= RAW_LINES_MAX;
     this.groups = app.state.chartGroup ? this.makeGroups(smooth) : [];
     let data: uPlot.AlignedData;
+    let ys: (number | null)[][];
     if (this.groups.length) {
       const band = this.groups.map((g) => [g.lo, g.hi, g.mean]);
       const joined = joinSeries(this.groups.map((g) => g.x), band);
-      data = [joined.x, ...joined.ys.flat()] as uPlot.AlignedData;
+      ys = joined.ys.flat();
+      data = [joined.x, ...ys] as uPlot.AlignedData;
     } else {
-      const joined = joinSeries(this.lines.map((l) => l.x), this.lines.map((l) => (!smooth ? [l.values] : raw ? [l.values, l.smoothed] : [l.smoothed])));
-      data = [joined.x, ...joined.ys.flat()] as uPlot.AlignedData;
+      // each run on its own x (uPlot's faceted mode): no union of every run's steps padded with
+      // nulls, which cost more than the drawing at 200 runs whose min/max samples fall on
+      // different steps
+      const per = this.lines.map((l) => (!smooth ? [l.values] : raw ? [l.values, l.smoothed] : [l.smoothed]));
+      ys = per.flat();
+      data = [null, ...per.flatMap((lines, k) => lines.map((y) => [this.lines[k].x, y]))] as unknown as uPlot.AlignedData;
     }
-    this.yRange = app.state.robust && !logY ? robustRange(data.slice(1).flatMap((ys) => [...(ys as (number | null)[])])) : null;
-    const structure = [app.state.x, logY, smooth, raw, app.state.robust, app.state.chartGroup, app.state.band, document.documentElement.dataset.theme,
+    this.yRange = app.state.robust && !logY ? robustRange(ys.flat()) : null;
+    const structure = [app.state.x, logY, smooth, raw, this.groups.length > 0, app.state.robust, app.state.chartGroup, app.state.band, document.documentElement.dataset.theme,
       ...(this.groups.length ? this.groups.map((g) => g.key + g.color) : this.lines.map((l) => l.runId + runColor(l.runId) + (l.x.length < 3)))].join('|');
     if (this.plot && structure === this.structure) {
       const keep = this.window !== null;
@@ -281,9 +330,7 @@ class ScalarChart {
   }
 
   private options(smooth: boolean, logY: boolean, raw: boolean): uPlot.Options {
-    const css = getComputedStyle(document.documentElement);
-    const axisColor = css.getPropertyValue('--muted').trim() || '#888';
-    const gridColor = css.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.15)';
+    const { axisColor, gridColor } = themeColors();
     const series: uPlot.Series[] = [{ label: app.state.x }];
     const bands: uPlot.Band[] = [];
     for (const g of this.groups) {
@@ -293,6 +340,9 @@ class ScalarChart {
       series.push({ label: g.key, stroke: g.color, width: 2, spanGaps: true, points: { show: g.x.length < 3, size: 6 } });
       bands.push({ series: [i + 1, i], fill: alpha(g.color, 0.16) });
     }
+    // many lines are drawn 1 px wide: a wide line costs about four times as much to draw (200 runs:
+    // most of a chart's drawing) and 200 wide lines hide each other
+    const thin = this.lines.length > RAW_LINES_MAX;
     for (const l of this.groups.length ? [] : this.lines) {
       const c = runColor(l.runId);
       const name = app.runName(l.runId);
@@ -300,9 +350,9 @@ class ScalarChart {
       const few = l.x.length < 3;
       if (smooth) {
         if (raw) series.push({ label: `${name} (raw)`, stroke: alpha(c, 0.28), width: 1, spanGaps: true, points: { show: false } });
-        series.push({ label: name, stroke: c, width: 2, spanGaps: true, points: { show: few, size: 6, fill: c } });
+        series.push({ label: name, stroke: c, width: thin ? 1 : 2, spanGaps: true, points: { show: few, size: 6, fill: c, filter: facetPoints } });
       } else {
-        series.push({ label: name, stroke: c, width: 1.6, spanGaps: true, points: { size: few ? 6 : 4 } });
+        series.push({ label: name, stroke: c, width: thin ? 1 : 1.6, spanGaps: true, points: { show: few ? true : pointsFit, size: few ? 6 : 4, filter: facetPoints } });
       }
     }
     const xAxis: uPlot.Axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor } };
@@ -319,8 +369,11 @@ class ScalarChart {
       series,
       bands,
       legend: { show: false },
+      // per-run lines: faceted (each series its own x); a group's mean and band: one shared x
+      mode: (this.groups.length ? 1 : 2) as uPlot.Mode,
       scales: {
-        x: { time: app.state.x === 'wall' },
+        // faceted, the x scale would be padded like y: span the data exactly, as on a shared x
+        x: { time: app.state.x === 'wall', range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) },
         y: logY ? { distr: 3 } : { range: (_u, min, max) => this.yRange ?? uPlot.rangeNum(min, max, 0.1, true) },
       },
       axes: [
@@ -332,7 +385,19 @@ class ScalarChart {
           values: (_u, splits) => (logY ? splits.map((v) => fmt(v)) : tickLabels(splits)),
         },
       ],
-      cursor: { drag: { x: true, y: false }, points: { size: 6 } },
+      cursor: {
+        drag: { x: true, y: false },
+        // a dot on every line at the cursor, up to 20 lines (200 dots were clutter, and DOM to move)
+        points: { size: 6, show: this.groups.length > 0 || this.lines.length <= RAW_LINES_MAX },
+        // faceted: the point of each line nearest the cursor's x (uPlot's own scan reads a shared x)
+        ...(this.groups.length ? {} : {
+          dataIdx: (u: uPlot, si: number) => {
+            if (si === 0 || u.cursor.left === undefined || u.cursor.left < 0) return null as unknown as number;
+            const i = nearest(facetX(u, si), u.posToVal(u.cursor.left, 'x'));
+            return (i < 0 ? null : i) as number;
+          },
+        }),
+      },
       hooks: {
         setCursor: [(u) => this.onCursor(u)],
         setSelect: [(u) => this.onSelect(u)],
@@ -359,16 +424,20 @@ class ScalarChart {
       this.structure = '';
       void this.load();
     } else if (this.plot) {
-      const x = this.plot.data[0];
-      if (x.length) this.plot.setScale('x', { min: x[0], max: x[x.length - 1] });
+      const xs = this.groups.length ? [this.plot.data[0]] : this.lines.map((l) => l.x);
+      const min = Math.min(...xs.filter((x) => x.length).map((x) => x[0]));
+      const max = Math.max(...xs.filter((x) => x.length).map((x) => x[x.length - 1]));
+      if (min <= max) this.plot.setScale('x', { min, max });
     }
   }
 
   private onCursor(u: uPlot): void {
     const left = u.cursor.left ?? -1;
-    if (left < 0 || u.cursor.idx === null || u.cursor.idx === undefined) {
+    // faceted, uPlot keeps no shared index: the cursor is off the plot when left < 0
+    if (left < 0 || (this.groups.length && (u.cursor.idx === null || u.cursor.idx === undefined))) {
       this.tooltip.hidden = true;
-      this.renderLegend(null);
+      // the legend shows the last values already unless the cursor moved it
+      if (this.legendX !== null) this.renderLegend(null);
       return;
     }
     const x = u.posToVal(left, 'x');
@@ -490,6 +559,49 @@ class ScalarChart {
   }
 }
 
+let colors: { theme: string; axisColor: string; gridColor: string } | null = null;
+
+/** The theme's axis and grid colours, read once per theme (each read forces a style pass). */
+function themeColors(): { axisColor: string; gridColor: string } {
+  const theme = document.documentElement.dataset.theme ?? '';
+  if (colors?.theme !== theme) {
+    const css = getComputedStyle(document.documentElement);
+    const axisColor = css.getPropertyValue('--muted').trim();
+    const gridColor = css.getPropertyValue('--grid').trim();
+    // kept only once the style sheet gave them
+    if (!axisColor || !gridColor) return { axisColor: axisColor || '#888', gridColor: gridColor || 'rgba(128,128,128,0.15)' };
+    colors = { theme, axisColor, gridColor };
+  }
+  return colors;
+}
+
+/** A faceted series' x values. */
+function facetX(u: uPlot, si: number): number[] {
+  return (u.data[si] as unknown as number[][])[0];
+}
+
+/**
+ * Which points of a faceted series get a dot: uPlot draws dots over the shared x's index range,
+ * which a faceted chart does not have, so without this list it draws none.
+ */
+function facetPoints(u: uPlot, si: number, show: boolean): number[] | null {
+  return show ? facetX(u, si).map((_, i) => i) : null;
+}
+
+/**
+ * Whether a faceted series' points in view are sparse enough to be drawn as dots (uPlot's own test
+ * reads a shared x): fewer than the plot's width over the dots' spacing.
+ */
+function pointsFit(u: uPlot, si: number): boolean {
+  const xs = facetX(u, si);
+  const { min, max } = u.scales.x;
+  if (min === undefined || max === undefined) return false;
+  let n = 0;
+  for (const x of xs) if (x >= min && x <= max) n++;
+  const space = u.series[si].points?.space;
+  return n <= u.bbox.width / ((typeof space === 'number' ? space : 8) * devicePixelRatio);
+}
+
 function lastIndex(values: (number | null)[]): number {
   for (let i = values.length - 1; i >= 0; i--) if (values[i] !== null) return i;
   return -1;
@@ -565,6 +677,7 @@ export function mountScalars(main: HTMLElement, settings: HTMLElement): () => vo
   const charts = new Map<string, ScalarChart>();
   let tagRuns: Record<string, string[]> = {};
   let tagsKey = '';
+  let laidOut = '';
   let tagSeq = 0;
   const collapsed = new Set<string>(JSON.parse(sessionStorage.getItem('cairn.collapsed') ?? '[]'));
 
@@ -602,6 +715,18 @@ export function mountScalars(main: HTMLElement, settings: HTMLElement): () => vo
       groups.delete('system');
       groups.set('system', sys);
     }
+    // the same charts in the same places (another answer about the runs came in): leave the page
+    // alone, charts still drawing included
+    // each tag's selected runs, in selection order (a set per tag: 200 runs x 200 x 10 tags with
+    // includes() cost tens of ms per layout, and a load lays out again on every runs answer)
+    const runsOf = new Map<string, string[]>();
+    for (const t of [...groups.values()].flat()) {
+      const has = new Set(tagRuns[t]);
+      runsOf.set(t, selected.filter((r) => has.has(r)));
+    }
+    const shape = JSON.stringify([[...groups], [...runsOf.values()].map((r) => r.join())]);
+    if (shape === laidOut && [...groups.values()].flat().every((t) => charts.has(t))) return;
+    laidOut = shape;
     const keep = new Set<string>();
     groupsEl.innerHTML = '';
     for (const [name, groupTags] of groups) {
@@ -616,7 +741,7 @@ export function mountScalars(main: HTMLElement, settings: HTMLElement): () => vo
       });
       const grid = section.querySelector('.grid')!;
       for (const t of groupTags) {
-        const runs = selected.filter((r) => tagRuns[t].includes(r));
+        const runs = runsOf.get(t)!;
         let c = charts.get(t);
         if (!c) {
           c = new ScalarChart(t, runs);
@@ -630,6 +755,7 @@ export function mountScalars(main: HTMLElement, settings: HTMLElement): () => vo
       }
       groupsEl.appendChild(section);
     }
+    for (const c of charts.values()) c.loadIfOnScreen();
     for (const [t, c] of charts) {
       if (!keep.has(t)) {
         c.destroy();

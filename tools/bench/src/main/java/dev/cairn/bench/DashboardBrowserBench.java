@@ -39,8 +39,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * Median and worst of 5 after one warm-up. A benchmark, not a test: it prints figures, asserts
  * nothing.
  *
- * <p>Usage: {@code tools/bench/run dashboard-browser [dataDir] [runs=10000] [steps=1000]}. A data
- * dir that already holds the runs is reused.
+ * <p>Usage: {@code tools/bench/run dashboard-browser [dataDir] [runs=10000] [steps=1000]
+ * [scalars]}. A data dir that already holds the runs is reused (its run count and steps are then
+ * not checked); {@code scalars} times Scalars only.
  */
 public final class DashboardBrowserBench {
   private static final int TAGS = 10;
@@ -55,6 +56,8 @@ public final class DashboardBrowserBench {
             : Files.createTempDirectory("cairn-dashboard-browser-bench");
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     int steps = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+    // "scalars": time only Scalars (no Runs view, keystroke or live part)
+    boolean scalarsOnly = args.length > 3 && args[3].equals("scalars");
     Files.createDirectories(dir);
     generate(dir, runs, steps);
     System.out.printf(
@@ -101,155 +104,177 @@ public final class DashboardBrowserBench {
             runs,
             (System.nanoTime() - t0) / 1e6);
 
-        double[] runsView = new double[REPEATS];
-        double[] keystroke = new double[REPEATS];
-        double[] keyAnswer = new double[REPEATS];
-        double[] idleKeystroke = new double[REPEATS];
-        double[] idleSent = new double[REPEATS];
-        double[] idleFirstByte = new double[REPEATS];
-        double[] idleAnswer = new double[REPEATS];
-        long[] bytes = new long[REPEATS];
-        for (int i = -1; i < REPEATS; i++) {
-          driver.get(base + "/?r=" + System.nanoTime() + "#/runs");
-          // polled every frame in the page: milliseconds since the navigation started
-          double shown =
-              frameUntil(
-                  js, "document.querySelectorAll('.runs-table tbody tr[data-id]').length > 0");
-          long transferred =
-              ((Number)
-                      js.executeScript(
-                          "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/dashboard/runs')).reduce((n, e) => n + e.encodedBodySize, 0)"))
-                  .longValue();
-          // a keystroke right as the table shows (the page still settling), then one on the idle
-          // page a second later
-          List<?> key = keystroke(js, "optimizer.lr > 0.005");
-          Thread.sleep(1000);
-          List<?> idle = keystroke(js, "optimizer.lr > 0.004");
-          if (i >= 0) {
-            runsView[i] = shown;
-            keystroke[i] = ((Number) key.get(0)).doubleValue();
-            keyAnswer[i] = ((Number) key.get(1)).doubleValue();
-            idleKeystroke[i] = ((Number) idle.get(0)).doubleValue();
-            idleSent[i] = ((Number) idle.get(2)).doubleValue();
-            idleFirstByte[i] = ((Number) idle.get(3)).doubleValue();
-            idleAnswer[i] = ((Number) idle.get(1)).doubleValue();
-            bytes[i] = transferred;
-          }
+        if (!scalarsOnly) {
+          runsAndLive(driver, js, http, base);
         }
-        report("Runs view: load until the table shows (first page)", runsView);
-        report("filter keystroke as the table shows, until it is filtered", keystroke);
-        report("  of which: until the filtered page's answer arrived", keyAnswer);
-        report("filter keystroke on the idle page, until it is filtered", idleKeystroke);
-        report("  of which: until the page's request started (fetch)", idleSent);
-        report("  of which: until its first byte arrived", idleFirstByte);
-        report("  of which: until the filtered page's answer arrived", idleAnswer);
-        System.out.printf(
-            Locale.ROOT, "%-58s %,9d bytes%n", "runs list bytes on a load (JSON bodies)", bytes[0]);
-
-        // one training run: a batch of 10 tags every 0.5 s, while the Runs view is open
-        String live =
-            new JsonObject(
-                    post(
-                        http,
-                        base + "/api/tracking/runs",
-                        new JsonObject().put("experiment", "bench-live").put("name", "training")))
-                .getString("id");
-        driver.get(base + "/?r=" + System.nanoTime() + "#/runs");
-        frameUntil(js, "document.querySelectorAll('.runs-table tbody tr[data-id]').length > 0");
-        Thread.sleep(3000);
-        js.executeScript(
-            "performance.setResourceTimingBufferSize(100000); performance.clearResourceTimings();");
-        long from = System.nanoTime();
-        int seconds = 20;
-        for (int step = 0; step < seconds * 2; step++) {
-          JsonArray series = new JsonArray();
-          for (int t = 0; t < TAGS; t++) {
-            series.add(
-                new JsonObject()
-                    .put("tag", "tag/" + t)
-                    .put("steps", new JsonArray().add(step))
-                    .put("values", new JsonArray().add(Math.exp(-step / 10.0))));
-          }
-          post(
-              http,
-              base + "/api/tracking/runs/" + live + "/scalars",
-              new JsonObject().put("series", series));
-          Thread.sleep(500);
-        }
-        double elapsed = (System.nanoTime() - from) / 1e9;
-        long liveBytes =
-            ((Number)
-                    js.executeScript(
-                        "return performance.getEntriesByType('resource').filter(e => !e.name.includes('/api/live')).reduce((n, e) => n + e.transferSize, 0)"))
-                .longValue();
-        long requests =
-            ((Number)
-                    js.executeScript(
-                        "return performance.getEntriesByType('resource').filter(e => !e.name.includes('/api/live')).length"))
-                .longValue();
-        System.out.printf(
-            Locale.ROOT,
-            "%-58s %9.2f KB/s (%d requests, %,d bytes in %.0f s; plus the event stream)%n",
-            "live: Runs view transfer with one training run",
-            liveBytes / 1024.0 / elapsed,
-            requests,
-            liveBytes,
-            elapsed);
-        post(
-            http,
-            base + "/api/tracking/runs/" + live + "/end",
-            new JsonObject().put("status", "FINISHED"));
-
-        // a selection's first view reads the store; opening it again finds the ended runs'
-        // series in the server's chart cache: both are timed, on different sets of 200 runs
-        double[] scalars = new double[REPEATS];
-        double[] again = new double[REPEATS];
-        double[][] scalarsSteps = new double[4][REPEATS];
-        long height = 0;
-        for (int i = -1; i < REPEATS; i++) {
-          int first = Math.min((i + 1) * 200, Math.max(0, ids.size() - 200));
-          String set = String.join(",", ids.subList(first, Math.min(first + 200, ids.size())));
-          double drawn = scalarsDrawn(driver, js, base, set);
-          height =
-              ((Number) js.executeScript("return document.querySelector('.chart').offsetHeight"))
-                  .longValue();
-          if (i >= 0) {
-            scalars[i] = drawn;
-            // resource timing of that load: ms since navigation
-            List<?> t =
-                (List<?>)
-                    js.executeScript(
-                        """
-                const r = performance.getEntriesByType('resource');
-                const end = (part) => Math.max(-1, ...r.filter(e => e.name.includes(part)).map(e => e.responseEnd));
-                const charts = r.filter(e => e.name.includes('/api/dashboard/scalars?'));
-                return [end('/api/auth/me'), end('/api/dashboard/tags'),
-                        charts.length ? Math.min(...charts.map(e => e.startTime)) : -1,
-                        charts.length ? Math.max(...charts.map(e => e.responseEnd)) : -1];
-                """);
-            for (int k = 0; k < 4; k++) {
-              scalarsSteps[k][i] = ((Number) t.get(k)).doubleValue();
-            }
-            again[i] = scalarsDrawn(driver, js, base, set);
-          }
-        }
-        report("Scalars, 200 selected runs: first view, charts drawn", scalars);
-        report("  of which: /api/auth/me answered", scalarsSteps[0]);
-        report("  of which: /api/dashboard/tags answered", scalarsSteps[1]);
-        report("  of which: the first chart request sent", scalarsSteps[2]);
-        report("  of which: the last chart answer in", scalarsSteps[3]);
-        report("Scalars, the same 200 runs opened again", again);
-        System.out.printf(
-            Locale.ROOT,
-            "%-58s %9d px (chart 220 px + legend of at most 132 px)%n",
-            "chart card height at 200 runs",
-            height);
+        scalars(driver, js, base, ids);
         System.out.println(
             "\ngoals (issue 14): Runs view 1 s, keystroke 50 ms, live under 50 KB/s, Scalars at 200 runs 1 s");
       } finally {
         driver.quit();
       }
     }
+  }
+
+  /** The Runs view, a filter keystroke and the bytes it receives while one run trains. */
+  private static void runsAndLive(
+      ChromeDriver driver, JavascriptExecutor js, HttpClient http, String base) throws Exception {
+    double[] runsView = new double[REPEATS];
+    double[] keystroke = new double[REPEATS];
+    double[] keyAnswer = new double[REPEATS];
+    double[] idleKeystroke = new double[REPEATS];
+    double[] idleSent = new double[REPEATS];
+    double[] idleFirstByte = new double[REPEATS];
+    double[] idleAnswer = new double[REPEATS];
+    long[] bytes = new long[REPEATS];
+    for (int i = -1; i < REPEATS; i++) {
+      driver.get(base + "/?r=" + System.nanoTime() + "#/runs");
+      // polled every frame in the page: milliseconds since the navigation started
+      double shown =
+          frameUntil(js, "document.querySelectorAll('.runs-table tbody tr[data-id]').length > 0");
+      long transferred =
+          ((Number)
+                  js.executeScript(
+                      "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/dashboard/runs')).reduce((n, e) => n + e.encodedBodySize, 0)"))
+              .longValue();
+      // a keystroke right as the table shows (the page still settling), then one on the idle
+      // page a second later
+      List<?> key = keystroke(js, "optimizer.lr > 0.005");
+      Thread.sleep(1000);
+      List<?> idle = keystroke(js, "optimizer.lr > 0.004");
+      if (i >= 0) {
+        runsView[i] = shown;
+        keystroke[i] = ((Number) key.get(0)).doubleValue();
+        keyAnswer[i] = ((Number) key.get(1)).doubleValue();
+        idleKeystroke[i] = ((Number) idle.get(0)).doubleValue();
+        idleSent[i] = ((Number) idle.get(2)).doubleValue();
+        idleFirstByte[i] = ((Number) idle.get(3)).doubleValue();
+        idleAnswer[i] = ((Number) idle.get(1)).doubleValue();
+        bytes[i] = transferred;
+      }
+    }
+    report("Runs view: load until the table shows (first page)", runsView);
+    report("filter keystroke as the table shows, until it is filtered", keystroke);
+    report("  of which: until the filtered page's answer arrived", keyAnswer);
+    report("filter keystroke on the idle page, until it is filtered", idleKeystroke);
+    report("  of which: until the page's request started (fetch)", idleSent);
+    report("  of which: until its first byte arrived", idleFirstByte);
+    report("  of which: until the filtered page's answer arrived", idleAnswer);
+    System.out.printf(
+        Locale.ROOT, "%-58s %,9d bytes%n", "runs list bytes on a load (JSON bodies)", bytes[0]);
+
+    // one training run: a batch of 10 tags every 0.5 s, while the Runs view is open
+    String live =
+        new JsonObject(
+                post(
+                    http,
+                    base + "/api/tracking/runs",
+                    new JsonObject().put("experiment", "bench-live").put("name", "training")))
+            .getString("id");
+    driver.get(base + "/?r=" + System.nanoTime() + "#/runs");
+    frameUntil(js, "document.querySelectorAll('.runs-table tbody tr[data-id]').length > 0");
+    Thread.sleep(3000);
+    js.executeScript(
+        "performance.setResourceTimingBufferSize(100000); performance.clearResourceTimings();");
+    long from = System.nanoTime();
+    int seconds = 20;
+    for (int step = 0; step < seconds * 2; step++) {
+      JsonArray series = new JsonArray();
+      for (int t = 0; t < TAGS; t++) {
+        series.add(
+            new JsonObject()
+                .put("tag", "tag/" + t)
+                .put("steps", new JsonArray().add(step))
+                .put("values", new JsonArray().add(Math.exp(-step / 10.0))));
+      }
+      post(
+          http,
+          base + "/api/tracking/runs/" + live + "/scalars",
+          new JsonObject().put("series", series));
+      Thread.sleep(500);
+    }
+    double elapsed = (System.nanoTime() - from) / 1e9;
+    long liveBytes =
+        ((Number)
+                js.executeScript(
+                    "return performance.getEntriesByType('resource').filter(e => !e.name.includes('/api/live')).reduce((n, e) => n + e.transferSize, 0)"))
+            .longValue();
+    long requests =
+        ((Number)
+                js.executeScript(
+                    "return performance.getEntriesByType('resource').filter(e => !e.name.includes('/api/live')).length"))
+            .longValue();
+    System.out.printf(
+        Locale.ROOT,
+        "%-58s %9.2f KB/s (%d requests, %,d bytes in %.0f s; plus the event stream)%n",
+        "live: Runs view transfer with one training run",
+        liveBytes / 1024.0 / elapsed,
+        requests,
+        liveBytes,
+        elapsed);
+    post(
+        http,
+        base + "/api/tracking/runs/" + live + "/end",
+        new JsonObject().put("status", "FINISHED"));
+  }
+
+  /** Scalars with 200 selected runs: a first view and the same runs opened again, each timed. */
+  private static void scalars(
+      ChromeDriver driver, JavascriptExecutor js, String base, List<String> ids) {
+    // a selection's first view reads the store; opening it again finds the ended runs'
+    // series in the server's chart cache: both are timed, on different sets of 200 runs
+    double[] scalars = new double[REPEATS];
+    double[] again = new double[REPEATS];
+    double[][] scalarsSteps = new double[6][REPEATS];
+    long height = 0;
+    for (int i = -1; i < REPEATS; i++) {
+      int first = Math.min((i + 1) * 200, Math.max(0, ids.size() - 200));
+      String set = String.join(",", ids.subList(first, Math.min(first + 200, ids.size())));
+      double drawn = scalarsDrawn(driver, js, base, set);
+      height =
+          ((Number) js.executeScript("return document.querySelector('.chart').offsetHeight"))
+              .longValue();
+      if (i >= 0) {
+        scalars[i] = drawn;
+        // resource timing of that load: ms since navigation
+        List<?> t =
+            (List<?>)
+                js.executeScript(
+                    """
+                const r = performance.getEntriesByType('resource');
+                const end = (part) => Math.max(-1, ...r.filter(e => e.name.includes(part)).map(e => e.responseEnd));
+                // the requests of the charts that were drawn (those below the screen ask later)
+                const charts = r.filter(e => e.name.includes('/api/dashboard/scalars?') && e.startTime <= arguments[0]);
+                return [end('/api/auth/me'), end('/api/dashboard/tags'),
+                        charts.length ? Math.min(...charts.map(e => e.startTime)) : -1,
+                        charts.length ? Math.max(...charts.map(e => e.responseEnd)) : -1,
+                        charts.length ? arguments[0] - Math.max(...charts.map(e => e.responseEnd)) : -1,
+                        charts.length];
+                """,
+                    drawn);
+        for (int k = 0; k < scalarsSteps.length; k++) {
+          scalarsSteps[k][i] = ((Number) t.get(k)).doubleValue();
+        }
+        again[i] = scalarsDrawn(driver, js, base, set);
+      }
+    }
+    report("Scalars, 200 selected runs: first view, charts drawn", scalars);
+    report("  of which: /api/auth/me answered", scalarsSteps[0]);
+    report("  of which: /api/dashboard/tags answered", scalarsSteps[1]);
+    report("  of which: the first chart request sent", scalarsSteps[2]);
+    report("  of which: the last chart answer in", scalarsSteps[3]);
+    report("  then until drawn", scalarsSteps[4]);
+    System.out.printf(
+        Locale.ROOT,
+        "%-58s %7.0f%n",
+        "  chart requests sent until then (median)",
+        median(scalarsSteps[5]));
+    report("Scalars, the same 200 runs opened again", again);
+    System.out.printf(
+        Locale.ROOT,
+        "%-58s %9d px (chart 220 px + legend of at most 132 px)%n",
+        "chart card height at 200 runs",
+        height);
   }
 
   /**
@@ -314,6 +339,12 @@ public final class DashboardBrowserBench {
       throw new IllegalStateException(url + ": HTTP " + r.statusCode() + " " + r.body());
     }
     return r.body();
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
   }
 
   private static void report(String label, double[] ms) {
