@@ -35,8 +35,9 @@ public final class Devices {
 
   /**
    * Where a run keeps its dataset arrays: on the training device when that is the CPU, or when the
-   * splits take at most half of the GPU's free memory (the rest is for the model, activations and
-   * the per-epoch shuffled copy); otherwise on the CPU, and DJL copies each batch to the GPU.
+   * splits take at most half of the GPU's free memory (the rest is for the model, its activations
+   * and the batches gathered from the splits); otherwise on the CPU, and DJL copies each batch to
+   * the GPU.
    */
   static Device dataDevice(Device device, long datasetBytes) {
     if (!device.isGpu()) {
@@ -52,7 +53,7 @@ public final class Devices {
     return fitsOnDevice(datasetBytes, free) ? device : Device.cpu();
   }
 
-  /** The dataset's bytes (its splits and one shuffled copy) within half of the free memory. */
+  /** The dataset's bytes (its splits) within half of the free memory. */
   static boolean fitsOnDevice(long datasetBytes, long freeBytes) {
     return freeBytes > 0 && datasetBytes <= freeBytes / 2;
   }

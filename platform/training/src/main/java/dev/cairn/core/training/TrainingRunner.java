@@ -436,7 +436,7 @@ public final class TrainingRunner {
         bytes += 4L * (split.features().data().length + split.labels().data().length);
       }
     }
-    return bytes + 4L * data.train().features().data().length; // the shuffled copy
+    return bytes;
   }
 
   private static EpochBatches arrays(
