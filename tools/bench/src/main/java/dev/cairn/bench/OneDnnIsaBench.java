@@ -358,42 +358,11 @@ public final class OneDnnIsaBench {
           dx = xa.getGradient().toFloatArray();
           dw = wa.getGradient().toFloatArray();
         }
-        double[] dxRef = new double[x.length];
-        double[] dwRef = new double[w.length];
-        double worst = 0;
-        for (int b = 0; b < n; b++) {
-          for (int f = 0; f < oc; f++) {
-            for (int i = 0; i < o; i++) {
-              for (int j = 0; j < o; j++) {
-                double sum = 0;
-                double gy = g[((b * oc + f) * o + i) * o + j];
-                for (int ch = 0; ch < ic; ch++) {
-                  for (int u = 0; u < k; u++) {
-                    for (int v = 0; v < k; v++) {
-                      int r = i * st - pad + u, q = j * st - pad + v;
-                      if (r >= 0 && r < h && q >= 0 && q < h) {
-                        int xi = ((b * ic + ch) * h + r) * h + q;
-                        int wi = ((f * ic + ch) * k + u) * k + v;
-                        sum += x[xi] * w[wi];
-                        dxRef[xi] += w[wi] * gy;
-                        dwRef[wi] += x[xi] * gy;
-                      }
-                    }
-                  }
-                }
-                worst = Math.max(worst, Math.abs(sum - y[((b * oc + f) * o + i) * o + j]));
-              }
-            }
-          }
-        }
-        double worstDx = 0;
-        for (int i = 0; i < dx.length; i++) {
-          worstDx = Math.max(worstDx, Math.abs(dx[i] - dxRef[i]));
-        }
-        double worstDw = 0;
-        for (int i = 0; i < dw.length; i++) {
-          worstDw = Math.max(worstDw, Math.abs(dw[i] - dwRef[i]));
-        }
+        double[][] ref =
+            GemmConvBench.reference(x, w, new float[oc], g, n, ic, oc, h, k, st, pad, o);
+        double worst = GemmConvBench.maxDiff(y, ref[0]);
+        double worstDx = GemmConvBench.maxDiff(dx, ref[1]);
+        double worstDw = GemmConvBench.maxDiff(dw, ref[2]);
         System.out.printf(
             Locale.ROOT,
             "conv mb%d ic%d oc%d %dx%d k%d s%d p%d: max |DJL - reference| forward %.3g,"
