@@ -446,8 +446,15 @@ public final class ServingBench {
     return ms.get(n / 2);
   }
 
-  static double throughput(HttpClient http, HttpRequest request, int clients, int seconds)
+  /**
+   * Requests per second of {@code clients} closed loops through a JDK client of their own: the
+   * shared one's pooled connections may have sat idle past the server's 30 s keep-alive limit
+   * during the passes before, and the JDK client can hand out a connection the server is closing
+   * ("header parser received no bytes").
+   */
+  static double throughput(HttpClient shared, HttpRequest request, int clients, int seconds)
       throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(shared.version()).build();
     OnnxBench.load(http, request, clients, 1);
     return OnnxBench.load(http, request, clients, seconds) / (double) seconds;
   }
