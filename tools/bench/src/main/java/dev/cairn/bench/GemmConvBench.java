@@ -271,42 +271,75 @@ final class GemmConvBench {
 
   record Variant(String name, Function<NDList, NDArray> conv) {}
 
+  /**
+   * One convolution's operands and sizes: input (n, c, h, w) padded to {@code xp} (n, c, hp, wp),
+   * weight (cout, c, k, k), output ho x wo.
+   */
+  record Conv(
+      NDArray xp,
+      NDArray w,
+      NDArray bias,
+      long n,
+      long c,
+      long cout,
+      long k,
+      long hp,
+      long wp,
+      long ho,
+      long wo) {
+    static Conv of(NDList t, int stride, int pad) {
+      NDArray x = t.get(0), w = t.get(1);
+      NDArray xp = pad > 0 ? x.pad(new Shape(pad, pad, pad, pad), 0) : x;
+      long k = w.getShape().get(2);
+      long hp = xp.getShape().get(2), wp = xp.getShape().get(3);
+      return new Conv(
+          xp,
+          w,
+          t.get(2),
+          x.getShape().get(0),
+          x.getShape().get(1),
+          w.getShape().get(0),
+          k,
+          hp,
+          wp,
+          (hp - k) / stride + 1,
+          (wp - k) / stride + 1);
+    }
+
+    /** The k*k shifted, strided views of {@code padded}, whose spatial dimensions are 2 and 3. */
+    NDList shifted(NDArray padded, int stride) {
+      NDList slices = new NDList();
+      for (long u = 0; u < k; u++) {
+        for (long v = 0; v < k; v++) {
+          slices.add(padded.get(slice(2, u, ho, stride, v, wo)));
+        }
+      }
+      return slices;
+    }
+
+    NDArray weightMatrix() {
+      return w.reshape(cout, c * k * k);
+    }
+  }
+
   /** im2col as (N, C*k*k, Ho*Wo) and a broadcast batched product with (Cout, C*k*k). */
   static NDArray im2colBatched(NDList t, int stride, int pad) {
-    NDArray x = t.get(0), w = t.get(1), bias = t.get(2);
-    long n = x.getShape().get(0), c = x.getShape().get(1);
-    long cout = w.getShape().get(0), k = w.getShape().get(2);
-    NDArray xp = pad > 0 ? x.pad(new Shape(pad, pad, pad, pad), 0) : x;
-    long hp = xp.getShape().get(2), wp = xp.getShape().get(3);
-    long ho = (hp - k) / stride + 1, wo = (wp - k) / stride + 1;
-    NDList slices = new NDList();
-    for (long u = 0; u < k; u++) {
-      for (long v = 0; v < k; v++) {
-        slices.add(xp.get(slice(2, u, ho, stride, v, wo)));
-      }
-    }
-    NDArray cols = NDArrays.stack(slices, 2).reshape(n, c * k * k, ho * wo);
-    NDArray y = w.reshape(cout, c * k * k).matMul(cols);
-    return y.add(bias.reshape(cout, 1)).reshape(n, cout, ho, wo);
+    Conv v = Conv.of(t, stride, pad);
+    NDArray cols =
+        NDArrays.stack(v.shifted(v.xp(), stride), 2)
+            .reshape(v.n(), v.c() * v.k() * v.k(), v.ho() * v.wo());
+    NDArray y = v.weightMatrix().matMul(cols);
+    return y.add(v.bias().reshape(v.cout(), 1)).reshape(v.n(), v.cout(), v.ho(), v.wo());
   }
 
   /** im2col as (C*k*k, N*Ho*Wo) and one (Cout, C*k*k) x (C*k*k, N*Ho*Wo) product. */
   static NDArray im2colOneGemm(NDList t, int stride, int pad) {
-    NDArray x = t.get(0), w = t.get(1), bias = t.get(2);
-    long n = x.getShape().get(0), c = x.getShape().get(1);
-    long cout = w.getShape().get(0), k = w.getShape().get(2);
-    NDArray xp = (pad > 0 ? x.pad(new Shape(pad, pad, pad, pad), 0) : x).transpose(1, 0, 2, 3);
-    long hp = xp.getShape().get(2), wp = xp.getShape().get(3);
-    long ho = (hp - k) / stride + 1, wo = (wp - k) / stride + 1;
-    NDList slices = new NDList();
-    for (long u = 0; u < k; u++) {
-      for (long v = 0; v < k; v++) {
-        slices.add(xp.get(slice(2, u, ho, stride, v, wo)));
-      }
-    }
-    NDArray cols = NDArrays.stack(slices, 1).reshape(c * k * k, n * ho * wo);
-    NDArray y = w.reshape(cout, c * k * k).matMul(cols).add(bias.reshape(cout, 1));
-    return y.reshape(cout, n, ho, wo).transpose(1, 0, 2, 3);
+    Conv v = Conv.of(t, stride, pad);
+    NDArray cols =
+        NDArrays.stack(v.shifted(v.xp().transpose(1, 0, 2, 3), stride), 1)
+            .reshape(v.c() * v.k() * v.k(), v.n() * v.ho() * v.wo());
+    NDArray y = v.weightMatrix().matMul(cols).add(v.bias().reshape(v.cout(), 1));
+    return y.reshape(v.cout(), v.n(), v.ho(), v.wo()).transpose(1, 0, 2, 3);
   }
 
   /**
@@ -314,12 +347,9 @@ final class GemmConvBench {
    * index in (C, k, k, Ho, Wo) order, giving (C*k*k, Ho*Wo*N) columns for one product.
    */
   static NDArray gatherOneGemm(NDList t, int stride, int pad) {
-    NDArray x = t.get(0), w = t.get(1), bias = t.get(2);
-    long n = x.getShape().get(0), c = x.getShape().get(1);
-    long cout = w.getShape().get(0), k = w.getShape().get(2);
-    NDArray xp = pad > 0 ? x.pad(new Shape(pad, pad, pad, pad), 0) : x;
-    long hp = xp.getShape().get(2), wp = xp.getShape().get(3);
-    long ho = (hp - k) / stride + 1, wo = (wp - k) / stride + 1;
+    Conv g = Conv.of(t, stride, pad);
+    long n = g.n(), c = g.c(), cout = g.cout(), k = g.k();
+    long hp = g.hp(), wp = g.wp(), ho = g.ho(), wo = g.wo();
     long[] index = new long[(int) (c * k * k * ho * wo)];
     int at = 0;
     for (long ch = 0; ch < c; ch++) {
@@ -333,9 +363,9 @@ final class GemmConvBench {
         }
       }
     }
-    NDArray rows = xp.transpose(1, 2, 3, 0).reshape(c * hp * wp, n);
-    NDArray cols = rows.get(x.getManager().create(index)).reshape(c * k * k, ho * wo * n);
-    NDArray y = w.reshape(cout, c * k * k).matMul(cols).add(bias.reshape(cout, 1));
+    NDArray rows = g.xp().transpose(1, 2, 3, 0).reshape(c * hp * wp, n);
+    NDArray cols = rows.get(g.xp().getManager().create(index)).reshape(c * k * k, ho * wo * n);
+    NDArray y = g.weightMatrix().matMul(cols).add(g.bias().reshape(cout, 1));
     return y.reshape(cout, ho, wo, n).transpose(3, 0, 1, 2);
   }
 
