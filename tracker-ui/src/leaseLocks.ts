@@ -11,12 +11,18 @@ import type { Locks } from './liveShare';
  * `renewMs` and removes the lease when its callback's promise settles; the waiting tabs hear the
  * removal through the `storage` event and try at once, and otherwise look every `pollMs`.
  *
+ * A write can reach the other tabs later than `settleMs` (chromium hands localStorage between
+ * renderers asynchronously, and a busy machine delays it), so two tabs may both settle on their
+ * own write. A holder therefore keeps checking: whenever the lease changes under it (a `storage`
+ * event, looked at again `settleMs` later) and at every renewal, a lease that another tab holds
+ * within its term means this tab has lost it, and the callback is told through `lock.lost` (an
+ * AbortSignal) to hand over; the lease itself stays with the other tab.
+ *
  * What a lease cannot do that a Web Lock does: a tab that dies without unloading (a crashed
  * renderer) keeps the lease until `until` passes (`ttlMs`, long enough that a hidden tab whose
- * timers the browser slows to one a minute still renews in time); and a holder whose lease ran out
- * while its timers were held back keeps leading until it leaves, beside the tab that took over, so
- * two streams may run for a while. Events are notices ("these runs have new data"), so a tab that
- * hears one twice only fetches twice.
+ * timers the browser slows to one a minute still renews in time); and until a holder sees that it
+ * lost the lease, two streams may run for a while. Events are notices ("these runs have new data"),
+ * so a tab that hears one twice only fetches twice.
  */
 
 /** The part of `localStorage` used here. */
@@ -121,18 +127,47 @@ export function leaseLocks(opts: LeaseOptions): Locks {
         };
         const hold = () => {
           let renewal: unknown = null;
+          let check: unknown = null;
+          const lost = new AbortController();
+          // another tab holds the lease within its term: it is theirs, and this tab hands over
+          const takenByOther = () => {
+            const held = read();
+            return held !== null && held.owner !== owner && held.until > clock.now();
+          };
+          const lose = () => {
+            if (lost.signal.aborted) return;
+            clock.clearTimeout(renewal);
+            stopChecking();
+            lost.abort();
+          };
           const renew = () => {
             const held = read();
-            // a lease another tab took after ours ran out stays theirs
+            if (takenByOther()) return lose();
             if (!held || held.owner === owner || held.until <= clock.now()) write();
             renewal = clock.setTimeout(renew, renewMs);
           };
           renewal = clock.setTimeout(renew, renewMs);
+          let checking = true;
+          const unwatchLease = watch((k) => {
+            if (k !== key || lost.signal.aborted) return;
+            if (check !== null) clock.clearTimeout(check);
+            check = clock.setTimeout(() => {
+              check = null;
+              if (takenByOther()) lose();
+            }, settleMs);
+          });
+          function stopChecking() {
+            if (!checking) return;
+            checking = false;
+            unwatchLease();
+          }
           const done = () => {
             clock.clearTimeout(renewal);
+            if (check !== null) clock.clearTimeout(check);
+            stopChecking();
             if (read()?.owner === owner) storage.removeItem(key);
           };
-          callback().then(
+          callback({ lost: lost.signal }).then(
             (v) => {
               done();
               resolve(v);

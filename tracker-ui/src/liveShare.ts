@@ -20,9 +20,12 @@ export interface LiveSink {
 /** Opens a stream that reports to `sink` and reconnects on its own; `ended` once it gives up. */
 export type OpenStream = (sink: LiveSink, ended: () => void) => () => void;
 
-/** The part of `navigator.locks` used here. */
+/**
+ * The part of `navigator.locks` used here. A Web Lock is never lost while held; a lease in
+ * localStorage (leaseLocks.ts) can turn out to be another tab's, and says so through `lost`.
+ */
 export interface Locks {
-  request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<void>): Promise<unknown>;
+  request(name: string, options: { signal?: AbortSignal }, callback: (lock?: { lost?: AbortSignal }) => Promise<void>): Promise<unknown>;
 }
 
 /** The part of `BroadcastChannel` used here. */
@@ -80,11 +83,24 @@ export function shareLive(opts: { name: string; locks: Locks; channel: (name: st
     else if (m.kind === 'down') sink.down('reconnecting');
   };
 
-  const lead = () =>
+  const lead = (lock?: { lost?: AbortSignal }) =>
     new Promise<void>((resolve) => {
       if (stopped) return resolve();
       leader = true;
       release = resolve;
+      lock?.lost?.addEventListener('abort', () => {
+        // another tab holds the lease after all: close this stream, follow that tab's, queue again
+        if (release !== resolve) return;
+        closeStream?.();
+        closeStream = null;
+        leader = false;
+        hello = null;
+        release = null;
+        resolve();
+        if (stopped) return;
+        queue();
+        post({ kind: 'ask' });
+      });
       closeStream = opts.open(
         {
           event(e) {
@@ -110,9 +126,11 @@ export function shareLive(opts: { name: string; locks: Locks; channel: (name: st
       );
     });
 
-  opts.locks.request(opts.name, { signal: quit.signal }, lead).catch(() => {
-    /* aborted while waiting in the queue: this tab left before its turn */
-  });
+  const queue = () =>
+    opts.locks.request(opts.name, { signal: quit.signal }, lead).catch(() => {
+      /* aborted while waiting in the queue: this tab left before its turn */
+    });
+  queue();
   post({ kind: 'ask' });
 
   return {

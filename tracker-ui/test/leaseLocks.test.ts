@@ -44,7 +44,7 @@ class FakeClock implements LeaseClock {
  */
 class SharedStorage {
   data = new Map<string, string>();
-  listeners = new Map<string, (key: string | null, value: string | null) => void>();
+  listeners = new Map<string, Set<(key: string | null, value: string | null) => void>>();
   constructor(
     private clock: FakeClock,
     private lagMs = 0,
@@ -54,7 +54,7 @@ class SharedStorage {
     const apply = (k: string, v: string | null) => {
       if (v === null) this.data.delete(k);
       else this.data.set(k, v);
-      for (const [t, l] of this.listeners) if (t !== tab) l(k, v);
+      for (const [t, ls] of this.listeners) if (t !== tab) for (const l of [...ls]) l(k, v);
     };
     const put = (k: string, v: string | null) => {
       if (this.lagMs === 0) return apply(k, v);
@@ -78,25 +78,37 @@ function tab(storage: SharedStorage, clock: FakeClock, owner: string): Locks {
     owner,
     clock,
     watch(listener) {
-      storage.listeners.set(owner, listener);
-      return () => storage.listeners.delete(owner);
+      const own = storage.listeners.get(owner) ?? new Set();
+      storage.listeners.set(owner, own);
+      own.add(listener);
+      return () => own.delete(listener);
     },
   });
 }
 
-/** Asks for the lock; `held` says whether the callback runs; `release()` ends it. */
+/**
+ * Asks for the lock; `held` says whether the callback runs; `release()` ends it. A holder told that
+ * it lost the lease hands over and asks again, as liveShare does (`losses` counts it).
+ */
 function ask(locks: Locks, signal?: AbortSignal) {
-  const state = { held: false, released: false, rejected: null as unknown, release: () => {} };
-  locks
-    .request('cairn-live:x', { signal }, () => {
+  const state = { held: false, released: false, losses: 0, rejected: null as unknown, release: () => {} };
+  const request = (): Promise<unknown> =>
+    locks.request('cairn-live:x', { signal }, (lock) => {
       state.held = true;
       return new Promise<void>((resolve) => {
         state.release = () => {
           state.held = false;
           resolve();
         };
+        lock?.lost?.addEventListener('abort', () => {
+          state.losses++;
+          state.held = false;
+          resolve();
+          void request();
+        });
       });
-    })
+    });
+  request()
     .then(
       () => (state.released = true),
       (e) => (state.rejected = e),
@@ -134,6 +146,24 @@ describe('lease locks (no Web Locks: plain HTTP from another host)', () => {
     const tabs = ['a', 'b', 'c'].map((o) => ask(tab(storage, clock, o)));
     await clock.advance(10_000);
     expect(tabs.filter((t) => t.held)).toHaveLength(1);
+  });
+
+  it('when writes reach the other tabs after the settle time, the tabs that also settled hand over to the one whose write stayed', async () => {
+    const clock = new FakeClock();
+    const storage = new SharedStorage(clock, 300); // later than settleMs (100): each tab settles on its own write
+    const tabs = ['a', 'b', 'c'].map((o) => ask(tab(storage, clock, o)));
+    await clock.advance(150);
+    expect(tabs.filter((t) => t.held)).toHaveLength(3); // what a fixed settle time alone allows
+    await clock.advance(10_000);
+    const holders = tabs.filter((t) => t.held);
+    expect(holders).toHaveLength(1);
+    expect(tabs.reduce((n, t) => n + t.losses, 0)).toBe(2);
+    const owner = JSON.parse(storage.data.get('cairn-live:x:lease')!).owner;
+    expect(tabs[['a', 'b', 'c'].indexOf(owner)].held).toBe(true);
+    // and it stays so: the holder renews, the others wait
+    await clock.advance(400_000);
+    expect(tabs.filter((t) => t.held)).toHaveLength(1);
+    expect(tabs[['a', 'b', 'c'].indexOf(owner)].held).toBe(true);
   });
 
   it('takes over a lease whose holder died without letting go once its term is over', async () => {

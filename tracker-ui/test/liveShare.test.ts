@@ -29,6 +29,22 @@ class QueueLocks implements Locks {
   }
 }
 
+/**
+ * A lease that two tabs both believed they took (their writes crossed): the first two requests are
+ * granted at once, each with its own `lost` signal; later requests wait for good.
+ */
+class CrossedLeases implements Locks {
+  lost: AbortController[] = [];
+  requests = 0;
+  request(_name: string, _options: { signal?: AbortSignal }, callback: (lock?: { lost?: AbortSignal }) => Promise<void>): Promise<unknown> {
+    this.requests++;
+    if (this.lost.length >= 2) return new Promise(() => {});
+    const lost = new AbortController();
+    this.lost.push(lost);
+    return callback({ lost: lost.signal });
+  }
+}
+
 /** A fake server: every open stream is counted and gets `hello` with the count, then flushes. */
 class FakeServer {
   streams = new Set<LiveSink>();
@@ -114,6 +130,31 @@ describe('one live stream shared by the tabs', () => {
     expect(tabs[first].flushed()).toEqual([]);
     shared.forEach((s) => s.stop());
     expect(server.streams.size).toBe(0);
+  });
+
+  it('a leader told that its lease was another tab\'s closes its stream and follows that tab', async () => {
+    const server = new FakeServer();
+    const locks = new CrossedLeases();
+    const name = `t7-${Math.random()}`;
+    const [a, b] = [new Tab(), new Tab()];
+    const sa = shareLive({ name, locks, channel, open: server.open, sink: a });
+    const sb = shareLive({ name, locks, channel, open: server.open, sink: b });
+    await settle();
+    expect(sa.isLeader() && sb.isLeader()).toBe(true);
+    expect(server.streams.size).toBe(2);
+
+    locks.lost[0].abort(); // a's lease turned out to be b's
+    await settle();
+    expect(sa.isLeader()).toBe(false);
+    expect(sb.isLeader()).toBe(true);
+    expect(server.streams.size).toBe(1);
+    expect(locks.requests).toBe(3); // a waits for the lease again
+    server.flush(['r7']);
+    await settle();
+    expect(a.flushed()).toEqual(['r7']); // through b
+    expect(b.flushed()).toEqual(['r7']);
+    sa.stop();
+    sb.stop();
   });
 
   it('tells the followers when the stream drops', async () => {
