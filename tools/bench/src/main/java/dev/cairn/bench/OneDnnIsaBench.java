@@ -243,22 +243,7 @@ public final class OneDnnIsaBench {
     try (Platform platform =
         Platform.start(new CairnOptions(dir.resolve("data"), null, null, true))) {
       ResolvedSpec spec =
-          platform
-              .runs()
-              .resolve(
-                  SpecParser.parse(
-                      String.format(
-                          Locale.ROOT,
-                          VsPytorchBench.SPEC,
-                          c.id(),
-                          epochs,
-                          c.batch(),
-                          limit,
-                          c.model(),
-                          c.optimizer(),
-                          c.lr(),
-                          threads),
-                      "bench"));
+          platform.runs().resolve(SpecParser.parse(c.spec(epochs, limit, threads), "bench"));
       DatasetSplits data =
           spec.dataset()
               .provider()

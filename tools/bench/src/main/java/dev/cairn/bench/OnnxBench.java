@@ -308,6 +308,34 @@ public final class OnnxBench {
   static long load(
       HttpClient http, HttpRequest request, int clients, int seconds, List<Long> latencies)
       throws Exception {
+    return closedLoops(
+        clients,
+        seconds,
+        (end, ok) -> {
+          while (System.nanoTime() < end) {
+            long t0 = System.nanoTime();
+            HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
+            if (r.statusCode() != 200) {
+              throw new IllegalStateException("predict answered " + r.statusCode());
+            }
+            if (latencies != null) {
+              latencies.add(System.nanoTime() - t0);
+            }
+            ok.incrementAndGet();
+          }
+        });
+  }
+
+  /** One client's closed loop: runs until {@code System.nanoTime()} reaches {@code end}. */
+  interface ClientLoop {
+    void run(long end, AtomicLong ok) throws Exception;
+  }
+
+  /**
+   * Runs {@code clients} copies of {@code loop}, each on its own thread, for {@code seconds};
+   * returns the count the loops added to {@code ok}. A loop that throws fails the whole run.
+   */
+  static long closedLoops(int clients, int seconds, ClientLoop loop) throws Exception {
     AtomicLong ok = new AtomicLong();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -317,18 +345,7 @@ public final class OnnxBench {
         loops.add(
             pool.submit(
                 () -> {
-                  while (System.nanoTime() < end) {
-                    long t0 = System.nanoTime();
-                    HttpResponse<Void> r =
-                        http.send(request, HttpResponse.BodyHandlers.discarding());
-                    if (r.statusCode() != 200) {
-                      throw new IllegalStateException("predict answered " + r.statusCode());
-                    }
-                    if (latencies != null) {
-                      latencies.add(System.nanoTime() - t0);
-                    }
-                    ok.incrementAndGet();
-                  }
+                  loop.run(end, ok);
                   return null;
                 }));
       }

@@ -28,11 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serving cost over ONNX Runtime's own session time, for an MLP 784-256-10 (random weights): per
@@ -463,37 +459,18 @@ public final class ServingBench {
   static double leanThroughput(
       int port, String path, byte[] body, Integer headerLength, int clients, int seconds)
       throws Exception {
-    double rate = 0;
-    for (int pass = 0; pass < 2; pass++) { // the first second warms up
-      int s = pass == 0 ? 1 : seconds;
-      AtomicLong ok = new AtomicLong();
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(s);
-      ExecutorService pool = Executors.newFixedThreadPool(clients);
-      try {
-        List<Future<?>> loops = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-          loops.add(
-              pool.submit(
-                  () -> {
-                    try (LeanHttp lean = new LeanHttp("127.0.0.1", port)) {
-                      byte[] request = lean.post(path, body, headerLength);
-                      while (System.nanoTime() < end) {
-                        lean.send(request);
-                        ok.incrementAndGet();
-                      }
-                    }
-                    return null;
-                  }));
-        }
-        for (Future<?> f : loops) {
-          f.get();
-        }
-      } finally {
-        pool.shutdownNow();
-      }
-      rate = ok.get() / (double) s;
-    }
-    return rate;
+    OnnxBench.ClientLoop loop =
+        (end, ok) -> {
+          try (LeanHttp lean = new LeanHttp("127.0.0.1", port)) {
+            byte[] request = lean.post(path, body, headerLength);
+            while (System.nanoTime() < end) {
+              lean.send(request);
+              ok.incrementAndGet();
+            }
+          }
+        };
+    OnnxBench.closedLoops(clients, 1, loop); // the first second warms up
+    return OnnxBench.closedLoops(clients, seconds, loop) / (double) seconds;
   }
 
   static HttpRequest post(String url, byte[] body, Integer headerLength) {

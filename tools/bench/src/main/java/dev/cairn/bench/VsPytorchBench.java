@@ -53,7 +53,15 @@ import java.util.Map;
  * [models=mlp,lenet,cnn-bn] [threads=1,2] [pytorchIsa=native|SSE41]}
  */
 public final class VsPytorchBench {
-  record Case(String id, String model, String optimizer, double lr, int batch) {}
+  record Case(String id, String model, String optimizer, double lr, int batch) {
+    /**
+     * This case's spec (see {@link #SPEC}) for {@code epochs} on the first {@code limit} examples.
+     */
+    String spec(int epochs, int limit, int threads) {
+      return String.format(
+          Locale.ROOT, SPEC, id, epochs, batch, limit, model, optimizer, lr, threads);
+    }
+  }
 
   static final List<Case> CASES =
       List.of(
@@ -109,22 +117,7 @@ public final class VsPytorchBench {
         for (int threads : threadCounts) {
           specs.put(
               c.id() + "/" + threads,
-              platform
-                  .runs()
-                  .resolve(
-                      SpecParser.parse(
-                          String.format(
-                              Locale.ROOT,
-                              SPEC,
-                              c.id(),
-                              epochs,
-                              c.batch(),
-                              limit,
-                              c.model(),
-                              c.optimizer(),
-                              c.lr(),
-                              threads),
-                          "bench")));
+              platform.runs().resolve(SpecParser.parse(c.spec(epochs, limit, threads), "bench")));
         }
         ResolvedSpec any = specs.get(c.id() + "/" + threadCounts.get(0));
         if (data == null) {
